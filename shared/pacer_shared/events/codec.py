@@ -1,0 +1,86 @@
+"""Turning domain events into CloudEvents and Kafka messages back into typed events."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from pacer_shared.events.base import EVENT_TYPES, EventData
+from pacer_shared.events.envelope import CloudEvent
+
+
+class InvalidEvent(Exception):
+    """A message that cannot become a typed event; `reason` goes into the dead-letter headers."""
+
+    def __init__(self, reason: str, kind: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind  # malformed | invalid-envelope | unknown-type | invalid-data | rejected
+
+
+@dataclass(frozen=True)
+class Event:
+    """A received event: its envelope and its typed, upcast payload."""
+
+    envelope: CloudEvent
+    data: EventData
+
+    @property
+    def id(self) -> str:
+        return self.envelope.id
+
+    @property
+    def type(self) -> str:
+        return self.envelope.type
+
+    @property
+    def time(self) -> datetime:
+        return self.envelope.time
+
+
+def wrap(data: EventData, *, source: str, time: datetime, event_id: str | None = None) -> CloudEvent:
+    """The envelope for a payload about to be published."""
+    return CloudEvent(
+        id=event_id or str(uuid.uuid4()),
+        source=source,
+        type=data.event_type,
+        time=time,
+        subject=data.subject,
+        dataversion=data.version,
+        data=data.model_dump(mode="json", exclude_none=True),
+    )
+
+
+def _field_errors(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors())
+
+
+def decode(raw: bytes | None) -> Event:
+    """Parse, validate and upcast one message value, or raise InvalidEvent saying why."""
+    if not raw:
+        raise InvalidEvent("empty message value", "malformed")
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidEvent(f"not JSON: {error}", "malformed") from error
+    try:
+        envelope = CloudEvent.model_validate(document)
+    except ValidationError as error:
+        raise InvalidEvent(f"not a CloudEvent: {_field_errors(error)}", "invalid-envelope") from error
+    model = EVENT_TYPES.get(envelope.type)
+    if model is None:
+        raise InvalidEvent(f"unknown event type {envelope.type!r}", "unknown-type")
+    if envelope.dataversion > model.version:
+        raise InvalidEvent(
+            f"{envelope.type} dataversion {envelope.dataversion} is newer than this service knows ({model.version})",
+            "unknown-type",
+        )
+    try:
+        data = model.model_validate(model.upcast(dict(envelope.data), envelope.dataversion))
+    except ValidationError as error:
+        raise InvalidEvent(f"invalid {envelope.type}: {_field_errors(error)}", "invalid-data") from error
+    return Event(envelope=envelope, data=data)

@@ -1,0 +1,76 @@
+"""Events published by the feedback service on `feedback.events`.
+
+Anonymous feedback is only ever published as an aggregate: no event carries its author.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime, Field
+
+from pacer_shared import topics
+from pacer_shared.events.base import EventData
+
+
+class FeedbackKind(StrEnum):
+    PRAISE = "praise"
+    IMPROVEMENT = "improvement"
+
+
+class FeedbackDirection(StrEnum):
+    DOWNWARD = "downward"
+    UPWARD = "upward"
+    PEER = "peer"
+    REQUESTED = "requested"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    TEAM = "team"
+
+
+class FeedbackGiven(EventData):
+    event_type = "FeedbackGiven"
+    topic = topics.FEEDBACK_EVENTS
+    subject_field = "recipient_id"
+
+    feedback_id: str
+    author_id: str
+    recipient_id: str
+    kind: FeedbackKind
+    direction: FeedbackDirection
+    visibility: Visibility = Visibility.PRIVATE
+    text: str
+    tags: list[str] = []
+    goal_id: str | None = None
+    review_id: str | None = None
+    request_id: str | None = None
+
+
+class FeedbackRequested(EventData):
+    event_type = "FeedbackRequested"
+    topic = topics.FEEDBACK_EVENTS
+    subject_field = "about_id"
+
+    request_id: str
+    about_id: str
+    requested_by: str
+    respondent_ids: list[str]
+    due_at: AwareDatetime
+
+
+class AnonymousFeedbackPublished(EventData):
+    """An aggregate released once at least k submissions exist for the subject and window."""
+
+    event_type = "AnonymousFeedbackPublished"
+    topic = topics.FEEDBACK_EVENTS
+    subject_field = "subject_id"
+
+    subject_id: str = Field(description="The team or manager the feedback is about, or 'company'")
+    subject_kind: str = Field(description="team | manager | company")
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    submissions: int = Field(ge=3)
+    themes: dict[str, int] = {}
+    texts: list[str] = []

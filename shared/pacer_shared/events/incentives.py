@@ -1,0 +1,65 @@
+"""Events published by the incentives service on `incentives.events`, keyed by the person."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import AwareDatetime, Field
+
+from pacer_shared import topics
+from pacer_shared.events.base import EventData
+
+
+class IncentiveEvent(EventData):
+    topic = topics.INCENTIVES_EVENTS
+    subject_field = "person_id"
+
+    person_id: str
+
+
+class BonusCalculated(IncentiveEvent):
+    """A statement was computed. Amounts are private: never for group channels."""
+
+    event_type = "BonusCalculated"
+    statement_id: str
+    period_start: AwareDatetime
+    period_end: AwareDatetime
+    plan_id: str
+    plan_version: int
+    total: Decimal
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class BonusAdjusted(IncentiveEvent):
+    event_type = "BonusAdjusted"
+    statement_id: str
+    adjustment: Decimal
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    reason: str
+    cause_event_ids: list[str] = []
+
+
+class BonusApproved(IncentiveEvent):
+    event_type = "BonusApproved"
+    statement_id: str
+    total: Decimal
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    approved_by: list[str]
+
+
+class RecognitionGranted(IncentiveEvent):
+    event_type = "RecognitionGranted"
+    recognition_id: str
+    kind: str = Field(description="badge | award | kudos")
+    name: str
+    citation: str = ""
+    granted_by: str | None = None
+    team_id: str | None = None
+    private: bool = False
+    points: int = 0
+
+
+class PromotionRecommended(IncentiveEvent):
+    event_type = "PromotionRecommended"
+    rule: str
+    evidence: list[str] = Field(description="Human-readable facts and the event ids behind them")

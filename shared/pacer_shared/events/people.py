@@ -1,0 +1,57 @@
+"""Inbound roster contract on `org.people`, published by an HRIS or CRM (or the CSV import)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import EmailStr, Field, field_validator
+
+from pacer_shared import topics
+from pacer_shared.events.base import EventData, Record
+
+
+class Role(StrEnum):
+    ASSISTANT = "assistant"
+    MANAGER = "manager"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class ChatHandles(Record):
+    """The person's identity in each team-chat system, where they have one."""
+
+    slack: str | None = None
+    teams: str | None = None
+    wecom: str | None = None
+    dingtalk: str | None = None
+    feishu: str | None = None
+
+
+def validate_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown IANA time zone {value!r}") from error
+    return value
+
+
+class PersonUpserted(EventData):
+    """A person joined, changed or left (active = false). Keyed by person_id on a compacted topic."""
+
+    event_type = "PersonUpserted"
+    topic = topics.ORG_PEOPLE
+    subject_field = "person_id"
+
+    person_id: str = Field(min_length=1, max_length=128)
+    display_name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    role: Role
+    manager_id: str | None = None
+    team_id: str | None = None
+    timezone: str = "UTC"
+    locale: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    chat: ChatHandles = ChatHandles()
+    active: bool = True
+
+    _timezone = field_validator("timezone")(validate_timezone)

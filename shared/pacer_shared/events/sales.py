@@ -1,0 +1,62 @@
+"""Inbound CRM contract on `sales.activity`: what assistants did, keyed by assistant_id."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from pacer_shared import topics
+from pacer_shared.events.base import EventData
+
+STANDARD_KINDS = (
+    "customer_visit",
+    "call",
+    "lead_followed_up",
+    "quote_sent",
+    "order_processed",
+    "deal_closed",
+    "report_prepared",
+)
+"""Well-known activity kinds; a producer may also send its own kind string."""
+
+MAX_QUANTITY = Decimal("1000000")
+"""Above this a quantity is treated as a data error rather than a sale."""
+
+
+class SalesActivityRecorded(EventData):
+    """An assistant did something that may count toward goals."""
+
+    event_type = "SalesActivityRecorded"
+    topic = topics.SALES_ACTIVITY
+    subject_field = "assistant_id"
+
+    activity_id: str = Field(min_length=1, max_length=200, description="The producer's idempotency key")
+    assistant_id: str = Field(min_length=1, max_length=128)
+    kind: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_.-]*$")
+    quantity: Decimal = Field(default=Decimal(1), gt=0, le=MAX_QUANTITY)
+    amount: Decimal | None = Field(default=None, ge=0, description="Money involved, in `currency`")
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
+    occurred_at: AwareDatetime
+    source_system: str = Field(min_length=1, max_length=100)
+    customer_id: str | None = None
+    deal_id: str | None = None
+    rep_id: str | None = Field(default=None, description="The sales rep the assistant supported")
+
+    @model_validator(mode="after")
+    def _money_has_currency(self) -> SalesActivityRecorded:
+        if self.amount is not None and self.currency is None:
+            raise ValueError("currency is required when amount is given")
+        return self
+
+
+class SalesActivityRetracted(EventData):
+    """A correction: the activity did not happen (or was recorded in error)."""
+
+    event_type = "SalesActivityRetracted"
+    topic = topics.SALES_ACTIVITY
+    subject_field = "assistant_id"
+
+    activity_id: str = Field(min_length=1, max_length=200)
+    assistant_id: str = Field(min_length=1, max_length=128)
+    reason: str = Field(min_length=1, max_length=500)

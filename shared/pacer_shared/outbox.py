@@ -1,0 +1,194 @@
+"""The transactional outbox: events are written with the state change that causes them and
+published by a relay after commit.
+
+A state change and its events share one MongoDB transaction, so a rollback
+publishes nothing and a crash after commit loses nothing: the relay publishes
+whatever is committed and unpublished, in commit order, then marks it. A crash
+between publish and mark republishes the same event ids, which every consumer
+drops as duplicates. One relay per service holds a lease at a time, so several
+replicas never race to publish the same rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from aiokafka import AIOKafkaProducer
+from bson import ObjectId
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from pacer_shared import metrics
+from pacer_shared.clock import Clock
+from pacer_shared.events import CloudEvent, EventData, wrap
+from pacer_shared.logs import get_logger
+from pacer_shared.mongo import Database, IndexPlan, Session
+from pacer_shared.topics import TopicNames
+
+log = get_logger(__name__)
+T = TypeVar("T")
+
+OUTBOX = "outbox"
+LEASES = "leases"
+PUBLISHED_RETENTION = timedelta(days=7)
+
+INDEXES: IndexPlan = {
+    OUTBOX: [
+        IndexModel([("published", ASCENDING), ("seq", ASCENDING)], name="pending_in_order"),
+        IndexModel("published_at", expireAfterSeconds=int(PUBLISHED_RETENTION.total_seconds()), name="published_ttl"),
+    ],
+}
+
+
+class Outbox:
+    """Where a unit of work records the events it raises."""
+
+    def __init__(self, db: Database, topic_names: TopicNames, source: str, clock: Clock) -> None:
+        self._collection = db[OUTBOX]
+        self._topics = topic_names
+        self._source = source
+        self._clock = clock
+        self.committed = asyncio.Event()
+        """Set after a transaction that added events commits, to wake the relay at once."""
+
+    async def add(self, session: Session, *events: EventData) -> list[CloudEvent]:
+        """Stage events in the caller's transaction; they are published only if it commits."""
+        now = self._clock.now()
+        envelopes = [wrap(event, source=self._source, time=now) for event in events]
+        if envelopes:
+            await self._collection.insert_many(
+                [
+                    {
+                        "_id": envelope.id,
+                        "seq": ObjectId(),
+                        "topic": self._topics(event.topic),
+                        "key": envelope.subject,
+                        "type": envelope.type,
+                        "value": envelope.to_json().decode(),
+                        "created_at": now,
+                        "published": False,
+                    }
+                    for event, envelope in zip(events, envelopes, strict=True)
+                ],
+                session=session,
+            )
+        return envelopes
+
+
+class UnitOfWork:
+    """Runs a function in one MongoDB transaction, retrying transient conflicts, then wakes the relay."""
+
+    def __init__(self, db: Database, outbox: Outbox) -> None:
+        self.db = db
+        self.outbox = outbox
+
+    async def run(self, work: Callable[[Session], Awaitable[T]]) -> T:
+        async with self.db.client.start_session() as session:
+            result = await session.with_transaction(work)
+        self.outbox.committed.set()
+        return result
+
+
+class OutboxRelay:
+    """Publishes committed events to Kafka; one lease holder per service at a time."""
+
+    def __init__(
+        self,
+        db: Database,
+        producer: AIOKafkaProducer,
+        outbox: Outbox,
+        *,
+        name: str,
+        poll_interval: float = 0.2,
+        lease: timedelta = timedelta(seconds=10),
+        batch_size: int = 500,
+    ) -> None:
+        self._outbox = db[OUTBOX]
+        self._leases = db[LEASES]
+        self._producer = producer
+        self._wakeup = outbox.committed
+        self._lease_id = f"outbox-relay:{name}"
+        self._owner = uuid.uuid4().hex
+        self._poll_interval = poll_interval
+        self._lease = lease
+        self._batch_size = batch_size
+        self._stopping = asyncio.Event()
+        self.healthy = True
+
+    async def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                published = await self.publish_pending() if await self._hold_lease() else 0
+                self.healthy = True
+            except (PyMongoError, OSError, asyncio.TimeoutError) as error:
+                self.healthy = False
+                log.warning("outbox relay cannot publish yet; retrying", error=str(error))
+                published = 0
+            except Exception as error:  # a Kafka error: keep the rows, try again
+                self.healthy = False
+                log.error("outbox relay failed; retrying", error=repr(error))
+                published = 0
+            if published < self._batch_size:
+                await self._sleep()
+
+    async def stop(self) -> None:
+        """Publish what is already committed, then stop."""
+        self._stopping.set()
+        self._wakeup.set()
+        with contextlib.suppress(Exception):
+            if await self._hold_lease():
+                while await self.publish_pending() == self._batch_size:
+                    pass
+                await self._leases.delete_one({"_id": self._lease_id, "owner": self._owner})
+
+    async def _sleep(self) -> None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), self._poll_interval)
+        self._wakeup.clear()
+
+    async def _hold_lease(self) -> bool:
+        # Leases use the wall clock, never the injectable domain clock that tests move.
+        now = datetime.now(UTC)
+        try:
+            await self._leases.find_one_and_update(
+                {"_id": self._lease_id, "$or": [{"owner": self._owner}, {"expires_at": {"$lt": now}}]},
+                {"$set": {"owner": self._owner, "expires_at": now + self._lease}},
+                upsert=True,
+            )
+            return True
+        except DuplicateKeyError:
+            return False  # another replica holds a live lease
+
+    async def publish_pending(self) -> int:
+        rows = await self._outbox.find({"published": False}).sort("seq", ASCENDING).limit(self._batch_size).to_list()
+        if not rows:
+            return 0
+        sends = [
+            await self._producer.send(
+                row["topic"],
+                value=row["value"].encode(),
+                key=row["key"].encode() if row.get("key") else None,
+                headers=[("ce_type", row["type"].encode()), ("ce_id", row["_id"].encode())],
+            )
+            for row in rows
+        ]
+        await asyncio.gather(*sends)
+        await self._outbox.update_many(
+            {"_id": {"$in": [row["_id"] for row in rows]}},
+            {"$set": {"published": True, "published_at": datetime.now(UTC)}},
+        )
+        for row in rows:
+            metrics.EVENTS_PRODUCED.labels(row["topic"], row["type"]).inc()
+        return len(rows)
+
+    async def measure_backlog(self) -> None:
+        backlog = await self._outbox.count_documents({"published": False})
+        metrics.OUTBOX_BACKLOG.set(backlog)
+        oldest = await self._outbox.find_one({"published": False}, sort=[("seq", ASCENDING)])
+        age = (datetime.now(UTC) - oldest["created_at"]).total_seconds() if oldest else 0.0
+        metrics.OUTBOX_OLDEST_AGE.set(max(age, 0.0))

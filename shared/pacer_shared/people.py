@@ -1,0 +1,111 @@
+"""Each service's own projection of the `org.people` roster: who manages whom, time zones, locales, chat handles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pymongo import ASCENDING, IndexModel, ReplaceOne
+
+from pacer_shared import topics
+from pacer_shared.auth import CurrentPrincipal, Principal, Role
+from pacer_shared.consumer import Subscription
+from pacer_shared.events import Event
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.mongo import Database, Document, IndexPlan, Session
+from pacer_shared.problems import Forbidden, NotFound
+
+PEOPLE = "people"
+
+INDEXES: IndexPlan = {
+    PEOPLE: [
+        IndexModel([("manager_id", ASCENDING)], name="by_manager"),
+        IndexModel([("team_id", ASCENDING)], name="by_team"),
+    ]
+}
+
+
+class People:
+    """Read and maintain the roster projection in a service's database."""
+
+    def __init__(self, db: Database) -> None:
+        self._people = db[PEOPLE]
+
+    async def get(self, person_id: str, session: Session | None = None) -> Document | None:
+        return await self._people.find_one({"_id": person_id}, session=session)
+
+    async def reports_of(self, manager_id: str) -> list[Document]:
+        return await self._people.find({"manager_id": manager_id, "active": True}).to_list()
+
+    async def team(self, team_id: str) -> list[Document]:
+        return await self._people.find({"team_id": team_id, "active": True}).to_list()
+
+    async def apply(self, events: Sequence[Event], session: Session) -> None:
+        """Upsert the newest record per person; an older record arriving late changes nothing."""
+        latest: dict[str, tuple[datetime, PersonUpserted]] = {}
+        for event in events:
+            person = event.data
+            assert isinstance(person, PersonUpserted)
+            if person.person_id not in latest or latest[person.person_id][0] <= event.time:
+                latest[person.person_id] = (event.time, person)
+        current = {
+            doc["_id"]: doc["as_of"]
+            async for doc in self._people.find({"_id": {"$in": list(latest)}}, {"as_of": 1}, session=session)
+        }
+        writes = [
+            ReplaceOne({"_id": person_id}, self._document(person, as_of), upsert=True)
+            for person_id, (as_of, person) in latest.items()
+            if person_id not in current or current[person_id] <= as_of
+        ]
+        if writes:
+            await self._people.bulk_write(writes, session=session)
+
+    async def remove(self, person_id: str, session: Session) -> None:
+        """A tombstone on the compacted topic: the person is gone from the roster."""
+        await self._people.update_one({"_id": person_id}, {"$set": {"active": False}}, session=session)
+
+    @staticmethod
+    def _document(person: PersonUpserted, as_of: datetime) -> Document:
+        document: dict[str, Any] = person.model_dump(mode="json")
+        document["_id"] = document.pop("person_id")
+        document["as_of"] = as_of
+        return document
+
+    def subscription(self) -> Subscription:
+        return Subscription(
+            name="people",
+            topics=[topics.ORG_PEOPLE],
+            handle=self.apply,
+            event_types=frozenset({PersonUpserted.event_type}),
+            on_tombstone=self.remove,
+        )
+
+
+def can_see_person(principal: Principal, person: Document) -> bool:
+    """Self, the person's manager, hr and admins."""
+    if principal.has(Role.HR, Role.ADMIN):
+        return True
+    return principal.subject in (person["_id"], person.get("manager_id"))
+
+
+def people_from(request: Request) -> People:
+    return request.app.state.people  # type: ignore[no-any-return]
+
+
+router = APIRouter(prefix="/v1/people", tags=["people"])
+
+
+@router.get("/{person_id}", summary="A person as this service's roster projection knows them")
+async def get_person(
+    person_id: str, principal: CurrentPrincipal, people: Annotated[People, Depends(people_from)]
+) -> dict[str, Any]:
+    person = await people.get(person_id)
+    if person is None:
+        raise NotFound(f"person {person_id!r} is not in the roster (yet)")
+    if not can_see_person(principal, person):
+        raise Forbidden("only the person, their manager, hr and admins can see this person")
+    person["person_id"] = person.pop("_id")
+    person["as_of"] = person["as_of"].isoformat()
+    return person

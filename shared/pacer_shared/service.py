@@ -1,0 +1,226 @@
+"""Builds a Pacer service: a FastAPI app whose lifespan owns MongoDB, the producer, the outbox
+relay, the faust consumers and background loops, started in order and stopped in reverse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pymongo import AsyncMongoClient
+from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
+
+from pacer_shared import consumer, metrics, outbox, people, problems
+from pacer_shared.auth import TokenVerifier
+from pacer_shared.clock import Clock, SystemClock
+from pacer_shared.consumer import EventConsumers, Subscription
+from pacer_shared.kafka import create_producer, ensure_topics
+from pacer_shared.logs import configure_logging, get_logger
+from pacer_shared.mongo import Database, Document, IndexPlan, create_client, ensure_indexes
+from pacer_shared.outbox import Outbox, OutboxRelay, UnitOfWork
+from pacer_shared.settings import ServiceSettings
+from pacer_shared.topics import ORG_PEOPLE, TopicNames
+
+log = get_logger(__name__)
+STARTUP_TIMEOUT = 120.0
+MONITOR_INTERVAL = 5.0
+READINESS_TIMEOUT = 3.0
+
+
+@dataclass
+class Runtime:
+    """Everything a service's handlers and routes need, created by the lifespan."""
+
+    settings: ServiceSettings
+    clock: Clock
+    client: AsyncMongoClient[Document]
+    db: Database
+    producer: AIOKafkaProducer
+    outbox: Outbox
+    uow: UnitOfWork
+    people: people.People
+    topics: TopicNames
+
+
+BackgroundLoop = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class ServiceSpec:
+    """What makes one service different from another; the rest is shared."""
+
+    settings: ServiceSettings
+    title: str
+    description: str
+    version: str = "0.1.0"
+    routers: Sequence[APIRouter] = ()
+    indexes: IndexPlan = field(default_factory=dict)
+    publishes: Sequence[str] = ()
+    """Logical topics the service produces to (created at start-up with their dead-letter topics)."""
+    subscriptions: Callable[[Runtime], Sequence[Subscription]] = lambda runtime: ()
+    background: Callable[[Runtime], Sequence[BackgroundLoop]] = lambda runtime: ()
+    """Long-running loops (deadline work, delivery); one that dies makes the service unready."""
+    clock: Clock = field(default_factory=SystemClock)
+
+
+def create_app(spec: ServiceSpec) -> FastAPI:
+    settings = spec.settings
+    app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=_lifespan(spec))
+    app.state.token_verifier = TokenVerifier(settings)
+    app.state.ready = False
+    problems.install(app)
+    metrics.install(app)
+    app.include_router(_health_router())
+    app.include_router(people.router)
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    settings = spec.settings
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level, settings.log_json)
+        names = TopicNames(settings.topic_prefix)
+        client = create_client(settings.mongo_url, f"pacer-{settings.service_name}")
+        db = client[settings.mongo_database]
+        await _until_ready("MongoDB", lambda: db.command("ping"))
+        await ensure_indexes(
+            db,
+            {
+                **outbox.INDEXES,
+                **consumer.indexes(settings.dedup_retention_days),
+                **people.INDEXES,
+                **spec.indexes,
+            },
+        )
+        producer = create_producer(settings)
+        await _until_ready("Kafka", producer.start)
+        box = Outbox(db, names, f"/pacer/{settings.service_name}", spec.clock)
+        runtime = Runtime(
+            settings=settings,
+            clock=spec.clock,
+            client=client,
+            db=db,
+            producer=producer,
+            outbox=box,
+            uow=UnitOfWork(db, box),
+            people=people.People(db),
+            topics=names,
+        )
+        subscriptions = [runtime.people.subscription(), *spec.subscriptions(runtime)]
+        consumed = sorted({topic for s in subscriptions for topic in s.topics})
+        await _until_ready("Kafka topics", lambda: ensure_topics(settings, sorted({*consumed, *spec.publishes, ORG_PEOPLE})))
+        relay = OutboxRelay(
+            db,
+            producer,
+            box,
+            name=settings.service_name,
+            poll_interval=settings.outbox_poll_interval_ms / 1000,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+        )
+        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions)
+        await consumers.start()
+        loops = [asyncio.create_task(loop(), name=getattr(loop, "__name__", "loop")) for loop in spec.background(runtime)]
+        monitor = asyncio.create_task(_monitor(relay, consumers), name="monitor")
+
+        app.state.runtime = runtime
+        app.state.people = runtime.people
+        app.state.readiness = _Readiness(db, producer, relay, relay_task, consumers, loops)
+        app.state.ready = True
+        log.info("service started", consumers=[s.name for s in subscriptions], topics=consumed)
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            log.info("service stopping")
+            for task in [monitor, *loops]:
+                task.cancel()
+            await asyncio.gather(monitor, *loops, return_exceptions=True)
+            await consumers.stop()
+            await relay.stop()
+            relay_task.cancel()
+            await asyncio.gather(relay_task, return_exceptions=True)
+            await producer.stop()
+            await client.close()
+            log.info("service stopped")
+
+    return lifespan
+
+
+async def _until_ready(what: str, attempt: Callable[[], Awaitable[Any]]) -> None:
+    """Dependencies may come up after us (Kubernetes starts everything at once): wait, then give up loudly."""
+    async for retry in AsyncRetrying(
+        stop=stop_after_delay(STARTUP_TIMEOUT), wait=wait_exponential(multiplier=0.2, max=5), reraise=True
+    ):
+        with retry:
+            try:
+                await attempt()
+            except Exception as error:
+                log.warning("waiting for dependency", dependency=what, error=repr(error))
+                raise
+
+
+async def _monitor(relay: OutboxRelay, consumers: EventConsumers) -> None:
+    while True:
+        with contextlib.suppress(Exception):
+            await relay.measure_backlog()
+        await consumers.measure_lag()
+        await asyncio.sleep(MONITOR_INTERVAL)
+
+
+@dataclass
+class _Readiness:
+    db: Database
+    producer: AIOKafkaProducer
+    relay: OutboxRelay
+    relay_task: asyncio.Task[None]
+    consumers: EventConsumers
+    loops: list[asyncio.Task[None]]
+
+    async def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        try:
+            await asyncio.wait_for(self.db.command("ping"), READINESS_TIMEOUT)
+        except Exception as error:
+            found["mongodb"] = f"unreachable: {error!r}"
+        try:
+            await asyncio.wait_for(self.producer.client.fetch_all_metadata(), READINESS_TIMEOUT)
+        except Exception as error:
+            found["kafka"] = f"unreachable: {error!r}"
+        if consumer_problems := self.consumers.problems():
+            found["consumers"] = "; ".join(consumer_problems)
+        if self.relay_task.done() or not self.relay.healthy:
+            found["outbox_relay"] = "not publishing"
+        if dead := [task.get_name() for task in self.loops if task.done()]:
+            found["background"] = f"stopped: {', '.join(dead)}"
+        return found
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="The process is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Kafka and MongoDB reachable and every consumer running")
+    async def readyz(request: Request) -> JSONResponse:
+        if not request.app.state.ready:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        found = await request.app.state.readiness.problems()
+        if found:
+            return JSONResponse({"status": "unready", "problems": found}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    return router

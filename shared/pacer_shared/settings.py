@@ -1,0 +1,95 @@
+"""The settings every service shares; each service subclasses it with its own env prefix.
+
+A value is read from `PACER_<SERVICE>_<NAME>` first and `PACER_<NAME>` second, so a
+deployment can set what all services share (Kafka, MongoDB host) once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+LOCAL_JWT_SECRET = "pacer-local-development-secret-change-me"  # noqa: S105 - refused outside local mode
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PACER_", extra="ignore")
+
+    service_name: ClassVar[str] = "service"
+
+    environment: Literal["local", "production"] = Field(
+        default="local", description="`production` refuses development defaults such as the local JWT secret"
+    )
+    http_host: str = "0.0.0.0"  # noqa: S104 - containers listen on all interfaces
+    http_port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None
+    kafka_idempotent_producer: bool = Field(default=True, description="Turn off only for brokers without InitProducerId")
+    topic_prefix: str = ""
+    topic_partitions: int = Field(default=6, ge=1)
+    topic_replication_factor: int = Field(default=1, ge=1)
+    consumer_batch_size: int = Field(default=500, ge=1)
+    consumer_batch_window_ms: int = Field(default=50, ge=1)
+    dedup_retention_days: int = Field(default=30, ge=1, description="Keep processed event ids at least as long as topic retention")
+
+    mongo_url: str = "mongodb://127.0.0.1:27017/?directConnection=true"
+    mongo_database: str = ""
+
+    outbox_poll_interval_ms: int = Field(default=200, ge=10)
+    outbox_lease_seconds: int = Field(default=10, ge=2)
+
+    jwt_secret: SecretStr = SecretStr(LOCAL_JWT_SECRET)
+    jwt_jwks_url: str | None = Field(default=None, description="Use RS256 keys from this JWKS URL instead of the secret")
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_role_claim: str = "role"
+
+    @model_validator(mode="after")
+    def _defaults(self) -> ServiceSettings:
+        if not self.mongo_database:
+            self.mongo_database = f"pacer_{self.service_name}"
+        if self.environment != "local" and not self.jwt_jwks_url:
+            if self.jwt_secret.get_secret_value() == LOCAL_JWT_SECRET:
+                raise ValueError("jwt_secret: the local development secret is refused outside local mode")
+            if len(self.jwt_secret.get_secret_value()) < 32:
+                raise ValueError("jwt_secret: use at least 32 characters outside local mode")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        service_env = EnvSettingsSource(settings_cls, env_prefix=f"PACER_{cls.service_name.upper()}_")
+        return init_settings, service_env, env_settings, file_secret_settings
+
+    def kafka_client_options(self) -> dict[str, Any]:
+        """Connection options understood by aiokafka clients (and mapped for faust)."""
+        options: dict[str, Any] = {
+            "bootstrap_servers": self.kafka_bootstrap_servers,
+            "security_protocol": self.kafka_security_protocol,
+        }
+        if self.kafka_sasl_mechanism:
+            options["sasl_mechanism"] = self.kafka_sasl_mechanism
+            options["sasl_plain_username"] = self.kafka_sasl_username
+            options["sasl_plain_password"] = (
+                self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else None
+            )
+        if self.kafka_security_protocol in ("SSL", "SASL_SSL"):
+            from aiokafka.helpers import create_ssl_context
+
+            options["ssl_context"] = create_ssl_context(cafile=self.kafka_ssl_cafile)
+        return options
