@@ -129,6 +129,8 @@ class EventConsumers:
             consumer_auto_offset_reset="earliest",
             producer_acks=-1,
             stream_wait_empty=False,
+            broker_session_timeout=s.consumer_session_timeout_ms / 1000,
+            broker_heartbeat_interval=min(3.0, s.consumer_session_timeout_ms / 3000),
         )
 
     async def start(self) -> None:

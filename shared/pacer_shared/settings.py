@@ -39,6 +39,9 @@ class ServiceSettings(BaseSettings):
     topic_replication_factor: int = Field(default=1, ge=1)
     consumer_batch_size: int = Field(default=500, ge=1)
     consumer_batch_window_ms: int = Field(default=50, ge=1)
+    consumer_session_timeout_ms: int = Field(
+        default=10000, ge=1000, description="How soon a dead replica's partitions move to the others"
+    )
     dedup_retention_days: int = Field(default=30, ge=1, description="Keep processed event ids at least as long as topic retention")
 
     mongo_url: str = "mongodb://127.0.0.1:27017/?directConnection=true"

@@ -1,0 +1,127 @@
+"""The idempotent consumer applies each event once: duplicates, replays and two replicas."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from pymongo import AsyncMongoClient
+
+from foundation.conftest import PROBE
+from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_testkit.stack import ServiceProcess, Stack, eventually, producer, publish, running
+
+
+def activity(assistant: str, quantity: int = 1, kind: str = "call") -> SalesActivityRecorded:
+    return SalesActivityRecorded(
+        activity_id=str(uuid.uuid4()),
+        assistant_id=assistant,
+        kind=kind,
+        quantity=Decimal(quantity),
+        occurred_at=datetime.now(UTC),
+        source_system="tests",
+    )
+
+
+async def tallies(stack: Stack, namespace: str) -> dict[str, dict[str, float]]:
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(stack.mongo_url)
+    try:
+        documents = await client[f"{namespace}_probe"]["tallies"].find().to_list()
+        return {str(d["_id"]): {"quantity": float(d["quantity"]), "events": float(d["events"])} for d in documents}  # type: ignore[arg-type]
+    finally:
+        await client.close()
+
+
+async def test_the_same_event_delivered_twice_is_applied_once(stack: Stack, namespace: str, probe: ServiceProcess) -> None:
+    topic = f"{namespace}.sales.activity"
+    async with producer(stack.kafka_bootstrap) as client:
+        event = await publish(client, topic, activity("ann", 5))
+        await publish(client, topic, activity("ann", 5), event_id=event.id)  # redelivery of the same event id
+        await publish(client, topic, activity("ann", 2))
+
+    async def settled() -> dict[str, dict[str, float]] | None:
+        seen = await tallies(stack, namespace)
+        return seen if seen.get("ann", {}).get("events") == 2 else None
+
+    await eventually(settled, what="both distinct events applied")
+    assert await probe.metric("pacer_events_duplicate_total", consumer="tally") == 1
+    assert (await tallies(stack, namespace))["ann"] == {"quantity": 7.0, "events": 2.0}
+
+
+async def test_replaying_the_topic_from_the_beginning_changes_nothing(
+    stack: Stack, namespace: str, probe_env: dict[str, str], tmp_path: Path
+) -> None:
+    topic = f"{namespace}.sales.activity"
+    async with running(PROBE, "probe", probe_env, tmp_path) as first:
+        async with producer(stack.kafka_bootstrap) as client:
+            for i in range(30):
+                await publish(client, topic, activity(f"a{i % 5}", 1))
+        await eventually(lambda: _total_events(stack, namespace, 30), what="30 events applied")
+        before = await tallies(stack, namespace)
+        first.stop()
+
+    await rewind_group(stack, f"{namespace}.pacer-probe", topic)
+
+    async with running(PROBE, "probe", probe_env, tmp_path) as second:
+
+        async def replayed() -> bool:
+            return await second.metric("pacer_events_duplicate_total", consumer="tally") >= 30
+
+        await eventually(replayed, what="the replay to reach every event again")
+        assert await second.metric("pacer_events_consumed_total", consumer="tally") == 0
+    assert await tallies(stack, namespace) == before
+
+
+async def test_two_replicas_share_partitions_and_never_double_apply(
+    stack: Stack, namespace: str, probe_env: dict[str, str], tmp_path: Path
+) -> None:
+    topic = f"{namespace}.sales.activity"
+    async with running(PROBE, "probe", probe_env, tmp_path) as one, running(PROBE, "probe", probe_env, tmp_path) as two:
+        async with producer(stack.kafka_bootstrap) as client:
+            for i in range(300):
+                await publish(client, topic, activity(f"p{i % 30}", 1))
+        await eventually(lambda: _total_events(stack, namespace, 300), timeout=60, what="300 events applied")
+        consumed = [await p.metric("pacer_events_consumed_total", consumer="tally") for p in (one, two)]
+    assert all(count > 0 for count in consumed), f"both replicas should own partitions, consumed {consumed}"
+    assert sum(consumed) == 300
+    seen = await tallies(stack, namespace)
+    assert sum(t["events"] for t in seen.values()) == 300
+    assert all(t["quantity"] == 10 for t in seen.values())
+
+
+async def test_a_replica_killed_mid_stream_loses_and_duplicates_nothing(
+    stack: Stack, namespace: str, probe_env: dict[str, str], tmp_path: Path
+) -> None:
+    topic = f"{namespace}.sales.activity"
+    async with running(PROBE, "probe", probe_env, tmp_path) as survivor:
+        victim = ServiceProcess(PROBE, "probe", probe_env, tmp_path / "victim.log").start()
+        await victim.wait_ready()
+        async with producer(stack.kafka_bootstrap) as client:
+            for i in range(200):
+                await publish(client, topic, activity(f"k{i % 20}", 1))
+                if i == 100:
+                    victim.kill()
+        await eventually(lambda: _total_events(stack, namespace, 200), timeout=90, what="200 events applied")
+        assert survivor.process is not None and survivor.process.poll() is None
+    seen = await tallies(stack, namespace)
+    assert all(t["events"] == 10 for t in seen.values()), seen
+
+
+async def rewind_group(stack: Stack, group: str, topic: str) -> None:
+    """Commit offset 0 for every partition, so the group's next run replays the topic."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=stack.kafka_bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(3)]  # PACER_TOPIC_PARTITIONS in the test env
+        consumer.assign(partitions)
+        await consumer.commit({tp: 0 for tp in partitions})
+    finally:
+        await consumer.stop()
+
+
+async def _total_events(stack: Stack, namespace: str, expected: int) -> bool:
+    seen = await tallies(stack, namespace)
+    return sum(t["events"] for t in seen.values()) == expected

@@ -1,0 +1,265 @@
+"""The servers a test talks to, and helpers to reach them: Kafka topics, service processes, waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+import localstack
+from pacer_shared.events import CloudEvent, EventData, wrap
+
+ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Stack:
+    kafka_bootstrap: str
+    mongo_url: str
+    smtp_port: int | None
+    sinks_url: str | None
+
+    @classmethod
+    def of(cls, config: localstack.StackConfig) -> Stack:
+        return cls(
+            kafka_bootstrap=config.kafka_bootstrap,
+            mongo_url=config.mongo_url,
+            smtp_port=config.smtp_port,
+            sinks_url=f"http://127.0.0.1:{config.sink_http_port}",
+        )
+
+    def service_env(self, namespace: str, service: str, **extra: str) -> dict[str, str]:
+        """Environment for a service process isolated to one test."""
+        return {
+            "PACER_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
+            "PACER_MONGO_URL": self.mongo_url,
+            "PACER_TOPIC_PREFIX": f"{namespace}.",
+            "PACER_TOPIC_PARTITIONS": "3",
+            f"PACER_{service.upper()}_MONGO_DATABASE": f"{namespace}_{service}",
+            "PACER_LOG_JSON": "true",
+            "PACER_OUTBOX_POLL_INTERVAL_MS": "50",
+            **extra,
+        }
+
+
+def start_local_stack() -> localstack.StackConfig:
+    config = localstack.StackConfig.from_env("test")
+    localstack.down(config, wipe=True)
+    localstack.up(config)
+    return config
+
+
+def stop_local_stack(config: localstack.StackConfig) -> None:
+    localstack.down(config, wipe=True)
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 30.0, what: str = "condition") -> T:
+    """Poll until `check` returns something truthy; fail with `what` after the deadline."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = await check()
+        except Exception as error:  # the thing being waited for may not exist yet
+            last = error
+        if last and not isinstance(last, Exception):
+            return last
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last seen: {last!r}")
+
+
+# ---------------------------------------------------------------- Kafka
+
+
+async def create_topics(bootstrap: str, names: Iterable[str], partitions: int = 3) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(name, partitions, 1) for name in names if name not in existing]
+        if missing:
+            await admin.create_topics(missing)
+    finally:
+        await admin.close()
+
+
+@asynccontextmanager
+async def producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    client = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await client.start()
+    try:
+        yield client
+    finally:
+        await client.stop()
+
+
+async def publish(
+    client: AIOKafkaProducer, topic: str, data: EventData, *, event_id: str | None = None, source: str = "/tests"
+) -> CloudEvent:
+    from datetime import UTC, datetime
+
+    envelope = wrap(data, source=source, time=datetime.now(UTC), event_id=event_id)
+    await client.send_and_wait(topic, envelope.to_json(), key=data.subject.encode())
+    return envelope
+
+
+@dataclass(frozen=True)
+class Record:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.value or b"null")
+
+
+async def read_topic(
+    bootstrap: str, topic: str, until: Callable[[list[Record]], bool], timeout: float = 30.0
+) -> list[Record]:
+    """Read a topic from the beginning until `until(records)` holds or the deadline passes."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    records: list[Record] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if until(records):
+                return records
+            batches = await consumer.getmany(timeout_ms=200)
+            for messages in batches.values():
+                records.extend(
+                    Record(
+                        m.topic,
+                        m.partition,
+                        m.offset,
+                        m.key,
+                        m.value,
+                        {k: v.decode() for k, v in m.headers},
+                    )
+                    for m in messages
+                )
+        if until(records):
+            return records
+        raise AssertionError(f"timed out after {timeout}s reading {topic}; saw {len(records)} records")
+    finally:
+        await consumer.stop()
+
+
+# ---------------------------------------------------------------- service processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServiceProcess:
+    """A service run as its own OS process, as in production; stopped by PID."""
+
+    def __init__(self, module: str, service: str, env: Mapping[str, str], log_path: Path) -> None:
+        self.module = module
+        self.service = service
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            **env,
+            f"PACER_{service.upper()}_HTTP_PORT": str(self.port),
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
+        }
+        self.env.setdefault(f"PACER_{service.upper()}_HTTP_HOST", "127.0.0.1")
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ServiceProcess:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.module],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+        return self
+
+    async def wait_ready(self, timeout: float = 90.0) -> None:
+        async def ready() -> bool:
+            if self.process is not None and self.process.poll() is not None:
+                raise AssertionError(f"{self.service} exited with {self.process.returncode}; log: {self.log_tail()}")
+            async with httpx.AsyncClient(timeout=2) as client:
+                return (await client.get(f"{self.url}/readyz")).status_code == 200
+
+        try:
+            await eventually(ready, timeout, f"{self.service} to be ready")
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n--- log tail ---\n{self.log_tail()}") from None
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 40.0) -> int | None:
+        if self.process is None or self.process.poll() is not None:
+            return None if self.process is None else self.process.returncode
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait(10)
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+    async def metric(self, name: str, **labels: str) -> float:
+        """The sum of a Prometheus sample over the series matching `labels`."""
+        async with httpx.AsyncClient(timeout=5) as client:
+            text = (await client.get(f"{self.url}/metrics")).text
+        total = 0.0
+        for line in text.splitlines():
+            if not line.startswith(name + "{") and not line.startswith(name + " "):
+                continue
+            if all(f'{key}="{value}"' in line for key, value in labels.items()):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+
+@asynccontextmanager
+async def running(
+    module: str, service: str, env: Mapping[str, str], log_dir: Path, wait: bool = True
+) -> AsyncIterator[ServiceProcess]:
+    process = ServiceProcess(module, service, env, log_dir / f"{service}-{uuid.uuid4().hex[:6]}.log").start()
+    try:
+        if wait:
+            await process.wait_ready()
+        yield process
+    finally:
+        process.stop()
