@@ -268,6 +268,7 @@ def start_kafka(config: StackConfig) -> None:
                 "java",
                 "-cp",
                 classpath,
+                f"-Dkafka.logs.dir={config.dir / 'logs'}",
                 f"-Dlog4j2.configurationFile={HERE / 'kafka' / 'log4j2.yaml'}",
                 "kafka.tools.StorageTool",
                 "format",

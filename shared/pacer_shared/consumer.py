@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -122,6 +124,8 @@ class EventConsumers:
             broker=[f"kafka://{host.strip()}" for host in s.kafka_bootstrap_servers.split(",")],
             broker_credentials=credentials,
             web_enabled=False,
+            # faust writes a data directory even with the memory store: keep it off a read-only root.
+            datadir=os.path.join(tempfile.gettempdir(), f"{s.topic_prefix}pacer-{s.service_name}-data"),
             store="memory://",
             autodiscover=False,
             topic_partitions=s.topic_partitions,

@@ -1,0 +1,277 @@
+"""Offline checks of deploy/k8s: each overlay renders with kustomize, validates strictly and is production-safe."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pacer_feedback.settings import FeedbackSettings
+from pacer_goals.settings import GoalsSettings
+from pacer_incentives.settings import IncentivesSettings
+from pacer_notifications.settings import NotificationsSettings
+from pacer_reviews.settings import ReviewsSettings
+from pacer_shared.settings import ServiceSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+OVERLAYS = ("local", "production")
+KUBERNETES_VERSION = "1.32.0"
+SETTINGS: dict[str, type[ServiceSettings]] = {
+    "goals": GoalsSettings,
+    "reviews": ReviewsSettings,
+    "feedback": FeedbackSettings,
+    "incentives": IncentivesSettings,
+    "notifications": NotificationsSettings,
+}
+# Settings the deployment already passes before the service code reads them.
+PENDING_FIELDS = {"notifications": {"smtp_host", "smtp_port"}}
+REPLICAS = {
+    "local": dict.fromkeys(SETTINGS, 1),
+    "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3},
+}
+UVICORN_GRACEFUL_SECONDS = 30
+
+
+def tool(name: str, fallback: str | None = None) -> str:
+    """The executable beside this interpreter (the workspace venv), else on PATH, else at `fallback`."""
+    candidates = [str(Path(sys.executable).parent / name), shutil.which(name), fallback]
+    found = next((c for c in candidates if c and Path(c).is_file()), None)
+    assert found, f"{name} is required to check deploy/k8s but was found in none of {candidates}"
+    return found
+
+
+@dataclass
+class Rendered:
+    overlay: str
+    path: Path
+    objects: list[dict[str, Any]]
+
+    def of_kind(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {o["metadata"]["name"]: o for o in self.objects if o["kind"] == kind}
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    overlay: str = request.param
+    result = subprocess.run(
+        [tool("kubectl", "/usr/bin/kubectl"), "kustomize", f"deploy/k8s/overlays/{overlay}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"kubectl kustomize deploy/k8s/overlays/{overlay} failed:\n{result.stderr}"
+    path = tmp_path_factory.mktemp(overlay) / "rendered.yaml"
+    path.write_text(result.stdout)
+    objects = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+    assert objects, f"overlay {overlay} rendered nothing"
+    return Rendered(overlay, path, objects)
+
+
+def validate(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [tool("kubernetes-validate"), "--strict", "--quiet", "-k", KUBERNETES_VERSION, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_overlay_validates_strictly(rendered: Rendered) -> None:
+    result = validate(rendered.path)
+    assert result.returncode == 0, f"kubernetes-validate rejected {rendered.overlay}:\n{result.stdout}\n{result.stderr}"
+
+
+def test_the_validator_rejects_an_unknown_field(rendered: Rendered, tmp_path: Path) -> None:
+    """Guards the check above: strict validation must fail on a misspelt field."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(rendered.path.read_text().replace("readOnlyRootFilesystem:", "readOnlyRootFileSystem:", 1))
+    assert validate(broken).returncode != 0
+
+
+def test_only_expected_kinds_are_rendered(rendered: Rendered) -> None:
+    kinds = {o["kind"] for o in rendered.objects}
+    expected = {"ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget"}
+    assert kinds - {"Secret", "HorizontalPodAutoscaler"} == expected
+    assert all("namespace" not in o["metadata"] for o in rendered.objects), "keep the manifests namespace-agnostic"
+
+
+def pod_of(deployment: dict[str, Any]) -> dict[str, Any]:
+    spec: dict[str, Any] = deployment["spec"]["template"]["spec"]
+    return spec
+
+
+def container_of(deployment: dict[str, Any]) -> dict[str, Any]:
+    containers: list[dict[str, Any]] = pod_of(deployment)["containers"]
+    assert len(containers) == 1, "one container per Pod"
+    return containers[0]
+
+
+def test_one_deployment_per_service_with_its_image_port_and_replicas(rendered: Rendered) -> None:
+    deployments = rendered.of_kind("Deployment")
+    assert set(deployments) == {f"pacer-{name}" for name in SETTINGS}
+    for name, settings in SETTINGS.items():
+        deployment = deployments[f"pacer-{name}"]
+        container = container_of(deployment)
+        assert container["image"] == f"ghcr.io/pacer-platform/pacer-{name}:0.1.0"
+        port = settings.model_fields["http_port"].default
+        assert container["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}]
+        assert deployment["spec"]["replicas"] == REPLICAS[rendered.overlay][name]
+        selector = deployment["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations == {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(port),
+            "prometheus.io/path": "/metrics",
+        }
+
+
+def test_deployments_probe_health_and_readiness(rendered: Rendered) -> None:
+    for name, deployment in rendered.of_kind("Deployment").items():
+        container = container_of(deployment)
+        assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}, name
+        assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}, name
+        assert container["startupProbe"]["httpGet"]["path"] in ("/healthz", "/readyz"), name
+
+
+def test_deployments_run_locked_down(rendered: Rendered) -> None:
+    for name, deployment in rendered.of_kind("Deployment").items():
+        pod, container = pod_of(deployment), container_of(deployment)
+        pod_context, context = pod.get("securityContext", {}), container.get("securityContext", {})
+
+        def effective(field: str, pod_context: dict[str, Any] = pod_context, context: dict[str, Any] = context) -> Any:
+            return context.get(field, pod_context.get(field))
+
+        assert effective("runAsNonRoot") is True, name
+        assert effective("runAsUser") == 10001, name
+        assert effective("seccompProfile") == {"type": "RuntimeDefault"}, name
+        assert context["readOnlyRootFilesystem"] is True, name
+        assert context["allowPrivilegeEscalation"] is False, name
+        assert context["capabilities"]["drop"] == ["ALL"], name
+        assert not context["capabilities"].get("add"), name
+        assert pod["automountServiceAccountToken"] is False, name
+        # A read-only root still needs a writable /tmp (faust's data dir, temporary files).
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        [tmp] = [m for m in container["volumeMounts"] if m["mountPath"] == "/tmp"]
+        assert "emptyDir" in volumes[tmp["name"]], name
+
+
+def test_deployments_have_resources_and_time_to_drain(rendered: Rendered) -> None:
+    for name, deployment in rendered.of_kind("Deployment").items():
+        resources = container_of(deployment)["resources"]
+        for bound in ("requests", "limits"):
+            assert {"cpu", "memory"} <= set(resources[bound]), f"{name} {bound}"
+        assert pod_of(deployment)["terminationGracePeriodSeconds"] > UVICORN_GRACEFUL_SECONDS, name
+
+
+def test_every_deployment_has_its_service_account_service_and_budget(rendered: Rendered) -> None:
+    accounts = rendered.of_kind("ServiceAccount")
+    services = rendered.of_kind("Service")
+    budgets = rendered.of_kind("PodDisruptionBudget")
+    deployments = rendered.of_kind("Deployment")
+    for name, deployment in deployments.items():
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        account = accounts[pod_of(deployment)["serviceAccountName"]]
+        assert account["automountServiceAccountToken"] is False, name
+
+        selecting = [s for s in services.values() if s["spec"]["selector"].items() <= labels.items()]
+        assert [s["metadata"]["name"] for s in selecting] == [name]
+        service = selecting[0]["spec"]
+        assert service.get("type", "ClusterIP") == "ClusterIP"
+        port = container_of(deployment)["ports"][0]["containerPort"]
+        assert service["ports"] == [{"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"}]
+
+        covering = [b for b in budgets.values() if b["spec"]["selector"]["matchLabels"].items() <= labels.items()]
+        assert [b["metadata"]["name"] for b in covering] == [name]
+        budget = covering[0]["spec"]
+        if deployment["spec"]["replicas"] > 1:
+            assert budget == {**budget, "minAvailable": 1}, name
+        else:  # one replica: minAvailable 1 would block every node drain
+            assert "minAvailable" not in budget, name
+            assert budget["maxUnavailable"] == 1, name
+
+    # Nothing orphaned either.
+    assert set(accounts) == set(services) == set(budgets) == set(deployments)
+
+
+def environment_of(rendered: Rendered, deployment: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The variables the ConfigMaps give the container, and its secretRefs."""
+    config_maps = rendered.of_kind("ConfigMap")
+    env: dict[str, str] = {}
+    secret_refs = []
+    for source in container_of(deployment)["envFrom"]:
+        if "configMapRef" in source:
+            reference = source["configMapRef"]["name"]
+            assert reference in config_maps, f"envFrom names a ConfigMap that is not rendered: {reference}"
+            env.update(config_maps[reference]["data"])
+        else:
+            secret_refs.append(source["secretRef"])
+    assert "env" not in container_of(deployment)
+    return env, secret_refs
+
+
+def test_config_and_secret_give_every_service_valid_settings(
+    rendered: Rendered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets = rendered.of_kind("Secret")
+    for name, settings_class in SETTINGS.items():
+        deployment = rendered.of_kind("Deployment")[f"pacer-{name}"]
+        env, secret_refs = environment_of(rendered, deployment)
+
+        # Every key is a real setting of this service, shared (PACER_X) or its own (PACER_<SERVICE>_X).
+        known = set(settings_class.model_fields) | PENDING_FIELDS.get(name, set())
+        for key in env:
+            field = key.removeprefix(f"PACER_{name.upper()}_").removeprefix("PACER_").lower()
+            assert key.startswith("PACER_"), f"{name}: {key} is not a Pacer setting"
+            assert field in known, f"{name}: {key} is not a setting of the {name} service"
+        assert not {k for k in env if "SECRET" in k or "PASSWORD" in k}, f"{name}: secrets belong in pacer-secrets"
+
+        [secret_ref] = secret_refs
+        assert secret_ref["optional"] is False
+        if rendered.overlay == "production":
+            assert secret_ref["name"] == "pacer-secrets"
+            assert secrets == {}, "production references an existing Secret, it must not generate one"
+            secret_env = {"PACER_JWT_SECRET": "x" * 32}  # what the operator's Secret must hold
+        else:
+            assert secret_ref["name"].startswith("pacer-secrets")
+            data = secrets[secret_ref["name"]]["data"]
+            secret_env = {k: base64.b64decode(v).decode() for k, v in data.items()}
+            assert "PACER_JWT_SECRET" in secret_env
+
+        for key in [k for k in os.environ if k.startswith("PACER_")]:
+            monkeypatch.delenv(key)
+        for key, value in {**env, **secret_env}.items():
+            monkeypatch.setenv(key, value)
+        settings = settings_class()
+        assert settings.environment == rendered.overlay
+        assert settings.http_port == container_of(deployment)["ports"][0]["containerPort"]
+        assert settings.mongo_database == f"pacer_{name}"
+        if rendered.overlay == "local":
+            assert settings.kafka_bootstrap_servers == "kafka:9092"
+            assert settings.mongo_url == "mongodb://mongo:27017/?replicaSet=rs0"
+        else:
+            assert "127.0.0.1" not in settings.kafka_bootstrap_servers
+            assert settings.topic_replication_factor >= 3
+
+
+def test_production_spreads_pods_over_zones_and_nodes(rendered: Rendered) -> None:
+    for name, deployment in rendered.of_kind("Deployment").items():
+        constraints = pod_of(deployment).get("topologySpreadConstraints", [])
+        if rendered.overlay != "production":
+            continue
+        keys = {c["topologyKey"] for c in constraints}
+        assert {"topology.kubernetes.io/zone", "kubernetes.io/hostname"} <= keys, name
+        for constraint in constraints:
+            # The pod's own name and ReplicaSet narrow the selector, so it counts only this Deployment's pods.
+            assert {"app.kubernetes.io/name", "pod-template-hash"} <= set(constraint["matchLabelKeys"]), name

@@ -1,0 +1,58 @@
+"""/readyz tells the truth: it fails while Kafka or MongoDB is unreachable and recovers without a restart.
+
+This test owns a Kafka broker and a SecantusDB of its own, so stopping them disturbs no other test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+import localstack
+from pacer_testkit.stack import ServiceProcess, Stack, eventually, running
+
+
+@pytest.fixture
+def own_stack() -> Iterator[localstack.StackConfig]:
+    config = localstack.StackConfig(profile="readiness", kafka_port=29092, mongo_port=47017, mongo_in_memory=True)
+    localstack.down(config, wipe=True)
+    localstack.up(config, ["kafka", "mongo"])
+    try:
+        yield config
+    finally:
+        localstack.down(config, ["kafka", "mongo"], wipe=True)
+
+
+async def readiness(service: ServiceProcess) -> tuple[int, dict[str, str]]:
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(f"{service.url}/readyz")
+    return response.status_code, response.json().get("problems", {})
+
+
+async def test_readyz_fails_while_a_dependency_is_down_and_recovers_by_itself(
+    own_stack: localstack.StackConfig, namespace: str, tmp_path: Path
+) -> None:
+    env = Stack.of(own_stack).service_env(namespace, "goals")
+    async with running("pacer_goals.main", "goals", env, tmp_path) as goals:
+        assert (await readiness(goals))[0] == 200
+
+        for server, problem in (("mongo", "mongodb"), ("kafka", "kafka")):
+            await asyncio.to_thread(localstack.down, own_stack, [server])
+
+            async def unready(problem: str = problem) -> bool:
+                status, problems = await readiness(goals)
+                return status == 503 and problem in problems
+
+            await eventually(unready, timeout=30, what=f"/readyz to report {problem} down")
+
+            await asyncio.to_thread(localstack.up, own_stack, [server])
+
+            async def ready() -> bool:
+                return (await readiness(goals))[0] == 200
+
+            await eventually(ready, timeout=90, what=f"/readyz to recover after {server} came back")
+        assert goals.process is not None and goals.process.poll() is None, "the service must not have restarted"
