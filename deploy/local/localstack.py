@@ -29,9 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-CACHE = Path(os.environ.get("PACER_CACHE_DIR", ROOT / ".cache"))
+# Outside the checkout, so every clone (and CI's fresh one) reuses what was fetched or built once.
+CACHE = Path(os.environ.get("PACER_CACHE_DIR", Path.home() / ".cache" / "pacer"))
 KAFKA_VERSION = "4.4.0"
 SECANTUS_PY = "secantusdb==0.7.0b3"
+SECANTUS_RS = ("secantus-mdb", "0.5.3-beta.193")
 
 
 @dataclass
@@ -117,28 +119,61 @@ def kafka_libs() -> Path:
     return libs
 
 
-def mongo_command(config: StackConfig) -> list[str]:
-    """SecantusDB: the Rust server when one is installed, otherwise the Python server.
+def secantus_rs() -> Path | None:
+    """The Rust SecantusDB server, built once with cargo; None when this machine cannot build it.
 
-    The Rust server (`secantusd-rs`) is faster but needs a newer Rust toolchain than
-    some machines have; the Python server installs from PyPI in seconds. Either is a
-    separate GPL tool process, never a dependency of a Pacer package.
+    secantus-mdb declares rust-version 1.98. Where the installed toolchains are older, a
+    nightly toolchain is asked to build it with --ignore-rust-version (it compiles with
+    1.97-nightly); if that fails too, the Python server is used and the reason printed.
     """
-    storage = ":memory:" if config.mongo_in_memory else str(config.dir / "mongo-data")
-    rust = os.environ.get("PACER_SECANTUSD_RS") or shutil.which("secantusd-rs")
-    if rust and os.environ.get("PACER_STACK_MONGO_SERVER", "auto") in ("auto", "rs"):
-        return [rust, "--host", "127.0.0.1", "--port", str(config.mongo_port), "--storage-path", storage]
+    if explicit := os.environ.get("PACER_SECANTUSD_RS"):
+        return Path(explicit)
+    root = CACHE / "secantus-rs"
+    binary = root / "bin" / "secantusd-rs"
+    if binary.exists():
+        return binary
+    if found := shutil.which("secantusd-rs"):
+        return Path(found)
+    if shutil.which("cargo") is None:
+        log("cargo not found: using the Python SecantusDB server")
+        return None
+    name, version = SECANTUS_RS
+    base = ["install", "--locked", "--root", str(root), name, "--version", version]
+    log(f"building {name} {version} with cargo (once; several minutes on 2 cores)")
+    attempts = [["cargo", *base], ["cargo", "+nightly", *base, "--ignore-rust-version"]]
+    for argv in attempts:
+        result = subprocess.run(argv, capture_output=True, text=True)
+        if result.returncode == 0 and binary.exists():
+            return binary
+        log(f"`{' '.join(argv[:2])} ...` failed: {result.stderr.strip().splitlines()[-1:] or result.returncode}")
+    log("could not build secantusd-rs: using the Python SecantusDB server")
+    return None
+
+
+def secantus_py() -> Path:
     venv = CACHE / "secantusdb-venv"
     server = venv / "bin" / "secantusd-py"
     if not server.exists():
         log(f"installing {SECANTUS_PY} into {venv} (once)")
-        uv = shutil.which("uv") or "uv"
-        subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True)
-        subprocess.run(
-            [uv, "pip", "install", "-q", "--python", str(venv / "bin" / "python"), SECANTUS_PY],
-            check=True,
-        )
-    return [str(server), "--host", "127.0.0.1", "--port", str(config.mongo_port), "--storage-path", storage]
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", SECANTUS_PY], check=True)
+    return server
+
+
+def mongo_command(config: StackConfig) -> list[str]:
+    """SecantusDB: the Rust server where it can be built, otherwise the Python server.
+
+    Either is a separate GPL tool process, never a dependency of a Pacer package.
+    PACER_STACK_MONGO_SERVER=py|rs forces one.
+    """
+    choice = os.environ.get("PACER_STACK_MONGO_SERVER", "auto")
+    address = ["--host", "127.0.0.1", "--port", str(config.mongo_port)]
+    rust = secantus_rs() if choice in ("auto", "rs") else None
+    if rust is not None:
+        storage = config.dir / "mongo-data"
+        return [str(rust), *address, "--storage-path", str(storage), "--cache-size", "512M", "--log-level", "WARNING"]
+    storage_path = ":memory:" if config.mongo_in_memory else str(config.dir / "mongo-data")
+    return [str(secantus_py()), *address, "--storage-path", storage_path]
 
 
 # ---------------------------------------------------------------- processes
@@ -427,7 +462,8 @@ def main() -> None:
         down(config, args.servers, wipe=args.wipe)
     else:
         for name in SERVERS:
-            print(f"{name}: {'running, pid ' + str(running_pid(config, name)) if running_pid(config, name) else 'stopped'}")
+            pid = running_pid(config, name)
+            print(f"{name}: {f'running, pid {pid}' if pid else 'stopped'}")
 
 
 if __name__ == "__main__":

@@ -36,8 +36,8 @@ class Store:
 
     def add_mail(self, sender: str, recipients: list[str], raw: bytes) -> None:
         message = email.message_from_bytes(raw, policy=email.policy.default)
-        text = message.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
-        entry = {
+        text = message.get_body(preferencelist=("plain",))
+        entry: dict[str, Any] = {
             "received_at": datetime.now(UTC).isoformat(),
             "from": sender,
             "to": recipients,
@@ -75,6 +75,10 @@ class MailHandler:
         return "250 Message accepted for delivery"
 
 
+def _preview(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False)[:400]
+
+
 def web(store: Store) -> Starlette:
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -94,7 +98,7 @@ def web(store: Store) -> Starlette:
     async def index(_: Request) -> Response:
         rows = [f"<li><b>{html.escape(m['subject'])}</b> to {html.escape(', '.join(m['to']))}</li>" for m in store.mail]
         posts = [
-            f"<li>{html.escape(c['channel'])}: <code>{html.escape(json.dumps(c['payload'], ensure_ascii=False)[:400])}</code></li>"
+            f"<li>{html.escape(c['channel'])}: <code>{html.escape(_preview(c['payload']))}</code></li>"
             for c in store.chat
         ]
         page = (

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import faust
 from aiokafka import AIOKafkaProducer
@@ -158,7 +159,7 @@ class EventConsumers:
         return found
 
     async def measure_lag(self) -> None:
-        consumer = self.app.consumer
+        consumer: Any = self.app.consumer
         with contextlib.suppress(Exception):  # best effort while partitions move
             for tp in consumer.assignment():
                 read = consumer._read_offset.get(tp)  # noqa: SLF001 - faust keeps the last read offset here
@@ -181,7 +182,7 @@ class EventConsumers:
         async def agent(stream: faust.StreamT[Any]) -> None:
             metrics.CONSUMER_UP.labels(subscription.name).set(1)
             try:
-                async for batch in stream.take_events(self._settings.consumer_batch_size, within=within):
+                async for batch in cast(Any, stream).take_events(self._settings.consumer_batch_size, within=within):
                     async with self._in_flight:
                         await self._process(subscription, batch)
                     self._crashed.pop(subscription.name, None)
@@ -230,7 +231,7 @@ class EventConsumers:
         conflicts = 0
         while pending:
             try:
-                await self._with_infrastructure_retries(lambda: self._apply_once(subscription, pending))
+                await self._with_infrastructure_retries(functools.partial(self._apply_once, subscription, pending))
                 return
             except RejectedEvent as rejection:
                 rejected = [pair for pair in pending if pair[0].id == rejection.event_id]
@@ -248,7 +249,9 @@ class EventConsumers:
                 await self._isolate(subscription, pending, error)
                 return
 
-    async def _isolate(self, subscription: Subscription, pending: list[tuple[Event, _Message]], error: Exception) -> None:
+    async def _isolate(
+        self, subscription: Subscription, pending: list[tuple[Event, _Message]], error: Exception
+    ) -> None:
         if len(pending) == 1:
             await self._retry_or_dead_letter(subscription, pending[0], error)
             return
@@ -256,7 +259,9 @@ class EventConsumers:
         for pair in pending:
             await self._apply(subscription, [pair])
 
-    async def _retry_or_dead_letter(self, subscription: Subscription, pair: tuple[Event, _Message], error: Exception) -> None:
+    async def _retry_or_dead_letter(
+        self, subscription: Subscription, pair: tuple[Event, _Message], error: Exception
+    ) -> None:
         for _ in range(HANDLER_ATTEMPTS - 1):
             try:
                 await self._with_infrastructure_retries(lambda: self._apply_once(subscription, [pair]))
@@ -266,9 +271,16 @@ class EventConsumers:
                 break
             except Exception as retry_error:
                 error = retry_error
-        log.error("handler failed on event; dead-lettering it", consumer=subscription.name, event_id=pair[0].id, error=repr(error))
+        log.error(
+            "handler failed on event; dead-lettering it",
+            consumer=subscription.name,
+            event_id=pair[0].id,
+            error=repr(error),
+        )
         reason = error.reason if isinstance(error, RejectedEvent) else f"handler error: {error!r}"
-        await self._dead_letter(subscription, pair[1], reason, "rejected" if isinstance(error, RejectedEvent) else "handler-error")
+        await self._dead_letter(
+            subscription, pair[1], reason, "rejected" if isinstance(error, RejectedEvent) else "handler-error"
+        )
 
     async def _apply_once(self, subscription: Subscription, pending: list[tuple[Event, _Message]]) -> None:
         async def work(session: Session) -> list[tuple[Event, _Message]]:
@@ -320,7 +332,9 @@ class EventConsumers:
             ("pacer-dlq-original-offset", str(message.offset).encode()),
             ("pacer-dlq-at", self._clock.now().isoformat().encode()),
         ]
-        await self._producer.send_and_wait(self._names.dlq(logical), value=message.value, key=message.key, headers=headers)
+        await self._producer.send_and_wait(
+            self._names.dlq(logical), value=message.value, key=message.key, headers=headers
+        )
         metrics.EVENTS_DEAD_LETTERED.labels(subscription.name, message.topic, kind).inc()
         log.warning(
             "message dead-lettered",
@@ -335,4 +349,3 @@ class EventConsumers:
 
 class _TransientOperationFailure(Exception):
     """A transaction the server asked us to retry (write conflict, election)."""
-

@@ -31,7 +31,9 @@ async def ensure_topics(settings: ServiceSettings, logical_names: list[str]) -> 
     wanted: list[NewTopic] = []
     for logical in logical_names:
         config = {"cleanup.policy": "compact"} if logical in topics.COMPACTED else {}
-        wanted.append(NewTopic(names(logical), settings.topic_partitions, settings.topic_replication_factor, topic_configs=config))
+        wanted.append(
+            NewTopic(names(logical), settings.topic_partitions, settings.topic_replication_factor, topic_configs=config)
+        )
         wanted.append(NewTopic(names.dlq(logical), settings.topic_partitions, settings.topic_replication_factor))
     admin = AIOKafkaAdminClient(**settings.kafka_client_options(), client_id=f"pacer-{settings.service_name}-admin")
     await admin.start()

@@ -125,7 +125,7 @@ class OutboxRelay:
             try:
                 published = await self.publish_pending() if await self._hold_lease() else 0
                 self.healthy = True
-            except (PyMongoError, OSError, asyncio.TimeoutError) as error:
+            except (TimeoutError, PyMongoError, OSError) as error:
                 self.healthy = False
                 log.warning("outbox relay cannot publish yet; retrying", error=str(error))
                 published = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -49,7 +49,7 @@ class Runtime:
     topics: TopicNames
 
 
-BackgroundLoop = Callable[[], Awaitable[None]]
+BackgroundLoop = Callable[[], Coroutine[Any, Any, None]]
 
 
 @dataclass
@@ -119,7 +119,9 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
         )
         subscriptions = [runtime.people.subscription(), *spec.subscriptions(runtime)]
         consumed = sorted({topic for s in subscriptions for topic in s.topics})
-        await _until_ready("Kafka topics", lambda: ensure_topics(settings, sorted({*consumed, *spec.publishes, ORG_PEOPLE})))
+        await _until_ready(
+            "Kafka topics", lambda: ensure_topics(settings, sorted({*consumed, *spec.publishes, ORG_PEOPLE}))
+        )
         relay = OutboxRelay(
             db,
             producer,
@@ -131,7 +133,9 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
         relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
         consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions)
         await consumers.start()
-        loops = [asyncio.create_task(loop(), name=getattr(loop, "__name__", "loop")) for loop in spec.background(runtime)]
+        loops = [
+            asyncio.create_task(loop(), name=getattr(loop, "__name__", "loop")) for loop in spec.background(runtime)
+        ]
         monitor = asyncio.create_task(_monitor(relay, consumers), name="monitor")
 
         app.state.runtime = runtime

@@ -33,7 +33,9 @@ class ServiceSettings(BaseSettings):
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
     kafka_ssl_cafile: str | None = None
-    kafka_idempotent_producer: bool = Field(default=True, description="Turn off only for brokers without InitProducerId")
+    kafka_idempotent_producer: bool = Field(
+        default=True, description="Turn off only for brokers without InitProducerId"
+    )
     topic_prefix: str = ""
     topic_partitions: int = Field(default=6, ge=1)
     topic_replication_factor: int = Field(default=1, ge=1)
@@ -42,7 +44,9 @@ class ServiceSettings(BaseSettings):
     consumer_session_timeout_ms: int = Field(
         default=10000, ge=1000, description="How soon a dead replica's partitions move to the others"
     )
-    dedup_retention_days: int = Field(default=30, ge=1, description="Keep processed event ids at least as long as topic retention")
+    dedup_retention_days: int = Field(
+        default=30, ge=1, description="Keep processed event ids at least as long as topic retention"
+    )
 
     mongo_url: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_database: str = ""
@@ -51,7 +55,9 @@ class ServiceSettings(BaseSettings):
     outbox_lease_seconds: int = Field(default=10, ge=2)
 
     jwt_secret: SecretStr = SecretStr(LOCAL_JWT_SECRET)
-    jwt_jwks_url: str | None = Field(default=None, description="Use RS256 keys from this JWKS URL instead of the secret")
+    jwt_jwks_url: str | None = Field(
+        default=None, description="Use RS256 keys from this JWKS URL instead of the secret"
+    )
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     jwt_role_claim: str = "role"

@@ -14,12 +14,12 @@ import pytest
 import yaml
 from prometheus_client.metrics import MetricWrapperBase
 
+import pacer_shared.metrics as metrics
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_incentives.settings import IncentivesSettings
 from pacer_notifications.settings import NotificationsSettings
 from pacer_reviews.settings import ReviewsSettings
-from pacer_shared import metrics
 from pacer_shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,9 @@ NOTE = {"note_id": "n1", "person_id": "p1"}
 
 @pytest.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=build(ProbeSettings())), base_url="http://probe") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=build(ProbeSettings())), base_url="http://probe"
+    ) as client:
         yield client
 
 
@@ -44,8 +46,14 @@ async def test_no_token_is_401(http: httpx.AsyncClient) -> None:
 
 
 async def test_a_token_signed_with_another_secret_is_401(http: httpx.AsyncClient) -> None:
-    forged = jwt.encode({"sub": "mallory", "role": "admin", "exp": 4102444800}, "a-different-secret-of-thirty-two-bytes", algorithm="HS256")
-    assert_problem(await http.post("/v1/probe/notes", json=NOTE, headers=bearer(forged)), 401, "Signature verification failed")
+    forged = jwt.encode(
+        {"sub": "mallory", "role": "admin", "exp": 4102444800},
+        "a-different-secret-of-thirty-two-bytes",
+        algorithm="HS256",
+    )
+    assert_problem(
+        await http.post("/v1/probe/notes", json=NOTE, headers=bearer(forged)), 401, "Signature verification failed"
+    )
 
 
 async def test_an_expired_token_is_401(http: httpx.AsyncClient) -> None:
@@ -78,7 +86,7 @@ def identity_provider() -> Iterator[tuple[rsa.RSAPrivateKey, str]]:
     body = json.dumps({"keys": [{**jwk, "kid": "idp-1", "use": "sig", "alg": "RS256"}]}).encode()
 
     class Jwks(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -101,7 +109,13 @@ async def test_rs256_tokens_from_an_identity_provider_are_verified_through_its_j
     key, jwks_url = identity_provider
     settings = ProbeSettings(jwt_jwks_url=jwks_url, jwt_issuer="https://idp.example.com", jwt_audience="pacer")
     app = build(settings)
-    claims = {"sub": "hr-1", "role": ["hr"], "iss": "https://idp.example.com", "aud": "pacer", "exp": datetime.now(UTC) + timedelta(minutes=5)}
+    claims = {
+        "sub": "hr-1",
+        "role": ["hr"],
+        "iss": "https://idp.example.com",
+        "aud": "pacer",
+        "exp": datetime.now(UTC) + timedelta(minutes=5),
+    }
     signed = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "idp-1"})
     wrong_audience = jwt.encode({**claims, "aud": "other"}, key, algorithm="RS256", headers={"kid": "idp-1"})
     local = mint_local_token(ProbeSettings(), "root", Role.ADMIN)

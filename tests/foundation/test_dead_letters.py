@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from foundation.test_idempotent_consumer import activity, tallies
+
 from pacer_testkit.stack import Record, ServiceProcess, Stack, eventually, producer, publish, read_topic
 
 

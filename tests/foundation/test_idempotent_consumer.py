@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from foundation.conftest import PROBE
 from pymongo import AsyncMongoClient
 
-from foundation.conftest import PROBE
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.stack import ServiceProcess, Stack, eventually, producer, publish, running
 
@@ -35,7 +35,9 @@ async def tallies(stack: Stack, namespace: str) -> dict[str, dict[str, float]]:
         await client.close()
 
 
-async def test_the_same_event_delivered_twice_is_applied_once(stack: Stack, namespace: str, probe: ServiceProcess) -> None:
+async def test_the_same_event_delivered_twice_is_applied_once(
+    stack: Stack, namespace: str, probe: ServiceProcess
+) -> None:
     topic = f"{namespace}.sales.activity"
     async with producer(stack.kafka_bootstrap) as client:
         event = await publish(client, topic, activity("ann", 5))
@@ -105,7 +107,8 @@ async def test_a_replica_killed_mid_stream_loses_and_duplicates_nothing(
                 if i == 100:
                     victim.kill()
         await eventually(lambda: _total_events(stack, namespace, 200), timeout=90, what="200 events applied")
-        assert survivor.process is not None and survivor.process.poll() is None
+        assert survivor.process is not None
+        assert survivor.process.poll() is None
     seen = await tallies(stack, namespace)
     assert all(t["events"] == 10 for t in seen.values()), seen
 

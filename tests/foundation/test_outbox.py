@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 import httpx
+from foundation.conftest import PROBE
 from pymongo import AsyncMongoClient
 
-from foundation.conftest import PROBE
 from pacer_shared.auth import Role, mint_local_token
 from pacer_shared.settings import ServiceSettings
 from pacer_testkit.stack import ROOT, Stack, read_topic, running
@@ -24,8 +25,12 @@ async def test_a_write_whose_transaction_aborts_publishes_nothing(
     stack: Stack, namespace: str, probe_env: dict[str, str], tmp_path: Path
 ) -> None:
     async with running(PROBE, "probe", probe_env, tmp_path) as probe, httpx.AsyncClient(base_url=probe.url) as http:
-        aborted = await http.post("/v1/probe/notes", json={"note_id": "n-aborted", "person_id": "p1", "abort": True}, headers=admin_headers())
-        committed = await http.post("/v1/probe/notes", json={"note_id": "n-kept", "person_id": "p1"}, headers=admin_headers())
+        aborted = await http.post(
+            "/v1/probe/notes", json={"note_id": "n-aborted", "person_id": "p1", "abort": True}, headers=admin_headers()
+        )
+        committed = await http.post(
+            "/v1/probe/notes", json={"note_id": "n-kept", "person_id": "p1"}, headers=admin_headers()
+        )
     assert aborted.status_code == 409
     assert committed.status_code == 201
 
@@ -48,7 +53,8 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_publi
     stack: Stack, namespace: str, probe_env: dict[str, str], tmp_path: Path
 ) -> None:
     note_id = f"n-{uuid.uuid4().hex[:8]}"
-    crashed = subprocess.run(
+    crashed = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", PROBE, "write-and-die", note_id, "p2"],
         env={**probe_env, "PYTHONPATH": str(ROOT / "tests")},
         cwd=ROOT,
@@ -65,7 +71,9 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_publi
         )
     # Restart again and publish a later event on the same key: a second copy would sit before it.
     async with running(PROBE, "probe", probe_env, tmp_path) as probe, httpx.AsyncClient(base_url=probe.url) as http:
-        sentinel = await http.post("/v1/probe/notes", json={"note_id": "sentinel", "person_id": "p2"}, headers=admin_headers())
+        sentinel = await http.post(
+            "/v1/probe/notes", json={"note_id": "sentinel", "person_id": "p2"}, headers=admin_headers()
+        )
         assert sentinel.status_code == 201
         records = await read_topic(
             stack.kafka_bootstrap,

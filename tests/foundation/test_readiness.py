@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import localstack
 import pytest
 
-import localstack
 from pacer_testkit.stack import ServiceProcess, Stack, eventually, running
 
 
@@ -55,4 +55,5 @@ async def test_readyz_fails_while_a_dependency_is_down_and_recovers_by_itself(
                 return (await readiness(goals))[0] == 200
 
             await eventually(ready, timeout=90, what=f"/readyz to recover after {server} came back")
-        assert goals.process is not None and goals.process.poll() is None, "the service must not have restarted"
+        assert goals.process is not None
+        assert goals.process.poll() is None, "the service must not have restarted"

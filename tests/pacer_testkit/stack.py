@@ -15,13 +15,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
+import localstack
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-import localstack
 from pacer_shared.events import CloudEvent, EventData, wrap
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +79,7 @@ async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 
         except Exception as error:  # the thing being waited for may not exist yet
             last = error
         if last and not isinstance(last, Exception):
-            return last
+            return cast(T, last)
         await asyncio.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}; last seen: {last!r}")
 

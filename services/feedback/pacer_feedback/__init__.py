@@ -1,1 +1,1 @@
-"""Pacer's feedback service: Instant, two-way, requested (360) and anonymous feedback."""
+"""Pacer's feedback service: instant, two-way, requested (360) and anonymous feedback."""

@@ -1,13 +1,15 @@
-"""The feedback service's entrypoint: `uvicorn pacer_feedback.main:app` or `python -m pacer_feedback.main`."""
+"""Entrypoint of the feedback service: `python -m pacer_feedback.main` (or uvicorn `pacer_feedback.main:app`)."""
 
 from __future__ import annotations
 
 import uvicorn
 from fastapi import FastAPI
 
+from pacer_feedback.settings import FeedbackSettings
 from pacer_shared import topics
 from pacer_shared.service import ServiceSpec, create_app
-from pacer_feedback.settings import FeedbackSettings
+
+DESCRIPTION = "Instant, two-way, requested (360) and anonymous feedback."
 
 
 def build(settings: FeedbackSettings | None = None) -> FastAPI:
@@ -15,7 +17,7 @@ def build(settings: FeedbackSettings | None = None) -> FastAPI:
         ServiceSpec(
             settings=settings or FeedbackSettings(),
             title="Pacer feedback",
-            description="Instant, two-way, requested (360) and anonymous feedback.",
+            description=DESCRIPTION,
             publishes=[topics.FEEDBACK_EVENTS],
         )
     )
@@ -30,7 +32,9 @@ def __getattr__(name: str) -> FastAPI:
 
 def main() -> None:
     settings = FeedbackSettings()
-    uvicorn.run(build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30)
+    uvicorn.run(
+        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
+    )
 
 
 if __name__ == "__main__":

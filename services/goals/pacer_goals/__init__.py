@@ -1,1 +1,1 @@
-"""Pacer's goals service: SMART goals driven by live sales events: progress, at-risk warnings, GoalAchieved and GoalMissed at the deadline."""
+"""Pacer's goals service: SMART goals that move with live sales events and call misses at the deadline."""

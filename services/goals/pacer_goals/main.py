@@ -1,13 +1,17 @@
-"""The goals service's entrypoint: `uvicorn pacer_goals.main:app` or `python -m pacer_goals.main`."""
+"""Entrypoint of the goals service: `python -m pacer_goals.main` (or uvicorn `pacer_goals.main:app`)."""
 
 from __future__ import annotations
 
 import uvicorn
 from fastapi import FastAPI
 
+from pacer_goals.settings import GoalsSettings
 from pacer_shared import topics
 from pacer_shared.service import ServiceSpec, create_app
-from pacer_goals.settings import GoalsSettings
+
+DESCRIPTION = (
+    "SMART goals driven by live sales events: progress, at-risk warnings, GoalAchieved and GoalMissed at the deadline."
+)
 
 
 def build(settings: GoalsSettings | None = None) -> FastAPI:
@@ -15,7 +19,7 @@ def build(settings: GoalsSettings | None = None) -> FastAPI:
         ServiceSpec(
             settings=settings or GoalsSettings(),
             title="Pacer goals",
-            description="SMART goals driven by live sales events: progress, at-risk warnings, GoalAchieved and GoalMissed at the deadline.",
+            description=DESCRIPTION,
             publishes=[topics.GOALS_EVENTS],
         )
     )
@@ -30,7 +34,9 @@ def __getattr__(name: str) -> FastAPI:
 
 def main() -> None:
     settings = GoalsSettings()
-    uvicorn.run(build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30)
+    uvicorn.run(
+        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
+    )
 
 
 if __name__ == "__main__":

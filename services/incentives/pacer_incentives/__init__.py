@@ -1,1 +1,1 @@
-"""Pacer's incentives service: Bonus ledger computed from events, recognition, leaderboards and promotion recommendations."""
+"""Pacer's incentives service: bonus ledger, recognition, leaderboards and promotion recommendations."""

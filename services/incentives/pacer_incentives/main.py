@@ -1,13 +1,15 @@
-"""The incentives service's entrypoint: `uvicorn pacer_incentives.main:app` or `python -m pacer_incentives.main`."""
+"""Entrypoint of the incentives service: `python -m pacer_incentives.main` (or uvicorn `pacer_incentives.main:app`)."""
 
 from __future__ import annotations
 
 import uvicorn
 from fastapi import FastAPI
 
+from pacer_incentives.settings import IncentivesSettings
 from pacer_shared import topics
 from pacer_shared.service import ServiceSpec, create_app
-from pacer_incentives.settings import IncentivesSettings
+
+DESCRIPTION = "Bonus ledger computed from events, recognition, leaderboards and promotion recommendations."
 
 
 def build(settings: IncentivesSettings | None = None) -> FastAPI:
@@ -15,7 +17,7 @@ def build(settings: IncentivesSettings | None = None) -> FastAPI:
         ServiceSpec(
             settings=settings or IncentivesSettings(),
             title="Pacer incentives",
-            description="Bonus ledger computed from events, recognition, leaderboards and promotion recommendations.",
+            description=DESCRIPTION,
             publishes=[topics.INCENTIVES_EVENTS],
         )
     )
@@ -30,7 +32,9 @@ def __getattr__(name: str) -> FastAPI:
 
 def main() -> None:
     settings = IncentivesSettings()
-    uvicorn.run(build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30)
+    uvicorn.run(
+        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
+    )
 
 
 if __name__ == "__main__":

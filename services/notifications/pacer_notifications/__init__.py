@@ -1,1 +1,1 @@
-"""Pacer's notifications service: Turns events into email and team-chat messages, respecting preferences, locales and quiet hours."""
+"""Pacer's notifications service: events turned into email and team-chat messages."""

@@ -1,13 +1,15 @@
-"""The notifications service's entrypoint: `uvicorn pacer_notifications.main:app` or `python -m pacer_notifications.main`."""
+"""Entrypoint of the notifications service: `python -m pacer_notifications.main`."""
 
 from __future__ import annotations
 
 import uvicorn
 from fastapi import FastAPI
 
+from pacer_notifications.settings import NotificationsSettings
 from pacer_shared import topics
 from pacer_shared.service import ServiceSpec, create_app
-from pacer_notifications.settings import NotificationsSettings
+
+DESCRIPTION = "Turns events into email and team-chat messages, respecting preferences, locales and quiet hours."
 
 
 def build(settings: NotificationsSettings | None = None) -> FastAPI:
@@ -15,7 +17,7 @@ def build(settings: NotificationsSettings | None = None) -> FastAPI:
         ServiceSpec(
             settings=settings or NotificationsSettings(),
             title="Pacer notifications",
-            description="Turns events into email and team-chat messages, respecting preferences, locales and quiet hours.",
+            description=DESCRIPTION,
             publishes=[topics.NOTIFICATIONS_EVENTS],
         )
     )
@@ -30,7 +32,9 @@ def __getattr__(name: str) -> FastAPI:
 
 def main() -> None:
     settings = NotificationsSettings()
-    uvicorn.run(build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30)
+    uvicorn.run(
+        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
+    )
 
 
 if __name__ == "__main__":

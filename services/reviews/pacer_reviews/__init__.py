@@ -1,1 +1,1 @@
-"""Pacer's reviews service: Review cycles on a cadence with explainable scores, development plans and training."""
+"""Pacer's reviews service: review cycles, explainable scores, development and training."""

@@ -1,13 +1,15 @@
-"""The reviews service's entrypoint: `uvicorn pacer_reviews.main:app` or `python -m pacer_reviews.main`."""
+"""Entrypoint of the reviews service: `python -m pacer_reviews.main` (or uvicorn `pacer_reviews.main:app`)."""
 
 from __future__ import annotations
 
 import uvicorn
 from fastapi import FastAPI
 
+from pacer_reviews.settings import ReviewsSettings
 from pacer_shared import topics
 from pacer_shared.service import ServiceSpec, create_app
-from pacer_reviews.settings import ReviewsSettings
+
+DESCRIPTION = "Review cycles on a cadence with explainable scores, development plans and training."
 
 
 def build(settings: ReviewsSettings | None = None) -> FastAPI:
@@ -15,7 +17,7 @@ def build(settings: ReviewsSettings | None = None) -> FastAPI:
         ServiceSpec(
             settings=settings or ReviewsSettings(),
             title="Pacer reviews",
-            description="Review cycles on a cadence with explainable scores, development plans and training.",
+            description=DESCRIPTION,
             publishes=[topics.REVIEWS_EVENTS],
         )
     )
@@ -30,7 +32,9 @@ def __getattr__(name: str) -> FastAPI:
 
 def main() -> None:
     settings = ReviewsSettings()
-    uvicorn.run(build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30)
+    uvicorn.run(
+        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
+    )
 
 
 if __name__ == "__main__":

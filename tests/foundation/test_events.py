@@ -1,0 +1,137 @@
+"""Event contracts: the envelope, validation, upcasting and the committed schemas (pure, no servers)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import jsonschema
+import pytest
+from pydantic import ValidationError
+
+from pacer_shared import catalog, topics
+from pacer_shared.events import EVENT_TYPES, EventData, InvalidEvent, decode, upcaster, wrap
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.sales import SalesActivityRecorded
+
+NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def sale(**overrides: Any) -> SalesActivityRecorded:
+    fields: dict[str, Any] = {
+        "activity_id": "crm-1",
+        "assistant_id": "ann",
+        "kind": "deal_closed",
+        "quantity": Decimal(1),
+        "amount": Decimal("1250.50"),
+        "currency": "CNY",
+        "occurred_at": NOW,
+        "source_system": "crm",
+    }
+    return SalesActivityRecorded(**{**fields, **overrides})
+
+
+def test_an_event_survives_the_wire_with_its_envelope() -> None:
+    envelope = wrap(sale(), source="/crm", time=NOW)
+    received = decode(envelope.to_json())
+    assert received.id == envelope.id
+    assert received.type == "SalesActivityRecorded"
+    assert received.envelope.subject == "ann"
+    assert received.envelope.dataversion == 1
+    assert received.data == sale()
+
+
+def test_unknown_fields_are_ignored_so_producers_can_add_optional_ones() -> None:
+    document = json.loads(wrap(sale(), source="/crm", time=NOW).to_json())
+    document["data"]["loyalty_tier"] = "gold"
+    document["partitionkey"] = "ann"
+    assert decode(json.dumps(document).encode()).data == sale()
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "reason"),
+    [
+        (b"", "malformed", "empty"),
+        (b"\xff\xfe", "malformed", "not JSON"),
+        (b'{"specversion": "1.0"}', "invalid-envelope", "id"),
+        (
+            b'{"specversion":"1.0","id":"x","source":"/s","type":"T","time":"2026-01-01T00:00:00Z","data":{}}',
+            "invalid-envelope",
+            "UUID",
+        ),
+    ],
+)
+def test_undecodable_messages_say_why(raw: bytes, kind: str, reason: str) -> None:
+    with pytest.raises(InvalidEvent) as caught:
+        decode(raw)
+    assert caught.value.kind == kind
+    assert reason in caught.value.reason
+
+
+def test_money_needs_a_currency_and_quantities_must_be_sane() -> None:
+    with pytest.raises(ValidationError, match="currency is required"):
+        sale(currency=None)
+    with pytest.raises(ValidationError, match="quantity"):
+        sale(quantity=Decimal("-1"))
+    with pytest.raises(ValidationError, match="quantity"):
+        sale(quantity=Decimal("1e9"))
+
+
+def test_a_person_with_an_unknown_time_zone_is_refused() -> None:
+    with pytest.raises(ValidationError, match="unknown IANA time zone"):
+        PersonUpserted(person_id="p", display_name="P", email="p@example.com", role="assistant", timezone="Mars/Base")
+
+
+@pytest.fixture
+def versioned_event() -> Iterator[type[EventData]]:
+    class Shipped(EventData):
+        """Test-only event at version 2: `qty` was renamed `quantity`."""
+
+        event_type: ClassVar[str] = "TestShipped"
+        version: ClassVar[int] = 2
+        topic: ClassVar[str] = topics.SALES_ACTIVITY
+        subject_field: ClassVar[str] = "order_id"
+
+        order_id: str
+        quantity: int
+
+    @upcaster(Shipped, from_version=1)
+    def rename_qty(data: dict[str, Any]) -> dict[str, Any]:
+        data["quantity"] = data.pop("qty")
+        return data
+
+    try:
+        yield Shipped
+    finally:
+        del EVENT_TYPES["TestShipped"]
+
+
+def test_old_versions_are_upcast_and_newer_unknown_versions_are_refused(versioned_event: type[EventData]) -> None:
+    document = {
+        "specversion": "1.0",
+        "id": "4d9f2f3e-3a0c-4c55-9d1a-3b1b7f0f5c11",
+        "source": "/legacy",
+        "type": "TestShipped",
+        "time": "2026-01-01T00:00:00Z",
+        "dataversion": 1,
+        "data": {"order_id": "o1", "qty": 3},
+    }
+    assert decode(json.dumps(document).encode()).data == versioned_event(order_id="o1", quantity=3)
+    with pytest.raises(InvalidEvent, match="newer than this service knows"):
+        decode(json.dumps({**document, "dataversion": 3}).encode())
+
+
+def test_the_committed_schemas_and_asyncapi_match_the_models() -> None:
+    assert catalog.drift() == [], "run `make schemas` and commit the result"
+
+
+def test_a_real_event_validates_against_its_committed_schema() -> None:
+    schema = json.loads((catalog.SCHEMAS / "events" / "SalesActivityRecorded.json").read_text())
+    document = json.loads(wrap(sale(), source="/crm", time=NOW).to_json())
+    jsonschema.validate(document, schema)
+    document["type"] = "SomethingElse"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)
