@@ -1,0 +1,24 @@
+# Pacer's two commands, plus the pieces they are made of.
+.PHONY: run test bootstrap stack-up stack-down lint schemas
+
+run: ## set everything up, start the local stack and the five services, and print where to look
+	@scripts/bootstrap.sh
+	@.venv/bin/python deploy/local/run.py
+
+test: ## set everything up and run lint, types and the whole test suite against the real stack
+	@scripts/test.sh
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+stack-up:
+	@.venv/bin/python deploy/local/localstack.py up
+
+stack-down:
+	@.venv/bin/python deploy/local/localstack.py down
+
+lint:
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+
+schemas: ## regenerate shared/schemas from the event models
+	@.venv/bin/python -m pacer_shared.catalog write

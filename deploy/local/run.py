@@ -1,0 +1,129 @@
+"""`make run`: the local stack, the five services under honcho, and where to look.
+
+Ctrl-C (or SIGTERM) stops the services through honcho, then the stack servers by
+their PIDs; nothing is left running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import localstack
+
+SERVICES = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104, "notifications": 8105}
+READY_TIMEOUT = 180.0
+
+
+def service_env(config: localstack.StackConfig) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PACER_ENVIRONMENT": "local",
+        "PACER_KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap,
+        "PACER_MONGO_URL": config.mongo_url,
+        "PACER_HTTP_HOST": "127.0.0.1",
+        "PACER_LOG_JSON": "true",
+        "PACER_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+        "PACER_NOTIFICATIONS_SMTP_PORT": str(config.smtp_port),
+        "PACER_NOTIFICATIONS_CHAT_BASE_URL": f"http://127.0.0.1:{config.sink_http_port}/hooks",
+        "PYTHONUNBUFFERED": "1",
+    }
+    for name, port in SERVICES.items():
+        env[f"PACER_{name.upper()}_HTTP_PORT"] = str(port)
+    return env
+
+
+def ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def wait_for_services(honcho: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    pending = dict(SERVICES)
+    while pending and time.monotonic() < deadline:
+        if honcho.poll() is not None:
+            raise SystemExit("a service exited during start-up; see the services log")
+        for name, port in list(pending.items()):
+            if ready(port):
+                localstack.log(f"{name} ready on :{port}")
+                del pending[name]
+        time.sleep(0.5)
+    if pending:
+        raise SystemExit(f"not ready after {READY_TIMEOUT:.0f}s: {', '.join(pending)}")
+
+
+def banner(config: localstack.StackConfig, services_log: Path) -> str:
+    from pacer_shared.auth import Role, mint_local_token
+    from pacer_shared.settings import ServiceSettings
+
+    token = mint_local_token(ServiceSettings(), "local-admin", Role.ADMIN)
+    lines = ["", "Pacer is running. Press Ctrl-C to stop everything.", ""]
+    lines += [
+        f"  {name:<14} API docs http://127.0.0.1:{port}/docs   metrics http://127.0.0.1:{port}/metrics"
+        for name, port in SERVICES.items()
+    ]
+    lines += [
+        "",
+        f"  mail and chat sinks  http://127.0.0.1:{config.sink_http_port}/  (SMTP on 127.0.0.1:{config.smtp_port})",
+        f"  Kafka                {config.kafka_bootstrap}",
+        f"  MongoDB              {config.mongo_url}",
+        f"  service logs         {services_log}",
+        "",
+        "  An admin token for the API docs' Authorize button (valid 12 hours):",
+        f"  {token}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    config = localstack.StackConfig.from_env("run")
+    honcho: subprocess.Popen[bytes] | None = None
+
+    def on_sigterm(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        localstack.up(config)
+        services_log = config.dir / "logs" / "services.log"
+        with services_log.open("ab") as log:
+            honcho = subprocess.Popen(
+                [sys.executable, "-m", "honcho", "-f", str(localstack.HERE / "Procfile"), "start"],
+                cwd=localstack.ROOT,
+                env=service_env(config),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches us; we stop honcho ourselves, in order
+            )
+        wait_for_services(honcho)
+        print(banner(config, services_log), flush=True)
+        honcho.wait()
+        localstack.log("the services stopped on their own; see the services log")
+    except KeyboardInterrupt:
+        localstack.log("stopping")
+    finally:
+        if honcho is not None and honcho.poll() is None:
+            honcho.send_signal(signal.SIGTERM)  # honcho passes it on and waits for the services to drain
+            try:
+                honcho.wait(60)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(honcho.pid, signal.SIGKILL)
+        localstack.down(config)
+        localstack.log("stopped")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything Pacer needs on a fresh machine: uv, the workspace, the Kafka jars, SecantusDB.
+# Safe to run again: every step reuses what an earlier run installed or cached.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
+
+need_apt=()
+command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || need_apt+=(maven)
+if ((${#need_apt[@]})); then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing ${need_apt[*]} with apt-get"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    else
+        say "please install: ${need_apt[*]} (Java 17+ and Maven run the local Kafka broker)"; exit 1
+    fi
+fi
+
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if command -v uv >/dev/null; then
+    UV=(uv)
+else
+    if ! "$PYTHON" -m uv --version >/dev/null 2>&1; then
+        say "installing uv from PyPI"
+        "$PYTHON" -m pip install --quiet --user uv 2>/dev/null || "$PYTHON" -m pip install --quiet uv
+    fi
+    UV=("$PYTHON" -m uv)
+fi
+
+say "syncing the workspace from uv.lock"
+"${UV[@]}" sync --frozen --quiet --python "$PYTHON"
+
+say "installing the local stack (Kafka jars, SecantusDB)"
+.venv/bin/python deploy/local/localstack.py install
