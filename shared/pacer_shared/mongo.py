@@ -6,8 +6,11 @@ PyMongo's native async client replaces motor (deprecated by MongoDB in May 2025)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
+from bson.codec_options import TypeCodec, TypeRegistry
+from bson.decimal128 import Decimal128
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -17,6 +20,19 @@ Database = AsyncDatabase[Document]
 Session = AsyncClientSession
 IndexPlan = Mapping[str, Sequence[IndexModel]]
 """Collection name -> the indexes it must have."""
+
+
+class DecimalCodec(TypeCodec):
+    """Money and progress are Decimals in Python and Decimal128 in MongoDB: exact, and `$inc`/`$sum` work."""
+
+    python_type = Decimal
+    bson_type = Decimal128
+
+    def transform_python(self, value: Decimal) -> Decimal128:
+        return Decimal128(value)
+
+    def transform_bson(self, value: Decimal128) -> Decimal:
+        return value.to_decimal()
 
 
 def create_client(url: str, app_name: str) -> AsyncMongoClient[Document]:
@@ -29,6 +45,7 @@ def create_client(url: str, app_name: str) -> AsyncMongoClient[Document]:
         readConcernLevel="majority",
         serverSelectionTimeoutMS=5000,
         uuidRepresentation="standard",
+        type_registry=TypeRegistry([DecimalCodec()]),
     )
 
 

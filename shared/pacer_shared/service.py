@@ -9,7 +9,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request
@@ -52,9 +52,16 @@ class Runtime:
 BackgroundLoop = Callable[[], Coroutine[Any, Any, None]]
 
 
+C = TypeVar("C")
+
+
 @dataclass
-class ServiceSpec:
-    """What makes one service different from another; the rest is shared."""
+class ServiceSpec(Generic[C]):
+    """What makes one service different from another; the rest is shared.
+
+    `context` builds the service's own use-case context once from the runtime; it is
+    handed to `subscriptions` and `background` and kept at `app.state.context` for routes.
+    """
 
     settings: ServiceSettings
     title: str
@@ -64,13 +71,14 @@ class ServiceSpec:
     indexes: IndexPlan = field(default_factory=dict)
     publishes: Sequence[str] = ()
     """Logical topics the service produces to (created at start-up with their dead-letter topics)."""
-    subscriptions: Callable[[Runtime], Sequence[Subscription]] = lambda runtime: ()
-    background: Callable[[Runtime], Sequence[BackgroundLoop]] = lambda runtime: ()
+    context: Callable[[Runtime], C] = lambda runtime: runtime  # type: ignore[assignment,return-value]
+    subscriptions: Callable[[C], Sequence[Subscription]] = lambda context: ()
+    background: Callable[[C], Sequence[BackgroundLoop]] = lambda context: ()
     """Long-running loops (deadline work, delivery); one that dies makes the service unready."""
     clock: Clock = field(default_factory=SystemClock)
 
 
-def create_app(spec: ServiceSpec) -> FastAPI:
+def create_app(spec: ServiceSpec[Any]) -> FastAPI:
     settings = spec.settings
     app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=_lifespan(spec))
     app.state.token_verifier = TokenVerifier(settings)
@@ -84,7 +92,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     return app
 
 
-def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     settings = spec.settings
 
     @contextlib.asynccontextmanager
@@ -117,7 +125,8 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
             people=people.People(db),
             topics=names,
         )
-        subscriptions = [runtime.people.subscription(), *spec.subscriptions(runtime)]
+        context = spec.context(runtime)
+        subscriptions = [runtime.people.subscription(), *spec.subscriptions(context)]
         consumed = sorted({topic for s in subscriptions for topic in s.topics})
         await _until_ready(
             "Kafka topics", lambda: ensure_topics(settings, sorted({*consumed, *spec.publishes, ORG_PEOPLE}))
@@ -134,11 +143,12 @@ def _lifespan(spec: ServiceSpec) -> Callable[[FastAPI], contextlib.AbstractAsync
         consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions)
         await consumers.start()
         loops = [
-            asyncio.create_task(loop(), name=getattr(loop, "__name__", "loop")) for loop in spec.background(runtime)
+            asyncio.create_task(loop(), name=getattr(loop, "__name__", "loop")) for loop in spec.background(context)
         ]
         monitor = asyncio.create_task(_monitor(relay, consumers), name="monitor")
 
         app.state.runtime = runtime
+        app.state.context = context
         app.state.people = runtime.people
         app.state.readiness = _Readiness(db, producer, relay, relay_task, consumers, loops)
         app.state.ready = True

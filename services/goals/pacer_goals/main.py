@@ -2,16 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import uvicorn
 from fastapi import FastAPI
 
+from pacer_goals.adapters import repository
+from pacer_goals.api import goals as goal_routes
+from pacer_goals.api import ingest, teams
+from pacer_goals.service.checkins import CheckInWorker
+from pacer_goals.service.context import Goals
+from pacer_goals.service.deadlines import DeadlineWorker
+from pacer_goals.service.progress import apply_sales_activity
+from pacer_goals.service.roster import apply_roster
 from pacer_goals.settings import GoalsSettings
 from pacer_shared import topics
-from pacer_shared.service import ServiceSpec, create_app
+from pacer_shared.consumer import Subscription
+from pacer_shared.events import Event
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from pacer_shared.mongo import Session
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app
 
 DESCRIPTION = (
     "SMART goals driven by live sales events: progress, at-risk warnings, GoalAchieved and GoalMissed at the deadline."
 )
+
+
+def subscriptions(goals: Goals) -> list[Subscription]:
+    async def on_sales(events: Sequence[Event], session: Session) -> None:
+        await apply_sales_activity(goals, events, session)
+
+    async def on_roster(events: Sequence[Event], session: Session) -> None:
+        await apply_roster(goals, events, session)
+
+    return [
+        Subscription(
+            name="sales",
+            topics=[topics.SALES_ACTIVITY],
+            handle=on_sales,
+            event_types=frozenset({SalesActivityRecorded.event_type, SalesActivityRetracted.event_type}),
+        ),
+        Subscription(
+            name="team-membership",
+            topics=[topics.ORG_PEOPLE],
+            handle=on_roster,
+            event_types=frozenset({PersonUpserted.event_type}),
+        ),
+    ]
+
+
+def background(goals: Goals) -> list[BackgroundLoop]:
+    return [DeadlineWorker(goals).run, CheckInWorker(goals).run]
 
 
 def build(settings: GoalsSettings | None = None) -> FastAPI:
@@ -20,7 +62,12 @@ def build(settings: GoalsSettings | None = None) -> FastAPI:
             settings=settings or GoalsSettings(),
             title="Pacer goals",
             description=DESCRIPTION,
-            publishes=[topics.GOALS_EVENTS],
+            routers=[goal_routes.router, teams.router, ingest.router],
+            indexes=repository.INDEXES,
+            publishes=[topics.GOALS_EVENTS, topics.SALES_ACTIVITY],
+            context=Goals.of,
+            subscriptions=subscriptions,
+            background=background,
         )
     )
 

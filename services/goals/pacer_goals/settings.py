@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
+
+from pydantic import Field, field_validator
 
 from pacer_shared.settings import ServiceSettings
 
@@ -11,3 +14,24 @@ class GoalsSettings(ServiceSettings):
     service_name: ClassVar[str] = "goals"
 
     http_port: int = 8101
+    at_risk_levels: list[Decimal] = Field(
+        default=[Decimal("0.8"), Decimal("0.6")], description="Fractions of pace that raise GoalAtRisk"
+    )
+    at_risk_grace: Decimal = Field(
+        default=Decimal("0.2"), ge=0, lt=1, description="No at-risk warning before this fraction of the period"
+    )
+    adjustment_requires_approval: bool = Field(
+        default=True, description="An assistant's change to a target or period waits for the manager"
+    )
+    allow_standalone_goals: bool = Field(default=True, description="SMART 'relevant' passes without a parent goal")
+    deadline_poll_seconds: float = Field(default=1.0, gt=0, description="Longest sleep of the deadline worker")
+    checkin_weekday: int = Field(default=4, ge=0, le=6, description="Weekly check-in day, 0 = Monday, local time")
+    checkin_hour: int = Field(default=16, ge=0, le=23, description="Weekly check-in hour, local time")
+    ingest_max_batch: int = Field(default=1000, ge=1, description="Most activities one ingest request may carry")
+
+    @field_validator("at_risk_levels")
+    @classmethod
+    def _levels(cls, levels: list[Decimal]) -> list[Decimal]:
+        if any(not Decimal(0) < level < Decimal(1) for level in levels):
+            raise ValueError("at-risk levels are fractions of pace between 0 and 1")
+        return sorted(set(levels), reverse=True)

@@ -68,6 +68,9 @@ class GoalProgressed(GoalEvent):
     actual: Decimal
     expected_by_now: Decimal
     activity_count: int = 0
+    late_correction: bool = Field(
+        default=False, description="The period had closed: the outcome stands, the progress was corrected"
+    )
 
 
 class GoalAtRisk(GoalEvent):

@@ -1,0 +1,267 @@
+"""MongoDB storage of goals, their history, activities and check-in schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReplaceOne
+
+from pacer_goals.domain.activities import ActivityState
+from pacer_goals.domain.goal import Adjustment, Goal, GoalStatus, MissAnalysis
+from pacer_goals.domain.metric import measure
+from pacer_goals.domain.pace import PaceProfile
+from pacer_goals.domain.periods import Period
+from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
+from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_shared.mongo import Database, Document, IndexPlan, Session
+
+GOALS = "goals"
+HISTORY = "goal_history"
+ACTIVITIES = "activities"
+MEMBERSHIPS = "memberships"
+CHECKINS = "checkin_schedule"
+
+OPEN = [GoalStatus.ACTIVE.value, GoalStatus.ACHIEVED.value]
+
+INDEXES: IndexPlan = {
+    GOALS: [
+        IndexModel([("owner_id", ASCENDING), ("status", ASCENDING)], name="by_owner"),
+        IndexModel([("team_id", ASCENDING), ("status", ASCENDING)], name="by_team"),
+        IndexModel([("status", ASCENDING), ("period_end", ASCENDING), ("_id", ASCENDING)], name="by_status_end"),
+        # The deadline worker reads only what is due: cost grows with due goals, not with all goals.
+        IndexModel([("next_due_at", ASCENDING)], name="due", sparse=True),
+    ],
+    HISTORY: [IndexModel([("goal_id", ASCENDING), ("at", ASCENDING)], name="by_goal")],
+    ACTIVITIES: [IndexModel([("assistant_id", ASCENDING), ("occurred_at", DESCENDING)], name="by_assistant")],
+    CHECKINS: [IndexModel([("next_due_at", ASCENDING)], name="due")],
+}
+
+
+class GoalRepository:
+    def __init__(self, db: Database) -> None:
+        self.goals = db[GOALS]
+        self.history = db[HISTORY]
+        self.activities = db[ACTIVITIES]
+        self.memberships = db[MEMBERSHIPS]
+        self.checkins = db[CHECKINS]
+
+    # ------------------------------------------------------------ goals
+
+    async def get(self, goal_id: str, session: Session | None = None) -> Goal | None:
+        document = await self.goals.find_one({"_id": goal_id}, session=session)
+        return goal_from_document(document) if document else None
+
+    async def open_goals_for(
+        self, owner_ids: Iterable[str], team_ids: Iterable[str], session: Session | None = None
+    ) -> list[Goal]:
+        """Open assistant goals of these owners and open team goals of these teams."""
+        query = {
+            "status": {"$in": OPEN},
+            "$or": [
+                {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": sorted(set(owner_ids))}},
+                {"owner_kind": OwnerKind.TEAM.value, "owner_id": {"$in": sorted(set(team_ids))}},
+            ],
+        }
+        return [goal_from_document(d) async for d in self.goals.find(query, session=session)]
+
+    async def goals_overlapping(
+        self, owner_ids: Iterable[str], team_ids: Iterable[str], since: datetime, session: Session | None = None
+    ) -> list[Goal]:
+        """Counting goals (open, or closed and open to late corrections) of these owners ending after `since`."""
+        query = {
+            "$or": [
+                {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": sorted(set(owner_ids))}},
+                {"owner_kind": OwnerKind.TEAM.value, "owner_id": {"$in": sorted(set(team_ids))}},
+            ],
+            "status": {"$in": [*OPEN, GoalStatus.MISSED.value]},
+            "period_end": {"$gt": since},
+        }
+        return [goal_from_document(d) async for d in self.goals.find(query, session=session)]
+
+    async def due(self, now: datetime, limit: int, session: Session | None = None) -> list[Goal]:
+        cursor = self.goals.find({"next_due_at": {"$lte": now}}, session=session).sort("next_due_at", ASCENDING)
+        return [goal_from_document(d) async for d in cursor.limit(limit)]
+
+    async def earliest_due(self) -> datetime | None:
+        document = await self.goals.find_one(
+            {"next_due_at": {"$ne": None}}, {"next_due_at": 1}, sort=[("next_due_at", ASCENDING)]
+        )
+        return document["next_due_at"] if document else None
+
+    async def save(self, goals: Sequence[Goal], now: datetime, session: Session) -> None:
+        """Write goals (optimistically: a concurrent writer's change makes this transaction retry)."""
+        if not goals:
+            return
+        writes = []
+        for goal in goals:
+            document = goal_to_document(goal, now)
+            if goal.version == 0:
+                writes.append(ReplaceOne({"_id": goal.goal_id}, document, upsert=True))
+            else:
+                writes.append(ReplaceOne({"_id": goal.goal_id, "version": goal.version}, document))
+        result = await self.goals.bulk_write(writes, session=session, ordered=True)
+        if result.matched_count + result.upserted_count != len(writes):
+            raise ConcurrentGoalChange("a goal changed while it was being updated; retrying")
+        entries = [{"goal_id": goal.goal_id, **asdict(entry)} for goal in goals for entry in goal.new_history]
+        if entries:
+            await self.history.insert_many(entries, session=session)
+        for goal in goals:
+            goal.version += 1
+            goal.new_history.clear()
+
+    async def history_of(self, goal_id: str) -> list[Document]:
+        return await self.history.find({"goal_id": goal_id}, {"_id": 0}).sort("at", ASCENDING).to_list()
+
+    # ------------------------------------------------------------ activities
+
+    async def activity_states(self, activity_ids: Iterable[str], session: Session) -> dict[str, ActivityState]:
+        found = self.activities.find({"_id": {"$in": sorted(set(activity_ids))}}, session=session)
+        return {d["_id"]: activity_from_document(d) async for d in found}
+
+    async def save_activities(self, states: Iterable[ActivityState], session: Session) -> None:
+        writes = [ReplaceOne({"_id": s.activity_id}, activity_to_document(s), upsert=True) for s in states]
+        if writes:
+            await self.activities.bulk_write(writes, session=session, ordered=False)
+
+    async def totals(
+        self, owner_ids: Sequence[str], metric: GoalMetric, period: Period, session: Session | None = None
+    ) -> tuple[Decimal, int]:
+        """Progress recomputed from stored activities: the source of truth for a goal's `actual`."""
+        query = {
+            "assistant_id": {"$in": list(owner_ids)},
+            "kind": {"$in": metric.kinds},
+            "retracted": False,
+            "recorded": {"$ne": None},
+            "occurred_at": {"$gte": period.start, "$lt": period.end},
+        }
+        total, count = Decimal(0), 0
+        async for document in self.activities.find(query, session=session):
+            state = activity_from_document(document)
+            if state.recorded is not None and (amount := measure(metric, state.recorded)) is not None:
+                total += amount
+                count += 1
+        return total, count
+
+    # ------------------------------------------------------------ membership and check-ins
+
+    async def team_of(self, person_ids: Iterable[str], session: Session | None = None) -> dict[str, str | None]:
+        found = self.memberships.find({"_id": {"$in": sorted(set(person_ids))}}, session=session)
+        return {d["_id"]: d.get("team_id") async for d in found}
+
+    async def members_of(self, team_id: str, session: Session | None = None) -> list[str]:
+        return [d["_id"] async for d in self.memberships.find({"team_id": team_id}, {"_id": 1}, session=session)]
+
+    async def set_team(self, person_id: str, team_id: str | None, session: Session) -> str | None:
+        """Record a person's team; return the team they were in before."""
+        before = await self.memberships.find_one_and_update(
+            {"_id": person_id}, {"$set": {"team_id": team_id}}, upsert=True, session=session
+        )
+        return before.get("team_id") if before else None
+
+    async def schedule_checkin(self, owner_id: str, due: datetime, session: Session) -> None:
+        await self.checkins.update_one(
+            {"_id": owner_id}, {"$setOnInsert": {"next_due_at": due}}, upsert=True, session=session
+        )
+
+
+class ConcurrentGoalChange(Exception):
+    """Another writer (a replica, the deadline worker) changed the goal first."""
+
+
+# ---------------------------------------------------------------- documents
+
+
+def goal_to_document(goal: Goal, now: datetime) -> Document:
+    return {
+        "_id": goal.goal_id,
+        "owner_id": goal.owner_id,
+        "owner_kind": goal.owner_kind.value,
+        "team_id": goal.team_id,
+        "title": goal.title,
+        "metric": goal.metric.model_dump(mode="json"),
+        "target": goal.target,
+        "unit": goal.unit,
+        "timezone": goal.timezone,
+        "period_start": goal.period.start,
+        "period_end": goal.period.end,
+        "recurrence": goal.recurrence.value,
+        "pace_profile": goal.pace_profile.value,
+        "at_risk_levels": [str(level) for level in goal.at_risk_levels],
+        "at_risk_grace": str(goal.at_risk_grace),
+        "at_risk_raised": [str(level) for level in goal.at_risk_raised],
+        "created_by": goal.created_by,
+        "created_at": goal.created_at,
+        "parent_goal_id": goal.parent_goal_id,
+        "previous_goal_id": goal.previous_goal_id,
+        "status": goal.status.value,
+        "actual": goal.actual,
+        "activity_count": goal.activity_count,
+        "achievement_announced": goal.achievement_announced,
+        "achieved_at": goal.achieved_at,
+        "closed_at": goal.closed_at,
+        "adjustments": [asdict(a) for a in goal.adjustments],
+        "miss_analysis": asdict(goal.miss_analysis) if goal.miss_analysis else None,
+        "needs_miss_analysis": goal.status is GoalStatus.MISSED and goal.miss_analysis is None,
+        "next_due_at": goal.next_due_at(now),
+        "version": goal.version + 1,
+    }
+
+
+def goal_from_document(document: Document) -> Goal:
+    return Goal(
+        goal_id=document["_id"],
+        owner_id=document["owner_id"],
+        owner_kind=OwnerKind(document["owner_kind"]),
+        team_id=document.get("team_id"),
+        title=document.get("title", ""),
+        metric=GoalMetric.model_validate(document["metric"]),
+        target=document["target"],
+        unit=document["unit"],
+        timezone=document["timezone"],
+        period=Period(document["period_start"], document["period_end"]),
+        recurrence=Recurrence(document["recurrence"]),
+        pace_profile=PaceProfile(document["pace_profile"]),
+        at_risk_levels=[Decimal(level) for level in document["at_risk_levels"]],
+        at_risk_grace=Decimal(document["at_risk_grace"]),
+        at_risk_raised=[Decimal(level) for level in document["at_risk_raised"]],
+        created_by=document["created_by"],
+        created_at=document["created_at"],
+        parent_goal_id=document.get("parent_goal_id"),
+        previous_goal_id=document.get("previous_goal_id"),
+        status=GoalStatus(document["status"]),
+        actual=document["actual"],
+        activity_count=document["activity_count"],
+        achievement_announced=document["achievement_announced"],
+        achieved_at=document.get("achieved_at"),
+        closed_at=document.get("closed_at"),
+        adjustments=[Adjustment(**a) for a in document.get("adjustments", [])],
+        miss_analysis=MissAnalysis(**document["miss_analysis"]) if document.get("miss_analysis") else None,
+        version=document["version"],
+    )
+
+
+def activity_to_document(state: ActivityState) -> Document:
+    recorded = state.recorded
+    return {
+        "_id": state.activity_id,
+        "assistant_id": state.assistant_id,
+        "retracted": state.retracted,
+        "retraction_reason": state.retraction_reason,
+        "recorded": recorded.model_dump(mode="json") if recorded else None,
+        "kind": recorded.kind if recorded else None,
+        "occurred_at": recorded.occurred_at if recorded else None,
+    }
+
+
+def activity_from_document(document: Document) -> ActivityState:
+    recorded = document.get("recorded")
+    return ActivityState(
+        activity_id=document["_id"],
+        assistant_id=document["assistant_id"],
+        recorded=SalesActivityRecorded.model_validate(recorded) if recorded else None,
+        retracted=document["retracted"],
+        retraction_reason=document.get("retraction_reason"),
+    )

@@ -1,0 +1,168 @@
+"""Request and response bodies of the goals API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pacer_goals.domain.goal import Goal, GoalStatus
+from pacer_goals.domain.pace import PaceProfile
+from pacer_goals.domain.smart import SmartReport
+from pacer_goals.service.commands import GoalDraft, report_json
+from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
+from pacer_shared.events.people import validate_timezone
+
+
+class GoalIn(BaseModel):
+    """A goal to set. Dates and times without an offset are in the owner's time zone; an end date is inclusive."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner_id: str = Field(min_length=1, max_length=128)
+    owner_kind: OwnerKind = OwnerKind.ASSISTANT
+    title: str = Field(min_length=1, max_length=200)
+    metric: GoalMetric
+    target: Decimal = Field(gt=0, max_digits=18, decimal_places=4)
+    unit: str = Field(min_length=1, max_length=40)
+    start: datetime | date
+    end: datetime | date | None = Field(default=None, description="Omit for a recurring goal: one whole period")
+    recurrence: Recurrence = Recurrence.NONE
+    pace_profile: PaceProfile = PaceProfile.LINEAR
+    parent_goal_id: str | None = None
+    timezone: str | None = Field(default=None, description="IANA zone; defaults to the owner's from the roster")
+    activate: bool = Field(default=True, description="False keeps the goal as a draft")
+
+    _timezone = field_validator("timezone")(lambda value: value if value is None else validate_timezone(value))
+
+    def draft(self) -> GoalDraft:
+        return GoalDraft(**self.model_dump(exclude={"metric"}), metric=self.metric)
+
+
+class Verdict(BaseModel):
+    passed: bool
+    warning: bool
+    reason: str
+
+
+class SmartOut(BaseModel):
+    passed: bool
+    specific: Verdict
+    measurable: Verdict
+    achievable: Verdict
+    relevant: Verdict
+    time_bound: Verdict
+
+    @classmethod
+    def of(cls, report: SmartReport) -> SmartOut:
+        return cls(passed=report.passed, **{k: Verdict(**v) for k, v in report_json(report).items()})
+
+
+class AdjustmentOut(BaseModel):
+    adjustment_id: str
+    requested_by: str
+    requested_at: datetime
+    reason: str
+    new_target: Decimal | None
+    new_period_end: datetime | None
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+class GoalOut(BaseModel):
+    goal_id: str
+    owner_id: str
+    owner_kind: OwnerKind
+    team_id: str | None
+    title: str
+    metric: GoalMetric
+    target: Decimal
+    unit: str
+    timezone: str
+    period_start: datetime
+    period_end: datetime
+    recurrence: Recurrence
+    pace_profile: PaceProfile
+    parent_goal_id: str | None
+    status: GoalStatus
+    actual: Decimal
+    expected_by_now: Decimal
+    pace_ratio: Decimal | None
+    shortfall: Decimal
+    at_risk: bool
+    activity_count: int
+    achieved_at: datetime | None
+    closed_at: datetime | None
+    adjustments: list[AdjustmentOut]
+    miss_analysis: dict[str, Any] | None
+    needs_miss_analysis: bool
+    smart: SmartOut | None = None
+
+    @classmethod
+    def of(cls, goal: Goal, now: datetime, smart: SmartReport | None = None) -> GoalOut:
+        moment = min(now, goal.closed_at or now)
+        return cls(
+            goal_id=goal.goal_id,
+            owner_id=goal.owner_id,
+            owner_kind=goal.owner_kind,
+            team_id=goal.team_id,
+            title=goal.title,
+            metric=goal.metric,
+            target=goal.target,
+            unit=goal.unit,
+            timezone=goal.timezone,
+            period_start=goal.period.start,
+            period_end=goal.period.end,
+            recurrence=goal.recurrence,
+            pace_profile=goal.pace_profile,
+            parent_goal_id=goal.parent_goal_id,
+            status=goal.status,
+            actual=goal.actual,
+            expected_by_now=goal.expected_by(moment),
+            pace_ratio=goal.pace.ratio(goal.actual, moment),
+            shortfall=goal.shortfall,
+            at_risk=goal.at_risk_now(now),
+            activity_count=goal.activity_count,
+            achieved_at=goal.achieved_at,
+            closed_at=goal.closed_at,
+            adjustments=[AdjustmentOut(**vars(a)) for a in goal.adjustments],
+            miss_analysis=vars(goal.miss_analysis) if goal.miss_analysis else None,
+            needs_miss_analysis=goal.status is GoalStatus.MISSED and goal.miss_analysis is None,
+            smart=SmartOut.of(smart) if smart else None,
+        )
+
+
+class GoalPage(BaseModel):
+    items: list[GoalOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+class AdjustmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=1000)
+    new_target: Decimal | None = Field(default=None, gt=0, max_digits=18, decimal_places=4)
+    new_period_end: datetime | date | None = None
+
+
+class DecisionIn(BaseModel):
+    approve: bool
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class MissAnalysisIn(BaseModel):
+    cause: str = Field(min_length=3, max_length=4000)
+    action_plan: str = Field(min_length=3, max_length=4000)
+
+
+class HistoryOut(BaseModel):
+    at: datetime
+    kind: str
+    by: str | None
+    details: dict[str, Any]

@@ -1,0 +1,1 @@
+"""The goals domain: goals, periods, pace and the SMART check. Plain Python, no I/O."""

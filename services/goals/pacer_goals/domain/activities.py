@@ -1,0 +1,45 @@
+"""What one recorded or retracted sales activity does to progress, in whatever order they arrive.
+
+Duplicates (the same activity_id) count once; a retraction subtracts what its activity
+added; a retraction that overtakes its activity (shuffled delivery) makes the activity
+count zero when it finally arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    activity_id: str
+    assistant_id: str
+    recorded: SalesActivityRecorded | None
+    retracted: bool
+    retraction_reason: str | None = None
+
+    @property
+    def counts(self) -> bool:
+        return self.recorded is not None and not self.retracted
+
+
+def on_recorded(state: ActivityState | None, activity: SalesActivityRecorded) -> tuple[ActivityState, int]:
+    """The new state and +1 when the activity starts counting, 0 when it does not (duplicate or retracted)."""
+    if state is None:
+        return ActivityState(activity.activity_id, activity.assistant_id, activity, retracted=False), +1
+    if state.recorded is not None:
+        return state, 0
+    return replace(state, recorded=activity), 0 if state.retracted else +1
+
+
+def on_retracted(state: ActivityState | None, retraction: SalesActivityRetracted) -> tuple[ActivityState, int]:
+    """The new state and -1 when a counting activity stops counting, 0 otherwise."""
+    if state is None:
+        return ActivityState(
+            retraction.activity_id, retraction.assistant_id, None, retracted=True, retraction_reason=retraction.reason
+        ), 0
+    if state.retracted:
+        return state, 0
+    return replace(state, retracted=True, retraction_reason=retraction.reason), -1 if state.recorded else 0

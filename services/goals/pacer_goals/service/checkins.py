@@ -1,0 +1,97 @@
+"""Weekly check-ins: once a week per assistant with open goals, a summary of the week for the 1:1."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+from collections import Counter
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pymongo.errors import PyMongoError
+
+from pacer_goals.domain.goal import Goal
+from pacer_goals.service.context import Goals
+from pacer_shared.events.goals import GoalCheckInDue, WeekSummary
+from pacer_shared.logs import get_logger
+from pacer_shared.mongo import Document, Session
+
+log = get_logger(__name__)
+WEEK = timedelta(days=7)
+
+
+def next_checkin(after: datetime, zone: ZoneInfo, weekday: int, hour: int) -> datetime:
+    """The next `weekday` at `hour` local time strictly after `after`."""
+    local = after.astimezone(zone)
+    day = local.date() + timedelta(days=(weekday - local.weekday()) % 7)
+    candidate = datetime.combine(day, time(hour), tzinfo=zone)
+    if candidate <= local:
+        candidate = datetime.combine(day + WEEK, time(hour), tzinfo=zone)
+    return candidate.astimezone(after.tzinfo)
+
+
+def first_checkin(goals: Goals, goal: Goal, now: datetime) -> datetime:
+    return next_checkin(now, goal.zone, goals.settings.checkin_weekday, goals.settings.checkin_hour)
+
+
+class CheckInWorker:
+    def __init__(self, goals: Goals) -> None:
+        self._goals = goals
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except PyMongoError as error:
+                log.warning("check-in worker cannot reach MongoDB; retrying", error=str(error))
+            await asyncio.sleep(self._goals.settings.deadline_poll_seconds * 5)
+
+    async def run_once(self) -> int:
+        goals = self._goals
+        now = goals.runtime.clock.now()
+        due = await goals.repository.checkins.find({"next_due_at": {"$lte": now}}).limit(200).to_list()
+        for schedule in due:
+            with contextlib.suppress(_AlreadyDone):
+                await goals.runtime.uow.run(functools.partial(self._check_in, schedule))
+        return len(due)
+
+    async def _check_in(self, schedule: Document, session: Session) -> None:
+        goals, now = self._goals, self._goals.runtime.clock.now()
+        owner_id = str(schedule["_id"])
+        open_goals = await goals.repository.open_goals_for([owner_id], [], session)
+        if not open_goals:
+            await goals.repository.checkins.delete_one(
+                {"_id": owner_id, "next_due_at": schedule["next_due_at"]}, session=session
+            )
+            return
+        zone = open_goals[0].zone
+        following = next_checkin(now, zone, goals.settings.checkin_weekday, goals.settings.checkin_hour)
+        moved = await goals.repository.checkins.update_one(
+            {"_id": owner_id, "next_due_at": schedule["next_due_at"]},
+            {"$set": {"next_due_at": following}},
+            session=session,
+        )
+        if moved.matched_count == 0:
+            raise _AlreadyDone  # another replica sent this week's check-in
+        week_start = now - WEEK
+        week = await goals.repository.activities.find(
+            {"assistant_id": owner_id, "retracted": False, "occurred_at": {"$gte": week_start, "$lt": now}},
+            {"kind": 1},
+            session=session,
+        ).to_list()
+        kinds = Counter(str(document["kind"]) for document in week)
+        summary = {
+            goal.goal_id: WeekSummary(
+                activity_counts=dict(kinds),
+                progress=goal.actual,
+                target=goal.target,
+                expected_by_now=goal.expected_by(now),
+            )
+            for goal in open_goals
+        }
+        await goals.runtime.outbox.add(session, GoalCheckInDue(owner_id=owner_id, week_start=week_start, goals=summary))
+
+
+class _AlreadyDone(Exception):
+    pass

@@ -1,0 +1,293 @@
+"""Goal use cases behind the API: set, activate, adjust, cancel, analyse a miss, the SMART check."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from pacer_goals.domain.errors import GoalRuleViolation
+from pacer_goals.domain.goal import Adjustment, Goal
+from pacer_goals.domain.pace import PaceProfile
+from pacer_goals.domain.periods import Period, local_midnight, period_starting
+from pacer_goals.domain.smart import SmartInput, SmartReport, check
+from pacer_goals.service.access import ensure_can_manage, ensure_can_read, is_manager_of
+from pacer_goals.service.checkins import first_checkin
+from pacer_goals.service.context import Goals
+from pacer_goals.service.progress import contributors, recount
+from pacer_shared.auth import Principal
+from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
+from pacer_shared.mongo import Session
+from pacer_shared.problems import Forbidden, NotFound, Unprocessable
+
+COMPARABLE_PERIODS = 3
+
+
+@dataclass(frozen=True)
+class GoalDraft:
+    owner_id: str
+    owner_kind: OwnerKind
+    title: str
+    metric: GoalMetric
+    target: Decimal
+    unit: str
+    start: date | datetime
+    end: date | datetime | None
+    recurrence: Recurrence
+    pace_profile: PaceProfile
+    parent_goal_id: str | None
+    timezone: str | None
+    activate: bool
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A draft resolved against the roster: the owner's zone, team and the period in UTC."""
+
+    zone: ZoneInfo
+    team_id: str | None
+    period: Period
+    owner_known: bool
+
+
+async def place(goals: Goals, draft: GoalDraft) -> Placed:
+    people = goals.runtime.people
+    owner_known, team_id, zone_name = True, None, draft.timezone
+    if draft.owner_kind is OwnerKind.ASSISTANT:
+        person = await people.get(draft.owner_id)
+        owner_known = person is not None and bool(person.get("active", True))
+        team_id = person.get("team_id") if person else None
+        zone_name = zone_name or (person or {}).get("timezone")
+    else:
+        team_id = draft.owner_id
+        owner_known = bool(await people.team(draft.owner_id))
+    zone = ZoneInfo(zone_name or "UTC")
+    return Placed(zone=zone, team_id=team_id, period=_period(draft, zone), owner_known=owner_known)
+
+
+def _period(draft: GoalDraft, zone: ZoneInfo) -> Period:
+    start = _moment(draft.start, zone)
+    if draft.end is None:
+        if draft.recurrence is Recurrence.NONE:
+            raise Unprocessable("end: a one-off goal needs an end (or choose a recurrence)")
+        return period_starting(start.astimezone(zone).date(), draft.recurrence, zone)
+    end = _moment(draft.end, zone, inclusive_day=True)
+    if end <= start:
+        raise Unprocessable(f"end: the goal ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    return Period(start, end)
+
+
+def _moment(value: date | datetime, zone: ZoneInfo, inclusive_day: bool = False) -> datetime:
+    """Dates and naive times are in the owner's zone; an end date includes that whole day."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value
+    return local_midnight(value + timedelta(days=1) if inclusive_day else value, zone)
+
+
+async def smart_check(goals: Goals, draft: GoalDraft, session: Session | None = None) -> tuple[SmartReport, Placed]:
+    placed = await place(goals, draft)
+    history = await _recent_results(goals, draft, placed, session)
+    linked = draft.parent_goal_id is not None and await goals.repository.get(draft.parent_goal_id, session) is not None
+    report = check(
+        SmartInput(
+            owner_known=placed.owner_known,
+            kinds=draft.metric.kinds,
+            aggregation=draft.metric.aggregation,
+            currency=draft.metric.currency,
+            target=draft.target,
+            unit=draft.unit,
+            start=placed.period.start,
+            end=placed.period.end,
+            now=goals.runtime.clock.now(),
+            recent_results=history,
+            linked=linked or draft.owner_kind is OwnerKind.TEAM,
+            standalone_allowed=goals.settings.allow_standalone_goals,
+        )
+    )
+    return report, placed
+
+
+async def _recent_results(goals: Goals, draft: GoalDraft, placed: Placed, session: Session | None) -> list[Decimal]:
+    owners = await contributors(goals, draft.owner_kind, draft.owner_id, session)
+    results, period = [], placed.period
+    for _ in range(COMPARABLE_PERIODS):
+        period = Period(period.start - period.length, period.start)
+        total, _count = await goals.repository.totals(owners, draft.metric, period, session)
+        results.append(total)
+    return results
+
+
+async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> tuple[Goal, SmartReport]:
+    await _ensure_can_set(goals, principal, draft)
+    report, placed = await smart_check(goals, draft)
+    if not report.passed:
+        raise Unprocessable(
+            "the goal is not SMART: " + "; ".join(f"{k}: {v}" for k, v in report.failures().items()),
+            smart=report_json(report),
+        )
+    now = goals.runtime.clock.now()
+    goal = Goal(
+        goal_id=str(uuid.uuid4()),
+        owner_id=draft.owner_id,
+        owner_kind=draft.owner_kind,
+        team_id=placed.team_id,
+        title=draft.title,
+        metric=draft.metric,
+        target=draft.target,
+        unit=draft.unit,
+        timezone=placed.zone.key,
+        period=placed.period,
+        recurrence=draft.recurrence,
+        pace_profile=draft.pace_profile,
+        at_risk_levels=list(goals.settings.at_risk_levels),
+        at_risk_grace=goals.settings.at_risk_grace,
+        created_by=principal.subject,
+        created_at=now,
+        parent_goal_id=draft.parent_goal_id,
+    )
+
+    async def work(session: Session) -> None:
+        if draft.activate:
+            goal.activate(now, principal.subject)
+            await _count_existing(goals, goal, session)
+        await goals.repository.save([goal], now, session)
+        await goals.runtime.outbox.add(session, *goal.events)
+        if draft.activate and goal.owner_kind is OwnerKind.ASSISTANT:
+            await goals.repository.schedule_checkin(goal.owner_id, first_checkin(goals, goal, now), session)
+
+    await goals.runtime.uow.run(work)
+    return goal, report
+
+
+async def _count_existing(goals: Goals, goal: Goal, session: Session) -> None:
+    """Activities already recorded in the period (a goal set mid-period) count from the start."""
+    await recount(goals, goal, session)
+    goal.progressed = False  # GoalSet already carries the starting point
+
+
+async def _ensure_can_set(goals: Goals, principal: Principal, draft: GoalDraft) -> None:
+    own = draft.owner_kind is OwnerKind.ASSISTANT and draft.owner_id == principal.subject
+    if own or await is_manager_of(principal, draft.owner_kind, draft.owner_id, goals.runtime.people):
+        return
+    raise Forbidden("goals are set by their owner, the owner's manager, hr or an admin")
+
+
+Action = Callable[[Goal, Session], Awaitable[None]]
+
+
+async def change(goals: Goals, goal_id: str, principal: Principal, action: Action) -> Goal:
+    """Load a goal, check access, apply `action` and save goal + events in one transaction."""
+    result: list[Goal] = []
+
+    async def work(session: Session) -> None:
+        goal = await goals.repository.get(goal_id, session)
+        if goal is None:
+            raise NotFound(f"no goal {goal_id}")
+        await ensure_can_read(principal, goal, goals.runtime.people)
+        try:
+            await action(goal, session)
+        except GoalRuleViolation as error:
+            raise Unprocessable(str(error)) from error
+        now = goals.runtime.clock.now()
+        await goals.repository.save([goal], now, session)
+        await goals.runtime.outbox.add(session, *goal.events)
+        result.append(goal)
+
+    await goals.runtime.uow.run(work)
+    return result[0]
+
+
+async def activate(goals: Goals, goal_id: str, principal: Principal) -> Goal:
+    async def act(goal: Goal, session: Session) -> None:
+        await ensure_can_manage_or_own(goals, principal, goal)
+        goal.activate(goals.runtime.clock.now(), principal.subject)
+        await _count_existing(goals, goal, session)
+
+    return await change(goals, goal_id, principal, act)
+
+
+async def ensure_can_manage_or_own(goals: Goals, principal: Principal, goal: Goal) -> None:
+    if goal.owner_kind is OwnerKind.ASSISTANT and goal.owner_id == principal.subject:
+        return
+    await ensure_can_manage(principal, goal, goals.runtime.people)
+
+
+async def request_adjustment(
+    goals: Goals,
+    goal_id: str,
+    principal: Principal,
+    reason: str,
+    new_target: Decimal | None,
+    new_period_end: date | datetime | None,
+) -> tuple[Goal, Adjustment]:
+    adjustments: list[Adjustment] = []
+
+    async def act(goal: Goal, session: Session) -> None:
+        await ensure_can_manage_or_own(goals, principal, goal)
+        approver = await is_manager_of(principal, goal.owner_kind, goal.owner_id, goals.runtime.people)
+        end = _moment(new_period_end, goal.zone, inclusive_day=True) if new_period_end is not None else None
+        adjustment = goal.request_adjustment(
+            by=principal.subject,
+            reason=reason,
+            new_target=new_target,
+            new_period_end=end,
+            approved=approver or not goals.settings.adjustment_requires_approval,
+            now=goals.runtime.clock.now(),
+        )
+        adjustments.append(adjustment)
+        if adjustment.status == "applied":
+            await _recount_and_announce(goals, goal, session)
+
+    goal = await change(goals, goal_id, principal, act)
+    return goal, adjustments[0]
+
+
+async def decide_adjustment(
+    goals: Goals, goal_id: str, adjustment_id: str, principal: Principal, approve: bool
+) -> Goal:
+    async def act(goal: Goal, session: Session) -> None:
+        await ensure_can_manage(principal, goal, goals.runtime.people)
+        adjustment = goal.decide_adjustment(
+            adjustment_id, approve=approve, by=principal.subject, now=goals.runtime.clock.now()
+        )
+        if adjustment.status == "applied":
+            await _recount_and_announce(goals, goal, session)
+
+    return await change(goals, goal_id, principal, act)
+
+
+async def _recount_and_announce(goals: Goals, goal: Goal, session: Session) -> None:
+    await recount(goals, goal, session)
+    goal.announce_progress(goals.runtime.clock.now())
+
+
+async def cancel(goals: Goals, goal_id: str, principal: Principal, reason: str) -> Goal:
+    async def act(goal: Goal, session: Session) -> None:
+        await ensure_can_manage(principal, goal, goals.runtime.people)
+        goal.cancel(principal.subject, reason, goals.runtime.clock.now())
+
+    return await change(goals, goal_id, principal, act)
+
+
+async def analyze_miss(goals: Goals, goal_id: str, principal: Principal, cause: str, action_plan: str) -> Goal:
+    async def act(goal: Goal, session: Session) -> None:
+        await ensure_can_manage_or_own(goals, principal, goal)
+        goal.analyze_miss(principal.subject, cause, action_plan, goals.runtime.clock.now())
+
+    return await change(goals, goal_id, principal, act)
+
+
+def report_json(report: SmartReport) -> dict[str, dict[str, object]]:
+    return {
+        name: {"passed": verdict.passed, "warning": verdict.warning, "reason": verdict.reason}
+        for name, verdict in {
+            "specific": report.specific,
+            "measurable": report.measurable,
+            "achievable": report.achievable,
+            "relevant": report.relevant,
+            "time_bound": report.time_bound,
+        }.items()
+    }

@@ -1,0 +1,24 @@
+"""What the goals use cases need: the shared runtime, the repository and the settings."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from pacer_goals.adapters.repository import GoalRepository
+from pacer_goals.settings import GoalsSettings
+from pacer_shared.service import Runtime
+
+
+@dataclass(frozen=True)
+class Goals:
+    runtime: Runtime
+    repository: GoalRepository
+    settings: GoalsSettings
+    deadlines_changed: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when a goal's next due time may have moved earlier, so the deadline worker re-plans its sleep."""
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> Goals:
+        assert isinstance(runtime.settings, GoalsSettings)
+        return cls(runtime, GoalRepository(runtime.db), runtime.settings)

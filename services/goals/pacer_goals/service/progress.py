@@ -1,0 +1,106 @@
+"""Sales activities move goals: one transaction per consumed batch, one GoalProgressed per goal per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from babel.numbers import list_currencies
+
+from pacer_goals.domain.activities import ActivityState, on_recorded, on_retracted
+from pacer_goals.domain.goal import Goal
+from pacer_goals.domain.metric import measure
+from pacer_goals.service.context import Goals
+from pacer_shared.consumer import RejectedEvent
+from pacer_shared.events import Event
+from pacer_shared.events.goals import OwnerKind
+from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from pacer_shared.mongo import Session
+
+CURRENCIES = frozenset(list_currencies())
+
+
+def check_activity(event: Event) -> None:
+    """Refuse what the schema cannot: currencies that do not exist."""
+    activity = event.data
+    if isinstance(activity, SalesActivityRecorded) and activity.currency and activity.currency not in CURRENCIES:
+        raise RejectedEvent(event.id, f"unknown currency {activity.currency!r} (not ISO 4217)")
+
+
+async def apply_sales_activity(goals: Goals, events: Sequence[Event], session: Session) -> None:
+    for event in events:
+        check_activity(event)
+    repository, now = goals.repository, goals.runtime.clock.now()
+    states = await repository.activity_states([e.data.activity_id for e in events], session)  # type: ignore[attr-defined]
+    changed: dict[str, ActivityState] = {}
+    moves: list[tuple[SalesActivityRecorded, int]] = []
+    for event in events:
+        data = event.data
+        if isinstance(data, SalesActivityRecorded):
+            state, sign = on_recorded(states.get(data.activity_id), data)
+        elif isinstance(data, SalesActivityRetracted):
+            state, sign = on_retracted(states.get(data.activity_id), data)
+        else:
+            continue
+        states[state.activity_id] = changed[state.activity_id] = state
+        if sign and state.recorded is not None:
+            moves.append((state.recorded, sign))
+    await repository.save_activities(changed.values(), session)
+    if moves:
+        touched = await _move_goals(goals, moves, now, session)
+        await _save(goals, touched, now, session)
+
+
+async def _move_goals(
+    goals: Goals, moves: list[tuple[SalesActivityRecorded, int]], now: datetime, session: Session
+) -> list[Goal]:
+    repository = goals.repository
+    assistants = {activity.assistant_id for activity, _ in moves}
+    teams = await repository.team_of(assistants, session)
+    earliest = min(activity.occurred_at for activity, _ in moves)
+    candidates = await repository.goals_overlapping(assistants, {t for t in teams.values() if t}, earliest, session)
+    touched: dict[str, Goal] = {}
+    for activity, sign in moves:
+        for goal in candidates:
+            if not _owns(goal, activity.assistant_id, teams.get(activity.assistant_id)):
+                continue
+            if not goal.period.contains(activity.occurred_at):
+                continue
+            amount = measure(goal.metric, activity)
+            if amount is not None:
+                goal.contribute(sign * amount, sign, now, activity.activity_id)
+                touched[goal.goal_id] = goal
+    return list(touched.values())
+
+
+def _owns(goal: Goal, assistant_id: str, team_id: str | None) -> bool:
+    return goal.owner_id == (assistant_id if goal.owner_kind is OwnerKind.ASSISTANT else team_id)
+
+
+async def _save(goals: Goals, touched: list[Goal], now: datetime, session: Session) -> None:
+    for goal in touched:
+        goal.announce_progress(now)
+    await goals.repository.save(touched, now, session)
+    await goals.runtime.outbox.add(session, *[event for goal in touched for event in goal.events])
+
+
+async def recount_team_goals(goals: Goals, team_ids: set[str], session: Session) -> None:
+    """Team membership changed: recompute those teams' open goals from the stored activities."""
+    touched = await goals.repository.open_goals_for([], team_ids, session)
+    for goal in touched:
+        await recount(goals, goal, session)
+    await _save(goals, touched, goals.runtime.clock.now(), session)
+
+
+async def contributors(goals: Goals, owner_kind: OwnerKind, owner_id: str, session: Session | None) -> list[str]:
+    """The assistants whose activities count toward a goal of this owner."""
+    if owner_kind is OwnerKind.ASSISTANT:
+        return [owner_id]
+    return await goals.repository.members_of(owner_id, session)
+
+
+async def recount(goals: Goals, goal: Goal, session: Session) -> None:
+    """Recompute a goal's progress from the stored activities (the source of truth)."""
+    owners = await contributors(goals, goal.owner_kind, goal.owner_id, session)
+    actual, count = await goals.repository.totals(owners, goal.metric, goal.period, session)
+    goal.recount(actual, count, goals.runtime.clock.now())

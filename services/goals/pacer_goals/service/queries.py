@@ -1,0 +1,114 @@
+"""Reading goals: filtered, visible-to-you lists with cursor paging, history and the team dashboard."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pacer_goals.adapters.repository import OPEN, goal_from_document
+from pacer_goals.domain.goal import Goal, GoalStatus
+from pacer_goals.service.access import ensure_can_read, visible_filter
+from pacer_goals.service.context import Goals
+from pacer_shared.auth import Principal, Role
+from pacer_shared.events.goals import OwnerKind
+from pacer_shared.mongo import Document
+from pacer_shared.problems import Forbidden, NotFound, Unprocessable
+
+
+@dataclass(frozen=True)
+class GoalFilter:
+    owner_id: str | None = None
+    team_id: str | None = None
+    status: GoalStatus | None = None
+    period_from: datetime | None = None
+    period_to: datetime | None = None
+    needs_miss_analysis: bool | None = None
+
+
+async def list_goals(
+    goals: Goals, principal: Principal, wanted: GoalFilter, cursor: str | None, limit: int
+) -> tuple[list[Goal], str | None]:
+    clauses: list[dict[str, Any]] = [await visible_filter(principal, goals.runtime.people)]
+    if wanted.owner_id:
+        clauses.append({"owner_id": wanted.owner_id})
+    if wanted.team_id:
+        clauses.append({"team_id": wanted.team_id})
+    if wanted.status:
+        clauses.append({"status": wanted.status.value})
+    if wanted.period_from:
+        clauses.append({"period_end": {"$gt": wanted.period_from}})
+    if wanted.period_to:
+        clauses.append({"period_start": {"$lt": wanted.period_to}})
+    if wanted.needs_miss_analysis is not None:
+        clauses.append({"needs_miss_analysis": wanted.needs_miss_analysis})
+    if cursor:
+        end, goal_id = _decode(cursor)
+        clauses.append({"$or": [{"period_end": {"$gt": end}}, {"period_end": end, "_id": {"$gt": goal_id}}]})
+    found = goals.repository.goals.find({"$and": clauses}).sort([("period_end", 1), ("_id", 1)]).limit(limit + 1)
+    documents = await found.to_list()
+    page = [goal_from_document(d) for d in documents[:limit]]
+    more = len(documents) > limit
+    return page, _encode(documents[limit - 1]) if more else None
+
+
+def _encode(document: Document) -> str:
+    raw = json.dumps([document["period_end"].isoformat(), document["_id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode(cursor: str) -> tuple[datetime, str]:
+    try:
+        end, goal_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(end), str(goal_id)
+    except (ValueError, TypeError) as error:
+        raise Unprocessable("cursor: not a cursor returned by this API") from error
+
+
+async def get_goal(goals: Goals, principal: Principal, goal_id: str) -> Goal:
+    goal = await goals.repository.get(goal_id)
+    if goal is None:
+        raise NotFound(f"no goal {goal_id}")
+    await ensure_can_read(principal, goal, goals.runtime.people)
+    return goal
+
+
+async def history(goals: Goals, principal: Principal, goal_id: str) -> list[Document]:
+    await get_goal(goals, principal, goal_id)
+    return await goals.repository.history_of(goal_id)
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    person: Document
+    goals: list[Goal]
+
+
+async def team_dashboard(goals: Goals, principal: Principal, team_id: str) -> tuple[list[Goal], list[MemberProgress]]:
+    """The team's own goals and each member's open goals, for the team's manager, hr and admins."""
+    people = goals.runtime.people
+    members = await people.team(team_id)
+    managers = {m.get("manager_id") for m in members}
+    if not principal.has(Role.HR, Role.ADMIN) and principal.subject not in managers:
+        raise Forbidden("the dashboard is for the team's manager, hr and admins")
+    member_ids = [m["_id"] for m in members]
+    found = await goals.repository.goals.find(
+        {
+            "status": {"$in": OPEN},
+            "$or": [
+                {"owner_kind": OwnerKind.TEAM.value, "owner_id": team_id},
+                {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": member_ids}},
+            ],
+        }
+    ).to_list()
+    open_goals = [goal_from_document(d) for d in found]
+    team_goals = [g for g in open_goals if g.owner_kind is OwnerKind.TEAM]
+    rows = [
+        MemberProgress(
+            person=m, goals=[g for g in open_goals if g.owner_id == m["_id"] and g.owner_kind is OwnerKind.ASSISTANT]
+        )
+        for m in sorted(members, key=lambda m: m["display_name"])
+    ]
+    return team_goals, rows

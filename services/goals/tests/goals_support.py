@@ -1,0 +1,173 @@
+"""Fixtures for the goals service: a running service, a small roster and API helpers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_shared.settings import ServiceSettings
+from pacer_testkit.stack import Record, ServiceProcess, Stack, eventually, producer, publish, read_topic, running
+
+GOALS = "pacer_goals.main"
+ROSTER = [
+    PersonUpserted(
+        person_id="mia",
+        display_name="Mia Manager",
+        email="mia@example.com",
+        role="manager",
+        team_id="north",
+        timezone="Asia/Shanghai",
+        locale="zh-CN",
+    ),
+    PersonUpserted(
+        person_id="ann",
+        display_name="Ann Assistant",
+        email="ann@example.com",
+        role="assistant",
+        manager_id="mia",
+        team_id="north",
+        timezone="Asia/Shanghai",
+        locale="zh-CN",
+    ),
+    PersonUpserted(
+        person_id="bob",
+        display_name="Bob Assistant",
+        email="bob@example.com",
+        role="assistant",
+        manager_id="mia",
+        team_id="north",
+        timezone="Europe/Berlin",
+    ),
+    PersonUpserted(
+        person_id="cid",
+        display_name="Cid Elsewhere",
+        email="cid@example.com",
+        role="assistant",
+        manager_id="max",
+        team_id="south",
+        timezone="UTC",
+    ),
+    PersonUpserted(person_id="hana", display_name="Hana HR", email="hana@example.com", role="hr", timezone="UTC"),
+]
+
+
+def token(subject: str, role: Role) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_local_token(ServiceSettings(), subject, role)}"}
+
+
+def sale(
+    assistant: str,
+    quantity: int = 1,
+    kind: str = "call",
+    at: datetime | None = None,
+    activity_id: str | None = None,
+    **extra: Any,
+) -> SalesActivityRecorded:
+    import uuid
+
+    return SalesActivityRecorded(
+        activity_id=activity_id or str(uuid.uuid4()),
+        assistant_id=assistant,
+        kind=kind,
+        quantity=Decimal(quantity),
+        occurred_at=at or datetime.now(UTC),
+        source_system="crm",
+        **extra,
+    )
+
+
+@dataclass
+class GoalsWorld:
+    """A running goals service with the roster loaded, and ways to talk to it as an outside system would."""
+
+    stack: Stack
+    namespace: str
+    service: ServiceProcess
+    http: httpx.AsyncClient
+
+    @property
+    def sales_topic(self) -> str:
+        return f"{self.namespace}.sales.activity"
+
+    async def record(self, *activities: Any) -> None:
+        async with producer(self.stack.kafka_bootstrap) as client:
+            for activity in activities:
+                await publish(client, self.sales_topic, activity)
+
+    async def set_goal(self, as_: tuple[str, Role] = ("mia", Role.MANAGER), **fields: Any) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        body = {
+            "owner_id": "ann",
+            "title": "Calls this sprint",
+            "metric": {"kinds": ["call"], "aggregation": "count"},
+            "target": 5,
+            "unit": "calls",
+            "start": (now - timedelta(seconds=1)).isoformat(),
+            "end": (now + timedelta(hours=1)).isoformat(),
+            **fields,
+        }
+        response = await self.http.post("/v1/goals", json=body, headers=token(*as_))
+        assert response.status_code == 201, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    async def goal(self, goal_id: str) -> dict[str, Any]:
+        response = await self.http.get(f"/v1/goals/{goal_id}", headers=token("hana", Role.HR))
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    async def goal_where(self, goal_id: str, check: Any, what: str, timeout: float = 30) -> dict[str, Any]:
+        async def matches() -> dict[str, Any] | None:
+            found = await self.goal(goal_id)
+            return found if check(found) else None
+
+        return await eventually(matches, timeout, what)
+
+    async def goal_events(self, until: Any, timeout: float = 30) -> list[Record]:
+        return await read_topic(self.stack.kafka_bootstrap, f"{self.namespace}.goals.events", until, timeout)
+
+
+def events_of(records: list[Record], event_type: str, goal_id: str | None = None) -> list[dict[str, Any]]:
+    found = [r.json() for r in records if r.json()["type"] == event_type]
+    return [e for e in found if goal_id is None or e["data"].get("goal_id") == goal_id]
+
+
+async def load_roster(stack: Stack, namespace: str, people: list[PersonUpserted] = ROSTER) -> None:
+    async with producer(stack.kafka_bootstrap) as client:
+        for person in people:
+            await publish(client, f"{namespace}.org.people", person)
+
+
+async def roster_loaded(http: httpx.AsyncClient, person_ids: list[str]) -> None:
+    async def known() -> bool:
+        for person_id in person_ids:
+            if (await http.get(f"/v1/people/{person_id}", headers=token("hana", Role.HR))).status_code != 200:
+                return False
+        return True
+
+    await eventually(known, what=f"the roster ({', '.join(person_ids)}) to reach the goals service")
+
+
+@pytest.fixture
+def goals_env(stack: Stack, namespace: str) -> dict[str, str]:
+    return stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.5")
+
+
+@pytest.fixture
+async def world(stack: Stack, namespace: str, goals_env: dict[str, str], tmp_path: Path) -> AsyncIterator[GoalsWorld]:
+    async with (
+        running(GOALS, "goals", goals_env, tmp_path) as service,
+        httpx.AsyncClient(base_url=service.url, timeout=10) as http,
+    ):
+        await load_roster(stack, namespace)
+        await roster_loaded(http, [p.person_id for p in ROSTER])
+        yield GoalsWorld(stack, namespace, service, http)
