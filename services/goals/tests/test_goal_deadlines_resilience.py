@@ -1,0 +1,64 @@
+"""The deadline survives restarts and replicas: a goal is finalised exactly once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from goals_support import GOALS, GoalsWorld, events_of, load_roster, roster_loaded, sale, token
+
+from pacer_shared.auth import Role
+from pacer_testkit.stack import Stack, eventually, running
+
+
+async def test_a_goal_due_while_the_service_is_down_is_missed_once_after_restart(
+    stack: Stack, namespace: str, goals_env: dict[str, str], tmp_path: Path
+) -> None:
+    end = datetime.now(UTC) + timedelta(seconds=8)
+    async with running(GOALS, "goals", goals_env, tmp_path) as service, httpx.AsyncClient(base_url=service.url) as http:
+        await load_roster(stack, namespace)
+        await roster_loaded(http, ["ann", "mia", "hana"])
+        world = GoalsWorld(stack, namespace, service, http)
+        goal = await world.set_goal(target=2, end=end.isoformat())
+        await world.record(sale("ann"))
+        await world.goal_where(goal["goal_id"], lambda g: g["actual"] == "1", "the sale to count")
+
+    # The service is down across the deadline.
+    async def deadline_passed() -> bool:
+        return datetime.now(UTC) > end + timedelta(seconds=1)
+
+    await eventually(deadline_passed, timeout=20, what="the deadline to pass while the service is down")
+
+    async with running(GOALS, "goals", goals_env, tmp_path) as service, httpx.AsyncClient(base_url=service.url) as http:
+        world = GoalsWorld(stack, namespace, service, http)
+        await world.goal_where(goal["goal_id"], lambda g: g["status"] == "missed", "the miss after restart")
+        records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalMissed", goal["goal_id"])))
+    async with running(GOALS, "goals", goals_env, tmp_path):
+        pass  # a further restart must not call it again
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalMissed", goal["goal_id"])))
+    assert len(events_of(records, "GoalMissed", goal["goal_id"])) == 1
+
+
+async def test_two_replicas_call_each_goal_exactly_once(
+    stack: Stack, namespace: str, goals_env: dict[str, str], tmp_path: Path
+) -> None:
+    async with (
+        running(GOALS, "goals", goals_env, tmp_path) as one,
+        running(GOALS, "goals", goals_env, tmp_path),  # a second replica racing for the same deadlines
+        httpx.AsyncClient(base_url=one.url) as http,
+    ):
+        await load_roster(stack, namespace)
+        await roster_loaded(http, ["ann", "bob", "mia", "hana"])
+        world = GoalsWorld(stack, namespace, one, http)
+        end = datetime.now(UTC) + timedelta(seconds=6)
+        ids = [
+            (await world.set_goal(owner_id=owner, title=f"goal {i}", target=3, end=end.isoformat()))["goal_id"]
+            for i, owner in enumerate(["ann", "bob", "ann", "bob", "ann", "bob"])
+        ]
+        records = await world.goal_events(lambda rs: len(events_of(rs, "GoalMissed")) >= len(ids), timeout=40)
+        histories = [await http.get(f"/v1/goals/{i}/history", headers=token("hana", Role.HR)) for i in ids]
+    missed = events_of(records, "GoalMissed")
+    assert sorted(e["data"]["goal_id"] for e in missed) == sorted(ids), "every goal missed exactly once"
+    for history in histories:
+        assert [entry["kind"] for entry in history.json()].count("missed") == 1

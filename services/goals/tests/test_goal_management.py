@@ -1,0 +1,189 @@
+"""Setting, checking, adjusting and analysing goals through the API, with each role's rights."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from goals_support import GoalsWorld, events_of, sale, token
+
+from pacer_shared.auth import Role
+
+
+async def test_the_smart_check_reports_each_letter_with_a_reason(world: GoalsWorld) -> None:
+    now = datetime.now(UTC)
+    await world.record(*[sale("ann", at=now - timedelta(days=8, hours=i)) for i in range(4)])
+    body = {
+        "owner_id": "ann",
+        "title": "Calls this week",
+        "metric": {"kinds": ["call"], "aggregation": "count"},
+        "target": 40,
+        "unit": "calls",
+        "start": now.isoformat(),
+        "end": (now + timedelta(days=7)).isoformat(),
+    }
+
+    async def achievable_sees_history() -> dict[str, object] | None:
+        report = (await world.http.post("/v1/goals/smart-check", json=body, headers=token("mia", Role.MANAGER))).json()
+        return report if "(0, 4, 0)" in report["achievable"]["reason"] else None
+
+    from pacer_testkit.stack import eventually
+
+    report = await eventually(achievable_sees_history, what="last week's four calls to be stored")
+    assert report["passed"] is True
+    assert report["specific"] == {"passed": True, "warning": False, "reason": "counts call for a known owner"}
+    assert report["measurable"]["reason"] == "40 calls, count"
+    assert report["achievable"]["warning"] is True
+    assert "10.00x the best recent period (0, 4, 0): a big stretch" in report["achievable"]["reason"]
+    assert report["relevant"]["reason"] == "standalone goals are allowed by policy"
+    assert report["time_bound"]["passed"] is True
+
+    failing = {
+        **body,
+        "owner_id": "nobody",
+        "end": (now - timedelta(days=1)).isoformat(),
+        "start": (now - timedelta(days=2)).isoformat(),
+    }
+    report = (await world.http.post("/v1/goals/smart-check", json=failing, headers=token("hana", Role.HR))).json()
+    assert report["passed"] is False
+    assert report["specific"]["reason"] == "the owner is not in the roster (org.people)"
+    assert report["time_bound"]["reason"] == "the period has already ended"
+
+
+async def test_bad_goals_are_refused_with_a_clear_message(world: GoalsWorld) -> None:
+    now = datetime.now(UTC)
+    base = {
+        "owner_id": "ann",
+        "title": "Calls",
+        "metric": {"kinds": ["call"], "aggregation": "count"},
+        "target": 5,
+        "unit": "calls",
+        "start": now.isoformat(),
+        "end": (now + timedelta(days=1)).isoformat(),
+    }
+    cases = {
+        "end": {**base, "end": (now - timedelta(days=1)).isoformat()},
+        "target": {**base, "target": 0},
+        "timezone": {**base, "timezone": "Mars/Olympus"},
+        "metric.kinds": {**base, "metric": {"kinds": [], "aggregation": "count"}},
+    }
+    for field, body in cases.items():
+        response = await world.http.post("/v1/goals", json=body, headers=token("mia", Role.MANAGER))
+        assert response.status_code == 422, (field, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert field in response.json()["detail"], (field, response.json()["detail"])
+
+
+async def test_an_assistants_adjustment_waits_for_the_managers_approval(world: GoalsWorld) -> None:
+    goal = await world.set_goal(target=10)
+    requested = await world.http.post(
+        f"/v1/goals/{goal['goal_id']}/adjustments",
+        json={"reason": "two key customers moved to next month", "new_target": 6},
+        headers=token("ann", Role.ASSISTANT),
+    )
+    assert requested.status_code == 202, requested.text
+    [pending] = requested.json()["adjustments"]
+    assert pending["status"] == "pending"
+    assert requested.json()["target"] == "10"
+
+    refused = await world.http.post(
+        f"/v1/goals/{goal['goal_id']}/adjustments/{pending['adjustment_id']}/decision",
+        json={"approve": True},
+        headers=token("ann", Role.ASSISTANT),
+    )
+    assert refused.status_code == 403
+
+    approved = await world.http.post(
+        f"/v1/goals/{goal['goal_id']}/adjustments/{pending['adjustment_id']}/decision",
+        json={"approve": True},
+        headers=token("mia", Role.MANAGER),
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["target"] == "6"
+    assert approved.json()["adjustments"][0]["decided_by"] == "mia"
+
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalAdjusted", goal["goal_id"])))
+    [adjusted] = events_of(records, "GoalAdjusted", goal["goal_id"])
+    assert adjusted["data"]["old_target"] == "10"
+    assert adjusted["data"]["new_target"] == "6"
+    assert adjusted["data"]["reason"] == "two key customers moved to next month"
+    assert adjusted["data"]["approved_by"] == "mia"
+    history = (
+        await world.http.get(f"/v1/goals/{goal['goal_id']}/history", headers=token("ann", Role.ASSISTANT))
+    ).json()
+    assert [h["kind"] for h in history] == ["activated", "adjustment_requested", "adjusted"]
+    assert history[1]["by"] == "ann"
+
+
+async def test_each_role_sees_exactly_its_goals(world: GoalsWorld) -> None:
+    anns = await world.set_goal(owner_id="ann")
+    cids = await world.set_goal(owner_id="cid", as_=("hana", Role.HR))
+
+    async def status(goal: dict[str, str], who: str, role: Role) -> int:
+        return (await world.http.get(f"/v1/goals/{goal['goal_id']}", headers=token(who, role))).status_code
+
+    assert await status(anns, "ann", Role.ASSISTANT) == 200
+    assert await status(anns, "bob", Role.ASSISTANT) == 403
+    assert await status(anns, "mia", Role.MANAGER) == 200
+    assert await status(cids, "mia", Role.MANAGER) == 403
+    assert await status(cids, "hana", Role.HR) == 200
+
+    listed = (await world.http.get("/v1/goals", headers=token("mia", Role.MANAGER))).json()["items"]
+    assert [g["goal_id"] for g in listed] == [anns["goal_id"]]
+    set_for_other_team = await world.http.post(
+        "/v1/goals",
+        json={
+            **{k: anns[k] for k in ("title", "metric", "unit")},
+            "owner_id": "cid",
+            "target": 3,
+            "start": date.today().isoformat(),
+            "end": (date.today() + timedelta(days=3)).isoformat(),
+        },
+        headers=token("mia", Role.MANAGER),
+    )
+    assert set_for_other_team.status_code == 403
+
+
+async def test_a_missed_goal_takes_a_cause_analysis_and_leaves_the_needs_analysis_list(world: GoalsWorld) -> None:
+    goal = await world.set_goal(target=2, end=(datetime.now(UTC) + timedelta(seconds=3)).isoformat())
+    await world.goal_where(goal["goal_id"], lambda g: g["status"] == "missed", "the miss")
+    pending = (await world.http.get("/v1/goals?needs_miss_analysis=true", headers=token("mia", Role.MANAGER))).json()
+    assert [g["goal_id"] for g in pending["items"]] == [goal["goal_id"]]
+
+    analysed = await world.http.post(
+        f"/v1/goals/{goal['goal_id']}/miss-analysis",
+        json={"cause": "two sick days in the deadline week", "action_plan": "book calls earlier in the week"},
+        headers=token("ann", Role.ASSISTANT),
+    )
+    assert analysed.status_code == 200, analysed.text
+    assert analysed.json()["needs_miss_analysis"] is False
+    pending = (await world.http.get("/v1/goals?needs_miss_analysis=true", headers=token("mia", Role.MANAGER))).json()
+    assert pending["items"] == []
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalMissAnalyzed", goal["goal_id"])))
+    assert events_of(records, "GoalMissAnalyzed", goal["goal_id"])[0]["data"]["analyzed_by"] == "ann"
+
+
+async def test_a_late_activity_after_the_deadline_is_a_correction_not_a_reopening(world: GoalsWorld) -> None:
+    start = datetime.now(UTC)
+    goal = await world.set_goal(target=2, start=start.isoformat(), end=(start + timedelta(seconds=3)).isoformat())
+    await world.goal_where(goal["goal_id"], lambda g: g["status"] == "missed", "the miss")
+    await world.record(sale("ann", at=start + timedelta(seconds=1)), sale("ann", at=start + timedelta(seconds=2)))
+    corrected = await world.goal_where(goal["goal_id"], lambda g: g["actual"] == "2", "the late activities to show")
+    assert corrected["status"] == "missed"
+    history = (await world.http.get(f"/v1/goals/{goal['goal_id']}/history", headers=token("mia", Role.MANAGER))).json()
+    assert [h["kind"] for h in history].count("late_correction") == 2
+
+
+async def test_a_recurring_goal_opens_the_next_period_when_one_closes(world: GoalsWorld) -> None:
+    goal = await world.set_goal(
+        recurrence="weekly", target=3, end=(datetime.now(UTC) + timedelta(seconds=3)).isoformat()
+    )
+    records = await world.goal_events(lambda rs: len(events_of(rs, "GoalSet")) >= 2)
+    successor = next(e for e in events_of(records, "GoalSet") if e["data"]["goal_id"] != goal["goal_id"])
+    assert successor["data"]["recurrence"] == "weekly"
+    assert successor["data"]["target"] == "3"
+    start = datetime.fromisoformat(successor["data"]["period_start"])
+    end = datetime.fromisoformat(successor["data"]["period_end"])
+    assert end - start == timedelta(days=7)
+    assert start.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).weekday() == 0, (
+        "weeks start on Monday, Ann's time"
+    )
