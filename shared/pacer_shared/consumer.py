@@ -309,7 +309,7 @@ class EventConsumers:
         """Wait out a database outage instead of dead-lettering good events; readiness reports it meanwhile."""
         async for retry in AsyncRetrying(
             retry=retry_if_exception_type((ConnectionFailure, _TransientOperationFailure)),
-            wait=wait_exponential_jitter(initial=0.2, max=10),
+            wait=wait_exponential_jitter(multiplier=0.2, max=10, jitter=0.2),
             reraise=True,
         ):
             with retry:

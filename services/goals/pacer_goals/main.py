@@ -17,6 +17,7 @@ from pacer_goals.service.progress import apply_sales_activity
 from pacer_goals.service.roster import apply_roster
 from pacer_goals.settings import GoalsSettings
 from pacer_shared import topics
+from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
@@ -56,7 +57,8 @@ def background(goals: Goals) -> list[BackgroundLoop]:
     return [DeadlineWorker(goals).run, CheckInWorker(goals).run]
 
 
-def build(settings: GoalsSettings | None = None) -> FastAPI:
+def build(settings: GoalsSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    """The goals app; tests may hand it a clock they move."""
     return create_app(
         ServiceSpec(
             settings=settings or GoalsSettings(),
@@ -68,6 +70,7 @@ def build(settings: GoalsSettings | None = None) -> FastAPI:
             context=Goals.of,
             subscriptions=subscriptions,
             background=background,
+            clock=clock or SystemClock(),
         )
     )
 

@@ -87,9 +87,9 @@ class MemberProgress:
 
 
 async def team_dashboard(goals: Goals, principal: Principal, team_id: str) -> tuple[list[Goal], list[MemberProgress]]:
-    """The team's own goals and each member's open goals, for the team's manager, hr and admins."""
+    """The team's own goals and each assistant's open goals, for the team's manager, hr and admins."""
     people = goals.runtime.people
-    members = await people.team(team_id)
+    members = [m for m in await people.team(team_id) if m.get("role") == "assistant"]
     managers = {m.get("manager_id") for m in members}
     if not principal.has(Role.HR, Role.ADMIN) and principal.subject not in managers:
         raise Forbidden("the dashboard is for the team's manager, hr and admins")

@@ -1,0 +1,67 @@
+"""Weekly check-ins, with the injectable clock moved to the check-in hour (the app runs in-process)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from goals_support import ROSTER, GoalsWorld, events_of, load_roster, roster_loaded, sale
+
+from pacer_goals.main import build
+from pacer_goals.settings import GoalsSettings
+from pacer_shared.clock import ManualClock
+from pacer_testkit.stack import Stack
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC))
+
+
+@pytest.fixture
+async def in_process(
+    stack: Stack, namespace: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[GoalsWorld]:
+    for key, value in stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.2").items():
+        monkeypatch.setenv(key, value)
+    app = build(GoalsSettings(), clock)
+    async with (
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=60),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://goals") as http,
+    ):
+        await load_roster(stack, namespace)
+        await roster_loaded(http, [p.person_id for p in ROSTER])
+        yield GoalsWorld(stack, namespace, None, http)  # type: ignore[arg-type]
+
+
+async def test_the_weekly_check_in_is_due_on_friday_afternoon_with_the_weeks_activity(
+    in_process: GoalsWorld, clock: ManualClock
+) -> None:
+    world = in_process
+    now = clock.now()
+    goal = await world.set_goal(target=20, start=now.isoformat(), end=(now + timedelta(days=30)).isoformat())
+    local = now.astimezone(SHANGHAI)
+    friday = local.date() + timedelta(days=(4 - local.weekday()) % 7)
+    due = datetime(friday.year, friday.month, friday.day, 16, tzinfo=SHANGHAI)
+    if due <= local:
+        due += timedelta(days=7)
+    clock.set(due + timedelta(minutes=1))
+    yesterday = clock.now() - timedelta(days=1)
+    await world.record(
+        sale("ann", at=yesterday), sale("ann", at=yesterday), sale("ann", kind="quote_sent", at=yesterday)
+    )
+    await world.goal_where(goal["goal_id"], lambda g: g["actual"] == "2", "the week's calls to count")
+
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInDue")), timeout=30)
+    [check_in] = events_of(records, "GoalCheckInDue")
+    assert check_in["subject"] == "ann"
+    summary = check_in["data"]["goals"][goal["goal_id"]]
+    assert summary["activity_counts"] == {"call": 2, "quote_sent": 1}
+    assert summary["progress"] == "2"
+    assert summary["target"] == "20"

@@ -1,0 +1,146 @@
+"""The goals domain without servers: periods, pace, at-risk levels, the deadline, adjustments."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pacer_goals.domain.errors import GoalRuleViolation
+from pacer_goals.domain.goal import Goal, GoalStatus
+from pacer_goals.domain.pace import Pace, PaceProfile
+from pacer_goals.domain.periods import Period, next_period, period_starting
+from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
+
+BERLIN = ZoneInfo("Europe/Berlin")
+START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday
+
+
+def goal(target: int = 10, days: int = 10, recurrence: Recurrence = Recurrence.NONE) -> Goal:
+    made = Goal(
+        goal_id="g1",
+        owner_id="ann",
+        owner_kind=OwnerKind.ASSISTANT,
+        team_id="north",
+        title="Calls",
+        metric=GoalMetric(kinds=["call"], aggregation=MetricAggregation.COUNT),
+        target=Decimal(target),
+        unit="calls",
+        timezone="UTC",
+        period=Period(START, START + timedelta(days=days)),
+        recurrence=recurrence,
+        pace_profile=PaceProfile.LINEAR,
+        at_risk_levels=[Decimal("0.8"), Decimal("0.6")],
+        at_risk_grace=Decimal("0.2"),
+        created_by="mia",
+        created_at=START,
+    )
+    made.activate(START, "mia")
+    made.events.clear()
+    return made
+
+
+def test_weekly_periods_start_on_local_monday_and_survive_the_dst_change() -> None:
+    week = period_starting(date(2026, 10, 22), Recurrence.WEEKLY, BERLIN)
+    assert week.start == datetime(2026, 10, 18, 22, tzinfo=UTC)  # Monday 19 Oct, 00:00 CEST
+    following = next_period(week, Recurrence.WEEKLY, BERLIN)
+    assert following.start == week.end
+    assert following.end == datetime(2026, 11, 1, 23, tzinfo=UTC)  # Monday 2 Nov, 00:00 CET
+    assert following.length == timedelta(days=7)
+
+
+def test_quarters_and_months_are_calendar_aligned() -> None:
+    quarter = period_starting(date(2026, 8, 15), Recurrence.QUARTERLY, ZoneInfo("UTC"))
+    assert (quarter.start.date(), quarter.end.date()) == (date(2026, 7, 1), date(2026, 10, 1))
+    month = next_period(
+        period_starting(date(2026, 12, 5), Recurrence.MONTHLY, ZoneInfo("UTC")), Recurrence.MONTHLY, ZoneInfo("UTC")
+    )
+    assert (month.start.date(), month.end.date()) == (date(2027, 1, 1), date(2027, 2, 1))
+
+
+def test_a_workdays_pace_expects_nothing_on_weekends() -> None:
+    week = Period(START, START + timedelta(days=7))
+    pace = Pace(week, Decimal(10), PaceProfile.WORKDAYS, ZoneInfo("UTC"))
+    assert pace.expected_by(START + timedelta(days=5)) == Decimal(10)  # Monday to Friday done
+    assert pace.expected_by(START + timedelta(days=6, hours=12)) == Decimal(10)
+    assert pace.expected_by(START + timedelta(days=2, hours=12)) == Decimal(5)
+
+
+def test_at_risk_is_raised_once_per_level_and_the_worst_level_when_both_are_crossed() -> None:
+    g = goal(target=10, days=10)
+    g.contribute(Decimal(3), 3, START, "a")
+    g.review_pace(START + timedelta(days=4))  # expected 4, 3/4 = 0.75 < 0.8
+    g.review_pace(START + timedelta(days=4, hours=1))
+    g.review_pace(START + timedelta(days=6))  # expected 6, 0.5 < 0.6
+    g.review_pace(START + timedelta(days=7))
+    assert [e.level for e in g.events if e.event_type == "GoalAtRisk"] == [Decimal("0.8"), Decimal("0.6")]  # type: ignore[attr-defined]
+
+    late = goal(target=10, days=10)
+    late.review_pace(START + timedelta(days=5))
+    assert [e.level for e in late.events] == [Decimal("0.6")]  # type: ignore[attr-defined]
+    assert late.at_risk_raised == [Decimal("0.8"), Decimal("0.6")]
+
+
+def test_no_warning_during_the_grace_period() -> None:
+    g = goal()
+    g.review_pace(START + timedelta(days=1))
+    assert g.events == []
+
+
+def test_the_next_due_time_is_the_next_at_risk_crossing_or_the_end() -> None:
+    g = goal(target=10, days=10)
+    g.contribute(Decimal(4), 4, START, "a")
+    # 4 < 0.8 * expected once expected > 5, i.e. after day 5.
+    due = g.next_due_at(START)
+    assert due is not None
+    assert abs(due - (START + timedelta(days=5))) <= timedelta(minutes=1)  # expected progress is kept to 4 decimals
+    g.contribute(Decimal(6), 6, START, "b")
+    assert g.next_due_at(START) is None or g.status is GoalStatus.ACHIEVED
+
+
+def test_a_goal_is_missed_once_at_the_deadline_with_its_shortfall() -> None:
+    g = goal(target=10, days=1)
+    g.contribute(Decimal(7), 7, START, "a")
+    assert g.close(START + timedelta(hours=23)) is None
+    assert g.status is GoalStatus.ACTIVE
+    g.close(START + timedelta(days=1))
+    g.close(START + timedelta(days=1, seconds=1))
+    missed = [e for e in g.events if e.event_type == "GoalMissed"]
+    assert len(missed) == 1
+    assert missed[0].shortfall == Decimal(3)  # type: ignore[attr-defined]
+    assert g.status is GoalStatus.MISSED
+
+
+def test_achievement_is_announced_once_even_if_a_retraction_dips_below_target() -> None:
+    g = goal(target=2)
+    g.contribute(Decimal(2), 2, START, "a")
+    g.contribute(Decimal(-1), -1, START, "a")
+    g.contribute(Decimal(1), 1, START, "b")
+    assert [e.event_type for e in g.events] == ["GoalAchieved"]
+    assert g.status is GoalStatus.ACHIEVED
+
+
+def test_a_recurring_goal_closes_into_the_next_period() -> None:
+    g = goal(days=7, recurrence=Recurrence.WEEKLY)
+    successor = g.close(START + timedelta(days=7))
+    assert successor is not None
+    assert successor.period == Period(START + timedelta(days=7), START + timedelta(days=14))
+    assert successor.status is GoalStatus.ACTIVE
+    assert successor.previous_goal_id == "g1"
+    assert [e.event_type for e in successor.events] == ["GoalSet"]
+
+
+def test_adjustments_need_a_change_an_open_goal_and_one_at_a_time() -> None:
+    g = goal()
+    with pytest.raises(GoalRuleViolation, match="changes the target"):
+        g.request_adjustment(by="ann", reason="r", new_target=None, new_period_end=None, approved=False, now=START)
+    g.request_adjustment(by="ann", reason="r", new_target=Decimal(8), new_period_end=None, approved=False, now=START)
+    with pytest.raises(GoalRuleViolation, match="already waiting"):
+        g.request_adjustment(
+            by="ann", reason="r", new_target=Decimal(7), new_period_end=None, approved=False, now=START
+        )
+    g.cancel("mia", "reorg", START)
+    with pytest.raises(GoalRuleViolation, match="no longer apply"):
+        g.decide_adjustment(g.adjustments[0].adjustment_id, approve=True, by="mia", now=START)

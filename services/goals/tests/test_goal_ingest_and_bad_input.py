@@ -1,0 +1,149 @@
+"""HTTP ingest for systems without Kafka, team goals that wait for the roster, and bad input dead-lettered."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from goals_support import GoalsWorld, events_of, load_roster, sale, token
+
+from pacer_shared.auth import Role
+from pacer_shared.events.people import PersonUpserted
+from pacer_testkit.stack import producer, read_topic
+
+
+async def test_ingest_accepts_valid_items_and_says_why_the_others_were_refused(world: GoalsWorld) -> None:
+    goal = await world.set_goal(
+        metric={"kinds": ["deal_closed"], "aggregation": "sum_amount", "currency": "CNY"}, target=1000, unit="CNY"
+    )
+    now = datetime.now(UTC).isoformat()
+    items = [
+        {
+            "activity_id": "d-1",
+            "assistant_id": "ann",
+            "kind": "deal_closed",
+            "amount": "600.50",
+            "currency": "CNY",
+            "occurred_at": now,
+            "source_system": "legacy-erp",
+        },
+        {
+            "activity_id": "d-2",
+            "assistant_id": "ann",
+            "kind": "deal_closed",
+            "amount": "10",
+            "currency": "XYZ",
+            "occurred_at": now,
+            "source_system": "legacy-erp",
+        },
+        {
+            "activity_id": "d-3",
+            "assistant_id": "ann",
+            "kind": "deal_closed",
+            "quantity": -2,
+            "occurred_at": now,
+            "source_system": "legacy-erp",
+        },
+        {
+            "activity_id": "d-4",
+            "assistant_id": "ann",
+            "kind": "deal_closed",
+            "amount": "500",
+            "currency": "CNY",
+            "occurred_at": now,
+            "source_system": "legacy-erp",
+        },
+    ]
+    response = await world.http.post("/v1/sales-activities", json=items, headers=token("legacy-erp", Role.SERVICE))
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert (result["accepted"], result["rejected"]) == (2, 2)
+    assert [i["status"] for i in result["items"]] == ["accepted", "rejected", "rejected", "accepted"]
+    assert "unknown currency 'XYZ'" in result["items"][1]["errors"][0]
+    assert result["items"][2]["errors"][0].startswith("quantity:")
+
+    achieved = await world.goal_where(
+        goal["goal_id"], lambda g: g["status"] == "achieved", "1100.50 CNY to achieve 1000"
+    )
+    assert achieved["actual"] == "1100.50"
+
+    retried = await world.http.post("/v1/sales-activities", json=items[0], headers=token("legacy-erp", Role.SERVICE))
+    assert retried.json()["items"][0]["event_id"] == result["items"][0]["event_id"], "a retried request is idempotent"
+    forbidden = await world.http.post("/v1/sales-activities", json=items[0], headers=token("ann", Role.ASSISTANT))
+    assert forbidden.status_code == 403
+
+
+async def test_bad_sales_events_are_dead_lettered_with_a_reason_and_good_ones_still_count(world: GoalsWorld) -> None:
+    goal = await world.set_goal(target=1)
+    good = sale("ann")
+    strange_currency = sale("ann", kind="deal_closed", amount="10", currency="ABC")
+    async with producer(world.stack.kafka_bootstrap) as client:
+        await client.send_and_wait(world.sales_topic, b"<xml>not json</xml>", key=b"ann")
+        envelope = json.loads(
+            __import__("pacer_shared.events", fromlist=["wrap"])
+            .wrap(good, source="/crm", time=datetime.now(UTC))
+            .to_json()
+        )
+        envelope["data"]["quantity"] = "1e12"
+        await client.send_and_wait(world.sales_topic, json.dumps(envelope).encode(), key=b"ann")
+    await world.record(strange_currency, good)
+
+    await world.goal_where(goal["goal_id"], lambda g: g["status"] == "achieved", "the good activity to count")
+    dead = await read_topic(world.stack.kafka_bootstrap, f"{world.sales_topic}.dlq", lambda rs: len(rs) >= 3)
+    reasons = sorted(r.headers["pacer-dlq-reason"] for r in dead)
+    assert any("not JSON" in r for r in reasons)
+    assert any("quantity" in r for r in reasons)
+    assert any("unknown currency 'ABC'" in r for r in reasons)
+
+
+async def test_activities_of_an_assistant_not_yet_in_the_roster_count_once_they_join_a_team(world: GoalsWorld) -> None:
+    now = datetime.now(UTC)
+    team_goal = await world.set_goal(
+        owner_kind="team", owner_id="north", title="North calls", target=4, end=(now + timedelta(hours=1)).isoformat()
+    )
+    await world.record(sale("ann"), sale("newcomer"), sale("newcomer"))
+    await world.goal_where(team_goal["goal_id"], lambda g: g["actual"] == "1", "Ann's call to count for the team")
+
+    await load_roster(
+        world.stack,
+        world.namespace,
+        [
+            PersonUpserted(
+                person_id="newcomer",
+                display_name="New Comer",
+                email="new@example.com",
+                role="assistant",
+                manager_id="mia",
+                team_id="north",
+            )
+        ],
+    )
+    joined = await world.goal_where(
+        team_goal["goal_id"], lambda g: g["actual"] == "3", "the newcomer's earlier calls to count"
+    )
+    assert joined["status"] == "active"
+    records = await world.goal_events(
+        lambda rs: any(e["data"]["actual"] == "3" for e in events_of(rs, "GoalProgressed", team_goal["goal_id"]))
+    )
+    assert events_of(records, "GoalProgressed", team_goal["goal_id"])
+
+
+async def test_the_team_dashboard_shows_each_members_progress_against_pace(world: GoalsWorld) -> None:
+    await world.set_goal(owner_id="ann", target=2)
+    await world.set_goal(owner_id="bob", target=5)
+    await world.record(sale("ann"), sale("ann"))
+    response = await world.http.get("/v1/teams/north/dashboard", headers=token("mia", Role.MANAGER))
+    assert response.status_code == 200, response.text
+
+    async def ann_done() -> dict[str, object] | None:
+        board = (await world.http.get("/v1/teams/north/dashboard", headers=token("mia", Role.MANAGER))).json()
+        rows = {m["person_id"]: m for m in board["members"]}
+        return board if rows["ann"]["goals"][0]["status"] == "achieved" else None
+
+    from pacer_testkit.stack import eventually
+
+    board = await eventually(ann_done, what="Ann's goal to show as achieved on the dashboard")
+    rows = {m["person_id"]: m for m in board["members"]}
+    assert rows["bob"]["goals"][0]["actual"] == "0"
+    assert set(rows) == {"ann", "bob"}
+    assert (await world.http.get("/v1/teams/north/dashboard", headers=token("cid", Role.ASSISTANT))).status_code == 403
