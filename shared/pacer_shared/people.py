@@ -23,6 +23,7 @@ INDEXES: IndexPlan = {
     PEOPLE: [
         IndexModel([("manager_id", ASCENDING)], name="by_manager"),
         IndexModel([("team_id", ASCENDING)], name="by_team"),
+        IndexModel([("role", ASCENDING)], name="by_role"),
     ]
 }
 
@@ -38,6 +39,9 @@ class People:
 
     async def reports_of(self, manager_id: str) -> list[Document]:
         return await self._people.find({"manager_id": manager_id, "active": True}).to_list()
+
+    async def with_role(self, role: str, session: Session | None = None) -> list[Document]:
+        return await self._people.find({"role": role, "active": True}, session=session).to_list()
 
     async def team(self, team_id: str) -> list[Document]:
         return await self._people.find({"team_id": team_id, "active": True}).to_list()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -13,20 +13,20 @@ from goals_support import ROSTER, GoalsWorld, events_of, load_roster, roster_loa
 
 from pacer_goals.main import build
 from pacer_goals.settings import GoalsSettings
-from pacer_shared.clock import ManualClock
+from pacer_shared.clock import ShiftedClock
 from pacer_testkit.stack import Stack
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime.now(UTC))
+def clock() -> ShiftedClock:
+    return ShiftedClock()
 
 
 @pytest.fixture
 async def in_process(
-    stack: Stack, namespace: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    stack: Stack, namespace: str, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[GoalsWorld]:
     for key, value in stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.2").items():
         monkeypatch.setenv(key, value)
@@ -41,7 +41,7 @@ async def in_process(
 
 
 async def test_the_weekly_check_in_is_due_on_friday_afternoon_with_the_weeks_activity(
-    in_process: GoalsWorld, clock: ManualClock
+    in_process: GoalsWorld, clock: ShiftedClock
 ) -> None:
     world = in_process
     now = clock.now()

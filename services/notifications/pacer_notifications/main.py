@@ -2,23 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import uvicorn
 from fastapi import FastAPI
 
+from pacer_notifications.adapters import repository
+from pacer_notifications.api import deliveries, preferences
+from pacer_notifications.service.context import Notifications
+from pacer_notifications.service.delivery import DeliveryWorker
+from pacer_notifications.service.routing import route_events
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared import topics
-from pacer_shared.service import ServiceSpec, create_app
+from pacer_shared.clock import Clock, SystemClock
+from pacer_shared.consumer import Subscription
+from pacer_shared.events import Event
+from pacer_shared.mongo import Session
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app
 
 DESCRIPTION = "Turns events into email and team-chat messages, respecting preferences, locales and quiet hours."
+DOMAIN_TOPICS = [
+    topics.GOALS_EVENTS,
+    topics.REVIEWS_EVENTS,
+    topics.FEEDBACK_EVENTS,
+    topics.INCENTIVES_EVENTS,
+]
 
 
-def build(settings: NotificationsSettings | None = None) -> FastAPI:
+def subscriptions(notifications: Notifications) -> list[Subscription]:
+    async def on_event(events: Sequence[Event], session: Session) -> None:
+        await route_events(notifications, events, session)
+
+    return [
+        Subscription(
+            name="routing",
+            topics=DOMAIN_TOPICS,
+            handle=on_event,
+            event_types=frozenset(notifications.rules.root),
+        )
+    ]
+
+
+def background(notifications: Notifications) -> list[BackgroundLoop]:
+    return [DeliveryWorker(notifications).run]
+
+
+def build(settings: NotificationsSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    """The notifications app; tests may hand it a clock they move."""
     return create_app(
         ServiceSpec(
             settings=settings or NotificationsSettings(),
             title="Pacer notifications",
             description=DESCRIPTION,
+            routers=[preferences.router, deliveries.router],
+            indexes=repository.INDEXES,
             publishes=[topics.NOTIFICATIONS_EVENTS],
+            context=Notifications.of,
+            subscriptions=subscriptions,
+            background=background,
+            clock=clock or SystemClock(),
         )
     )
 

@@ -2,12 +2,81 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, Field, SecretStr
 
 from pacer_shared.settings import ServiceSettings
+
+
+class ChatEndpointSetting(BaseModel):
+    """A chat robot's webhook URL and, for DingTalk, Feishu and the generic webhook, its signing secret."""
+
+    url: str
+    secret: SecretStr | None = None
+
+
+class TeamChannelSetting(ChatEndpointSetting):
+    channel: Literal["slack", "teams", "wecom", "dingtalk", "feishu", "webhook"]
 
 
 class NotificationsSettings(ServiceSettings):
     service_name: ClassVar[str] = "notifications"
 
     http_port: int = 8105
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "Pacer <pacer@localhost>"
+    smtp_timeout_seconds: float = 10.0
+
+    chat_endpoints: dict[str, ChatEndpointSetting] = Field(
+        default_factory=dict,
+        description='Robot per chat system, JSON: {"dingtalk": {"url": "...", "secret": "..."}}',
+    )
+    team_channels: dict[str, TeamChannelSetting] = Field(
+        default_factory=dict,
+        description='Group chat per team, JSON: {"north": {"channel": "wecom", "url": "..."}}',
+    )
+    chat_base_url: str | None = Field(
+        default=None,
+        description="Local mode: post every chat system and team channel to <base>/<channel> (the chat sink)",
+    )
+
+    rules_file: Path | None = Field(default=None, description="Routing rules YAML; the built-in rules when unset")
+    mandatory_event_types: list[str] = Field(
+        default=["GoalMissed", "ReviewOverdue", "BonusApproved"], description="Types no one can turn off"
+    )
+    attempts_per_channel: int = Field(default=3, ge=1, description="Tries on one channel before failing over")
+    backoff_base_seconds: float = Field(default=1.0, gt=0)
+    backoff_max_seconds: float = Field(default=300.0, gt=0)
+    delivery_concurrency: int = Field(
+        default=8, ge=1, description="Messages sent at once; one slow endpoint holds one slot"
+    )
+    delivery_poll_seconds: float = Field(default=0.5, gt=0)
+    http_timeout_seconds: float = Field(default=10.0, gt=0)
+    unknown_person_wait_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long an event waits for its people to reach the roster before it is dead-lettered",
+    )
+
+    def endpoint(self, channel: str, team_id: str | None = None) -> tuple[str, str, str | None] | None:
+        """(channel, url, secret) for a person's chat system or a team's group chat, if configured."""
+        if team_id is not None:
+            team = self.team_channels.get(team_id)
+            if team is not None:
+                return team.channel, team.url, team.secret.get_secret_value() if team.secret else None
+            if self.chat_base_url:
+                return "webhook", f"{self.chat_base_url}/team-{team_id}", None
+            return None
+        configured = self.chat_endpoints.get(channel)
+        if configured is not None:
+            return channel, configured.url, configured.secret.get_secret_value() if configured.secret else None
+        if self.chat_base_url:
+            return channel, f"{self.chat_base_url}/{channel}", None
+        return None

@@ -1,0 +1,98 @@
+"""Delivery history per person, and a test send for admins checking a channel's configuration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, EmailStr, Field
+
+from pacer_notifications.api.deps import NotificationsDep
+from pacer_notifications.channels import email
+from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
+from pacer_shared.auth import CurrentPrincipal, Principal, Role, require
+from pacer_shared.problems import Forbidden, Unprocessable
+
+router = APIRouter(prefix="/v1", tags=["deliveries"])
+
+
+class AttemptOut(BaseModel):
+    at: datetime
+    delivered: bool
+    retryable: bool
+    reason: str
+
+
+class DeliveryOut(BaseModel):
+    notification_id: str
+    event_id: str
+    event_type: str
+    channel: str
+    status: str
+    due_at: datetime
+    deferred: str | None
+    attempts: list[AttemptOut]
+    last_error: str | None
+
+
+@router.get("/deliveries", summary="A person's notifications, newest first, with status and attempts")
+async def deliveries(
+    notifications: NotificationsDep,
+    principal: CurrentPrincipal,
+    person_id: str,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[DeliveryOut]:
+    await _ensure_can_see(notifications, principal, person_id)
+    return [
+        DeliveryOut(
+            notification_id=d["_id"],
+            event_id=d["event_id"],
+            event_type=d["event_type"],
+            channel=d["channel"],
+            status=d["status"],
+            due_at=d["due_at"],
+            deferred=d.get("deferred"),
+            attempts=[AttemptOut(**a) for a in d.get("attempts", [])],
+            last_error=d.get("last_error"),
+        )
+        for d in await notifications.repository.history(person_id, limit)
+    ]
+
+
+async def _ensure_can_see(notifications: Any, principal: Principal, person_id: str) -> None:
+    if principal.subject == person_id or principal.has(Role.HR, Role.ADMIN):
+        return
+    person = await notifications.runtime.people.get(person_id)
+    if not (principal.has(Role.MANAGER) and person is not None and person.get("manager_id") == principal.subject):
+        raise Forbidden("only the person, their manager, hr and admins see these notifications")
+
+
+class TestSendIn(BaseModel):
+    channel: Literal["email", "slack", "teams", "wecom", "dingtalk", "feishu", "webhook"]
+    to: EmailStr | None = Field(default=None, description="For email: the address to send to")
+    team_id: str | None = Field(default=None, description="For chat: test this team's channel instead")
+
+
+@router.post("/test-send", summary="Send a test message through a channel's configuration (admins)")
+async def send_test_message(
+    body: TestSendIn, notifications: NotificationsDep, _: Annotated[Principal, Depends(require(Role.ADMIN))]
+) -> Outcome:
+    title, text = "Pacer test message", "If you can read this, Pacer can reach you here."
+    settings = notifications.settings
+    if body.channel == "email":
+        if body.to is None:
+            raise Unprocessable("to: an email test needs an address")
+        message = email.compose(settings.smtp_from, "", body.to, title, text, f"<p>{text}</p>", "test-send")
+        return await email.send(notifications.smtp(), message)
+    endpoint = settings.endpoint(body.channel, team_id=body.team_id)
+    if endpoint is None:
+        raise Unprocessable(f"channel: no {body.channel} endpoint is configured")
+    channel, url, secret = endpoint
+    request = ADAPTERS[channel].build(
+        ChatMessage(title=title, markdown=text, plain=text),
+        ChatEndpoint(channel, url, secret),
+        notifications.runtime.clock.now(),
+    )
+    response = await notifications.http.post(request.url, content=request.body, headers=request.headers)
+    return ADAPTERS[channel].judge(response.status_code, response.headers, response.content)

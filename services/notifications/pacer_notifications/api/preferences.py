@@ -1,0 +1,35 @@
+"""Per-person preferences: channels in order, opt-outs per event type, quiet hours and digests."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from pacer_notifications.api.deps import NotificationsDep
+from pacer_notifications.domain.preferences import Preferences
+from pacer_shared.auth import CurrentPrincipal, Principal, Role
+from pacer_shared.problems import Forbidden, Unprocessable
+
+router = APIRouter(prefix="/v1/preferences", tags=["preferences"])
+
+
+def _ensure_own(principal: Principal, person_id: str) -> None:
+    if principal.subject != person_id and not principal.has(Role.HR, Role.ADMIN):
+        raise Forbidden("people manage their own preferences (hr and admins can help)")
+
+
+@router.get("/{person_id}", summary="A person's notification preferences (defaults when never set)")
+async def get_preferences(person_id: str, notifications: NotificationsDep, principal: CurrentPrincipal) -> Preferences:
+    _ensure_own(principal, person_id)
+    return await notifications.repository.preferences_of(person_id)
+
+
+@router.put("/{person_id}", summary="Replace a person's notification preferences")
+async def put_preferences(
+    person_id: str, body: Preferences, notifications: NotificationsDep, principal: CurrentPrincipal
+) -> Preferences:
+    _ensure_own(principal, person_id)
+    mandatory = set(notifications.settings.mandatory_event_types)
+    if refused := sorted(mandatory & set(body.disabled)):
+        raise Unprocessable(f"disabled: {', '.join(refused)} cannot be turned off (mandatory)")
+    await notifications.repository.save_preferences(person_id, body)
+    return body

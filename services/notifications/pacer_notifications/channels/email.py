@@ -1,0 +1,60 @@
+"""Email over SMTP with aiosmtplib: a plain-text and an HTML part, STARTTLS or TLS and auth as settings."""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+import aiosmtplib
+
+from pacer_notifications.channels.chat import Outcome
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    sender: str
+    security: str = "none"  # none | starttls | tls
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 10.0
+    cafile: str | None = None
+
+
+def compose(sender: str, to_name: str, to_address: str, subject: str, text: str, html: str, key: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = formataddr((to_name, to_address))
+    message["Subject"] = subject
+    # A stable Message-ID per delivery lets mail systems drop the duplicate of a retried send.
+    message["Message-ID"] = make_msgid(idstring=key.replace(":", "."), domain="pacer.local")
+    message.set_content(text)
+    message.add_alternative(f"<!doctype html><html><body>{html}</body></html>", subtype="html")
+    return message
+
+
+async def send(config: SmtpConfig, message: EmailMessage) -> Outcome:
+    context = ssl.create_default_context(cafile=config.cafile) if config.security != "none" else None
+    try:
+        await aiosmtplib.send(
+            message,
+            hostname=config.host,
+            port=config.port,
+            username=config.username,
+            password=config.password,
+            use_tls=config.security == "tls",
+            start_tls=config.security == "starttls",
+            tls_context=context,
+            timeout=config.timeout,
+        )
+    except aiosmtplib.SMTPRecipientsRefused as error:
+        return Outcome(delivered=False, retryable=False, reason=f"address refused: {error}")
+    except aiosmtplib.SMTPResponseException as error:
+        # 4xx replies are temporary by definition (RFC 5321 section 4.2.1); 5xx are permanent.
+        return Outcome(delivered=False, retryable=error.code < 500, reason=f"SMTP {error.code}: {error.message}")
+    except (aiosmtplib.SMTPException, OSError) as error:
+        return Outcome(delivered=False, retryable=True, reason=f"SMTP unreachable: {error!r}")
+    return Outcome(delivered=True, retryable=False, reason="accepted by the SMTP server")

@@ -1,0 +1,46 @@
+"""Routing rules: which event types become messages, for whom, how urgent and how private."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+
+DEFAULT_RULES = Path(__file__).resolve().parents[1] / "rules.yaml"
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+RECIPIENT_KINDS = ("subject", "manager", "team_channel", "hr")
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    recipients: list[str] = Field(min_length=1)
+    template: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    priority: Priority = Priority.NORMAL
+    private: bool = False
+
+    @field_validator("recipients")
+    @classmethod
+    def _known(cls, recipients: list[str]) -> list[str]:
+        for recipient in recipients:
+            if recipient not in RECIPIENT_KINDS and not recipient.startswith("field:"):
+                raise ValueError(f"unknown recipient {recipient!r}: use {', '.join(RECIPIENT_KINDS)} or field:<name>")
+        return recipients
+
+
+class Rules(RootModel[dict[str, Rule]]):
+    def for_event(self, event_type: str) -> Rule | None:
+        return self.root.get(event_type)
+
+
+def load_rules(path: Path | None) -> Rules:
+    return Rules.model_validate(yaml.safe_load((path or DEFAULT_RULES).read_text()))

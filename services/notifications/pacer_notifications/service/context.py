@@ -1,0 +1,52 @@
+"""What the notifications use cases need: runtime, storage, rules, templates, senders and settings."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import httpx
+
+from pacer_notifications.adapters.repository import DeliveryRepository
+from pacer_notifications.channels import email
+from pacer_notifications.domain.rules import Rules, load_rules
+from pacer_notifications.service.rendering import Renderer
+from pacer_notifications.settings import NotificationsSettings
+from pacer_shared.service import Runtime
+
+
+@dataclass
+class Notifications:
+    runtime: Runtime
+    repository: DeliveryRepository
+    settings: NotificationsSettings
+    rules: Rules
+    renderer: Renderer
+    http: httpx.AsyncClient
+    deliveries_waiting: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when routing created deliveries, so the worker does not wait for its next poll."""
+
+    def smtp(self) -> email.SmtpConfig:
+        s = self.settings
+        return email.SmtpConfig(
+            host=s.smtp_host,
+            port=s.smtp_port,
+            sender=s.smtp_from,
+            security=s.smtp_security,
+            username=s.smtp_username,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            timeout=s.smtp_timeout_seconds,
+        )
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> Notifications:
+        assert isinstance(runtime.settings, NotificationsSettings)
+        settings = runtime.settings
+        return cls(
+            runtime=runtime,
+            repository=DeliveryRepository(runtime.db),
+            settings=settings,
+            rules=load_rules(settings.rules_file),
+            renderer=Renderer(),
+            http=httpx.AsyncClient(timeout=settings.http_timeout_seconds, follow_redirects=False),
+        )

@@ -1,0 +1,114 @@
+"""Messages from templates: Jinja2 per locale, with numbers, money and times in the reader's locale and zone."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context
+from jinja2.runtime import Context
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+LOCALES = ("en", "zh-CN")
+FALLBACK = "en"
+
+
+class RenderError(Exception):
+    """A template is missing or broken; the message is dead-lettered, the others go on."""
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    """Markdown: bold, links, lists and quotes; each channel turns it into what it speaks."""
+    locale: str
+
+
+def pick_locale(wanted: str | None) -> str:
+    """The recipient's locale if we have templates for it, the same language if not, else English."""
+    if wanted in LOCALES:
+        return wanted
+    language = (wanted or "").split("-")[0].lower()
+    return next((loc for loc in LOCALES if loc.split("-")[0].lower() == language), FALLBACK)
+
+
+def _number(context: Context, value: Any) -> str:
+    return str(format_decimal(_decimal(value), locale=_babel(context)))
+
+
+def _money(context: Context, value: Any, currency: str) -> str:
+    return str(format_currency(_decimal(value), currency, locale=_babel(context)))
+
+
+def _percent(context: Context, value: Any) -> str:
+    return str(format_percent(_decimal(value), locale=_babel(context)))
+
+
+def _when(context: Context, value: Any) -> str:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return str(format_datetime(moment.astimezone(context["zone"]), format="medium", locale=_babel(context)))
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as error:
+        raise RenderError(f"not a number: {value!r}") from error
+
+
+def _babel(context: Context) -> str:
+    return str(context["locale"]).replace("-", "_")
+
+
+class Renderer:
+    def __init__(self, directory: Path = TEMPLATES) -> None:
+        self._env = Environment(loader=FileSystemLoader(directory), undefined=StrictUndefined, autoescape=False)  # noqa: S701 - Markdown, escaped per channel
+        filters: dict[str, Callable[..., str]] = {
+            "number": _number,
+            "money": _money,
+            "percent": _percent,
+            "when": _when,
+        }
+        for name, function in filters.items():
+            self._env.filters[name] = pass_context(function)
+
+    def render(self, template: str, locale: str | None, zone: str | None, **variables: Any) -> Message:
+        chosen = pick_locale(locale)
+        try:
+            page = self._env.get_template(f"{chosen}/{template}.j2")
+            context = page.new_context({**variables, "locale": chosen, "zone": ZoneInfo(zone or "UTC")})
+            subject = "".join(page.blocks["subject"](context)).strip()
+            body = "".join(page.blocks["body"](context)).strip()
+        except (TemplateError, KeyError, ValueError, TypeError, RenderError) as error:
+            raise RenderError(f"template {chosen}/{template}: {error}") from error
+        return Message(subject=subject, body=body, locale=chosen)
+
+
+def markdown_to_html(markdown: str) -> str:
+    """The small Markdown our templates use (bold, italics, links, lists, quotes) as safe HTML for email."""
+    blocks = []
+    for block in markdown.split("\n\n"):
+        lines = [_inline(html.escape(line)) for line in block.splitlines()]
+        if all(line.startswith("- ") for line in lines):
+            blocks.append("<ul>" + "".join(f"<li>{line[2:]}</li>" for line in lines) + "</ul>")
+        elif all(line.startswith("&gt; ") for line in lines):
+            blocks.append("<blockquote>" + "<br>".join(line[5:] for line in lines) + "</blockquote>")
+        else:
+            blocks.append("<p>" + "<br>".join(lines) + "</p>")
+    return "\n".join(blocks)
+
+
+def _inline(text: str) -> str:
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    text = re.sub(r"\*(.+?)\*", r"<em>\1</em>", text)
+    return re.sub(r"\[(.+?)\]\((https?://[^)\s]+)\)", r'<a href="\2">\1</a>', text)

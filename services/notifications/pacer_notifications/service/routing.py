@@ -1,0 +1,219 @@
+"""From events to deliveries: rules pick the recipients, preferences pick channel, time and batching.
+
+Runs inside the consumer's transaction, so each event's deliveries are created
+exactly once; sending happens later, in the delivery worker, so a slow endpoint
+never holds up the stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pacer_notifications.adapters.repository import delivery_id
+from pacer_notifications.domain.preferences import Preferences
+from pacer_notifications.domain.rules import Priority, Rule
+from pacer_notifications.service.context import Notifications
+from pacer_shared.events import CloudEvent, Event
+from pacer_shared.mongo import Document, Session
+
+CHAT_CHANNELS = ("slack", "teams", "wecom", "dingtalk", "feishu")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str
+    """`person:<id>` or `team:<id>`: part of the delivery's unique key."""
+    person: Document | None
+    team_id: str | None = None
+
+
+class UnknownPeople(Exception):
+    def __init__(self, person_ids: list[str]) -> None:
+        super().__init__(f"not in the roster yet: {', '.join(person_ids)}")
+        self.person_ids = person_ids
+
+
+async def route_events(notifications: Notifications, events: Sequence[Event], session: Session) -> None:
+    for event in events:
+        await route(notifications, event.envelope, session)
+
+
+async def route(notifications: Notifications, envelope: CloudEvent, session: Session) -> bool:
+    """Create the deliveries for one event; park it (and return False) while its people are unknown."""
+    rule = notifications.rules.for_event(envelope.type)
+    if rule is None:
+        return True
+    try:
+        recipients = await _recipients(notifications, rule, envelope, session)
+    except UnknownPeople as unknown:
+        await _park(notifications, envelope, str(unknown), session)
+        return False
+    now = notifications.runtime.clock.now()
+    about = await _about(notifications, envelope, session)
+    deliveries: list[Document] = []
+    for recipient in recipients:
+        deliveries.extend(await _deliveries_for(notifications, rule, envelope, recipient, about, now, session))
+    await notifications.repository.add(deliveries, session)
+    await notifications.repository.parked.delete_one({"_id": envelope.id}, session=session)
+    if deliveries:
+        notifications.deliveries_waiting.set()
+    return True
+
+
+async def _recipients(
+    notifications: Notifications, rule: Rule, envelope: CloudEvent, session: Session
+) -> list[Recipient]:
+    people = notifications.runtime.people
+    subject = await people.get(envelope.subject, session) if envelope.subject else None
+    found: list[Recipient] = []
+    missing: list[str] = []
+
+    async def person(person_id: str | None) -> None:
+        if not person_id:
+            return
+        document = await people.get(person_id, session)
+        if document is None:
+            missing.append(person_id)
+        elif document.get("active", True):
+            found.append(Recipient(key=f"person:{person_id}", person=document))
+
+    for kind in rule.recipients:
+        if kind == "subject":
+            if subject is not None or not _is_team_event(envelope):
+                await person(envelope.subject)
+        elif kind == "manager":
+            if subject is not None:
+                await person(subject.get("manager_id"))
+        elif kind == "hr":
+            for hr in await people.with_role("hr", session):
+                found.append(Recipient(key=f"person:{hr['_id']}", person=hr))
+        elif kind == "team_channel":
+            team = subject.get("team_id") if subject is not None else envelope.data.get("team_id")
+            if team and not rule.private:
+                found.append(Recipient(key=f"team:{team}", person=None, team_id=team))
+        elif kind.startswith("field:"):
+            await person(envelope.data.get(kind.removeprefix("field:")))
+    if missing:
+        raise UnknownPeople(missing)
+    unique = {r.key: r for r in found}
+    return list(unique.values())
+
+
+def _contact(person: Document | None) -> Document | None:
+    """What sending needs of the recipient, frozen at routing time (the roster may change before a retry)."""
+    if person is None:
+        return None
+    fields = ("display_name", "email", "locale", "timezone", "chat")
+    return {"person_id": person["_id"], **{f: person.get(f) for f in fields}}
+
+
+def _is_team_event(envelope: CloudEvent) -> bool:
+    return envelope.data.get("owner_kind") == "team"
+
+
+async def _about(notifications: Notifications, envelope: CloudEvent, session: Session) -> Document:
+    """Who the event is about, as templates name them."""
+    subject = await notifications.runtime.people.get(envelope.subject, session) if envelope.subject else None
+    if subject is not None:
+        return {"person_id": subject["_id"], "display_name": subject["display_name"]}
+    return {"person_id": envelope.subject, "display_name": envelope.data.get("title") or envelope.subject or ""}
+
+
+async def _deliveries_for(
+    notifications: Notifications,
+    rule: Rule,
+    envelope: CloudEvent,
+    recipient: Recipient,
+    about: Document,
+    now: datetime,
+    session: Session,
+) -> list[Document]:
+    base: Document = {
+        "event_id": envelope.id,
+        "event_type": envelope.type,
+        "event": envelope.model_dump(mode="json"),
+        "recipient_key": recipient.key,
+        "recipient_id": recipient.person["_id"] if recipient.person else recipient.team_id,
+        "person": _contact(recipient.person),
+        "about": about,
+        "template": rule.template,
+        "priority": rule.priority.value,
+        "private": rule.private,
+        "status": "pending",
+        "attempts": [],
+        "created_at": now,
+        "due_at": now,
+        "digest": False,
+    }
+    if recipient.person is None:
+        endpoint = notifications.settings.endpoint("team", team_id=recipient.team_id)
+        if endpoint is None:
+            return []
+        return [
+            {
+                **base,
+                "_id": delivery_id(envelope.id, recipient.key, endpoint[0]),
+                "channel": endpoint[0],
+                "fallbacks": [],
+            }
+        ]
+    preferences = await notifications.repository.preferences_of(recipient.person["_id"], session)
+    channels = channels_for(notifications, recipient.person, preferences, envelope.type, rule)
+    if not channels:
+        return []
+    timing = _timing(rule, preferences, ZoneInfo(recipient.person.get("timezone") or "UTC"), now)
+    return [
+        {
+            **base,
+            **timing,
+            "_id": delivery_id(envelope.id, recipient.key, channels[0]),
+            "channel": channels[0],
+            "fallbacks": channels[1:],
+        }
+    ]
+
+
+def channels_for(
+    notifications: Notifications, person: Document, preferences: Preferences, event_type: str, rule: Rule
+) -> list[str]:
+    """The person's usable channels in their order; private matters only by email."""
+    handles = person.get("chat") or {}
+    chats = [c for c in CHAT_CHANNELS if handles.get(c) and notifications.settings.endpoint(c) is not None]
+    available = (["email"] if person.get("email") else []) + chats
+    order = preferences.channels or [*chats, "email"]
+    mandatory = event_type in notifications.settings.mandatory_event_types
+    chosen = [c for c in order if c in available and (mandatory or preferences.wants(event_type, c))]
+    if mandatory and not chosen:
+        chosen = [c for c in available]  # mandatory messages go out even if every channel was turned off
+    return [c for c in chosen if c == "email"] if rule.private else chosen
+
+
+def _timing(rule: Rule, preferences: Preferences, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
+    if rule.priority is Priority.LOW and preferences.digest is not None:
+        return {"due_at": preferences.digest.next_after(now, zone), "digest": True, "deferred": "digest"}
+    quiet = preferences.quiet_hours
+    if rule.priority is not Priority.URGENT and quiet is not None and quiet.contains(now.astimezone(zone).time()):
+        return {"due_at": quiet.end_after(now, zone), "deferred": "quiet_hours"}
+    return {}
+
+
+async def _park(notifications: Notifications, envelope: CloudEvent, reason: str, session: Session) -> None:
+    now = notifications.runtime.clock.now()
+    expires = now.timestamp() + notifications.settings.unknown_person_wait_seconds
+    await notifications.repository.parked.update_one(
+        {"_id": envelope.id},
+        {
+            "$setOnInsert": {
+                "event": envelope.model_dump(mode="json"),
+                "parked_at": now,
+                "expires_at": datetime.fromtimestamp(expires, tz=now.tzinfo),
+            },
+            "$set": {"reason": reason},
+        },
+        upsert=True,
+        session=session,
+    )

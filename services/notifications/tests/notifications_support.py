@@ -1,0 +1,197 @@
+"""A notifications service run in-process (so tests can move its clock) with a real SMTP server and chat receivers."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from asgi_lifespan import LifespanManager
+
+from pacer_notifications.main import build
+from pacer_notifications.settings import NotificationsSettings
+from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.clock import ShiftedClock
+from pacer_shared.events import CloudEvent, EventData, wrap
+from pacer_shared.events.goals import GoalMissed
+from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_shared.settings import ServiceSettings
+from pacer_testkit.chat_receivers import Inbox, receivers, serve
+from pacer_testkit.stack import Stack, eventually, free_port, producer, read_topic
+
+SECRETS = {"dingtalk": "SEC-dingtalk-secret", "feishu": "feishu-signing-secret", "wecom": "north-team-key"}
+ROSTER = [
+    PersonUpserted(
+        person_id="ann",
+        display_name="Ann",
+        email="ann@example.com",
+        role="assistant",
+        manager_id="mia",
+        team_id="north",
+        timezone="Asia/Shanghai",
+        locale="zh-CN",
+    ),
+    PersonUpserted(
+        person_id="mia",
+        display_name="Mia",
+        email="mia@example.com",
+        role="manager",
+        team_id="north",
+        timezone="Europe/Berlin",
+        locale="en",
+        chat=ChatHandles(dingtalk="mia-dt"),
+    ),
+    PersonUpserted(
+        person_id="bob",
+        display_name="Bob",
+        email="bob@example.com",
+        role="assistant",
+        manager_id="mia",
+        team_id="north",
+        timezone="Europe/Berlin",
+        locale="en",
+        chat=ChatHandles(feishu="bob-fs"),
+    ),
+    PersonUpserted(person_id="hana", display_name="Hana", email="hana@example.com", role="hr", timezone="UTC"),
+]
+
+
+class Mailbox:
+    """A real SMTP server (aiosmtpd) keeping what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        self.messages.append(email.message_from_bytes(envelope.original_content or b"", policy=email.policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+
+def token(subject: str, role: Role) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_local_token(ServiceSettings(), subject, role)}"}
+
+
+def goal_missed(owner: str = "ann", title: str = "Calls this week") -> GoalMissed:
+    now = datetime.now(UTC)
+    return GoalMissed(
+        goal_id=f"g-{title}",
+        owner_id=owner,
+        title=title,
+        period_start=now,
+        period_end=now,
+        target=Decimal(40),
+        actual=Decimal(31),
+        shortfall=Decimal(9),
+        attainment=Decimal("0.775"),
+        unit="calls",
+    )
+
+
+@dataclass
+class Notifier:
+    stack: Stack
+    namespace: str
+    clock: ShiftedClock
+    mailbox: Mailbox
+    inbox: Inbox
+    http: httpx.AsyncClient
+    published: list[CloudEvent] = field(default_factory=list)
+
+    async def publish(self, data: EventData, envelope: CloudEvent | None = None) -> CloudEvent:
+        envelope = envelope or wrap(data, source="/tests", time=self.clock.now())
+        async with producer(self.stack.kafka_bootstrap) as client:
+            await client.send_and_wait(f"{self.namespace}.{data.topic}", envelope.to_json(), key=data.subject.encode())
+        self.published.append(envelope)
+        return envelope
+
+    async def mail_to(self, address: str, count: int = 1) -> list[EmailMessage]:
+        async def arrived() -> list[EmailMessage] | None:
+            found = self.mailbox.to(address)
+            return found if len(found) >= count else None
+
+        return await eventually(arrived, what=f"{count} email(s) to {address}")
+
+    async def posts(self, channel: str, count: int = 1) -> list[Any]:
+        async def arrived() -> list[Any] | None:
+            found = self.inbox.of(channel)
+            return found if len(found) >= count else None
+
+        return await eventually(
+            arrived, what=f"{count} post(s) to {channel} (refused so far: {self.inbox.rejected_of(channel)})"
+        )
+
+    async def deliveries(self, person_id: str) -> list[dict[str, Any]]:
+        response = await self.http.get(f"/v1/deliveries?person_id={person_id}", headers=token("hana", Role.HR))
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    async def notification_events(self, until: Any) -> list[dict[str, Any]]:
+        records = await read_topic(self.stack.kafka_bootstrap, f"{self.namespace}.notifications.events", until)
+        return [r.json() for r in records]
+
+
+@pytest.fixture
+def clock() -> ShiftedClock:
+    return ShiftedClock()
+
+
+@pytest.fixture
+async def notifier(
+    stack: Stack, namespace: str, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Notifier]:
+    mailbox = Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    app, inbox = receivers(SECRETS)
+    try:
+        async with serve(app) as chat:
+            endpoints = {
+                "dingtalk": {"url": f"{chat}/dingtalk?access_token=robot-token", "secret": SECRETS["dingtalk"]},
+                "feishu": {"url": f"{chat}/feishu", "secret": SECRETS["feishu"]},
+            }
+            teams = {"north": {"channel": "wecom", "url": f"{chat}/wecom?key={SECRETS['wecom']}"}}
+            env = stack.service_env(
+                namespace,
+                "notifications",
+                PACER_NOTIFICATIONS_SMTP_PORT=str(smtp.port),
+                PACER_NOTIFICATIONS_CHAT_ENDPOINTS=json.dumps(endpoints),
+                PACER_NOTIFICATIONS_TEAM_CHANNELS=json.dumps(teams),
+                PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS="0.05",
+                PACER_NOTIFICATIONS_DELIVERY_POLL_SECONDS="0.1",
+            )
+            for key, value in env.items():
+                monkeypatch.setenv(key, value)
+            service = build(NotificationsSettings(), clock)
+            async with (
+                LifespanManager(service, startup_timeout=60, shutdown_timeout=60),
+                httpx.AsyncClient(transport=httpx.ASGITransport(app=service), base_url="http://notifications") as http,
+            ):
+                notifier = Notifier(stack, namespace, clock, mailbox, inbox, http)
+                for person in ROSTER:
+                    await notifier.publish(person)
+
+                async def roster_known() -> bool:
+                    for person in ROSTER:
+                        if (
+                            await http.get(f"/v1/people/{person.person_id}", headers=token("hana", Role.HR))
+                        ).status_code != 200:
+                            return False
+                    return True
+
+                await eventually(roster_known, what="the roster to reach the notifications service")
+                yield notifier
+    finally:
+        smtp.stop()

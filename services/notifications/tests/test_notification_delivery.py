@@ -1,0 +1,184 @@
+"""Events become messages by email and chat, in the reader's language, never twice, retried, failed over."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from notifications_support import Notifier, goal_missed, token
+
+from pacer_shared.auth import Role
+from pacer_shared.events.goals import GoalCheckInDue, WeekSummary
+from pacer_shared.events.incentives import BonusCalculated, RecognitionGranted
+from pacer_testkit.stack import eventually
+
+
+async def test_goal_missed_reaches_the_assistant_by_email_and_the_manager_by_chat_in_their_languages(
+    notifier: Notifier,
+) -> None:
+    event = await notifier.publish(goal_missed())
+
+    [mail] = await notifier.mail_to("ann@example.com")
+    assert mail["Subject"] == "目标未达成：Calls this week"
+    assert "差 9" in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert "<strong>Ann</strong>" in mail.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+
+    [post] = await notifier.posts("dingtalk")
+    assert post.signed, "DingTalk's receiver checked the timestamp signature"
+    assert post.payload["msgtype"] == "markdown"
+    assert "Goal missed: Calls this week" in post.payload["markdown"]["title"]
+    assert "short by 9" in post.payload["markdown"]["text"]
+    assert not notifier.mailbox.to("mia@example.com"), "Mia prefers chat: no email as well"
+
+    events = await notifier.notification_events(lambda rs: len(rs) >= 2)
+    delivered = {
+        (e["data"]["recipient_id"], e["data"]["channel"]) for e in events if e["type"] == "NotificationDelivered"
+    }
+    assert delivered == {("ann", "email"), ("mia", "dingtalk")}
+    assert {e["data"]["cause_event_id"] for e in events} == {event.id}
+
+
+async def test_the_same_event_delivered_twice_sends_once(notifier: Notifier) -> None:
+    event = await notifier.publish(goal_missed())
+    await notifier.publish(goal_missed(), envelope=event)
+    await notifier.publish(goal_missed(title="Sentinel"))
+    await notifier.mail_to("ann@example.com", count=2)
+    subjects = sorted(str(m["Subject"]) for m in notifier.mailbox.to("ann@example.com"))
+    assert subjects == ["目标未达成：Calls this week", "目标未达成：Sentinel"]
+
+
+async def test_a_receiver_failing_twice_then_succeeding_yields_one_message_and_three_attempts(
+    notifier: Notifier,
+) -> None:
+    notifier.inbox.fail_next("dingtalk", 503, "upstream busy", times=2)
+    await notifier.publish(goal_missed())
+    await notifier.posts("dingtalk")
+
+    async def settled() -> dict[str, object] | None:
+        [delivery] = [d for d in await notifier.deliveries("mia") if d["channel"] == "dingtalk"]
+        return delivery if delivery["status"] == "delivered" else None
+
+    delivery = await eventually(settled, what="Mia's delivery to be recorded as delivered")
+    assert [a["delivered"] for a in delivery["attempts"]] == [False, False, True]  # type: ignore[index]
+    assert len(notifier.inbox.of("dingtalk")) == 1
+
+
+async def test_a_permanent_failure_fails_over_to_the_next_channel(notifier: Notifier) -> None:
+    saved = await notifier.http.put(
+        "/v1/preferences/mia", json={"channels": ["dingtalk", "email"]}, headers=token("mia", Role.MANAGER)
+    )
+    assert saved.status_code == 200, saved.text
+    notifier.inbox.fail_next("dingtalk", 200, {"errcode": 310000, "errmsg": "sign not match"})
+    await notifier.publish(goal_missed())
+
+    [mail] = await notifier.mail_to("mia@example.com")
+    assert mail["Subject"] == "Goal missed: Calls this week"
+    deliveries = {d["channel"]: d for d in await notifier.deliveries("mia")}
+    assert deliveries["dingtalk"]["status"] == "failed"
+    assert "310000" in deliveries["dingtalk"]["last_error"]
+    assert len(deliveries["dingtalk"]["attempts"]) == 1, "a permanent error is not retried"
+    await eventually(lambda: _status(notifier, "mia", "email", "delivered"), what="the email delivery recorded")
+
+
+async def test_quiet_hours_defer_a_message_until_they_end(notifier: Notifier) -> None:
+    local = notifier.clock.now().astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    start, end = (local - timedelta(hours=1)).strftime("%H:00"), (local + timedelta(hours=2)).strftime("%H:00")
+    saved = await notifier.http.put(
+        "/v1/preferences/ann", json={"quiet_hours": {"start": start, "end": end}}, headers=token("ann", Role.ASSISTANT)
+    )
+    assert saved.status_code == 200, saved.text
+    from pacer_shared.events.goals import GoalAtRisk
+
+    now = notifier.clock.now()
+    await notifier.publish(
+        GoalAtRisk(
+            goal_id="g1",
+            owner_id="ann",
+            title="Calls",
+            period_start=now,
+            period_end=now + timedelta(days=3),
+            target=Decimal(10),
+            actual=Decimal(2),
+            expected_by_now=Decimal(5),
+            pace_ratio=Decimal("0.4"),
+            level=Decimal("0.6"),
+        )
+    )
+    deferred = await eventually(
+        lambda: _status(notifier, "ann", "email", "pending"), what="the at-risk message to be deferred"
+    )
+    assert deferred["deferred"] == "quiet_hours"
+    assert not notifier.mailbox.to("ann@example.com")
+
+    notifier.clock.advance(timedelta(hours=3))
+    [mail] = await notifier.mail_to("ann@example.com")
+    assert mail["Subject"] == "进度预警：Calls"
+
+
+async def test_a_digest_batches_several_low_priority_messages_into_one(notifier: Notifier) -> None:
+    saved = await notifier.http.put(
+        "/v1/preferences/ann", json={"digest": {"frequency": "daily", "hour": 18}}, headers=token("ann", Role.ASSISTANT)
+    )
+    assert saved.status_code == 200, saved.text
+    now = notifier.clock.now()
+    for week in range(3):
+        await notifier.publish(
+            GoalCheckInDue(
+                owner_id="ann",
+                week_start=now - timedelta(days=7 * week),
+                goals={
+                    "g1": WeekSummary(
+                        activity_counts={"call": week + 1},
+                        progress=Decimal(week),
+                        target=Decimal(10),
+                        expected_by_now=Decimal(5),
+                    )
+                },
+            )
+        )
+    await eventually(lambda: _count(notifier, "ann", 3), what="three digest items to wait")
+    assert not notifier.mailbox.to("ann@example.com")
+
+    notifier.clock.advance(timedelta(days=1, hours=1))
+    [digest] = await notifier.mail_to("ann@example.com")
+    assert digest["Subject"] == "Pacer 汇总（3 条）"
+    assert digest.get_body(preferencelist=("plain",)).get_content().count("本周例行回顾") == 3  # type: ignore[union-attr]
+
+
+async def test_bonus_amounts_never_reach_a_group_channel(notifier: Notifier) -> None:
+    now = notifier.clock.now()
+    await notifier.publish(
+        BonusCalculated(
+            person_id="bob",
+            statement_id="s1",
+            period_start=now - timedelta(days=30),
+            period_end=now,
+            plan_id="p",
+            plan_version=1,
+            total=Decimal("8800.00"),
+            currency="EUR",
+        )
+    )
+    await notifier.publish(
+        RecognitionGranted(person_id="bob", recognition_id="r1", kind="badge", name="Closer of the month")
+    )
+
+    [recognition] = await notifier.posts("wecom")
+    assert "Closer of the month" in recognition.payload["markdown"]["content"]
+    [mail] = await notifier.mail_to("bob@example.com")
+    assert (
+        "8.800,00" in mail.get_body(preferencelist=("plain",)).get_content()
+        or "8,800.00" in mail.get_body(preferencelist=("plain",)).get_content()
+    )  # type: ignore[union-attr]
+    await notifier.posts("feishu")  # the recognition, on Bob's own chat
+    everything_in_chat = [str(p.payload) for p in notifier.inbox.accepted]
+    assert not any("8800" in text or "8,800" in text or "8.800" in text for text in everything_in_chat)
+
+
+async def _status(notifier: Notifier, person: str, channel: str, status: str) -> dict[str, object] | None:
+    found = [d for d in await notifier.deliveries(person) if d["channel"] == channel and d["status"] == status]
+    return found[0] if found else None
+
+
+async def _count(notifier: Notifier, person: str, count: int) -> bool:
+    return len(await notifier.deliveries(person)) >= count

@@ -1,0 +1,111 @@
+"""Rules, preferences, templates and backoff of the notifications service (pure, no servers)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from pacer_notifications.domain.backoff import retry_delay
+from pacer_notifications.domain.preferences import Digest, DigestFrequency, Preferences, QuietHours
+from pacer_notifications.domain.rules import load_rules
+from pacer_notifications.service.rendering import TEMPLATES, Renderer, RenderError, markdown_to_html, pick_locale
+from pacer_shared.events import EVENT_TYPES
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MISSED = {"title": "Calls this week", "target": "40", "actual": "31", "shortfall": "9", "unit": "calls"}
+
+
+def test_every_rule_names_a_known_event_and_has_a_template_in_every_locale() -> None:
+    rules = load_rules(None)
+    for event_type, rule in rules.root.items():
+        assert event_type in EVENT_TYPES, event_type
+        for locale in ("en", "zh-CN"):
+            assert (TEMPLATES / locale / f"{rule.template}.j2").exists(), (locale, rule.template)
+
+
+def test_private_events_are_marked_private_and_a_bad_rule_is_refused(tmp_path: Path) -> None:
+    rules = load_rules(None)
+    assert all(rules.root[t].private for t in ("BonusCalculated", "BonusApproved", "AnonymousFeedbackPublished"))
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("GoalMissed: {recipients: [everyone], template: goal_missed}\n")
+    with pytest.raises(ValidationError, match="unknown recipient 'everyone'"):
+        load_rules(bad)
+
+
+def test_templates_speak_the_readers_language_with_local_numbers_money_and_times() -> None:
+    renderer = Renderer()
+    about = {"display_name": "Ann"}
+    zh = renderer.render("goal_missed", "zh-CN", "Asia/Shanghai", data=MISSED, about=about)
+    en = renderer.render("goal_missed", "en-GB", "Europe/London", data=MISSED, about=about)
+    assert zh.subject == "目标未达成：Calls this week"
+    assert "差 9" in zh.body
+    assert en.subject == "Goal missed: Calls this week"
+    assert "short by 9" in en.body
+    money = renderer.render(
+        "bonus_calculated",
+        "zh-CN",
+        "Asia/Shanghai",
+        data={"total": "12345.5", "currency": "CNY", "period_end": "2026-12-31T16:00:00+00:00"},
+        about=about,
+    )
+    assert "¥12,345.50" in money.body
+    assert "2027年1月1日" in money.body, "the period end is shown in the reader's time zone"
+
+
+def test_locales_fall_back_to_the_language_then_english() -> None:
+    assert pick_locale("zh-TW") == "zh-CN"
+    assert pick_locale("en-US") == "en"
+    assert pick_locale("fr") == "en"
+    assert pick_locale(None) == "en"
+
+
+def test_a_broken_template_is_a_render_error_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "broken.j2").write_text(
+        "{% block subject %}{{ data.missing_field }}{% endblock %}{% block body %}x{% endblock %}"
+    )
+    with pytest.raises(RenderError, match="missing_field"):
+        Renderer(tmp_path).render("broken", "en", "UTC", data={}, about={})
+
+
+def test_email_html_is_escaped_markdown() -> None:
+    assert markdown_to_html("**Ann** <script>\n\n- one\n- two") == (
+        "<p><strong>Ann</strong> &lt;script&gt;</p>\n<ul><li>one</li><li>two</li></ul>"
+    )
+
+
+def test_quiet_hours_across_midnight_end_the_next_morning_local_time() -> None:
+    quiet = QuietHours(start=time(22), end=time(8))
+    late = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    assert quiet.contains(late.astimezone(SHANGHAI).time())
+    assert quiet.end_after(late, SHANGHAI) == datetime(2026, 11, 28, 0, 0, tzinfo=UTC)  # 08:00 Shanghai
+    assert not quiet.contains(time(12))
+
+
+def test_digests_go_out_at_the_chosen_hour_daily_or_weekly() -> None:
+    friday_noon = datetime(2026, 11, 27, 4, tzinfo=UTC)  # 12:00 in Shanghai, a Friday
+    daily = Digest(frequency=DigestFrequency.DAILY, hour=17)
+    assert daily.next_after(friday_noon, SHANGHAI) == datetime(2026, 11, 27, 9, tzinfo=UTC)
+    weekly = Digest(frequency=DigestFrequency.WEEKLY, hour=9, weekday=0)
+    assert weekly.next_after(friday_noon, SHANGHAI) == datetime(2026, 11, 30, 1, tzinfo=UTC)
+
+
+def test_preferences_refuse_unknown_channels_and_honour_opt_outs() -> None:
+    with pytest.raises(ValidationError, match="unknown channel"):
+        Preferences(channels=["pager"])
+    preferences = Preferences(disabled={"GoalSet": ["email"], "GoalAtRisk": ["*"]})
+    assert not preferences.wants("GoalSet", "email")
+    assert preferences.wants("GoalSet", "dingtalk")
+    assert not preferences.wants("GoalAtRisk", "slack")
+
+
+def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
+    delays = [retry_delay(n, base=1, ceiling=8) for n in range(1, 7)]
+    assert all(0.5 <= d <= 8 for d in delays)
+    assert retry_delay(6, base=1, ceiling=8) >= 4
+    assert retry_delay(1, base=1, ceiling=8, retry_after=30) == 30
+    assert timedelta(seconds=retry_delay(3, base=1, ceiling=8)) <= timedelta(seconds=4)
