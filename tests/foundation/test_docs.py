@@ -17,3 +17,16 @@ def test_every_shared_setting_is_in_the_readme_configuration_table() -> None:
         documented.update(f"{match[0].rsplit('_', 1)[0]}_{suffix}" for suffix in match[1:])
     missing = sorted(name.upper() for name in ServiceSettings.model_fields if name.upper() not in documented)
     assert missing == []
+
+
+def test_every_service_setting_is_in_its_services_table() -> None:
+    from pacer_goals.settings import GoalsSettings
+    from pacer_notifications.settings import NotificationsSettings
+
+    text = README.read_text()
+    for settings in (GoalsSettings, NotificationsSettings):
+        prefix = f"PACER_{settings.service_name.upper()}_"
+        table = text.split(f"setting (`{prefix}…`)", 1)[1].split("\n\n", 1)[0]
+        documented = set(re.findall(r"`([A-Z_]+)`", table))
+        own = [name.upper() for name in settings.model_fields if name not in ServiceSettings.model_fields]
+        assert sorted(set(own) - documented) == [], settings.service_name

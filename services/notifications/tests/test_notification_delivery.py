@@ -182,3 +182,71 @@ async def _status(notifier: Notifier, person: str, channel: str, status: str) ->
 
 async def _count(notifier: Notifier, person: str, count: int) -> bool:
     return len(await notifier.deliveries(person)) >= count
+
+
+async def test_a_second_replica_and_a_replayed_event_never_send_twice(notifier: Notifier, clock: object) -> None:
+    from asgi_lifespan import LifespanManager
+
+    from pacer_notifications.main import build
+    from pacer_notifications.settings import NotificationsSettings
+
+    event = await notifier.publish(goal_missed())
+    await notifier.mail_to("ann@example.com")
+    replica = build(NotificationsSettings(), notifier.clock)
+    async with LifespanManager(replica, startup_timeout=60, shutdown_timeout=60):
+        await notifier.publish(goal_missed(), envelope=event)  # redelivered while two replicas share the group
+        await notifier.publish(goal_missed(title="Sentinel"))
+        await notifier.mail_to("ann@example.com", count=2)
+    subjects = sorted(str(m["Subject"]) for m in notifier.mailbox.to("ann@example.com"))
+    assert subjects == ["目标未达成：Calls this week", "目标未达成：Sentinel"]
+    assert len(notifier.inbox.of("dingtalk")) == 2
+
+
+async def test_an_event_about_someone_not_yet_in_the_roster_waits_for_them(notifier: Notifier) -> None:
+    from pacer_shared.events.people import PersonUpserted
+
+    await notifier.publish(goal_missed(owner="zoe"))
+    await eventually(lambda: _parked(notifier), what="the event to wait for Zoe")
+    await notifier.publish(
+        PersonUpserted(
+            person_id="zoe",
+            display_name="Zoe",
+            email="zoe@example.com",
+            role="assistant",
+            manager_id="mia",
+            locale="en",
+        )
+    )
+    [mail] = await notifier.mail_to("zoe@example.com")
+    assert mail["Subject"] == "Goal missed: Calls this week"
+
+
+async def test_admins_can_check_a_channel_with_a_test_message(notifier: Notifier) -> None:
+    sent = await notifier.http.post(
+        "/v1/test-send", json={"channel": "email", "to": "ops@example.com"}, headers=token("root", Role.ADMIN)
+    )
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["delivered"] is True
+    [mail] = await notifier.mail_to("ops@example.com")
+    assert mail["Subject"] == "Pacer test message"
+    chat = await notifier.http.post("/v1/test-send", json={"channel": "feishu"}, headers=token("root", Role.ADMIN))
+    assert chat.json()["delivered"] is True
+    refused = await notifier.http.post(
+        "/v1/test-send", json={"channel": "email", "to": "x@example.com"}, headers=token("mia", Role.MANAGER)
+    )
+    assert refused.status_code == 403
+
+
+async def test_mandatory_types_cannot_be_turned_off(notifier: Notifier) -> None:
+    response = await notifier.http.put(
+        "/v1/preferences/ann", json={"disabled": {"GoalMissed": ["*"]}}, headers=token("ann", Role.ASSISTANT)
+    )
+    assert response.status_code == 422
+    assert "GoalMissed cannot be turned off" in response.json()["detail"]
+    other = await notifier.http.put("/v1/preferences/bob", json={}, headers=token("ann", Role.ASSISTANT))
+    assert other.status_code == 403
+
+
+async def _parked(notifier: Notifier) -> bool:
+    runtime = notifier.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    return await runtime.db["parked_events"].count_documents({}) == 1  # type: ignore[no-any-return]
