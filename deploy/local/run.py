@@ -1,4 +1,4 @@
-"""`make run`: the local stack, the five services under honcho, and where to look.
+"""`make run`: the local stack, the five services under honcho, where to look, and the live demo.
 
 Ctrl-C (or SIGTERM) stops the services through honcho, then the stack servers by
 their PIDs; nothing is left running.
@@ -6,6 +6,7 @@ their PIDs; nothing is left running.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -109,6 +110,15 @@ def main() -> None:
             )
         wait_for_services(honcho)
         print(banner(config, services_log), flush=True)
+        if os.environ.get("PACER_DEMO", "1") != "0":
+            from demo import Demo
+
+            demo = Demo(
+                config.kafka_bootstrap,
+                f"http://127.0.0.1:{SERVICES['goals']}",
+                f"http://127.0.0.1:{config.sink_http_port}",
+            )
+            asyncio.run(demo.run())
         honcho.wait()
         localstack.log("the services stopped on their own; see the services log")
     except KeyboardInterrupt:

@@ -263,3 +263,23 @@ async def running(
         yield process
     finally:
         process.stop()
+
+
+def bearer(subject: str, role: str) -> dict[str, str]:
+    """Authorization header with a local token, as a person of that role would send."""
+    from pacer_shared.auth import mint_local_token
+    from pacer_shared.settings import ServiceSettings
+
+    return {"Authorization": f"Bearer {mint_local_token(ServiceSettings(), subject, role)}"}
+
+
+@asynccontextmanager
+async def in_process(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """Run a service's whole lifespan in this process (so a test can hand it a clock) and talk to it over ASGI."""
+    from asgi_lifespan import LifespanManager
+
+    async with (
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=60),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as http,
+    ):
+        yield http

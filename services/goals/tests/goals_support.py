@@ -12,11 +12,20 @@ from typing import Any
 import httpx
 import pytest
 
-from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.auth import Role
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded
-from pacer_shared.settings import ServiceSettings
-from pacer_testkit.stack import Record, ServiceProcess, Stack, eventually, producer, publish, read_topic, running
+from pacer_testkit.stack import (
+    Record,
+    ServiceProcess,
+    Stack,
+    bearer,
+    eventually,
+    producer,
+    publish,
+    read_topic,
+    running,
+)
 
 GOALS = "pacer_goals.main"
 ROSTER = [
@@ -61,8 +70,7 @@ ROSTER = [
 ]
 
 
-def token(subject: str, role: Role) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_local_token(ServiceSettings(), subject, role)}"}
+token = bearer
 
 
 def sale(

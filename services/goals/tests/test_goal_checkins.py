@@ -6,15 +6,13 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from goals_support import ROSTER, GoalsWorld, events_of, load_roster, roster_loaded, sale
 
 from pacer_goals.main import build
 from pacer_goals.settings import GoalsSettings
 from pacer_shared.clock import ShiftedClock
-from pacer_testkit.stack import Stack
+from pacer_testkit.stack import Stack, in_process
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -25,25 +23,22 @@ def clock() -> ShiftedClock:
 
 
 @pytest.fixture
-async def in_process(
+async def goals_at_a_moved_clock(
     stack: Stack, namespace: str, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[GoalsWorld]:
     for key, value in stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.2").items():
         monkeypatch.setenv(key, value)
     app = build(GoalsSettings(), clock)
-    async with (
-        LifespanManager(app, startup_timeout=60, shutdown_timeout=60),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://goals") as http,
-    ):
+    async with in_process(app) as http:
         await load_roster(stack, namespace)
         await roster_loaded(http, [p.person_id for p in ROSTER])
         yield GoalsWorld(stack, namespace, None, http)  # type: ignore[arg-type]
 
 
 async def test_the_weekly_check_in_is_due_on_friday_afternoon_with_the_weeks_activity(
-    in_process: GoalsWorld, clock: ShiftedClock
+    goals_at_a_moved_clock: GoalsWorld, clock: ShiftedClock
 ) -> None:
-    world = in_process
+    world = goals_at_a_moved_clock
     now = clock.now()
     goal = await world.set_goal(target=20, start=now.isoformat(), end=(now + timedelta(days=30)).isoformat())
     local = now.astimezone(SHANGHAI)

@@ -16,18 +16,16 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from asgi_lifespan import LifespanManager
 
 from pacer_notifications.main import build
 from pacer_notifications.settings import NotificationsSettings
-from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.auth import Role
 from pacer_shared.clock import ShiftedClock
 from pacer_shared.events import CloudEvent, EventData, wrap
 from pacer_shared.events.goals import GoalMissed
 from pacer_shared.events.people import ChatHandles, PersonUpserted
-from pacer_shared.settings import ServiceSettings
 from pacer_testkit.chat_receivers import Inbox, receivers, serve
-from pacer_testkit.stack import Stack, eventually, free_port, producer, read_topic
+from pacer_testkit.stack import Stack, bearer, eventually, free_port, in_process, producer, read_topic
 
 SECRETS = {"dingtalk": "SEC-dingtalk-secret", "feishu": "feishu-signing-secret", "wecom": "north-team-key"}
 ROSTER = [
@@ -80,8 +78,7 @@ class Mailbox:
         return [m for m in self.messages if address in str(m["To"])]
 
 
-def token(subject: str, role: Role) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_local_token(ServiceSettings(), subject, role)}"}
+token = bearer
 
 
 def goal_missed(owner: str = "ann", title: str = "Calls this week") -> GoalMissed:
@@ -175,10 +172,7 @@ async def notifier(
             for key, value in env.items():
                 monkeypatch.setenv(key, value)
             service = build(NotificationsSettings(), clock)
-            async with (
-                LifespanManager(service, startup_timeout=60, shutdown_timeout=60),
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=service), base_url="http://notifications") as http,
-            ):
+            async with in_process(service) as http:
                 notifier = Notifier(stack, namespace, clock, mailbox, inbox, http)
                 for person in ROSTER:
                     await notifier.publish(person)

@@ -250,3 +250,17 @@ async def test_mandatory_types_cannot_be_turned_off(notifier: Notifier) -> None:
 async def _parked(notifier: Notifier) -> bool:
     runtime = notifier.http._transport.app.state.runtime  # type: ignore[attr-defined]
     return await runtime.db["parked_events"].count_documents({}) == 1  # type: ignore[no-any-return]
+
+
+async def test_an_event_whose_people_never_appear_is_dead_lettered_after_the_wait(notifier: Notifier) -> None:
+    from pacer_testkit.stack import read_topic
+
+    event = await notifier.publish(goal_missed(owner="ghost"))
+    await eventually(lambda: _parked(notifier), what="the event to wait for the roster")
+    notifier.clock.advance(timedelta(minutes=11))  # past UNKNOWN_PERSON_WAIT_SECONDS (600)
+    dead = await read_topic(
+        notifier.stack.kafka_bootstrap, f"{notifier.namespace}.notifications.events.dlq", lambda rs: len(rs) >= 1
+    )
+    assert dead[0].json()["id"] == event.id
+    assert dead[0].headers["pacer-dlq-kind"] == "unknown-person"
+    assert "ghost" in dead[0].headers["pacer-dlq-reason"]

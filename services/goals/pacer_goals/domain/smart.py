@@ -47,17 +47,19 @@ class SmartReport:
 
     @property
     def passed(self) -> bool:
-        return all(v.passed for v in (self.specific, self.measurable, self.achievable, self.relevant, self.time_bound))
+        return all(verdict.passed for verdict in self.letters().values())
 
-    def failures(self) -> dict[str, str]:
-        letters = {
+    def letters(self) -> dict[str, Verdict]:
+        return {
             "specific": self.specific,
             "measurable": self.measurable,
             "achievable": self.achievable,
             "relevant": self.relevant,
             "time_bound": self.time_bound,
         }
-        return {name: verdict.reason for name, verdict in letters.items() if not verdict.passed}
+
+    def failures(self) -> dict[str, str]:
+        return {name: verdict.reason for name, verdict in self.letters().items() if not verdict.passed}
 
 
 def check(goal: SmartInput) -> SmartReport:

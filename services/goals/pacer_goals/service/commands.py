@@ -283,11 +283,5 @@ async def analyze_miss(goals: Goals, goal_id: str, principal: Principal, cause: 
 def report_json(report: SmartReport) -> dict[str, dict[str, object]]:
     return {
         name: {"passed": verdict.passed, "warning": verdict.warning, "reason": verdict.reason}
-        for name, verdict in {
-            "specific": report.specific,
-            "measurable": report.measurable,
-            "achievable": report.achievable,
-            "relevant": report.relevant,
-            "time_bound": report.time_bound,
-        }.items()
+        for name, verdict in report.letters().items()
     }

@@ -1,0 +1,273 @@
+"""The demo behind `make run`: a small sales-support organisation living through a few minutes.
+
+It seeds a roster into `org.people`, sets goals with periods of a few minutes through
+the goals API, plays a CRM publishing `SalesActivityRecorded` at each assistant's own
+pace, and draws a live view: each assistant's progress against pace, and the feed of
+messages that reached the mail and chat sinks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+from rich.console import Group
+from rich.live import Live
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.events import EventData, wrap
+from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_shared.settings import ServiceSettings
+
+GOAL_MINUTES = 4
+
+
+@dataclass(frozen=True)
+class Assistant:
+    person: PersonUpserted
+    target: int
+    calls_per_minute: float
+    """The simulated CRM's pace for this person: decides who achieves, slips or misses."""
+
+
+MANAGERS = [
+    PersonUpserted(
+        person_id="mia",
+        display_name="Mia Müller",
+        email="mia@example.com",
+        role="manager",
+        team_id="north",
+        timezone="Europe/Berlin",
+        locale="en",
+        chat=ChatHandles(dingtalk="mia.mueller"),
+    ),
+    PersonUpserted(
+        person_id="wang",
+        display_name="王伟",
+        email="wang.wei@example.com",
+        role="manager",
+        team_id="south",
+        timezone="Asia/Shanghai",
+        locale="zh-CN",
+        chat=ChatHandles(wecom="wangwei"),
+    ),
+    PersonUpserted(
+        person_id="hana", display_name="Hana Sato", email="hana@example.com", role="hr", timezone="Asia/Tokyo"
+    ),
+]
+ASSISTANTS = [
+    Assistant(
+        PersonUpserted(
+            person_id="ann",
+            display_name="安娜 Ann",
+            email="ann@example.com",
+            role="assistant",
+            manager_id="mia",
+            team_id="north",
+            timezone="Asia/Shanghai",
+            locale="zh-CN",
+        ),
+        target=12,
+        calls_per_minute=5.0,
+    ),
+    Assistant(
+        PersonUpserted(
+            person_id="bob",
+            display_name="Bob Brown",
+            email="bob@example.com",
+            role="assistant",
+            manager_id="mia",
+            team_id="north",
+            timezone="Europe/Berlin",
+            locale="en",
+            chat=ChatHandles(slack="U0BOB"),
+        ),
+        target=16,
+        calls_per_minute=1.5,
+    ),
+    Assistant(
+        PersonUpserted(
+            person_id="chen",
+            display_name="陈晨 Chen",
+            email="chen@example.com",
+            role="assistant",
+            manager_id="wang",
+            team_id="south",
+            timezone="Asia/Shanghai",
+            locale="zh-CN",
+        ),
+        target=10,
+        calls_per_minute=3.2,
+    ),
+    Assistant(
+        PersonUpserted(
+            person_id="dee",
+            display_name="Dee Diaz",
+            email="dee@example.com",
+            role="assistant",
+            manager_id="wang",
+            team_id="south",
+            timezone="America/New_York",
+            locale="en",
+        ),
+        target=14,
+        calls_per_minute=2.4,
+    ),
+    Assistant(
+        PersonUpserted(
+            person_id="eli",
+            display_name="Eli Evans",
+            email="eli@example.com",
+            role="assistant",
+            manager_id="mia",
+            team_id="north",
+            timezone="Europe/London",
+            locale="en",
+        ),
+        target=8,
+        calls_per_minute=0.6,
+    ),
+]
+
+
+class Demo:
+    def __init__(self, kafka: str, goals_url: str, sinks_url: str) -> None:
+        self._kafka = kafka
+        self._goals = httpx.AsyncClient(base_url=goals_url, timeout=10)
+        self._sinks = httpx.AsyncClient(base_url=sinks_url, timeout=5)
+        settings = ServiceSettings()
+        self._hr = {"Authorization": f"Bearer {mint_local_token(settings, 'demo', Role.HR)}"}
+        self._goal_ids: dict[str, str] = {}
+        self._producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all", enable_idempotence=True)
+
+    async def run(self) -> None:
+        await self._producer.start()
+        try:
+            await self._seed_roster()
+            await self._set_goals()
+            with Live(self._view({}, [], []), refresh_per_second=2, screen=False) as live:
+                crm = asyncio.create_task(self._crm())
+                try:
+                    while True:
+                        live.update(await self._snapshot())
+                        await asyncio.sleep(1)
+                finally:
+                    crm.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await crm
+        finally:
+            await self._producer.stop()
+            await self._goals.aclose()
+            await self._sinks.aclose()
+
+    async def _publish(self, data: EventData) -> None:
+        envelope = wrap(data, source="/demo", time=datetime.now(UTC))
+        await self._producer.send_and_wait(data.topic, envelope.to_json(), key=data.subject.encode())
+
+    async def _seed_roster(self) -> None:
+        for person in [*MANAGERS, *(a.person for a in ASSISTANTS)]:
+            await self._publish(person)
+        for person_id in ["mia", "wang", *(a.person.person_id for a in ASSISTANTS)]:
+            while (await self._goals.get(f"/v1/people/{person_id}", headers=self._hr)).status_code != 200:  # noqa: ASYNC110 - polling another process
+                await asyncio.sleep(0.5)
+
+    async def _set_goals(self) -> None:
+        start = datetime.now(UTC)
+        end = start + timedelta(minutes=GOAL_MINUTES)
+        for assistant in ASSISTANTS:
+            body = {
+                "owner_id": assistant.person.person_id,
+                "title": "Customer calls" if assistant.person.locale == "en" else "客户电话",
+                "metric": {"kinds": ["call"], "aggregation": "count"},
+                "target": assistant.target,
+                "unit": "calls",
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+            }
+            response = await self._goals.post("/v1/goals", json=body, headers=self._hr)
+            response.raise_for_status()
+            self._goal_ids[assistant.person.person_id] = response.json()["goal_id"]
+
+    async def _crm(self) -> None:
+        """Each assistant's calls arrive as a Poisson process at their own rate."""
+        rng = random.Random(7)  # noqa: S311 - a repeatable demo, not security
+        clocks = {a.person.person_id: rng.expovariate(a.calls_per_minute / 60) for a in ASSISTANTS}
+        started = asyncio.get_running_loop().time()
+        while True:
+            person_id, due = min(clocks.items(), key=lambda item: item[1])
+            await asyncio.sleep(max(0.0, started + due - asyncio.get_running_loop().time()))
+            assistant = next(a for a in ASSISTANTS if a.person.person_id == person_id)
+            await self._publish(
+                SalesActivityRecorded(
+                    activity_id=f"crm-{uuid.uuid4().hex[:12]}",
+                    assistant_id=person_id,
+                    kind="call",
+                    occurred_at=datetime.now(UTC),
+                    source_system="demo-crm",
+                    customer_id=f"cust-{rng.randint(100, 999)}",
+                )
+            )
+            clocks[person_id] = due + rng.expovariate(assistant.calls_per_minute / 60)
+
+    async def _snapshot(self) -> Group:
+        goals = {}
+        for person_id, goal_id in self._goal_ids.items():
+            response = await self._goals.get(f"/v1/goals/{goal_id}", headers=self._hr)
+            if response.status_code == 200:
+                goals[person_id] = response.json()
+        mail = (await self._sinks.get("/api/mail")).json()
+        chat = (await self._sinks.get("/api/chat")).json()
+        return self._view(goals, mail, chat)
+
+    def _view(self, goals: dict[str, Any], mail: list[Any], chat: list[Any]) -> Group:
+        board = Table(title="Goals (live from sales.activity)", expand=True)
+        for column in ("assistant", "progress", "done", "pace", "status"):
+            board.add_column(column)
+        for assistant in ASSISTANTS:
+            goal = goals.get(assistant.person.person_id)
+            if goal is None:
+                continue
+            target, actual = float(goal["target"]), float(goal["actual"])
+            expected = float(goal["expected_by_now"])
+            status = goal["status"] + (" · at risk" if goal["at_risk"] else "")
+            style = {"achieved": "green", "missed": "red"}.get(goal["status"], "yellow" if goal["at_risk"] else "white")
+            board.add_row(
+                assistant.person.display_name,
+                ProgressBar(total=target, completed=min(actual, target), width=30),
+                f"{actual:.0f}/{target:.0f}",
+                f"expected {expected:.1f}",
+                Text(status, style=style),
+            )
+        feed = Table(title="Messages delivered (mail and chat sinks)", expand=True)
+        feed.add_column("when")
+        feed.add_column("where")
+        feed.add_column("what")
+        entries = [(m["received_at"], f"email → {', '.join(m['to'])}", m["subject"]) for m in mail]
+        entries += [(c["received_at"], f"chat → {c['channel']}", _chat_title(c["payload"])) for c in chat]
+        for when, where, what in sorted(entries)[-12:]:
+            feed.add_row(when[11:19], where, what)
+        return Group(board, Panel(feed))
+
+
+def _chat_title(payload: Any) -> str:
+    if not isinstance(payload, dict):
+        return str(payload)[:80]
+    for path in (("markdown", "title"), ("title",), ("text",), ("markdown", "content")):
+        value: Any = payload
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            return value.splitlines()[0][:80]
+    return str(payload)[:80]
