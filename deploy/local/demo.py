@@ -150,9 +150,9 @@ class Demo:
         settings = ServiceSettings()
         self._hr = {"Authorization": f"Bearer {mint_local_token(settings, 'demo', Role.HR)}"}
         self._goal_ids: dict[str, str] = {}
-        self._producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all", enable_idempotence=True)
 
     async def run(self) -> None:
+        self._producer = AIOKafkaProducer(bootstrap_servers=self._kafka, acks="all", enable_idempotence=True)
         await self._producer.start()
         try:
             await self._seed_roster()
@@ -261,13 +261,26 @@ class Demo:
         return Group(board, Panel(feed))
 
 
+TITLE_PATHS: list[tuple[str | int, ...]] = [
+    ("blocks", 0, "text", "text"),  # Slack's header block
+    ("attachments", 0, "content", "body", 0, "text"),  # Teams' Adaptive Card
+    ("card", "header", "title", "content"),  # Feishu
+    ("markdown", "title"),  # DingTalk
+    ("markdown", "content"),  # WeCom
+    ("title",),  # Pacer's webhook
+]
+
+
 def _chat_title(payload: Any) -> str:
-    if not isinstance(payload, dict):
-        return str(payload)[:80]
-    for path in (("markdown", "title"), ("title",), ("text",), ("markdown", "content")):
+    """The headline of a chat post, whichever vendor's shape it has."""
+    for path in TITLE_PATHS:
         value: Any = payload
         for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
+            value = value[key] if isinstance(value, dict | list) and _has(value, key) else None
         if isinstance(value, str):
-            return value.splitlines()[0][:80]
+            return value.lstrip("# ").splitlines()[0][:80]
     return str(payload)[:80]
+
+
+def _has(container: dict[Any, Any] | list[Any], key: str | int) -> bool:
+    return key in container if isinstance(container, dict) else isinstance(key, int) and key < len(container)

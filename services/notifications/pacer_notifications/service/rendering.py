@@ -43,7 +43,7 @@ def pick_locale(wanted: str | None) -> str:
 
 
 def _number(context: Context, value: Any) -> str:
-    return str(format_decimal(_decimal(value), locale=_babel(context)))
+    return str(format_decimal(_decimal(value), format="#,##0.##", locale=_babel(context)))
 
 
 def _money(context: Context, value: Any, currency: str) -> str:
