@@ -276,11 +276,15 @@ def _chat_title(payload: Any) -> str:
     for path in TITLE_PATHS:
         value: Any = payload
         for key in path:
-            value = value[key] if isinstance(value, dict | list) and _has(value, key) else None
+            value = _step(value, key)
         if isinstance(value, str):
             return value.lstrip("# ").splitlines()[0][:80]
     return str(payload)[:80]
 
 
-def _has(container: dict[Any, Any] | list[Any], key: str | int) -> bool:
-    return key in container if isinstance(container, dict) else isinstance(key, int) and key < len(container)
+def _step(value: Any, key: str | int) -> Any:
+    if isinstance(value, dict):
+        return value.get(key)
+    if isinstance(value, list) and isinstance(key, int) and key < len(value):
+        return value[key]
+    return None
