@@ -4,10 +4,34 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pacer_shared.settings import ServiceSettings
+from pydantic import Field, SecretStr, model_validator
+
+from pacer_shared.settings import LOCAL_JWT_SECRET, ServiceSettings
+
+LOCAL_ANONYMITY_KEY = "pacer-local-anonymity-key-change-me"
 
 
 class FeedbackSettings(ServiceSettings):
     service_name: ClassVar[str] = "feedback"
 
     http_port: int = 8103
+    anonymity_threshold: int = Field(
+        default=3,
+        ge=3,
+        description="k: anonymous feedback about a team or person is shown only k submissions at a time",
+    )
+    anonymous_daily_limit: int = Field(default=5, ge=1, description="Anonymous submissions one person may make per day")
+    anonymity_key: SecretStr = Field(
+        default=SecretStr(LOCAL_ANONYMITY_KEY),
+        description="Keys the daily rate-limit hashes; without it nobody can link a hash to a person",
+    )
+    max_text_length: int = Field(default=4000, ge=100)
+
+    @model_validator(mode="after")
+    def _real_key(self) -> FeedbackSettings:
+        if self.environment != "local" and self.anonymity_key.get_secret_value() in (
+            LOCAL_ANONYMITY_KEY,
+            LOCAL_JWT_SECRET,
+        ):
+            raise ValueError("anonymity_key: the local development key is refused outside local mode")
+        return self

@@ -74,3 +74,4 @@ class AnonymousFeedbackPublished(EventData):
     submissions: int = Field(ge=3)
     themes: dict[str, int] = {}
     texts: list[str] = []
+    manager_id: str | None = Field(default=None, description="The manager the results concern, who may see them")

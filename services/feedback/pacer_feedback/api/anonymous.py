@@ -1,0 +1,51 @@
+"""Routes for anonymous feedback. Nothing here logs or stores who called (see main.py's access-log filter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from pacer_feedback.api.deps import RuntimeDep, SettingsDep
+from pacer_feedback.api.models import AnonymousIn, AnonymousReceipt, AuthorReplyIn, ReplyIn, TokenIn
+from pacer_feedback.service import anonymous
+from pacer_feedback.service.anonymous import SubjectKind
+from pacer_shared.auth import CurrentPrincipal
+
+router = APIRouter(prefix="/v1/anonymous", tags=["anonymous feedback"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Submit anonymous feedback; returns a secret reply token")
+async def submit(
+    body: AnonymousIn, runtime: RuntimeDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> AnonymousReceipt:
+    token = await anonymous.submit(
+        runtime, settings, principal, body.subject_kind, body.subject_id, body.category, body.text, body.tags
+    )
+    return AnonymousReceipt(reply_token=token)
+
+
+@router.post("/thread", summary="Read your submission and its answers (with your reply token)")
+async def read_thread(body: TokenIn, runtime: RuntimeDep) -> dict[str, Any]:
+    return await anonymous.thread(runtime, body.reply_token)
+
+
+@router.post("/thread/replies", summary="Answer in your thread (with your reply token)")
+async def answer_thread(body: AuthorReplyIn, runtime: RuntimeDep) -> dict[str, Any]:
+    return await anonymous.answer_as_author(runtime, body.reply_token, body.text)
+
+
+@router.get("/aggregates", summary="Released anonymous results about a subject (hr; the manager concerned)")
+async def aggregates(
+    runtime: RuntimeDep, principal: CurrentPrincipal, subject_kind: SubjectKind, subject_id: str | None = None
+) -> list[dict[str, Any]]:
+    return await anonymous.aggregates(runtime, principal, subject_kind, subject_id)
+
+
+@router.post(
+    "/submissions/{submission_id}/replies",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Answer a released submission",
+)
+async def answer(submission_id: str, body: ReplyIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> None:
+    await anonymous.answer_as_organisation(runtime, principal, submission_id, body.text)

@@ -1,0 +1,76 @@
+"""Routes for feedback with a name on it: give, reply, inbox, sent, a person's feedback, themes, 360 requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from pacer_feedback.api.deps import RuntimeDep
+from pacer_feedback.api.models import FeedbackIn, FeedbackOut, ReplyIn, RequestIn, ResponseIn
+from pacer_feedback.service import named
+from pacer_shared.auth import CurrentPrincipal, Role
+from pacer_shared.events.feedback import Visibility
+from pacer_shared.problems import Forbidden
+
+router = APIRouter(prefix="/v1", tags=["feedback"])
+Limit = Annotated[int, Query(ge=1, le=200)]
+
+
+@router.post("/feedback", status_code=status.HTTP_201_CREATED, summary="Give feedback: down, up or to a peer")
+async def give(body: FeedbackIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
+    new = named.NewFeedback(**body.model_dump())
+    return FeedbackOut.of(await named.give(runtime, principal, new))
+
+
+@router.post("/feedback/{feedback_id}/replies", summary="Reply in a feedback thread you are part of")
+async def reply(feedback_id: str, body: ReplyIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
+    return FeedbackOut.of(await named.reply(runtime, principal, feedback_id, body.text))
+
+
+@router.get("/feedback/inbox", summary="Feedback you received, newest first")
+async def inbox(runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 50) -> list[FeedbackOut]:
+    return [FeedbackOut.of(d) for d in await named.inbox(runtime, principal.subject, limit)]
+
+
+@router.get("/feedback/sent", summary="Feedback you gave, newest first")
+async def sent(runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 50) -> list[FeedbackOut]:
+    return [FeedbackOut.of(d) for d in await named.sent(runtime, principal.subject, limit)]
+
+
+@router.get("/people/{person_id}/feedback", summary="A team member's feedback (their manager, hr)")
+async def about(
+    person_id: str, runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 50
+) -> list[FeedbackOut]:
+    return [FeedbackOut.of(d) for d in await named.about_person(runtime, principal, person_id, limit)]
+
+
+@router.get("/people/{person_id}/themes", summary="Tag counts of the feedback a person received in a period")
+async def themes(
+    person_id: str, since: datetime, until: datetime, runtime: RuntimeDep, principal: CurrentPrincipal
+) -> dict[str, int]:
+    if principal.subject != person_id:
+        await named.about_person(runtime, principal, person_id, 1)  # the same rights as reading it
+    return await named.themes(runtime, person_id, since, until)
+
+
+@router.post("/feedback-requests", status_code=status.HTTP_201_CREATED, summary="Ask chosen people for 360 feedback")
+async def request(body: RequestIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    if not principal.has(Role.MANAGER, Role.HR, Role.ADMIN):
+        raise Forbidden("360 feedback is requested by managers and hr")
+    document = await named.request(runtime, principal, body.about_id, body.respondent_ids, body.due_at)
+    return {"request_id": document["_id"], **{k: v for k, v in document.items() if k != "_id"}}
+
+
+@router.post(
+    "/feedback-requests/{request_id}/responses", status_code=status.HTTP_201_CREATED, summary="Respond to a 360 request"
+)
+async def respond(request_id: str, body: ResponseIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
+    new = named.NewFeedback(recipient_id="", visibility=Visibility.PRIVATE, **body.model_dump())
+    return FeedbackOut.of(await named.respond(runtime, principal, request_id, new))
+
+
+@router.get("/feedback-requests/{request_id}", summary="The responses to a 360 request, summarised for the review")
+async def summary(request_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    return await named.request_summary(runtime, principal, request_id)

@@ -1,0 +1,59 @@
+"""What makes anonymous feedback anonymous: nothing kept that points to the author.
+
+- Times are kept only as the ISO week, so submission order within a week says nothing.
+- The author's reply token is random and stored only as its SHA-256.
+- The daily limit counts keyed hashes of (person, day) that expire; they hold no submission id.
+- Results about a team or manager are released k at a time, so no release holds fewer than k texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import date, datetime, timedelta
+
+THEMES = (
+    "customer_care",
+    "responsiveness",
+    "product_knowledge",
+    "teamwork",
+    "reporting_quality",
+    "initiative",
+    "communication",
+    "workload",
+    "recognition",
+    "process",
+)
+"""Suggested tags; free tags (lower-case words) are allowed too."""
+
+
+def week_of(moment: datetime) -> date:
+    """The Monday of the moment's ISO week: the only time an anonymous submission keeps."""
+    day = moment.date()
+    return day - timedelta(days=day.weekday())
+
+
+def window_of(moment: datetime) -> str:
+    """The aggregation window (a calendar month) a submission counts in."""
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def new_reply_token() -> tuple[str, str]:
+    """A secret for the author (shown once) and the hash that is stored."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def rate_key(secret: str, person_id: str, day: date) -> str:
+    """A daily counter key that cannot be turned back into the person without the secret."""
+    return hmac.new(secret.encode(), f"{day.isoformat()}|{person_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def releasable(total: int, released: int, k: int) -> int:
+    """How many more submissions can be released now: whole batches of k only."""
+    return ((total - released) // k) * k

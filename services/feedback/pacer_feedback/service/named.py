@@ -1,0 +1,227 @@
+"""Feedback with a name on it: instant (down, up, peer), replies in threads, and requested (360) feedback."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from pacer_shared.auth import Principal, Role
+from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind, FeedbackRequested, Visibility
+from pacer_shared.mongo import Document, IndexPlan, Session
+from pacer_shared.problems import Forbidden, NotFound, Unprocessable
+from pacer_shared.service import Runtime
+
+FEEDBACK = "feedback"
+REQUESTS = "feedback_requests"
+
+INDEXES: IndexPlan = {
+    FEEDBACK: [
+        IndexModel([("recipient_id", ASCENDING), ("created_at", DESCENDING)], name="inbox"),
+        IndexModel([("author_id", ASCENDING), ("created_at", DESCENDING)], name="sent"),
+        IndexModel([("request_id", ASCENDING)], name="by_request", sparse=True),
+    ],
+    REQUESTS: [IndexModel([("about_id", ASCENDING)], name="by_subject")],
+}
+
+
+@dataclass(frozen=True)
+class NewFeedback:
+    recipient_id: str
+    kind: FeedbackKind
+    text: str
+    tags: list[str]
+    visibility: Visibility
+    goal_id: str | None = None
+    review_id: str | None = None
+    request_id: str | None = None
+
+
+async def person_in_roster(runtime: Runtime, person_id: str) -> Document:
+    person = await runtime.people.get(person_id)
+    if person is None or not person.get("active", True):
+        raise Unprocessable(f"recipient_id: {person_id!r} is not someone in your organisation")
+    return person
+
+
+def direction(author: str, recipient: Document, author_doc: Document | None, requested: bool) -> FeedbackDirection:
+    if requested:
+        return FeedbackDirection.REQUESTED
+    if recipient.get("manager_id") == author:
+        return FeedbackDirection.DOWNWARD
+    if author_doc is not None and author_doc.get("manager_id") == recipient["_id"]:
+        return FeedbackDirection.UPWARD
+    return FeedbackDirection.PEER
+
+
+async def give(runtime: Runtime, principal: Principal, new: NewFeedback) -> Document:
+    recipient = await person_in_roster(runtime, new.recipient_id)
+    if new.recipient_id == principal.subject:
+        raise Unprocessable("recipient_id: feedback goes to someone else")
+    author = await runtime.people.get(principal.subject)
+    now = runtime.clock.now()
+    document: Document = {
+        "_id": str(uuid.uuid4()),
+        "author_id": principal.subject,
+        "recipient_id": new.recipient_id,
+        "kind": new.kind.value,
+        "direction": direction(principal.subject, recipient, author, new.request_id is not None).value,
+        "visibility": new.visibility.value,
+        "text": new.text,
+        "tags": sorted(set(new.tags)),
+        "goal_id": new.goal_id,
+        "review_id": new.review_id,
+        "request_id": new.request_id,
+        "created_at": now,
+        "replies": [],
+    }
+
+    async def work(session: Session) -> None:
+        await runtime.db[FEEDBACK].insert_one(document, session=session)
+        await runtime.outbox.add(session, given_event(document))
+
+    await runtime.uow.run(work)
+    return document
+
+
+def given_event(document: Document) -> FeedbackGiven:
+    fields = (
+        "author_id",
+        "recipient_id",
+        "kind",
+        "direction",
+        "visibility",
+        "text",
+        "tags",
+        "goal_id",
+        "review_id",
+        "request_id",
+    )
+    return FeedbackGiven(feedback_id=document["_id"], **{f: document[f] for f in fields})
+
+
+async def reply(runtime: Runtime, principal: Principal, feedback_id: str, text: str) -> Document:
+    document = await runtime.db[FEEDBACK].find_one({"_id": feedback_id})
+    if document is None:
+        raise NotFound(f"no feedback {feedback_id}")
+    if not await _in_thread(runtime, principal, document):
+        raise Forbidden("only the author, the recipient and the recipient's manager take part in this thread")
+    entry = {"reply_id": str(uuid.uuid4()), "author_id": principal.subject, "text": text, "at": runtime.clock.now()}
+    await runtime.db[FEEDBACK].update_one({"_id": feedback_id}, {"$push": {"replies": entry}})
+    document["replies"].append(entry)
+    return document
+
+
+async def _in_thread(runtime: Runtime, principal: Principal, document: Document) -> bool:
+    if principal.subject in (document["author_id"], document["recipient_id"]):
+        return True
+    recipient = await runtime.people.get(document["recipient_id"])
+    return recipient is not None and recipient.get("manager_id") == principal.subject
+
+
+async def inbox(runtime: Runtime, person_id: str, limit: int) -> list[Document]:
+    return await runtime.db[FEEDBACK].find({"recipient_id": person_id}).sort("created_at", -1).limit(limit).to_list()
+
+
+async def sent(runtime: Runtime, person_id: str, limit: int) -> list[Document]:
+    return await runtime.db[FEEDBACK].find({"author_id": person_id}).sort("created_at", -1).limit(limit).to_list()
+
+
+async def about_person(runtime: Runtime, principal: Principal, person_id: str, limit: int) -> list[Document]:
+    """A team member's feedback, for their manager and hr."""
+    person = await runtime.people.get(person_id)
+    if not principal.has(Role.HR, Role.ADMIN) and (person is None or person.get("manager_id") != principal.subject):
+        raise Forbidden("managers see their own team's feedback; hr sees everyone's")
+    return await inbox(runtime, person_id, limit)
+
+
+async def themes(runtime: Runtime, person_id: str, since: datetime, until: datetime) -> dict[str, int]:
+    """Tag counts of the feedback a person received in a period (what reviews show as themes)."""
+    found = runtime.db[FEEDBACK].find(
+        {"recipient_id": person_id, "created_at": {"$gte": since, "$lt": until}}, {"tags": 1}
+    )
+    return dict(Counter(tag for document in await found.to_list() for tag in document.get("tags", [])))
+
+
+# ---------------------------------------------------------------- requested (360) feedback
+
+
+async def request(
+    runtime: Runtime, principal: Principal, about_id: str, respondent_ids: list[str], due_at: datetime
+) -> Document:
+    about = await person_in_roster(runtime, about_id)
+    if not principal.has(Role.HR, Role.ADMIN) and about.get("manager_id") != principal.subject:
+        raise Forbidden("360 feedback is requested by the person's manager or hr")
+    for respondent in respondent_ids:
+        await person_in_roster(runtime, respondent)
+    if due_at <= runtime.clock.now():
+        raise Unprocessable("due_at: the due date must be in the future")
+    document: Document = {
+        "_id": str(uuid.uuid4()),
+        "about_id": about_id,
+        "requested_by": principal.subject,
+        "respondent_ids": sorted(set(respondent_ids)),
+        "due_at": due_at,
+        "created_at": runtime.clock.now(),
+    }
+
+    async def work(session: Session) -> None:
+        await runtime.db[REQUESTS].insert_one(document, session=session)
+        await runtime.outbox.add(
+            session,
+            FeedbackRequested(
+                request_id=document["_id"],
+                about_id=about_id,
+                requested_by=principal.subject,
+                respondent_ids=document["respondent_ids"],
+                due_at=due_at,
+            ),
+        )
+
+    await runtime.uow.run(work)
+    return document
+
+
+async def respond(runtime: Runtime, principal: Principal, request_id: str, new: NewFeedback) -> Document:
+    found = await runtime.db[REQUESTS].find_one({"_id": request_id})
+    if found is None:
+        raise NotFound(f"no feedback request {request_id}")
+    if principal.subject not in found["respondent_ids"]:
+        raise Forbidden("only the people asked can respond to this request")
+    if await runtime.db[FEEDBACK].count_documents({"request_id": request_id, "author_id": principal.subject}):
+        raise Unprocessable("you already responded to this request")
+    return await give(
+        runtime, principal, NewFeedback(**{**new.__dict__, "recipient_id": found["about_id"], "request_id": request_id})
+    )
+
+
+async def request_summary(runtime: Runtime, principal: Principal, request_id: str) -> dict[str, Any]:
+    found = await runtime.db[REQUESTS].find_one({"_id": request_id})
+    if found is None:
+        raise NotFound(f"no feedback request {request_id}")
+    about = await runtime.people.get(found["about_id"])
+    allowed = principal.has(Role.HR, Role.ADMIN) or principal.subject in (
+        found["requested_by"],
+        (about or {}).get("manager_id"),
+    )
+    if not allowed:
+        raise Forbidden("the summary is for whoever requested it, the person's manager and hr")
+    responses = await runtime.db[FEEDBACK].find({"request_id": request_id}).to_list()
+    return {
+        "request_id": request_id,
+        "about_id": found["about_id"],
+        "due_at": found["due_at"],
+        "asked": len(found["respondent_ids"]),
+        "responded": len(responses),
+        "waiting_for": sorted(set(found["respondent_ids"]) - {r["author_id"] for r in responses}),
+        "themes": dict(Counter(tag for r in responses for tag in r["tags"])),
+        "praise": sum(1 for r in responses if r["kind"] == FeedbackKind.PRAISE),
+        "improvement": sum(1 for r in responses if r["kind"] == FeedbackKind.IMPROVEMENT),
+        "responses": [
+            {"author_id": r["author_id"], "kind": r["kind"], "text": r["text"], "tags": r["tags"]} for r in responses
+        ],
+    }

@@ -1,0 +1,133 @@
+"""Instant, upward, peer and requested (360) feedback, with threads and the rights of each role."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from feedback_support import FeedbackWorld
+
+from pacer_shared.auth import Role
+
+
+async def test_instant_and_upward_feedback_flow_to_events_with_their_direction(world: FeedbackWorld) -> None:
+    down = await world.post(
+        "/v1/feedback",
+        {
+            "recipient_id": "bob",
+            "kind": "praise",
+            "text": "Great follow-up with Acme.",
+            "tags": ["customer_care"],
+            "visibility": "team",
+        },
+        "mia",
+        Role.MANAGER,
+    )
+    up = await world.post(
+        "/v1/feedback",
+        {
+            "recipient_id": "mia",
+            "kind": "improvement",
+            "text": "Weekly 1:1s get cancelled too often.",
+            "tags": ["communication"],
+        },
+        "bob",
+        Role.ASSISTANT,
+    )
+    peer = await world.post(
+        "/v1/feedback",
+        {"recipient_id": "cid", "kind": "praise", "text": "Thanks for covering my calls."},
+        "bob",
+        Role.ASSISTANT,
+    )
+    assert [r.status_code for r in (down, up, peer)] == [201, 201, 201]
+    assert [r.json()["direction"] for r in (down, up, peer)] == ["downward", "upward", "peer"]
+
+    events = await world.events(lambda rs: len(rs) >= 3)
+    given = {e["data"]["feedback_id"]: e for e in events if e["type"] == "FeedbackGiven"}
+    assert given[down.json()["feedback_id"]]["subject"] == "bob"
+    assert given[down.json()["feedback_id"]]["data"]["visibility"] == "team"
+    assert given[up.json()["feedback_id"]]["data"]["direction"] == "upward"
+
+    inbox = (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).json()
+    assert [f["text"] for f in inbox] == ["Great follow-up with Acme."]
+    assert [f["recipient_id"] for f in (await world.get("/v1/feedback/sent", "bob", Role.ASSISTANT)).json()] == [
+        "cid",
+        "mia",
+    ]
+
+
+async def test_threads_take_replies_from_their_people_only(world: FeedbackWorld) -> None:
+    given = (
+        await world.post(
+            "/v1/feedback",
+            {"recipient_id": "mia", "kind": "improvement", "text": "More notice before deadlines, please."},
+            "bob",
+            Role.ASSISTANT,
+        )
+    ).json()
+    replied = await world.post(
+        f"/v1/feedback/{given['feedback_id']}/replies",
+        {"text": "Agreed: two days' notice from now on."},
+        "mia",
+        Role.MANAGER,
+    )
+    assert replied.status_code == 200
+    assert [r["author_id"] for r in replied.json()["replies"]] == ["mia"]
+    outsider = await world.post(
+        f"/v1/feedback/{given['feedback_id']}/replies", {"text": "me too"}, "dan", Role.ASSISTANT
+    )
+    assert outsider.status_code == 403
+
+
+async def test_a_360_request_collects_responses_for_the_review(world: FeedbackWorld) -> None:
+    due = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+    request = await world.post(
+        "/v1/feedback-requests",
+        {"about_id": "bob", "respondent_ids": ["cid", "ann-7f3a"], "due_at": due},
+        "mia",
+        Role.MANAGER,
+    )
+    assert request.status_code == 201, request.text
+    request_id = request.json()["request_id"]
+    answered = await world.post(
+        f"/v1/feedback-requests/{request_id}/responses",
+        {"kind": "praise", "text": "Always prepared.", "tags": ["teamwork"]},
+        "cid",
+        Role.ASSISTANT,
+    )
+    assert answered.status_code == 201
+    assert answered.json()["direction"] == "requested"
+    again = await world.post(
+        f"/v1/feedback-requests/{request_id}/responses", {"kind": "praise", "text": "Again!"}, "cid", Role.ASSISTANT
+    )
+    assert again.status_code == 422
+    not_asked = await world.post(
+        f"/v1/feedback-requests/{request_id}/responses", {"kind": "praise", "text": "Hi"}, "dan", Role.ASSISTANT
+    )
+    assert not_asked.status_code == 403
+
+    summary = (await world.get(f"/v1/feedback-requests/{request_id}", "mia", Role.MANAGER)).json()
+    assert (summary["asked"], summary["responded"], summary["waiting_for"]) == (2, 1, ["ann-7f3a"])
+    assert summary["themes"] == {"teamwork": 1}
+    assert (await world.get(f"/v1/feedback-requests/{request_id}", "bob", Role.ASSISTANT)).status_code == 403
+    events = await world.events(lambda rs: any(e["type"] == "FeedbackRequested" for e in (r.json() for r in rs)))
+    [requested] = [e for e in events if e["type"] == "FeedbackRequested"]
+    assert requested["data"]["respondent_ids"] == ["ann-7f3a", "cid"]
+
+
+async def test_bad_feedback_is_refused_with_a_clear_message_and_nothing_stored(world: FeedbackWorld) -> None:
+    empty = await world.post(
+        "/v1/feedback", {"recipient_id": "bob", "kind": "praise", "text": "   "}, "mia", Role.MANAGER
+    )
+    huge = await world.post(
+        "/v1/feedback", {"recipient_id": "bob", "kind": "praise", "text": "x" * 5000}, "mia", Role.MANAGER
+    )
+    stranger = await world.post(
+        "/v1/feedback", {"recipient_id": "someone-else", "kind": "praise", "text": "hi"}, "mia", Role.MANAGER
+    )
+    assert (empty.status_code, huge.status_code, stranger.status_code) == (422, 422, 422)
+    assert "text" in empty.json()["detail"]
+    assert "text" in huge.json()["detail"]
+    assert "not someone in your organisation" in stranger.json()["detail"]
+    assert (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).json() == []
+    assert (await world.get("/v1/people/bob/feedback", "dan", Role.MANAGER)).status_code == 403
