@@ -1,24 +1,60 @@
-"""Entrypoint of the reviews service: `python -m pacer_reviews.main` (or uvicorn `pacer_reviews.main:app`)."""
+"""Entrypoint of the reviews service: `python -m pacer_reviews.main`."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import uvicorn
 from fastapi import FastAPI
 
+from pacer_reviews.api import routes
+from pacer_reviews.service import cycles, inputs, training
+from pacer_reviews.service.cycles import CycleWorker, Reviews
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared import topics
-from pacer_shared.service import ServiceSpec, create_app
+from pacer_shared.clock import Clock, SystemClock
+from pacer_shared.consumer import Subscription
+from pacer_shared.events import Event
+from pacer_shared.mongo import Session
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app
 
 DESCRIPTION = "Review cycles on a cadence with explainable scores, development plans and training."
 
 
-def build(settings: ReviewsSettings | None = None) -> FastAPI:
+def subscriptions(reviews: Reviews) -> list[Subscription]:
+    async def on_goals(events: Sequence[Event], session: Session) -> None:
+        await inputs.apply_goal_events(reviews.db, events, session)
+
+    async def on_feedback(events: Sequence[Event], session: Session) -> None:
+        await inputs.apply_feedback_events(reviews.db, events, session)
+
+    return [
+        Subscription(
+            name="goal-outcomes", topics=[topics.GOALS_EVENTS], handle=on_goals, event_types=inputs.GOAL_TYPES
+        ),
+        Subscription(
+            name="feedback", topics=[topics.FEEDBACK_EVENTS], handle=on_feedback, event_types=inputs.FEEDBACK_TYPES
+        ),
+    ]
+
+
+def background(reviews: Reviews) -> list[BackgroundLoop]:
+    return [CycleWorker(reviews).run]
+
+
+def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -> FastAPI:
     return create_app(
         ServiceSpec(
             settings=settings or ReviewsSettings(),
             title="Pacer reviews",
             description=DESCRIPTION,
+            routers=[routes.router],
+            indexes={**cycles.INDEXES, **inputs.INDEXES, **training.INDEXES},
             publishes=[topics.REVIEWS_EVENTS],
+            context=Reviews.of,
+            subscriptions=subscriptions,
+            background=background,
+            clock=clock or SystemClock(),
         )
     )
 

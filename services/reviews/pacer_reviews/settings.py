@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from pacer_shared.settings import ServiceSettings
 
 
@@ -11,3 +13,12 @@ class ReviewsSettings(ServiceSettings):
     service_name: ClassVar[str] = "reviews"
 
     http_port: int = 8102
+    self_due_days: int = Field(
+        default=3, ge=0, description="Days after the period ends that the self-assessment is due"
+    )
+    manager_due_days: int = Field(
+        default=7, ge=0, description="Days after the period ends that the manager's part is due"
+    )
+    scheduler_poll_seconds: float = Field(
+        default=1.0, gt=0, description="Longest sleep of the cycle and overdue worker"
+    )

@@ -1,0 +1,311 @@
+"""Templates and cycles: versioned templates, cycles that schedule one review per person, cadences that reopen."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import PyMongoError
+
+from pacer_reviews.domain.templates import TemplateIn
+from pacer_reviews.settings import ReviewsSettings
+from pacer_shared.events.reviews import Cadence, ReviewCycleOpened, ReviewOverdue, ReviewScheduled, ReviewStep
+from pacer_shared.logs import get_logger
+from pacer_shared.mongo import Document, IndexPlan, Session
+from pacer_shared.problems import Conflict, NotFound, Unprocessable
+from pacer_shared.service import Runtime
+
+log = get_logger(__name__)
+TEMPLATES = "templates"
+CYCLES = "cycles"
+REVIEWS = "reviews"
+
+INDEXES: IndexPlan = {
+    TEMPLATES: [IndexModel([("name", ASCENDING), ("version", ASCENDING)], unique=True, name="by_version")],
+    CYCLES: [IndexModel([("next_open_at", ASCENDING)], sparse=True, name="due")],
+    REVIEWS: [
+        IndexModel([("person_id", ASCENDING), ("period_end", ASCENDING)], name="by_person"),
+        IndexModel([("cycle_id", ASCENDING)], name="by_cycle"),
+        IndexModel([("next_due_at", ASCENDING)], sparse=True, name="due"),
+    ],
+}
+
+
+@dataclass
+class Reviews:
+    runtime: Runtime
+    settings: ReviewsSettings
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> Reviews:
+        assert isinstance(runtime.settings, ReviewsSettings)
+        return cls(runtime, runtime.settings)
+
+    @property
+    def db(self) -> Any:
+        return self.runtime.db
+
+
+# ---------------------------------------------------------------- templates
+
+
+async def save_template(reviews: Reviews, template: TemplateIn, by: str) -> Document:
+    """A new version of the named template; reviews opened on older versions keep theirs."""
+    latest = await reviews.db[TEMPLATES].find_one({"name": template.name}, sort=[("version", -1)])
+    version = (latest["version"] + 1) if latest else 1
+    document = {
+        "_id": f"{template.name}:v{version}",
+        "version": version,
+        "created_by": by,
+        "created_at": reviews.runtime.clock.now(),
+        **template.model_dump(mode="json"),
+    }
+    await reviews.db[TEMPLATES].insert_one(document)
+    return document
+
+
+async def template(reviews: Reviews, template_id: str) -> TemplateIn:
+    found = await reviews.db[TEMPLATES].find_one({"_id": template_id})
+    if found is None:
+        raise NotFound(f"no template {template_id}")
+    return TemplateIn.model_validate({k: found[k] for k in ("name", "title", "criteria", "goal_weight", "scale")})
+
+
+# ---------------------------------------------------------------- cycles
+
+
+@dataclass(frozen=True)
+class CycleIn:
+    name: str
+    cadence: Cadence
+    template_name: str
+    period_start: date
+    period_end: date | None
+    team_id: str | None
+    role: str | None
+    person_ids: list[str] | None
+    recurring: bool
+
+
+def period_of(cadence: Cadence, start: date, end: date | None) -> tuple[date, date]:
+    """The period's first day and the day after its last."""
+    if cadence is Cadence.CUSTOM:
+        if end is None or end < start:
+            raise Unprocessable("period_end: a custom cycle needs an end on or after its start")
+        return start, end + timedelta(days=1)
+    if cadence is Cadence.WEEKLY:
+        first = start - timedelta(days=start.weekday())
+        return first, first + timedelta(days=7)
+    months = 1 if cadence is Cadence.MONTHLY else 3
+    first = (
+        start.replace(day=1) if cadence is Cadence.MONTHLY else date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    )
+    index = first.month - 1 + months
+    return first, date(first.year + index // 12, index % 12 + 1, 1)
+
+
+async def open_cycle(reviews: Reviews, cycle: CycleIn, by: str) -> Document:
+    """Open a cycle: one scheduled review per person in the population, due dates in each person's zone."""
+    latest = await reviews.db[TEMPLATES].find_one({"name": cycle.template_name}, sort=[("version", -1)])
+    if latest is None:
+        raise Unprocessable(f"template_name: no template {cycle.template_name!r}")
+    first, after_last = period_of(cycle.cadence, cycle.period_start, cycle.period_end)
+    population = await _population(reviews, cycle)
+    if not population:
+        raise Unprocessable("population: nobody in the roster matches the cycle's team, role or list")
+    cycle_id = f"{cycle.name}:{first.isoformat()}"
+    now = reviews.runtime.clock.now()
+    document: Document = {
+        "_id": cycle_id,
+        "name": cycle.name,
+        "cadence": cycle.cadence.value,
+        "template_id": latest["_id"],
+        "template_name": cycle.template_name,
+        "period_start": first.isoformat(),
+        "period_end": after_last.isoformat(),
+        "population": {"team_id": cycle.team_id, "role": cycle.role, "person_ids": cycle.person_ids},
+        "recurring": cycle.recurring and cycle.cadence is not Cadence.CUSTOM,
+        "opened_by": by,
+        "opened_at": now,
+        "next_open_at": None,
+    }
+    reviews_to_schedule = [_review(reviews, document, latest, person) for person in population]
+    if document["recurring"]:
+        document["next_open_at"] = datetime.combine(after_last, time.min, tzinfo=ZoneInfo("UTC"))
+
+    async def work(session: Session) -> None:
+        if await reviews.db[CYCLES].find_one({"_id": cycle_id}, session=session):
+            raise Conflict(f"cycle {cycle_id} is already open")
+        await reviews.db[CYCLES].insert_one(document, session=session)
+        await reviews.db[REVIEWS].insert_many(reviews_to_schedule, session=session)
+        await reviews.runtime.outbox.add(
+            session,
+            ReviewCycleOpened(
+                cycle_id=cycle_id,
+                name=cycle.name,
+                cadence=cycle.cadence,
+                period_start=_utc(first),
+                period_end=_utc(after_last),
+                template_id=latest["_id"],
+                template_version=latest["version"],
+                population_size=len(population),
+            ),
+            *[
+                ReviewScheduled(**review_about(r), self_due_at=r["self_due_at"], manager_due_at=r["manager_due_at"])
+                for r in reviews_to_schedule
+            ],
+        )
+
+    await reviews.runtime.uow.run(work)
+    return document
+
+
+async def _population(reviews: Reviews, cycle: CycleIn) -> list[Document]:
+    people = reviews.runtime.people
+    if cycle.person_ids:
+        found = [await people.get(p) for p in cycle.person_ids]
+        return [p for p in found if p is not None and p.get("active", True)]
+    if cycle.team_id:
+        members = await people.team(cycle.team_id)
+        return [p for p in members if p.get("role") == (cycle.role or "assistant")]
+    return await people.with_role(cycle.role or "assistant")
+
+
+def _review(reviews: Reviews, cycle: Document, template_doc: Document, person: Document) -> Document:
+    zone = ZoneInfo(person.get("timezone") or "UTC")
+    end = date.fromisoformat(cycle["period_end"])
+    self_due = datetime.combine(end + timedelta(days=reviews.settings.self_due_days), time.min, tzinfo=zone)
+    manager_due = datetime.combine(end + timedelta(days=reviews.settings.manager_due_days), time.min, tzinfo=zone)
+    return {
+        "_id": str(uuid.uuid4()),
+        "cycle_id": cycle["_id"],
+        "cadence": cycle["cadence"],
+        "person_id": person["_id"],
+        "manager_id": person.get("manager_id"),
+        "template_id": template_doc["_id"],
+        "period_start": _utc(date.fromisoformat(cycle["period_start"])),
+        "period_end": _utc(end),
+        "status": "scheduled",
+        "self_due_at": self_due.astimezone(ZoneInfo("UTC")),
+        "manager_due_at": manager_due.astimezone(ZoneInfo("UTC")),
+        "overdue_raised": [],
+        "next_due_at": self_due.astimezone(ZoneInfo("UTC")),
+        "self": None,
+        "manager": None,
+        "result": None,
+        "acknowledgement": None,
+    }
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo("UTC"))
+
+
+def review_about(review: Document) -> dict[str, Any]:
+    return {
+        "review_id": review["_id"],
+        "cycle_id": review["cycle_id"],
+        "person_id": review["person_id"],
+        "manager_id": review["manager_id"],
+        "cadence": review["cadence"],
+        "period_start": review["period_start"],
+        "period_end": review["period_end"],
+    }
+
+
+# ---------------------------------------------------------------- the worker: cadences and overdue steps
+
+
+class CycleWorker:
+    """Opens the next cycle of a cadence when its period begins and raises ReviewOverdue once per late step."""
+
+    def __init__(self, reviews: Reviews) -> None:
+        self._reviews = reviews
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except PyMongoError as error:
+                log.warning("review scheduler cannot reach MongoDB; retrying", error=str(error))
+            await asyncio.sleep(self._reviews.settings.scheduler_poll_seconds)
+
+    async def run_once(self) -> None:
+        now = self._reviews.runtime.clock.now()
+        for cycle in await self._reviews.db[CYCLES].find({"next_open_at": {"$lte": now}}).to_list():
+            await self._reopen(cycle)
+        for review in await self._reviews.db[REVIEWS].find({"next_due_at": {"$lte": now}}).limit(200).to_list():
+            with contextlib.suppress(_Taken):
+                await self._reviews.runtime.uow.run(functools.partial(self._overdue, review, now))
+
+    async def _reopen(self, cycle: Document) -> None:
+        claimed = await self._reviews.db[CYCLES].update_one(
+            {"_id": cycle["_id"], "next_open_at": cycle["next_open_at"]}, {"$set": {"next_open_at": None}}
+        )
+        if claimed.modified_count == 0:
+            return  # another replica opened it
+        population = cycle["population"]
+        with contextlib.suppress(Conflict, Unprocessable):
+            await open_cycle(
+                self._reviews,
+                CycleIn(
+                    name=cycle["name"],
+                    cadence=Cadence(cycle["cadence"]),
+                    template_name=cycle["template_name"],
+                    period_start=date.fromisoformat(cycle["period_end"]),
+                    period_end=None,
+                    team_id=population["team_id"],
+                    role=population["role"],
+                    person_ids=population["person_ids"],
+                    recurring=True,
+                ),
+                by="cadence",
+            )
+
+    async def _overdue(self, review: Document, now: datetime, session: Session) -> None:
+        step, responsible, due = _late_step(review, now)
+        raised = set(review.get("overdue_raised", [])) | ({step.value} if step else set())
+        moved = await self._reviews.db[REVIEWS].update_one(
+            {"_id": review["_id"], "next_due_at": review["next_due_at"]},
+            {"$set": {"next_due_at": next_due(review, raised), "overdue_raised": sorted(raised)}},
+            session=session,
+        )
+        if moved.matched_count == 0:
+            raise _Taken
+        if step is not None and responsible is not None and due is not None:
+            await self._reviews.runtime.outbox.add(
+                session, ReviewOverdue(**review_about(review), step=step, due_at=due, responsible_id=responsible)
+            )
+
+
+def _late_step(review: Document, now: datetime) -> tuple[ReviewStep | None, str | None, datetime | None]:
+    raised = review.get("overdue_raised", [])
+    if review["status"] == "scheduled" and "self" not in raised and now >= review["self_due_at"]:
+        return ReviewStep.SELF, review["person_id"], review["self_due_at"]
+    if (
+        review["status"] in ("scheduled", "self_submitted")
+        and "manager" not in raised
+        and now >= review["manager_due_at"]
+    ):
+        return ReviewStep.MANAGER, review["manager_id"], review["manager_due_at"]
+    return None, None, None
+
+
+def next_due(review: Document, raised: set[str]) -> datetime | None:
+    """The next step deadline still to watch, given the review's status and the steps already called overdue."""
+    if review["status"] == "scheduled" and "self" not in raised:
+        return review["self_due_at"]  # type: ignore[no-any-return]
+    if review["status"] in ("scheduled", "self_submitted") and "manager" not in raised:
+        return review["manager_due_at"]  # type: ignore[no-any-return]
+    return None
+
+
+class _Taken(Exception):
+    """Another replica handled this review's deadline first."""

@@ -1,0 +1,211 @@
+"""The review flow: self-assessment, manager assessment (which completes it with the score), acknowledgement."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pacer_reviews.domain.scoring import Explanation, explain
+from pacer_reviews.service.cycles import REVIEWS, Reviews, next_due, review_about, template
+from pacer_reviews.service.inputs import inputs_for
+from pacer_reviews.service.training import CATALOGUE, assignment
+from pacer_shared.auth import Principal, Role
+from pacer_shared.events.reviews import DevelopmentItem, ReviewCompleted, ReviewStep, ReviewSubmitted
+from pacer_shared.mongo import Document, Session
+from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
+
+TRAINING_DUE = timedelta(days=30)
+
+
+class DevelopmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    area: str = Field(min_length=1, max_length=200)
+    suggestion: str = Field(min_length=1, max_length=2000)
+    course_id: str | None = Field(default=None, description="A course from the catalogue: assigned as training")
+
+
+class AssessmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ratings: dict[str, int] = Field(default_factory=dict, description="Criterion key -> rating on the template's scale")
+    strengths: str = Field(default="", max_length=4000)
+    weaknesses: str = Field(default="", max_length=4000)
+    development: list[DevelopmentIn] = Field(default_factory=list, max_length=10)
+    comment: str = Field(default="", max_length=4000)
+
+
+async def load(reviews: Reviews, review_id: str, session: Session | None = None) -> Document:
+    review = await reviews.db[REVIEWS].find_one({"_id": review_id}, session=session)
+    if review is None:
+        raise NotFound(f"no review {review_id}")
+    return review  # type: ignore[no-any-return]
+
+
+async def submit(
+    reviews: Reviews, principal: Principal, review_id: str, step: ReviewStep, body: AssessmentIn
+) -> Document:
+    now = reviews.runtime.clock.now()
+
+    async def work(session: Session) -> Document:
+        review = await load(reviews, review_id, session)
+        _check_turn(review, principal, step)
+        form = await template(reviews, review["template_id"])
+        _check_ratings(
+            body.ratings,
+            form.criteria_model(),
+            form.scale.minimum,
+            form.scale.maximum,
+            required=step is ReviewStep.MANAGER,
+        )
+        for item in body.development:
+            if item.course_id is not None and item.course_id not in CATALOGUE:
+                raise Unprocessable(f"development.course_id: no course {item.course_id!r} in the catalogue")
+        part = {**body.model_dump(mode="json"), "submitted_by": principal.subject, "submitted_at": now}
+        changes: dict[str, Any] = {step.value: part}
+        events: list[Any] = [ReviewSubmitted(**review_about(review), step=step, submitted_by=principal.subject)]
+        if step is ReviewStep.SELF:
+            changes["status"] = "self_submitted"
+        else:
+            inputs = await inputs_for(reviews.db, review["person_id"], review["period_start"], review["period_end"])
+            result = explain(
+                form.criteria_model(),
+                form.goal_weight,
+                form.scale_model(),
+                body.ratings,
+                inputs.attainment,
+                len(inputs.goals),
+            )
+            changes.update(status="completed", result=_result(result, inputs.summary(), inputs.ids(), now))
+            events.append(_completed(review, result, inputs.summary(), body))
+            for item in body.development:
+                if item.course_id is not None:
+                    events.append(
+                        await assignment(
+                            reviews,
+                            session,
+                            review["person_id"],
+                            item.course_id,
+                            now + TRAINING_DUE,
+                            principal.subject,
+                            review_id,
+                        )
+                    )
+        changes["next_due_at"] = next_due({**review, **changes}, set(review.get("overdue_raised", [])))
+        await reviews.db[REVIEWS].update_one({"_id": review_id}, {"$set": changes}, session=session)
+        await reviews.runtime.outbox.add(session, *events)
+        return {**review, **changes}
+
+    return await reviews.runtime.uow.run(work)
+
+
+def _check_turn(review: Document, principal: Principal, step: ReviewStep) -> None:
+    if review["status"] in ("completed", "acknowledged"):
+        raise Conflict("the review is completed: it can no longer be edited")
+    if step is ReviewStep.SELF:
+        if principal.subject != review["person_id"]:
+            raise Forbidden("only the person reviewed submits the self-assessment")
+        if review["status"] != "scheduled":
+            raise Conflict("the self-assessment was already submitted")
+    else:
+        if principal.subject != review["manager_id"] and not principal.has(Role.HR):
+            raise Forbidden("only the person's manager (or hr) submits the manager assessment")
+        if review["status"] != "self_submitted":
+            raise Conflict("the manager assessment comes after the self-assessment")
+
+
+def _check_ratings(ratings: dict[str, int], criteria: list[Any], low: int, high: int, required: bool) -> None:
+    keys = {c.key for c in criteria}
+    if unknown := sorted(set(ratings) - keys):
+        raise Unprocessable(f"ratings: unknown criteria {', '.join(unknown)}")
+    if outside := sorted(k for k, v in ratings.items() if not low <= v <= high):
+        raise Unprocessable(f"ratings: {', '.join(outside)} outside the scale {low}-{high}")
+    if required and (missing := sorted(keys - set(ratings))):
+        raise Unprocessable(f"ratings: the manager rates every criterion; missing {', '.join(missing)}")
+
+
+def _result(result: Explanation, summary: dict[str, Any], ids: dict[str, list[str]], now: datetime) -> Document:
+    return {
+        "score": str(result.score),
+        "rating": result.rating,
+        "label": result.label,
+        "explanation": explanation_json(result),
+        "inputs": summary,
+        "input_ids": ids,
+        "completed_at": now,
+    }
+
+
+def explanation_json(result: Explanation) -> dict[str, Any]:
+    return {
+        "formula": result.formula,
+        "lines": [
+            {
+                "key": line.key,
+                "name": line.name,
+                "weight": str(line.weight),
+                "rating": str(line.rating),
+                "contribution": str(line.contribution),
+                "source": line.source,
+            }
+            for line in result.lines
+        ],
+        "missing": result.missing,
+        "score": str(result.score),
+        "rating": result.rating,
+        "label": result.label,
+    }
+
+
+def _completed(review: Document, result: Explanation, summary: dict[str, Any], body: AssessmentIn) -> ReviewCompleted:
+    return ReviewCompleted(
+        **review_about(review),
+        score=result.score,
+        rating=result.rating,
+        rating_label=result.label,
+        goals_achieved=summary["goals_achieved"],
+        goals_missed=summary["goals_missed"],
+        attainment=Decimal(summary["attainment"]) if summary["attainment"] else None,
+        development=[DevelopmentItem(**item.model_dump()) for item in body.development],
+    )
+
+
+async def acknowledge(reviews: Reviews, principal: Principal, review_id: str, comment: str) -> Document:
+    review = await load(reviews, review_id)
+    if principal.subject != review["person_id"]:
+        raise Forbidden("only the person reviewed acknowledges the review")
+    if review["status"] != "completed":
+        raise Conflict(f"only a completed review can be acknowledged; this one is {review['status']}")
+    acknowledgement = {"comment": comment, "at": reviews.runtime.clock.now()}
+    await reviews.db[REVIEWS].update_one(
+        {"_id": review_id, "status": "completed"},
+        {"$set": {"status": "acknowledged", "acknowledgement": acknowledgement}},
+    )
+    return {**review, "status": "acknowledged", "acknowledgement": acknowledgement}
+
+
+async def view(reviews: Reviews, principal: Principal, review_id: str) -> Document:
+    """A review as this principal may see it, with its inputs; late inputs of a completed review are listed apart."""
+    review = await load(reviews, review_id)
+    own = principal.subject == review["person_id"]
+    if not (own or principal.subject == review["manager_id"] or principal.has(Role.HR, Role.ADMIN)):
+        raise Forbidden("a review is seen by the person, their manager and hr")
+    inputs = await inputs_for(reviews.db, review["person_id"], review["period_start"], review["period_end"])
+    shown = {**review, "review_id": review.pop("_id"), "inputs": inputs.summary(), "late_inputs": None}
+    if review["result"] is not None:
+        frozen = review["result"]["input_ids"]
+        current = inputs.ids()
+        shown["late_inputs"] = {kind: sorted(set(current[kind]) - set(frozen[kind])) for kind in current}
+        shown["inputs"] = review["result"]["inputs"]
+    elif own:
+        shown["manager"] = None  # the assistant sees the manager's part once the review is completed
+    open_training = (
+        await reviews.db["training_assignments"]
+        .find({"person_id": review["person_id"], "completed_at": None}, {"_id": 1, "course_id": 1, "due_at": 1})
+        .to_list()
+    )
+    shown["open_training"] = open_training
+    return shown

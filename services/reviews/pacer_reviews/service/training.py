@@ -1,0 +1,123 @@
+"""Training: a catalogue of courses, assignments with due dates, and completion by the assistant."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from pymongo import ASCENDING, IndexModel
+
+from pacer_shared.auth import Principal, Role
+from pacer_shared.events.reviews import TrainingAssigned, TrainingCategory, TrainingCompleted
+from pacer_shared.mongo import Document, IndexPlan, Session
+from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
+
+if TYPE_CHECKING:
+    from pacer_reviews.service.cycles import Reviews
+
+ASSIGNMENTS = "training_assignments"
+INDEXES: IndexPlan = {
+    ASSIGNMENTS: [IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person")]
+}
+
+
+@dataclass(frozen=True)
+class Course:
+    course_id: str
+    title: str
+    category: TrainingCategory
+
+
+CATALOGUE = {
+    course.course_id: course
+    for course in (
+        Course("product-basics", "Product knowledge: the catalogue and pricing", TrainingCategory.PRODUCT),
+        Course("product-advanced", "Product knowledge: configurations and competitors", TrainingCategory.PRODUCT),
+        Course("crm-hygiene", "Sales skills: customer records that help the rep", TrainingCategory.SALES_SKILLS),
+        Course("follow-up", "Sales skills: following up leads and quotes", TrainingCategory.SALES_SKILLS),
+        Course(
+            "compliance", "Company policy: discounts, approvals and data protection", TrainingCategory.COMPANY_POLICY
+        ),
+        Course("first-lead", "Leadership: coordinating a small team", TrainingCategory.LEADERSHIP),
+        Course("time-blocks", "Time management: planning the week around customers", TrainingCategory.TIME_MANAGEMENT),
+    )
+}
+
+
+async def assignment(
+    reviews: Reviews, session: Session, person_id: str, course_id: str, due_at: datetime, by: str, review_id: str | None
+) -> TrainingAssigned:
+    """Record an assignment in the caller's transaction and return its event."""
+    course = CATALOGUE.get(course_id)
+    if course is None:
+        raise Unprocessable(f"course_id: no course {course_id!r} in the catalogue")
+    assignment_id = str(uuid.uuid4())
+    await reviews.db[ASSIGNMENTS].insert_one(
+        {
+            "_id": assignment_id,
+            "person_id": person_id,
+            "course_id": course_id,
+            "due_at": due_at,
+            "assigned_by": by,
+            "review_id": review_id,
+            "completed_at": None,
+        },
+        session=session,
+    )
+    return TrainingAssigned(
+        assignment_id=assignment_id,
+        person_id=person_id,
+        course_id=course_id,
+        course_title=course.title,
+        category=course.category,
+        due_at=due_at,
+        assigned_by=by,
+        review_id=review_id,
+    )
+
+
+async def assign(reviews: Reviews, principal: Principal, person_id: str, course_id: str, due_at: datetime) -> Document:
+    person = await reviews.runtime.people.get(person_id)
+    if person is None:
+        raise Unprocessable(f"person_id: {person_id!r} is not in the roster")
+    if not principal.has(Role.HR, Role.ADMIN) and person.get("manager_id") != principal.subject:
+        raise Forbidden("training is assigned by the person's manager or hr")
+
+    async def work(session: Session) -> Document:
+        event = await assignment(reviews, session, person_id, course_id, due_at, principal.subject, None)
+        await reviews.runtime.outbox.add(session, event)
+        return {"assignment_id": event.assignment_id, **event.model_dump(mode="json")}
+
+    return await reviews.runtime.uow.run(work)
+
+
+async def complete(reviews: Reviews, principal: Principal, assignment_id: str) -> Document:
+    now = reviews.runtime.clock.now()
+
+    async def work(session: Session) -> Document:
+        found = await reviews.db[ASSIGNMENTS].find_one({"_id": assignment_id}, session=session)
+        if found is None:
+            raise NotFound(f"no training assignment {assignment_id}")
+        if found["person_id"] != principal.subject:
+            raise Forbidden("the person assigned completes their training")
+        if found["completed_at"] is not None:
+            raise Conflict("this training is already completed")
+        await reviews.db[ASSIGNMENTS].update_one(
+            {"_id": assignment_id}, {"$set": {"completed_at": now}}, session=session
+        )
+        course = CATALOGUE[found["course_id"]]
+        await reviews.runtime.outbox.add(
+            session,
+            TrainingCompleted(
+                assignment_id=assignment_id,
+                person_id=found["person_id"],
+                course_id=course.course_id,
+                category=course.category,
+                completed_at=now,
+            ),
+        )
+        return {**found, "completed_at": now}
+
+    return await reviews.runtime.uow.run(work)

@@ -1,0 +1,101 @@
+"""A running reviews service with a roster, and helpers that publish what goals and feedback would."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pacer_shared.auth import Role
+from pacer_shared.events import EventData
+from pacer_shared.events.people import PersonUpserted
+from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, producer, publish, read_topic, running
+
+ROSTER = [
+    PersonUpserted(person_id="mia", display_name="Mia", email="mia@example.com", role="manager", team_id="north"),
+    PersonUpserted(
+        person_id="ann",
+        display_name="Ann",
+        email="ann@example.com",
+        role="assistant",
+        manager_id="mia",
+        team_id="north",
+        timezone="Asia/Shanghai",
+    ),
+    PersonUpserted(
+        person_id="bob",
+        display_name="Bob",
+        email="bob@example.com",
+        role="assistant",
+        manager_id="mia",
+        team_id="north",
+    ),
+    PersonUpserted(
+        person_id="dan",
+        display_name="Dan",
+        email="dan@example.com",
+        role="assistant",
+        manager_id="max",
+        team_id="south",
+    ),
+    PersonUpserted(person_id="hana", display_name="Hana", email="hana@example.com", role="hr"),
+]
+TEMPLATE = {
+    "name": "monthly-summary",
+    "title": "Monthly summary",
+    "criteria": [
+        {"key": "records", "name": "Customer-record quality", "weight": 30},
+        {"key": "teamwork", "name": "Teamwork", "weight": 30},
+    ],
+    "goal_weight": 40,
+}
+
+
+@dataclass
+class ReviewsWorld:
+    stack: Stack
+    namespace: str
+    service: ServiceProcess
+    http: httpx.AsyncClient
+
+    async def call(
+        self, method: str, path: str, who: str, role: Role, body: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        return await self.http.request(method, path, json=body, headers=bearer(who, role))
+
+    async def publish(self, *events: EventData) -> None:
+        async with producer(self.stack.kafka_bootstrap) as client:
+            for event in events:
+                await publish(client, f"{self.namespace}.{event.topic}", event)
+
+    async def events(self, until: Any) -> list[dict[str, Any]]:
+        records = await read_topic(self.stack.kafka_bootstrap, f"{self.namespace}.reviews.events", until)
+        return [r.json() for r in records]
+
+
+@pytest.fixture
+async def world(stack: Stack, namespace: str, tmp_path: Path) -> AsyncIterator[ReviewsWorld]:
+    env = stack.service_env(namespace, "reviews", PACER_REVIEWS_SCHEDULER_POLL_SECONDS="0.3")
+    async with (
+        running("pacer_reviews.main", "reviews", env, tmp_path) as service,
+        httpx.AsyncClient(base_url=service.url, timeout=10) as http,
+    ):
+        reviews = ReviewsWorld(stack, namespace, service, http)
+        await reviews.publish(*ROSTER)
+
+        async def roster_known() -> bool:
+            for person in ROSTER:
+                if (
+                    await http.get(f"/v1/people/{person.person_id}", headers=bearer("hana", Role.HR))
+                ).status_code != 200:
+                    return False
+            return True
+
+        await eventually(roster_known, what="the roster to reach the reviews service")
+        created = await reviews.call("POST", "/v1/templates", "hana", Role.HR, TEMPLATE)
+        assert created.status_code == 201, created.text
+        yield reviews

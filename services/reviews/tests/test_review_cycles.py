@@ -1,0 +1,269 @@
+"""Cycles schedule reviews, goal and feedback events become inputs, the flow ends in an explainable score."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from reviews_support import TEMPLATE, ReviewsWorld
+
+from pacer_shared.auth import Role
+from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
+from pacer_shared.events.goals import GoalAchieved, GoalMissed
+from pacer_testkit.stack import eventually
+
+NOV = {"start": datetime(2026, 11, 1, tzinfo=UTC), "end": datetime(2026, 11, 30, tzinfo=UTC)}
+
+
+async def open_november(world: ReviewsWorld, **extra: Any) -> list[dict[str, Any]]:
+    body = {
+        "name": "north-monthly",
+        "cadence": "monthly",
+        "template_name": "monthly-summary",
+        "period_start": "2026-11-01",
+        "team_id": "north",
+        **extra,
+    }
+    opened = await world.call("POST", "/v1/cycles", "hana", Role.HR, body)
+    assert opened.status_code == 201, opened.text
+    listed = await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)
+    return sorted(listed.json(), key=lambda r: r["person_id"])  # type: ignore[no-any-return]
+
+
+async def test_a_cycle_schedules_one_review_per_person_of_its_population(world: ReviewsWorld) -> None:
+    scheduled = await open_november(world)
+    assert [r["person_id"] for r in scheduled] == ["ann", "bob"]
+    assert all(r["template_id"] == "monthly-summary:v1" for r in scheduled)
+    events = await world.events(lambda rs: len(rs) >= 3)
+    assert [e["type"] for e in events].count("ReviewScheduled") == 2
+    [opened] = [e for e in events if e["type"] == "ReviewCycleOpened"]
+    assert opened["data"]["population_size"] == 2
+
+
+async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: ReviewsWorld) -> None:
+    ann, _bob = await open_november(world)
+    await world.publish(
+        GoalAchieved(
+            goal_id="g1",
+            owner_id="ann",
+            title="Calls",
+            period_start=NOV["start"],
+            period_end=NOV["end"],
+            target=Decimal(10),
+            actual=Decimal(12),
+            achieved_at=NOV["end"],
+            attainment=Decimal("1.2"),
+        ),
+        GoalMissed(
+            goal_id="g2",
+            owner_id="ann",
+            title="Quotes",
+            period_start=NOV["start"],
+            period_end=NOV["end"],
+            target=Decimal(10),
+            actual=Decimal(6),
+            shortfall=Decimal(4),
+            attainment=Decimal("0.6"),
+        ),
+        FeedbackGiven(
+            feedback_id="f1",
+            author_id="bob",
+            recipient_id="ann",
+            kind=FeedbackKind.PRAISE,
+            direction=FeedbackDirection.PEER,
+            text="thanks",
+            tags=["teamwork"],
+        ),
+    )
+
+    async def inputs_arrived() -> dict[str, Any] | None:
+        review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "ann", Role.ASSISTANT)).json()
+        return review if review["inputs"]["goals_missed"] == 1 and review["inputs"]["feedback"]["praise"] == 1 else None
+
+    review = await eventually(inputs_arrived, what="goal and feedback events to reach the review")
+    assert review["inputs"]["attainment"] == "0.9000"
+    assert review["inputs"]["feedback"]["themes"] == {"teamwork": 1}
+
+    early = await world.call(
+        "POST",
+        f"/v1/reviews/{ann['review_id']}/manager",
+        "mia",
+        Role.MANAGER,
+        {"ratings": {"records": 4, "teamwork": 3}},
+    )
+    assert early.status_code == 409, "the manager's part comes after the self-assessment"
+    own = await world.call(
+        "POST",
+        f"/v1/reviews/{ann['review_id']}/self",
+        "ann",
+        Role.ASSISTANT,
+        {"ratings": {"records": 5}, "strengths": "customer follow-up"},
+    )
+    assert own.status_code == 200, own.text
+    out_of_scale = await world.call(
+        "POST",
+        f"/v1/reviews/{ann['review_id']}/manager",
+        "mia",
+        Role.MANAGER,
+        {"ratings": {"records": 7, "teamwork": 3}},
+    )
+    assert out_of_scale.status_code == 422
+    assert "outside the scale 1-5" in out_of_scale.json()["detail"]
+    wrong_person = await world.call(
+        "POST",
+        f"/v1/reviews/{ann['review_id']}/manager",
+        "bob",
+        Role.ASSISTANT,
+        {"ratings": {"records": 4, "teamwork": 3}},
+    )
+    assert wrong_person.status_code == 403
+
+    completed = await world.call(
+        "POST",
+        f"/v1/reviews/{ann['review_id']}/manager",
+        "mia",
+        Role.MANAGER,
+        {
+            "ratings": {"records": 4, "teamwork": 3},
+            "strengths": "reliable",
+            "development": [{"area": "quotes", "suggestion": "follow up faster", "course_id": "follow-up"}],
+        },
+    )
+    assert completed.status_code == 200, completed.text
+    explanation = (await world.call("GET", f"/v1/reviews/{ann['review_id']}/score", "ann", Role.ASSISTANT)).json()
+    # goal rating = 1 + 4 × 0.9 / 1.25 = 3.88; score = (30×4 + 30×3 + 40×3.88) / 100 = 3.652 → 3.65
+    assert [(line["key"], line["rating"]) for line in explanation["lines"]] == [
+        ("records", "4"),
+        ("teamwork", "3"),
+        ("goal_attainment", "3.88"),
+    ]
+    assert explanation["score"] == "3.65"
+    assert sum(Decimal(line["contribution"]) for line in explanation["lines"]) == Decimal("3.6520")
+    assert (explanation["rating"], explanation["label"]) == (4, "Strong")
+
+    events = await world.events(lambda rs: any(r.json()["type"] == "TrainingAssigned" for r in rs))
+    [done] = [e for e in events if e["type"] == "ReviewCompleted"]
+    assert (done["data"]["score"], done["data"]["goals_achieved"], done["data"]["goals_missed"]) == ("3.65", 1, 1)
+    assert done["data"]["development"][0]["course_id"] == "follow-up"
+
+    edit = await world.call(
+        "POST", f"/v1/reviews/{ann['review_id']}/self", "ann", Role.ASSISTANT, {"ratings": {"records": 5}}
+    )
+    assert edit.status_code == 409
+    acknowledged = await world.call(
+        "POST", f"/v1/reviews/{ann['review_id']}/acknowledge", "ann", Role.ASSISTANT, {"comment": "fair"}
+    )
+    assert acknowledged.json()["status"] == "acknowledged"
+
+    # A late goal outcome is listed on the completed review without changing its score.
+    await world.publish(
+        GoalMissed(
+            goal_id="g3",
+            owner_id="ann",
+            title="Visits",
+            period_start=NOV["start"],
+            period_end=NOV["end"],
+            target=Decimal(5),
+            actual=Decimal(1),
+            shortfall=Decimal(4),
+            attainment=Decimal("0.2"),
+        )
+    )
+
+    async def late_listed() -> dict[str, Any] | None:
+        review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "mia", Role.MANAGER)).json()
+        return review if review["late_inputs"]["goals"] == ["g3"] else None
+
+    late = await eventually(late_listed, what="the late goal to be listed")
+    assert late["result"]["score"] == "3.65"
+
+
+async def test_the_assistant_sees_the_managers_part_only_once_completed_and_others_see_nothing(
+    world: ReviewsWorld,
+) -> None:
+    ann, _bob = await open_november(world)
+    await world.call("POST", f"/v1/reviews/{ann['review_id']}/self", "ann", Role.ASSISTANT, {"ratings": {"records": 5}})
+    assert (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "dan", Role.ASSISTANT)).status_code == 403
+    assert (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "bob", Role.ASSISTANT)).status_code == 403
+    seen = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "ann", Role.ASSISTANT)).json()
+    assert seen["manager"] is None
+
+
+async def test_overdue_steps_raise_a_reminder_once_each(world: ReviewsWorld) -> None:
+    [ann, _bob] = await open_november(world, period_start="2026-10-01")  # October is over: both steps are past due
+    assert ann["self_due_at"] < datetime.now(UTC).isoformat()
+
+    async def settled() -> list[dict[str, Any]] | None:
+        reviews = (await world.call("GET", "/v1/reviews", "hana", Role.HR)).json()
+        return reviews if all(r["next_due_at"] is None for r in reviews) else None
+
+    await eventually(settled, what="both steps of both reviews to be called overdue")
+    events = await world.events(lambda rs: sum(r.json()["type"] == "ReviewOverdue" for r in rs) >= 4)
+    overdue = sorted(
+        (e["data"]["person_id"], e["data"]["step"], e["data"]["responsible_id"])
+        for e in events
+        if e["type"] == "ReviewOverdue"
+    )
+    assert overdue == [
+        ("ann", "manager", "mia"),
+        ("ann", "self", "ann"),
+        ("bob", "manager", "mia"),
+        ("bob", "self", "bob"),
+    ]
+    dashboard = (await world.call("GET", f"/v1/cycles/{ann['cycle_id']}/dashboard", "hana", Role.HR)).json()
+    assert dashboard["overdue"] == {"self": 2, "manager": 2}
+
+
+async def test_a_new_template_version_leaves_open_reviews_on_theirs(world: ReviewsWorld) -> None:
+    ann, _bob = await open_november(world)
+    changed = {**TEMPLATE, "criteria": [{"key": "records", "name": "Records", "weight": 60}], "goal_weight": 40}
+    assert (await world.call("POST", "/v1/templates", "hana", Role.HR, changed)).json()["version"] == 2
+    review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "mia", Role.MANAGER)).json()
+    assert review["template_id"] == "monthly-summary:v1"
+    bad = await world.call("POST", "/v1/templates", "hana", Role.HR, {**TEMPLATE, "goal_weight": 10})
+    assert bad.status_code == 422
+    assert "sum to 100" in bad.json()["detail"]
+
+
+async def test_training_is_assigned_completed_and_shown_in_the_next_review(world: ReviewsWorld) -> None:
+    assigned = await world.call(
+        "POST",
+        "/v1/training/assignments",
+        "mia",
+        Role.MANAGER,
+        {"person_id": "ann", "course_id": "crm-hygiene", "due_at": "2026-12-31T00:00:00Z"},
+    )
+    assert assigned.status_code == 201, assigned.text
+    ann, _bob = await open_november(world)
+    review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "ann", Role.ASSISTANT)).json()
+    assert [t["course_id"] for t in review["open_training"]] == ["crm-hygiene"]
+    assert (
+        await world.call(
+            "POST", f"/v1/training/assignments/{assigned.json()['assignment_id']}/complete", "bob", Role.ASSISTANT
+        )
+    ).status_code == 403
+    done = await world.call(
+        "POST", f"/v1/training/assignments/{assigned.json()['assignment_id']}/complete", "ann", Role.ASSISTANT
+    )
+    assert done.status_code == 200
+    events = await world.events(lambda rs: any(r.json()["type"] == "TrainingCompleted" for r in rs))
+    assert [e["data"]["course_id"] for e in events if e["type"] == "TrainingCompleted"] == ["crm-hygiene"]
+
+
+async def test_a_recurring_cycle_opens_the_next_period_by_itself(world: ReviewsWorld) -> None:
+    await open_november(world, name="north-weekly", cadence="weekly", period_start="2026-11-09", recurring=True)
+
+    async def next_week_open() -> list[dict[str, Any]] | None:
+        reviews = (await world.call("GET", "/v1/reviews?person_id=ann", "hana", Role.HR)).json()
+        cycles = {r["cycle_id"] for r in reviews}
+        return (
+            reviews
+            if {"north-weekly:2026-11-09", "north-weekly:2026-11-16", "north-weekly:2026-11-23"} <= cycles
+            else None
+        )
+
+    reviews = await eventually(next_week_open, what="the following weeks' cycles to open by themselves")
+    assert "north-weekly:2026-11-30" not in {r["cycle_id"] for r in reviews}, (
+        "a period that has not begun is not opened"
+    )
