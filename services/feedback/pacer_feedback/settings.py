@@ -25,7 +25,6 @@ class FeedbackSettings(ServiceSettings):
         default=SecretStr(LOCAL_ANONYMITY_KEY),
         description="Keys the daily rate-limit hashes; without it nobody can link a hash to a person",
     )
-    max_text_length: int = Field(default=4000, ge=100)
 
     @model_validator(mode="after")
     def _real_key(self) -> FeedbackSettings:

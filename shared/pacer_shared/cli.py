@@ -1,0 +1,216 @@
+"""`pacer`: the operator's command line.
+
+    pacer people import people.csv            roster rows -> PersonUpserted on org.people
+    pacer activities publish file.csv|.jsonl  backfill SalesActivityRecorded/Retracted on sales.activity
+    pacer token SUBJECT ROLE                  a local-mode bearer token
+    pacer lag                                 consumer lag per group and topic, and dead letters per topic
+    pacer dlq redrive TOPIC                   send a topic's dead letters back to where they came from
+
+Kafka and the topic prefix come from the same PACER_* settings as the services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from pydantic import ValidationError
+
+from pacer_shared import topics
+from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.events import EventData, wrap
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from pacer_shared.kafka import ensure_topics
+from pacer_shared.settings import ServiceSettings
+
+CHAT_COLUMNS = ("slack", "teams", "wecom", "dingtalk", "feishu")
+EVENT_IDS = uuid.UUID("6d1f6a2c-0b7e-4f43-9a55-2f3c8e1d9b70")
+"""Backfilled events get ids derived from their business key, so running an import twice changes nothing."""
+REDRIVE_GROUP = "pacer-dlq-redrive"
+
+
+class CliSettings(ServiceSettings):
+    service_name: ClassVar[str] = "cli"
+
+
+def rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, row) from a CSV with a header, or from JSON lines."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        if path.suffix == ".jsonl":
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, json.loads(line)
+        else:
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                yield number, {k: v for k, v in row.items() if v not in ("", None)}
+
+
+def person(row: dict[str, Any]) -> PersonUpserted:
+    chat = {channel: row.pop(channel) for channel in CHAT_COLUMNS if channel in row}
+    if "active" in row:
+        row["active"] = str(row["active"]).lower() in ("1", "true", "yes")
+    return PersonUpserted.model_validate({**row, "chat": chat})
+
+
+def activity(row: dict[str, Any]) -> EventData:
+    kind = row.pop("type", SalesActivityRecorded.event_type)
+    model = SalesActivityRetracted if kind == SalesActivityRetracted.event_type else SalesActivityRecorded
+    return model.model_validate(row)
+
+
+async def publish_file(settings: CliSettings, path: Path, parse: Any, key_field: str) -> int:
+    """Validate every row, publish the valid ones, report the others; exit status 1 if any was invalid."""
+    names = topics.TopicNames(settings.topic_prefix)
+    producer = AIOKafkaProducer(**settings.kafka_client_options(), acks="all", enable_idempotence=True)
+    await producer.start()
+    published, invalid = 0, 0
+    try:
+        for number, row in rows(path):
+            try:
+                data = parse(dict(row))
+            except (ValidationError, ValueError) as error:
+                invalid += 1
+                print(f"{path}:{number}: skipped: {error}".replace("\n", " "), file=sys.stderr)
+                continue
+            event_id = str(uuid.uuid5(EVENT_IDS, f"{data.event_type}:{getattr(data, key_field)}"))
+            envelope = wrap(data, source="/pacer/cli", time=datetime.now(UTC), event_id=event_id)
+            await producer.send_and_wait(names(data.topic), envelope.to_json(), key=data.subject.encode())
+            published += 1
+    finally:
+        await producer.stop()
+    print(f"published {published}, skipped {invalid}")
+    return 1 if invalid else 0
+
+
+async def lag(settings: CliSettings) -> int:
+    admin = AIOKafkaAdminClient(**settings.kafka_client_options())
+    consumer = AIOKafkaConsumer(**settings.kafka_client_options(), enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        groups = sorted(
+            group for group, _ in await admin.list_consumer_groups() if group.startswith(settings.topic_prefix)
+        )
+        print(f"{'group':<40} {'topic':<40} lag")
+        for group in groups:
+            offsets = await admin.list_consumer_group_offsets(group)
+            ends = await consumer.end_offsets(list(offsets))
+            per_topic: dict[str, int] = {}
+            for tp, meta in offsets.items():
+                per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(ends[tp] - meta.offset, 0)
+            for topic, behind in sorted(per_topic.items()):
+                print(f"{group:<40} {topic:<40} {behind}")
+        names = topics.TopicNames(settings.topic_prefix)
+        print(f"\n{'dead-letter topic':<40} messages")
+        existing = set(await admin.list_topics())
+        for logical in topics.ALL:
+            dlq = names.dlq(logical)
+            if dlq in existing:
+                partitions = [
+                    TopicPartition(dlq, p)
+                    for p in consumer.partitions_for_topic(dlq) or await _partitions(consumer, dlq)
+                ]
+                starts, ends = await consumer.beginning_offsets(partitions), await consumer.end_offsets(partitions)
+                print(f"{dlq:<40} {sum(ends[tp] - starts[tp] for tp in partitions)}")
+    finally:
+        await consumer.stop()
+        await admin.close()
+    return 0
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    await consumer._client.force_metadata_update()  # noqa: SLF001 - the one way aiokafka offers to learn partitions
+    return consumer.partitions_for_topic(topic) or set()
+
+
+async def redrive(settings: CliSettings, logical: str, limit: int | None) -> int:
+    """Publish dead letters back to their original topic; the redrive group remembers how far it got."""
+    names = topics.TopicNames(settings.topic_prefix)
+    dlq = names.dlq(logical)
+    consumer = AIOKafkaConsumer(
+        dlq,
+        **settings.kafka_client_options(),
+        group_id=f"{settings.topic_prefix}{REDRIVE_GROUP}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    producer = AIOKafkaProducer(**settings.kafka_client_options(), acks="all", enable_idempotence=True)
+    await consumer.start()
+    await producer.start()
+    moved = 0
+    try:
+        while limit is None or moved < limit:
+            batch = await consumer.getmany(timeout_ms=2000, max_records=limit - moved if limit else 500)
+            if not batch:
+                break
+            for tp, messages in batch.items():
+                for message in messages:
+                    headers = dict(message.headers)
+                    target = headers.get("pacer-dlq-original-topic", names(logical).encode()).decode()
+                    await producer.send_and_wait(
+                        target,
+                        message.value,
+                        key=message.key,
+                        headers=[("pacer-redriven-from", f"{tp.topic}:{tp.partition}:{message.offset}".encode())],
+                    )
+                    moved += 1
+                await consumer.commit({tp: messages[-1].offset + 1})
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    print(f"re-drove {moved} message(s) from {dlq}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pacer", description=__doc__.splitlines()[0] if __doc__ else None)
+    commands = parser.add_subparsers(dest="command", required=True)
+    people = commands.add_parser("people", help="the roster").add_subparsers(dest="action", required=True)
+    people.add_parser("import", help="CSV rows to PersonUpserted").add_argument("file", type=Path)
+    sales = commands.add_parser("activities", help="sales activities").add_subparsers(dest="action", required=True)
+    sales.add_parser("publish", help="CSV or JSON lines to sales.activity").add_argument("file", type=Path)
+    token = commands.add_parser("token", help="mint a local token")
+    token.add_argument("subject")
+    token.add_argument("role", choices=[r.value for r in Role])
+    token.add_argument("--hours", type=float, default=12)
+    commands.add_parser("lag", help="consumer lag and dead letters")
+    dlq = commands.add_parser("dlq", help="dead letters").add_subparsers(dest="action", required=True)
+    redrive_parser = dlq.add_parser("redrive", help="send dead letters back to their topic")
+    redrive_parser.add_argument("topic", help="logical topic, e.g. sales.activity")
+    redrive_parser.add_argument("--limit", type=int)
+    args = parser.parse_args(argv)
+    settings = CliSettings()
+
+    if args.command == "token":
+        try:
+            print(mint_local_token(settings, args.subject, args.role, timedelta(hours=args.hours)))
+        except RuntimeError as error:
+            parser.error(str(error))
+        return 0
+    if args.command == "people":
+        return asyncio.run(_with_topics(settings, publish_file(settings, args.file, person, "person_id")))
+    if args.command == "activities":
+        return asyncio.run(_with_topics(settings, publish_file(settings, args.file, activity, "activity_id")))
+    if args.command == "lag":
+        return asyncio.run(lag(settings))
+    return asyncio.run(redrive(settings, args.topic, args.limit))
+
+
+async def _with_topics(settings: CliSettings, work: Any) -> int:
+    await ensure_topics(settings, [topics.ORG_PEOPLE, topics.SALES_ACTIVITY])
+    return await work  # type: ignore[no-any-return]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The `pacer` operator command line against the real broker."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import jwt
+
+from pacer_shared.settings import LOCAL_JWT_SECRET
+from pacer_testkit.stack import ROOT, Stack, producer, read_topic
+
+
+def pacer(stack: Stack, namespace: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PACER_KAFKA_BOOTSTRAP_SERVERS": stack.kafka_bootstrap,
+        "PACER_TOPIC_PREFIX": f"{namespace}.",
+        "PACER_TOPIC_PARTITIONS": "3",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pacer_shared.cli", *args],
+        env={**__import__("os").environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def run(stack: Stack, namespace: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return await asyncio.to_thread(pacer, stack, namespace, *args)
+
+
+async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
+    stack: Stack, namespace: str, tmp_path: Path
+) -> None:
+    roster = tmp_path / "people.csv"
+    roster.write_text(
+        "person_id,display_name,email,role,manager_id,team_id,timezone,locale,dingtalk\n"
+        "mia,Mia,mia@example.com,manager,,north,Europe/Berlin,en,mia.dt\n"
+        "ann,安娜,ann@example.com,assistant,mia,north,Asia/Shanghai,zh-CN,\n"
+        "bad,Bad,bad@example.com,assistant,mia,north,Mars/Base,en,\n",
+        encoding="utf-8",
+    )
+    result = await run(stack, namespace, "people", "import", str(roster))
+    assert result.returncode == 1, "an invalid row makes the import fail loudly"
+    assert f"{roster}:4: skipped" in result.stderr
+    assert "Mars/Base" in result.stderr
+    assert "published 2, skipped 1" in result.stdout
+
+    records = await read_topic(stack.kafka_bootstrap, f"{namespace}.org.people", lambda rs: len(rs) >= 2)
+    people = {r.key: r.json() for r in records}
+    assert people[b"mia"]["data"]["chat"] == {"dingtalk": "mia.dt"}
+    assert people[b"ann"]["data"]["locale"] == "zh-CN"
+
+    again = await run(stack, namespace, "people", "import", str(roster))
+    assert again.returncode == 1
+    records = await read_topic(stack.kafka_bootstrap, f"{namespace}.org.people", lambda rs: len(rs) >= 4)
+    assert len({r.json()["id"] for r in records}) == 2, "a second import repeats the same event ids"
+
+
+async def test_activities_backfill_from_json_lines(stack: Stack, namespace: str, tmp_path: Path) -> None:
+    backfill = tmp_path / "calls.jsonl"
+    backfill.write_text(
+        '{"activity_id": "c-1", "assistant_id": "ann", "kind": "call", "occurred_at": "2026-11-02T09:00:00+08:00", "source_system": "old-crm"}\n'
+        '{"type": "SalesActivityRetracted", "activity_id": "c-1", "assistant_id": "ann", "reason": "duplicate"}\n'
+    )
+    result = await run(stack, namespace, "activities", "publish", str(backfill))
+    assert result.returncode == 0, result.stderr
+    records = await read_topic(stack.kafka_bootstrap, f"{namespace}.sales.activity", lambda rs: len(rs) >= 2)
+    assert [r.json()["type"] for r in sorted(records, key=lambda r: r.offset)] == [
+        "SalesActivityRecorded",
+        "SalesActivityRetracted",
+    ]
+
+
+async def test_a_local_token_carries_the_subject_and_role(stack: Stack, namespace: str) -> None:
+    result = await run(stack, namespace, "token", "ann", "assistant", "--hours", "1")
+    claims = jwt.decode(result.stdout.strip(), LOCAL_JWT_SECRET, algorithms=["HS256"])
+    assert (claims["sub"], claims["role"]) == ("ann", "assistant")
+
+
+async def test_dead_letters_are_redriven_once_and_lag_is_reported(stack: Stack, namespace: str) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
+    await admin.start()
+    await admin.create_topics(
+        [NewTopic(f"{namespace}.sales.activity", 3, 1), NewTopic(f"{namespace}.sales.activity.dlq", 3, 1)]
+    )
+    await admin.close()
+    async with producer(stack.kafka_bootstrap) as client:
+        await client.send_and_wait(
+            f"{namespace}.sales.activity.dlq",
+            b'{"fixed": "later"}',
+            key=b"ann",
+            headers=[
+                ("pacer-dlq-original-topic", f"{namespace}.sales.activity".encode()),
+                ("pacer-dlq-reason", b"bad"),
+            ],
+        )
+    first = await run(stack, namespace, "dlq", "redrive", "sales.activity")
+    assert "re-drove 1 message(s)" in first.stdout, first.stderr
+    second = await run(stack, namespace, "dlq", "redrive", "sales.activity")
+    assert "re-drove 0 message(s)" in second.stdout
+    records = await read_topic(stack.kafka_bootstrap, f"{namespace}.sales.activity", lambda rs: len(rs) >= 1)
+    assert records[0].value == b'{"fixed": "later"}'
+    assert records[0].headers["pacer-redriven-from"].startswith(f"{namespace}.sales.activity.dlq:")
+
+    report = await run(stack, namespace, "lag")
+    assert report.returncode == 0, report.stderr
+    assert f"{namespace}.pacer-dlq-redrive" in report.stdout
+    assert f"{namespace}.sales.activity.dlq" in report.stdout
