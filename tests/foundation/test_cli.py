@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -63,10 +64,17 @@ async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
 
 async def test_activities_backfill_from_json_lines(stack: Stack, namespace: str, tmp_path: Path) -> None:
     backfill = tmp_path / "calls.jsonl"
-    backfill.write_text(
-        '{"activity_id": "c-1", "assistant_id": "ann", "kind": "call", "occurred_at": "2026-11-02T09:00:00+08:00", "source_system": "old-crm"}\n'
-        '{"type": "SalesActivityRetracted", "activity_id": "c-1", "assistant_id": "ann", "reason": "duplicate"}\n'
-    )
+    lines = [
+        {
+            "activity_id": "c-1",
+            "assistant_id": "ann",
+            "kind": "call",
+            "occurred_at": "2026-11-02T09:00:00+08:00",
+            "source_system": "crm",
+        },
+        {"type": "SalesActivityRetracted", "activity_id": "c-1", "assistant_id": "ann", "reason": "duplicate"},
+    ]
+    backfill.write_text("".join(json.dumps(line) + "\n" for line in lines))
     result = await run(stack, namespace, "activities", "publish", str(backfill))
     assert result.returncode == 0, result.stderr
     records = await read_topic(stack.kafka_bootstrap, f"{namespace}.sales.activity", lambda rs: len(rs) >= 2)
