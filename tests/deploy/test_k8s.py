@@ -242,7 +242,8 @@ def test_config_and_secret_give_every_service_valid_settings(
         if rendered.overlay == "production":
             assert secret_ref["name"] == "pacer-secrets"
             assert secrets == {}, "production references an existing Secret, it must not generate one"
-            secret_env = {"PACER_JWT_SECRET": "x" * 32}  # what the operator's Secret must hold
+            # what the operator's Secret must hold (see the overlay's comment)
+            secret_env = {"PACER_JWT_SECRET": "x" * 32, "PACER_FEEDBACK_ANONYMITY_KEY": "y" * 32}
         else:
             assert secret_ref["name"].startswith("pacer-secrets")
             data = secrets[secret_ref["name"]]["data"]
