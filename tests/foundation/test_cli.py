@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import jwt
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from pacer_shared.settings import LOCAL_JWT_SECRET
 from pacer_testkit.stack import ROOT, Stack, producer, read_topic
@@ -22,7 +24,7 @@ def pacer(stack: Stack, namespace: str, *args: str) -> subprocess.CompletedProce
     }
     return subprocess.run(
         [sys.executable, "-m", "pacer_shared.cli", *args],
-        env={**__import__("os").environ, **env},
+        env={**os.environ, **env},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -91,8 +93,6 @@ async def test_a_local_token_carries_the_subject_and_role(stack: Stack, namespac
 
 
 async def test_dead_letters_are_redriven_once_and_lag_is_reported(stack: Stack, namespace: str) -> None:
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
     admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
     await admin.start()
     await admin.create_topics(

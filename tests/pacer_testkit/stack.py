@@ -283,3 +283,15 @@ async def in_process(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as http,
     ):
         yield http
+
+
+async def roster_reached(http: httpx.AsyncClient, person_ids: list[str]) -> None:
+    """Wait until a service's roster projection knows each of these people (asked as hr)."""
+
+    async def known() -> bool:
+        for person_id in person_ids:
+            if (await http.get(f"/v1/people/{person_id}", headers=bearer("roster-check", "hr"))).status_code != 200:
+                return False
+        return True
+
+    await eventually(known, what=f"the roster ({', '.join(person_ids)}) to reach the service")

@@ -12,7 +12,16 @@ import pytest
 
 from pacer_shared.auth import Role
 from pacer_shared.events.people import PersonUpserted
-from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, producer, publish, read_topic, running
+from pacer_testkit.stack import (
+    ServiceProcess,
+    Stack,
+    bearer,
+    producer,
+    publish,
+    read_topic,
+    roster_reached,
+    running,
+)
 
 ROSTER = [
     PersonUpserted(
@@ -83,13 +92,5 @@ async def world(stack: Stack, namespace: str, tmp_path: Path) -> AsyncIterator[F
             for person in ROSTER:
                 await publish(client, f"{namespace}.org.people", person)
 
-        async def roster_known() -> bool:
-            for person in ROSTER:
-                if (
-                    await http.get(f"/v1/people/{person.person_id}", headers=bearer("hana", Role.HR))
-                ).status_code != 200:
-                    return False
-            return True
-
-        await eventually(roster_known, what="the roster to reach the feedback service")
+        await roster_reached(http, [person.person_id for person in ROSTER])
         yield FeedbackWorld(stack, namespace, service, http)

@@ -24,6 +24,7 @@ from pacer_testkit.stack import (
     producer,
     publish,
     read_topic,
+    roster_reached,
     running,
 )
 
@@ -155,16 +156,6 @@ async def load_roster(stack: Stack, namespace: str, people: list[PersonUpserted]
             await publish(client, f"{namespace}.org.people", person)
 
 
-async def roster_loaded(http: httpx.AsyncClient, person_ids: list[str]) -> None:
-    async def known() -> bool:
-        for person_id in person_ids:
-            if (await http.get(f"/v1/people/{person_id}", headers=token("hana", Role.HR))).status_code != 200:
-                return False
-        return True
-
-    await eventually(known, what=f"the roster ({', '.join(person_ids)}) to reach the goals service")
-
-
 @pytest.fixture
 def goals_env(stack: Stack, namespace: str) -> dict[str, str]:
     return stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.5")
@@ -177,5 +168,5 @@ async def world(stack: Stack, namespace: str, goals_env: dict[str, str], tmp_pat
         httpx.AsyncClient(base_url=service.url, timeout=10) as http,
     ):
         await load_roster(stack, namespace)
-        await roster_loaded(http, [p.person_id for p in ROSTER])
+        await roster_reached(http, [p.person_id for p in ROSTER])
         yield GoalsWorld(stack, namespace, service, http)

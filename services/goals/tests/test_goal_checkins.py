@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from goals_support import ROSTER, GoalsWorld, events_of, load_roster, roster_loaded, sale
+from goals_support import ROSTER, GoalsWorld, events_of, load_roster, sale
 
 from pacer_goals.main import build
 from pacer_goals.settings import GoalsSettings
 from pacer_shared.clock import ShiftedClock
-from pacer_testkit.stack import Stack, in_process
+from pacer_testkit.stack import Stack, in_process, roster_reached
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -31,7 +31,7 @@ async def goals_at_a_moved_clock(
     app = build(GoalsSettings(), clock)
     async with in_process(app) as http:
         await load_roster(stack, namespace)
-        await roster_loaded(http, [p.person_id for p in ROSTER])
+        await roster_reached(http, [p.person_id for p in ROSTER])
         yield GoalsWorld(stack, namespace, None, http)  # type: ignore[arg-type]
 
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from goals_support import GOALS, GoalsWorld, events_of, load_roster, roster_loaded, sale, token
+from goals_support import GOALS, GoalsWorld, events_of, load_roster, sale, token
 
 from pacer_shared.auth import Role
-from pacer_testkit.stack import Stack, eventually, running
+from pacer_testkit.stack import Stack, eventually, roster_reached, running
 
 
 async def test_a_goal_due_while_the_service_is_down_is_missed_once_after_restart(
@@ -18,7 +18,7 @@ async def test_a_goal_due_while_the_service_is_down_is_missed_once_after_restart
     end = datetime.now(UTC) + timedelta(seconds=8)
     async with running(GOALS, "goals", goals_env, tmp_path) as service, httpx.AsyncClient(base_url=service.url) as http:
         await load_roster(stack, namespace)
-        await roster_loaded(http, ["ann", "mia", "hana"])
+        await roster_reached(http, ["ann", "mia", "hana"])
         world = GoalsWorld(stack, namespace, service, http)
         goal = await world.set_goal(target=2, end=end.isoformat())
         await world.record(sale("ann"))
@@ -49,7 +49,7 @@ async def test_two_replicas_call_each_goal_exactly_once(
         httpx.AsyncClient(base_url=one.url) as http,
     ):
         await load_roster(stack, namespace)
-        await roster_loaded(http, ["ann", "bob", "mia", "hana"])
+        await roster_reached(http, ["ann", "bob", "mia", "hana"])
         world = GoalsWorld(stack, namespace, one, http)
         end = datetime.now(UTC) + timedelta(seconds=6)
         ids = [

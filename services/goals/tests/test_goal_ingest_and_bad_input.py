@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from goals_support import GoalsWorld, events_of, load_roster, sale, token
 
 from pacer_shared.auth import Role
+from pacer_shared.events import wrap
 from pacer_shared.events.people import PersonUpserted
-from pacer_testkit.stack import producer, read_topic
+from pacer_testkit.stack import eventually, producer, read_topic
 
 
 async def test_ingest_accepts_valid_items_and_says_why_the_others_were_refused(world: GoalsWorld) -> None:
@@ -79,11 +80,7 @@ async def test_bad_sales_events_are_dead_lettered_with_a_reason_and_good_ones_st
     strange_currency = sale("ann", kind="deal_closed", amount="10", currency="ABC")
     async with producer(world.stack.kafka_bootstrap) as client:
         await client.send_and_wait(world.sales_topic, b"<xml>not json</xml>", key=b"ann")
-        envelope = json.loads(
-            __import__("pacer_shared.events", fromlist=["wrap"])
-            .wrap(good, source="/crm", time=datetime.now(UTC))
-            .to_json()
-        )
+        envelope = json.loads(wrap(good, source="/crm", time=datetime.now(UTC)).to_json())
         envelope["data"]["quantity"] = "1e12"
         await client.send_and_wait(world.sales_topic, json.dumps(envelope).encode(), key=b"ann")
     await world.record(strange_currency, good)
@@ -139,8 +136,6 @@ async def test_the_team_dashboard_shows_each_members_progress_against_pace(world
         board = (await world.http.get("/v1/teams/north/dashboard", headers=token("mia", Role.MANAGER))).json()
         rows = {m["person_id"]: m for m in board["members"]}
         return board if rows["ann"]["goals"][0]["status"] == "achieved" else None
-
-    from pacer_testkit.stack import eventually
 
     board = await eventually(ann_done, what="Ann's goal to show as achieved on the dashboard")
     rows = {m["person_id"]: m for m in board["members"]}

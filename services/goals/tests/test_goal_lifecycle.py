@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from goals_support import GoalsWorld, events_of, sale
 
+from pacer_shared.events.sales import SalesActivityRetracted
+
 
 async def test_a_goal_is_achieved_from_events_published_to_sales_activity(world: GoalsWorld) -> None:
     goal = await world.set_goal(target=3)
@@ -27,8 +29,6 @@ async def test_a_duplicate_activity_counts_once_and_a_retraction_subtracts(world
     first = sale("ann", 10, kind="order_processed", activity_id="crm-order-1")
     await world.record(first, first, sale("ann", 5, kind="order_processed", activity_id="crm-order-2"))
     await world.goal_where(goal["goal_id"], lambda g: g["actual"] == "15", "15 units from two distinct orders")
-
-    from pacer_shared.events.sales import SalesActivityRetracted
 
     await world.record(SalesActivityRetracted(activity_id="crm-order-1", assistant_id="ann", reason="order cancelled"))
     corrected = await world.goal_where(goal["goal_id"], lambda g: g["actual"] == "5", "the retraction to subtract 10")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from goals_support import GoalsWorld, events_of, sale, token
 
 from pacer_shared.auth import Role
+from pacer_testkit.stack import eventually
 
 
 async def test_the_smart_check_reports_each_letter_with_a_reason(world: GoalsWorld) -> None:
@@ -25,8 +27,6 @@ async def test_the_smart_check_reports_each_letter_with_a_reason(world: GoalsWor
     async def achievable_sees_history() -> dict[str, object] | None:
         report = (await world.http.post("/v1/goals/smart-check", json=body, headers=token("mia", Role.MANAGER))).json()
         return report if "(0, 4, 0)" in report["achievable"]["reason"] else None
-
-    from pacer_testkit.stack import eventually
 
     report = await eventually(achievable_sees_history, what="last week's four calls to be stored")
     assert report["passed"] is True
@@ -184,6 +184,4 @@ async def test_a_recurring_goal_opens_the_next_period_when_one_closes(world: Goa
     start = datetime.fromisoformat(successor["data"]["period_start"])
     end = datetime.fromisoformat(successor["data"]["period_end"])
     assert end - start == timedelta(days=7)
-    assert start.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).weekday() == 0, (
-        "weeks start on Monday, Ann's time"
-    )
+    assert start.astimezone(ZoneInfo("Asia/Shanghai")).weekday() == 0, "weeks start on Monday, Ann's time"

@@ -25,7 +25,7 @@ from pacer_shared.events import CloudEvent, EventData, wrap
 from pacer_shared.events.goals import GoalMissed
 from pacer_shared.events.people import ChatHandles, PersonUpserted
 from pacer_testkit.chat_receivers import Inbox, receivers, serve
-from pacer_testkit.stack import Stack, bearer, eventually, free_port, in_process, producer, read_topic
+from pacer_testkit.stack import Stack, bearer, eventually, free_port, in_process, producer, read_topic, roster_reached
 
 SECRETS = {"dingtalk": "SEC-dingtalk-secret", "feishu": "feishu-signing-secret", "wecom": "north-team-key"}
 ROSTER = [
@@ -177,15 +177,7 @@ async def notifier(
                 for person in ROSTER:
                     await notifier.publish(person)
 
-                async def roster_known() -> bool:
-                    for person in ROSTER:
-                        if (
-                            await http.get(f"/v1/people/{person.person_id}", headers=token("hana", Role.HR))
-                        ).status_code != 200:
-                            return False
-                    return True
-
-                await eventually(roster_known, what="the roster to reach the notifications service")
+                await roster_reached(http, [person.person_id for person in ROSTER])
                 yield notifier
     finally:
         smtp.stop()

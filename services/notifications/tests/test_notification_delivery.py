@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from asgi_lifespan import LifespanManager
 from notifications_support import Notifier, goal_missed, token
 
+from pacer_notifications.main import build
+from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.auth import Role
-from pacer_shared.events.goals import GoalCheckInDue, WeekSummary
+from pacer_shared.events.goals import GoalAtRisk, GoalCheckInDue, WeekSummary
 from pacer_shared.events.incentives import BonusCalculated, RecognitionGranted
-from pacer_testkit.stack import eventually
+from pacer_shared.events.people import PersonUpserted
+from pacer_testkit.stack import eventually, read_topic
 
 
 async def test_goal_missed_reaches_the_assistant_by_email_and_the_manager_by_chat_in_their_languages(
@@ -81,13 +86,12 @@ async def test_a_permanent_failure_fails_over_to_the_next_channel(notifier: Noti
 
 
 async def test_quiet_hours_defer_a_message_until_they_end(notifier: Notifier) -> None:
-    local = notifier.clock.now().astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    local = notifier.clock.now().astimezone(ZoneInfo("Asia/Shanghai"))
     start, end = (local - timedelta(hours=1)).strftime("%H:00"), (local + timedelta(hours=2)).strftime("%H:00")
     saved = await notifier.http.put(
         "/v1/preferences/ann", json={"quiet_hours": {"start": start, "end": end}}, headers=token("ann", Role.ASSISTANT)
     )
     assert saved.status_code == 200, saved.text
-    from pacer_shared.events.goals import GoalAtRisk
 
     now = notifier.clock.now()
     await notifier.publish(
@@ -185,11 +189,6 @@ async def _count(notifier: Notifier, person: str, count: int) -> bool:
 
 
 async def test_a_second_replica_and_a_replayed_event_never_send_twice(notifier: Notifier, clock: object) -> None:
-    from asgi_lifespan import LifespanManager
-
-    from pacer_notifications.main import build
-    from pacer_notifications.settings import NotificationsSettings
-
     event = await notifier.publish(goal_missed())
     await notifier.mail_to("ann@example.com")
     replica = build(NotificationsSettings(), notifier.clock)
@@ -203,8 +202,6 @@ async def test_a_second_replica_and_a_replayed_event_never_send_twice(notifier: 
 
 
 async def test_an_event_about_someone_not_yet_in_the_roster_waits_for_them(notifier: Notifier) -> None:
-    from pacer_shared.events.people import PersonUpserted
-
     await notifier.publish(goal_missed(owner="zoe"))
     await eventually(lambda: _parked(notifier), what="the event to wait for Zoe")
     await notifier.publish(
@@ -253,8 +250,6 @@ async def _parked(notifier: Notifier) -> bool:
 
 
 async def test_an_event_whose_people_never_appear_is_dead_lettered_after_the_wait(notifier: Notifier) -> None:
-    from pacer_testkit.stack import read_topic
-
     event = await notifier.publish(goal_missed(owner="ghost"))
     await eventually(lambda: _parked(notifier), what="the event to wait for the roster")
     notifier.clock.advance(timedelta(minutes=11))  # past UNKNOWN_PERSON_WAIT_SECONDS (600)

@@ -13,7 +13,16 @@ import pytest
 from pacer_shared.auth import Role
 from pacer_shared.events import EventData
 from pacer_shared.events.people import PersonUpserted
-from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, producer, publish, read_topic, running
+from pacer_testkit.stack import (
+    ServiceProcess,
+    Stack,
+    bearer,
+    producer,
+    publish,
+    read_topic,
+    roster_reached,
+    running,
+)
 
 ROSTER = [
     PersonUpserted(person_id="mia", display_name="Mia", email="mia@example.com", role="manager", team_id="north"),
@@ -87,15 +96,7 @@ async def world(stack: Stack, namespace: str, tmp_path: Path) -> AsyncIterator[R
         reviews = ReviewsWorld(stack, namespace, service, http)
         await reviews.publish(*ROSTER)
 
-        async def roster_known() -> bool:
-            for person in ROSTER:
-                if (
-                    await http.get(f"/v1/people/{person.person_id}", headers=bearer("hana", Role.HR))
-                ).status_code != 200:
-                    return False
-            return True
-
-        await eventually(roster_known, what="the roster to reach the reviews service")
+        await roster_reached(http, [person.person_id for person in ROSTER])
         created = await reviews.call("POST", "/v1/templates", "hana", Role.HR, TEMPLATE)
         assert created.status_code == 201, created.text
         yield reviews
