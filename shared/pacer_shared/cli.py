@@ -16,7 +16,6 @@ import asyncio
 import csv
 import json
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,15 +27,13 @@ from pydantic import ValidationError
 
 from pacer_shared import topics
 from pacer_shared.auth import Role, mint_local_token
-from pacer_shared.events import EventData, wrap
+from pacer_shared.events import EventData, derived_id, wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import ensure_topics
 from pacer_shared.settings import ServiceSettings
 
 CHAT_COLUMNS = ("slack", "teams", "wecom", "dingtalk", "feishu")
-EVENT_IDS = uuid.UUID("6d1f6a2c-0b7e-4f43-9a55-2f3c8e1d9b70")
-"""Backfilled events get ids derived from their business key, so running an import twice changes nothing."""
 REDRIVE_GROUP = "pacer-dlq-redrive"
 
 
@@ -83,7 +80,7 @@ async def publish_file(settings: CliSettings, path: Path, parse: Any, key_field:
                 invalid += 1
                 print(f"{path}:{number}: skipped: {error}".replace("\n", " "), file=sys.stderr)
                 continue
-            event_id = str(uuid.uuid5(EVENT_IDS, f"{data.event_type}:{getattr(data, key_field)}"))
+            event_id = derived_id(data, str(getattr(data, key_field)))
             envelope = wrap(data, source="/pacer/cli", time=datetime.now(UTC), event_id=event_id)
             await producer.send_and_wait(names(data.topic), envelope.to_json(), key=data.subject.encode())
             published += 1

@@ -322,29 +322,48 @@ class EventConsumers:
         return None
 
     async def _dead_letter(self, subscription: Subscription, message: _Message, reason: str, kind: str) -> None:
-        logical = self._names.logical(message.topic)
-        headers = [
-            ("pacer-dlq-reason", reason[:1000].encode()),
-            ("pacer-dlq-kind", kind.encode()),
-            ("pacer-dlq-consumer", f"{self._settings.service_name}.{subscription.name}".encode()),
-            ("pacer-dlq-original-topic", message.topic.encode()),
-            ("pacer-dlq-original-partition", str(message.partition).encode()),
-            ("pacer-dlq-original-offset", str(message.offset).encode()),
-            ("pacer-dlq-at", self._clock.now().isoformat().encode()),
-        ]
-        await self._producer.send_and_wait(
-            self._names.dlq(logical), value=message.value, key=message.key, headers=headers
-        )
-        metrics.EVENTS_DEAD_LETTERED.labels(subscription.name, message.topic, kind).inc()
-        log.warning(
-            "message dead-lettered",
-            consumer=subscription.name,
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            kind=kind,
+        await dead_letter(
+            self._producer,
+            self._names.dlq(self._names.logical(message.topic)),
+            message.value,
+            message.key,
             reason=reason,
+            kind=kind,
+            service=self._settings.service_name,
+            consumer=subscription.name,
+            at=self._clock.now(),
+            origin={
+                "original-topic": message.topic,
+                "original-partition": str(message.partition),
+                "original-offset": str(message.offset),
+            },
         )
+
+
+async def dead_letter(
+    producer: AIOKafkaProducer,
+    topic: str,
+    value: bytes | None,
+    key: bytes | None,
+    *,
+    reason: str,
+    kind: str,
+    service: str,
+    consumer: str,
+    at: datetime,
+    origin: dict[str, str] | None = None,
+) -> None:
+    """The one way to dead-letter: the message as it was, why and where from in `pacer-dlq-*` headers, counted."""
+    headers = [
+        ("pacer-dlq-reason", reason[:1000].encode()),
+        ("pacer-dlq-kind", kind.encode()),
+        ("pacer-dlq-consumer", f"{service}.{consumer}".encode()),
+        *((f"pacer-dlq-{name}", text.encode()) for name, text in (origin or {}).items()),
+        ("pacer-dlq-at", at.isoformat().encode()),
+    ]
+    await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+    metrics.EVENTS_DEAD_LETTERED.labels(consumer, (origin or {}).get("original-topic", topic), kind).inc()
+    log.warning("message dead-lettered", consumer=consumer, topic=topic, kind=kind, reason=reason, **(origin or {}))
 
 
 class _TransientOperationFailure(Exception):

@@ -2,7 +2,7 @@
 
 from pacer_shared.events import feedback, goals, incentives, notifications, people, reviews, sales
 from pacer_shared.events.base import EVENT_TYPES, EventData, Record, upcaster
-from pacer_shared.events.codec import Event, InvalidEvent, decode, wrap
+from pacer_shared.events.codec import Event, InvalidEvent, decode, derived_id, wrap
 from pacer_shared.events.envelope import CloudEvent
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "InvalidEvent",
     "Record",
     "decode",
+    "derived_id",
     "feedback",
     "goals",
     "incentives",

@@ -42,6 +42,15 @@ class Event:
         return self.envelope.time
 
 
+DERIVED_IDS = uuid.UUID("1f0e3a52-4c1e-4a36-9b8e-7f1d2c9a0b11")
+
+
+def derived_id(data: EventData, business_key: str) -> str:
+    """An event id derived from the producer's own key: re-sending the same record (a retried request, a
+    repeated import) publishes the same event id, which every consumer drops as a duplicate."""
+    return str(uuid.uuid5(DERIVED_IDS, f"{data.event_type}:{business_key}"))
+
+
 def wrap(data: EventData, *, source: str, time: datetime, event_id: str | None = None) -> CloudEvent:
     """The envelope for a payload about to be published."""
     return CloudEvent(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pacer_goals.api.deps import GoalsDep
 from pacer_goals.service.progress import CURRENCIES
 from pacer_shared.auth import Principal, Role, require
-from pacer_shared.events import EventData, wrap
+from pacer_shared.events import EventData, derived_id, wrap
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.problems import Problem, Unprocessable
 
@@ -21,8 +20,6 @@ KINDS: dict[str, type[EventData]] = {
     SalesActivityRecorded.event_type: SalesActivityRecorded,
     SalesActivityRetracted.event_type: SalesActivityRetracted,
 }
-EVENT_IDS = uuid.UUID("1f0e3a52-4c1e-4a36-9b8e-7f1d2c9a0b11")
-"""Namespace for event ids derived from activity ids: a retried request publishes the same event ids."""
 
 
 class ItemResult(BaseModel):
@@ -72,7 +69,7 @@ async def ingest(
                 ItemResult(index=index, activity_id=item.get("activity_id"), status="rejected", errors=errors)
             )
             continue
-        event_id = str(uuid.uuid5(EVENT_IDS, f"{data.event_type}:{data.activity_id}"))  # type: ignore[attr-defined]
+        event_id = derived_id(data, data.activity_id)  # type: ignore[attr-defined]
         envelope = wrap(
             data, source=f"/pacer/goals/ingest/{principal.subject}", time=runtime.clock.now(), event_id=event_id
         )

@@ -29,6 +29,7 @@ from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.rendering import Message, RenderError, markdown_to_html
 from pacer_notifications.service.routing import route
+from pacer_shared.consumer import dead_letter
 from pacer_shared.events import CloudEvent
 from pacer_shared.events.notifications import NotificationDelivered, NotificationFailed
 from pacer_shared.logs import get_logger
@@ -243,7 +244,9 @@ class DeliveryWorker:
             n.deliveries_waiting.set()
         if not outcome.delivered and not fallbacks:
             for item in items:
-                await self._dead_letter(item, outcome.reason)
+                await self._dead_letter(
+                    item["event"], str(item["recipient_id"]), outcome.reason, "undeliverable", {"delivery": item["_id"]}
+                )
 
     async def _announce(self, item: Document, outcome: Outcome, status: str, now: datetime, session: Session) -> None:
         if status == "failed":
@@ -266,21 +269,19 @@ class DeliveryWorker:
             DELIVERIES.labels(item["channel"], "failed").inc()
             await self._n.runtime.outbox.add(session, NotificationFailed(**common, error=outcome.reason[:1000]))
 
-    async def _dead_letter(self, item: Document, reason: str) -> None:
-        envelope = CloudEvent.model_validate(item["event"])
-        topic = self._n.runtime.topics.dlq(NOTIFICATIONS_EVENTS)
-        await self._n.runtime.producer.send_and_wait(
-            topic,
-            envelope.to_json(),
-            key=str(item["recipient_id"]).encode(),
-            headers=[
-                ("pacer-dlq-reason", reason[:1000].encode()),
-                ("pacer-dlq-kind", b"undeliverable"),
-                ("pacer-dlq-consumer", b"notifications.delivery"),
-                ("pacer-dlq-delivery", str(item["_id"]).encode()),
-            ],
+    async def _dead_letter(self, event: Document, key: str, reason: str, kind: str, origin: dict[str, str]) -> None:
+        await dead_letter(
+            self._n.runtime.producer,
+            self._n.runtime.topics.dlq(NOTIFICATIONS_EVENTS),
+            CloudEvent.model_validate(event).to_json(),
+            key.encode(),
+            reason=reason,
+            kind=kind,
+            service="notifications",
+            consumer="delivery",
+            at=self._n.runtime.clock.now(),
+            origin=origin,
         )
-        log.warning("notification dead-lettered", delivery=item["_id"], reason=reason)
 
     async def _retry_parked(self) -> None:
         """Events waiting for their people: route them now, or dead-letter them once they waited too long."""
@@ -290,14 +291,8 @@ class DeliveryWorker:
             envelope = CloudEvent.model_validate(parked["event"])
             routed = await n.runtime.uow.run(functools.partial(route, n, envelope))
             if not routed and parked["expires_at"] <= now:
-                await n.runtime.producer.send_and_wait(
-                    n.runtime.topics.dlq(NOTIFICATIONS_EVENTS),
-                    envelope.to_json(),
-                    key=(envelope.subject or "").encode(),
-                    headers=[
-                        ("pacer-dlq-reason", str(parked.get("reason", "")).encode()),
-                        ("pacer-dlq-kind", b"unknown-person"),
-                    ],
+                await self._dead_letter(
+                    parked["event"], envelope.subject or "", str(parked.get("reason", "")), "unknown-person", {}
                 )
                 await n.repository.parked.delete_one({"_id": parked["_id"]})
 

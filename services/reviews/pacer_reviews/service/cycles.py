@@ -18,7 +18,7 @@ from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared.events.reviews import Cadence, ReviewCycleOpened, ReviewOverdue, ReviewScheduled, ReviewStep
 from pacer_shared.logs import get_logger
-from pacer_shared.mongo import Document, IndexPlan, Session
+from pacer_shared.mongo import Database, Document, IndexPlan, Session
 from pacer_shared.problems import Conflict, NotFound, Unprocessable
 from pacer_shared.service import Runtime
 
@@ -49,7 +49,7 @@ class Reviews:
         return cls(runtime, runtime.settings)
 
     @property
-    def db(self) -> Any:
+    def db(self) -> Database:
         return self.runtime.db
 
 

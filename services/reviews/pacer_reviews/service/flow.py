@@ -42,7 +42,7 @@ async def load(reviews: Reviews, review_id: str, session: Session | None = None)
     review = await reviews.db[REVIEWS].find_one({"_id": review_id}, session=session)
     if review is None:
         raise NotFound(f"no review {review_id}")
-    return review  # type: ignore[no-any-return]
+    return review
 
 
 async def submit(
