@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
+from pydantic import Field
+
 from pacer_shared.settings import ServiceSettings
+
+HERE = Path(__file__).resolve().parent
 
 
 class IncentivesSettings(ServiceSettings):
     service_name: ClassVar[str] = "incentives"
 
     http_port: int = 8104
+    recognition_file: Path = Field(
+        default=HERE / "recognition.yaml",
+        description="Badge, kudos and promotion rules (YAML); the packaged file is the default",
+    )
+    close_settle_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long after a period's inputs became final the ledger waits before calculating, "
+        "so events in flight on other topics arrive first",
+    )
+    ledger_poll_seconds: float = Field(default=1.0, gt=0, description="Longest sleep of the ledger worker")

@@ -1,0 +1,133 @@
+"""Bonus API: plan versions, plan simulation, statements with their explanation, approvals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Query, status
+
+from pacer_incentives.api.deps import Approver, HrOnly, IncentivesDep
+from pacer_incentives.api.models import (
+    IgnoredOut,
+    LineOut,
+    PlanVersionOut,
+    SimulatedStatement,
+    SimulateIn,
+    SimulationOut,
+    StatementOut,
+)
+from pacer_incentives.domain.ledger import Line
+from pacer_incentives.domain.plan import PlanIn
+from pacer_incentives.service import ledger, plans
+from pacer_incentives.service.context import IGNORED, STATEMENTS
+from pacer_shared.auth import CurrentPrincipal, Role
+from pacer_shared.problems import Forbidden, NotFound
+
+router = APIRouter(prefix="/v1", tags=["bonus"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Not found, or not visible to the caller"}}
+
+
+@router.post("/plans", status_code=status.HTTP_201_CREATED, summary="Create a bonus plan, or its next version")
+async def create_plan(body: PlanIn, incentives: IncentivesDep, principal: HrOnly) -> PlanVersionOut:
+    return PlanVersionOut.of(await plans.create_version(incentives, body, principal.subject))
+
+
+@router.get("/plans", summary="The latest version of every plan")
+async def list_plans(incentives: IncentivesDep, _: Approver) -> list[PlanVersionOut]:
+    return [PlanVersionOut.of(d) for d in await plans.all_latest(incentives)]
+
+
+@router.get("/plans/{plan_id}", summary="Every version of a plan", responses=NOT_FOUND)
+async def plan_versions(plan_id: str, incentives: IncentivesDep, _: Approver) -> list[PlanVersionOut]:
+    return [PlanVersionOut.of(d) for d in await plans.versions(incentives, plan_id)]
+
+
+@router.post("/plans/simulate", summary="What a plan would pay for a past period, on the events known now")
+async def simulate(body: SimulateIn, incentives: IncentivesDep, _: HrOnly) -> SimulationOut:
+    moment = body.period_start
+    if moment is None:
+        current = plans.period_of(body.plan, incentives.runtime.clock.now())
+        moment = current.start - timedelta(microseconds=1)
+    period, results = await ledger.simulate(incentives, body.plan, moment)
+    statements = [
+        SimulatedStatement(person_id=person, lines=[_line(line) for line in lines], total=_total(lines))
+        for person, lines in results
+    ]
+    return SimulationOut(
+        period_start=period.start,
+        period_end=period.end,
+        currency=body.plan.currency,
+        statements=statements,
+        total=sum((s.total for s in statements), Decimal(0)),
+    )
+
+
+def _line(line: Line) -> LineOut:
+    return LineOut(**{**line.__dict__, "cites": list(line.cites)})
+
+
+def _total(lines: list[Line]) -> Decimal:
+    return sum((line.amount for line in lines), Decimal(0))
+
+
+@router.get("/statements", summary="Statements: your own, your team's (managers), everyone's (hr)")
+async def list_statements(
+    incentives: IncentivesDep,
+    principal: CurrentPrincipal,
+    person_id: str | None = None,
+    plan_id: str | None = None,
+    status_: str | None = Query(default=None, alias="status", pattern="^(calculated|manager_approved|approved)$"),
+    limit: int = Query(default=100, ge=1, le=500),
+) -> list[StatementOut]:
+    query: dict[str, Any] = {}
+    if person_id is not None:
+        query["person_id"] = person_id
+    if plan_id is not None:
+        query["plan_id"] = plan_id
+    if status_ is not None:
+        query["status"] = status_
+    if not principal.has(Role.HR):
+        visible: dict[str, Any]
+        if principal.has(Role.MANAGER):
+            reports = [p["_id"] for p in await incentives.runtime.people.reports_of(principal.subject)]
+            visible = {
+                "$or": [{"person_id": {"$in": [principal.subject, *reports]}}, {"manager_id": principal.subject}]
+            }
+        elif person_id not in (None, principal.subject):
+            raise Forbidden("assistants see only their own statements")
+        else:
+            visible = {"person_id": principal.subject}
+        query = {"$and": [query, visible]}
+    found = await incentives.db[STATEMENTS].find(query).sort([("period_start", -1), ("_id", 1)]).limit(limit).to_list()
+    return [StatementOut.of(d) for d in found]
+
+
+@router.get(
+    "/statements/{statement_id}",
+    summary="A statement with every line's formula, inputs and events",
+    responses=NOT_FOUND,
+)
+async def get_statement(statement_id: str, incentives: IncentivesDep, principal: CurrentPrincipal) -> StatementOut:
+    found = await incentives.db[STATEMENTS].find_one({"_id": statement_id})
+    if found is None or not ledger.can_see(principal, found):
+        raise NotFound(f"no statement {statement_id}")
+    return StatementOut.of(found)
+
+
+@router.post(
+    "/statements/{statement_id}/approve",
+    summary="Approve a statement: the manager first, then hr, which freezes it",
+    responses={**NOT_FOUND, 409: {"description": "Out of order, or already frozen"}},
+)
+async def approve(statement_id: str, incentives: IncentivesDep, principal: Approver) -> StatementOut:
+    return StatementOut.of(await ledger.approve(incentives, statement_id, principal))
+
+
+@router.get("/ignored-events", summary="Events no plan could use, with the reason")
+async def ignored(
+    incentives: IncentivesDep, _: HrOnly, limit: int = Query(default=100, ge=1, le=500)
+) -> list[IgnoredOut]:
+    found = await incentives.db[IGNORED].find().sort("at", -1).limit(limit).to_list()
+    return [IgnoredOut.of(d) for d in found]

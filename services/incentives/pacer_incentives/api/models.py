@@ -1,0 +1,183 @@
+"""Request and response bodies of the incentives API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from pacer_incentives.domain.plan import PlanIn
+from pacer_shared.mongo import Document
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlanVersionOut(BaseModel):
+    plan_key: str
+    version: int
+    created_by: str
+    created_at: datetime
+    plan: PlanIn
+
+    @classmethod
+    def of(cls, document: Document) -> PlanVersionOut:
+        return cls(
+            plan_key=document["_id"],
+            version=document["version"],
+            created_by=document["created_by"],
+            created_at=document["created_at"],
+            plan=PlanIn.model_validate(document["plan"]),
+        )
+
+
+class LineOut(BaseModel):
+    kind: str = Field(
+        description="goal_attainment | review_multiplier | team_component | eligibility | adjustment | clawback"
+    )
+    label: str
+    formula: str = Field(description="How the amount was computed, with the numbers filled in")
+    amount: Decimal
+    inputs: dict[str, str] = Field(description="Every input of the formula")
+    cites: list[str] = Field(description="Ids of the events the line was computed from")
+
+
+class Explanation(BaseModel):
+    """The statement as computed: a pure function of the plan version and the events it cites."""
+
+    statement_id: str
+    kind: str = Field(description="period, or carry: adjustments to an approved statement")
+    person_id: str
+    plan_id: str
+    plan_version: int
+    period_start: datetime
+    period_end: datetime
+    close_at: datetime = Field(description="When the inputs became final; later events are adjustment lines")
+    currency: str
+    lines: list[LineOut]
+    adjustments: list[LineOut]
+    carried: list[LineOut] = Field(description="Adjustments moved to a later statement because this one is approved")
+    total: Decimal
+    carries_from: list[str] = []
+
+
+class Approval(BaseModel):
+    by: str
+    role: str
+    at: datetime
+
+
+class StatementOut(BaseModel):
+    explanation: Explanation
+    status: str = Field(description="calculated → manager_approved → approved (frozen)")
+    approvals: list[Approval]
+    calculated_at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> StatementOut:
+        fields = Explanation.model_fields
+        explanation = {k: v for k, v in document.items() if k in fields}
+        return cls(
+            explanation=Explanation.model_validate({**explanation, "statement_id": document["_id"]}),
+            status=document["status"],
+            approvals=document["approvals"],
+            calculated_at=document["calculated_at"],
+        )
+
+
+class SimulateIn(Body):
+    plan: PlanIn
+    period_start: AwareDatetime | None = Field(
+        default=None, description="A moment in the period to simulate; the last ended period if absent"
+    )
+
+
+class SimulatedStatement(BaseModel):
+    person_id: str
+    lines: list[LineOut]
+    total: Decimal
+
+
+class SimulationOut(BaseModel):
+    period_start: datetime
+    period_end: datetime
+    currency: str
+    statements: list[SimulatedStatement]
+    total: Decimal
+
+
+class AwardIn(Body):
+    person_id: str
+    name: str = Field(min_length=1, max_length=120, examples=["Star of the month"])
+    citation: str = Field(min_length=1, max_length=2000, description="Why: shown with the award")
+    points: int | None = Field(default=None, ge=0, le=1000, description="The configured default if absent")
+    private: bool = Field(default=False, description="Private awards are not posted to the team channel")
+
+
+class KudosIn(Body):
+    to: str = Field(description="The person thanked")
+    message: str = Field(min_length=1, max_length=1000)
+
+
+class RecognitionOut(BaseModel):
+    recognition_id: str
+    person_id: str
+    team_id: str | None
+    kind: str = Field(description="badge | award | kudos")
+    name: str
+    citation: str
+    points: int
+    granted_by: str | None
+    private: bool
+    granted_at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> RecognitionOut:
+        return cls.model_validate({**document, "recognition_id": document["_id"]})
+
+
+class KudosBudgetOut(BaseModel):
+    month: str
+    budget: int
+    remaining: int
+
+
+class StandingOut(BaseModel):
+    rank: int
+    person_id: str
+    score: Decimal = Field(description="Mean attainment (1 = 100%) or recognition points")
+    detail: dict[str, str]
+    tie_break: str
+
+
+class LeaderboardOut(BaseModel):
+    team_id: str
+    month: str
+    by: str
+    standings: list[StandingOut]
+
+
+class PromotionOut(BaseModel):
+    recommendation_id: str
+    person_id: str
+    rule: str
+    evidence: list[str]
+    at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> PromotionOut:
+        return cls.model_validate({**document, "recommendation_id": document["_id"]})
+
+
+class IgnoredOut(BaseModel):
+    key: str
+    event_id: str
+    type: str
+    reason: str
+    at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> IgnoredOut:
+        return cls.model_validate({**document, "key": document["_id"]})

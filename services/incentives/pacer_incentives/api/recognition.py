@@ -1,0 +1,120 @@
+"""Recognition API: awards, kudos and their budget, recognitions, leaderboards, promotion recommendations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, status
+
+from pacer_incentives.api.deps import Approver, HrOnly, IncentivesDep
+from pacer_incentives.api.models import (
+    AwardIn,
+    KudosBudgetOut,
+    KudosIn,
+    LeaderboardOut,
+    PromotionOut,
+    RecognitionOut,
+    StandingOut,
+)
+from pacer_incentives.domain.periods import Cadence, period_at
+from pacer_incentives.service import leaderboards, recognition
+from pacer_incentives.service.context import PROMOTIONS, RECOGNITIONS
+from pacer_shared.auth import CurrentPrincipal, Role
+from pacer_shared.problems import Forbidden, NotFound
+
+router = APIRouter(prefix="/v1", tags=["recognition"])
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+@router.post(
+    "/awards",
+    status_code=status.HTTP_201_CREATED,
+    summary="Give an award with a citation",
+    responses={403: {"description": "Not the person's manager or hr"}, 404: {"description": "Unknown person"}},
+)
+async def give_award(body: AwardIn, incentives: IncentivesDep, principal: Approver) -> RecognitionOut:
+    granted = await recognition.award(
+        incentives, principal, body.person_id, body.name, body.citation, body.points, body.private
+    )
+    return RecognitionOut.of(granted)
+
+
+@router.post(
+    "/kudos",
+    status_code=status.HTTP_201_CREATED,
+    summary="Thank a colleague, within your monthly kudos budget",
+    responses={404: {"description": "Unknown person"}, 409: {"description": "Budget used up"}},
+)
+async def give_kudos(body: KudosIn, incentives: IncentivesDep, principal: CurrentPrincipal) -> RecognitionOut:
+    return RecognitionOut.of(await recognition.kudos(incentives, principal, body.to, body.message))
+
+
+@router.get("/kudos/budget", summary="How many kudos you can still give this month")
+async def kudos_budget(incentives: IncentivesDep, principal: CurrentPrincipal) -> KudosBudgetOut:
+    return KudosBudgetOut.model_validate(await recognition.kudos_left(incentives, principal.subject))
+
+
+@router.get("/recognitions", summary="Recognitions, newest first; private ones only for whom they concern")
+async def list_recognitions(
+    incentives: IncentivesDep,
+    principal: CurrentPrincipal,
+    person_id: str | None = None,
+    team_id: str | None = None,
+    limit: int = Query(default=100, ge=1, le=500),
+) -> list[RecognitionOut]:
+    query: dict[str, Any] = {}
+    if person_id is not None:
+        query["person_id"] = person_id
+    if team_id is not None:
+        query["team_id"] = team_id
+    found = await incentives.db[RECOGNITIONS].find(query).sort([("granted_at", -1), ("_id", 1)]).to_list(limit * 2)
+    people = incentives.runtime.people
+    visible = [r for r in found if recognition.can_see(principal, r, await people.get(r["person_id"]))]
+    return [RecognitionOut.of(r) for r in visible[:limit]]
+
+
+@router.get(
+    "/teams/{team_id}/leaderboard",
+    summary="A team's ranking for a month, by attainment or points",
+    responses={403: {"description": "Not in the team, its manager or hr"}},
+)
+async def leaderboard(
+    team_id: str,
+    incentives: IncentivesDep,
+    principal: CurrentPrincipal,
+    by: Literal["attainment", "points"] = "attainment",
+    month: str | None = Query(default=None, pattern=MONTH, description="YYYY-MM (UTC); the current month if absent"),
+) -> LeaderboardOut:
+    members = await incentives.runtime.people.team(team_id)
+    if not principal.has(Role.HR) and principal.subject not in {
+        *(m["_id"] for m in members),
+        *(m.get("manager_id") for m in members),
+    }:
+        raise Forbidden("leaderboards are for the team, its manager and hr")
+    moment = datetime.fromisoformat(f"{month}-01T00:00:00+00:00") if month else incentives.runtime.clock.now()
+    period = period_at(Cadence.MONTHLY, moment, moment)
+    standings = await leaderboards.leaderboard(incentives, team_id, period, by)
+    tie_break = (
+        "higher score, then more goals achieved, then person id"
+        if by == "attainment"
+        else ("more points, then more recognitions, then person id")
+    )
+    return LeaderboardOut(
+        team_id=team_id,
+        month=recognition.month_of(period.start),
+        by=by,
+        standings=[
+            StandingOut(rank=i, person_id=s.person_id, score=s.score, detail=s.detail, tie_break=tie_break)
+            for i, s in enumerate(standings, start=1)
+        ],
+    )
+
+
+@router.get("/promotions", summary="Promotion recommendations with their evidence (hr)")
+async def promotions(incentives: IncentivesDep, _: HrOnly, person_id: str | None = None) -> list[PromotionOut]:
+    query = {} if person_id is None else {"person_id": person_id}
+    found = await incentives.db[PROMOTIONS].find(query).sort("at", -1).to_list(500)
+    if person_id is not None and not found:
+        raise NotFound(f"no promotion recommendation for {person_id}")
+    return [PromotionOut.of(d) for d in found]

@@ -1,0 +1,146 @@
+"""The input log: goal, review, training and feedback events kept as the ledger and recognition read them.
+
+Events are only recorded here (in the consumer's transaction); statements already calculated for the
+period an event touches are marked for a recheck, which the ledger worker turns into adjustment lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pymongo import UpdateOne
+
+from pacer_incentives.domain.facts import InputRecord
+from pacer_incentives.domain.periods import Period
+from pacer_incentives.service import plans
+from pacer_incentives.service.context import DEACTIVATIONS, IGNORED, INPUTS, STATEMENTS, Incentives
+from pacer_shared.events import Event
+from pacer_shared.events.feedback import FeedbackGiven, FeedbackKind
+from pacer_shared.events.goals import GoalEvent, GoalSet, OwnerKind
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.reviews import ReviewCompleted, TrainingAssigned, TrainingCompleted
+from pacer_shared.mongo import Document, Session
+
+GOAL_TYPES = frozenset({"GoalSet", "GoalProgressed", "GoalAchieved", "GoalMissed", "GoalAdjusted", "GoalCancelled"})
+REVIEW_TYPES = frozenset({"ReviewCompleted", "TrainingAssigned", "TrainingCompleted"})
+FEEDBACK_TYPES = frozenset({"FeedbackGiven"})
+
+
+def _record(event: Event) -> Document | None:
+    """The log entry of an event, or None for events nothing here reads (feedback other than praise)."""
+    data = event.data
+    document: Document = {
+        "_id": event.id,
+        "type": event.type,
+        "time": event.time,
+        "data": event.envelope.data,
+    }
+    if isinstance(data, GoalEvent):
+        document |= {"subject": data.owner_id, "goal_id": data.goal_id, "period_end": data.period_end}
+        document["owner_kind"] = data.owner_kind.value
+    elif isinstance(data, ReviewCompleted):
+        document |= {"subject": data.person_id, "period_end": data.period_end}
+    elif isinstance(data, TrainingAssigned | TrainingCompleted):
+        document |= {"subject": data.person_id, "period_end": event.time}
+    elif isinstance(data, FeedbackGiven) and data.kind is FeedbackKind.PRAISE:
+        document |= {"subject": data.recipient_id, "period_end": event.time}
+    else:
+        return None
+    return document
+
+
+def record_of(document: Document) -> InputRecord:
+    return InputRecord(document["_id"], document["type"], document["time"], document["subject"], document["data"])
+
+
+async def record(incentives: Incentives, events: Sequence[Event], session: Session) -> list[Event]:
+    """Log the events, mark the statements they touch for a recheck; returns the events newly logged."""
+    documents = [(event, doc) for event in events if (doc := _record(event)) is not None]
+    if not documents:
+        return []
+    await incentives.db[INPUTS].bulk_write(
+        [
+            UpdateOne({"_id": doc["_id"]}, {"$setOnInsert": {k: v for k, v in doc.items() if k != "_id"}}, upsert=True)
+            for _, doc in documents
+        ],
+        session=session,
+    )
+    touched = set().union(
+        *(_touching(doc) for _, doc in documents if "goal_id" in doc or doc["type"] == "ReviewCompleted")
+    )
+    for owner, subject, end in sorted(touched):
+        await incentives.db[STATEMENTS].update_many(
+            {owner: subject, "period_start": {"$lt": end}, "period_end": {"$gte": end}},
+            {"$set": {"dirty": True}},
+            session=session,
+        )
+    await _note_ignored(incentives, [event for event, _ in documents], session)
+    return [event for event, _ in documents]
+
+
+def _touching(document: Document) -> set[tuple[str, str, datetime]]:
+    """(owner field, subject, end): statements whose period holds the goal's or review's end — the old end
+    too when a goal moved — for the person or the team it is about."""
+    owner = "team_id" if document.get("owner_kind") == OwnerKind.TEAM.value else "person_id"
+    ends = {document["period_end"]}
+    if old := document["data"].get("old_period_end"):
+        ends.add(datetime.fromisoformat(old))
+    return {(owner, document["subject"], end) for end in ends}
+
+
+async def _note_ignored(incentives: Incentives, events: list[Event], session: Session) -> None:
+    """A goal no plan version covers when it is set is recorded, with the reason, for hr to see."""
+    for event in events:
+        data = event.data
+        if not isinstance(data, GoalSet) or data.owner_kind is not OwnerKind.ASSISTANT:
+            continue
+        person = await incentives.runtime.people.get(data.owner_id, session)
+        team = person.get("team_id") if person else None
+        if await plans.covering(incentives, team, data.period_end, session) is None:
+            reason = f"no bonus plan covers {data.owner_id} (team {team}) on {data.period_end.isoformat()}"
+            await incentives.db[IGNORED].update_one(
+                {"_id": f"goal:{data.goal_id}"},
+                {"$setOnInsert": {"event_id": event.id, "type": event.type, "reason": reason, "at": event.time}},
+                upsert=True,
+                session=session,
+            )
+
+
+async def note_deactivations(incentives: Incentives, events: Sequence[Event], session: Session) -> None:
+    for event in events:
+        person = event.data
+        if isinstance(person, PersonUpserted) and not person.active:
+            await incentives.db[DEACTIVATIONS].update_one(
+                {"_id": event.id},
+                {"$setOnInsert": {"person_id": person.person_id, "at": event.time}},
+                upsert=True,
+                session=session,
+            )
+
+
+async def active_whole_period(incentives: Incentives, person: Document, period: Period) -> bool:
+    if not person.get("active", True):
+        return False
+    left = await incentives.db[DEACTIVATIONS].find_one(
+        {"person_id": person["_id"], "at": {"$gte": period.start, "$lt": period.end}}
+    )
+    return left is None
+
+
+async def records_for(
+    incentives: Incentives, subjects: list[str], start: datetime, end: datetime, session: Session | None = None
+) -> list[InputRecord]:
+    """The subjects' events that fall in (start, end] — for goals, every event of each goal that ended then,
+    later corrections included."""
+    window = {"subject": {"$in": subjects}, "period_end": {"$gt": start, "$lte": end}}
+    goal_ids = await incentives.db[INPUTS].distinct("goal_id", {**window, "goal_id": {"$ne": None}}, session=session)
+    query = {"$or": [{"goal_id": {"$in": goal_ids}}, {**window, "goal_id": {"$exists": False}}]}
+    return [record_of(doc) async for doc in incentives.db[INPUTS].find(query, session=session)]
+
+
+async def history_of(
+    incentives: Incentives, person_id: str, types: frozenset[str], session: Session | None = None
+) -> list[InputRecord]:
+    query = {"subject": person_id, "type": {"$in": sorted(types)}}
+    return [record_of(doc) async for doc in incentives.db[INPUTS].find(query, session=session)]

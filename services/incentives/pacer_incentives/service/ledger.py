@@ -1,0 +1,389 @@
+"""The ledger: closes bonus periods into statements, turns late events into adjustment lines, approvals.
+
+The worker reads only what is due (open periods whose end has passed, statements marked for a recheck),
+writes each statement with its events in one transaction, and relies on unique ids and conditional
+updates so replicas and restarts never calculate a statement twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pymongo.errors import PyMongoError
+
+from pacer_incentives.domain import ledger
+from pacer_incentives.domain.ledger import Line, NotFinal, Statement, Subject
+from pacer_incentives.domain.periods import Period
+from pacer_incentives.domain.plan import PlanIn
+from pacer_incentives.service import inputs
+from pacer_incentives.service.context import PERIODS, PLANS, STATEMENTS, Incentives
+from pacer_incentives.service.plans import period_of, plan_of
+from pacer_shared.auth import Principal, Role
+from pacer_shared.events.incentives import BonusAdjusted, BonusApproved, BonusCalculated
+from pacer_shared.logs import get_logger
+from pacer_shared.mongo import Document, Session
+from pacer_shared.people import PEOPLE
+from pacer_shared.problems import Conflict, Forbidden, NotFound
+
+log = get_logger(__name__)
+BATCH = 100
+CARRIED_FIELDS = ("plan_key", "plan_id", "plan_version", "person_id", "team_id", "manager_id", "currency")
+
+
+class _Taken(Exception):
+    """Another replica got there first."""
+
+
+def line_document(line: Line) -> Document:
+    return {**asdict(line), "cites": list(line.cites)}
+
+
+def statement_id(plan: PlanIn, period: Period, person_id: str, kind: str = "period") -> str:
+    suffix = "" if kind == "period" else f":{kind}"
+    return f"{plan.plan_id}:{period.start.strftime('%Y%m%dT%H%M')}:{person_id}{suffix}"
+
+
+async def population(incentives: Incentives, plan: PlanIn, period: Period) -> list[Document]:
+    """Assistants the plan covers: active now, or deactivated during the period (they get a statement
+    that says why nothing is paid)."""
+    query: dict[str, Any] = {"role": "assistant"}
+    if plan.team_ids is not None:
+        query["team_id"] = {"$in": plan.team_ids}
+    people = await incentives.db[PEOPLE].find(query).sort("_id", 1).to_list()
+    return [p for p in people if p.get("active", True) or not await inputs.active_whole_period(incentives, p, period)]
+
+
+async def subject_of(
+    incentives: Incentives, person: Document, period: Period, session: Session | None = None
+) -> Subject:
+    subjects = [person["_id"]] + ([person["team_id"]] if person.get("team_id") else [])
+    return Subject(
+        person_id=person["_id"],
+        team_id=person.get("team_id"),
+        active_whole_period=await inputs.active_whole_period(incentives, person, period),
+        records=await inputs.records_for(incentives, subjects, period.start, period.end, session),
+    )
+
+
+async def simulate(
+    incentives: Incentives, plan: PlanIn, moment: datetime
+) -> tuple[Period, list[tuple[str, list[Line]]]]:
+    """What a plan would pay for the period holding `moment`, on everything known now; nothing is stored."""
+    period = period_of(plan, moment)
+    return period, [
+        (person["_id"], ledger.simulate(plan, period, await subject_of(incentives, person, period)))
+        for person in await population(incentives, plan, period)
+    ]
+
+
+class LedgerWorker:
+    def __init__(self, incentives: Incentives) -> None:
+        self._incentives = incentives
+        self._db = incentives.db
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except PyMongoError as error:
+                log.warning("ledger worker cannot reach MongoDB; retrying", error=str(error))
+            await asyncio.sleep(self._incentives.settings.ledger_poll_seconds)
+
+    async def run_once(self) -> None:
+        now = self._incentives.runtime.clock.now()
+        await self._open_periods(now)
+        for period in (
+            await self._db[PERIODS]
+            .find({"status": "open", "period_end": {"$lte": now}})
+            .sort("period_end", 1)
+            .limit(BATCH)
+            .to_list()
+        ):
+            await self._close(period, now)
+        for statement in await self._db[STATEMENTS].find({"dirty": True}).limit(BATCH).to_list():
+            try:
+                await self._incentives.runtime.uow.run(functools.partial(self._recheck, statement["_id"], now))
+            except _Taken:
+                continue
+
+    async def _open_periods(self, now: datetime) -> None:
+        """Every plan version's periods that have ended get a period record, oldest first."""
+        async for version in self._db[PLANS].find({"next_period_start": {"$lte": now}}):
+            plan = plan_of(version)
+            start = version["next_period_start"]
+            period = period_of(plan, start)
+            if period.end > now or (plan.effective_to is not None and period.start >= plan.effective_to):
+                continue
+            moved = await self._db[PLANS].update_one(
+                {"_id": version["_id"], "next_period_start": start}, {"$set": {"next_period_start": period.end}}
+            )
+            if moved.modified_count:
+                await self._db[PERIODS].update_one(
+                    {"_id": f"{version['_id']}:{period.start.isoformat()}"},
+                    {
+                        "$setOnInsert": {
+                            "plan_key": version["_id"],
+                            "period_start": period.start,
+                            "period_end": period.end,
+                            "status": "open",
+                        }
+                    },
+                    upsert=True,
+                )
+
+    async def _close(self, period_doc: Document, now: datetime) -> None:
+        version = await self._db[PLANS].find_one({"_id": period_doc["plan_key"]})
+        assert version is not None
+        plan = plan_of(version)
+        period = Period(period_doc["period_start"], period_doc["period_end"])
+        done = set(await self._db[STATEMENTS].distinct("person_id", {"period_key": period_doc["_id"]}))
+        waiting: dict[str, list[str]] = {}
+        for person in await population(self._incentives, plan, period):
+            if person["_id"] in done:
+                continue
+            subject = await subject_of(self._incentives, person, period)
+            try:
+                result = ledger.statement(plan, period, subject, now)
+            except NotFinal as pending:
+                waiting[person["_id"]] = pending.waiting_for
+                continue
+            settle = timedelta(seconds=self._incentives.settings.close_settle_seconds)
+            if now < result.close_at + settle:
+                waiting[person["_id"]] = [f"settling until {(result.close_at + settle).isoformat()}"]
+                continue
+            document = self._statement_document(version, plan, period, period_doc["_id"], person, result, now)
+            try:
+                await self._incentives.runtime.uow.run(functools.partial(self._calculated, document, result))
+            except _Taken:
+                continue
+        update: dict[str, Any] = {"waiting": waiting}
+        if not waiting:
+            update["status"] = "closed"
+        await self._db[PERIODS].update_one({"_id": period_doc["_id"]}, {"$set": update})
+
+    @staticmethod
+    def _statement_document(
+        version: Document,
+        plan: PlanIn,
+        period: Period,
+        period_key: str,
+        person: Document,
+        result: Statement,
+        now: datetime,
+    ) -> Document:
+        return {
+            "_id": statement_id(plan, period, person["_id"]),
+            "kind": "period",
+            "period_key": period_key,
+            "plan_key": version["_id"],
+            "plan_id": plan.plan_id,
+            "plan_version": version["version"],
+            "person_id": person["_id"],
+            "team_id": person.get("team_id"),
+            "manager_id": person.get("manager_id"),
+            "period_start": period.start,
+            "period_end": period.end,
+            "currency": plan.currency,
+            "close_at": result.close_at,
+            "lines": [line_document(line) for line in result.lines],
+            "adjustments": [line_document(line) for line in result.adjustments],
+            "carried": [],
+            "total": result.total,
+            "status": "calculated",
+            "approvals": [],
+            "calculated_at": now,
+            "dirty": False,
+        }
+
+    async def _calculated(self, document: Document, result: Statement, session: Session) -> None:
+        if await self._db[STATEMENTS].find_one({"_id": document["_id"]}, {"_id": 1}, session=session):
+            raise _Taken
+        await self._db[STATEMENTS].insert_one(document, session=session)
+        base_total = sum((line.amount for line in result.lines), Decimal(0))
+        await self._incentives.runtime.outbox.add(
+            session,
+            BonusCalculated(
+                person_id=document["person_id"],
+                statement_id=document["_id"],
+                period_start=document["period_start"],
+                period_end=document["period_end"],
+                plan_id=document["plan_id"],
+                plan_version=document["plan_version"],
+                total=base_total,
+                currency=document["currency"],
+            ),
+            *[_adjusted(document, line) for line in result.adjustments],
+        )
+
+    async def _recheck(self, statement_key: str, now: datetime, session: Session) -> None:
+        """Recompute a calculated statement; changes since become adjustment lines, never a rewrite."""
+        statement = await self._db[STATEMENTS].find_one({"_id": statement_key, "dirty": True}, session=session)
+        if statement is None:
+            raise _Taken
+        await self._db[STATEMENTS].update_one({"_id": statement_key}, {"$set": {"dirty": False}}, session=session)
+        version = await self._db[PLANS].find_one({"_id": statement["plan_key"]}, session=session)
+        person = await self._incentives.runtime.people.get(statement["person_id"], session)
+        if version is None or person is None:
+            return
+        plan = plan_of(version)
+        period = Period(statement["period_start"], statement["period_end"])
+        try:
+            result = ledger.statement(plan, period, await subject_of(self._incentives, person, period, session), now)
+        except NotFinal:
+            return  # an outcome was reopened (a goal moved into the period): its deadline will mark it again
+        recorded = statement["adjustments"] + statement["carried"]
+        cited = {c for line in recorded for c in line["cites"]}
+        new = [line for line in result.adjustments if not set(line.cites) <= cited]
+        recorded_total = sum((Decimal(str(line["amount"])) for line in statement["lines"] + recorded), Decimal(0))
+        gap = result.total - recorded_total - sum((line.amount for line in new), Decimal(0))
+        if gap:
+            new.append(_reconciliation(gap, result, cited))
+        if new:
+            await self._add_adjustments(statement, plan, new, session)
+
+    async def _add_adjustments(self, statement: Document, plan: PlanIn, new: list[Line], session: Session) -> None:
+        documents = [line_document(line) for line in new]
+        delta = sum((line.amount for line in new), Decimal(0))
+        if statement["status"] != "approved":
+            # A manager's approval was for the old total: it is withdrawn with the change.
+            await self._db[STATEMENTS].update_one(
+                {"_id": statement["_id"]},
+                {
+                    "$push": {"adjustments": {"$each": documents}},
+                    "$set": {"total": statement["total"] + delta, "status": "calculated", "approvals": []},
+                },
+                session=session,
+            )
+            holder = statement
+        else:
+            await self._db[STATEMENTS].update_one(
+                {"_id": statement["_id"]}, {"$push": {"carried": {"$each": documents}}}, session=session
+            )
+            holder = await self._carry(statement, plan, documents, delta, session)
+        await self._incentives.runtime.outbox.add(session, *[_adjusted(holder, line) for line in new])
+
+    async def _carry(
+        self, statement: Document, plan: PlanIn, documents: list[Document], delta: Decimal, session: Session
+    ) -> Document:
+        """Adjustments to an approved statement form a statement of the next period still open to approval."""
+        period = Period(statement["period_start"], statement["period_end"])
+        while True:
+            period = period_of(plan, period.end)
+            key = statement_id(plan, period, statement["person_id"], "carry")
+            carry = await self._db[STATEMENTS].find_one({"_id": key}, session=session)
+            if carry is None or carry["status"] != "approved":
+                break
+        labelled = [{**d, "label": f"{d['label']} (carried from {statement['_id']})"} for d in documents]
+        if carry is None:
+            carry = {
+                **{k: statement[k] for k in CARRIED_FIELDS},
+                "_id": key,
+                "kind": "carry",
+                "period_key": None,
+                "carries_from": [statement["_id"]],
+                "period_start": period.start,
+                "period_end": period.end,
+                "close_at": statement["close_at"],
+                "lines": [],
+                "adjustments": labelled,
+                "carried": [],
+                "total": delta,
+                "status": "calculated",
+                "approvals": [],
+                "calculated_at": self._incentives.runtime.clock.now(),
+                "dirty": False,
+            }
+            await self._db[STATEMENTS].insert_one(carry, session=session)
+            return carry
+        await self._db[STATEMENTS].update_one(
+            {"_id": key},
+            {
+                "$push": {"adjustments": {"$each": labelled}},
+                "$addToSet": {"carries_from": statement["_id"]},
+                "$set": {"total": carry["total"] + delta, "status": "calculated", "approvals": []},
+            },
+            session=session,
+        )
+        return carry
+
+
+def _adjusted(statement: Document, line: Line) -> BonusAdjusted:
+    return BonusAdjusted(
+        person_id=statement["person_id"],
+        statement_id=statement["_id"],
+        adjustment=line.amount,
+        currency=statement["currency"],
+        reason=line.label,
+        cause_event_ids=list(line.cites),
+    )
+
+
+def _reconciliation(gap: Decimal, result: Statement, cited: set[str]) -> Line:
+    cites = tuple(sorted({c for line in result.lines + result.adjustments for c in line.cites} - cited))
+    return Line(
+        "adjustment" if gap > 0 else "clawback",
+        "Correction: inputs that arrived after the statement was calculated",
+        f"recomputed total {result.total} − recorded total {result.total - gap} = {gap}",
+        gap,
+        {},
+        cites,
+    )
+
+
+async def approve(incentives: Incentives, statement_key: str, principal: Principal) -> Document:
+    """The manager approves first, then hr; the second approval freezes the statement (BonusApproved)."""
+
+    async def work(session: Session) -> Document:
+        statement = await incentives.db[STATEMENTS].find_one({"_id": statement_key}, session=session)
+        if statement is None or not can_see(principal, statement):
+            raise NotFound(f"no statement {statement_key}")
+        status = statement["status"]
+        person = await incentives.runtime.people.get(statement["person_id"], session)
+        manager = person.get("manager_id") if person else statement["manager_id"]
+        if status == "approved":
+            raise Conflict("the statement is approved and frozen; later changes go to a new statement")
+        if status == "calculated":
+            if not (principal.has(Role.MANAGER) and principal.subject == manager):
+                raise Forbidden("the person's manager approves the statement first, then hr")
+            step = {"status": "manager_approved"}
+        elif principal.has(Role.HR):
+            step = {"status": "approved"}
+        else:
+            raise Conflict("the manager has approved; hr approves next")
+        approval: Document = {
+            "by": principal.subject,
+            "role": "hr" if step["status"] == "approved" else "manager",
+            "at": incentives.runtime.clock.now(),
+        }
+        await incentives.db[STATEMENTS].update_one(
+            {"_id": statement_key, "status": status},
+            {"$set": step, "$push": {"approvals": approval}},
+            session=session,
+        )
+        statement = {**statement, **step, "approvals": [*statement["approvals"], approval]}
+        if step["status"] == "approved":
+            await incentives.runtime.outbox.add(
+                session,
+                BonusApproved(
+                    person_id=statement["person_id"],
+                    statement_id=statement_key,
+                    total=statement["total"],
+                    currency=statement["currency"],
+                    approved_by=[a["by"] for a in statement["approvals"]],
+                ),
+            )
+        return statement
+
+    return await incentives.runtime.uow.run(work)
+
+
+def can_see(principal: Principal, statement: Document) -> bool:
+    """Amounts are private: the person, their manager and hr."""
+    if principal.has(Role.HR):
+        return True
+    return principal.subject in (statement["person_id"], statement.get("manager_id"))

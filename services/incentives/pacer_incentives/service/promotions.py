@@ -1,0 +1,38 @@
+"""Promotion recommendations: when a configured rule holds for a person, hr hears it once, with the evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pacer_incentives.domain.facts import fold
+from pacer_incentives.domain.recognition import promotion_evidence
+from pacer_incentives.service import inputs
+from pacer_incentives.service.context import PROMOTIONS, Incentives
+from pacer_shared.events import Event
+from pacer_shared.events.incentives import PromotionRecommended
+from pacer_shared.events.reviews import ReviewCompleted, TrainingCompleted
+from pacer_shared.mongo import Session
+
+REVIEW_HISTORY = frozenset({"ReviewCompleted", "TrainingAssigned", "TrainingCompleted"})
+
+
+async def on_events(incentives: Incentives, events: Sequence[Event], session: Session) -> None:
+    people = sorted({e.data.person_id for e in events if isinstance(e.data, ReviewCompleted | TrainingCompleted)})
+    for person_id in people:
+        facts = fold(await inputs.history_of(incentives, person_id, REVIEW_HISTORY, session))
+        for rule in incentives.rules.promotion:
+            evidence = promotion_evidence(rule, facts)
+            if evidence is None:
+                continue
+            latest = max(facts.reviews.values(), key=lambda r: r.period_end)
+            key = f"{rule.key}:{person_id}:{latest.review_id}"
+            if await incentives.db[PROMOTIONS].find_one({"_id": key}, {"_id": 1}, session=session):
+                continue
+            now = incentives.runtime.clock.now()
+            await incentives.db[PROMOTIONS].insert_one(
+                {"_id": key, "person_id": person_id, "rule": rule.key, "evidence": evidence, "at": now},
+                session=session,
+            )
+            await incentives.runtime.outbox.add(
+                session, PromotionRecommended(person_id=person_id, rule=rule.key, evidence=evidence)
+            )

@@ -1,0 +1,263 @@
+"""Recognition: badges granted by rules, manager awards, peer kudos within a monthly budget."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pymongo.errors import PyMongoError
+
+from pacer_incentives.domain.facts import fold
+from pacer_incentives.domain.periods import Cadence, Period, following, period_at
+from pacer_incentives.domain.recognition import BadgeKind, attainment_standings, streak
+from pacer_incentives.service import inputs
+from pacer_incentives.service.context import CURSORS, INPUTS, KUDOS_BUDGETS, RECOGNITIONS, Incentives
+from pacer_shared.auth import Principal, Role
+from pacer_shared.events import Event
+from pacer_shared.events.goals import GoalAchieved, GoalMissed, OwnerKind
+from pacer_shared.events.incentives import RecognitionGranted
+from pacer_shared.events.reviews import TrainingCompleted
+from pacer_shared.logs import get_logger
+from pacer_shared.mongo import Document, Session
+from pacer_shared.people import PEOPLE
+from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
+
+log = get_logger(__name__)
+OUTCOME_TYPES = frozenset({"GoalSet", "GoalAchieved", "GoalMissed", "GoalCancelled", "GoalAdjusted"})
+
+
+@dataclass(frozen=True)
+class Grant:
+    recognition_id: str
+    person_id: str
+    kind: str
+    name: str
+    points: int
+    citation: str = ""
+    granted_by: str | None = None
+    private: bool = False
+
+
+async def grant(incentives: Incentives, grant: Grant, session: Session, at: datetime | None = None) -> bool:
+    """Record and announce a recognition once; False if it was granted before."""
+    if await incentives.db[RECOGNITIONS].find_one({"_id": grant.recognition_id}, {"_id": 1}, session=session):
+        return False
+    person = await incentives.runtime.people.get(grant.person_id, session)
+    team_id = person.get("team_id") if person else None
+    await incentives.db[RECOGNITIONS].insert_one(
+        {
+            "_id": grant.recognition_id,
+            "person_id": grant.person_id,
+            "team_id": team_id,
+            "kind": grant.kind,
+            "name": grant.name,
+            "citation": grant.citation,
+            "points": grant.points,
+            "granted_by": grant.granted_by,
+            "private": grant.private,
+            "granted_at": at or incentives.runtime.clock.now(),
+        },
+        session=session,
+    )
+    await incentives.runtime.outbox.add(
+        session,
+        RecognitionGranted(
+            person_id=grant.person_id,
+            recognition_id=grant.recognition_id,
+            kind=grant.kind,
+            name=grant.name,
+            citation=grant.citation,
+            granted_by=grant.granted_by,
+            team_id=team_id,
+            private=grant.private,
+            points=grant.points,
+        ),
+    )
+    return True
+
+
+async def on_events(incentives: Incentives, events: Sequence[Event], session: Session) -> None:
+    """Badges that events earn at once: goal streaks and completed training."""
+    streaks = sorted(
+        {
+            e.data.owner_id
+            for e in events
+            if isinstance(e.data, GoalAchieved | GoalMissed) and e.data.owner_kind is OwnerKind.ASSISTANT
+        }
+    )
+    badge = incentives.rules.badge(BadgeKind.GOAL_STREAK)
+    for person_id in streaks if badge else []:
+        assert badge is not None
+        facts = fold(await inputs.history_of(incentives, person_id, OUTCOME_TYPES, session))
+        count, since = streak(g for g in facts.goals.values() if g.owner_id == person_id)
+        if count == badge.periods and since is not None:
+            citation = f"every goal achieved {count} periods in a row"
+            key = f"{badge.key}:{person_id}:{since.isoformat()}"
+            await grant(incentives, Grant(key, person_id, "badge", badge.name, badge.points, citation), session)
+    learner = incentives.rules.badge(BadgeKind.TRAINING_COMPLETED)
+    for event in events:
+        if learner and isinstance(event.data, TrainingCompleted):
+            done = event.data
+            citation = f"completed the {done.category.value.replace('_', ' ')} course {done.course_id}"
+            key = f"{learner.key}:{done.assignment_id}"
+            await grant(
+                incentives, Grant(key, done.person_id, "badge", learner.name, learner.points, citation), session
+            )
+
+
+async def award(
+    incentives: Incentives,
+    principal: Principal,
+    person_id: str,
+    name: str,
+    citation: str,
+    points: int | None,
+    private: bool,
+) -> Document:
+    """A manager's award to one of their people (or hr's to anyone), with the reason in a citation."""
+    person = await incentives.runtime.people.get(person_id)
+    if person is None or not person.get("active", True):
+        raise NotFound(f"person {person_id!r} is not in the roster")
+    if not (principal.has(Role.HR) or (principal.has(Role.MANAGER) and person.get("manager_id") == principal.subject)):
+        raise Forbidden("awards are given by the person's manager or hr")
+    now = incentives.runtime.clock.now()
+    recognition_id = f"award:{person_id}:{now.strftime('%Y%m%dT%H%M%S%f')}"
+    points = incentives.rules.awards.default_points if points is None else points
+    given = Grant(recognition_id, person_id, "award", name, points, citation, principal.subject, private)
+    await incentives.runtime.uow.run(functools.partial(grant, incentives, given, at=now))
+    return await _recognition(incentives, recognition_id)
+
+
+def month_of(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+async def kudos(incentives: Incentives, principal: Principal, to: str, message: str) -> Document:
+    """Peer kudos, within each giver's monthly budget; never to oneself."""
+    if to == principal.subject:
+        raise Unprocessable("to: kudos go to someone else")
+    person = await incentives.runtime.people.get(to)
+    if person is None or not person.get("active", True):
+        raise NotFound(f"person {to!r} is not in the roster")
+    rules = incentives.rules.kudos
+    now = incentives.runtime.clock.now()
+    month = month_of(now)
+    recognition_id = f"kudos:{principal.subject}:{to}:{now.strftime('%Y%m%dT%H%M%S%f')}"
+
+    async def work(session: Session) -> None:
+        key = f"{principal.subject}:{month}"
+        budget = await incentives.db[KUDOS_BUDGETS].find_one({"_id": key}, session=session)
+        used = budget["used"] if budget else 0
+        if used >= rules.monthly_budget:
+            raise Conflict(
+                f"the kudos budget of {rules.monthly_budget} for {month} is used up; it renews next month",
+                remaining=0,
+            )
+        await incentives.db[KUDOS_BUDGETS].update_one({"_id": key}, {"$inc": {"used": 1}}, upsert=True, session=session)
+        given = Grant(recognition_id, to, "kudos", "Kudos", rules.points, message, principal.subject)
+        await grant(incentives, given, session, at=now)
+
+    await incentives.runtime.uow.run(work)
+    return await _recognition(incentives, recognition_id)
+
+
+async def kudos_left(incentives: Incentives, person_id: str) -> dict[str, object]:
+    month = month_of(incentives.runtime.clock.now())
+    budget = await incentives.db[KUDOS_BUDGETS].find_one({"_id": f"{person_id}:{month}"})
+    total = incentives.rules.kudos.monthly_budget
+    return {"month": month, "budget": total, "remaining": total - (budget["used"] if budget else 0)}
+
+
+async def _recognition(incentives: Incentives, recognition_id: str) -> Document:
+    found = await incentives.db[RECOGNITIONS].find_one({"_id": recognition_id})
+    assert found is not None
+    return found
+
+
+def can_see(principal: Principal, recognition: Document, person: Document | None) -> bool:
+    """Public recognition is for everyone; private only for the person, their manager and hr."""
+    if not recognition["private"] or principal.has(Role.HR):
+        return True
+    return principal.subject in (recognition["person_id"], (person or {}).get("manager_id"))
+
+
+class MonthlyBadges:
+    """At each calendar month's end: top of team by attainment, most praised in the team."""
+
+    CURSOR = "monthly-badges"
+
+    def __init__(self, incentives: Incentives) -> None:
+        self._incentives = incentives
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except PyMongoError as error:
+                log.warning("monthly badges cannot reach MongoDB; retrying", error=str(error))
+            await asyncio.sleep(self._incentives.settings.ledger_poll_seconds)
+
+    async def run_once(self) -> None:
+        db = self._incentives.db
+        now = self._incentives.runtime.clock.now()
+        current = period_at(Cadence.MONTHLY, now, now)
+        cursor = await db[CURSORS].find_one({"_id": self.CURSOR})
+        if cursor is None:
+            # Recognition starts with the month the service first runs in; history is not re-awarded.
+            await db[CURSORS].update_one({"_id": self.CURSOR}, {"$setOnInsert": {"next": current.start}}, upsert=True)
+            return
+        month = period_at(Cadence.MONTHLY, cursor["next"], cursor["next"])
+        settle = timedelta(seconds=self._incentives.settings.close_settle_seconds)
+        if now < month.end + settle:
+            return
+        await self._incentives.runtime.uow.run(functools.partial(self._award_month, month, cursor["next"]))
+
+    async def _award_month(self, month: Period, cursor: datetime, session: Session) -> None:
+        db = self._incentives.db
+        moved = await db[CURSORS].update_one(
+            {"_id": self.CURSOR, "next": cursor},
+            {"$set": {"next": following(Cadence.MONTHLY, month).start}},
+            session=session,
+        )
+        if moved.modified_count == 0:
+            return
+        teams = sorted(t for t in await db[PEOPLE].distinct("team_id", {"role": "assistant"}, session=session) if t)
+        for team in teams:
+            members = [
+                p["_id"]
+                for p in await db[PEOPLE].find({"team_id": team, "role": "assistant"}, session=session).to_list()
+            ]
+            await self._top_of_team(team, members, month, session)
+            await self._most_praised(team, members, month, session)
+
+    async def _top_of_team(self, team: str, members: list[str], month: Period, session: Session) -> None:
+        badge = self._incentives.rules.badge(BadgeKind.TOP_OF_TEAM)
+        if badge is None:
+            return
+        records = await inputs.records_for(self._incentives, members, month.start, month.end, session)
+        standings = attainment_standings(members, fold(records), month.start, month.end)
+        if standings:
+            top = standings[0]
+            citation = f"best goal attainment in team {team} in {month_of(month.start)}: {top.score:.2%}"
+            key = f"{badge.key}:{team}:{month_of(month.start)}"
+            await grant(
+                self._incentives, Grant(key, top.person_id, "badge", badge.name, badge.points, citation), session
+            )
+
+    async def _most_praised(self, team: str, members: list[str], month: Period, session: Session) -> None:
+        badge = self._incentives.rules.badge(BadgeKind.MOST_PRAISE)
+        if badge is None:
+            return
+        praise: Counter[str] = Counter()
+        query = {"type": "FeedbackGiven", "subject": {"$in": members}, "time": {"$gte": month.start, "$lt": month.end}}
+        async for doc in self._incentives.db[INPUTS].find(query, session=session):
+            praise[doc["subject"]] += 1
+        if praise:
+            person, count = min(praise.items(), key=lambda item: (-item[1], item[0]))
+            citation = f"most praise received in team {team} in {month_of(month.start)}: {count}"
+            key = f"{badge.key}:{team}:{month_of(month.start)}"
+            await grant(self._incentives, Grant(key, person, "badge", badge.name, badge.points, citation), session)
