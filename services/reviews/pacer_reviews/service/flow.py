@@ -187,18 +187,23 @@ async def acknowledge(reviews: Reviews, principal: Principal, review_id: str, co
     return {**review, "status": "acknowledged", "acknowledgement": acknowledgement}
 
 
+def check_visible(review: Document, principal: Principal) -> None:
+    if principal.subject not in (review["person_id"], review["manager_id"]) and not principal.has(Role.HR, Role.ADMIN):
+        raise Forbidden("a review is seen by the person, their manager and hr")
+
+
 async def view(reviews: Reviews, principal: Principal, review_id: str) -> Document:
     """A review as this principal may see it, with its inputs; late inputs of a completed review are listed apart."""
     review = await load(reviews, review_id)
+    check_visible(review, principal)
     own = principal.subject == review["person_id"]
-    if not (own or principal.subject == review["manager_id"] or principal.has(Role.HR, Role.ADMIN)):
-        raise Forbidden("a review is seen by the person, their manager and hr")
     inputs = await inputs_for(reviews.db, review["person_id"], review["period_start"], review["period_end"])
     shown = {**review, "review_id": review.pop("_id"), "inputs": inputs.summary(), "late_inputs": None}
     if review["result"] is not None:
         frozen = review["result"]["input_ids"]
         current = inputs.ids()
-        shown["late_inputs"] = {kind: sorted(set(current[kind]) - set(frozen[kind])) for kind in current}
+        # A kind missing from the frozen ids was not collected when the review completed: all of it came later.
+        shown["late_inputs"] = {kind: sorted(set(current[kind]) - set(frozen.get(kind, []))) for kind in current}
         shown["inputs"] = review["result"]["inputs"]
     elif own:
         shown["manager"] = None  # the assistant sees the manager's part once the review is completed

@@ -1,4 +1,4 @@
-"""What reviews learn from other services, by events only: goal outcomes and feedback received."""
+"""What reviews learn from other services, by events only: goal progress and outcomes, feedback received."""
 
 from __future__ import annotations
 
@@ -11,9 +11,18 @@ from typing import Any
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
 
+from pacer_reviews.domain.anonymous import AnonymousAggregate, aggregates
 from pacer_shared.events import Event
 from pacer_shared.events.feedback import AnonymousFeedbackPublished, FeedbackGiven
-from pacer_shared.events.goals import GoalAchieved, GoalAtRisk, GoalMissed, GoalProgressed
+from pacer_shared.events.goals import (
+    GoalAchieved,
+    GoalAdjusted,
+    GoalAtRisk,
+    GoalCancelled,
+    GoalMissed,
+    GoalProgressed,
+    GoalSet,
+)
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
 
 GOALS = "goal_outcomes"
@@ -23,36 +32,69 @@ ANONYMOUS = "anonymous_aggregates"
 INDEXES: IndexPlan = {
     GOALS: [IndexModel([("owner_id", ASCENDING), ("period_end", ASCENDING)], name="by_owner")],
     FEEDBACK: [IndexModel([("recipient_id", ASCENDING), ("at", ASCENDING)], name="by_recipient")],
+    ANONYMOUS: [IndexModel([("manager_id", ASCENDING), ("window_start", ASCENDING)], name="by_manager")],
 }
-GOAL_TYPES = frozenset({e.event_type for e in (GoalAchieved, GoalMissed, GoalAtRisk, GoalProgressed)})
+GOAL_TYPES = frozenset(
+    e.event_type for e in (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
+)
 FEEDBACK_TYPES = frozenset({FeedbackGiven.event_type, AnonymousFeedbackPublished.event_type})
 
 
 async def apply_goal_events(db: Database, events: Sequence[Event], session: Session) -> None:
-    """Keep, per goal, its latest actual and target, its outcome and how often it was at risk."""
-    writes = []
+    """Keep, per goal, its latest numbers and pace, its outcome, its latest at-risk warning and any cancellation."""
+    writes: list[UpdateOne] = []
     for event in events:
         data: Any = event.data
-        fields: dict[str, Any] = {
+        about: dict[str, Any] = {
             "owner_id": data.owner_id,
             "owner_kind": data.owner_kind.value,
             "title": data.title,
             "period_start": data.period_start,
             "period_end": data.period_end,
+            **_facts(data, event.time),
         }
-        if isinstance(data, GoalAchieved | GoalMissed):
-            fields.update(outcome="achieved" if isinstance(data, GoalAchieved) else "missed", outcome_at=event.time)
-        update: dict[str, Any] = {"$set": fields}
+        update: dict[str, Any] = {"$set": about}
         if isinstance(data, GoalAtRisk):
             update["$inc"] = {"at_risk_warnings": 1}
         writes.append(UpdateOne({"_id": data.goal_id}, update, upsert=True))
-        if not isinstance(data, GoalAtRisk):
-            # Only a newer event moves the numbers: late or redelivered older ones change nothing.
-            newer = {"$or": [{"progress_at": {"$lte": event.time}}, {"progress_at": {"$exists": False}}]}
-            numbers = {"actual": data.actual, "target": data.target, "progress_at": event.time}
-            writes.append(UpdateOne({"_id": data.goal_id, **newer}, {"$set": numbers}))
+        # Only a newer event moves the numbers: late or redelivered older ones change nothing.
+        if numbers := _numbers(data, event.time):
+            writes.append(UpdateOne({"_id": data.goal_id, **_not_after(event.time, "progress_at")}, numbers))
+        if isinstance(data, GoalAtRisk):
+            warning = {"level": data.level, "pace_ratio": data.pace_ratio, "at": event.time}
+            writes.append(
+                UpdateOne({"_id": data.goal_id, **_not_after(event.time, "at_risk.at")}, {"$set": {"at_risk": warning}})
+            )
     if writes:
         await db[GOALS].bulk_write(writes, session=session, ordered=True)
+
+
+def _facts(data: Any, at: datetime) -> dict[str, Any]:
+    if isinstance(data, GoalAchieved | GoalMissed):
+        return {"outcome": "achieved" if isinstance(data, GoalAchieved) else "missed", "outcome_at": at}
+    if isinstance(data, GoalSet):
+        return {"unit": data.unit}
+    if isinstance(data, GoalCancelled):
+        return {"cancelled_at": at}
+    return {}
+
+
+def _numbers(data: Any, at: datetime) -> dict[str, Any] | None:
+    if isinstance(data, GoalProgressed | GoalAtRisk):
+        numbers = {"actual": data.actual, "target": data.target, "expected_by_now": data.expected_by_now}
+        return {"$set": {**numbers, "progress_at": at}}
+    if isinstance(data, GoalAchieved | GoalMissed):
+        return {"$set": {"actual": data.actual, "target": data.target, "progress_at": at}}
+    if isinstance(data, GoalSet):
+        return {"$set": {"target": data.target, "progress_at": at}}
+    if isinstance(data, GoalAdjusted):
+        # The pace figure was for the old target; the next progress brings the new one.
+        return {"$set": {"target": data.new_target, "progress_at": at}, "$unset": {"expected_by_now": ""}}
+    return None
+
+
+def _not_after(at: datetime, field: str) -> dict[str, Any]:
+    return {"$or": [{field: {"$lte": at}}, {field: {"$exists": False}}]}
 
 
 async def apply_feedback_events(db: Database, events: Sequence[Event], session: Session) -> None:
@@ -73,9 +115,11 @@ async def apply_feedback_events(db: Database, events: Sequence[Event], session: 
                 session=session,
             )
         elif isinstance(data, AnonymousFeedbackPublished):
+            # Counts and themes only: the released texts stay with the feedback service.
+            aggregate = data.model_dump(mode="python", exclude={"texts"})
             await db[ANONYMOUS].update_one(
                 {"_id": event.id},
-                {"$setOnInsert": {**data.model_dump(mode="python"), "at": event.time}},
+                {"$setOnInsert": {**aggregate, "at": event.time}},
                 upsert=True,
                 session=session,
             )
@@ -87,6 +131,7 @@ class Inputs:
 
     goals: list[Document]
     feedback: list[Document]
+    anonymous: list[AnonymousAggregate]
 
     @property
     def attainment(self) -> Decimal | None:
@@ -114,14 +159,20 @@ class Inputs:
                 "improvement": sum(1 for f in self.feedback if f["kind"] == "improvement"),
                 "themes": dict(Counter(tag for f in self.feedback for tag in f["tags"])),
             },
+            "anonymous_feedback": [a.model_dump() for a in self.anonymous],
         }
 
     def ids(self) -> dict[str, list[str]]:
-        return {"goals": sorted(g["_id"] for g in self.goals), "feedback": sorted(f["_id"] for f in self.feedback)}
+        return {
+            "goals": sorted(g["_id"] for g in self.goals),
+            "feedback": sorted(f["_id"] for f in self.feedback),
+            "anonymous": sorted(i for a in self.anonymous for i in a.release_ids),
+        }
 
 
 async def inputs_for(db: Database, person_id: str, start: datetime, end: datetime) -> Inputs:
-    """Goals of this person that closed in the period with an outcome, and feedback they received in it."""
+    """Goals of this person that closed in the period with an outcome, feedback they received in it and the
+    anonymous aggregates concerning them released in it."""
     goals = (
         await db[GOALS]
         .find(
@@ -135,7 +186,31 @@ async def inputs_for(db: Database, person_id: str, start: datetime, end: datetim
         .sort("_id", 1)
         .to_list()
     )
-    feedback = (
+    return Inputs(
+        goals=goals,
+        feedback=await feedback_received(db, person_id, start, end),
+        anonymous=await anonymous_released(db, person_id, start, end),
+    )
+
+
+async def feedback_received(db: Database, person_id: str, start: datetime, end: datetime) -> list[Document]:
+    return (
         await db[FEEDBACK].find({"recipient_id": person_id, "at": {"$gte": start, "$lt": end}}).sort("_id", 1).to_list()
     )
-    return Inputs(goals=goals, feedback=feedback)
+
+
+async def anonymous_released(db: Database, person_id: str, start: datetime, end: datetime) -> list[AnonymousAggregate]:
+    """Aggregates of the windows that had a release in the period, about the subjects this person manages.
+
+    The feedback service names the manager the results concern and shows them to that manager and hr
+    only, so they appear in that manager's reviews and never in a team member's.
+    """
+    releases = (
+        await db[ANONYMOUS]
+        .find(
+            {"manager_id": person_id, "window_start": {"$lt": end}, "window_end": {"$gt": start}, "at": {"$lt": end}},
+            {"texts": 0},
+        )
+        .to_list()
+    )
+    return aggregates(releases, released_since=start)

@@ -1,0 +1,74 @@
+"""Anonymous feedback as a review shows it: the feedback service's released aggregates, never a single text."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AnonymousAggregate(BaseModel):
+    """Released anonymous feedback about one subject (a team or a manager) in one window."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject_kind: str = Field(description="team | manager")
+    subject_id: str
+    window_start: datetime
+    window_end: datetime
+    submissions: int = Field(description="Submissions released for the window so far (never fewer than k)")
+    themes: dict[str, int] = Field(description="Tag counts over the released submissions")
+    released_at: datetime = Field(description="When the latest release of the window was published")
+    release_ids: list[str] = Field(exclude=True, default_factory=list)
+
+    @property
+    def talking_point(self) -> str:
+        last_day = (self.window_end - timedelta(days=1)).date()
+        window = f"{self.window_start.date().isoformat()} to {last_day.isoformat()}"
+        themes = f"; themes: {themes_text(self.themes)}" if self.themes else ""
+        return (
+            f"Anonymous feedback about {self.subject_kind} {self.subject_id} ({window}): "
+            f"{self.submissions} submissions{themes}"
+        )
+
+
+def aggregates(releases: Iterable[Mapping[str, Any]], released_since: datetime) -> list[AnonymousAggregate]:
+    """One aggregate per subject and window, as of its latest release; windows with no release since
+    `released_since` are left out.
+
+    Each AnonymousFeedbackPublished carries the window's running total of submissions but only the
+    themes of its own batch, so a window's total is its latest count and its themes add up.
+    """
+    windows: dict[tuple[str, str, datetime, datetime], list[Mapping[str, Any]]] = {}
+    for release in releases:
+        key = (release["subject_kind"], release["subject_id"], release["window_start"], release["window_end"])
+        windows.setdefault(key, []).append(release)
+    shown = []
+    for (kind, subject, start, end), batch in sorted(windows.items(), key=lambda item: (item[0][2], item[0][:2])):
+        latest = max(r["at"] for r in batch)
+        if latest < released_since:
+            continue
+        themes: Counter[str] = Counter()
+        for release in batch:
+            themes.update(release.get("themes") or {})
+        shown.append(
+            AnonymousAggregate(
+                subject_kind=kind,
+                subject_id=subject,
+                window_start=start,
+                window_end=end,
+                submissions=max(r["submissions"] for r in batch),
+                themes=dict(themes),
+                released_at=latest,
+                release_ids=sorted(str(r["_id"]) for r in batch),
+            )
+        )
+    return shown
+
+
+def themes_text(themes: Mapping[str, int]) -> str:
+    """'teamwork (2), follow-up (1)': most frequent first."""
+    return ", ".join(f"{tag} ({count})" for tag, count in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])))
