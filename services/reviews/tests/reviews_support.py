@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from pacer_shared.auth import Role
-from pacer_shared.events import EventData
+from pacer_shared.events import EventData, wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_testkit.stack import (
     ServiceProcess,
@@ -80,6 +81,18 @@ class ReviewsWorld:
         async with producer(self.stack.kafka_bootstrap) as client:
             for event in events:
                 await publish(client, f"{self.namespace}.{event.topic}", event)
+
+    async def publish_at(self, moment: datetime, *events: EventData) -> list[str]:
+        """Publish as if the producer had sent the events at `moment` (their envelope time); returns their ids."""
+        ids = []
+        async with producer(self.stack.kafka_bootstrap) as client:
+            for event in events:
+                envelope = wrap(event, source="/tests", time=moment)
+                await client.send_and_wait(
+                    f"{self.namespace}.{event.topic}", envelope.to_json(), key=event.subject.encode()
+                )
+                ids.append(envelope.id)
+        return ids
 
     async def events(self, until: Any) -> list[dict[str, Any]]:
         records = await read_topic(self.stack.kafka_bootstrap, f"{self.namespace}.reviews.events", until)

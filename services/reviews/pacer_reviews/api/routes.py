@@ -9,8 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from pacer_reviews.domain.agenda import Agenda
 from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.service import cycles, flow, training
+from pacer_reviews.service.agenda import agenda_for
 from pacer_reviews.service.cycles import REVIEWS, Reviews
 from pacer_shared.auth import CurrentPrincipal, Principal, Role, require
 from pacer_shared.events.reviews import Cadence, ReviewStep
@@ -138,6 +140,12 @@ async def score(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal
     if review["result"] is None:
         raise Forbidden("the score exists once the manager has completed the review")
     return review["result"]["explanation"]  # type: ignore[no-any-return]
+
+
+@router.get("/reviews/{review_id}/agenda", summary="The 1:1 agenda of a weekly check-in, as talking points")
+async def agenda(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> Agenda:
+    """The week's goals (at-risk first, with why), open training, feedback received; 404 unless the review is weekly."""
+    return await agenda_for(reviews, principal, review_id)
 
 
 @router.get("/training/catalogue", summary="Courses that development suggestions can assign")

@@ -1,0 +1,257 @@
+"""The 1:1 agenda of a weekly check-in: the week as talking points a manager can read, problems first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pacer_reviews.domain.anonymous import AnonymousAggregate, themes_text
+
+
+class GoalStatus(StrEnum):
+    """Declared in the order a check-in discusses them."""
+
+    AT_RISK = "at_risk"
+    MISSED = "missed"
+    NO_PROGRESS = "no_progress"
+    ON_TRACK = "on_track"
+    ACHIEVED = "achieved"
+
+
+@dataclass(frozen=True)
+class GoalFacts:
+    """What the goals service last said about one goal."""
+
+    goal_id: str
+    title: str
+    unit: str
+    target: Decimal | None
+    actual: Decimal | None
+    expected_by_now: Decimal | None
+    outcome: str | None
+    warned_below: Decimal | None
+    """The pace fraction whose crossing raised the latest GoalAtRisk, if any."""
+
+
+@dataclass(frozen=True)
+class TrainingFacts:
+    assignment_id: str
+    course_id: str
+    title: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedbackFacts:
+    kind: str
+    tags: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Week:
+    start: datetime
+    end: datetime
+    zone: ZoneInfo
+
+
+class GoalPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    goal_id: str
+    title: str
+    status: GoalStatus
+    actual: Decimal | None = Field(description="Progress at the latest goal event; null before any progress")
+    target: Decimal | None
+    unit: str
+    attainment: Decimal | None = Field(description="actual / target")
+    expected_by_now: Decimal | None = Field(description="What the pace expected at the latest goal event")
+    pace: Decimal | None = Field(description="actual / expected_by_now")
+    warned_below: Decimal | None = Field(description="The pace fraction whose crossing raised the latest GoalAtRisk")
+    talking_point: str
+
+
+class TrainingPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    assignment_id: str
+    course_id: str
+    title: str
+    due_at: datetime
+    overdue: bool
+    talking_point: str
+
+
+class FeedbackPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    praise: int
+    improvement: int
+    themes: dict[str, int] = Field(description="Tag counts of the named feedback received in the week")
+    talking_point: str
+
+
+class Agenda(BaseModel):
+    """A weekly check-in's agenda: the talking points in the order to discuss them, and the facts behind them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    review_id: str
+    person_id: str
+    manager_id: str | None
+    week_start: datetime
+    week_end: datetime
+    timezone: str = Field(description="The person's time zone, in which the week is counted")
+    as_of: datetime
+    talking_points: list[str] = Field(description="At-risk goals first, then other goals, training and feedback")
+    goals: list[GoalPoint]
+    training: list[TrainingPoint] = Field(description="Open assignments, overdue first")
+    feedback: FeedbackPoint
+    anonymous_feedback: list[AnonymousAggregate] = Field(
+        description="Released aggregates concerning the person, with a release in the week; never single texts"
+    )
+
+
+def goal_point(goal: GoalFacts) -> GoalPoint:
+    attainment = _ratio(goal.actual, goal.target)
+    pace = _ratio(goal.actual, goal.expected_by_now)
+    status = _status(goal, pace)
+    return GoalPoint(
+        goal_id=goal.goal_id,
+        title=goal.title,
+        status=status,
+        actual=goal.actual,
+        target=goal.target,
+        unit=goal.unit,
+        attainment=attainment,
+        expected_by_now=goal.expected_by_now,
+        pace=pace,
+        warned_below=goal.warned_below,
+        talking_point=_goal_talking_point(goal, status, attainment, pace),
+    )
+
+
+def _status(goal: GoalFacts, pace: Decimal | None) -> GoalStatus:
+    if goal.outcome == "achieved":
+        return GoalStatus.ACHIEVED
+    if goal.outcome == "missed":
+        return GoalStatus.MISSED
+    # The goals service judges pace; it stays at risk until a later progress shows it back above the warning level.
+    if goal.warned_below is not None and (pace is None or pace < goal.warned_below):
+        return GoalStatus.AT_RISK
+    if goal.actual is None:
+        return GoalStatus.NO_PROGRESS
+    return GoalStatus.ON_TRACK
+
+
+def _goal_talking_point(goal: GoalFacts, status: GoalStatus, attainment: Decimal | None, pace: Decimal | None) -> str:
+    name = f"Goal '{goal.title or goal.goal_id}'"
+    unit = f" {goal.unit}" if goal.unit else ""
+    progress = f"{number(goal.actual or Decimal(0))} of {number(goal.target)}{unit}" if goal.target else "no target"
+    expects = f", pace expects {number(goal.expected_by_now)}" if goal.expected_by_now is not None else ""
+    of_pace = f"{percent(pace)} of pace" if pace is not None else ""
+    if status is GoalStatus.AT_RISK:
+        why = ", ".join(part for part in (of_pace, f"warned below {percent(goal.warned_below)}") if part)
+        return f"{name} is at risk: {progress}{expects} ({why})"
+    if status is GoalStatus.MISSED:
+        short = max((goal.target or Decimal(0)) - (goal.actual or Decimal(0)), Decimal(0))
+        return f"{name} was missed: {progress} ({percent(attainment)}), {number(short)} short"
+    if status is GoalStatus.ACHIEVED:
+        return f"{name} is achieved: {progress} ({percent(attainment)})"
+    if status is GoalStatus.NO_PROGRESS:
+        return f"{name}: no progress reported yet (target {number(goal.target)}{unit})"
+    recovered = "; back on pace after an at-risk warning" if goal.warned_below is not None else ""
+    return f"{name} is on track: {progress}{expects}{f' ({of_pace})' if of_pace else ''}{recovered}"
+
+
+def training_point(training: TrainingFacts, now: datetime, zone: ZoneInfo) -> TrainingPoint:
+    overdue = training.due_at <= now
+    due = training.due_at.astimezone(zone).date().isoformat()
+    said = f"is overdue: it was due on {due}" if overdue else f"is open, due on {due}"
+    return TrainingPoint(
+        assignment_id=training.assignment_id,
+        course_id=training.course_id,
+        title=training.title,
+        due_at=training.due_at,
+        overdue=overdue,
+        talking_point=f"Training '{training.title}' {said}",
+    )
+
+
+def feedback_point(received: Sequence[FeedbackFacts]) -> FeedbackPoint:
+    kinds = Counter(f.kind for f in received)
+    themes = dict(Counter(tag for f in received for tag in f.tags))
+    if received:
+        said = f"Feedback received this week: {kinds['praise']} praise, {kinds['improvement']} improvement"
+        said += f"; themes: {themes_text(themes)}" if themes else ""
+    else:
+        said = "No feedback received this week"
+    return FeedbackPoint(praise=kinds["praise"], improvement=kinds["improvement"], themes=themes, talking_point=said)
+
+
+def agenda(
+    *,
+    review_id: str,
+    person_id: str,
+    manager_id: str | None,
+    week: Week,
+    now: datetime,
+    goals: Sequence[GoalFacts],
+    training: Sequence[TrainingFacts],
+    feedback: Sequence[FeedbackFacts],
+    anonymous: Sequence[AnonymousAggregate],
+) -> Agenda:
+    order = list(GoalStatus)
+    goal_points = sorted(
+        (goal_point(g) for g in goals),
+        key=lambda p: (order.index(p.status), p.pace if p.pace is not None else Decimal("Infinity"), p.title),
+    )
+    training_points = sorted(
+        (training_point(t, now, week.zone) for t in training), key=lambda p: (not p.overdue, p.due_at, p.title)
+    )
+    feedback_summary = feedback_point(feedback)
+    return Agenda(
+        review_id=review_id,
+        person_id=person_id,
+        manager_id=manager_id,
+        week_start=week.start,
+        week_end=week.end,
+        timezone=week.zone.key,
+        as_of=now,
+        talking_points=[
+            *(p.talking_point for p in goal_points),
+            *(p.talking_point for p in training_points),
+            feedback_summary.talking_point,
+            *(a.talking_point for a in anonymous),
+        ],
+        goals=goal_points,
+        training=training_points,
+        feedback=feedback_summary,
+        anonymous_feedback=list(anonymous),
+    )
+
+
+def number(value: Decimal | None) -> str:
+    """12, 12.5 or 12.35: at most two decimals, no trailing zeros, never an exponent."""
+    if value is None:
+        return "?"
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return f"{rounded:f}"
+
+
+def percent(ratio: Decimal | None) -> str:
+    if ratio is None:
+        return "?"
+    return f"{(ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP):f}%"
+
+
+def _ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (part / whole).quantize(Decimal("0.0001"))

@@ -1,0 +1,88 @@
+"""The 1:1 agenda of a weekly check-in, read from the projections reviews already keep."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from pacer_reviews.domain.agenda import Agenda, FeedbackFacts, GoalFacts, TrainingFacts, Week, agenda
+from pacer_reviews.service.cycles import Reviews
+from pacer_reviews.service.flow import check_visible, load
+from pacer_reviews.service.inputs import GOALS, anonymous_released, feedback_received
+from pacer_reviews.service.training import ASSIGNMENTS, CATALOGUE
+from pacer_shared.auth import Principal
+from pacer_shared.events.reviews import Cadence
+from pacer_shared.mongo import Database, Document
+from pacer_shared.problems import NotFound
+
+
+async def agenda_for(reviews: Reviews, principal: Principal, review_id: str) -> Agenda:
+    """The week's goals (at-risk first), open training and feedback received, as talking points."""
+    review = await load(reviews, review_id)
+    check_visible(review, principal)
+    if review["cadence"] != Cadence.WEEKLY:
+        raise NotFound(f"review {review_id} is a {review['cadence']} review: a 1:1 agenda belongs to a weekly check-in")
+    person_id = review["person_id"]
+    week = await _week(reviews, review)
+    db = reviews.db
+    return agenda(
+        review_id=review_id,
+        person_id=person_id,
+        manager_id=review["manager_id"],
+        week=week,
+        now=reviews.runtime.clock.now(),
+        goals=[_goal(g) for g in await _goals_in(db, person_id, week)],
+        training=[
+            _training(t) for t in await db[ASSIGNMENTS].find({"person_id": person_id, "completed_at": None}).to_list()
+        ],
+        feedback=[
+            FeedbackFacts(f["kind"], f["tags"]) for f in await feedback_received(db, person_id, week.start, week.end)
+        ],
+        anonymous=await anonymous_released(db, person_id, week.start, week.end),
+    )
+
+
+async def _week(reviews: Reviews, review: Document) -> Week:
+    # The cycle names the week by its dates; the person's own time zone says when that week begins and ends,
+    # as it does for their goals.
+    person = await reviews.runtime.people.get(review["person_id"])
+    zone = ZoneInfo((person or {}).get("timezone") or "UTC")
+    first, after_last = review["period_start"].date(), review["period_end"].date()
+    return Week(
+        datetime.combine(first, time.min, tzinfo=zone), datetime.combine(after_last, time.min, tzinfo=zone), zone
+    )
+
+
+async def _goals_in(db: Database, person_id: str, week: Week) -> list[Document]:
+    """The person's goals whose period overlaps the week and that were not cancelled."""
+    query = {
+        "owner_id": person_id,
+        "owner_kind": "assistant",
+        "period_end": {"$gt": week.start},
+        "period_start": {"$lt": week.end},
+        "cancelled_at": {"$exists": False},
+    }
+    return await db[GOALS].find(query).sort("_id", 1).to_list()
+
+
+def _goal(goal: Document) -> GoalFacts:
+    return GoalFacts(
+        goal_id=goal["_id"],
+        title=goal.get("title", ""),
+        unit=goal.get("unit", ""),
+        target=goal.get("target"),
+        actual=goal.get("actual"),
+        expected_by_now=goal.get("expected_by_now"),
+        outcome=goal.get("outcome"),
+        warned_below=(goal.get("at_risk") or {}).get("level"),
+    )
+
+
+def _training(assignment: Document) -> TrainingFacts:
+    course = CATALOGUE.get(assignment["course_id"])
+    return TrainingFacts(
+        assignment_id=assignment["_id"],
+        course_id=assignment["course_id"],
+        title=course.title if course else assignment["course_id"],
+        due_at=assignment["due_at"],
+    )
