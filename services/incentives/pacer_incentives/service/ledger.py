@@ -348,8 +348,10 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
         if status == "approved":
             raise Conflict("the statement is approved and frozen; later changes go to a new statement")
         if status == "calculated":
-            if not (principal.has(Role.MANAGER) and principal.subject == manager):
-                raise Forbidden("the person's manager approves the statement first, then hr")
+            if principal.has(Role.HR) and principal.subject != manager:
+                raise Conflict("the person's manager approves first, then hr")
+            if principal.subject != manager:
+                raise Forbidden("only the person's manager approves the statement first")
             step = {"status": "manager_approved"}
         elif principal.has(Role.HR):
             step = {"status": "approved"}
