@@ -179,6 +179,20 @@ async def test_bonus_amounts_never_reach_a_group_channel(notifier: Notifier) -> 
     assert not any("8800" in text or "8,800" in text or "8.800" in text for text in everything_in_chat)
 
 
+async def test_a_private_recognition_reaches_the_person_but_never_the_team_channel(notifier: Notifier) -> None:
+    await notifier.publish(
+        RecognitionGranted(person_id="bob", recognition_id="r-private", kind="award", name="Quiet hero", private=True)
+    )
+    await notifier.publish(
+        RecognitionGranted(person_id="bob", recognition_id="r-public", kind="badge", name="Closer of the month")
+    )
+
+    own = await notifier.posts("feishu", count=2)  # Bob's own chat: both, in order
+    assert ["Quiet hero" in str(post.payload) for post in own] == [True, False]
+    [team] = await notifier.posts("wecom")  # the team channel: only the public one
+    assert "Closer of the month" in team.payload["markdown"]["content"]
+
+
 async def _status(notifier: Notifier, person: str, channel: str, status: str) -> dict[str, object] | None:
     found = [d for d in await notifier.deliveries(person) if d["channel"] == channel and d["status"] == status]
     return found[0] if found else None

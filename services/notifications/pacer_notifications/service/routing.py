@@ -93,7 +93,8 @@ async def _recipients(
                 found.append(Recipient(key=f"person:{hr['_id']}", person=hr))
         elif kind == "team_channel":
             team = subject.get("team_id") if subject is not None else envelope.data.get("team_id")
-            if team and not rule.private:
+            # A recognition granted as private goes to the person alone, whatever the rule says.
+            if team and not rule.private and not envelope.data.get("private", False):
                 found.append(Recipient(key=f"team:{team}", person=None, team_id=team))
         elif kind.startswith("field:"):
             await person(envelope.data.get(kind.removeprefix("field:")))

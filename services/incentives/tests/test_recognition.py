@@ -1,0 +1,148 @@
+"""Recognition against the real stack: streak badges, awards, kudos, leaderboards, promotion recommendations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from incentives_support import IncentivesWorld, achieved, goal_set, review
+
+from pacer_shared.auth import Role
+from pacer_shared.events.reviews import TrainingAssigned, TrainingCategory, TrainingCompleted
+from pacer_testkit.stack import eventually
+
+
+def week_end(weeks_ago: int) -> datetime:
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    return monday - timedelta(weeks=weeks_ago)
+
+
+async def recognitions(world: IncentivesWorld, person: str, who: str = "hana", role: Role = Role.HR) -> list[Any]:
+    return (await world.call("GET", f"/v1/recognitions?person_id={person}", who, role)).json()  # type: ignore[no-any-return]
+
+
+async def test_a_goal_streak_badge_is_granted_once_when_the_streak_reaches_its_length(world: IncentivesWorld) -> None:
+    weeks = [goal_set(f"calls-w{i}", "ann", 10, end=week_end(3 - i)) for i in range(4)]
+    await world.publish(*weeks, *[achieved(goal, 12) for goal in weeks[:3]])
+
+    async def badge() -> Any:
+        return [r for r in await recognitions(world, "ann") if r["kind"] == "badge"] or None
+
+    [granted] = await eventually(badge, 60, "the streak badge")
+    assert (granted["name"], granted["points"], granted["team_id"]) == ("On a roll", 30, "north")
+    assert granted["citation"] == "every goal achieved 3 periods in a row"
+
+    # A fourth week in a row extends the streak: no second badge for it.
+    await world.publish(achieved(weeks[3], 15))
+
+    async def fourth_counted() -> Any:
+        board = (await world.call("GET", "/v1/teams/north/leaderboard?month=2026-11", "ann", Role.ASSISTANT)).json()
+        ann = [s for s in board["standings"] if s["person_id"] == "ann"]
+        return ann if ann and ann[0]["detail"]["goals"] == "4" else None
+
+    await eventually(fourth_counted, 60, "the fourth achieved week")
+    assert [r["recognition_id"] for r in await recognitions(world, "ann") if r["kind"] == "badge"] == [
+        granted["recognition_id"]
+    ]
+    events = await world.events(lambda rs: any(r.json()["type"] == "RecognitionGranted" for r in rs))
+    assert [e["data"]["name"] for e in events if e["type"] == "RecognitionGranted"] == ["On a roll"]
+
+
+async def test_leaderboards_rank_by_attainment_then_goals_achieved_then_person_id(world: IncentivesWorld) -> None:
+    ann, bob1, bob2, cara = (
+        goal_set("ann-1", "ann", 10, end=week_end(1)),
+        goal_set("bob-1", "bob", 10, end=week_end(1)),
+        goal_set("bob-2", "bob", 10, end=week_end(0)),
+        goal_set("cara-1", "cara", 10, end=week_end(1)),
+    )
+    # All three at 100%: bob achieved two goals, ann and cara one each, and ann comes before cara by id.
+    await world.publish(ann, bob1, bob2, cara, *(achieved(g, 10) for g in (ann, bob1, bob2, cara)))
+
+    async def board() -> Any:
+        found = (await world.call("GET", "/v1/teams/north/leaderboard?month=2026-11", "mia", Role.MANAGER)).json()
+        return found if len(found["standings"]) == 3 else None
+
+    standings = (await eventually(board, 60, "the leaderboard"))["standings"]
+    assert [(s["rank"], s["person_id"], Decimal(s["score"])) for s in standings] == [
+        (1, "bob", Decimal(1)),
+        (2, "ann", Decimal(1)),
+        (3, "cara", Decimal(1)),
+    ]
+    assert all("amount" not in s and "total" not in s for s in standings)
+    outsider = await world.call("GET", "/v1/teams/north/leaderboard", "dan", Role.ASSISTANT)
+    assert outsider.status_code == 403
+
+
+async def test_kudos_count_against_a_monthly_budget_and_never_go_to_oneself(world: IncentivesWorld) -> None:
+    to_self = await world.call("POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "ann", "message": "me"})
+    assert to_self.status_code == 422
+    assert "someone else" in to_self.json()["detail"]
+    for _ in range(5):
+        given = await world.call("POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "bob", "message": "thanks!"})
+        assert given.status_code == 201, given.text
+    beyond = await world.call("POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "cara", "message": "one more"})
+    assert beyond.status_code == 409
+    assert "budget of 5" in beyond.json()["detail"]
+    budget = (await world.call("GET", "/v1/kudos/budget", "ann", Role.ASSISTANT)).json()
+    assert (budget["budget"], budget["remaining"]) == (5, 0)
+
+    board = (await world.call("GET", "/v1/teams/north/leaderboard?by=points", "cara", Role.ASSISTANT)).json()
+    assert [(s["person_id"], Decimal(s["score"])) for s in board["standings"]] == [
+        ("bob", Decimal(25)),
+        ("ann", Decimal(0)),
+        ("cara", Decimal(0)),
+    ]
+
+
+async def test_awards_come_from_the_persons_manager_and_private_ones_stay_private(world: IncentivesWorld) -> None:
+    award = {"person_id": "ann", "name": "Star of the month", "citation": "Rescued the Q4 renewal", "private": True}
+    assert (await world.call("POST", "/v1/awards", "max", Role.MANAGER, award)).status_code == 403
+    assert (await world.call("POST", "/v1/awards", "bob", Role.ASSISTANT, award)).status_code == 403
+    given = await world.call("POST", "/v1/awards", "mia", Role.MANAGER, award)
+    assert given.status_code == 201, given.text
+    assert (given.json()["points"], given.json()["granted_by"]) == (40, "mia")
+
+    assert [r["name"] for r in await recognitions(world, "ann", "ann", Role.ASSISTANT)] == ["Star of the month"]
+    assert await recognitions(world, "ann", "bob", Role.ASSISTANT) == []
+    events = await world.events(lambda rs: any(r.json()["type"] == "RecognitionGranted" for r in rs))
+    [event] = [e for e in events if e["type"] == "RecognitionGranted"]
+    assert (event["data"]["kind"], event["data"]["private"], event["data"]["citation"]) == (
+        "award",
+        True,
+        "Rescued the Q4 renewal",
+    )
+
+
+async def test_promotion_is_recommended_with_its_evidence_once_the_rule_holds(world: IncentivesWorld) -> None:
+    quarters = [datetime(2026, 4, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC)]
+    reviews = [review("dan", rating, end, "quarterly") for rating, end in zip((4, 5, 4), quarters, strict=True)]
+    assignment = {"assignment_id": "a-1", "person_id": "dan", "course_id": "objection-handling"}
+    ids = await world.publish(
+        *reviews,
+        TrainingAssigned(
+            **assignment,
+            course_title="Objection handling",
+            category=TrainingCategory.SALES_SKILLS,
+            due_at=datetime(2026, 12, 1, tzinfo=UTC),
+            assigned_by="max",
+        ),
+    )
+    assert (await world.call("GET", "/v1/promotions", "hana", Role.HR)).json() == []
+    [completed] = await world.publish(
+        TrainingCompleted(**assignment, category=TrainingCategory.SALES_SKILLS, completed_at=datetime.now(UTC))
+    )
+
+    async def recommended() -> Any:
+        return (await world.call("GET", "/v1/promotions", "hana", Role.HR)).json() or None
+
+    [recommendation] = await eventually(recommended, 60, "the promotion recommendation")
+    assert (recommendation["person_id"], recommendation["rule"]) == ("dan", "ready-for-promotion")
+    evidence = "\n".join(recommendation["evidence"])
+    for review_event in ids[:3]:
+        assert review_event in evidence
+    assert completed in evidence
+    assert "rated 5 (Outstanding)" in evidence
+    assert (await world.call("GET", "/v1/promotions", "max", Role.MANAGER)).status_code == 403
+    learner = [r for r in await recognitions(world, "dan") if r["kind"] == "badge"]
+    assert [r["name"] for r in learner] == ["Always learning"]
