@@ -13,18 +13,13 @@ import httpx
 import localstack
 import pytest
 
-from pacer_testkit.stack import ServiceProcess, Stack, eventually, running
+from pacer_testkit.stack import ServiceProcess, Stack, eventually, private_stack, running
 
 
 @pytest.fixture
 def own_stack() -> Iterator[localstack.StackConfig]:
-    config = localstack.StackConfig(profile="readiness", kafka_port=29092, mongo_port=47017, mongo_in_memory=True)
-    localstack.down(config, wipe=True)
-    localstack.up(config, ["kafka", "mongo"])
-    try:
+    with private_stack("readiness", kafka_port=29092, mongo_port=47017) as config:
         yield config
-    finally:
-        localstack.down(config, ["kafka", "mongo"], wipe=True)
 
 
 async def readiness(service: ServiceProcess) -> tuple[int, dict[str, str]]:

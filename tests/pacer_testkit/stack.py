@@ -11,8 +11,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -67,6 +67,18 @@ def start_local_stack() -> localstack.StackConfig:
 
 def stop_local_stack(config: localstack.StackConfig) -> None:
     localstack.down(config, wipe=True)
+
+
+@contextmanager
+def private_stack(profile: str, kafka_port: int, mongo_port: int) -> Iterator[localstack.StackConfig]:
+    """A Kafka broker and a SecantusDB of a test's own, which it may stop and start without disturbing others."""
+    config = localstack.StackConfig(profile=profile, kafka_port=kafka_port, mongo_port=mongo_port, mongo_in_memory=True)
+    localstack.down(config, wipe=True)
+    localstack.up(config, ["kafka", "mongo"])
+    try:
+        yield config
+    finally:
+        localstack.down(config, ["kafka", "mongo"], wipe=True)
 
 
 async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 30.0, what: str = "condition") -> T:

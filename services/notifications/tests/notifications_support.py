@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,8 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from pacer_notifications.main import build
 from pacer_notifications.settings import NotificationsSettings
@@ -24,10 +19,10 @@ from pacer_shared.clock import ShiftedClock
 from pacer_shared.events import CloudEvent, EventData, wrap
 from pacer_shared.events.goals import GoalMissed
 from pacer_shared.events.people import ChatHandles, PersonUpserted
-from pacer_testkit.chat_receivers import Inbox, receivers, serve
-from pacer_testkit.stack import Stack, bearer, eventually, free_port, in_process, producer, read_topic, roster_reached
+from pacer_testkit.chat_receivers import Inbox
+from pacer_testkit.outlets import Mailbox, outlets
+from pacer_testkit.stack import Stack, bearer, eventually, in_process, producer, read_topic, roster_reached
 
-SECRETS = {"dingtalk": "SEC-dingtalk-secret", "feishu": "feishu-signing-secret", "wecom": "north-team-key"}
 ROSTER = [
     PersonUpserted(
         person_id="ann",
@@ -62,20 +57,6 @@ ROSTER = [
     ),
     PersonUpserted(person_id="hana", display_name="Hana", email="hana@example.com", role="hr", timezone="UTC"),
 ]
-
-
-class Mailbox:
-    """A real SMTP server (aiosmtpd) keeping what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope.original_content or b"", policy=email.policy.default))  # type: ignore[arg-type]
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in str(m["To"])]
 
 
 token = bearer
@@ -149,35 +130,21 @@ def clock() -> ShiftedClock:
 async def notifier(
     stack: Stack, namespace: str, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Notifier]:
-    mailbox = Mailbox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    app, inbox = receivers(SECRETS)
-    try:
-        async with serve(app) as chat:
-            endpoints = {
-                "dingtalk": {"url": f"{chat}/dingtalk?access_token=robot-token", "secret": SECRETS["dingtalk"]},
-                "feishu": {"url": f"{chat}/feishu", "secret": SECRETS["feishu"]},
-            }
-            teams = {"north": {"channel": "wecom", "url": f"{chat}/wecom?key={SECRETS['wecom']}"}}
-            env = stack.service_env(
-                namespace,
-                "notifications",
-                PACER_NOTIFICATIONS_SMTP_PORT=str(smtp.port),
-                PACER_NOTIFICATIONS_CHAT_ENDPOINTS=json.dumps(endpoints),
-                PACER_NOTIFICATIONS_TEAM_CHANNELS=json.dumps(teams),
-                PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS="0.05",
-                PACER_NOTIFICATIONS_DELIVERY_POLL_SECONDS="0.1",
-            )
-            for key, value in env.items():
-                monkeypatch.setenv(key, value)
-            service = build(NotificationsSettings(), clock)
-            async with in_process(service) as http:
-                notifier = Notifier(stack, namespace, clock, mailbox, inbox, http)
-                for person in ROSTER:
-                    await notifier.publish(person)
+    async with outlets() as out:
+        env = stack.service_env(
+            namespace,
+            "notifications",
+            **out.env,
+            PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS="0.05",
+            PACER_NOTIFICATIONS_DELIVERY_POLL_SECONDS="0.1",
+        )
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        service = build(NotificationsSettings(), clock)
+        async with in_process(service) as http:
+            notifier = Notifier(stack, namespace, clock, out.mailbox, out.inbox, http)
+            for person in ROSTER:
+                await notifier.publish(person)
 
-                await roster_reached(http, [person.person_id for person in ROSTER])
-                yield notifier
-    finally:
-        smtp.stop()
+            await roster_reached(http, [person.person_id for person in ROSTER])
+            yield notifier
