@@ -1,0 +1,78 @@
+"""Monthly badges against the real stack, with the service's clock moved past the month's end."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from incentives_support import ROSTER, IncentivesWorld, achieved, goal_set
+from pymongo import AsyncMongoClient
+
+from pacer_incentives.main import build
+from pacer_incentives.settings import IncentivesSettings
+from pacer_shared.auth import Role
+from pacer_shared.clock import ShiftedClock
+from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
+from pacer_testkit.stack import Stack, eventually, in_process, roster_reached
+
+
+@pytest.fixture
+async def at_a_movable_clock(
+    stack: Stack, namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[IncentivesWorld, ShiftedClock]]:
+    clock = ShiftedClock()
+    env = stack.service_env(
+        namespace,
+        "incentives",
+        PACER_INCENTIVES_CLOSE_SETTLE_SECONDS="0",
+        PACER_INCENTIVES_LEDGER_POLL_SECONDS="0.2",
+    )
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    async with in_process(build(IncentivesSettings(), clock)) as http:
+        world = IncentivesWorld(stack, namespace, None, http)  # type: ignore[arg-type]
+        await world.publish(*ROSTER)
+        await roster_reached(http, [person.person_id for person in ROSTER])
+        yield world, clock
+
+
+def praise(to: str, by: str) -> FeedbackGiven:
+    return FeedbackGiven(
+        feedback_id=f"{by}-{to}",
+        author_id=by,
+        recipient_id=to,
+        kind=FeedbackKind.PRAISE,
+        direction=FeedbackDirection.PEER,
+        text="Thank you!",
+    )
+
+
+async def test_at_the_months_end_the_best_attainment_and_the_most_praised_in_each_team_get_badges(
+    at_a_movable_clock: tuple[IncentivesWorld, ShiftedClock], stack: Stack, namespace: str
+) -> None:
+    world, clock = at_a_movable_clock
+    now = clock.now()
+    month_end = datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=UTC)
+    ann, bob = goal_set("ann-1", "ann", 10, end=now - timedelta(hours=1)), goal_set("bob-1", "bob", 10, end=now)
+    await world.publish(ann, bob, achieved(ann, 12), achieved(bob, 10), praise("bob", "ann"), praise("bob", "cara"))
+    await world.publish(praise("ann", "cara"))
+
+    async with AsyncMongoClient[dict[str, Any]](stack.mongo_url) as client:
+        cursors = client[f"{namespace}_incentives"]["cursors"]
+        await eventually(lambda: cursors.find_one({"_id": "monthly-badges"}), 30, "the month being watched")
+
+    async def board() -> Any:
+        found = (await world.call("GET", "/v1/teams/north/leaderboard", "hana", Role.HR)).json()
+        return found if len(found["standings"]) == 2 else None
+
+    await eventually(board, 30, "both goals on the leaderboard")
+    clock.set(month_end + timedelta(seconds=1))
+
+    async def badges() -> Any:
+        found = (await world.call("GET", "/v1/recognitions", "hana", Role.HR)).json()
+        return found if len(found) == 2 else None
+
+    granted = {(r["name"], r["person_id"]) for r in await eventually(badges, 30, "the month's badges")}
+    assert granted == {("Top of the team", "ann"), ("Most appreciated", "bob")}
