@@ -1,0 +1,1 @@
+"""Pacer's benchmarks: `python bench/run.py` (or `make bench`)."""

@@ -1,0 +1,1 @@
+"""The benchmark scenarios, one module each; bench/run.py runs them and writes the results."""

@@ -1,0 +1,151 @@
+"""API: requests per second and latency of GET /v1/teams/{team}/dashboard under concurrent load, against the same
+query behind a bare FastAPI endpoint (bench/baselines/dashboard.py) on the same database, in the same run.
+
+The load is locust, headless, in its own process (gevent must not share this event loop): a fixed number of users
+reading dashboards back to back for a fixed time, on loopback only. Both endpoints run as one uvicorn process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from bench.scenarios.common import (
+    HR,
+    Bench,
+    Figure,
+    goal_document,
+    insert_goals,
+    note,
+    person,
+    publish_roster,
+    result,
+    roster_reached,
+    scratch,
+    services,
+)
+from pacer_testkit.stack import ROOT, eventually, free_port
+
+BARE = ROOT / "bench" / "baselines" / "dashboard.py"
+LOAD = ROOT / "bench" / "load" / "dashboard.py"
+
+
+async def run(bench: Bench, users: int, seconds: int, teams: int, members: int, goals_each: int) -> dict[str, Any]:
+    team_ids = [f"t{t}" for t in range(teams)]
+    async with scratch(bench) as namespace, services(bench, namespace, {"goals": {}}) as running:
+        goals = running["goals"]
+        roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(teams)]
+        roster += [person(f"a{t}-{i}", team=f"t{t}", manager=f"m{t}") for t in range(teams) for i in range(members)]
+        await publish_roster(bench, namespace, roster)
+        await roster_reached(goals, roster[-1].person_id)
+        now = datetime.now(UTC)
+        await insert_goals(
+            bench,
+            namespace,
+            (
+                goal_document(f"g{p.person_id}-{k}", p.person_id, start=now, end=now + timedelta(days=7))
+                for p in roster[teams:]
+                for k in range(goals_each)
+            ),
+        )
+        bare = await _serve_bare(bench, f"{namespace}_goals")
+        try:
+            await _same_answer(goals.url, bare.url, team_ids[0], members * goals_each)
+            note(f"api: {users} users for {seconds} s on each endpoint")
+            pacer_load = await _load(bench, goals.url, team_ids, users, seconds, "pacer")
+            bare_load = await _load(bench, bare.url, team_ids, users, seconds, "bare")
+        finally:
+            await bare.stop()
+    return result(
+        "api",
+        [
+            Figure(
+                "team dashboard",
+                "requests/s",
+                pacer_load["requests_per_second"],
+                bare_load["requests_per_second"],
+                "bare FastAPI endpoint, same query",
+                "ratio ≥ 0.7",
+            ),
+            Figure("team dashboard p50", "ms", pacer_load["p50_ms"], bare_load["p50_ms"], "bare FastAPI endpoint"),
+            Figure("team dashboard p99", "ms", pacer_load["p99_ms"], bare_load["p99_ms"], "bare FastAPI endpoint"),
+        ],
+        load_tool="locust (FastHttpUser, as a library; bench/load/dashboard.py)",
+        users=users,
+        seconds=seconds,
+        teams=teams,
+        assistants_per_team=members,
+        goals_per_assistant=goals_each,
+        requests={"pacer": int(pacer_load["requests"]), "bare": int(bare_load["requests"])},
+    )
+
+
+class _Bare:
+    def __init__(self, process: asyncio.subprocess.Process, url: str) -> None:
+        self.process, self.url = process, url
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.terminate()
+            await self.process.wait()
+
+
+async def _serve_bare(bench: Bench, database: str) -> _Bare:
+    port = free_port()
+    log = (bench.log_dir / f"bare-dashboard-{database}.log").open("ab")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, str(BARE), str(port), bench.stack.mongo_url, database, stdout=log, stderr=log, cwd=ROOT
+    )
+    bare = _Bare(process, f"http://127.0.0.1:{port}")
+
+    async def up() -> bool:
+        if process.returncode is not None:
+            raise AssertionError(f"the bare dashboard exited with {process.returncode}")
+        async with httpx.AsyncClient(timeout=2) as http:
+            return (await http.get(f"{bare.url}/healthz")).status_code == 200
+
+    try:
+        await eventually(up, timeout=60, what="the bare dashboard endpoint")
+    except BaseException:
+        await bare.stop()
+        raise
+    return bare
+
+
+async def _same_answer(pacer_url: str, bare_url: str, team: str, goals: int) -> None:
+    """Both endpoints answer the same question with the same goals before either is timed."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        for url in (pacer_url, bare_url):
+            answer = await http.get(f"{url}/v1/teams/{team}/dashboard", headers=HR)
+            answer.raise_for_status()
+            shown = sum(len(member["goals"]) for member in answer.json()["members"])
+            if shown != goals:
+                raise AssertionError(f"{url} shows {shown} goals for {team}, expected {goals}")
+
+
+async def _load(bench: Bench, url: str, teams: list[str], users: int, seconds: int, label: str) -> dict[str, float]:
+    """Locust's aggregated figures for `users` readers hitting `url` for `seconds`."""
+    env = {**os.environ, "BENCH_TEAMS": ",".join(teams), "BENCH_AUTHORIZATION": HR["Authorization"]}
+    with (bench.log_dir / f"locust-{label}.log").open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(LOAD), url, str(users), str(seconds),
+            stdout=asyncio.subprocess.PIPE, stderr=log, env=env, cwd=ROOT,
+        )  # fmt: skip
+        try:
+            out, _ = await asyncio.wait_for(process.communicate(), seconds + 90)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    if process.returncode != 0:
+        raise AssertionError(f"the {label} load exited with {process.returncode}; see {log.name}")
+    figures: dict[str, float] = json.loads(out)
+    if figures["requests"] == 0 or figures["failures"] > 0:
+        raise AssertionError(f"{label}: {figures['failures']} of {figures['requests']} requests failed; see {log.name}")
+    return figures

@@ -1,0 +1,144 @@
+"""Ingest: N SalesActivityRecorded for A assistants with active goals, until every event is in its goal's progress.
+
+Baselines on the same topic: (a) a bare aiokafka consumer that only reads; (b) the minimum pipeline, which parses
+each message and writes one bulk upsert per consumed batch, the least work any correct implementation must do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from pymongo import UpdateOne
+
+from bench.scenarios.common import (
+    HR,
+    Bench,
+    Figure,
+    event,
+    note,
+    person,
+    produce,
+    publish_roster,
+    result,
+    roster_reached,
+    scratch,
+    services,
+)
+from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_shared.mongo import create_client
+from pacer_testkit.stack import Stack, eventually
+
+
+async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
+    async with scratch(bench) as namespace, services(bench, namespace, {"goals": {}}) as running:
+        goals_service = running["goals"]
+        await publish_roster(bench, namespace, [person(f"a{i}", team=f"t{i % 20}") for i in range(assistants)])
+        await roster_reached(goals_service, f"a{assistants - 1}")
+        now = datetime.now(UTC)
+        await _set_goals(goals_service.url, assistants, events, now)
+        sales = (
+            SalesActivityRecorded(
+                activity_id=f"act-{n}",
+                assistant_id=f"a{n % assistants}",
+                kind="call",
+                occurred_at=now,
+                source_system="bench",
+            )
+            for n in range(events)
+        )
+        topic = f"{namespace}.sales.activity"
+        payloads = [(s.assistant_id.encode(), event(s)) for s in sales]
+        started = time.perf_counter()
+        produce_seconds = await produce(bench.stack, topic, payloads)
+        client = create_client(bench.stack.mongo_url, "bench")
+        try:
+            goals = client[f"{namespace}_goals"]["goals"]
+
+            async def all_counted() -> bool:
+                pipeline = [{"$group": {"_id": None, "n": {"$sum": "$activity_count"}}}]
+                total = [d async for d in await goals.aggregate(pipeline)]
+                return bool(total) and total[0]["n"] >= events
+
+            await eventually(all_counted, timeout=120 + events / 20, what="every activity in its goal's progress")
+            pacer_seconds = time.perf_counter() - started
+            note(f"ingest: goals took {events:,} events in {pacer_seconds:.1f} s; now the baselines")
+            bare = await consume_all(bench.stack, topic, events)
+            scratchpad = client[f"{namespace}_baseline"]["progress"]
+
+            async def minimum_pipeline(messages: list[Any]) -> None:
+                counts: dict[str, int] = defaultdict(int)
+                for message in messages:
+                    counts[json.loads(message.value)["data"]["assistant_id"]] += 1
+                await scratchpad.bulk_write(
+                    [UpdateOne({"_id": k}, {"$inc": {"n": v}}, upsert=True) for k, v in counts.items()], ordered=False
+                )
+
+            minimum = await consume_all(bench.stack, topic, events, minimum_pipeline)
+        finally:
+            await client.close()
+    pacer = events / pacer_seconds
+    return result(
+        "ingest",
+        [
+            Figure("events processed", "events/s", pacer, events / minimum, "minimum pipeline", "ratio ≥ 0.5"),
+            Figure("events processed", "events/s", pacer, events / bare, "bare aiokafka consumer"),
+        ],
+        events=events,
+        assistants=assistants,
+        produce_seconds=round(produce_seconds, 2),
+    )
+
+
+async def _set_goals(url: str, assistants: int, events: int, now: datetime) -> None:
+    body = {
+        "metric": {"kinds": ["call"], "aggregation": "count"},
+        "target": events * 10,
+        "unit": "calls",
+        "title": "bench",
+        "start": (now - timedelta(minutes=5)).isoformat(),
+        "end": (now + timedelta(days=1)).isoformat(),
+    }
+    slots = asyncio.Semaphore(8)
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+
+        async def create(i: int) -> None:
+            async with slots:
+                (await http.post("/v1/goals", json={**body, "owner_id": f"a{i}"}, headers=HR)).raise_for_status()
+
+        await asyncio.gather(*(create(i) for i in range(assistants)))
+
+
+async def consume_all(
+    stack: Stack, topic: str, expected: int, work: Callable[[list[Any]], Awaitable[None]] | None = None
+) -> float:
+    """Seconds for a fresh consumer group to read `expected` messages, doing `work` on each batch."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=stack.kafka_bootstrap,
+        group_id=f"bench-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=4 << 20,
+    )
+    await consumer.start()
+    seen, started = 0, None
+    try:
+        while seen < expected:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=5000)
+            for messages in batches.values():
+                started = started or time.perf_counter()
+                if work is not None:
+                    await work(messages)
+                seen += len(messages)
+    finally:
+        await consumer.stop()
+    return time.perf_counter() - (started or time.perf_counter())
