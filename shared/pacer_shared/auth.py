@@ -2,7 +2,9 @@
 
 Locally tokens are HS256 with a shared secret; an enterprise identity provider
 signs RS256 and publishes its keys at a JWKS URL. The role comes from a claim
-(`role` by default) holding one role or a list.
+(`role` by default) holding one role or a list. Service accounts only ingest:
+`CurrentPrincipal` is always a person, and a machine is let in only where a route
+`require`s `Role.SERVICE`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from pacer_shared.problems import Forbidden, Unauthorized
+from pacer_shared.problems import Forbidden, Unauthorized, responses
 from pacer_shared.settings import ServiceSettings
 
 
@@ -29,6 +31,9 @@ class Role(StrEnum):
     ADMIN = "admin"
     SERVICE = "service"
     """A machine account, e.g. a CRM posting to the ingest endpoint."""
+
+
+PERSON_ROLES = (Role.ASSISTANT, Role.MANAGER, Role.HR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -101,15 +106,22 @@ async def current_principal(
     return await verifier.verify(credentials.credentials)
 
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+VerifiedPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets only the given roles through."""
 
-    async def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: VerifiedPrincipal) -> Principal:
         if not principal.has(*roles):
             raise Forbidden(f"requires one of the roles: {', '.join(sorted(roles))}")
         return principal
 
     return check
+
+
+CurrentPrincipal = Annotated[Principal, Depends(require(*PERSON_ROLES))]
+"""The calling person (any person's role); a service account's token is refused with 403."""
+
+RESPONSES = responses(401, 403)
+"""What a route behind a token may answer before its handler runs: declare it on the route or its router."""

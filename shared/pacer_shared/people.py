@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, Request
 from pymongo import ASCENDING, IndexModel, ReplaceOne
 
 from pacer_shared import topics
-from pacer_shared.auth import CurrentPrincipal, Principal, Role
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
-from pacer_shared.problems import Forbidden, NotFound
+from pacer_shared.problems import Forbidden, NotFound, responses
 
 PEOPLE = "people"
 
@@ -98,10 +98,10 @@ def people_from(request: Request) -> People:
     return request.app.state.people  # type: ignore[no-any-return]
 
 
-router = APIRouter(prefix="/v1/people", tags=["people"])
+router = APIRouter(prefix="/v1/people", tags=["people"], responses=RESPONSES)
 
 
-@router.get("/{person_id}", summary="A person as this service's roster projection knows them")
+@router.get("/{person_id}", summary="A person as this service's roster projection knows them", responses=responses(404))
 async def get_person(
     person_id: str, principal: CurrentPrincipal, people: Annotated[People, Depends(people_from)]
 ) -> dict[str, Any]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pacer_shared.logs import get_logger
@@ -54,6 +56,37 @@ class Unprocessable(Problem):
     title = "Unprocessable content"
 
 
+class FieldProblem(BaseModel):
+    field: str = Field(description="Where the input was wrong, e.g. `body.target` or `query.limit`")
+    message: str
+    type: str
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem; extensions (e.g. `errors`, a SMART report) sit beside the standard members."""
+
+    model_config = ConfigDict(title="Problem", extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldProblem] | None = Field(default=None, description="Each invalid field, on a 422")
+
+
+PROBLEM_REF = "#/components/schemas/Problem"
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for a route that may answer these statuses with a problem."""
+    return {status: _documented(status) for status in statuses}
+
+
+def _documented(status: int) -> dict[str, Any]:
+    return {"description": HTTPStatus(status).phrase, "content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}}}
+
+
 def problem_response(status: int, title: str, detail: str, request: Request, **extensions: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
     body.update(extensions)
@@ -83,3 +116,31 @@ def install(app: FastAPI) -> None:
     async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error", path=request.url.path)
         return problem_response(500, "Internal server error", "The error was logged.", request)
+
+    _document(app)
+
+
+def _document(app: FastAPI) -> None:
+    """Publish the Problem schema and document what the handlers above answer for any route: 422 for an
+    invalid request, as a problem rather than FastAPI's default body, and 400 for a body that is not JSON."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        problem = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem.pop("$defs", {}), Problem=problem)
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                if "422" in answers:
+                    answers["422"] = _documented(422)
+                if "requestBody" in operation:
+                    answers.setdefault("400", _documented(400))
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

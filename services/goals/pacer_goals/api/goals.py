@@ -21,18 +21,23 @@ from pacer_goals.api.models import (
 )
 from pacer_goals.domain.goal import GoalStatus
 from pacer_goals.service import commands, queries
-from pacer_shared.auth import CurrentPrincipal
+from pacer_shared.auth import RESPONSES, CurrentPrincipal
+from pacer_shared.problems import responses
 
-router = APIRouter(prefix="/v1/goals", tags=["goals"])
+router = APIRouter(prefix="/v1/goals", tags=["goals"], responses=RESPONSES)
 
 
 @router.post("/smart-check", summary="Judge a goal against each SMART letter without setting it")
-async def smart_check(body: GoalIn, goals: GoalsDep, _: CurrentPrincipal) -> SmartOut:
-    report, _placed = await commands.smart_check(goals, body.draft())
-    return SmartOut.of(report)
+async def smart_check(body: GoalIn, goals: GoalsDep, principal: CurrentPrincipal) -> SmartOut:
+    return SmartOut.of(await commands.smart_check_as(goals, principal, body.draft()))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Set a goal (refused with the report if not SMART)")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Set a goal (refused with the report if not SMART)",
+    responses=responses(422),
+)
 async def create_goal(body: GoalIn, goals: GoalsDep, principal: CurrentPrincipal) -> GoalOut:
     goal, report = await commands.create_goal(goals, principal, body.draft())
     goals.deadlines_changed.set()
@@ -60,17 +65,19 @@ async def list_goals(
     return GoalPage(items=[GoalOut.of(g, now) for g in page], next_cursor=next_cursor)
 
 
-@router.get("/{goal_id}", summary="One goal with its progress and pace")
+@router.get("/{goal_id}", summary="One goal with its progress and pace", responses=responses(404))
 async def get_goal(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -> GoalOut:
     return GoalOut.of(await queries.get_goal(goals, principal, goal_id), goals.runtime.clock.now())
 
 
-@router.get("/{goal_id}/history", summary="Everything that happened to the goal, oldest first")
+@router.get(
+    "/{goal_id}/history", summary="Everything that happened to the goal, oldest first", responses=responses(404)
+)
 async def goal_history(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -> list[HistoryOut]:
     return [HistoryOut(**entry) for entry in await queries.history(goals, principal, goal_id)]
 
 
-@router.post("/{goal_id}/activate", summary="Activate a draft goal")
+@router.post("/{goal_id}/activate", summary="Activate a draft goal", responses=responses(404, 422))
 async def activate(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -> GoalOut:
     goal = await commands.activate(goals, goal_id, principal)
     goals.deadlines_changed.set()
@@ -81,6 +88,7 @@ async def activate(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -
     "/{goal_id}/adjustments",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Change the target or period end, with a reason; waits for the manager's approval when required",
+    responses=responses(404),
 )
 async def adjust(goal_id: str, body: AdjustmentIn, goals: GoalsDep, principal: CurrentPrincipal) -> GoalOut:
     goal, _adjustment = await commands.request_adjustment(
@@ -90,7 +98,11 @@ async def adjust(goal_id: str, body: AdjustmentIn, goals: GoalsDep, principal: C
     return GoalOut.of(goal, goals.runtime.clock.now())
 
 
-@router.post("/{goal_id}/adjustments/{adjustment_id}/decision", summary="Approve or reject a pending adjustment")
+@router.post(
+    "/{goal_id}/adjustments/{adjustment_id}/decision",
+    summary="Approve or reject a pending adjustment",
+    responses=responses(404),
+)
 async def decide(
     goal_id: str, adjustment_id: str, body: DecisionIn, goals: GoalsDep, principal: CurrentPrincipal
 ) -> GoalOut:
@@ -99,12 +111,16 @@ async def decide(
     return GoalOut.of(goal, goals.runtime.clock.now())
 
 
-@router.post("/{goal_id}/cancel", summary="Cancel a goal, with a reason")
+@router.post("/{goal_id}/cancel", summary="Cancel a goal, with a reason", responses=responses(404))
 async def cancel(goal_id: str, body: ReasonIn, goals: GoalsDep, principal: CurrentPrincipal) -> GoalOut:
     return GoalOut.of(await commands.cancel(goals, goal_id, principal, body.reason), goals.runtime.clock.now())
 
 
-@router.post("/{goal_id}/miss-analysis", summary="Record why a missed goal was missed and the plan to recover")
+@router.post(
+    "/{goal_id}/miss-analysis",
+    summary="Record why a missed goal was missed and the plan to recover",
+    responses=responses(404),
+)
 async def analyze_miss(goal_id: str, body: MissAnalysisIn, goals: GoalsDep, principal: CurrentPrincipal) -> GoalOut:
     goal = await commands.analyze_miss(goals, goal_id, principal, body.cause, body.action_plan)
     return GoalOut.of(goal, goals.runtime.clock.now())

@@ -10,12 +10,12 @@ from pydantic import BaseModel, ValidationError
 
 from pacer_goals.api.deps import GoalsDep
 from pacer_goals.service.progress import CURRENCIES
-from pacer_shared.auth import Principal, Role, require
+from pacer_shared.auth import RESPONSES, Principal, Role, require
 from pacer_shared.events import EventData, derived_id, wrap
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
-from pacer_shared.problems import Problem, Unprocessable
+from pacer_shared.problems import Problem, Unprocessable, responses
 
-router = APIRouter(prefix="/v1/sales-activities", tags=["ingest"])
+router = APIRouter(prefix="/v1/sales-activities", tags=["ingest"], responses=RESPONSES)
 KINDS: dict[str, type[EventData]] = {
     SalesActivityRecorded.event_type: SalesActivityRecorded,
     SalesActivityRetracted.event_type: SalesActivityRetracted,
@@ -49,6 +49,7 @@ class TooLarge(Problem):
         '`"type": "SalesActivityRetracted"`. Valid items are written to `sales.activity`; the answer says '
         "per item whether it was accepted and, if not, which fields were wrong. Needs a service-account token."
     ),
+    responses=responses(413, 422),
 )
 async def ingest(
     body: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],

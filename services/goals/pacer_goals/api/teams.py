@@ -8,9 +8,9 @@ from pydantic import BaseModel
 from pacer_goals.api.deps import GoalsDep
 from pacer_goals.api.models import GoalOut
 from pacer_goals.service import queries
-from pacer_shared.auth import CurrentPrincipal
+from pacer_shared.auth import RESPONSES, CurrentPrincipal
 
-router = APIRouter(prefix="/v1/teams", tags=["teams"])
+router = APIRouter(prefix="/v1/teams", tags=["teams"], responses=RESPONSES)
 
 
 class MemberOut(BaseModel):

@@ -110,6 +110,13 @@ async def smart_check(goals: Goals, draft: GoalDraft, session: Session | None = 
     return report, placed
 
 
+async def smart_check_as(goals: Goals, principal: Principal, draft: GoalDraft) -> SmartReport:
+    """The SMART check for whoever may set the goal: its achievable letter quotes the owner's recent results."""
+    await _ensure_can_set(goals, principal, draft)
+    report, _placed = await smart_check(goals, draft)
+    return report
+
+
 async def _recent_results(goals: Goals, draft: GoalDraft, placed: Placed, session: Session | None) -> list[Decimal]:
     owners = await contributors(goals, draft.owner_kind, draft.owner_id, session)
     results, period = [], placed.period
