@@ -2,8 +2,9 @@
 
 It seeds a roster into `org.people`, sets goals with periods of a few minutes through
 the goals API, plays a CRM publishing `SalesActivityRecorded` at each assistant's own
-pace, and draws a live view: each assistant's progress against pace, and the feed of
-messages that reached the mail and chat sinks.
+pace, plays the people's side (story.py: review, feedback, kudos, an award, a bonus plan),
+and draws a live view: each assistant's progress against pace, what happened, the bonus
+statements and recognitions, and the feed of messages that reached the mail and chat sinks.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import contextlib
 import random
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +26,7 @@ from rich.panel import Panel
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
+from story import Story
 
 from pacer_shared.auth import Role, mint_local_token
 from pacer_shared.events import EventData, wrap
@@ -143,9 +146,10 @@ ASSISTANTS = [
 
 
 class Demo:
-    def __init__(self, kafka: str, goals_url: str, sinks_url: str) -> None:
+    def __init__(self, kafka: str, urls: Mapping[str, str], sinks_url: str) -> None:
         self._kafka = kafka
-        self._goals = httpx.AsyncClient(base_url=goals_url, timeout=10)
+        self._urls = urls
+        self._goals = httpx.AsyncClient(base_url=urls["goals"], timeout=10)
         self._sinks = httpx.AsyncClient(base_url=sinks_url, timeout=5)
         settings = ServiceSettings()
         self._hr = {"Authorization": f"Bearer {mint_local_token(settings, 'demo', Role.HR)}"}
@@ -156,17 +160,21 @@ class Demo:
         await self._producer.start()
         try:
             await self._seed_roster()
-            await self._set_goals()
+            start, end = await self._set_goals()
+            self._story = Story(self._urls, start, end, GOAL_MINUTES)
             with Live(self._view({}, [], []), refresh_per_second=2, screen=False) as live:
-                crm = asyncio.create_task(self._crm())
+                tasks = [asyncio.create_task(self._crm()), asyncio.create_task(self._story.run())]
                 try:
                     while True:
                         live.update(await self._snapshot())
                         await asyncio.sleep(1)
                 finally:
-                    crm.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await crm
+                    for task in tasks:
+                        task.cancel()
+                    for task in tasks:
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
+                    await self._story.close()
         finally:
             await self._producer.stop()
             await self._goals.aclose()
@@ -183,8 +191,8 @@ class Demo:
             while (await self._goals.get(f"/v1/people/{person_id}", headers=self._hr)).status_code != 200:  # noqa: ASYNC110 - polling another process
                 await asyncio.sleep(0.5)
 
-    async def _set_goals(self) -> None:
-        start = datetime.now(UTC)
+    async def _set_goals(self) -> tuple[datetime, datetime]:
+        start = datetime.now(UTC).replace(microsecond=0)
         end = start + timedelta(minutes=GOAL_MINUTES)
         for assistant in ASSISTANTS:
             body = {
@@ -199,6 +207,7 @@ class Demo:
             response = await self._goals.post("/v1/goals", json=body, headers=self._hr)
             response.raise_for_status()
             self._goal_ids[assistant.person.person_id] = response.json()["goal_id"]
+        return start, end
 
     async def _crm(self) -> None:
         """Each assistant's calls arrive as a Poisson process at their own rate."""
@@ -229,9 +238,13 @@ class Demo:
                 goals[person_id] = response.json()
         mail = (await self._sinks.get("/api/mail")).json()
         chat = (await self._sinks.get("/api/chat")).json()
-        return self._view(goals, mail, chat)
+        try:
+            outcomes = await self._story.outcomes()
+        except httpx.HTTPError:
+            outcomes = []
+        return self._view(goals, mail, chat, outcomes)
 
-    def _view(self, goals: dict[str, Any], mail: list[Any], chat: list[Any]) -> Group:
+    def _view(self, goals: dict[str, Any], mail: list[Any], chat: list[Any], outcomes: Sequence[str] = ()) -> Group:
         board = Table(title="Goals (live from sales.activity)", expand=True)
         for column in ("assistant", "progress", "done", "pace", "status"):
             board.add_column(column)
@@ -258,7 +271,14 @@ class Demo:
         entries += [(c["received_at"], f"chat → {c['channel']}", _chat_title(c["payload"])) for c in chat]
         for when, where, what in sorted(entries)[-12:]:
             feed.add_row(when[11:19], where, what)
-        return Group(board, Panel(feed))
+        story = Table(title="What people did, and what Pacer made of it", expand=True, show_header=False)
+        story.add_column("when")
+        story.add_column("what")
+        for when, what in getattr(getattr(self, "_story", None), "happened", []):
+            story.add_row(when.strftime("%H:%M:%S"), what)
+        for outcome in outcomes:
+            story.add_row("", Text(outcome, style="cyan"))
+        return Group(board, Panel(story), Panel(feed))
 
 
 TITLE_PATHS: list[tuple[str | int, ...]] = [

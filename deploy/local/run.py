@@ -35,6 +35,8 @@ def service_env(config: localstack.StackConfig) -> dict[str, str]:
         "PACER_NOTIFICATIONS_SMTP_PORT": str(config.smtp_port),
         "PACER_NOTIFICATIONS_CHAT_BASE_URL": f"http://127.0.0.1:{config.sink_http_port}/hooks",
         "PYTHONUNBUFFERED": "1",
+        # The demo's bonus period lasts minutes: calculate its statements soon after the goals are decided.
+        "PACER_INCENTIVES_CLOSE_SETTLE_SECONDS": "10",
     }
     for name, port in SERVICES.items():
         env[f"PACER_{name.upper()}_HTTP_PORT"] = str(port)
@@ -96,7 +98,12 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_sigterm)
+    with_demo = os.environ.get("PACER_DEMO", "1") != "0"
     try:
+        if with_demo:
+            # The demo's goals, plans and messages must not meet those of an earlier, interrupted run.
+            localstack.log("the demo starts from empty data (PACER_DEMO=0 keeps what earlier runs left)")
+            localstack.down(config, wipe=True)
         localstack.up(config)
         services_log = config.dir / "logs" / "services.log"
         with services_log.open("ab") as log:
@@ -110,12 +117,12 @@ def main() -> None:
             )
         wait_for_services(honcho)
         print(banner(config, services_log), flush=True)
-        if os.environ.get("PACER_DEMO", "1") != "0":
+        if with_demo:
             from demo import Demo
 
             demo = Demo(
                 config.kafka_bootstrap,
-                f"http://127.0.0.1:{SERVICES['goals']}",
+                {name: f"http://127.0.0.1:{port}" for name, port in SERVICES.items()},
                 f"http://127.0.0.1:{config.sink_http_port}",
             )
             asyncio.run(demo.run())

@@ -1,0 +1,167 @@
+"""The people side of the demo: what a manager, hr and the assistants do while the goals run.
+
+Through the services' APIs, as the people would: hr opens a review cycle and adopts a bonus plan whose
+period is the goals' period, the manager praises and awards, a colleague sends kudos, and once the goals
+are decided the review is self-assessed and completed. The ledger then calculates the bonus statements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.settings import ServiceSettings
+
+TEMPLATE = {
+    "name": "weekly-check-in",
+    "title": "Weekly check-in",
+    "criteria": [
+        {"key": "records", "name": "Customer-record quality", "weight": 30},
+        {"key": "responsiveness", "name": "Responsiveness", "weight": 30},
+    ],
+    "goal_weight": 40,
+}
+
+
+def bonus_plan(start: datetime, minutes: int) -> dict[str, Any]:
+    """A plan whose period is exactly the demo goals' period, so its statements follow their outcomes."""
+    return {
+        "plan_id": "demo-sprint-bonus",
+        "title": "Demo sprint bonus",
+        "effective_from": start.isoformat(),
+        "effective_to": (start + timedelta(minutes=minutes)).isoformat(),
+        "period": f"PT{minutes}M",
+        "currency": "CNY",
+        "base": {"kind": "fixed", "amount": "1000"},
+        "tiers": [
+            {"min_attainment": "0", "payout": "0"},
+            {"min_attainment": "0.3", "payout": "0.3"},
+            {"min_attainment": "0.6", "payout": "0.6"},
+            {"min_attainment": "1", "payout": "1"},
+        ],
+        "accelerator": "1.5",
+        "cap": "1.5",
+    }
+
+
+@dataclass
+class Story:
+    urls: Mapping[str, str]
+    goals_start: datetime
+    goals_end: datetime
+    minutes: int
+    happened: list[tuple[datetime, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._http = {name: httpx.AsyncClient(base_url=url, timeout=10) for name, url in self.urls.items()}
+        settings = ServiceSettings()
+        self._tokens = {
+            (who, role): {"Authorization": f"Bearer {mint_local_token(settings, who, role)}"}
+            for who, role in [
+                ("hana", Role.HR),
+                ("mia", Role.MANAGER),
+                ("ann", Role.ASSISTANT),
+                ("bob", Role.ASSISTANT),
+            ]
+        }
+
+    async def close(self) -> None:
+        for client in self._http.values():
+            await client.aclose()
+
+    async def _call(self, service: str, method: str, path: str, who: str, role: Role, body: Any = None) -> Any:
+        response = await self._http[service].request(method, path, json=body, headers=self._tokens[(who, role)])
+        response.raise_for_status()
+        return response.json()
+
+    def _note(self, what: str) -> None:
+        self.happened.append((datetime.now(UTC), what))
+
+    async def run(self) -> None:
+        """Each step at its moment; a step that fails is shown and the story goes on."""
+        steps = [
+            (self.goals_start, self._set_up),
+            (self.goals_start + timedelta(seconds=45), self._praise_and_kudos),
+            (self.goals_start + timedelta(seconds=100), self._award),
+            (self.goals_end + timedelta(seconds=15), self._review),
+        ]
+        for moment, step in steps:
+            await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
+            try:
+                await step()
+            except httpx.HTTPError as error:
+                detail = error.response.text[:160] if isinstance(error, httpx.HTTPStatusError) else str(error)
+                self._note(f"{step.__name__.strip('_').replace('_', ' ')} failed: {detail}")
+
+    async def _set_up(self) -> None:
+        await self._call("reviews", "POST", "/v1/templates", "hana", Role.HR, TEMPLATE)
+        today = self.goals_start.date()
+        cycle = {
+            "name": f"demo-{self.goals_start.strftime('%H%M%S')}",
+            "cadence": "custom",
+            "template_name": TEMPLATE["name"],
+            # A day either side, so the goals fall in the period in every assistant's time zone.
+            "period_start": (today - timedelta(days=1)).isoformat(),
+            "period_end": (today + timedelta(days=1)).isoformat(),
+            "person_ids": ["ann"],
+        }
+        await self._call("reviews", "POST", "/v1/cycles", "hana", Role.HR, cycle)
+        self._note("hr opened a review cycle for Ann")
+        await self._call("incentives", "POST", "/v1/plans", "hana", Role.HR, bonus_plan(self.goals_start, self.minutes))
+        self._note(f"hr adopted a bonus plan for this {self.minutes}-minute period")
+
+    async def _praise_and_kudos(self) -> None:
+        praise = {
+            "recipient_id": "ann",
+            "kind": "praise",
+            "text": "Great follow-up with the Li account!",
+            "tags": ["customer_care"],
+        }
+        await self._call("feedback", "POST", "/v1/feedback", "mia", Role.MANAGER, praise)
+        self._note("Mia praised Ann (feedback)")
+        kudos = {"to": "ann", "message": "Thanks for covering my calls!"}
+        await self._call("incentives", "POST", "/v1/kudos", "bob", Role.ASSISTANT, kudos)
+        self._note("Bob sent Ann kudos")
+
+    async def _award(self) -> None:
+        award = {"person_id": "bob", "name": "Rising star", "citation": "Took over three new accounts this week"}
+        await self._call("incentives", "POST", "/v1/awards", "mia", Role.MANAGER, award)
+        self._note("Mia gave Bob the 'Rising star' award")
+
+    async def _review(self) -> None:
+        [review] = await self._call("reviews", "GET", "/v1/reviews?person_id=ann", "hana", Role.HR)
+        path = f"/v1/reviews/{review['review_id']}"
+        own = {"ratings": {"records": 4, "responsiveness": 4}, "strengths": "Fast call-backs"}
+        await self._call("reviews", "POST", f"{path}/self", "ann", Role.ASSISTANT, own)
+        manager = {
+            "ratings": {"records": 4, "responsiveness": 5},
+            "strengths": "Reliable and quick with customers",
+            "weaknesses": "Call notes could be more complete",
+            "development": [
+                {
+                    "area": "product knowledge",
+                    "suggestion": "Refresh the new product line",
+                    "course_id": "product-basics",
+                }
+            ],
+        }
+        await self._call("reviews", "POST", f"{path}/manager", "mia", Role.MANAGER, manager)
+        score = await self._call("reviews", "GET", f"{path}/score", "ann", Role.ASSISTANT)
+        self._note(f"Ann's review completed: score {score.get('score')} ({score.get('label', '')})")
+
+    async def outcomes(self) -> list[str]:
+        """Bonus statements and recognitions as the services report them now."""
+        lines = []
+        statements = await self._call("incentives", "GET", "/v1/statements?plan_id=demo-sprint-bonus", "hana", Role.HR)
+        for statement in statements:
+            about = statement["explanation"]
+            lines.append(f"bonus {about['person_id']}: {about['currency']} {about['total']} ({statement['status']})")
+        for recognition in await self._call("incentives", "GET", "/v1/recognitions", "hana", Role.HR):
+            lines.append(f"recognition {recognition['person_id']}: {recognition['name']} ({recognition['kind']})")
+        return lines
