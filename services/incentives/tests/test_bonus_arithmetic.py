@@ -156,3 +156,23 @@ def test_no_goals_in_the_period_is_an_explicit_zero_line() -> None:
     result = ledger.statement(plan(), OCTOBER, Subject("bob", None, True, []), datetime(2026, 11, 27, tzinfo=UTC))
     [line] = result.lines
     assert (line.amount, line.inputs["reason"]) == (Decimal(0), "no goals ended in the period")
+
+
+def test_a_salary_percentage_plan_pays_from_each_persons_figure_and_says_when_one_is_missing() -> None:
+    p = plan(base={"kind": "salary_percent", "percent": "10", "salaries": {"ann": "12345.67"}})
+    records = goal_events("calls", "ann", 100, 100, "GoalAchieved", datetime(2026, 10, 20, tzinfo=UTC))
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    [line] = ledger.statement(p, OCTOBER, Subject("ann", None, True, records), now).lines
+    assert line.amount == Decimal("1234.57")  # 12345.67 × 10% = 1234.567, half-up to the fen
+    [missing] = ledger.statement(p, OCTOBER, Subject("bob", None, True, []), now).lines
+    assert (missing.kind, missing.amount) == ("eligibility", Decimal(0))
+    assert "no salary figure for bob" in missing.formula
+
+
+def test_someone_not_active_for_the_whole_period_is_not_paid_and_told_why() -> None:
+    records = goal_events("calls", "ann", 100, 100, "GoalAchieved", datetime(2026, 10, 20, tzinfo=UTC))
+    [line] = ledger.statement(
+        plan(), OCTOBER, Subject("ann", None, False, records), datetime(2026, 11, 27, tzinfo=UTC)
+    ).lines
+    assert (line.kind, line.amount) == ("eligibility", Decimal(0))
+    assert "not active in the roster for the whole period" in line.formula
