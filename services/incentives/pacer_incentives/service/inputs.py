@@ -71,7 +71,8 @@ async def record(incentives: Incentives, events: Sequence[Event], session: Sessi
     )
     for owner, subject, end in sorted(touched):
         await incentives.db[STATEMENTS].update_many(
-            {owner: subject, "period_start": {"$lt": end}, "period_end": {"$gte": end}},
+            # Carry statements only hold adjustments already computed for an earlier period's statement.
+            {owner: subject, "kind": "period", "period_start": {"$lt": end}, "period_end": {"$gte": end}},
             {"$set": {"dirty": True}},
             session=session,
         )
