@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything Pacer needs on a fresh machine: uv, the workspace, the Kafka jars, SecantusDB.
+# Installs everything Pacer needs on a fresh machine: uv, the workspace, the Kafka jars, SecantusDB; with
+# --test-tools also promtool, which the suite uses to test the Prometheus alert rules.
 # Safe to run again: every step reuses what an earlier run installed or cached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +35,8 @@ say "syncing the workspace from uv.lock"
 
 say "installing the local stack (Kafka jars, SecantusDB)"
 .venv/bin/python deploy/local/localstack.py install
+
+if [ "${1:-}" = "--test-tools" ]; then
+    say "installing promtool (built once with go install from the Go module proxy, then cached)"
+    .venv/bin/python deploy/prometheus/promtool.py install >/dev/null
+fi

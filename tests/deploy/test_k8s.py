@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import k8s_rules
 import pytest
 import yaml
 
@@ -38,6 +39,9 @@ REPLICAS = {
     "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3},
 }
 UVICORN_GRACEFUL_SECONDS = 30
+# Prometheus Operator custom resources: kubernetes-validate has no schema for them (it would only warn), so
+# they are left out of its input and checked by the tests at the end of this module instead.
+OPERATOR_KINDS = {"ServiceMonitor", "PrometheusRule"}
 
 
 def tool(name: str, fallback: str | None = None) -> str:
@@ -58,9 +62,7 @@ class Rendered:
         return {o["metadata"]["name"]: o for o in self.objects if o["kind"] == kind}
 
 
-@pytest.fixture(scope="module", params=OVERLAYS)
-def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    overlay: str = request.param
+def render(overlay: str, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     result = subprocess.run(
         [tool("kubectl", "/usr/bin/kubectl"), "kustomize", f"deploy/k8s/overlays/{overlay}"],
         cwd=ROOT,
@@ -70,11 +72,21 @@ def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         check=False,
     )
     assert result.returncode == 0, f"kubectl kustomize deploy/k8s/overlays/{overlay} failed:\n{result.stderr}"
-    path = tmp_path_factory.mktemp(overlay) / "rendered.yaml"
-    path.write_text(result.stdout)
     objects = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
     assert objects, f"overlay {overlay} rendered nothing"
+    path = tmp_path_factory.mktemp(overlay) / "rendered.yaml"
+    path.write_text(yaml.safe_dump_all([o for o in objects if o["kind"] not in OPERATOR_KINDS], sort_keys=False))
     return Rendered(overlay, path, objects)
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    return render(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    return render("production", tmp_path_factory)
 
 
 def validate(path: Path) -> subprocess.CompletedProcess[str]:
@@ -102,6 +114,8 @@ def test_the_validator_rejects_an_unknown_field(rendered: Rendered, tmp_path: Pa
 def test_only_expected_kinds_are_rendered(rendered: Rendered) -> None:
     kinds = {o["kind"] for o in rendered.objects}
     expected = {"ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget"}
+    if rendered.overlay == "production":
+        expected |= OPERATOR_KINDS
     assert kinds - {"Secret", "HorizontalPodAutoscaler"} == expected
     assert all("namespace" not in o["metadata"] for o in rendered.objects), "keep the manifests namespace-agnostic"
 
@@ -276,3 +290,49 @@ def test_production_spreads_pods_over_zones_and_nodes(rendered: Rendered) -> Non
         for constraint in constraints:
             # The pod's own name and ReplicaSet narrow the selector, so it counts only this Deployment's pods.
             assert {"app.kubernetes.io/name", "pod-template-hash"} <= set(constraint["matchLabelKeys"]), name
+
+
+# ---------------------------------------------------------------- Prometheus Operator objects (production)
+
+
+def test_a_service_monitor_scrapes_metrics_of_every_service_with_the_rules_labels(production: Rendered) -> None:
+    [monitor] = production.of_kind("ServiceMonitor").values()
+    assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+    spec = monitor["spec"]
+    assert set(spec) == {"selector", "endpoints"}, "same namespace as the Services; no other options"
+    selector = spec["selector"]["matchLabels"]
+    selected = {
+        name: service
+        for name, service in production.of_kind("Service").items()
+        if selector.items() <= service["metadata"]["labels"].items()
+    }
+    assert set(selected) == {f"pacer-{name}" for name in SETTINGS}
+    [endpoint] = spec["endpoints"]
+    assert endpoint["path"] == "/metrics"
+    assert all(endpoint["port"] in {p["name"] for p in s["spec"]["ports"]} for s in selected.values())
+    # The alert rules and the dashboard select job="pacer" and service=<name>, as prometheus.yml labels them.
+    relabel = {r["targetLabel"]: r for r in endpoint["relabelings"]}
+    assert relabel["job"] == {"action": "replace", "targetLabel": "job", "replacement": "pacer"}
+    assert relabel["service"]["sourceLabels"] == ["__meta_kubernetes_service_label_app_kubernetes_io_component"]
+    for name in SETTINGS:
+        assert selected[f"pacer-{name}"]["metadata"]["labels"]["app.kubernetes.io/component"] == name
+
+
+def test_the_prometheus_rule_carries_the_alert_rules_unchanged(production: Rendered) -> None:
+    [rule] = production.of_kind("PrometheusRule").values()
+    assert rule["apiVersion"] == "monitoring.coreos.com/v1"
+    assert rule["spec"] == {"groups": k8s_rules.rule_groups()}, "run python deploy/prometheus/k8s_rules.py"
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "prometheus" / "k8s_rules.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_only_production_carries_prometheus_operator_objects(rendered: Rendered) -> None:
+    # The local overlay runs without the Prometheus Operator's CRDs.
+    found = {o["kind"] for o in rendered.objects} & OPERATOR_KINDS
+    assert found == (OPERATOR_KINDS if rendered.overlay == "production" else set())

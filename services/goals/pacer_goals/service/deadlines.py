@@ -12,6 +12,7 @@ import contextlib
 import functools
 from datetime import datetime
 
+from prometheus_client import Gauge
 from pymongo.errors import PyMongoError
 
 from pacer_goals.adapters.repository import ConcurrentGoalChange
@@ -22,6 +23,10 @@ from pacer_shared.mongo import Session
 
 log = get_logger(__name__)
 BATCH = 200
+DEADLINE_LAG = Gauge(
+    "pacer_goals_deadline_lag_seconds",
+    "How late the deadline worker reached the oldest goal due for an at-risk check or its deadline (0: none waited)",
+)
 
 
 class DeadlineWorker:
@@ -40,6 +45,8 @@ class DeadlineWorker:
 
     async def run_once(self) -> int:
         now = self._goals.runtime.clock.now()
+        earliest = await self._goals.repository.earliest_due()
+        DEADLINE_LAG.set(0.0 if earliest is None else max(_seconds_until(now, earliest), 0.0))
         due = await self._goals.repository.due(now, BATCH)
         for goal in due:
             with contextlib.suppress(ConcurrentGoalChange):  # another replica handled it first

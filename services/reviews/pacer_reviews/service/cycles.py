@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from prometheus_client import Gauge
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import PyMongoError
 
@@ -26,6 +27,10 @@ log = get_logger(__name__)
 TEMPLATES = "templates"
 CYCLES = "cycles"
 REVIEWS = "reviews"
+SCHEDULE_LAG = Gauge(
+    "pacer_reviews_schedule_lag_seconds",
+    "How late the review scheduler reached the oldest step deadline or cycle opening that had come (0: none waited)",
+)
 
 INDEXES: IndexPlan = {
     TEMPLATES: [IndexModel([("name", ASCENDING), ("version", ASCENDING)], unique=True, name="by_version")],
@@ -239,9 +244,14 @@ class CycleWorker:
 
     async def run_once(self) -> None:
         now = self._reviews.runtime.clock.now()
-        for cycle in await self._reviews.db[CYCLES].find({"next_open_at": {"$lte": now}}).to_list():
+        cycles = await self._reviews.db[CYCLES].find({"next_open_at": {"$lte": now}}).to_list()
+        due = self._reviews.db[REVIEWS].find({"next_due_at": {"$lte": now}}).sort("next_due_at", ASCENDING)
+        reviews = await due.limit(200).to_list()
+        waiting = [c["next_open_at"] for c in cycles] + [r["next_due_at"] for r in reviews[:1]]
+        SCHEDULE_LAG.set(max((now - min(waiting)).total_seconds(), 0.0) if waiting else 0.0)
+        for cycle in cycles:
             await self._reopen(cycle)
-        for review in await self._reviews.db[REVIEWS].find({"next_due_at": {"$lte": now}}).limit(200).to_list():
+        for review in reviews:
             with contextlib.suppress(_Taken):
                 await self._reviews.runtime.uow.run(functools.partial(self._overdue, review, now))
 

@@ -1,0 +1,70 @@
+"""`/metrics` shows how late the deadline worker reaches due goals (the PacerDeadlineWorkBehind alert's input)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from goals_support import ROSTER, GoalsWorld, load_roster
+from prometheus_client.parser import text_string_to_metric_families
+
+from pacer_goals import main
+from pacer_goals.main import build
+from pacer_goals.service.context import Goals
+from pacer_goals.service.deadlines import DeadlineWorker
+from pacer_goals.settings import GoalsSettings
+from pacer_shared.clock import ManualClock
+from pacer_testkit.stack import Stack, in_process, roster_reached
+
+
+async def deadline_lag(http: httpx.AsyncClient) -> float:
+    for family in text_string_to_metric_families((await http.get("/metrics")).text):
+        if family.name == "pacer_goals_deadline_lag_seconds":
+            [sample] = family.samples
+            return sample.value
+    raise AssertionError("pacer_goals_deadline_lag_seconds is not exported")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+async def goals_driven_by_hand(
+    stack: Stack, namespace: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[GoalsWorld, Goals]]:
+    """The goals service in-process without its own background loops: the test runs the deadline worker,
+    so the moment it looks at a due goal is the moment the test chooses. No at-risk levels: a goal is
+    due only at its period end."""
+    for key, value in stack.service_env(namespace, "goals", PACER_GOALS_AT_RISK_LEVELS="[]").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(main, "background", lambda goals: [])
+    app = build(GoalsSettings(), clock)
+    async with in_process(app) as http:
+        await load_roster(stack, namespace)
+        await roster_reached(http, [p.person_id for p in ROSTER])
+        yield GoalsWorld(stack, namespace, None, http), app.state.context  # type: ignore[arg-type]
+
+
+async def test_deadline_lag_is_how_late_the_worker_reaches_the_oldest_due_goal_and_zero_once_caught_up(
+    goals_driven_by_hand: tuple[GoalsWorld, Goals], clock: ManualClock
+) -> None:
+    world, goals = goals_driven_by_hand
+    worker = DeadlineWorker(goals)
+    start = clock.now()
+    end = start + timedelta(hours=1)
+    goal = await world.set_goal(target=5, start=(start - timedelta(seconds=1)).isoformat(), end=end.isoformat())
+
+    await worker.run_once()
+    assert await deadline_lag(world.http) == 0, "nothing is due before the deadline"
+
+    clock.set(end + timedelta(minutes=10))  # the worker looks again ten minutes after the deadline
+    await worker.run_once()
+    assert await deadline_lag(world.http) == 600
+    assert (await world.goal(goal["goal_id"]))["status"] == "missed"
+
+    await worker.run_once()
+    assert await deadline_lag(world.http) == 0, "the missed goal is no longer due"

@@ -1,0 +1,78 @@
+"""`/metrics` shows how late the review scheduler reaches overdue steps (the PacerDeadlineWorkBehind alert's input)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from reviews_support import ROSTER, TEMPLATE
+
+from pacer_reviews import main
+from pacer_reviews.main import build
+from pacer_reviews.service.cycles import CycleWorker, Reviews
+from pacer_reviews.settings import ReviewsSettings
+from pacer_shared.auth import Role
+from pacer_shared.clock import ManualClock
+from pacer_testkit.stack import Stack, bearer, in_process, producer, publish, roster_reached
+
+
+async def schedule_lag(http: httpx.AsyncClient) -> float:
+    for family in text_string_to_metric_families((await http.get("/metrics")).text):
+        if family.name == "pacer_reviews_schedule_lag_seconds":
+            [sample] = family.samples
+            return sample.value
+    raise AssertionError("pacer_reviews_schedule_lag_seconds is not exported")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+async def reviews_driven_by_hand(
+    stack: Stack, namespace: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[httpx.AsyncClient, Reviews]]:
+    """The reviews service in-process without its own background loop: the test runs the scheduler."""
+    for key, value in stack.service_env(namespace, "reviews").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(main, "background", lambda reviews: [])
+    app = build(ReviewsSettings(), clock)
+    async with in_process(app) as http:
+        async with producer(stack.kafka_bootstrap) as client:
+            for person in ROSTER:
+                await publish(client, f"{namespace}.{person.topic}", person)
+        await roster_reached(http, [person.person_id for person in ROSTER])
+        created = await http.post("/v1/templates", json=TEMPLATE, headers=bearer("hana", Role.HR))
+        assert created.status_code == 201, created.text
+        yield http, app.state.context
+
+
+async def test_schedule_lag_follows_the_oldest_overdue_step_until_every_step_is_called(
+    reviews_driven_by_hand: tuple[httpx.AsyncClient, Reviews], clock: ManualClock
+) -> None:
+    http, reviews = reviews_driven_by_hand
+    worker = CycleWorker(reviews)
+    body = {"name": "north", "cadence": "monthly", "template_name": "monthly-summary", "period_start": "2026-10-01"}
+    opened = await http.post("/v1/cycles", json={**body, "team_id": "north"}, headers=bearer("hana", Role.HR))
+    assert opened.status_code == 201, opened.text
+    listed = await http.get(f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", headers=bearer("hana", Role.HR))
+    scheduled = listed.json()
+    assert len(scheduled) == 2
+    now = clock.now()
+
+    def late_by(field: str) -> float:
+        """How long ago the earliest of the reviews' `field` deadlines passed."""
+        return (now - min(datetime.fromisoformat(r[field]) for r in scheduled)).total_seconds()
+
+    assert late_by("self_due_at") > late_by("manager_due_at") > 0, "October is over: both steps are past due"
+
+    await worker.run_once()  # calls the self-assessments overdue; the managers' step is next
+    assert await schedule_lag(http) == late_by("self_due_at")
+    await worker.run_once()  # calls the manager steps overdue
+    assert await schedule_lag(http) == late_by("manager_due_at")
+    await worker.run_once()
+    assert await schedule_lag(http) == 0, "every step has been called"
