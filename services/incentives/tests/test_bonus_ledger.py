@@ -51,6 +51,21 @@ async def october(world: IncentivesWorld) -> dict[str, str]:
     return dict(zip([*names, "ann-review", "bob-review"], ids, strict=True))
 
 
+async def raise_the_calls_target(world: IncentivesWorld) -> list[str]:
+    """Mia raises ann's October calls target from 100 to 130 today, long after October was calculated."""
+    calls = goal_set("calls", "ann", 100)
+    about = {k: getattr(calls, k) for k in ("goal_id", "owner_id", "team_id", "title", "period_start", "period_end")}
+    return await world.publish(
+        GoalAdjusted(
+            **about,
+            adjusted_by="mia",
+            reason="target agreed late",
+            old_target=Decimal(100),
+            new_target=Decimal(130),
+        )
+    )
+
+
 async def statement(world: IncentivesWorld, statement_id: str, who: str = "hana", role: Role = Role.HR) -> Any:
     async def found() -> Any:
         response = await world.call("GET", f"/v1/statements/{statement_id}", who, role)
@@ -101,16 +116,7 @@ async def test_a_late_goal_adjustment_after_calculation_is_a_clawback_line_not_a
     assert (await world.call("POST", "/v1/plans", "hana", Role.HR, PLAN)).status_code == 201
     await october(world)
     await statement(world, ANN)
-    calls = goal_set("calls", "ann", 100)
-    [adjusted_id] = await world.publish(
-        GoalAdjusted(
-            **{k: getattr(calls, k) for k in ("goal_id", "owner_id", "team_id", "title", "period_start", "period_end")},
-            adjusted_by="mia",
-            reason="target agreed late",
-            old_target=Decimal(100),
-            new_target=Decimal(130),
-        )
-    )
+    [adjusted_id] = await raise_the_calls_target(world)
 
     async def clawed_back() -> Any:
         found = (await world.call("GET", f"/v1/statements/{ANN}", "ann", Role.ASSISTANT)).json()
@@ -159,16 +165,7 @@ async def test_approval_goes_manager_then_hr_and_freezes_the_statement(world: In
     assert Decimal(event["data"]["total"]) == Decimal("1410.00")
 
     # A late correction after approval leaves the approved statement as it was and opens a new one.
-    calls = goal_set("calls", "ann", 100)
-    await world.publish(
-        GoalAdjusted(
-            **{k: getattr(calls, k) for k in ("goal_id", "owner_id", "team_id", "title", "period_start", "period_end")},
-            adjusted_by="mia",
-            reason="target agreed late",
-            old_target=Decimal(100),
-            new_target=Decimal(130),
-        )
-    )
+    await raise_the_calls_target(world)
     carry = (await statement(world, "sales-support:20261101T0000:ann:carry", "ann", Role.ASSISTANT))["explanation"]
     assert Decimal(carry["total"]) == Decimal("-330.00")
     assert carry["carries_from"] == [ANN]
@@ -198,16 +195,7 @@ async def test_replaying_every_input_topic_from_the_start_yields_byte_identical_
     assert (await world.call("POST", "/v1/plans", "hana", Role.HR, PLAN)).status_code == 201
     await october(world)
     await statement(world, BOB)
-    calls = goal_set("calls", "ann", 100)
-    await world.publish(
-        GoalAdjusted(
-            **{k: getattr(calls, k) for k in ("goal_id", "owner_id", "team_id", "title", "period_start", "period_end")},
-            adjusted_by="mia",
-            reason="target agreed late",
-            old_target=Decimal(100),
-            new_target=Decimal(130),
-        )
-    )
+    await raise_the_calls_target(world)
 
     async def adjusted() -> Any:
         found = (await world.call("GET", f"/v1/statements/{ANN}", "hana", Role.HR)).json()
