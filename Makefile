@@ -1,5 +1,5 @@
-# Pacer's two commands, plus the pieces they are made of.
-.PHONY: run test bootstrap stack-up stack-down lint schemas
+# Pacer's two commands (and the benchmarks), plus the pieces they are made of.
+.PHONY: run test bench bootstrap stack-up stack-down lint schemas
 
 run: ## set everything up, start the local stack and the five services, and print where to look
 	@scripts/bootstrap.sh
@@ -7,6 +7,10 @@ run: ## set everything up, start the local stack and the five services, and prin
 
 test: ## set everything up and run lint, types and the whole test suite against the real stack
 	@scripts/test.sh
+
+bench: ## run every benchmark on a stack of its own; writes bench/results/<date>.json and .md (BENCH_ARGS=--quick: tiny sizes)
+	@scripts/bootstrap.sh
+	@.venv/bin/python bench/run.py $(BENCH_ARGS)
 
 bootstrap:
 	@scripts/bootstrap.sh

@@ -63,7 +63,7 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for scenario in results["scenarios"]:
         if "error" in scenario:
-            lines.append(f"| {scenario['scenario']} | failed: {scenario['error']} | | | | |")
+            lines.append(f"| {scenario['scenario']} | failed: {scenario['error'].replace('|', '/')} | | | | |")
         for f in scenario.get("figures", []):
             lines.append(
                 f"| {scenario['scenario']} | {f['figure']} ({f['unit']}) | {f['pacer']:,} "
@@ -71,8 +71,8 @@ def markdown(results: dict[str, Any]) -> str:
             )
     lines += ["", "## Details", ""]
     for scenario in results["scenarios"]:
+        about = scenario.get("details", {}) if "error" not in scenario else {"traceback": scenario["traceback"]}
         lines.append(
-            f"- **{scenario['scenario']}** ({scenario.get('seconds', '?')} s): "
-            f"{json.dumps(scenario.get('details', {}), ensure_ascii=False)}"
+            f"- **{scenario['scenario']}** ({scenario.get('seconds', '?')} s): {json.dumps(about, ensure_ascii=False)}"
         )
     return "\n".join(lines) + "\n"
