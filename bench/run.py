@@ -103,7 +103,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--kafka", help="bootstrap servers of a broker you run (with --mongo: no stack is started)")
     parser.add_argument("--mongo", help="URL of a MongoDB-compatible server you run")
     parser.add_argument("--scenarios", help="comma-separated: ingest,latency,deadline,api,memory,fanout (default all)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (bench/results)")
     parser.add_argument("--events", type=int, help="ingest: SalesActivityRecorded published (200000)")
     parser.add_argument("--assistants", type=int, help="ingest: assistants with a goal (1000)")
     parser.add_argument("--deadline-sizes", help="deadline: active-goal counts (10000,100000,1000000)")

@@ -16,20 +16,8 @@ from typing import Any
 
 import httpx
 
-from bench.scenarios.common import (
-    HR,
-    Bench,
-    Figure,
-    goal_document,
-    insert_goals,
-    note,
-    person,
-    publish_roster,
-    result,
-    roster_reached,
-    scratch,
-    services,
-)
+from bench.scenarios.common import Bench, Figure, note, result, scratch, services
+from bench.scenarios.population import HR, goal_document, insert_goals, person, publish_roster, roster_reached
 from pacer_testkit.stack import ROOT, eventually, free_port
 
 BARE = ROOT / "bench" / "baselines" / "dashboard.py"

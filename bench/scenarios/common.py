@@ -1,4 +1,4 @@
-"""What the scenarios share: where they run, the namespaces they clean up, service processes and figures."""
+"""What every scenario shares: where it runs, the namespace it cleans up, service processes, its figures."""
 
 from __future__ import annotations
 
@@ -7,30 +7,16 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from pacer_goals.adapters.repository import goal_to_document
-from pacer_goals.domain.goal import Goal, GoalStatus
-from pacer_goals.domain.pace import PaceProfile
-from pacer_goals.domain.periods import Period
-from pacer_shared.events import EventData, wrap
-from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
-from pacer_shared.events.people import ChatHandles, PersonUpserted
-from pacer_shared.mongo import Document, create_client
-from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually
-
-HR = bearer("bench", "hr")
-ADMIN = bearer("bench", "admin")
+from pacer_shared.mongo import create_client
+from pacer_testkit.stack import ServiceProcess, Stack
 
 
 @dataclass(frozen=True)
@@ -151,151 +137,3 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for process {pid}")
-
-
-# ---------------------------------------------------------------- roster and goals
-
-
-def person(
-    person_id: str,
-    role: str = "assistant",
-    team: str | None = None,
-    manager: str | None = None,
-    chat: ChatHandles | None = None,
-) -> PersonUpserted:
-    return PersonUpserted(
-        person_id=person_id,
-        display_name=person_id.title(),
-        email=f"{person_id}@example.com",
-        role=role,
-        team_id=team,
-        manager_id=manager,
-        chat=chat or ChatHandles(),
-    )
-
-
-async def publish_roster(bench: Bench, namespace: str, people: Sequence[PersonUpserted]) -> None:
-    await produce(bench.stack, f"{namespace}.org.people", ((p.person_id.encode(), event(p)) for p in people))
-
-
-async def roster_reached(service: ServiceProcess, person_id: str) -> None:
-    """Roster records of one key stay in order, so the last person published arriving means all did."""
-    async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:
-
-        async def known() -> bool:
-            return (await http.get(f"/v1/people/{person_id}", headers=HR)).status_code == 200
-
-        await eventually(known, timeout=180, what=f"{person_id} in the {service.service} roster")
-
-
-def goal_document(
-    goal_id: str,
-    owner_id: str,
-    *,
-    kinds: Sequence[str] = ("call",),
-    target: int = 10,
-    start: datetime,
-    end: datetime,
-    title: str = "bench",
-) -> Document:
-    """A goal as the goals service stores it, for bulk inserts that skip the API's per-goal round trips."""
-    now = datetime.now(UTC)
-    goal = Goal(
-        goal_id=goal_id,
-        owner_id=owner_id,
-        owner_kind=OwnerKind.ASSISTANT,
-        team_id=None,
-        title=title,
-        metric=GoalMetric(kinds=list(kinds), aggregation=MetricAggregation.COUNT),
-        target=Decimal(target),
-        unit="calls",
-        timezone="UTC",
-        period=Period(start, end),
-        recurrence=Recurrence.NONE,
-        pace_profile=PaceProfile.LINEAR,
-        at_risk_levels=[],
-        at_risk_grace=Decimal("0.2"),
-        created_by="bench",
-        created_at=now,
-        status=GoalStatus.ACTIVE,
-    )
-    return goal_to_document(goal, now)
-
-
-async def insert_goals(bench: Bench, namespace: str, documents: Iterable[Document]) -> None:
-    client = create_client(bench.stack.mongo_url, "bench")
-    try:
-        goals = client[f"{namespace}_goals"]["goals"]
-        chunk: list[Document] = []
-        for document in documents:
-            chunk.append(document)
-            if len(chunk) == 5000:
-                await goals.insert_many(chunk, ordered=False)
-                chunk = []
-        if chunk:
-            await goals.insert_many(chunk, ordered=False)
-    finally:
-        await client.close()
-
-
-# ---------------------------------------------------------------- Kafka
-
-
-def event(data: EventData) -> bytes:
-    return wrap(data, source="/bench", time=datetime.now(UTC)).to_json()
-
-
-def producer(stack: Stack, **options: Any) -> AIOKafkaProducer:
-    """The producer a CRM would use: acknowledged by every replica, no duplicates on retry."""
-    return AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, acks="all", enable_idempotence=True, **options)
-
-
-async def produce(stack: Stack, topic: str, messages: Iterable[tuple[bytes, bytes]]) -> float:
-    """Seconds to publish every message as fast as the broker takes them."""
-    client = producer(stack, linger_ms=20, max_batch_size=262144)
-    await client.start()
-    started = asyncio.get_running_loop().time()
-    try:
-        for key, value in messages:
-            await client.send(topic, value, key=key)
-        await client.flush()
-    finally:
-        await client.stop()
-    return asyncio.get_running_loop().time() - started
-
-
-@asynccontextmanager
-async def lag_meter(stack: Stack, consumed: Mapping[str, Sequence[str]]) -> AsyncIterator[Callable[[], Awaitable[int]]]:
-    """A function counting the messages these consumer groups have not committed, over every partition they read.
-
-    A partition a group never committed counts whole, so a group that has not started yet is behind, not done.
-    """
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=stack.kafka_bootstrap, enable_auto_commit=False)
-    await admin.start()
-    await consumer.start()
-
-    async def behind() -> int:
-        total = 0
-        for group, topics in consumed.items():
-            committed = await admin.list_consumer_group_offsets(group)
-            partitions = [TopicPartition(t, p) for t in topics for p in await _partitions_of(consumer, t)]
-            ends = await consumer.end_offsets(partitions)
-            for tp in partitions:
-                done = committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
-                total += max(ends[tp] - done, 0)
-        return total
-
-    try:
-        yield behind
-    finally:
-        await consumer.stop()
-        await admin.close()
-
-
-async def _partitions_of(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    found = consumer.partitions_for_topic(topic)
-    if not found:
-        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka's one way to learn partitions
-        found = consumer.partitions_for_topic(topic)
-    return set(found or ())

@@ -16,7 +16,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from bench.scenarios.common import Bench, Figure, goal_document, insert_goals, note, result, scratch, services
+from bench.scenarios.common import Bench, Figure, note, result, scratch, services
+from bench.scenarios.population import goal_document, insert_goals
 from pacer_testkit.stack import Stack
 
 

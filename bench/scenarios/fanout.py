@@ -23,20 +23,9 @@ from urllib.parse import urlencode
 import httpx
 
 from bench.scenarios import receivers
-from bench.scenarios.common import (
-    ADMIN,
-    Bench,
-    Figure,
-    event,
-    note,
-    person,
-    produce,
-    publish_roster,
-    result,
-    roster_reached,
-    scratch,
-    services,
-)
+from bench.scenarios.common import Bench, Figure, note, result, scratch, services
+from bench.scenarios.kafka import event, produce
+from bench.scenarios.population import ADMIN, person, publish_roster, roster_reached
 from pacer_shared.events.goals import GoalAchieved
 from pacer_shared.events.people import ChatHandles, PersonUpserted
 from pacer_testkit.stack import ROOT, eventually

@@ -19,20 +19,9 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from pymongo import UpdateOne
 
-from bench.scenarios.common import (
-    HR,
-    Bench,
-    Figure,
-    event,
-    note,
-    person,
-    produce,
-    publish_roster,
-    result,
-    roster_reached,
-    scratch,
-    services,
-)
+from bench.scenarios.common import Bench, Figure, note, result, scratch, services
+from bench.scenarios.kafka import event, produce
+from bench.scenarios.population import HR, person, publish_roster, roster_reached
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.mongo import create_client
 from pacer_testkit.stack import Stack, eventually

@@ -20,22 +20,9 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 
 from bench.scenarios import receivers
-from bench.scenarios.common import (
-    Bench,
-    Figure,
-    event,
-    goal_document,
-    insert_goals,
-    note,
-    percentiles,
-    person,
-    producer,
-    publish_roster,
-    result,
-    roster_reached,
-    scratch,
-    services,
-)
+from bench.scenarios.common import Bench, Figure, note, percentiles, result, scratch, services
+from bench.scenarios.kafka import event, producer
+from bench.scenarios.population import goal_document, insert_goals, person, publish_roster, roster_reached
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.stack import Stack, create_topics, eventually
 

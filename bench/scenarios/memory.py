@@ -15,23 +15,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.scenarios import receivers
-from bench.scenarios.common import (
-    Bench,
-    Figure,
-    event,
-    goal_document,
-    insert_goals,
-    lag_meter,
-    note,
-    person,
-    produce,
-    publish_roster,
-    result,
-    roster_reached,
-    rss_mib,
-    scratch,
-    services,
-)
+from bench.scenarios.common import Bench, Figure, note, result, rss_mib, scratch, services
+from bench.scenarios.kafka import event, lag_meter, produce
+from bench.scenarios.population import goal_document, insert_goals, person, publish_roster, roster_reached
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.stack import eventually
 

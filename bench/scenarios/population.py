@@ -1,0 +1,105 @@
+"""The people and goals a scenario starts from: the roster on Kafka, goals inserted as the goals service stores them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import httpx
+
+from bench.scenarios.common import Bench
+from bench.scenarios.kafka import event, produce
+from pacer_goals.adapters.repository import goal_to_document
+from pacer_goals.domain.goal import Goal, GoalStatus
+from pacer_goals.domain.pace import PaceProfile
+from pacer_goals.domain.periods import Period
+from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
+from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_shared.mongo import Document, create_client
+from pacer_testkit.stack import ServiceProcess, bearer, eventually
+
+HR = bearer("bench", "hr")
+ADMIN = bearer("bench", "admin")
+
+
+def person(
+    person_id: str,
+    role: str = "assistant",
+    team: str | None = None,
+    manager: str | None = None,
+    chat: ChatHandles | None = None,
+) -> PersonUpserted:
+    return PersonUpserted(
+        person_id=person_id,
+        display_name=person_id.title(),
+        email=f"{person_id}@example.com",
+        role=role,
+        team_id=team,
+        manager_id=manager,
+        chat=chat or ChatHandles(),
+    )
+
+
+async def publish_roster(bench: Bench, namespace: str, people: Sequence[PersonUpserted]) -> None:
+    await produce(bench.stack, f"{namespace}.org.people", ((p.person_id.encode(), event(p)) for p in people))
+
+
+async def roster_reached(service: ServiceProcess, person_id: str) -> None:
+    """Roster records of one key stay in order, so the last person published arriving means all did."""
+    async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:
+
+        async def known() -> bool:
+            return (await http.get(f"/v1/people/{person_id}", headers=HR)).status_code == 200
+
+        await eventually(known, timeout=180, what=f"{person_id} in the {service.service} roster")
+
+
+def goal_document(
+    goal_id: str,
+    owner_id: str,
+    *,
+    kinds: Sequence[str] = ("call",),
+    target: int = 10,
+    start: datetime,
+    end: datetime,
+    title: str = "bench",
+) -> Document:
+    """A goal as the goals service stores it, for bulk inserts that skip the API's per-goal round trips."""
+    now = datetime.now(UTC)
+    goal = Goal(
+        goal_id=goal_id,
+        owner_id=owner_id,
+        owner_kind=OwnerKind.ASSISTANT,
+        team_id=None,
+        title=title,
+        metric=GoalMetric(kinds=list(kinds), aggregation=MetricAggregation.COUNT),
+        target=Decimal(target),
+        unit="calls",
+        timezone="UTC",
+        period=Period(start, end),
+        recurrence=Recurrence.NONE,
+        pace_profile=PaceProfile.LINEAR,
+        at_risk_levels=[],
+        at_risk_grace=Decimal("0.2"),
+        created_by="bench",
+        created_at=now,
+        status=GoalStatus.ACTIVE,
+    )
+    return goal_to_document(goal, now)
+
+
+async def insert_goals(bench: Bench, namespace: str, documents: Iterable[Document]) -> None:
+    client = create_client(bench.stack.mongo_url, "bench")
+    try:
+        goals = client[f"{namespace}_goals"]["goals"]
+        chunk: list[Document] = []
+        for document in documents:
+            chunk.append(document)
+            if len(chunk) == 5000:
+                await goals.insert_many(chunk, ordered=False)
+                chunk = []
+        if chunk:
+            await goals.insert_many(chunk, ordered=False)
+    finally:
+        await client.close()
