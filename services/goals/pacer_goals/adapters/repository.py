@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReplaceOne
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReplaceOne, UpdateOne
 
 from pacer_goals.domain.activities import ActivityState
 from pacer_goals.domain.goal import Adjustment, Goal, GoalStatus, MissAnalysis
@@ -81,9 +81,27 @@ class GoalRepository:
         }
         return [goal_from_document(d) async for d in self.goals.find(query, session=session)]
 
-    async def due(self, now: datetime, limit: int, session: Session | None = None) -> list[Goal]:
-        cursor = self.goals.find({"next_due_at": {"$lte": now}}, session=session).sort("next_due_at", ASCENDING)
-        return [goal_from_document(d) async for d in cursor.limit(limit)]
+    async def claim_due(self, now: datetime, limit: int, owner: str, lease: timedelta) -> list[str]:
+        """Claim up to `limit` goals due by `now` that no live lease holds; the ids claimed.
+
+        The claim lives on the goal document and disappears with the goal's next write.
+        Leases use the wall clock, never the injectable domain clock that tests move.
+        """
+        wall = datetime.now(UTC)
+        free = {"next_due_at": {"$lte": now}, "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": wall}}]}
+        cursor = self.goals.find(free, {"_id": 1}).sort("next_due_at", ASCENDING).limit(limit)
+        candidates = [d["_id"] async for d in cursor]
+        if not candidates:
+            return []
+        await self.goals.update_many(
+            {**free, "_id": {"$in": candidates}}, {"$set": {"claimed_by": owner, "claimed_until": wall + lease}}
+        )
+        return [d["_id"] async for d in self.goals.find({"_id": {"$in": candidates}, "claimed_by": owner}, {"_id": 1})]
+
+    async def claimed(self, goal_ids: Sequence[str], owner: str, now: datetime, session: Session) -> list[Goal]:
+        """The claimed goals still due and still claimed by `owner` (an intervening write drops the claim)."""
+        query = {"_id": {"$in": list(goal_ids)}, "claimed_by": owner, "next_due_at": {"$lte": now}}
+        return [goal_from_document(d) async for d in self.goals.find(query, session=session)]
 
     async def earliest_due(self) -> datetime | None:
         document = await self.goals.find_one(
@@ -105,7 +123,12 @@ class GoalRepository:
         result = await self.goals.bulk_write(writes, session=session, ordered=True)
         if result.matched_count + result.upserted_count != len(writes):
             raise ConcurrentGoalChange("a goal changed while it was being updated; retrying")
-        entries = [{"goal_id": goal.goal_id, **asdict(entry)} for goal in goals for entry in goal.new_history]
+        # Built by hand: dataclasses.asdict deep-copies every entry, which dominated bulk saves.
+        entries = [
+            {"goal_id": goal.goal_id, "at": entry.at, "kind": entry.kind, "by": entry.by, "details": entry.details}
+            for goal in goals
+            for entry in goal.new_history
+        ]
         if entries:
             await self.history.insert_many(entries, session=session)
         for goal in goals:
@@ -162,9 +185,15 @@ class GoalRepository:
         return before.get("team_id") if before else None
 
     async def schedule_checkin(self, owner_id: str, due: datetime, session: Session) -> None:
-        await self.checkins.update_one(
-            {"_id": owner_id}, {"$setOnInsert": {"next_due_at": due}}, upsert=True, session=session
-        )
+        await self.schedule_checkins({owner_id: due}, session)
+
+    async def schedule_checkins(self, due: Mapping[str, datetime], session: Session) -> None:
+        """Start weekly check-ins for these owners unless they already have them."""
+        writes = [
+            UpdateOne({"_id": owner}, {"$setOnInsert": {"next_due_at": at}}, upsert=True) for owner, at in due.items()
+        ]
+        if writes:
+            await self.checkins.bulk_write(writes, session=session, ordered=False)
 
 
 class ConcurrentGoalChange(Exception):

@@ -1,8 +1,12 @@
 """The deadline worker: at-risk warnings as pace slips, and the outcome at each period's end.
 
 It reads only goals whose `next_due_at` has come (an index), so its cost grows with what
-is due, not with how many goals exist. Every replica runs it; a goal's version check in
-the same transaction as its events means each outcome is called exactly once.
+is due, not with how many goals exist. Due goals are claimed in chunks under a short lease
+(so replicas split the work instead of racing for it, and a replica that dies mid-chunk
+only delays its chunk until the lease runs out) and each chunk is called in one
+transaction with its events. A goal changed by anyone else after the claim is no longer
+claimed, so it waits for the next round; the version check in the transaction settles
+the rest, and each outcome is called exactly once.
 """
 
 from __future__ import annotations
@@ -10,19 +14,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from datetime import datetime
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from prometheus_client import Gauge
 from pymongo.errors import PyMongoError
 
 from pacer_goals.adapters.repository import ConcurrentGoalChange
+from pacer_goals.domain.goal import Goal
 from pacer_goals.service.checkins import first_checkin
 from pacer_goals.service.context import Goals
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
 
 log = get_logger(__name__)
-BATCH = 200
+CHUNK = 500
+LEASE = timedelta(seconds=30)
 DEADLINE_LAG = Gauge(
     "pacer_goals_deadline_lag_seconds",
     "How late the deadline worker reached the oldest goal due for an at-risk check or its deadline (0: none waited)",
@@ -32,6 +40,7 @@ DEADLINE_LAG = Gauge(
 class DeadlineWorker:
     def __init__(self, goals: Goals) -> None:
         self._goals = goals
+        self._owner = uuid.uuid4().hex
 
     async def run(self) -> None:
         while True:
@@ -40,34 +49,55 @@ class DeadlineWorker:
             except PyMongoError as error:
                 log.warning("deadline worker cannot reach MongoDB; retrying", error=str(error))
                 handled = 0
-            if handled < BATCH:
+            if handled < CHUNK:
                 await self._sleep()
 
     async def run_once(self) -> int:
-        now = self._goals.runtime.clock.now()
-        earliest = await self._goals.repository.earliest_due()
-        DEADLINE_LAG.set(0.0 if earliest is None else max(_seconds_until(now, earliest), 0.0))
-        due = await self._goals.repository.due(now, BATCH)
-        for goal in due:
-            with contextlib.suppress(ConcurrentGoalChange):  # another replica handled it first
-                await self._goals.runtime.uow.run(functools.partial(self._handle, goal.goal_id))
-        return len(due)
-
-    async def _handle(self, goal_id: str, session: Session) -> None:
+        """Claim up to a chunk of due goals and call them; the number claimed."""
         goals = self._goals
         now = goals.runtime.clock.now()
-        goal = await goals.repository.get(goal_id, session)
-        if goal is None:
-            return
-        goal.review_pace(now)
-        successor = goal.close(now)
-        changed = [goal] if successor is None else [goal, successor]
+        earliest = await goals.repository.earliest_due()
+        DEADLINE_LAG.set(0.0 if earliest is None else max(_seconds_until(now, earliest), 0.0))
+        claimed = await goals.repository.claim_due(now, CHUNK, self._owner, LEASE)
+        if not claimed:
+            return 0
+        try:
+            await goals.runtime.uow.run(functools.partial(self._handle, claimed))
+        except PyMongoError:
+            raise
+        except Exception as error:
+            # One goal the domain cannot close must not hold back the others: call them one by one.
+            log.error("deadline chunk failed; retrying goal by goal", error=repr(error), goals=len(claimed))
+            for goal_id in claimed:
+                try:
+                    await goals.runtime.uow.run(functools.partial(self._handle, [goal_id]))
+                except ConcurrentGoalChange:
+                    continue  # changed by another writer since the claim: the next round sees it
+                except PyMongoError:
+                    raise
+                except Exception:
+                    log.exception("deadline work failed on goal", goal_id=goal_id)
+        return len(claimed)
+
+    async def _handle(self, goal_ids: Sequence[str], session: Session) -> None:
+        goals = self._goals
+        now = goals.runtime.clock.now()
+        changed: list[Goal] = []
+        checkins: dict[str, datetime] = {}
+        for goal in await goals.repository.claimed(goal_ids, self._owner, now, session):
+            goal.review_pace(now)
+            successor = goal.close(now)
+            changed.append(goal)
+            if successor is not None:
+                changed.append(successor)
+                if successor.owner_kind == "assistant":
+                    checkins.setdefault(successor.owner_id, first_checkin(goals, successor, now))
         await goals.repository.save(changed, now, session)
         await goals.runtime.outbox.add(session, *[event for g in changed for event in g.events])
-        if successor is not None and successor.owner_kind == "assistant":
-            await goals.repository.schedule_checkin(successor.owner_id, first_checkin(goals, successor, now), session)
-        if goal.events:
-            log.info("deadline work done", goal_id=goal_id, events=[e.event_type for e in goal.events])
+        await goals.repository.schedule_checkins(checkins, session)
+        called = sum(1 for g in changed if g.events)
+        if called:
+            log.info("deadline work done", goals=len(changed), with_events=called)
 
     async def _sleep(self) -> None:
         goals = self._goals
