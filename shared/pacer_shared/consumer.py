@@ -1,11 +1,19 @@
-"""The idempotent consumer: faust agents that apply batches of events exactly once in effect.
+"""The idempotent consumer: batches of events from Kafka, each applied exactly once in effect.
 
-Each batch is decoded; what cannot be decoded goes to `<topic>.dlq` with the reason
-in headers. The rest is applied by the subscription's handler inside one MongoDB
-transaction that also records the ids it applied (a unique `_id` per consumer and
-event), so redelivery, replays and two replicas racing on a rebalance never apply
-an event twice. A handler raises `RejectedEvent` for a valid event it cannot apply;
-that event is dead-lettered and the rest of the batch applied without it.
+One aiokafka consumer per service (group `<prefix>pacer-<service>`) fetches whatever
+has arrived, up to `consumer_batch_size` records at a time, and hands each subscription
+its share of the batch. Each share is decoded; what cannot be decoded goes to
+`<topic>.dlq` with the reason in headers. The rest is applied by the subscription's
+handler inside one MongoDB transaction that also records the ids it applied (a unique
+`_id` per consumer and event), so redelivery, replays and two replicas racing on a
+rebalance never apply an event twice. Offsets are committed only after that, and a
+replica losing partitions first finishes and commits the batch in hand. A handler
+raises `RejectedEvent` for a valid event it cannot apply; that event is dead-lettered
+and the rest of the batch applied without it.
+
+Batches are read with `getmany`, not through a stream framework's per-event pipeline:
+the per-event overhead of such a pipeline, not the broker or the database, limited
+ingest (see bench/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -13,16 +21,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import os
-import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-import faust
-from aiokafka import AIOKafkaProducer
-from faust.types import EventT
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from pymongo import IndexModel
 from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
@@ -65,6 +70,9 @@ class Subscription:
     """Types the handler applies; others on the same topics are acknowledged and skipped."""
     on_tombstone: TombstoneHandler | None = None
     """Called with the key of a null-valued record on a compacted topic."""
+    keyed_writes: bool = False
+    """The handler's writes are keyed on each event's own business key (an activity id), so applying an
+    event again changes nothing: the consumer records no processed ids for it, one write per event less."""
 
 
 def indexes(retention_days: int) -> IndexPlan:
@@ -81,7 +89,7 @@ class _Message:
 
 
 class EventConsumers:
-    """Runs a service's subscriptions as faust agents in one consumer group."""
+    """Runs a service's subscriptions on one consumer in one consumer group."""
 
     def __init__(
         self,
@@ -98,113 +106,108 @@ class EventConsumers:
         self._producer = producer
         self._clock = clock
         self._names = TopicNames(settings.topic_prefix)
-        self._subscriptions = subscriptions
+        self._subscriptions = [(s, frozenset(self._names(t) for t in s.topics)) for s in subscriptions]
         self._in_flight = asyncio.Lock()
         self._crashed: dict[str, str] = {}
-        self.app = self._faust_app()
-        for subscription in subscriptions:
-            self._add_agent(subscription)
+        self._positions: dict[TopicPartition, int] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._consumer = AIOKafkaConsumer(
+            **settings.kafka_client_options(),
+            group_id=f"{settings.topic_prefix}pacer-{settings.service_name}",
+            client_id=f"pacer-{settings.service_name}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=settings.consumer_session_timeout_ms,
+            heartbeat_interval_ms=min(3000, settings.consumer_session_timeout_ms // 3),
+            max_partition_fetch_bytes=4 << 20,
+        )
 
     # ------------------------------------------------------------ lifecycle
 
-    def _faust_app(self) -> faust.App:
-        s = self._settings
-        options = s.kafka_client_options()
-        credentials: Any = None
-        if s.kafka_sasl_mechanism:
-            credentials = faust.SASLCredentials(
-                username=options["sasl_plain_username"],
-                password=options["sasl_plain_password"],
-                mechanism=s.kafka_sasl_mechanism,
-                ssl_context=options.get("ssl_context"),
-            )
-        elif "ssl_context" in options:
-            credentials = faust.SSLCredentials(options["ssl_context"])
-        return faust.App(
-            f"{s.topic_prefix}pacer-{s.service_name}",
-            broker=[f"kafka://{host.strip()}" for host in s.kafka_bootstrap_servers.split(",")],
-            broker_credentials=credentials,
-            web_enabled=False,
-            # faust writes a data directory even with the memory store: keep it off a read-only root.
-            datadir=os.path.join(tempfile.gettempdir(), f"{s.topic_prefix}pacer-{s.service_name}-data"),
-            store="memory://",
-            autodiscover=False,
-            topic_partitions=s.topic_partitions,
-            topic_replication_factor=s.topic_replication_factor,
-            consumer_auto_offset_reset="earliest",
-            producer_acks=-1,
-            stream_wait_empty=False,
-            broker_session_timeout=s.consumer_session_timeout_ms / 1000,
-            broker_heartbeat_interval=min(3.0, s.consumer_session_timeout_ms / 3000),
-        )
-
     async def start(self) -> None:
-        await self.app.start()
+        topics = sorted({topic for _, names in self._subscriptions for topic in names})
+        self._consumer.subscribe(topics, listener=_FinishBatchFirst(self._in_flight))
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._run(), name="consumers")
 
     async def stop(self) -> None:
         """Finish the batch in hand, then leave the group."""
-        await self._in_flight.acquire()
-        try:
-            await self.app.stop()
-        finally:
-            self._in_flight.release()
+        if self._task is not None:
+            async with self._in_flight:
+                self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self._consumer.stop()
 
     def problems(self) -> list[str]:
         """Why the consumers are not healthy, or nothing."""
         found = [f"consumer {name} crashed: {reason}" for name, reason in self._crashed.items()]
-        if self.app.crashed:
-            found.append(f"faust app crashed: {self.app.crash_reason!r}")
-        elif not self.app.started:
+        if self._task is None:
             found.append("consumers not started")
+        elif self._task.done():
+            found.append("consumers stopped")
         return found
 
     async def measure_lag(self) -> None:
-        consumer: Any = self.app.consumer
         with contextlib.suppress(Exception):  # best effort while partitions move
-            for tp in consumer.assignment():
-                read = consumer._read_offset.get(tp)  # noqa: SLF001 - faust keeps the last read offset here
-                highwater = consumer.highwater(tp)
+            for tp in self._consumer.assignment():
+                highwater = self._consumer.highwater(tp)
                 if highwater is not None:
-                    position = read + 1 if read is not None else 0
+                    position = self._positions.get(tp, 0)
                     metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(highwater - position, 0))
 
-    # ------------------------------------------------------------ agents
+    # ------------------------------------------------------------ the loop
 
-    def _add_agent(self, subscription: Subscription) -> None:
-        channel = self.app.topic(
-            *(self._names(t) for t in subscription.topics),
-            value_serializer="raw",
-            key_serializer="raw",
-            allow_empty=True,
-        )
-        within = self._settings.consumer_batch_window_ms / 1000
-
-        async def agent(stream: faust.StreamT[Any]) -> None:
+    async def _run(self) -> None:
+        for subscription, _ in self._subscriptions:
             metrics.CONSUMER_UP.labels(subscription.name).set(1)
-            try:
-                async for batch in cast(Any, stream).take_events(self._settings.consumer_batch_size, within=within):
-                    async with self._in_flight:
-                        await self._process(subscription, batch)
-                    self._crashed.pop(subscription.name, None)
-                    metrics.CONSUMER_UP.labels(subscription.name).set(1)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                # faust's supervisor restarts the agent; until it applies a batch again, the service is unready.
-                self._crashed[subscription.name] = repr(error)
-                metrics.CONSUMER_UP.labels(subscription.name).set(0)
-                log.exception("consumer crashed", consumer=subscription.name)
-                raise
+        failures = 0
+        while True:
+            fetched = await self._consumer.getmany(
+                timeout_ms=self._settings.consumer_batch_window_ms, max_records=self._settings.consumer_batch_size
+            )
+            if not fetched:
+                continue
+            async with self._in_flight:
+                try:
+                    await asyncio.gather(*(self._process(s, _share(fetched, t)) for s, t in self._subscriptions))
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    # As a restarted consumer would: read the batch again after a pause; unready meanwhile.
+                    failures += 1
+                    self._crash(error)
+                    for tp, messages in fetched.items():
+                        self._consumer.seek(tp, messages[0].offset)
+                    await asyncio.sleep(min(0.5 * 2**failures, 30))
+                    continue
+                failures = 0
+                self._recovered()
+                await self._commit({tp: messages[-1].offset + 1 for tp, messages in fetched.items()})
 
-        self.app.agent(channel, name=f"{self._settings.service_name}.{subscription.name}")(agent)
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+        self._positions.update(offsets)
+        try:
+            await self._consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as error:
+            # The partitions moved on; their new owner reads these events again and drops them as duplicates.
+            log.warning("offsets not committed after a rebalance", error=str(error))
 
-    async def _process(self, subscription: Subscription, batch: Sequence[EventT[Any]]) -> None:
+    def _crash(self, error: Exception) -> None:
+        for subscription, _ in self._subscriptions:
+            self._crashed[subscription.name] = repr(error)
+            metrics.CONSUMER_UP.labels(subscription.name).set(0)
+        log.error("consumer failed on a batch; reading it again", error=repr(error), exc_info=error)
+
+    def _recovered(self) -> None:
+        for name in list(self._crashed):
+            self._crashed.pop(name)
+            metrics.CONSUMER_UP.labels(name).set(1)
+
+    async def _process(self, subscription: Subscription, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         events: list[tuple[Event, _Message]] = []
         tombstones: list[str] = []
-        for item in batch:
-            message = _Message(
-                item.message.topic, item.message.partition, item.message.offset, item.message.key, item.message.value
-            )
+        for record in records:
+            message = _Message(record.topic, record.partition, record.offset, record.key, record.value)
             if message.value is None and subscription.on_tombstone is not None and message.key:
                 tombstones.append(message.key.decode())
                 continue
@@ -255,9 +258,10 @@ class EventConsumers:
         if len(pending) == 1:
             await self._retry_or_dead_letter(subscription, pending[0], error)
             return
-        # Find the event that breaks the handler instead of dead-lettering the whole batch.
-        for pair in pending:
-            await self._apply(subscription, [pair])
+        # Find the event that breaks the handler by halving the batch, instead of dead-lettering all of it.
+        middle = len(pending) // 2
+        await self._apply(subscription, pending[:middle])
+        await self._apply(subscription, pending[middle:])
 
     async def _retry_or_dead_letter(
         self, subscription: Subscription, pair: tuple[Event, _Message], error: Exception
@@ -284,6 +288,9 @@ class EventConsumers:
 
     async def _apply_once(self, subscription: Subscription, pending: list[tuple[Event, _Message]]) -> None:
         async def work(session: Session) -> list[tuple[Event, _Message]]:
+            if subscription.keyed_writes:
+                await subscription.handle([event for event, _ in pending], session)
+                return pending
             keys = {f"{subscription.name}:{event.id}": (event, message) for event, message in pending}
             done = {
                 document["_id"]
@@ -368,3 +375,24 @@ async def dead_letter(
 
 class _TransientOperationFailure(Exception):
     """A transaction the server asked us to retry (write conflict, election)."""
+
+
+class _FinishBatchFirst(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Partitions leave only after the batch in hand is applied and its offsets committed."""
+
+    def __init__(self, in_flight: asyncio.Lock) -> None:
+        self._in_flight = in_flight
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        async with self._in_flight:
+            pass
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        pass
+
+
+def _share(
+    fetched: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]], topics: frozenset[str]
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """A subscription's records of a fetched batch, in order within each partition."""
+    return [record for tp, records in fetched.items() if tp.topic in topics for record in records]
