@@ -14,7 +14,7 @@ from pacer_incentives.domain import ledger
 from pacer_incentives.domain.facts import InputRecord
 from pacer_incentives.domain.ledger import NotFinal, Subject
 from pacer_incentives.domain.money import minor_unit, round_money
-from pacer_incentives.domain.periods import Cadence, Period, period_at
+from pacer_incentives.domain.periods import Cadence, Period, in_zone, period_at
 from pacer_incentives.domain.plan import PlanIn
 
 OCTOBER = Period(datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
@@ -176,3 +176,17 @@ def test_someone_not_active_for_the_whole_period_is_not_paid_and_told_why() -> N
     ).lines
     assert (line.kind, line.amount) == ("eligibility", Decimal(0))
     assert "not active in the roster for the whole period" in line.formula
+
+
+def test_each_person_has_the_calendar_period_in_their_own_time_zone() -> None:
+    shanghai = in_zone(Cadence.MONTHLY, OCTOBER, "Asia/Shanghai")
+    assert (shanghai.start, shanghai.end) == (
+        datetime(2026, 9, 30, 16, tzinfo=UTC),
+        datetime(2026, 10, 31, 16, tzinfo=UTC),
+    )
+    new_york = in_zone(Cadence.MONTHLY, OCTOBER, "America/New_York")
+    assert (new_york.start, new_york.end) == (
+        datetime(2026, 10, 1, 4, tzinfo=UTC),
+        datetime(2026, 11, 1, 4, tzinfo=UTC),
+    )
+    assert in_zone(timedelta(minutes=10), OCTOBER, "Asia/Shanghai") == OCTOBER

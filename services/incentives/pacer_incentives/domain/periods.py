@@ -1,10 +1,15 @@
-"""Bonus periods: calendar months or quarters in UTC, or fixed lengths counted from a plan's start."""
+"""Bonus periods: calendar months or quarters, or fixed lengths counted from a plan's start.
+
+A plan's calendar periods are reckoned in UTC; each person's statement covers the same calendar period
+in their own time zone, as their goals and reviews do.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 
 class Cadence(StrEnum):
@@ -58,3 +63,15 @@ def period_at(spec: PeriodSpec, origin: datetime, moment: datetime) -> Period:
 
 def following(spec: PeriodSpec, period: Period) -> Period:
     return period_at(spec, period.start, period.end)
+
+
+def in_zone(spec: PeriodSpec, period: Period, zone: str) -> Period:
+    """The calendar period from local midnight on its first day to local midnight after its last."""
+    if isinstance(spec, timedelta):
+        return period
+    local = ZoneInfo(zone)
+
+    def midnight(moment: datetime) -> datetime:
+        return datetime.combine(moment.astimezone(UTC).date(), time.min, tzinfo=local).astimezone(UTC)
+
+    return Period(midnight(period.start), midnight(period.end))

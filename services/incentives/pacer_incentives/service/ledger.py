@@ -18,7 +18,7 @@ from pymongo.errors import PyMongoError
 
 from pacer_incentives.domain import ledger
 from pacer_incentives.domain.ledger import Line, NotFinal, Statement, Subject
-from pacer_incentives.domain.periods import Period
+from pacer_incentives.domain.periods import Period, in_zone
 from pacer_incentives.domain.plan import PlanIn
 from pacer_incentives.service import inputs
 from pacer_incentives.service.context import PERIODS, PLANS, STATEMENTS, Incentives
@@ -70,15 +70,20 @@ async def subject_of(
     )
 
 
+def local_period(plan: PlanIn, period: Period, person: Document | None) -> Period:
+    return in_zone(plan.period, period, (person or {}).get("timezone") or "UTC")
+
+
 async def simulate(
     incentives: Incentives, plan: PlanIn, moment: datetime
 ) -> tuple[Period, list[tuple[str, list[Line]]]]:
     """What a plan would pay for the period holding `moment`, on everything known now; nothing is stored."""
     period = period_of(plan, moment)
-    return period, [
-        (person["_id"], ledger.simulate(plan, period, await subject_of(incentives, person, period)))
-        for person in await population(incentives, plan, period)
-    ]
+    results = []
+    for person in await population(incentives, plan, period):
+        local = local_period(plan, period, person)
+        results.append((person["_id"], ledger.simulate(plan, local, await subject_of(incentives, person, local))))
+    return period, results
 
 
 class LedgerWorker:
@@ -146,9 +151,13 @@ class LedgerWorker:
         for person in await population(self._incentives, plan, period):
             if person["_id"] in done:
                 continue
-            subject = await subject_of(self._incentives, person, period)
+            local = local_period(plan, period, person)
+            if now < local.end:
+                waiting[person["_id"]] = [f"the period ends at {local.end.isoformat()} in their time zone"]
+                continue
+            subject = await subject_of(self._incentives, person, local)
             try:
-                result = ledger.statement(plan, period, subject, now)
+                result = ledger.statement(plan, local, subject, now)
             except NotFinal as pending:
                 waiting[person["_id"]] = pending.waiting_for
                 continue
@@ -156,7 +165,7 @@ class LedgerWorker:
             if now < result.close_at + settle:
                 waiting[person["_id"]] = [f"settling until {(result.close_at + settle).isoformat()}"]
                 continue
-            document = self._statement_document(version, plan, period, period_doc["_id"], person, result, now)
+            document = self._statement_document(version, plan, period, local, period_doc["_id"], person, result, now)
             try:
                 await self._incentives.runtime.uow.run(functools.partial(self._calculated, document, result))
             except _Taken:
@@ -171,6 +180,7 @@ class LedgerWorker:
         version: Document,
         plan: PlanIn,
         period: Period,
+        local: Period,
         period_key: str,
         person: Document,
         result: Statement,
@@ -186,8 +196,8 @@ class LedgerWorker:
             "person_id": person["_id"],
             "team_id": person.get("team_id"),
             "manager_id": person.get("manager_id"),
-            "period_start": period.start,
-            "period_end": period.end,
+            "period_start": local.start,
+            "period_end": local.end,
             "currency": plan.currency,
             "close_at": result.close_at,
             "lines": [line_document(line) for line in result.lines],
@@ -271,7 +281,8 @@ class LedgerWorker:
         self, statement: Document, plan: PlanIn, documents: list[Document], delta: Decimal, session: Session
     ) -> Document:
         """Adjustments to an approved statement form a statement of the next period still open to approval."""
-        period = Period(statement["period_start"], statement["period_end"])
+        start, end = statement["period_start"], statement["period_end"]
+        period = period_of(plan, start + (end - start) / 2)  # the plan's own period, whatever the person's zone
         while True:
             period = period_of(plan, period.end)
             key = statement_id(plan, period, statement["person_id"], "carry")
@@ -279,6 +290,7 @@ class LedgerWorker:
             if carry is None or carry["status"] != "approved":
                 break
         labelled = [{**d, "label": f"{d['label']} (carried from {statement['_id']})"} for d in documents]
+        local = local_period(plan, period, await self._incentives.runtime.people.get(statement["person_id"], session))
         if carry is None:
             carry = {
                 **{k: statement[k] for k in CARRIED_FIELDS},
@@ -286,8 +298,8 @@ class LedgerWorker:
                 "kind": "carry",
                 "period_key": None,
                 "carries_from": [statement["_id"]],
-                "period_start": period.start,
-                "period_end": period.end,
+                "period_start": local.start,
+                "period_end": local.end,
                 "close_at": statement["close_at"],
                 "lines": [],
                 "adjustments": labelled,
