@@ -43,6 +43,7 @@ def subscriptions(goals: Goals) -> list[Subscription]:
             topics=[topics.SALES_ACTIVITY],
             handle=on_sales,
             event_types=frozenset({SalesActivityRecorded.event_type, SalesActivityRetracted.event_type}),
+            keyed_writes=True,  # activities are stored once by activity_id; a duplicate moves nothing
         ),
         Subscription(
             name="team-membership",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReplaceOne, UpdateOne
+from pymongo import ASCENDING, DESCENDING, IndexModel, InsertOne, ReplaceOne, UpdateOne
 
 from pacer_goals.domain.activities import ActivityState
 from pacer_goals.domain.goal import Adjustment, Goal, GoalStatus, MissAnalysis
@@ -144,8 +144,18 @@ class GoalRepository:
         found = self.activities.find({"_id": {"$in": sorted(set(activity_ids))}}, session=session)
         return {d["_id"]: activity_from_document(d) async for d in found}
 
-    async def save_activities(self, states: Iterable[ActivityState], session: Session) -> None:
-        writes = [ReplaceOne({"_id": s.activity_id}, activity_to_document(s), upsert=True) for s in states]
+    async def save_activities(self, states: Iterable[ActivityState], stored: Collection[str], session: Session) -> None:
+        """Insert new activities and replace changed ones (`stored`: the ids already in the database).
+
+        Plain inserts cost the database far less than upserts; an activity another replica
+        inserted meanwhile fails the insert, and the consumer re-reads and retries the batch.
+        """
+        writes: list[InsertOne[Document] | ReplaceOne[Document]] = [
+            ReplaceOne({"_id": s.activity_id}, activity_to_document(s))
+            if s.activity_id in stored
+            else InsertOne(activity_to_document(s))
+            for s in states
+        ]
         if writes:
             await self.activities.bulk_write(writes, session=session, ordered=False)
 

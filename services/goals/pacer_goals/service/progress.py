@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -31,7 +32,8 @@ async def apply_sales_activity(goals: Goals, events: Sequence[Event], session: S
     for event in events:
         check_activity(event)
     repository, now = goals.repository, goals.runtime.clock.now()
-    states = await repository.activity_states([e.data.activity_id for e in events], session)  # type: ignore[attr-defined]
+    stored = await repository.activity_states([e.data.activity_id for e in events], session)  # type: ignore[attr-defined]
+    states = dict(stored)
     changed: dict[str, ActivityState] = {}
     moves: list[tuple[SalesActivityRecorded, int]] = []
     for event in events:
@@ -42,10 +44,11 @@ async def apply_sales_activity(goals: Goals, events: Sequence[Event], session: S
             state, sign = on_retracted(states.get(data.activity_id), data)
         else:
             continue
-        states[state.activity_id] = changed[state.activity_id] = state
+        if state is not states.get(state.activity_id):  # a duplicate changes nothing and is not written again
+            states[state.activity_id] = changed[state.activity_id] = state
         if sign and state.recorded is not None:
             moves.append((state.recorded, sign))
-    await repository.save_activities(changed.values(), session)
+    await repository.save_activities(changed.values(), stored.keys(), session)
     if moves:
         touched = await _move_goals(goals, moves, now, session)
         await _save(goals, touched, now, session)
@@ -59,11 +62,15 @@ async def _move_goals(
     teams = await repository.team_of(assistants, session)
     earliest = min(activity.occurred_at for activity, _ in moves)
     candidates = await repository.goals_overlapping(assistants, {t for t in teams.values() if t}, earliest, session)
+    owned: dict[tuple[OwnerKind, str], list[Goal]] = defaultdict(list)
+    for goal in candidates:
+        owned[goal.owner_kind, goal.owner_id].append(goal)
     touched: dict[str, Goal] = {}
     for activity, sign in moves:
-        for goal in candidates:
-            if not _owns(goal, activity.assistant_id, teams.get(activity.assistant_id)):
-                continue
+        team = teams.get(activity.assistant_id)
+        mine = owned.get((OwnerKind.ASSISTANT, activity.assistant_id), [])
+        theirs = owned.get((OwnerKind.TEAM, team), []) if team else []
+        for goal in (*mine, *theirs):
             if not goal.period.contains(activity.occurred_at):
                 continue
             amount = measure(goal.metric, activity)
@@ -71,10 +78,6 @@ async def _move_goals(
                 goal.contribute(sign * amount, sign, now, activity.activity_id)
                 touched[goal.goal_id] = goal
     return list(touched.values())
-
-
-def _owns(goal: Goal, assistant_id: str, team_id: str | None) -> bool:
-    return goal.owner_id == (assistant_id if goal.owner_kind is OwnerKind.ASSISTANT else team_id)
 
 
 async def _save(goals: Goals, touched: list[Goal], now: datetime, session: Session) -> None:
