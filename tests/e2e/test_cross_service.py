@@ -6,7 +6,6 @@ and checks what people receive: the messages at the SMTP server and the chat rec
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 
 from pacer_shared.auth import Role
 from pacer_testkit.outlets import post_text, text_of
-from pacer_testkit.platform import Platform, sale, unique
+from pacer_testkit.platform import SOON, Platform, sale, unique
 from pacer_testkit.stack import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -25,7 +24,7 @@ async def test_a_goal_missed_at_its_deadline_emails_the_assistant_and_tells_the_
     platform: Platform,
 ) -> None:
     title = unique("Calls before the deadline")
-    goal = await platform.set_goal("ann", title, target=3, end=datetime.now(UTC) + timedelta(seconds=8))
+    goal = await platform.set_goal("ann", title, target=3, end=datetime.now(UTC) + SOON)
     ingested = await platform.post_sales(sale("ann"))
     assert ingested.status_code == 200, ingested.text
     assert ingested.json()["accepted"] == 1
@@ -50,9 +49,7 @@ async def test_a_goal_missed_at_its_deadline_emails_the_assistant_and_tells_the_
 async def test_goal_outcomes_and_feedback_complete_a_review_with_their_attainment(platform: Platform) -> None:
     calls, quotes = unique("Calls"), unique("Quotes")
     achieved = await platform.set_goal("bob", calls, target=2)
-    missed = await platform.set_goal(
-        "bob", quotes, target=4, kinds=["quote_sent"], end=datetime.now(UTC) + timedelta(seconds=8)
-    )
+    missed = await platform.set_goal("bob", quotes, target=4, kinds=["quote_sent"], end=datetime.now(UTC) + SOON)
     await platform.record_sales(sale("bob"), sale("bob"), sale("bob", kind="quote_sent"))
     praise = await platform.call(
         "feedback",
@@ -135,7 +132,7 @@ async def test_anonymous_feedback_reaches_hr_and_the_manager_only_once_k_submiss
 async def test_goal_outcomes_and_a_review_rating_make_a_bonus_statement_sent_privately_to_the_assistant(
     platform: Platform,
 ) -> None:
-    deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=8)
+    deadline = datetime.now(UTC).replace(microsecond=0) + SOON
     await platform.set_goal("eve", unique("Calls"), target=2, end=deadline)
     await platform.set_goal("eve", unique("Quotes"), target=2, kinds=["quote_sent"], end=deadline)
     await platform.record_sales(sale("eve"), sale("eve"), sale("eve", kind="quote_sent"))
@@ -143,25 +140,9 @@ async def test_goal_outcomes_and_a_review_rating_make_a_bonus_statement_sent_pri
     # The bonus period ends just after eve's goals and holds the end of yesterday's review (midnight UTC): review
     # periods are whole days, so only a review that is already over can fall in a period closing during a test.
     midnight = datetime.combine(deadline.date(), datetime.min.time(), UTC)
-    effective_from, period_end = midnight - timedelta(minutes=1), deadline + timedelta(seconds=2)
-    plan = {
-        "plan_id": f"east-{uuid.uuid4().hex[:6]}",
-        "title": "East sprint bonus",
-        "effective_from": effective_from.isoformat(),
-        "period": f"PT{int((period_end - effective_from).total_seconds())}S",
-        "currency": "EUR",
-        "team_ids": ["east"],
-        "base": {"kind": "fixed", "amount": "1000"},
-        "tiers": [
-            {"min_attainment": "0", "payout": "0"},
-            {"min_attainment": "0.5", "payout": "0.5"},
-            {"min_attainment": "1", "payout": "1"},
-        ],
-        "cap": "1.5",
-        "review_multipliers": {"3": "1", "4": "1.2", "5": "1.5"},
-    }
-    created = await platform.call("incentives", "POST", "/v1/plans", "hana", Role.HR, plan)
-    assert created.status_code == 201, created.text
+    await platform.bonus_plan(
+        "east", midnight - timedelta(minutes=1), deadline + timedelta(seconds=2), review_multipliers={"4": "1.2"}
+    )
     yesterday = midnight.date() - timedelta(days=1)
     review = await platform.open_review("eve", yesterday, yesterday)
     await platform.complete_review(review, {"records": 4, "teamwork": 4})
