@@ -34,13 +34,12 @@ ARG SERVICE
 RUN groupadd --gid 10001 pacer \
  && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin pacer
 COPY --from=build /app/.venv /app/.venv
-# Read-only root filesystem: bytecode is compiled at build time, and faust keeps its (empty) data dir
-# under /tmp, which Kubernetes and Compose mount as a writable emptyDir/tmpfs.
+# Read-only root filesystem: bytecode is compiled at build time; temporary files go to /tmp, which
+# Kubernetes and Compose mount as a writable emptyDir/tmpfs.
 ENV PACER_SERVICE=${SERVICE} \
     PATH=/app/.venv/bin:${PATH} \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    FAUST_DATADIR=/tmp/{conf.name}-data
+    PYTHONUNBUFFERED=1
 WORKDIR /app
 USER 10001:10001
 # exec: python becomes PID 1 and receives SIGTERM directly (graceful drain, see uvicorn's 30 s timeout).

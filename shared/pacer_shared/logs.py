@@ -1,4 +1,4 @@
-"""Structured JSON logging for Pacer code and for the libraries under it (uvicorn, faust, aiokafka)."""
+"""Structured JSON logging for Pacer code and for the libraries under it (uvicorn, aiokafka, pymongo)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "faust", "mode", "pymongo"):
+    for noisy in ("aiokafka", "pymongo"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers = []

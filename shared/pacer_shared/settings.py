@@ -86,7 +86,7 @@ class ServiceSettings(BaseSettings):
         return init_settings, service_env, env_settings, file_secret_settings
 
     def kafka_client_options(self) -> dict[str, Any]:
-        """Connection options understood by aiokafka clients (and mapped for faust)."""
+        """Connection options understood by aiokafka clients."""
         options: dict[str, Any] = {
             "bootstrap_servers": self.kafka_bootstrap_servers,
             "security_protocol": self.kafka_security_protocol,

@@ -175,7 +175,7 @@ def test_deployments_run_locked_down(rendered: Rendered) -> None:
         assert context["capabilities"]["drop"] == ["ALL"], name
         assert not context["capabilities"].get("add"), name
         assert pod["automountServiceAccountToken"] is False, name
-        # A read-only root still needs a writable /tmp (faust's data dir, temporary files).
+        # A read-only root still needs a writable /tmp for temporary files.
         volumes = {v["name"]: v for v in pod["volumes"]}
         [tmp] = [m for m in container["volumeMounts"] if m["mountPath"] == "/tmp"]
         assert "emptyDir" in volumes[tmp["name"]], name
