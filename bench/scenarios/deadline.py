@@ -17,7 +17,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 
 from bench.scenarios.common import Bench, Figure, note, result, scratch, services
-from bench.scenarios.population import goal_document, insert_goals
+from bench.scenarios.population import goal_documents, insert_goals
 from pacer_testkit.stack import Stack
 
 
@@ -32,18 +32,14 @@ async def run(bench: Bench, sizes: Sequence[int], due: int) -> dict[str, Any]:
             started = time.perf_counter()
             more = range(waiting, size - due)
             later = now + timedelta(days=30)
-            await insert_goals(
-                bench, namespace, (goal_document(f"g{i}", f"a{i % 1000}", start=now, end=later) for i in more)
-            )
+            owners = ((f"g{i}", f"a{i % 1000}") for i in more)
+            await insert_goals(bench, namespace, goal_documents(owners, start=now, end=later))
             waiting = max(waiting, size - due)
             insert_seconds = time.perf_counter() - started
             deadline_at = datetime.now(UTC) + lead
             prefix = f"due{size}-"
-            await insert_goals(
-                bench,
-                namespace,
-                (goal_document(f"{prefix}{i}", f"a{i % 1000}", start=now, end=deadline_at) for i in range(due)),
-            )
+            owners = ((f"{prefix}{i}", f"a{i % 1000}") for i in range(due))
+            await insert_goals(bench, namespace, goal_documents(owners, start=now, end=deadline_at))
             last = await _last_missed(bench.stack, f"{namespace}.goals.events", prefix, due)
             note(f"deadline: {size:,} active goals measured (inserting took {insert_seconds:.0f} s)")
             rows.append(

@@ -148,10 +148,11 @@ async def _publish_paced(stack: Stack, topic: str, offer: Offer, rate: float) ->
 async def _hop(stack: Stack, topic: str, rate: float, count: int, payload: bytes) -> list[float]:
     """Seconds from send to receipt of `count` messages published at `rate` to a consumer already reading."""
     await create_topics(stack.kafka_bootstrap, [topic])
+    client = producer(stack)
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=stack.kafka_bootstrap, auto_offset_reset="earliest")
-    await consumer.start()
     seen: list[float] = []
-    warmed = asyncio.Event()
+    warm_ups: list[int] = []
+    reader: asyncio.Task[None] | None = None
 
     async def read() -> None:
         while len(seen) < count:
@@ -160,16 +161,23 @@ async def _hop(stack: Stack, topic: str, rate: float, count: int, payload: bytes
                 for message in messages:
                     sent = dict(message.headers).get("sent")
                     if sent is None:
-                        warmed.set()
+                        warm_ups.append(message.partition)
                     else:
                         seen.append(received - float(sent))
 
-    reader = asyncio.create_task(read())
-    client = producer(stack)
     await client.start()
     try:
-        await client.send_and_wait(topic, payload, key=b"warm-up")  # the consumer has its partitions and fetches
-        await asyncio.wait_for(warmed.wait(), 60)
+        # One acknowledged message per partition: each has its leader before the consumer asks for offsets.
+        partitions = sorted(await client.partitions_for(topic))
+        for partition in partitions:
+            await client.send_and_wait(topic, payload, partition=partition)
+        await consumer.start()
+        reader = asyncio.create_task(read())
+
+        async def warm() -> bool:
+            return len(warm_ups) == len(partitions)
+
+        await eventually(warm, timeout=60, what="the hop consumer reading every partition")
         loop = asyncio.get_running_loop()
         begin = loop.time()
         for i in range(count):
@@ -178,8 +186,9 @@ async def _hop(stack: Stack, topic: str, rate: float, count: int, payload: bytes
             await client.send(topic, payload, key=f"k{i}".encode(), headers=[("sent", repr(time.time()).encode())])
         await asyncio.wait_for(reader, 60 + count / rate)
     finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)
+        if reader is not None:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
         await client.stop()
         await consumer.stop()
     return seen

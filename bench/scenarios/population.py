@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import httpx
 
@@ -87,6 +88,13 @@ def goal_document(
         status=GoalStatus.ACTIVE,
     )
     return goal_to_document(goal, now)
+
+
+def goal_documents(owners: Iterable[tuple[str, str]], **shape: Any) -> Iterator[Document]:
+    """Many goals of one shape, (goal id, owner id) each: a million are stamped from one document, not built."""
+    template = goal_document("template", "template", **shape)
+    for goal_id, owner_id in owners:
+        yield {**template, "_id": goal_id, "owner_id": owner_id}
 
 
 async def insert_goals(bench: Bench, namespace: str, documents: Iterable[Document]) -> None:
