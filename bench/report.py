@@ -16,10 +16,13 @@ from pacer_shared.mongo import create_client
 async def machine(mongo_url: str) -> dict[str, Any]:
     client = create_client(mongo_url, "bench")
     try:
-        database = (await client.admin.command("buildInfo")).get("version", "unknown")
+        build = await client.admin.command("buildInfo")
     finally:
         await client.close()
-    return {**host(), "mongodb_compatible_server": database}
+    server = (
+        f"SecantusDB {build['secantusVersion']} (MongoDB {build['version']})" if "secantusVersion" in build else None
+    )
+    return {**host(), "database": server or f"MongoDB {build.get('version', '?')}"}
 
 
 def host() -> dict[str, Any]:
