@@ -9,11 +9,12 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from pymongo import AsyncMongoClient
 from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 
@@ -221,6 +222,11 @@ class _Readiness:
         return found
 
 
+class Readiness(BaseModel):
+    status: Literal["ready", "starting", "unready"]
+    problems: dict[str, str] | None = Field(default=None, description="What is not ready, by dependency")
+
+
 def _health_router() -> APIRouter:
     router = APIRouter(tags=["health"])
 
@@ -228,7 +234,12 @@ def _health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Kafka and MongoDB reachable and every consumer running")
+    @router.get(
+        "/readyz",
+        summary="Kafka and MongoDB reachable and every consumer running",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "Starting, or a dependency or consumer is down"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         if not request.app.state.ready:
             return JSONResponse({"status": "starting"}, status_code=503)

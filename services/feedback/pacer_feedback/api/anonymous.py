@@ -10,12 +10,18 @@ from pacer_feedback.api.deps import RuntimeDep, SettingsDep
 from pacer_feedback.api.models import AnonymousIn, AnonymousReceipt, AuthorReplyIn, ReplyIn, TokenIn
 from pacer_feedback.service import anonymous
 from pacer_feedback.service.anonymous import SubjectKind
-from pacer_shared.auth import CurrentPrincipal
+from pacer_shared.auth import RESPONSES, CurrentPrincipal
+from pacer_shared.problems import responses
 
-router = APIRouter(prefix="/v1/anonymous", tags=["anonymous feedback"])
+router = APIRouter(prefix="/v1/anonymous", tags=["anonymous feedback"], responses=RESPONSES)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Submit anonymous feedback; returns a secret reply token")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Submit anonymous feedback; returns a secret reply token",
+    responses=responses(429),
+)
 async def submit(
     body: AnonymousIn, runtime: RuntimeDep, settings: SettingsDep, principal: CurrentPrincipal
 ) -> AnonymousReceipt:
@@ -25,13 +31,17 @@ async def submit(
     return AnonymousReceipt(reply_token=token)
 
 
-@router.post("/thread", summary="Read your submission and its answers (with your reply token)")
-async def read_thread(body: TokenIn, runtime: RuntimeDep) -> dict[str, Any]:
+# The thread needs a member's token like every route, but nothing about it is used: the reply token alone
+# finds the thread, so nothing links the caller to it.
+@router.post(
+    "/thread", summary="Read your submission and its answers (with your reply token)", responses=responses(404)
+)
+async def read_thread(body: TokenIn, runtime: RuntimeDep, _: CurrentPrincipal) -> dict[str, Any]:
     return await anonymous.thread(runtime, body.reply_token)
 
 
-@router.post("/thread/replies", summary="Answer in your thread (with your reply token)")
-async def answer_thread(body: AuthorReplyIn, runtime: RuntimeDep) -> dict[str, Any]:
+@router.post("/thread/replies", summary="Answer in your thread (with your reply token)", responses=responses(404))
+async def answer_thread(body: AuthorReplyIn, runtime: RuntimeDep, _: CurrentPrincipal) -> dict[str, Any]:
     return await anonymous.answer_as_author(runtime, body.reply_token, body.text)
 
 
@@ -46,6 +56,7 @@ async def aggregates(
     "/submissions/{submission_id}/replies",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Answer a released submission",
+    responses=responses(404),
 )
 async def answer(submission_id: str, body: ReplyIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> None:
     await anonymous.answer_as_organisation(runtime, principal, submission_id, body.text)

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, status
 from pacer_feedback.api.deps import RuntimeDep
 from pacer_feedback.api.models import FeedbackIn, FeedbackOut, ReplyIn, RequestIn, ResponseIn
 from pacer_feedback.service import named
-from pacer_shared.auth import CurrentPrincipal, Role
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
 from pacer_shared.events.feedback import Visibility
-from pacer_shared.problems import Forbidden
+from pacer_shared.problems import Forbidden, responses
 
-router = APIRouter(prefix="/v1", tags=["feedback"])
+router = APIRouter(prefix="/v1", tags=["feedback"], responses=RESPONSES)
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 
@@ -24,7 +24,9 @@ async def give(body: FeedbackIn, runtime: RuntimeDep, principal: CurrentPrincipa
     return FeedbackOut.of(await named.give(runtime, principal, new))
 
 
-@router.post("/feedback/{feedback_id}/replies", summary="Reply in a feedback thread you are part of")
+@router.post(
+    "/feedback/{feedback_id}/replies", summary="Reply in a feedback thread you are part of", responses=responses(404)
+)
 async def reply(feedback_id: str, body: ReplyIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
     return FeedbackOut.of(await named.reply(runtime, principal, feedback_id, body.text))
 
@@ -39,7 +41,7 @@ async def sent(runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 
     return [FeedbackOut.of(d) for d in await named.sent(runtime, principal.subject, limit)]
 
 
-@router.get("/people/{person_id}/feedback", summary="A team member's feedback (their manager, hr)")
+@router.get("/people/{person_id}/feedback", summary="The feedback a person received (them, their manager, hr)")
 async def about(
     person_id: str, runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 50
 ) -> list[FeedbackOut]:
@@ -50,8 +52,7 @@ async def about(
 async def themes(
     person_id: str, since: datetime, until: datetime, runtime: RuntimeDep, principal: CurrentPrincipal
 ) -> dict[str, int]:
-    if principal.subject != person_id:
-        await named.about_person(runtime, principal, person_id, 1)  # the same rights as reading it
+    await named.about_person(runtime, principal, person_id, 1)  # the same rights as reading it
     return await named.themes(runtime, person_id, since, until)
 
 
@@ -64,13 +65,20 @@ async def request(body: RequestIn, runtime: RuntimeDep, principal: CurrentPrinci
 
 
 @router.post(
-    "/feedback-requests/{request_id}/responses", status_code=status.HTTP_201_CREATED, summary="Respond to a 360 request"
+    "/feedback-requests/{request_id}/responses",
+    status_code=status.HTTP_201_CREATED,
+    summary="Respond to a 360 request",
+    responses=responses(404),
 )
 async def respond(request_id: str, body: ResponseIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
     new = named.NewFeedback(recipient_id="", visibility=Visibility.PRIVATE, **body.model_dump())
     return FeedbackOut.of(await named.respond(runtime, principal, request_id, new))
 
 
-@router.get("/feedback-requests/{request_id}", summary="The responses to a 360 request, summarised for the review")
+@router.get(
+    "/feedback-requests/{request_id}",
+    summary="The responses to a 360 request, summarised for the review",
+    responses=responses(404),
+)
 async def summary(request_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
     return await named.request_summary(runtime, principal, request_id)

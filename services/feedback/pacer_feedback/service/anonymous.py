@@ -167,7 +167,8 @@ async def aggregates(
 ) -> list[dict[str, Any]]:
     """Released submissions grouped by window; below the threshold this is empty, exactly as for no feedback."""
     subject = "company" if kind is SubjectKind.COMPANY else subject_id or ""
-    if not principal.has(Role.HR, Role.ADMIN) and await _manager_of(runtime, kind, subject) != principal.subject:
+    concerned = principal.has(Role.MANAGER) and await _manager_of(runtime, kind, subject) == principal.subject
+    if not (principal.has(Role.HR, Role.ADMIN) or concerned):
         raise Forbidden("anonymous results are for hr and the manager they are about")
     found = (
         await runtime.db[SUBMISSIONS]

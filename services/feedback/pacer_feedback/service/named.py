@@ -132,10 +132,11 @@ async def sent(runtime: Runtime, person_id: str, limit: int) -> list[Document]:
 
 
 async def about_person(runtime: Runtime, principal: Principal, person_id: str, limit: int) -> list[Document]:
-    """A team member's feedback, for their manager and hr."""
-    person = await runtime.people.get(person_id)
-    if not principal.has(Role.HR, Role.ADMIN) and (person is None or person.get("manager_id") != principal.subject):
-        raise Forbidden("managers see their own team's feedback; hr sees everyone's")
+    """The feedback a person received, for them, their manager and hr."""
+    if principal.subject != person_id and not principal.has(Role.HR, Role.ADMIN):
+        person = await runtime.people.get(person_id)
+        if person is None or person.get("manager_id") != principal.subject:
+            raise Forbidden("a person's feedback is seen by them, their manager and hr")
     return await inbox(runtime, person_id, limit)
 
 

@@ -11,10 +11,10 @@ from pydantic import BaseModel, EmailStr, Field
 from pacer_notifications.api.deps import NotificationsDep
 from pacer_notifications.channels import email
 from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
-from pacer_shared.auth import CurrentPrincipal, Principal, Role, require
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
 from pacer_shared.problems import Forbidden, Unprocessable
 
-router = APIRouter(prefix="/v1", tags=["deliveries"])
+router = APIRouter(prefix="/v1", tags=["deliveries"], responses=RESPONSES)
 
 
 class AttemptOut(BaseModel):

@@ -6,10 +6,10 @@ from fastapi import APIRouter
 
 from pacer_notifications.api.deps import NotificationsDep
 from pacer_notifications.domain.preferences import Preferences
-from pacer_shared.auth import CurrentPrincipal, Principal, Role
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
 from pacer_shared.problems import Forbidden, Unprocessable
 
-router = APIRouter(prefix="/v1/preferences", tags=["preferences"])
+router = APIRouter(prefix="/v1/preferences", tags=["preferences"], responses=RESPONSES)
 
 
 def _ensure_own(principal: Principal, person_id: str) -> None:

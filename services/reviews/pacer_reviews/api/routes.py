@@ -14,11 +14,11 @@ from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.service import cycles, flow, training
 from pacer_reviews.service.agenda import agenda_for
 from pacer_reviews.service.cycles import REVIEWS, Reviews
-from pacer_shared.auth import CurrentPrincipal, Principal, Role, require
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
 from pacer_shared.events.reviews import Cadence, ReviewStep
-from pacer_shared.problems import Forbidden, NotFound
+from pacer_shared.problems import Conflict, NotFound, responses
 
-router = APIRouter(prefix="/v1", tags=["reviews"])
+router = APIRouter(prefix="/v1", tags=["reviews"], responses=RESPONSES)
 
 
 def reviews_from(request: Request) -> Reviews:
@@ -55,7 +55,12 @@ class AssignIn(BaseModel):
     due_at: datetime
 
 
-@router.post("/templates", status_code=status.HTTP_201_CREATED, summary="Create a template, or a new version of one")
+@router.post(
+    "/templates",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a template, or a new version of one",
+    responses=responses(409),
+)
 async def save_template(
     body: TemplateIn, reviews: ReviewsDep, principal: Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))]
 ) -> dict[str, Any]:
@@ -63,18 +68,28 @@ async def save_template(
     return {"template_id": document.pop("_id"), **document}
 
 
-@router.get("/templates/{template_id}", summary="One version of a template")
+@router.get("/templates/{template_id}", summary="One version of a template", responses=responses(404))
 async def get_template(template_id: str, reviews: ReviewsDep, _: CurrentPrincipal) -> TemplateIn:
     return await cycles.template(reviews, template_id)
 
 
-@router.post("/cycles", status_code=status.HTTP_201_CREATED, summary="Open a cycle: one scheduled review per person")
+@router.post(
+    "/cycles",
+    status_code=status.HTTP_201_CREATED,
+    summary="Open a cycle: one scheduled review per person",
+    responses=responses(409),
+)
 async def open_cycle(body: CycleBody, reviews: ReviewsDep, principal: Planner) -> dict[str, Any]:
-    document = await cycles.open_cycle(reviews, cycles.CycleIn(**body.model_dump()), principal.subject)
+    manager = None if principal.has(Role.HR, Role.ADMIN) else principal.subject
+    document = await cycles.open_cycle(reviews, cycles.CycleIn(**body.model_dump()), principal.subject, manager)
     return {"cycle_id": document.pop("_id"), **document}
 
 
-@router.get("/cycles/{cycle_id}/dashboard", summary="How far a cycle is: reviews per status and overdue steps")
+@router.get(
+    "/cycles/{cycle_id}/dashboard",
+    summary="How far a cycle is: reviews per status and overdue steps",
+    responses=responses(404),
+)
 async def dashboard(
     cycle_id: str, reviews: ReviewsDep, _: Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))]
 ) -> dict[str, Any]:
@@ -106,12 +121,16 @@ async def list_reviews(
     return [{"review_id": r.pop("_id"), **r} for r in found]
 
 
-@router.get("/reviews/{review_id}", summary="A review with its inputs (the manager's part only once completed)")
+@router.get(
+    "/reviews/{review_id}",
+    summary="A review with its inputs (the manager's part only once completed)",
+    responses=responses(404),
+)
 async def get_review(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> dict[str, Any]:
     return await flow.view(reviews, principal, review_id)
 
 
-@router.post("/reviews/{review_id}/self", summary="Submit the self-assessment")
+@router.post("/reviews/{review_id}/self", summary="Submit the self-assessment", responses=responses(404, 409))
 async def submit_self(
     review_id: str, body: flow.AssessmentIn, reviews: ReviewsDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -119,7 +138,9 @@ async def submit_self(
 
 
 @router.post(
-    "/reviews/{review_id}/manager", summary="Submit the manager assessment: completes the review with its score"
+    "/reviews/{review_id}/manager",
+    summary="Submit the manager assessment: completes the review with its score",
+    responses=responses(404, 409),
 )
 async def submit_manager(
     review_id: str, body: flow.AssessmentIn, reviews: ReviewsDep, principal: CurrentPrincipal
@@ -127,22 +148,34 @@ async def submit_manager(
     return _public(await flow.submit(reviews, principal, review_id, ReviewStep.MANAGER, body))
 
 
-@router.post("/reviews/{review_id}/acknowledge", summary="Acknowledge a completed review, with an optional comment")
+@router.post(
+    "/reviews/{review_id}/acknowledge",
+    summary="Acknowledge a completed review, with an optional comment",
+    responses=responses(404, 409),
+)
 async def acknowledge(
     review_id: str, body: AcknowledgeIn, reviews: ReviewsDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     return _public(await flow.acknowledge(reviews, principal, review_id, body.comment))
 
 
-@router.get("/reviews/{review_id}/score", summary="The score's formula, every input, its weight and its contribution")
+@router.get(
+    "/reviews/{review_id}/score",
+    summary="The score's formula, every input, its weight and its contribution",
+    responses=responses(404, 409),
+)
 async def score(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> dict[str, Any]:
     review = await flow.view(reviews, principal, review_id)
     if review["result"] is None:
-        raise Forbidden("the score exists once the manager has completed the review")
+        raise Conflict("the score exists once the manager has completed the review")
     return review["result"]["explanation"]  # type: ignore[no-any-return]
 
 
-@router.get("/reviews/{review_id}/agenda", summary="The 1:1 agenda of a weekly check-in, as talking points")
+@router.get(
+    "/reviews/{review_id}/agenda",
+    summary="The 1:1 agenda of a weekly check-in, as talking points",
+    responses=responses(404),
+)
 async def agenda(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> Agenda:
     """The week's goals (at-risk first, with why), open training, feedback received; 404 unless the review is weekly."""
     return await agenda_for(reviews, principal, review_id)
@@ -160,7 +193,11 @@ async def assign(body: AssignIn, reviews: ReviewsDep, principal: CurrentPrincipa
     return await training.assign(reviews, principal, body.person_id, body.course_id, body.due_at)
 
 
-@router.post("/training/assignments/{assignment_id}/complete", summary="Mark your training as completed")
+@router.post(
+    "/training/assignments/{assignment_id}/complete",
+    summary="Mark your training as completed",
+    responses=responses(404, 409),
+)
 async def complete(assignment_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> dict[str, Any]:
     done = await training.complete(reviews, principal, assignment_id)
     return {"assignment_id": done.pop("_id"), **done}

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 
 from prometheus_client import Gauge
 from pymongo import ASCENDING, IndexModel
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared.events.reviews import Cadence, ReviewCycleOpened, ReviewOverdue, ReviewScheduled, ReviewStep
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
-from pacer_shared.problems import Conflict, NotFound, Unprocessable
+from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 from pacer_shared.service import Runtime
 
 log = get_logger(__name__)
@@ -61,19 +61,30 @@ class Reviews:
 # ---------------------------------------------------------------- templates
 
 
+SAVE_ATTEMPTS = 5
+
+
 async def save_template(reviews: Reviews, template: TemplateIn, by: str) -> Document:
-    """A new version of the named template; reviews opened on older versions keep theirs."""
-    latest = await reviews.db[TEMPLATES].find_one({"name": template.name}, sort=[("version", -1)])
-    version = (latest["version"] + 1) if latest else 1
-    document = {
-        "_id": f"{template.name}:v{version}",
-        "version": version,
-        "created_by": by,
-        "created_at": reviews.runtime.clock.now(),
-        **template.model_dump(mode="json"),
-    }
-    await reviews.db[TEMPLATES].insert_one(document)
-    return document
+    """A new version of the named template; reviews opened on older versions keep theirs.
+
+    Two saves of one name at once race for the next version: the unique id lets one win, the other takes the next.
+    """
+    for _ in range(SAVE_ATTEMPTS):
+        latest = await reviews.db[TEMPLATES].find_one({"name": template.name}, sort=[("version", -1)])
+        version = (latest["version"] + 1) if latest else 1
+        document = {
+            "_id": f"{template.name}:v{version}",
+            "version": version,
+            "created_by": by,
+            "created_at": reviews.runtime.clock.now(),
+            **template.model_dump(mode="json"),
+        }
+        try:
+            await reviews.db[TEMPLATES].insert_one(document)
+        except DuplicateKeyError:
+            continue
+        return document
+    raise Conflict(f"template {template.name!r} is being changed by others right now; try again")
 
 
 async def template(reviews: Reviews, template_id: str) -> TemplateIn:
@@ -116,8 +127,11 @@ def period_of(cadence: Cadence, start: date, end: date | None) -> tuple[date, da
     return first, date(first.year + index // 12, index % 12 + 1, 1)
 
 
-async def open_cycle(reviews: Reviews, cycle: CycleIn, by: str) -> Document:
-    """Open a cycle: one scheduled review per person in the population, due dates in each person's zone."""
+async def open_cycle(reviews: Reviews, cycle: CycleIn, by: str, manager: str | None = None) -> Document:
+    """Open a cycle: one scheduled review per person in the population, due dates in each person's zone.
+
+    A cycle opened by a manager (`manager`) may only hold their own reports.
+    """
     latest = await reviews.db[TEMPLATES].find_one({"name": cycle.template_name}, sort=[("version", -1)])
     if latest is None:
         raise Unprocessable(f"template_name: no template {cycle.template_name!r}")
@@ -125,6 +139,8 @@ async def open_cycle(reviews: Reviews, cycle: CycleIn, by: str) -> Document:
     population = await _population(reviews, cycle)
     if not population:
         raise Unprocessable("population: nobody in the roster matches the cycle's team, role or list")
+    if manager is not None and (outside := sorted(p["_id"] for p in population if p.get("manager_id") != manager)):
+        raise Forbidden(f"a manager opens cycles for their own reports only, not for {', '.join(outside)}")
     cycle_id = f"{cycle.name}:{first.isoformat()}"
     now = reviews.runtime.clock.now()
     document: Document = {

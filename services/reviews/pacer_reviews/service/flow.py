@@ -103,18 +103,17 @@ async def submit(
 
 
 def _check_turn(review: Document, principal: Principal, step: ReviewStep) -> None:
+    if step is ReviewStep.SELF and principal.subject != review["person_id"]:
+        raise Forbidden("only the person reviewed submits the self-assessment")
+    assessor = principal.subject == review["manager_id"] or principal.has(Role.HR)
+    if step is ReviewStep.MANAGER and (principal.subject == review["person_id"] or not assessor):
+        raise Forbidden("the person's manager (or hr) submits the manager assessment, never the person reviewed")
     if review["status"] in ("completed", "acknowledged"):
         raise Conflict("the review is completed: it can no longer be edited")
-    if step is ReviewStep.SELF:
-        if principal.subject != review["person_id"]:
-            raise Forbidden("only the person reviewed submits the self-assessment")
-        if review["status"] != "scheduled":
-            raise Conflict("the self-assessment was already submitted")
-    else:
-        if principal.subject != review["manager_id"] and not principal.has(Role.HR):
-            raise Forbidden("only the person's manager (or hr) submits the manager assessment")
-        if review["status"] != "self_submitted":
-            raise Conflict("the manager assessment comes after the self-assessment")
+    if step is ReviewStep.SELF and review["status"] != "scheduled":
+        raise Conflict("the self-assessment was already submitted")
+    if step is ReviewStep.MANAGER and review["status"] != "self_submitted":
+        raise Conflict("the manager assessment comes after the self-assessment")
 
 
 def _check_ratings(ratings: dict[str, int], criteria: list[Any], low: int, high: int, required: bool) -> None:
