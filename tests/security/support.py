@@ -1,0 +1,87 @@
+"""The organisation the security suites run the five services with, and the callers of each role."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from pacer_shared.auth import Role
+from pacer_shared.events.people import PersonUpserted
+from pacer_testkit.platform import Platform, running_platform
+from pacer_testkit.stack import Stack
+
+
+class Relation(StrEnum):
+    """Whose data a call is about, seen from the caller."""
+
+    OWN = "own"
+    TEAM = "team"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who calls, as a role: the person they are, someone in their team (a report, for a manager), an outsider."""
+
+    role: Role
+    person_id: str
+    team_mate: str
+    outsider: str
+    team: str = "north"
+    """Their team; hr, admins and machines have none, and their rights do not depend on one."""
+
+    def person(self, relation: Relation) -> str:
+        return {Relation.OWN: self.person_id, Relation.TEAM: self.team_mate, Relation.OTHER: self.outsider}[relation]
+
+    def team_for(self, relation: Relation) -> str:
+        return "south" if relation is Relation.OTHER else self.team
+
+    @property
+    def relations(self) -> tuple[Relation, ...]:
+        """A machine account has no data of its own."""
+        return (Relation.TEAM, Relation.OTHER) if self.role is Role.SERVICE else tuple(Relation)
+
+
+# mia manages ann and bob (team north); max manages dan (team south); hana is hr; ada administers.
+ACTORS = {
+    Role.ASSISTANT: Actor(Role.ASSISTANT, "ann", team_mate="bob", outsider="dan"),
+    Role.MANAGER: Actor(Role.MANAGER, "mia", team_mate="ann", outsider="dan"),
+    Role.HR: Actor(Role.HR, "hana", team_mate="ann", outsider="dan"),
+    Role.ADMIN: Actor(Role.ADMIN, "ada", team_mate="ann", outsider="dan"),
+    Role.SERVICE: Actor(Role.SERVICE, "crm-sync", team_mate="ann", outsider="dan"),
+}
+
+
+def _person(person_id: str, role: str, manager_id: str | None = None, team_id: str | None = None) -> PersonUpserted:
+    return PersonUpserted(
+        person_id=person_id,
+        display_name=person_id.capitalize(),
+        email=f"{person_id}@example.com",
+        role=role,
+        manager_id=manager_id,
+        team_id=team_id,
+        timezone="Europe/Berlin",
+    )
+
+
+ROSTER = [
+    _person("mia", "manager", team_id="north"),
+    _person("ann", "assistant", manager_id="mia", team_id="north"),
+    _person("bob", "assistant", manager_id="mia", team_id="north"),
+    _person("max", "manager", team_id="south"),
+    _person("dan", "assistant", manager_id="max", team_id="south"),
+    _person("hana", "hr"),
+    _person("ada", "admin"),
+]
+ROLE_OF = {person.person_id: Role(person.role) for person in ROSTER}
+
+
+@asynccontextmanager
+async def organisation(stack: Stack, log_dir: Path) -> AsyncIterator[Platform]:
+    """The five services as processes in a namespace of their own, once each knows the whole roster."""
+    async with running_platform(stack, f"sec{uuid.uuid4().hex[:8]}", log_dir, ROSTER) as platform:
+        yield platform
