@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from bench.scenarios.common import Bench, Figure, note, result, scratch, services
-from bench.scenarios.population import HR, goal_document, insert_goals, person, publish_roster, roster_reached
+from bench.scenarios.population import HR, goal_document, insert_goals, person, publish_roster
 from pacer_testkit.stack import ROOT, eventually, free_port
 
 BARE = ROOT / "bench" / "baselines" / "dashboard.py"
@@ -30,8 +30,7 @@ async def run(bench: Bench, users: int, seconds: int, teams: int, members: int, 
         goals = running["goals"]
         roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(teams)]
         roster += [person(f"a{t}-{i}", team=f"t{t}", manager=f"m{t}") for t in range(teams) for i in range(members)]
-        await publish_roster(bench, namespace, roster)
-        await roster_reached(goals, roster[-1].person_id)
+        await publish_roster(bench, namespace, roster, reaching=["goals"])
         now = datetime.now(UTC)
         await insert_goals(
             bench,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -129,6 +130,12 @@ async def services(
     finally:
         # In a thread: a stopping service may still be posting to receivers served by this event loop.
         await asyncio.gather(*(asyncio.to_thread(service.stop) for service in started.values()))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (the machine is shared: wall time alone misleads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> float:

@@ -25,7 +25,7 @@ import httpx
 from bench.scenarios import receivers
 from bench.scenarios.common import Bench, Figure, note, result, scratch, services
 from bench.scenarios.kafka import event, produce
-from bench.scenarios.population import ADMIN, person, publish_roster, roster_reached
+from bench.scenarios.population import ADMIN, person, publish_roster
 from pacer_shared.events.goals import GoalAchieved
 from pacer_shared.events.people import ChatHandles, PersonUpserted
 from pacer_testkit.stack import ROOT, eventually
@@ -42,8 +42,7 @@ async def run(bench: Bench, events: int, people: int) -> dict[str, Any]:
             notifications = running["notifications"]
             assistants = [_assistant(i, teams) for i in range(people)]
             roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(teams)] + assistants
-            await publish_roster(bench, namespace, roster)
-            await roster_reached(notifications, roster[-1].person_id)
+            await publish_roster(bench, namespace, roster, reaching=["notifications"])
             await _set_preferences(notifications.url, people)
             expected = sum(2 + (i % people % 4 != 2) for i in range(events))  # manager + team chat + the assistant
             achieved = [_achieved(i % people) for i in range(events)]

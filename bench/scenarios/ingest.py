@@ -19,9 +19,9 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from pymongo import UpdateOne
 
-from bench.scenarios.common import Bench, Figure, note, result, scratch, services
+from bench.scenarios.common import Bench, Figure, cpu_seconds, note, result, scratch, services
 from bench.scenarios.kafka import event, produce
-from bench.scenarios.population import HR, person, publish_roster, roster_reached
+from bench.scenarios.population import HR, person, publish_roster
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.mongo import create_client
 from pacer_testkit.stack import Stack, eventually
@@ -30,8 +30,8 @@ from pacer_testkit.stack import Stack, eventually
 async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
     async with scratch(bench) as namespace, services(bench, namespace, {"goals": {}}) as running:
         goals_service = running["goals"]
-        await publish_roster(bench, namespace, [person(f"a{i}", team=f"t{i % 20}") for i in range(assistants)])
-        await roster_reached(goals_service, f"a{assistants - 1}")
+        roster = [person(f"a{i}", team=f"t{i % 20}") for i in range(assistants)]
+        await publish_roster(bench, namespace, roster, reaching=["goals"])
         now = datetime.now(UTC)
         await _set_goals(goals_service.url, assistants, events, now)
         sales = (
@@ -46,6 +46,8 @@ async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
         )
         topic = f"{namespace}.sales.activity"
         payloads = [(s.assistant_id.encode(), event(s)) for s in sales]
+        assert goals_service.process is not None
+        cpu_before = cpu_seconds(goals_service.process.pid)
         started = time.perf_counter()
         produce_seconds = await produce(bench.stack, topic, payloads)
         client = create_client(bench.stack.mongo_url, "bench")
@@ -59,6 +61,7 @@ async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
 
             await eventually(all_counted, timeout=120 + events / 20, what="every activity in its goal's progress")
             pacer_seconds = time.perf_counter() - started
+            goals_cpu = cpu_seconds(goals_service.process.pid) - cpu_before
             note(f"ingest: goals took {events:,} events in {pacer_seconds:.1f} s; now the baselines")
             bare = await consume_all(bench.stack, topic, events)
             scratchpad = client[f"{namespace}_baseline"]["progress"]
@@ -84,6 +87,8 @@ async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
         events=events,
         assistants=assistants,
         produce_seconds=round(produce_seconds, 2),
+        goals_cpu_seconds=round(goals_cpu, 1),
+        goals_cpu_ms_per_event=round(goals_cpu * 1000 / events, 3),
     )
 
 
@@ -101,7 +106,9 @@ async def _set_goals(url: str, assistants: int, events: int, now: datetime) -> N
 
         async def create(i: int) -> None:
             async with slots:
-                (await http.post("/v1/goals", json={**body, "owner_id": f"a{i}"}, headers=HR)).raise_for_status()
+                answer = await http.post("/v1/goals", json={**body, "owner_id": f"a{i}"}, headers=HR)
+                if answer.status_code != 201:
+                    raise AssertionError(f"goal for a{i} refused: {answer.status_code} {answer.text[:500]}")
 
         await asyncio.gather(*(create(i) for i in range(assistants)))
 

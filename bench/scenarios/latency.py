@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaConsumer
 from bench.scenarios import receivers
 from bench.scenarios.common import Bench, Figure, note, percentiles, result, scratch, services
 from bench.scenarios.kafka import event, producer
-from bench.scenarios.population import goal_document, insert_goals, person, publish_roster, roster_reached
+from bench.scenarios.population import goal_document, insert_goals, person, publish_roster
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.stack import Stack, create_topics, eventually
 
@@ -47,8 +47,7 @@ async def run(bench: Bench, rate: float, seconds: float, share: float) -> dict[s
                 *(person(f"c{j}", team="bench", manager="m0") for j in range(closers)),
                 *(person(f"b{k}", team="bench", manager="m0") for k in range(callers)),
             ]
-            await publish_roster(bench, namespace, roster)
-            await asyncio.gather(*(roster_reached(s, roster[-1].person_id) for s in running.values()))
+            await publish_roster(bench, namespace, roster, reaching=list(running))
             now = datetime.now(UTC)
             start, end = now - timedelta(hours=1), now + timedelta(days=1)
             await insert_goals(

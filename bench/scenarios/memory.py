@@ -17,7 +17,7 @@ from typing import Any
 from bench.scenarios import receivers
 from bench.scenarios.common import Bench, Figure, note, result, rss_mib, scratch, services
 from bench.scenarios.kafka import event, lag_meter, produce
-from bench.scenarios.population import goal_document, insert_goals, person, publish_roster, roster_reached
+from bench.scenarios.population import goal_document, insert_goals, person, publish_roster
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.stack import eventually
 
@@ -44,9 +44,7 @@ async def run(bench: Bench, checkpoints: Sequence[int], assistants: int) -> dict
         async with services(bench, namespace, settings) as running:
             roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(TEAMS)]
             roster += [person(f"a{i}", team=f"t{i % TEAMS}", manager=f"m{i % TEAMS}") for i in range(assistants)]
-            await publish_roster(bench, namespace, roster)
-            for service in running.values():
-                await roster_reached(service, roster[-1].person_id)
+            await publish_roster(bench, namespace, roster, reaching=list(running))
             now = datetime.now(UTC)
             await insert_goals(
                 bench,

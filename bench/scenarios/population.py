@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
 from bench.scenarios.common import Bench
 from bench.scenarios.kafka import event, produce
 from pacer_goals.adapters.repository import goal_to_document
@@ -18,7 +16,7 @@ from pacer_goals.domain.periods import Period
 from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
 from pacer_shared.events.people import ChatHandles, PersonUpserted
 from pacer_shared.mongo import Document, create_client
-from pacer_testkit.stack import ServiceProcess, bearer, eventually
+from pacer_testkit.stack import bearer, eventually
 
 HR = bearer("bench", "hr")
 ADMIN = bearer("bench", "admin")
@@ -42,18 +40,25 @@ def person(
     )
 
 
-async def publish_roster(bench: Bench, namespace: str, people: Sequence[PersonUpserted]) -> None:
+async def publish_roster(
+    bench: Bench, namespace: str, people: Sequence[PersonUpserted], reaching: Sequence[str]
+) -> None:
+    """Publish the roster and wait until each of these services' projections holds all of it.
+
+    People are keyed by person, so they arrive partition by partition in any order: the count is what tells.
+    """
     await produce(bench.stack, f"{namespace}.org.people", ((p.person_id.encode(), event(p)) for p in people))
+    client = create_client(bench.stack.mongo_url, "bench")
+    try:
+        for service in reaching:
+            projection = client[f"{namespace}_{service}"]["people"]
 
+            async def complete(projection: Any = projection) -> bool:
+                return bool(await projection.count_documents({}) >= len(people))
 
-async def roster_reached(service: ServiceProcess, person_id: str) -> None:
-    """Roster records of one key stay in order, so the last person published arriving means all did."""
-    async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:
-
-        async def known() -> bool:
-            return (await http.get(f"/v1/people/{person_id}", headers=HR)).status_code == 200
-
-        await eventually(known, timeout=180, what=f"{person_id} in the {service.service} roster")
+            await eventually(complete, timeout=180, what=f"{len(people)} people in the {service} roster")
+    finally:
+        await client.close()
 
 
 def goal_document(
