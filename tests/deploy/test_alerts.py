@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -91,6 +92,32 @@ def test_a_broken_alert_fails_its_unit_tests(promtool_binary: str, tmp_path: Pat
     result = run(promtool_binary, "test", "rules", *(p.name for p in TEST_FILES), cwd=tmp_path / "tests")
     assert result.returncode != 0
     assert "PacerOutboxStuck" in result.stdout + result.stderr
+
+
+def runbook_queries() -> list[str]:
+    """The PromQL quoted in the runbooks: code spans that name a Pacer series or `up`."""
+    spans = [span for page in sorted(RUNBOOKS.glob("*.md")) for span in re.findall(r"`([^`\n]+)`", page.read_text())]
+    return [span for span in spans if re.search(r"\bpacer_[a-z0-9_]+_[a-z]+\b|\bup\{", span)]
+
+
+def dashboard_queries() -> list[str]:
+    panels = json.loads((ROOT / "deploy" / "grafana" / "dashboards" / "pacer.json").read_text())["panels"]
+    expressions = [target["expr"] for panel in panels for target in panel.get("targets", [])]
+    # Grafana fills these in before the query reaches Prometheus.
+    return [e.replace("$__rate_interval", "1m").replace("$__range", "6h") for e in expressions]
+
+
+@pytest.mark.parametrize(("source", "queries"), [("runbooks", runbook_queries), ("dashboard", dashboard_queries)])
+def test_every_query_shown_to_operators_is_valid_promql(
+    promtool_binary: str, tmp_path: Path, source: str, queries: Any
+) -> None:
+    found = queries()
+    assert len(found) >= 8, f"too few queries found in the {source}: {found}"
+    rules = [{"record": f"pacer:{source}_query:{i}", "expr": query} for i, query in enumerate(found)]
+    path = tmp_path / f"{source}.yml"
+    path.write_text(yaml.safe_dump({"groups": [{"name": source, "rules": rules}]}))
+    result = run(promtool_binary, "check", "rules", path)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_alert_is_unit_tested_firing_and_quiet() -> None:
