@@ -23,7 +23,8 @@ from security.support import ACTORS, organisation
 from pacer_testkit.platform import SERVICES, Platform
 from pacer_testkit.stack import Stack, bearer
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# The first test also waits for the five services to start, on a machine that may be busy.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
 HERE = Path(__file__).parent
 RUN_TIMEOUT = 600
 
@@ -52,5 +53,10 @@ async def test_every_operation_answers_within_its_declared_contract(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    output, _ = await asyncio.wait_for(run.communicate(), RUN_TIMEOUT)
+    try:
+        output, _ = await asyncio.wait_for(run.communicate(), RUN_TIMEOUT)
+    finally:
+        if run.returncode is None:  # the test was stopped: so is the fuzzer
+            run.kill()
+            await run.wait()
     assert run.returncode == 0, f"{service}:\n{output.decode()}\n{platform.services[service].log_tail(20)}"

@@ -25,14 +25,15 @@ from pacer_shared.auth import Role
 from pacer_testkit.platform import SERVICES
 from pacer_testkit.stack import Stack
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# The first test also waits for the five services to start and the organisation's data to be made.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
 
 # Columns are the caller's role. A cell of three letters is own / team / other, in that order; one letter
 # holds for all three (a machine has no data of its own, so only team and other are tried for it).
 #   Y  allowed: 2xx, or, for a list, the item is in it
 #   N  forbidden: 403, or, for a list, the item is left out
-#   -  refused for another reason, whoever asks (e.g. feedback to oneself; hr's own goal adjustments
-#      never wait for approval, so there is nothing to decide)
+#   -  refused for another reason, whoever asks: feedback or kudos to oneself; hr's own goal adjustments
+#      never wait for approval, so there is nothing to decide; only assistants earn bonus statements
 # "*" rows are on every service.
 MATRIX = """
 service        endpoint                                                           assistant manager  hr   admin  service
