@@ -114,13 +114,9 @@ async def services(
     started: dict[str, ServiceProcess] = {}
     try:
         for name, extra in wanted.items():
-            env = bench.stack.service_env(
-                namespace,
-                name,
-                PACER_LOG_LEVEL="WARNING",
-                PACER_OUTBOX_POLL_INTERVAL_MS="200",  # the default: the test kit's shorter poll is not what users run
-                **extra,
-            )
+            # The outbox poll is the default again: the test kit's shorter one is not what users run.
+            quiet = {"PACER_LOG_LEVEL": "WARNING", "PACER_OUTBOX_POLL_INTERVAL_MS": "200"}
+            env = bench.stack.service_env(namespace, name, **{**quiet, **extra})
             log = bench.log_dir / f"{name}-{namespace}.log"
             started[name] = ServiceProcess(f"pacer_{name}.main", name, env, log).start()
         begun = time.perf_counter()
