@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from pymongo import IndexModel
 from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
@@ -35,6 +35,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_ji
 from pacer_shared import metrics
 from pacer_shared.clock import Clock
 from pacer_shared.events import Event, InvalidEvent, decode
+from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, IndexPlan, Session
 from pacer_shared.outbox import UnitOfWork
@@ -96,7 +97,7 @@ class EventConsumers:
         settings: ServiceSettings,
         db: Database,
         unit_of_work: UnitOfWork,
-        producer: AIOKafkaProducer,
+        producer: Producer,
         clock: Clock,
         subscriptions: Sequence[Subscription],
     ) -> None:
@@ -348,7 +349,7 @@ class EventConsumers:
 
 
 async def dead_letter(
-    producer: AIOKafkaProducer,
+    producer: Producer,
     topic: str,
     value: bytes | None,
     key: bytes | None,

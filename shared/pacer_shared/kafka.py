@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from typing import Any
+
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -23,6 +27,58 @@ def create_producer(settings: ServiceSettings) -> AIOKafkaProducer:
         linger_ms=5,
         request_timeout_ms=15000,
     )
+
+
+class SharedProducer:
+    """The producer a service shares, replaced by a fresh one when aiokafka's breaks for good.
+
+    After a broker restart aiokafka's idempotent producer can fail with OutOfOrderSequenceNumber or
+    UnknownProducerId; its sender task then dies and every later send fails until the process restarts
+    (aio-libs/aiokafka#1017). A new producer gets a new producer id and sequence numbers. Sends that
+    failed are not lost: the outbox keeps its rows and a consumer re-reads its batch.
+    """
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._settings = settings
+        self._current = create_producer(settings)
+        self._renewing = asyncio.Lock()
+
+    @property
+    def client(self) -> Any:
+        return self._current.client
+
+    async def start(self) -> None:
+        await self._current.start()
+
+    async def stop(self) -> None:
+        await self._current.stop()
+
+    def broken(self) -> bool:
+        task = self._current._sender.sender_task  # noqa: SLF001 - no public way to see that the sender has died
+        return task is not None and task.done()
+
+    async def renew(self) -> None:
+        async with self._renewing:
+            if not self.broken():
+                return
+            log.warning("the Kafka producer's sender has stopped; starting a new producer")
+            fresh = create_producer(self._settings)
+            await fresh.start()
+            stale, self._current = self._current, fresh
+            with contextlib.suppress(Exception):
+                await stale.stop()
+
+    async def send(self, topic: str, value: bytes, **options: Any) -> asyncio.Future[Any]:
+        if self.broken():
+            await self.renew()
+        future: asyncio.Future[Any] = await self._current.send(topic, value=value, **options)
+        return future
+
+    async def send_and_wait(self, topic: str, value: bytes, **options: Any) -> Any:
+        return await (await self.send(topic, value, **options))
+
+
+Producer = AIOKafkaProducer | SharedProducer
 
 
 async def ensure_topics(settings: ServiceSettings, logical_names: list[str]) -> None:

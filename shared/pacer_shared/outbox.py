@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from aiokafka import AIOKafkaProducer
 from bson import ObjectId
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -26,6 +25,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from pacer_shared import metrics
 from pacer_shared.clock import Clock
 from pacer_shared.events import CloudEvent, EventData, wrap
+from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, IndexPlan, Session
 from pacer_shared.topics import TopicNames
@@ -100,7 +100,7 @@ class OutboxRelay:
     def __init__(
         self,
         db: Database,
-        producer: AIOKafkaProducer,
+        producer: Producer,
         outbox: Outbox,
         *,
         name: str,

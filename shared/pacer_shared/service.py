@@ -1,5 +1,5 @@
 """Builds a Pacer service: a FastAPI app whose lifespan owns MongoDB, the producer, the outbox
-relay, the faust consumers and background loops, started in order and stopped in reverse.
+relay, the event consumers and background loops, started in order and stopped in reverse.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, Literal, TypeVar
 
-from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -22,7 +21,7 @@ from pacer_shared import consumer, metrics, outbox, people, problems
 from pacer_shared.auth import TokenVerifier
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import EventConsumers, Subscription
-from pacer_shared.kafka import create_producer, ensure_topics
+from pacer_shared.kafka import SharedProducer, ensure_topics
 from pacer_shared.logs import configure_logging, get_logger
 from pacer_shared.mongo import Database, Document, IndexPlan, create_client, ensure_indexes
 from pacer_shared.outbox import Outbox, OutboxRelay, UnitOfWork
@@ -43,7 +42,7 @@ class Runtime:
     clock: Clock
     client: AsyncMongoClient[Document]
     db: Database
-    producer: AIOKafkaProducer
+    producer: SharedProducer
     outbox: Outbox
     uow: UnitOfWork
     people: people.People
@@ -112,7 +111,7 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
                 **spec.indexes,
             },
         )
-        producer = create_producer(settings)
+        producer = SharedProducer(settings)
         await _until_ready("Kafka", producer.start)
         box = Outbox(db, names, f"/pacer/{settings.service_name}", spec.clock)
         runtime = Runtime(
@@ -197,7 +196,7 @@ async def _monitor(relay: OutboxRelay, consumers: EventConsumers) -> None:
 @dataclass
 class _Readiness:
     db: Database
-    producer: AIOKafkaProducer
+    producer: SharedProducer
     relay: OutboxRelay
     relay_task: asyncio.Task[None]
     consumers: EventConsumers
