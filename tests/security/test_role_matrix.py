@@ -4,8 +4,9 @@ The five services run as processes against the real stack with one organisation 
 (support.py): mia manages ann and bob in team north, max manages dan in team south, hana is hr,
 ada an admin, crm-sync a machine. Each role calls as one of them, about its own data, a team mate's
 (a report's, for a manager) and an outsider's (dan's, or team south's); probes.py says how each
-endpoint is exercised. Without a token only the health endpoints answer. An endpoint a service publishes
-in its /openapi.json that the table does not list fails the suite: it has to be classified here.
+endpoint is exercised, organisation.py what the probes find made. Without a token only the health
+endpoints answer. An endpoint a service publishes in its /openapi.json that the table does not list
+fails the suite: it has to be classified here.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import pytest_asyncio
-from security.probes import PROBES, Call, Organisation, Outcome
+from security.organisation import Organisation
+from security.probes import PROBES, Call, Outcome
 from security.support import ACTORS, Relation, organisation
 
 from pacer_shared.auth import Role
