@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from pacer_reviews.domain.agenda import Agenda, FeedbackFacts, GoalFacts, TrainingFacts, Week, agenda
@@ -43,14 +42,10 @@ async def agenda_for(reviews: Reviews, principal: Principal, review_id: str) -> 
 
 
 async def _week(reviews: Reviews, review: Document) -> Week:
-    # The cycle names the week by its dates; the person's own time zone says when that week begins and ends,
-    # as it does for their goals.
+    # A review's period runs from midnight to midnight in the person's own time zone, as their goals do.
     person = await reviews.runtime.people.get(review["person_id"])
     zone = ZoneInfo((person or {}).get("timezone") or "UTC")
-    first, after_last = review["period_start"].date(), review["period_end"].date()
-    return Week(
-        datetime.combine(first, time.min, tzinfo=zone), datetime.combine(after_last, time.min, tzinfo=zone), zone
-    )
+    return Week(review["period_start"].astimezone(zone), review["period_end"].astimezone(zone), zone)
 
 
 async def _goals_in(db: Database, person_id: str, week: Week) -> list[Document]:

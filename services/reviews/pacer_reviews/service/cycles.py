@@ -211,8 +211,9 @@ def _review(reviews: Reviews, cycle: Document, template_doc: Document, person: D
         "person_id": person["_id"],
         "manager_id": person.get("manager_id"),
         "template_id": template_doc["_id"],
-        "period_start": _utc(date.fromisoformat(cycle["period_start"])),
-        "period_end": _utc(end),
+        # The period in the person's zone, as their goals are: a goal ending at their local midnight belongs to it.
+        "period_start": _local_midnight(date.fromisoformat(cycle["period_start"]), zone),
+        "period_end": _local_midnight(end, zone),
         "status": "scheduled",
         "self_due_at": self_due.astimezone(ZoneInfo("UTC")),
         "manager_due_at": manager_due.astimezone(ZoneInfo("UTC")),
@@ -223,6 +224,10 @@ def _review(reviews: Reviews, cycle: Document, template_doc: Document, person: D
         "result": None,
         "acknowledgement": None,
     }
+
+
+def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 
 def _utc(day: date) -> datetime:
