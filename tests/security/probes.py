@@ -423,11 +423,11 @@ def _hidden(call: Call, outcome: Outcome) -> Outcome:
 
 @probe("incentives", "GET /v1/statements")
 async def _statements(call: Call) -> Outcome:
+    params = {"person_id": call.person}
+    if call.person not in EARNERS:  # a list without their statement in it is all there is to see
+        return _hidden(call, await call.send("GET", "/v1/statements", params=params))
     wanted = _statement(call, call.organisation.plan_id)
-    listing = await call.listed(
-        "/v1/statements", {"person_id": call.person}, lambda item: item["explanation"]["statement_id"], wanted
-    )
-    return _hidden(call, listing)
+    return await call.listed("/v1/statements", params, lambda item: item["explanation"]["statement_id"], wanted)
 
 
 @probe("incentives", "GET /v1/statements/{statement_id}")
