@@ -40,7 +40,8 @@ def soon(**delta: float) -> str:
 
 @dataclass
 class Organisation:
-    """The five services of one organisation, and what the probes share: made once, only ever read."""
+    """The five services of one organisation, and what the probes share: made once, read by the probes
+    (a missed goal is taken from `missed` by the one probe that analyses it)."""
 
     http: dict[str, httpx.AsyncClient]
     stack: Stack
@@ -227,7 +228,7 @@ class Organisation:
 
     # ------------------------------------------------------------ all of it
 
-    async def prepare(self, cells_about: dict[str, int]) -> None:
+    async def prepare(self, probes_per_person: dict[str, int]) -> None:
         """What read-only probes look at: one of each thing per person, made by hr."""
         self.template_id = (await self.ok("reviews", "POST", "/v1/templates", json=TEMPLATE))["template_id"]
         self.goals = {person: await self.goal(person) for person in PEOPLE}
@@ -238,7 +239,7 @@ class Organisation:
         self.requests = {person: await self.request_about(person, ["max"]) for person in PEOPLE}
         await self._last_month()
         await asyncio.gather(
-            self._missed_goals(cells_about),
+            self._missed_goals(probes_per_person),
             self._anonymous(),
             self._completed_reviews(),
         )
