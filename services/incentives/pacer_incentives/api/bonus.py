@@ -22,14 +22,18 @@ from pacer_incentives.domain.ledger import Line
 from pacer_incentives.domain.plan import PlanIn
 from pacer_incentives.service import ledger, plans
 from pacer_incentives.service.context import IGNORED, STATEMENTS
-from pacer_shared.auth import CurrentPrincipal, Role
-from pacer_shared.problems import Forbidden, NotFound
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
+from pacer_shared.problems import Forbidden, NotFound, responses
 
-router = APIRouter(prefix="/v1", tags=["bonus"])
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Not found, or not visible to the caller"}}
+router = APIRouter(prefix="/v1", tags=["bonus"], responses=RESPONSES)
 
 
-@router.post("/plans", status_code=status.HTTP_201_CREATED, summary="Create a bonus plan, or its next version")
+@router.post(
+    "/plans",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a bonus plan, or its next version",
+    responses=responses(409),
+)
 async def create_plan(body: PlanIn, incentives: IncentivesDep, principal: HrOnly) -> PlanVersionOut:
     return PlanVersionOut.of(await plans.create_version(incentives, body, principal.subject))
 
@@ -39,7 +43,7 @@ async def list_plans(incentives: IncentivesDep, _: Approver) -> list[PlanVersion
     return [PlanVersionOut.of(d) for d in await plans.all_latest(incentives)]
 
 
-@router.get("/plans/{plan_id}", summary="Every version of a plan", responses=NOT_FOUND)
+@router.get("/plans/{plan_id}", summary="Every version of a plan", responses=responses(404))
 async def plan_versions(plan_id: str, incentives: IncentivesDep, _: Approver) -> list[PlanVersionOut]:
     return [PlanVersionOut.of(d) for d in await plans.versions(incentives, plan_id)]
 
@@ -107,7 +111,7 @@ async def list_statements(
 @router.get(
     "/statements/{statement_id}",
     summary="A statement with every line's formula, inputs and events",
-    responses=NOT_FOUND,
+    responses=responses(404),
 )
 async def get_statement(statement_id: str, incentives: IncentivesDep, principal: CurrentPrincipal) -> StatementOut:
     found = await incentives.db[STATEMENTS].find_one({"_id": statement_id})
@@ -119,7 +123,7 @@ async def get_statement(statement_id: str, incentives: IncentivesDep, principal:
 @router.post(
     "/statements/{statement_id}/approve",
     summary="Approve a statement: the manager first, then hr, which freezes it",
-    responses={**NOT_FOUND, 409: {"description": "Out of order, or already frozen"}},
+    responses=responses(404, 409),
 )
 async def approve(statement_id: str, incentives: IncentivesDep, principal: Approver) -> StatementOut:
     return StatementOut.of(await ledger.approve(incentives, statement_id, principal))

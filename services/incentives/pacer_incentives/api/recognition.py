@@ -20,18 +20,18 @@ from pacer_incentives.api.models import (
 from pacer_incentives.domain.periods import Cadence, period_at
 from pacer_incentives.service import leaderboards, recognition
 from pacer_incentives.service.context import PROMOTIONS, RECOGNITIONS
-from pacer_shared.auth import CurrentPrincipal, Role
-from pacer_shared.problems import Forbidden, NotFound
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
+from pacer_shared.problems import Forbidden, NotFound, responses
 
-router = APIRouter(prefix="/v1", tags=["recognition"])
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+router = APIRouter(prefix="/v1", tags=["recognition"], responses=RESPONSES)
+MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
 
 
 @router.post(
     "/awards",
     status_code=status.HTTP_201_CREATED,
     summary="Give an award with a citation",
-    responses={403: {"description": "Not the person's manager or hr"}, 404: {"description": "Unknown person"}},
+    responses=responses(404),
 )
 async def give_award(body: AwardIn, incentives: IncentivesDep, principal: Approver) -> RecognitionOut:
     granted = await recognition.award(
@@ -44,7 +44,7 @@ async def give_award(body: AwardIn, incentives: IncentivesDep, principal: Approv
     "/kudos",
     status_code=status.HTTP_201_CREATED,
     summary="Thank a colleague, within your monthly kudos budget",
-    responses={404: {"description": "Unknown person"}, 409: {"description": "Budget used up"}},
+    responses=responses(404, 409),
 )
 async def give_kudos(body: KudosIn, incentives: IncentivesDep, principal: CurrentPrincipal) -> RecognitionOut:
     return RecognitionOut.of(await recognition.kudos(incentives, principal, body.to, body.message))
@@ -77,7 +77,6 @@ async def list_recognitions(
 @router.get(
     "/teams/{team_id}/leaderboard",
     summary="A team's ranking for a month, by attainment or points",
-    responses={403: {"description": "Not in the team, its manager or hr"}},
 )
 async def leaderboard(
     team_id: str,
@@ -111,7 +110,7 @@ async def leaderboard(
     )
 
 
-@router.get("/promotions", summary="Promotion recommendations with their evidence (hr)")
+@router.get("/promotions", summary="Promotion recommendations with their evidence (hr)", responses=responses(404))
 async def promotions(incentives: IncentivesDep, _: HrOnly, person_id: str | None = None) -> list[PromotionOut]:
     query = {} if person_id is None else {"person_id": person_id}
     found = await incentives.db[PROMOTIONS].find(query).sort("at", -1).to_list(500)
