@@ -137,14 +137,15 @@ async def test_goal_outcomes_and_a_review_rating_make_a_bonus_statement_sent_pri
     await platform.set_goal("eve", unique("Quotes"), target=2, kinds=["quote_sent"], end=deadline)
     await platform.record_sales(sale("eve"), sale("eve"), sale("eve", kind="quote_sent"))
 
-    # The bonus period ends just after eve's goals and holds the end of yesterday's review (midnight UTC): review
-    # periods are whole days, so only a review that is already over can fall in a period closing during a test.
-    midnight = datetime.combine(deadline.date(), datetime.min.time(), UTC)
-    await platform.bonus_plan(
-        "east", midnight - timedelta(minutes=1), deadline + timedelta(seconds=2), review_multipliers={"4": "1.2"}
-    )
-    yesterday = midnight.date() - timedelta(days=1)
+    # The bonus period ends just after eve's goals and holds the end of yesterday's review (midnight in eve's
+    # zone): review periods are whole days, so only a review that is already over can fall in a period closing
+    # during a test.
+    yesterday = deadline.date() - timedelta(days=1)
     review = await platform.open_review("eve", yesterday, yesterday)
+    review_end = datetime.fromisoformat(review["period_end"])
+    await platform.bonus_plan(
+        "east", review_end - timedelta(minutes=1), deadline + timedelta(seconds=2), review_multipliers={"4": "1.2"}
+    )
     await platform.complete_review(review, {"records": 4, "teamwork": 4})
 
     [calculated] = await platform.events("incentives.events", "BonusCalculated", person_id="eve")
