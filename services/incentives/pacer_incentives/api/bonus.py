@@ -69,7 +69,7 @@ async def simulate(body: SimulateIn, incentives: IncentivesDep, _: HrOnly) -> Si
 
 
 def _line(line: Line) -> LineOut:
-    return LineOut(**{**line.__dict__, "cites": list(line.cites)})
+    return LineOut.model_validate(ledger.line_document(line))
 
 
 def _total(lines: list[Line]) -> Decimal:
