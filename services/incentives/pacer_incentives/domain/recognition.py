@@ -148,7 +148,8 @@ def promotion_evidence(rule: Promotion, facts: Facts) -> list[str] | None:
             return None
         done = sorted(facts.training_completed.items())
         evidence.append(
-            f"all {len(done)} training assignment(s) completed"
-            + (f"; events {', '.join(e for _, e in done)}" if done else "")
+            f"all {len(done)} training assignment(s) completed; events {', '.join(e for _, e in done)}"
+            if done
+            else "no training assigned"
         )
     return evidence
