@@ -21,10 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
@@ -49,6 +50,7 @@ HANDLER_ATTEMPTS = 3
 
 BatchHandler = Callable[[Sequence[Event], Session], Awaitable[None]]
 TombstoneHandler = Callable[[str, Session], Awaitable[None]]
+Message: TypeAlias = ConsumerRecord[bytes, bytes]
 
 
 class RejectedEvent(Exception):
@@ -78,15 +80,6 @@ class Subscription:
 
 def indexes(retention_days: int) -> IndexPlan:
     return {PROCESSED: [IndexModel("at", expireAfterSeconds=retention_days * 86400, name="processed_ttl")]}
-
-
-@dataclass
-class _Message:
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
 
 
 class EventConsumers:
@@ -204,21 +197,20 @@ class EventConsumers:
             self._crashed.pop(name)
             metrics.CONSUMER_UP.labels(name).set(1)
 
-    async def _process(self, subscription: Subscription, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-        events: list[tuple[Event, _Message]] = []
+    async def _process(self, subscription: Subscription, records: Sequence[Message]) -> None:
+        events: list[tuple[Event, Message]] = []
         tombstones: list[str] = []
         for record in records:
-            message = _Message(record.topic, record.partition, record.offset, record.key, record.value)
-            if message.value is None and subscription.on_tombstone is not None and message.key:
-                tombstones.append(message.key.decode())
+            if record.value is None and subscription.on_tombstone is not None and record.key:
+                tombstones.append(record.key.decode())
                 continue
             try:
-                event = decode(message.value)
+                event = decode(record.value)
             except InvalidEvent as error:
-                await self._dead_letter(subscription, message, error.reason, error.kind)
+                await self._dead_letter(subscription, record, error.reason, error.kind)
                 continue
             if subscription.event_types is None or event.type in subscription.event_types:
-                events.append((event, message))
+                events.append((event, record))
         if tombstones and subscription.on_tombstone is not None:
             on_tombstone = subscription.on_tombstone
 
@@ -230,7 +222,7 @@ class EventConsumers:
         if events:
             await self._apply(subscription, events)
 
-    async def _apply(self, subscription: Subscription, events: list[tuple[Event, _Message]]) -> None:
+    async def _apply(self, subscription: Subscription, events: list[tuple[Event, Message]]) -> None:
         pending = events
         conflicts = 0
         while pending:
@@ -254,7 +246,7 @@ class EventConsumers:
                 return
 
     async def _isolate(
-        self, subscription: Subscription, pending: list[tuple[Event, _Message]], error: Exception
+        self, subscription: Subscription, pending: list[tuple[Event, Message]], error: Exception
     ) -> None:
         if len(pending) == 1:
             await self._retry_or_dead_letter(subscription, pending[0], error)
@@ -265,7 +257,7 @@ class EventConsumers:
         await self._apply(subscription, pending[middle:])
 
     async def _retry_or_dead_letter(
-        self, subscription: Subscription, pair: tuple[Event, _Message], error: Exception
+        self, subscription: Subscription, pair: tuple[Event, Message], error: Exception
     ) -> None:
         for _ in range(HANDLER_ATTEMPTS - 1):
             try:
@@ -287,8 +279,8 @@ class EventConsumers:
             subscription, pair[1], reason, "rejected" if isinstance(error, RejectedEvent) else "handler-error"
         )
 
-    async def _apply_once(self, subscription: Subscription, pending: list[tuple[Event, _Message]]) -> None:
-        async def work(session: Session) -> list[tuple[Event, _Message]]:
+    async def _apply_once(self, subscription: Subscription, pending: list[tuple[Event, Message]]) -> None:
+        async def work(session: Session) -> list[tuple[Event, Message]]:
             if subscription.keyed_writes:
                 await subscription.handle([event for event, _ in pending], session)
                 return pending
@@ -308,8 +300,8 @@ class EventConsumers:
 
         applied = await self._uow.run(work)
         duplicates = len(pending) - len(applied)
-        for event, message in applied:
-            metrics.EVENTS_CONSUMED.labels(subscription.name, message.topic, event.type).inc()
+        for (topic, event_type), count in Counter((message.topic, event.type) for event, message in applied).items():
+            metrics.EVENTS_CONSUMED.labels(subscription.name, topic, event_type).inc(count)
         if duplicates:
             metrics.EVENTS_DUPLICATE.labels(subscription.name, pending[0][1].topic).inc(duplicates)
 
@@ -329,7 +321,7 @@ class EventConsumers:
                     raise
         return None
 
-    async def _dead_letter(self, subscription: Subscription, message: _Message, reason: str, kind: str) -> None:
+    async def _dead_letter(self, subscription: Subscription, message: Message, reason: str, kind: str) -> None:
         await dead_letter(
             self._producer,
             self._names.dlq(self._names.logical(message.topic)),
@@ -393,7 +385,7 @@ class _FinishBatchFirst(ConsumerRebalanceListener):  # type: ignore[misc]
 
 
 def _share(
-    fetched: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]], topics: frozenset[str]
-) -> list[ConsumerRecord[bytes, bytes]]:
+    fetched: dict[TopicPartition, list[Message]], topics: frozenset[str]
+) -> list[Message]:
     """A subscription's records of a fetched batch, in order within each partition."""
     return [record for tp, records in fetched.items() if tp.topic in topics for record in records]

@@ -14,6 +14,11 @@ class GoalsSettings(ServiceSettings):
     service_name: ClassVar[str] = "goals"
 
     http_port: int = 8101
+    consumer_batch_size: int = Field(
+        default=5000,
+        ge=1,
+        description="Sales activities applied per transaction: each goal is read and written once per batch",
+    )
     at_risk_levels: list[Decimal] = Field(
         default=[Decimal("0.8"), Decimal("0.6")], description="Fractions of pace that raise GoalAtRisk"
     )

@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ goes through object.__setattr__, measurable on the ingest path.
+# States are never mutated in place; `replace` makes a new one.
+@dataclass(slots=True)
 class ActivityState:
     activity_id: str
     assistant_id: str

@@ -101,6 +101,8 @@ class Goal:
     events: list[EventData] = field(default_factory=list, repr=False)
     new_history: list[HistoryEntry] = field(default_factory=list, repr=False)
     progressed: bool = field(default=False, repr=False)
+    stored: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The document this goal was read from, so that saving it writes only what changed."""
 
     # ------------------------------------------------------------ reading
 
