@@ -384,8 +384,6 @@ class _FinishBatchFirst(ConsumerRebalanceListener):  # type: ignore[misc]
         pass
 
 
-def _share(
-    fetched: dict[TopicPartition, list[Message]], topics: frozenset[str]
-) -> list[Message]:
+def _share(fetched: dict[TopicPartition, list[Message]], topics: frozenset[str]) -> list[Message]:
     """A subscription's records of a fetched batch, in order within each partition."""
     return [record for tp, records in fetched.items() if tp.topic in topics for record in records]

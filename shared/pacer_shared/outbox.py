@@ -5,7 +5,12 @@ A state change and its events share one MongoDB transaction, so a rollback
 publishes nothing and a crash after commit loses nothing: the relay publishes
 whatever is committed and unpublished, in commit order, then marks it. A crash
 between publish and mark republishes the same event ids, which every consumer
-drops as duplicates. One relay per service holds a lease at a time, so several
+drops as duplicates.
+
+A row holds the events one unit of work staged together (up to `ROW_EVENTS`), not one
+event: a consumed batch of thousands of activities raises about a thousand GoalProgressed,
+and one row each made the outbox the database's largest cost per event
+(bench/PERFORMANCE.md). One relay per service holds a lease at a time, so several
 replicas never race to publish the same rows.
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -27,7 +33,7 @@ from pacer_shared.clock import Clock
 from pacer_shared.events import CloudEvent, EventData, wrap
 from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
-from pacer_shared.mongo import Database, IndexPlan, Session
+from pacer_shared.mongo import Database, Document, IndexPlan, Session
 from pacer_shared.topics import TopicNames
 
 log = get_logger(__name__)
@@ -36,6 +42,9 @@ T = TypeVar("T")
 OUTBOX = "outbox"
 LEASES = "leases"
 PUBLISHED_RETENTION = timedelta(days=7)
+ROW_EVENTS = 1000
+"""Most events in one outbox row: a row of GoalProgressed events stays near half a megabyte, far below
+MongoDB's 16 MB document limit."""
 
 INDEXES: IndexPlan = {
     OUTBOX: [
@@ -60,23 +69,29 @@ class Outbox:
         """Stage events in the caller's transaction; they are published only if it commits."""
         now = self._clock.now()
         envelopes = [wrap(event, source=self._source, time=now) for event in events]
-        if envelopes:
-            await self._collection.insert_many(
-                [
+        staged = list(zip(events, envelopes, strict=True))
+        rows = [
+            {
+                "_id": (seq := ObjectId()),
+                "seq": seq,
+                "events": [
                     {
-                        "_id": envelope.id,
-                        "seq": ObjectId(),
+                        "id": envelope.id,
                         "topic": self._topics(event.topic),
                         "key": envelope.subject,
                         "type": envelope.type,
                         "value": envelope.to_json().decode(),
-                        "created_at": now,
-                        "published": False,
                     }
-                    for event, envelope in zip(events, envelopes, strict=True)
+                    for event, envelope in chunk
                 ],
-                session=session,
-            )
+                "count": len(chunk),
+                "created_at": now,
+                "published": False,
+            }
+            for chunk in (staged[i : i + ROW_EVENTS] for i in range(0, len(staged), ROW_EVENTS))
+        ]
+        if rows:
+            await self._collection.insert_many(rows, session=session)
         return envelopes
 
 
@@ -106,7 +121,7 @@ class OutboxRelay:
         name: str,
         poll_interval: float = 0.2,
         lease: timedelta = timedelta(seconds=10),
-        batch_size: int = 500,
+        batch_size: int = 100,
     ) -> None:
         self._outbox = db[OUTBOX]
         self._leases = db[LEASES]
@@ -165,30 +180,45 @@ class OutboxRelay:
             return False  # another replica holds a live lease
 
     async def publish_pending(self) -> int:
+        """Publish the oldest unpublished rows' events in order; the number of rows published."""
         rows = await self._outbox.find({"published": False}).sort("seq", ASCENDING).limit(self._batch_size).to_list()
         if not rows:
             return 0
+        events = [event for row in rows for event in _events_of(row)]
         sends = [
             await self._producer.send(
-                row["topic"],
-                value=row["value"].encode(),
-                key=row["key"].encode() if row.get("key") else None,
-                headers=[("ce_type", row["type"].encode()), ("ce_id", row["_id"].encode())],
+                event["topic"],
+                value=event["value"].encode(),
+                key=event["key"].encode() if event.get("key") else None,
+                headers=[("ce_type", event["type"].encode()), ("ce_id", event["id"].encode())],
             )
-            for row in rows
+            for event in events
         ]
         await asyncio.gather(*sends)
         await self._outbox.update_many(
             {"_id": {"$in": [row["_id"] for row in rows]}},
             {"$set": {"published": True, "published_at": datetime.now(UTC)}},
         )
-        for row in rows:
-            metrics.EVENTS_PRODUCED.labels(row["topic"], row["type"]).inc()
+        for (topic, event_type), count in Counter((event["topic"], event["type"]) for event in events).items():
+            metrics.EVENTS_PRODUCED.labels(topic, event_type).inc(count)
         return len(rows)
 
     async def measure_backlog(self) -> None:
-        backlog = await self._outbox.count_documents({"published": False})
-        metrics.OUTBOX_BACKLOG.set(backlog)
+        pending = self._outbox.aggregate(
+            [
+                {"$match": {"published": False}},
+                {"$group": {"_id": None, "events": {"$sum": {"$ifNull": ["$count", 1]}}}},
+            ]
+        )
+        backlog = [d async for d in await pending]
+        metrics.OUTBOX_BACKLOG.set(backlog[0]["events"] if backlog else 0)
         oldest = await self._outbox.find_one({"published": False}, sort=[("seq", ASCENDING)])
         age = (datetime.now(UTC) - oldest["created_at"]).total_seconds() if oldest else 0.0
         metrics.OUTBOX_OLDEST_AGE.set(max(age, 0.0))
+
+
+def _events_of(row: Document) -> list[Document]:
+    """A row's events; a row written before rows held several events is that one event."""
+    if "events" in row:
+        return row["events"]  # type: ignore[no-any-return]
+    return [{"id": row["_id"], **{field: row.get(field) for field in ("topic", "key", "type", "value")}}]
