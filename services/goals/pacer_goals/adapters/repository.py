@@ -121,7 +121,8 @@ class GoalRepository:
             if goal.version == 0:
                 writes.append(ReplaceOne({"_id": goal.goal_id}, document, upsert=True))
             else:
-                writes.append(UpdateOne({"_id": goal.goal_id, "version": goal.version}, _changes(goal.stored, document)))
+                update = _changes(goal.stored, document)
+                writes.append(UpdateOne({"_id": goal.goal_id, "version": goal.version}, update))
         result = await self.goals.bulk_write(writes, session=session, ordered=False)
         if result.matched_count + result.upserted_count != len(writes):
             raise ConcurrentGoalChange("a goal changed while it was being updated; retrying")
