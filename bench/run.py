@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import shlex
+import signal
 import sys
 import time
 import traceback
@@ -170,5 +171,10 @@ async def main() -> int:
     return 1 if any("error" in row for row in results["scenarios"]) else 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # asyncio.run cancels main(), whose `finally` stops the stack it started
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupt)
     sys.exit(asyncio.run(main()))

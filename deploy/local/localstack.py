@@ -188,9 +188,7 @@ def running_pid(config: StackConfig, name: str) -> int | None:
     if not path.exists():
         return None
     pid = int(path.read_text())
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not _alive(pid):  # reaps a child that exited: a zombie still answers signal 0
         path.unlink()
         return None
     return pid
@@ -246,11 +244,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+class ServerExited(SystemExit):
+    """A server of the stack died before it was ready."""
+
+
 def wait_until(name: str, probe: Callable[[], bool], timeout: float, config: StackConfig) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if running_pid(config, name) is None:
-            raise SystemExit(f"{name} exited during start-up; see {config.dir / 'logs' / (name + '.log')}")
+            raise ServerExited(f"{name} exited during start-up; see {config.dir / 'logs' / (name + '.log')}")
         if probe():
             return
         time.sleep(0.2)
@@ -420,8 +422,15 @@ def up(config: StackConfig, only: list[str] | None = None) -> None:
     for name in names:  # start all first: they boot in parallel
         SERVERS[name][0](config)
     for name in names:
-        _, ready, timeout = SERVERS[name]
-        wait_until(name, lambda ready=ready: ready(config), timeout, config)  # type: ignore[misc]
+        start, ready, timeout = SERVERS[name]
+        try:
+            wait_until(name, lambda ready=ready: ready(config), timeout, config)  # type: ignore[misc]
+        except ServerExited:
+            # The profiles' ports lie in Linux's ephemeral range, so a client socket of another program can hold
+            # one for a moment ("Address already in use"); a second start finds it free.
+            log(f"{name} exited during start-up; starting it once more")
+            start(config)
+            wait_until(name, lambda ready=ready: ready(config), timeout, config)  # type: ignore[misc]
         log(f"{name} ready")
     (config.dir / "env.json").write_text(json.dumps(endpoints(config), indent=2))
 
