@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -83,7 +84,8 @@ async def send_test_message(
     if body.channel == "email":
         if body.to is None:
             raise Unprocessable("to: an email test needs an address")
-        message = email.compose(settings.smtp_from, "", body.to, title, text, f"<p>{text}</p>", "test-send")
+        key = f"test-send:{uuid.uuid4()}"  # every test send is a message of its own
+        message = email.compose(settings.smtp_from, "", body.to, title, text, f"<p>{text}</p>", key)
         return await email.send(notifications.smtp(), message)
     endpoint = settings.endpoint(body.channel, team_id=body.team_id)
     if endpoint is None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ssl
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 import aiosmtplib
 
 from pacer_notifications.channels.chat import Outcome
+
+MESSAGE_IDS = uuid.UUID("6c1f8a1e-2b57-4f0e-9d43-1a8e5c7b9f20")
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,9 @@ def compose(sender: str, to_name: str, to_address: str, subject: str, text: str,
     message["From"] = sender
     message["To"] = formataddr((to_name, to_address))
     message["Subject"] = subject
-    # A stable Message-ID per delivery lets mail systems drop the duplicate of a retried send.
-    message["Message-ID"] = make_msgid(idstring=key.replace(":", "."), domain="pacer.local")
+    # The same Message-ID for every attempt at one delivery lets mail systems drop the duplicate of a retried
+    # send (make_msgid would add the time and a random number to each attempt).
+    message["Message-ID"] = f"<{uuid.uuid5(MESSAGE_IDS, key)}@pacer.local>"
     message.set_content(text)
     message.add_alternative(f"<!doctype html><html><body>{html}</body></html>", subtype="html")
     return message

@@ -1,0 +1,25 @@
+"""An email's Message-ID belongs to its delivery, so a retried send can be recognised as the same message."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from pacer_notifications.channels.email import compose
+
+
+def email(key: str) -> EmailMessage:
+    return compose("pacer@example.com", "Ann", "ann@example.com", "Goal missed", "text", "<p>html</p>", key)
+
+
+def test_every_attempt_at_one_delivery_carries_the_same_message_id() -> None:
+    first, retried = email("d-1:email")["Message-ID"], email("d-1:email")["Message-ID"]
+    assert first == retried
+    assert first != email("d-2:email")["Message-ID"]
+
+
+def test_the_message_id_parses_without_defects_as_a_mail_reader_sees_it() -> None:
+    received = message_from_bytes(email("d-1:email").as_bytes(), policy=policy.default)
+    header = received["Message-ID"]
+    assert header.defects == ()
+    assert str(header).endswith("@pacer.local>")
