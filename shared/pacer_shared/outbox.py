@@ -73,7 +73,7 @@ class Outbox:
         rows = [
             {
                 "_id": (seq := ObjectId()),
-                "seq": seq,
+                "seq": seq,  # what the pending index orders by, in rows of every version
                 "events": [
                     {
                         "id": envelope.id,

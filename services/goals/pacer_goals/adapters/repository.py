@@ -88,7 +88,9 @@ class GoalRepository:
         Leases use the wall clock, never the injectable domain clock that tests move.
         """
         wall = datetime.now(UTC)
-        free = {"next_due_at": {"$lte": now}, "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": wall}}]}
+        # "Unclaimed or lease run out" as $not/$gte, not as an $or of the two: the same documents, but some
+        # MongoDB-compatible servers evaluate such an $or against every goal instead of the due ones.
+        free = {"next_due_at": {"$lte": now}, "claimed_until": {"$not": {"$gte": wall}}}
         cursor = self.goals.find(free, {"_id": 1}).sort("next_due_at", ASCENDING).limit(limit)
         candidates = [d["_id"] async for d in cursor]
         if not candidates:
@@ -103,9 +105,14 @@ class GoalRepository:
         query = {"_id": {"$in": list(goal_ids)}, "claimed_by": owner, "next_due_at": {"$lte": now}}
         return [goal_from_document(d) async for d in self.goals.find(query, session=session)]
 
-    async def earliest_due(self) -> datetime | None:
+    async def earliest_due(self, until: datetime) -> datetime | None:
+        """The earliest `next_due_at` up to `until`, or None.
+
+        Bounded on purpose: an open-ended range over the index costs time in proportion to every goal
+        with a due date on some MongoDB-compatible servers, even with a limit (bench/PERFORMANCE.md).
+        """
         document = await self.goals.find_one(
-            {"next_due_at": {"$ne": None}}, {"next_due_at": 1}, sort=[("next_due_at", ASCENDING)]
+            {"next_due_at": {"$lte": until}}, {"next_due_at": 1}, sort=[("next_due_at", ASCENDING)]
         )
         return document["next_due_at"] if document else None
 

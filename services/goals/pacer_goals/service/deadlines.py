@@ -56,8 +56,8 @@ class DeadlineWorker:
         """Claim up to a chunk of due goals and call them; the number claimed."""
         goals = self._goals
         now = goals.runtime.clock.now()
-        earliest = await goals.repository.earliest_due()
-        DEADLINE_LAG.set(0.0 if earliest is None else max(_seconds_until(now, earliest), 0.0))
+        oldest = await goals.repository.earliest_due(now)
+        DEADLINE_LAG.set(0.0 if oldest is None else _seconds_until(now, oldest))
         claimed = await goals.repository.claim_due(now, CHUNK, self._owner, LEASE)
         if not claimed:
             return 0
@@ -102,8 +102,9 @@ class DeadlineWorker:
     async def _sleep(self) -> None:
         goals = self._goals
         ceiling = goals.settings.deadline_poll_seconds
-        earliest = await goals.repository.earliest_due()
-        delay = ceiling if earliest is None else _seconds_until(earliest, goals.runtime.clock.now())
+        now = goals.runtime.clock.now()
+        earliest = await goals.repository.earliest_due(now + timedelta(seconds=ceiling))
+        delay = ceiling if earliest is None else _seconds_until(earliest, now)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(goals.deadlines_changed.wait(), max(0.0, min(delay, ceiling)))
         goals.deadlines_changed.clear()
