@@ -6,14 +6,25 @@ import asyncio
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from bson import ObjectId
 from foundation.conftest import PROBE
+from prometheus_client import REGISTRY
 from pymongo import AsyncMongoClient
 
+from pacer_shared import topics
 from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.clock import SystemClock
+from pacer_shared.events import CloudEvent, wrap
+from pacer_shared.kafka import SharedProducer, ensure_topics
+from pacer_shared.mongo import Session, create_client, ensure_indexes
+from pacer_shared.outbox import INDEXES, OUTBOX, Outbox, OutboxRelay, UnitOfWork
 from pacer_shared.settings import ServiceSettings
+from pacer_shared.topics import TopicNames
+from pacer_testkit.probe import NoteIn, note_event
 from pacer_testkit.stack import ROOT, Stack, read_topic, running
 
 
@@ -84,3 +95,59 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_publi
     assert len(published) == 1
     assert published[0].key == b"p2"
     assert published[0].json()["type"] == "RecognitionGranted"
+
+
+async def test_a_transaction_staging_thousands_of_events_publishes_them_all_in_order(
+    stack: Stack, namespace: str
+) -> None:
+    settings = ServiceSettings(
+        kafka_bootstrap_servers=stack.kafka_bootstrap,
+        mongo_url=stack.mongo_url,
+        mongo_database=f"{namespace}_outbox",
+        topic_prefix=f"{namespace}.",
+        topic_partitions=1,
+    )
+    names = TopicNames(settings.topic_prefix)
+    await ensure_topics(settings, [topics.INCENTIVES_EVENTS])
+    client = create_client(settings.mongo_url, "outbox-test")
+    db = client[settings.mongo_database]
+    await ensure_indexes(db, INDEXES)
+    outbox = Outbox(db, names, "/pacer/test", SystemClock())
+    # A row as the relay found them before rows held several events: one event, its id as the row's id.
+    legacy = wrap(note_event(NoteIn(note_id="legacy", person_id="p0")), source="/pacer/test", time=datetime.now(UTC))
+    await db[OUTBOX].insert_one(
+        {
+            "_id": legacy.id,
+            "seq": ObjectId(),
+            "topic": names(topics.INCENTIVES_EVENTS),
+            "key": "p0",
+            "type": legacy.type,
+            "value": legacy.to_json().decode(),
+            "created_at": datetime.now(UTC),
+            "published": False,
+        }
+    )
+    notes = [note_event(NoteIn(note_id=f"n-{i}", person_id=f"p{i % 7}")) for i in range(2500)]
+
+    async def stage(session: Session) -> list[CloudEvent]:
+        return await outbox.add(session, *notes)
+
+    staged = await UnitOfWork(db, outbox).run(stage)
+    assert await db[OUTBOX].count_documents({"published": False}) == 1 + 3  # 1,000 + 1,000 + 500 events
+    producer = SharedProducer(settings)
+    await producer.start()
+    relay = OutboxRelay(db, producer, outbox, name="test")
+    try:
+        await relay.measure_backlog()
+        assert REGISTRY.get_sample_value("pacer_outbox_backlog") == 2501
+        while await relay.publish_pending():
+            pass
+        await relay.measure_backlog()
+        assert REGISTRY.get_sample_value("pacer_outbox_backlog") == 0
+    finally:
+        await producer.stop()
+        await client.close()
+    records = await read_topic(stack.kafka_bootstrap, names(topics.INCENTIVES_EVENTS), lambda rs: len(rs) >= 2501)
+    assert [r.headers["ce_id"] for r in records] == [legacy.id, *(envelope.id for envelope in staged)]
+    assert [r.json()["data"]["recognition_id"] for r in records[:3]] == ["legacy", "n-0", "n-1"]
+    assert records[-1].key == b"p0"  # n-2499, and 2499 = 7 × 357
