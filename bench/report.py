@@ -70,7 +70,7 @@ def markdown(results: dict[str, Any]) -> str:
         for f in scenario.get("figures", []):
             lines.append(
                 f"| {scenario['scenario']} | {f['figure']} ({f['unit']}) | {f['pacer']:,} "
-                f"| {f['baseline']:,} ({f['baseline_is']}) | {f['ratio']} | {f['target']} |"
+                f"| {f['baseline']:,} ({f['baseline_is']}) | {f['ratio']} | {_target(f)} |"
             )
     lines += ["", "## Details", ""]
     for scenario in results["scenarios"]:
@@ -79,3 +79,8 @@ def markdown(results: dict[str, Any]) -> str:
             f"- **{scenario['scenario']}** ({scenario.get('seconds', '?')} s): {json.dumps(about, ensure_ascii=False)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _target(figure: dict[str, Any]) -> str:
+    verdict = {True: "met", False: "**not met**", None: ""}[figure.get("met")]
+    return f"{figure['target']}: {verdict}" if figure["target"] and verdict else figure["target"]

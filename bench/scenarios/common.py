@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import operator
 import os
+import re
 import statistics
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,15 @@ def note(message: str) -> None:
 # ---------------------------------------------------------------- figures
 
 
+TARGET = re.compile(r"(?P<ratio>ratio )?(?P<op>[<>≤≥]) (?P<bound>[\d.]+)(?: \w+)?")
+COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt,
+    ">": operator.gt,
+    "≤": operator.le,
+    "≥": operator.ge,
+}
+
+
 @dataclass(frozen=True)
 class Figure:
     """One line of the results table: Pacer's number, the baseline measured in the same run, their ratio."""
@@ -57,7 +68,16 @@ class Figure:
             "baseline_is": self.baseline_is,
             "ratio": round(self.pacer / self.baseline, 3),
             "target": self.target,
+            "met": self.met(),
         }
+
+    def met(self) -> bool | None:
+        """Whether the target holds: "ratio ≥ 0.5" judges the ratio, "< 500 ms" Pacer's own figure."""
+        found = TARGET.fullmatch(self.target)
+        if found is None:
+            return None
+        judged = self.pacer / self.baseline if found["ratio"] else self.pacer
+        return COMPARE[found["op"]](judged, float(found["bound"]))
 
 
 def result(scenario: str, figures: Sequence[Figure], **details: Any) -> dict[str, Any]:
