@@ -3,14 +3,30 @@ in the same run and their ratio (no timing is asserted: the machine running the 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from pacer_testkit.stack import ROOT, Stack
+
+
+def _load(path: Path) -> ModuleType:
+    """A module of the top-level `bench/`, which this directory shadows on the tests' import path."""
+    spec = importlib.util.spec_from_file_location(f"pacer_bench_{path.stem}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+Figure = _load(ROOT / "bench" / "scenarios" / "common.py").Figure
 
 SCENARIOS = ["ingest", "latency", "deadline", "api", "memory", "fanout"]
 SERVICES = ["goals", "reviews", "feedback", "incentives", "notifications"]
@@ -49,6 +65,7 @@ def test_every_benchmark_scenario_reports_pacer_beside_its_baseline_and_their_ra
             assert figure["baseline"] > 0, (name, figure)
             assert figure["baseline_is"], (name, figure)
             assert figure["ratio"] == pytest.approx(figure["pacer"] / figure["baseline"], rel=0.02, abs=0.002)
+            assert (figure["met"] is None) == (not figure["target"]), "every target gets a verdict"
 
     assert {f["baseline_is"] for f in scenarios["ingest"]["figures"]} == {"minimum pipeline", "bare aiokafka consumer"}
     latency = scenarios["latency"]["details"]
@@ -66,3 +83,19 @@ def test_every_benchmark_scenario_reports_pacer_beside_its_baseline_and_their_ra
     assert table.startswith("# Pacer benchmarks")
     for name in SCENARIOS:
         assert f"\n| {name} | " in table
+
+
+@pytest.mark.parametrize(
+    ("target", "pacer", "baseline", "met"),
+    [
+        ("ratio ≥ 0.5", 3653, 31035, False),  # the ratio is judged
+        ("ratio ≥ 0.5", 20000, 31035, True),
+        ("< 500 ms", 8349, 16.9, False),  # Pacer's own figure is judged, not its ratio of 494
+        ("< 500 ms", 420, 16.9, True),
+        ("ratio ≤ 1.5", 1.5, 1.0, True),
+        ("ratio < 1.2", 132, 110, False),
+        ("", 1, 1, None),
+    ],
+)
+def test_a_target_is_judged_on_what_it_names(target: str, pacer: float, baseline: float, met: bool | None) -> None:
+    assert Figure("figure", "unit", pacer, baseline, "baseline", target).met() is met
