@@ -231,8 +231,7 @@ def _changes(stored: Document | None, document: Document) -> Document:
     batch of progress changes (bench/PERFORMANCE.md). Fields the new document lacks (a deadline
     claim) are removed, as a replace would.
     """
-    if stored is None:
-        return {"$set": {k: v for k, v in document.items() if k != "_id"}}
+    stored = stored or {}
     update: Document = {"$set": {k: v for k, v in document.items() if k != "_id" and stored.get(k, _MISSING) != v}}
     gone = [k for k in stored if k not in document]
     if gone:
