@@ -73,6 +73,8 @@ class Subscription:
     """Types the handler applies; others on the same topics are acknowledged and skipped."""
     on_tombstone: TombstoneHandler | None = None
     """Called with the key of a null-valued record on a compacted topic."""
+    after_commit: Callable[[], None] | None = None
+    """Called once a batch the handler applied is committed: to wake whatever acts on what it wrote."""
     keyed_writes: bool = False
     """The handler's writes are keyed on each event's own business key (an activity id), so applying an
     event again changes nothing: the consumer records no processed ids for it, one write per event less."""
@@ -114,6 +116,10 @@ class EventConsumers:
             session_timeout_ms=settings.consumer_session_timeout_ms,
             heartbeat_interval_ms=min(3000, settings.consumer_session_timeout_ms // 3),
             max_partition_fetch_bytes=4 << 20,
+            # Under light load the broker holds a fetch up to the window to fill it: fewer, fuller batches,
+            # so a trickle of events costs a few transactions a second instead of one per event.
+            fetch_max_wait_ms=settings.consumer_batch_window_ms,
+            fetch_min_bytes=settings.consumer_fetch_min_bytes,
         )
 
     # ------------------------------------------------------------ lifecycle
@@ -156,9 +162,7 @@ class EventConsumers:
             metrics.CONSUMER_UP.labels(subscription.name).set(1)
         failures = 0
         while True:
-            fetched = await self._consumer.getmany(
-                timeout_ms=self._settings.consumer_batch_window_ms, max_records=self._settings.consumer_batch_size
-            )
+            fetched = await self._consumer.getmany(timeout_ms=1000, max_records=self._settings.consumer_batch_size)
             if not fetched:
                 continue
             async with self._in_flight:
@@ -299,6 +303,8 @@ class EventConsumers:
             return fresh
 
         applied = await self._uow.run(work)
+        if applied and subscription.after_commit is not None:
+            subscription.after_commit()
         duplicates = len(pending) - len(applied)
         for (topic, event_type), count in Counter((message.topic, event.type) for event, message in applied).items():
             metrics.EVENTS_CONSUMED.labels(subscription.name, topic, event_type).inc(count)

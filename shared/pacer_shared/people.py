@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -36,6 +36,13 @@ class People:
 
     async def get(self, person_id: str, session: Session | None = None) -> Document | None:
         return await self._people.find_one({"_id": person_id}, session=session)
+
+    async def many(self, person_ids: Iterable[str], session: Session | None = None) -> dict[str, Document]:
+        """These people by id, in one read; ids not in the roster are absent."""
+        ids = sorted(set(person_ids))
+        if not ids:
+            return {}
+        return {d["_id"]: d async for d in self._people.find({"_id": {"$in": ids}}, session=session)}
 
     async def reports_of(self, manager_id: str) -> list[Document]:
         return await self._people.find({"manager_id": manager_id, "active": True}).to_list()

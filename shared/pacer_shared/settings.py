@@ -40,7 +40,14 @@ class ServiceSettings(BaseSettings):
     topic_partitions: int = Field(default=6, ge=1)
     topic_replication_factor: int = Field(default=1, ge=1)
     consumer_batch_size: int = Field(default=500, ge=1)
-    consumer_batch_window_ms: int = Field(default=50, ge=1)
+    consumer_batch_window_ms: int = Field(
+        default=50,
+        ge=0,
+        description="How long the broker may hold a fetch to fill a batch under light load: the most latency it adds",
+    )
+    consumer_fetch_min_bytes: int = Field(
+        default=1 << 20, ge=1, description="A fetch returns at once when this much is waiting"
+    )
     consumer_session_timeout_ms: int = Field(
         default=10000, ge=1000, description="How soon a dead replica's partitions move to the others"
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateMany, UpdateOne
 
 from pacer_notifications.domain.preferences import Preferences
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
@@ -14,11 +14,13 @@ from pacer_shared.mongo import Database, Document, IndexPlan, Session
 DELIVERIES = "deliveries"
 PREFERENCES = "preferences"
 PARKED = "parked_events"
+DUE_ORDER = [("due_at", ASCENDING), ("seq", ASCENDING)]
 
 INDEXES: IndexPlan = {
     DELIVERIES: [
-        # The worker reads only what is due; `_id` (event id, recipient, channel) makes every send unique.
-        IndexModel([("status", ASCENDING), ("due_at", ASCENDING)], name="due"),
+        # The worker reads only what is due, in the order it fell due and was routed (`seq`);
+        # `_id` (event id, recipient, channel) makes every send unique.
+        IndexModel([("status", ASCENDING), ("due_at", ASCENDING), ("seq", ASCENDING)], name="due_in_order"),
         IndexModel([("recipient_id", ASCENDING), ("created_at", DESCENDING)], name="by_recipient"),
     ],
     PARKED: [IndexModel([("expires_at", ASCENDING)], name="expiry")],
@@ -27,6 +29,20 @@ INDEXES: IndexPlan = {
 
 def delivery_id(event_id: str, recipient_key: str, channel: str) -> str:
     return f"{event_id}:{recipient_key}:{channel}"
+
+
+def due(now: datetime) -> Document:
+    return {"status": "pending", "due_at": {"$lte": now}}
+
+
+def abandoned(now: datetime) -> Document:
+    """Deliveries whose sender died mid-send: the lease ran out before the outcome was recorded."""
+    return {"status": "sending", "lease_until": {"$lt": now}}
+
+
+def digest_items(anchor: Document, now: datetime) -> Document:
+    """The other due digest items for the anchor's person and channel, so one digest carries them all."""
+    return {**due(now), "digest": True, "recipient_key": anchor["recipient_key"], "channel": anchor["channel"]}
 
 
 class DeliveryRepository:
@@ -44,41 +60,28 @@ class DeliveryRepository:
                 ordered=False,
             )
 
-    async def claim(self, now: datetime, lease: timedelta) -> Document | None:
-        """Take one due delivery (or one whose sender died mid-send) for this worker."""
-        return await self.deliveries.find_one_and_update(
-            {
-                "$or": [
-                    {"status": "pending", "due_at": {"$lte": now}},
-                    {"status": "sending", "lease_until": {"$lt": now}},
-                ]
-            },
-            {"$set": {"status": "sending", "lease_until": now + lease}},
-            sort=[("due_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
+    async def claim(self, query: Document, now: datetime, lease: timedelta, limit: int) -> list[Document]:
+        """Take up to `limit` deliveries matching `query` for this worker, the earliest due first.
+
+        Three round trips for the lot (candidates, conditional update, what this claim won): one
+        find-and-modify per delivery cost a round trip each, on a database that is the bottleneck
+        of delivery (bench/PERFORMANCE.md). The update repeats `query`, so a replica claiming the same
+        candidates at once gets each delivery only if it is still free.
+        """
+        found = self.deliveries.find(query, {"_id": 1}).sort(DUE_ORDER).limit(limit)
+        candidates = [document["_id"] async for document in found]
+        if not candidates:
+            return []
+        token = ObjectId()
+        await self.deliveries.update_many(
+            {**query, "_id": {"$in": candidates}},
+            {"$set": {"status": "sending", "lease_until": now + lease, "claim": token}},
         )
+        return await self.deliveries.find({"_id": {"$in": candidates}, "claim": token}).sort(DUE_ORDER).to_list()
 
-    async def claim_digest_items(self, anchor: Document, now: datetime, lease: timedelta) -> list[Document]:
-        """Every other due digest item for the same person and channel, so one digest carries them all."""
-        items: list[Document] = []
-        while True:
-            item = await self.deliveries.find_one_and_update(
-                {
-                    "status": "pending",
-                    "digest": True,
-                    "due_at": {"$lte": now},
-                    "recipient_key": anchor["recipient_key"],
-                    "channel": anchor["channel"],
-                },
-                {"$set": {"status": "sending", "lease_until": now + lease}},
-                return_document=ReturnDocument.AFTER,
-            )
-            if item is None:
-                return items
-            items.append(item)
-
-    async def update(self, delivery_ids: Sequence[str], changes: dict[str, Any], session: Session) -> None:
-        await self.deliveries.update_many({"_id": {"$in": list(delivery_ids)}}, changes, session=session)
+    async def record(self, updates: Sequence[UpdateMany], session: Session) -> None:
+        if updates:
+            await self.deliveries.bulk_write(updates, session=session, ordered=False)
 
     async def history(self, person_id: str, limit: int) -> list[Document]:
         found = self.deliveries.find({"recipient_id": person_id}, {"event": 0}).sort("created_at", DESCENDING)
@@ -90,6 +93,14 @@ class DeliveryRepository:
     async def preferences_of(self, person_id: str, session: Session | None = None) -> Preferences:
         document = await self.preferences.find_one({"_id": person_id}, {"_id": 0}, session=session)
         return Preferences.model_validate(document or {})
+
+    async def preferences_for(self, person_ids: Iterable[str], session: Session) -> dict[str, Preferences]:
+        """The stored preferences of these people, by id; someone who never set any is absent."""
+        ids = sorted(set(person_ids))
+        if not ids:
+            return {}
+        found = self.preferences.find({"_id": {"$in": ids}}, session=session)
+        return {document.pop("_id"): Preferences.model_validate(document) async for document in found}
 
     async def save_preferences(self, person_id: str, preferences: Preferences) -> None:
         await self.preferences.replace_one(

@@ -2,27 +2,27 @@
 
 Each delivery is claimed with a lease, so replicas never send the same one at once;
 several are sent concurrently, so one slow webhook holds one slot, not the stream.
-A send and its bookkeeping (status, attempts, NotificationDelivered/Failed) are
-recorded in one transaction after the channel answers. A worker killed between a
-send and that record leaves a lease that expires and the send is retried: the one
-window in which a message can go out twice.
+A send's bookkeeping (status, attempts, NotificationDelivered/Failed) is recorded in
+one transaction after the channel answers, shared with the other sends that finished
+meanwhile. A worker killed between a send and that record leaves a lease that expires
+and the send is retried: the one window in which a message can go out twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from prometheus_client import Counter, Gauge, Histogram
+from pymongo import UpdateMany
 from pymongo.errors import PyMongoError
 
-from pacer_notifications.adapters.repository import delivery_id
+from pacer_notifications.adapters.repository import abandoned, delivery_id, digest_items, due
 from pacer_notifications.channels import email
 from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
 from pacer_notifications.domain.backoff import retry_delay
@@ -30,7 +30,7 @@ from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.rendering import Message, RenderError, markdown_to_html
 from pacer_notifications.service.routing import route
 from pacer_shared.consumer import dead_letter
-from pacer_shared.events import CloudEvent
+from pacer_shared.events import CloudEvent, EventData
 from pacer_shared.events.notifications import NotificationDelivered, NotificationFailed
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
@@ -38,7 +38,11 @@ from pacer_shared.topics import NOTIFICATIONS_EVENTS
 
 log = get_logger(__name__)
 LEASE = timedelta(seconds=60)
-PARKED_RETRY_SECONDS = 2.0
+HOUSEKEEPING_SECONDS = 2.0
+"""How often the worker also takes over abandoned sends, retries parked events and counts deferred messages."""
+PARKED_BATCH = 50
+DIGEST_ITEMS = 500
+"""Most items in one digest; the rest go in the next."""
 
 DELIVERIES = Counter("pacer_notifications_total", "Notifications by channel and final outcome", ["channel", "outcome"])
 ATTEMPTS = Counter("pacer_notification_attempts_total", "Send attempts by channel and result", ["channel", "result"])
@@ -51,28 +55,36 @@ LATENCY = Histogram(
 DEFERRED = Gauge("pacer_notifications_deferred", "Messages waiting for quiet hours to end, a digest or a retry")
 
 
-@dataclass(frozen=True)
-class Sent:
-    outcome: Outcome
-    message: Message | None
+@dataclass
+class _Record:
+    """What the outcome of one send changes: the deliveries, the events announcing it, the next channel's copy."""
+
+    updates: list[UpdateMany] = field(default_factory=list)
+    events: list[EventData] = field(default_factory=list)
+    failovers: list[Document] = field(default_factory=list)
+    written: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
 class DeliveryWorker:
     def __init__(self, notifications: Notifications) -> None:
         self._n = notifications
-        self._slots = asyncio.Semaphore(notifications.settings.delivery_concurrency)
         self._running: set[asyncio.Task[None]] = set()
-        self._parked_checked = 0.0
+        self._saturated = False
+        self._housekeeping_at = 0.0
+        self._records: list[_Record] = []
+        self._writing = asyncio.Lock()
 
     async def run(self) -> None:
         try:
             while True:
                 try:
-                    claimed = await self._claim_and_start()
-                    if time.monotonic() - self._parked_checked > PARKED_RETRY_SECONDS:
-                        self._parked_checked = time.monotonic()
+                    claimed = await self._claim_and_start(due(self._n.runtime.clock.now()))
+                    if time.monotonic() - self._housekeeping_at > HOUSEKEEPING_SECONDS:
+                        self._housekeeping_at = time.monotonic()
+                        now = self._n.runtime.clock.now()
+                        claimed += await self._claim_and_start(abandoned(now))
                         await self._retry_parked()
-                    DEFERRED.set(await self._n.repository.deferred(self._n.runtime.clock.now()))
+                        DEFERRED.set(await self._n.repository.deferred(now))
                 except PyMongoError as error:
                     log.warning("delivery worker cannot reach MongoDB; retrying", error=str(error))
                     claimed = 0
@@ -86,30 +98,46 @@ class DeliveryWorker:
             await asyncio.gather(*self._running, return_exceptions=True)  # finish the sends in hand
             await self._n.http.aclose()
 
-    async def _claim_and_start(self) -> int:
-        claimed = 0
-        while not self._slots.locked():
-            delivery = await self._n.repository.claim(self._n.runtime.clock.now(), LEASE)
-            if delivery is None:
-                break
-            claimed += 1
-            items = [delivery]
-            if delivery.get("digest"):
-                # Claimed here, before the next claim, so one digest carries every due item of this person and channel.
-                items += await self._n.repository.claim_digest_items(delivery, self._n.runtime.clock.now(), LEASE)
-            await self._slots.acquire()
-            task = asyncio.create_task(self._deliver(items))
+    async def _claim_and_start(self, query: Document) -> int:
+        """Claim as many deliveries as there are free sending slots, and start sending them."""
+        free = self._n.settings.delivery_concurrency - len(self._running)
+        self._saturated = free <= 0
+        if self._saturated:
+            return 0
+        now = self._n.runtime.clock.now()
+        claimed = await self._n.repository.claim(query, now, LEASE, free)
+        # One task per person (or team) and channel, sending in the order the messages fell due: two messages
+        # to the same chat never overtake each other, however many slots are free.
+        queues: dict[str, list[list[Document]]] = {}
+        for delivery in claimed:
+            queue = queues.setdefault(f"{delivery['recipient_key']}:{delivery['channel']}", [])
+            digest = next((message for message in queue if message[0].get("digest")), None)
+            if delivery.get("digest") and digest is not None:
+                digest.append(delivery)
+            else:
+                queue.append([delivery])
+        for queue in queues.values():
+            for message in queue:
+                if message[0].get("digest"):
+                    # Claimed before the next claim, so one digest carries every due item of this person and channel.
+                    message += await self._n.repository.claim(digest_items(message[0], now), now, LEASE, DIGEST_ITEMS)
+            task = asyncio.create_task(self._deliver_in_order(queue))
             self._running.add(task)
             task.add_done_callback(self._finished)
-        return claimed
+        return len(claimed)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._running.discard(task)
-        self._slots.release()
+        if self._saturated:
+            self._n.deliveries_waiting.set()  # a slot is free: claim what waits
         if not task.cancelled() and task.exception() is not None:
             log.error("delivery failed unexpectedly", error=repr(task.exception()))
 
     # ------------------------------------------------------------ one delivery
+
+    async def _deliver_in_order(self, messages: list[list[Document]]) -> None:
+        for items in messages:
+            await self._deliver(items)
 
     async def _deliver(self, items: list[Document]) -> None:
         delivery = items[0]
@@ -196,78 +224,68 @@ class DeliveryWorker:
         now = self._n.runtime.clock.now()
         settings = self._n.settings
         delay = retry_delay(attempts, settings.backoff_base_seconds, settings.backoff_max_seconds, outcome.retry_after)
-
-        async def work(session: Session) -> None:
-            await self._n.repository.update(
-                [i["_id"] for i in items],
-                {
-                    "$set": {
-                        "status": "pending",
-                        "due_at": now + timedelta(seconds=delay),
-                        "last_error": outcome.reason,
-                    },
-                    "$push": {"attempts": _attempt(now, outcome)},
-                },
-                session,
-            )
-
-        await self._n.runtime.uow.run(work)
+        changes = {
+            "$set": {"status": "pending", "due_at": now + timedelta(seconds=delay), "last_error": outcome.reason},
+            "$push": {"attempts": _attempt(now, outcome)},
+        }
+        await self._record(_Record(updates=[UpdateMany({"_id": {"$in": [i["_id"] for i in items]}}, changes)]))
 
     async def _finish(self, items: list[Document], outcome: Outcome, final: bool) -> None:
         """Delivered, or failed on this channel: fail over to the next one, or give up with a dead letter."""
         now = self._n.runtime.clock.now()
-        first = items[0]
-        fallbacks = [] if final else list(first.get("fallbacks", []))
-        n = self._n
-
-        async def work(session: Session) -> None:
-            status = "delivered" if outcome.delivered else "failed" if fallbacks else "dead"
-            await n.repository.update(
-                [i["_id"] for i in items],
-                {
-                    "$set": {
-                        "status": status,
-                        "finished_at": now,
-                        "last_error": None if outcome.delivered else outcome.reason,
-                    },
-                    "$push": {"attempts": _attempt(now, outcome)},
-                },
-                session,
+        fallbacks = [] if final else list(items[0].get("fallbacks", []))
+        status = "delivered" if outcome.delivered else "failed" if fallbacks else "dead"
+        changes = {
+            "$set": {"status": status, "finished_at": now, "last_error": None if outcome.delivered else outcome.reason},
+            "$push": {"attempts": _attempt(now, outcome)},
+        }
+        await self._record(
+            _Record(
+                updates=[UpdateMany({"_id": {"$in": [i["_id"] for i in items]}}, changes)],
+                events=[] if status == "failed" else [_announcement(item, outcome, now) for item in items],
+                failovers=[_failover(item, fallbacks, now) for item in items] if status == "failed" else [],
             )
-            for item in items:
-                await self._announce(item, outcome, status, now, session)
-            if status == "failed":
-                await n.repository.add([_failover(item, fallbacks, now) for item in items], session)
-
-        await n.runtime.uow.run(work)
-        if not outcome.delivered and fallbacks:
-            n.deliveries_waiting.set()
-        if not outcome.delivered and not fallbacks:
-            for item in items:
+        )
+        for item in items:
+            if status == "delivered":
+                DELIVERIES.labels(item["channel"], "delivered").inc()
+                LATENCY.labels(item["channel"]).observe(
+                    (now - datetime.fromisoformat(item["event"]["time"])).total_seconds()
+                )
+            elif status == "dead":
+                DELIVERIES.labels(item["channel"], "failed").inc()
                 await self._dead_letter(
                     item["event"], str(item["recipient_id"]), outcome.reason, "undeliverable", {"delivery": item["_id"]}
                 )
-
-    async def _announce(self, item: Document, outcome: Outcome, status: str, now: datetime, session: Session) -> None:
         if status == "failed":
-            return  # the next channel may still deliver it
-        common: dict[str, Any] = {
-            "notification_id": item["_id"],
-            "recipient_id": item["recipient_id"],
-            "channel": item["channel"],
-            "cause_event_id": item["event_id"],
-            "cause_event_type": item["event_type"],
-            "attempts": len(item.get("attempts", [])) + 1,
-        }
-        if outcome.delivered:
-            DELIVERIES.labels(item["channel"], "delivered").inc()
-            LATENCY.labels(item["channel"]).observe(
-                (now - datetime.fromisoformat(item["event"]["time"])).total_seconds()
-            )
-            await self._n.runtime.outbox.add(session, NotificationDelivered(**common, delivered_at=now))
-        else:
-            DELIVERIES.labels(item["channel"], "failed").inc()
-            await self._n.runtime.outbox.add(session, NotificationFailed(**common, error=outcome.reason[:1000]))
+            self._n.deliveries_waiting.set()
+
+    async def _record(self, record: _Record) -> None:
+        """Write a send's outcome, together with every other outcome waiting, in one transaction (group commit).
+
+        Whoever takes the writer's turn writes all records queued so far; the others find theirs written when
+        their turn comes. Per message this saves the round trips of a transaction of its own (bench/PERFORMANCE.md).
+        """
+        self._records.append(record)
+        async with self._writing:
+            if not record.written.done():
+                batch, self._records = self._records, []
+                n = self._n
+
+                async def work(session: Session) -> None:
+                    await n.repository.record([update for r in batch for update in r.updates], session)
+                    await n.repository.add([copy for r in batch for copy in r.failovers], session)
+                    await n.runtime.outbox.add(session, *(event for r in batch for event in r.events))
+
+                try:
+                    await n.runtime.uow.run(work)
+                except Exception as error:
+                    for r in batch:
+                        r.written.set_exception(error)
+                else:
+                    for r in batch:
+                        r.written.set_result(None)
+        await record.written
 
     async def _dead_letter(self, event: Document, key: str, reason: str, kind: str, origin: dict[str, str]) -> None:
         await dead_letter(
@@ -287,14 +305,39 @@ class DeliveryWorker:
         """Events waiting for their people: route them now, or dead-letter them once they waited too long."""
         n = self._n
         now = n.runtime.clock.now()
-        for parked in await n.repository.parked.find().sort("parked_at", 1).limit(50).to_list():
-            envelope = CloudEvent.model_validate(parked["event"])
-            routed = await n.runtime.uow.run(functools.partial(route, n, envelope))
-            if not routed and parked["expires_at"] <= now:
+        parked = await n.repository.parked.find().sort("parked_at", 1).limit(PARKED_BATCH).to_list()
+        if not parked:
+            return
+        envelopes = [CloudEvent.model_validate(document["event"]) for document in parked]
+
+        async def work(session: Session) -> set[str]:
+            waiting = await route(n, envelopes, session)
+            routed = [envelope.id for envelope in envelopes if envelope.id not in waiting]
+            await n.repository.parked.delete_many({"_id": {"$in": routed}}, session=session)
+            return waiting
+
+        waiting = await n.runtime.uow.run(work)
+        n.deliveries_waiting.set()
+        for document, envelope in zip(parked, envelopes, strict=True):
+            if envelope.id in waiting and document["expires_at"] <= now:
                 await self._dead_letter(
-                    parked["event"], envelope.subject or "", str(parked.get("reason", "")), "unknown-person", {}
+                    document["event"], envelope.subject or "", str(document.get("reason", "")), "unknown-person", {}
                 )
-                await n.repository.parked.delete_one({"_id": parked["_id"]})
+                await n.repository.parked.delete_one({"_id": document["_id"]})
+
+
+def _announcement(item: Document, outcome: Outcome, now: datetime) -> EventData:
+    common: dict[str, Any] = {
+        "notification_id": item["_id"],
+        "recipient_id": item["recipient_id"],
+        "channel": item["channel"],
+        "cause_event_id": item["event_id"],
+        "cause_event_type": item["event_type"],
+        "attempts": len(item.get("attempts", [])) + 1,
+    }
+    if outcome.delivered:
+        return NotificationDelivered(**common, delivered_at=now)
+    return NotificationFailed(**common, error=outcome.reason[:1000])
 
 
 def _attempt(now: datetime, outcome: Outcome) -> Document:
@@ -304,7 +347,9 @@ def _attempt(now: datetime, outcome: Outcome) -> Document:
 def _failover(item: Document, fallbacks: list[str], now: datetime) -> Document:
     channel, rest = fallbacks[0], fallbacks[1:]
     copy = {
-        k: v for k, v in item.items() if k not in ("attempts", "status", "lease_until", "last_error", "finished_at")
+        k: v
+        for k, v in item.items()
+        if k not in ("attempts", "status", "lease_until", "claim", "last_error", "finished_at")
     }
     return {
         **copy,
