@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_REQUESTS = Counter("pacer_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 HTTP_LATENCY = Histogram(
@@ -29,25 +29,44 @@ OUTBOX_BACKLOG = Gauge("pacer_outbox_backlog", "Events committed but not yet pub
 OUTBOX_OLDEST_AGE = Gauge("pacer_outbox_oldest_age_seconds", "Age of the oldest unpublished event")
 
 
-def route_template(request: Request) -> str:
+def route_template(scope: Scope) -> str:
     """The matched route's path template (`/v1/goals/{goal_id}`), so labels stay bounded."""
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+    return str(getattr(scope.get("route"), "path", "unmatched"))
+
+
+class RequestMetrics:
+    """Counts and times every HTTP request by method, route template and status.
+
+    Plain ASGI rather than `@app.middleware("http")`: that one runs each request in a task group and streams
+    the body through a memory channel, a visible share of a fast endpoint's time (bench/PERFORMANCE.md).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            labels = (scope["method"], route_template(scope), str(status))
+            HTTP_REQUESTS.labels(*labels).inc()
+            HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
 
 
 def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def record_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            labels = (request.method, route_template(request), str(status))
-            HTTP_REQUESTS.labels(*labels).inc()
-            HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
+    app.add_middleware(RequestMetrics)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

@@ -5,6 +5,7 @@ PyMongo's native async client replaces motor (deprecated by MongoDB in May 2025)
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -32,7 +33,28 @@ class DecimalCodec(TypeCodec):
         return Decimal128(value)
 
     def transform_bson(self, value: Decimal128) -> Decimal:
+        return decimal_from_bson(value)
+
+
+_HALVES = struct.Struct("<QQ")
+_SPECIAL = 0x6000000000000000
+"""Combination bits 11: infinity, NaN or a coefficient in the long form, which no finite value we store uses."""
+_LARGEST_COEFFICIENT = 10**34 - 1
+
+
+def decimal_from_bson(value: Decimal128) -> Decimal:
+    """`Decimal128.to_decimal()` for finite values, without its digit-by-digit Python work.
+
+    Written here because the driver's conversion was a tenth of the goals service's CPU serving the team
+    dashboard (bench/PERFORMANCE.md); this one takes a fraction of the time. A Decimal built from a string is
+    exact (no context rounding), with the same sign, coefficient and exponent. Anything unusual is left to the driver.
+    """
+    low, high = _HALVES.unpack(value.bid)
+    coefficient = ((high & 0x1FFFFFFFFFFFF) << 64) | low
+    if high & _SPECIAL == _SPECIAL or coefficient > _LARGEST_COEFFICIENT:
         return value.to_decimal()
+    exponent = ((high >> 49) & 0x3FFF) - 6176
+    return Decimal(f"{'-' if high >> 63 else ''}{coefficient}E{exponent}")
 
 
 def create_client(url: str, app_name: str) -> AsyncMongoClient[Document]:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pacer_goals.domain.goal import Goal, GoalStatus
-from pacer_goals.domain.pace import PaceProfile
+from pacer_goals.domain.pace import PaceProfile, ratio_of
 from pacer_goals.domain.smart import SmartReport
 from pacer_goals.service.commands import GoalDraft, report_json
 from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
@@ -104,6 +104,7 @@ class GoalOut(BaseModel):
     @classmethod
     def of(cls, goal: Goal, now: datetime, smart: SmartReport | None = None) -> GoalOut:
         moment = min(now, goal.closed_at or now)
+        expected = goal.expected_by(moment)
         return cls(
             goal_id=goal.goal_id,
             owner_id=goal.owner_id,
@@ -121,8 +122,8 @@ class GoalOut(BaseModel):
             parent_goal_id=goal.parent_goal_id,
             status=goal.status,
             actual=goal.actual,
-            expected_by_now=goal.expected_by(moment),
-            pace_ratio=goal.pace.ratio(goal.actual, moment),
+            expected_by_now=expected,
+            pace_ratio=ratio_of(goal.actual, expected),
             shortfall=goal.shortfall,
             at_risk=goal.at_risk_now(now),
             activity_count=goal.activity_count,

@@ -38,8 +38,7 @@ class Pace:
 
     def ratio(self, actual: Decimal, moment: datetime) -> Decimal | None:
         """actual / expected, or None before any progress is expected."""
-        expected = self.expected_by(moment)
-        return None if expected <= 0 else (actual / expected).quantize(Decimal("0.0001"))
+        return ratio_of(actual, self.expected_by(moment))
 
     def falls_below(self, actual: Decimal, level: Decimal, after: datetime) -> datetime | None:
         """The first moment after `after` when `actual` is below `level` of the expected pace, if before the end."""
@@ -73,3 +72,8 @@ class Pace:
                 seconds += (step_end - cursor).total_seconds()
             cursor = step_end
         return seconds
+
+
+def ratio_of(actual: Decimal, expected: Decimal) -> Decimal | None:
+    """actual / expected, or None while nothing is expected yet."""
+    return None if expected <= 0 else (actual / expected).quantize(Decimal("0.0001"))
