@@ -39,7 +39,7 @@ def subscriptions(notifications: Notifications) -> list[Subscription]:
             topics=DOMAIN_TOPICS,
             handle=on_event,
             event_types=frozenset(notifications.rules.root),
-            after_commit=notifications.deliveries_waiting.set,
+            after_commit=notifications.committed,
         )
     ]
 

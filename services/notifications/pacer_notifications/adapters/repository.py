@@ -45,6 +45,20 @@ def digest_items(anchor: Document, now: datetime) -> Document:
     return {**due(now), "digest": True, "recipient_key": anchor["recipient_key"], "channel": anchor["channel"]}
 
 
+def _expression(query: Document) -> Document:
+    """A query of equalities and comparisons as the same test in an aggregation expression.
+
+    Only for the fields every delivery has (status, due_at, ...): unlike a query, an expression compares a
+    missing field as smaller than any value instead of not matching.
+    """
+    tests = [
+        {operator: [f"${field}", value]}
+        for field, condition in query.items()
+        for operator, value in (condition.items() if isinstance(condition, dict) else [("$eq", condition)])
+    ]
+    return {"$and": tests}
+
+
 class DeliveryRepository:
     def __init__(self, db: Database) -> None:
         self.deliveries = db[DELIVERIES]
@@ -65,19 +79,32 @@ class DeliveryRepository:
 
         Three round trips for the lot (candidates, conditional update, what this claim won): one
         find-and-modify per delivery cost a round trip each, on a database that is the bottleneck
-        of delivery (bench/PERFORMANCE.md). The update repeats `query`, so a replica claiming the same
-        candidates at once gets each delivery only if it is still free.
+        of delivery (bench/PERFORMANCE.md).
         """
         found = self.deliveries.find(query, {"_id": 1}).sort(DUE_ORDER).limit(limit)
-        candidates = [document["_id"] async for document in found]
+        return await self.claim_ids([document["_id"] async for document in found], query, now, lease)
+
+    async def claim_ids(
+        self, candidates: Sequence[str], query: Document, now: datetime, lease: timedelta
+    ) -> list[Document]:
+        """Take those of these deliveries that still match `query` for this worker, in due order.
+
+        The update selects by `_id` alone and tests `query` inside (a pipeline `$cond`), so two replicas
+        claiming the same candidates never both win. With the query in the filter instead, the local stack's
+        database server walked every pending delivery for each claim: 10 ms against 1 ms with 3,000 pending.
+        """
         if not candidates:
             return []
+        ids = list(dict.fromkeys(candidates))
         token = ObjectId()
+        free = _expression(query)
+        taken = {"status": "sending", "lease_until": now + lease, "claim": token}
         await self.deliveries.update_many(
-            {**query, "_id": {"$in": candidates}},
-            {"$set": {"status": "sending", "lease_until": now + lease, "claim": token}},
+            {"_id": {"$in": ids}},
+            [{"$set": {field: {"$cond": [free, value, f"${field}"]} for field, value in taken.items()}}],
         )
-        return await self.deliveries.find({"_id": {"$in": candidates}, "claim": token}).sort(DUE_ORDER).to_list()
+        claimed = await self.deliveries.find({"_id": {"$in": ids}, "claim": token}).to_list()
+        return sorted(claimed, key=lambda d: (d["due_at"], str(d.get("seq", ""))))
 
     async def record(self, updates: Sequence[UpdateMany], session: Session) -> None:
         if updates:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import dataclass, field
 
 import httpx
@@ -13,6 +14,9 @@ from pacer_notifications.domain.rules import Rules, load_rules
 from pacer_notifications.service.rendering import Renderer
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.service import Runtime
+
+HANDED = 10_000
+"""Most deliveries waiting in the hand-off; beyond it the oldest are left to the worker's search for due ones."""
 
 
 @dataclass
@@ -25,6 +29,16 @@ class Notifications:
     http: httpx.AsyncClient
     deliveries_waiting: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when routing created deliveries, so the worker does not wait for its next poll."""
+    routed: list[str] = field(default_factory=list)
+    """Deliveries due now that the transaction in progress creates."""
+    handed: deque[str] = field(default_factory=lambda: deque(maxlen=HANDED))
+    """Committed deliveries due now, for the worker to claim by id instead of searching everything due."""
+
+    def committed(self) -> None:
+        """The routing transaction committed: hand its deliveries to the worker and wake it."""
+        self.handed.extend(self.routed)
+        self.routed.clear()
+        self.deliveries_waiting.set()
 
     def smtp(self) -> email.SmtpConfig:
         s = self.settings

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -71,6 +72,7 @@ class DeliveryWorker:
         self._running: set[asyncio.Task[None]] = set()
         self._saturated = False
         self._housekeeping_at = 0.0
+        self._searched_at = 0.0
         self._records: list[_Record] = []
         self._writing = asyncio.Lock()
 
@@ -78,7 +80,7 @@ class DeliveryWorker:
         try:
             while True:
                 try:
-                    claimed = await self._claim_and_start(due(self._n.runtime.clock.now()))
+                    claimed = await self._claim_and_start(due(self._n.runtime.clock.now()), self._n.handed)
                     if time.monotonic() - self._housekeeping_at > HOUSEKEEPING_SECONDS:
                         self._housekeeping_at = time.monotonic()
                         now = self._n.runtime.clock.now()
@@ -98,14 +100,25 @@ class DeliveryWorker:
             await asyncio.gather(*self._running, return_exceptions=True)  # finish the sends in hand
             await self._n.http.aclose()
 
-    async def _claim_and_start(self, query: Document) -> int:
-        """Claim as many deliveries as there are free sending slots, and start sending them."""
+    async def _claim_and_start(self, query: Document, handed: deque[str] | None = None) -> int:
+        """Claim as many deliveries as there are free sending slots, and start sending them.
+
+        Deliveries this replica just routed (`handed`) are claimed by id. Searching everything due costs the
+        database time in proportion to the backlog, so it happens only when nothing handed over could be
+        claimed, or once a poll interval (retries, quiet hours ending, other replicas' leftovers).
+        """
         free = self._n.settings.delivery_concurrency - len(self._running)
         self._saturated = free <= 0
         if self._saturated:
             return 0
         now = self._n.runtime.clock.now()
-        claimed = await self._n.repository.claim(query, now, LEASE, free)
+        claimed: list[Document] = []
+        while handed and not claimed and time.monotonic() - self._searched_at < self._n.settings.delivery_poll_seconds:
+            ids = [handed.popleft() for _ in range(min(free, len(handed)))]
+            claimed = await self._n.repository.claim_ids(ids, query, now, LEASE)
+        if not claimed:
+            self._searched_at = time.monotonic()
+            claimed = await self._n.repository.claim(query, now, LEASE, free)
         # One task per person (or team) and channel, sending in the order the messages fell due: two messages
         # to the same chat never overtake each other, however many slots are free.
         queues: dict[str, list[list[Document]]] = {}
@@ -239,11 +252,12 @@ class DeliveryWorker:
             "$set": {"status": status, "finished_at": now, "last_error": None if outcome.delivered else outcome.reason},
             "$push": {"attempts": _attempt(now, outcome)},
         }
+        copies = [_failover(item, fallbacks, now) for item in items] if status == "failed" else []
         await self._record(
             _Record(
                 updates=[UpdateMany({"_id": {"$in": [i["_id"] for i in items]}}, changes)],
                 events=[] if status == "failed" else [_announcement(item, outcome, now) for item in items],
-                failovers=[_failover(item, fallbacks, now) for item in items] if status == "failed" else [],
+                failovers=copies,
             )
         )
         for item in items:
@@ -257,7 +271,8 @@ class DeliveryWorker:
                 await self._dead_letter(
                     item["event"], str(item["recipient_id"]), outcome.reason, "undeliverable", {"delivery": item["_id"]}
                 )
-        if status == "failed":
+        if copies:
+            self._n.handed.extend(copy["_id"] for copy in copies)
             self._n.deliveries_waiting.set()
 
     async def _record(self, record: _Record) -> None:
@@ -317,7 +332,7 @@ class DeliveryWorker:
             return waiting
 
         waiting = await n.runtime.uow.run(work)
-        n.deliveries_waiting.set()
+        n.committed()
         for document, envelope in zip(parked, envelopes, strict=True):
             if envelope.id in waiting and document["expires_at"] <= now:
                 await self._dead_letter(
