@@ -73,6 +73,7 @@ class DeliveryWorker:
         self._saturated = False
         self._housekeeping_at = 0.0
         self._searched_at = 0.0
+        self._queues: dict[str, list[list[Document]]] = {}
         self._records: list[_Record] = []
         self._writing = asyncio.Lock()
 
@@ -119,22 +120,28 @@ class DeliveryWorker:
         if not claimed:
             self._searched_at = time.monotonic()
             claimed = await self._n.repository.claim(query, now, LEASE, free)
-        # One task per person (or team) and channel, sending in the order the messages fell due: two messages
-        # to the same chat never overtake each other, however many slots are free.
-        queues: dict[str, list[list[Document]]] = {}
+        messages: list[tuple[str, list[Document]]] = []
+        digests: dict[str, list[Document]] = {}
         for delivery in claimed:
-            queue = queues.setdefault(f"{delivery['recipient_key']}:{delivery['channel']}", [])
-            digest = next((message for message in queue if message[0].get("digest")), None)
-            if delivery.get("digest") and digest is not None:
-                digest.append(delivery)
-            else:
-                queue.append([delivery])
-        for queue in queues.values():
-            for message in queue:
-                if message[0].get("digest"):
-                    # Claimed before the next claim, so one digest carries every due item of this person and channel.
-                    message += await self._n.repository.claim(digest_items(message[0], now), now, LEASE, DIGEST_ITEMS)
-            task = asyncio.create_task(self._deliver_in_order(queue))
+            key = f"{delivery['recipient_key']}:{delivery['channel']}"
+            if delivery.get("digest") and key in digests:
+                digests[key].append(delivery)
+                continue
+            message = [delivery]
+            if delivery.get("digest"):
+                # Claimed before the next claim, so one digest carries every due item of this person and channel.
+                digests[key] = message
+                message += await self._n.repository.claim(digest_items(delivery, now), now, LEASE, DIGEST_ITEMS)
+            messages.append((key, message))
+        # One task per person (or team) and channel sends in the order the messages fell due, so two messages to
+        # the same chat never overtake each other; a chat already being sent to gets the new ones in line (no
+        # await from here on, so no task ends between the look-up and the append).
+        for key, message in messages:
+            if key in self._queues:
+                self._queues[key].append(message)
+                continue
+            self._queues[key] = [message]
+            task = asyncio.create_task(self._deliver_in_order(key, self._queues[key]))
             self._running.add(task)
             task.add_done_callback(self._finished)
         return len(claimed)
@@ -148,9 +155,12 @@ class DeliveryWorker:
 
     # ------------------------------------------------------------ one delivery
 
-    async def _deliver_in_order(self, messages: list[list[Document]]) -> None:
-        for items in messages:
-            await self._deliver(items)
+    async def _deliver_in_order(self, key: str, queue: list[list[Document]]) -> None:
+        try:
+            for items in queue:  # messages put in line while this runs are sent too
+                await self._deliver(items)
+        finally:
+            del self._queues[key]  # with no await since the last message: nothing is put in line and left
 
     async def _deliver(self, items: list[Document]) -> None:
         delivery = items[0]
