@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bench.scenarios.common import Bench, Figure, note, result, scratch, services
+from bench.scenarios.common import Bench, Figure, cpu_seconds, note, result, scratch, services
 from bench.scenarios.population import HR, goal_document, insert_goals, person, publish_roster
 from pacer_testkit.stack import ROOT, eventually, free_port
 
@@ -45,8 +45,9 @@ async def run(bench: Bench, users: int, seconds: int, teams: int, members: int, 
         try:
             await _same_answer(goals.url, bare.url, team_ids[0], members * goals_each)
             note(f"api: {users} users for {seconds} s on each endpoint")
-            pacer_load = await _load(bench, goals.url, team_ids, users, seconds, "pacer")
-            bare_load = await _load(bench, bare.url, team_ids, users, seconds, "bare")
+            assert goals.process is not None
+            pacer_load = await _load(bench, goals.url, goals.process.pid, team_ids, users, seconds, "pacer")
+            bare_load = await _load(bench, bare.url, bare.process.pid, team_ids, users, seconds, "bare")
         finally:
             await bare.stop()
     return result(
@@ -62,6 +63,13 @@ async def run(bench: Bench, users: int, seconds: int, teams: int, members: int, 
             ),
             Figure("team dashboard p50", "ms", pacer_load["p50_ms"], bare_load["p50_ms"], "bare FastAPI endpoint"),
             Figure("team dashboard p99", "ms", pacer_load["p99_ms"], bare_load["p99_ms"], "bare FastAPI endpoint"),
+            Figure(
+                "server CPU per dashboard request",
+                "ms",
+                pacer_load["cpu_ms_per_request"],
+                bare_load["cpu_ms_per_request"],
+                "bare FastAPI endpoint",
+            ),
         ],
         load_tool="locust (FastHttpUser, as a library; bench/load/dashboard.py)",
         users=users,
@@ -116,8 +124,13 @@ async def _same_answer(pacer_url: str, bare_url: str, team: str, goals: int) -> 
                 raise AssertionError(f"{url} shows {shown} goals for {team}, expected {goals}")
 
 
-async def _load(bench: Bench, url: str, teams: list[str], users: int, seconds: int, label: str) -> dict[str, float]:
-    """Locust's aggregated figures for `users` readers hitting `url` for `seconds`."""
+async def _load(
+    bench: Bench, url: str, server_pid: int, teams: list[str], users: int, seconds: int, label: str
+) -> dict[str, float]:
+    """Locust's aggregated figures for `users` readers hitting `url` for `seconds`, and the server's CPU time per
+    request: on two cores the load tool competes with the server, so requests per second vary from run to run
+    by a fifth, while the CPU a request costs barely moves."""
+    cpu_before = cpu_seconds(server_pid)
     env = {**os.environ, "BENCH_TEAMS": ",".join(teams), "BENCH_AUTHORIZATION": HR["Authorization"]}
     with (bench.log_dir / f"locust-{label}.log").open("ab") as log:
         process = await asyncio.create_subprocess_exec(
@@ -135,4 +148,5 @@ async def _load(bench: Bench, url: str, teams: list[str], users: int, seconds: i
     figures: dict[str, float] = json.loads(out)
     if figures["requests"] == 0 or figures["failures"] > 0:
         raise AssertionError(f"{label}: {figures['failures']} of {figures['requests']} requests failed; see {log.name}")
+    figures["cpu_ms_per_request"] = round((cpu_seconds(server_pid) - cpu_before) * 1000 / figures["requests"], 2)
     return figures

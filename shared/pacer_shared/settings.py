@@ -61,6 +61,12 @@ class ServiceSettings(BaseSettings):
     outbox_poll_interval_ms: int = Field(default=200, ge=10)
     outbox_lease_seconds: int = Field(default=10, ge=2)
 
+    gc_gen0_threshold: int = Field(
+        default=10_000,
+        ge=700,
+        description="Allocations between young-generation garbage collections (the interpreter's default is 700)",
+    )
+
     jwt_secret: SecretStr = SecretStr(LOCAL_JWT_SECRET)
     jwt_jwks_url: str | None = Field(
         default=None, description="Use RS256 keys from this JWKS URL instead of the secret"

@@ -12,7 +12,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def test_every_shared_setting_is_in_the_readme_configuration_table() -> None:
     table = README.read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"`([A-Z_]+)`", table))
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]*)`", table))
     for match in re.findall(r"`([A-Z_]+)` / `_([A-Z_]+)` / `_([A-Z_]+)`", table):
         documented.update(f"{match[0].rsplit('_', 1)[0]}_{suffix}" for suffix in match[1:])
     missing = sorted(name.upper() for name in ServiceSettings.model_fields if name.upper() not in documented)
@@ -30,6 +30,6 @@ def test_every_service_setting_is_in_its_services_table() -> None:
     for settings in (GoalsSettings, NotificationsSettings, ReviewsSettings, FeedbackSettings, IncentivesSettings):
         prefix = f"PACER_{settings.service_name.upper()}_"
         table = text.split(f"setting (`{prefix}…`)", 1)[1].split("\n\n", 1)[0]
-        documented = set(re.findall(r"`([A-Z_]+)`", table))
+        documented = set(re.findall(r"`([A-Z][A-Z0-9_]*)`", table))
         own = [name.upper() for name in settings.model_fields if name not in ServiceSettings.model_fields]
         assert sorted(set(own) - documented) == [], settings.service_name
