@@ -5,6 +5,7 @@ PyMongo's native async client replaces motor (deprecated by MongoDB in May 2025)
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -15,6 +16,7 @@ from bson.decimal128 import Decimal128
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
 Document = dict[str, Any]
 Database = AsyncDatabase[Document]
@@ -71,8 +73,13 @@ def create_client(url: str, app_name: str) -> AsyncMongoClient[Document]:
     )
 
 
-async def ensure_indexes(db: Database, plan: IndexPlan) -> None:
-    """Create the indexes a service needs; idempotent, so every replica runs it at start-up."""
+async def ensure_indexes(db: Database, plan: IndexPlan, retired: Mapping[str, Sequence[str]] | None = None) -> None:
+    """Create the indexes a service needs and drop those it no longer uses (collection -> index names), so a
+    database upgraded in place pays for no index nothing reads. Idempotent: every replica runs it at start-up."""
+    for collection, names in (retired or {}).items():
+        for name in set(names) & set(await db[collection].index_information()):
+            with contextlib.suppress(OperationFailure):  # another replica dropped it first
+                await db[collection].drop_index(name)
     for collection, indexes in plan.items():
         if indexes:
             await db[collection].create_indexes(list(indexes))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, Literal, TypeVar
@@ -70,6 +70,8 @@ class ServiceSpec(Generic[C]):
     version: str = "0.1.0"
     routers: Sequence[APIRouter] = ()
     indexes: IndexPlan = field(default_factory=dict)
+    retired_indexes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Collection -> names of indexes earlier versions created and this one no longer reads; dropped at start-up."""
     publishes: Sequence[str] = ()
     """Logical topics the service produces to (created at start-up with their dead-letter topics)."""
     context: Callable[[Runtime], C] = lambda runtime: runtime  # type: ignore[assignment,return-value]
@@ -111,6 +113,7 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
                 **people.INDEXES,
                 **spec.indexes,
             },
+            spec.retired_indexes,
         )
         producer = SharedProducer(settings)
         await _until_ready("Kafka", producer.start)

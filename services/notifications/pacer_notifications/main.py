@@ -57,6 +57,7 @@ def build(settings: NotificationsSettings | None = None, clock: Clock | None = N
             description=DESCRIPTION,
             routers=[preferences.router, deliveries.router],
             indexes=repository.INDEXES,
+            retired_indexes=repository.RETIRED_INDEXES,
             publishes=[topics.NOTIFICATIONS_EVENTS],
             context=Notifications.of,
             subscriptions=subscriptions,

@@ -25,6 +25,8 @@ INDEXES: IndexPlan = {
     ],
     PARKED: [IndexModel([("expires_at", ASCENDING)], name="expiry")],
 }
+RETIRED_INDEXES = {DELIVERIES: ["due"]}
+"""(status, due_at) before `due_in_order` put routing order in the index."""
 
 
 def delivery_id(event_id: str, recipient_key: str, channel: str) -> str:
