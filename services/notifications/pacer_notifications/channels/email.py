@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ssl
 import uuid
 from dataclasses import dataclass
@@ -40,8 +41,15 @@ def compose(sender: str, to_name: str, to_address: str, subject: str, text: str,
     return message
 
 
+@functools.cache
+def _tls_context(cafile: str | None) -> ssl.SSLContext:
+    """One context per CA bundle: building one loads and parses every trusted certificate, far more CPU than a
+    message costs to send. An SSLContext is safe to share between connections."""
+    return ssl.create_default_context(cafile=cafile)
+
+
 async def send(config: SmtpConfig, message: EmailMessage) -> Outcome:
-    context = ssl.create_default_context(cafile=config.cafile) if config.security != "none" else None
+    context = _tls_context(config.cafile) if config.security != "none" else None
     try:
         await aiosmtplib.send(
             message,
