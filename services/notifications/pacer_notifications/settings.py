@@ -29,6 +29,9 @@ class NotificationsSettings(ServiceSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_cafile: str | None = Field(
+        default=None, description="CA bundle that vouches for the mail server's certificate (default: the system's)"
+    )
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_from: str = "Pacer <pacer@localhost>"

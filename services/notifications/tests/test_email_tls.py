@@ -1,5 +1,6 @@
-"""Email to an SMTP server that speaks TLS, implicit (465) or after STARTTLS (587), trusting the CA bundle configured:
-every message of a run arrives, and a server whose certificate the bundle does not vouch for gets none."""
+"""Email to an SMTP server that speaks TLS, implicit (465) or after STARTTLS (587), trusting the CA bundle configured
+(`PACER_NOTIFICATIONS_SMTP_CAFILE`): every message of a run arrives, and a server whose certificate the bundle does
+not vouch for gets none."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from pacer_notifications.channels.email import SmtpConfig, compose, send
-from pacer_testkit.stack import free_port
+from pacer_notifications.main import build
+from pacer_notifications.settings import NotificationsSettings
+from pacer_testkit.stack import Stack, bearer, free_port, in_process
 
 
 @dataclass
@@ -143,3 +146,25 @@ async def test_a_server_the_bundle_does_not_vouch_for_gets_nothing(
     assert outcome.retryable, "a certificate problem is fixed by an operator, then the send succeeds"
     assert "CERTIFICATE_VERIFY_FAILED" in outcome.reason
     assert inbox.subjects == []
+
+
+async def test_an_admins_test_send_reaches_a_tls_server_through_the_services_settings(
+    tls_server: tuple[str, int, Inbox],
+    authority: Authority,
+    stack: Stack,
+    namespace: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    security, port, inbox = tls_server
+    smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_SECURITY": security}
+    smtp["SMTP_CAFILE"] = str(authority.ca_file)
+    env = stack.service_env(namespace, "notifications", **{f"PACER_NOTIFICATIONS_{k}": v for k, v in smtp.items()})
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    async with in_process(build(NotificationsSettings())) as http:
+        sent = await http.post(
+            "/v1/test-send", json={"channel": "email", "to": "ops@example.com"}, headers=bearer("root", "admin")
+        )
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["delivered"] is True, sent.json()
+    assert inbox.subjects == ["Pacer test message"]

@@ -52,6 +52,7 @@ class Notifications:
             username=s.smtp_username,
             password=s.smtp_password.get_secret_value() if s.smtp_password else None,
             timeout=s.smtp_timeout_seconds,
+            cafile=s.smtp_cafile,
         )
 
     @classmethod
