@@ -138,7 +138,8 @@ async def _load(
             stdout=asyncio.subprocess.PIPE, stderr=log, env=env, cwd=ROOT,
         )  # fmt: skip
         try:
-            out, _ = await asyncio.wait_for(process.communicate(), seconds + 90)
+            async with asyncio.timeout(seconds + 90):
+                out, _ = await process.communicate()
         finally:
             if process.returncode is None:
                 process.kill()

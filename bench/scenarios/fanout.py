@@ -167,7 +167,8 @@ async def _send_bare(bench: Bench, namespace: str, jobs: list[dict[str, Any]], s
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(SENDER), str(path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
-    out, err = await asyncio.wait_for(process.communicate(), 120 + len(jobs))
+    async with asyncio.timeout(120 + len(jobs)):
+        out, err = await process.communicate()
     if process.returncode != 0:
         raise AssertionError(f"the bare sender failed: {err.decode()[-2000:]}")
     return float(json.loads(out)["started"])

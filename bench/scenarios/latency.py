@@ -183,7 +183,8 @@ async def _hop(stack: Stack, topic: str, rate: float, count: int, payload: bytes
             if (wait := begin + i / rate - loop.time()) > 0:
                 await asyncio.sleep(wait)
             await client.send(topic, payload, key=f"k{i}".encode(), headers=[("sent", repr(time.time()).encode())])
-        await asyncio.wait_for(reader, 60 + count / rate)
+        async with asyncio.timeout(60 + count / rate):
+            await reader
     finally:
         if reader is not None:
             reader.cancel()

@@ -35,6 +35,7 @@ from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
 from pacer_shared.topics import TopicNames
+from pacer_shared.waiting import wake_or_timeout
 
 log = get_logger(__name__)
 T = TypeVar("T")
@@ -163,9 +164,7 @@ class OutboxRelay:
                 await self._leases.delete_one({"_id": self._lease_id, "owner": self._owner})
 
     async def _sleep(self) -> None:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), self._poll_interval)
-        self._wakeup.clear()
+        await wake_or_timeout(self._wakeup, self._poll_interval)
 
     async def _hold_lease(self) -> bool:
         """Take or renew the lease; renewed once half of it has run, not on every round (a write per wake-up)."""

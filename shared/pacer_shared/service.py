@@ -230,11 +230,13 @@ class _Readiness:
     async def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
         try:
-            await asyncio.wait_for(self.db.command("ping"), READINESS_TIMEOUT)
+            async with asyncio.timeout(READINESS_TIMEOUT):
+                await self.db.command("ping")
         except Exception as error:
             found["mongodb"] = f"unreachable: {error!r}"
         try:
-            await asyncio.wait_for(self.producer.client.fetch_all_metadata(), READINESS_TIMEOUT)
+            async with asyncio.timeout(READINESS_TIMEOUT):
+                await self.producer.client.fetch_all_metadata()
         except Exception as error:
             found["kafka"] = f"unreachable: {error!r}"
         if consumer_problems := self.consumers.problems():

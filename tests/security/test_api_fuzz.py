@@ -54,7 +54,8 @@ async def test_every_operation_answers_within_its_declared_contract(
         stderr=asyncio.subprocess.STDOUT,
     )
     try:
-        output, _ = await asyncio.wait_for(run.communicate(), RUN_TIMEOUT)
+        async with asyncio.timeout(RUN_TIMEOUT):
+            output, _ = await run.communicate()
     finally:
         if run.returncode is None:  # the test was stopped: so is the fuzzer
             run.kill()

@@ -11,8 +11,6 @@ the rest, and each outcome is called exactly once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import uuid
 from collections.abc import Sequence
@@ -27,6 +25,7 @@ from pacer_goals.service.checkins import first_checkin
 from pacer_goals.service.context import Goals
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
+from pacer_shared.waiting import wake_or_timeout
 
 log = get_logger(__name__)
 CHUNK = 500
@@ -105,9 +104,7 @@ class DeadlineWorker:
         now = goals.runtime.clock.now()
         earliest = await goals.repository.earliest_due(now + timedelta(seconds=ceiling))
         delay = ceiling if earliest is None else _seconds_until(earliest, now)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(goals.deadlines_changed.wait(), max(0.0, min(delay, ceiling)))
-        goals.deadlines_changed.clear()
+        await wake_or_timeout(goals.deadlines_changed, min(delay, ceiling))
 
 
 def _seconds_until(moment: datetime, now: datetime) -> float:

@@ -11,7 +11,6 @@ and the send is retried: the one window in which a message can go out twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from pacer_shared.events.notifications import NotificationDelivered, Notificatio
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 from pacer_shared.topics import NOTIFICATIONS_EVENTS
+from pacer_shared.waiting import wake_or_timeout
 
 log = get_logger(__name__)
 LEASE = timedelta(seconds=60)
@@ -92,11 +92,7 @@ class DeliveryWorker:
                     log.warning("delivery worker cannot reach MongoDB; retrying", error=str(error))
                     claimed = 0
                 if not claimed:
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(
-                            self._n.deliveries_waiting.wait(), self._n.settings.delivery_poll_seconds
-                        )
-                    self._n.deliveries_waiting.clear()
+                    await wake_or_timeout(self._n.deliveries_waiting, self._n.settings.delivery_poll_seconds)
         finally:
             await asyncio.gather(*self._running, return_exceptions=True)  # finish the sends in hand
             await self._n.http.aclose()
