@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,7 @@ def tls_server(request: pytest.FixtureRequest, authority: Authority) -> Iterator
         controller.stop()
 
 
-def _message(n: int) -> Any:
+def _message(n: int) -> EmailMessage:
     return compose("pacer@example.com", "Ann", "ann@example.com", f"Goal achieved {n}", "text", "<p>html</p>", f"d-{n}")
 
 
@@ -148,6 +149,24 @@ async def test_a_server_the_bundle_does_not_vouch_for_gets_nothing(
     assert inbox.subjects == []
 
 
+async def test_a_rotated_bundle_is_trusted_from_the_next_send_on(
+    tls_server: tuple[str, int, Inbox], authority: Authority, tmp_path: Path
+) -> None:
+    security, port, inbox = tls_server
+    bundle = tmp_path / "mounted-ca.pem"
+    bundle.write_bytes(_issue(tmp_path, "stranger").ca_file.read_bytes())
+    config = SmtpConfig("127.0.0.1", port, "pacer@example.com", security=security, cafile=str(bundle))
+    assert not (await send(config, _message(0))).delivered
+
+    # Replaced the way a renewed Kubernetes secret is: a new file moved into place.
+    renewed = tmp_path / "renewed-ca.pem"
+    renewed.write_bytes(authority.ca_file.read_bytes())
+    renewed.replace(bundle)
+    outcome = await send(config, _message(1))
+    assert outcome.delivered, outcome.reason
+    assert inbox.subjects == ["Goal achieved 1"]
+
+
 async def test_an_admins_test_send_reaches_a_tls_server_through_the_services_settings(
     tls_server: tuple[str, int, Inbox],
     authority: Authority,
@@ -156,8 +175,12 @@ async def test_an_admins_test_send_reaches_a_tls_server_through_the_services_set
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     security, port, inbox = tls_server
-    smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_SECURITY": security}
-    smtp["SMTP_CAFILE"] = str(authority.ca_file)
+    smtp = {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_SECURITY": security,
+        "SMTP_CAFILE": str(authority.ca_file),
+    }
     env = stack.service_env(namespace, "notifications", **{f"PACER_NOTIFICATIONS_{k}": v for k, v in smtp.items()})
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import ssl
 import uuid
 from dataclasses import dataclass
@@ -41,10 +42,19 @@ def compose(sender: str, to_name: str, to_address: str, subject: str, text: str,
     return message
 
 
-@functools.cache
 def _tls_context(cafile: str | None) -> ssl.SSLContext:
-    """One context per CA bundle: building one loads and parses every trusted certificate, far more CPU than a
-    message costs to send. An SSLContext is safe to share between connections."""
+    """The context for this CA bundle as the file is now: a rotated bundle (a renewed Kubernetes secret) is read
+    again on the next send, as when every send built its own context."""
+    if cafile is None:
+        return _context_for(None, None)
+    found = os.stat(cafile)
+    return _context_for(cafile, (found.st_ino, found.st_mtime_ns, found.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _context_for(cafile: str | None, version: tuple[int, int, int] | None) -> ssl.SSLContext:
+    """Built once per bundle version: building one loads and parses every trusted certificate, far more CPU than
+    a message costs to send. An SSLContext is safe to share between connections."""
     return ssl.create_default_context(cafile=cafile)
 
 
