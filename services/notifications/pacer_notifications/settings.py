@@ -36,6 +36,11 @@ class NotificationsSettings(ServiceSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str = "Pacer <pacer@localhost>"
     smtp_timeout_seconds: float = 10.0
+    smtp_keepalive_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long an idle mail server connection is kept for the next message; 0: one per message",
+    )
 
     chat_endpoints: dict[str, ChatEndpointSetting] = Field(
         default_factory=dict,

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from pacer_notifications.channels.email import SmtpConfig, compose, send
+from pacer_notifications.channels.email import SmtpConfig, SmtpSender, compose, send
 from pacer_notifications.main import build
 from pacer_notifications.settings import NotificationsSettings
 from pacer_testkit.stack import Stack, bearer, free_port, in_process
@@ -94,9 +94,11 @@ def _issue(tmp: Path, label: str) -> Authority:
 class Inbox:
     def __init__(self) -> None:
         self.subjects: list[str] = []
+        self.peers: set[Any] = set()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         self.subjects.append(str(message_from_bytes(envelope.content)["Subject"]))
+        self.peers.add(session.peer)
         return "250 OK"
 
 
@@ -147,6 +149,20 @@ async def test_a_server_the_bundle_does_not_vouch_for_gets_nothing(
     assert outcome.retryable, "a certificate problem is fixed by an operator, then the send succeeds"
     assert "CERTIFICATE_VERIFY_FAILED" in outcome.reason
     assert inbox.subjects == []
+
+
+async def test_messages_in_a_row_share_one_secured_connection(
+    tls_server: tuple[str, int, Inbox], authority: Authority
+) -> None:
+    security, port, inbox = tls_server
+    config = SmtpConfig("127.0.0.1", port, "pacer@example.com", security=security, cafile=str(authority.ca_file))
+
+    async with SmtpSender(config, keepalive_seconds=30) as sender:
+        outcomes = [await sender.send(_message(n)) for n in range(3)]
+
+    assert all(o.delivered for o in outcomes), outcomes
+    assert inbox.subjects == ["Goal achieved 0", "Goal achieved 1", "Goal achieved 2"]
+    assert len(inbox.peers) == 1, "one handshake for the three messages"
 
 
 async def test_a_rotated_bundle_is_trusted_from_the_next_send_on(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import os
 import ssl
+import time
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -59,24 +62,128 @@ def _context_for(cafile: str | None, version: tuple[int, int, int] | None) -> ss
 
 
 async def send(config: SmtpConfig, message: EmailMessage) -> Outcome:
-    context = _tls_context(config.cafile) if config.security != "none" else None
-    try:
-        await aiosmtplib.send(
-            message,
+    """Send one message over a connection of its own (an admin's test send: it proves the server can be reached)."""
+    async with SmtpSender(config, keepalive_seconds=0) as sender:
+        return await sender.send(message)
+
+
+MESSAGES_PER_CONNECTION = 100
+"""Messages sent over one connection before it is closed; a server with a lower limit answers 421 on a reused
+connection, and the message then goes over a fresh one."""
+
+
+QUIT_TIMEOUT_SECONDS = 1.0
+
+
+@dataclass
+class _Connection:
+    smtp: aiosmtplib.SMTP
+    sent: int = 0
+    idle_since: float = 0.0
+
+
+class SmtpSender:
+    """Sends email over SMTP connections kept open between messages.
+
+    Opening a connection costs round trips (greeting, EHLO, STARTTLS or a TLS handshake, AUTH) that a burst of
+    notifications would otherwise pay per message, and enterprise relays often limit how many connections a
+    client may open a minute. A connection idle for `keepalive_seconds` is closed (`close_idle`), well before
+    servers and NAT gateways drop it (Postfix's smtpd_timeout is 300 s); one dropped anyway, or answering 421,
+    is replaced by a fresh one for the same message, once. A connection whose message failed in any other way
+    is not reused. At most as many connections are open as messages are being sent at once.
+    """
+
+    def __init__(self, config: SmtpConfig, keepalive_seconds: float) -> None:
+        self._config = config
+        self._keepalive = keepalive_seconds
+        self._idle: list[_Connection] = []
+
+    async def __aenter__(self) -> SmtpSender:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close_idle(everything=True)
+
+    async def send(self, message: EmailMessage) -> Outcome:
+        try:
+            await self._send(message)
+        except aiosmtplib.SMTPRecipientsRefused as error:
+            return Outcome(delivered=False, retryable=False, reason=f"address refused: {error}")
+        except aiosmtplib.SMTPResponseException as error:
+            # 4xx replies are temporary by definition (RFC 5321 section 4.2.1); 5xx are permanent.
+            return Outcome(delivered=False, retryable=error.code < 500, reason=f"SMTP {error.code}: {error.message}")
+        except (aiosmtplib.SMTPException, OSError) as error:
+            return Outcome(delivered=False, retryable=True, reason=f"SMTP unreachable: {error!r}")
+        return Outcome(delivered=True, retryable=False, reason="accepted by the SMTP server")
+
+    async def close_idle(self, everything: bool = False) -> None:
+        """Close the connections idle for the keep-alive time (all of them when stopping)."""
+        now = time.monotonic()
+        stale = [c for c in self._idle if everything or now - c.idle_since >= self._keepalive]
+        self._idle = [c for c in self._idle if c not in stale]
+        await asyncio.gather(*(_quit(connection) for connection in stale))
+
+    async def _send(self, message: EmailMessage) -> None:
+        reused = self._take_idle()
+        if reused is not None:
+            try:
+                await reused.smtp.send_message(message)
+            except BaseException as error:
+                reused.smtp.close()
+                if not _dropped(error):
+                    raise
+            else:
+                return await self._after_sending(reused)
+        fresh = _Connection(self._client())
+        try:
+            await fresh.smtp.connect()
+            await fresh.smtp.send_message(message)
+        except BaseException:
+            fresh.smtp.close()
+            raise
+        await self._after_sending(fresh)
+
+    def _take_idle(self) -> _Connection | None:
+        while self._idle:
+            connection = self._idle.pop()  # the most recently used: the likeliest to be alive
+            if connection.smtp.is_connected:
+                return connection
+            connection.smtp.close()
+        return None
+
+    async def _after_sending(self, connection: _Connection) -> None:
+        connection.sent += 1
+        if self._keepalive > 0 and connection.sent < MESSAGES_PER_CONNECTION:
+            connection.idle_since = time.monotonic()
+            self._idle.append(connection)
+        else:
+            await _quit(connection)
+
+    def _client(self) -> aiosmtplib.SMTP:
+        config = self._config
+        return aiosmtplib.SMTP(
             hostname=config.host,
             port=config.port,
             username=config.username,
             password=config.password,
             use_tls=config.security == "tls",
             start_tls=config.security == "starttls",
-            tls_context=context,
+            tls_context=_tls_context(config.cafile) if config.security != "none" else None,
             timeout=config.timeout,
         )
-    except aiosmtplib.SMTPRecipientsRefused as error:
-        return Outcome(delivered=False, retryable=False, reason=f"address refused: {error}")
-    except aiosmtplib.SMTPResponseException as error:
-        # 4xx replies are temporary by definition (RFC 5321 section 4.2.1); 5xx are permanent.
-        return Outcome(delivered=False, retryable=error.code < 500, reason=f"SMTP {error.code}: {error.message}")
-    except (aiosmtplib.SMTPException, OSError) as error:
-        return Outcome(delivered=False, retryable=True, reason=f"SMTP unreachable: {error!r}")
-    return Outcome(delivered=True, retryable=False, reason="accepted by the SMTP server")
+
+
+def _dropped(error: BaseException) -> bool:
+    """Whether a reused connection failed because it was no longer usable, not because of the message."""
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return error.code == 421  # "service not available, closing transmission channel"
+    # A silent drop (a NAT gateway forgetting the connection) shows as a timeout.
+    return isinstance(error, (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, ConnectionError))
+
+
+async def _quit(connection: _Connection) -> None:
+    """Say goodbye if the server still listens (briefly: it may be long gone); close the socket either way."""
+    with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+        if connection.smtp.is_connected:
+            await connection.smtp.quit(timeout=QUIT_TIMEOUT_SECONDS)
+    connection.smtp.close()

@@ -27,6 +27,7 @@ class Notifications:
     rules: Rules
     renderer: Renderer
     http: httpx.AsyncClient
+    mail: email.SmtpSender
     deliveries_waiting: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when routing created deliveries, so the worker does not wait for its next poll."""
     routed: list[str] = field(default_factory=list)
@@ -43,7 +44,10 @@ class Notifications:
         self.deliveries_waiting.set()
 
     def smtp(self) -> email.SmtpConfig:
-        s = self.settings
+        return self.smtp_config(self.settings)
+
+    @staticmethod
+    def smtp_config(s: NotificationsSettings) -> email.SmtpConfig:
         return email.SmtpConfig(
             host=s.smtp_host,
             port=s.smtp_port,
@@ -66,4 +70,5 @@ class Notifications:
             rules=load_rules(settings.rules_file),
             renderer=Renderer(),
             http=httpx.AsyncClient(timeout=settings.http_timeout_seconds, follow_redirects=False),
+            mail=email.SmtpSender(cls.smtp_config(settings), settings.smtp_keepalive_seconds),
         )

@@ -87,6 +87,7 @@ class DeliveryWorker:
                         now = self._n.runtime.clock.now()
                         claimed += await self._claim_and_start(abandoned(now))
                         await self._retry_parked()
+                        await self._n.mail.close_idle()
                         DEFERRED.set(await self._n.repository.deferred(now))
                 except PyMongoError as error:
                     log.warning("delivery worker cannot reach MongoDB; retrying", error=str(error))
@@ -96,6 +97,7 @@ class DeliveryWorker:
         finally:
             await asyncio.gather(*self._running, return_exceptions=True)  # finish the sends in hand
             await self._n.http.aclose()
+            await self._n.mail.close_idle(everything=True)
 
     async def _claim_and_start(self, query: Document, handed: deque[str] | None = None) -> int:
         """Claim as many deliveries as there are free sending slots, and start sending them.
@@ -196,8 +198,7 @@ class DeliveryWorker:
             if channel == "email":
                 if person is None or not person.get("email"):
                     return Outcome(delivered=False, retryable=False, reason="no email address")
-                return await email.send(
-                    self._n.smtp(),
+                return await self._n.mail.send(
                     email.compose(
                         self._n.settings.smtp_from,
                         person["display_name"],
