@@ -12,7 +12,7 @@ echo "== event contracts" && python -m pacer_shared.catalog check
 
 echo "== pytest"
 set +e
-python -m pytest "$@"
+python -m pytest --durations=15 "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
