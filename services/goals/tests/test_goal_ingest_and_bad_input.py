@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from goals_support import GoalsWorld, events_of, load_roster, sale, token
+from pymongo import AsyncMongoClient
+from pymongo.errors import OperationFailure
 
+from pacer_goals.adapters.repository import GoalRepository
 from pacer_shared.auth import Role
 from pacer_shared.events import wrap
 from pacer_shared.events.people import PersonUpserted
-from pacer_testkit.stack import eventually, producer, read_topic
+from pacer_shared.mongo import Document
+from pacer_testkit.stack import Stack, eventually, producer, read_topic
 
 
 async def test_ingest_accepts_valid_items_and_says_why_the_others_were_refused(world: GoalsWorld) -> None:
@@ -142,3 +147,26 @@ async def test_the_team_dashboard_shows_each_members_progress_against_pace(world
     assert rows["bob"]["goals"][0]["actual"] == "0"
     assert set(rows) == {"ann", "bob"}
     assert (await world.http.get("/v1/teams/north/dashboard", headers=token("cid", Role.ASSISTANT))).status_code == 403
+
+
+async def test_crediting_an_assistants_activities_and_moving_them_to_a_team_cannot_both_commit(
+    stack: Stack, namespace: str
+) -> None:
+    """The race behind "counted once they join": a batch of sales credited to the team each assistant is in, while
+    the roster moves one of them and recounts from the activities committed so far. One of the two must wait."""
+    async with AsyncMongoClient[Document](stack.mongo_url) as client:
+        repository = GoalRepository(client[f"{namespace}-goals"])
+        async with client.start_session() as crediting, client.start_session() as moving:
+            await crediting.start_transaction()
+            assert await repository.team_of_for_update(["newcomer"], crediting) == {"newcomer": None}
+
+            await moving.start_transaction()
+            with pytest.raises(OperationFailure) as conflict:
+                await repository.set_team("newcomer", "north", moving)
+            assert conflict.value.has_error_label("TransientTransactionError"), "the move runs again after the credit"
+            await moving.abort_transaction()
+            await crediting.commit_transaction()
+
+        async with client.start_session() as moving, await moving.start_transaction():
+            assert await repository.set_team("newcomer", "north", moving) is None
+        assert await repository.team_of(["newcomer"]) == {"newcomer": "north"}

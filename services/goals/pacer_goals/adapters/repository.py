@@ -195,6 +195,21 @@ class GoalRepository:
         found = self.memberships.find({"_id": {"$in": sorted(set(person_ids))}}, session=session)
         return {d["_id"]: d.get("team_id") async for d in found}
 
+    async def team_of_for_update(self, person_ids: Iterable[str], session: Session) -> dict[str, str | None]:
+        """Each person's team, read so that a concurrent change of it conflicts with this transaction.
+
+        Under snapshot isolation two transactions that write different documents both commit. Crediting a batch
+        of activities to the team each assistant was in, while a roster change moves one of them and recounts
+        both teams from the activities it can see, would then leave those activities counted by the wrong team
+        or by none. Writing each person's membership first (as SELECT ... FOR UPDATE locks a row) makes the later
+        of the two transactions fail with a write conflict and run again once the other has committed.
+        """
+        ids = sorted(set(person_ids))
+        touch = [UpdateOne({"_id": person}, {"$inc": {"credited_batches": 1}}, upsert=True) for person in ids]
+        if touch:
+            await self.memberships.bulk_write(touch, ordered=False, session=session)
+        return await self.team_of(ids, session)
+
     async def members_of(self, team_id: str, session: Session | None = None) -> list[str]:
         return [d["_id"] async for d in self.memberships.find({"team_id": team_id}, {"_id": 1}, session=session)]
 

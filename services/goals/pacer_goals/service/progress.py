@@ -59,7 +59,7 @@ async def _move_goals(
 ) -> list[Goal]:
     repository = goals.repository
     assistants = {activity.assistant_id for activity, _ in moves}
-    teams = await repository.team_of(assistants, session)
+    teams = await repository.team_of_for_update(assistants, session)
     earliest = min(activity.occurred_at for activity, _ in moves)
     candidates = await repository.goals_overlapping(assistants, {t for t in teams.values() if t}, earliest, session)
     owned: dict[tuple[OwnerKind, str], list[Goal]] = defaultdict(list)
