@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -21,6 +22,7 @@ from pacer_notifications.channels.chat import (
     ChatEndpoint,
     ChatMessage,
     ChatRequest,
+    Mention,
     Outcome,
     WeComAdapter,
     dingtalk_sign,
@@ -115,6 +117,45 @@ async def test_each_adapter_delivers_a_message_the_vendor_accepts(
     assert "目标还差 38%" in body  # UTF-8 survives, not \u escapes only the vendor would mangle
     assert outcome == Outcome(delivered=True, retryable=False, reason=outcome.reason)
     assert response.status_code in (200, 202)
+
+
+def _mentions(channel: str, payload: Any, who: Mention) -> bool:
+    """Whether the post @-mentions `who` in the form the vendor documents for notifying them."""
+    if channel == "slack":
+        return payload["blocks"][1]["text"]["text"].startswith(f"<@{who.id}> ") and f"<@{who.id}>" in payload["text"]
+    if channel == "teams":
+        card = payload["attachments"][0]["content"]
+        entity = {"type": "mention", "text": f"<at>{who.name}</at>", "mentioned": {"id": who.id, "name": who.name}}
+        return card["msteams"]["entities"] == [entity] and card["body"][1]["text"].startswith(entity["text"])
+    if channel == "wecom":
+        return f"\n\n<@{who.id}>\n\n" in payload["markdown"]["content"]
+    if channel == "dingtalk":
+        return payload["at"]["atUserIds"] == [who.id] and f"@{who.id}" in payload["markdown"]["text"]
+    if channel == "feishu":
+        return payload["card"]["elements"][0]["text"]["content"].startswith(f"<at id={who.id}></at> ")
+    return payload["mention"] == {"id": who.id, "name": who.name}  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("channel", ["slack", "teams", "wecom", "dingtalk", "feishu", "webhook"])
+async def test_the_recipient_is_mentioned_so_their_chat_client_alerts_them(
+    chat: tuple[str, Inbox], http: httpx.AsyncClient, channel: str
+) -> None:
+    base_url, inbox = chat
+    who = Mention(id="ou_7d8a6e6df7621556ce0d21922b676706", name="Ana Souza")
+    message = replace(MESSAGE, mention=who)
+
+    _, outcome = await send(
+        http, channel, ADAPTERS[channel].build(message, endpoint(base_url, channel), datetime.now(UTC))
+    )
+    _, unmentioned = await send(
+        http, channel, ADAPTERS[channel].build(MESSAGE, endpoint(base_url, channel), datetime.now(UTC))
+    )
+
+    assert outcome.delivered, inbox.rejected
+    assert unmentioned.delivered, inbox.rejected
+    mentioned, plain = inbox.of(channel)
+    assert _mentions(channel, mentioned.payload, who)
+    assert who.id not in json.dumps(plain.payload), "no mention without a chat identity"
 
 
 async def test_webhook_payload_carries_the_notification_identity(

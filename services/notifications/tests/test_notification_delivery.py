@@ -33,6 +33,8 @@ async def test_goal_missed_reaches_the_assistant_by_email_and_the_manager_by_cha
     assert post.payload["msgtype"] == "markdown"
     assert "Goal missed: Calls this week" in post.payload["markdown"]["title"]
     assert "short by 9" in post.payload["markdown"]["text"]
+    assert post.payload["at"]["atUserIds"] == ["mia-dt"], "Mia's DingTalk client alerts her"
+    assert "@mia-dt" in post.payload["markdown"]["text"]
     assert not notifier.mailbox.to("mia@example.com"), "Mia prefers chat: no email as well"
 
     events = await notifier.notification_events(lambda rs: len(rs) >= 2)

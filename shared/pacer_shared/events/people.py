@@ -19,13 +19,13 @@ class Role(StrEnum):
 
 
 class ChatHandles(Record):
-    """The person's identity in each team-chat system, where they have one."""
+    """The person's identity in each team-chat system, where they have one: posts to that system @-mention it."""
 
-    slack: str | None = None
-    teams: str | None = None
-    wecom: str | None = None
-    dingtalk: str | None = None
-    feishu: str | None = None
+    slack: str | None = Field(default=None, description="Slack member id (U…)")
+    teams: str | None = Field(default=None, description="Microsoft Entra object id or user principal name")
+    wecom: str | None = Field(default=None, description="WeCom userid")
+    dingtalk: str | None = Field(default=None, description="DingTalk userId")
+    feishu: str | None = Field(default=None, description="Feishu/Lark open_id (ou_…)")
 
 
 def validate_timezone(value: str) -> str:

@@ -29,6 +29,7 @@ __all__ = [
     "ChatRequest",
     "DingTalkAdapter",
     "FeishuAdapter",
+    "Mention",
     "Outcome",
     "SlackAdapter",
     "TeamsAdapter",
@@ -53,12 +54,21 @@ SNIPPET_CHARS = 200
 
 
 @dataclass(frozen=True)
+class Mention:
+    """Someone a post must notify: a robot posts to a group, and only an @-mention in the vendor's own form makes
+    the person's client alert them. `id` is their identity in that chat system (`ChatHandles`)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class ChatMessage:
     """One notification, rendered once and adapted to each vendor's dialect.
 
     `markdown` is CommonMark-ish (`**bold**`, `[text](url)`, `# heading`, `- item`, `> quote`); `plain` is the
-    same content without markup, for notifications and fallbacks. The last three fields only travel in Pacer's
-    own webhook payload.
+    same content without markup, for notifications and fallbacks. `mention` opens the post with an @-mention of
+    the recipient. The last three fields only travel in Pacer's own webhook payload.
     """
 
     title: str
@@ -69,6 +79,7 @@ class ChatMessage:
     event_type: str | None = None
     recipient_id: str | None = None
     notification_id: str | None = None
+    mention: Mention | None = None
 
 
 @dataclass(frozen=True)
@@ -473,13 +484,15 @@ class SlackAdapter:
             link = f"<{_escape_slack(message.link)}|{OPEN_LABEL}>"
             tail.append({"type": "section", "text": {"type": "mrkdwn", "text": link}})
         room = SLACK_BLOCKS - len(head) - len(facts) - len(tail)
-        chunks = _chunks(slack_mrkdwn(message.markdown), SLACK_SECTION_CHARS)
+        # "Formatting text for app surfaces", docs.slack.dev: a user is mentioned as <@MEMBER_ID>.
+        mention = f"<@{message.mention.id}> " if message.mention else ""
+        chunks = _chunks(mention + slack_mrkdwn(message.markdown), SLACK_SECTION_CHARS)
         if len(chunks) > room:
             chunks = [*chunks[: room - 1], truncate_chars(chunks[room - 1], SLACK_SECTION_CHARS - 1) + ELLIPSIS]
         sections = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
         fallback = message.plain.strip() or message.title.strip()
         blocks = [*head, *sections, *facts, *tail]
-        payload = {"text": truncate_chars(_escape_slack(fallback), SLACK_TEXT_CHARS), "blocks": blocks}
+        payload = {"text": truncate_chars(mention + _escape_slack(fallback), SLACK_TEXT_CHARS), "blocks": blocks}
         return _json_request(endpoint.url, payload)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
@@ -501,6 +514,19 @@ TEAMS_BODY_BYTES = 28 * 1024
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 
 
+def _teams_mention(mention: Mention | None) -> dict[str, Any]:
+    """ "Mention support within Adaptive Cards" (Microsoft Learn): the text carries <at>name</at>, and an entity
+    names who that is, by Entra object id or user principal name."""
+    if mention is None:
+        return {}
+    entity = {
+        "type": "mention",
+        "text": f"<at>{mention.name}</at>",
+        "mentioned": {"id": mention.id, "name": mention.name},
+    }
+    return {"entities": [entity]}
+
+
 class TeamsAdapter:
     """Microsoft Teams Workflows (Power Automate) webhook posting an Adaptive Card 1.4."""
 
@@ -512,6 +538,8 @@ class TeamsAdapter:
                 {"type": "TextBlock", "text": message.title, "weight": "Bolder", "size": "Medium", "wrap": True}
             ]
             text = teams_markdown(markdown)
+            if message.mention:
+                text = f"<at>{message.mention.name}</at> {text}"
             if text:
                 body.append({"type": "TextBlock", "text": text, "wrap": True})
             if message.facts:
@@ -522,7 +550,7 @@ class TeamsAdapter:
                 "type": "AdaptiveCard",
                 "version": "1.4",
                 "body": body,
-                "msteams": {"width": "Full"},
+                "msteams": {"width": "Full", **_teams_mention(message.mention)},
             }
             if message.link:
                 card["actions"] = [{"type": "Action.OpenUrl", "title": OPEN_LABEL, "url": message.link}]
@@ -574,11 +602,13 @@ class WeComAdapter:
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         head = f"### {message.title}"
+        mention = f"<@{message.mention.id}>" if message.mention else ""  # markdown messages mention as <@userid>
         facts = "\n".join(f'> {k}: <font color="comment">{v}</font>' for k, v in message.facts)
         link = f"[{OPEN_LABEL}]({message.link})" if message.link else ""
 
         def render(markdown: str) -> bytes:
-            return "\n\n".join(p for p in (head, wecom_markdown(markdown).strip(), facts, link) if p).encode()
+            parts = (head, mention, wecom_markdown(markdown).strip(), facts, link)
+            return "\n\n".join(p for p in parts if p).encode()
 
         content = _fit(render, message.markdown, WECOM_CONTENT_BYTES).decode("utf-8")
         content = truncate_bytes(content, WECOM_CONTENT_BYTES)  # a title or facts alone over the limit
@@ -613,17 +643,19 @@ class DingTalkAdapter:
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         head = f"### {message.title}"
+        # The user id goes in `at.atUserIds` and, as @id, in the text, where the mention is shown.
+        mention = f"@{message.mention.id}" if message.mention else ""
         facts = "\n".join(f"- **{k}**: {v}" for k, v in message.facts)
         link = f"[{OPEN_LABEL}]({message.link})" if message.link else ""
 
         def render(markdown: str) -> bytes:
-            return "\n\n".join(p for p in (head, markdown.strip(), facts, link) if p).encode()
+            return "\n\n".join(p for p in (head, mention, markdown.strip(), facts, link) if p).encode()
 
         text = truncate_bytes(_fit(render, message.markdown, DINGTALK_TEXT_BYTES).decode("utf-8"), DINGTALK_TEXT_BYTES)
         payload = {
             "msgtype": "markdown",
             "markdown": {"title": truncate_chars(message.title, DINGTALK_TITLE_CHARS), "text": text},
-            "at": {"atMobiles": [], "atUserIds": [], "isAtAll": False},
+            "at": {"atMobiles": [], "atUserIds": [message.mention.id] if message.mention else [], "isAtAll": False},
         }
         url = endpoint.url
         if endpoint.secret:
@@ -673,6 +705,8 @@ class FeishuAdapter:
         def render(markdown: str) -> bytes:
             elements: list[dict[str, Any]] = []
             text = lark_markdown(markdown).strip()
+            if message.mention:  # card markdown mentions by open_id as <at id=...></at>
+                text = f"<at id={message.mention.id}></at> {text}"
             if text:
                 elements.append({"tag": "div", "text": {"tag": "lark_md", "content": text}})
             if message.facts:
@@ -737,6 +771,7 @@ class WebhookAdapter:
             "title": message.title,
             "text": message.plain,
             "recipient_id": message.recipient_id,
+            "mention": {"id": message.mention.id, "name": message.mention.name} if message.mention else None,
             "notification_id": message.notification_id,
             "link": message.link,
             "facts": [{"name": k, "value": v} for k, v in message.facts],

@@ -24,7 +24,7 @@ from pymongo.errors import PyMongoError
 
 from pacer_notifications.adapters.repository import abandoned, delivery_id, digest_items, due
 from pacer_notifications.channels import email
-from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
+from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome
 from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.rendering import Message, RenderError, markdown_to_html
@@ -221,15 +221,16 @@ class DeliveryWorker:
             return Outcome(delivered=False, retryable=False, reason=f"no {delivery['channel']} endpoint configured")
         channel, url, secret = endpoint
         adapter = ADAPTERS[channel]
-        handle = ((delivery.get("person") or {}).get("chat") or {}).get(channel)
-        body = f"@{handle} {message.body}" if handle else message.body
+        person = delivery.get("person") or {}
+        handle = (person.get("chat") or {}).get(channel)
         chat = ChatMessage(
             title=message.subject,
-            markdown=body,
-            plain=body,
+            markdown=message.body,
+            plain=message.body,
             event_type=delivery["event_type"],
             recipient_id=delivery["recipient_id"],
             notification_id=delivery["_id"],
+            mention=Mention(handle, person.get("display_name") or handle) if handle else None,
         )
         request = adapter.build(chat, ChatEndpoint(channel, url, secret), self._n.runtime.clock.now())
         try:
