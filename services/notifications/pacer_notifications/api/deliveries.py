@@ -86,7 +86,7 @@ async def send_test_message(
             raise Unprocessable("to: an email test needs an address")
         key = f"test-send:{uuid.uuid4()}"  # every test send is a message of its own
         message = email.compose(settings.smtp_from, "", body.to, title, text, f"<p>{text}</p>", key)
-        return await email.send(notifications.smtp(), message)
+        return await email.send(notifications.mail.config, message)
     endpoint = settings.endpoint(body.channel, team_id=body.team_id)
     if endpoint is None:
         raise Unprocessable(f"channel: no {body.channel} endpoint is configured")

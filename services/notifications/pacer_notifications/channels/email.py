@@ -94,7 +94,7 @@ class SmtpSender:
     """
 
     def __init__(self, config: SmtpConfig, keepalive_seconds: float) -> None:
-        self._config = config
+        self.config = config
         self._keepalive = keepalive_seconds
         self._idle: list[_Connection] = []
 
@@ -160,7 +160,7 @@ class SmtpSender:
             await _quit(connection)
 
     def _client(self) -> aiosmtplib.SMTP:
-        config = self._config
+        config = self.config
         return aiosmtplib.SMTP(
             hostname=config.host,
             port=config.port,

@@ -43,22 +43,6 @@ class Notifications:
         self.routed.clear()
         self.deliveries_waiting.set()
 
-    def smtp(self) -> email.SmtpConfig:
-        return self.smtp_config(self.settings)
-
-    @staticmethod
-    def smtp_config(s: NotificationsSettings) -> email.SmtpConfig:
-        return email.SmtpConfig(
-            host=s.smtp_host,
-            port=s.smtp_port,
-            sender=s.smtp_from,
-            security=s.smtp_security,
-            username=s.smtp_username,
-            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-            timeout=s.smtp_timeout_seconds,
-            cafile=s.smtp_cafile,
-        )
-
     @classmethod
     def of(cls, runtime: Runtime) -> Notifications:
         assert isinstance(runtime.settings, NotificationsSettings)
@@ -70,5 +54,18 @@ class Notifications:
             rules=load_rules(settings.rules_file),
             renderer=Renderer(),
             http=httpx.AsyncClient(timeout=settings.http_timeout_seconds, follow_redirects=False),
-            mail=email.SmtpSender(cls.smtp_config(settings), settings.smtp_keepalive_seconds),
+            mail=email.SmtpSender(_smtp_config(settings), settings.smtp_keepalive_seconds),
         )
+
+
+def _smtp_config(s: NotificationsSettings) -> email.SmtpConfig:
+    return email.SmtpConfig(
+        host=s.smtp_host,
+        port=s.smtp_port,
+        sender=s.smtp_from,
+        security=s.smtp_security,
+        username=s.smtp_username,
+        password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+        timeout=s.smtp_timeout_seconds,
+        cafile=s.smtp_cafile,
+    )
