@@ -158,6 +158,19 @@ async def test_the_recipient_is_mentioned_so_their_chat_client_alerts_them(
     assert who.id not in json.dumps(plain.payload), "no mention without a chat identity"
 
 
+def test_a_teams_display_name_with_angle_brackets_cannot_end_the_mention_tag_early() -> None:
+    who = Mention(id="29:1a2b", name="Ana <Sales> Souza")
+    request = ADAPTERS["teams"].build(
+        replace(MESSAGE, mention=who), endpoint("http://127.0.0.1:9", "teams"), datetime.now(UTC)
+    )
+
+    card = json.loads(request.body)["attachments"][0]["content"]
+    [entity] = card["msteams"]["entities"]
+    assert entity["text"] == "<at>Ana Sales Souza</at>"
+    assert entity["mentioned"] == {"id": "29:1a2b", "name": "Ana <Sales> Souza"}
+    assert card["body"][1]["text"].startswith(entity["text"] + " ")
+
+
 async def test_webhook_payload_carries_the_notification_identity(
     chat: tuple[str, Inbox], http: httpx.AsyncClient
 ) -> None:

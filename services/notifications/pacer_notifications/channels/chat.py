@@ -514,16 +514,18 @@ TEAMS_BODY_BYTES = 28 * 1024
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 
 
+def _teams_at(mention: Mention) -> str:
+    """The <at> tag for a mention; angle brackets in a display name would end the tag early, so they are dropped
+    (the entity's `text` must repeat the tag exactly, and the tag is not HTML: entities are not decoded)."""
+    return "<at>" + mention.name.replace("<", "").replace(">", "") + "</at>"
+
+
 def _teams_mention(mention: Mention | None) -> dict[str, Any]:
     """ "Mention support within Adaptive Cards" (Microsoft Learn): the text carries <at>name</at>, and an entity
     names who that is, by Entra object id or user principal name."""
     if mention is None:
         return {}
-    entity = {
-        "type": "mention",
-        "text": f"<at>{mention.name}</at>",
-        "mentioned": {"id": mention.id, "name": mention.name},
-    }
+    entity = {"type": "mention", "text": _teams_at(mention), "mentioned": {"id": mention.id, "name": mention.name}}
     return {"entities": [entity]}
 
 
@@ -539,7 +541,7 @@ class TeamsAdapter:
             ]
             text = teams_markdown(markdown)
             if message.mention:
-                text = f"<at>{message.mention.name}</at> {text}"
+                text = f"{_teams_at(message.mention)} {text}"
             if text:
                 body.append({"type": "TextBlock", "text": text, "wrap": True})
             if message.facts:
