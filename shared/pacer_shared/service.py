@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import signal
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import FrameType
 from typing import Any, Generic, Literal, TypeVar
 
+import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -95,6 +99,35 @@ def create_app(spec: ServiceSpec[Any]) -> FastAPI:
     return app
 
 
+S = TypeVar("S", bound=ServiceSettings)
+
+GRACEFUL_SHUTDOWN_SECONDS = 30
+"""How long in-flight requests may run after SIGTERM; the pods' termination grace period is longer."""
+
+
+def serve(build: Callable[[S], FastAPI], settings: S) -> None:
+    """Run a service in the foreground (`python -m pacer_<service>.main`) until SIGTERM or Ctrl-C."""
+    uvicorn.run(
+        build(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,  # logging is structlog's, configured by the lifespan
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+
+
+def lazy_app(build: Callable[[], FastAPI]) -> Callable[[str], FastAPI]:
+    """A module `__getattr__` that builds `app` when it is asked for (`uvicorn pacer_<service>.main:app`),
+    so importing an entrypoint module starts nothing and reads no settings."""
+
+    def module_getattr(name: str) -> FastAPI:
+        if name == "app":
+            return build()
+        raise AttributeError(name)
+
+    return module_getattr
+
+
 def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     settings = spec.settings
 
@@ -104,59 +137,60 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
         names = TopicNames(settings.topic_prefix)
         client = create_client(settings.mongo_url, f"pacer-{settings.service_name}")
         db = client[settings.mongo_database]
-        await _until_ready("MongoDB", lambda: db.command("ping"))
-        await ensure_indexes(
-            db,
-            {
-                **outbox.INDEXES,
-                **consumer.indexes(settings.dedup_retention_days),
-                **people.INDEXES,
-                **spec.indexes,
-            },
-            spec.retired_indexes,
-        )
         producer = SharedProducer(settings)
-        await _until_ready("Kafka", producer.start)
-        box = Outbox(db, names, f"/pacer/{settings.service_name}", spec.clock)
-        runtime = Runtime(
-            settings=settings,
-            clock=spec.clock,
-            client=client,
-            db=db,
-            producer=producer,
-            outbox=box,
-            uow=UnitOfWork(db, box),
-            people=people.People(db),
-            topics=names,
-        )
-        context = spec.context(runtime)
-        subscriptions = [runtime.people.subscription(), *spec.subscriptions(context)]
-        consumed = sorted({topic for s in subscriptions for topic in s.topics})
-        await _until_ready(
-            "Kafka topics", lambda: ensure_topics(settings, sorted({*consumed, *spec.publishes, ORG_PEOPLE}))
-        )
-        relay = OutboxRelay(
-            db,
-            producer,
-            box,
-            name=settings.service_name,
-            poll_interval=settings.outbox_poll_interval_ms / 1000,
-            lease=timedelta(seconds=settings.outbox_lease_seconds),
-        )
-        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
-        consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions)
-        await consumers.start()
-        loops = [
-            asyncio.create_task(loop(), name=getattr(loop, "__name__", "loop")) for loop in spec.background(context)
-        ]
-        monitor = asyncio.create_task(_monitor(relay, consumers), name="monitor")
+        async with _starting(client, producer):
+            await _until_ready("MongoDB", lambda: db.command("ping"))
+            await ensure_indexes(
+                db,
+                {
+                    **outbox.INDEXES,
+                    **consumer.indexes(settings.dedup_retention_days),
+                    **people.INDEXES,
+                    **spec.indexes,
+                },
+                spec.retired_indexes,
+            )
+            await _until_ready("Kafka", producer.start)
+            box = Outbox(db, names, f"/pacer/{settings.service_name}", spec.clock)
+            runtime = Runtime(
+                settings=settings,
+                clock=spec.clock,
+                client=client,
+                db=db,
+                producer=producer,
+                outbox=box,
+                uow=UnitOfWork(db, box),
+                people=people.People(db),
+                topics=names,
+            )
+            context = spec.context(runtime)
+            subscriptions = [runtime.people.subscription(), *spec.subscriptions(context)]
+            consumed = sorted({topic for s in subscriptions for topic in s.topics})
+            await _until_ready(
+                "Kafka topics", lambda: ensure_topics(settings, sorted({*consumed, *spec.publishes, ORG_PEOPLE}))
+            )
+            relay = OutboxRelay(
+                db,
+                producer,
+                box,
+                name=settings.service_name,
+                poll_interval=settings.outbox_poll_interval_ms / 1000,
+                lease=timedelta(seconds=settings.outbox_lease_seconds),
+            )
+            relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+            consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions)
+            await consumers.start()
+            loops = [
+                asyncio.create_task(loop(), name=getattr(loop, "__name__", "loop")) for loop in spec.background(context)
+            ]
+            monitor = asyncio.create_task(_monitor(relay, consumers), name="monitor")
 
-        app.state.runtime = runtime
-        app.state.context = context
-        app.state.people = runtime.people
-        app.state.readiness = _Readiness(db, producer, relay, relay_task, consumers, loops)
-        app.state.ready = True
-        log.info("service started", consumers=[s.name for s in subscriptions], topics=consumed)
+            app.state.runtime = runtime
+            app.state.context = context
+            app.state.people = runtime.people
+            app.state.readiness = _Readiness(db, producer, relay, relay_task, consumers, loops)
+            app.state.ready = True
+            log.info("service started", consumers=[s.name for s in subscriptions], topics=consumed)
         try:
             with _tuned_garbage_collector(settings.gc_gen0_threshold):
                 yield
@@ -175,6 +209,55 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
             log.info("service stopped")
 
     return lifespan
+
+
+class StartupInterrupted(Exception):
+    """SIGTERM or SIGINT arrived while the service was still starting (waiting for Kafka or MongoDB)."""
+
+
+@contextlib.asynccontextmanager
+async def _starting(client: AsyncMongoClient[Document], producer: SharedProducer) -> AsyncIterator[None]:
+    """Start-up: cut short by SIGTERM or SIGINT, and closing the clients when it fails.
+
+    uvicorn records a signal at once but acts on it only after the lifespan has started, and start-up waits up
+    to STARTUP_TIMEOUT for MongoDB and Kafka: a pod deleted during an outage would sit out its whole grace
+    period. For the length of start-up this handler runs in front of uvicorn's and cancels the start-up; uvicorn
+    then exits with its start-up failure status (3). Signals reach only the main thread.
+    """
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+    assert task is not None
+    state = {"starting": True, "interrupted": False}
+
+    def cancel_if_starting() -> None:  # on the loop: start-up may have finished since the signal
+        if state["starting"]:
+            state["interrupted"] = True
+            task.cancel()
+
+    previous: dict[signal.Signals, Any] = {}
+
+    def interrupt(sig: int, frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(cancel_if_starting)
+        handler = previous[signal.Signals(sig)]
+        if callable(handler):
+            handler(sig, frame)
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous[sig] = signal.signal(sig, interrupt)
+    try:
+        yield
+    except BaseException as error:
+        state["starting"] = False
+        await producer.stop()
+        await client.close()
+        if isinstance(error, asyncio.CancelledError) and state["interrupted"]:
+            log.warning("start-up interrupted by a signal; exiting")
+            raise StartupInterrupted("stopped before start-up finished") from None
+        raise
+    finally:
+        state["starting"] = False
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager

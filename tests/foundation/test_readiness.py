@@ -6,6 +6,7 @@ This test owns a Kafka broker and a SecantusDB of its own, so stopping them dist
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import httpx
 import localstack
 import pytest
 
-from pacer_testkit.stack import ServiceProcess, Stack, eventually, private_stack, running
+from pacer_testkit.stack import ServiceProcess, Stack, eventually, free_port, private_stack, running
 
 
 @pytest.fixture
@@ -52,3 +53,29 @@ async def test_readyz_fails_while_a_dependency_is_down_and_recovers_by_itself(
             await eventually(ready, timeout=90, what=f"/readyz to recover after {server} came back")
         assert goals.process is not None
         assert goals.process.poll() is None, "the service must not have restarted"
+
+
+UVICORN_STARTUP_FAILURE = 3
+
+
+async def test_a_service_still_waiting_for_kafka_stops_at_once_on_sigterm(
+    stack: Stack, namespace: str, tmp_path: Path
+) -> None:
+    # Nothing listens on this port: start-up keeps waiting for Kafka (up to two minutes) until it is stopped.
+    env = stack.service_env(namespace, "probe", PACER_KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{free_port()}")
+    probe = ServiceProcess("pacer_testkit.probe", "probe", env, tmp_path / "probe.log").start()
+    try:
+
+        async def waiting_for_kafka() -> bool:
+            return '"dependency": "Kafka"' in probe.log_tail()
+
+        await eventually(waiting_for_kafka, timeout=60, what="the probe to wait for Kafka")
+
+        # Well inside the start-up wait: a service that ignored the signal until then would be killed instead.
+        returncode = await asyncio.to_thread(probe.stop, signal.SIGTERM, 20.0)
+    finally:
+        probe.kill()
+
+    assert returncode == UVICORN_STARTUP_FAILURE, probe.log_tail()  # not -SIGKILL: it stopped by itself
+    assert "start-up interrupted by a signal" in probe.log_tail()
+    assert "Unclosed" not in probe.log_tail(), "the clients opened so far are closed"

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from typing import Annotated, ClassVar
 
-import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel, Field
 
@@ -29,7 +28,7 @@ from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.mongo import Session, create_client
 from pacer_shared.outbox import Outbox, UnitOfWork
 from pacer_shared.problems import Conflict
-from pacer_shared.service import Runtime, ServiceSpec, create_app
+from pacer_shared.service import Runtime, ServiceSpec, create_app, serve
 from pacer_shared.settings import ServiceSettings
 from pacer_shared.topics import TopicNames
 
@@ -121,5 +120,4 @@ async def write_and_die(note_id: str, person_id: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["write-and-die"]:
         asyncio.run(write_and_die(sys.argv[2], sys.argv[3]))
-    settings = ProbeSettings()
-    uvicorn.run(build(settings), host=settings.http_host, port=settings.http_port, log_config=None)
+    serve(build, ProbeSettings())

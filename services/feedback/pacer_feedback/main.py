@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import uvicorn
 from fastapi import FastAPI
 
 from pacer_feedback.api import anonymous as anonymous_routes
@@ -13,7 +12,7 @@ from pacer_feedback.service import anonymous, named
 from pacer_feedback.settings import FeedbackSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
-from pacer_shared.service import ServiceSpec, create_app
+from pacer_shared.service import ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = "Instant, two-way, requested (360) and anonymous feedback."
 ANONYMOUS_PATHS = "/v1/anonymous"
@@ -41,18 +40,11 @@ def build(settings: FeedbackSettings | None = None, clock: Clock | None = None) 
     )
 
 
-def __getattr__(name: str) -> FastAPI:
-    # `uvicorn pacer_feedback.main:app` builds the app on first access, so importing stays side-effect free.
-    if name == "app":
-        return build()
-    raise AttributeError(name)
+__getattr__ = lazy_app(build)
 
 
 def main() -> None:
-    settings = FeedbackSettings()
-    uvicorn.run(
-        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
-    )
+    serve(build, FeedbackSettings())
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import uvicorn
 from fastapi import FastAPI
 
 from pacer_goals.adapters import repository
@@ -23,7 +22,7 @@ from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.mongo import Session
-from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = (
     "SMART goals driven by live sales events: progress, at-risk warnings, GoalAchieved and GoalMissed at the deadline."
@@ -76,18 +75,11 @@ def build(settings: GoalsSettings | None = None, clock: Clock | None = None) -> 
     )
 
 
-def __getattr__(name: str) -> FastAPI:
-    # `uvicorn pacer_goals.main:app` builds the app on first access, so importing stays side-effect free.
-    if name == "app":
-        return build()
-    raise AttributeError(name)
+__getattr__ = lazy_app(build)
 
 
 def main() -> None:
-    settings = GoalsSettings()
-    uvicorn.run(
-        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
-    )
+    serve(build, GoalsSettings())
 
 
 if __name__ == "__main__":

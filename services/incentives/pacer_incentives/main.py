@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import uvicorn
 from fastapi import FastAPI
 
 from pacer_incentives.api import bonus, recognition
@@ -20,7 +19,7 @@ from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Session
-from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = "Bonus ledger computed from events, recognition, leaderboards and promotion recommendations."
 
@@ -71,18 +70,11 @@ def build(settings: IncentivesSettings | None = None, clock: Clock | None = None
     )
 
 
-def __getattr__(name: str) -> FastAPI:
-    # `uvicorn pacer_incentives.main:app` builds the app on first access, so importing stays side-effect free.
-    if name == "app":
-        return build()
-    raise AttributeError(name)
+__getattr__ = lazy_app(build)
 
 
 def main() -> None:
-    settings = IncentivesSettings()
-    uvicorn.run(
-        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
-    )
+    serve(build, IncentivesSettings())
 
 
 if __name__ == "__main__":

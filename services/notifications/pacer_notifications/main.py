@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import uvicorn
 from fastapi import FastAPI
 
 from pacer_notifications.adapters import repository
@@ -18,7 +17,7 @@ from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.mongo import Session
-from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = "Turns events into email and team-chat messages, respecting preferences, locales and quiet hours."
 DOMAIN_TOPICS = [
@@ -67,18 +66,11 @@ def build(settings: NotificationsSettings | None = None, clock: Clock | None = N
     )
 
 
-def __getattr__(name: str) -> FastAPI:
-    # `uvicorn pacer_notifications.main:app` builds the app on first access, so importing stays side-effect free.
-    if name == "app":
-        return build()
-    raise AttributeError(name)
+__getattr__ = lazy_app(build)
 
 
 def main() -> None:
-    settings = NotificationsSettings()
-    uvicorn.run(
-        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
-    )
+    serve(build, NotificationsSettings())
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import uvicorn
 from fastapi import FastAPI
 
 from pacer_reviews.api import routes
@@ -16,7 +15,7 @@ from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.mongo import Session
-from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = "Review cycles on a cadence with explainable scores, development plans and training."
 
@@ -59,18 +58,11 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
     )
 
 
-def __getattr__(name: str) -> FastAPI:
-    # `uvicorn pacer_reviews.main:app` builds the app on first access, so importing stays side-effect free.
-    if name == "app":
-        return build()
-    raise AttributeError(name)
+__getattr__ = lazy_app(build)
 
 
 def main() -> None:
-    settings = ReviewsSettings()
-    uvicorn.run(
-        build(settings), host=settings.http_host, port=settings.http_port, log_config=None, timeout_graceful_shutdown=30
-    )
+    serve(build, ReviewsSettings())
 
 
 if __name__ == "__main__":
