@@ -248,8 +248,9 @@ async def _starting(client: AsyncMongoClient[Document], producer: SharedProducer
         yield
     except BaseException as error:
         state["starting"] = False
-        await producer.stop()
-        await client.close()
+        for close in (producer.stop, client.close):  # what half-started must not hide why start-up ended
+            with contextlib.suppress(Exception):
+                await close()
         if isinstance(error, asyncio.CancelledError) and state["interrupted"]:
             log.warning("start-up interrupted by a signal; exiting")
             raise StartupInterrupted("stopped before start-up finished") from None
