@@ -19,6 +19,11 @@ class GoalsSettings(ServiceSettings):
         ge=1,
         description="Sales activities applied per transaction: each goal is read and written once per batch",
     )
+    dashboard_cache_goals: int = Field(
+        default=5000,
+        ge=0,
+        description="Goals the team dashboard keeps decoded between reads, about 5 KB each (0: none); never stale",
+    )
     at_risk_levels: list[Decimal] = Field(
         default=[Decimal("0.8"), Decimal("0.6")], description="Fractions of pace that raise GoalAtRisk"
     )

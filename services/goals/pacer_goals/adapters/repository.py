@@ -67,6 +67,14 @@ class GoalRepository:
         }
         return [goal_from_document(d) async for d in self.goals.find(query, session=session)]
 
+    async def find(self, query: Document) -> list[Goal]:
+        return [goal_from_document(d) async for d in self.goals.find(query)]
+
+    async def stamps(self, query: Document) -> list[tuple[str, Stamp]]:
+        """Each matching goal's id and stamp: what changes whenever the goal does (see `stamp_of`)."""
+        found = self.goals.find(query, {"version": 1, "created_at": 1})
+        return [(d["_id"], (d["version"], d["created_at"])) async for d in found]
+
     async def goals_overlapping(
         self, owner_ids: Iterable[str], team_ids: Iterable[str], since: datetime, session: Session | None = None
     ) -> list[Goal]:
@@ -230,6 +238,15 @@ class GoalRepository:
         ]
         if writes:
             await self.checkins.bulk_write(writes, session=session, ordered=False)
+
+
+Stamp = tuple[int, datetime]
+"""A goal's version with its creation time: every write raises the version, and a goal deleted and created again
+under the same id (a restored backup) has another creation time."""
+
+
+def stamp_of(goal: Goal) -> Stamp:
+    return goal.version, goal.created_at
 
 
 class ConcurrentGoalChange(Exception):

@@ -72,7 +72,9 @@ class AdjustmentOut(BaseModel):
     decided_at: datetime | None
 
 
-class GoalOut(BaseModel):
+class GoalFields(BaseModel):
+    """What GoalOut shows that changes only when the goal does."""
+
     goal_id: str
     owner_id: str
     owner_kind: OwnerKind
@@ -89,51 +91,59 @@ class GoalOut(BaseModel):
     parent_goal_id: str | None
     status: GoalStatus
     actual: Decimal
-    expected_by_now: Decimal
-    pace_ratio: Decimal | None
     shortfall: Decimal
-    at_risk: bool
     activity_count: int
     achieved_at: datetime | None
     closed_at: datetime | None
     adjustments: list[AdjustmentOut]
     miss_analysis: dict[str, Any] | None
     needs_miss_analysis: bool
+
+    @staticmethod
+    def of_goal(goal: Goal) -> dict[str, Any]:
+        return {
+            "goal_id": goal.goal_id,
+            "owner_id": goal.owner_id,
+            "owner_kind": goal.owner_kind,
+            "team_id": goal.team_id,
+            "title": goal.title,
+            "metric": goal.metric,
+            "target": goal.target,
+            "unit": goal.unit,
+            "timezone": goal.timezone,
+            "period_start": goal.period.start,
+            "period_end": goal.period.end,
+            "recurrence": goal.recurrence,
+            "pace_profile": goal.pace_profile,
+            "parent_goal_id": goal.parent_goal_id,
+            "status": goal.status,
+            "actual": goal.actual,
+            "shortfall": goal.shortfall,
+            "activity_count": goal.activity_count,
+            "achieved_at": goal.achieved_at,
+            "closed_at": goal.closed_at,
+            "adjustments": [AdjustmentOut(**vars(a)) for a in goal.adjustments],
+            "miss_analysis": vars(goal.miss_analysis) if goal.miss_analysis else None,
+            "needs_miss_analysis": goal.status is GoalStatus.MISSED and goal.miss_analysis is None,
+        }
+
+
+class GoalOut(GoalFields):
+    expected_by_now: Decimal
+    pace_ratio: Decimal | None
+    at_risk: bool
     smart: SmartOut | None = None
 
     @classmethod
     def of(cls, goal: Goal, now: datetime, smart: SmartReport | None = None) -> GoalOut:
-        moment = min(now, goal.closed_at or now)
-        expected = goal.expected_by(moment)
-        return cls(
-            goal_id=goal.goal_id,
-            owner_id=goal.owner_id,
-            owner_kind=goal.owner_kind,
-            team_id=goal.team_id,
-            title=goal.title,
-            metric=goal.metric,
-            target=goal.target,
-            unit=goal.unit,
-            timezone=goal.timezone,
-            period_start=goal.period.start,
-            period_end=goal.period.end,
-            recurrence=goal.recurrence,
-            pace_profile=goal.pace_profile,
-            parent_goal_id=goal.parent_goal_id,
-            status=goal.status,
-            actual=goal.actual,
-            expected_by_now=expected,
-            pace_ratio=ratio_of(goal.actual, expected),
-            shortfall=goal.shortfall,
-            at_risk=goal.at_risk_now(now),
-            activity_count=goal.activity_count,
-            achieved_at=goal.achieved_at,
-            closed_at=goal.closed_at,
-            adjustments=[AdjustmentOut(**vars(a)) for a in goal.adjustments],
-            miss_analysis=vars(goal.miss_analysis) if goal.miss_analysis else None,
-            needs_miss_analysis=goal.status is GoalStatus.MISSED and goal.miss_analysis is None,
-            smart=SmartOut.of(smart) if smart else None,
-        )
+        return cls(**GoalFields.of_goal(goal), **pace_now(goal, now), smart=SmartOut.of(smart) if smart else None)
+
+
+def pace_now(goal: Goal, now: datetime) -> dict[str, Any]:
+    """What GoalOut shows that moves with the clock."""
+    expected = goal.expected_by(min(now, goal.closed_at or now))
+    at_risk = goal.at_risk_now(now)
+    return {"expected_by_now": expected, "pace_ratio": ratio_of(goal.actual, expected), "at_risk": at_risk}
 
 
 class GoalPage(BaseModel):

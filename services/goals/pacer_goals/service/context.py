@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from pacer_goals.adapters.repository import GoalRepository
+from pacer_goals.service.views import GoalViews
 from pacer_goals.settings import GoalsSettings
 from pacer_shared.service import Runtime
 
@@ -15,10 +16,12 @@ class Goals:
     runtime: Runtime
     repository: GoalRepository
     settings: GoalsSettings
+    dashboard_goals: GoalViews
     deadlines_changed: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when a goal's next due time may have moved earlier, so the deadline worker re-plans its sleep."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Goals:
         assert isinstance(runtime.settings, GoalsSettings)
-        return cls(runtime, GoalRepository(runtime.db), runtime.settings)
+        repository = GoalRepository(runtime.db)
+        return cls(runtime, repository, runtime.settings, GoalViews(repository, runtime.settings.dashboard_cache_goals))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from pacer_goals.adapters.repository import OPEN, goal_from_document
 from pacer_goals.domain.goal import Goal, GoalStatus
 from pacer_goals.service.access import ensure_can_read, visible_filter
 from pacer_goals.service.context import Goals
+from pacer_goals.service.views import GoalView
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.goals import OwnerKind
 from pacer_shared.mongo import Document
@@ -83,32 +85,33 @@ async def history(goals: Goals, principal: Principal, goal_id: str) -> list[Docu
 @dataclass(frozen=True)
 class MemberProgress:
     person: Document
-    goals: list[Goal]
+    goals: list[GoalView]
 
 
-async def team_dashboard(goals: Goals, principal: Principal, team_id: str) -> tuple[list[Goal], list[MemberProgress]]:
+async def team_dashboard(
+    goals: Goals, principal: Principal, team_id: str
+) -> tuple[list[GoalView], list[MemberProgress]]:
     """The team's own goals and each assistant's open goals, for the team's manager, hr and admins."""
     people = goals.runtime.people
     members = [m for m in await people.team(team_id) if m.get("role") == "assistant"]
     managers = {m.get("manager_id") for m in members}
     if not principal.has(Role.HR, Role.ADMIN) and principal.subject not in managers:
         raise Forbidden("the dashboard is for the team's manager, hr and admins")
-    member_ids = [m["_id"] for m in members]
-    found = await goals.repository.goals.find(
+    open_goals = await goals.dashboard_goals.find(
         {
             "status": {"$in": OPEN},
             "$or": [
                 {"owner_kind": OwnerKind.TEAM.value, "owner_id": team_id},
-                {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": member_ids}},
+                {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": [m["_id"] for m in members]}},
             ],
         }
-    ).to_list()
-    open_goals = [goal_from_document(d) for d in found]
-    team_goals = [g for g in open_goals if g.owner_kind is OwnerKind.TEAM]
-    rows = [
-        MemberProgress(
-            person=m, goals=[g for g in open_goals if g.owner_id == m["_id"] and g.owner_kind is OwnerKind.ASSISTANT]
-        )
-        for m in sorted(members, key=lambda m: m["display_name"])
-    ]
+    )
+    owned: dict[str, list[GoalView]] = defaultdict(list)
+    team_goals = []
+    for view in open_goals:
+        if view.goal.owner_kind is OwnerKind.TEAM:
+            team_goals.append(view)
+        else:
+            owned[view.goal.owner_id].append(view)
+    rows = [MemberProgress(m, owned.get(m["_id"], [])) for m in sorted(members, key=lambda m: m["display_name"])]
     return team_goals, rows

@@ -1,0 +1,97 @@
+"""The team dashboard keeps decoded goals between reads, and still never shows a goal older than the database's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from goals_support import GoalsWorld, sale, token
+
+from pacer_goals.adapters.repository import GoalRepository, goal_to_document
+from pacer_goals.domain.goal import Goal
+from pacer_goals.domain.pace import PaceProfile
+from pacer_goals.domain.periods import Period
+from pacer_goals.service.views import GoalViews
+from pacer_shared.auth import Role
+from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
+from pacer_shared.mongo import Document, create_client
+from pacer_testkit.stack import Stack
+
+MOVES_WITH_THE_CLOCK = {"expected_by_now", "pace_ratio"}
+
+
+async def anns_goal_on_the_dashboard(world: GoalsWorld) -> dict[str, Any]:
+    response = await world.http.get("/v1/teams/north/dashboard", headers=token("mia", Role.MANAGER))
+    assert response.status_code == 200, response.text
+    [ann] = [m for m in response.json()["members"] if m["person_id"] == "ann"]
+    [goal] = ann["goals"]
+    return goal  # type: ignore[no-any-return]
+
+
+def without_clock(goal: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in goal.items() if k not in MOVES_WITH_THE_CLOCK}
+
+
+async def test_the_dashboard_shows_a_goal_as_its_own_endpoint_does_and_a_change_at_the_next_read(
+    world: GoalsWorld,
+) -> None:
+    goal_id = (await world.set_goal(owner_id="ann", target=4))["goal_id"]
+    before = await anns_goal_on_the_dashboard(world)
+    assert without_clock(before) == without_clock(await world.goal(goal_id))
+    assert before["actual"] == "0"
+    assert set(before) >= MOVES_WITH_THE_CLOCK | {"at_risk", "smart"}
+
+    await world.record(sale("ann"))
+    changed = await world.goal_where(goal_id, lambda g: g["actual"] == "1", "Ann's call to count")
+    after = await anns_goal_on_the_dashboard(world)  # read once: the change is committed, nothing to wait for
+    assert without_clock(after) == without_clock(changed)
+    assert after["actual"] == "1"
+
+
+async def test_kept_goals_are_bounded_and_read_again_only_when_they_change(stack: Stack, namespace: str) -> None:
+    client = create_client(stack.mongo_url, "test-goal-views")
+    try:
+        repository = GoalRepository(client[f"{namespace}-views"])
+        now = datetime.now(UTC)
+        await repository.goals.insert_many([_goal(f"g{n}", now) for n in range(3)])
+        views = GoalViews(repository, size=2)
+        everything = {"status": "active"}
+
+        first = await views.find(everything)
+        again = await views.find(everything)
+        assert [v.goal.goal_id for v in first] == ["g0", "g1", "g2"]
+        assert [v.goal.goal_id for v in again] == ["g0", "g1", "g2"]
+        assert again[2] is first[2], "an unchanged goal kept is not read again"
+        assert again[0] is not first[0], "past the bound, the goal kept longest was let go"
+
+        await repository.goals.update_one({"_id": "g2"}, {"$set": {"title": "renamed"}, "$inc": {"version": 1}})
+        [renamed] = [v for v in await views.find(everything) if v.goal.goal_id == "g2"]
+        assert renamed.goal.title == "renamed"
+        await repository.goals.update_one({"_id": "g2"}, {"$set": {"status": "cancelled"}, "$inc": {"version": 1}})
+        assert [v.goal.goal_id for v in await views.find(everything)] == ["g0", "g1"]
+    finally:
+        await client.close()
+
+
+def _goal(goal_id: str, now: datetime) -> Document:
+    goal = Goal(
+        goal_id=goal_id,
+        owner_id="ann",
+        owner_kind=OwnerKind.ASSISTANT,
+        team_id="north",
+        title="Calls",
+        metric=GoalMetric(kinds=["call"], aggregation=MetricAggregation.COUNT),
+        target=Decimal(10),
+        unit="calls",
+        timezone="UTC",
+        period=Period(now, now + timedelta(days=7)),
+        recurrence=Recurrence.NONE,
+        pace_profile=PaceProfile.LINEAR,
+        at_risk_levels=[],
+        at_risk_grace=Decimal("0.2"),
+        created_by="mia",
+        created_at=now,
+    )
+    goal.activate(now, "mia")
+    return goal_to_document(goal, now)
