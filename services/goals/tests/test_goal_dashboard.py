@@ -48,6 +48,13 @@ async def test_the_dashboard_shows_a_goal_as_its_own_endpoint_does_and_a_change_
     assert without_clock(after) == without_clock(changed)
     assert after["actual"] == "1"
 
+    assert without_clock(await anns_goal_on_the_dashboard(world)) == without_clock(after)
+    shown = world.service.metric
+    assert (
+        await shown("pacer_goals_dashboard_goals_total", source="read"),
+        await shown("pacer_goals_dashboard_goals_total", source="kept"),
+    ) == (2, 1), "read in full when new and when changed, kept the third time"
+
 
 async def test_kept_goals_are_bounded_and_read_again_only_when_they_change(stack: Stack, namespace: str) -> None:
     client = create_client(stack.mongo_url, "test-goal-views")

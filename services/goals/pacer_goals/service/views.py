@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from prometheus_client import Counter
+
 from pacer_goals.adapters.repository import GoalRepository, Stamp, stamp_of
 from pacer_goals.domain.goal import Goal
 from pacer_shared.mongo import Document
+
+SHOWN = Counter(
+    "pacer_goals_dashboard_goals_total",
+    "Goals shown on team dashboards: kept (decoded earlier at the same version) or read (read in full)",
+    ["source"],
+)
+KEPT, READ = SHOWN.labels("kept"), SHOWN.labels("read")
 
 
 @dataclass(slots=True)
@@ -35,7 +44,9 @@ class GoalViews:
 
     async def find(self, query: Document) -> list[GoalView]:
         if not self._size:
-            return [GoalView(goal) for goal in await self._repository.find(query)]
+            views = [GoalView(goal) for goal in await self._repository.find(query)]
+            READ.inc(len(views))
+            return views
         stamps = await self._repository.stamps(query)
         found: dict[str, GoalView] = {}
         for goal_id, stamp in stamps:
@@ -43,6 +54,8 @@ class GoalViews:
             if kept is not None and kept[0] == stamp:
                 found[goal_id] = kept[1]
         missing = [goal_id for goal_id, _ in stamps if goal_id not in found]
+        KEPT.inc(len(found))
+        READ.inc(len(missing))
         if missing:
             # Read as they are now: a goal changed since its stamp was read is shown (and kept) at its newer
             # version, one that stopped matching is left out.
