@@ -18,7 +18,7 @@ import httpx
 
 from bench.scenarios.common import Bench, Figure, cpu_seconds, note, result, scratch, services
 from bench.scenarios.population import HR, goal_document, insert_goals, person, publish_roster
-from pacer_testkit.stack import ROOT, eventually, free_port
+from pacer_testkit.stack import ROOT, ServiceProcess, eventually, free_port
 
 BARE = ROOT / "bench" / "baselines" / "dashboard.py"
 LOAD = ROOT / "bench" / "load" / "dashboard.py"
@@ -26,30 +26,35 @@ LOAD = ROOT / "bench" / "load" / "dashboard.py"
 
 async def run(bench: Bench, users: int, seconds: int, teams: int, members: int, goals_each: int) -> dict[str, Any]:
     team_ids = [f"t{t}" for t in range(teams)]
-    async with scratch(bench) as namespace, services(bench, namespace, {"goals": {}}) as running:
-        goals = running["goals"]
-        roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(teams)]
-        roster += [person(f"a{t}-{i}", team=f"t{t}", manager=f"m{t}") for t in range(teams) for i in range(members)]
-        await publish_roster(bench, namespace, roster, reaching=["goals"])
-        now = datetime.now(UTC)
-        await insert_goals(
-            bench,
-            namespace,
-            (
-                goal_document(f"g{p.person_id}-{k}", p.person_id, start=now, end=now + timedelta(days=7))
-                for p in roster[teams:]
-                for k in range(goals_each)
-            ),
-        )
-        bare = await _serve_bare(bench, f"{namespace}_goals")
-        try:
-            await _same_answer(goals.url, bare.url, team_ids[0], members * goals_each)
-            note(f"api: {users} users for {seconds} s on each endpoint")
-            assert goals.process is not None
-            pacer_load = await _load(bench, goals.url, goals.process.pid, team_ids, users, seconds, "pacer")
-            bare_load = await _load(bench, bare.url, bare.process.pid, team_ids, users, seconds, "bare")
-        finally:
-            await bare.stop()
+    async with scratch(bench) as namespace:
+        async with services(bench, namespace, {"goals": {}}) as running:
+            goals = running["goals"]
+            roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(teams)]
+            roster += [person(f"a{t}-{i}", team=f"t{t}", manager=f"m{t}") for t in range(teams) for i in range(members)]
+            await publish_roster(bench, namespace, roster, reaching=["goals"])
+            now = datetime.now(UTC)
+            await insert_goals(
+                bench,
+                namespace,
+                (
+                    goal_document(f"g{p.person_id}-{k}", p.person_id, start=now, end=now + timedelta(days=7))
+                    for p in roster[teams:]
+                    for k in range(goals_each)
+                ),
+            )
+            bare = await _serve_bare(bench, f"{namespace}_goals")
+            try:
+                await _same_answer(goals.url, bare.url, team_ids[0], members * goals_each)
+                note(f"api: {users} users for {seconds} s on each endpoint")
+                pacer_load = await _load(bench, goals.url, _pid(goals), team_ids, users, seconds, "pacer")
+                bare_load = await _load(bench, bare.url, bare.process.pid, team_ids, users, seconds, "bare")
+            finally:
+                await bare.stop()
+        # The same service keeping no decoded goals: what every read costs when all of a team's goals changed
+        # since the last one (slightly less: with the cache on, such a read also asks for the goals' stamps).
+        async with services(bench, namespace, {"goals": {"PACER_GOALS_DASHBOARD_CACHE_GOALS": "0"}}) as running:
+            cold = running["goals"]
+            cold_load = await _load(bench, cold.url, _pid(cold), team_ids, users, seconds, "pacer-nothing-kept")
     return result(
         "api",
         [
@@ -70,6 +75,20 @@ async def run(bench: Bench, users: int, seconds: int, teams: int, members: int, 
                 bare_load["cpu_ms_per_request"],
                 "bare FastAPI endpoint",
             ),
+            Figure(
+                "team dashboard, nothing kept between reads",
+                "requests/s",
+                cold_load["requests_per_second"],
+                bare_load["requests_per_second"],
+                "bare FastAPI endpoint",
+            ),
+            Figure(
+                "server CPU per dashboard request, nothing kept",
+                "ms",
+                cold_load["cpu_ms_per_request"],
+                bare_load["cpu_ms_per_request"],
+                "bare FastAPI endpoint",
+            ),
         ],
         load_tool="locust (FastHttpUser, as a library; bench/load/dashboard.py)",
         users=users,
@@ -78,7 +97,13 @@ async def run(bench: Bench, users: int, seconds: int, teams: int, members: int, 
         assistants_per_team=members,
         goals_per_assistant=goals_each,
         requests={"pacer": int(pacer_load["requests"]), "bare": int(bare_load["requests"])},
+        nothing_kept="the goals service with PACER_GOALS_DASHBOARD_CACHE_GOALS=0: every read decodes every goal",
     )
+
+
+def _pid(service: ServiceProcess) -> int:
+    assert service.process is not None
+    return service.process.pid
 
 
 class _Bare:
