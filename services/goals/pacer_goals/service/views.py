@@ -32,7 +32,7 @@ class GoalViews:
     Each read still asks the database which goals match and at which stamp (two small fields), and reads in full
     only the goals not kept at that stamp. Every write of a goal raises its version, so nothing shown is older than
     the read that shows it: a cache that is never stale, only smaller or larger. Decoding sixty goals and building
-    their domain objects and answer fields was most of a dashboard request's CPU (bench/PERFORMANCE.md).
+    their domain objects and answer fields was nearly half of a dashboard request's CPU (bench/PERFORMANCE.md).
 
     Bounded by `size` goals (0 keeps none); past it, the goals kept longest go first. A plain dict keeps insertion
     order, which is all that needs; a hit does not reorder, so it costs one lookup.
