@@ -21,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
@@ -31,7 +32,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from pymongo import IndexModel
 from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
-from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
 
 from pacer_shared import metrics
 from pacer_shared.clock import Clock
@@ -47,6 +48,7 @@ log = get_logger(__name__)
 
 PROCESSED = "processed_events"
 HANDLER_ATTEMPTS = 3
+FINISH_BATCH_SECONDS = 10.0
 
 BatchHandler = Callable[[Sequence[Event], Session], Awaitable[None]]
 TombstoneHandler = Callable[[str, Session], Awaitable[None]]
@@ -107,6 +109,8 @@ class EventConsumers:
         self._crashed: dict[str, str] = {}
         self._positions: dict[TopicPartition, int] = {}
         self._task: asyncio.Task[None] | None = None
+        self._batch_since: float | None = None
+        metrics.CONSUMER_BATCH_AGE.set_function(self._batch_age)
         self._consumer = AIOKafkaConsumer(
             **settings.kafka_client_options(),
             group_id=f"{settings.topic_prefix}pacer-{settings.service_name}",
@@ -131,10 +135,21 @@ class EventConsumers:
         self._task = asyncio.create_task(self._run(), name="consumers")
 
     async def stop(self) -> None:
-        """Finish the batch in hand, then leave the group."""
+        """Finish the batch in hand if it can be finished soon, then leave the group.
+
+        A batch waiting out a database outage would never finish: after `FINISH_BATCH_SECONDS` it is abandoned
+        (its transaction aborts, its offsets stay uncommitted, and it is read again after the restart).
+        """
         if self._task is not None:
-            async with self._in_flight:
-                self._task.cancel()
+            finished = False
+            try:
+                async with asyncio.timeout(FINISH_BATCH_SECONDS):
+                    finished = await self._in_flight.acquire()
+            except TimeoutError:
+                log.warning("stopping without finishing the batch in hand; it is read again on restart")
+            self._task.cancel()
+            if finished:
+                self._in_flight.release()
             await asyncio.gather(self._task, return_exceptions=True)
         await self._consumer.stop()
 
@@ -167,13 +182,13 @@ class EventConsumers:
                 continue
             async with self._in_flight:
                 try:
-                    await asyncio.gather(*(self._process(s, _share(fetched, t)) for s, t in self._subscriptions))
+                    await self._apply_batch(fetched)
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:
                     # As a restarted consumer would: read the batch again after a pause; unready meanwhile.
                     failures += 1
-                    self._crash(error)
+                    self._crash(error.exceptions[0] if isinstance(error, ExceptionGroup) else error)
                     for tp, messages in fetched.items():
                         self._consumer.seek(tp, messages[0].offset)
                     await asyncio.sleep(min(0.5 * 2**failures, 30))
@@ -181,6 +196,21 @@ class EventConsumers:
                 failures = 0
                 self._recovered()
                 await self._commit({tp: messages[-1].offset + 1 for tp, messages in fetched.items()})
+
+    async def _apply_batch(self, fetched: dict[TopicPartition, list[Message]]) -> None:
+        self._batch_since = time.monotonic()
+        try:
+            # A task group, not gather: when one subscription fails, the others' work on this batch is cancelled
+            # rather than left running beside the batch read again.
+            async with asyncio.TaskGroup() as group:
+                for subscription, topics in self._subscriptions:
+                    group.create_task(self._process(subscription, _share(fetched, topics)))
+        finally:
+            self._batch_since = None
+
+    def _batch_age(self) -> float:
+        since = self._batch_since
+        return 0.0 if since is None else time.monotonic() - since
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         self._positions.update(offsets)
@@ -202,11 +232,14 @@ class EventConsumers:
             metrics.CONSUMER_UP.labels(name).set(1)
 
     async def _process(self, subscription: Subscription, records: Sequence[Message]) -> None:
-        events: list[tuple[Event, Message]] = []
-        tombstones: list[str] = []
+        runs: list[_Run] = []  # applied in the order written: a person upserted, then deleted, must end deleted
         for record in records:
             if record.value is None and subscription.on_tombstone is not None and record.key:
-                tombstones.append(record.key.decode())
+                if not runs or runs[-1].events:
+                    runs.append(_Run())
+                # A key that is not UTF-8 names no one stored: with its bytes replaced the removal changes nothing,
+                # instead of failing the batch again and again.
+                runs[-1].tombstones.append(record.key.decode(errors="replace"))
                 continue
             try:
                 event = decode(record.value)
@@ -214,17 +247,24 @@ class EventConsumers:
                 await self._dead_letter(subscription, record, error.reason, error.kind)
                 continue
             if subscription.event_types is None or event.type in subscription.event_types:
-                events.append((event, record))
-        if tombstones and subscription.on_tombstone is not None:
-            on_tombstone = subscription.on_tombstone
+                if not runs or runs[-1].tombstones:
+                    runs.append(_Run())
+                runs[-1].events.append((event, record))
+        for run in runs:
+            if run.tombstones:
+                await self._remove(subscription, run.tombstones)
+            else:
+                await self._apply(subscription, run.events)
 
-            async def remove(session: Session) -> None:
-                for key in tombstones:
-                    await on_tombstone(key, session)
+    async def _remove(self, subscription: Subscription, keys: list[str]) -> None:
+        on_tombstone = subscription.on_tombstone
+        assert on_tombstone is not None
 
-            await self._with_infrastructure_retries(lambda: self._uow.run(remove))
-        if events:
-            await self._apply(subscription, events)
+        async def remove(session: Session) -> None:
+            for key in keys:
+                await on_tombstone(key, session)
+
+        await self._with_infrastructure_retries(lambda: self._uow.run(remove))
 
     async def _apply(self, subscription: Subscription, events: list[tuple[Event, Message]]) -> None:
         pending = events
@@ -316,6 +356,7 @@ class EventConsumers:
         async for retry in AsyncRetrying(
             retry=retry_if_exception_type((ConnectionFailure, _TransientOperationFailure)),
             wait=wait_exponential_jitter(multiplier=0.2, max=10, jitter=0.2),
+            before_sleep=_waiting_out,
             reraise=True,
         ):
             with retry:
@@ -370,6 +411,19 @@ async def dead_letter(
     await producer.send_and_wait(topic, value=value, key=key, headers=headers)
     metrics.EVENTS_DEAD_LETTERED.labels(consumer, (origin or {}).get("original-topic", topic), kind).inc()
     log.warning("message dead-lettered", consumer=consumer, topic=topic, kind=kind, reason=reason, **(origin or {}))
+
+
+def _waiting_out(retry: RetryCallState) -> None:
+    failure = retry.outcome.exception() if retry.outcome else None
+    log.warning("database unavailable; applying the batch again", attempt=retry.attempt_number, error=repr(failure))
+
+
+@dataclass
+class _Run:
+    """Consecutive records of one kind in a subscription's share of a batch: tombstones or events."""
+
+    tombstones: list[str] = field(default_factory=list)
+    events: list[tuple[Event, Message]] = field(default_factory=list)
 
 
 class _TransientOperationFailure(Exception):

@@ -25,6 +25,9 @@ EVENTS_DEAD_LETTERED = Counter(
 EVENTS_PRODUCED = Counter("pacer_events_produced_total", "Events published by the outbox relay", ["topic", "type"])
 CONSUMER_LAG = Gauge("pacer_consumer_lag", "Messages behind the partition's end", ["topic", "partition"])
 CONSUMER_UP = Gauge("pacer_consumer_up", "1 while the consumer runs, 0 after it crashed", ["consumer"])
+CONSUMER_BATCH_AGE = Gauge(
+    "pacer_consumer_batch_age_seconds", "How long the consumer has been applying the batch in hand (0 between batches)"
+)
 OUTBOX_BACKLOG = Gauge("pacer_outbox_backlog", "Events committed but not yet published")
 OUTBOX_OLDEST_AGE = Gauge("pacer_outbox_oldest_age_seconds", "Age of the oldest unpublished event")
 

@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from foundation.conftest import PROBE
 from pymongo import AsyncMongoClient
 
+from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded
-from pacer_testkit.stack import ServiceProcess, Stack, eventually, producer, publish, running
+from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, producer, publish, running
 
 
 def activity(assistant: str, quantity: int = 1, kind: str = "call") -> SalesActivityRecorded:
@@ -128,3 +130,28 @@ async def rewind_group(stack: Stack, group: str, topic: str) -> None:
 async def _total_events(stack: Stack, namespace: str, expected: int) -> bool:
     seen = await tallies(stack, namespace)
     return sum(t["events"] for t in seen.values()) == expected
+
+
+async def test_a_person_upserted_then_deleted_in_one_batch_ends_deleted(
+    stack: Stack, namespace: str, probe_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A compacted roster topic read from a backlog: the upsert and the tombstone after it arrive together and are
+    applied in the order they were written, not tombstones first."""
+    topic = f"{namespace}.org.people"
+    async with running(PROBE, "probe", probe_env, tmp_path):
+        pass  # creates the topics; the backlog is written while no one reads it
+    async with producer(stack.kafka_bootstrap) as client:
+        await publish(
+            client,
+            topic,
+            PersonUpserted(person_id="gone", display_name="Gone", email="g@example.com", role="assistant"),
+        )
+        await client.send_and_wait(topic, None, key=b"gone")
+    async with running(PROBE, "probe", probe_env, tmp_path) as probe, httpx.AsyncClient(base_url=probe.url) as http:
+
+        async def seen() -> dict[str, object] | None:
+            answer = await http.get("/v1/people/gone", headers=bearer("roster-check", "hr"))
+            return answer.json() if answer.status_code == 200 else None
+
+        person = await eventually(seen, what="the backlog to reach the probe's roster")
+    assert person["active"] is False
