@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI, Response
 from pydantic_core import to_json
 
-from pacer_goals.adapters.repository import OPEN
+from pacer_goals.adapters.repository import OPEN_NOW
 from pacer_shared.mongo import create_client
 
 PERSON = {"display_name": 1, "role": 1}
@@ -42,7 +42,7 @@ def build(mongo_url: str, database: str) -> FastAPI:
         team = await db["people"].find({"team_id": team_id, "active": True}, PERSON).to_list()
         members = sorted((m for m in team if m.get("role") == "assistant"), key=lambda m: m["display_name"])
         query = {
-            "status": {"$in": OPEN},
+            **OPEN_NOW,
             "$or": [
                 {"owner_kind": "team", "owner_id": team_id},
                 {"owner_kind": "assistant", "owner_id": {"$in": [m["_id"] for m in members]}},

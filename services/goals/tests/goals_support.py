@@ -12,7 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
+from pacer_goals.main import build
+from pacer_goals.settings import GoalsSettings
 from pacer_shared.auth import Role
+from pacer_shared.clock import ShiftedClock
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.stack import (
@@ -21,6 +24,7 @@ from pacer_testkit.stack import (
     Stack,
     bearer,
     eventually,
+    in_process,
     producer,
     publish,
     read_topic,
@@ -170,3 +174,22 @@ async def world(stack: Stack, namespace: str, goals_env: dict[str, str], tmp_pat
         await load_roster(stack, namespace)
         await roster_reached(http, [p.person_id for p in ROSTER])
         yield GoalsWorld(stack, namespace, service, http)
+
+
+@pytest.fixture
+def clock() -> ShiftedClock:
+    return ShiftedClock()
+
+
+@pytest.fixture
+async def goals_at_a_moved_clock(
+    stack: Stack, namespace: str, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[GoalsWorld]:
+    """The goals app in-process, so tests can move its clock (check-ins, period ends)."""
+    for key, value in stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.2").items():
+        monkeypatch.setenv(key, value)
+    app = build(GoalsSettings(), clock)
+    async with in_process(app) as http:
+        await load_roster(stack, namespace)
+        await roster_reached(http, [p.person_id for p in ROSTER])
+        yield GoalsWorld(stack, namespace, None, http)  # type: ignore[arg-type]

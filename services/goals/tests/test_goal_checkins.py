@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-from goals_support import ROSTER, GoalsWorld, events_of, load_roster, sale
+from goals_support import GoalsWorld, events_of, sale
 
-from pacer_goals.main import build
-from pacer_goals.settings import GoalsSettings
 from pacer_shared.clock import ShiftedClock
-from pacer_testkit.stack import Stack, in_process, roster_reached
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def clock() -> ShiftedClock:
-    return ShiftedClock()
-
-
-@pytest.fixture
-async def goals_at_a_moved_clock(
-    stack: Stack, namespace: str, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[GoalsWorld]:
-    for key, value in stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.2").items():
-        monkeypatch.setenv(key, value)
-    app = build(GoalsSettings(), clock)
-    async with in_process(app) as http:
-        await load_roster(stack, namespace)
-        await roster_reached(http, [p.person_id for p in ROSTER])
-        yield GoalsWorld(stack, namespace, None, http)  # type: ignore[arg-type]
 
 
 async def test_the_weekly_check_in_is_due_on_friday_afternoon_with_the_weeks_activity(

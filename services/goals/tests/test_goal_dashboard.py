@@ -56,6 +56,18 @@ async def test_the_dashboard_shows_a_goal_as_its_own_endpoint_does_and_a_change_
     ) == (2, 1), "read in full when new and when changed, kept the third time"
 
 
+async def test_a_goal_closed_as_achieved_leaves_the_dashboard(world: GoalsWorld) -> None:
+    end = datetime.now(UTC) + timedelta(seconds=4)
+    done = (await world.set_goal(owner_id="ann", target=1, end=end.isoformat()))["goal_id"]
+    await world.record(sale("ann"))
+    assert (await anns_goal_on_the_dashboard(world))["goal_id"] == done
+    closed = await world.goal_where(done, lambda g: g["closed_at"] is not None, "the goal to close at its end")
+    assert closed["status"] == "achieved"
+    response = await world.http.get("/v1/teams/north/dashboard", headers=token("mia", Role.MANAGER))
+    [ann] = [m for m in response.json()["members"] if m["person_id"] == "ann"]
+    assert ann["goals"] == [], "a finished goal is not one of the member's open goals"
+
+
 async def test_kept_goals_are_bounded_and_read_again_only_when_they_change(stack: Stack, namespace: str) -> None:
     client = create_client(stack.mongo_url, "test-goal-views")
     try:

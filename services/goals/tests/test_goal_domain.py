@@ -83,6 +83,17 @@ def test_at_risk_is_raised_once_per_level_and_the_worst_level_when_both_are_cros
     assert late.at_risk_raised == [Decimal("0.8"), Decimal("0.6")]
 
 
+def test_a_goal_shows_at_risk_once_warned_until_it_catches_up() -> None:
+    g = goal(target=10, days=10)
+    g.contribute(Decimal(3), 3, START, "a")
+    assert not g.at_risk_now(START + timedelta(days=4)), "behind, but not warned yet"
+    g.review_pace(START + timedelta(days=4))  # expected 4, 3/4 = 0.75 < 0.8
+    assert g.at_risk_now(START + timedelta(days=4))
+    g.contribute(Decimal(2), 2, START + timedelta(days=5), "b")
+    assert not g.at_risk_now(START + timedelta(days=5)), "5 of an expected 5: back on pace"
+    assert g.at_risk_now(START + timedelta(days=7)), "5 of an expected 7 is behind the level it was warned at"
+
+
 def test_no_warning_during_the_grace_period() -> None:
     g = goal()
     g.review_pace(START + timedelta(days=1))
@@ -122,6 +133,16 @@ def test_achievement_is_announced_once_even_if_a_retraction_dips_below_target() 
     assert g.status is GoalStatus.ACHIEVED
 
 
+def test_a_goal_closed_as_achieved_keeps_its_outcome_when_a_recount_comes_in_lower() -> None:
+    g = goal(target=2, days=1)
+    g.contribute(Decimal(2), 2, START, "a")
+    g.close(START + timedelta(days=1))
+    assert (g.status, g.is_open) == (GoalStatus.ACHIEVED, False)
+    g.recount(Decimal(1), 1, START + timedelta(days=2))
+    assert g.status is GoalStatus.ACHIEVED, "the outcome called at the deadline stands"
+    assert g.actual == Decimal(1)
+
+
 def test_a_recurring_goal_closes_into_the_next_period() -> None:
     g = goal(days=7, recurrence=Recurrence.WEEKLY)
     successor = g.close(START + timedelta(days=7))
@@ -130,6 +151,14 @@ def test_a_recurring_goal_closes_into_the_next_period() -> None:
     assert successor.status is GoalStatus.ACTIVE
     assert successor.previous_goal_id == "g1"
     assert [e.event_type for e in successor.events] == ["GoalSet"]
+
+
+def test_a_recurring_goal_closed_more_than_a_period_late_opens_the_current_period() -> None:
+    g = goal(days=7, recurrence=Recurrence.WEEKLY)
+    successor = g.close(START + timedelta(days=17))  # the service was down for the whole following week
+    assert successor is not None
+    assert successor.period == Period(START + timedelta(days=14), START + timedelta(days=21))
+    assert successor.status is GoalStatus.ACTIVE
 
 
 def test_adjustments_need_a_change_an_open_goal_and_one_at_a_time() -> None:

@@ -25,6 +25,9 @@ MEMBERSHIPS = "memberships"
 CHECKINS = "checkin_schedule"
 
 OPEN = [GoalStatus.ACTIVE.value, GoalStatus.ACHIEVED.value]
+OPEN_NOW: Document = {"status": {"$in": OPEN}, "closed_at": None}
+"""Goals still counting toward their period (`Goal.is_open`): a goal achieved early keeps its status when its
+period ends and is closed, so the status alone also matches every goal ever achieved."""
 
 INDEXES: IndexPlan = {
     GOALS: [
@@ -59,7 +62,7 @@ class GoalRepository:
     ) -> list[Goal]:
         """Open assistant goals of these owners and open team goals of these teams."""
         query = {
-            "status": {"$in": OPEN},
+            **OPEN_NOW,
             "$or": [
                 {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": sorted(set(owner_ids))}},
                 {"owner_kind": OwnerKind.TEAM.value, "owner_id": {"$in": sorted(set(team_ids))}},

@@ -135,7 +135,11 @@ class Goal:
         return self.pace.expected_by(now)
 
     def at_risk_now(self, now: datetime) -> bool:
-        return self.is_open and self.status is GoalStatus.ACTIVE and bool(self.at_risk_raised)
+        """Warned of (GoalAtRisk raised) and still behind the pace it was warned at; catching up clears it."""
+        if not (self.is_open and self.status is GoalStatus.ACTIVE and self.at_risk_raised):
+            return False
+        ratio = self.pace.ratio(self.actual, now)
+        return ratio is not None and ratio < max(self.at_risk_raised)
 
     def next_due_at(self, now: datetime) -> datetime | None:
         """When the deadline worker must look at this goal next: the next at-risk crossing or the period end."""
@@ -319,8 +323,6 @@ class Goal:
         """Progress recomputed from the stored activities (after a period or membership change)."""
         if actual != self.actual or activities != self.activity_count:
             self.actual, self.activity_count, self.progressed = actual, activities, True
-        if self.status is GoalStatus.ACHIEVED and self.actual < self.target and not self.is_closed:
-            self.status = GoalStatus.ACTIVE
         self._check_achieved(now)
 
     def cancel(self, by: str, reason: str, now: datetime) -> None:
@@ -355,12 +357,15 @@ class Goal:
                         attainment=self.attainment,
                     )
                 )
-        elif self.status is GoalStatus.ACHIEVED and self.actual < self.target:
+        elif self.status is GoalStatus.ACHIEVED and self.actual < self.target and not self.is_closed:
             self.status = GoalStatus.ACTIVE  # a retraction took it back below target before the deadline
 
     def _successor(self, now: datetime) -> Goal | None:
         if self.recurrence is Recurrence.NONE:
             return None
+        period = next_period(self.period, self.recurrence, self.zone)
+        while period.end <= now:  # closed a whole period late (the service was down): the current period is next
+            period = next_period(period, self.recurrence, self.zone)
         successor = Goal(
             goal_id=str(uuid.uuid4()),
             owner_id=self.owner_id,
@@ -371,7 +376,7 @@ class Goal:
             target=self.target,
             unit=self.unit,
             timezone=self.timezone,
-            period=next_period(self.period, self.recurrence, self.zone),
+            period=period,
             recurrence=self.recurrence,
             pace_profile=self.pace_profile,
             at_risk_levels=list(self.at_risk_levels),

@@ -17,7 +17,7 @@ from pacer_goals.domain.smart import SmartInput, SmartReport, check
 from pacer_goals.service.access import ensure_can_manage, ensure_can_read, is_manager_of
 from pacer_goals.service.checkins import first_checkin
 from pacer_goals.service.context import Goals
-from pacer_goals.service.progress import contributors, recount
+from pacer_goals.service.progress import contributors, recount_and_announce
 from pacer_shared.auth import Principal
 from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
 from pacer_shared.mongo import Session
@@ -159,7 +159,7 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
     async def work(session: Session) -> None:
         if draft.activate:
             goal.activate(now, principal.subject)
-            await _count_existing(goals, goal, session)
+            await recount_and_announce(goals, goal, session)
         await goals.repository.save([goal], now, session)
         await goals.runtime.outbox.add(session, *goal.events)
         if draft.activate and goal.owner_kind is OwnerKind.ASSISTANT:
@@ -167,12 +167,6 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
 
     await goals.runtime.uow.run(work)
     return goal, report
-
-
-async def _count_existing(goals: Goals, goal: Goal, session: Session) -> None:
-    """Activities already recorded in the period (a goal set mid-period) count from the start."""
-    await recount(goals, goal, session)
-    goal.progressed = False  # GoalSet already carries the starting point
 
 
 async def _ensure_can_set(goals: Goals, principal: Principal, draft: GoalDraft) -> None:
@@ -211,7 +205,7 @@ async def activate(goals: Goals, goal_id: str, principal: Principal) -> Goal:
     async def act(goal: Goal, session: Session) -> None:
         await ensure_can_manage_or_own(goals, principal, goal)
         goal.activate(goals.runtime.clock.now(), principal.subject)
-        await _count_existing(goals, goal, session)
+        await recount_and_announce(goals, goal, session)
 
     return await change(goals, goal_id, principal, act)
 
@@ -246,7 +240,7 @@ async def request_adjustment(
         )
         adjustments.append(adjustment)
         if adjustment.status == "applied":
-            await _recount_and_announce(goals, goal, session)
+            await recount_and_announce(goals, goal, session)
 
     goal = await change(goals, goal_id, principal, act)
     return goal, adjustments[0]
@@ -261,14 +255,9 @@ async def decide_adjustment(
             adjustment_id, approve=approve, by=principal.subject, now=goals.runtime.clock.now()
         )
         if adjustment.status == "applied":
-            await _recount_and_announce(goals, goal, session)
+            await recount_and_announce(goals, goal, session)
 
     return await change(goals, goal_id, principal, act)
-
-
-async def _recount_and_announce(goals: Goals, goal: Goal, session: Session) -> None:
-    await recount(goals, goal, session)
-    goal.announce_progress(goals.runtime.clock.now())
 
 
 async def cancel(goals: Goals, goal_id: str, principal: Principal, reason: str) -> Goal:

@@ -23,6 +23,7 @@ from pacer_goals.adapters.repository import ConcurrentGoalChange
 from pacer_goals.domain.goal import Goal
 from pacer_goals.service.checkins import first_checkin
 from pacer_goals.service.context import Goals
+from pacer_goals.service.progress import recount_and_announce
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
 from pacer_shared.waiting import wake_or_timeout
@@ -88,6 +89,8 @@ class DeadlineWorker:
             successor = goal.close(now)
             changed.append(goal)
             if successor is not None:
+                # Activities dated in the new period may already be stored: nothing counted them without a goal.
+                await recount_and_announce(goals, successor, session)
                 changed.append(successor)
                 if successor.owner_kind == "assistant":
                     checkins.setdefault(successor.owner_id, first_checkin(goals, successor, now))

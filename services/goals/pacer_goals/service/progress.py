@@ -102,6 +102,14 @@ async def contributors(goals: Goals, owner_kind: OwnerKind, owner_id: str, sessi
     return await goals.repository.members_of(owner_id, session)
 
 
+async def recount_and_announce(goals: Goals, goal: Goal, session: Session) -> None:
+    """Recount a goal whose period or target just changed or began (set mid-period, the next period of a recurring
+    goal, an applied adjustment), and announce its progress if the stored activities moved it: GoalSet carries
+    none, and projections learn it from GoalProgressed."""
+    await recount(goals, goal, session)
+    goal.announce_progress(goals.runtime.clock.now())
+
+
 async def recount(goals: Goals, goal: Goal, session: Session) -> None:
     """Recompute a goal's progress from the stored activities (the source of truth)."""
     owners = await contributors(goals, goal.owner_kind, goal.owner_id, session)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pacer_goals.adapters.repository import OPEN, goal_from_document
+from pacer_goals.adapters.repository import OPEN_NOW, goal_from_document
 from pacer_goals.domain.goal import Goal, GoalStatus
 from pacer_goals.service.access import ensure_can_read, visible_filter
 from pacer_goals.service.context import Goals
@@ -99,7 +99,7 @@ async def team_dashboard(
         raise Forbidden("the dashboard is for the team's manager, hr and admins")
     open_goals = await goals.dashboard_goals.find(
         {
-            "status": {"$in": OPEN},
+            **OPEN_NOW,
             "$or": [
                 {"owner_kind": OwnerKind.TEAM.value, "owner_id": team_id},
                 {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": [m["_id"] for m in members]}},
