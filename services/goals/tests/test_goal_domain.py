@@ -153,6 +153,33 @@ def test_a_recurring_goal_closes_into_the_next_period() -> None:
     assert [e.event_type for e in successor.events] == ["GoalSet"]
 
 
+def test_a_period_of_its_own_repeats_from_its_end_instead_of_snapping_to_the_calendar() -> None:
+    mid_month = Period(datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 2, 15, tzinfo=UTC))
+    assert next_period(mid_month, Recurrence.MONTHLY, ZoneInfo("UTC")) == Period(
+        datetime(2026, 2, 15, tzinfo=UTC), datetime(2026, 3, 15, tzinfo=UTC)
+    )
+    wednesdays = Period(datetime(2026, 1, 7, tzinfo=UTC), datetime(2026, 1, 14, tzinfo=UTC))
+    assert next_period(wednesdays, Recurrence.WEEKLY, ZoneInfo("UTC")).start == wednesdays.end
+    month_end = Period(datetime(2026, 1, 1, 12, tzinfo=UTC), datetime(2026, 1, 31, 12, tzinfo=UTC))
+    assert next_period(month_end, Recurrence.MONTHLY, ZoneInfo("UTC")).end == datetime(2026, 2, 28, 12, tzinfo=UTC)
+    # Local wall time is kept across the change to summer time: 09:00 in Berlin, an hour earlier in UTC.
+    winter = Period(datetime(2026, 3, 4, 8, tzinfo=UTC), datetime(2026, 3, 25, 8, tzinfo=UTC))
+    assert next_period(winter, Recurrence.WEEKLY, BERLIN).end == datetime(2026, 4, 1, 7, tzinfo=UTC)
+
+
+def test_an_adjustment_approved_after_its_new_end_has_passed_is_refused() -> None:
+    g = goal(days=30)
+    asked = g.request_adjustment(
+        by="ann", reason="r", new_target=None, new_period_end=START + timedelta(days=5), approved=False, now=START
+    )
+    with pytest.raises(GoalRuleViolation, match="has passed"):
+        g.decide_adjustment(asked.adjustment_id, approve=True, by="mia", now=START + timedelta(days=6))
+    assert g.period.end == START + timedelta(days=30)
+    assert g.decide_adjustment(asked.adjustment_id, approve=False, by="mia", now=START + timedelta(days=6)).status == (
+        "rejected"
+    )
+
+
 def test_a_recurring_goal_closed_more_than_a_period_late_opens_the_current_period() -> None:
     g = goal(days=7, recurrence=Recurrence.WEEKLY)
     successor = g.close(START + timedelta(days=17))  # the service was down for the whole following week

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -55,12 +56,31 @@ def period_starting(day: date, recurrence: Recurrence, zone: ZoneInfo) -> Period
 
 
 def next_period(period: Period, recurrence: Recurrence, zone: ZoneInfo) -> Period:
-    """The period after `period`; calendar-aligned recurrences stay aligned across DST and month lengths."""
+    """The period after `period`, starting where it ends.
+
+    A calendar week, month or quarter is followed by the next one, aligned across DST and month lengths. A period
+    of its own (set with an explicit end, or moved by an adjustment) repeats from its end, one week, month or
+    quarter long in local time: snapping it to the calendar would start the next period before this one ends.
+    """
     if recurrence is Recurrence.NONE:
         raise ValueError("a one-off goal has no next period")
-    return period_starting(period.end.astimezone(zone).date(), recurrence, zone)
+    if period == period_starting(period.start.astimezone(zone).date(), recurrence, zone):
+        return period_starting(period.end.astimezone(zone).date(), recurrence, zone)
+    local = period.end.astimezone(zone).replace(tzinfo=None)
+    if recurrence is Recurrence.WEEKLY:
+        later = local + timedelta(days=7)
+    else:
+        later = _same_day_months_later(local, 1 if recurrence is Recurrence.MONTHLY else 3)
+    return Period(period.end, later.replace(tzinfo=zone).astimezone(UTC))
 
 
 def _add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     return date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def _same_day_months_later(moment: datetime, months: int) -> datetime:
+    """The same day of the month and time `months` later, or that month's last day if it is shorter."""
+    first = _add_months(moment.date(), months)
+    day = min(moment.day, monthrange(first.year, first.month)[1])
+    return moment.replace(year=first.year, month=first.month, day=day)
