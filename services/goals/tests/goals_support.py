@@ -12,10 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
+from pacer_goals.domain.goal import Goal
+from pacer_goals.domain.pace import PaceProfile
+from pacer_goals.domain.periods import Period
 from pacer_goals.main import build
 from pacer_goals.settings import GoalsSettings
 from pacer_shared.auth import Role
 from pacer_shared.clock import ShiftedClock
+from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.stack import (
@@ -193,3 +197,27 @@ async def goals_at_a_moved_clock(
         await load_roster(stack, namespace)
         await roster_reached(http, [p.person_id for p in ROSTER])
         yield GoalsWorld(stack, namespace, None, http)  # type: ignore[arg-type]
+
+
+def active_goal(goal_id: str, now: datetime, owner_id: str = "ann") -> Goal:
+    """An assistant's active goal for the week from `now`, built as the service would store it."""
+    goal = Goal(
+        goal_id=goal_id,
+        owner_id=owner_id,
+        owner_kind=OwnerKind.ASSISTANT,
+        team_id="north",
+        title="Calls",
+        metric=GoalMetric(kinds=["call"], aggregation=MetricAggregation.COUNT),
+        target=Decimal(10),
+        unit="calls",
+        timezone="UTC",
+        period=Period(now, now + timedelta(days=7)),
+        recurrence=Recurrence.NONE,
+        pace_profile=PaceProfile.LINEAR,
+        at_risk_levels=[],
+        at_risk_grace=Decimal("0.2"),
+        created_by="mia",
+        created_at=now,
+    )
+    goal.activate(now, "mia")
+    return goal

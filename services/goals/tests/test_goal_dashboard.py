@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from goals_support import GoalsWorld, sale, token
+from goals_support import GoalsWorld, active_goal, sale, token
 
 from pacer_goals.adapters.repository import GoalRepository, goal_to_document
-from pacer_goals.domain.goal import Goal
-from pacer_goals.domain.pace import PaceProfile
-from pacer_goals.domain.periods import Period
 from pacer_goals.service.views import GoalViews
 from pacer_shared.auth import Role
-from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
-from pacer_shared.mongo import Document, create_client
+from pacer_shared.mongo import create_client
 from pacer_testkit.stack import Stack
 
 MOVES_WITH_THE_CLOCK = {"expected_by_now", "pace_ratio"}
@@ -73,7 +68,7 @@ async def test_kept_goals_are_bounded_and_read_again_only_when_they_change(stack
     try:
         repository = GoalRepository(client[f"{namespace}-views"])
         now = datetime.now(UTC)
-        await repository.goals.insert_many([_goal(f"g{n}", now) for n in range(3)])
+        await repository.goals.insert_many([goal_to_document(active_goal(f"g{n}", now), now) for n in range(3)])
         views = GoalViews(repository, size=2)
         everything = {"status": "active"}
 
@@ -91,26 +86,3 @@ async def test_kept_goals_are_bounded_and_read_again_only_when_they_change(stack
         assert [v.goal.goal_id for v in await views.find(everything)] == ["g0", "g1"]
     finally:
         await client.close()
-
-
-def _goal(goal_id: str, now: datetime) -> Document:
-    goal = Goal(
-        goal_id=goal_id,
-        owner_id="ann",
-        owner_kind=OwnerKind.ASSISTANT,
-        team_id="north",
-        title="Calls",
-        metric=GoalMetric(kinds=["call"], aggregation=MetricAggregation.COUNT),
-        target=Decimal(10),
-        unit="calls",
-        timezone="UTC",
-        period=Period(now, now + timedelta(days=7)),
-        recurrence=Recurrence.NONE,
-        pace_profile=PaceProfile.LINEAR,
-        at_risk_levels=[],
-        at_risk_grace=Decimal("0.2"),
-        created_by="mia",
-        created_at=now,
-    )
-    goal.activate(now, "mia")
-    return goal_to_document(goal, now)

@@ -6,16 +6,19 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from goals_support import GoalsWorld, events_of, load_roster, sale, token
+from goals_support import GoalsWorld, active_goal, events_of, load_roster, sale, token
 from pymongo import AsyncMongoClient
 from pymongo.errors import OperationFailure
 
 from pacer_goals.adapters.repository import GoalRepository
+from pacer_goals.main import build
+from pacer_goals.service.context import Goals
+from pacer_goals.service.progress import recount
 from pacer_shared.auth import Role
 from pacer_shared.events import wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Document
-from pacer_testkit.stack import Stack, eventually, producer, read_topic
+from pacer_testkit.stack import Stack, eventually, in_process, producer, read_topic
 
 
 async def test_ingest_accepts_valid_items_and_says_why_the_others_were_refused(world: GoalsWorld) -> None:
@@ -170,3 +173,26 @@ async def test_crediting_an_assistants_activities_and_moving_them_to_a_team_cann
         async with client.start_session() as moving, await moving.start_transaction():
             assert await repository.set_team("newcomer", "north", moving) is None
         assert await repository.team_of(["newcomer"]) == {"newcomer": "north"}
+
+
+async def test_counting_a_new_goal_and_crediting_its_owners_sales_cannot_both_commit(
+    stack: Stack, namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of sales credited while a goal is set (or activated, or opened for its next period) cannot see the
+    goal, and the goal's count from the stored activities cannot see the batch. One of the two must wait."""
+    for key, value in stack.service_env(namespace, "goals").items():
+        monkeypatch.setenv(key, value)
+    app = build()
+    async with in_process(app):
+        goals: Goals = app.state.context
+        client = goals.runtime.db.client
+        async with client.start_session() as crediting, client.start_session() as setting:
+            await crediting.start_transaction()
+            await goals.repository.team_of_for_update(["ann"], crediting)
+
+            await setting.start_transaction()
+            with pytest.raises(OperationFailure) as conflict:
+                await recount(goals, active_goal("g-new", datetime.now(UTC)), setting)
+            assert conflict.value.has_error_label("TransientTransactionError"), "the goal is counted after the credit"
+            await setting.abort_transaction()
+            await crediting.commit_transaction()

@@ -216,10 +216,14 @@ class GoalRepository:
         of the two transactions fail with a write conflict and run again once the other has committed.
         """
         ids = sorted(set(person_ids))
-        touch = [UpdateOne({"_id": person}, {"$inc": {"credited_batches": 1}}, upsert=True) for person in ids]
+        await self.lock_memberships(ids, session)
+        return await self.team_of(ids, session)
+
+    async def lock_memberships(self, person_ids: Iterable[str], session: Session) -> None:
+        """Write these people's membership documents, so that a concurrent writer of any of them conflicts."""
+        touch = [UpdateOne({"_id": p}, {"$inc": {"credited_batches": 1}}, upsert=True) for p in sorted(set(person_ids))]
         if touch:
             await self.memberships.bulk_write(touch, ordered=False, session=session)
-        return await self.team_of(ids, session)
 
     async def members_of(self, team_id: str, session: Session | None = None) -> list[str]:
         return [d["_id"] async for d in self.memberships.find({"team_id": team_id}, {"_id": 1}, session=session)]

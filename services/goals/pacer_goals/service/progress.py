@@ -111,7 +111,14 @@ async def recount_and_announce(goals: Goals, goal: Goal, session: Session) -> No
 
 
 async def recount(goals: Goals, goal: Goal, session: Session) -> None:
-    """Recompute a goal's progress from the stored activities (the source of truth)."""
+    """Recompute a goal's progress from the stored activities (the source of truth).
+
+    A batch of sales being credited meanwhile cannot see this goal's change (a goal being set, activated, opened
+    for its next period or moved), nor this count the batch: both would commit and the batch would count for
+    neither. Writing each contributor's membership first, as crediting does, makes the later of the two
+    transactions conflict and run again.
+    """
     owners = await contributors(goals, goal.owner_kind, goal.owner_id, session)
+    await goals.repository.lock_memberships(owners, session)
     actual, count = await goals.repository.totals(owners, goal.metric, goal.period, session)
     goal.recount(actual, count, goals.runtime.clock.now())
