@@ -3,9 +3,16 @@ published by a relay after commit.
 
 A state change and its events share one MongoDB transaction, so a rollback
 publishes nothing and a crash after commit loses nothing: the relay publishes
-whatever is committed and unpublished, in commit order, then marks it. A crash
+whatever is committed and unpublished, oldest row first, then marks it. A crash
 between publish and mark republishes the same event ids, which every consumer
 drops as duplicates.
+
+Rows are ordered by an ObjectId made when they are staged: strictly in order within
+one process, but between replicas only to the second (the rest of an ObjectId is the
+process's random bytes and a counter). Two events about one goal staged by two
+replicas within the same second may therefore be published in either order; a
+projection of such events (the reviews service's goal outcomes) keeps the newest by
+the event's own time.
 
 A row holds the events one unit of work staged together (up to `ROW_EVENTS`), not one
 event: a consumed batch of thousands of activities raises about a thousand GoalProgressed,
