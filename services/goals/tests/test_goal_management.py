@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from goals_support import GoalsWorld, events_of, sale, token
@@ -64,6 +65,7 @@ async def test_bad_goals_are_refused_with_a_clear_message(world: GoalsWorld) -> 
         "target": {**base, "target": 0},
         "timezone": {**base, "timezone": "Mars/Olympus"},
         "metric.kinds": {**base, "metric": {"kinds": [], "aggregation": "count"}},
+        "9999-12-31": {**base, "end": "9999-12-31"},
     }
     for field, body in cases.items():
         response = await world.http.post("/v1/goals", json=body, headers=token("mia", Role.MANAGER))
@@ -185,3 +187,11 @@ async def test_a_recurring_goal_opens_the_next_period_when_one_closes(world: Goa
     first = await world.goal(goal["goal_id"])
     assert start == datetime.fromisoformat(first["period_end"]), "a period of its own repeats from its end"
     assert end - start == timedelta(days=7)
+
+
+async def test_goals_set_for_one_person_at_the_same_moment_are_all_set(world: GoalsWorld) -> None:
+    """Concurrent creations for one owner conflict in the database and run again; a retried one starts afresh."""
+    created = await asyncio.gather(*(world.set_goal(owner_id="ann", title=f"Calls {n}") for n in range(8)))
+    assert len({goal["goal_id"] for goal in created}) == 8
+    listed = await world.http.get("/v1/goals", params={"owner_id": "ann"}, headers=token("hana", Role.HR))
+    assert {g["title"] for g in listed.json()["items"]} >= {f"Calls {n}" for n in range(8)}

@@ -26,6 +26,10 @@ from pacer_shared.problems import Forbidden, NotFound, Unprocessable
 COMPARABLE_PERIODS = 3
 
 
+LONGEST_PERIOD = timedelta(days=3653)
+"""Ten years: longer is no time-bound goal, and the SMART check's look at the period before would leave the calendar."""
+
+
 @dataclass(frozen=True)
 class GoalDraft:
     owner_id: str
@@ -77,7 +81,13 @@ def _period(draft: GoalDraft, zone: ZoneInfo) -> Period:
     end = _moment(draft.end, zone, inclusive_day=True)
     if end <= start:
         raise Unprocessable(f"end: the goal ends ({end.isoformat()}) before it starts ({start.isoformat()})")
-    return Period(start, end)
+    return Period(start, _within_longest(start, end))
+
+
+def _within_longest(start: datetime, end: datetime) -> datetime:
+    if end - start > LONGEST_PERIOD:
+        raise Unprocessable(f"end: a goal's period is at most {LONGEST_PERIOD.days} days; this one ends {end.date()}")
+    return end
 
 
 def _moment(value: date | datetime, zone: ZoneInfo, inclusive_day: bool = False) -> datetime:
@@ -135,28 +145,31 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
             "the goal is not SMART: " + "; ".join(f"{k}: {v}" for k, v in report.failures().items()),
             smart=report_json(report),
         )
-    now = goals.runtime.clock.now()
-    goal = Goal(
-        goal_id=str(uuid.uuid4()),
-        owner_id=draft.owner_id,
-        owner_kind=draft.owner_kind,
-        team_id=placed.team_id,
-        title=draft.title,
-        metric=draft.metric,
-        target=draft.target,
-        unit=draft.unit,
-        timezone=placed.zone.key,
-        period=placed.period,
-        recurrence=draft.recurrence,
-        pace_profile=draft.pace_profile,
-        at_risk_levels=list(goals.settings.at_risk_levels),
-        at_risk_grace=goals.settings.at_risk_grace,
-        created_by=principal.subject,
-        created_at=now,
-        parent_goal_id=draft.parent_goal_id,
-    )
+    now, goal_id = goals.runtime.clock.now(), str(uuid.uuid4())
+    created: list[Goal] = []
 
     async def work(session: Session) -> None:
+        # Built afresh on each attempt: a transaction retried after a write conflict must not see the goal the
+        # failed attempt activated.
+        goal = Goal(
+            goal_id=goal_id,
+            owner_id=draft.owner_id,
+            owner_kind=draft.owner_kind,
+            team_id=placed.team_id,
+            title=draft.title,
+            metric=draft.metric,
+            target=draft.target,
+            unit=draft.unit,
+            timezone=placed.zone.key,
+            period=placed.period,
+            recurrence=draft.recurrence,
+            pace_profile=draft.pace_profile,
+            at_risk_levels=list(goals.settings.at_risk_levels),
+            at_risk_grace=goals.settings.at_risk_grace,
+            created_by=principal.subject,
+            created_at=now,
+            parent_goal_id=draft.parent_goal_id,
+        )
         if draft.activate:
             goal.activate(now, principal.subject)
             await recount_and_announce(goals, goal, session)
@@ -164,9 +177,10 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
         await goals.runtime.outbox.add(session, *goal.events)
         if draft.activate and goal.owner_kind is OwnerKind.ASSISTANT:
             await goals.repository.schedule_checkin(goal.owner_id, first_checkin(goals, goal, now), session)
+        created[:] = [goal]
 
     await goals.runtime.uow.run(work)
-    return goal, report
+    return created[0], report
 
 
 async def _ensure_can_set(goals: Goals, principal: Principal, draft: GoalDraft) -> None:
@@ -229,7 +243,9 @@ async def request_adjustment(
     async def act(goal: Goal, session: Session) -> None:
         await ensure_can_manage_or_own(goals, principal, goal)
         approver = await is_manager_of(principal, goal.owner_kind, goal.owner_id, goals.runtime.people)
-        end = _moment(new_period_end, goal.zone, inclusive_day=True) if new_period_end is not None else None
+        end = None
+        if new_period_end is not None:
+            end = _within_longest(goal.period.start, _moment(new_period_end, goal.zone, inclusive_day=True))
         adjustment = goal.request_adjustment(
             by=principal.subject,
             reason=reason,
