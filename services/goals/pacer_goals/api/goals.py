@@ -91,7 +91,7 @@ async def activate(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -
     responses=responses(404),
 )
 async def adjust(goal_id: str, body: AdjustmentIn, goals: GoalsDep, principal: CurrentPrincipal) -> GoalOut:
-    goal, _adjustment = await commands.request_adjustment(
+    goal = await commands.request_adjustment(
         goals, goal_id, principal, body.reason, body.new_target, body.new_period_end
     )
     goals.deadlines_changed.set()

@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pacer_goals.domain.errors import GoalRuleViolation
-from pacer_goals.domain.goal import Adjustment, Goal
+from pacer_goals.domain.goal import Goal
 from pacer_goals.domain.pace import PaceProfile
 from pacer_goals.domain.periods import Period, local_midnight, period_starting
 from pacer_goals.domain.smart import SmartInput, SmartReport, check
@@ -209,7 +209,7 @@ async def change(goals: Goals, goal_id: str, principal: Principal, action: Actio
         now = goals.runtime.clock.now()
         await goals.repository.save([goal], now, session)
         await goals.runtime.outbox.add(session, *goal.events)
-        result.append(goal)
+        result[:] = [goal]  # a retried transaction's goal, not the aborted attempt's
 
     await goals.runtime.uow.run(work)
     return result[0]
@@ -237,9 +237,7 @@ async def request_adjustment(
     reason: str,
     new_target: Decimal | None,
     new_period_end: date | datetime | None,
-) -> tuple[Goal, Adjustment]:
-    adjustments: list[Adjustment] = []
-
+) -> Goal:
     async def act(goal: Goal, session: Session) -> None:
         await ensure_can_manage_or_own(goals, principal, goal)
         approver = await is_manager_of(principal, goal.owner_kind, goal.owner_id, goals.runtime.people)
@@ -254,12 +252,10 @@ async def request_adjustment(
             approved=approver or not goals.settings.adjustment_requires_approval,
             now=goals.runtime.clock.now(),
         )
-        adjustments.append(adjustment)
         if adjustment.status == "applied":
             await recount_and_announce(goals, goal, session)
 
-    goal = await change(goals, goal_id, principal, act)
-    return goal, adjustments[0]
+    return await change(goals, goal_id, principal, act)
 
 
 async def decide_adjustment(

@@ -30,10 +30,11 @@ class Notifications:
     mail: email.SmtpSender
     deliveries_waiting: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when routing created deliveries, so the worker does not wait for its next poll."""
-    routed: list[str] = field(default_factory=list)
-    """Deliveries due now that routing transactions in progress create. Parked events are routed beside the
-    consumer, so one commit may hand over the other's ids early: their claim finds nothing yet, and the
-    worker's search for due deliveries picks them up within a poll interval."""
+    routed: dict[str, None] = field(default_factory=dict)
+    """Deliveries due now that routing transactions in progress create, in order and once each (a transaction
+    retried after a conflict routes the same ids again). Parked events are routed beside the consumer, so one
+    commit may hand over the other's ids early: their claim finds nothing yet, and the worker's search for due
+    deliveries picks them up within a poll interval."""
     handed: deque[str] = field(default_factory=lambda: deque(maxlen=HANDED))
     """Committed deliveries due now, for the worker to claim by id instead of searching everything due."""
 

@@ -74,7 +74,7 @@ async def route(notifications: Notifications, envelopes: Sequence[CloudEvent], s
         )
     ]
     await notifications.repository.add(deliveries, session)
-    notifications.routed.extend(d["_id"] for d in deliveries if d["due_at"] <= now)
+    notifications.routed.update(dict.fromkeys(d["_id"] for d in deliveries if d["due_at"] <= now))
     return parked
 
 
