@@ -415,7 +415,10 @@ async def dead_letter(
 
 def _waiting_out(retry: RetryCallState) -> None:
     failure = retry.outcome.exception() if retry.outcome else None
-    log.warning("database unavailable; applying the batch again", attempt=retry.attempt_number, error=repr(failure))
+    if isinstance(failure, ConnectionFailure):
+        log.warning("database unavailable; applying the batch again", attempt=retry.attempt_number, error=repr(failure))
+    else:  # a write conflict with another replica: routine, and retried at once
+        log.debug("transaction conflict; applying the batch again", attempt=retry.attempt_number, error=repr(failure))
 
 
 @dataclass
