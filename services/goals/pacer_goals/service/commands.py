@@ -146,9 +146,8 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
             smart=report_json(report),
         )
     now, goal_id = goals.runtime.clock.now(), str(uuid.uuid4())
-    created: list[Goal] = []
 
-    async def work(session: Session) -> None:
+    async def work(session: Session) -> Goal:
         # Built afresh on each attempt: a transaction retried after a write conflict must not see the goal the
         # failed attempt activated.
         goal = Goal(
@@ -177,10 +176,9 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
         await goals.runtime.outbox.add(session, *goal.events)
         if draft.activate and goal.owner_kind is OwnerKind.ASSISTANT:
             await goals.repository.schedule_checkin(goal.owner_id, first_checkin(goals, goal, now), session)
-        created[:] = [goal]
+        return goal
 
-    await goals.runtime.uow.run(work)
-    return created[0], report
+    return await goals.runtime.uow.run(work), report
 
 
 async def _ensure_can_set(goals: Goals, principal: Principal, draft: GoalDraft) -> None:
@@ -195,9 +193,8 @@ Action = Callable[[Goal, Session], Awaitable[None]]
 
 async def change(goals: Goals, goal_id: str, principal: Principal, action: Action) -> Goal:
     """Load a goal, check access, apply `action` and save goal + events in one transaction."""
-    result: list[Goal] = []
 
-    async def work(session: Session) -> None:
+    async def work(session: Session) -> Goal:
         goal = await goals.repository.get(goal_id, session)
         if goal is None:
             raise NotFound(f"no goal {goal_id}")
@@ -209,10 +206,9 @@ async def change(goals: Goals, goal_id: str, principal: Principal, action: Actio
         now = goals.runtime.clock.now()
         await goals.repository.save([goal], now, session)
         await goals.runtime.outbox.add(session, *goal.events)
-        result[:] = [goal]  # a retried transaction's goal, not the aborted attempt's
+        return goal  # what the committed attempt saved, not an aborted one's
 
-    await goals.runtime.uow.run(work)
-    return result[0]
+    return await goals.runtime.uow.run(work)
 
 
 async def activate(goals: Goals, goal_id: str, principal: Principal) -> Goal:
