@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI, Response
 from pydantic_core import to_json
 
-from pacer_goals.adapters.repository import OPEN_NOW
+from pacer_goals.adapters.repository import open_goals_of
 from pacer_shared.mongo import create_client
 
 PERSON = {"display_name": 1, "role": 1}
@@ -41,14 +41,7 @@ def build(mongo_url: str, database: str) -> FastAPI:
     async def dashboard(team_id: str) -> Response:
         team = await db["people"].find({"team_id": team_id, "active": True}, PERSON).to_list()
         members = sorted((m for m in team if m.get("role") == "assistant"), key=lambda m: m["display_name"])
-        query = {
-            **OPEN_NOW,
-            "$or": [
-                {"owner_kind": "team", "owner_id": team_id},
-                {"owner_kind": "assistant", "owner_id": {"$in": [m["_id"] for m in members]}},
-            ],
-        }
-        found = await db["goals"].find(query, GOAL).to_list()
+        found = await db["goals"].find(open_goals_of([m["_id"] for m in members], [team_id]), GOAL).to_list()
         answer = {
             "team_id": team_id,
             "team_goals": [g for g in found if g["owner_kind"] == "team"],

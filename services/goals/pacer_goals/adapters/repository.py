@@ -61,14 +61,8 @@ class GoalRepository:
         self, owner_ids: Iterable[str], team_ids: Iterable[str], session: Session | None = None
     ) -> list[Goal]:
         """Open assistant goals of these owners and open team goals of these teams."""
-        query = {
-            **OPEN_NOW,
-            "$or": [
-                {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": sorted(set(owner_ids))}},
-                {"owner_kind": OwnerKind.TEAM.value, "owner_id": {"$in": sorted(set(team_ids))}},
-            ],
-        }
-        return [goal_from_document(d) async for d in self.goals.find(query, session=session)]
+        found = self.goals.find(open_goals_of(owner_ids, team_ids), session=session)
+        return [goal_from_document(d) async for d in found]
 
     async def find(self, query: Document) -> list[Goal]:
         return [goal_from_document(d) async for d in self.goals.find(query)]
@@ -83,10 +77,7 @@ class GoalRepository:
     ) -> list[Goal]:
         """Counting goals (open, or closed and open to late corrections) of these owners ending after `since`."""
         query = {
-            "$or": [
-                {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": sorted(set(owner_ids))}},
-                {"owner_kind": OwnerKind.TEAM.value, "owner_id": {"$in": sorted(set(team_ids))}},
-            ],
+            "$or": _owned_by(owner_ids, team_ids),
             "status": {"$in": [*OPEN, GoalStatus.MISSED.value]},
             "period_end": {"$gt": since},
         }
@@ -245,6 +236,18 @@ class GoalRepository:
         ]
         if writes:
             await self.checkins.bulk_write(writes, session=session, ordered=False)
+
+
+def open_goals_of(owner_ids: Iterable[str], team_ids: Iterable[str]) -> Document:
+    """The query for open assistant goals of these owners and open team goals of these teams."""
+    return {**OPEN_NOW, "$or": _owned_by(owner_ids, team_ids)}
+
+
+def _owned_by(owner_ids: Iterable[str], team_ids: Iterable[str]) -> list[Document]:
+    return [
+        {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": sorted(set(owner_ids))}},
+        {"owner_kind": OwnerKind.TEAM.value, "owner_id": {"$in": sorted(set(team_ids))}},
+    ]
 
 
 Stamp = tuple[int, datetime]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pacer_goals.adapters.repository import OPEN_NOW, goal_from_document
+from pacer_goals.adapters.repository import goal_from_document, open_goals_of
 from pacer_goals.domain.goal import Goal, GoalStatus
 from pacer_goals.service.access import ensure_can_read, visible_filter
 from pacer_goals.service.context import Goals
@@ -97,15 +97,7 @@ async def team_dashboard(
     managers = {m.get("manager_id") for m in members}
     if not principal.has(Role.HR, Role.ADMIN) and principal.subject not in managers:
         raise Forbidden("the dashboard is for the team's manager, hr and admins")
-    open_goals = await goals.dashboard_goals.find(
-        {
-            **OPEN_NOW,
-            "$or": [
-                {"owner_kind": OwnerKind.TEAM.value, "owner_id": team_id},
-                {"owner_kind": OwnerKind.ASSISTANT.value, "owner_id": {"$in": [m["_id"] for m in members]}},
-            ],
-        }
-    )
+    open_goals = await goals.dashboard_goals.find(open_goals_of([m["_id"] for m in members], [team_id]))
     owned: dict[str, list[GoalView]] = defaultdict(list)
     team_goals = []
     for view in open_goals:
