@@ -128,11 +128,13 @@ class EventConsumers:
 
     # ------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
+    async def start(self) -> asyncio.Task[None]:
+        """Join the group and start consuming; the task that does it, which ends only when cancelled."""
         topics = sorted({topic for _, names in self._subscriptions for topic in names})
         self._consumer.subscribe(topics, listener=_FinishBatchFirst(self._in_flight))
         await self._consumer.start()
         self._task = asyncio.create_task(self._run(), name="consumers")
+        return self._task
 
     async def stop(self) -> None:
         """Finish the batch in hand if it can be finished soon, then leave the group.
@@ -154,13 +156,8 @@ class EventConsumers:
         await self._consumer.stop()
 
     def problems(self) -> list[str]:
-        """Why the consumers are not healthy, or nothing."""
-        found = [f"consumer {name} crashed: {reason}" for name, reason in self._crashed.items()]
-        if self._task is None:
-            found.append("consumers not started")
-        elif self._task.done():
-            found.append("consumers stopped")
-        return found
+        """Batches failing and read again, or nothing (the service reports a consumer task that ended)."""
+        return [f"consumer {name} crashed: {reason}" for name, reason in self._crashed.items()]
 
     async def measure_lag(self) -> None:
         with contextlib.suppress(Exception):  # best effort while partitions move
@@ -175,6 +172,15 @@ class EventConsumers:
     async def _run(self) -> None:
         for subscription, _ in self._subscriptions:
             metrics.CONSUMER_UP.labels(subscription.name).set(1)
+        try:
+            await self._consume()
+        except Exception:
+            # An error no retry fixes, e.g. the Kafka client refused for good: nothing is consumed any more.
+            for subscription, _ in self._subscriptions:
+                metrics.CONSUMER_UP.labels(subscription.name).set(0)
+            raise
+
+    async def _consume(self) -> None:
         failures = 0
         while True:
             fetched = await self._consumer.getmany(timeout_ms=1000, max_records=self._settings.consumer_batch_size)

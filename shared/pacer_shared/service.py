@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import signal
 import threading
@@ -177,18 +178,18 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
                 poll_interval=settings.outbox_poll_interval_ms / 1000,
                 lease=timedelta(seconds=settings.outbox_lease_seconds),
             )
-            relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+            tasks = _Tasks()
+            relay_task = tasks.start("outbox relay", relay.run())
             consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions)
-            await consumers.start()
-            loops = [
-                asyncio.create_task(loop(), name=getattr(loop, "__name__", "loop")) for loop in spec.background(context)
-            ]
-            monitor = asyncio.create_task(_monitor(relay, consumers), name="monitor")
+            tasks.watch("consumers", await consumers.start())
+            loops = [tasks.start(getattr(loop, "__name__", "loop"), loop()) for loop in spec.background(context)]
+            monitor = tasks.start("monitor", _monitor(relay, consumers))
 
             app.state.runtime = runtime
             app.state.context = context
             app.state.people = runtime.people
-            app.state.readiness = _Readiness(db, producer, relay, relay_task, consumers, loops)
+            app.state.readiness = _Readiness(db, producer, relay, consumers, tasks)
+            app.state.tasks = tasks
             app.state.ready = True
             log.info("service started", consumers=[s.name for s in subscriptions], topics=consumed)
         try:
@@ -196,6 +197,7 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
                 yield
         finally:
             app.state.ready = False
+            tasks.stopping = True
             log.info("service stopping")
             for task in [monitor, *loops]:
                 task.cancel()
@@ -302,14 +304,40 @@ async def _monitor(relay: OutboxRelay, consumers: EventConsumers) -> None:
         await asyncio.sleep(MONITOR_INTERVAL)
 
 
+class _Tasks:
+    """The service's long-running work: the outbox relay, the consumers, the background loops.
+
+    None of them ends while the service runs: each retries what it can wait out. One that ends anyway (a bug, an
+    error no retry fixes) is logged at once and fails `/healthz` as well as `/readyz`, so Kubernetes restarts the
+    pod instead of keeping a process that serves its API but no longer does its work.
+    """
+
+    def __init__(self) -> None:
+        self.ended: dict[str, str] = {}
+        self.stopping = False
+
+    def start(self, name: str, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        return self.watch(name, asyncio.create_task(work, name=name))
+
+    def watch(self, name: str, task: asyncio.Task[None]) -> asyncio.Task[None]:
+        task.add_done_callback(functools.partial(self._ended, name))
+        return task
+
+    def _ended(self, name: str, task: asyncio.Task[None]) -> None:
+        if self.stopping:
+            return
+        error = None if task.cancelled() else task.exception()
+        reason = self.ended[name] = "cancelled" if task.cancelled() else repr(error) if error else "returned"
+        log.error("background work ended; the service must be restarted", task=name, reason=reason, exc_info=error)
+
+
 @dataclass
 class _Readiness:
     db: Database
     producer: SharedProducer
     relay: OutboxRelay
-    relay_task: asyncio.Task[None]
     consumers: EventConsumers
-    loops: list[asyncio.Task[None]]
+    tasks: _Tasks
 
     async def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -325,11 +353,20 @@ class _Readiness:
             found["kafka"] = f"unreachable: {error!r}"
         if consumer_problems := self.consumers.problems():
             found["consumers"] = "; ".join(consumer_problems)
-        if self.relay_task.done() or not self.relay.healthy:
+        if not self.relay.healthy:
             found["outbox_relay"] = "not publishing"
-        if dead := [task.get_name() for task in self.loops if task.done()]:
-            found["background"] = f"stopped: {', '.join(dead)}"
+        if self.tasks.ended:
+            found["background"] = _ended(self.tasks)
         return found
+
+
+def _ended(tasks: _Tasks) -> str:
+    return "; ".join(f"{name} ended: {reason}" for name, reason in tasks.ended.items())
+
+
+class Health(BaseModel):
+    status: Literal["ok", "failed"]
+    problems: dict[str, str] | None = Field(default=None, description="What ended, and why")
 
 
 class Readiness(BaseModel):
@@ -340,9 +377,17 @@ class Readiness(BaseModel):
 def _health_router() -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/healthz", summary="The process is up")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    @router.get(
+        "/healthz",
+        summary="The process is up and none of its background work has ended",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "Background work ended: restart the process"}},
+    )
+    async def healthz(request: Request) -> JSONResponse:
+        tasks: _Tasks | None = getattr(request.app.state, "tasks", None)
+        if tasks is not None and tasks.ended:
+            return JSONResponse({"status": "failed", "problems": {"background": _ended(tasks)}}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     @router.get(
         "/readyz",

@@ -1,7 +1,8 @@
 """A minimal service built on the shared library, used to prove its guarantees.
 
 It tallies SalesActivityRecorded quantities per assistant (a non-idempotent `$inc`,
-so a double-applied event shows), and records notes through the outbox.
+so a double-applied event shows), records notes through the outbox, and runs a background
+loop that an admin can break (`POST /v1/probe/break`).
 `python -m pacer_testkit.probe write-and-die NOTE` commits a note and its event, then
 SIGKILLs itself before any relay could publish.
 """
@@ -13,6 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -28,7 +30,7 @@ from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.mongo import Session, create_client
 from pacer_shared.outbox import Outbox, UnitOfWork
 from pacer_shared.problems import Conflict
-from pacer_shared.service import Runtime, ServiceSpec, create_app, serve
+from pacer_shared.service import BackgroundLoop, Runtime, ServiceSpec, create_app, serve
 from pacer_shared.settings import ServiceSettings
 from pacer_shared.topics import TopicNames
 
@@ -95,6 +97,26 @@ def tally(runtime: Runtime) -> Subscription:
     )
 
 
+@dataclass
+class Probe:
+    runtime: Runtime
+    breaking: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@router.post("/break", status_code=202, summary="Make the probe's background loop fail")
+async def post_break(request: Request, _: Annotated[Principal, Depends(require(Role.ADMIN))]) -> None:
+    probe: Probe = request.app.state.context
+    probe.breaking.set()
+
+
+def background(probe: Probe) -> list[BackgroundLoop]:
+    async def chores() -> None:
+        await probe.breaking.wait()
+        raise RuntimeError("the probe's chores broke")
+
+    return [chores]
+
+
 def build(settings: ProbeSettings | None = None) -> FastAPI:
     return create_app(
         ServiceSpec(
@@ -103,7 +125,9 @@ def build(settings: ProbeSettings | None = None) -> FastAPI:
             description="Test service for the shared library",
             routers=[router],
             publishes=[topics.INCENTIVES_EVENTS],
-            subscriptions=lambda runtime: [tally(runtime)],
+            context=Probe,
+            subscriptions=lambda probe: [tally(probe.runtime)],
+            background=background,
         )
     )
 
