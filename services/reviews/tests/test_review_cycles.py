@@ -215,6 +215,31 @@ async def test_overdue_steps_raise_a_reminder_once_each(world: ReviewsWorld) -> 
     assert dashboard["overdue"] == {"self": 2, "manager": 2}
 
 
+async def test_a_manager_completes_a_review_whose_self_assessment_was_missed(world: ReviewsWorld) -> None:
+    [ann, _bob] = await open_november(world)  # November's self-assessments are not due yet
+    early = await world.call(
+        "POST",
+        f"/v1/reviews/{ann['review_id']}/manager",
+        "mia",
+        Role.MANAGER,
+        {"ratings": {"records": 4, "teamwork": 3}},
+    )
+    assert early.status_code == 409, early.text
+
+    [ann, _bob] = await open_november(world, name="north-october", period_start="2026-10-01")  # due dates passed
+    done = await world.call(
+        "POST",
+        f"/v1/reviews/{ann['review_id']}/manager",
+        "mia",
+        Role.MANAGER,
+        {"ratings": {"records": 4, "teamwork": 3}},
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "completed"
+    assert done.json()["self"] is None
+    assert done.json()["result"]["score"] is not None
+
+
 async def test_a_new_template_version_leaves_open_reviews_on_theirs(world: ReviewsWorld) -> None:
     ann, _bob = await open_november(world)
     changed = {**TEMPLATE, "criteria": [{"key": "records", "name": "Records", "weight": 60}], "goal_weight": 40}

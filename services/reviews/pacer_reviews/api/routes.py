@@ -140,6 +140,7 @@ async def submit_self(
 @router.post(
     "/reviews/{review_id}/manager",
     summary="Submit the manager assessment: completes the review with its score",
+    description="After the self-assessment, or without one once the self-assessment's due date has passed.",
     responses=responses(404, 409),
 )
 async def submit_manager(

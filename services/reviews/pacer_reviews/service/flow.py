@@ -52,7 +52,7 @@ async def submit(
 
     async def work(session: Session) -> Document:
         review = await load(reviews, review_id, session)
-        _check_turn(review, principal, step)
+        _check_turn(review, principal, step, now)
         form = await template(reviews, review["template_id"])
         _check_ratings(
             body.ratings,
@@ -102,7 +102,7 @@ async def submit(
     return await reviews.runtime.uow.run(work)
 
 
-def _check_turn(review: Document, principal: Principal, step: ReviewStep) -> None:
+def _check_turn(review: Document, principal: Principal, step: ReviewStep, now: datetime) -> None:
     if step is ReviewStep.SELF and principal.subject != review["person_id"]:
         raise Forbidden("only the person reviewed submits the self-assessment")
     assessor = principal.subject == review["manager_id"] or principal.has(Role.HR)
@@ -112,8 +112,11 @@ def _check_turn(review: Document, principal: Principal, step: ReviewStep) -> Non
         raise Conflict("the review is completed: it can no longer be edited")
     if step is ReviewStep.SELF and review["status"] != "scheduled":
         raise Conflict("the self-assessment was already submitted")
-    if step is ReviewStep.MANAGER and review["status"] != "self_submitted":
-        raise Conflict("the manager assessment comes after the self-assessment")
+    # A self-assessment missed past its deadline must not hold the review open for good: the manager completes it
+    # without one (the manager step's own reminder is raised then too).
+    missed = review["status"] == "scheduled" and now >= review["self_due_at"]
+    if step is ReviewStep.MANAGER and review["status"] != "self_submitted" and not missed:
+        raise Conflict("the manager assessment comes after the self-assessment, or once its deadline has passed")
 
 
 def _check_ratings(ratings: dict[str, int], criteria: list[Any], low: int, high: int, required: bool) -> None:
