@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,19 @@ from pacer_shared.events.goals import GoalAchieved, GoalMissed
 from pacer_testkit.stack import eventually
 
 NOV = {"start": datetime(2026, 11, 1, tzinfo=UTC), "end": datetime(2026, 11, 30, tzinfo=UTC)}
+
+
+def month_start(months: int) -> str:
+    """The first day of the month `months` from the real current one: what the service's own clock is compared to."""
+    today = datetime.now(UTC).date()
+    index = today.year * 12 + today.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1).isoformat()
+
+
+def week_start(weeks: int) -> date:
+    """The Monday `weeks` from the real current week."""
+    today = datetime.now(UTC).date()
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
 
 
 async def open_november(world: ReviewsWorld, **extra: Any) -> list[dict[str, Any]]:
@@ -216,24 +229,13 @@ async def test_overdue_steps_raise_a_reminder_once_each(world: ReviewsWorld) -> 
 
 
 async def test_a_manager_completes_a_review_whose_self_assessment_was_missed(world: ReviewsWorld) -> None:
-    [ann, _bob] = await open_november(world)  # November's self-assessments are not due yet
-    early = await world.call(
-        "POST",
-        f"/v1/reviews/{ann['review_id']}/manager",
-        "mia",
-        Role.MANAGER,
-        {"ratings": {"records": 4, "teamwork": 3}},
-    )
+    [ann, _bob] = await open_november(world, name="now", period_start=month_start(0))  # self-assessment not due yet
+    body = {"ratings": {"records": 4, "teamwork": 3}}
+    early = await world.call("POST", f"/v1/reviews/{ann['review_id']}/manager", "mia", Role.MANAGER, body)
     assert early.status_code == 409, early.text
 
-    [ann, _bob] = await open_november(world, name="north-october", period_start="2026-10-01")  # due dates passed
-    done = await world.call(
-        "POST",
-        f"/v1/reviews/{ann['review_id']}/manager",
-        "mia",
-        Role.MANAGER,
-        {"ratings": {"records": 4, "teamwork": 3}},
-    )
+    [ann, _bob] = await open_november(world, name="before", period_start=month_start(-2))  # its due date passed
+    done = await world.call("POST", f"/v1/reviews/{ann['review_id']}/manager", "mia", Role.MANAGER, body)
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "completed"
     assert done.json()["self"] is None
@@ -277,18 +279,31 @@ async def test_training_is_assigned_completed_and_shown_in_the_next_review(world
 
 
 async def test_a_recurring_cycle_opens_the_next_period_by_itself(world: ReviewsWorld) -> None:
-    await open_november(world, name="north-weekly", cadence="weekly", period_start="2026-11-09", recurring=True)
+    first = week_start(-2)
+    await open_november(world, name="north-weekly", cadence="weekly", period_start=first.isoformat(), recurring=True)
+    begun = {f"north-weekly:{week_start(w).isoformat()}" for w in (-2, -1, 0)}
 
-    async def next_week_open() -> list[dict[str, Any]] | None:
+    async def next_weeks_open() -> list[dict[str, Any]] | None:
         reviews = (await world.call("GET", "/v1/reviews?person_id=ann", "hana", Role.HR)).json()
-        cycles = {r["cycle_id"] for r in reviews}
-        return (
-            reviews
-            if {"north-weekly:2026-11-09", "north-weekly:2026-11-16", "north-weekly:2026-11-23"} <= cycles
-            else None
-        )
+        return reviews if begun <= {r["cycle_id"] for r in reviews} else None
 
-    reviews = await eventually(next_week_open, what="the following weeks' cycles to open by themselves")
-    assert "north-weekly:2026-11-30" not in {r["cycle_id"] for r in reviews}, (
+    reviews = await eventually(next_weeks_open, what="the following weeks' cycles to open by themselves")
+    assert f"north-weekly:{week_start(1).isoformat()}" not in {r["cycle_id"] for r in reviews}, (
         "a period that has not begun is not opened"
     )
+
+
+async def test_a_recurring_cycle_skips_a_period_it_cannot_open_and_goes_on(world: ReviewsWorld) -> None:
+    by_hand = week_start(-1).isoformat()
+    await open_november(world, name="north-weekly", cadence="weekly", period_start=by_hand)
+    await open_november(
+        world, name="north-weekly", cadence="weekly", period_start=week_start(-2).isoformat(), recurring=True
+    )
+    this_week = f"north-weekly:{week_start(0).isoformat()}"
+
+    async def this_week_open() -> bool:
+        reviews = (await world.call("GET", "/v1/reviews?person_id=ann", "hana", Role.HR)).json()
+        return this_week in {r["cycle_id"] for r in reviews}
+
+    await eventually(this_week_open, what="the recurrence to skip the week opened by hand and open this one")
+    assert "recurring cycle skips a period" in world.service.log_path.read_text()

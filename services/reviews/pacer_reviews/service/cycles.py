@@ -127,10 +127,14 @@ def period_of(cadence: Cadence, start: date, end: date | None) -> tuple[date, da
     return first, date(first.year + index // 12, index % 12 + 1, 1)
 
 
-async def open_cycle(reviews: Reviews, cycle: CycleIn, by: str, manager: str | None = None) -> Document:
+async def open_cycle(
+    reviews: Reviews, cycle: CycleIn, by: str, manager: str | None = None, claim: Document | None = None
+) -> Document:
     """Open a cycle: one scheduled review per person in the population, due dates in each person's zone.
 
-    A cycle opened by a manager (`manager`) may only hold their own reports.
+    A cycle opened by a manager (`manager`) may only hold their own reports. `claim` (the previous cycle of a
+    recurrence, by id and `next_open_at`) is taken in the same transaction, so the next period is opened exactly
+    once however replicas race and whenever one stops; another replica that took it first raises `_Taken`.
     """
     latest = await reviews.db[TEMPLATES].find_one({"name": cycle.template_name}, sort=[("version", -1)])
     if latest is None:
@@ -162,6 +166,8 @@ async def open_cycle(reviews: Reviews, cycle: CycleIn, by: str, manager: str | N
         document["next_open_at"] = datetime.combine(after_last, time.min, tzinfo=ZoneInfo("UTC"))
 
     async def work(session: Session) -> None:
+        if claim is not None:
+            await _take(reviews, claim, None, session)
         if await reviews.db[CYCLES].find_one({"_id": cycle_id}, session=session):
             raise Conflict(f"cycle {cycle_id} is already open")
         await reviews.db[CYCLES].insert_one(document, session=session)
@@ -277,20 +283,22 @@ class CycleWorker:
                 await self._reviews.runtime.uow.run(functools.partial(self._overdue, review, now))
 
     async def _reopen(self, cycle: Document) -> None:
-        claimed = await self._reviews.db[CYCLES].update_one(
-            {"_id": cycle["_id"], "next_open_at": cycle["next_open_at"]}, {"$set": {"next_open_at": None}}
-        )
-        if claimed.modified_count == 0:
-            return  # another replica opened it
+        """Open the period that begins at the cycle's `next_open_at`; one that cannot be opened is skipped.
+
+        A period nobody is in (the team emptied, everyone deactivated) or that someone already opened by hand is
+        logged and skipped, and the recurrence goes on with the period after it instead of ending.
+        """
+        start = cycle["next_open_at"].astimezone(ZoneInfo("UTC")).date()
         population = cycle["population"]
-        with contextlib.suppress(Conflict, Unprocessable):
+        claim = {"_id": cycle["_id"], "next_open_at": cycle["next_open_at"]}
+        try:
             await open_cycle(
                 self._reviews,
                 CycleIn(
                     name=cycle["name"],
                     cadence=Cadence(cycle["cadence"]),
                     template_name=cycle["template_name"],
-                    period_start=date.fromisoformat(cycle["period_end"]),
+                    period_start=start,
                     period_end=None,
                     team_id=population["team_id"],
                     role=population["role"],
@@ -298,7 +306,17 @@ class CycleWorker:
                     recurring=True,
                 ),
                 by="cadence",
+                claim=claim,
             )
+        except _Taken:
+            return  # another replica opened it
+        except (Conflict, Unprocessable) as refusal:
+            _, after = period_of(Cadence(cycle["cadence"]), start, None)
+            log.warning(
+                "recurring cycle skips a period", cycle_id=cycle["_id"], period_start=start, reason=refusal.detail
+            )
+            with contextlib.suppress(_Taken):
+                await self._reviews.runtime.uow.run(functools.partial(_take, self._reviews, claim, _utc(after)))
 
     async def _overdue(self, review: Document, now: datetime, session: Session) -> None:
         step, responsible, due = _late_step(review, now)
@@ -336,6 +354,13 @@ def next_due(review: Document, raised: set[str]) -> datetime | None:
     if review["status"] in ("scheduled", "self_submitted") and "manager" not in raised:
         return review["manager_due_at"]  # type: ignore[no-any-return]
     return None
+
+
+async def _take(reviews: Reviews, claim: Document, next_open_at: datetime | None, session: Session) -> None:
+    """Move a recurring cycle's next opening on from `claim`, or raise `_Taken` if another writer already did."""
+    moved = await reviews.db[CYCLES].update_one(claim, {"$set": {"next_open_at": next_open_at}}, session=session)
+    if moved.matched_count == 0:
+        raise _Taken
 
 
 class _Taken(Exception):
