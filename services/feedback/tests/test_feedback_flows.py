@@ -125,9 +125,16 @@ async def test_bad_feedback_is_refused_with_a_clear_message_and_nothing_stored(w
     stranger = await world.post(
         "/v1/feedback", {"recipient_id": "someone-else", "kind": "praise", "text": "hi"}, "mia", Role.MANAGER
     )
-    assert (empty.status_code, huge.status_code, stranger.status_code) == (422, 422, 422)
+    no_offset = await world.post(
+        "/v1/feedback-requests",
+        {"about_id": "bob", "respondent_ids": ["cid"], "due_at": "2030-01-01T17:00:00"},
+        "mia",
+        Role.MANAGER,
+    )
+    assert (empty.status_code, huge.status_code, stranger.status_code, no_offset.status_code) == (422, 422, 422, 422)
     assert "text" in empty.json()["detail"]
     assert "text" in huge.json()["detail"]
+    assert "due_at" in no_offset.json()["detail"]
     assert "not someone in your organisation" in stranger.json()["detail"]
     assert (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).json() == []
     assert (await world.get("/v1/people/bob/feedback", "dan", Role.MANAGER)).status_code == 403

@@ -84,6 +84,8 @@ def test_quiet_hours_across_midnight_end_the_next_morning_local_time() -> None:
     assert quiet.contains(late.astimezone(SHANGHAI).time())
     assert quiet.end_after(late, SHANGHAI) == datetime(2026, 11, 28, 0, 0, tzinfo=UTC)  # 08:00 Shanghai
     assert not quiet.contains(time(12))
+    with pytest.raises(ValidationError, match="without a UTC offset"):
+        QuietHours.model_validate({"start": "22:00Z", "end": "07:00Z"})
 
 
 def test_digests_go_out_at_the_chosen_hour_daily_or_weekly() -> None:

@@ -262,6 +262,14 @@ async def test_training_is_assigned_completed_and_shown_in_the_next_review(world
         {"person_id": "ann", "course_id": "crm-hygiene", "due_at": "2026-12-31T00:00:00Z"},
     )
     assert assigned.status_code == 201, assigned.text
+    no_offset = await world.call(
+        "POST",
+        "/v1/training/assignments",
+        "mia",
+        Role.MANAGER,
+        {"person_id": "ann", "course_id": "crm-hygiene", "due_at": "2030-12-31T00:00:00"},
+    )
+    assert no_offset.status_code == 422, no_offset.text
     ann, _bob = await open_november(world)
     review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "ann", Role.ASSISTANT)).json()
     assert [t["course_id"] for t in review["open_training"]] == ["crm-hygiene"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_feedback.domain.anonymity import THEMES
 from pacer_feedback.service.anonymous import SubjectKind
@@ -72,7 +72,7 @@ class RequestIn(BaseModel):
 
     about_id: str = Field(min_length=1)
     respondent_ids: list[str] = Field(min_length=1, max_length=30)
-    due_at: datetime
+    due_at: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-12-01T17:00:00+08:00")
 
 
 class AnonymousIn(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CHANNELS = ("email", "slack", "teams", "wecom", "dingtalk", "feishu", "webhook")
 
@@ -21,6 +21,13 @@ class QuietHours(BaseModel):
 
     start: time = Field(description="Local time quiet hours begin, e.g. 22:00")
     end: time = Field(description="Local time they end, e.g. 08:00 (may be on the next day)")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _local(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("a local time in the person's time zone, without a UTC offset (e.g. 22:00)")
+        return value
 
     def contains(self, local: time) -> bool:
         if self.start <= self.end:

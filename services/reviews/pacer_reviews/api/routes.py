@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_reviews.domain.agenda import Agenda
 from pacer_reviews.domain.templates import TemplateIn
@@ -52,7 +52,7 @@ class AssignIn(BaseModel):
 
     person_id: str
     course_id: str
-    due_at: datetime
+    due_at: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-12-31T00:00:00Z")
 
 
 @router.post(
