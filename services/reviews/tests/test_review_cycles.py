@@ -54,6 +54,15 @@ async def test_a_cycle_schedules_one_review_per_person_of_its_population(world: 
     assert opened["data"]["population_size"] == 2
 
 
+async def test_a_person_named_twice_is_reviewed_once_and_an_empty_list_is_refused(world: ReviewsWorld) -> None:
+    scheduled = await open_november(world, team_id=None, person_ids=["ann", "bob", "ann"])
+    assert [r["person_id"] for r in scheduled] == ["ann", "bob"]
+    body = {"name": "nobody", "cadence": "monthly", "template_name": "monthly-summary", "period_start": "2026-11-01"}
+    empty = await world.call("POST", "/v1/cycles", "hana", Role.HR, {**body, "person_ids": []})
+    assert empty.status_code == 422, empty.text
+    assert "person_ids" in empty.json()["detail"]
+
+
 async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: ReviewsWorld) -> None:
     ann, _bob = await open_november(world)
     await world.publish(

@@ -39,7 +39,9 @@ class CycleBody(BaseModel):
     period_end: date | None = Field(default=None, description="Only for a custom cadence (inclusive)")
     team_id: str | None = None
     role: str | None = Field(default=None, description="Population by role (default: assistants)")
-    person_ids: list[str] | None = None
+    person_ids: list[str] | None = Field(
+        default=None, min_length=1, max_length=5000, description="Population by name (omit for team or role)"
+    )
     recurring: bool = Field(default=False, description="Open the next period's cycle by itself")
 
 

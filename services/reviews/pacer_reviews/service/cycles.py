@@ -197,7 +197,7 @@ async def open_cycle(
 async def _population(reviews: Reviews, cycle: CycleIn) -> list[Document]:
     people = reviews.runtime.people
     if cycle.person_ids:
-        found = [await people.get(p) for p in cycle.person_ids]
+        found = [await people.get(p) for p in dict.fromkeys(cycle.person_ids)]  # once each, in the order given
         return [p for p in found if p is not None and p.get("active", True)]
     if cycle.team_id:
         members = await people.team(cycle.team_id)
