@@ -49,6 +49,34 @@ async def test_aggregates_appear_only_once_k_submissions_exist(world: FeedbackWo
     assert published["data"]["manager_id"] == "mia"
 
 
+async def test_one_persons_several_submissions_count_once_toward_k(world: FeedbackWorld) -> None:
+    for i in range(3):
+        await submit(world, "bob", f"Bob's concern number {i}")
+    aggregates = "/v1/anonymous/aggregates?subject_kind=team&subject_id=north"
+    assert (await world.get(aggregates, "hana", Role.HR)).json() == [], "three texts, but one author"
+
+    reader = await world.post(
+        "/v1/anonymous",
+        {"subject_kind": "team", "subject_id": "north", "category": "concern", "text": "decoy"},
+        "mia",
+        Role.MANAGER,
+    )
+    assert reader.status_code == 403, "the manager who reads the results cannot write some of them"
+    about_herself = await world.post(
+        "/v1/anonymous",
+        {"subject_kind": "manager", "subject_id": "mia", "category": "concern", "text": "decoy"},
+        "mia",
+        Role.MANAGER,
+    )
+    assert about_herself.status_code == 403
+
+    await submit(world, "ann-7f3a", "Targets rise every month without more staff.")
+    assert (await world.get(aggregates, "hana", Role.HR)).json() == []
+    await submit(world, "cid", "The CRM is slow in the mornings.")
+    [window] = (await world.get(aggregates, "mia", Role.MANAGER)).json()
+    assert window["submissions"] == 5, "released once three people wrote, with everything they wrote"
+
+
 async def test_an_anonymous_author_leaves_no_trace_in_mongodb_kafka_or_the_logs(world: FeedbackWorld) -> None:
     log_before = len(world.service.log_path.read_text())  # set-up looked Ann up by name, as the roster check does
     receipts = [await submit(world, who, f"Concern number {i}") for i, who in enumerate(["ann-7f3a", "bob", "cid"])]

@@ -61,7 +61,7 @@ class FeedbackRequested(EventData):
 
 
 class AnonymousFeedbackPublished(EventData):
-    """An aggregate released once at least k submissions exist for the subject and window."""
+    """An aggregate released once at least k people have written about the subject in the window."""
 
     event_type = "AnonymousFeedbackPublished"
     topic = topics.FEEDBACK_EVENTS

@@ -89,7 +89,7 @@ class AnonymousIn(BaseModel):
 
 class AnonymousReceipt(BaseModel):
     reply_token: str = Field(description="Shown once. Keep it to read answers and reply; it cannot be recovered.")
-    note: str = "Nothing that identifies you was stored. Results are shown only in groups of at least k submissions."
+    note: str = "Nothing that identifies you was stored. Results are shown only once at least k people have written."
 
 
 class TokenIn(BaseModel):

@@ -3,7 +3,9 @@
 - Times are kept only as the ISO week, so submission order within a week says nothing.
 - The author's reply token is random and stored only as its SHA-256.
 - The daily limit counts keyed hashes of (person, day) that expire; they hold no submission id.
-- Results about a team or manager are released k at a time, so no release holds fewer than k texts.
+- Results are released only once k different people have written since the last release: each author of a
+  window is a keyed hash of (person, subject, window), expiring with the window and holding no submission id,
+  so one person's several submissions count once and cannot make up the k.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 THEMES = (
     "customer_care",
@@ -51,9 +53,19 @@ def token_hash(token: str) -> str:
 
 def rate_key(secret: str, person_id: str, day: date) -> str:
     """A daily counter key that cannot be turned back into the person without the secret."""
-    return hmac.new(secret.encode(), f"{day.isoformat()}|{person_id}".encode(), hashlib.sha256).hexdigest()
+    return _keyed(secret, day.isoformat(), person_id)
 
 
-def releasable(total: int, released: int, k: int) -> int:
-    """How many more submissions can be released now: whole batches of k only."""
-    return ((total - released) // k) * k
+def author_key(secret: str, person_id: str, subject: str, window: str) -> str:
+    """One author of a subject's window, told apart from the others without naming them."""
+    return _keyed(secret, "author", subject, window, person_id)
+
+
+def _keyed(secret: str, *parts: str) -> str:
+    return hmac.new(secret.encode(), "|".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def window_bounds(window: str) -> tuple[datetime, datetime]:
+    """A window's first moment and the first moment after it (UTC)."""
+    year, month = (int(part) for part in window.split("-"))
+    return datetime(year, month, 1, tzinfo=UTC), datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Anonymous feedback to the company: kept without its author, released k at a time, answered through a secret.
+"""Anonymous feedback to the company: kept without its author, released once k people wrote, answered through a secret.
 
 The caller's token proves they belong to the organisation; nothing derived from it is
 stored with the submission. See `domain/anonymity.py` for what is kept instead.
@@ -15,7 +15,15 @@ from typing import Any
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
-from pacer_feedback.domain.anonymity import new_reply_token, rate_key, releasable, token_hash, week_of, window_of
+from pacer_feedback.domain.anonymity import (
+    author_key,
+    new_reply_token,
+    rate_key,
+    token_hash,
+    week_of,
+    window_bounds,
+    window_of,
+)
 from pacer_feedback.settings import FeedbackSettings
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.feedback import AnonymousFeedbackPublished
@@ -25,6 +33,8 @@ from pacer_shared.service import Runtime
 
 SUBMISSIONS = "anonymous_submissions"
 DAILY_COUNTS = "anonymous_daily_counts"
+AUTHORS = "anonymous_authors"
+WINDOWS = "anonymous_windows"
 
 INDEXES: IndexPlan = {
     SUBMISSIONS: [
@@ -32,6 +42,14 @@ INDEXES: IndexPlan = {
         IndexModel("token_hash", unique=True, name="by_token"),
     ],
     DAILY_COUNTS: [IndexModel("expires_at", expireAfterSeconds=0, name="expiry")],
+    AUTHORS: [
+        IndexModel(
+            [("subject_kind", ASCENDING), ("subject_id", ASCENDING), ("window", ASCENDING), ("released", ASCENDING)],
+            name="by_subject",
+        ),
+        IndexModel("expires_at", expireAfterSeconds=0, name="expiry"),
+    ],
+    WINDOWS: [IndexModel("expires_at", expireAfterSeconds=0, name="expiry")],
 }
 
 
@@ -61,11 +79,32 @@ async def submit(
     if member is None or not member.get("active", True):
         raise Forbidden("anonymous feedback is for members of the organisation")
     subject = await _subject(runtime, subject_kind, subject_id)
+    if await _manager_of(runtime, subject_kind, subject) == principal.subject:
+        # The results' reader writing some of them would make the others fewer than k to them.
+        raise Forbidden(f"you read the anonymous feedback about this {subject_kind.value}, so you cannot add to it")
     now = runtime.clock.now()
+    window = window_of(now)
+    expires_at = window_bounds(window)[1] + timedelta(days=1)  # no release happens after its window
+    about = f"{subject_kind.value}:{subject}"
     token, hashed = new_reply_token()
 
     async def work(session: Session) -> None:
         await _count_today(runtime, settings, principal.subject, now, session)
+        scope = {"subject_kind": subject_kind.value, "subject_id": subject, "window": window}
+        # Every submission about one subject and window writes this document, so two made at once conflict and
+        # one runs again seeing the other: neither can miss that together they reach k.
+        await runtime.db[WINDOWS].update_one(
+            {"_id": f"{about}:{window}"},
+            {"$inc": {"submissions": 1}, "$setOnInsert": {"expires_at": expires_at}},
+            upsert=True,
+            session=session,
+        )
+        await runtime.db[AUTHORS].update_one(
+            {"_id": author_key(settings.anonymity_key.get_secret_value(), principal.subject, about, window)},
+            {"$setOnInsert": {**scope, "released": False, "expires_at": expires_at}},
+            upsert=True,
+            session=session,
+        )
         await runtime.db[SUBMISSIONS].insert_one(
             {
                 "_id": str(uuid.uuid4()),
@@ -75,14 +114,14 @@ async def submit(
                 "text": text,
                 "tags": sorted(set(tags)),
                 "week": week_of(now).isoformat(),
-                "window": window_of(now),
+                "window": window,
                 "token_hash": hashed,
                 "released": False,
                 "thread": [],
             },
             session=session,
         )
-        await _release(runtime, settings, subject_kind, subject, window_of(now), session)
+        await _release(runtime, settings, subject_kind, subject, window, session)
 
     await runtime.uow.run(work)
     return token
@@ -120,23 +159,20 @@ async def _count_today(
 async def _release(
     runtime: Runtime, settings: FeedbackSettings, kind: SubjectKind, subject: str, window: str, session: Session
 ) -> None:
-    """Release whole batches of k: no published aggregate ever rests on fewer than k submissions."""
-    k = settings.anonymity_threshold
+    """Release what waits once k people who had no part in an earlier release have written: no published aggregate
+    ever rests on fewer than k authors, however many submissions one of them made."""
     query = {"subject_kind": kind.value, "subject_id": subject, "window": window}
-    waiting = await runtime.db[SUBMISSIONS].find({**query, "released": False}, session=session).to_list()
-    released = await runtime.db[SUBMISSIONS].count_documents({**query, "released": True}, session=session)
-    count = releasable(len(waiting) + released, released, k)
-    if count == 0:
+    unreleased = {**query, "released": False}
+    if await runtime.db[AUTHORS].count_documents(unreleased, session=session) < settings.anonymity_threshold:
         return
-    batch = waiting[:count]
-    await runtime.db[SUBMISSIONS].update_many(
-        {"_id": {"$in": [d["_id"] for d in batch]}}, {"$set": {"released": True}}, session=session
-    )
+    batch = await runtime.db[SUBMISSIONS].find(unreleased, session=session).to_list()
+    released = await runtime.db[SUBMISSIONS].count_documents({**query, "released": True}, session=session)
+    for collection in (SUBMISSIONS, AUTHORS):
+        await runtime.db[collection].update_many(unreleased, {"$set": {"released": True}}, session=session)
+    count = len(batch)
     texts = [d["text"] for d in batch]
     random.SystemRandom().shuffle(texts)  # the order of a release says nothing about who wrote when
-    year, month = (int(part) for part in window.split("-"))
-    start = datetime(year, month, 1, tzinfo=runtime.clock.now().tzinfo)
-    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=start.tzinfo)
+    start, end = window_bounds(window)
     await runtime.outbox.add(
         session,
         AnonymousFeedbackPublished(
