@@ -11,8 +11,10 @@ from pydantic import ValidationError
 
 from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.domain.preferences import Digest, DigestFrequency, Preferences, QuietHours
-from pacer_notifications.domain.rules import load_rules
+from pacer_notifications.domain.rules import Rule, load_rules
 from pacer_notifications.service.rendering import TEMPLATES, Renderer, RenderError, markdown_to_html, pick_locale
+from pacer_notifications.service.routing import channels_for
+from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.events import EVENT_TYPES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -111,3 +113,19 @@ def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
     assert retry_delay(6, base=1, ceiling=8) >= 4
     assert retry_delay(1, base=1, ceiling=8, retry_after=30) == 30
     assert timedelta(seconds=retry_delay(3, base=1, ceiling=8)) <= timedelta(seconds=4)
+
+
+def test_private_matters_go_by_email_whatever_channels_the_person_put_first() -> None:
+    settings = NotificationsSettings(chat_base_url="http://127.0.0.1:9")
+    person = {"_id": "ann", "email": "ann@example.com", "chat": {"wecom": "ann", "slack": "U1"}}
+    only_wecom = Preferences(channels=["wecom"])
+    private, public = (
+        Rule(recipients=["subject"], template="x", private=True),
+        Rule(recipients=["subject"], template="x"),
+    )
+    assert channels_for(settings, person, only_wecom, "BonusApproved", private) == ["email"]  # mandatory
+    assert channels_for(settings, person, only_wecom, "BonusCalculated", private) == ["email"]
+    assert channels_for(settings, person, only_wecom, "GoalSet", public) == ["wecom"]
+    no_bonus_mail = Preferences(disabled={"BonusCalculated": ["email"]})
+    assert channels_for(settings, person, no_bonus_mail, "BonusCalculated", private) == []
+    assert channels_for(settings, {**person, "email": None}, only_wecom, "BonusApproved", private) == []

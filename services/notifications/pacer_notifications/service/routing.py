@@ -19,6 +19,7 @@ from pacer_notifications.adapters.repository import delivery_id
 from pacer_notifications.domain.preferences import Preferences
 from pacer_notifications.domain.rules import Priority, Rule
 from pacer_notifications.service.context import Notifications
+from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.events import CloudEvent, Event
 from pacer_shared.mongo import Document, Session
 
@@ -203,7 +204,7 @@ def _deliveries_for(
             }
         ]
     preferences = preferences_of.get(recipient.person["_id"]) or Preferences()
-    channels = channels_for(notifications, recipient.person, preferences, envelope.type, rule)
+    channels = channels_for(notifications.settings, recipient.person, preferences, envelope.type, rule)
     if not channels:
         return []
     timing = _timing(rule, preferences, ZoneInfo(recipient.person.get("timezone") or "UTC"), now)
@@ -219,18 +220,20 @@ def _deliveries_for(
 
 
 def channels_for(
-    notifications: Notifications, person: Document, preferences: Preferences, event_type: str, rule: Rule
+    settings: NotificationsSettings, person: Document, preferences: Preferences, event_type: str, rule: Rule
 ) -> list[str]:
     """The person's usable channels in their order; private matters only by email."""
     handles = person.get("chat") or {}
-    chats = [c for c in CHAT_CHANNELS if handles.get(c) and notifications.settings.endpoint(c) is not None]
+    chats = [c for c in CHAT_CHANNELS if handles.get(c) and settings.endpoint(c) is not None]
     available = (["email"] if person.get("email") else []) + chats
+    mandatory = event_type in settings.mandatory_event_types
+    if rule.private:  # by email even when the person put chats first or alone: a chat is the one place it cannot go
+        return ["email"] if "email" in available and (mandatory or preferences.wants(event_type, "email")) else []
     order = preferences.channels or [*chats, "email"]
-    mandatory = event_type in notifications.settings.mandatory_event_types
     chosen = [c for c in order if c in available and (mandatory or preferences.wants(event_type, c))]
     if mandatory and not chosen:
-        chosen = [c for c in available]  # mandatory messages go out even if every channel was turned off
-    return [c for c in chosen if c == "email"] if rule.private else chosen
+        chosen = available  # mandatory messages go out even if every channel was turned off
+    return chosen
 
 
 def _timing(rule: Rule, preferences: Preferences, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
