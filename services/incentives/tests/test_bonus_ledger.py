@@ -239,7 +239,10 @@ async def test_a_plan_is_simulated_against_past_events_before_it_is_adopted(worl
     richer = {**PLAN, "base": {"kind": "fixed", "amount": "2000"}, "eligibility": {}}
 
     async def simulated() -> Any:
-        response = await world.call("POST", "/v1/plans/simulate", "hana", Role.HR, {"plan": richer})
+        # October named, not "the last period": the service's clock is the real one.
+        response = await world.call(
+            "POST", "/v1/plans/simulate", "hana", Role.HR, {"plan": richer, "period_start": "2026-10-15T00:00:00Z"}
+        )
         body = response.json()
         people = {s["person_id"]: Decimal(s["total"]) for s in body["statements"]}
         return body if people.get("ann") and people.get("bob") is not None and len(people) == 3 else None

@@ -55,7 +55,9 @@ async def test_at_the_months_end_the_best_attainment_and_the_most_praised_in_eac
     world, clock = at_a_movable_clock
     now = clock.now()
     month_end = datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=UTC)
-    ann, bob = goal_set("ann-1", "ann", 10, end=now - timedelta(hours=1)), goal_set("bob-1", "bob", 10, end=now)
+    month_start = datetime(now.year, now.month, 1, tzinfo=UTC)
+    earlier = month_start + (now - month_start) / 2  # this month however early in it the test runs
+    ann, bob = goal_set("ann-1", "ann", 10, end=earlier), goal_set("bob-1", "bob", 10, end=now)
     await world.publish(ann, bob, achieved(ann, 12), achieved(bob, 10), praise("bob", "ann"), praise("bob", "cara"))
     await world.publish(praise("ann", "cara"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -126,6 +126,9 @@ async def test_a_digest_batches_several_low_priority_messages_into_one(notifier:
         "/v1/preferences/ann", json={"digest": {"frequency": "daily", "hour": 18}}, headers=token("ann", Role.ASSISTANT)
     )
     assert saved.status_code == 200, saved.text
+    # Noon in Ann's zone (Asia/Shanghai), so that 18:00 does not pass while the items are being routed.
+    tomorrow = notifier.clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
+    notifier.clock.set(datetime.combine(tomorrow, time(12), tzinfo=ZoneInfo("Asia/Shanghai")))
     now = notifier.clock.now()
     for week in range(3):
         await notifier.publish(

@@ -13,14 +13,19 @@ from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, Feedb
 from pacer_shared.events.goals import GoalAchieved, GoalMissed
 from pacer_testkit.stack import eventually
 
-NOV = {"start": datetime(2026, 11, 1, tzinfo=UTC), "end": datetime(2026, 11, 30, tzinfo=UTC)}
-
 
 def month_start(months: int) -> str:
-    """The first day of the month `months` from the real current one: what the service's own clock is compared to."""
+    """The first day of the month `months` from the real current one: the service runs on the real clock, so the
+    reviews' due dates are compared with today, and the current month's self-assessments are never due yet."""
     today = datetime.now(UTC).date()
     index = today.year * 12 + today.month - 1 + months
     return date(index // 12, index % 12 + 1, 1).isoformat()
+
+
+THIS_MONTH = {  # a goal period inside the current month's review
+    "start": datetime.fromisoformat(month_start(0)).replace(tzinfo=UTC),
+    "end": datetime.fromisoformat(month_start(1)).replace(tzinfo=UTC) - timedelta(days=1),
+}
 
 
 def week_start(weeks: int) -> date:
@@ -29,12 +34,12 @@ def week_start(weeks: int) -> date:
     return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
 
 
-async def open_november(world: ReviewsWorld, **extra: Any) -> list[dict[str, Any]]:
+async def open_month(world: ReviewsWorld, **extra: Any) -> list[dict[str, Any]]:
     body = {
         "name": "north-monthly",
         "cadence": "monthly",
         "template_name": "monthly-summary",
-        "period_start": "2026-11-01",
+        "period_start": month_start(0),
         "team_id": "north",
         **extra,
     }
@@ -45,7 +50,7 @@ async def open_november(world: ReviewsWorld, **extra: Any) -> list[dict[str, Any
 
 
 async def test_a_cycle_schedules_one_review_per_person_of_its_population(world: ReviewsWorld) -> None:
-    scheduled = await open_november(world)
+    scheduled = await open_month(world)
     assert [r["person_id"] for r in scheduled] == ["ann", "bob"]
     assert all(r["template_id"] == "monthly-summary:v1" for r in scheduled)
     events = await world.events(lambda rs: len(rs) >= 3)
@@ -55,7 +60,7 @@ async def test_a_cycle_schedules_one_review_per_person_of_its_population(world: 
 
 
 async def test_a_person_named_twice_is_reviewed_once_and_an_empty_list_is_refused(world: ReviewsWorld) -> None:
-    scheduled = await open_november(world, team_id=None, person_ids=["ann", "bob", "ann"])
+    scheduled = await open_month(world, team_id=None, person_ids=["ann", "bob", "ann"])
     assert [r["person_id"] for r in scheduled] == ["ann", "bob"]
     body = {"name": "nobody", "cadence": "monthly", "template_name": "monthly-summary", "period_start": "2026-11-01"}
     empty = await world.call("POST", "/v1/cycles", "hana", Role.HR, {**body, "person_ids": []})
@@ -64,25 +69,25 @@ async def test_a_person_named_twice_is_reviewed_once_and_an_empty_list_is_refuse
 
 
 async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: ReviewsWorld) -> None:
-    ann, _bob = await open_november(world)
+    ann, _bob = await open_month(world)
     await world.publish(
         GoalAchieved(
             goal_id="g1",
             owner_id="ann",
             title="Calls",
-            period_start=NOV["start"],
-            period_end=NOV["end"],
+            period_start=THIS_MONTH["start"],
+            period_end=THIS_MONTH["end"],
             target=Decimal(10),
             actual=Decimal(12),
-            achieved_at=NOV["end"],
+            achieved_at=THIS_MONTH["end"],
             attainment=Decimal("1.2"),
         ),
         GoalMissed(
             goal_id="g2",
             owner_id="ann",
             title="Quotes",
-            period_start=NOV["start"],
-            period_end=NOV["end"],
+            period_start=THIS_MONTH["start"],
+            period_end=THIS_MONTH["end"],
             target=Decimal(10),
             actual=Decimal(6),
             shortfall=Decimal(4),
@@ -184,8 +189,8 @@ async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: Re
             goal_id="g3",
             owner_id="ann",
             title="Visits",
-            period_start=NOV["start"],
-            period_end=NOV["end"],
+            period_start=THIS_MONTH["start"],
+            period_end=THIS_MONTH["end"],
             target=Decimal(5),
             actual=Decimal(1),
             shortfall=Decimal(4),
@@ -204,7 +209,7 @@ async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: Re
 async def test_the_assistant_sees_the_managers_part_only_once_completed_and_others_see_nothing(
     world: ReviewsWorld,
 ) -> None:
-    ann, _bob = await open_november(world)
+    ann, _bob = await open_month(world)
     await world.call("POST", f"/v1/reviews/{ann['review_id']}/self", "ann", Role.ASSISTANT, {"ratings": {"records": 5}})
     assert (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "dan", Role.ASSISTANT)).status_code == 403
     assert (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "bob", Role.ASSISTANT)).status_code == 403
@@ -213,7 +218,7 @@ async def test_the_assistant_sees_the_managers_part_only_once_completed_and_othe
 
 
 async def test_overdue_steps_raise_a_reminder_once_each(world: ReviewsWorld) -> None:
-    [ann, _bob] = await open_november(world, period_start="2026-10-01")  # October is over: both steps are past due
+    [ann, _bob] = await open_month(world, period_start=month_start(-2))  # both steps are past due
     assert ann["self_due_at"] < datetime.now(UTC).isoformat()
 
     async def settled() -> list[dict[str, Any]] | None:
@@ -238,12 +243,12 @@ async def test_overdue_steps_raise_a_reminder_once_each(world: ReviewsWorld) -> 
 
 
 async def test_a_manager_completes_a_review_whose_self_assessment_was_missed(world: ReviewsWorld) -> None:
-    [ann, _bob] = await open_november(world, name="now", period_start=month_start(0))  # self-assessment not due yet
+    [ann, _bob] = await open_month(world, name="now", period_start=month_start(0))  # self-assessment not due yet
     body = {"ratings": {"records": 4, "teamwork": 3}}
     early = await world.call("POST", f"/v1/reviews/{ann['review_id']}/manager", "mia", Role.MANAGER, body)
     assert early.status_code == 409, early.text
 
-    [ann, _bob] = await open_november(world, name="before", period_start=month_start(-2))  # its due date passed
+    [ann, _bob] = await open_month(world, name="before", period_start=month_start(-2))  # its due date passed
     done = await world.call("POST", f"/v1/reviews/{ann['review_id']}/manager", "mia", Role.MANAGER, body)
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "completed"
@@ -252,7 +257,7 @@ async def test_a_manager_completes_a_review_whose_self_assessment_was_missed(wor
 
 
 async def test_a_new_template_version_leaves_open_reviews_on_theirs(world: ReviewsWorld) -> None:
-    ann, _bob = await open_november(world)
+    ann, _bob = await open_month(world)
     changed = {**TEMPLATE, "criteria": [{"key": "records", "name": "Records", "weight": 60}], "goal_weight": 40}
     assert (await world.call("POST", "/v1/templates", "hana", Role.HR, changed)).json()["version"] == 2
     review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "mia", Role.MANAGER)).json()
@@ -279,7 +284,7 @@ async def test_training_is_assigned_completed_and_shown_in_the_next_review(world
         {"person_id": "ann", "course_id": "crm-hygiene", "due_at": "2030-12-31T00:00:00"},
     )
     assert no_offset.status_code == 422, no_offset.text
-    ann, _bob = await open_november(world)
+    ann, _bob = await open_month(world)
     review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "ann", Role.ASSISTANT)).json()
     assert [t["course_id"] for t in review["open_training"]] == ["crm-hygiene"]
     assert (
@@ -297,7 +302,7 @@ async def test_training_is_assigned_completed_and_shown_in_the_next_review(world
 
 async def test_a_recurring_cycle_opens_the_next_period_by_itself(world: ReviewsWorld) -> None:
     first = week_start(-2)
-    await open_november(world, name="north-weekly", cadence="weekly", period_start=first.isoformat(), recurring=True)
+    await open_month(world, name="north-weekly", cadence="weekly", period_start=first.isoformat(), recurring=True)
     begun = {f"north-weekly:{week_start(w).isoformat()}" for w in (-2, -1, 0)}
 
     async def next_weeks_open() -> list[dict[str, Any]] | None:
@@ -312,8 +317,8 @@ async def test_a_recurring_cycle_opens_the_next_period_by_itself(world: ReviewsW
 
 async def test_a_recurring_cycle_skips_a_period_it_cannot_open_and_goes_on(world: ReviewsWorld) -> None:
     by_hand = week_start(-1).isoformat()
-    await open_november(world, name="north-weekly", cadence="weekly", period_start=by_hand)
-    await open_november(
+    await open_month(world, name="north-weekly", cadence="weekly", period_start=by_hand)
+    await open_month(
         world, name="north-weekly", cadence="weekly", period_start=week_start(-2).isoformat(), recurring=True
     )
     this_week = f"north-weekly:{week_start(0).isoformat()}"
