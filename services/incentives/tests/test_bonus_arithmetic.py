@@ -190,3 +190,35 @@ def test_each_person_has_the_calendar_period_in_their_own_time_zone() -> None:
         datetime(2026, 11, 1, 4, tzinfo=UTC),
     )
     assert in_zone(timedelta(minutes=10), OCTOBER, "Asia/Shanghai") == OCTOBER
+
+
+def test_a_minimum_rating_is_applied_even_without_review_multipliers_and_is_waited_for() -> None:
+    p = plan(eligibility={"min_rating": 3})
+    goals = goal_events("calls", "ann", 100, 100, "GoalAchieved", datetime(2026, 10, 20, tzinfo=UTC))
+    review = InputRecord(
+        "review-1",
+        "ReviewCompleted",
+        datetime(2026, 11, 5, tzinfo=UTC),
+        "ann",
+        {
+            "review_id": "r1",
+            "cadence": "monthly",
+            "period_end": "2026-11-01T00:00:00+00:00",
+            "rating": 2,
+            "rating_label": "Weak",
+        },
+    )
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    with pytest.raises(NotFinal, match="review of ann"):
+        ledger.statement(p, OCTOBER, Subject("ann", None, True, goals), now)
+    [line] = ledger.statement(p, OCTOBER, Subject("ann", None, True, [*goals, review]), now).lines
+    assert (line.kind, line.amount) == ("eligibility", Decimal(0))
+    assert "review rating 2 is below the plan's minimum 3" in line.formula
+
+
+def test_someone_the_plan_does_not_pay_waits_for_no_review_or_outcome() -> None:
+    p = plan(review_multipliers={3: "1", 4: "1.1"})
+    pending = goal_events("calls", "ann", 100, 10, "GoalAchieved", datetime(2026, 10, 20, tzinfo=UTC))[:1]  # set only
+    result = ledger.statement(p, OCTOBER, Subject("ann", None, False, pending), datetime(2026, 11, 27, tzinfo=UTC))
+    assert result.close_at == OCTOBER.end
+    assert [(line.kind, line.amount) for line in result.lines] == [("eligibility", Decimal(0))]

@@ -105,12 +105,18 @@ def _review(plan: PlanIn, facts: Facts, period: Period) -> ReviewFact | None:
 
 
 def close_at(plan: PlanIn, period: Period, subject: Subject, now: datetime) -> datetime:
-    """When the statement's inputs became final; raises NotFinal while something is still awaited."""
+    """When the statement's inputs became final; raises NotFinal while something is still awaited.
+
+    Someone the plan does not pay (deactivated during the period, no salary figure) waits for nothing: no outcome
+    or review could change their zero.
+    """
+    if _ineligible(plan, subject) is not None:
+        return period.end
     facts = fold(subject.records)
     goals = _goals(facts, subject.person_id, period) + _goals(facts, subject.team_id, period)
     waiting = [f"goal {g.goal_id} ({g.title}) has no final outcome yet" for g in goals if not g.final(now)]
     moments = [period.end, *(g.outcome_at for g in goals if g.outcome in ("missed", "cancelled") and g.outcome_at)]
-    if plan.review_multipliers is not None:
+    if _needs_review(plan):
         review = _review(plan, facts, period)
         if review is None:
             waiting.append(f"the {plan.review_cadence or 'period'} review of {subject.person_id} is not completed")
@@ -122,12 +128,11 @@ def close_at(plan: PlanIn, period: Period, subject: Subject, now: datetime) -> d
 
 
 def calculate(plan: PlanIn, period: Period, subject: Subject, facts: Facts) -> list[Line]:
+    if (nothing := _ineligible(plan, subject)) is not None:
+        return [nothing]
     base = base_amount(plan, subject.person_id)
-    if base is None:
-        return [_nothing(f"no salary figure for {subject.person_id} in this plan version")]
-    if plan.eligibility.active_whole_period and not subject.active_whole_period:
-        return [_nothing("not active in the roster for the whole period")]
-    review = _review(plan, facts, period) if plan.review_multipliers is not None else None
+    assert base is not None  # or it would be ineligible
+    review = _review(plan, facts, period) if _needs_review(plan) else None
     minimum = plan.eligibility.min_rating
     if review is not None and minimum is not None and review.rating < minimum:
         return [_nothing(f"review rating {review.rating} is below the plan's minimum {minimum}", review.event_id)]
@@ -137,6 +142,20 @@ def calculate(plan: PlanIn, period: Period, subject: Subject, facts: Facts) -> l
     if plan.team_component is not None:
         lines.append(_team_line(plan, subject.team_id, _goals(facts, subject.team_id, period)))
     return lines
+
+
+def _ineligible(plan: PlanIn, subject: Subject) -> Line | None:
+    """Why the plan pays this person nothing whatever happened in the period, or None."""
+    if base_amount(plan, subject.person_id) is None:
+        return _nothing(f"no salary figure for {subject.person_id} in this plan version")
+    if plan.eligibility.active_whole_period and not subject.active_whole_period:
+        return _nothing("not active in the roster for the whole period")
+    return None
+
+
+def _needs_review(plan: PlanIn) -> bool:
+    """The period's review decides something: a multiplier, or a minimum rating to be paid at all."""
+    return plan.review_multipliers is not None or plan.eligibility.min_rating is not None
 
 
 def _nothing(reason: str, *cites: str) -> Line:

@@ -121,12 +121,15 @@ async def note_deactivations(incentives: Incentives, events: Sequence[Event], se
 
 
 async def active_whole_period(incentives: Incentives, person: Document, period: Period) -> bool:
-    if not person.get("active", True):
-        return False
+    return person.get("active", True) and not await left_during(incentives, person, period)
+
+
+async def left_during(incentives: Incentives, person: Document, period: Period) -> bool:
+    """Whether the person was deactivated in the roster during the period."""
     left = await incentives.db[DEACTIVATIONS].find_one(
         {"person_id": person["_id"], "at": {"$gte": period.start, "$lt": period.end}}
     )
-    return left is None
+    return left is not None
 
 
 async def records_for(

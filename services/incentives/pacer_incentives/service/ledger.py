@@ -55,7 +55,7 @@ async def population(incentives: Incentives, plan: PlanIn, period: Period) -> li
     if plan.team_ids is not None:
         query["team_id"] = {"$in": plan.team_ids}
     people = await incentives.db[PEOPLE].find(query).sort("_id", 1).to_list()
-    return [p for p in people if p.get("active", True) or not await inputs.active_whole_period(incentives, p, period)]
+    return [p for p in people if p.get("active", True) or await inputs.left_during(incentives, p, period)]
 
 
 async def subject_of(
@@ -124,22 +124,23 @@ class LedgerWorker:
             period = period_of(plan, start)
             if period.end > now or (plan.effective_to is not None and period.start >= plan.effective_to):
                 continue
-            moved = await self._db[PLANS].update_one(
+            # The period record first, then the cursor: a stop between the two leaves the record to be written again
+            # (it is keyed, so nothing doubles), never a cursor moved past a period that was not recorded.
+            await self._db[PERIODS].update_one(
+                {"_id": f"{version['_id']}:{period.start.isoformat()}"},
+                {
+                    "$setOnInsert": {
+                        "plan_key": version["_id"],
+                        "period_start": period.start,
+                        "period_end": period.end,
+                        "status": "open",
+                    }
+                },
+                upsert=True,
+            )
+            await self._db[PLANS].update_one(
                 {"_id": version["_id"], "next_period_start": start}, {"$set": {"next_period_start": period.end}}
             )
-            if moved.modified_count:
-                await self._db[PERIODS].update_one(
-                    {"_id": f"{version['_id']}:{period.start.isoformat()}"},
-                    {
-                        "$setOnInsert": {
-                            "plan_key": version["_id"],
-                            "period_start": period.start,
-                            "period_end": period.end,
-                            "status": "open",
-                        }
-                    },
-                    upsert=True,
-                )
 
     async def _close(self, period_doc: Document, now: datetime) -> None:
         version = await self._db[PLANS].find_one({"_id": period_doc["plan_key"]})
