@@ -153,6 +153,9 @@ async def test_approval_goes_manager_then_hr_and_freezes_the_statement(world: In
     assert "manager approves first" in early.json()["detail"]
     assert (await world.call("POST", approve, "mia", Role.MANAGER)).json()["status"] == "manager_approved"
     assert (await world.call("POST", approve, "mia", Role.MANAGER)).status_code == 409
+    alone = await world.call("POST", approve, "mia", Role.HR)  # a manager who also holds the hr role
+    assert alone.status_code == 409
+    assert "other than the first approver" in alone.json()["detail"]
     approved = await world.call("POST", approve, "hana", Role.HR)
     assert approved.json()["status"] == "approved"
     assert [a["by"] for a in approved.json()["approvals"]] == ["mia", "hana"]
@@ -175,6 +178,26 @@ async def test_approval_goes_manager_then_hr_and_freezes_the_statement(world: In
     assert Decimal(original["explanation"]["total"]) == Decimal("1410.00")
     assert original["explanation"]["adjustments"] == []
     assert len(original["explanation"]["carried"]) == 1
+
+
+async def test_someone_without_a_manager_is_approved_by_two_different_people_in_hr(world: IncentivesWorld) -> None:
+    await world.publish(
+        PersonUpserted(person_id="fay", display_name="Fay", email="fay@example.com", role="assistant", team_id="north")
+    )
+    await roster_reached(world.http, ["fay"])
+    assert (await world.call("POST", "/v1/plans", "hana", Role.HR, PLAN)).status_code == 201
+    calls = goal_set("fay-calls", "fay", 100)
+    await world.publish((calls, at(1)), (achieved(calls, 100), at(20)), (review("fay", 3), at(5, 11)))
+    fay = "sales-support:20261001T0000:fay"
+    await statement(world, fay)
+    approve = f"/v1/statements/{fay}/approve"
+
+    first = await world.call("POST", approve, "hana", Role.HR)
+    assert first.json()["status"] == "manager_approved", first.text
+    assert (await world.call("POST", approve, "hana", Role.HR)).status_code == 409
+    approved = await world.call("POST", approve, "hugo", Role.HR)
+    assert approved.json()["status"] == "approved"
+    assert [(a["by"], a["role"]) for a in approved.json()["approvals"]] == [("hana", "hr"), ("hugo", "hr")]
 
 
 async def test_statements_are_private_to_the_person_their_manager_and_hr(world: IncentivesWorld) -> None:

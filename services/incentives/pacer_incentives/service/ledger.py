@@ -349,7 +349,11 @@ def _reconciliation(gap: Decimal, result: Statement, cited: set[str]) -> Line:
 
 
 async def approve(incentives: Incentives, statement_key: str, principal: Principal) -> Document:
-    """The manager approves first, then hr; the second approval freezes the statement (BonusApproved)."""
+    """The manager approves first, then hr; the second approval freezes the statement (BonusApproved).
+
+    Two different people approve: hr takes the first step for someone with no manager, and whoever took the first
+    step (a manager who also holds the hr role) cannot take the second.
+    """
 
     async def work(session: Session) -> Document:
         statement = await incentives.db[STATEMENTS].find_one({"_id": statement_key}, session=session)
@@ -361,18 +365,21 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
         if status == "approved":
             raise Conflict("the statement is approved and frozen; later changes go to a new statement")
         if status == "calculated":
-            if principal.has(Role.HR) and principal.subject != manager:
+            standing_in = manager is None and principal.has(Role.HR)
+            if principal.has(Role.HR) and principal.subject != manager and not standing_in:
                 raise Conflict("the person's manager approves first, then hr")
-            if principal.subject != manager:
+            if principal.subject != manager and not standing_in:
                 raise Forbidden("only the person's manager approves the statement first")
             step = {"status": "manager_approved"}
-        elif principal.has(Role.HR):
-            step = {"status": "approved"}
-        else:
+        elif not principal.has(Role.HR):
             raise Conflict("the manager has approved; hr approves next")
+        elif principal.subject in {a["by"] for a in statement["approvals"]}:
+            raise Conflict("someone other than the first approver approves next")
+        else:
+            step = {"status": "approved"}
         approval: Document = {
             "by": principal.subject,
-            "role": "hr" if step["status"] == "approved" else "manager",
+            "role": "manager" if principal.subject == manager else "hr",
             "at": incentives.runtime.clock.now(),
         }
         await incentives.db[STATEMENTS].update_one(
