@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from asgi_lifespan import LifespanManager
 from notifications_support import Notifier, goal_missed, token
+from pymongo import AsyncMongoClient
 
 from pacer_notifications.main import build
 from pacer_notifications.settings import NotificationsSettings
@@ -15,7 +17,7 @@ from pacer_shared.auth import Role
 from pacer_shared.events.goals import GoalAtRisk, GoalCheckInDue, WeekSummary
 from pacer_shared.events.incentives import BonusCalculated, RecognitionGranted
 from pacer_shared.events.people import PersonUpserted
-from pacer_testkit.stack import eventually, read_topic
+from pacer_testkit.stack import Stack, eventually, read_topic
 
 
 async def test_goal_missed_reaches_the_assistant_by_email_and_the_manager_by_chat_in_their_languages(
@@ -52,6 +54,38 @@ async def test_the_same_event_delivered_twice_sends_once(notifier: Notifier) -> 
     await notifier.mail_to("ann@example.com", count=2)
     subjects = sorted(str(m["Subject"]) for m in notifier.mailbox.to("ann@example.com"))
     assert subjects == ["目标未达成：Calls this week", "目标未达成：Sentinel"]
+
+
+async def test_messages_in_line_behind_a_slow_server_are_sent_once_however_long_they_wait(
+    notifier: Notifier, stack: Stack, namespace: str
+) -> None:
+    titles = ["First", "Second", "Third"]
+    with notifier.mailbox.held():  # the SMTP server keeps the first message waiting; the others wait in line
+        for title in titles:
+            await notifier.publish(goal_missed(title=title))
+
+        async def in_line() -> bool:
+            mails = [d for d in await notifier.deliveries("ann") if d["channel"] == "email"]
+            return notifier.mailbox.waiting == 1 and len(mails) == 3 and all(d["status"] == "sending" for d in mails)
+
+        await eventually(in_line, what="one email at the server and two in line")
+        notifier.clock.advance(timedelta(minutes=5))  # longer than a claim's lease
+        async with AsyncMongoClient[dict[str, Any]](stack.mongo_url) as client:
+            deliveries = client[f"{namespace}_notifications"]["deliveries"]
+
+            async def renewed() -> bool:
+                held = await deliveries.find({"recipient_id": "ann", "channel": "email"}).to_list()
+                return all(d["lease_until"].replace(tzinfo=UTC) > notifier.clock.now() for d in held)
+
+            await eventually(renewed, what="the leases to outlast the moved clock")
+    await notifier.publish(goal_missed(title="Sentinel"))  # in line after the others: sent once they all are
+
+    async def sentinel_arrived() -> bool:
+        return any("Sentinel" in str(m["Subject"]) for m in notifier.mailbox.to("ann@example.com"))
+
+    await eventually(sentinel_arrived, what="the email put in line last")
+    subjects = sorted(str(m["Subject"]) for m in notifier.mailbox.to("ann@example.com"))
+    assert subjects == sorted(f"目标未达成：{title}" for title in [*titles, "Sentinel"]), "each sent once"
 
 
 async def test_a_receiver_failing_twice_then_succeeding_yields_one_message_and_three_attempts(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from bson import ObjectId
@@ -107,6 +107,13 @@ class DeliveryRepository:
         )
         claimed = await self.deliveries.find({"_id": {"$in": ids}, "claim": token}).to_list()
         return sorted(claimed, key=lambda d: (d["due_at"], str(d.get("seq", ""))))
+
+    async def renew(self, claims: Collection[ObjectId], now: datetime, lease: timedelta) -> None:
+        """Extend the leases of the deliveries these claims still hold; one taken over since is left alone."""
+        if claims:
+            await self.deliveries.update_many(
+                {"status": "sending", "claim": {"$in": list(claims)}}, {"$set": {"lease_until": now + lease}}
+            )
 
     async def record(self, updates: Sequence[UpdateMany], session: Session) -> None:
         if updates:

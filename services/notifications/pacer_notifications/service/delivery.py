@@ -1,7 +1,9 @@
 """The delivery worker: sends due deliveries beside the consumers, retries, fails over, dead-letters.
 
-Each delivery is claimed with a lease, so replicas never send the same one at once;
-several are sent concurrently, so one slow webhook holds one slot, not the stream.
+Each delivery is claimed with a lease, so replicas never send the same one at once; the worker renews
+the leases of everything it holds (being sent, or in line behind a slow chat) every housekeeping round,
+so a long line is never taken over by another worker while this one lives. Several are sent
+concurrently, so one slow webhook holds one slot, not the stream.
 A send's bookkeeping (status, attempts, NotificationDelivered/Failed) is recorded in
 one transaction after the channel answers, shared with the other sends that finished
 meanwhile. A worker killed between a send and that record leaves a lease that expires
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from bson import ObjectId
 from prometheus_client import Counter, Gauge, Histogram
 from pymongo import UpdateMany
 from pymongo.errors import PyMongoError
@@ -76,6 +79,8 @@ class DeliveryWorker:
         self._queues: dict[str, list[list[Document]]] = {}
         self._records: list[_Record] = []
         self._writing = asyncio.Lock()
+        self._held: dict[str, ObjectId] = {}
+        """Deliveries this worker holds (in line or being sent), with the claim that took them."""
 
     async def run(self) -> None:
         try:
@@ -85,6 +90,7 @@ class DeliveryWorker:
                     if time.monotonic() - self._housekeeping_at > HOUSEKEEPING_SECONDS:
                         self._housekeeping_at = time.monotonic()
                         now = self._n.runtime.clock.now()
+                        await self._n.repository.renew(set(self._held.values()), now, LEASE)
                         claimed += await self._claim_and_start(abandoned(now))
                         await self._retry_parked()
                         await self._n.mail.close_idle()
@@ -120,7 +126,11 @@ class DeliveryWorker:
             claimed = await self._n.repository.claim(query, now, LEASE, free)
         messages: list[tuple[str, list[Document]]] = []
         digests: dict[str, list[Document]] = {}
+        held = self._held
         for delivery in claimed:
+            if delivery["_id"] in held:  # already ours (its lease ran out while it waited): keep the one in line
+                held[delivery["_id"]] = delivery["claim"]
+                continue
             key = f"{delivery['recipient_key']}:{delivery['channel']}"
             if delivery.get("digest") and key in digests:
                 digests[key].append(delivery)
@@ -135,6 +145,7 @@ class DeliveryWorker:
         # the same chat never overtake each other; a chat already being sent to gets the new ones in line (no
         # await from here on, so no task ends between the look-up and the append).
         for key, message in messages:
+            held.update((item["_id"], item["claim"]) for item in message)
             if key in self._queues:
                 self._queues[key].append(message)
                 continue
@@ -156,7 +167,11 @@ class DeliveryWorker:
     async def _deliver_in_order(self, key: str, queue: list[list[Document]]) -> None:
         try:
             for items in queue:  # messages put in line while this runs are sent too
-                await self._deliver(items)
+                try:
+                    await self._deliver(items)
+                finally:
+                    for item in items:
+                        self._held.pop(item["_id"], None)
         finally:
             del self._queues[key]  # with no await since the last message: nothing is put in line and left
 
