@@ -271,6 +271,20 @@ async def test_an_event_about_someone_not_yet_in_the_roster_waits_for_them(notif
     assert mail["Subject"] == "Goal missed: Calls this week"
 
 
+async def test_after_the_wait_an_event_goes_to_the_people_known_without_those_never_seen(notifier: Notifier) -> None:
+    await notifier.publish(
+        PersonUpserted(
+            person_id="zed", display_name="Zed", email="zed@example.com", role="assistant", manager_id="ghost"
+        )
+    )
+    await notifier.publish(goal_missed(owner="zed"))
+    await eventually(lambda: _parked(notifier), what="the event to wait for Zed's manager")
+    assert not notifier.mailbox.to("zed@example.com")
+    notifier.clock.advance(timedelta(minutes=11))  # past UNKNOWN_PERSON_WAIT_SECONDS (600)
+    [mail] = await notifier.mail_to("zed@example.com")
+    assert "Calls this week" in str(mail["Subject"])
+
+
 async def test_admins_can_check_a_channel_with_a_test_message(notifier: Notifier) -> None:
     sent = await notifier.http.post(
         "/v1/test-send", json={"channel": "email", "to": "ops@example.com"}, headers=token("root", Role.ADMIN)

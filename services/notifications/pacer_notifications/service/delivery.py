@@ -347,9 +347,10 @@ class DeliveryWorker:
         if not parked:
             return
         envelopes = [CloudEvent.model_validate(document["event"]) for document in parked]
+        waited_out = {document["_id"] for document in parked if document["expires_at"] <= now}
 
         async def work(session: Session) -> set[str]:
-            waiting = await route(n, envelopes, session)
+            waiting = await route(n, envelopes, session, waited_out)
             routed = [envelope.id for envelope in envelopes if envelope.id not in waiting]
             await n.repository.parked.delete_many({"_id": {"$in": routed}}, session=session)
             return waiting

@@ -7,7 +7,7 @@ never holds up the stream.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,8 +21,10 @@ from pacer_notifications.domain.rules import Priority, Rule
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.events import CloudEvent, Event
+from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 
+log = get_logger(__name__)
 CHAT_CHANNELS = ("slack", "teams", "wecom", "dingtalk", "feishu")
 
 
@@ -34,21 +36,22 @@ class Recipient:
     team_id: str | None = None
 
 
-class UnknownPeople(Exception):
-    def __init__(self, person_ids: list[str]) -> None:
-        super().__init__(f"not in the roster yet: {', '.join(person_ids)}")
-        self.person_ids = person_ids
-
-
 async def route_events(notifications: Notifications, events: Sequence[Event], session: Session) -> None:
     await route(notifications, [event.envelope for event in events], session)
 
 
-async def route(notifications: Notifications, envelopes: Sequence[CloudEvent], session: Session) -> set[str]:
+async def route(
+    notifications: Notifications,
+    envelopes: Sequence[CloudEvent],
+    session: Session,
+    waited_out: Collection[str] = frozenset(),
+) -> set[str]:
     """Create the deliveries for these events, parking those whose people are unknown; the ids of those parked.
 
-    People and preferences are read once for the whole batch and the deliveries written in one bulk write:
-    a handful of database round trips per consumed batch, not per event (bench/PERFORMANCE.md).
+    An event that already waited as long as it may (`waited_out`) goes to the people who are known, without those
+    who never appeared; only one that names nobody known is still returned as waiting. People and preferences are
+    read once for the whole batch and the deliveries written in one bulk write: a handful of database round trips
+    per consumed batch, not per event (bench/PERFORMANCE.md).
     """
     ruled = [(envelope, rule) for envelope in envelopes if (rule := notifications.rules.for_event(envelope.type))]
     if not ruled:
@@ -57,11 +60,16 @@ async def route(notifications: Notifications, envelopes: Sequence[CloudEvent], s
     routed: list[tuple[CloudEvent, Rule, list[Recipient]]] = []
     parked: set[str] = set()
     for envelope, rule in ruled:
-        try:
-            routed.append((envelope, rule, roster.recipients(rule, envelope)))
-        except UnknownPeople as unknown:
-            await _park(notifications, envelope, str(unknown), session)
+        recipients, missing = roster.recipients(rule, envelope)
+        if missing and (envelope.id not in waited_out or not recipients):
+            await _park(notifications, envelope, f"not in the roster yet: {', '.join(missing)}", session)
             parked.add(envelope.id)
+            continue
+        if missing:
+            log.warning(
+                "routing without people who never appeared in the roster", event_id=envelope.id, missing=missing
+            )
+        routed.append((envelope, rule, recipients))
     preferences = await notifications.repository.preferences_for(
         {r.person["_id"] for _, _, recipients in routed for r in recipients if r.person is not None}, session
     )
@@ -109,7 +117,8 @@ class _Roster:
         asks_hr = any("hr" in rule.recipients for _, rule in ruled)
         return cls(found, await people.with_role("hr", session) if asks_hr else [])
 
-    def recipients(self, rule: Rule, envelope: CloudEvent) -> list[Recipient]:
+    def recipients(self, rule: Rule, envelope: CloudEvent) -> tuple[list[Recipient], list[str]]:
+        """Who the rule sends this event to, and the people it names that the roster does not know."""
         subject = self.people.get(envelope.subject) if envelope.subject else None
         found: list[Recipient] = []
         missing: list[str] = []
@@ -139,10 +148,8 @@ class _Roster:
                     found.append(Recipient(key=f"team:{team}", person=None, team_id=team))
             elif kind.startswith("field:"):
                 person(envelope.data.get(kind.removeprefix("field:")))
-        if missing:
-            raise UnknownPeople(missing)
         unique = {r.key: r for r in found}
-        return list(unique.values())
+        return list(unique.values()), missing
 
     def about(self, envelope: CloudEvent) -> Document:
         """Who the event is about, as templates name them."""
