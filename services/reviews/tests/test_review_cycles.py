@@ -10,7 +10,7 @@ from reviews_support import TEMPLATE, ReviewsWorld
 
 from pacer_shared.auth import Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
-from pacer_shared.events.goals import GoalAchieved, GoalMissed
+from pacer_shared.events.goals import GoalAchieved, GoalMissed, GoalProgressed
 from pacer_testkit.stack import eventually
 
 
@@ -204,6 +204,41 @@ async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: Re
 
     late = await eventually(late_listed, what="the late goal to be listed")
     assert late["result"]["score"] == "3.65"
+
+
+async def test_an_older_goal_event_arriving_late_does_not_move_the_goal_back(world: ReviewsWorld) -> None:
+    ann, _bob = await open_month(world)
+    this_month = {"period_start": THIS_MONTH["start"], "period_end": THIS_MONTH["end"]}
+    last_month = {
+        "period_start": THIS_MONTH["start"] - timedelta(days=30),
+        "period_end": THIS_MONTH["start"] - timedelta(days=5),
+    }
+    common = {"owner_id": "ann", "title": "Calls", "target": Decimal(10)}
+    now = datetime.now(UTC)
+    # The goal's end was moved into this month; the progress published before that arrives after it.
+    await world.publish_at(
+        now,
+        GoalMissed(
+            goal_id="moved", **common, **this_month, actual=Decimal(6), shortfall=Decimal(4), attainment=Decimal("0.6")
+        ),
+    )
+    await world.publish_at(
+        now - timedelta(minutes=5),
+        GoalProgressed(goal_id="moved", **common, **last_month, actual=Decimal(5), expected_by_now=Decimal(8)),
+    )
+    await world.publish_at(
+        now,
+        GoalAchieved(
+            goal_id="sentinel", **common, **this_month, actual=Decimal(10), achieved_at=now, attainment=Decimal(1)
+        ),
+    )
+
+    async def sentinel_counted() -> dict[str, Any] | None:
+        review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "mia", Role.MANAGER)).json()
+        return review if review["inputs"]["goals_achieved"] == 1 else None
+
+    review = await eventually(sentinel_counted, what="the events after the late one to be applied")
+    assert [g["goal_id"] for g in review["inputs"]["goals"]] == ["moved", "sentinel"]
 
 
 async def test_the_assistant_sees_the_managers_part_only_once_completed_and_others_see_nothing(

@@ -45,19 +45,20 @@ async def apply_goal_events(db: Database, events: Sequence[Event], session: Sess
     writes: list[UpdateOne] = []
     for event in events:
         data: Any = event.data
-        about: dict[str, Any] = {
-            "owner_id": data.owner_id,
-            "owner_kind": data.owner_kind.value,
-            "title": data.title,
-            "period_start": data.period_start,
-            "period_end": data.period_end,
-            **_facts(data, event.time),
+        update: dict[str, Any] = {
+            "$set": {"owner_id": data.owner_id, "owner_kind": data.owner_kind.value, **_facts(data, event.time)}
         }
-        update: dict[str, Any] = {"$set": about}
         if isinstance(data, GoalAtRisk):
             update["$inc"] = {"at_risk_warnings": 1}
         writes.append(UpdateOne({"_id": data.goal_id}, update, upsert=True))
-        # Only a newer event moves the numbers: late or redelivered older ones change nothing.
+        # Only a newer event moves the title, the period (an adjustment moves its end) and the numbers: late or
+        # redelivered older ones change nothing.
+        about = {"title": data.title, "period_start": data.period_start, "period_end": data.period_end}
+        writes.append(
+            UpdateOne(
+                {"_id": data.goal_id, **_not_after(event.time, "about_at")}, {"$set": {**about, "about_at": event.time}}
+            )
+        )
         if numbers := _numbers(data, event.time):
             writes.append(UpdateOne({"_id": data.goal_id, **_not_after(event.time, "progress_at")}, numbers))
         if isinstance(data, GoalAtRisk):
