@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from feedback_support import FeedbackWorld
@@ -113,6 +114,13 @@ async def test_a_360_request_collects_responses_for_the_review(world: FeedbackWo
     events = await world.events(lambda rs: any(e["type"] == "FeedbackRequested" for e in (r.json() for r in rs)))
     [requested] = [e for e in events if e["type"] == "FeedbackRequested"]
     assert requested["data"]["respondent_ids"] == ["ann-7f3a", "cid"]
+
+    response = {"kind": "praise", "text": "Sent twice"}
+    path = f"/v1/feedback-requests/{request_id}/responses"
+    at_once = await asyncio.gather(*(world.post(path, response, "ann-7f3a", Role.ASSISTANT) for _ in range(2)))
+    assert sorted(r.status_code for r in at_once) == [201, 422], "a response sent twice at once is stored once"
+    summary = (await world.get(f"/v1/feedback-requests/{request_id}", "mia", Role.MANAGER)).json()
+    assert (summary["responded"], summary["waiting_for"]) == (2, [])
 
 
 async def test_bad_feedback_is_refused_with_a_clear_message_and_nothing_stored(world: FeedbackWorld) -> None:

@@ -81,6 +81,15 @@ async def give(runtime: Runtime, principal: Principal, new: NewFeedback) -> Docu
     }
 
     async def work(session: Session) -> None:
+        if new.request_id is not None:
+            # Two responses sent at once both write the request, so one runs again and finds the other.
+            responded = await runtime.db[REQUESTS].update_one(
+                {"_id": new.request_id, "responded_by": {"$ne": principal.subject}},
+                {"$addToSet": {"responded_by": principal.subject}},
+                session=session,
+            )
+            if responded.matched_count == 0:
+                raise Unprocessable("you already responded to this request")
         await runtime.db[FEEDBACK].insert_one(document, session=session)
         await runtime.outbox.add(session, given_event(document))
 
