@@ -14,9 +14,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import hashlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -27,7 +28,7 @@ from pydantic import ValidationError
 
 from pacer_shared import topics
 from pacer_shared.auth import Role, mint_local_token
-from pacer_shared.events import EventData, derived_id, wrap
+from pacer_shared.events import derived_id, wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import ensure_topics
@@ -60,13 +61,25 @@ def person(row: dict[str, Any]) -> PersonUpserted:
     return PersonUpserted.model_validate({**row, "chat": chat})
 
 
-def activity(row: dict[str, Any]) -> EventData:
+def activity(row: dict[str, Any]) -> SalesActivityRecorded | SalesActivityRetracted:
     kind = row.pop("type", SalesActivityRecorded.event_type)
     model = SalesActivityRetracted if kind == SalesActivityRetracted.event_type else SalesActivityRecorded
     return model.model_validate(row)
 
 
-async def publish_file(settings: CliSettings, path: Path, parse: Any, key_field: str) -> int:
+def person_key(person: PersonUpserted) -> str:
+    """A roster row's identity is its content: importing the same file again publishes the same event ids (dropped
+    as duplicates), while a row that changed (a new manager, a deactivation) is a new event."""
+    return f"{person.person_id}:{hashlib.sha256(person.model_dump_json().encode()).hexdigest()}"
+
+
+def activity_key(activity: SalesActivityRecorded | SalesActivityRetracted) -> str:
+    """An activity's identity is its id: the facts of a sale do not change once recorded (a retraction is its own
+    event type)."""
+    return activity.activity_id
+
+
+async def publish_file(settings: CliSettings, path: Path, parse: Any, key: Callable[[Any], str]) -> int:
     """Validate every row, publish the valid ones, report the others; exit status 1 if any was invalid."""
     names = topics.TopicNames(settings.topic_prefix)
     producer = AIOKafkaProducer(**settings.kafka_client_options(), acks="all", enable_idempotence=True)
@@ -80,7 +93,7 @@ async def publish_file(settings: CliSettings, path: Path, parse: Any, key_field:
                 invalid += 1
                 print(f"{path}:{number}: skipped: {error}".replace("\n", " "), file=sys.stderr)
                 continue
-            event_id = derived_id(data, str(getattr(data, key_field)))
+            event_id = derived_id(data, key(data))
             envelope = wrap(data, source="/pacer/cli", time=datetime.now(UTC), event_id=event_id)
             await producer.send_and_wait(names(data.topic), envelope.to_json(), key=data.subject.encode())
             published += 1
@@ -196,9 +209,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(error))
         return 0
     if args.command == "people":
-        return asyncio.run(_with_topics(settings, publish_file(settings, args.file, person, "person_id")))
+        return asyncio.run(_with_topics(settings, publish_file(settings, args.file, person, person_key)))
     if args.command == "activities":
-        return asyncio.run(_with_topics(settings, publish_file(settings, args.file, activity, "activity_id")))
+        return asyncio.run(_with_topics(settings, publish_file(settings, args.file, activity, activity_key)))
     if args.command == "lag":
         return asyncio.run(lag(settings))
     return asyncio.run(redrive(settings, args.topic, args.limit))

@@ -63,6 +63,18 @@ async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
     records = await read_topic(stack.kafka_bootstrap, f"{namespace}.org.people", lambda rs: len(rs) >= 4)
     assert len({r.json()["id"] for r in records}) == 2, "a second import repeats the same event ids"
 
+    roster.write_text(
+        "person_id,display_name,email,role,manager_id,team_id,active\n"
+        "ann,安娜,ann@example.com,assistant,max,south,false\n",
+        encoding="utf-8",
+    )
+    changed = await run(stack, namespace, "people", "import", str(roster))
+    assert changed.returncode == 0, changed.stderr
+    records = await read_topic(stack.kafka_bootstrap, f"{namespace}.org.people", lambda rs: len(rs) >= 5)
+    *before, latest = [r.json() for r in sorted(records, key=lambda r: r.offset) if r.key == b"ann"]
+    assert (latest["data"]["manager_id"], latest["data"]["active"]) == ("max", False)
+    assert latest["id"] not in {r["id"] for r in before}, "a changed row is a new event, not a duplicate"
+
 
 async def test_activities_backfill_from_json_lines(stack: Stack, namespace: str, tmp_path: Path) -> None:
     backfill = tmp_path / "calls.jsonl"
