@@ -48,7 +48,10 @@ class Principal:
 class TokenVerifier:
     def __init__(self, settings: ServiceSettings) -> None:
         self._settings = settings
-        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True) if settings.jwt_jwks_url else None
+        # The key set is cached for PyJWKClient's lifespan (5 minutes) and fetched again for an unknown key id; the
+        # keys themselves are not cached on top (cache_keys), which would keep a key the provider removed trusted
+        # until the process restarts.
+        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=False) if settings.jwt_jwks_url else None
 
     async def verify(self, token: str) -> Principal:
         s = self._settings
@@ -72,7 +75,7 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             raise Unauthorized(f"invalid token: {error}") from error
         raw = claims.get(s.jwt_role_claim)
-        names = [raw] if isinstance(raw, str) else list(raw or [])
+        names = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
         roles = frozenset(Role(name) for name in names if name in Role.__members__.values())
         if not roles:
             raise Unauthorized(f"token has no Pacer role in claim {s.jwt_role_claim!r}")

@@ -84,6 +84,10 @@ class ServiceSettings(BaseSettings):
                 raise ValueError("jwt_secret: the local development secret is refused outside local mode")
             if len(self.jwt_secret.get_secret_value()) < 32:
                 raise ValueError("jwt_secret: use at least 32 characters outside local mode")
+        if self.environment != "local" and self.jwt_jwks_url and not (self.jwt_issuer and self.jwt_audience):
+            # The identity provider signs tokens for every application it serves: without these, a token minted
+            # for another one that happens to carry a role claim would be accepted here.
+            raise ValueError("jwt_issuer and jwt_audience: both are required with jwt_jwks_url outside local mode")
         return self
 
     @classmethod

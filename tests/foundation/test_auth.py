@@ -118,8 +118,12 @@ async def test_rs256_tokens_from_an_identity_provider_are_verified_through_its_j
     }
     signed = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "idp-1"})
     wrong_audience = jwt.encode({**claims, "aud": "other"}, key, algorithm="RS256", headers={"kid": "idp-1"})
+    numeric_role = jwt.encode({**claims, "role": 5}, key, algorithm="RS256", headers={"kid": "idp-1"})
     local = mint_local_token(ProbeSettings(), "root", Role.ADMIN)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://probe") as client:
         assert_problem(await client.post("/v1/probe/notes", json=NOTE, headers=bearer(signed)), 403, "admin")
         assert_problem(await client.post("/v1/probe/notes", json=NOTE, headers=bearer(wrong_audience)), 401, "Audience")
+        assert_problem(
+            await client.post("/v1/probe/notes", json=NOTE, headers=bearer(numeric_role)), 401, "no Pacer role"
+        )
         assert_problem(await client.post("/v1/probe/notes", json=NOTE, headers=bearer(local)), 401, "invalid token")

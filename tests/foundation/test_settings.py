@@ -33,4 +33,8 @@ def test_production_accepts_a_real_secret_or_a_jwks_url(monkeypatch: pytest.Monk
     assert GoalsSettings().environment == "production"
     monkeypatch.delenv("PACER_JWT_SECRET")
     monkeypatch.setenv("PACER_JWT_JWKS_URL", "https://idp.example.com/.well-known/jwks.json")
+    with pytest.raises(ValidationError, match="jwt_issuer and jwt_audience"):
+        GoalsSettings()  # tokens the provider minted for other applications would be accepted
+    monkeypatch.setenv("PACER_JWT_ISSUER", "https://idp.example.com")
+    monkeypatch.setenv("PACER_JWT_AUDIENCE", "pacer")
     assert GoalsSettings().jwt_jwks_url is not None
