@@ -81,6 +81,21 @@ async def test_ingest_accepts_valid_items_and_says_why_the_others_were_refused(w
     forbidden = await world.http.post("/v1/sales-activities", json=items[0], headers=token("ann", Role.ASSISTANT))
     assert forbidden.status_code == 403
 
+    odd = [
+        {"activity_id": 5, "assistant_id": "ann"},
+        {"type": ["x"]},
+        {**items[0], "activity_id": "d-5", "amount": "1E+7000"},
+    ]
+    answer = await world.http.post("/v1/sales-activities", json=odd, headers=token("legacy-erp", Role.SERVICE))
+    assert answer.status_code == 200, "one odd item is refused on its own, not the whole request"
+    refused = answer.json()["items"]
+    assert [(i["status"], i["activity_id"]) for i in refused] == [
+        ("rejected", None),
+        ("rejected", None),
+        ("rejected", "d-5"),
+    ]
+    assert refused[2]["errors"][0].startswith("amount:"), "an amount no total could hold exactly"
+
 
 async def test_bad_sales_events_are_dead_lettered_with_a_reason_and_good_ones_still_count(world: GoalsWorld) -> None:
     goal = await world.set_goal(target=1)

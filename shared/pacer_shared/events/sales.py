@@ -21,6 +21,8 @@ STANDARD_KINDS = (
 """Well-known activity kinds; a producer may also send its own kind string."""
 
 MAX_QUANTITY = Decimal("1000000")
+MAX_AMOUNT = Decimal("1000000000000000")
+"""Bounds (and the decimal places below) that keep every total exact in MongoDB's 34-digit decimals."""
 """Above this a quantity is treated as a data error rather than a sale."""
 
 
@@ -34,8 +36,16 @@ class SalesActivityRecorded(EventData):
     activity_id: str = Field(min_length=1, max_length=200, description="The producer's idempotency key")
     assistant_id: str = Field(min_length=1, max_length=128)
     kind: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_.-]*$")
-    quantity: Decimal = Field(default=Decimal(1), gt=0, le=MAX_QUANTITY)
-    amount: Decimal | None = Field(default=None, ge=0, description="Money involved, in `currency`")
+    quantity: Decimal = Field(
+        default=Decimal(1), gt=0, le=MAX_QUANTITY, decimal_places=6, description="At most 6 decimal places"
+    )
+    amount: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_AMOUNT,
+        decimal_places=4,
+        description="Money involved, in `currency`; at most 4 decimal places",
+    )
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
     occurred_at: AwareDatetime
     source_system: str = Field(min_length=1, max_length=100)

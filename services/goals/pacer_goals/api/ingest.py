@@ -66,8 +66,14 @@ async def ingest(
     for index, item in enumerate(items):
         data, errors = _parse(item)
         if data is None:
+            named = item.get("activity_id")  # echoed back only if it is what an id can be
             results.append(
-                ItemResult(index=index, activity_id=item.get("activity_id"), status="rejected", errors=errors)
+                ItemResult(
+                    index=index,
+                    activity_id=named if isinstance(named, str) else None,
+                    status="rejected",
+                    errors=errors,
+                )
             )
             continue
         event_id = derived_id(data, data.activity_id)  # type: ignore[attr-defined]
@@ -85,7 +91,7 @@ async def ingest(
 
 def _parse(item: dict[str, Any]) -> tuple[EventData | None, list[str]]:
     kind = item.get("type", SalesActivityRecorded.event_type)
-    model = KINDS.get(kind)
+    model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         return None, [f"type: must be one of {', '.join(KINDS)}"]
     try:
