@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import UTC, date, datetime, timedelta
 
 from goals_support import GoalsWorld, events_of, sale, token
@@ -60,18 +61,25 @@ async def test_bad_goals_are_refused_with_a_clear_message(world: GoalsWorld) -> 
         "start": now.isoformat(),
         "end": (now + timedelta(days=1)).isoformat(),
     }
-    cases = {
-        "end": {**base, "end": (now - timedelta(days=1)).isoformat()},
-        "target": {**base, "target": 0},
-        "timezone": {**base, "timezone": "Mars/Olympus"},
-        "metric.kinds": {**base, "metric": {"kinds": [], "aggregation": "count"}},
-        "9999-12-31": {**base, "end": "9999-12-31"},
-    }
-    for field, body in cases.items():
+    weekly = {k: v for k, v in base.items() if k != "end"} | {"recurrence": "weekly"}
+    cases = [
+        ("end", {**base, "end": (now - timedelta(days=1)).isoformat()}),
+        ("target", {**base, "target": 0}),
+        ("timezone", {**base, "timezone": "Mars/Olympus"}),
+        ("metric.kinds", {**base, "metric": {"kinds": [], "aggregation": "count"}}),
+        ("end", {**base, "end": "9999-12-31"}),
+        ("start", {**weekly, "start": "0001-01-01"}),
+        ("start", {**weekly, "start": "9999-12-01", "recurrence": "monthly"}),
+    ]
+    for field, body in cases:
         response = await world.http.post("/v1/goals", json=body, headers=token("mia", Role.MANAGER))
         assert response.status_code == 422, (field, response.text)
         assert response.headers["content-type"] == "application/problem+json"
         assert field in response.json()["detail"], (field, response.json()["detail"])
+    far = await world.http.get("/v1/goals?period_from=0001-01-01T00:00:00%2B01:00", headers=token("mia", Role.MANAGER))
+    assert far.status_code == 422, far.text
+    forged = base64.urlsafe_b64encode(b'["0001-01-01T00:00:00+01:00", "g"]').decode()
+    assert (await world.http.get(f"/v1/goals?cursor={forged}", headers=token("mia", Role.MANAGER))).status_code == 422
 
 
 async def test_an_assistants_adjustment_waits_for_the_managers_approval(world: GoalsWorld) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from pydantic import AfterValidator
 
 from pacer_goals.api.deps import GoalsDep
 from pacer_goals.api.models import (
@@ -18,6 +19,7 @@ from pacer_goals.api.models import (
     MissAnalysisIn,
     ReasonIn,
     SmartOut,
+    within_years,
 )
 from pacer_goals.domain.goal import GoalStatus
 from pacer_goals.service import commands, queries
@@ -51,8 +53,12 @@ async def list_goals(
     owner_id: str | None = None,
     team_id: str | None = None,
     status: GoalStatus | None = None,
-    period_from: Annotated[datetime | None, Query(description="Goals whose period ends after this")] = None,
-    period_to: Annotated[datetime | None, Query(description="Goals whose period starts before this")] = None,
+    period_from: Annotated[
+        datetime | None, Query(description="Goals whose period ends after this"), AfterValidator(within_years)
+    ] = None,
+    period_to: Annotated[
+        datetime | None, Query(description="Goals whose period starts before this"), AfterValidator(within_years)
+    ] = None,
     needs_miss_analysis: Annotated[
         bool | None, Query(description="Missed goals still lacking a cause analysis")
     ] = None,

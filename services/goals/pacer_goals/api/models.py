@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from pacer_goals.domain.goal import Goal, GoalStatus
 from pacer_goals.domain.pace import PaceProfile, ratio_of
@@ -14,6 +14,19 @@ from pacer_goals.domain.smart import SmartReport
 from pacer_goals.service.commands import GoalDraft, report_json
 from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
 from pacer_shared.events.people import validate_timezone
+
+YEARS = (1970, 2200)
+T = TypeVar("T", datetime, date)
+
+
+def within_years(value: T) -> T:
+    """Dates far from now would overflow the calendar arithmetic of periods (a recurrence, an inclusive end)."""
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(f"must be between the years {YEARS[0]} and {YEARS[1]}")
+    return value
+
+
+Moment = Annotated[datetime | date, AfterValidator(within_years)]
 
 
 class GoalIn(BaseModel):
@@ -27,8 +40,8 @@ class GoalIn(BaseModel):
     metric: GoalMetric
     target: Decimal = Field(gt=0, max_digits=18, decimal_places=4)
     unit: str = Field(min_length=1, max_length=40)
-    start: datetime | date
-    end: datetime | date | None = Field(default=None, description="Omit for a recurring goal: one whole period")
+    start: Moment
+    end: Moment | None = Field(default=None, description="Omit for a recurring goal: one whole period")
     recurrence: Recurrence = Recurrence.NONE
     pace_profile: PaceProfile = PaceProfile.LINEAR
     parent_goal_id: str | None = None
@@ -156,7 +169,7 @@ class AdjustmentIn(BaseModel):
 
     reason: str = Field(min_length=3, max_length=1000)
     new_target: Decimal | None = Field(default=None, gt=0, max_digits=18, decimal_places=4)
-    new_period_end: datetime | date | None = None
+    new_period_end: Moment | None = None
 
 
 class DecisionIn(BaseModel):

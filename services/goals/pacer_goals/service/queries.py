@@ -6,7 +6,7 @@ import base64
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pacer_goals.adapters.repository import goal_from_document, open_goals_of
@@ -64,8 +64,10 @@ def _encode(document: Document) -> str:
 def _decode(cursor: str) -> tuple[datetime, str]:
     try:
         end, goal_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(end), str(goal_id)
-    except (ValueError, TypeError) as error:
+        moment = datetime.fromisoformat(end)
+        moment.astimezone(UTC)  # what the query encodes: fails for a moment the driver cannot store
+        return moment, str(goal_id)
+    except (ValueError, TypeError, OverflowError) as error:
         raise Unprocessable("cursor: not a cursor returned by this API") from error
 
 
