@@ -73,6 +73,9 @@ def create_client(url: str, app_name: str) -> AsyncMongoClient[Document]:
     )
 
 
+INDEX_OPTIONS_CONFLICT = 85
+
+
 async def ensure_indexes(db: Database, plan: IndexPlan, retired: Mapping[str, Sequence[str]] | None = None) -> None:
     """Create the indexes a service needs and drop those it no longer uses (collection -> index names), so a
     database upgraded in place pays for no index nothing reads. Idempotent: every replica runs it at start-up."""
@@ -81,5 +84,15 @@ async def ensure_indexes(db: Database, plan: IndexPlan, retired: Mapping[str, Se
             with contextlib.suppress(OperationFailure):  # another replica dropped it first
                 await db[collection].drop_index(name)
     for collection, indexes in plan.items():
-        if indexes:
-            await db[collection].create_indexes(list(indexes))
+        for index in indexes:
+            try:
+                await db[collection].create_indexes([index])
+            except OperationFailure as error:
+                # A retention setting changed since the index was made (e.g. DEDUP_RETENTION_DAYS): the server
+                # refuses the same name with other options, so the expiry is changed in place instead.
+                expiry = index.document.get("expireAfterSeconds")
+                if error.code != INDEX_OPTIONS_CONFLICT or expiry is None:
+                    raise
+                await db.command(
+                    "collMod", collection, index={"name": index.document["name"], "expireAfterSeconds": expiry}
+                )
