@@ -14,7 +14,7 @@ from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
-from pacer_shared.mongo import Database, Document, IndexPlan, Session
+from pacer_shared.mongo import Database, Document, IndexPlan, Session, microseconds
 from pacer_shared.problems import Forbidden, NotFound, responses
 
 PEOPLE = "people"
@@ -61,14 +61,12 @@ class People:
             assert isinstance(person, PersonUpserted)
             if person.person_id not in latest or latest[person.person_id][0] <= event.time:
                 latest[person.person_id] = (event.time, person)
-        current = {
-            doc["_id"]: doc["as_of"]
-            async for doc in self._people.find({"_id": {"$in": list(latest)}}, {"as_of": 1}, session=session)
-        }
+        found = self._people.find({"_id": {"$in": list(latest)}}, {"as_of": 1, "as_of_us": 1}, session=session)
+        current = {doc["_id"]: doc.get("as_of_us", microseconds(doc["as_of"])) async for doc in found}
         writes = [
             ReplaceOne({"_id": person_id}, self._document(person, as_of), upsert=True)
             for person_id, (as_of, person) in latest.items()
-            if person_id not in current or current[person_id] <= as_of
+            if person_id not in current or current[person_id] <= microseconds(as_of)
         ]
         if writes:
             await self._people.bulk_write(writes, session=session)
@@ -82,6 +80,7 @@ class People:
         document: dict[str, Any] = person.model_dump(mode="json")
         document["_id"] = document.pop("person_id")
         document["as_of"] = as_of
+        document["as_of_us"] = microseconds(as_of)  # the order; `as_of` is kept to the millisecond
         return document
 
     def subscription(self) -> Subscription:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.partitioner import murmur2
 from foundation.conftest import PROBE
 from pymongo import AsyncMongoClient
 
+from pacer_shared.events import wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, producer, publish, running
@@ -155,3 +157,38 @@ async def test_a_person_upserted_then_deleted_in_one_batch_ends_deleted(
 
         person = await eventually(seen, what="the backlog to reach the probe's roster")
     assert person["active"] is False
+
+
+async def test_an_older_roster_record_read_after_a_newer_one_changes_nothing(
+    stack: Stack, namespace: str, probe: ServiceProcess
+) -> None:
+    """Times are compared to the microsecond: stored as a date (milliseconds), a record 0.5 ms older than the one
+    applied, in the same millisecond, compared as newer."""
+    topic = f"{namespace}.org.people"
+    assert _partition("lee") == _partition("lee-after"), "the sentinel is read after Lee's older record"
+    moment = datetime(2026, 11, 29, 10, 0, 0, 500_000, tzinfo=UTC)
+    south = PersonUpserted(
+        person_id="lee", display_name="Lee", email="lee@example.com", role="assistant", team_id="south"
+    )
+    sentinel = PersonUpserted(person_id="lee-after", display_name="After", email="a@example.com", role="assistant")
+    async with producer(stack.kafka_bootstrap) as client, httpx.AsyncClient(base_url=probe.url) as http:
+
+        async def send(data: PersonUpserted, at: datetime) -> None:
+            await client.send_and_wait(topic, wrap(data, source="/tests", time=at).to_json(), key=data.subject.encode())
+
+        async def known(person_id: str) -> dict[str, object] | None:
+            answer = await http.get(f"/v1/people/{person_id}", headers=bearer("roster-check", "hr"))
+            return answer.json() if answer.status_code == 200 else None
+
+        await send(south, moment + timedelta(microseconds=900))
+        await eventually(lambda: known("lee"), what="Lee's newer record to be applied")
+        await send(south.model_copy(update={"team_id": "north"}), moment + timedelta(microseconds=400))
+        await send(sentinel, moment)
+        await eventually(lambda: known("lee-after"), what="the records after Lee's older one to be applied")
+        lee = await known("lee")
+    assert lee is not None
+    assert lee["team_id"] == "south"
+
+
+def _partition(key: str, partitions: int = 3) -> int:  # PACER_TOPIC_PARTITIONS in the test env
+    return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions

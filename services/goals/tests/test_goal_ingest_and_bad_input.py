@@ -180,13 +180,22 @@ async def test_crediting_an_assistants_activities_and_moving_them_to_a_team_cann
 
             await moving.start_transaction()
             with pytest.raises(OperationFailure) as conflict:
-                await repository.set_team("newcomer", "north", moving)
+                await repository.set_team("newcomer", "north", datetime.now(UTC), moving)
             assert conflict.value.has_error_label("TransientTransactionError"), "the move runs again after the credit"
             await moving.abort_transaction()
             await crediting.commit_transaction()
 
+        moved_at = datetime.now(UTC)
         async with client.start_session() as moving, await moving.start_transaction():
-            assert await repository.set_team("newcomer", "north", moving) is None
+            assert await repository.set_team("newcomer", "north", moved_at, moving) == (None, "north")
+        assert await repository.team_of(["newcomer"]) == {"newcomer": "north"}
+
+        # A roster event older than the one recorded (a redriven dead letter) does not move them back.
+        async with client.start_session() as late, await late.start_transaction():
+            assert await repository.set_team("newcomer", "south", moved_at - timedelta(minutes=1), late) == (
+                "north",
+                "north",
+            )
         assert await repository.team_of(["newcomer"]) == {"newcomer": "north"}
 
 

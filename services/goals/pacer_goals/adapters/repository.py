@@ -16,7 +16,7 @@ from pacer_goals.domain.pace import PaceProfile
 from pacer_goals.domain.periods import Period
 from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
 from pacer_shared.events.sales import SalesActivityRecorded
-from pacer_shared.mongo import Database, Document, IndexPlan, Session
+from pacer_shared.mongo import Database, Document, IndexPlan, Session, microseconds
 
 GOALS = "goals"
 HISTORY = "goal_history"
@@ -219,12 +219,29 @@ class GoalRepository:
     async def members_of(self, team_id: str, session: Session | None = None) -> list[str]:
         return [d["_id"] async for d in self.memberships.find({"team_id": team_id}, {"_id": 1}, session=session)]
 
-    async def set_team(self, person_id: str, team_id: str | None, session: Session) -> str | None:
-        """Record a person's team; return the team they were in before."""
+    async def set_team(
+        self, person_id: str, team_id: str | None, as_of: datetime, session: Session
+    ) -> tuple[str | None, str | None]:
+        """Record a person's team as of a roster event: (the team before, the team after). An event older than the
+        one recorded (a redriven dead letter, a replica's late publish) changes nothing."""
+        at = microseconds(as_of)
+        newer = {"$lte": ["$team_as_of_us", at]}  # a missing time sorts first: the first record always applies
         before = await self.memberships.find_one_and_update(
-            {"_id": person_id}, {"$set": {"team_id": team_id}}, upsert=True, session=session
+            {"_id": person_id},
+            [
+                {
+                    "$set": {
+                        "team_id": {"$cond": [newer, team_id, "$team_id"]},
+                        "team_as_of_us": {"$cond": [newer, at, "$team_as_of_us"]},
+                    }
+                }
+            ],
+            upsert=True,
+            session=session,
         )
-        return before.get("team_id") if before else None
+        previous = before.get("team_id") if before else None
+        applies = before is None or before.get("team_as_of_us", at) <= at
+        return previous, team_id if applies else previous
 
     async def schedule_checkin(self, owner_id: str, due: datetime, session: Session) -> None:
         await self.schedule_checkins({owner_id: due}, session)

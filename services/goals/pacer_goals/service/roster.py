@@ -22,8 +22,8 @@ async def apply_roster(goals: Goals, events: Sequence[Event], session: Session) 
         person = event.data
         assert isinstance(person, PersonUpserted)
         team = person.team_id if person.active else None
-        before = await goals.repository.set_team(person.person_id, team, session)
-        if before != team:
-            affected.update(t for t in (before, team) if t)
+        before, after = await goals.repository.set_team(person.person_id, team, event.time, session)
+        if before != after:
+            affected.update(t for t in (before, after) if t)
     if affected:
         await recount_team_goals(goals, affected, session)
