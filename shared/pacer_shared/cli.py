@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 
@@ -31,7 +31,7 @@ from pacer_shared.auth import Role, mint_local_token
 from pacer_shared.events import derived_id, wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
-from pacer_shared.kafka import ensure_topics
+from pacer_shared.kafka import create_producer, ensure_topics
 from pacer_shared.settings import ServiceSettings
 
 CHAT_COLUMNS = ("slack", "teams", "wecom", "dingtalk", "feishu")
@@ -42,13 +42,19 @@ class CliSettings(ServiceSettings):
     service_name: ClassVar[str] = "cli"
 
 
-def rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, row) from a CSV with a header, or from JSON lines."""
+def rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | ValueError]]:
+    """(line number, row) from a CSV with a header, or from JSON lines; a line that is not a JSON object comes as
+    the error saying why, so one bad line is reported like an invalid row instead of ending the import."""
     with path.open(newline="", encoding="utf-8") as handle:
         if path.suffix == ".jsonl":
             for number, line in enumerate(handle, start=1):
                 if line.strip():
-                    yield number, json.loads(line)
+                    try:
+                        row = json.loads(line)
+                    except ValueError as error:
+                        yield number, ValueError(f"not JSON: {error}")
+                        continue
+                    yield number, row if isinstance(row, dict) else ValueError("not a JSON object")
         else:
             for number, row in enumerate(csv.DictReader(handle), start=2):
                 yield number, {k: v for k, v in row.items() if v not in ("", None)}
@@ -82,12 +88,14 @@ def activity_key(activity: SalesActivityRecorded | SalesActivityRetracted) -> st
 async def publish_file(settings: CliSettings, path: Path, parse: Any, key: Callable[[Any], str]) -> int:
     """Validate every row, publish the valid ones, report the others; exit status 1 if any was invalid."""
     names = topics.TopicNames(settings.topic_prefix)
-    producer = AIOKafkaProducer(**settings.kafka_client_options(), acks="all", enable_idempotence=True)
+    producer = create_producer(settings)
     await producer.start()
     published, invalid = 0, 0
     try:
         for number, row in rows(path):
             try:
+                if isinstance(row, ValueError):
+                    raise row
                 data = parse(dict(row))
             except (ValidationError, ValueError) as error:
                 invalid += 1
@@ -155,7 +163,7 @@ async def redrive(settings: CliSettings, logical: str, limit: int | None) -> int
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
-    producer = AIOKafkaProducer(**settings.kafka_client_options(), acks="all", enable_idempotence=True)
+    producer = create_producer(settings)
     await consumer.start()
     await producer.start()
     moved = 0

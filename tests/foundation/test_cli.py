@@ -88,9 +88,13 @@ async def test_activities_backfill_from_json_lines(stack: Stack, namespace: str,
         },
         {"type": "SalesActivityRetracted", "activity_id": "c-1", "assistant_id": "ann", "reason": "duplicate"},
     ]
-    backfill.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    text = [json.dumps(lines[0]), '{"activity_id": "c-2", "assist', "[1, 2]", json.dumps(lines[1])]
+    backfill.write_text("".join(line + "\n" for line in text))
     result = await run(stack, namespace, "activities", "publish", str(backfill))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, "bad lines make the run fail loudly"
+    assert f"{backfill}:2: skipped: not JSON" in result.stderr
+    assert f"{backfill}:3: skipped: not a JSON object" in result.stderr
+    assert "published 2, skipped 2" in result.stdout, "the lines after a bad one are published too"
     records = await read_topic(stack.kafka_bootstrap, f"{namespace}.sales.activity", lambda rs: len(rs) >= 2)
     assert [r.json()["type"] for r in sorted(records, key=lambda r: r.offset)] == [
         "SalesActivityRecorded",
