@@ -106,6 +106,8 @@ def install(app: FastAPI) -> None:
             for e in error.errors()
         ]
         detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        if any(f["type"] == "json_invalid" for f in fields):
+            return problem_response(400, "Body is not JSON", detail, request, errors=fields)
         return problem_response(422, "Invalid request", detail, request, errors=fields)
 
     @app.exception_handler(StarletteHTTPException)

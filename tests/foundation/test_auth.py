@@ -78,6 +78,14 @@ async def test_a_body_that_breaks_the_schema_is_422_naming_the_field(http: httpx
     assert {error["field"] for error in response.json()["errors"]} == {"body.note_id", "body.person_id"}
 
 
+async def test_a_body_that_is_not_json_is_400_as_documented(http: httpx.AsyncClient) -> None:
+    token = {**bearer(mint_local_token(ProbeSettings(), "root", Role.ADMIN)), "Content-Type": "application/json"}
+    response = await http.post("/v1/probe/notes", content=b'{"note_id": "n-1",', headers=token)
+    assert_problem(response, 400, "JSON")
+    documented = (await http.get("/openapi.json")).json()["paths"]["/v1/probe/notes"]["post"]["responses"]
+    assert "400" in documented
+
+
 @pytest.fixture
 def identity_provider() -> Iterator[tuple[rsa.RSAPrivateKey, str]]:
     """An enterprise identity provider's signing key and the JWKS URL publishing its public half."""
