@@ -115,25 +115,20 @@ def goal_events(goal: str, owner: str, target: int, actual: int, outcome: str, a
     ]
 
 
+def october_review(rating: int, label: str) -> InputRecord:
+    """Ann's October review, completed on 5 November."""
+    about = {"review_id": "r1", "cadence": "monthly", "period_end": "2026-11-01T00:00:00+00:00"}
+    data = {**about, "rating": rating, "rating_label": label}
+    return InputRecord("review-1", "ReviewCompleted", datetime(2026, 11, 5, tzinfo=UTC), "ann", data)
+
+
 def test_a_statement_equals_the_hand_computation_and_cites_its_events() -> None:
     p = plan(review_multipliers={3: "1", 4: "1.1"})
     end = datetime(2026, 11, 1, 0, 0, 5, tzinfo=UTC)
     records = [
         *goal_events("calls", "ann", 100, 130, "GoalAchieved", datetime(2026, 10, 20, tzinfo=UTC)),
         *goal_events("demos", "ann", 50, 40, "GoalMissed", end),
-        InputRecord(
-            "review-1",
-            "ReviewCompleted",
-            datetime(2026, 11, 5, tzinfo=UTC),
-            "ann",
-            {
-                "review_id": "r1",
-                "cadence": "monthly",
-                "period_end": "2026-11-01T00:00:00+00:00",
-                "rating": 4,
-                "rating_label": "Strong",
-            },
-        ),
+        october_review(4, "Strong"),
     ]
     subject = Subject("ann", "north", True, records)
     with pytest.raises(NotFinal, match="review of ann"):
@@ -195,19 +190,7 @@ def test_each_person_has_the_calendar_period_in_their_own_time_zone() -> None:
 def test_a_minimum_rating_is_applied_even_without_review_multipliers_and_is_waited_for() -> None:
     p = plan(eligibility={"min_rating": 3})
     goals = goal_events("calls", "ann", 100, 100, "GoalAchieved", datetime(2026, 10, 20, tzinfo=UTC))
-    review = InputRecord(
-        "review-1",
-        "ReviewCompleted",
-        datetime(2026, 11, 5, tzinfo=UTC),
-        "ann",
-        {
-            "review_id": "r1",
-            "cadence": "monthly",
-            "period_end": "2026-11-01T00:00:00+00:00",
-            "rating": 2,
-            "rating_label": "Weak",
-        },
-    )
+    review = october_review(2, "Weak")
     now = datetime(2026, 11, 27, tzinfo=UTC)
     with pytest.raises(NotFinal, match="review of ann"):
         ledger.statement(p, OCTOBER, Subject("ann", None, True, goals), now)

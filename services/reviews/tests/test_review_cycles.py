@@ -303,21 +303,13 @@ async def test_a_new_template_version_leaves_open_reviews_on_theirs(world: Revie
 
 
 async def test_training_is_assigned_completed_and_shown_in_the_next_review(world: ReviewsWorld) -> None:
-    assigned = await world.call(
-        "POST",
-        "/v1/training/assignments",
-        "mia",
-        Role.MANAGER,
-        {"person_id": "ann", "course_id": "crm-hygiene", "due_at": "2026-12-31T00:00:00Z"},
-    )
+    async def assign(due_at: str) -> Any:
+        body = {"person_id": "ann", "course_id": "crm-hygiene", "due_at": due_at}
+        return await world.call("POST", "/v1/training/assignments", "mia", Role.MANAGER, body)
+
+    assigned = await assign("2026-12-31T00:00:00Z")
     assert assigned.status_code == 201, assigned.text
-    no_offset = await world.call(
-        "POST",
-        "/v1/training/assignments",
-        "mia",
-        Role.MANAGER,
-        {"person_id": "ann", "course_id": "crm-hygiene", "due_at": "2030-12-31T00:00:00"},
-    )
+    no_offset = await assign("2030-12-31T00:00:00")
     assert no_offset.status_code == 422, no_offset.text
     ann, _bob = await open_month(world)
     review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "ann", Role.ASSISTANT)).json()
