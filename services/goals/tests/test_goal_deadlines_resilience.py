@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from goals_support import GOALS, GoalsWorld, events_of, load_roster, sale, token
+from goals_support import GOALS, GoalsWorld, active_goal, events_of, load_roster, sale, token
 
+from pacer_goals.adapters.repository import GoalRepository, goal_to_document
 from pacer_shared.auth import Role
+from pacer_shared.mongo import create_client
 from pacer_testkit.stack import Stack, eventually, roster_reached, running
 
 
@@ -62,3 +64,22 @@ async def test_two_replicas_call_each_goal_exactly_once(
     assert sorted(e["data"]["goal_id"] for e in missed) == sorted(ids), "every goal missed exactly once"
     for history in histories:
         assert [entry["kind"] for entry in history.json()].count("missed") == 1
+
+
+async def test_a_worker_does_not_wait_for_a_goal_another_replica_holds(stack: Stack, namespace: str) -> None:
+    """Waiting for a goal another replica has claimed (a slow deadline, one that keeps failing) woke the worker at
+    once, every time: it spun on the database until the other replica was done."""
+    client = create_client(stack.mongo_url, "test-goal-claims")
+    try:
+        repository = GoalRepository(client[f"{namespace}-claims"])
+        now = datetime.now(UTC)
+        due = active_goal("due", now - timedelta(days=2))
+        document = goal_to_document(due, now) | {"next_due_at": now - timedelta(seconds=5)}
+        await repository.goals.insert_one(document)
+        assert await repository.earliest_due(now, claimable=True) is not None
+
+        assert await repository.claim_due(now, 10, "other-replica", timedelta(minutes=1)) == ["due"]
+        assert await repository.earliest_due(now, claimable=True) is None, "held by another replica"
+        assert await repository.earliest_due(now) is not None, "still due, and counted as lag"
+    finally:
+        await client.close()

@@ -107,15 +107,16 @@ class GoalRepository:
         query = {"_id": {"$in": list(goal_ids)}, "claimed_by": owner, "next_due_at": {"$lte": now}}
         return [goal_from_document(d) async for d in self.goals.find(query, session=session)]
 
-    async def earliest_due(self, until: datetime) -> datetime | None:
-        """The earliest `next_due_at` up to `until`, or None.
+    async def earliest_due(self, until: datetime, claimable: bool = False) -> datetime | None:
+        """The earliest `next_due_at` up to `until`, or None; with `claimable`, among goals no live lease holds.
 
         Bounded on purpose: an open-ended range over the index costs time in proportion to every goal
         with a due date on some MongoDB-compatible servers, even with a limit (bench/PERFORMANCE.md).
         """
-        document = await self.goals.find_one(
-            {"next_due_at": {"$lte": until}}, {"next_due_at": 1}, sort=[("next_due_at", ASCENDING)]
-        )
+        query: Document = {"next_due_at": {"$lte": until}}
+        if claimable:  # a goal another worker holds is not this one's to wait for: it would wake it at once, again
+            query["claimed_until"] = {"$not": {"$gte": datetime.now(UTC)}}
+        document = await self.goals.find_one(query, {"next_due_at": 1}, sort=[("next_due_at", ASCENDING)])
         return document["next_due_at"] if document else None
 
     async def save(self, goals: Sequence[Goal], now: datetime, session: Session) -> None:

@@ -105,7 +105,7 @@ class DeadlineWorker:
         goals = self._goals
         ceiling = goals.settings.deadline_poll_seconds
         now = goals.runtime.clock.now()
-        earliest = await goals.repository.earliest_due(now + timedelta(seconds=ceiling))
+        earliest = await goals.repository.earliest_due(now + timedelta(seconds=ceiling), claimable=True)
         delay = ceiling if earliest is None else _seconds_until(earliest, now)
         await wake_or_timeout(goals.deadlines_changed, min(delay, ceiling))
 
