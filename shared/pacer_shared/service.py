@@ -104,6 +104,11 @@ S = TypeVar("S", bound=ServiceSettings)
 
 GRACEFUL_SHUTDOWN_SECONDS = 30
 """How long in-flight requests may run after SIGTERM; the pods' termination grace period is longer."""
+DRAIN_SECONDS = 15
+"""How long the relay may publish what is committed, and each background loop finish what it holds, when the
+service stops; what is left is published or retried by another replica or after the restart."""
+SHUTDOWN_SECONDS = GRACEFUL_SHUTDOWN_SECONDS + consumer.FINISH_BATCH_SECONDS + 2 * DRAIN_SECONDS
+"""The longest a stop can take: the termination grace period (Kubernetes, compose) must be longer."""
 
 
 def serve(build: Callable[[S], FastAPI], settings: S) -> None:
@@ -201,9 +206,13 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
             log.info("service stopping")
             for task in [monitor, *loops]:
                 task.cancel()
-            await asyncio.gather(monitor, *loops, return_exceptions=True)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(DRAIN_SECONDS):
+                    await asyncio.gather(monitor, *loops, return_exceptions=True)
             await consumers.stop()
-            await relay.stop()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(DRAIN_SECONDS):
+                    await relay.stop()
             relay_task.cancel()
             await asyncio.gather(relay_task, return_exceptions=True)
             await producer.stop()

@@ -20,6 +20,7 @@ from pacer_goals.settings import GoalsSettings
 from pacer_incentives.settings import IncentivesSettings
 from pacer_notifications.settings import NotificationsSettings
 from pacer_reviews.settings import ReviewsSettings
+from pacer_shared.service import SHUTDOWN_SECONDS, STARTUP_TIMEOUT
 from pacer_shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,6 @@ REPLICAS = {
     "local": dict.fromkeys(SETTINGS, 1),
     "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3},
 }
-UVICORN_GRACEFUL_SECONDS = 30
 # Prometheus Operator custom resources: kubernetes-validate has no schema for them (it would only warn), so
 # they are left out of its input and checked by the tests at the end of this module instead.
 OPERATOR_KINDS = {"ServiceMonitor", "PrometheusRule"}
@@ -157,6 +157,10 @@ def test_deployments_probe_health_and_readiness(rendered: Rendered) -> None:
         assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}, name
         assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}, name
         assert container["startupProbe"]["httpGet"]["path"] in ("/healthz", "/readyz"), name
+        startup = container["startupProbe"]
+        # The service waits for MongoDB, Kafka and the topics in turn, then gives up by itself: the probe must not
+        # kill it first.
+        assert startup["periodSeconds"] * startup["failureThreshold"] > 3 * STARTUP_TIMEOUT, name
 
 
 def test_deployments_run_locked_down(rendered: Rendered) -> None:
@@ -186,7 +190,7 @@ def test_deployments_have_resources_and_time_to_drain(rendered: Rendered) -> Non
         resources = container_of(deployment)["resources"]
         for bound in ("requests", "limits"):
             assert {"cpu", "memory"} <= set(resources[bound]), f"{name} {bound}"
-        assert pod_of(deployment)["terminationGracePeriodSeconds"] > UVICORN_GRACEFUL_SECONDS, name
+        assert pod_of(deployment)["terminationGracePeriodSeconds"] > SHUTDOWN_SECONDS, name
 
 
 def test_every_deployment_has_its_service_account_service_and_budget(rendered: Rendered) -> None:
