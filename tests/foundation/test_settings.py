@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_notifications.settings import NotificationsSettings
 
@@ -38,3 +39,14 @@ def test_production_accepts_a_real_secret_or_a_jwks_url(monkeypatch: pytest.Monk
     monkeypatch.setenv("PACER_JWT_ISSUER", "https://idp.example.com")
     monkeypatch.setenv("PACER_JWT_AUDIENCE", "pacer")
     assert GoalsSettings().jwt_jwks_url is not None
+
+
+def test_production_refuses_a_weak_anonymity_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PACER_ENVIRONMENT", "production")
+    monkeypatch.setenv("PACER_JWT_SECRET", "j" * 40)
+    for key, reason in (("short", "at least 32 characters"), ("j" * 40, "must differ from jwt_secret")):
+        monkeypatch.setenv("PACER_FEEDBACK_ANONYMITY_KEY", key)
+        with pytest.raises(ValidationError, match=reason):
+            FeedbackSettings()
+    monkeypatch.setenv("PACER_FEEDBACK_ANONYMITY_KEY", "a" * 40)
+    assert FeedbackSettings().environment == "production"

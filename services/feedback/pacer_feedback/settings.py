@@ -28,9 +28,13 @@ class FeedbackSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _real_key(self) -> FeedbackSettings:
-        if self.environment != "local" and self.anonymity_key.get_secret_value() in (
-            LOCAL_ANONYMITY_KEY,
-            LOCAL_JWT_SECRET,
-        ):
+        if self.environment == "local":
+            return self
+        key = self.anonymity_key.get_secret_value()
+        if key in (LOCAL_ANONYMITY_KEY, LOCAL_JWT_SECRET):
             raise ValueError("anonymity_key: the local development key is refused outside local mode")
+        if len(key) < 32:
+            raise ValueError("anonymity_key: use at least 32 characters outside local mode")
+        if key == self.jwt_secret.get_secret_value():
+            raise ValueError("anonymity_key: must differ from jwt_secret (whoever holds one must not hold the other)")
         return self
