@@ -49,6 +49,7 @@ log = get_logger(__name__)
 PROCESSED = "processed_events"
 HANDLER_ATTEMPTS = 3
 FINISH_BATCH_SECONDS = 10.0
+LAG_SECONDS = 3.0
 
 BatchHandler = Callable[[Sequence[Event], Session], Awaitable[None]]
 TombstoneHandler = Callable[[str, Session], Awaitable[None]]
@@ -107,7 +108,6 @@ class EventConsumers:
         self._subscriptions = [(s, frozenset(self._names(t) for t in s.topics)) for s in subscriptions]
         self._in_flight = asyncio.Lock()
         self._crashed: dict[str, str] = {}
-        self._positions: dict[TopicPartition, int] = {}
         self._task: asyncio.Task[None] | None = None
         self._batch_since: float | None = None
         metrics.CONSUMER_BATCH_AGE.set_function(self._batch_age)
@@ -160,12 +160,15 @@ class EventConsumers:
         return [f"consumer {name} crashed: {reason}" for name, reason in self._crashed.items()]
 
     async def measure_lag(self) -> None:
+        """How far each partition this replica holds is behind its end: where it reads next, not only where it last
+        committed (a quiet partition it never committed on is not behind by its whole length)."""
         with contextlib.suppress(Exception):  # best effort while partitions move
-            for tp in self._consumer.assignment():
-                highwater = self._consumer.highwater(tp)
-                if highwater is not None:
-                    position = self._positions.get(tp, 0)
-                    metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(highwater - position, 0))
+            async with asyncio.timeout(LAG_SECONDS):
+                for tp in self._consumer.assignment():
+                    highwater = self._consumer.highwater(tp)
+                    if highwater is not None:
+                        position = await self._consumer.position(tp)
+                        metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(highwater - position, 0))
 
     # ------------------------------------------------------------ the loop
 
@@ -219,7 +222,6 @@ class EventConsumers:
         return 0.0 if since is None else time.monotonic() - since
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
-        self._positions.update(offsets)
         try:
             await self._consumer.commit(offsets)
         except (CommitFailedError, IllegalStateError) as error:
@@ -448,6 +450,9 @@ class _FinishBatchFirst(ConsumerRebalanceListener):  # type: ignore[misc]
     async def on_partitions_revoked(self, revoked: Any) -> None:
         async with self._in_flight:
             pass
+        for tp in revoked:  # their lag is the new owner's to report: a series left here would stay frozen in sums
+            with contextlib.suppress(KeyError):
+                metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         pass

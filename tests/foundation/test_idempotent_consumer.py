@@ -192,3 +192,26 @@ async def test_an_older_roster_record_read_after_a_newer_one_changes_nothing(
 
 def _partition(key: str, partitions: int = 3) -> int:  # PACER_TOPIC_PARTITIONS in the test env
     return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+
+
+async def test_a_restarted_replica_reports_no_lag_for_what_the_group_already_applied(
+    stack: Stack, namespace: str, probe_env: dict[str, str], tmp_path: Path
+) -> None:
+    """pacer_consumer_lag counted from this replica's own commits: after a restart every partition it had not
+    committed on yet showed its whole length, and PacerConsumerLagGrowing saw a backlog that was not there."""
+    topic = f"{namespace}.sales.activity"
+    async with running(PROBE, "probe", probe_env, tmp_path):
+        async with producer(stack.kafka_bootstrap) as client:
+            for n in range(6):
+                await publish(client, topic, activity(f"a{n}"))
+        await eventually(lambda: _total_events(stack, namespace, 6), what="every event applied")
+    async with running(PROBE, "probe", probe_env, tmp_path) as again:
+
+        async def lag_reported() -> list[str] | None:
+            async with httpx.AsyncClient(timeout=5) as http:
+                text = (await http.get(f"{again.url}/metrics")).text
+            series = [line for line in text.splitlines() if line.startswith("pacer_consumer_lag{") and topic in line]
+            return series if len(series) == 3 else None  # PACER_TOPIC_PARTITIONS in the test env
+
+        series = await eventually(lag_reported, what="the lag of each partition of the topic")
+    assert all(line.endswith(" 0.0") for line in series), series
