@@ -11,6 +11,7 @@ from asgi_lifespan import LifespanManager
 from notifications_support import Notifier, goal_missed, token
 from pymongo import AsyncMongoClient
 
+from pacer_notifications.domain.preferences import CHANNELS
 from pacer_notifications.main import build
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.auth import Role
@@ -326,3 +327,12 @@ async def test_an_event_whose_people_never_appear_is_dead_lettered_after_the_wai
     assert dead[0].json()["id"] == event.id
     assert dead[0].headers["pacer-dlq-kind"] == "unknown-person"
     assert "ghost" in dead[0].headers["pacer-dlq-reason"]
+
+
+async def test_every_channels_outcome_counter_exists_before_its_first_message(notifier: Notifier) -> None:
+    """The failure-ratio alert takes increase() over these counters, which cannot see a series' first sample: a
+    channel's first failures after a start would not count if the series appeared with them."""
+    text = (await notifier.http.get("/metrics")).text
+    for channel in CHANNELS:
+        for outcome in ("delivered", "failed"):
+            assert f'pacer_notifications_total{{channel="{channel}",outcome="{outcome}"}}' in text, (channel, outcome)

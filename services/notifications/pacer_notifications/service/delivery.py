@@ -29,6 +29,7 @@ from pacer_notifications.adapters.repository import abandoned, delivery_id, dige
 from pacer_notifications.channels import email
 from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome
 from pacer_notifications.domain.backoff import retry_delay
+from pacer_notifications.domain.preferences import CHANNELS
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.rendering import Message, RenderError, markdown_to_html
 from pacer_notifications.service.routing import route
@@ -72,6 +73,9 @@ class _Record:
 class DeliveryWorker:
     def __init__(self, notifications: Notifications) -> None:
         self._n = notifications
+        for channel in CHANNELS:  # at 0 from the start: increase() cannot see a counter's first sample
+            for outcome in ("delivered", "failed"):
+                DELIVERIES.labels(channel, outcome)
         self._running: set[asyncio.Task[None]] = set()
         self._saturated = False
         self._housekeeping_at = 0.0
