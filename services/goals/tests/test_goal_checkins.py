@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from goals_support import GoalsWorld, events_of, sale
+from goals_support import GoalsWorld, events_of, sale, token
 
+from pacer_shared.auth import Role
 from pacer_shared.clock import ShiftedClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -38,3 +39,18 @@ async def test_the_weekly_check_in_is_due_on_friday_afternoon_with_the_weeks_act
     assert summary["activity_counts"] == {"call": 2, "quote_sent": 1}
     assert summary["progress"] == "2"
     assert summary["target"] == "20"
+
+
+async def test_a_draft_activated_later_gets_its_weekly_check_in(
+    goals_at_a_moved_clock: GoalsWorld, clock: ShiftedClock
+) -> None:
+    world = goals_at_a_moved_clock
+    now = clock.now()
+    goal = await world.set_goal(start=now.isoformat(), end=(now + timedelta(days=30)).isoformat(), activate=False)
+    activated = await world.http.post(f"/v1/goals/{goal['goal_id']}/activate", headers=token("mia", Role.MANAGER))
+    assert activated.status_code == 200, activated.text
+    clock.set(now + timedelta(days=8))  # past the first Friday afternoon, wherever the week began
+
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInDue")), timeout=30)
+    [check_in] = events_of(records, "GoalCheckInDue")
+    assert goal["goal_id"] in check_in["data"]["goals"]

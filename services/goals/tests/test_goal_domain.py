@@ -200,3 +200,39 @@ def test_adjustments_need_a_change_an_open_goal_and_one_at_a_time() -> None:
     g.cancel("mia", "reorg", START)
     with pytest.raises(GoalRuleViolation, match="no longer apply"):
         g.decide_adjustment(g.adjustments[0].adjustment_id, approve=True, by="mia", now=START)
+
+
+def test_pace_is_compared_exactly_as_the_worker_times_it() -> None:
+    g = goal(target=100_000, days=10)
+    g.contribute(Decimal(39_998), 39_998, START, "a")
+    # Expected 50,000 on day 5: 39,998 is 0.79996 of it, shown as 0.8000, but below the 0.8 level.
+    g.review_pace(START + timedelta(days=5))
+    [warning] = [e for e in g.events if e.event_type == "GoalAtRisk"]
+    assert warning.level == Decimal("0.8")  # type: ignore[attr-defined]
+
+
+def test_at_the_deadline_the_outcome_is_called_without_an_at_risk_warning() -> None:
+    g = goal(target=10, days=10)
+    g.contribute(Decimal(5), 5, START, "a")
+    g.review_pace(START + timedelta(days=10))
+    g.close(START + timedelta(days=10))
+    assert [e.event_type for e in g.events] == ["GoalMissed"]
+
+
+def test_past_its_end_a_goal_can_no_longer_be_lowered_extended_or_cancelled() -> None:
+    g = goal(target=100, days=10)
+    g.contribute(Decimal(70), 70, START, "a")
+    after = START + timedelta(days=10, minutes=5)  # the worker has not called it yet
+    for change in (
+        lambda: g.request_adjustment(
+            by="mia", reason="r", new_target=Decimal(60), new_period_end=None, approved=True, now=after
+        ),
+        lambda: g.request_adjustment(
+            by="mia", reason="r", new_target=None, new_period_end=after + timedelta(days=7), approved=True, now=after
+        ),
+        lambda: g.cancel("mia", "reorg", after),
+    ):
+        with pytest.raises(GoalRuleViolation, match="period has ended"):
+            change()
+    g.close(after)
+    assert g.status is GoalStatus.MISSED

@@ -207,14 +207,20 @@ class Goal:
 
     def review_pace(self, now: datetime) -> None:
         """Raise GoalAtRisk for the pace levels crossed since the last review, once per level per period."""
-        if not self.is_open or self.status is not GoalStatus.ACTIVE:
-            return
+        if not self.is_open or self.status is not GoalStatus.ACTIVE or now >= self.period.end:
+            return  # at the deadline the outcome is called instead
         if self.period.elapsed_fraction(now) < float(self.at_risk_grace):
             return
         ratio = self.pace.ratio(self.actual, now)
         if ratio is None:
             return
-        crossed = [level for level in self.at_risk_levels if level not in self.at_risk_raised and ratio < level]
+        # Compared exactly, as next_due_at times the crossing: the rounded ratio (shown in the event) could read
+        # 0.8000 at a crossing of 0.8, raising nothing while the worker was due again at once.
+        crossed = [
+            level
+            for level in self.at_risk_levels
+            if level not in self.at_risk_raised and self.pace.below(self.actual, level, now)
+        ]
         if not crossed:
             return
         self.at_risk_raised.extend(crossed)
@@ -266,6 +272,7 @@ class Goal:
     ) -> Adjustment:
         if not self.is_open:
             raise GoalRuleViolation(f"only an open goal can be adjusted; this one is {self.status}")
+        self._before_deadline(now, "adjusted")
         if new_target is None and new_period_end is None:
             raise GoalRuleViolation("an adjustment changes the target, the period end or both")
         if new_period_end is not None and (new_period_end <= now or new_period_end <= self.period.start):
@@ -294,6 +301,8 @@ class Goal:
             raise GoalRuleViolation(f"the adjustment is already {adjustment.status}")
         if approve and not self.is_open:
             raise GoalRuleViolation(f"the goal is {self.status}; the adjustment can no longer apply")
+        if approve:
+            self._before_deadline(now, "adjusted")
         if approve and adjustment.new_period_end is not None and adjustment.new_period_end <= now:
             raise GoalRuleViolation("the requested period end has passed; reject this adjustment and ask for a new one")
         adjustment.decided_by, adjustment.decided_at = by, now
@@ -330,6 +339,8 @@ class Goal:
     def cancel(self, by: str, reason: str, now: datetime) -> None:
         if self.status in (GoalStatus.MISSED, GoalStatus.CANCELLED) or self.is_closed:
             raise GoalRuleViolation(f"a {self.status} goal cannot be cancelled")
+        if self.status is not GoalStatus.DRAFT:
+            self._before_deadline(now, "cancelled")
         self.status = GoalStatus.CANCELLED
         self._record(now, "cancelled", by, {"reason": reason})
         self.events.append(GoalCancelled(**self._about(), cancelled_by=by, reason=reason))
@@ -342,6 +353,12 @@ class Goal:
         self.events.append(GoalMissAnalyzed(**self._about(), analyzed_by=by, cause=cause, action_plan=action_plan))
 
     # ------------------------------------------------------------ internals
+
+    def _before_deadline(self, now: datetime, what: str) -> None:
+        """Past its end a goal waits to be called at its deadline: changing it then would turn a miss into
+        something else (a lower target achieved, a later end, a cancellation)."""
+        if now >= self.period.end:
+            raise GoalRuleViolation(f"the goal's period has ended; it can no longer be {what}, only called")
 
     def _check_achieved(self, now: datetime) -> None:
         if self.status is GoalStatus.ACTIVE and self.actual >= self.target:

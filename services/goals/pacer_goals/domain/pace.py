@@ -45,19 +45,20 @@ class Pace:
         if actual >= self.target * level:
             return None  # even a finished pace does not outrun it
         low, high = after, self.period.end
-        if self._below(actual, level, low):
+        if self.below(actual, level, low):
             return low
-        if not self._below(actual, level, high):
+        if not self.below(actual, level, high):
             return None
         while high - low > PRECISION:  # expected progress is monotonic in time: bisect
             middle = low + (high - low) / 2
-            if self._below(actual, level, middle):
+            if self.below(actual, level, middle):
                 high = middle
             else:
                 low = middle
         return high
 
-    def _below(self, actual: Decimal, level: Decimal, moment: datetime) -> bool:
+    def below(self, actual: Decimal, level: Decimal, moment: datetime) -> bool:
+        """Whether `actual` is under `level` of the pace expected at `moment`: exactly, as the worker's timing is."""
         return actual < self.expected_by(moment) * level
 
     def _work_seconds(self, until: datetime) -> float:

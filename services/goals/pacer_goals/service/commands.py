@@ -214,8 +214,11 @@ async def change(goals: Goals, goal_id: str, principal: Principal, action: Actio
 async def activate(goals: Goals, goal_id: str, principal: Principal) -> Goal:
     async def act(goal: Goal, session: Session) -> None:
         await ensure_can_manage_or_own(goals, principal, goal)
-        goal.activate(goals.runtime.clock.now(), principal.subject)
+        now = goals.runtime.clock.now()
+        goal.activate(now, principal.subject)
         await recount_and_announce(goals, goal, session)
+        if goal.owner_kind is OwnerKind.ASSISTANT:  # as for a goal set active: the week's check-in starts now
+            await goals.repository.schedule_checkin(goal.owner_id, first_checkin(goals, goal, now), session)
 
     return await change(goals, goal_id, principal, act)
 
