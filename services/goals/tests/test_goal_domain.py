@@ -236,3 +236,12 @@ def test_past_its_end_a_goal_can_no_longer_be_lowered_extended_or_cancelled() ->
             change()
     g.close(after)
     assert g.status is GoalStatus.MISSED
+
+
+def test_a_monthly_period_of_its_own_keeps_its_day_after_a_short_month() -> None:
+    period = Period(datetime(2024, 1, 5, tzinfo=UTC), datetime(2024, 1, 31, tzinfo=UTC))
+    ends = []
+    for _ in range(4):
+        period = next_period(period, Recurrence.MONTHLY, ZoneInfo("UTC"))
+        ends.append(period.end.date())
+    assert ends == [date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30), date(2024, 5, 31)]

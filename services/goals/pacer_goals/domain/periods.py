@@ -70,7 +70,12 @@ def next_period(period: Period, recurrence: Recurrence, zone: ZoneInfo) -> Perio
     if recurrence is Recurrence.WEEKLY:
         later = local + timedelta(days=7)
     else:
-        later = _same_day_months_later(local, 1 if recurrence is Recurrence.MONTHLY else 3)
+        day = local.day
+        began = period.start.astimezone(zone).day
+        if day == monthrange(local.year, local.month)[1] and began > day:
+            # This end was cut short by a short month: the next keeps the day it came from (31 Jan, 29 Feb, 31 Mar).
+            day = began
+        later = _same_day_months_later(local, 1 if recurrence is Recurrence.MONTHLY else 3, day)
     return Period(period.end, later.replace(tzinfo=zone).astimezone(UTC))
 
 
@@ -79,8 +84,7 @@ def _add_months(day: date, months: int) -> date:
     return date(day.year + index // 12, index % 12 + 1, 1)
 
 
-def _same_day_months_later(moment: datetime, months: int) -> datetime:
-    """The same day of the month and time `months` later, or that month's last day if it is shorter."""
+def _same_day_months_later(moment: datetime, months: int, day: int) -> datetime:
+    """That day of the month at the same time `months` later, or that month's last day if it is shorter."""
     first = _add_months(moment.date(), months)
-    day = min(moment.day, monthrange(first.year, first.month)[1])
-    return moment.replace(year=first.year, month=first.month, day=day)
+    return moment.replace(year=first.year, month=first.month, day=min(day, monthrange(first.year, first.month)[1]))
