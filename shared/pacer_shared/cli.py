@@ -153,7 +153,11 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
 
 
 async def redrive(settings: CliSettings, logical: str, limit: int | None) -> int:
-    """Publish dead letters back to their original topic; the redrive group remembers how far it got."""
+    """Publish dead letters back to their original topic; the redrive group remembers how far it got.
+
+    Only what waited when the run began is re-driven: a message the service dead-letters again at once waits for
+    the next run instead of bouncing between the topics for as long as this one runs.
+    """
     names = topics.TopicNames(settings.topic_prefix)
     dlq = names.dlq(logical)
     consumer = AIOKafkaConsumer(
@@ -168,11 +172,13 @@ async def redrive(settings: CliSettings, logical: str, limit: int | None) -> int
     await producer.start()
     moved = 0
     try:
+        ends = await consumer.end_offsets([TopicPartition(dlq, p) for p in await _partitions(consumer, dlq)])
         while limit is None or moved < limit:
             batch = await consumer.getmany(timeout_ms=2000, max_records=limit - moved if limit else 500)
             if not batch:
                 break
             for tp, messages in batch.items():
+                messages = [m for m in messages if m.offset < ends.get(tp, 0)]
                 for message in messages:
                     headers = dict(message.headers)
                     target = headers.get("pacer-dlq-original-topic", names(logical).encode()).decode()
@@ -183,7 +189,10 @@ async def redrive(settings: CliSettings, logical: str, limit: int | None) -> int
                         headers=[("pacer-redriven-from", f"{tp.topic}:{tp.partition}:{message.offset}".encode())],
                     )
                     moved += 1
-                await consumer.commit({tp: messages[-1].offset + 1})
+                if messages:
+                    await consumer.commit({tp: messages[-1].offset + 1})
+            if all([await consumer.position(tp) >= end for tp, end in ends.items() if tp in consumer.assignment()]):
+                break
     finally:
         await producer.stop()
         await consumer.stop()

@@ -7,13 +7,15 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.settings import LOCAL_JWT_SECRET
-from pacer_testkit.stack import ROOT, Stack, producer, read_topic
+from pacer_testkit.stack import ROOT, ServiceProcess, Stack, producer, publish, read_topic
 
 
 def pacer(stack: Stack, namespace: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -137,3 +139,21 @@ async def test_dead_letters_are_redriven_once_and_lag_is_reported(stack: Stack, 
     assert report.returncode == 0, report.stderr
     assert f"{namespace}.pacer-dlq-redrive" in report.stdout
     assert f"{namespace}.sales.activity.dlq" in report.stdout
+
+
+async def test_a_redrive_stops_at_what_waited_when_it_began(
+    stack: Stack, namespace: str, probe: ServiceProcess
+) -> None:
+    """A dead letter the service refuses again goes straight back to the dead-letter topic: the redrive must not
+    keep chasing it."""
+    refused = SalesActivityRecorded(
+        activity_id="r-1", assistant_id="ann", kind="refused", occurred_at=datetime.now(UTC), source_system="tests"
+    )
+    dlq = f"{namespace}.sales.activity.dlq"
+    async with producer(stack.kafka_bootstrap) as client:
+        await publish(client, f"{namespace}.sales.activity", refused)
+    await read_topic(stack.kafka_bootstrap, dlq, lambda rs: len(rs) >= 1)
+
+    result = await run(stack, namespace, "dlq", "redrive", "sales.activity")
+    assert "re-drove 1 message(s)" in result.stdout, (result.stdout, result.stderr)
+    await read_topic(stack.kafka_bootstrap, dlq, lambda rs: len(rs) >= 2)  # refused again: it waits for the next run
