@@ -245,3 +245,12 @@ def test_a_monthly_period_of_its_own_keeps_its_day_after_a_short_month() -> None
         period = next_period(period, Recurrence.MONTHLY, ZoneInfo("UTC"))
         ends.append(period.end.date())
     assert ends == [date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30), date(2024, 5, 31)]
+
+
+def test_a_cancelled_draft_is_not_announced_since_it_never_was_set() -> None:
+    draft = goal()
+    draft.status, draft.events = GoalStatus.DRAFT, []
+    draft.cancel("mia", "changed our minds", START)
+    assert draft.status is GoalStatus.CANCELLED
+    assert draft.events == []
+    assert draft.new_history[-1].kind == "cancelled"

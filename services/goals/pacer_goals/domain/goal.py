@@ -339,11 +339,13 @@ class Goal:
     def cancel(self, by: str, reason: str, now: datetime) -> None:
         if self.status in (GoalStatus.MISSED, GoalStatus.CANCELLED) or self.is_closed:
             raise GoalRuleViolation(f"a {self.status} goal cannot be cancelled")
-        if self.status is not GoalStatus.DRAFT:
+        announced = self.status is not GoalStatus.DRAFT  # a draft was never announced (no GoalSet): nothing to retract
+        if announced:
             self._before_deadline(now, "cancelled")
         self.status = GoalStatus.CANCELLED
         self._record(now, "cancelled", by, {"reason": reason})
-        self.events.append(GoalCancelled(**self._about(), cancelled_by=by, reason=reason))
+        if announced:
+            self.events.append(GoalCancelled(**self._about(), cancelled_by=by, reason=reason))
 
     def analyze_miss(self, by: str, cause: str, action_plan: str, now: datetime) -> None:
         if self.status is not GoalStatus.MISSED:
