@@ -121,6 +121,7 @@ async def test_activities_of_an_assistant_not_yet_in_the_roster_count_once_they_
     team_goal = await world.set_goal(
         owner_kind="team", owner_id="north", title="North calls", target=4, end=(now + timedelta(hours=1)).isoformat()
     )
+    assert team_goal["timezone"] == "Asia/Shanghai", "the zone most of the team is in (Mia, Ann; Bob is in Berlin)"
     await world.record(sale("ann"), sale("newcomer"), sale("newcomer"))
     await world.goal_where(team_goal["goal_id"], lambda g: g["actual"] == "1", "Ann's call to count for the team")
 

@@ -45,7 +45,10 @@ class GoalIn(BaseModel):
     recurrence: Recurrence = Recurrence.NONE
     pace_profile: PaceProfile = PaceProfile.LINEAR
     parent_goal_id: str | None = None
-    timezone: str | None = Field(default=None, description="IANA zone; defaults to the owner's from the roster")
+    timezone: str | None = Field(
+        default=None,
+        description="IANA zone; defaults to the owner's from the roster (a team's: the one most of its people are in)",
+    )
     activate: bool = Field(default=True, description="False keeps the goal as a draft")
 
     _timezone = field_validator("timezone")(lambda value: value if value is None else validate_timezone(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -67,7 +68,11 @@ async def place(goals: Goals, draft: GoalDraft) -> Placed:
         zone_name = zone_name or (person or {}).get("timezone")
     else:
         team_id = draft.owner_id
-        owner_known = bool(await people.team(draft.owner_id))
+        members = await people.team(draft.owner_id)
+        owner_known = bool(members)
+        # The team's day is the one most of its people live in: its period, weekends and deadline with theirs.
+        zones = Counter(zone for p in members if (zone := p.get("timezone")))
+        zone_name = zone_name or (zones.most_common(1)[0][0] if zones else None)
     zone = ZoneInfo(zone_name or "UTC")
     return Placed(zone=zone, team_id=team_id, period=_period(draft, zone), owner_known=owner_known)
 
