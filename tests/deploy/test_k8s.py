@@ -255,13 +255,17 @@ def test_config_and_secret_give_every_service_valid_settings(
             assert field in known, f"{name}: {key} is not a setting of the {name} service"
         assert not {k for k in env if "SECRET" in k or "PASSWORD" in k}, f"{name}: secrets belong in pacer-secrets"
 
-        [secret_ref] = secret_refs
+        # The secrets every service needs, then the service's own, which no other service can read.
+        secret_ref, own = secret_refs
+        assert (own["name"], own["optional"]) == (f"pacer-{name}-secrets", True)
         assert secret_ref["optional"] is False
         if rendered.overlay == "production":
             assert secret_ref["name"] == "pacer-secrets"
-            assert secrets == {}, "production references an existing Secret, it must not generate one"
-            # what the operator's Secret must hold (see the overlay's comment)
-            secret_env = {"PACER_JWT_SECRET": "x" * 32, "PACER_FEEDBACK_ANONYMITY_KEY": "y" * 32}
+            assert secrets == {}, "production references existing Secrets, it must not generate them"
+            # what the operator's Secrets must hold (see the overlay's comment)
+            secret_env = {"PACER_JWT_SECRET": "x" * 32}
+            if name == "feedback":
+                secret_env["PACER_FEEDBACK_ANONYMITY_KEY"] = "y" * 32
         else:
             assert secret_ref["name"].startswith("pacer-secrets")
             data = secrets[secret_ref["name"]]["data"]
