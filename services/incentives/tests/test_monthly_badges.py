@@ -49,10 +49,10 @@ def praise(to: str, by: str) -> FeedbackGiven:
     )
 
 
-async def test_at_the_months_end_the_best_attainment_and_the_most_praised_in_each_team_get_badges(
-    at_a_movable_clock: tuple[IncentivesWorld, ShiftedClock], stack: Stack, namespace: str
-) -> None:
-    world, clock = at_a_movable_clock
+async def a_month_of_goals_and_praise(
+    world: IncentivesWorld, clock: ShiftedClock, stack: Stack, namespace: str
+) -> datetime:
+    """Ann beats her goal (12 of 10), Bob meets his (10 of 10); Bob is praised twice, Ann once. The month's end."""
     now = clock.now()
     month_end = datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=UTC)
     month_start = datetime(now.year, now.month, 1, tzinfo=UTC)
@@ -70,11 +70,38 @@ async def test_at_the_months_end_the_best_attainment_and_the_most_praised_in_eac
         return found if len(found["standings"]) == 2 else None
 
     await eventually(board, 30, "both goals on the leaderboard")
-    clock.set(month_end + timedelta(seconds=1))
+    return month_end
 
+
+async def badges_granted(world: IncentivesWorld) -> set[tuple[str, str]]:
     async def badges() -> Any:
         found = (await world.call("GET", "/v1/recognitions", "hana", Role.HR)).json()
         return found if len(found) == 2 else None
 
-    granted = {(r["name"], r["person_id"]) for r in await eventually(badges, 30, "the month's badges")}
-    assert granted == {("Top of the team", "ann"), ("Most appreciated", "bob")}
+    return {(r["name"], r["person_id"]) for r in await eventually(badges, 30, "the month's badges")}
+
+
+async def test_at_the_months_end_the_best_attainment_and_the_most_praised_in_each_team_get_badges(
+    at_a_movable_clock: tuple[IncentivesWorld, ShiftedClock], stack: Stack, namespace: str
+) -> None:
+    world, clock = at_a_movable_clock
+    month_end = await a_month_of_goals_and_praise(world, clock, stack, namespace)
+    clock.set(month_end + timedelta(seconds=1))
+    assert await badges_granted(world) == {("Top of the team", "ann"), ("Most appreciated", "bob")}
+
+
+async def test_someone_who_left_before_the_months_end_wins_no_badge(
+    at_a_movable_clock: tuple[IncentivesWorld, ShiftedClock], stack: Stack, namespace: str
+) -> None:
+    world, clock = at_a_movable_clock
+    month_end = await a_month_of_goals_and_praise(world, clock, stack, namespace)
+    [ann] = [person for person in ROSTER if person.person_id == "ann"]
+    await world.publish(ann.model_copy(update={"active": False}))
+
+    async def gone() -> bool:
+        board = (await world.call("GET", "/v1/teams/north/leaderboard", "hana", Role.HR)).json()
+        return [s["person_id"] for s in board["standings"]] == ["bob"]
+
+    await eventually(gone, 30, "Ann to leave the team's standings")
+    clock.set(month_end + timedelta(seconds=1))
+    assert await badges_granted(world) == {("Top of the team", "bob"), ("Most appreciated", "bob")}

@@ -49,6 +49,27 @@ async def test_a_goal_streak_badge_is_granted_once_when_the_streak_reaches_its_l
     assert [e["data"]["name"] for e in events if e["type"] == "RecognitionGranted"] == ["On a roll"]
 
 
+async def test_a_streak_that_grows_past_its_length_at_once_still_earns_the_badge(world: IncentivesWorld) -> None:
+    """An older week decided last: the run goes from one week to four in one step, past the badge's three."""
+    weeks = [goal_set(f"late-w{i}", "ann", 10, end=week_end(3 - i)) for i in range(4)]
+    await world.publish(*weeks, *[achieved(weeks[i], 12) for i in (0, 1, 3)])
+
+    async def three_counted() -> Any:
+        board = (await world.call("GET", "/v1/teams/north/leaderboard?month=2026-11", "ann", Role.ASSISTANT)).json()
+        ann = [s for s in board["standings"] if s["person_id"] == "ann"]
+        return ann if ann and ann[0]["detail"]["goals"] == "3" else None
+
+    await eventually(three_counted, 60, "three achieved weeks, the third latest still undecided")
+    assert [r for r in await recognitions(world, "ann") if r["kind"] == "badge"] == []
+    await world.publish(achieved(weeks[2], 12))
+
+    async def badge() -> Any:
+        return [r for r in await recognitions(world, "ann") if r["kind"] == "badge"] or None
+
+    [granted] = await eventually(badge, 60, "the streak badge once the run is four weeks long")
+    assert granted["citation"] == "every goal achieved 4 periods in a row"
+
+
 async def test_leaderboards_rank_by_attainment_then_goals_achieved_then_person_id(world: IncentivesWorld) -> None:
     ann, bob1, bob2, cara = (
         goal_set("ann-1", "ann", 10, end=week_end(1)),
@@ -105,6 +126,8 @@ async def test_awards_come_from_the_persons_manager_and_private_ones_stay_privat
 
     assert [r["name"] for r in await recognitions(world, "ann", "ann", Role.ASSISTANT)] == ["Star of the month"]
     assert await recognitions(world, "ann", "bob", Role.ASSISTANT) == []
+    board = (await world.call("GET", "/v1/teams/north/leaderboard?by=points", "bob", Role.ASSISTANT)).json()
+    assert {s["person_id"]: Decimal(s["score"]) for s in board["standings"]}["ann"] == 0, "its points stay private"
     events = await world.events(lambda rs: any(r.json()["type"] == "RecognitionGranted" for r in rs))
     [event] = [e for e in events if e["type"] == "RecognitionGranted"]
     assert (event["data"]["kind"], event["data"]["private"], event["data"]["citation"]) == (

@@ -10,7 +10,7 @@ from reviews_support import TEMPLATE, ReviewsWorld
 
 from pacer_shared.auth import Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
-from pacer_shared.events.goals import GoalAchieved, GoalMissed, GoalProgressed
+from pacer_shared.events.goals import GoalAchieved, GoalCancelled, GoalMissed, GoalProgressed
 from pacer_testkit.stack import eventually
 
 
@@ -239,6 +239,36 @@ async def test_an_older_goal_event_arriving_late_does_not_move_the_goal_back(wor
 
     review = await eventually(sentinel_counted, what="the events after the late one to be applied")
     assert [g["goal_id"] for g in review["inputs"]["goals"]] == ["moved", "sentinel"]
+
+
+async def test_a_goal_achieved_early_and_then_cancelled_is_not_one_of_the_periods(world: ReviewsWorld) -> None:
+    ann, _bob = await open_month(world)
+    about = {"owner_id": "ann", "period_start": THIS_MONTH["start"], "period_end": THIS_MONTH["end"]}
+    now = datetime.now(UTC)
+
+    def achieved(goal_id: str) -> GoalAchieved:
+        return GoalAchieved(
+            goal_id=goal_id,
+            title=goal_id,
+            **about,
+            target=Decimal(10),
+            actual=Decimal(10),
+            achieved_at=now,
+            attainment=Decimal(1),
+        )
+
+    await world.publish(
+        achieved("dropped"),
+        GoalCancelled(goal_id="dropped", title="dropped", **about, cancelled_by="mia", reason="merged into another"),
+        achieved("kept"),
+    )
+
+    async def kept_counted() -> dict[str, Any] | None:
+        review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "mia", Role.MANAGER)).json()
+        return review if "kept" in [g["goal_id"] for g in review["inputs"]["goals"]] else None
+
+    review = await eventually(kept_counted, what="the events after the cancellation to be applied")
+    assert [g["goal_id"] for g in review["inputs"]["goals"]] == ["kept"]
 
 
 async def test_the_assistant_sees_the_managers_part_only_once_completed_and_others_see_nothing(

@@ -19,7 +19,12 @@ async def leaderboard(incentives: Incentives, team_id: str, month: Period, by: R
         grants = [
             (r["person_id"], r["points"])
             async for r in incentives.db[RECOGNITIONS].find(
-                {"person_id": {"$in": members}, "granted_at": {"$gte": month.start, "$lt": month.end}}
+                # A private award is the person's own business: it shows in nobody else's standings.
+                {
+                    "person_id": {"$in": members},
+                    "granted_at": {"$gte": month.start, "$lt": month.end},
+                    "private": {"$ne": True},
+                }
             )
         ]
         return points_standings(grants, members)

@@ -94,7 +94,9 @@ async def on_events(incentives: Incentives, events: Sequence[Event], session: Se
         assert badge is not None
         facts = fold(await inputs.history_of(incentives, person_id, OUTCOME_TYPES, session))
         count, since = streak(g for g in facts.goals.values() if g.owner_id == person_id)
-        if count == badge.periods and since is not None:
+        # At least, not exactly: a run can grow by several periods at once (an older period decided late, a replay);
+        # the key carries the run's start, so a run is granted once however long it grows.
+        if count >= badge.periods and since is not None:
             citation = f"every goal achieved {count} periods in a row"
             key = f"{badge.key}:{person_id}:{since.isoformat()}"
             await grant(incentives, Grant(key, person_id, "badge", badge.name, badge.points, citation), session)
@@ -225,11 +227,11 @@ class MonthlyBadges:
         )
         if moved.modified_count == 0:
             return
-        teams = sorted(t for t in await db[PEOPLE].distinct("team_id", {"role": "assistant"}, session=session) if t)
+        assistants = {"role": "assistant", "active": True}  # who has left wins nothing (the leaderboards agree)
+        teams = sorted(t for t in await db[PEOPLE].distinct("team_id", assistants, session=session) if t)
         for team in teams:
             members = [
-                p["_id"]
-                for p in await db[PEOPLE].find({"team_id": team, "role": "assistant"}, session=session).to_list()
+                p["_id"] for p in await db[PEOPLE].find({**assistants, "team_id": team}, session=session).to_list()
             ]
             await self._top_of_team(team, members, month, session)
             await self._most_praised(team, members, month, session)

@@ -181,6 +181,7 @@ async def inputs_for(db: Database, person_id: str, start: datetime, end: datetim
                 "owner_id": person_id,
                 "owner_kind": "assistant",
                 "outcome": {"$exists": True},
+                "cancelled_at": {"$exists": False},  # achieved early, then cancelled: no longer one of the period's
                 "period_end": {"$gt": start, "$lte": end},
             }
         )
