@@ -14,6 +14,7 @@ from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
+from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Session
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
@@ -27,12 +28,21 @@ def subscriptions(reviews: Reviews) -> list[Subscription]:
     async def on_feedback(events: Sequence[Event], session: Session) -> None:
         await inputs.apply_feedback_events(reviews.db, events, session)
 
+    async def on_roster(events: Sequence[Event], session: Session) -> None:
+        await cycles.follow_managers(reviews, events, session)
+
     return [
         Subscription(
             name="goal-outcomes", topics=[topics.GOALS_EVENTS], handle=on_goals, event_types=inputs.GOAL_TYPES
         ),
         Subscription(
             name="feedback", topics=[topics.FEEDBACK_EVENTS], handle=on_feedback, event_types=inputs.FEEDBACK_TYPES
+        ),
+        Subscription(
+            name="review-managers",
+            topics=[topics.ORG_PEOPLE],
+            handle=on_roster,
+            event_types=frozenset({PersonUpserted.event_type}),
         ),
     ]
 

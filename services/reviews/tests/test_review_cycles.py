@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from reviews_support import TEMPLATE, ReviewsWorld
+from reviews_support import ROSTER, TEMPLATE, ReviewsWorld
 
 from pacer_shared.auth import Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
@@ -319,6 +319,25 @@ async def test_a_manager_completes_a_review_whose_self_assessment_was_missed(wor
     assert done.json()["status"] == "completed"
     assert done.json()["self"] is None
     assert done.json()["result"]["score"] is not None
+
+
+async def test_after_a_transfer_the_new_manager_completes_the_open_review(world: ReviewsWorld) -> None:
+    [ann, _bob] = await open_month(world, period_start=month_start(-2))  # the self-assessment's due date passed
+    [person] = [p for p in ROSTER if p.person_id == "ann"]
+    await world.publish(person.model_copy(update={"manager_id": "max", "team_id": "south"}))
+    path = f"/v1/reviews/{ann['review_id']}"
+
+    async def transferred() -> dict[str, Any] | None:
+        review = (await world.call("GET", path, "hana", Role.HR)).json()
+        return review if review["manager_id"] == "max" else None
+
+    await eventually(transferred, what="the open review to follow Ann's new manager")
+    body = {"ratings": {"records": 4, "teamwork": 3}}
+    assert (await world.call("GET", path, "mia", Role.MANAGER)).status_code == 403, "the former manager"
+    assert (await world.call("POST", f"{path}/manager", "mia", Role.MANAGER, body)).status_code == 403
+    done = await world.call("POST", f"{path}/manager", "max", Role.MANAGER, body)
+    assert done.status_code == 200, done.text
+    assert "manager_as_of_us" not in done.json()
 
 
 async def test_a_new_template_version_leaves_open_reviews_on_theirs(world: ReviewsWorld) -> None:

@@ -207,4 +207,4 @@ async def complete(assignment_id: str, reviews: ReviewsDep, principal: CurrentPr
 
 
 def _public(review: dict[str, Any]) -> dict[str, Any]:
-    return {"review_id": review["_id"], **{k: v for k, v in review.items() if k != "_id"}}
+    return {"review_id": review["_id"], **{k: v for k, v in review.items() if k not in ("_id", "manager_as_of_us")}}

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -17,9 +18,11 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.settings import ReviewsSettings
+from pacer_shared.events import Event
+from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.reviews import Cadence, ReviewCycleOpened, ReviewOverdue, ReviewScheduled, ReviewStep
 from pacer_shared.logs import get_logger
-from pacer_shared.mongo import Database, Document, IndexPlan, Session
+from pacer_shared.mongo import Database, Document, IndexPlan, Session, microseconds
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 from pacer_shared.service import Runtime
 
@@ -205,6 +208,30 @@ async def _population(reviews: Reviews, cycle: CycleIn) -> list[Document]:
     return await people.with_role(cycle.role or "assistant")
 
 
+OPEN_STATUSES = ("scheduled", "self_submitted")
+
+
+async def follow_managers(reviews: Reviews, events: Sequence[Event], session: Session) -> None:
+    """An open review's manager is the person's manager now: after a transfer the new manager assesses (and is
+    reminded), and the former one no longer sees it. A completed review keeps the manager who completed it.
+
+    A roster record older than the one a review followed (a redriven dead letter) changes nothing.
+    """
+    for event in events:
+        person = event.data
+        assert isinstance(person, PersonUpserted)
+        at = microseconds(event.time)
+        await reviews.db[REVIEWS].update_many(
+            {
+                "person_id": person.person_id,
+                "status": {"$in": list(OPEN_STATUSES)},
+                "manager_as_of_us": {"$not": {"$gt": at}},
+            },
+            {"$set": {"manager_id": person.manager_id, "manager_as_of_us": at}},
+            session=session,
+        )
+
+
 def _review(reviews: Reviews, cycle: Document, template_doc: Document, person: Document) -> Document:
     zone = ZoneInfo(person.get("timezone") or "UTC")
     end = date.fromisoformat(cycle["period_end"])
@@ -216,6 +243,7 @@ def _review(reviews: Reviews, cycle: Document, template_doc: Document, person: D
         "cadence": cycle["cadence"],
         "person_id": person["_id"],
         "manager_id": person.get("manager_id"),
+        "manager_as_of_us": person.get("as_of_us"),  # the roster record it came from: an older one changes nothing
         "template_id": template_doc["_id"],
         # The period in the person's zone, as their goals are: a goal ending at their local midnight belongs to it.
         "period_start": _local_midnight(date.fromisoformat(cycle["period_start"]), zone),
