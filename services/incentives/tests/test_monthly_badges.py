@@ -86,7 +86,7 @@ async def test_at_the_months_end_the_best_attainment_and_the_most_praised_in_eac
 ) -> None:
     world, clock = at_a_movable_clock
     month_end = await a_month_of_goals_and_praise(world, clock, stack, namespace)
-    clock.set(month_end + timedelta(seconds=1))
+    clock.set(month_end + timedelta(hours=14, seconds=1))  # the month has ended in every time zone
     assert await badges_granted(world) == {("Top of the team", "ann"), ("Most appreciated", "bob")}
 
 
@@ -103,5 +103,5 @@ async def test_someone_who_left_before_the_months_end_wins_no_badge(
         return [s["person_id"] for s in board["standings"]] == ["bob"]
 
     await eventually(gone, 30, "Ann to leave the team's standings")
-    clock.set(month_end + timedelta(seconds=1))
+    clock.set(month_end + timedelta(hours=14, seconds=1))  # the month has ended in every time zone
     assert await badges_granted(world) == {("Top of the team", "bob"), ("Most appreciated", "bob")}

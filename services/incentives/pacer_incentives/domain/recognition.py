@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from pacer_incentives.domain.facts import FOUR_PLACES, Facts, GoalFact
+from pacer_incentives.domain.periods import Period
 
 
 class BadgeKind(StrEnum):
@@ -94,16 +95,17 @@ class Standing:
     tie_break: tuple[object, ...]
 
 
-def attainment_standings(members: Iterable[str], facts: Facts, start: datetime, end: datetime) -> list[Standing]:
-    """Mean attainment of each member's decided goals that ended in (start, end] (a goal ending at midnight
-    on the first belongs to the month before); ties go to more goals
-    achieved, then to the person id in alphabetical order, so the order never depends on timing."""
+def attainment_standings(months: Mapping[str, Period], facts: Facts) -> list[Standing]:
+    """Mean attainment of each member's decided goals that ended in their month (member -> the month in their own
+    time zone, as their goals are: a goal ending at local midnight on the first belongs to the month before);
+    ties go to more goals achieved, then to the person id in alphabetical order, so the order never depends on
+    timing."""
     standings = []
-    for person in members:
+    for person, month in months.items():
         goals = [
             g
             for g in facts.goals.values()
-            if g.owner_id == person and start < g.period_end <= end and g.outcome in ("achieved", "missed")
+            if g.owner_id == person and month.start < g.period_end <= month.end and g.outcome in ("achieved", "missed")
         ]
         if not goals:
             continue

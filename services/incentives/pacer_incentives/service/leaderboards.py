@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Literal
 
 from pacer_incentives.domain.facts import fold
-from pacer_incentives.domain.periods import Period
+from pacer_incentives.domain.periods import Cadence, Period, in_zone
 from pacer_incentives.domain.recognition import Standing, attainment_standings, points_standings
 from pacer_incentives.service import inputs
 from pacer_incentives.service.context import RECOGNITIONS, Incentives
+from pacer_shared.mongo import Document, Session
 
 Ranking = Literal["attainment", "points"]
 
@@ -28,5 +31,23 @@ async def leaderboard(incentives: Incentives, team_id: str, month: Period, by: R
             )
         ]
         return points_standings(grants, members)
-    records = await inputs.records_for(incentives, members, month.start, month.end)
-    return attainment_standings(members, fold(records), month.start, month.end)
+    return await attainment_of(incentives, await incentives.runtime.people.team(team_id), month)
+
+
+ZONES_APART = timedelta(hours=14)
+"""The furthest a time zone is from UTC: every zone's month has ended this long after the UTC month."""
+
+
+async def attainment_of(
+    incentives: Incentives, people: Iterable[Document], month: Period, session: Session | None = None
+) -> list[Standing]:
+    """Attainment standings of these people's assistants, each one's goals counted in the month of their own time
+    zone, as their goals are timed (a goal ending at midnight in Los Angeles on 1 April is a March goal)."""
+    months = {
+        p["_id"]: in_zone(Cadence.MONTHLY, month, p.get("timezone") or "UTC")
+        for p in people
+        if p.get("role") == "assistant"
+    }
+    around = (month.start - ZONES_APART, month.end + ZONES_APART)
+    records = await inputs.records_for(incentives, sorted(months), *around, session)
+    return attainment_standings(months, fold(records))

@@ -13,9 +13,10 @@ from pymongo.errors import PyMongoError
 
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.periods import Cadence, Period, following, period_at
-from pacer_incentives.domain.recognition import BadgeKind, attainment_standings, streak
+from pacer_incentives.domain.recognition import BadgeKind, streak
 from pacer_incentives.service import inputs
 from pacer_incentives.service.context import CURSORS, INPUTS, KUDOS_BUDGETS, RECOGNITIONS, Incentives
+from pacer_incentives.service.leaderboards import ZONES_APART, attainment_of
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events import Event
 from pacer_shared.events.goals import GoalAchieved, GoalMissed, OwnerKind
@@ -214,7 +215,7 @@ class MonthlyBadges:
             return
         month = period_at(Cadence.MONTHLY, cursor["next"], cursor["next"])
         settle = timedelta(seconds=self._incentives.settings.close_settle_seconds)
-        if now < month.end + settle:
+        if now < month.end + ZONES_APART + settle:  # the month has ended in every member's time zone
             return
         await self._incentives.runtime.uow.run(functools.partial(self._award_month, month, cursor["next"]))
 
@@ -230,18 +231,15 @@ class MonthlyBadges:
         assistants = {"role": "assistant", "active": True}  # who has left wins nothing (the leaderboards agree)
         teams = sorted(t for t in await db[PEOPLE].distinct("team_id", assistants, session=session) if t)
         for team in teams:
-            members = [
-                p["_id"] for p in await db[PEOPLE].find({**assistants, "team_id": team}, session=session).to_list()
-            ]
-            await self._top_of_team(team, members, month, session)
-            await self._most_praised(team, members, month, session)
+            people = await db[PEOPLE].find({**assistants, "team_id": team}, session=session).to_list()
+            await self._top_of_team(team, people, month, session)
+            await self._most_praised(team, [p["_id"] for p in people], month, session)
 
-    async def _top_of_team(self, team: str, members: list[str], month: Period, session: Session) -> None:
+    async def _top_of_team(self, team: str, people: list[Document], month: Period, session: Session) -> None:
         badge = self._incentives.rules.badge(BadgeKind.TOP_OF_TEAM)
         if badge is None:
             return
-        records = await inputs.records_for(self._incentives, members, month.start, month.end, session)
-        standings = attainment_standings(members, fold(records), month.start, month.end)
+        standings = await attainment_of(self._incentives, people, month, session)
         if standings:
             top = standings[0]
             citation = f"best goal attainment in team {team} in {month_of(month.start)}: {top.score:.2%}"
