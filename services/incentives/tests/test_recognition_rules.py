@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from pacer_incentives.domain.facts import InputRecord, fold
 from pacer_incentives.domain.periods import Cadence, Period, in_zone
-from pacer_incentives.domain.recognition import attainment_standings
+from pacer_incentives.domain.recognition import Promotion, attainment_standings, promotion_evidence
 
 MARCH = Period(datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC))
 
@@ -34,3 +34,36 @@ def test_each_persons_goals_count_in_the_month_of_their_own_time_zone() -> None:
         ("lou", Decimal("1.2000"), "1"),
         ("shu", Decimal("1.2000"), "1"),
     ]
+
+
+def quarterly_review(review_id: str, quarter_end: datetime, rating: int, completed: datetime) -> InputRecord:
+    data = {
+        "review_id": review_id,
+        "cadence": "quarterly",
+        "period_end": quarter_end.isoformat(),
+        "rating": rating,
+        "rating_label": "Strong",
+    }
+    return InputRecord(f"{review_id}-done", "ReviewCompleted", completed, "ann", data)
+
+
+def test_promotion_needs_consecutive_quarters_with_one_review_each() -> None:
+    rule = Promotion(key="ready", consecutive_quarterly_ratings=3, min_rating=4, training_complete=False)
+    q1, q2, q3 = (datetime(2026, month, 1, tzinfo=UTC) for month in (4, 7, 10))  # the ends of Q1, Q2, Q3
+    q4 = datetime(2027, 1, 1, tzinfo=UTC)
+    two_cycles_over_q2 = [
+        quarterly_review("r-q1", q1, 4, q1),
+        quarterly_review("r-q2a", q2, 5, q2),
+        quarterly_review("r-q2b", q2, 4, q2 + timedelta(days=3)),
+    ]
+    assert promotion_evidence(rule, fold(two_cycles_over_q2)) is None, "two reviews of Q2 are not two quarters"
+    gap = [
+        quarterly_review("r-q1", q1, 4, q1),
+        quarterly_review("r-q3", q3, 5, q3),
+        quarterly_review("r-q4", q4, 4, q4),
+    ]
+    assert promotion_evidence(rule, fold(gap)) is None, "Q2 is missing"
+    run = [*two_cycles_over_q2, quarterly_review("r-q3", q3, 5, q3)]
+    evidence = promotion_evidence(rule, fold(run))
+    assert evidence is not None
+    assert [line.split()[2] for line in evidence] == ["r-q1", "r-q2b", "r-q3"], "the last review of each quarter"

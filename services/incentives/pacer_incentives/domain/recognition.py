@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from pacer_incentives.domain.facts import FOUR_PLACES, Facts, GoalFact
+from pacer_incentives.domain.facts import FOUR_PLACES, Facts, GoalFact, ReviewFact
 from pacer_incentives.domain.periods import Period
 
 
@@ -133,11 +133,23 @@ def points_standings(grants: Iterable[tuple[str, int]], members: Iterable[str]) 
     )
 
 
+def _quarter(period_end: datetime) -> int:
+    """The quarter a review period ending at this moment covers, as a running number (a day back from its end, so a
+    quarter ending at local midnight anywhere falls in the quarter it closes)."""
+    last_day = period_end - timedelta(days=1)
+    return last_day.year * 4 + (last_day.month - 1) // 3
+
+
 def promotion_evidence(rule: Promotion, facts: Facts) -> list[str] | None:
     """The facts that make the rule hold for a person, or None while it does not."""
-    quarterly = sorted((r for r in facts.reviews.values() if r.cadence == "quarterly"), key=lambda r: r.period_end)
-    latest = quarterly[-rule.consecutive_quarterly_ratings :]
-    if len(latest) < rule.consecutive_quarterly_ratings or any(r.rating < rule.min_rating for r in latest):
+    by_quarter: dict[int, ReviewFact] = {}  # one review per quarter: the last completed (two cycles over one quarter)
+    for review in sorted((r for r in facts.reviews.values() if r.cadence == "quarterly"), key=lambda r: r.time):
+        by_quarter[_quarter(review.period_end)] = review
+    quarters = sorted(by_quarter)[-rule.consecutive_quarterly_ratings :]
+    if len(quarters) < rule.consecutive_quarterly_ratings or quarters[-1] - quarters[0] != len(quarters) - 1:
+        return None  # too few, or a quarter without a review in between: not consecutive
+    latest = [by_quarter[q] for q in quarters]
+    if any(r.rating < rule.min_rating for r in latest):
         return None
     evidence = [
         f"quarterly review {r.review_id} (period ending {r.period_end.date().isoformat()}) rated {r.rating} "
