@@ -137,6 +137,17 @@ async def test_awards_come_from_the_persons_manager_and_private_ones_stay_privat
     )
 
 
+async def test_a_page_of_recognitions_is_full_even_when_newer_private_ones_are_left_out(world: IncentivesWorld) -> None:
+    kudos = await world.call("POST", "/v1/kudos", "bob", Role.ASSISTANT, {"to": "ann", "message": "thanks!"})
+    assert kudos.status_code == 201, kudos.text
+    for name in ("Quiet hero", "Safe pair of hands"):
+        award = {"person_id": "ann", "name": name, "citation": "for the team", "private": True}
+        assert (await world.call("POST", "/v1/awards", "mia", Role.MANAGER, award)).status_code == 201
+    page = (await world.call("GET", "/v1/recognitions?person_id=ann&limit=1", "bob", Role.ASSISTANT)).json()
+    assert [r["kind"] for r in page] == ["kudos"], "the newest one Bob may see, not an empty page"
+    assert len((await world.call("GET", "/v1/recognitions?person_id=ann", "mia", Role.MANAGER)).json()) == 3
+
+
 async def test_promotion_is_recommended_with_its_evidence_once_the_rule_holds(world: IncentivesWorld) -> None:
     quarters = [datetime(2026, 4, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC)]
     reviews = [review("dan", rating, end, "quarterly") for rating, end in zip((4, 5, 4), quarters, strict=True)]
