@@ -34,6 +34,15 @@ async def leaderboard(incentives: Incentives, team_id: str, month: Period, by: R
     return await attainment_of(incentives, await incentives.runtime.people.team(team_id), month)
 
 
+def local_months(people: Iterable[Document], month: Period) -> dict[str, Period]:
+    """Each assistant's calendar month in their own time zone."""
+    return {
+        p["_id"]: in_zone(Cadence.MONTHLY, month, p.get("timezone") or "UTC")
+        for p in people
+        if p.get("role") == "assistant"
+    }
+
+
 ZONES_APART = timedelta(hours=14)
 """The furthest a time zone is from UTC: every zone's month has ended this long after the UTC month."""
 
@@ -43,11 +52,7 @@ async def attainment_of(
 ) -> list[Standing]:
     """Attainment standings of these people's assistants, each one's goals counted in the month of their own time
     zone, as their goals are timed (a goal ending at midnight in Los Angeles on 1 April is a March goal)."""
-    months = {
-        p["_id"]: in_zone(Cadence.MONTHLY, month, p.get("timezone") or "UTC")
-        for p in people
-        if p.get("role") == "assistant"
-    }
+    months = local_months(people, month)
     around = (month.start - ZONES_APART, month.end + ZONES_APART)
     records = await inputs.records_for(incentives, sorted(months), *around, session)
     return attainment_standings(months, fold(records))

@@ -16,7 +16,7 @@ from pacer_incentives.domain.periods import Cadence, Period, following, period_a
 from pacer_incentives.domain.recognition import BadgeKind, streak
 from pacer_incentives.service import inputs
 from pacer_incentives.service.context import CURSORS, INPUTS, KUDOS_BUDGETS, RECOGNITIONS, Incentives
-from pacer_incentives.service.leaderboards import ZONES_APART, attainment_of
+from pacer_incentives.service.leaderboards import ZONES_APART, attainment_of, local_months
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events import Event
 from pacer_shared.events.goals import GoalAchieved, GoalMissed, OwnerKind
@@ -233,7 +233,7 @@ class MonthlyBadges:
         for team in teams:
             people = await db[PEOPLE].find({**assistants, "team_id": team}, session=session).to_list()
             await self._top_of_team(team, people, month, session)
-            await self._most_praised(team, [p["_id"] for p in people], month, session)
+            await self._most_praised(team, people, month, session)
 
     async def _top_of_team(self, team: str, people: list[Document], month: Period, session: Session) -> None:
         badge = self._incentives.rules.badge(BadgeKind.TOP_OF_TEAM)
@@ -248,14 +248,17 @@ class MonthlyBadges:
                 self._incentives, Grant(key, top.person_id, "badge", badge.name, badge.points, citation), session
             )
 
-    async def _most_praised(self, team: str, members: list[str], month: Period, session: Session) -> None:
+    async def _most_praised(self, team: str, people: list[Document], month: Period, session: Session) -> None:
         badge = self._incentives.rules.badge(BadgeKind.MOST_PRAISE)
         if badge is None:
             return
+        months = local_months(people, month)  # praise counted in each person's own month, as their goals are
         praise: Counter[str] = Counter()
-        query = {"type": "FeedbackGiven", "subject": {"$in": members}, "time": {"$gte": month.start, "$lt": month.end}}
+        around = {"$gte": month.start - ZONES_APART, "$lt": month.end + ZONES_APART}
+        query = {"type": "FeedbackGiven", "subject": {"$in": sorted(months)}, "time": around}
         async for doc in self._incentives.db[INPUTS].find(query, session=session):
-            praise[doc["subject"]] += 1
+            if months[doc["subject"]].start <= doc["time"] < months[doc["subject"]].end:
+                praise[doc["subject"]] += 1
         if praise:
             person, count = min(praise.items(), key=lambda item: (-item[1], item[0]))
             citation = f"most praise received in team {team} in {month_of(month.start)}: {count}"
