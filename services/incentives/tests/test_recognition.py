@@ -148,6 +148,14 @@ async def test_a_page_of_recognitions_is_full_even_when_newer_private_ones_are_l
     assert len((await world.call("GET", "/v1/recognitions?person_id=ann", "mia", Role.MANAGER)).json()) == 3
 
 
+async def test_an_award_sent_twice_with_its_own_key_is_granted_once(world: IncentivesWorld) -> None:
+    award = {"person_id": "bob", "name": "Rising star", "citation": "Three new accounts", "award_id": "form-77"}
+    first, again = [await world.call("POST", "/v1/awards", "mia", Role.MANAGER, award) for _ in range(2)]
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["recognition_id"] == first.json()["recognition_id"]
+    assert [r["name"] for r in await recognitions(world, "bob")] == ["Rising star"]
+
+
 async def test_promotion_is_recommended_with_its_evidence_once_the_rule_holds(world: IncentivesWorld) -> None:
     quarters = [datetime(2026, 4, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC)]
     reviews = [review("dan", rating, end, "quarterly") for rating, end in zip((4, 5, 4), quarters, strict=True)]

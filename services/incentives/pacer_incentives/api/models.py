@@ -114,6 +114,12 @@ class AwardIn(Body):
     citation: str = Field(min_length=1, max_length=2000, description="Why: shown with the award")
     points: int | None = Field(default=None, ge=0, le=1000, description="The configured default if absent")
     private: bool = Field(default=False, description="Private awards are not posted to the team channel")
+    award_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="A key of your own (e.g. the form's submission id): the same award sent again is granted once",
+    )
 
 
 class KudosIn(Body):

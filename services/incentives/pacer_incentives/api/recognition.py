@@ -35,7 +35,7 @@ MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
 )
 async def give_award(body: AwardIn, incentives: IncentivesDep, principal: Approver) -> RecognitionOut:
     granted = await recognition.award(
-        incentives, principal, body.person_id, body.name, body.citation, body.points, body.private
+        incentives, principal, body.person_id, body.name, body.citation, body.points, body.private, body.award_id
     )
     return RecognitionOut.of(granted)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.periods import Cadence, Period, following, period_at
@@ -120,18 +121,21 @@ async def award(
     citation: str,
     points: int | None,
     private: bool,
+    award_id: str | None = None,
 ) -> Document:
-    """A manager's award to one of their people (or hr's to anyone), with the reason in a citation."""
+    """A manager's award to one of their people (or hr's to anyone), with the reason in a citation; with the
+    caller's own `award_id`, sending it again returns the award granted the first time."""
     person = await incentives.runtime.people.get(person_id)
     if person is None or not person.get("active", True):
         raise NotFound(f"person {person_id!r} is not in the roster")
     if not (principal.has(Role.HR) or (principal.has(Role.MANAGER) and person.get("manager_id") == principal.subject)):
         raise Forbidden("awards are given by the person's manager or hr")
     now = incentives.runtime.clock.now()
-    recognition_id = f"award:{person_id}:{now.strftime('%Y%m%dT%H%M%S%f')}"
+    recognition_id = f"award:{person_id}:{award_id or now.strftime('%Y%m%dT%H%M%S%f')}"
     points = incentives.rules.awards.default_points if points is None else points
     given = Grant(recognition_id, person_id, "award", name, points, citation, principal.subject, private)
-    await incentives.runtime.uow.run(functools.partial(grant, incentives, given, at=now))
+    with contextlib.suppress(DuplicateKeyError):  # the same award sent twice at once: the other one granted it
+        await incentives.runtime.uow.run(functools.partial(grant, incentives, given, at=now))
     return await _recognition(incentives, recognition_id)
 
 
