@@ -118,4 +118,5 @@ async def get_person(
         raise Forbidden("only the person, their manager, hr and admins can see this person")
     person["person_id"] = person.pop("_id")
     person["as_of"] = person["as_of"].isoformat()
+    person.pop("as_of_us", None)  # the projection's own ordering, not part of the person
     return person

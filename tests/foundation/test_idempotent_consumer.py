@@ -188,6 +188,7 @@ async def test_an_older_roster_record_read_after_a_newer_one_changes_nothing(
         lee = await known("lee")
     assert lee is not None
     assert lee["team_id"] == "south"
+    assert "as_of_us" not in lee, "the projection's ordering stays inside it"
 
 
 def _partition(key: str, partitions: int = 3) -> int:  # PACER_TOPIC_PARTITIONS in the test env

@@ -90,9 +90,7 @@ class GoalRepository:
         Leases use the wall clock, never the injectable domain clock that tests move.
         """
         wall = datetime.now(UTC)
-        # "Unclaimed or lease run out" as $not/$gte, not as an $or of the two: the same documents, but some
-        # MongoDB-compatible servers evaluate such an $or against every goal instead of the due ones.
-        free = {"next_due_at": {"$lte": now}, "claimed_until": {"$not": {"$gte": wall}}}
+        free = {"next_due_at": {"$lte": now}, **_unclaimed(wall)}
         cursor = self.goals.find(free, {"_id": 1}).sort("next_due_at", ASCENDING).limit(limit)
         candidates = [d["_id"] async for d in cursor]
         if not candidates:
@@ -115,7 +113,7 @@ class GoalRepository:
         """
         query: Document = {"next_due_at": {"$lte": until}}
         if claimable:  # a goal another worker holds is not this one's to wait for: it would wake it at once, again
-            query["claimed_until"] = {"$not": {"$gte": datetime.now(UTC)}}
+            query |= _unclaimed(datetime.now(UTC))
         document = await self.goals.find_one(query, {"next_due_at": 1}, sort=[("next_due_at", ASCENDING)])
         return document["next_due_at"] if document else None
 
@@ -259,6 +257,12 @@ class GoalRepository:
 def open_goals_of(owner_ids: Iterable[str], team_ids: Iterable[str]) -> Document:
     """The query for open assistant goals of these owners and open team goals of these teams."""
     return {**OPEN_NOW, "$or": _owned_by(owner_ids, team_ids)}
+
+
+def _unclaimed(wall: datetime) -> Document:
+    """Goals no live lease holds. "Unclaimed or lease run out" as $not/$gte, not as an $or of the two: the same
+    documents, but some MongoDB-compatible servers evaluate such an $or against every goal instead of the due ones."""
+    return {"claimed_until": {"$not": {"$gte": wall}}}
 
 
 def _owned_by(owner_ids: Iterable[str], team_ids: Iterable[str]) -> list[Document]:

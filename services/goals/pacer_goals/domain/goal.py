@@ -299,12 +299,14 @@ class Goal:
             raise GoalRuleViolation(f"no adjustment {adjustment_id} on this goal")
         if adjustment.status != "pending":
             raise GoalRuleViolation(f"the adjustment is already {adjustment.status}")
-        if approve and not self.is_open:
-            raise GoalRuleViolation(f"the goal is {self.status}; the adjustment can no longer apply")
         if approve:
+            if not self.is_open:
+                raise GoalRuleViolation(f"the goal is {self.status}; the adjustment can no longer apply")
             self._before_deadline(now, "adjusted")
-        if approve and adjustment.new_period_end is not None and adjustment.new_period_end <= now:
-            raise GoalRuleViolation("the requested period end has passed; reject this adjustment and ask for a new one")
+            if adjustment.new_period_end is not None and adjustment.new_period_end <= now:
+                raise GoalRuleViolation(
+                    "the requested period end has passed; reject this adjustment and ask for a new one"
+                )
         adjustment.decided_by, adjustment.decided_at = by, now
         if not approve:
             adjustment.status = "rejected"

@@ -175,12 +175,9 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
             parent_goal_id=draft.parent_goal_id,
         )
         if draft.activate:
-            goal.activate(now, principal.subject)
-            await recount_and_announce(goals, goal, session)
+            await _go_live(goals, goal, principal, now, session)
         await goals.repository.save([goal], now, session)
         await goals.runtime.outbox.add(session, *goal.events)
-        if draft.activate and goal.owner_kind is OwnerKind.ASSISTANT:
-            await goals.repository.schedule_checkin(goal.owner_id, first_checkin(goals, goal, now), session)
         return goal
 
     return await goals.runtime.uow.run(work), report
@@ -219,13 +216,18 @@ async def change(goals: Goals, goal_id: str, principal: Principal, action: Actio
 async def activate(goals: Goals, goal_id: str, principal: Principal) -> Goal:
     async def act(goal: Goal, session: Session) -> None:
         await ensure_can_manage_or_own(goals, principal, goal)
-        now = goals.runtime.clock.now()
-        goal.activate(now, principal.subject)
-        await recount_and_announce(goals, goal, session)
-        if goal.owner_kind is OwnerKind.ASSISTANT:  # as for a goal set active: the week's check-in starts now
-            await goals.repository.schedule_checkin(goal.owner_id, first_checkin(goals, goal, now), session)
+        await _go_live(goals, goal, principal, goals.runtime.clock.now(), session)
 
     return await change(goals, goal_id, principal, act)
+
+
+async def _go_live(goals: Goals, goal: Goal, principal: Principal, now: datetime, session: Session) -> None:
+    """Activate a goal (set active, or a draft activated later): counted from the activities already stored, and
+    an assistant's weekly check-in starting."""
+    goal.activate(now, principal.subject)
+    await recount_and_announce(goals, goal, session)
+    if goal.owner_kind is OwnerKind.ASSISTANT:
+        await goals.repository.schedule_checkin(goal.owner_id, first_checkin(goals, goal, now), session)
 
 
 async def ensure_can_manage_or_own(goals: Goals, principal: Principal, goal: Goal) -> None:

@@ -365,10 +365,10 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
         if status == "approved":
             raise Conflict("the statement is approved and frozen; later changes go to a new statement")
         if status == "calculated":
-            standing_in = manager is None and principal.has(Role.HR)
-            if principal.has(Role.HR) and principal.subject != manager and not standing_in:
+            first = principal.subject == manager or (manager is None and principal.has(Role.HR))
+            if not first and principal.has(Role.HR):
                 raise Conflict("the person's manager approves first, then hr")
-            if principal.subject != manager and not standing_in:
+            if not first:
                 raise Forbidden("only the person's manager approves the statement first")
             step = {"status": "manager_approved"}
         elif not principal.has(Role.HR):

@@ -261,7 +261,7 @@ class MonthlyBadges:
         around = {"$gte": month.start - ZONES_APART, "$lt": month.end + ZONES_APART}
         query = {"type": "FeedbackGiven", "subject": {"$in": sorted(months)}, "time": around}
         async for doc in self._incentives.db[INPUTS].find(query, session=session):
-            if months[doc["subject"]].start <= doc["time"] < months[doc["subject"]].end:
+            if months[doc["subject"]].contains(doc["time"]):
                 praise[doc["subject"]] += 1
         if praise:
             person, count = min(praise.items(), key=lambda item: (-item[1], item[0]))

@@ -366,11 +366,7 @@ def _late_step(review: Document, now: datetime) -> tuple[ReviewStep | None, str 
     raised = review.get("overdue_raised", [])
     if review["status"] == "scheduled" and "self" not in raised and now >= review["self_due_at"]:
         return ReviewStep.SELF, review["person_id"], review["self_due_at"]
-    if (
-        review["status"] in ("scheduled", "self_submitted")
-        and "manager" not in raised
-        and now >= review["manager_due_at"]
-    ):
+    if review["status"] in OPEN_STATUSES and "manager" not in raised and now >= review["manager_due_at"]:
         return ReviewStep.MANAGER, review["manager_id"], review["manager_due_at"]
     return None, None, None
 
@@ -379,7 +375,7 @@ def next_due(review: Document, raised: set[str]) -> datetime | None:
     """The next step deadline still to watch, given the review's status and the steps already called overdue."""
     if review["status"] == "scheduled" and "self" not in raised:
         return review["self_due_at"]  # type: ignore[no-any-return]
-    if review["status"] in ("scheduled", "self_submitted") and "manager" not in raised:
+    if review["status"] in OPEN_STATUSES and "manager" not in raised:
         return review["manager_due_at"]  # type: ignore[no-any-return]
     return None
 
