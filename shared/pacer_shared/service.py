@@ -140,6 +140,8 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
+        for warning in settings.local_mode_warnings():
+            log.warning("local mode: not for real people's data", reason=warning)
         names = TopicNames(settings.topic_prefix)
         client = create_client(settings.mongo_url, f"pacer-{settings.service_name}")
         db = client[settings.mongo_database]

@@ -75,20 +75,46 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str | None = None
     jwt_role_claim: str = "role"
 
+    allow_insecure_transport: bool = Field(
+        default=False,
+        description="Outside local mode, accept Kafka without TLS (and, in notifications, SMTP without TLS)",
+    )
+
     @model_validator(mode="after")
     def _defaults(self) -> ServiceSettings:
         if not self.mongo_database:
             self.mongo_database = f"pacer_{self.service_name}"
-        if self.environment != "local" and not self.jwt_jwks_url:
+        if self.environment != "local":
+            self._refuse_development_defaults()
+        return self
+
+    def local_mode_warnings(self) -> list[str]:
+        """What local mode's public defaults expose, said at start-up so nobody runs real data on them by mistake."""
+        if self.environment != "local" or self.jwt_jwks_url:
+            return []
+        if self.jwt_secret.get_secret_value() == LOCAL_JWT_SECRET:
+            return ["jwt_secret is the published development secret: anyone can mint a token for any role"]
+        return []
+
+    def _refuse_development_defaults(self) -> None:
+        if not self.jwt_jwks_url:
             if self.jwt_secret.get_secret_value() == LOCAL_JWT_SECRET:
                 raise ValueError("jwt_secret: the local development secret is refused outside local mode")
             if len(self.jwt_secret.get_secret_value()) < 32:
                 raise ValueError("jwt_secret: use at least 32 characters outside local mode")
-        if self.environment != "local" and self.jwt_jwks_url and not (self.jwt_issuer and self.jwt_audience):
+            if not self.jwt_audience:
+                # One HS256 secret is often shared by several systems (every Pacer service at least): a token must
+                # name whom it is for, or one minted for any of them is good for all.
+                raise ValueError("jwt_audience: required with jwt_secret outside local mode")
+        elif not (self.jwt_issuer and self.jwt_audience):
             # The identity provider signs tokens for every application it serves: without these, a token minted
             # for another one that happens to carry a role claim would be accepted here.
             raise ValueError("jwt_issuer and jwt_audience: both are required with jwt_jwks_url outside local mode")
-        return self
+        if self.kafka_security_protocol in ("PLAINTEXT", "SASL_PLAINTEXT") and not self.allow_insecure_transport:
+            raise ValueError(
+                f"kafka_security_protocol: {self.kafka_security_protocol} sends events (bonus amounts, reviews) "
+                "unencrypted; use SSL or SASL_SSL outside local mode, or set allow_insecure_transport"
+            )
 
     @classmethod
     def settings_customise_sources(

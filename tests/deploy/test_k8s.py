@@ -63,15 +63,17 @@ class Rendered:
 
 
 def render(overlay: str, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """An overlay by name, or the base alone as `base`."""
+    folder = "deploy/k8s/base" if overlay == "base" else f"deploy/k8s/overlays/{overlay}"
     result = subprocess.run(
-        [tool("kubectl", "/usr/bin/kubectl"), "kustomize", f"deploy/k8s/overlays/{overlay}"],
+        [tool("kubectl", "/usr/bin/kubectl"), "kustomize", folder],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0, f"kubectl kustomize deploy/k8s/overlays/{overlay} failed:\n{result.stderr}"
+    assert result.returncode == 0, f"kubectl kustomize {folder} failed:\n{result.stderr}"
     objects = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
     assert objects, f"overlay {overlay} rendered nothing"
     path = tmp_path_factory.mktemp(overlay) / "rendered.yaml"
@@ -286,6 +288,27 @@ def test_config_and_secret_give_every_service_valid_settings(
         else:
             assert "127.0.0.1" not in settings.kafka_bootstrap_servers
             assert settings.topic_replication_factor >= 3
+
+
+def test_the_base_alone_is_production_with_encrypted_transports(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Applying the base without an overlay must not start services that send events or mail in clear."""
+    base = render("base", tmp_path_factory)
+    for key in [k for k in os.environ if k.startswith("PACER_")]:
+        monkeypatch.delenv(key)
+    for name, settings_class in SETTINGS.items():
+        env, _ = environment_of(base, base.of_kind("Deployment")[f"pacer-{name}"])
+        with monkeypatch.context() as scoped:
+            for key, value in {**env, "PACER_JWT_SECRET": "x" * 32, "PACER_FEEDBACK_ANONYMITY_KEY": "y" * 32}.items():
+                scoped.setenv(key, value)
+            settings = settings_class()  # production refuses insecure transports: constructing is the check
+            assert settings.environment == "production"
+            assert not settings.allow_insecure_transport
+            assert settings.kafka_security_protocol in ("SSL", "SASL_SSL")
+            assert settings.jwt_audience
+            if isinstance(settings, NotificationsSettings):
+                assert settings.smtp_security in ("starttls", "tls")
 
 
 def test_production_spreads_pods_over_zones_and_nodes(rendered: Rendered) -> None:

@@ -38,3 +38,12 @@ class FeedbackSettings(ServiceSettings):
         if key == self.jwt_secret.get_secret_value():
             raise ValueError("anonymity_key: must differ from jwt_secret (whoever holds one must not hold the other)")
         return self
+
+    def local_mode_warnings(self) -> list[str]:
+        warnings = super().local_mode_warnings()
+        if self.environment == "local" and self.anonymity_key.get_secret_value() == LOCAL_ANONYMITY_KEY:
+            warnings.append(
+                "anonymity_key is the published development key: whoever reads the database can link anonymous "
+                "submissions of the same day to a person"
+            )
+        return warnings

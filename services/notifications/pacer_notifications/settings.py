@@ -73,6 +73,14 @@ class NotificationsSettings(ServiceSettings):
         description="How long an event waits for its people to reach the roster before it is dead-lettered",
     )
 
+    def _refuse_development_defaults(self) -> None:
+        super()._refuse_development_defaults()
+        if self.smtp_security == "none" and not self.allow_insecure_transport:
+            raise ValueError(
+                "smtp_security: none sends mail (bonus amounts, passwords to the relay) unencrypted; use starttls "
+                "or tls outside local mode, or set allow_insecure_transport"
+            )
+
     def endpoint(self, channel: str, team_id: str | None = None) -> tuple[str, str, str | None] | None:
         """(channel, url, secret) for a person's chat system or a team's group chat, if configured."""
         if team_id is not None:
