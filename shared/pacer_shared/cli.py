@@ -64,6 +64,8 @@ def person(row: dict[str, Any]) -> PersonUpserted:
     chat = {channel: row.pop(channel) for channel in CHAT_COLUMNS if channel in row}
     if "active" in row:
         row["active"] = str(row["active"]).lower() in ("1", "true", "yes")
+    if isinstance(row.get("leads_team_ids"), str):  # a CSV cell: "north south"
+        row["leads_team_ids"] = row["leads_team_ids"].replace(",", " ").split()
     return PersonUpserted.model_validate({**row, "chat": chat})
 
 

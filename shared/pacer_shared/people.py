@@ -24,6 +24,7 @@ INDEXES: IndexPlan = {
         IndexModel([("manager_id", ASCENDING)], name="by_manager"),
         IndexModel([("team_id", ASCENDING)], name="by_team"),
         IndexModel([("role", ASCENDING)], name="by_role"),
+        IndexModel([("leads_team_ids", ASCENDING)], name="by_team_led"),
     ]
 }
 
@@ -46,6 +47,22 @@ class People:
 
     async def reports_of(self, manager_id: str) -> list[Document]:
         return await self._people.find({"manager_id": manager_id, "active": True}).to_list()
+
+    async def teams_led_by(self, person_id: str) -> set[str]:
+        """The teams this person leads: those the roster names them lead of, and those whose assistants all report to
+        them when the roster names nobody. A manager with one report in a team of others leads none of it."""
+        me = await self.get(person_id)
+        if me is None or not me.get("active", True):
+            return set()
+        named = set(me.get("leads_team_ids") or [])
+        led = set(named)
+        for team_id in {p["team_id"] for p in await self.reports_of(person_id) if p.get("team_id")} - named:
+            if await self._people.find_one({"leads_team_ids": team_id, "active": True}, {"_id": 1}) is not None:
+                continue  # someone else is named
+            assistants = [p for p in await self.team(team_id) if p.get("role") == "assistant"]
+            if assistants and all(p.get("manager_id") == person_id for p in assistants):
+                led.add(team_id)
+        return led
 
     async def with_role(self, role: str, session: Session | None = None) -> list[Document]:
         return await self._people.find({"role": role, "active": True}, session=session).to_list()

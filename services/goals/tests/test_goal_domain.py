@@ -12,6 +12,7 @@ from pacer_goals.domain.errors import GoalRuleViolation
 from pacer_goals.domain.goal import Goal, GoalStatus
 from pacer_goals.domain.pace import Pace, PaceProfile
 from pacer_goals.domain.periods import Period, next_period, period_starting
+from pacer_goals.domain.smart import SmartInput, check
 from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -254,3 +255,28 @@ def test_a_cancelled_draft_is_not_announced_since_it_never_was_set() -> None:
     assert draft.status is GoalStatus.CANCELLED
     assert draft.events == []
     assert draft.new_history[-1].kind == "cancelled"
+
+
+def smart_input(target: str, recent: list[str]) -> SmartInput:
+    return SmartInput(
+        owner_known=True,
+        kinds=["call"],
+        aggregation=MetricAggregation.COUNT,
+        currency=None,
+        target=Decimal(target),
+        unit="calls",
+        start=START,
+        end=START + timedelta(days=7),
+        now=START,
+        recent_results=[Decimal(r) for r in recent],
+        linked=True,
+        standalone_allowed=True,
+    )
+
+
+def test_the_smart_check_warns_of_a_target_far_below_the_owners_history() -> None:
+    tiny = check(smart_input("0.0001", ["38", "41", "35"])).achievable
+    assert (tiny.passed, tiny.warning) == (True, True)
+    assert tiny.reason == "target is far below every recent period (38, 41, 35): less than half of the weakest, 35"
+    usual = check(smart_input("40", ["38", "41", "35"])).achievable
+    assert (usual.warning, usual.reason) == (False, "target is 0.98x the best recent period (38, 41, 35)")

@@ -6,10 +6,11 @@ import asyncio
 import base64
 from datetime import UTC, date, datetime, timedelta
 
-from goals_support import GoalsWorld, events_of, sale, token
+from goals_support import GoalsWorld, events_of, load_roster, sale, token
 
 from pacer_shared.auth import Role
-from pacer_testkit.stack import eventually
+from pacer_shared.events.people import PersonUpserted
+from pacer_testkit.stack import eventually, roster_reached
 
 
 async def test_the_smart_check_reports_each_letter_with_a_reason(world: GoalsWorld) -> None:
@@ -203,3 +204,78 @@ async def test_goals_set_for_one_person_at_the_same_moment_are_all_set(world: Go
     assert len({goal["goal_id"] for goal in created}) == 8
     listed = await world.http.get("/v1/goals", params={"owner_id": "ann"}, headers=token("hana", Role.HR))
     assert {g["title"] for g in listed.json()["items"]} >= {f"Calls {n}" for n in range(8)}
+
+
+async def test_a_goal_an_assistant_sets_for_themselves_waits_for_their_manager(world: GoalsWorld) -> None:
+    """A target of 0.0001 calls, active at once, would count toward recognition and the bonus: it stays a draft."""
+    own = await world.set_goal(as_=("ann", Role.ASSISTANT), target="0.0001")
+    assert own["status"] == "draft"
+    refused = await world.http.post(f"/v1/goals/{own['goal_id']}/activate", headers=token("ann", Role.ASSISTANT))
+    assert refused.status_code == 403, refused.text
+    activated = await world.http.post(f"/v1/goals/{own['goal_id']}/activate", headers=token("mia", Role.MANAGER))
+    assert (activated.status_code, activated.json()["status"]) == (200, "active")
+
+    offered = await world.set_goal(activate=False)  # a draft the manager set: its owner may take it on
+    taken = await world.http.post(f"/v1/goals/{offered['goal_id']}/activate", headers=token("ann", Role.ASSISTANT))
+    assert (taken.status_code, taken.json()["status"]) == (200, "active")
+
+
+def person(person_id: str, role: str, manager_id: str | None = None, **fields: object) -> PersonUpserted:
+    return PersonUpserted(
+        person_id=person_id,
+        display_name=person_id.capitalize(),
+        email=f"{person_id}@example.com",
+        role=role,
+        manager_id=manager_id,
+        timezone="UTC",
+        **fields,
+    )
+
+
+async def test_a_manager_sharing_a_team_sees_and_manages_only_their_own_reports(world: GoalsWorld) -> None:
+    """Team east: eve reports to lena, fay to max. Neither leads the team until the roster names lena."""
+    east = [
+        person("lena", "manager", team_id="east"),
+        person("max", "manager", team_id="east"),
+        person("eve", "assistant", "lena", team_id="east"),
+        person("fay", "assistant", "max", team_id="east"),
+    ]
+    await load_roster(world.stack, world.namespace, east)
+    await roster_reached(world.http, [p.person_id for p in east])
+    hr = ("hana", Role.HR)
+    eves, fays = await world.set_goal(owner_id="eve", as_=hr), await world.set_goal(owner_id="fay", as_=hr)
+    teams = await world.set_goal(owner_id="east", owner_kind="team", as_=hr)
+
+    async def dashboard(who: str) -> tuple[list[str], list[str]]:
+        response = await world.http.get("/v1/teams/east/dashboard", headers=token(who, Role.MANAGER))
+        assert response.status_code == 200, response.text
+        board = response.json()
+        return [m["person_id"] for m in board["members"]], [g["goal_id"] for g in board["team_goals"]]
+
+    async def status(method: str, path: str, who: str, **body: object) -> int:
+        call = await world.http.request(method, path, headers=token(who, Role.MANAGER), json=body or None)
+        return call.status_code
+
+    # Both are in the team, so both see its goal, as its assistants do; the team's members are another matter.
+    assert await dashboard("max") == (["fay"], [teams["goal_id"]])
+    assert await status("GET", f"/v1/goals/{eves['goal_id']}", "max") == 403
+    assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "max", reason="not mine") == 403
+    assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "lena", reason="not hers yet") == 403
+    assert await dashboard("lena") == (["eve"], [teams["goal_id"]])
+    assert await status("GET", f"/v1/goals/{fays['goal_id']}", "max") == 200
+
+    await load_roster(
+        world.stack, world.namespace, [person("lena", "manager", team_id="east", leads_team_ids=["east"])]
+    )
+
+    async def lena_leads() -> tuple[list[str], list[str]] | None:
+        board = await dashboard("lena")
+        return board if len(board[0]) == 2 else None
+
+    assert await eventually(lena_leads, what="lena's lead of east to reach goals") == (
+        ["eve", "fay"],
+        [teams["goal_id"]],
+    )
+    assert await dashboard("max") == (["fay"], [teams["goal_id"]])
+    assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "max", reason="still not mine") == 403
+    assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "lena", reason="replanned") == 200

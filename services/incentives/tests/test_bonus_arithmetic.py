@@ -147,6 +147,30 @@ def test_a_statement_equals_the_hand_computation_and_cites_its_events() -> None:
     assert result.lines[1].cites == ("review-1",)
 
 
+def test_one_goal_with_a_tiny_target_cannot_carry_the_period() -> None:
+    """An assistant who met a 1-call goal 300 times over is counted as reaching it twice (the plan's default)."""
+    records = [
+        *goal_events("tiny", "ann", 1, 300, "GoalAchieved", datetime(2026, 10, 2, tzinfo=UTC)),
+        *goal_events("calls", "ann", 100, 40, "GoalMissed", datetime(2026, 11, 1, tzinfo=UTC)),
+    ]
+    [line] = ledger.statement(
+        plan(), OCTOBER, Subject("ann", None, True, records), datetime(2026, 11, 27, tzinfo=UTC)
+    ).lines
+
+    # A = (min(300, 2) + 0.4) / 2 = 1.2; factor = min(1.5, 1 + 0.2 × 2) = 1.4
+    assert line.inputs["mean attainment A"] == "1.2000"
+    assert line.amount == Decimal("1400.00")
+    assert line.inputs["goal tiny (tiny)"] == "300 / 1 = 300.0000, counted as 2: the most one goal counts"
+    assert line.inputs["goal calls (calls)"] == "40 / 100 = 0.4000"
+    uncapped = ledger.statement(
+        plan(goal_attainment_cap="100"),
+        OCTOBER,
+        Subject("ann", None, True, records),
+        datetime(2026, 11, 27, tzinfo=UTC),
+    )
+    assert uncapped.lines[0].amount == Decimal("1500.00")  # the plan's own cap is all that is left
+
+
 def test_no_goals_in_the_period_is_an_explicit_zero_line() -> None:
     result = ledger.statement(plan(), OCTOBER, Subject("bob", None, True, []), datetime(2026, 11, 27, tzinfo=UTC))
     [line] = result.lines

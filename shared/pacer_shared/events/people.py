@@ -49,6 +49,11 @@ class PersonUpserted(EventData):
     role: Role
     manager_id: str | None = None
     team_id: str | None = None
+    leads_team_ids: list[str] = Field(
+        default=[],
+        description="Teams this person leads (sees the whole team, manages its team goals) beside the people "
+        "reporting to them; without one, a team is led by the manager every one of its assistants reports to",
+    )
     timezone: str = "UTC"
     locale: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     chat: ChatHandles = ChatHandles()

@@ -49,7 +49,11 @@ class GoalIn(BaseModel):
         default=None,
         description="IANA zone; defaults to the owner's from the roster (a team's: the one most of its people are in)",
     )
-    activate: bool = Field(default=True, description="False keeps the goal as a draft")
+    activate: bool = Field(
+        default=True,
+        description="False keeps the goal as a draft. A goal its owner sets for themselves stays a draft until "
+        "their manager (or hr) activates it",
+    )
 
     _timezone = field_validator("timezone")(lambda value: value if value is None else validate_timezone(value))
 

@@ -10,6 +10,9 @@ from pacer_shared.events.goals import MetricAggregation
 
 STRETCH = Decimal("1.5")
 """A target above this multiple of the owner's best recent period is flagged as a stretch."""
+FAR_BELOW = Decimal("0.5")
+"""A target below this multiple of the owner's worst recent period is flagged: reached without trying, it would
+count as a big attainment toward recognition and bonuses."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,13 @@ def _achievable(goal: SmartInput) -> Verdict:
     ratio = (goal.target / best).quantize(Decimal("0.01"))
     if ratio > STRETCH:
         return Verdict(True, f"target is {ratio}x the best recent period ({history}): a big stretch", warning=True)
+    worst = min(goal.recent_results)
+    if goal.target < worst * FAR_BELOW:
+        return Verdict(
+            True,
+            f"target is far below every recent period ({history}): less than half of the weakest, {worst}",
+            warning=True,
+        )
     return Verdict(True, f"target is {ratio}x the best recent period ({history})")
 
 

@@ -1,4 +1,5 @@
-"""Who may see and change which goals: assistants their own, managers their team's, hr and admins all."""
+"""Who may see and change which goals: assistants their own, managers their reports' and the teams they lead, hr and
+admins all. Scope follows the reporting line and the roster's team leads, never merely sharing a team."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ async def is_manager_of(principal: Principal, owner_kind: OwnerKind, owner_id: s
     if not principal.has(Role.MANAGER):
         return False
     if owner_kind is OwnerKind.TEAM:
-        return owner_id in await _managed_teams(principal.subject, people)
+        return owner_id in await people.teams_led_by(principal.subject)
     person = await people.get(owner_id)
     return person is not None and person.get("manager_id") == principal.subject
 
@@ -61,11 +62,11 @@ async def _scope(principal: Principal, people: People) -> tuple[set[str], set[st
     me = await people.get(principal.subject)
     owners, teams = {principal.subject}, {me["team_id"]} if me and me.get("team_id") else set()
     if principal.has(Role.MANAGER):
-        reports = await people.reports_of(principal.subject)
-        owners |= {p["_id"] for p in reports}
-        teams |= {p["team_id"] for p in reports if p.get("team_id")}
+        owners |= {p["_id"] for p in await people.reports_of(principal.subject)}
+        teams |= await people.teams_led_by(principal.subject)
     return owners, teams
 
 
-async def _managed_teams(manager_id: str, people: People) -> set[str]:
-    return {p["team_id"] for p in await people.reports_of(manager_id) if p.get("team_id")}
+async def can_read_team_goals(principal: Principal, team_id: str, people: People) -> bool:
+    _owners, teams = await _scope(principal, people)
+    return principal.has(Role.HR, Role.ADMIN) or team_id in teams

@@ -19,7 +19,7 @@ from pacer_goals.service.access import ensure_can_manage, ensure_can_read, is_ma
 from pacer_goals.service.checkins import first_checkin
 from pacer_goals.service.context import Goals
 from pacer_goals.service.progress import contributors, recount_and_announce
-from pacer_shared.auth import Principal
+from pacer_shared.auth import Principal, Role
 from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
 from pacer_shared.mongo import Session
 from pacer_shared.problems import Forbidden, NotFound, Unprocessable
@@ -174,7 +174,7 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
             created_at=now,
             parent_goal_id=draft.parent_goal_id,
         )
-        if draft.activate:
+        if draft.activate and not _sets_own(principal, goal):
             await _go_live(goals, goal, principal, now, session)
         await goals.repository.save([goal], now, session)
         await goals.runtime.outbox.add(session, *goal.events)
@@ -215,10 +215,19 @@ async def change(goals: Goals, goal_id: str, principal: Principal, action: Actio
 
 async def activate(goals: Goals, goal_id: str, principal: Principal) -> Goal:
     async def act(goal: Goal, session: Session) -> None:
-        await ensure_can_manage_or_own(goals, principal, goal)
+        if goal.created_by == goal.owner_id:
+            await ensure_can_manage(principal, goal, goals.runtime.people)  # see _sets_own
+        else:
+            await ensure_can_manage_or_own(goals, principal, goal)
         await _go_live(goals, goal, principal, goals.runtime.clock.now(), session)
 
     return await change(goals, goal_id, principal, act)
+
+
+def _sets_own(principal: Principal, goal: Goal) -> bool:
+    """A goal its owner sets for themselves starts as a draft their manager activates: a target nobody else agreed
+    to (0.0001 calls) would otherwise count toward the bonus at once. hr and admins answer to nobody here."""
+    return goal.created_by == goal.owner_id and not principal.has(Role.HR, Role.ADMIN)
 
 
 async def _go_live(goals: Goals, goal: Goal, principal: Principal, now: datetime, session: Session) -> None:

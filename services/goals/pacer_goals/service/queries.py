@@ -11,7 +11,7 @@ from typing import Any
 
 from pacer_goals.adapters.repository import goal_from_document, open_goals_of
 from pacer_goals.domain.goal import Goal, GoalStatus
-from pacer_goals.service.access import ensure_can_read, visible_filter
+from pacer_goals.service.access import can_read_team_goals, ensure_can_read, visible_filter
 from pacer_goals.service.context import Goals
 from pacer_goals.service.views import GoalView
 from pacer_shared.auth import Principal, Role
@@ -93,13 +93,16 @@ class MemberProgress:
 async def team_dashboard(
     goals: Goals, principal: Principal, team_id: str
 ) -> tuple[list[GoalView], list[MemberProgress]]:
-    """The team's own goals and each assistant's open goals, for the team's manager, hr and admins."""
+    """The team's own goals and each assistant's open goals, for the team's lead, hr and admins; a manager with reports
+    in a team someone else leads sees those reports only."""
     people = goals.runtime.people
     members = [m for m in await people.team(team_id) if m.get("role") == "assistant"]
-    managers = {m.get("manager_id") for m in members}
-    if not principal.has(Role.HR, Role.ADMIN) and principal.subject not in managers:
-        raise Forbidden("the dashboard is for the team's manager, hr and admins")
-    open_goals = await goals.dashboard_goals.find(open_goals_of([m["_id"] for m in members], [team_id]))
+    if not principal.has(Role.HR, Role.ADMIN) and team_id not in await people.teams_led_by(principal.subject):
+        members = [m for m in members if m.get("manager_id") == principal.subject]
+        if not members:
+            raise Forbidden("the dashboard is for the team's lead, the managers of its members, hr and admins")
+    team_ids = [team_id] if await can_read_team_goals(principal, team_id, people) else []
+    open_goals = await goals.dashboard_goals.find(open_goals_of([m["_id"] for m in members], team_ids))
     owned: dict[str, list[GoalView]] = defaultdict(list)
     team_goals = []
     for view in open_goals:

@@ -5,7 +5,8 @@
     team component   = the plan's team amount if every team goal of the period was achieved
     total            = the sum of the lines, each rounded half-up to the currency's minor unit
 
-A is the mean attainment (actual / target, 4 places) of the person's goals that ended in the period.
+A is the mean attainment (actual / target, 4 places, each goal counting at most the plan's goal_attainment_cap)
+of the person's goals that ended in the period.
 The statement is computed from the events up to its close (the period's end, or the last deadline call
 or review it waited for); every later event that changes the total adds an adjustment line citing it.
 Missing inputs are lines of their own with their reason, never a silent zero.
@@ -168,13 +169,16 @@ def _goal_line(plan: PlanIn, base: Decimal, goals: list[GoalFact]) -> Line:
     if not counted:
         reason = "no goals ended in the period" if not goals else "every goal of the period was cancelled"
         return Line("goal_attainment", "Goal attainment", f"0 because {reason}", ZERO, {"reason": reason}, cites)
-    attainment = (sum((g.attainment for g in counted), ZERO) / len(counted)).quantize(
-        FOUR_PLACES, rounding=ROUND_HALF_UP
-    )
+    each = {g.goal_id: min(g.attainment, plan.goal_attainment_cap) for g in counted}
+    attainment = (sum(each.values(), ZERO) / len(counted)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
     tier = tier_payout(plan, attainment)
     factor = goal_factor(plan, attainment)
     amount = round_money(base * factor, plan.currency)
-    inputs = {f"goal {g.goal_id} ({g.title})": f"{g.actual} / {g.target} = {g.attainment}" for g in counted}
+    inputs = {
+        f"goal {g.goal_id} ({g.title})": f"{g.actual} / {g.target} = {g.attainment}"
+        + (f", counted as {each[g.goal_id]}: the most one goal counts" if each[g.goal_id] < g.attainment else "")
+        for g in counted
+    }
     inputs |= {
         "mean attainment A": str(attainment),
         "base": str(base),

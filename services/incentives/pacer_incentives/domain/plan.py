@@ -80,6 +80,12 @@ class PlanIn(Strict):
         default=Decimal(0), description="Extra payout per unit of attainment above 1.0 (1.0 = 100%)"
     )
     cap: Ratio = Field(description="The most the goal component pays, as a multiple of base")
+    goal_attainment_cap: Ratio = Field(
+        default=Decimal(2),
+        gt=0,
+        description="The most one goal's attainment counts toward the mean: a goal with a tiny target cannot carry "
+        "the period",
+    )
     review_multipliers: dict[int, Ratio] | None = Field(
         default=None, description="By review rating; the plan waits for the period's completed review when set"
     )
