@@ -19,13 +19,13 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import pytest_asyncio
-from security.organisation import Organisation
+from security.organisation import Organisation, goal_body
 from security.probes import PROBES, Call, Outcome
-from security.support import ACTORS, Relation, organisation
+from security.support import ACTORS, ROSTER, Relation, organisation
 
 from pacer_shared.auth import Role
 from pacer_testkit.platform import SERVICES
-from pacer_testkit.stack import Stack
+from pacer_testkit.stack import Stack, eventually, producer, publish
 
 # The first test also waits for the five services to start and the organisation's data to be made.
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
@@ -206,3 +206,35 @@ async def test_without_a_token_only_the_health_endpoints_answer(world: Organisat
         response = await world.http[service].request(method, path.replace("{", "").replace("}", ""))
         refused[endpoint] = response.status_code == 401
     assert refused == {endpoint: endpoint not in PUBLIC for endpoint in refused}
+
+
+async def test_a_manager_sharing_a_team_reaches_only_their_own_reports(world: Organisation) -> None:
+    """Last, as it changes the roster: lou joins team north reporting to max, and the roster names mia north's lead
+    (she no longer has every assistant of north). max sees lou on north's dashboard, not ann or bob, and cannot
+    cancel north's team goal; mia still can."""
+    mia = next(p for p in ROSTER if p.person_id == "mia").model_copy(update={"leads_team_ids": ["north"]})
+    lou = next(p for p in ROSTER if p.person_id == "dan").model_copy(
+        update={"person_id": "lou", "display_name": "Lou", "email": "lou@example.com", "team_id": "north"}
+    )
+    async with producer(world.stack.kafka_bootstrap) as client:
+        for person in (mia, lou):
+            await publish(client, f"{world.namespace}.org.people", person)
+
+    async def north_as_max() -> list[str] | None:
+        board = await world.call("goals", "GET", "/v1/teams/north/dashboard", "max", Role.MANAGER)
+        members = [m["person_id"] for m in board.json()["members"]] if board.status_code == 200 else []
+        return members or None
+
+    assert await eventually(north_as_max, what="lou to reach goals") == ["lou"]
+    team_goal = await world.ok("goals", "POST", "/v1/goals", json={**goal_body("north"), "owner_kind": "team"})
+    anns = await world.goal("ann")
+    cancel = {"reason": "not max's to cancel"}
+    for method, path, body in [
+        ("GET", f"/v1/goals/{anns}", None),
+        ("POST", f"/v1/goals/{anns}/cancel", cancel),
+        ("POST", f"/v1/goals/{team_goal['goal_id']}/cancel", cancel),
+    ]:
+        response = await world.call("goals", method, path, "max", Role.MANAGER, json=body)
+        assert response.status_code == 403, (method, path, response.text)
+    mias = await world.call("goals", "POST", f"/v1/goals/{team_goal['goal_id']}/cancel", "mia", json=cancel)
+    assert mias.status_code == 200, mias.text
