@@ -17,11 +17,11 @@ from pacer_testkit.stack import Stack, eventually, roster_reached, running
 async def test_a_goal_due_while_the_service_is_down_is_missed_once_after_restart(
     stack: Stack, namespace: str, goals_env: dict[str, str], tmp_path: Path
 ) -> None:
-    end = datetime.now(UTC) + timedelta(seconds=8)
     async with running(GOALS, "goals", goals_env, tmp_path) as service, httpx.AsyncClient(base_url=service.url) as http:
         await load_roster(stack, namespace)
         await roster_reached(http, ["ann", "mia", "hana"])
         world = GoalsWorld(stack, namespace, service, http)
+        end = datetime.now(UTC) + timedelta(seconds=8)  # from now: a slow start must not leave the goal ended already
         goal = await world.set_goal(target=2, end=end.isoformat())
         await world.record(sale("ann"))
         await world.goal_where(goal["goal_id"], lambda g: g["actual"] == "1", "the sale to count")
