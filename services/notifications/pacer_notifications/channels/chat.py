@@ -84,6 +84,21 @@ class ChatMessage:
     notification_id: str | None = None
     mention: Mention | None = None
 
+    def __post_init__(self) -> None:
+        # The id goes into the vendor's markup (`<@id>`, `<at id=id>`, `@id`): one that is not a plain identifier,
+        # or names a whole group (`all`, `here`), would notify everyone, so the post goes without the mention.
+        if self.mention is not None and not _plain_id(self.mention.id):
+            object.__setattr__(self, "mention", None)
+
+
+# Slack member ids, Entra object ids and user principal names, WeCom and DingTalk userids, Feishu open_ids.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}")
+_GROUP_IDS = frozenset({"all", "here", "channel", "everyone"})
+
+
+def _plain_id(value: str) -> bool:
+    return _PLAIN_ID.fullmatch(value) is not None and value.lower() not in _GROUP_IDS
+
 
 @dataclass(frozen=True)
 class ChatEndpoint:
