@@ -455,11 +455,16 @@ def _defused(text: str) -> str:
     return _LINE_MARKUP.sub(f"\\1{ZERO_WIDTH_SPACE}", text)
 
 
+# Feishu card Markdown reads `<at id=all></at>` as a mention of everyone, `<a href>`, `<font>` and `<text_tag>` as
+# markup, and `[t](u)`, `*`, `~`, `#` and `:emoji:` as formatting. Its documented escape is the HTML entity
+# (`&#60;` for `<`, `&#62;` for `>`, `&#91;` for `[`, ...): "如果你要展示的字符命中了 markdown 语法使用的特殊字符
+# ... 需要对特殊字符进行 HTML 转义" (Feishu Open Platform, message card "Markdown" component, the table of escapes).
+_LARK_SPECIAL = re.compile(r"[&<>*~\[\]()#_`\\:!$+\-]")
+
+
 def _escape_lark(text: str) -> str:
-    # Feishu card Markdown reads `<at id=all></at>` as a mention of everyone and other tags (`<font>`, `<link>`)
-    # as markup ("富文本（Markdown）" / "Rich text" component, Feishu Open Platform); HTML entities show the
-    # characters themselves. Links and group mentions are defused as for the other robots.
-    return _defused(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    escaped = _LARK_SPECIAL.sub(lambda found: f"&#{ord(found.group())};", text)
+    return _GROUP_MENTION.sub(f"\\1{ZERO_WIDTH_SPACE}", escaped)
 
 
 def _unchanged(text: str) -> str:
