@@ -71,7 +71,9 @@ class ChatMessage:
 
     `markdown` is CommonMark-ish (`**bold**`, `[text](url)`, `# heading`, `- item`, `> quote`); `plain` is the
     same content without markup, for notifications and fallbacks. `mention` opens the post with an @-mention of
-    the recipient. The last three fields only travel in Pacer's own webhook payload.
+    the recipient. The last three fields only travel in Pacer's own webhook payload. `title`, `markdown` and
+    `plain` may hold values marked as what people wrote (`user_text`): each adapter shows them as text, escaped
+    for its dialect.
     """
 
     title: str
