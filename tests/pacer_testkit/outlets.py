@@ -1,8 +1,8 @@
 """Where notifications end up in tests: a real SMTP server and the chat receivers, and the settings pointing at them.
 
 `outlets()` runs both on free ports (the chat receivers in the current event loop) and yields an `Outlets`
-whose `env` is what the notifications service needs to send there: the SMTP port, a DingTalk and a Feishu
-robot, and the `north` team's WeCom group chat.
+whose `env` is what the notifications service needs to send there: the SMTP port, a robot per chat system
+(Slack, Teams, WeCom, DingTalk, Feishu), and the `north` team's WeCom group chat.
 """
 
 from __future__ import annotations
@@ -30,11 +30,15 @@ class Mailbox:
     """A real SMTP server's handler (aiosmtpd) keeping what it receives.
 
     `held()` keeps senders waiting after they name a recipient and before they transmit the message, as a slow
-    server would: a sender that dies meanwhile has delivered nothing.
+    server would: a sender that dies meanwhile has delivered nothing. `refuse(address)` answers that recipient
+    with a permanent 550, as a server does for a mailbox that does not exist.
     """
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.refused: set[str] = set()
+        self.recipients: list[str] = []
+        """Every envelope recipient of every message received: who the server was asked to deliver to."""
         self.waiting = 0
         self._open = threading.Event()
         self._open.set()
@@ -48,12 +52,18 @@ class Mailbox:
                 await asyncio.to_thread(self._open.wait)
             finally:
                 self.waiting -= 1
+        if address in self.refused:
+            return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        self.recipients.extend(envelope.rcpt_tos)
         self.messages.append(email.message_from_bytes(envelope.original_content or b"", policy=email.policy.default))
         return "250 OK"
+
+    def refuse(self, address: str) -> None:
+        self.refused.add(address)
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
@@ -87,6 +97,9 @@ class Outlets:
     @property
     def env(self) -> dict[str, str]:
         endpoints = {
+            "slack": {"url": f"{self.chat_url}/slack"},
+            "teams": {"url": f"{self.chat_url}/teams"},
+            "wecom": {"url": f"{self.chat_url}/wecom?key={SECRETS['wecom']}"},
             "dingtalk": {"url": f"{self.chat_url}/dingtalk?access_token=robot-token", "secret": SECRETS["dingtalk"]},
             "feishu": {"url": f"{self.chat_url}/feishu", "secret": SECRETS["feishu"]},
         }

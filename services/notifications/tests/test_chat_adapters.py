@@ -158,6 +158,21 @@ async def test_the_recipient_is_mentioned_so_their_chat_client_alerts_them(
     assert who.id not in json.dumps(plain.payload), "no mention without a chat identity"
 
 
+@pytest.mark.parametrize("channel", ["slack", "wecom", "dingtalk", "feishu"])
+@pytest.mark.parametrize("handle", ["all", "ALL", "here", "x></at><at id=all", "u1> <!channel"])
+def test_a_chat_handle_that_names_a_whole_group_or_breaks_the_markup_mentions_no_one(channel: str, handle: str) -> None:
+    request = ADAPTERS[channel].build(
+        replace(MESSAGE, mention=Mention(id=handle, name="Ana")),
+        endpoint("http://127.0.0.1:9", channel),
+        datetime.now(UTC),
+    )
+    sent = request.body.decode()
+    assert handle not in sent
+    assert "<at" not in sent
+    assert "<@" not in sent
+    assert '"isAtAll":true' not in sent
+
+
 def test_a_teams_display_name_with_angle_brackets_cannot_end_the_mention_tag_early() -> None:
     who = Mention(id="29:1a2b", name="Ana <Sales> Souza")
     request = ADAPTERS["teams"].build(

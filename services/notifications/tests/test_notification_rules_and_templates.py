@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from pacer_notifications.channels.user_text import plain
 from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.domain.preferences import Digest, DigestFrequency, Preferences, QuietHours
 from pacer_notifications.domain.rules import Rule, load_rules
@@ -43,10 +44,10 @@ def test_templates_speak_the_readers_language_with_local_numbers_money_and_times
     about = {"display_name": "Ann"}
     zh = renderer.render("goal_missed", "zh-CN", "Asia/Shanghai", data=MISSED, about=about)
     en = renderer.render("goal_missed", "en-GB", "Europe/London", data=MISSED, about=about)
-    assert zh.subject == "目标未达成：Calls this week"
-    assert "差 9" in zh.body
-    assert en.subject == "Goal missed: Calls this week"
-    assert "short by 9" in en.body
+    assert plain(zh.subject) == "目标未达成：Calls this week"
+    assert "差 9" in plain(zh.body)
+    assert plain(en.subject) == "Goal missed: Calls this week"
+    assert "short by 9" in plain(en.body)
     money = renderer.render(
         "bonus_calculated",
         "zh-CN",
@@ -54,8 +55,8 @@ def test_templates_speak_the_readers_language_with_local_numbers_money_and_times
         data={"total": "12345.5", "currency": "CNY", "period_end": "2026-12-31T16:00:00+00:00"},
         about=about,
     )
-    assert "¥12,345.50" in money.body
-    assert "2027年1月1日" in money.body, "the period end is shown in the reader's time zone"
+    assert "¥12,345.50" in plain(money.body)
+    assert "2027年1月1日" in plain(money.body), "the period end is shown in the reader's time zone"
 
 
 def test_locales_fall_back_to_the_language_then_english() -> None:
@@ -129,3 +130,16 @@ def test_private_matters_go_by_email_whatever_channels_the_person_put_first() ->
     no_bonus_mail = Preferences(disabled={"BonusCalculated": ["email"]})
     assert channels_for(settings, person, no_bonus_mail, "BonusCalculated", private) == []
     assert channels_for(settings, {**person, "email": None}, only_wecom, "BonusApproved", private) == []
+
+
+def test_a_mandatory_message_falls_over_to_every_channel_the_person_has_but_a_private_one_to_email_only() -> None:
+    settings = NotificationsSettings(chat_base_url="http://127.0.0.1:9")
+    person = {"_id": "mia", "email": "mia@example.com", "chat": {"wecom": "mia", "slack": "U1"}}
+    only_email = Preferences(channels=["email"])
+    public, private = (
+        Rule(recipients=["manager"], template="x"),
+        Rule(recipients=["subject"], template="x", private=True),
+    )
+    assert channels_for(settings, person, only_email, "GoalMissed", public) == ["email", "slack", "wecom"]
+    assert channels_for(settings, person, only_email, "GoalAtRisk", public) == ["email"], "not mandatory: as chosen"
+    assert channels_for(settings, person, Preferences(channels=["wecom"]), "BonusApproved", private) == ["email"]

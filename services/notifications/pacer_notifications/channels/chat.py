@@ -21,6 +21,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
+from pacer_notifications.channels import user_text
+
 __all__ = [
     "ADAPTERS",
     "ChatAdapter",
@@ -35,6 +37,7 @@ __all__ = [
     "TeamsAdapter",
     "WeComAdapter",
     "WebhookAdapter",
+    "dingtalk_markdown",
     "dingtalk_sign",
     "feishu_sign",
     "lark_markdown",
@@ -68,7 +71,9 @@ class ChatMessage:
 
     `markdown` is CommonMark-ish (`**bold**`, `[text](url)`, `# heading`, `- item`, `> quote`); `plain` is the
     same content without markup, for notifications and fallbacks. `mention` opens the post with an @-mention of
-    the recipient. The last three fields only travel in Pacer's own webhook payload.
+    the recipient. The last three fields only travel in Pacer's own webhook payload. `title`, `markdown` and
+    `plain` may hold values marked as what people wrote (`user_text`): each adapter shows them as text, escaped
+    for its dialect.
     """
 
     title: str
@@ -80,6 +85,21 @@ class ChatMessage:
     recipient_id: str | None = None
     notification_id: str | None = None
     mention: Mention | None = None
+
+    def __post_init__(self) -> None:
+        # The id goes into the vendor's markup (`<@id>`, `<at id=id>`, `@id`): one that is not a plain identifier,
+        # or names a whole group (`all`, `here`), would notify everyone, so the post goes without the mention.
+        if self.mention is not None and not _plain_id(self.mention.id):
+            object.__setattr__(self, "mention", None)
+
+
+# Slack member ids, Entra object ids and user principal names, WeCom and DingTalk userids, Feishu open_ids.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}")
+_GROUP_IDS = frozenset({"all", "here", "channel", "everyone"})
+
+
+def _plain_id(value: str) -> bool:
+    return _PLAIN_ID.fullmatch(value) is not None and value.lower() not in _GROUP_IDS
 
 
 @dataclass(frozen=True)
@@ -363,12 +383,21 @@ def _slack_prose(text: str) -> str:
     return re.sub(f"{_LINK_MARK}(\\d+){_LINK_MARK}", lambda m: links[int(m.group(1))], text)
 
 
+def _slack_markup(markdown: str) -> str:
+    parts = _CODE.split(markdown)
+    return "".join(_escape_slack(part) if i % 2 else _slack_prose(part) for i, part in enumerate(parts))
+
+
 def slack_mrkdwn(markdown: str) -> str:
     """Markdown in Slack's mrkdwn: `**x**` → `*x*`, `*x*` → `_x_`, `[t](u)` → `<u|t>`, `~~x~~` → `~x~`,
     headings → bold lines, `- item` → `• item`, and `&`, `<`, `>` escaped ("Formatting message text", Slack docs).
+
+    What people wrote only has `&`, `<` and `>` escaped: the entities are all Slack decodes, and without `<` no
+    `<!channel>`, `<!here>`, `<@U…>` or `<url|label>` can be formed ("Formatting text for app surfaces",
+    docs.slack.dev, "Escaping text"). The sections also go out `verbatim`, so Slack does not turn a bare
+    `@channel` or URL in their text into a mention or link either.
     """
-    parts = _CODE.split(markdown)
-    return "".join(_escape_slack(part) if i % 2 else _slack_prose(part) for i, part in enumerate(parts))
+    return user_text.render(markdown, _slack_markup, _escape_slack)
 
 
 def _plain_blocks(markdown: str, *, quotes: bool, lists: bool) -> str:
@@ -406,23 +435,85 @@ def _paragraphs(text: str, *, list_break: str = "\n", line_break: str = "\n\n") 
     return "".join(out)
 
 
+# --- what people wrote, per dialect -----------------------------------------------------------------------------
+
+# WeCom's and DingTalk's robot Markdown and Teams' Adaptive Card Markdown document no escape character, so what
+# people wrote is defused instead: a zero-width space (invisible, kept by every client) goes where it stops the
+# syntax that reaches beyond the message: `](`, `][` and `]:` (a link, image or link reference needs the bracket
+# and what follows it adjacent, CommonMark 0.31 §6.3), `<` before a tag, autolink or mention (`<@all>`,
+# `<font …>`, `<at …>`, `<http://…>`), `@` before a whole-group mention (`@all`, `@所有人`), and `#` or `>` opening a
+# line (a heading or quote pretending to be the template's own).
+ZERO_WIDTH_SPACE = "\u200b"
+_LINK_TAIL = re.compile(r"\]([ \t]*[(\[:])")
+_TAG_START = re.compile(r"<(?=[!@/?A-Za-z])")
+_GROUP_MENTION = re.compile(r"([@＠])(?=(?:all|here|channel|everyone)(?![\w-])|所有人)", re.IGNORECASE)
+_LINE_MARKUP = re.compile(r"^([ \t]*)(?=[#>])", re.MULTILINE)
+
+
+def _defused(text: str) -> str:
+    text = _LINK_TAIL.sub(f"]{ZERO_WIDTH_SPACE}\\1", text)
+    text = _TAG_START.sub(f"<{ZERO_WIDTH_SPACE}", text)
+    text = _GROUP_MENTION.sub(f"\\1{ZERO_WIDTH_SPACE}", text)
+    return _LINE_MARKUP.sub(f"\\1{ZERO_WIDTH_SPACE}", text)
+
+
+# Feishu card Markdown reads `<at id=all></at>` as a mention of everyone, `<a href>`, `<font>` and `<text_tag>` as
+# markup, and `[t](u)`, `*`, `~`, `#` and `:emoji:` as formatting. Its documented escape is the HTML entity
+# (`&#60;` for `<`, `&#62;` for `>`, `&#91;` for `[`, ...): "如果你要展示的字符命中了 markdown 语法使用的特殊字符
+# ... 需要对特殊字符进行 HTML 转义" (Feishu Open Platform, message card "Markdown" component, the table of escapes).
+_LARK_SPECIAL = re.compile(r"[&<>*~\[\]()#_`\\:!$+\-]")
+
+
+def _escape_lark(text: str) -> str:
+    escaped = _LARK_SPECIAL.sub(lambda found: f"&#{ord(found.group())};", text)
+    return _GROUP_MENTION.sub(f"\\1{ZERO_WIDTH_SPACE}", escaped)
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
 def teams_markdown(markdown: str) -> str:
     """Markdown within what an Adaptive Card TextBlock renders in Teams: bold, italic, lists, links.
 
     "Format cards in Teams" (Microsoft Learn): headings, tables, images, preformatted text and block quotes are
-    not supported; use \\n\\n for a line break outside lists.
+    not supported; use \\n\\n for a line break outside lists. A mention needs an entity naming the person, so
+    `<at>` in what people wrote notifies no one; their links are defused.
     """
-    return _paragraphs(_plain_blocks(markdown, quotes=False, lists=True))
+    return user_text.render(markdown, lambda m: _paragraphs(_plain_blocks(m, quotes=False, lists=True)), _defused)
 
 
 def lark_markdown(markdown: str) -> str:
     """Markdown within Feishu's `lark_md` (bold, italic, strikethrough, links): headings become bold lines."""
-    return _plain_blocks(markdown, quotes=False, lists=False)
+    return user_text.render(markdown, lambda m: _plain_blocks(m, quotes=False, lists=False), _escape_lark)
 
 
 def wecom_markdown(markdown: str) -> str:
     """Markdown within WeCom's robot subset (headings, bold, links, inline code, quotes, <font color>)."""
-    return _plain_blocks(_HEADING.sub(lambda m: "### " + m.group(1), markdown), quotes=True, lists=False)
+    return user_text.render(
+        markdown,
+        lambda m: _plain_blocks(_HEADING.sub(lambda h: "### " + h.group(1), m), quotes=True, lists=False),
+        _defused,
+    )
+
+
+def dingtalk_markdown(markdown: str) -> str:
+    """Markdown as DingTalk's robot renders it (headings, bold, links, images, lists, quotes): kept as written.
+
+    Only `at.atUserIds`, `at.atMobiles` and `at.isAtAll` make DingTalk alert people ("自定义机器人发送群消息");
+    `@all` in what people wrote is defused all the same, as are their links and images.
+    """
+    return user_text.render(markdown, _unchanged, _defused)
+
+
+def _title(message: ChatMessage, escape: Callable[[str], str]) -> str:
+    """The message's title on one line in a dialect that reads markup in it, its user values escaped: a line break
+    in a goal title must not end a heading and start text that looks like the template's own."""
+    return user_text.render(message.title, user_text.one_line, lambda value: escape(user_text.one_line(value)))
+
+
+def _plain_title(message: ChatMessage) -> str:
+    return user_text.one_line(user_text.plain(message.title))
 
 
 # --- Slack -------------------------------------------------------------------------------------------------------
@@ -466,8 +557,9 @@ class SlackAdapter:
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         head: list[dict[str, Any]] = []
-        if message.title.strip():
-            header = truncate_chars(message.title.strip(), SLACK_HEADER_CHARS)
+        title = _plain_title(message)
+        if title:
+            header = truncate_chars(title, SLACK_HEADER_CHARS)
             head.append({"type": "header", "text": {"type": "plain_text", "text": header, "emoji": True}})
         facts: list[dict[str, Any]] = []
         for start in range(0, min(len(message.facts), SLACK_FIELDS * SLACK_FACT_BLOCKS), SLACK_FIELDS):
@@ -489,8 +581,10 @@ class SlackAdapter:
         chunks = _chunks(mention + slack_mrkdwn(message.markdown), SLACK_SECTION_CHARS)
         if len(chunks) > room:
             chunks = [*chunks[: room - 1], truncate_chars(chunks[room - 1], SLACK_SECTION_CHARS - 1) + ELLIPSIS]
-        sections = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
-        fallback = message.plain.strip() or message.title.strip()
+        sections = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": chunk, "verbatim": True}} for chunk in chunks
+        ]
+        fallback = user_text.plain(message.plain).strip() or title
         blocks = [*head, *sections, *facts, *tail]
         payload = {"text": truncate_chars(mention + _escape_slack(fallback), SLACK_TEXT_CHARS), "blocks": blocks}
         return _json_request(endpoint.url, payload)
@@ -535,9 +629,11 @@ class TeamsAdapter:
     name = "teams"
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
+        title = _title(message, _defused)
+
         def render(markdown: str) -> bytes:
             body: list[dict[str, Any]] = [
-                {"type": "TextBlock", "text": message.title, "weight": "Bolder", "size": "Medium", "wrap": True}
+                {"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True}
             ]
             text = teams_markdown(markdown)
             if message.mention:
@@ -603,7 +699,7 @@ class WeComAdapter:
     name = "wecom"
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
-        head = f"### {message.title}"
+        head = f"### {_title(message, _defused)}"
         mention = f"<@{message.mention.id}>" if message.mention else ""  # markdown messages mention as <@userid>
         facts = "\n".join(f'> {k}: <font color="comment">{v}</font>' for k, v in message.facts)
         link = f"[{OPEN_LABEL}]({message.link})" if message.link else ""
@@ -644,19 +740,20 @@ class DingTalkAdapter:
     name = "dingtalk"
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
-        head = f"### {message.title}"
+        head = f"### {_title(message, _defused)}"
         # The user id goes in `at.atUserIds` and, as @id, in the text, where the mention is shown.
         mention = f"@{message.mention.id}" if message.mention else ""
         facts = "\n".join(f"- **{k}**: {v}" for k, v in message.facts)
         link = f"[{OPEN_LABEL}]({message.link})" if message.link else ""
 
         def render(markdown: str) -> bytes:
-            return "\n\n".join(p for p in (head, mention, markdown.strip(), facts, link) if p).encode()
+            parts = (head, mention, dingtalk_markdown(markdown).strip(), facts, link)
+            return "\n\n".join(p for p in parts if p).encode()
 
         text = truncate_bytes(_fit(render, message.markdown, DINGTALK_TEXT_BYTES).decode("utf-8"), DINGTALK_TEXT_BYTES)
         payload = {
             "msgtype": "markdown",
-            "markdown": {"title": truncate_chars(message.title, DINGTALK_TITLE_CHARS), "text": text},
+            "markdown": {"title": truncate_chars(_plain_title(message), DINGTALK_TITLE_CHARS), "text": text},
             "at": {"atMobiles": [], "atUserIds": [message.mention.id] if message.mention else [], "isAtAll": False},
         }
         url = endpoint.url
@@ -702,7 +799,7 @@ class FeishuAdapter:
         if endpoint.secret:
             timestamp = int(_utc(now).timestamp())
             signature = {"timestamp": str(timestamp), "sign": feishu_sign(timestamp, endpoint.secret)}
-        title = truncate_chars(message.title, FEISHU_TITLE_CHARS)
+        title = truncate_chars(_plain_title(message), FEISHU_TITLE_CHARS)
 
         def render(markdown: str) -> bytes:
             elements: list[dict[str, Any]] = []
@@ -770,8 +867,8 @@ class WebhookAdapter:
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         payload = {
             "event_type": message.event_type,
-            "title": message.title,
-            "text": message.plain,
+            "title": user_text.plain(message.title),
+            "text": user_text.plain(message.plain),
             "recipient_id": message.recipient_id,
             "mention": {"id": message.mention.id, "name": message.mention.name} if message.mention else None,
             "notification_id": message.notification_id,

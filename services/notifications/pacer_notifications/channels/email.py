@@ -16,6 +16,7 @@ from email.utils import formataddr
 import aiosmtplib
 
 from pacer_notifications.channels.chat import Outcome
+from pacer_notifications.channels.user_text import one_line
 
 MESSAGE_IDS = uuid.UUID("6c1f8a1e-2b57-4f0e-9d43-1a8e5c7b9f20")
 
@@ -34,9 +35,11 @@ class SmtpConfig:
 
 def compose(sender: str, to_name: str, to_address: str, subject: str, text: str, html: str, key: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = formataddr((to_name, to_address))
-    message["Subject"] = subject
+    # Python's email package refuses a header value holding a line break (CRLF would start a header of the
+    # writer's choosing); goal titles and display names are typed by people, so each header is put on one line.
+    message["From"] = one_line(sender)
+    message["To"] = formataddr((one_line(to_name), one_line(to_address)))
+    message["Subject"] = one_line(subject)
     # The same Message-ID for every attempt at one delivery lets mail systems drop the duplicate of a retried
     # send (make_msgid would add the time and a random number to each attempt).
     message["Message-ID"] = f"<{uuid.uuid5(MESSAGE_IDS, key)}@pacer.local>"

@@ -26,7 +26,7 @@ from pymongo import UpdateMany
 from pymongo.errors import PyMongoError
 
 from pacer_notifications.adapters.repository import abandoned, delivery_id, digest_items, due
-from pacer_notifications.channels import email
+from pacer_notifications.channels import email, user_text
 from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome
 from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.domain.preferences import CHANNELS
@@ -58,6 +58,11 @@ LATENCY = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400),
 )
 DEFERRED = Gauge("pacer_notifications_deferred", "Messages waiting for quiet hours to end, a digest or a retry")
+MANDATORY_UNDELIVERED = Counter(
+    "pacer_notifications_mandatory_undelivered_total",
+    "Messages of a mandatory type given up after every channel the recipient has failed",
+    ["event_type"],
+)
 
 
 @dataclass
@@ -76,6 +81,8 @@ class DeliveryWorker:
         for channel in CHANNELS:  # at 0 from the start: increase() cannot see a counter's first sample
             for outcome in ("delivered", "failed"):
                 DELIVERIES.labels(channel, outcome)
+        for event_type in notifications.settings.mandatory_event_types:
+            MANDATORY_UNDELIVERED.labels(event_type)
         self._running: set[asyncio.Task[None]] = set()
         self._saturated = False
         self._housekeeping_at = 0.0
@@ -217,17 +224,19 @@ class DeliveryWorker:
             if channel == "email":
                 if person is None or not person.get("email"):
                     return Outcome(delivered=False, retryable=False, reason="no email address")
-                return await self._n.mail.send(
-                    email.compose(
+                try:
+                    mail = email.compose(
                         self._n.settings.smtp_from,
                         person["display_name"],
                         person["email"],
-                        message.subject,
-                        message.body,
+                        user_text.plain(message.subject),
+                        user_text.plain(message.body),
                         markdown_to_html(message.body),
                         delivery["_id"],
-                    ),
-                )
+                    )
+                except ValueError as error:  # the same message fails the same way on every try: fail over now
+                    return Outcome(delivered=False, retryable=False, reason=f"cannot be written as an email: {error}")
+                return await self._n.mail.send(mail)
             return await self._post_chat(delivery, message)
         except Exception as error:  # a channel must never take the worker down
             log.exception("send failed", delivery=delivery["_id"])
@@ -295,8 +304,21 @@ class DeliveryWorker:
                 )
             elif status == "dead":
                 DELIVERIES.labels(item["channel"], "failed").inc()
+                reason = outcome.reason
+                if item["event_type"] in self._n.settings.mandatory_event_types:
+                    # Every channel the person has was tried (routing lists them all for mandatory types): say so
+                    # where operators look, the dead letter's reason, the log and a counter an alert watches.
+                    MANDATORY_UNDELIVERED.labels(item["event_type"]).inc()
+                    reason = f"mandatory {item['event_type']} undeliverable on every channel; last: {outcome.reason}"
+                    log.error(
+                        "mandatory message undeliverable",
+                        delivery=item["_id"],
+                        event_id=item["event_id"],
+                        channel=item["channel"],
+                        reason=outcome.reason,
+                    )
                 await self._dead_letter(
-                    item["event"], str(item["recipient_id"]), outcome.reason, "undeliverable", {"delivery": item["_id"]}
+                    item["event"], str(item["recipient_id"]), reason, "undeliverable", {"delivery": item["_id"]}
                 )
         if copies:
             self._n.handed.extend(copy["_id"] for copy in copies)

@@ -1,4 +1,8 @@
-"""Messages from templates: Jinja2 per locale, with numbers, money and times in the reader's locale and zone."""
+"""Messages from templates: Jinja2 per locale, with numbers, money and times in the reader's locale and zone.
+
+Every value a template puts in is marked as what people wrote (`channels.user_text`), so each channel shows it
+as text in its own format, never as markup of the message.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context
 from jinja2.runtime import Context
 
+from pacer_notifications.channels import user_text
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 LOCALES = ("en", "zh-CN")
 FALLBACK = "en"
@@ -30,7 +36,8 @@ class RenderError(Exception):
 class Message:
     subject: str
     body: str
-    """Markdown: bold, links, lists and quotes; each channel turns it into what it speaks."""
+    """Markdown: bold, links, lists and quotes; each channel turns it into what it speaks. Both carry the values
+    put in as marked user text."""
     locale: str
 
 
@@ -72,7 +79,14 @@ def _babel(context: Context) -> str:
 
 class Renderer:
     def __init__(self, directory: Path = TEMPLATES) -> None:
-        self._env = Environment(loader=FileSystemLoader(directory), undefined=StrictUndefined, autoescape=False)  # noqa: S701 - Markdown, escaped per channel
+        # Not HTML's autoescape: the output is Markdown for many dialects. `finalize` marks each value instead, and
+        # each channel escapes the marked values for its own format.
+        self._env = Environment(
+            loader=FileSystemLoader(directory),
+            undefined=StrictUndefined,
+            autoescape=False,  # noqa: S701 - values are escaped per channel, see above
+            finalize=user_text.mark,
+        )
         filters: dict[str, Callable[..., str]] = {
             "number": _number,
             "money": _money,
@@ -91,11 +105,22 @@ class Renderer:
             body = "".join(page.blocks["body"](context)).strip()
         except (TemplateError, KeyError, ValueError, TypeError, RenderError) as error:
             raise RenderError(f"template {chosen}/{template}: {error}") from error
-        return Message(subject=subject, body=body, locale=chosen)
+        # Trusted: a digest puts whole rendered messages into its own template, where they are not user values.
+        return Message(subject=user_text.Trusted(subject), body=user_text.Trusted(body), locale=chosen)
 
 
 def markdown_to_html(markdown: str) -> str:
-    """The small Markdown our templates use (bold, italics, links, lists, quotes) as safe HTML for email."""
+    """The small Markdown our templates use (bold, italics, links, lists, quotes) as safe HTML for email.
+
+    What people wrote is escaped HTML text, line breaks kept: their Markdown makes no link, bold or list."""
+    return user_text.render(markdown, _html_blocks, _html_text)
+
+
+def _html_text(text: str) -> str:
+    return "<br>".join(html.escape(line) for line in text.splitlines())
+
+
+def _html_blocks(markdown: str) -> str:
     blocks = []
     for block in markdown.split("\n\n"):
         lines = [_inline(html.escape(line)) for line in block.splitlines()]

@@ -238,8 +238,10 @@ def channels_for(
         return ["email"] if "email" in available and (mandatory or preferences.wants(event_type, "email")) else []
     order = preferences.channels or [*chats, "email"]
     chosen = [c for c in order if c in available and (mandatory or preferences.wants(event_type, c))]
-    if mandatory and not chosen:
-        chosen = available  # mandatory messages go out even if every channel was turned off
+    if mandatory:
+        # A mandatory message goes out even if every channel was turned off, and falls over to every channel the
+        # person has, chosen or not, before it is given up (and counted: MANDATORY_UNDELIVERED in delivery).
+        chosen += [c for c in available if c not in chosen]
     return chosen
 
 
