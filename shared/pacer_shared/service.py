@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from pymongo import AsyncMongoClient
 from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 
-from pacer_shared import consumer, metrics, outbox, people, problems
+from pacer_shared import audit, consumer, metrics, outbox, people, problems
 from pacer_shared.auth import TokenVerifier
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import EventConsumers, Subscription
@@ -95,6 +95,7 @@ def create_app(spec: ServiceSpec[Any]) -> FastAPI:
     metrics.install(app)
     app.include_router(_health_router())
     app.include_router(people.router)
+    app.include_router(audit.router)
     for router in spec.routers:
         app.include_router(router)
     return app
@@ -118,6 +119,7 @@ def serve(build: Callable[[S], FastAPI], settings: S) -> None:
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,  # logging is structlog's, configured by the lifespan
+        forwarded_allow_ips=settings.forwarded_allow_ips,  # the audit trail's "from where" behind the Ingress
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
 
@@ -154,6 +156,7 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
                     **outbox.INDEXES,
                     **consumer.indexes(settings.dedup_retention_days),
                     **people.INDEXES,
+                    **audit.indexes(settings.audit_retention_days),
                     **spec.indexes,
                 },
                 spec.retired_indexes,
@@ -195,6 +198,7 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
             app.state.runtime = runtime
             app.state.context = context
             app.state.people = runtime.people
+            app.state.audit = audit.AuditTrail(db, spec.clock)
             app.state.readiness = _Readiness(db, producer, relay, consumers, tasks)
             app.state.tasks = tasks
             app.state.ready = True

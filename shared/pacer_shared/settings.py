@@ -54,6 +54,14 @@ class ServiceSettings(BaseSettings):
     dedup_retention_days: int = Field(
         default=30, ge=1, description="Keep processed event ids at least as long as topic retention"
     )
+    audit_retention_days: int = Field(
+        default=400, ge=1, description="How long the audit trail keeps who read or changed what"
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies (the Ingress controller) whose X-Forwarded-For names the caller's address: comma-separated"
+        " addresses or networks, * for any",
+    )
 
     mongo_url: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_database: str = ""

@@ -108,6 +108,16 @@ async def _person(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/people/{call.person}")
 
 
+@probe("*", "GET /v1/audit")
+async def _audit(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/audit", params={"actor": call.person})
+
+
+@probe("*", "GET /v1/audit/export.csv")
+async def _audit_export(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/audit/export.csv", params={"actor": call.person})
+
+
 # ---------------------------------------------------------------- goals
 
 

@@ -12,16 +12,19 @@ fails the suite: it has to be classified here.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-from security.organisation import Organisation, goal_body
+from security.organisation import TEMPLATE, Organisation, bonus_plan, goal_body, statement_id
 from security.probes import PROBES, Call, Outcome
-from security.support import ACTORS, ROSTER, Relation, organisation
+from security.support import ACTORS, ROLE_OF, ROSTER, Relation, organisation
 
 from pacer_shared.auth import Role
 from pacer_testkit.platform import SERVICES
@@ -42,6 +45,8 @@ service        endpoint                                                         
 *              GET  /healthz                                                      Y         Y        Y    Y      Y
 *              GET  /readyz                                                       Y         Y        Y    Y      Y
 *              GET  /v1/people/{person_id}                                        YNN       YYN      Y    Y      N
+*              GET  /v1/audit                                                     N         N        Y    Y      N
+*              GET  /v1/audit/export.csv                                          N         N        Y    Y      N
 
 goals          POST /v1/goals/smart-check                                         YNN       YYN      Y    Y      N
 goals          POST /v1/goals                                                     YNN       YYN      Y    Y      N
@@ -206,6 +211,81 @@ async def test_without_a_token_only_the_health_endpoints_answer(world: Organisat
         response = await world.http[service].request(method, path.replace("{", "").replace("}", ""))
         refused[endpoint] = response.status_code == 401
     assert refused == {endpoint: endpoint not in PUBLIC for endpoint in refused}
+
+
+async def audit_of(world: Organisation, service: str, **wanted: str) -> list[dict[str, Any]]:
+    page = await world.ok(service, "GET", "/v1/audit", params={**wanted, "limit": 1000})
+    return page["items"]  # type: ignore[no-any-return]
+
+
+async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Organisation) -> None:
+    """Who, what, which resource, when and from where; in the service that served it, readable by hr."""
+    since = datetime.now(UTC).isoformat()  # the matrix's probes read some of the same resources before
+    goal_id, adjustment_id = await world.adjustment("ann")
+    await world.ok(
+        "goals", "POST", f"/v1/goals/{goal_id}/adjustments/{adjustment_id}/decision", "mia", {"approve": True}
+    )
+    plan = bonus_plan()
+    await world.ok("incentives", "POST", "/v1/plans", json=plan)
+    statement = statement_id(plan, "ann")
+
+    async def calculated() -> bool:
+        response = await world.call("incentives", "GET", f"/v1/statements/{statement}", "ann")
+        return response.status_code == 200
+
+    await eventually(calculated, timeout=60, what="ann's statement")  # read by ann: the first record of it
+    await world.ok("incentives", "POST", f"/v1/statements/{statement}/approve", "mia")
+    template = {**TEMPLATE, "name": f"audited-{uuid.uuid4().hex[:8]}"}
+    template_id = (await world.ok("reviews", "POST", "/v1/templates", json=template))["template_id"]
+    await world.ok("reviews", "GET", f"/v1/reviews/{world.completed['bob']}", "mia")
+    await world.ok("feedback", "GET", "/v1/people/bob/feedback", "mia")
+    await world.ok(
+        "feedback", "GET", "/v1/anonymous/aggregates", "mia", params={"subject_kind": "team", "subject_id": "north"}
+    )
+    preferences = {"channels": ["email"]}
+    await world.ok("notifications", "PUT", "/v1/preferences/dan", "ada", json=preferences)
+
+    expected = [
+        ("goals", "ann", "goal_adjustment.requested", f"goal/{goal_id}/adjustment/{adjustment_id}"),
+        ("goals", "mia", "goal_adjustment.approved", f"goal/{goal_id}/adjustment/{adjustment_id}"),
+        ("incentives", "hana", "bonus_plan.adopted", f"plan/{plan['plan_id']}/version/1"),
+        ("incentives", "mia", "bonus_statement.approved", f"statement/{statement}"),
+        ("reviews", "hana", "review_template.changed", f"template/{template_id}"),
+        ("reviews", "mia", "review.read", f"review/{world.completed['bob']}"),
+        ("feedback", "mia", "feedback.read", "person/bob/feedback"),
+        ("feedback", "mia", "anonymous_results.read", "team/north"),
+        ("notifications", "ada", "preferences.changed_for_someone", "person/dan/preferences"),
+    ]
+    for service, actor, action, resource in expected:
+        found = await audit_of(world, service, actor=actor, action=action, resource=resource, since=since)
+        assert len(found) == 1, (service, action, resource, found)
+        assert found[0]["client"] == "127.0.0.1"
+        assert found[0]["roles"] == [ROLE_OF[actor].value]
+    reads = await audit_of(
+        world, "incentives", actor="ann", action="bonus_statement.read", resource=f"statement/{statement}"
+    )
+    assert len(reads) == 1, "a statement read once is recorded once, however long the statement took to appear"
+
+    exported = await world.call("incentives", "GET", "/v1/audit/export.csv", "ada", params={"actor": "mia"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    lines = exported.text.splitlines()
+    assert lines[0] == "at,actor,roles,action,resource,client,record_id"
+    assert any(f"mia,manager,bonus_statement.approved,statement/{statement},127.0.0.1," in line for line in lines)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+async def test_no_api_can_change_or_remove_an_audit_record(world: Organisation, service: str) -> None:
+    document = (await world.http[service].get("/openapi.json")).json()
+    audit_paths = {path: set(methods) for path, methods in document["paths"].items() if path.startswith("/v1/audit")}
+    assert audit_paths == {"/v1/audit": {"get"}, "/v1/audit/export.csv": {"get"}}
+
+    [record, *_] = await audit_of(world, service)  # the matrix's probes left some in every service
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        for path in ("/v1/audit", f"/v1/audit/{record['record_id']}"):
+            response = await world.call(service, method, path, "ada", json={"actor": "nobody"})
+            assert response.status_code in (404, 405), (method, path, response.status_code)
+    [kept] = [r for r in await audit_of(world, service) if r["record_id"] == record["record_id"]]
+    assert kept == record
 
 
 async def test_a_manager_sharing_a_team_reaches_only_their_own_reports(world: Organisation) -> None:

@@ -10,6 +10,7 @@ from pacer_feedback.api.deps import RuntimeDep, SettingsDep
 from pacer_feedback.api.models import AnonymousIn, AnonymousReceipt, AuthorReplyIn, ReplyIn, TokenIn
 from pacer_feedback.service import anonymous
 from pacer_feedback.service.anonymous import SubjectKind
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.problems import responses
 
@@ -47,9 +48,15 @@ async def answer_thread(body: AuthorReplyIn, runtime: RuntimeDep, _: CurrentPrin
 
 @router.get("/aggregates", summary="Released anonymous results about a subject (hr; the manager concerned)")
 async def aggregates(
-    runtime: RuntimeDep, principal: CurrentPrincipal, subject_kind: SubjectKind, subject_id: str | None = None
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    audit: AuditDep,
+    subject_kind: SubjectKind,
+    subject_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    return await anonymous.aggregates(runtime, principal, subject_kind, subject_id)
+    found = await anonymous.aggregates(runtime, principal, subject_kind, subject_id)
+    await audit.record("anonymous_results.read", f"{subject_kind.value}/{subject_id or '*'}")
+    return found
 
 
 @router.post(

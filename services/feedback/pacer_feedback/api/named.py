@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, status
 from pacer_feedback.api.deps import RuntimeDep
 from pacer_feedback.api.models import FeedbackIn, FeedbackOut, ReplyIn, RequestIn, ResponseIn
 from pacer_feedback.service import named
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
 from pacer_shared.events.feedback import Visibility
 from pacer_shared.problems import Forbidden, responses
@@ -43,16 +44,21 @@ async def sent(runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 
 
 @router.get("/people/{person_id}/feedback", summary="The feedback a person received (them, their manager, hr)")
 async def about(
-    person_id: str, runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 50
+    person_id: str, runtime: RuntimeDep, principal: CurrentPrincipal, audit: AuditDep, limit: Limit = 50
 ) -> list[FeedbackOut]:
-    return [FeedbackOut.of(d) for d in await named.about_person(runtime, principal, person_id, limit)]
+    found = await named.about_person(runtime, principal, person_id, limit)
+    if person_id != principal.subject:
+        await audit.record("feedback.read", f"person/{person_id}/feedback")
+    return [FeedbackOut.of(d) for d in found]
 
 
 @router.get("/people/{person_id}/themes", summary="Tag counts of the feedback a person received in a period")
 async def themes(
-    person_id: str, since: datetime, until: datetime, runtime: RuntimeDep, principal: CurrentPrincipal
+    person_id: str, since: datetime, until: datetime, runtime: RuntimeDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> dict[str, int]:
     await named.about_person(runtime, principal, person_id, 1)  # the same rights as reading it
+    if person_id != principal.subject:
+        await audit.record("feedback_themes.read", f"person/{person_id}/themes")
     return await named.themes(runtime, person_id, since, until)
 
 
@@ -80,5 +86,7 @@ async def respond(request_id: str, body: ResponseIn, runtime: RuntimeDep, princi
     summary="The responses to a 360 request, summarised for the review",
     responses=responses(404),
 )
-async def summary(request_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await named.request_summary(runtime, principal, request_id)
+async def summary(request_id: str, runtime: RuntimeDep, principal: CurrentPrincipal, audit: AuditDep) -> dict[str, Any]:
+    found = await named.request_summary(runtime, principal, request_id)
+    await audit.record("feedback_request_summary.read", f"feedback-request/{request_id}")
+    return found

@@ -23,6 +23,7 @@ from pacer_goals.api.models import (
 )
 from pacer_goals.domain.goal import GoalStatus
 from pacer_goals.service import commands, queries
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.problems import responses
 
@@ -96,10 +97,13 @@ async def activate(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -
     summary="Change the target or period end, with a reason; waits for the manager's approval when required",
     responses=responses(404),
 )
-async def adjust(goal_id: str, body: AdjustmentIn, goals: GoalsDep, principal: CurrentPrincipal) -> GoalOut:
+async def adjust(
+    goal_id: str, body: AdjustmentIn, goals: GoalsDep, principal: CurrentPrincipal, audit: AuditDep
+) -> GoalOut:
     goal = await commands.request_adjustment(
         goals, goal_id, principal, body.reason, body.new_target, body.new_period_end
     )
+    await audit.record("goal_adjustment.requested", f"goal/{goal_id}/adjustment/{goal.adjustments[-1].adjustment_id}")
     goals.deadlines_changed.set()
     return GoalOut.of(goal, goals.runtime.clock.now())
 
@@ -110,9 +114,11 @@ async def adjust(goal_id: str, body: AdjustmentIn, goals: GoalsDep, principal: C
     responses=responses(404),
 )
 async def decide(
-    goal_id: str, adjustment_id: str, body: DecisionIn, goals: GoalsDep, principal: CurrentPrincipal
+    goal_id: str, adjustment_id: str, body: DecisionIn, goals: GoalsDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> GoalOut:
     goal = await commands.decide_adjustment(goals, goal_id, adjustment_id, principal, body.approve)
+    verdict = "approved" if body.approve else "rejected"
+    await audit.record(f"goal_adjustment.{verdict}", f"goal/{goal_id}/adjustment/{adjustment_id}")
     goals.deadlines_changed.set()
     return GoalOut.of(goal, goals.runtime.clock.now())
 

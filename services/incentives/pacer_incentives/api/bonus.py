@@ -22,6 +22,7 @@ from pacer_incentives.domain.ledger import Line
 from pacer_incentives.domain.plan import PlanIn
 from pacer_incentives.service import ledger, plans
 from pacer_incentives.service.context import IGNORED, STATEMENTS
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
 from pacer_shared.problems import Forbidden, NotFound, responses
 
@@ -34,8 +35,10 @@ router = APIRouter(prefix="/v1", tags=["bonus"], responses=RESPONSES)
     summary="Create a bonus plan, or its next version",
     responses=responses(409),
 )
-async def create_plan(body: PlanIn, incentives: IncentivesDep, principal: HrOnly) -> PlanVersionOut:
-    return PlanVersionOut.of(await plans.create_version(incentives, body, principal.subject))
+async def create_plan(body: PlanIn, incentives: IncentivesDep, principal: HrOnly, audit: AuditDep) -> PlanVersionOut:
+    version = PlanVersionOut.of(await plans.create_version(incentives, body, principal.subject))
+    await audit.record("bonus_plan.adopted", f"plan/{version.plan.plan_id}/version/{version.version}")
+    return version
 
 
 @router.get("/plans", summary="The latest version of every plan")
@@ -80,6 +83,7 @@ def _total(lines: list[Line]) -> Decimal:
 async def list_statements(
     incentives: IncentivesDep,
     principal: CurrentPrincipal,
+    audit: AuditDep,
     person_id: str | None = None,
     plan_id: str | None = None,
     status_: str | None = Query(default=None, alias="status", pattern="^(calculated|manager_approved|approved)$"),
@@ -105,6 +109,7 @@ async def list_statements(
             visible = {"person_id": principal.subject}
         query = {"$and": [query, visible]}
     found = await incentives.db[STATEMENTS].find(query).sort([("period_start", -1), ("_id", 1)]).limit(limit).to_list()
+    await audit.record("bonus_statement.listed", f"statements?person_id={person_id or '*'}")
     return [StatementOut.of(d) for d in found]
 
 
@@ -113,10 +118,13 @@ async def list_statements(
     summary="A statement with every line's formula, inputs and events",
     responses=responses(404),
 )
-async def get_statement(statement_id: str, incentives: IncentivesDep, principal: CurrentPrincipal) -> StatementOut:
+async def get_statement(
+    statement_id: str, incentives: IncentivesDep, principal: CurrentPrincipal, audit: AuditDep
+) -> StatementOut:
     found = await incentives.db[STATEMENTS].find_one({"_id": statement_id})
     if found is None or not ledger.can_see(principal, found):
         raise NotFound(f"no statement {statement_id}")
+    await audit.record("bonus_statement.read", f"statement/{statement_id}")
     return StatementOut.of(found)
 
 
@@ -125,8 +133,10 @@ async def get_statement(statement_id: str, incentives: IncentivesDep, principal:
     summary="Approve a statement: the manager first, then hr, which freezes it",
     responses=responses(404, 409),
 )
-async def approve(statement_id: str, incentives: IncentivesDep, principal: Approver) -> StatementOut:
-    return StatementOut.of(await ledger.approve(incentives, statement_id, principal))
+async def approve(statement_id: str, incentives: IncentivesDep, principal: Approver, audit: AuditDep) -> StatementOut:
+    statement = StatementOut.of(await ledger.approve(incentives, statement_id, principal))
+    await audit.record("bonus_statement.approved", f"statement/{statement_id}")
+    return statement
 
 
 @router.get("/ignored-events", summary="Events no plan could use, with the reason")

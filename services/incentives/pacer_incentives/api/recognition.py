@@ -20,6 +20,7 @@ from pacer_incentives.api.models import (
 from pacer_incentives.domain.periods import Cadence, period_at
 from pacer_incentives.service import leaderboards, recognition
 from pacer_incentives.service.context import PROMOTIONS, RECOGNITIONS
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
 from pacer_shared.problems import Forbidden, NotFound, responses
 
@@ -113,9 +114,12 @@ async def leaderboard(
 
 
 @router.get("/promotions", summary="Promotion recommendations with their evidence (hr)", responses=responses(404))
-async def promotions(incentives: IncentivesDep, _: HrOnly, person_id: str | None = None) -> list[PromotionOut]:
+async def promotions(
+    incentives: IncentivesDep, _: HrOnly, audit: AuditDep, person_id: str | None = None
+) -> list[PromotionOut]:
     query = {} if person_id is None else {"person_id": person_id}
     found = await incentives.db[PROMOTIONS].find(query).sort("at", -1).to_list(500)
     if person_id is not None and not found:
         raise NotFound(f"no promotion recommendation for {person_id}")
+    await audit.record("promotion_recommendation.read", f"promotions?person_id={person_id or '*'}")
     return [PromotionOut.of(d) for d in found]

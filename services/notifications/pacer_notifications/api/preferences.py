@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from pacer_notifications.api.deps import NotificationsDep
 from pacer_notifications.domain.preferences import Preferences
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
 from pacer_shared.problems import Forbidden, Unprocessable
 
@@ -25,11 +26,13 @@ async def get_preferences(person_id: str, notifications: NotificationsDep, princ
 
 @router.put("/{person_id}", summary="Replace a person's notification preferences")
 async def put_preferences(
-    person_id: str, body: Preferences, notifications: NotificationsDep, principal: CurrentPrincipal
+    person_id: str, body: Preferences, notifications: NotificationsDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> Preferences:
     _ensure_own(principal, person_id)
     mandatory = set(notifications.settings.mandatory_event_types)
     if refused := sorted(mandatory & set(body.disabled)):
         raise Unprocessable(f"disabled: {', '.join(refused)} cannot be turned off (mandatory)")
     await notifications.repository.save_preferences(person_id, body)
+    if person_id != principal.subject:
+        await audit.record("preferences.changed_for_someone", f"person/{person_id}/preferences")
     return body

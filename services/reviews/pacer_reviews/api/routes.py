@@ -14,6 +14,7 @@ from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.service import cycles, flow, training
 from pacer_reviews.service.agenda import agenda_for
 from pacer_reviews.service.cycles import REVIEWS, Reviews
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
 from pacer_shared.events.reviews import Cadence, ReviewStep
 from pacer_shared.problems import Conflict, NotFound, responses
@@ -64,9 +65,13 @@ class AssignIn(BaseModel):
     responses=responses(409),
 )
 async def save_template(
-    body: TemplateIn, reviews: ReviewsDep, principal: Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))]
+    body: TemplateIn,
+    reviews: ReviewsDep,
+    principal: Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))],
+    audit: AuditDep,
 ) -> dict[str, Any]:
     document = await cycles.save_template(reviews, body, principal.subject)
+    await audit.record("review_template.changed", f"template/{document['_id']}")
     return {"template_id": document.pop("_id"), **document}
 
 
@@ -110,6 +115,7 @@ async def dashboard(
 async def list_reviews(
     reviews: ReviewsDep,
     principal: CurrentPrincipal,
+    audit: AuditDep,
     person_id: str | None = None,
     cycle_id: str | None = None,
     review_status: Annotated[str | None, Query(alias="status")] = None,
@@ -120,6 +126,7 @@ async def list_reviews(
     if not principal.has(Role.HR, Role.ADMIN):
         query["$or"] = [{"person_id": principal.subject}, {"manager_id": principal.subject}]
     found = await reviews.db[REVIEWS].find(query, {"self": 0, "manager": 0}).sort("period_end", -1).limit(200).to_list()
+    await audit.record("review.listed", f"reviews?person_id={person_id or '*'}&cycle_id={cycle_id or '*'}")
     return [{"review_id": r.pop("_id"), **r} for r in found]
 
 
@@ -128,8 +135,12 @@ async def list_reviews(
     summary="A review with its inputs (the manager's part only once completed)",
     responses=responses(404),
 )
-async def get_review(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await flow.view(reviews, principal, review_id)
+async def get_review(
+    review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep
+) -> dict[str, Any]:
+    review = await flow.view(reviews, principal, review_id)
+    await audit.record("review.read", f"review/{review_id}")
+    return review
 
 
 @router.post("/reviews/{review_id}/self", summary="Submit the self-assessment", responses=responses(404, 409))
@@ -167,10 +178,11 @@ async def acknowledge(
     summary="The score's formula, every input, its weight and its contribution",
     responses=responses(404, 409),
 )
-async def score(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> dict[str, Any]:
+async def score(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep) -> dict[str, Any]:
     review = await flow.view(reviews, principal, review_id)
     if review["result"] is None:
         raise Conflict("the score exists once the manager has completed the review")
+    await audit.record("review_score.read", f"review/{review_id}")
     return review["result"]["explanation"]  # type: ignore[no-any-return]
 
 
