@@ -10,8 +10,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from pacer_shared.auth import Role
-from pacer_shared.events.people import PersonUpserted
 from pacer_testkit.platform import Platform, running_platform
+from pacer_testkit.roster import person
 from pacer_testkit.stack import Stack
 
 
@@ -56,26 +56,14 @@ ACTORS = {
 }
 
 
-def _person(person_id: str, role: str, manager_id: str | None = None, team_id: str | None = None) -> PersonUpserted:
-    return PersonUpserted(
-        person_id=person_id,
-        display_name=person_id.capitalize(),
-        email=f"{person_id}@example.com",
-        role=role,
-        manager_id=manager_id,
-        team_id=team_id,
-        timezone="Europe/Berlin",
-    )
-
-
 ROSTER = [
-    _person("mia", "manager", team_id="north"),
-    _person("ann", "assistant", manager_id="mia", team_id="north"),
-    _person("bob", "assistant", manager_id="mia", team_id="north"),
-    _person("max", "manager", team_id="south"),
-    _person("dan", "assistant", manager_id="max", team_id="south"),
-    _person("hana", "hr"),
-    _person("ada", "admin"),
+    person("mia", "manager", team_id="north", timezone="Europe/Berlin"),
+    person("ann", "assistant", manager_id="mia", team_id="north", timezone="Europe/Berlin"),
+    person("bob", "assistant", manager_id="mia", team_id="north", timezone="Europe/Berlin"),
+    person("max", "manager", team_id="south", timezone="Europe/Berlin"),
+    person("dan", "assistant", manager_id="max", team_id="south", timezone="Europe/Berlin"),
+    person("hana", "hr", timezone="Europe/Berlin"),
+    person("ada", "admin", timezone="Europe/Berlin"),
 ]
 ROLE_OF = {person.person_id: Role(person.role) for person in ROSTER}
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from goals_support import GoalsWorld, events_of, load_roster, sale, token
 
 from pacer_shared.auth import Role
-from pacer_shared.events.people import PersonUpserted
+from pacer_testkit.roster import person
 from pacer_testkit.stack import eventually, roster_reached
 
 
@@ -218,18 +218,6 @@ async def test_a_goal_an_assistant_sets_for_themselves_waits_for_their_manager(w
     offered = await world.set_goal(activate=False)  # a draft the manager set: its owner may take it on
     taken = await world.http.post(f"/v1/goals/{offered['goal_id']}/activate", headers=token("ann", Role.ASSISTANT))
     assert (taken.status_code, taken.json()["status"]) == (200, "active")
-
-
-def person(person_id: str, role: str, manager_id: str | None = None, **fields: object) -> PersonUpserted:
-    return PersonUpserted(
-        person_id=person_id,
-        display_name=person_id.capitalize(),
-        email=f"{person_id}@example.com",
-        role=role,
-        manager_id=manager_id,
-        timezone="UTC",
-        **fields,
-    )
 
 
 async def test_a_manager_sharing_a_team_sees_and_manages_only_their_own_reports(world: GoalsWorld) -> None:

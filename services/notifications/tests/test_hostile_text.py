@@ -18,6 +18,7 @@ from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, Feedb
 from pacer_shared.events.incentives import BonusApproved, RecognitionGranted
 from pacer_shared.events.people import ChatHandles, PersonUpserted
 from pacer_testkit.outlets import text_of
+from pacer_testkit.roster import person
 from pacer_testkit.stack import eventually, read_topic, roster_reached
 
 HOSTILE = (
@@ -35,34 +36,9 @@ GROUP_MENTION = re.compile(r"[@＠](?:all|here|channel|everyone|所有人)\b|<!(
 HEADING = re.compile(r"^\s*#+\s*Reset", re.M)
 
 PEOPLE = [
-    PersonUpserted(
-        person_id="sam",
-        display_name="Sam",
-        email="sam@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        chat=ChatHandles(slack="U0SAM"),
-    ),
-    PersonUpserted(
-        person_id="tia",
-        display_name="Tia",
-        email="tia@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        chat=ChatHandles(teams="tia@corp.example"),
-    ),
-    PersonUpserted(
-        person_id="wu",
-        display_name="Wu",
-        email="wu@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        locale="zh-CN",
-        chat=ChatHandles(wecom="wu"),
-    ),
+    person("sam", "assistant", "mia", "north", chat=ChatHandles(slack="U0SAM")),
+    person("tia", "assistant", "mia", "north", chat=ChatHandles(teams="tia@corp.example")),
+    person("wu", "assistant", "mia", "north", locale="zh-CN", chat=ChatHandles(wecom="wu")),
 ]
 
 
@@ -78,9 +54,9 @@ def feedback_to(person_id: str, text: str = HOSTILE) -> FeedbackGiven:
 
 
 async def join(notifier: Notifier, *people: PersonUpserted) -> None:
-    for person in people:
-        await notifier.publish(person)
-    await roster_reached(notifier.http, [person.person_id for person in people])
+    for someone in people:
+        await notifier.publish(someone)
+    await roster_reached(notifier.http, [someone.person_id for someone in people])
 
 
 def readable(text: str) -> str:
@@ -174,14 +150,7 @@ async def test_an_award_name_neither_pings_the_team_chat_nor_links_out_nor_break
 async def test_line_breaks_in_a_goal_title_and_a_display_name_make_one_line_headers_and_the_email_arrives(
     notifier: Notifier,
 ) -> None:
-    lee = PersonUpserted(
-        person_id="lee",
-        display_name="Lee\r\nBcc: attacker@evil.example",
-        email="lee@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-    )
+    lee = person("lee", "assistant", "mia", "north", display_name="Lee\r\nBcc: attacker@evil.example")
     await join(notifier, lee)
     saved = await notifier.http.put(
         "/v1/preferences/mia", json={"channels": ["email"]}, headers=token("mia", Role.MANAGER)
