@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from pacer_shared.events.sales import SalesActivityRecorded
@@ -157,3 +158,40 @@ async def test_a_redrive_stops_at_what_waited_when_it_began(
     result = await run(stack, namespace, "dlq", "redrive", "sales.activity")
     assert "re-drove 1 message(s)" in result.stdout, (result.stdout, result.stderr)
     await read_topic(stack.kafka_bootstrap, dlq, lambda rs: len(rs) >= 2)  # refused again: it waits for the next run
+
+
+def figures(report: str) -> dict[tuple[str, ...], int]:
+    """`pacer lag`'s rows: (group, topic) or (dead-letter topic,) to the number at the end of the line."""
+    rows = [line.split() for line in report.splitlines()]
+    return {tuple(row[:-1]): int(row[-1]) for row in rows if row and row[-1].isdigit()}
+
+
+async def test_lag_counts_what_each_dead_letter_topic_holds_and_what_a_group_has_not_committed(
+    stack: Stack, namespace: str
+) -> None:
+    topic, dlq = f"{namespace}.sales.activity", f"{namespace}.sales.activity.dlq"
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic, 3, 1), NewTopic(dlq, 3, 1)])
+    await admin.close()
+    async with producer(stack.kafka_bootstrap) as client:
+        for n in range(7):
+            await client.send_and_wait(dlq, b'{"poison": true}', partition=n % 3)
+        for partition, count in ((0, 3), (1, 2)):
+            for _ in range(count):
+                await client.send_and_wait(topic, b"{}", partition=partition)
+    # The group has applied two messages of partition 0 and none of partition 1 yet.
+    group = AIOKafkaConsumer(
+        bootstrap_servers=stack.kafka_bootstrap, group_id=f"{namespace}.pacer-goals", enable_auto_commit=False
+    )
+    await group.start()
+    group.assign([TopicPartition(topic, 0)])
+    await group.commit({TopicPartition(topic, 0): 2})
+    await group.stop()
+
+    report = await run(stack, namespace, "lag")
+
+    assert report.returncode == 0, report.stderr
+    found = figures(report.stdout)
+    assert found[(dlq,)] == 7, report.stdout
+    assert found[(f"{namespace}.pacer-goals", topic)] == 3, "1 left in partition 0 and 2 never read in partition 1"
