@@ -45,7 +45,7 @@ async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
     roster = tmp_path / "people.csv"
     roster.write_text(
         "person_id,display_name,email,role,manager_id,team_id,timezone,locale,dingtalk\n"
-        "mia,Mia,mia@example.com,manager,,north,Europe/Berlin,en,mia.dt\n"
+        "mia,Mia,mia@acme.test,manager,,north,Europe/Berlin,en,mia.dt\n"
         "ann,安娜,ann@example.com,assistant,mia,north,Asia/Shanghai,zh-CN,\n"
         "bad,Bad,bad@example.com,assistant,mia,north,Mars/Base,en,\n",
         encoding="utf-8",
@@ -59,6 +59,7 @@ async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
     records = await read_topic(stack.kafka_bootstrap, f"{namespace}.org.people", lambda rs: len(rs) >= 2)
     people = {r.key: r.json() for r in records}
     assert people[b"mia"]["data"]["chat"] == {"dingtalk": "mia.dt"}
+    assert people[b"mia"]["data"]["email"] == "mia@acme.test", "an internal mail domain is an address like any other"
     assert people[b"ann"]["data"]["locale"] == "zh-CN"
 
     again = await run(stack, namespace, "people", "import", str(roster))

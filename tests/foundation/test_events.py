@@ -85,6 +85,21 @@ def test_a_person_with_an_unknown_time_zone_is_refused() -> None:
         PersonUpserted(person_id="p", display_name="P", email="p@example.com", role="assistant", timezone="Mars/Base")
 
 
+@pytest.mark.parametrize(
+    "email", ["someone@acme.test", "ops@corp.local", "root@localhost", "mail@intranet", "ann@mail.internal"]
+)
+def test_a_person_on_an_internal_mail_domain_is_accepted(email: str) -> None:
+    person = PersonUpserted(person_id="p", display_name="P", email=email, role="assistant")
+    assert person.email == email
+    assert decode(wrap(person, source="/hris", time=NOW).to_json()).data == person
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "two@@signs.test", "space in@acme.test", "trailing.dot@acme."])
+def test_an_email_address_of_invalid_syntax_is_refused(email: str) -> None:
+    with pytest.raises(ValidationError, match="email"):
+        PersonUpserted(person_id="p", display_name="P", email=email, role="assistant")
+
+
 @pytest.fixture
 def versioned_event() -> Iterator[type[EventData]]:
     class Shipped(EventData):
