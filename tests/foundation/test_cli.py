@@ -91,19 +91,30 @@ async def test_activities_backfill_from_json_lines(stack: Stack, namespace: str,
             "source_system": "crm",
         },
         {"type": "SalesActivityRetracted", "activity_id": "c-1", "assistant_id": "ann", "reason": "duplicate"},
+        {"type": "SalesActivityRetracted", "activity_id": "c-0", "reason": "deleted in the CRM"},
     ]
-    text = [json.dumps(lines[0]), '{"activity_id": "c-2", "assist', "[1, 2]", json.dumps(lines[1])]
+    text = [
+        json.dumps(lines[0]),
+        '{"activity_id": "c-2", "assist',
+        "[1, 2]",
+        json.dumps(lines[1]),
+        json.dumps(lines[2]),
+    ]
     backfill.write_text("".join(line + "\n" for line in text))
     result = await run(stack, namespace, "activities", "publish", str(backfill))
     assert result.returncode == 1, "bad lines make the run fail loudly"
     assert f"{backfill}:2: skipped: not JSON" in result.stderr
     assert f"{backfill}:3: skipped: not a JSON object" in result.stderr
-    assert "published 2, skipped 2" in result.stdout, "the lines after a bad one are published too"
-    records = await read_topic(stack.kafka_bootstrap, f"{namespace}.sales.activity", lambda rs: len(rs) >= 2)
-    assert [r.json()["type"] for r in sorted(records, key=lambda r: r.offset)] == [
-        "SalesActivityRecorded",
-        "SalesActivityRetracted",
-    ]
+    assert "published 3, skipped 2" in result.stdout, "the lines after a bad one are published too"
+    records = await read_topic(stack.kafka_bootstrap, f"{namespace}.sales.activity", lambda rs: len(rs) >= 3)
+    published = [(r.key, r.json()["type"], r.json()["data"]["activity_id"]) for r in records]
+    assert sorted(published) == [
+        (b"ann", "SalesActivityRecorded", "c-1"),
+        (b"ann", "SalesActivityRetracted", "c-1"),
+        (b"c-0", "SalesActivityRetracted", "c-0"),
+    ], "a retraction that names no assistant is keyed by its activity"
+    by_key = [r.json()["type"] for r in sorted(records, key=lambda r: r.offset) if r.key == b"ann"]
+    assert by_key == ["SalesActivityRecorded", "SalesActivityRetracted"], "one assistant's events stay in order"
 
 
 async def test_a_local_token_carries_the_subject_and_role(stack: Stack, namespace: str) -> None:
