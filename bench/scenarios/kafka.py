@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from pacer_shared.events import EventData, wrap
+from pacer_shared.kafka import partitions_of
 from pacer_testkit.stack import Stack
 
 
@@ -53,7 +54,7 @@ async def lag_meter(stack: Stack, consumed: Mapping[str, Sequence[str]]) -> Asyn
         total = 0
         for group, topics in consumed.items():
             committed = await admin.list_consumer_group_offsets(group)
-            partitions = [TopicPartition(t, p) for t in topics for p in await _partitions_of(consumer, t)]
+            partitions = await partitions_of(admin, topics)
             ends = await consumer.end_offsets(partitions)
             for tp in partitions:
                 done = committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
@@ -65,11 +66,3 @@ async def lag_meter(stack: Stack, consumed: Mapping[str, Sequence[str]]) -> Asyn
     finally:
         await consumer.stop()
         await admin.close()
-
-
-async def _partitions_of(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    found = consumer.partitions_for_topic(topic)
-    if not found:
-        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka's one way to learn partitions
-        found = consumer.partitions_for_topic(topic)
-    return set(found or ())

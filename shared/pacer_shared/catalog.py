@@ -44,9 +44,17 @@ def event_schema(model: type[EventData]) -> dict[str, Any]:
     envelope["$id"] = f"https://pacer.dev/schemas/events/{model.event_type}.v{model.version}.json"
     envelope["x-pacer-topic"] = model.topic
     envelope["x-pacer-key"] = model.subject_field
+    if model.subject_fallback:
+        envelope["x-pacer-key-fallback"] = model.subject_fallback
     if definitions:
         envelope["$defs"] = definitions
     return envelope
+
+
+def key_description(model: type[EventData]) -> str:
+    if model.subject_fallback:
+        return f"the event's {model.subject_field}, or its {model.subject_fallback} when it has none"
+    return f"the event's {model.subject_field}"
 
 
 def asyncapi() -> dict[str, Any]:
@@ -60,7 +68,7 @@ def asyncapi() -> dict[str, Any]:
             "summary": (model.__doc__ or name).strip().splitlines()[0],
             "contentType": "application/cloudevents+json",
             "payload": {"$ref": f"./events/{name}.json"},
-            "bindings": {"kafka": {"key": {"type": "string", "description": f"the event's {model.subject_field}"}}},
+            "bindings": {"kafka": {"key": {"type": "string", "description": key_description(model)}}},
         }
     for topic in topics.ALL:
         channel_id = topic.replace(".", "-")
@@ -84,7 +92,8 @@ def asyncapi() -> dict[str, Any]:
             "version": "1.0.0",
             "description": (
                 "Every Pacer event is a CloudEvents 1.0 JSON document with a `dataversion` extension. "
-                "Keys are the person (or team) the event is about, so one person's events stay in order. "
+                "Keys are the person (or team) the event is about, so one person's events stay in order; a "
+                "`SalesActivityRetracted` that names no assistant is keyed by its `activity_id`. "
                 "Messages that cannot be processed go to `<topic>.dlq` with `pacer-dlq-*` headers."
             ),
         },

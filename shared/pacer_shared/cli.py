@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 
@@ -31,7 +31,7 @@ from pacer_shared.auth import Role, mint_local_token
 from pacer_shared.events import derived_id, wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
-from pacer_shared.kafka import create_producer, ensure_topics
+from pacer_shared.kafka import create_producer, ensure_topics, partitions_of
 from pacer_shared.settings import ServiceSettings
 
 CHAT_COLUMNS = ("slack", "teams", "wecom", "dingtalk", "feishu")
@@ -124,34 +124,42 @@ async def lag(settings: CliSettings) -> int:
         )
         print(f"{'group':<40} {'topic':<40} lag")
         for group in groups:
-            offsets = await admin.list_consumer_group_offsets(group)
-            ends = await consumer.end_offsets(list(offsets))
-            per_topic: dict[str, int] = {}
-            for tp, meta in offsets.items():
-                per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(ends[tp] - meta.offset, 0)
-            for topic, behind in sorted(per_topic.items()):
+            for topic, behind in sorted((await _group_lag(admin, consumer, group)).items()):
                 print(f"{group:<40} {topic:<40} {behind}")
         names = topics.TopicNames(settings.topic_prefix)
         print(f"\n{'dead-letter topic':<40} messages")
-        existing = set(await admin.list_topics())
-        for logical in topics.ALL:
-            dlq = names.dlq(logical)
-            if dlq in existing:
-                partitions = [
-                    TopicPartition(dlq, p)
-                    for p in consumer.partitions_for_topic(dlq) or await _partitions(consumer, dlq)
-                ]
-                starts, ends = await consumer.beginning_offsets(partitions), await consumer.end_offsets(partitions)
-                print(f"{dlq:<40} {sum(ends[tp] - starts[tp] for tp in partitions)}")
+        dead_letters = await _messages_held(admin, consumer, [names.dlq(logical) for logical in topics.ALL])
+        for dlq, held in dead_letters.items():
+            print(f"{dlq:<40} {held}")
     finally:
         await consumer.stop()
         await admin.close()
     return 0
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    await consumer._client.force_metadata_update()  # noqa: SLF001 - the one way aiokafka offers to learn partitions
-    return consumer.partitions_for_topic(topic) or set()
+async def _group_lag(admin: AIOKafkaAdminClient, consumer: AIOKafkaConsumer, group: str) -> dict[str, int]:
+    """Messages the group has not committed, per topic it reads: every partition of those topics, and one it never
+    committed on (or whose committed messages retention has deleted) counts from its earliest message, where the
+    services start."""
+    committed = {tp: meta.offset for tp, meta in (await admin.list_consumer_group_offsets(group)).items()}
+    partitions = await partitions_of(admin, {tp.topic for tp in committed})
+    starts, ends = await consumer.beginning_offsets(partitions), await consumer.end_offsets(partitions)
+    behind: dict[str, int] = {}
+    for tp in partitions:
+        done = max(committed.get(tp, -1), starts[tp])
+        behind[tp.topic] = behind.get(tp.topic, 0) + max(ends[tp] - done, 0)
+    return behind
+
+
+async def _messages_held(admin: AIOKafkaAdminClient, consumer: AIOKafkaConsumer, names: list[str]) -> dict[str, int]:
+    """How many messages each of these topics holds now (retention may have deleted older ones); missing topics are
+    left out."""
+    partitions = await partitions_of(admin, names)
+    starts, ends = await consumer.beginning_offsets(partitions), await consumer.end_offsets(partitions)
+    held = {name: 0 for name in names if any(tp.topic == name for tp in partitions)}
+    for tp in partitions:
+        held[tp.topic] += ends[tp] - starts[tp]
+    return held
 
 
 async def redrive(settings: CliSettings, logical: str, limit: int | None) -> int:
@@ -170,11 +178,17 @@ async def redrive(settings: CliSettings, logical: str, limit: int | None) -> int
         auto_offset_reset="earliest",
     )
     producer = create_producer(settings)
+    admin = AIOKafkaAdminClient(**settings.kafka_client_options())
+    await admin.start()
+    try:
+        partitions = await partitions_of(admin, [dlq])
+    finally:
+        await admin.close()
     await consumer.start()
     await producer.start()
     moved = 0
     try:
-        ends = await consumer.end_offsets([TopicPartition(dlq, p) for p in await _partitions(consumer, dlq)])
+        ends = await consumer.end_offsets(partitions)
         while limit is None or moved < limit:
             batch = await consumer.getmany(timeout_ms=2000, max_records=limit - moved if limit else 500)
             if not batch:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterable
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -108,3 +109,19 @@ async def ensure_topics(settings: ServiceSettings, logical_names: list[str]) -> 
             log.info("topics created", topics=[t.name for t in missing])
     finally:
         await admin.close()
+
+
+async def partitions_of(admin: AIOKafkaAdminClient, names: Iterable[str]) -> list[TopicPartition]:
+    """Every partition of these topics (none of a topic that does not exist), as the brokers report them.
+
+    Asked of a client's cached metadata instead, a topic the client was never told to follow has no partitions:
+    aiokafka refreshes metadata only for the topics it follows, so such a topic looked empty. Every topic is
+    described, not only these, so that asking about a missing one cannot create it on a broker that auto-creates.
+    """
+    wanted = set(names)
+    return sorted(
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in await admin.describe_topics()
+        if topic["topic"] in wanted and topic["error_code"] == 0
+        for partition in topic["partitions"]
+    )

@@ -11,8 +11,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from pacer_testkit.stack import ROOT, Stack
+from pacer_testkit.stack import ROOT, Stack, create_topics, producer
 
 
 def _load(path: Path) -> ModuleType:
@@ -27,6 +28,7 @@ def _load(path: Path) -> ModuleType:
 
 
 Figure = _load(ROOT / "bench" / "scenarios" / "common.py").Figure
+lag_meter = _load(ROOT / "bench" / "scenarios" / "kafka.py").lag_meter
 
 SCENARIOS = ["ingest", "latency", "deadline", "api", "memory", "fanout"]
 SERVICES = ["goals", "reviews", "feedback", "incentives", "notifications"]
@@ -99,3 +101,31 @@ def test_every_benchmark_scenario_reports_pacer_beside_its_baseline_and_their_ra
 )
 def test_a_target_is_judged_on_what_it_names(target: str, pacer: float, baseline: float, met: bool | None) -> None:
     assert Figure("figure", "unit", pacer, baseline, "baseline", target).met() is met
+
+
+async def test_the_lag_meter_counts_every_partition_a_group_has_not_committed(stack: Stack, namespace: str) -> None:
+    """Scenarios wait for the platform to catch up with this count: read as zero too early, they would measure a
+    platform that had not done the work yet. A topic created once the meter runs (a service starting late) counts
+    too."""
+    sales, progress = f"{namespace}.sales.activity", f"{namespace}.goals.events"
+    group = f"{namespace}.pacer-notifications"
+    await create_topics(stack.kafka_bootstrap, [sales], partitions=3)
+    async with producer(stack.kafka_bootstrap) as client:
+        for n in range(5):
+            await client.send_and_wait(sales, b"{}", partition=n % 3)
+
+    async with lag_meter(stack, {group: [sales, progress]}) as behind:
+        assert await behind() == 5, "a group that has not started is behind by everything"
+
+        await create_topics(stack.kafka_bootstrap, [progress], partitions=3)
+        async with producer(stack.kafka_bootstrap) as client:
+            for n in range(4):
+                await client.send_and_wait(progress, b"{}", partition=n % 3)
+        assert await behind() == 9
+
+        consumer = AIOKafkaConsumer(bootstrap_servers=stack.kafka_bootstrap, group_id=group, enable_auto_commit=False)
+        await consumer.start()
+        consumer.assign([TopicPartition(sales, 0)])
+        await consumer.commit({TopicPartition(sales, 0): 2})
+        await consumer.stop()
+        assert await behind() == 7

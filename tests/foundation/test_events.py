@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pacer_shared import catalog, topics
 from pacer_shared.events import EVENT_TYPES, EventData, InvalidEvent, decode, upcaster, wrap
 from pacer_shared.events.people import PersonUpserted
-from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
@@ -85,6 +85,54 @@ def test_a_person_with_an_unknown_time_zone_is_refused() -> None:
         PersonUpserted(person_id="p", display_name="P", email="p@example.com", role="assistant", timezone="Mars/Base")
 
 
+@pytest.mark.parametrize(
+    "email", ["someone@acme.test", "ops@corp.local", "root@localhost", "mail@intranet", "ann@mail.internal"]
+)
+def test_a_person_on_an_internal_mail_domain_is_accepted(email: str) -> None:
+    person = PersonUpserted(person_id="p", display_name="P", email=email, role="assistant")
+    assert person.email == email
+    assert decode(wrap(person, source="/hris", time=NOW).to_json()).data == person
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "two@@signs.test", "space in@acme.test", "trailing.dot@acme."])
+def test_an_email_address_of_invalid_syntax_is_refused(email: str) -> None:
+    with pytest.raises(ValidationError, match="email"):
+        PersonUpserted(person_id="p", display_name="P", email=email, role="assistant")
+
+
+def retraction_document(data: dict[str, Any], dataversion: int) -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": "9b2c7e0e-5d7a-4d39-8a51-0f3e2b6c1d22",
+        "source": "/crm",
+        "type": "SalesActivityRetracted",
+        "time": "2026-11-27T09:30:00Z",
+        "dataversion": dataversion,
+        "data": data,
+    }
+
+
+@pytest.mark.parametrize("dataversion", [1, 2])
+def test_a_retraction_may_name_only_its_activity_and_is_then_keyed_by_it(dataversion: int) -> None:
+    """A CRM deleting a record knows the id it sent, not always whose it was; version 1 is what such producers
+    sent before `assistant_id` became optional, and is read the same."""
+    document = retraction_document({"activity_id": "crm-1", "reason": "deleted in the CRM"}, dataversion)
+    received = decode(json.dumps(document).encode()).data
+    assert received == SalesActivityRetracted(activity_id="crm-1", reason="deleted in the CRM")
+    assert received.subject == "crm-1"
+    envelope = wrap(received, source="/crm", time=NOW)
+    assert (envelope.subject, envelope.dataversion) == ("crm-1", 2)
+    assert "assistant_id" not in envelope.data
+
+
+def test_a_retraction_that_names_its_assistant_is_keyed_by_the_assistant() -> None:
+    document = retraction_document({"activity_id": "crm-1", "assistant_id": "ann", "reason": "typo"}, 1)
+    received = decode(json.dumps(document).encode()).data
+    assert received.subject == "ann"
+    with pytest.raises(InvalidEvent, match="assistant_id"):
+        decode(json.dumps(retraction_document({**document["data"], "assistant_id": ""}, 2)).encode())
+
+
 @pytest.fixture
 def versioned_event() -> Iterator[type[EventData]]:
     class Shipped(EventData):
@@ -126,6 +174,13 @@ def test_old_versions_are_upcast_and_newer_unknown_versions_are_refused(versione
 
 def test_the_committed_schemas_and_asyncapi_match_the_models() -> None:
     assert catalog.drift() == [], "run `make schemas` and commit the result"
+
+
+def test_a_retraction_without_its_assistant_validates_against_its_committed_schema() -> None:
+    schema = json.loads((catalog.SCHEMAS / "events" / "SalesActivityRetracted.json").read_text())
+    retraction = SalesActivityRetracted(activity_id="crm-1", reason="deleted in the CRM")
+    jsonschema.validate(json.loads(wrap(retraction, source="/crm", time=NOW).to_json()), schema)
+    assert (schema["x-pacer-key"], schema["x-pacer-key-fallback"]) == ("assistant_id", "activity_id")
 
 
 def test_a_real_event_validates_against_its_committed_schema() -> None:

@@ -44,7 +44,12 @@ def test_progress_equals_the_sum_of_distinct_non_retracted_activities(
     retracted_ids = data.draw(
         st.sets(st.sampled_from([a.activity_id for a in activities])) if activities else st.just(set())
     )
-    retractions = [SalesActivityRetracted(activity_id=i, assistant_id="ann", reason="typo") for i in retracted_ids]
+    # A retraction may name the activity's assistant, another one, or none: the activity id alone decides.
+    named = data.draw(st.lists(st.sampled_from([None, "ann", "bob"]), min_size=len(retracted_ids)))
+    retractions = [
+        SalesActivityRetracted(activity_id=i, assistant_id=who, reason="typo")
+        for i, who in zip(sorted(retracted_ids), named, strict=False)
+    ]
     duplicates = data.draw(
         st.lists(st.sampled_from(activities + retractions), max_size=20) if activities else st.just([])
     )
@@ -68,3 +73,27 @@ def test_progress_equals_the_sum_of_distinct_non_retracted_activities(
         (measure(METRIC, a) or Decimal(0) for a in activities if a.activity_id not in retracted_ids), Decimal(0)
     )
     assert progress == expected
+    assert all(states[a.activity_id].assistant_id == a.assistant_id for a in activities), "the activity says whose"
+
+
+def test_a_retraction_naming_another_assistant_still_retracts_the_activity_of_its_owner_and_shows_it() -> None:
+    sale = SalesActivityRecorded(
+        activity_id="crm-1", assistant_id="ann", kind="call", occurred_at=START, source_system="crm"
+    )
+    to_bob = SalesActivityRetracted(activity_id="crm-1", assistant_id="bob", reason="deleted")
+    unnamed = SalesActivityRetracted(activity_id="crm-1", reason="deleted")
+
+    after, sign = on_retracted(on_recorded(None, sale)[0], to_bob)
+    assert (sign, after.assistant_id, after.retraction_names_another_assistant) == (-1, "ann", True)
+
+    tombstone, _ = on_retracted(None, to_bob)
+    arrived, sign = on_recorded(tombstone, sale)
+    assert (sign, arrived.assistant_id, arrived.counts, arrived.retraction_names_another_assistant) == (
+        0,
+        "ann",
+        False,
+        True,
+    )
+
+    arrived, sign = on_recorded(on_retracted(None, unnamed)[0], sale)
+    assert (sign, arrived.assistant_id, arrived.retraction_names_another_assistant) == (0, "ann", False)

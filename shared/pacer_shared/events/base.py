@@ -29,6 +29,8 @@ class EventData(Record):
     """Logical topic (without prefix) the event is published to."""
     subject_field: ClassVar[str]
     """The field naming whom the event is about: the Kafka key, so one person's events stay in order."""
+    subject_fallback: ClassVar[str | None] = None
+    """The field that keys the event when an optional `subject_field` is absent."""
     upcasters: ClassVar[dict[int, Upcaster]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -42,7 +44,10 @@ class EventData(Record):
 
     @property
     def subject(self) -> str:
-        return str(getattr(self, self.subject_field))
+        value = getattr(self, self.subject_field)
+        if value is None and self.subject_fallback is not None:
+            value = getattr(self, self.subject_fallback)
+        return str(value)
 
     @classmethod
     def upcast(cls, data: dict[str, Any], from_version: int) -> dict[str, Any]:

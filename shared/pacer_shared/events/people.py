@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import Field, field_validator
 
 from pacer_shared import topics
+from pacer_shared.emails import EmailAddress
 from pacer_shared.events.base import EventData, Record
 
 
@@ -45,7 +46,7 @@ class PersonUpserted(EventData):
 
     person_id: str = Field(min_length=1, max_length=128)
     display_name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: EmailAddress
     role: Role
     manager_id: str | None = None
     team_id: str | None = None

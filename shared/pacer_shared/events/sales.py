@@ -1,13 +1,15 @@
-"""Inbound CRM contract on `sales.activity`: what assistants did, keyed by assistant_id."""
+"""Inbound CRM contract on `sales.activity`: what assistants did, keyed by assistant_id (a retraction that does not
+know the assistant: by activity_id)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from pacer_shared import topics
-from pacer_shared.events.base import EventData
+from pacer_shared.events.base import EventData, upcaster
 
 STANDARD_KINDS = (
     "customer_visit",
@@ -61,12 +63,32 @@ class SalesActivityRecorded(EventData):
 
 
 class SalesActivityRetracted(EventData):
-    """A correction: the activity did not happen (or was recorded in error)."""
+    """A correction: the activity did not happen (or was recorded in error).
+
+    It names the activity by the producer's own id; a CRM deleting a record knows that id, not always whose the
+    activity was, so `assistant_id` is optional. The activity's own `assistant_id` decides whose progress changes.
+    """
 
     event_type = "SalesActivityRetracted"
+    version = 2
     topic = topics.SALES_ACTIVITY
     subject_field = "assistant_id"
+    subject_fallback = "activity_id"
 
-    activity_id: str = Field(min_length=1, max_length=200)
-    assistant_id: str = Field(min_length=1, max_length=128)
+    activity_id: str = Field(min_length=1, max_length=200, description="The `activity_id` of the activity retracted")
+    assistant_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description=(
+            "Whose activity it was, when the producer knows: the event is then keyed by it and stays in order with "
+            "the assistant's other activities. Without it the key is `activity_id`"
+        ),
+    )
     reason: str = Field(min_length=1, max_length=500)
+
+
+@upcaster(SalesActivityRetracted, from_version=1)
+def _assistant_id_became_optional(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 only stopped requiring `assistant_id`: every version 1 retraction is a valid version 2 one."""
+    return data

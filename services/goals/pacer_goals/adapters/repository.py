@@ -384,6 +384,7 @@ def activity_to_document(state: ActivityState) -> Document:
         "assistant_id": state.assistant_id,
         "retracted": state.retracted,
         "retraction_reason": state.retraction_reason,
+        "retraction_assistant_id": state.retraction_assistant_id,
         "recorded": recorded.model_dump(mode="json") if recorded else None,
         "kind": recorded.kind if recorded else None,
         "occurred_at": recorded.occurred_at if recorded else None,
@@ -398,4 +399,5 @@ def activity_from_document(document: Document) -> ActivityState:
         recorded=SalesActivityRecorded.model_validate(recorded) if recorded else None,
         retracted=document["retracted"],
         retraction_reason=document.get("retraction_reason"),
+        retraction_assistant_id=document.get("retraction_assistant_id"),
     )

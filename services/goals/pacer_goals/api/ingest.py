@@ -46,8 +46,10 @@ class TooLarge(Problem):
     summary="Record (or retract) sales activities: one object or a list",
     description=(
         "Each item is a `SalesActivityRecorded` payload, or a `SalesActivityRetracted` one with "
-        '`"type": "SalesActivityRetracted"`. Valid items are written to `sales.activity`; the answer says '
-        "per item whether it was accepted and, if not, which fields were wrong. Needs a service-account token."
+        '`"type": "SalesActivityRetracted"` (`activity_id` and `reason`; `assistant_id` when known). Valid items '
+        "are written to `sales.activity`, keyed by assistant (a retraction without one: by `activity_id`); the "
+        "answer says per item whether it was accepted and, if not, which fields were wrong. Needs a service-account "
+        "token."
     ),
     responses=responses(413, 422),
 )

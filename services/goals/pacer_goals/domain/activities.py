@@ -1,8 +1,10 @@
 """What one recorded or retracted sales activity does to progress, in whatever order they arrive.
 
 Duplicates (the same activity_id) count once; a retraction subtracts what its activity
-added; a retraction that overtakes its activity (shuffled delivery) makes the activity
-count zero when it finally arrives.
+added; a retraction that overtakes its activity (shuffled delivery, or a retraction keyed by
+its activity_id on another partition than its assistant's) makes the activity count zero
+when it finally arrives. The activity_id is the identity: the activity itself says whose it
+is, whatever assistant a retraction names.
 """
 
 from __future__ import annotations
@@ -17,14 +19,22 @@ from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetrac
 @dataclass(slots=True)
 class ActivityState:
     activity_id: str
-    assistant_id: str
+    assistant_id: str | None
+    """The activity's assistant; until the activity arrives, the one its retraction named, if any."""
     recorded: SalesActivityRecorded | None
     retracted: bool
     retraction_reason: str | None = None
+    retraction_assistant_id: str | None = None
+    """The assistant the retraction named, kept to show a retraction that named someone else."""
 
     @property
     def counts(self) -> bool:
         return self.recorded is not None and not self.retracted
+
+    @property
+    def retraction_names_another_assistant(self) -> bool:
+        named, recorded = self.retraction_assistant_id, self.recorded
+        return named is not None and recorded is not None and named != recorded.assistant_id
 
 
 def on_recorded(state: ActivityState | None, activity: SalesActivityRecorded) -> tuple[ActivityState, int]:
@@ -33,15 +43,23 @@ def on_recorded(state: ActivityState | None, activity: SalesActivityRecorded) ->
         return ActivityState(activity.activity_id, activity.assistant_id, activity, retracted=False), +1
     if state.recorded is not None:
         return state, 0
-    return replace(state, recorded=activity), 0 if state.retracted else +1
+    return replace(state, assistant_id=activity.assistant_id, recorded=activity), 0 if state.retracted else +1
 
 
 def on_retracted(state: ActivityState | None, retraction: SalesActivityRetracted) -> tuple[ActivityState, int]:
     """The new state and -1 when a counting activity stops counting, 0 otherwise."""
     if state is None:
         return ActivityState(
-            retraction.activity_id, retraction.assistant_id, None, retracted=True, retraction_reason=retraction.reason
+            retraction.activity_id,
+            retraction.assistant_id,
+            None,
+            retracted=True,
+            retraction_reason=retraction.reason,
+            retraction_assistant_id=retraction.assistant_id,
         ), 0
     if state.retracted:
         return state, 0
-    return replace(state, retracted=True, retraction_reason=retraction.reason), -1 if state.recorded else 0
+    retracted = replace(
+        state, retracted=True, retraction_reason=retraction.reason, retraction_assistant_id=retraction.assistant_id
+    )
+    return retracted, -1 if state.recorded else 0

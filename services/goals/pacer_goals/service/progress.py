@@ -16,9 +16,11 @@ from pacer_shared.consumer import RejectedEvent
 from pacer_shared.events import Event
 from pacer_shared.events.goals import OwnerKind
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
 
 CURRENCIES = frozenset(list_currencies())
+log = get_logger(__name__)
 
 
 def check_activity(event: Event) -> None:
@@ -46,6 +48,15 @@ async def apply_sales_activity(goals: Goals, events: Sequence[Event], session: S
             continue
         if state is not states.get(state.activity_id):  # a duplicate changes nothing and is not written again
             states[state.activity_id] = changed[state.activity_id] = state
+            if state.retraction_names_another_assistant and state.recorded is not None:
+                # The activity id is the producer's own key: the retraction still applies, to the activity's owner.
+                log.warning(
+                    "a retraction named another assistant than its activity's",
+                    event_id=event.id,
+                    activity_id=state.activity_id,
+                    retraction_assistant_id=state.retraction_assistant_id,
+                    assistant_id=state.recorded.assistant_id,
+                )
         if sign and state.recorded is not None:
             moves.append((state.recorded, sign))
     await repository.save_activities(changed.values(), stored.keys(), session)

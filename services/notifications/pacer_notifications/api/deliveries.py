@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
 from pacer_notifications.api.deps import NotificationsDep
 from pacer_notifications.channels import email
 from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
+from pacer_shared.emails import EmailAddress
 from pacer_shared.problems import Forbidden, Unprocessable
 
 router = APIRouter(prefix="/v1", tags=["deliveries"], responses=RESPONSES)
@@ -71,7 +72,7 @@ async def _ensure_can_see(notifications: Any, principal: Principal, person_id: s
 
 class TestSendIn(BaseModel):
     channel: Literal["email", "slack", "teams", "wecom", "dingtalk", "feishu", "webhook"]
-    to: EmailStr | None = Field(default=None, description="For email: the address to send to")
+    to: EmailAddress | None = Field(default=None, description="For email: the address to send to")
     team_id: str | None = Field(default=None, description="For chat: test this team's channel instead")
 
 
