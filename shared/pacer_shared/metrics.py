@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pacer_shared.logs import is_private
 
 HTTP_REQUESTS = Counter("pacer_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 HTTP_LATENCY = Histogram(
@@ -38,17 +41,21 @@ def route_template(scope: Scope) -> str:
 
 
 class RequestMetrics:
-    """Counts and times every HTTP request by method, route template and status.
+    """Counts and times every HTTP request by method, route template and status, except under private paths.
+
+    A private route's counter would time each of its requests to the scrape (anonymous submissions): those
+    requests are not counted at all.
 
     Plain ASGI rather than `@app.middleware("http")`: that one runs each request in a task group and streams
     the body through a memory channel, a visible share of a fast endpoint's time (bench/PERFORMANCE.md).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, private_paths: Sequence[str] = ()) -> None:
         self.app = app
+        self.private_paths = tuple(private_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or is_private(scope["path"], self.private_paths):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -68,8 +75,8 @@ class RequestMetrics:
             HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
 
 
-def install(app: FastAPI) -> None:
-    app.add_middleware(RequestMetrics)
+def install(app: FastAPI, private_paths: Sequence[str] = ()) -> None:
+    app.add_middleware(RequestMetrics, private_paths=private_paths)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

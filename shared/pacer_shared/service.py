@@ -28,7 +28,7 @@ from pacer_shared.auth import TokenVerifier
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import EventConsumers, Subscription
 from pacer_shared.kafka import SharedProducer, ensure_topics
-from pacer_shared.logs import configure_logging, get_logger
+from pacer_shared.logs import configure_logging, get_logger, hide_access_logs
 from pacer_shared.mongo import Database, Document, IndexPlan, create_client, ensure_indexes
 from pacer_shared.outbox import Outbox, OutboxRelay, UnitOfWork
 from pacer_shared.settings import ServiceSettings
@@ -84,6 +84,8 @@ class ServiceSpec(Generic[C]):
     background: Callable[[C], Sequence[BackgroundLoop]] = lambda context: ()
     """Long-running loops (deadline work, delivery); one that dies makes the service unready."""
     clock: Clock = field(default_factory=SystemClock)
+    private_paths: Sequence[str] = ()
+    """Path prefixes whose requests leave no access-log line and no per-route metrics (anonymous feedback)."""
 
 
 def create_app(spec: ServiceSpec[Any]) -> FastAPI:
@@ -92,7 +94,8 @@ def create_app(spec: ServiceSpec[Any]) -> FastAPI:
     app.state.token_verifier = TokenVerifier(settings)
     app.state.ready = False
     problems.install(app)
-    metrics.install(app)
+    metrics.install(app, spec.private_paths)
+    hide_access_logs(spec.private_paths)
     app.include_router(_health_router())
     app.include_router(people.router)
     for router in spec.routers:

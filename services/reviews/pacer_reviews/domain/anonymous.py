@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,7 +21,9 @@ class AnonymousAggregate(BaseModel):
     window_end: datetime
     submissions: int = Field(description="Submissions released for the window so far (never fewer than k)")
     themes: dict[str, int] = Field(description="Tag counts over the released submissions")
-    released_at: datetime = Field(description="When the latest release of the window was published")
+    released_on: date = Field(
+        description="The day of the window's latest release (releases are scheduled; no finer time is shown)"
+    )
     release_ids: list[str] = Field(exclude=True, default_factory=list)
 
     @property
@@ -61,12 +63,17 @@ def aggregates(releases: Iterable[Mapping[str, Any]], released_since: datetime) 
                 window_start=start,
                 window_end=end,
                 submissions=max(r["submissions"] for r in batch),
-                themes=dict(themes),
-                released_at=latest,
+                themes=dict(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))),  # release order says nothing
+                released_on=max(_released_on(r) for r in batch),
                 release_ids=sorted(str(r["_id"]) for r in batch),
             )
         )
     return shown
+
+
+def _released_on(release: Mapping[str, Any]) -> date:
+    stored = release.get("released_on")
+    return date.fromisoformat(stored) if stored else release["at"].date()
 
 
 def themes_text(themes: Mapping[str, int]) -> str:
