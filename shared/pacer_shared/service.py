@@ -143,6 +143,15 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
+        # Up first and down last: a service still waiting for Kafka or MongoDB is scraped too.
+        async with metrics.serving(settings.http_host, settings.metrics_port) as port:
+            app.state.metrics_port = port
+            log.info("metrics served", port=port)
+            async with running(app):
+                yield
+
+    @contextlib.asynccontextmanager
+    async def running(app: FastAPI) -> AsyncIterator[None]:
         names = TopicNames(settings.topic_prefix)
         client = create_client(settings.mongo_url, f"pacer-{settings.service_name}")
         db = client[settings.mongo_database]

@@ -54,6 +54,9 @@ class Stack:
             f"PACER_{service.upper()}_MONGO_DATABASE": f"{namespace}_{service}",
             "PACER_LOG_JSON": "true",
             "PACER_OUTBOX_POLL_INTERVAL_MS": "50",
+            # Metrics of a service run in the test's own process go to a free port (`metrics_text`).
+            "PACER_HTTP_HOST": "127.0.0.1",
+            "PACER_METRICS_PORT": "0",
             **extra,
         }
 
@@ -202,10 +205,12 @@ class ServiceProcess:
         self.clock_file = clock_file
         """Where the process reads its clock's offset (`pacer_testkit.clocked`); None: real time."""
         self.port = free_port()
+        self.metrics_port = free_port()
         self.env = {
             **os.environ,
             **env,
             f"PACER_{service.upper()}_HTTP_PORT": str(self.port),
+            f"PACER_{service.upper()}_METRICS_PORT": str(self.metrics_port),
             "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
         }
         self.env.setdefault(f"PACER_{service.upper()}_HTTP_HOST", "127.0.0.1")
@@ -214,6 +219,8 @@ class ServiceProcess:
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
         self.url = f"http://127.0.0.1:{self.port}"
+        self.metrics_url = f"http://127.0.0.1:{self.metrics_port}/metrics"
+        """Served apart from the API, as in production."""
 
     def start(self) -> ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -263,7 +270,7 @@ class ServiceProcess:
     async def metrics_text(self) -> str:
         """What Prometheus scrapes from the process."""
         async with httpx.AsyncClient(timeout=5) as client:
-            response = await client.get(f"{self.url}/metrics")
+            response = await client.get(self.metrics_url)
         response.raise_for_status()
         return response.text
 
@@ -311,6 +318,14 @@ async def in_process(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as http,
     ):
         yield http
+
+
+async def metrics_text(app: Any) -> str:
+    """What Prometheus scrapes from a service run in this process (`in_process`), from its metrics port."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.get(f"http://127.0.0.1:{app.state.metrics_port}/metrics")
+    response.raise_for_status()
+    return response.text
 
 
 async def roster_reached(http: httpx.AsyncClient, person_ids: list[str]) -> None:

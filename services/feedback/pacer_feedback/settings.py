@@ -16,6 +16,7 @@ class FeedbackSettings(ServiceSettings):
     service_name: ClassVar[str] = "feedback"
 
     http_port: int = 8103
+    metrics_port: int = 9103
     anonymity_threshold: int = Field(
         default=3,
         ge=3,

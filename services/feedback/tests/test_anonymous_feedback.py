@@ -293,9 +293,10 @@ async def test_the_access_log_hides_anonymous_routes_by_their_path_not_by_a_quer
     assert not any('"POST /v1/anonymous ' in p for p in paths), "the anonymous route itself leaves no line"
 
 
-async def test_metrics_time_no_anonymous_request(world: FeedbackWorld) -> None:
+async def test_metrics_time_no_anonymous_request_and_are_served_apart_from_the_api(world: FeedbackWorld) -> None:
     await submit(world, "bob", "a concern")
     assert (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).status_code == 200
     exposed = await world.service.metrics_text()
     assert 'route="/v1/feedback/inbox"' in exposed, "other routes are counted"
     assert "/v1/anonymous" not in exposed, "a per-route counter would time each submission to the scrape"
+    assert (await world.http.get("/metrics")).status_code == 404, "whatever exposes the API exposes no metrics"
