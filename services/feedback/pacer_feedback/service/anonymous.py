@@ -111,7 +111,8 @@ async def submit(
         # anyone reading it learns.
         await runtime.db[WINDOWS].update_one(
             {"_id": f"{about}:{window}"},
-            {"$setOnInsert": {**scope, "expires_at": expires_at}, "$min": {"due_at": due_at}},
+            # `$set`, not `$setOnInsert`: windows written before releases were scheduled lack the scope.
+            {"$set": scope, "$setOnInsert": {"expires_at": expires_at}, "$min": {"due_at": due_at}},
             upsert=True,
             session=session,
         )
