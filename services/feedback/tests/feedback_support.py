@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
 
 from pacer_feedback.domain.anonymity import next_release
-from pacer_feedback.settings import FeedbackSettings
 from pacer_shared.auth import Role
 from pacer_shared.events.people import PersonUpserted
 from pacer_testkit.clocked import FileClock
@@ -30,7 +30,8 @@ from pacer_testkit.stack import (
 )
 
 RELEASE_HOUR = 6
-"""The service's scheduled release hour in these tests (the organisation's zone is UTC)."""
+ORGANISATION_ZONE = "UTC"
+"""The service's scheduled release: 06:00 of the organisation's day, in UTC."""
 
 ROSTER = [
     PersonUpserted(
@@ -108,7 +109,7 @@ class FeedbackWorld:
             await client.close()
 
     def next_release(self) -> datetime:
-        return next_release(self.clock.now(), RELEASE_HOUR, FeedbackSettings().organisation_zone)
+        return next_release(self.clock.now(), RELEASE_HOUR, ZoneInfo(ORGANISATION_ZONE))
 
     async def release(self) -> datetime:
         """Move the service's clock just past its next scheduled release and wait until that run has settled
@@ -131,7 +132,7 @@ async def world(stack: Stack, namespace: str, tmp_path: Path) -> AsyncIterator[F
         namespace,
         "feedback",
         PACER_FEEDBACK_ANONYMOUS_RELEASE_HOUR=str(RELEASE_HOUR),
-        PACER_FEEDBACK_ORGANISATION_TIMEZONE="UTC",
+        PACER_FEEDBACK_ORGANISATION_TIMEZONE=ORGANISATION_ZONE,
         PACER_FEEDBACK_RELEASE_POLL_SECONDS="0.2",
     )
     clock = FileClock(tmp_path / "clock")

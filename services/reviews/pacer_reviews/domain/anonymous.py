@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 
 class AnonymousAggregate(BaseModel):
@@ -25,6 +25,10 @@ class AnonymousAggregate(BaseModel):
         description="The day of the window's latest release (releases are scheduled; no finer time is shown)"
     )
     release_ids: list[str] = Field(exclude=True, default_factory=list)
+
+    @field_serializer("released_on")
+    def _day(self, day: date) -> str:
+        return day.isoformat()  # MongoDB stores datetimes, not days: a completed review keeps its inputs as dumped
 
     @property
     def talking_point(self) -> str:
