@@ -5,12 +5,14 @@ Each test reads what an attacker could: the API as a manager or hr polling it, t
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
 from feedback_support import RELEASE_HOUR, FeedbackWorld
+from pymongo import AsyncMongoClient
 
 from pacer_shared.auth import Role
 from pacer_testkit.stack import read_topic
@@ -219,6 +221,30 @@ async def test_the_database_keeps_no_time_finer_than_a_day_besides_the_release_s
     for name, moment in found:
         moment = moment.replace(tzinfo=UTC)
         assert moment.time() == time(0) or moment == release, f"{name} keeps {moment}, finer than the day"
+
+
+async def test_a_change_stream_never_sees_the_daily_counter_written_with_a_submission(world: FeedbackWorld) -> None:
+    """One transaction holding the counter (one per person and day) and the submission would group a person's
+    submissions of a day for whoever reads the oplog, a change stream or a backup of it."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(world.stack.mongo_url)
+    try:
+        stream = await client[f"{world.namespace}_feedback"].watch()
+        await submit(world, "bob", "a concern")
+        seen: list[dict[str, Any]] = []
+        async with asyncio.timeout(30):
+            while not any(change["ns"]["coll"] == "anonymous_submissions" for change in seen):
+                seen.append(await stream.next())
+        await stream.close()
+    finally:
+        await client.close()
+
+    def transaction_of(collection: str) -> tuple[Any, Any]:
+        [change] = [c for c in seen if c["ns"]["coll"] == collection]
+        return change.get("lsid"), change.get("txnNumber")
+
+    submission = transaction_of("anonymous_submissions")
+    assert submission[1] is not None, "the submission and its author record are one transaction"
+    assert transaction_of("anonymous_daily_counts") != submission
 
 
 async def test_an_authors_reply_reaches_the_organisation_with_the_next_release_not_at_once(
