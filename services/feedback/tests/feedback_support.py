@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -82,6 +83,12 @@ class FeedbackWorld:
     http: httpx.AsyncClient
     clock: FileClock
     """The service's clock: real time until a test sets it."""
+    env: dict[str, str]
+    log_dir: Path
+
+    def replica(self) -> AbstractAsyncContextManager[ServiceProcess]:
+        """Another process of the service on the same database, consumer group and clock."""
+        return running("pacer_feedback.main", "feedback", self.env, self.log_dir, clock_file=self.clock.path)
 
     async def post(self, path: str, body: dict[str, Any], who: str, role: Role) -> httpx.Response:
         return await self.http.post(path, json=body, headers=bearer(who, role))
@@ -145,4 +152,4 @@ async def world(stack: Stack, namespace: str, tmp_path: Path) -> AsyncIterator[F
                 await publish(client, f"{namespace}.org.people", person)
 
         await roster_reached(http, [person.person_id for person in ROSTER])
-        yield FeedbackWorld(stack, namespace, service, http, clock)
+        yield FeedbackWorld(stack, namespace, service, http, clock, env, tmp_path)

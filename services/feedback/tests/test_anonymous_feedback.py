@@ -21,6 +21,7 @@ AUTHOR = ("ann-7f3a", "Annabel Quist", "annabel.quist@example.com")
 START = datetime(2031, 3, 10, 9, 17, 42, 123000, tzinfo=UTC)
 """Mid-month, so the tests' releases stay in one monthly window."""
 NORTH = "/v1/anonymous/aggregates?subject_kind=team&subject_id=north"
+PUBLISHED = "AnonymousFeedbackPublished"
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +96,18 @@ async def test_results_come_out_at_the_scheduled_hour_never_inside_the_kth_autho
     [event] = await published(world)
     assert event["data"]["released_on"] == release.date().isoformat(), "readers get the day of the release"
     assert datetime.fromisoformat(event["time"]) >= release, "published by the scheduled run, not by an author"
+
+
+async def test_two_replicas_release_a_window_once(world: FeedbackWorld) -> None:
+    async with world.replica():
+        for who in ("ann-7f3a", "bob", "cid"):
+            await submit(world, who, f"{who} about north")
+        await world.release()  # both replicas' workers reach the due window; once it left the index, all is staged
+
+    staged = [e for row in await world.stored("outbox") for e in row["events"] if e["type"] == PUBLISHED]
+    assert [e["key"] for e in staged] == ["north"], "one release, whichever replica made it"
+    [event] = await published(world)
+    assert event["data"]["submissions"] == 3
 
 
 async def test_nothing_a_reader_sees_is_in_the_order_it_was_written(world: FeedbackWorld) -> None:
