@@ -164,14 +164,19 @@ async def _count_today(runtime: Runtime, settings: FeedbackSettings, person_id: 
     day, not the moment of the first submission. A submission that fails after this still costs one of the day's.
     """
     key = rate_key(settings.anonymity_key.get_secret_value(), person_id, now.date())
-    try:
-        await runtime.db[DAILY_COUNTS].update_one(
-            {"_id": key, "count": {"$lt": settings.anonymous_daily_limit}},
-            {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": day_expiry(now.date(), 2)}},
-            upsert=True,
-        )
-    except DuplicateKeyError:  # the day's counter exists and is full: the filter missed and the upsert collided
-        raise TooMany(f"at most {settings.anonymous_daily_limit} anonymous submissions a day") from None
+    # The filter misses a full counter, and the upsert then collides with it. A collision can also be another
+    # request of the same person creating the counter at the same moment: the second attempt counts on it.
+    for _ in range(2):
+        try:
+            await runtime.db[DAILY_COUNTS].update_one(
+                {"_id": key, "count": {"$lt": settings.anonymous_daily_limit}},
+                {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": day_expiry(now.date(), 2)}},
+                upsert=True,
+            )
+            return
+        except DuplicateKeyError:
+            continue
+    raise TooMany(f"at most {settings.anonymous_daily_limit} anonymous submissions a day")
 
 
 async def manager_of(runtime: Runtime, kind: SubjectKind, subject: str) -> str | None:

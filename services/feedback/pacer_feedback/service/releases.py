@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import random
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from pymongo import ReturnDocument
@@ -27,7 +28,6 @@ from pacer_shared.events.feedback import AnonymousFeedbackPublished
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
 from pacer_shared.service import Runtime
-from pacer_shared.waiting import wake_or_timeout
 
 log = get_logger(__name__)
 CHUNK = 200
@@ -37,7 +37,6 @@ class ReleaseWorker:
     def __init__(self, runtime: Runtime, settings: FeedbackSettings) -> None:
         self._runtime = runtime
         self._settings = settings
-        self._never = asyncio.Event()
 
     async def run(self) -> None:
         while True:
@@ -47,7 +46,7 @@ class ReleaseWorker:
                 log.warning("anonymous release cannot reach MongoDB; retrying", error=str(error))
                 handled = 0
             if handled < CHUNK:
-                await wake_or_timeout(self._never, self._until_next_release())
+                await asyncio.sleep(self._until_next_release())
 
     async def run_once(self) -> int:
         """Release every window and every author's reply that is due; how many were looked at."""
@@ -55,13 +54,23 @@ class ReleaseWorker:
         db = self._runtime.db
         windows = await db[WINDOWS].find({"due_at": {"$lte": now}}, {"_id": 1}).limit(CHUNK).to_list()
         for window in windows:
-            await self._runtime.uow.run(functools.partial(self._release_window, str(window["_id"]), now))
+            await self._settle(self._release_window, str(window["_id"]), now)
         replies = await db[SUBMISSIONS].find({"replies_due_at": {"$lte": now}}, {"_id": 1}).limit(CHUNK).to_list()
         for submission in replies:
-            await self._runtime.uow.run(functools.partial(self._publish_replies, str(submission["_id"]), now))
+            await self._settle(self._publish_replies, str(submission["_id"]), now)
         if windows or replies:
             log.info("anonymous release done", windows=len(windows), threads=len(replies))
         return max(len(windows), len(replies))
+
+    async def _settle(self, work: Callable[[str, datetime, Session], Awaitable[None]], key: str, now: datetime) -> None:
+        """One window or thread in one transaction; one that fails is logged and tried again next round, without
+        holding back the others."""
+        try:
+            await self._runtime.uow.run(functools.partial(work, key, now))
+        except PyMongoError:
+            raise
+        except Exception:
+            log.exception("anonymous release failed; retrying next round", key=key)
 
     async def _release_window(self, window_id: str, now: datetime, session: Session) -> None:
         """Release what waits once k people who had no part in an earlier release have written: no published
