@@ -45,17 +45,17 @@ USER 10001:10001
 # exec: python becomes PID 1 and receives SIGTERM directly (graceful drain, see uvicorn's 30 s timeout).
 ENTRYPOINT ["/bin/sh", "-c", "exec python -m \"pacer_${PACER_SERVICE}.main\""]
 
-# ---------------------------------------------------------------- one tiny stage per service, only to EXPOSE its port
+# ------------------------------------------------- one tiny stage per service, only to EXPOSE its API and metrics ports
 FROM runtime AS service-goals
-EXPOSE 8101
+EXPOSE 8101 9101
 FROM runtime AS service-reviews
-EXPOSE 8102
+EXPOSE 8102 9102
 FROM runtime AS service-feedback
-EXPOSE 8103
+EXPOSE 8103 9103
 FROM runtime AS service-incentives
-EXPOSE 8104
+EXPOSE 8104 9104
 FROM runtime AS service-notifications
-EXPOSE 8105
+EXPOSE 8105 9105
 
 # The image that is built: the stage named after SERVICE.
 FROM service-${SERVICE}

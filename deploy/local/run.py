@@ -19,6 +19,8 @@ from pathlib import Path
 import localstack
 
 SERVICES = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104, "notifications": 8105}
+METRICS_OFFSET = 1000
+"""Each service serves /metrics on its API port plus this (goals 9101, ...), apart from the API."""
 READY_TIMEOUT = 180.0
 
 
@@ -40,6 +42,7 @@ def service_env(config: localstack.StackConfig) -> dict[str, str]:
     }
     for name, port in SERVICES.items():
         env[f"PACER_{name.upper()}_HTTP_PORT"] = str(port)
+        env[f"PACER_{name.upper()}_METRICS_PORT"] = str(port + METRICS_OFFSET)
     return env
 
 
@@ -73,7 +76,7 @@ def banner(config: localstack.StackConfig, services_log: Path) -> str:
     token = mint_local_token(ServiceSettings(), "local-admin", Role.ADMIN)
     lines = ["", "Pacer is running. Press Ctrl-C to stop everything.", ""]
     lines += [
-        f"  {name:<14} API docs http://127.0.0.1:{port}/docs   metrics http://127.0.0.1:{port}/metrics"
+        f"  {name:<14} API docs http://127.0.0.1:{port}/docs   metrics http://127.0.0.1:{port + METRICS_OFFSET}/metrics"
         for name, port in SERVICES.items()
     ]
     lines += [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterable
 
 import structlog
 
@@ -50,3 +51,39 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
     return structlog.stdlib.get_logger(name)
+
+
+def is_private(path: str, prefixes: Iterable[str]) -> bool:
+    """Whether a request path (without its query string) lies under one of the prefixes."""
+    return any(path == prefix or path.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)
+
+
+class PrivateAccessLogs(logging.Filter):
+    """Drops uvicorn's access-log lines for private paths: they carry the caller's address and the moment.
+
+    Judged by the request's path alone, never the query string: `/healthz?next=/v1/anonymous` is logged, and a
+    query string cannot hide a request from the log either.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefixes: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            return not is_private(args[2].split("?", 1)[0], self.prefixes)
+        # Not uvicorn's usual line: keep the old caution and drop anything that mentions a private path.
+        message = record.getMessage()
+        return not any(prefix in message for prefix in self.prefixes)
+
+
+_ACCESS_FILTER = PrivateAccessLogs()
+
+
+def hide_access_logs(prefixes: Iterable[str]) -> None:
+    """Leave no access-log line for requests under these path prefixes (one filter per process)."""
+    _ACCESS_FILTER.prefixes.update(prefixes)
+    access = logging.getLogger("uvicorn.access")
+    if _ACCESS_FILTER not in access.filters:
+        access.addFilter(_ACCESS_FILTER)

@@ -1,12 +1,22 @@
-"""Prometheus metrics every service exposes at /metrics, and the HTTP middleware that feeds them."""
+"""Prometheus metrics every service exposes at /metrics on a port of their own, and the HTTP middleware that feeds them.
+
+The metrics port is apart from the API's so that whatever exposes the API (an Ingress, a gateway) never exposes
+the metrics: their counters would tell an outsider when requests were made.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator, Iterator, Sequence
 
-from fastapi import FastAPI, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from fastapi import FastAPI
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram, Metric, start_http_server
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pacer_shared.logs import is_private
 
 HTTP_REQUESTS = Counter("pacer_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 HTTP_LATENCY = Histogram(
@@ -38,17 +48,21 @@ def route_template(scope: Scope) -> str:
 
 
 class RequestMetrics:
-    """Counts and times every HTTP request by method, route template and status.
+    """Counts and times every HTTP request by method, route template and status, except under private paths.
+
+    A private route's counter would time each of its requests to the scrape (anonymous submissions): those
+    requests are not counted at all.
 
     Plain ASGI rather than `@app.middleware("http")`: that one runs each request in a task group and streams
     the body through a memory channel, a visible share of a fast endpoint's time (bench/PERFORMANCE.md).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, private_paths: Sequence[str] = ()) -> None:
         self.app = app
+        self.private_paths = tuple(private_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or is_private(scope["path"], self.private_paths):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -68,9 +82,48 @@ class RequestMetrics:
             HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
 
 
-def install(app: FastAPI) -> None:
-    app.add_middleware(RequestMetrics)
+def install(app: FastAPI, private_paths: Sequence[str] = ()) -> None:
+    app.add_middleware(RequestMetrics, private_paths=private_paths)
 
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+LOOP_STALL_SECONDS = 30.0
+"""A scrape fails once the event loop has not run for this long: a hung process must look down, as it did when
+the API's own port served /metrics."""
+
+
+class _WhileTheLoopRuns(Collector):
+    """The default registry, refused to scrapers once the service's event loop has stalled."""
+
+    def __init__(self) -> None:
+        self.last_beat = time.monotonic()
+
+    def collect(self) -> Iterator[Metric]:
+        stalled = time.monotonic() - self.last_beat
+        if stalled > LOOP_STALL_SECONDS:
+            raise RuntimeError(f"the event loop has not run for {stalled:.0f}s")
+        yield from REGISTRY.collect()
+
+    async def beat(self) -> None:
+        while True:
+            self.last_beat = time.monotonic()
+            await asyncio.sleep(1.0)
+
+
+@contextlib.asynccontextmanager
+async def serving(host: str, port: int) -> AsyncIterator[int]:
+    """Serve /metrics on its own port (0: a free one) for as long as the block runs; yields the bound port.
+
+    prometheus-client's own server, on a thread, so an API under load does not delay a scrape; a stalled event loop
+    still fails it.
+    """
+    guard = _WhileTheLoopRuns()
+    server, thread = start_http_server(port, addr=host, registry=guard)
+    beating = asyncio.create_task(guard.beat(), name="metrics heartbeat")
+    try:
+        yield int(server.server_port)
+    finally:
+        beating.cancel()
+        await asyncio.gather(beating, return_exceptions=True)
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -28,7 +28,7 @@ from pacer_shared.auth import TokenVerifier
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import EventConsumers, Subscription
 from pacer_shared.kafka import SharedProducer, ensure_topics
-from pacer_shared.logs import configure_logging, get_logger
+from pacer_shared.logs import configure_logging, get_logger, hide_access_logs
 from pacer_shared.mongo import Database, Document, IndexPlan, create_client, ensure_indexes
 from pacer_shared.outbox import Outbox, OutboxRelay, UnitOfWork
 from pacer_shared.settings import ServiceSettings
@@ -84,6 +84,8 @@ class ServiceSpec(Generic[C]):
     background: Callable[[C], Sequence[BackgroundLoop]] = lambda context: ()
     """Long-running loops (deadline work, delivery); one that dies makes the service unready."""
     clock: Clock = field(default_factory=SystemClock)
+    private_paths: Sequence[str] = ()
+    """Path prefixes whose requests leave no access-log line and no per-route metrics (anonymous feedback)."""
 
 
 def create_app(spec: ServiceSpec[Any]) -> FastAPI:
@@ -92,7 +94,8 @@ def create_app(spec: ServiceSpec[Any]) -> FastAPI:
     app.state.token_verifier = TokenVerifier(settings)
     app.state.ready = False
     problems.install(app)
-    metrics.install(app)
+    metrics.install(app, spec.private_paths)
+    hide_access_logs(spec.private_paths)
     app.include_router(_health_router())
     app.include_router(people.router)
     app.include_router(audit.router)
@@ -144,6 +147,15 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
         for warning in settings.local_mode_warnings():
             log.warning("local mode: not for real people's data", reason=warning)
+        # Up first and down last: a service still waiting for Kafka or MongoDB is scraped too.
+        async with metrics.serving(settings.http_host, settings.metrics_port) as port:
+            app.state.metrics_port = port
+            log.info("metrics served", port=port)
+            async with running(app):
+                yield
+
+    @contextlib.asynccontextmanager
+    async def running(app: FastAPI) -> AsyncIterator[None]:
         names = TopicNames(settings.topic_prefix)
         client = create_client(settings.mongo_url, f"pacer-{settings.service_name}")
         db = client[settings.mongo_database]

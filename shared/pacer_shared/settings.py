@@ -24,6 +24,12 @@ class ServiceSettings(BaseSettings):
     )
     http_host: str = "0.0.0.0"  # noqa: S104 - containers listen on all interfaces
     http_port: int = 8000
+    metrics_port: int = Field(
+        default=9100,
+        ge=0,
+        le=65535,
+        description="Where /metrics is served, apart from the API (on the API's host); 0 picks a free port",
+    )
     log_level: str = "INFO"
     log_json: bool = True
 

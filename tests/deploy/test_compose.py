@@ -38,6 +38,10 @@ def port_of(name: str) -> int:
     return int(SETTINGS[name].model_fields["http_port"].default)
 
 
+def metrics_port_of(name: str) -> int:
+    return int(SETTINGS[name].model_fields["metrics_port"].default)
+
+
 def venv_tool(name: str) -> str:
     beside = Path(sys.executable).parent / name
     found = str(beside) if beside.exists() else shutil.which(name)
@@ -185,7 +189,7 @@ def test_prometheus_scrapes_every_service(services: dict[str, dict[str, Any]]) -
         for static in job["static_configs"]
         for target in static["targets"]
     }
-    assert targets == {f"{name}:{port_of(name)}": name for name in SETTINGS}
+    assert targets == {f"{name}:{metrics_port_of(name)}": name for name in SETTINGS}, "the metrics ports, not the APIs'"
 
 
 def test_grafana_provisions_prometheus_and_the_pacer_dashboard(services: dict[str, dict[str, Any]]) -> None:

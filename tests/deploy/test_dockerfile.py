@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 PORTS = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104, "notifications": 8105}
+METRICS_PORTS = {"goals": 9101, "reviews": 9102, "feedback": 9103, "incentives": 9104, "notifications": 9105}
 
 
 def instructions() -> list[tuple[str, str]]:
@@ -53,9 +54,9 @@ def test_final_image_is_the_stage_named_after_the_service_arg() -> None:
 
 
 @pytest.mark.parametrize(("service", "port"), list(PORTS.items()))
-def test_each_service_stage_exposes_its_port(service: str, port: int) -> None:
+def test_each_service_stage_exposes_its_api_and_metrics_ports(service: str, port: int) -> None:
     stage = stages()[f"service-{service}"]
-    assert stage == [("FROM", f"runtime AS service-{service}"), ("EXPOSE", str(port))]
+    assert stage == [("FROM", f"runtime AS service-{service}"), ("EXPOSE", f"{port} {METRICS_PORTS[service]}")]
 
 
 def test_build_stage_installs_one_service_from_the_frozen_lockfile() -> None:

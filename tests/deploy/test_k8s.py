@@ -141,14 +141,18 @@ def test_one_deployment_per_service_with_its_image_port_and_replicas(rendered: R
         container = container_of(deployment)
         assert container["image"] == f"ghcr.io/pacer-platform/pacer-{name}:0.1.0"
         port = settings.model_fields["http_port"].default
-        assert container["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}]
+        metrics_port = settings.model_fields["metrics_port"].default
+        assert container["ports"] == [
+            {"name": "http", "containerPort": port, "protocol": "TCP"},
+            {"name": "metrics", "containerPort": metrics_port, "protocol": "TCP"},
+        ], "metrics apart from the API, so exposing the API never exposes them"
         assert deployment["spec"]["replicas"] == REPLICAS[rendered.overlay][name]
         selector = deployment["spec"]["selector"]["matchLabels"]
         assert selector.items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
         annotations = deployment["spec"]["template"]["metadata"]["annotations"]
         assert annotations == {
             "prometheus.io/scrape": "true",
-            "prometheus.io/port": str(port),
+            "prometheus.io/port": str(metrics_port),
             "prometheus.io/path": "/metrics",
         }
 
@@ -209,8 +213,11 @@ def test_every_deployment_has_its_service_account_service_and_budget(rendered: R
         assert [s["metadata"]["name"] for s in selecting] == [name]
         service = selecting[0]["spec"]
         assert service.get("type", "ClusterIP") == "ClusterIP"
-        port = container_of(deployment)["ports"][0]["containerPort"]
-        assert service["ports"] == [{"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"}]
+        port, metrics_port = (p["containerPort"] for p in container_of(deployment)["ports"])
+        assert service["ports"] == [
+            {"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"},
+            {"name": "metrics", "port": metrics_port, "targetPort": "metrics", "protocol": "TCP"},
+        ]
 
         covering = [b for b in budgets.values() if b["spec"]["selector"]["matchLabels"].items() <= labels.items()]
         assert [b["metadata"]["name"] for b in covering] == [name]
@@ -281,6 +288,7 @@ def test_config_and_secret_give_every_service_valid_settings(
         settings = settings_class()
         assert settings.environment == rendered.overlay
         assert settings.http_port == container_of(deployment)["ports"][0]["containerPort"]
+        assert settings.metrics_port == container_of(deployment)["ports"][1]["containerPort"]
         assert settings.mongo_database == f"pacer_{name}"
         if rendered.overlay == "local":
             assert settings.kafka_bootstrap_servers == "kafka:9092"
@@ -340,6 +348,7 @@ def test_a_service_monitor_scrapes_metrics_of_every_service_with_the_rules_label
     assert set(selected) == {f"pacer-{name}" for name in SETTINGS}
     [endpoint] = spec["endpoints"]
     assert endpoint["path"] == "/metrics"
+    assert endpoint["port"] == "metrics", "the metrics port: the API's carries no metrics"
     assert all(endpoint["port"] in {p["name"] for p in s["spec"]["ports"]} for s in selected.values())
     # The alert rules and the dashboard select job="pacer" and service=<name>, as prometheus.yml labels them.
     relabel = {r["targetLabel"]: r for r in endpoint["relabelings"]}

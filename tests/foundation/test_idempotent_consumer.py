@@ -209,8 +209,7 @@ async def test_a_restarted_replica_reports_no_lag_for_what_the_group_already_app
     async with running(PROBE, "probe", probe_env, tmp_path) as again:
 
         async def lag_reported() -> list[str] | None:
-            async with httpx.AsyncClient(timeout=5) as http:
-                text = (await http.get(f"{again.url}/metrics")).text
+            text = await again.metrics_text()
             series = [line for line in text.splitlines() if line.startswith("pacer_consumer_lag{") and topic in line]
             return series if len(series) == 3 else None  # PACER_TOPIC_PARTITIONS in the test env
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from pacer_testkit.probe import ProbeSettings, build
-from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, in_process
+from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, in_process, metrics_text
 
 
 async def test_a_background_loop_that_ends_fails_the_liveness_probe(probe: ServiceProcess) -> None:
@@ -38,7 +38,7 @@ async def test_a_consumer_whose_kafka_client_fails_for_good_shows_as_down(
         monkeypatch.setenv(key, value)
     app = build(ProbeSettings())
     async with in_process(app) as http:
-        assert 'pacer_consumer_up{consumer="tally"} 1.0' in (await http.get("/metrics")).text
+        assert 'pacer_consumer_up{consumer="tally"} 1.0' in await metrics_text(app)
 
         # What a client refused for good does (an ACL removed, a fatal protocol error): every fetch raises.
         await app.state.readiness.consumers._consumer.stop()
@@ -48,4 +48,4 @@ async def test_a_consumer_whose_kafka_client_fails_for_good_shows_as_down(
 
         await eventually(failed, what="/healthz to fail once the consumers ended")
         assert "consumers ended: ConsumerStoppedError" in (await http.get("/healthz")).json()["problems"]["background"]
-        assert 'pacer_consumer_up{consumer="tally"} 0.0' in (await http.get("/metrics")).text
+        assert 'pacer_consumer_up{consumer="tally"} 0.0' in await metrics_text(app)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -26,6 +27,7 @@ from pacer_shared.events import CloudEvent, EventData
 from pacer_shared.events.people import ChatHandles, PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.chat_receivers import Post
+from pacer_testkit.clocked import FileClock
 from pacer_testkit.outlets import Outlets, outlets, post_text
 from pacer_testkit.stack import (
     Record,
@@ -50,6 +52,11 @@ SERVICES = {
 TUNING = {
     "goals": {"PACER_GOALS_DEADLINE_POLL_SECONDS": "0.5"},
     "reviews": {"PACER_REVIEWS_SCHEDULER_POLL_SECONDS": "0.3"},
+    "feedback": {
+        "PACER_FEEDBACK_RELEASE_POLL_SECONDS": "0.3",
+        "PACER_FEEDBACK_ANONYMOUS_RELEASE_HOUR": "6",
+        "PACER_FEEDBACK_ORGANISATION_TIMEZONE": "UTC",
+    },
     "incentives": {"PACER_INCENTIVES_CLOSE_SETTLE_SECONDS": "1", "PACER_INCENTIVES_LEDGER_POLL_SECONDS": "0.5"},
     "notifications": {
         "PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS": "0.05",
@@ -161,6 +168,24 @@ class Platform:
     services: dict[str, ServiceProcess]
     env: dict[str, dict[str, str]]
     log_dir: Path
+
+    @property
+    def feedback_clock(self) -> FileClock:
+        """The feedback service's clock (its scheduled releases); the other services keep real time."""
+        return FileClock(self.log_dir / "feedback.clock")
+
+    def release_anonymous_feedback(self) -> datetime:
+        """Move the feedback service's clock just past its next scheduled release; the release's moment."""
+        from pacer_feedback.domain.anonymity import next_release
+
+        tuning = TUNING["feedback"]
+        hour, zone = (
+            int(tuning["PACER_FEEDBACK_ANONYMOUS_RELEASE_HOUR"]),
+            tuning["PACER_FEEDBACK_ORGANISATION_TIMEZONE"],
+        )
+        moment = next_release(self.feedback_clock.now(), hour, ZoneInfo(zone))
+        self.feedback_clock.set(moment + timedelta(minutes=1))
+        return moment
 
     # ------------------------------------------------------------ HTTP and Kafka, as an outside system
 
@@ -329,7 +354,11 @@ class Platform:
     async def start(self, service: str) -> ServiceProcess:
         """A fresh process of the service, on the same settings (and so the same database and consumer group)."""
         process = ServiceProcess(
-            SERVICES[service], service, self.env[service], self.log_dir / f"{service}-{uuid.uuid4().hex[:6]}.log"
+            SERVICES[service],
+            service,
+            self.env[service],
+            self.log_dir / f"{service}-{uuid.uuid4().hex[:6]}.log",
+            self.feedback_clock.path if service == "feedback" else None,
         ).start()
         self.services[service] = process
         await process.wait_ready(BOOT_TIMEOUT)

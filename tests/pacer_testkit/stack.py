@@ -54,6 +54,9 @@ class Stack:
             f"PACER_{service.upper()}_MONGO_DATABASE": f"{namespace}_{service}",
             "PACER_LOG_JSON": "true",
             "PACER_OUTBOX_POLL_INTERVAL_MS": "50",
+            # Metrics of a service run in the test's own process go to a free port (`metrics_text`).
+            "PACER_HTTP_HOST": "127.0.0.1",
+            "PACER_METRICS_PORT": "0",
             **extra,
         }
 
@@ -194,26 +197,39 @@ def free_port() -> int:
 class ServiceProcess:
     """A service run as its own OS process, as in production; stopped by PID."""
 
-    def __init__(self, module: str, service: str, env: Mapping[str, str], log_path: Path) -> None:
+    def __init__(
+        self, module: str, service: str, env: Mapping[str, str], log_path: Path, clock_file: Path | None = None
+    ) -> None:
         self.module = module
         self.service = service
+        self.clock_file = clock_file
+        """Where the process reads its clock's offset (`pacer_testkit.clocked`); None: real time."""
         self.port = free_port()
+        self.metrics_port = free_port()
         self.env = {
             **os.environ,
             **env,
             f"PACER_{service.upper()}_HTTP_PORT": str(self.port),
+            f"PACER_{service.upper()}_METRICS_PORT": str(self.metrics_port),
             "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
         }
         self.env.setdefault(f"PACER_{service.upper()}_HTTP_HOST", "127.0.0.1")
+        if clock_file is not None:
+            self.env["PACER_TEST_CLOCK_FILE"] = str(clock_file)
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
         self.url = f"http://127.0.0.1:{self.port}"
+        self.metrics_url = f"http://127.0.0.1:{self.metrics_port}/metrics"
+        """Served apart from the API, as in production."""
 
     def start(self) -> ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
+            command = [sys.executable, "-m", self.module]
+            if self.clock_file is not None:
+                command = [sys.executable, "-m", "pacer_testkit.clocked", self.module]
             self.process = subprocess.Popen(
-                [sys.executable, "-m", self.module],
+                command,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -251,10 +267,16 @@ class ServiceProcess:
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
 
+    async def metrics_text(self) -> str:
+        """What Prometheus scrapes from the process."""
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(self.metrics_url)
+        response.raise_for_status()
+        return response.text
+
     async def metric(self, name: str, **labels: str) -> float:
         """The sum of a Prometheus sample over the series matching `labels`."""
-        async with httpx.AsyncClient(timeout=5) as client:
-            text = (await client.get(f"{self.url}/metrics")).text
+        text = await self.metrics_text()
         total = 0.0
         for line in text.splitlines():
             if not line.startswith(name + "{") and not line.startswith(name + " "):
@@ -266,9 +288,10 @@ class ServiceProcess:
 
 @asynccontextmanager
 async def running(
-    module: str, service: str, env: Mapping[str, str], log_dir: Path, wait: bool = True
+    module: str, service: str, env: Mapping[str, str], log_dir: Path, wait: bool = True, clock_file: Path | None = None
 ) -> AsyncIterator[ServiceProcess]:
-    process = ServiceProcess(module, service, env, log_dir / f"{service}-{uuid.uuid4().hex[:6]}.log").start()
+    log_path = log_dir / f"{service}-{uuid.uuid4().hex[:6]}.log"
+    process = ServiceProcess(module, service, env, log_path, clock_file).start()
     try:
         if wait:
             await process.wait_ready()
@@ -295,6 +318,14 @@ async def in_process(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as http,
     ):
         yield http
+
+
+async def metrics_text(app: Any) -> str:
+    """What Prometheus scrapes from a service run in this process (`in_process`), from its metrics port."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.get(f"http://127.0.0.1:{app.state.metrics_port}/metrics")
+    response.raise_for_status()
+    return response.text
 
 
 async def roster_reached(http: httpx.AsyncClient, person_ids: list[str]) -> None:

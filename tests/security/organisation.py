@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -58,6 +59,8 @@ class Organisation:
     reply_token: str = ""
     released: dict[str, str] = field(default_factory=dict)
     plan_id: str = ""
+    release_anonymous: Callable[[], object] | None = None
+    """Moves the feedback service to its next scheduled release of anonymous feedback."""
 
     async def call(
         self,
@@ -160,20 +163,27 @@ class Organisation:
         return (await self.ok("feedback", "POST", "/v1/feedback-requests", json=body))["request_id"]  # type: ignore[no-any-return]
 
     async def _anonymous(self) -> None:
-        """Three authors about each subject, so each is released (k = 3) and can be read and answered; the team's
-        own manager, who reads the results, cannot write them."""
+        """Three authors about each subject, so each is released at the next scheduled release (k = 3) and can be
+        read and answered; the team's own manager, who reads the results, cannot write them, and hr and admins, who
+        read every result, do not count toward k."""
         subjects = {
             "north": ("team", ["ann", "bob", "dan"]),
-            "south": ("team", ["dan", "bob", "hana"]),
+            "south": ("team", ["dan", "bob", "mia"]),
         }
         for subject, (kind, authors) in subjects.items():
             for author in authors:
                 body = {"subject_kind": kind, "subject_id": subject, "category": "concern", "text": "Too many tools."}
                 receipt = await self.ok("feedback", "POST", "/v1/anonymous", who=author, json=body)
                 self.reply_token = self.reply_token or receipt["reply_token"]
-            found = await self.ok(
-                "feedback", "GET", "/v1/anonymous/aggregates", params={"subject_kind": kind, "subject_id": subject}
-            )
+        assert self.release_anonymous is not None, "anonymous feedback is released only on schedule"
+        self.release_anonymous()
+        for subject, (kind, _) in subjects.items():
+
+            async def released(kind: str = kind, subject: str = subject) -> Any:
+                params = {"subject_kind": kind, "subject_id": subject}
+                return await self.ok("feedback", "GET", "/v1/anonymous/aggregates", params=params)
+
+            found = await eventually(released, timeout=60, what=f"the release of anonymous feedback about {subject}")
             self.released[subject] = found[0]["items"][0]["submission_id"]
 
     # ------------------------------------------------------------ incentives

@@ -160,7 +160,7 @@ async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Async
             name: await clients.enter_async_context(httpx.AsyncClient(base_url=service.url, timeout=30, limits=fresh))
             for name, service in platform.services.items()
         }
-        world = Organisation(http, stack, platform.namespace)
+        world = Organisation(http, stack, platform.namespace, release_anonymous=platform.release_anonymous_feedback)
         await world.prepare(_probes_per_person())
         yield world
 

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI
 
 from pacer_feedback.api import anonymous as anonymous_routes
 from pacer_feedback.api import named as named_routes
 from pacer_feedback.service import anonymous, named
+from pacer_feedback.service.releases import ReleaseWorker
 from pacer_feedback.settings import FeedbackSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
-from pacer_shared.service import ServiceSpec, create_app, lazy_app, serve
+from pacer_shared.service import BackgroundLoop, Runtime, ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = "Instant, two-way, requested (360) and anonymous feedback."
 ANONYMOUS_PATHS = "/v1/anonymous"
+"""Requests here leave no access-log line (it carries the caller's address) and no per-route metrics (a counter
+times each submission to the scrape)."""
 
 
-class DropAnonymousAccessLogs(logging.Filter):
-    """Access logs carry the client's address: for anonymous routes they are not written at all."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return ANONYMOUS_PATHS not in record.getMessage()
+def background(runtime: Runtime) -> list[BackgroundLoop]:
+    assert isinstance(runtime.settings, FeedbackSettings)
+    return [ReleaseWorker(runtime, runtime.settings).run]
 
 
 def build(settings: FeedbackSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    logging.getLogger("uvicorn.access").addFilter(DropAnonymousAccessLogs())
+    """The feedback app; tests may hand it a clock they move."""
     return create_app(
         ServiceSpec(
             settings=settings or FeedbackSettings(),
@@ -35,7 +34,9 @@ def build(settings: FeedbackSettings | None = None, clock: Clock | None = None) 
             routers=[named_routes.router, anonymous_routes.router],
             indexes={**named.INDEXES, **anonymous.INDEXES},
             publishes=[topics.FEEDBACK_EVENTS],
+            background=background,
             clock=clock or SystemClock(),
+            private_paths=(ANONYMOUS_PATHS,),
         )
     )
 

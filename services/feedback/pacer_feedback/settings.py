@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from pacer_shared.settings import LOCAL_JWT_SECRET, ServiceSettings
 
@@ -15,6 +16,7 @@ class FeedbackSettings(ServiceSettings):
     service_name: ClassVar[str] = "feedback"
 
     http_port: int = 8103
+    metrics_port: int = 9103
     anonymity_threshold: int = Field(
         default=3,
         ge=3,
@@ -25,6 +27,31 @@ class FeedbackSettings(ServiceSettings):
         default=SecretStr(LOCAL_ANONYMITY_KEY),
         description="Keys the daily rate-limit hashes; without it nobody can link a hash to a person",
     )
+    anonymous_release_hour: int = Field(
+        default=6,
+        ge=0,
+        le=23,
+        description="Hour of the organisation's day at which anonymous results and authors' replies are released",
+    )
+    organisation_timezone: str = Field(
+        default="UTC", description="IANA time zone of the organisation's day (anonymous releases, their dates)"
+    )
+    release_poll_seconds: float = Field(
+        default=60.0, gt=0, description="Longest sleep of the anonymous release worker between looks at what is due"
+    )
+
+    @field_validator("organisation_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"organisation_timezone: {value!r} is not an IANA time zone") from None
+        return value
+
+    @property
+    def organisation_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.organisation_timezone)
 
     @model_validator(mode="after")
     def _real_key(self) -> FeedbackSettings:

@@ -14,6 +14,7 @@ class GoalsSettings(ServiceSettings):
     service_name: ClassVar[str] = "goals"
 
     http_port: int = 8101
+    metrics_port: int = 9101
     consumer_batch_size: int = Field(
         default=5000,
         ge=1,

@@ -1,12 +1,12 @@
-"""`/metrics` shows how late the deadline worker reaches due goals (the PacerDeadlineWorkBehind alert's input)."""
+"""The metrics port shows how late the deadline worker reaches due goals (the PacerDeadlineWorkBehind alert's input)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
+from fastapi import FastAPI
 from goals_support import ROSTER, GoalsWorld, load_roster
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -16,11 +16,11 @@ from pacer_goals.service.context import Goals
 from pacer_goals.service.deadlines import DeadlineWorker
 from pacer_goals.settings import GoalsSettings
 from pacer_shared.clock import ManualClock
-from pacer_testkit.stack import Stack, in_process, roster_reached
+from pacer_testkit.stack import Stack, in_process, metrics_text, roster_reached
 
 
-async def deadline_lag(http: httpx.AsyncClient) -> float:
-    for family in text_string_to_metric_families((await http.get("/metrics")).text):
+async def deadline_lag(app: FastAPI) -> float:
+    for family in text_string_to_metric_families(await metrics_text(app)):
         if family.name == "pacer_goals_deadline_lag_seconds":
             [sample] = family.samples
             return sample.value
@@ -35,7 +35,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 async def goals_driven_by_hand(
     stack: Stack, namespace: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[GoalsWorld, Goals]]:
+) -> AsyncIterator[tuple[GoalsWorld, Goals, FastAPI]]:
     """The goals service in-process without its own background loops: the test runs the deadline worker,
     so the moment it looks at a due goal is the moment the test chooses. No at-risk levels: a goal is
     due only at its period end."""
@@ -46,25 +46,25 @@ async def goals_driven_by_hand(
     async with in_process(app) as http:
         await load_roster(stack, namespace)
         await roster_reached(http, [p.person_id for p in ROSTER])
-        yield GoalsWorld(stack, namespace, None, http), app.state.context  # type: ignore[arg-type]
+        yield GoalsWorld(stack, namespace, None, http), app.state.context, app  # type: ignore[arg-type]
 
 
 async def test_deadline_lag_is_how_late_the_worker_reaches_the_oldest_due_goal_and_zero_once_caught_up(
-    goals_driven_by_hand: tuple[GoalsWorld, Goals], clock: ManualClock
+    goals_driven_by_hand: tuple[GoalsWorld, Goals, FastAPI], clock: ManualClock
 ) -> None:
-    world, goals = goals_driven_by_hand
+    world, goals, app = goals_driven_by_hand
     worker = DeadlineWorker(goals)
     start = clock.now()
     end = start + timedelta(hours=1)
     goal = await world.set_goal(target=5, start=(start - timedelta(seconds=1)).isoformat(), end=end.isoformat())
 
     await worker.run_once()
-    assert await deadline_lag(world.http) == 0, "nothing is due before the deadline"
+    assert await deadline_lag(app) == 0, "nothing is due before the deadline"
 
     clock.set(end + timedelta(minutes=10))  # the worker looks again ten minutes after the deadline
     await worker.run_once()
-    assert await deadline_lag(world.http) == 600
+    assert await deadline_lag(app) == 600
     assert (await world.goal(goal["goal_id"]))["status"] == "missed"
 
     await worker.run_once()
-    assert await deadline_lag(world.http) == 0, "the missed goal is no longer due"
+    assert await deadline_lag(app) == 0, "the missed goal is no longer due"

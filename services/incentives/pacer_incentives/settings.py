@@ -16,6 +16,7 @@ class IncentivesSettings(ServiceSettings):
     service_name: ClassVar[str] = "incentives"
 
     http_port: int = 8104
+    metrics_port: int = 9104
     recognition_file: Path = Field(
         default=HERE / "recognition.yaml",
         description="Badge, kudos and promotion rules (YAML); the packaged file is the default",

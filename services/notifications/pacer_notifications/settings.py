@@ -25,6 +25,7 @@ class NotificationsSettings(ServiceSettings):
     service_name: ClassVar[str] = "notifications"
 
     http_port: int = 8105
+    metrics_port: int = 9105
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

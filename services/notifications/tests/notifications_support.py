@@ -87,6 +87,8 @@ class Notifier:
     inbox: Inbox
     http: httpx.AsyncClient
     published: list[CloudEvent] = field(default_factory=list)
+    app: Any = None
+    """The service itself (its metrics port: `metrics_text`)."""
 
     async def publish(self, data: EventData, envelope: CloudEvent | None = None) -> CloudEvent:
         envelope = envelope or wrap(data, source="/tests", time=self.clock.now())
@@ -142,7 +144,7 @@ async def notifier(
             monkeypatch.setenv(key, value)
         service = build(NotificationsSettings(), clock)
         async with in_process(service) as http:
-            notifier = Notifier(stack, namespace, clock, out.mailbox, out.inbox, http)
+            notifier = Notifier(stack, namespace, clock, out.mailbox, out.inbox, http, app=service)
             for person in ROSTER:
                 await notifier.publish(person)
 

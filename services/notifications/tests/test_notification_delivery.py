@@ -18,7 +18,7 @@ from pacer_shared.auth import Role
 from pacer_shared.events.goals import GoalAtRisk, GoalCheckInDue, WeekSummary
 from pacer_shared.events.incentives import BonusCalculated, RecognitionGranted
 from pacer_shared.events.people import PersonUpserted
-from pacer_testkit.stack import Stack, eventually, read_topic
+from pacer_testkit.stack import Stack, eventually, metrics_text, read_topic
 
 
 async def test_goal_missed_reaches_the_assistant_by_email_and_the_manager_by_chat_in_their_languages(
@@ -338,7 +338,7 @@ async def test_an_event_whose_people_never_appear_is_dead_lettered_after_the_wai
 async def test_every_channels_outcome_counter_exists_before_its_first_message(notifier: Notifier) -> None:
     """The failure-ratio alert takes increase() over these counters, which cannot see a series' first sample: a
     channel's first failures after a start would not count if the series appeared with them."""
-    text = (await notifier.http.get("/metrics")).text
+    text = await metrics_text(notifier.app)
     for channel in CHANNELS:
         for outcome in ("delivered", "failed"):
             assert f'pacer_notifications_total{{channel="{channel}",outcome="{outcome}"}}' in text, (channel, outcome)

@@ -13,6 +13,7 @@ class ReviewsSettings(ServiceSettings):
     service_name: ClassVar[str] = "reviews"
 
     http_port: int = 8102
+    metrics_port: int = 9102
     self_due_days: int = Field(
         default=3, ge=0, description="Days after the period ends that the self-assessment is due"
     )

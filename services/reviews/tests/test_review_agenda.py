@@ -206,7 +206,11 @@ async def test_anonymous_aggregates_show_in_the_review_of_the_manager_they_conce
     [first] = await world.publish_at(
         IN_THE_WEEK,
         AnonymousFeedbackPublished(
-            **about_north, submissions=3, themes={"workload": 2, "recognition": 1}, texts=ANONYMOUS_TEXTS
+            **about_north,
+            submissions=3,
+            themes={"recognition": 1, "workload": 2},
+            texts=ANONYMOUS_TEXTS,
+            released_on=IN_THE_WEEK.date(),
         ),
     )
     await world.publish_at(
@@ -222,16 +226,17 @@ async def test_anonymous_aggregates_show_in_the_review_of_the_manager_they_conce
 
     review = await eventually(released, what="the released aggregate to reach Mia's review")
     [shown] = review.json()["inputs"]["anonymous_feedback"]
-    assert {k: v for k, v in shown.items() if not k.startswith(("window", "released"))} == {
+    assert {k: v for k, v in shown.items() if not k.startswith("window")} == {
         "subject_kind": "team",
         "subject_id": "north",
         "submissions": 3,
         "themes": {"workload": 2, "recognition": 1},
+        "released_on": "2026-11-11",
     }
-    assert [datetime.fromisoformat(shown[k]) for k in ("window_start", "window_end", "released_at")] == [
+    assert list(shown["themes"]) == ["workload", "recognition"], "themes most frequent first, not in release order"
+    assert [datetime.fromisoformat(shown[k]) for k in ("window_start", "window_end")] == [
         NOVEMBER["window_start"],
         NOVEMBER["window_end"],
-        IN_THE_WEEK,
     ]
     agenda = await world.call("GET", f"/v1/reviews/{mia}/agenda", "mia", Role.MANAGER)
     assert agenda.json()["talking_points"][-1] == (
@@ -242,6 +247,7 @@ async def test_anonymous_aggregates_show_in_the_review_of_the_manager_they_conce
     assert ann_review.json()["inputs"]["anonymous_feedback"] == [], "results about Mia's team are hers and hr's"
     for text in [*ANONYMOUS_TEXTS, "Company-wide text"]:
         assert text not in review.text + agenda.text + ann_review.text, "no anonymous text is ever shown"
+    assert "T03:00" not in review.text + agenda.text, "the time of a release is never shown, only its day"
 
     # Completed, the review keeps its inputs; a later release is listed as a late input.
     await world.call("POST", f"/v1/reviews/{mia}/self", "mia", Role.MANAGER, {"ratings": {"records": 4}})

@@ -1,4 +1,4 @@
-"""`/metrics` shows how late the review scheduler reaches overdue steps (the PacerDeadlineWorkBehind alert's input)."""
+"""Metrics show how late the review scheduler reaches overdue steps (the PacerDeadlineWorkBehind alert's input)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from reviews_support import ROSTER, TEMPLATE
 
@@ -16,11 +17,11 @@ from pacer_reviews.service.cycles import CycleWorker, Reviews
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared.auth import Role
 from pacer_shared.clock import ManualClock
-from pacer_testkit.stack import Stack, bearer, in_process, producer, publish, roster_reached
+from pacer_testkit.stack import Stack, bearer, in_process, metrics_text, producer, publish, roster_reached
 
 
-async def schedule_lag(http: httpx.AsyncClient) -> float:
-    for family in text_string_to_metric_families((await http.get("/metrics")).text):
+async def schedule_lag(app: FastAPI) -> float:
+    for family in text_string_to_metric_families(await metrics_text(app)):
         if family.name == "pacer_reviews_schedule_lag_seconds":
             [sample] = family.samples
             return sample.value
@@ -35,7 +36,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 async def reviews_driven_by_hand(
     stack: Stack, namespace: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[httpx.AsyncClient, Reviews]]:
+) -> AsyncIterator[tuple[httpx.AsyncClient, Reviews, FastAPI]]:
     """The reviews service in-process without its own background loop: the test runs the scheduler."""
     for key, value in stack.service_env(namespace, "reviews").items():
         monkeypatch.setenv(key, value)
@@ -48,13 +49,13 @@ async def reviews_driven_by_hand(
         await roster_reached(http, [person.person_id for person in ROSTER])
         created = await http.post("/v1/templates", json=TEMPLATE, headers=bearer("hana", Role.HR))
         assert created.status_code == 201, created.text
-        yield http, app.state.context
+        yield http, app.state.context, app
 
 
 async def test_schedule_lag_follows_the_oldest_overdue_step_until_every_step_is_called(
-    reviews_driven_by_hand: tuple[httpx.AsyncClient, Reviews], clock: ManualClock
+    reviews_driven_by_hand: tuple[httpx.AsyncClient, Reviews, FastAPI], clock: ManualClock
 ) -> None:
-    http, reviews = reviews_driven_by_hand
+    http, reviews, app = reviews_driven_by_hand
     worker = CycleWorker(reviews)
     body = {"name": "north", "cadence": "monthly", "template_name": "monthly-summary", "period_start": "2026-10-01"}
     opened = await http.post("/v1/cycles", json={**body, "team_id": "north"}, headers=bearer("hana", Role.HR))
@@ -71,8 +72,8 @@ async def test_schedule_lag_follows_the_oldest_overdue_step_until_every_step_is_
     assert late_by("self_due_at") > late_by("manager_due_at") > 0, "October is over: both steps are past due"
 
     await worker.run_once()  # calls the self-assessments overdue; the managers' step is next
-    assert await schedule_lag(http) == late_by("self_due_at")
+    assert await schedule_lag(app) == late_by("self_due_at")
     await worker.run_once()  # calls the manager steps overdue
-    assert await schedule_lag(http) == late_by("manager_due_at")
+    assert await schedule_lag(app) == late_by("manager_due_at")
     await worker.run_once()
-    assert await schedule_lag(http) == 0, "every step has been called"
+    assert await schedule_lag(app) == 0, "every step has been called"

@@ -5,6 +5,7 @@ Anonymous feedback is only ever published as an aggregate: no event carries its 
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import AwareDatetime, Field
@@ -61,7 +62,10 @@ class FeedbackRequested(EventData):
 
 
 class AnonymousFeedbackPublished(EventData):
-    """An aggregate released once at least k people have written about the subject in the window."""
+    """An aggregate released once at least k people have written about the subject in the window.
+
+    Released on a schedule (a fixed hour of the organisation's day), never inside an author's request: the
+    envelope's `time` is that scheduled moment, and readers are shown `released_on`, the day, not the time."""
 
     event_type = "AnonymousFeedbackPublished"
     topic = topics.FEEDBACK_EVENTS
@@ -72,6 +76,11 @@ class AnonymousFeedbackPublished(EventData):
     window_start: AwareDatetime
     window_end: AwareDatetime
     submissions: int = Field(ge=3)
-    themes: dict[str, int] = {}
-    texts: list[str] = []
+    themes: dict[str, int] = Field(default={}, description="Tag counts of this release, most frequent first")
+    texts: list[str] = Field(default=[], description="This release's texts, shuffled")
     manager_id: str | None = Field(default=None, description="The manager the results concern, who may see them")
+    released_on: date | None = Field(
+        default=None,
+        description="The day of the scheduled release in the organisation's zone: all the time a reader may see "
+        "(absent from releases made before releases were scheduled)",
+    )

@@ -1,4 +1,4 @@
-"""Routes for anonymous feedback. Nothing here logs or stores who called (see main.py's access-log filter)."""
+"""Routes for anonymous feedback. Nothing here logs or stores who called (see main.py's private paths)."""
 
 from __future__ import annotations
 
@@ -41,9 +41,15 @@ async def read_thread(body: TokenIn, runtime: RuntimeDep, _: CurrentPrincipal) -
     return await anonymous.thread(runtime, body.reply_token)
 
 
-@router.post("/thread/replies", summary="Answer in your thread (with your reply token)", responses=responses(404))
-async def answer_thread(body: AuthorReplyIn, runtime: RuntimeDep, _: CurrentPrincipal) -> dict[str, Any]:
-    return await anonymous.answer_as_author(runtime, body.reply_token, body.text)
+@router.post(
+    "/thread/replies",
+    summary="Answer in your thread (with your reply token); shown to the organisation at the next scheduled release",
+    responses=responses(404),
+)
+async def answer_thread(
+    body: AuthorReplyIn, runtime: RuntimeDep, settings: SettingsDep, _: CurrentPrincipal
+) -> dict[str, Any]:
+    return await anonymous.answer_as_author(runtime, settings, body.reply_token, body.text)
 
 
 @router.get("/aggregates", summary="Released anonymous results about a subject (hr; the manager concerned)")

@@ -1,11 +1,15 @@
-"""What makes anonymous feedback anonymous: nothing kept that points to the author.
+"""What makes anonymous feedback anonymous: nothing kept that points to the author, nothing seen that tells when.
 
-- Times are kept only as the ISO week, so submission order within a week says nothing.
+- Times are kept only as the ISO week (or, for expiry, a whole day), so submission order within a week says nothing.
 - The author's reply token is random and stored only as its SHA-256.
-- The daily limit counts keyed hashes of (person, day) that expire; they hold no submission id.
+- The daily limit counts keyed hashes of (person, day) that expire; they hold no submission id and are written in
+  a transaction of their own, never with a submission.
 - Results are released only once k different people have written since the last release: each author of a
   window is a keyed hash of (person, subject, window), expiring with the window and holding no submission id,
   so one person's several submissions count once and cannot make up the k.
+- Releases, and authors' replies, come out on a schedule (a fixed hour of the organisation's day), never inside
+  an author's request: the moment results appear says nothing about when the k-th author wrote.
+- Whatever a reader sees is sorted or shuffled, so its order says nothing about who wrote last.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 THEMES = (
     "customer_care",
@@ -39,6 +46,32 @@ def week_of(moment: datetime) -> date:
 def window_of(moment: datetime) -> str:
     """The aggregation window (a calendar month) a submission counts in."""
     return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def next_release(after: datetime, hour: int, zone: ZoneInfo) -> datetime:
+    """The first scheduled release strictly after `after`: `hour` o'clock of a day in the organisation's zone (UTC).
+
+    Every submission and reply of one day waits for the same moment, so the moment is all that can be seen."""
+    local = after.astimezone(zone)
+    release = datetime.combine(local.date(), time(hour), tzinfo=zone)
+    if release <= local:
+        release = datetime.combine(local.date() + timedelta(days=1), time(hour), tzinfo=zone)
+    return release.astimezone(UTC)
+
+
+def release_day(moment: datetime, zone: ZoneInfo) -> date:
+    """The day a release is dated with: readers learn the day, never the hour."""
+    return moment.astimezone(zone).date()
+
+
+def day_expiry(day: date, days: int) -> datetime:
+    """Midnight UTC `days` after `day`: an expiry that tells the day a record was made, not its time."""
+    return datetime.combine(day + timedelta(days=days), time(0), tzinfo=UTC)
+
+
+def theme_counts(tags: Iterable[str]) -> dict[str, int]:
+    """Tag counts, most frequent first then by name: first-seen order would name the last submission's tags."""
+    return dict(sorted(Counter(tags).items(), key=lambda item: (-item[1], item[0])))
 
 
 def new_reply_token() -> tuple[str, str]:

@@ -1,24 +1,28 @@
-"""Anonymous feedback to the company: kept without its author, released once k people wrote, answered through a secret.
+"""Anonymous feedback to the company: kept without its author, released on a schedule once k people wrote,
+answered through a secret.
 
 The caller's token proves they belong to the organisation; nothing derived from it is
-stored with the submission. See `domain/anonymity.py` for what is kept instead.
+stored with the submission. See `domain/anonymity.py` for what is kept instead, and
+`service/releases.py` for the scheduled run that releases results and authors' replies.
 """
 
 from __future__ import annotations
 
-import random
 import uuid
-from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
 
 from pacer_feedback.domain.anonymity import (
     author_key,
+    day_expiry,
     new_reply_token,
+    next_release,
     rate_key,
+    theme_counts,
     token_hash,
     week_of,
     window_bounds,
@@ -26,7 +30,6 @@ from pacer_feedback.domain.anonymity import (
 )
 from pacer_feedback.settings import FeedbackSettings
 from pacer_shared.auth import Principal, Role
-from pacer_shared.events.feedback import AnonymousFeedbackPublished
 from pacer_shared.mongo import Document, IndexPlan, Session
 from pacer_shared.problems import Forbidden, NotFound, Problem, Unprocessable
 from pacer_shared.service import Runtime
@@ -40,6 +43,7 @@ INDEXES: IndexPlan = {
     SUBMISSIONS: [
         IndexModel([("subject_kind", ASCENDING), ("subject_id", ASCENDING), ("window", ASCENDING)], name="by_subject"),
         IndexModel("token_hash", unique=True, name="by_token"),
+        IndexModel("replies_due_at", name="replies_due", sparse=True),
     ],
     DAILY_COUNTS: [IndexModel("expires_at", expireAfterSeconds=0, name="expiry")],
     AUTHORS: [
@@ -49,8 +53,16 @@ INDEXES: IndexPlan = {
         ),
         IndexModel("expires_at", expireAfterSeconds=0, name="expiry"),
     ],
-    WINDOWS: [IndexModel("expires_at", expireAfterSeconds=0, name="expiry")],
+    WINDOWS: [
+        IndexModel("expires_at", expireAfterSeconds=0, name="expiry"),
+        IndexModel("due_at", name="release_due", sparse=True),
+    ],
 }
+WINDOW_GRACE_DAYS = 3
+"""Authors and windows are kept this long past their month: its last day's submissions are released the next
+morning of the organisation's day, wherever that falls in UTC."""
+READERS = (Role.HR, Role.ADMIN)
+"""Roles that read every subject's results: with one of them among k authors, only k-1 others are hidden from it."""
 
 
 class SubjectKind(StrEnum):
@@ -79,49 +91,52 @@ async def submit(
     if member is None or not member.get("active", True):
         raise Forbidden("anonymous feedback is for members of the organisation")
     subject = await _subject(runtime, subject_kind, subject_id)
-    if await _manager_of(runtime, subject_kind, subject) == principal.subject:
+    if await manager_of(runtime, subject_kind, subject) == principal.subject:
         # The results' reader writing some of them would make the others fewer than k to them.
         raise Forbidden(f"you read the anonymous feedback about this {subject_kind.value}, so you cannot add to it")
+    # hr and admins read every result: their submissions are kept but never make up the k, so each release still
+    # hides at least k authors from every one of its readers.
+    counted = not (principal.has(*READERS) or member.get("role") in READERS)
     now = runtime.clock.now()
     window = window_of(now)
-    expires_at = window_bounds(window)[1] + timedelta(days=1)  # no release happens after its window
+    expires_at = day_expiry(window_bounds(window)[1].date(), WINDOW_GRACE_DAYS)
     about = f"{subject_kind.value}:{subject}"
+    due_at = next_release(now, settings.anonymous_release_hour, settings.organisation_zone)
+    await _count_today(runtime, settings, principal.subject, now)
     token, hashed = new_reply_token()
 
     async def work(session: Session) -> None:
-        await _count_today(runtime, settings, principal.subject, now, session)
         scope = {"subject_kind": subject_kind.value, "subject_id": subject, "window": window}
-        # Every submission about one subject and window writes this document, so two made at once conflict and
-        # one runs again seeing the other: neither can miss that together they reach k.
+        # The release worker reads this index; every submission of a day names the same release, so it is all
+        # anyone reading it learns.
         await runtime.db[WINDOWS].update_one(
             {"_id": f"{about}:{window}"},
-            {"$inc": {"submissions": 1}, "$setOnInsert": {"expires_at": expires_at}},
+            # `$set`, not `$setOnInsert`: windows written before releases were scheduled lack the scope.
+            {"$set": scope, "$setOnInsert": {"expires_at": expires_at}, "$min": {"due_at": due_at}},
             upsert=True,
             session=session,
         )
-        await runtime.db[AUTHORS].update_one(
-            {"_id": author_key(settings.anonymity_key.get_secret_value(), principal.subject, about, window)},
-            {"$setOnInsert": {**scope, "released": False, "expires_at": expires_at}},
-            upsert=True,
-            session=session,
-        )
+        if counted:
+            await runtime.db[AUTHORS].update_one(
+                {"_id": author_key(settings.anonymity_key.get_secret_value(), principal.subject, about, window)},
+                {"$setOnInsert": {**scope, "released": False, "expires_at": expires_at}},
+                upsert=True,
+                session=session,
+            )
         await runtime.db[SUBMISSIONS].insert_one(
             {
-                "_id": str(uuid.uuid4()),
-                "subject_kind": subject_kind.value,
-                "subject_id": subject,
+                "_id": str(uuid.uuid4()),  # random: the order of ids says nothing about the order of writing
+                **scope,
                 "category": category,
                 "text": text,
                 "tags": sorted(set(tags)),
                 "week": week_of(now).isoformat(),
-                "window": window,
                 "token_hash": hashed,
                 "released": False,
                 "thread": [],
             },
             session=session,
         )
-        await _release(runtime, settings, subject_kind, subject, window, session)
 
     await runtime.uow.run(work)
     return token
@@ -141,54 +156,30 @@ async def _subject(runtime: Runtime, kind: SubjectKind, subject_id: str | None) 
     return subject_id
 
 
-async def _count_today(
-    runtime: Runtime, settings: FeedbackSettings, person_id: str, now: datetime, session: Session
-) -> None:
+async def _count_today(runtime: Runtime, settings: FeedbackSettings, person_id: str, now: datetime) -> None:
+    """Count the submission against the person's day, in a write of its own.
+
+    Never in the submission's transaction: an oplog, change stream or backup would show the counter and the
+    submission written together and so group one person's submissions of a day. The counter's expiry is a whole
+    day, not the moment of the first submission. A submission that fails after this still costs one of the day's.
+    """
     key = rate_key(settings.anonymity_key.get_secret_value(), person_id, now.date())
-    counter = await runtime.db[DAILY_COUNTS].find_one_and_update(
-        {"_id": key},
-        {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": now + timedelta(days=2)}},
-        upsert=True,
-        return_document=ReturnDocument.AFTER,
-        session=session,
-    )
-    if counter is None or counter["count"] > settings.anonymous_daily_limit:
-        raise TooMany(f"at most {settings.anonymous_daily_limit} anonymous submissions a day")
+    # The filter misses a full counter, and the upsert then collides with it. A collision can also be another
+    # request of the same person creating the counter at the same moment: the second attempt counts on it.
+    for _ in range(2):
+        try:
+            await runtime.db[DAILY_COUNTS].update_one(
+                {"_id": key, "count": {"$lt": settings.anonymous_daily_limit}},
+                {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": day_expiry(now.date(), 2)}},
+                upsert=True,
+            )
+            return
+        except DuplicateKeyError:
+            continue
+    raise TooMany(f"at most {settings.anonymous_daily_limit} anonymous submissions a day")
 
 
-async def _release(
-    runtime: Runtime, settings: FeedbackSettings, kind: SubjectKind, subject: str, window: str, session: Session
-) -> None:
-    """Release what waits once k people who had no part in an earlier release have written: no published aggregate
-    ever rests on fewer than k authors, however many submissions one of them made."""
-    query = {"subject_kind": kind.value, "subject_id": subject, "window": window}
-    unreleased = {**query, "released": False}
-    if await runtime.db[AUTHORS].count_documents(unreleased, session=session) < settings.anonymity_threshold:
-        return
-    batch = await runtime.db[SUBMISSIONS].find(unreleased, session=session).to_list()
-    released = await runtime.db[SUBMISSIONS].count_documents({**query, "released": True}, session=session)
-    for collection in (SUBMISSIONS, AUTHORS):
-        await runtime.db[collection].update_many(unreleased, {"$set": {"released": True}}, session=session)
-    count = len(batch)
-    texts = [d["text"] for d in batch]
-    random.SystemRandom().shuffle(texts)  # the order of a release says nothing about who wrote when
-    start, end = window_bounds(window)
-    await runtime.outbox.add(
-        session,
-        AnonymousFeedbackPublished(
-            subject_id=subject,
-            subject_kind=kind.value,
-            window_start=start,
-            window_end=end,
-            submissions=released + count,
-            themes=dict(Counter(tag for d in batch for tag in d["tags"])),
-            texts=texts,
-            manager_id=await _manager_of(runtime, kind, subject),
-        ),
-    )
-
-
-async def _manager_of(runtime: Runtime, kind: SubjectKind, subject: str) -> str | None:
+async def manager_of(runtime: Runtime, kind: SubjectKind, subject: str) -> str | None:
     if kind is SubjectKind.MANAGER:
         return subject
     if kind is SubjectKind.TEAM:
@@ -203,12 +194,16 @@ async def aggregates(
 ) -> list[dict[str, Any]]:
     """Released submissions grouped by window; below the threshold this is empty, exactly as for no feedback."""
     subject = "company" if kind is SubjectKind.COMPANY else subject_id or ""
-    concerned = principal.has(Role.MANAGER) and await _manager_of(runtime, kind, subject) == principal.subject
+    concerned = principal.has(Role.MANAGER) and await manager_of(runtime, kind, subject) == principal.subject
     if not (principal.has(Role.HR, Role.ADMIN) or concerned):
         raise Forbidden("anonymous results are for hr and the manager they are about")
     found = (
         await runtime.db[SUBMISSIONS]
-        .find({"subject_kind": kind.value, "subject_id": subject, "released": True}, {"token_hash": 0})
+        .find(
+            {"subject_kind": kind.value, "subject_id": subject, "released": True},
+            {"token_hash": 0, "pending_replies": 0, "replies_due_at": 0},
+        )
+        .sort("_id", ASCENDING)  # random ids: a stable order that says nothing about when each was written
         .to_list()
     )
     windows: dict[str, list[Document]] = {}
@@ -218,10 +213,10 @@ async def aggregates(
         {
             "window": window,
             "submissions": len(items),
-            "themes": dict(Counter(tag for d in items for tag in d["tags"])),
+            "themes": theme_counts(tag for d in items for tag in d["tags"]),
             "items": [
                 {"submission_id": d["_id"], "category": d["category"], "text": d["text"], "thread": d["thread"]}
-                for d in sorted(items, key=lambda d: d["_id"])
+                for d in items
             ],
         }
         for window, items in sorted(windows.items())
@@ -233,13 +228,14 @@ async def answer_as_organisation(runtime: Runtime, principal: Principal, submiss
     if submission is None:
         raise NotFound(f"no released submission {submission_id}")
     kind = SubjectKind(submission["subject_kind"])
-    if not principal.has(Role.HR) and await _manager_of(runtime, kind, submission["subject_id"]) != principal.subject:
+    if not principal.has(Role.HR) and await manager_of(runtime, kind, submission["subject_id"]) != principal.subject:
         raise Forbidden("hr, or the manager the feedback is about, can answer it")
     side = "hr" if principal.has(Role.HR) else "manager"
     await _append(runtime, {"_id": submission_id}, side, text)
 
 
 async def thread(runtime: Runtime, token: str) -> Document:
+    """The author's view: their submission, the answers, and their own replies still waiting for a release."""
     submission = await runtime.db[SUBMISSIONS].find_one({"token_hash": token_hash(token)})
     if submission is None:
         raise NotFound("unknown reply token")
@@ -248,11 +244,22 @@ async def thread(runtime: Runtime, token: str) -> Document:
         "text": submission["text"],
         "week": submission["week"],
         "thread": submission["thread"],
+        "pending_replies": submission.get("pending_replies", []),
     }
 
 
-async def answer_as_author(runtime: Runtime, token: str, text: str) -> Document:
-    await _append(runtime, {"token_hash": token_hash(token)}, "author", text)
+async def answer_as_author(runtime: Runtime, settings: FeedbackSettings, token: str, text: str) -> Document:
+    """Queue the author's reply for the next scheduled release: shown at once, its moment would time the author's
+    visit to whoever watches the thread."""
+    now = runtime.clock.now()
+    entry = {"from": "author", "text": text, "week": week_of(now).isoformat()}
+    due_at = next_release(now, settings.anonymous_release_hour, settings.organisation_zone)
+    result = await runtime.db[SUBMISSIONS].update_one(
+        {"token_hash": token_hash(token)},
+        {"$push": {"pending_replies": entry}, "$min": {"replies_due_at": due_at}},
+    )
+    if result.matched_count == 0:
+        raise NotFound("unknown reply token")
     return await thread(runtime, token)
 
 

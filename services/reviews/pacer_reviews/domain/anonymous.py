@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 
 class AnonymousAggregate(BaseModel):
@@ -21,8 +21,14 @@ class AnonymousAggregate(BaseModel):
     window_end: datetime
     submissions: int = Field(description="Submissions released for the window so far (never fewer than k)")
     themes: dict[str, int] = Field(description="Tag counts over the released submissions")
-    released_at: datetime = Field(description="When the latest release of the window was published")
+    released_on: date = Field(
+        description="The day of the window's latest release (releases are scheduled; no finer time is shown)"
+    )
     release_ids: list[str] = Field(exclude=True, default_factory=list)
+
+    @field_serializer("released_on")
+    def _day(self, day: date) -> str:
+        return day.isoformat()  # MongoDB stores datetimes, not days: a completed review keeps its inputs as dumped
 
     @property
     def talking_point(self) -> str:
@@ -61,12 +67,17 @@ def aggregates(releases: Iterable[Mapping[str, Any]], released_since: datetime) 
                 window_start=start,
                 window_end=end,
                 submissions=max(r["submissions"] for r in batch),
-                themes=dict(themes),
-                released_at=latest,
+                themes=dict(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))),  # release order says nothing
+                released_on=max(_released_on(r) for r in batch),
                 release_ids=sorted(str(r["_id"]) for r in batch),
             )
         )
     return shown
+
+
+def _released_on(release: Mapping[str, Any]) -> date:
+    stored = release.get("released_on")
+    return date.fromisoformat(stored) if stored else release["at"].date()
 
 
 def themes_text(themes: Mapping[str, int]) -> str:

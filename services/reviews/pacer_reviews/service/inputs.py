@@ -116,11 +116,13 @@ async def apply_feedback_events(db: Database, events: Sequence[Event], session: 
                 session=session,
             )
         elif isinstance(data, AnonymousFeedbackPublished):
-            # Counts and themes only: the released texts stay with the feedback service.
-            aggregate = data.model_dump(mode="python", exclude={"texts"})
+            # Counts and themes only: the released texts stay with the feedback service. The day of the release is
+            # all a reader is shown of its time (releases before they were scheduled carry no day: the event's).
+            aggregate = data.model_dump(mode="python", exclude={"texts", "released_on"})
+            released_on = (data.released_on or event.time.date()).isoformat()
             await db[ANONYMOUS].update_one(
                 {"_id": event.id},
-                {"$setOnInsert": {**aggregate, "at": event.time}},
+                {"$setOnInsert": {**aggregate, "released_on": released_on, "at": event.time}},
                 upsert=True,
                 session=session,
             )
