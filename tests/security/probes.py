@@ -187,6 +187,16 @@ async def _ingest(call: Call) -> Outcome:
     return await call.send("POST", "/v1/sales-activities", json=activity)
 
 
+@probe("goals", "GET /v1/local-sign-in/people")
+async def _sign_in_roster(call: Call) -> Outcome:
+    return await call.listed("/v1/local-sign-in/people", {"limit": 200}, itemgetter("person_id"), call.person)
+
+
+@probe("goals", "POST /v1/local-sign-in")
+async def _sign_in_as(call: Call) -> Outcome:
+    return await call.send("POST", "/v1/local-sign-in", json={"person_id": call.person})
+
+
 # ---------------------------------------------------------------- reviews
 
 
