@@ -148,6 +148,9 @@ class GoalOut(GoalFields):
     expected_by_now: Decimal
     pace_ratio: Decimal | None
     at_risk: bool
+    at_risk_level: Decimal | None = Field(
+        description="While at risk: the fraction of pace it was warned below (GoalAtRisk), the reason it is at risk"
+    )
     smart: SmartOut | None = None
 
     @classmethod
@@ -159,7 +162,12 @@ def pace_now(goal: Goal, now: datetime) -> dict[str, Any]:
     """What GoalOut shows that moves with the clock."""
     expected = goal.expected_by(min(now, goal.closed_at or now))
     at_risk = goal.at_risk_now(now)
-    return {"expected_by_now": expected, "pace_ratio": ratio_of(goal.actual, expected), "at_risk": at_risk}
+    return {
+        "expected_by_now": expected,
+        "pace_ratio": ratio_of(goal.actual, expected),
+        "at_risk": at_risk,
+        "at_risk_level": max(goal.at_risk_raised) if at_risk else None,
+    }
 
 
 class GoalPage(BaseModel):
