@@ -137,6 +137,11 @@ async def _goal_history(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/goals/{call.organisation.goals[call.person]}/history")
 
 
+@probe("goals", "GET /v1/goals/{goal_id}/progress")
+async def _goal_progress(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/goals/{call.organisation.goals[call.person]}/progress")
+
+
 @probe("goals", "POST /v1/goals/{goal_id}/activate")
 async def _activate(call: Call) -> Outcome:
     goal_id = await call.organisation.goal(call.person, activate=False)

@@ -50,6 +50,7 @@ goals          POST /v1/goals                                                   
 goals          GET  /v1/goals                                                     YNN       YYN      Y    Y      N
 goals          GET  /v1/goals/{goal_id}                                           YNN       YYN      Y    Y      N
 goals          GET  /v1/goals/{goal_id}/history                                   YNN       YYN      Y    Y      N
+goals          GET  /v1/goals/{goal_id}/progress                                  YNN       YYN      Y    Y      N
 goals          POST /v1/goals/{goal_id}/activate                                  YNN       YYN      Y    Y      N
 goals          POST /v1/goals/{goal_id}/adjustments                               YNN       YYN      Y    Y      N
 goals          POST /v1/goals/{goal_id}/adjustments/{adjustment_id}/decision      N         NYN      -YY  -YY    N

@@ -196,6 +196,23 @@ class MissAnalysisIn(BaseModel):
     action_plan: str = Field(min_length=3, max_length=4000)
 
 
+class ProgressPoint(BaseModel):
+    at: datetime
+    value: Decimal
+
+
+class ProgressOut(BaseModel):
+    goal_id: str
+    target: Decimal
+    unit: str
+    period_start: datetime
+    period_end: datetime
+    actual: list[ProgressPoint] = Field(
+        description="Cumulative progress after each counting activity, from 0 at the period's start to now"
+    )
+    pace: list[ProgressPoint] = Field(description="What the goal's pace profile expects by each moment of the period")
+
+
 class HistoryOut(BaseModel):
     at: datetime
     kind: str
