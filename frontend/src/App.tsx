@@ -37,38 +37,41 @@ export function App({ config }: { config: ConsoleConfig }) {
   const { i18n } = useTranslation();
   const [session, setSession] = useState<Session | null>(loadSession);
   const [expired, setExpired] = useState(false);
+  const [signedOut, setSignedOut] = useState(false);
   const [current] = useState(() => new CurrentToken(session?.token ?? null)); // what the API clients send
   const queryClient = useMemo(() => new QueryClient({ defaultOptions: { queries: { retry } } }), []);
 
   const change = useCallback(
-    (next: Session | null, ended: boolean) => {
+    (next: Session | null, ended: "expired" | "signed-out" | null) => {
       current.set(next?.token ?? null);
       saveSession(next);
       setSession(next);
-      setExpired(ended);
+      setExpired(ended === "expired");
+      setSignedOut(ended === "signed-out");
       queryClient.clear(); // nothing one person saw is shown to the next
     },
     [queryClient, current],
   );
   const apis = useMemo(
-    () => createApis(config, { token: () => current.get(), expired: () => { change(null, true); } }),
+    () => createApis(config, { token: () => current.get(), expired: () => { change(null, "expired"); } }),
     [config, change, current],
   );
   const auth = useMemo<Auth>(
     () => ({
       session,
       expired,
+      signedOut,
       signIn: (next) => {
-        change(next, false);
+        change(next, null);
         const person = next.person;
         void i18n.changeLanguage(pickLanguage(chosenLanguage(person.person_id), person.locale, navigator.languages));
       },
       signOut: () => {
-        change(null, false);
+        change(null, "signed-out");
         if (config.auth.mode === "oidc") void userManager(config.auth).signoutRedirect();
       },
     }),
-    [session, expired, change, i18n, config],
+    [session, expired, signedOut, change, i18n, config],
   );
   const platform = useMemo(() => ({ config, apis }), [config, apis]);
 
@@ -99,9 +102,9 @@ export function App({ config }: { config: ConsoleConfig }) {
 
 /** Signed-in screens; without a session, sign-in, which leads back here. */
 function SignedIn() {
-  const { session } = useAuth();
+  const { session, signedOut } = useAuth();
   const location = useLocation();
-  if (!session) return <Navigate to="/sign-in" replace state={{ from: location }} />;
+  if (!session) return <Navigate to="/sign-in" replace state={signedOut ? null : { from: location }} />;
   return <Outlet />;
 }
 

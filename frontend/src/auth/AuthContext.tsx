@@ -5,6 +5,8 @@ export interface Auth {
   session: Session | null;
   /** Set when the last session ended by itself (expired, refused): sign-in says so and leads back. */
   expired: boolean;
+  /** Set once the person signed out: signing in again starts afresh instead of returning to their last page. */
+  signedOut: boolean;
   signIn: (session: Session) => void;
   signOut: () => void;
 }

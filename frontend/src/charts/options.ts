@@ -15,7 +15,6 @@ export function progressOption(progress: ProgressOut, texts: ProgressTexts, loca
   const time = new Intl.DateTimeFormat(locale, { weekday: "short", hour: "2-digit", minute: "2-digit" });
   return {
     animation: false,
-    aria: { enabled: true },
     grid: { left: 48, right: 16, top: 32, bottom: 32 },
     legend: { data: [texts.actual, texts.pace], top: 0 },
     tooltip: { trigger: "axis" },
@@ -76,7 +75,6 @@ export function attainmentBands(attainments: readonly number[]): number[] {
 export function distributionOption(counts: readonly number[], seriesName: string): EChartsCoreOption {
   return {
     animation: false,
-    aria: { enabled: true },
     grid: { left: 40, right: 16, top: 16, bottom: 32 },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: ATTAINMENT_BANDS.map((b) => b.label) },
