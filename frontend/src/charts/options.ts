@@ -10,9 +10,15 @@ export interface ProgressTexts {
   target: string;
 }
 
-export function progressOption(progress: ProgressOut, texts: ProgressTexts, locale: string): EChartsCoreOption {
+/** `timeZone`: the goal's own, in which its period and deadline are reckoned. */
+export function progressOption(
+  progress: ProgressOut,
+  texts: ProgressTexts,
+  locale: string,
+  timeZone?: string,
+): EChartsCoreOption {
   const points = (list: ProgressOut["actual"]) => list.map((p) => [Date.parse(p.at), Number(p.value)]);
-  const time = new Intl.DateTimeFormat(locale, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  const time = new Intl.DateTimeFormat(locale, { weekday: "short", hour: "2-digit", minute: "2-digit", timeZone });
   return {
     animation: false,
     grid: { left: 48, right: 16, top: 32, bottom: 32 },
@@ -38,7 +44,7 @@ export function progressOption(progress: ProgressOut, texts: ProgressTexts, loca
           silent: true,
           symbol: "none",
           data: [{ yAxis: Number(progress.target), name: texts.target }],
-          label: { formatter: texts.target },
+          label: { formatter: texts.target, position: "insideEndTop" },
           lineStyle: { color: "#555", type: "dotted" },
         },
       },

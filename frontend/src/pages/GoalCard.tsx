@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { answer } from "../api/clients";
 import { usePlatform } from "../api/ApiContext";
-import { EChart } from "../charts/EChart";
+import { Chart } from "../charts/Chart";
 import { progressOption } from "../charts/options";
 import type { components } from "../client/goals/schema";
 import { day, number } from "../format";
@@ -22,9 +22,9 @@ export function GoalCard({ goal }: { goal: GoalOut }) {
   });
   const texts = { actual: t("goal.actual"), pace: t("goal.pace"), target: t("goal.target") };
   const option = useMemo(
-    () => (progress.data ? progressOption(progress.data, texts, locale) : null),
+    () => (progress.data ? progressOption(progress.data, texts, locale, goal.timezone) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- texts follow the language
-    [progress.data, locale],
+    [progress.data, locale, goal.timezone],
   );
   const reason = atRiskReason(goal, t, locale);
   const headingId = `goal-${goal.goal_id}`;
@@ -51,7 +51,7 @@ export function GoalCard({ goal }: { goal: GoalOut }) {
         {t("goal.period", { start: day(goal.period_start, locale, goal.timezone), end: day(goal.period_end, locale, goal.timezone) })}
       </p>
       {option && (
-        <EChart
+        <Chart
           option={option}
           testId="progress-chart"
           label={t("goal.chartLabel", {

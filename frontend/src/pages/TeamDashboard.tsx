@@ -5,7 +5,7 @@ import { useNavigate, useParams } from "react-router";
 import { answer } from "../api/clients";
 import { usePlatform } from "../api/ApiContext";
 import { useSession } from "../auth/AuthContext";
-import { EChart } from "../charts/EChart";
+import { Chart } from "../charts/Chart";
 import { ATTAINMENT_BANDS, attainmentBands, distributionOption } from "../charts/options";
 import type { components } from "../client/goals/schema";
 import { Failure } from "../components/Failure";
@@ -64,7 +64,7 @@ export function TeamDashboard() {
           <div className="panels">
             <section className="card" aria-labelledby="distribution-title">
               <h2 id="distribution-title">{t("team.distribution")}</h2>
-              <EChart option={chart} label={t("team.distributionLabel", { summary })} testId="attainment-chart" />
+              <Chart option={chart} label={t("team.distributionLabel", { summary })} testId="attainment-chart" />
             </section>
             <section className="card" aria-labelledby="at-risk-title">
               <h2 id="at-risk-title">{t("team.atRisk")}</h2>
