@@ -61,17 +61,30 @@ test("a manager sees her team, an assistant watches her goal move as sales arriv
   await illustrate(page, "my-week");
 });
 
-test("a 403 says what the role may not do, and an ended session returns to sign-in and back", async ({ page }) => {
+test("a form shows the service's reasons on its fields and keeps what was typed across an ended session", async ({
+  page,
+}) => {
   await signInAs(page, "Sign in as Bob Assistant");
-  await expect(page.getByRole("heading", { name: "My week" })).toBeVisible();
+  const goal = page.getByRole("article", { name: "Calls this week" });
+  await expect(goal.getByTestId("goal-progress")).toContainText("9 of 10 calls");
 
-  await page.goto("/team/north");
-  const refusal = page.getByRole("alert");
-  await expect(refusal).toContainText("As assistant, you may not see this.");
-  await expect(refusal).toContainText("the dashboard is for the team's manager, hr and admins");
-  await expectAccessible(page, "a refusal");
+  // Keyboard only: open the form, type, submit. A one-letter reason is refused by the goals API (422).
+  await goal.getByRole("button", { name: "Ask for an adjustment" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(goal.getByLabel("New target")).toBeFocused();
+  await page.keyboard.type("8");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("x");
+  await page.keyboard.press("Tab");
+  await expect(goal.getByRole("button", { name: "Ask", exact: true })).toBeFocused();
+  await page.keyboard.press("Enter");
+  const reason = goal.getByLabel("Reason");
+  await expect(reason).toHaveAttribute("aria-invalid", "true");
+  await expect(reason).toHaveAccessibleDescription(/at least 3 characters/);
+  await expect(goal.getByRole("alert").first()).toContainText("Please correct the fields marked below.");
+  await expectAccessible(page, "a form with the service's reasons");
 
-  // A token the services no longer accept (expired, or signed with a retired key).
+  // The session ends (a token the services no longer accept): sign in again, back to the form as it was typed.
   await page.evaluate(() => {
     const session = JSON.parse(sessionStorage.getItem("pacer.session") ?? "{}") as { token: string };
     session.token = `${session.token.slice(0, -4)}AAAA`;
@@ -82,5 +95,23 @@ test("a 403 says what the role may not do, and an ended session returns to sign-
   await expect(page.getByRole("status")).toContainText("Your session has ended");
   await page.getByRole("button", { name: "Sign in as Bob Assistant" }).click();
   await expect(page).toHaveURL(/\/my-week$/);
-  await expect(page.getByRole("article", { name: "Calls this week" })).toBeVisible();
+  await expect(goal.getByLabel("New target")).toHaveValue("8");
+  await expect(goal.getByLabel("Reason")).toHaveValue("x");
+
+  await goal.getByLabel("Reason").fill("Two days at the trade fair");
+  await goal.getByRole("button", { name: "Ask", exact: true }).click();
+  await expect(goal.getByRole("status")).toContainText("Adjustment asked: target 8 (Two days at the trade fair), waiting for approval.");
+  await illustrate(page, "adjustment-asked");
+});
+
+test("a 403 says what the role may not do", async ({ page }) => {
+  await signInAs(page, "Sign in as Cid Assistant");
+  await expect(page.getByRole("heading", { name: "My week" })).toBeVisible();
+  await expect(page.getByText("You have no open goals.")).toBeVisible();
+
+  await page.goto("/team/north");
+  const refusal = page.getByRole("alert");
+  await expect(refusal).toContainText("As assistant, you may not see this.");
+  await expect(refusal).toContainText("the dashboard is for the team's manager, hr and admins");
+  await expectAccessible(page, "a refusal");
 });

@@ -55,6 +55,15 @@ export const en = {
     target: "Target",
     activities: "{{count}} activities counted",
   },
+  adjust: {
+    open: "Ask for an adjustment",
+    title: "Ask for an adjustment",
+    newTarget: "New target",
+    reason: "Reason",
+    submit: "Ask",
+    cancel: "Cancel",
+    pending: "Adjustment asked: target {{target}} ({{reason}}), waiting for approval.",
+  },
   myWeek: {
     title: "My week",
     empty: "You have no open goals.",

@@ -56,6 +56,15 @@ export const zhCN: Texts = {
     target: "目标",
     activities: "已计入 {{count}} 项活动",
   },
+  adjust: {
+    open: "申请调整",
+    title: "申请调整目标",
+    newTarget: "新目标",
+    reason: "原因",
+    submit: "提交申请",
+    cancel: "取消",
+    pending: "已申请调整：目标 {{target}}（{{reason}}），等待审批。",
+  },
   myWeek: {
     title: "我的一周",
     empty: "您没有进行中的目标。",

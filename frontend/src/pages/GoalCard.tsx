@@ -7,6 +7,7 @@ import { Chart } from "../charts/Chart";
 import { progressOption } from "../charts/options";
 import type { components } from "../client/goals/schema";
 import { day, number } from "../format";
+import { AdjustmentForm } from "./AdjustmentForm";
 import { atRiskReason, statusText } from "./goalText";
 
 type GoalOut = components["schemas"]["GoalOut"];
@@ -50,6 +51,16 @@ export function GoalCard({ goal }: { goal: GoalOut }) {
       <p className="goal-period">
         {t("goal.period", { start: day(goal.period_start, locale, goal.timezone), end: day(goal.period_end, locale, goal.timezone) })}
       </p>
+      {goal.adjustments
+        .filter((adjustment) => adjustment.status === "pending")
+        .map((adjustment) => (
+          <p key={adjustment.adjustment_id} className="goal-pending" role="status">
+            {t("adjust.pending", {
+              target: adjustment.new_target === null ? number(goal.target, locale) : number(adjustment.new_target, locale),
+              reason: adjustment.reason,
+            })}
+          </p>
+        ))}
       {option && (
         <Chart
           option={option}
@@ -63,6 +74,7 @@ export function GoalCard({ goal }: { goal: GoalOut }) {
           })}
         />
       )}
+      {goal.status === "active" && <AdjustmentForm goalId={goal.goal_id} />}
     </article>
   );
 }
