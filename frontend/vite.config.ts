@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   plugins: [react()],
+  // The origin `make run` lets call the services (PACER_CORS_ALLOWED_ORIGINS), beside the built console's.
+  server: { host: "127.0.0.1", port: 5173, strictPort: true },
   build: {
     target: "es2022",
     sourcemap: true,

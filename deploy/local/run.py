@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -23,6 +24,7 @@ SERVICES = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104
 READY_TIMEOUT = 180.0
 CONSOLE_PORT = int(os.environ.get("PACER_CONSOLE_PORT", "8600"))
 CONSOLE_URL = f"http://127.0.0.1:{CONSOLE_PORT}"
+CONSOLE_DEV_URL = "http://127.0.0.1:5173"  # `npm run dev` in frontend/, for work on the console itself
 
 
 def service_env(config: localstack.StackConfig) -> dict[str, str]:
@@ -33,7 +35,7 @@ def service_env(config: localstack.StackConfig) -> dict[str, str]:
         "PACER_KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap,
         "PACER_MONGO_URL": config.mongo_url,
         "PACER_HTTP_HOST": "127.0.0.1",
-        "PACER_CORS_ALLOWED_ORIGINS": f'["{CONSOLE_URL}"]',  # the console is served on its own port
+        "PACER_CORS_ALLOWED_ORIGINS": json.dumps([CONSOLE_URL, CONSOLE_DEV_URL]),  # the console has its own port
         "PACER_LOG_JSON": "true",
         "PACER_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
         "PACER_NOTIFICATIONS_SMTP_PORT": str(config.smtp_port),
