@@ -13,6 +13,11 @@ test("a manager sees her team, an assistant watches her goal move as sales arriv
   await expect(page.getByRole("button", { name: "Sign in as Ann Assistant" })).toBeVisible();
   await expectAccessible(page, "sign-in");
   await illustrate(page, "sign-in");
+  await page.getByLabel("Language").selectOption("zh-CN");
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "以Mia Manager的身份登录" })).toBeVisible();
+  await expectAccessible(page, "sign-in in Chinese");
+  await page.getByLabel("语言").selectOption("en");
 
   // The manager: the team dashboard, with who is at risk and why.
   await page.getByRole("button", { name: "Sign in as Mia Manager" }).click();

@@ -1,11 +1,8 @@
-import type { ChangeEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 import { useAuth, useSession } from "../auth/AuthContext";
 import type { Role } from "../auth/session";
-import { LANGUAGES, type Language, rememberLanguage } from "../i18n/language";
-
-const LANGUAGE_NAMES: Record<Language, string> = { en: "English", "zh-CN": "简体中文" };
+import { LanguageSwitcher } from "./LanguageSwitcher";
 
 /** The screens each role works in; the services decide what each may see on them. */
 function navigation(role: Role, teamId: string | null): { to: string; label: string }[] {
@@ -15,15 +12,9 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
 }
 
 export function Layout() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { signOut } = useAuth();
   const { person } = useSession();
-
-  function switchLanguage(event: ChangeEvent<HTMLSelectElement>) {
-    const language = event.target.value as Language;
-    rememberLanguage(person.person_id, language);
-    void i18n.changeLanguage(language);
-  }
 
   return (
     <>
@@ -42,14 +33,7 @@ export function Layout() {
           </ul>
         </nav>
         <div className="account">
-          <label htmlFor="language">{t("nav.language")}</label>
-          <select id="language" value={i18n.language} onChange={switchLanguage}>
-            {LANGUAGES.map((language) => (
-              <option key={language} value={language} lang={language}>
-                {LANGUAGE_NAMES[language]}
-              </option>
-            ))}
-          </select>
+          <LanguageSwitcher personId={person.person_id} />
           <span data-testid="signed-in-as">
             {t("nav.signedInAs", { name: person.display_name, role: t(`roles.${person.role}`) })}
           </span>

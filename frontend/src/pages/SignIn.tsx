@@ -9,6 +9,7 @@ import { fieldErrors, ApiError } from "../api/problem";
 import { useAuth } from "../auth/AuthContext";
 import { userManager } from "../auth/oidc";
 import { Failure } from "../components/Failure";
+import { LanguageSwitcher } from "../components/LanguageSwitcher";
 import { Pager } from "../components/Pager";
 import type { OidcSettings } from "../config";
 
@@ -21,7 +22,14 @@ export function SignIn() {
   const returnTo = useReturnTo();
   if (session) return <Navigate to={returnTo} replace />;
   return (
-    <main id="content" className="sign-in">
+    <>
+      <header className="shell">
+        <span className="brand">{t("app.name")}</span>
+        <div className="account">
+          <LanguageSwitcher personId={null} />
+        </div>
+      </header>
+      <main id="content" className="sign-in">
       <h1>{t("signIn.title")}</h1>
       {expired && (
         <p className="notice" role="status">
@@ -29,7 +37,8 @@ export function SignIn() {
         </p>
       )}
       {config.auth.mode === "local" ? <LocalSignIn returnTo={returnTo} /> : <OidcSignIn settings={config.auth} returnTo={returnTo} />}
-    </main>
+      </main>
+    </>
   );
 }
 
