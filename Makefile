@@ -1,5 +1,5 @@
 # Pacer's two commands (and the benchmarks), plus the pieces they are made of.
-.PHONY: run test bench bootstrap stack-up stack-down lint schemas
+.PHONY: run test bench bootstrap stack-up stack-down lint schemas clients console-check
 
 run: ## set everything up, start the local stack and the five services, and print where to look
 	@scripts/bootstrap.sh
@@ -26,3 +26,10 @@ lint:
 
 schemas: ## regenerate shared/schemas from the event models
 	@.venv/bin/python -m pacer_shared.catalog write
+
+clients: ## regenerate the console's API clients from each service's OpenAPI (frontend/src/client/<service>/)
+	@.venv/bin/python scripts/openapi_clients.py write
+	@cd frontend && npm run --silent client
+
+console-check: ## the console's own checks: generated clients current, types, lint, unit tests
+	@cd frontend && npm ci --no-audit --no-fund && npm run --silent client:check && npm run --silent typecheck && npm run --silent lint && npm run --silent test

@@ -9,6 +9,8 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff" && ruff check . && ruff format --check .
 echo "== mypy" && mypy
 echo "== event contracts" && python -m pacer_shared.catalog check
+echo "== console: generated clients, types, lint, unit tests"
+(cd frontend && npm run --silent client:check && npm run --silent typecheck && npm run --silent lint && npm run --silent test)
 
 echo "== pytest"
 set +e

@@ -1,6 +1,6 @@
-"""`make run`: the local stack, the five services under honcho, where to look, and the live demo.
+"""`make run`: the console, the local stack, the five services under honcho, where to look, and the live demo.
 
-Ctrl-C (or SIGTERM) stops the services through honcho, then the stack servers by
+Ctrl-C (or SIGTERM) stops the console and the services (through honcho), then the stack servers by
 their PIDs; nothing is left running.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -16,12 +17,16 @@ import time
 import urllib.request
 from pathlib import Path
 
+import console
 import localstack
 
 SERVICES = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104, "notifications": 8105}
 METRICS_OFFSET = 1000
 """Each service serves /metrics on its API port plus this (goals 9101, ...), apart from the API."""
 READY_TIMEOUT = 180.0
+CONSOLE_PORT = int(os.environ.get("PACER_CONSOLE_PORT", "8600"))
+CONSOLE_URL = f"http://127.0.0.1:{CONSOLE_PORT}"
+CONSOLE_DEV_URL = "http://127.0.0.1:5173"  # `npm run dev` in frontend/, for work on the console itself
 
 
 def service_env(config: localstack.StackConfig) -> dict[str, str]:
@@ -32,6 +37,7 @@ def service_env(config: localstack.StackConfig) -> dict[str, str]:
         "PACER_KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap,
         "PACER_MONGO_URL": config.mongo_url,
         "PACER_HTTP_HOST": "127.0.0.1",
+        "PACER_CORS_ALLOWED_ORIGINS": json.dumps([CONSOLE_URL, CONSOLE_DEV_URL]),  # the console has its own port
         "PACER_LOG_JSON": "true",
         "PACER_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
         "PACER_NOTIFICATIONS_SMTP_PORT": str(config.smtp_port),
@@ -69,12 +75,26 @@ def wait_for_services(honcho: subprocess.Popen[bytes]) -> None:
         raise SystemExit(f"not ready after {READY_TIMEOUT:.0f}s: {', '.join(pending)}")
 
 
+def wait_for_console(web: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if web.poll() is not None:
+            raise SystemExit(f"the console's server exited (is port {CONSOLE_PORT} free? PACER_CONSOLE_PORT moves it)")
+        try:
+            with urllib.request.urlopen(f"{CONSOLE_URL}/config.json", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the console did not answer on {CONSOLE_URL}")
+
+
 def banner(config: localstack.StackConfig, services_log: Path) -> str:
     from pacer_shared.auth import Role, mint_local_token
     from pacer_shared.settings import ServiceSettings
 
     token = mint_local_token(ServiceSettings(), "local-admin", Role.ADMIN)
     lines = ["", "Pacer is running. Press Ctrl-C to stop everything.", ""]
+    lines += [f"  console        {CONSOLE_URL}   (local mode: sign in as anyone of the roster)", ""]
     lines += [
         f"  {name:<14} API docs http://127.0.0.1:{port}/docs   metrics http://127.0.0.1:{port + METRICS_OFFSET}/metrics"
         for name, port in SERVICES.items()
@@ -96,6 +116,7 @@ def banner(config: localstack.StackConfig, services_log: Path) -> str:
 def main() -> None:
     config = localstack.StackConfig.from_env("run")
     honcho: subprocess.Popen[bytes] | None = None
+    web: subprocess.Popen[bytes] | None = None
 
     def on_sigterm(*_: object) -> None:
         raise KeyboardInterrupt
@@ -107,6 +128,8 @@ def main() -> None:
             # The demo's goals, plans and messages must not meet those of an earlier, interrupted run.
             localstack.log("the demo starts from empty data (PACER_DEMO=0 keeps what earlier runs left)")
             localstack.down(config, wipe=True)
+        localstack.log("building the console (frontend/)")
+        console.build()
         localstack.up(config)
         services_log = config.dir / "logs" / "services.log"
         with services_log.open("ab") as log:
@@ -119,6 +142,12 @@ def main() -> None:
                 start_new_session=True,  # Ctrl-C reaches us; we stop honcho ourselves, in order
             )
         wait_for_services(honcho)
+        web = subprocess.Popen(
+            [sys.executable, str(localstack.HERE / "console.py"), "--no-build", "--port", str(CONSOLE_PORT)],
+            cwd=localstack.ROOT,
+            start_new_session=True,
+        )
+        wait_for_console(web)
         print(banner(config, services_log), flush=True)
         if with_demo:
             from demo import Demo
@@ -134,6 +163,12 @@ def main() -> None:
     except KeyboardInterrupt:
         localstack.log("stopping")
     finally:
+        if web is not None and web.poll() is None:
+            web.terminate()
+            try:
+                web.wait(10)
+            except subprocess.TimeoutExpired:
+                web.kill()
         if honcho is not None and honcho.poll() is None:
             honcho.send_signal(signal.SIGTERM)  # honcho passes it on and waits for the services to drain
             try:

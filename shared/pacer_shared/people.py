@@ -67,6 +67,13 @@ class People:
     async def with_role(self, role: str, session: Session | None = None) -> list[Document]:
         return await self._people.find({"role": role, "active": True}, session=session).to_list()
 
+    async def page(self, after: str | None, limit: int) -> list[Document]:
+        """Active people in id order, from just after `after`: one page of the roster."""
+        wanted: dict[str, Any] = {"active": True}
+        if after is not None:
+            wanted["_id"] = {"$gt": after}
+        return await self._people.find(wanted).sort("_id", ASCENDING).limit(limit).to_list()
+
     async def team(self, team_id: str) -> list[Document]:
         return await self._people.find({"team_id": team_id, "active": True}).to_list()
 

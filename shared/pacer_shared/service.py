@@ -18,6 +18,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pymongo import AsyncMongoClient
@@ -91,6 +92,7 @@ class ServiceSpec(Generic[C]):
 def create_app(spec: ServiceSpec[Any]) -> FastAPI:
     settings = spec.settings
     app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=_lifespan(spec))
+    app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
     app.state.ready = False
     problems.install(app)
@@ -101,6 +103,15 @@ def create_app(spec: ServiceSpec[Any]) -> FastAPI:
     app.include_router(audit.router)
     for router in spec.routers:
         app.include_router(router)
+    if settings.cors_allowed_origins:
+        # Added last, so it is the outermost layer: a preflight is answered before metrics, auth or a route see it.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allowed_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
     return app
 
 

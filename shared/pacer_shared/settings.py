@@ -93,6 +93,13 @@ class ServiceSettings(BaseSettings):
         default=False,
         description="Outside local mode, accept Kafka without TLS (and, in notifications, SMTP without TLS)",
     )
+    cors_allowed_origins: list[str] = Field(
+        default=[],
+        description=(
+            'Browser origins that may call the API, e.g. the console\'s `["http://127.0.0.1:8600"]` (JSON list); '
+            "empty: none. Production serves the console and the APIs from one origin and needs none"
+        ),
+    )
 
     @model_validator(mode="after")
     def _defaults(self) -> ServiceSettings:

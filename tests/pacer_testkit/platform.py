@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -370,12 +370,21 @@ class Platform:
 
 @asynccontextmanager
 async def running_platform(
-    stack: Stack, namespace: str, log_dir: Path, roster: Sequence[PersonUpserted] = ROSTER
+    stack: Stack,
+    namespace: str,
+    log_dir: Path,
+    roster: Sequence[PersonUpserted] = ROSTER,
+    extra_env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Platform]:
+    """`extra_env` is given to every service (e.g. the console's origin for CORS)."""
     async with outlets() as out:
         env = {
             name: stack.service_env(
-                namespace, name, **TUNING.get(name, {}), **(out.env if name == "notifications" else {})
+                namespace,
+                name,
+                **TUNING.get(name, {}),
+                **(out.env if name == "notifications" else {}),
+                **(extra_env or {}),
             )
             for name in SERVICES
         }

@@ -147,6 +147,11 @@ async def _goal_history(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/goals/{call.organisation.goals[call.person]}/history")
 
 
+@probe("goals", "GET /v1/goals/{goal_id}/progress")
+async def _goal_progress(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/goals/{call.organisation.goals[call.person]}/progress")
+
+
 @probe("goals", "POST /v1/goals/{goal_id}/activate")
 async def _activate(call: Call) -> Outcome:
     goal_id = await call.organisation.goal(call.person, activate=False)
@@ -195,6 +200,16 @@ async def _ingest(call: Call) -> Outcome:
         "source_system": "crm",
     }
     return await call.send("POST", "/v1/sales-activities", json=activity)
+
+
+@probe("goals", "GET /v1/local-sign-in/people")
+async def _sign_in_roster(call: Call) -> Outcome:
+    return await call.listed("/v1/local-sign-in/people", {"limit": 200}, itemgetter("person_id"), call.person)
+
+
+@probe("goals", "POST /v1/local-sign-in")
+async def _sign_in_as(call: Call) -> Outcome:
+    return await call.send("POST", "/v1/local-sign-in", json={"person_id": call.person})
 
 
 # ---------------------------------------------------------------- reviews

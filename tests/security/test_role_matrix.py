@@ -5,8 +5,8 @@ The five services run as processes against the real stack with one organisation 
 ada an admin, crm-sync a machine. Each role calls as one of them, about its own data, a team mate's
 (a report's, for a manager) and an outsider's (dan's, or team south's); probes.py says how each
 endpoint is exercised, organisation.py what the probes find made. Without a token only the health
-endpoints answer. An endpoint a service publishes in its /openapi.json that the table does not list
-fails the suite: it has to be classified here.
+endpoints and local mode's sign-in answer. An endpoint a service publishes in its /openapi.json that the
+table does not list fails the suite: it has to be classified here.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)
 #   N  forbidden: 403, or, for a list, the item is left out
 #   -  refused for another reason, whoever asks: feedback or kudos to oneself; hr's own goal adjustments
 #      never wait for approval, so there is nothing to decide; only assistants earn bonus statements
+# Local sign-in answers anyone, with a token or without, in local mode (as here) and no one in production
+# (services/goals/tests/test_local_sign_in.py).
 # "*" rows are on every service.
 MATRIX = """
 service        endpoint                                                           assistant manager  hr   admin  service
@@ -53,6 +55,7 @@ goals          POST /v1/goals                                                   
 goals          GET  /v1/goals                                                     YNN       YYN      Y    Y      N
 goals          GET  /v1/goals/{goal_id}                                           YNN       YYN      Y    Y      N
 goals          GET  /v1/goals/{goal_id}/history                                   YNN       YYN      Y    Y      N
+goals          GET  /v1/goals/{goal_id}/progress                                  YNN       YYN      Y    Y      N
 goals          POST /v1/goals/{goal_id}/activate                                  YNN       YYN      Y    Y      N
 goals          POST /v1/goals/{goal_id}/adjustments                               YNN       YYN      Y    Y      N
 goals          POST /v1/goals/{goal_id}/adjustments/{adjustment_id}/decision      N         NYN      -YY  -YY    N
@@ -60,6 +63,8 @@ goals          POST /v1/goals/{goal_id}/cancel                                  
 goals          POST /v1/goals/{goal_id}/miss-analysis                             YNN       YYN      Y    Y      N
 goals          GET  /v1/teams/{team_id}/dashboard                                 N         YYN      Y    Y      N
 goals          POST /v1/sales-activities                                          N         N        N    Y      Y
+goals          GET  /v1/local-sign-in/people                                      Y         Y        Y    Y      Y
+goals          POST /v1/local-sign-in                                             Y         Y        Y    Y      Y
 
 reviews        POST /v1/templates                                                 N         N        Y    Y      N
 reviews        GET  /v1/templates/{template_id}                                   Y         Y        Y    Y      N
@@ -111,7 +116,7 @@ incentives     GET  /v1/recognitions                                            
 incentives     GET  /v1/teams/{team_id}/leaderboard                               YYN       YYN      Y    N      N
 incentives     GET  /v1/promotions                                                N         N        Y    N      N
 """
-PUBLIC = {"GET /healthz", "GET /readyz"}
+PUBLIC = {"GET /healthz", "GET /readyz", "GET /v1/local-sign-in/people", "POST /v1/local-sign-in"}
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,7 @@ async def test_each_role_reaches_exactly_what_the_matrix_allows(world: Organisat
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
-async def test_without_a_token_only_the_health_endpoints_answer(world: Organisation, service: str) -> None:
+async def test_without_a_token_only_health_and_local_sign_in_answer(world: Organisation, service: str) -> None:
     refused = {}
     for endpoint in sorted(await _operations(world, service)):
         method, path = endpoint.split(" ")

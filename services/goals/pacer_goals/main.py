@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from pacer_goals.adapters import repository
 from pacer_goals.api import goals as goal_routes
-from pacer_goals.api import ingest, teams
+from pacer_goals.api import ingest, sign_in, teams
 from pacer_goals.service.checkins import CheckInWorker
 from pacer_goals.service.context import Goals
 from pacer_goals.service.deadlines import DeadlineWorker
@@ -64,7 +64,7 @@ def build(settings: GoalsSettings | None = None, clock: Clock | None = None) -> 
             settings=settings or GoalsSettings(),
             title="Pacer goals",
             description=DESCRIPTION,
-            routers=[goal_routes.router, teams.router, ingest.router],
+            routers=[goal_routes.router, teams.router, ingest.router, sign_in.router],
             indexes=repository.INDEXES,
             publishes=[topics.GOALS_EVENTS, topics.SALES_ACTIVITY],
             context=Goals.of,

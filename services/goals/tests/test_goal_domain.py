@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pacer_goals.api.models import pace_now
 from pacer_goals.domain.errors import GoalRuleViolation
 from pacer_goals.domain.goal import Goal, GoalStatus
 from pacer_goals.domain.pace import Pace, PaceProfile
@@ -93,6 +94,16 @@ def test_a_goal_shows_at_risk_once_warned_until_it_catches_up() -> None:
     g.contribute(Decimal(2), 2, START + timedelta(days=5), "b")
     assert not g.at_risk_now(START + timedelta(days=5)), "5 of an expected 5: back on pace"
     assert g.at_risk_now(START + timedelta(days=7)), "5 of an expected 7 is behind the level it was warned at"
+
+
+def test_a_goal_at_risk_shows_the_pace_it_was_warned_below_as_its_reason() -> None:
+    g = goal(target=10, days=10)
+    g.contribute(Decimal(3), 3, START, "a")
+    g.review_pace(START + timedelta(days=4))
+    shown = pace_now(g, START + timedelta(days=4))
+    assert (shown["at_risk"], shown["at_risk_level"], shown["expected_by_now"]) == (True, Decimal("0.8"), 4)
+    g.contribute(Decimal(2), 2, START + timedelta(days=5), "b")
+    assert pace_now(g, START + timedelta(days=5))["at_risk_level"] is None, "back on pace: no reason to show"
 
 
 def test_no_warning_during_the_grace_period() -> None:

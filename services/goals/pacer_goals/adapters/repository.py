@@ -175,6 +175,13 @@ class GoalRepository:
         self, owner_ids: Sequence[str], metric: GoalMetric, period: Period, session: Session | None = None
     ) -> tuple[Decimal, int]:
         """Progress recomputed from stored activities: the source of truth for a goal's `actual`."""
+        amounts = [amount for _, amount in await self.contributions(owner_ids, metric, period, session)]
+        return sum(amounts, Decimal(0)), len(amounts)
+
+    async def contributions(
+        self, owner_ids: Sequence[str], metric: GoalMetric, period: Period, session: Session | None = None
+    ) -> list[tuple[datetime, Decimal]]:
+        """What each counting activity of the period added, by when it happened, oldest first."""
         query = {
             "assistant_id": {"$in": list(owner_ids)},
             "kind": {"$in": metric.kinds},
@@ -182,13 +189,12 @@ class GoalRepository:
             "recorded": {"$ne": None},
             "occurred_at": {"$gte": period.start, "$lt": period.end},
         }
-        total, count = Decimal(0), 0
+        found = []
         async for document in self.activities.find(query, session=session):
             state = activity_from_document(document)
             if state.recorded is not None and (amount := measure(metric, state.recorded)) is not None:
-                total += amount
-                count += 1
-        return total, count
+                found.append((state.recorded.occurred_at, amount))
+        return sorted(found, key=lambda contribution: contribution[0])
 
     # ------------------------------------------------------------ membership and check-ins
 

@@ -17,6 +17,8 @@ from pacer_goals.api.models import (
     GoalPage,
     HistoryOut,
     MissAnalysisIn,
+    ProgressOut,
+    ProgressPoint,
     ReasonIn,
     SmartOut,
     within_years,
@@ -82,6 +84,25 @@ async def get_goal(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -
 )
 async def goal_history(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -> list[HistoryOut]:
     return [HistoryOut(**entry) for entry in await queries.history(goals, principal, goal_id)]
+
+
+@router.get(
+    "/{goal_id}/progress",
+    summary="The goal's actual against its pace over its period, for a chart",
+    responses=responses(404),
+)
+async def goal_progress(goal_id: str, goals: GoalsDep, principal: CurrentPrincipal) -> ProgressOut:
+    curve = await queries.progress_curve(goals, principal, goal_id)
+    goal = curve.goal
+    return ProgressOut(
+        goal_id=goal.goal_id,
+        target=goal.target,
+        unit=goal.unit,
+        period_start=goal.period.start,
+        period_end=goal.period.end,
+        actual=[ProgressPoint(at=at, value=value) for at, value in curve.actual],
+        pace=[ProgressPoint(at=at, value=value) for at, value in curve.pace],
+    )
 
 
 @router.post("/{goal_id}/activate", summary="Activate a draft goal", responses=responses(404, 422))

@@ -152,6 +152,9 @@ class GoalOut(GoalFields):
     expected_by_now: Decimal
     pace_ratio: Decimal | None
     at_risk: bool
+    at_risk_level: Decimal | None = Field(
+        description="While at risk: the fraction of pace it was warned below (GoalAtRisk), the reason it is at risk"
+    )
     smart: SmartOut | None = None
 
     @classmethod
@@ -163,7 +166,12 @@ def pace_now(goal: Goal, now: datetime) -> dict[str, Any]:
     """What GoalOut shows that moves with the clock."""
     expected = goal.expected_by(min(now, goal.closed_at or now))
     at_risk = goal.at_risk_now(now)
-    return {"expected_by_now": expected, "pace_ratio": ratio_of(goal.actual, expected), "at_risk": at_risk}
+    return {
+        "expected_by_now": expected,
+        "pace_ratio": ratio_of(goal.actual, expected),
+        "at_risk": at_risk,
+        "at_risk_level": max(goal.at_risk_raised) if at_risk else None,
+    }
 
 
 class GoalPage(BaseModel):
@@ -190,6 +198,23 @@ class ReasonIn(BaseModel):
 class MissAnalysisIn(BaseModel):
     cause: str = Field(min_length=3, max_length=4000)
     action_plan: str = Field(min_length=3, max_length=4000)
+
+
+class ProgressPoint(BaseModel):
+    at: datetime
+    value: Decimal
+
+
+class ProgressOut(BaseModel):
+    goal_id: str
+    target: Decimal
+    unit: str
+    period_start: datetime
+    period_end: datetime
+    actual: list[ProgressPoint] = Field(
+        description="Cumulative progress after each counting activity, from 0 at the period's start to now"
+    )
+    pace: list[ProgressPoint] = Field(description="What the goal's pace profile expects by each moment of the period")
 
 
 class HistoryOut(BaseModel):

@@ -7,12 +7,14 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from pacer_goals.adapters.repository import goal_from_document, open_goals_of
 from pacer_goals.domain.goal import Goal, GoalStatus
 from pacer_goals.service.access import can_read_team_goals, ensure_can_read, visible_filter
 from pacer_goals.service.context import Goals
+from pacer_goals.service.progress import contributors
 from pacer_goals.service.views import GoalView
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.goals import OwnerKind
@@ -69,6 +71,48 @@ def _decode(cursor: str) -> tuple[datetime, str]:
         return moment, str(goal_id)
     except (ValueError, TypeError, OverflowError) as error:
         raise Unprocessable("cursor: not a cursor returned by this API") from error
+
+
+PACE_SAMPLES = 48
+"""Points of the pace curve drawn over a period: enough to show a weekend's flat stretch in a week."""
+PROGRESS_POINTS = 500
+"""Most points of the actual curve: a goal of thousands of activities keeps the last value of each slice."""
+
+
+@dataclass(frozen=True)
+class ProgressCurve:
+    goal: Goal
+    actual: list[tuple[datetime, Decimal]]
+    """Cumulative progress after each counting activity, from the period's start (0) to now or the period's end."""
+    pace: list[tuple[datetime, Decimal]]
+    """What the goal's pace profile expects by each moment of the period."""
+
+
+async def progress_curve(goals: Goals, principal: Principal, goal_id: str) -> ProgressCurve:
+    """A goal's actual against its pace over its period, from the stored activities (as `actual` is counted)."""
+    goal = await get_goal(goals, principal, goal_id)
+    owners = await contributors(goals, goal.owner_kind, goal.owner_id, None)
+    contributions = await goals.repository.contributions(owners, goal.metric, goal.period)
+    now = min(goals.runtime.clock.now(), goal.period.end)
+    running, actual = Decimal(0), [(goal.period.start, Decimal(0))]
+    for moment, amount in contributions:
+        running += amount
+        actual.append((moment, running))
+    actual.append((max(now, actual[-1][0]), running))
+    step = goal.period.length / PACE_SAMPLES
+    pace = [
+        (moment, goal.pace.expected_by(moment))
+        for moment in (goal.period.start + step * i for i in range(PACE_SAMPLES + 1))
+    ]
+    return ProgressCurve(goal, _thinned(actual, PROGRESS_POINTS), pace)
+
+
+def _thinned(points: list[tuple[datetime, Decimal]], most: int) -> list[tuple[datetime, Decimal]]:
+    if len(points) <= most:
+        return points
+    every = len(points) / most
+    kept = [points[min(int((i + 1) * every) - 1, len(points) - 1)] for i in range(most)]
+    return [points[0], *kept]
 
 
 async def get_goal(goals: Goals, principal: Principal, goal_id: str) -> Goal:

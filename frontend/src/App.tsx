@@ -1,0 +1,121 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useCallback, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from "react-router";
+import { PlatformContext } from "./api/ApiContext";
+import { createApis } from "./api/clients";
+import { ApiError } from "./api/problem";
+import { type Auth, AuthContext, useAuth } from "./auth/AuthContext";
+import { userManager } from "./auth/oidc";
+import { loadSession, saveSession, type Session } from "./auth/session";
+import { Layout } from "./components/Layout";
+import type { ConsoleConfig } from "./config";
+import { chosenLanguage, pickLanguage } from "./i18n/language";
+import { AuthCallback } from "./pages/AuthCallback";
+import { MyWeek } from "./pages/MyWeek";
+import { SignIn } from "./pages/SignIn";
+import { TeamDashboard } from "./pages/TeamDashboard";
+
+/** The token requests carry, read when each is sent: a session that changes needs no new clients. */
+class CurrentToken {
+  constructor(private token: string | null) {}
+  get(): string | null {
+    return this.token;
+  }
+  set(token: string | null): void {
+    this.token = token;
+  }
+}
+
+function retry(failures: number, error: Error): boolean {
+  // A refusal (4xx) will be refused again; a service still starting or a dropped connection may answer next time.
+  if (error instanceof ApiError && error.status < 500) return false;
+  return failures < 3;
+}
+
+export function App({ config }: { config: ConsoleConfig }) {
+  const { i18n } = useTranslation();
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const [expired, setExpired] = useState(false);
+  const [signedOut, setSignedOut] = useState(false);
+  const [current] = useState(() => new CurrentToken(session?.token ?? null)); // what the API clients send
+  const queryClient = useMemo(() => new QueryClient({ defaultOptions: { queries: { retry } } }), []);
+
+  const change = useCallback(
+    (next: Session | null, ended: "expired" | "signed-out" | null) => {
+      current.set(next?.token ?? null);
+      saveSession(next);
+      setSession(next);
+      setExpired(ended === "expired");
+      setSignedOut(ended === "signed-out");
+      queryClient.clear(); // nothing one person saw is shown to the next
+    },
+    [queryClient, current],
+  );
+  const apis = useMemo(
+    () => createApis(config, { token: () => current.get(), expired: () => { change(null, "expired"); } }),
+    [config, change, current],
+  );
+  const auth = useMemo<Auth>(
+    () => ({
+      session,
+      expired,
+      signedOut,
+      signIn: (next) => {
+        change(next, null);
+        const person = next.person;
+        void i18n.changeLanguage(pickLanguage(chosenLanguage(person.person_id), person.locale, navigator.languages));
+      },
+      signOut: () => {
+        change(null, "signed-out");
+        if (config.auth.mode === "oidc") void userManager(config.auth).signoutRedirect();
+      },
+    }),
+    [session, expired, signedOut, change, i18n, config],
+  );
+  const platform = useMemo(() => ({ config, apis }), [config, apis]);
+
+  return (
+    <PlatformContext.Provider value={platform}>
+      <AuthContext.Provider value={auth}>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/sign-in" element={<SignIn />} />
+              <Route path="/auth/callback" element={<AuthCallback />} />
+              <Route element={<SignedIn />}>
+                <Route element={<Layout />}>
+                  <Route index element={<Home />} />
+                  <Route path="my-week" element={<MyWeek />} />
+                  <Route path="team" element={<TeamDashboard />} />
+                  <Route path="team/:teamId" element={<TeamDashboard />} />
+                  <Route path="*" element={<NotFound />} />
+                </Route>
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AuthContext.Provider>
+    </PlatformContext.Provider>
+  );
+}
+
+/** Signed-in screens; without a session, sign-in, which leads back here. */
+function SignedIn() {
+  const { session, signedOut } = useAuth();
+  const location = useLocation();
+  if (!session) return <Navigate to="/sign-in" replace state={signedOut ? null : { from: location }} />;
+  return <Outlet />;
+}
+
+function Home() {
+  const { session } = useAuth();
+  if (session?.person.role === "assistant") return <Navigate to="/my-week" replace />;
+  const team = session?.person.team_id;
+  return <Navigate to={team ? `/team/${encodeURIComponent(team)}` : "/team"} replace />;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <p>{t("errors.notFound")}</p>;
+}

@@ -1,0 +1,35 @@
+// Errors the APIs answer as RFC 9457 problems, made into something a screen can show.
+import type { components } from "../client/goals/schema";
+
+export type Problem = components["schemas"]["Problem"];
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+
+  constructor(status: number, problem: Problem | null) {
+    super(problem?.detail ?? `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export function isProblem(body: unknown): body is Problem {
+  if (typeof body !== "object" || body === null) return false;
+  const candidate = body as Record<string, unknown>;
+  return typeof candidate.status === "number" && typeof candidate.title === "string";
+}
+
+/**
+ * A 422's reasons by form field: `body.metric.kinds` is the field `metric.kinds`; what names no field of the body
+ * (a query parameter, the whole body) is kept under "" so the form can still show it.
+ */
+export function fieldErrors(problem: Problem | null): Record<string, string[]> {
+  const found: Record<string, string[]> = {};
+  for (const error of problem?.errors ?? []) {
+    const [where, ...path] = error.field.split(".");
+    const field = where === "body" ? path.join(".") : "";
+    (found[field] ??= []).push(error.message);
+  }
+  return found;
+}

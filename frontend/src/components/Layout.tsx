@@ -1,0 +1,50 @@
+import { useTranslation } from "react-i18next";
+import { NavLink, Outlet } from "react-router";
+import { useAuth, useSession } from "../auth/AuthContext";
+import type { Role } from "../auth/session";
+import { LanguageSwitcher } from "./LanguageSwitcher";
+
+/** The screens each role works in; the services decide what each may see on them. */
+function navigation(role: Role, teamId: string | null): { to: string; label: string }[] {
+  const team = { to: teamId ? `/team/${encodeURIComponent(teamId)}` : "/team", label: "nav.team" };
+  if (role === "assistant") return [{ to: "/my-week", label: "nav.myWeek" }];
+  return [team];
+}
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { signOut } = useAuth();
+  const { person } = useSession();
+
+  return (
+    <>
+      <a className="skip" href="#content">
+        {t("app.skip")}
+      </a>
+      <header className="shell">
+        <span className="brand">{t("app.name")}</span>
+        <nav aria-label={t("nav.label")}>
+          <ul>
+            {navigation(person.role, person.team_id).map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to}>{t(item.label)}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="account">
+          <LanguageSwitcher personId={person.person_id} />
+          <span data-testid="signed-in-as">
+            {t("nav.signedInAs", { name: person.display_name, role: t(`roles.${person.role}`) })}
+          </span>
+          <button type="button" onClick={signOut}>
+            {t("nav.signOut")}
+          </button>
+        </div>
+      </header>
+      <main id="content">
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+"""The console in a real browser against the real platform: Kafka, SecantusDB and the five services.
+
+This test builds the console, serves it with a `config.json` pointing at the services (which allow its origin),
+sets the north team's goals through the goals API, and runs the Playwright suite in `frontend/e2e` against it
+with Debian's Chromium. The suite publishes sales activities to `sales.activity` through this harness
+(`POST /__test__/sales`), as a CRM would. Failures keep Playwright's screenshot and trace in the test's
+temporary directory. `PACER_CONSOLE_SCREENSHOTS=1` also writes the README's pictures to `docs/console/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import console
+import pytest
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from pacer_shared.auth import Role
+from pacer_testkit.platform import Platform, running_platform, sale
+from pacer_testkit.stack import ROOT, Stack, eventually, free_port
+
+CHROMIUM = Path(os.environ.get("PACER_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = ROOT / "docs" / "console"
+PLAYWRIGHT_TIMEOUT = 600.0
+
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
+
+
+async def set_goal(platform: Platform, owner: str) -> dict[str, Any]:
+    """Ten calls in a period four fifths gone: with nothing made, the goal is warned at once."""
+    now = datetime.now(UTC)
+    body = {
+        "owner_id": owner,
+        "title": "Calls this week",
+        "metric": {"kinds": ["call"], "aggregation": "count"},
+        "target": 10,
+        "unit": "calls",
+        "start": (now - timedelta(hours=4)).isoformat(),
+        "end": (now + timedelta(hours=1)).isoformat(),
+    }
+    response = await platform.call("goals", "POST", "/v1/goals", "mia", Role.MANAGER, body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def sales_route(platform: Platform) -> Route:
+    async def record(request: Request) -> Response:
+        wanted = await request.json()
+        await platform.record_sales(*(sale(str(wanted["assistant_id"])) for _ in range(int(wanted["count"]))))
+        return JSONResponse({"published": wanted["count"]})
+
+    return Route("/__test__/sales", record, methods=["POST"])
+
+
+async def playwright(console_url: str, chromium: Path, artifacts: Path) -> tuple[int, str]:
+    env = {
+        **os.environ,
+        "CONSOLE_URL": console_url,
+        "PACER_CHROMIUM": str(chromium),
+        "PLAYWRIGHT_OUTPUT_DIR": str(artifacts),
+        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
+    }
+    if os.environ.get("PACER_CONSOLE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        env["CONSOLE_SCREENSHOTS_DIR"] = str(SCREENSHOTS)
+    process = await asyncio.create_subprocess_exec(
+        str(console.FRONTEND / "node_modules" / ".bin" / "playwright"),
+        "test",
+        cwd=console.FRONTEND,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        async with asyncio.timeout(PLAYWRIGHT_TIMEOUT):
+            output, _ = await process.communicate()
+    except TimeoutError:
+        process.kill()
+        output, _ = await process.communicate()
+    return process.returncode if process.returncode is not None else -1, output.decode(errors="replace")
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: scripts/bootstrap.sh installs it (apt-get install chromium)")
+    return CHROMIUM
+
+
+async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: Path, tmp_path: Path) -> None:
+    dist = await asyncio.to_thread(console.build)
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    cors = {"PACER_CORS_ALLOWED_ORIGINS": json.dumps([origin])}
+    namespace = f"ui{uuid.uuid4().hex[:8]}"
+    async with running_platform(stack, namespace, tmp_path / "services", extra_env=cors) as platform:
+        anns, bobs = await set_goal(platform, "ann"), await set_goal(platform, "bob")
+        await platform.record_sales(*(sale("bob") for _ in range(9)))
+        await platform.goal_where(anns["goal_id"], lambda g: g["at_risk"], "Ann's goal to be warned at risk")
+        await platform.goal_where(bobs["goal_id"], lambda g: g["actual"] == "9", "Bob's calls to count")
+
+        apis = {name: service.url for name, service in platform.services.items()}
+        app = console.console_app(dist, console.runtime_config(apis, refetch_seconds=2), [sales_route(platform)])
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+        serving = asyncio.create_task(server.serve())
+        try:
+            await eventually(lambda: _started(server), 30, "the console to be served")
+            status, output = await playwright(origin, chromium, tmp_path / "playwright")
+        finally:
+            server.should_exit = True
+            await serving
+    assert status == 0, (
+        f"the browser suite failed; screenshots and traces in {tmp_path / 'playwright'}\n{output[-8000:]}"
+    )
+
+
+async def _started(server: uvicorn.Server) -> bool:
+    return server.started
