@@ -52,6 +52,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This service's audit trail, newest first (hr and admins) */
+        get: operations["audit_page_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail as CSV, newest first, at most 100,000 records (hr and admins) */
+        get: operations["audit_export_v1_audit_export_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/goals/smart-check": {
         parameters: {
             query?: never;
@@ -251,7 +285,7 @@ export interface paths {
         put?: never;
         /**
          * Record (or retract) sales activities: one object or a list
-         * @description Each item is a `SalesActivityRecorded` payload, or a `SalesActivityRetracted` one with `"type": "SalesActivityRetracted"`. Valid items are written to `sales.activity`; the answer says per item whether it was accepted and, if not, which fields were wrong. Needs a service-account token.
+         * @description Each item is a `SalesActivityRecorded` payload, or a `SalesActivityRetracted` one with `"type": "SalesActivityRetracted"` (`activity_id` and `reason`; `assistant_id` when known). Valid items are written to `sales.activity`, keyed by assistant (a retraction without one: by `activity_id`); the answer says per item whether it was accepted and, if not, which fields were wrong. Needs a service-account token.
          */
         post: operations["ingest_v1_sales_activities_post"];
         delete?: never;
@@ -331,6 +365,33 @@ export interface components {
             /** Decided At */
             decided_at: string | null;
         };
+        /** AuditPage */
+        AuditPage: {
+            /** Items */
+            items: components["schemas"]["AuditRecord"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** AuditRecord */
+        AuditRecord: {
+            /** Record Id */
+            record_id: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actor */
+            actor: string;
+            /** Roles */
+            roles: string[];
+            /** Action */
+            action: string;
+            /** Resource */
+            resource: string;
+            /** Client */
+            client: string | null;
+        };
         /** DashboardOut */
         DashboardOut: {
             /** Team Id */
@@ -381,7 +442,7 @@ export interface components {
             timezone?: string | null;
             /**
              * Activate
-             * @description False keeps the goal as a draft
+             * @description False keeps the goal as a draft. A goal its owner sets for themselves stays a draft until their manager (or hr) activates it
              * @default true
              */
             activate: boolean;
@@ -848,6 +909,118 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    audit_page_v1_audit_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                actor?: string | null;
+                /** @description e.g. bonus_statement.read */
+                action?: string | null;
+                /** @description e.g. statement/<id> */
+                resource?: string | null;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    audit_export_v1_audit_export_csv_get: {
+        parameters: {
+            query?: {
+                actor?: string | null;
+                /** @description e.g. bonus_statement.read */
+                action?: string | null;
+                /** @description e.g. statement/<id> */
+                resource?: string | null;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
