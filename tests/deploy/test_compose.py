@@ -84,7 +84,21 @@ def test_compose_file_matches_the_compose_spec() -> None:
 
 
 def test_the_stack_holds_the_services_and_the_infrastructure(services: dict[str, dict[str, Any]]) -> None:
-    assert set(services) == set(SETTINGS) | set(INFRA)
+    assert set(services) == set(SETTINGS) | set(INFRA) | {"console"}
+
+
+def test_the_console_is_built_from_its_image_and_every_service_allows_its_origin(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    console = services["console"]
+    assert console["build"] == {"context": "frontend", "dockerfile": "Dockerfile"}
+    assert console["ports"] == ["127.0.0.1:8600:8080"]
+    assert console["read_only"] is True
+    baked = json.loads((ROOT / "frontend" / "public" / "config.json").read_text())
+    assert baked["apis"] == {name: f"http://127.0.0.1:{port_of(name)}" for name in SETTINGS}, "what the image serves"
+    for name in SETTINGS:
+        origins = json.loads(services[name]["environment"]["PACER_CORS_ALLOWED_ORIGINS"])
+        assert "http://127.0.0.1:8600" in origins, name
 
 
 def test_every_service_has_a_healthcheck(services: dict[str, dict[str, Any]]) -> None:

@@ -15,9 +15,9 @@ PORTS = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104, "
 METRICS_PORTS = {"goals": 9101, "reviews": 9102, "feedback": 9103, "incentives": 9104, "notifications": 9105}
 
 
-def instructions() -> list[tuple[str, str]]:
+def instructions(dockerfile: str = DOCKERFILE) -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) pairs, with continuation lines joined and comments dropped."""
-    text = re.sub(r"\\\n", " ", DOCKERFILE)
+    text = re.sub(r"\\\n", " ", dockerfile)
     found = []
     for line in text.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
@@ -26,10 +26,10 @@ def instructions() -> list[tuple[str, str]]:
     return found
 
 
-def stages() -> dict[str, list[tuple[str, str]]]:
+def stages(dockerfile: str = DOCKERFILE) -> dict[str, list[tuple[str, str]]]:
     named: dict[str, list[tuple[str, str]]] = {}
     current: list[tuple[str, str]] = []
-    for keyword, rest in instructions():
+    for keyword, rest in instructions(dockerfile):
         if keyword == "FROM":
             current = [(keyword, rest)]
             match = re.search(r"\bAS\s+(\S+)$", rest, re.IGNORECASE)
@@ -106,3 +106,22 @@ def test_dockerignore_keeps_local_state_out_of_the_context() -> None:
     ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()}
     assert {".git", ".venv", ".cache", ".stack", "bench", "tests", "*-data"} <= ignored
     assert not ignored & {"shared", "services", "uv.lock", "pyproject.toml"}
+
+
+def test_the_console_image_builds_from_the_lockfile_and_serves_as_nginx_unprivileged() -> None:
+    console = stages((ROOT / "frontend" / "Dockerfile").read_text())
+    assert list(console) == ["build", "runtime"]
+    assert ("RUN", "npm ci --no-audit --no-fund") in console["build"]
+    assert ("RUN", "npm run build") in console["build"]
+    runtime = console["runtime"]
+    assert runtime[0] == ("FROM", "${NGINX_IMAGE} AS runtime")
+    assert ("USER", "101:101") in runtime, "never root: nginx-unprivileged's own user"
+    assert ("EXPOSE", "8080") in runtime
+    assert ("COPY", "--from=build /src/dist /usr/share/nginx/html") in runtime
+    nginx = (ROOT / "frontend" / "nginx.conf").read_text()
+    assert "listen 8080;" in nginx
+    assert "try_files $uri /index.html;" in nginx, "the console's own routes load on refresh"
+    assert re.search(r"location = /healthz \{[^}]*return 200", nginx), "what the probes ask"
+    assert re.search(r"location = /config.json \{[^}]*no-store", nginx), "a changed config.json is read at once"
+    ignored = (ROOT / "frontend" / ".dockerignore").read_text().split()
+    assert {"node_modules", "dist"} <= set(ignored), "the image installs and builds from the lockfile itself"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -39,6 +40,9 @@ REPLICAS = {
     "local": dict.fromkeys(SETTINGS, 1),
     "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3},
 }
+CONSOLE = "pacer-console"
+SERVICE_DEPLOYMENTS = {f"pacer-{name}" for name in SETTINGS}
+"""The Python services' Deployments; the console's static files are held to their own checks below."""
 # Prometheus Operator custom resources: kubernetes-validate has no schema for them (it would only warn), so
 # they are left out of its input and checked by the tests at the end of this module instead.
 OPERATOR_KINDS = {"ServiceMonitor", "PrometheusRule"}
@@ -115,7 +119,7 @@ def test_the_validator_rejects_an_unknown_field(rendered: Rendered, tmp_path: Pa
 
 def test_only_expected_kinds_are_rendered(rendered: Rendered) -> None:
     kinds = {o["kind"] for o in rendered.objects}
-    expected = {"ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget"}
+    expected = {"ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "Ingress"}
     if rendered.overlay == "production":
         expected |= OPERATOR_KINDS
     assert kinds - {"Secret", "HorizontalPodAutoscaler"} == expected
@@ -127,6 +131,10 @@ def pod_of(deployment: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+def services_of(rendered: Rendered) -> dict[str, dict[str, Any]]:
+    return {name: d for name, d in rendered.of_kind("Deployment").items() if name in SERVICE_DEPLOYMENTS}
+
+
 def container_of(deployment: dict[str, Any]) -> dict[str, Any]:
     containers: list[dict[str, Any]] = pod_of(deployment)["containers"]
     assert len(containers) == 1, "one container per Pod"
@@ -135,7 +143,7 @@ def container_of(deployment: dict[str, Any]) -> dict[str, Any]:
 
 def test_one_deployment_per_service_with_its_image_port_and_replicas(rendered: Rendered) -> None:
     deployments = rendered.of_kind("Deployment")
-    assert set(deployments) == {f"pacer-{name}" for name in SETTINGS}
+    assert set(deployments) == SERVICE_DEPLOYMENTS | {CONSOLE}
     for name, settings in SETTINGS.items():
         deployment = deployments[f"pacer-{name}"]
         container = container_of(deployment)
@@ -158,7 +166,7 @@ def test_one_deployment_per_service_with_its_image_port_and_replicas(rendered: R
 
 
 def test_deployments_probe_health_and_readiness(rendered: Rendered) -> None:
-    for name, deployment in rendered.of_kind("Deployment").items():
+    for name, deployment in services_of(rendered).items():
         container = container_of(deployment)
         assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}, name
         assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}, name
@@ -178,7 +186,7 @@ def test_deployments_run_locked_down(rendered: Rendered) -> None:
             return context.get(field, pod_context.get(field))
 
         assert effective("runAsNonRoot") is True, name
-        assert effective("runAsUser") == 10001, name
+        assert effective("runAsUser") == (101 if name == CONSOLE else 10001), name  # nginx-unprivileged's user
         assert effective("seccompProfile") == {"type": "RuntimeDefault"}, name
         assert context["readOnlyRootFilesystem"] is True, name
         assert context["allowPrivilegeEscalation"] is False, name
@@ -196,7 +204,8 @@ def test_deployments_have_resources_and_time_to_drain(rendered: Rendered) -> Non
         resources = container_of(deployment)["resources"]
         for bound in ("requests", "limits"):
             assert {"cpu", "memory"} <= set(resources[bound]), f"{name} {bound}"
-        assert pod_of(deployment)["terminationGracePeriodSeconds"] > SHUTDOWN_SECONDS, name
+        if name in SERVICE_DEPLOYMENTS:
+            assert pod_of(deployment)["terminationGracePeriodSeconds"] > SHUTDOWN_SECONDS, name
 
 
 def test_every_deployment_has_its_service_account_service_and_budget(rendered: Rendered) -> None:
@@ -213,10 +222,9 @@ def test_every_deployment_has_its_service_account_service_and_budget(rendered: R
         assert [s["metadata"]["name"] for s in selecting] == [name]
         service = selecting[0]["spec"]
         assert service.get("type", "ClusterIP") == "ClusterIP"
-        port, metrics_port = (p["containerPort"] for p in container_of(deployment)["ports"])
         assert service["ports"] == [
-            {"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"},
-            {"name": "metrics", "port": metrics_port, "targetPort": "metrics", "protocol": "TCP"},
+            {"name": p["name"], "port": p["containerPort"], "targetPort": p["name"], "protocol": "TCP"}
+            for p in container_of(deployment)["ports"]
         ]
 
         covering = [b for b in budgets.values() if b["spec"]["selector"]["matchLabels"].items() <= labels.items()]
@@ -252,6 +260,7 @@ def test_config_and_secret_give_every_service_valid_settings(
     rendered: Rendered, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     secrets = rendered.of_kind("Secret")
+    assert "envFrom" not in container_of(rendered.of_kind("Deployment")[CONSOLE]), "the console reads no settings"
     for name, settings_class in SETTINGS.items():
         deployment = rendered.of_kind("Deployment")[f"pacer-{name}"]
         env, secret_refs = environment_of(rendered, deployment)
@@ -340,10 +349,13 @@ def test_a_service_monitor_scrapes_metrics_of_every_service_with_the_rules_label
     spec = monitor["spec"]
     assert set(spec) == {"selector", "endpoints"}, "same namespace as the Services; no other options"
     selector = spec["selector"]["matchLabels"]
+    [excluded] = spec["selector"]["matchExpressions"]
+    assert excluded["operator"] == "NotIn"
     selected = {
         name: service
         for name, service in production.of_kind("Service").items()
         if selector.items() <= service["metadata"]["labels"].items()
+        and service["metadata"]["labels"].get(excluded["key"]) not in excluded["values"]
     }
     assert set(selected) == {f"pacer-{name}" for name in SETTINGS}
     [endpoint] = spec["endpoints"]
@@ -376,3 +388,40 @@ def test_only_production_carries_prometheus_operator_objects(rendered: Rendered)
     # The local overlay runs without the Prometheus Operator's CRDs.
     found = {o["kind"] for o in rendered.objects} & OPERATOR_KINDS
     assert found == (OPERATOR_KINDS if rendered.overlay == "production" else set())
+
+
+# ---------------------------------------------------------------- the console and the one origin
+
+
+def test_the_console_serves_static_files_with_its_config_from_a_config_map(rendered: Rendered) -> None:
+    deployment = rendered.of_kind("Deployment")[CONSOLE]
+    container = container_of(deployment)
+    assert container["image"] == "ghcr.io/pacer-platform/pacer-console:0.1.0"
+    assert container["ports"] == [{"name": "http", "containerPort": 8080, "protocol": "TCP"}]
+    for probe in ("livenessProbe", "readinessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/healthz", "port": "http"}, probe
+    mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
+    mount = mounts["/usr/share/nginx/html/config.json"]
+    [volume] = [v for v in pod_of(deployment)["volumes"] if v["name"] == mount["name"]]
+    config = json.loads(rendered.of_kind("ConfigMap")[volume["configMap"]["name"]]["data"][mount["subPath"]])
+    # What the console's parseConfig (frontend/src/config.ts) needs, and the sign-in the overlay's mode allows.
+    assert config["auth"]["mode"] == ("local" if rendered.overlay == "local" else "oidc")
+    if config["auth"]["mode"] == "oidc":
+        assert {"authority", "client_id"} <= set(config["auth"])
+    assert config["apis"] == {name: f"/{name}" for name in SETTINGS}, "each API under its prefix on the one origin"
+
+
+def test_one_ingress_origin_serves_the_console_and_each_api_under_its_prefix_never_metrics(rendered: Rendered) -> None:
+    routes = {}
+    for ingress in rendered.of_kind("Ingress").values():
+        for rule in ingress["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                backend = path["backend"]["service"]
+                routes[path["path"]] = (
+                    backend["name"],
+                    backend["port"]["name"],
+                    ingress["metadata"].get("annotations"),
+                )
+    assert routes.pop("/")[:2] == (CONSOLE, "http")
+    rewrite = {"nginx.ingress.kubernetes.io/use-regex": "true", "nginx.ingress.kubernetes.io/rewrite-target": "/$2"}
+    assert routes == {f"/{name}(/|$)(.*)": (f"pacer-{name}", "http", rewrite) for name in SETTINGS}
