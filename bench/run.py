@@ -31,7 +31,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "deploy" / "local"), str(ROOT / "tests")]
 import localstack  # noqa: E402
 
 from bench import report  # noqa: E402
-from bench.scenarios import api, deadline, fanout, ingest, latency, memory  # noqa: E402
+from bench.scenarios import api, console_ui, deadline, fanout, ingest, latency, memory  # noqa: E402
 from bench.scenarios.common import Bench, note  # noqa: E402
 from pacer_testkit.stack import Stack  # noqa: E402
 
@@ -95,6 +95,9 @@ def scenarios(bench: Bench, sizes: Sizes) -> dict[str, Callable[[], Awaitable[di
         ),
         "memory": lambda: memory.run(bench, sizes.memory_events, assistants=20 if quick else 1000),
         "fanout": lambda: fanout.run(bench, sizes.fanout_events, people=20 if quick else 200),
+        "console": lambda: console_ui.run(
+            bench, assistants=5 if quick else 50, goals_each=2 if quick else 3, runs=2 if quick else 10
+        ),
     }
 
 
@@ -103,7 +106,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to check the benchmarks still run")
     parser.add_argument("--kafka", help="bootstrap servers of a broker you run (with --mongo: no stack is started)")
     parser.add_argument("--mongo", help="URL of a MongoDB-compatible server you run")
-    parser.add_argument("--scenarios", help="comma-separated: ingest,latency,deadline,api,memory,fanout (default all)")
+    parser.add_argument(
+        "--scenarios", help="comma-separated: ingest,latency,deadline,api,memory,fanout,console (default all)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (bench/results)")
     parser.add_argument("--events", type=int, help="ingest: SalesActivityRecorded published (200000)")
     parser.add_argument("--assistants", type=int, help="ingest: assistants with a goal (1000)")

@@ -30,7 +30,7 @@ def _load(path: Path) -> ModuleType:
 Figure = _load(ROOT / "bench" / "scenarios" / "common.py").Figure
 lag_meter = _load(ROOT / "bench" / "scenarios" / "kafka.py").lag_meter
 
-SCENARIOS = ["ingest", "latency", "deadline", "api", "memory", "fanout"]
+SCENARIOS = ["ingest", "latency", "deadline", "api", "memory", "fanout", "console"]
 SERVICES = ["goals", "reviews", "feedback", "incentives", "notifications"]
 
 
@@ -80,6 +80,8 @@ def test_every_benchmark_scenario_reports_pacer_beside_its_baseline_and_their_ra
     fanout = scenarios["fanout"]["details"]
     assert fanout["emails"] > 0, "the SMTP receiver got messages"
     assert fanout["chat_posts"] > 0, "the chat receivers got messages"
+    ready = scenarios["console"]["details"]["ready_ms"]
+    assert len(ready["console"]) == len(ready["static"]) == 2, "Chromium showed both pages' every row, each time"
 
     table = (tmp_path / report.name.replace(".json", ".md")).read_text()
     assert table.startswith("# Pacer benchmarks")

@@ -1,0 +1,170 @@
+"""Console: the JavaScript a first visit loads (gzip), and the time until the team dashboard shows every row in
+Chromium, against a static HTML page showing the same table from the same server, in the same run.
+
+The goals service holds one team of assistants with their goals; the built console and the static page are served
+by one local server (deploy/local/console.py). frontend/scripts/measure-dashboard.mjs drives Debian's Chromium
+with Playwright, a fresh context per run (nothing cached), and reads the page's own clock when the table's last row
+is there. The first run of each is a warm-up and is left out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import html
+import json
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from bench.scenarios.common import Bench, Figure, note, result, scratch, services
+from bench.scenarios.population import goal_document, insert_goals, person, publish_roster
+from pacer_testkit.stack import ROOT, bearer, eventually, free_port
+
+sys.path.insert(0, str(ROOT / "deploy" / "local"))  # as bench/run.py does: the local console server
+import console
+
+MEASURE = ROOT / "frontend" / "scripts" / "measure-dashboard.mjs"
+TEAM = "t0"
+
+
+async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict[str, Any]:
+    dist = await asyncio.to_thread(console.build)
+    initial_js = _initial_javascript(dist)
+    manager = person("m0", role="manager", team=TEAM)
+    roster = [manager, *(person(f"a{i:02d}", team=TEAM, manager="m0") for i in range(assistants))]
+    rows = assistants * goals_each
+    async with scratch(bench) as namespace:
+        port = free_port()
+        origin = f"http://127.0.0.1:{port}"
+        cors = {"PACER_CORS_ALLOWED_ORIGINS": json.dumps([origin])}
+        async with services(bench, namespace, {"goals": cors}) as running:
+            goals = running["goals"]
+            await publish_roster(bench, namespace, roster, reaching=["goals"])
+            now = datetime.now(UTC)
+            await insert_goals(
+                bench,
+                namespace,
+                (
+                    goal_document(f"g{p.person_id}-{k}", p.person_id, start=now, end=now + timedelta(days=7))
+                    for p in roster[1:]
+                    for k in range(goals_each)
+                ),
+            )
+            headers = bearer("m0", "manager")
+            board = await _dashboard(goals.url, headers, rows)
+            apis = dict.fromkeys(console.LOCAL_APIS, goals.url)  # the dashboard reads goals alone
+            page = Route("/static-dashboard", lambda _request: HTMLResponse(_static_page(board)))
+            app = console.console_app(dist, console.runtime_config(apis), [page])
+            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+            serving = asyncio.create_task(server.serve())
+            try:
+                await eventually(lambda: _up(origin), timeout=30, what="the console's server")
+                session = {
+                    "token": headers["Authorization"].removeprefix("Bearer "),
+                    "expires_at": int((time.time() + 3600) * 1000),
+                    "person": {
+                        "person_id": "m0",
+                        "display_name": "M0",
+                        "role": "manager",
+                        "team_id": TEAM,
+                        "locale": "en",
+                    },
+                }
+                note(f"console: {runs} loads of each page in Chromium")
+                ours = await _measure(f"{origin}/team/{TEAM}", rows, runs + 1, json.dumps(session))
+                theirs = await _measure(f"{origin}/static-dashboard", rows, runs + 1, None)
+            finally:
+                server.should_exit = True
+                await serving
+    static_kb = len(gzip.compress(_static_page(board).encode())) / 1024
+    return result(
+        "console",
+        [
+            Figure(
+                "initial JavaScript of the console (gzip)",
+                "KB",
+                initial_js,
+                static_kb,
+                "the static page's HTML (gzip)",
+                "≤ 300 KB",
+            ),
+            Figure(
+                f"team dashboard ready, {assistants} assistants × {goals_each} goals (median)",
+                "ms",
+                statistics.median(ours[1:]),
+                statistics.median(theirs[1:]),
+                "static HTML page, same table",
+                "ratio ≤ 1.5",
+            ),
+        ],
+        browser="Debian's Chromium through Playwright (frontend/scripts/measure-dashboard.mjs), a new context per load",
+        runs=runs,
+        ready_ms={"console": ours[1:], "static": theirs[1:]},
+    )
+
+
+def _initial_javascript(dist: Any) -> float:
+    """KB (gzip) of the scripts index.html loads before anything else: the entry module and what it preloads."""
+    index = (dist / "index.html").read_text()
+    sources = re.findall(r'<script[^>]+type="module"[^>]+src="([^"]+)"', index)
+    sources += re.findall(r'<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"', index)
+    assert sources, "index.html loads no module script"
+    return sum(len(gzip.compress((dist / src.lstrip("/")).read_bytes())) for src in sources) / 1024
+
+
+async def _dashboard(url: str, headers: dict[str, str], rows: int) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=10) as http:
+
+        async def complete() -> dict[str, Any] | None:
+            board: dict[str, Any] = (await http.get(f"/v1/teams/{TEAM}/dashboard")).json()
+            return board if sum(len(m["goals"]) for m in board.get("members", [])) >= rows else None
+
+        return await eventually(complete, timeout=60, what="every goal on the dashboard")
+
+
+async def _up(origin: str) -> bool:
+    async with httpx.AsyncClient(timeout=2) as http:
+        return (await http.get(f"{origin}/config.json")).status_code == 200
+
+
+def _static_page(board: dict[str, Any]) -> str:
+    """The dashboard's table as plain HTML, the same rows and columns, no script at all."""
+    cells = "".join(
+        f"<tr><td>{html.escape(member['display_name'])}</td><td>{html.escape(goal['title'])}</td>"
+        f"<td>{goal['actual']} / {goal['target']} {html.escape(goal['unit'])}</td><td>{goal['status']}</td></tr>"
+        for member in board["members"]
+        for goal in member["goals"]
+    )
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Team</title></head><body>'
+        '<table data-testid="team-table"><thead><tr><th>Assistant</th><th>Goal</th><th>Progress</th><th>Status</th>'
+        f"</tr></thead><tbody>{cells}</tbody></table></body></html>"
+    )
+
+
+async def _measure(url: str, rows: int, runs: int, session: str | None) -> list[float]:
+    node = await asyncio.create_subprocess_exec(
+        "node",
+        str(MEASURE),
+        url,
+        str(rows),
+        str(runs),
+        *([session] if session else []),
+        cwd=ROOT / "frontend",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await node.communicate()
+    if node.returncode != 0:
+        raise RuntimeError(f"measuring {url} failed: {err.decode()[-2000:]}")
+    times: list[float] = json.loads(out.decode().strip().splitlines()[-1])["ms"]
+    return times
