@@ -36,12 +36,21 @@ MEASURE = ROOT / "frontend" / "scripts" / "measure-dashboard.mjs"
 TEAM = "t0"
 
 
+def rows_per_page() -> int:
+    """The team table pages its rows (its charts and at-risk list take every goal): the first page is what a
+    manager sees, so that is the table both pages must show."""
+    source = (ROOT / "frontend" / "src" / "pages" / "TeamDashboard.tsx").read_text()
+    found = re.search(r"const ROWS_PER_PAGE = (\d+);", source)
+    assert found, "TeamDashboard.tsx no longer says how many rows a page holds"
+    return int(found[1])
+
+
 async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict[str, Any]:
     dist = await asyncio.to_thread(console.build)
     initial_js = _initial_javascript(dist)
     manager = person("m0", role="manager", team=TEAM)
     roster = [manager, *(person(f"a{i:02d}", team=TEAM, manager="m0") for i in range(assistants))]
-    rows = assistants * goals_each
+    rows = min(assistants * goals_each, rows_per_page())
     async with scratch(bench) as namespace:
         port = free_port()
         origin = f"http://127.0.0.1:{port}"
@@ -60,9 +69,9 @@ async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict
                 ),
             )
             headers = bearer("m0", "manager")
-            board = await _dashboard(goals.url, headers, rows)
+            board = await _dashboard(goals.url, headers, assistants * goals_each)
             apis = dict.fromkeys(console.LOCAL_APIS, goals.url)  # the dashboard reads goals alone
-            page = Route("/static-dashboard", lambda _request: HTMLResponse(_static_page(board)))
+            page = Route("/static-dashboard", lambda _request: HTMLResponse(_static_page(board, rows)))
             app = console.console_app(dist, console.runtime_config(apis), [page])
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
             serving = asyncio.create_task(server.serve())
@@ -85,7 +94,7 @@ async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict
             finally:
                 server.should_exit = True
                 await serving
-    static_kb = len(gzip.compress(_static_page(board).encode())) / 1024
+    static_kb = len(gzip.compress(_static_page(board, rows).encode())) / 1024
     return result(
         "console",
         [
@@ -98,7 +107,7 @@ async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict
                 "≤ 300 KB",
             ),
             Figure(
-                f"team dashboard ready, {assistants} assistants × {goals_each} goals (median)",
+                f"team dashboard ready, {assistants} assistants × {goals_each} goals, first {rows} rows (median)",
                 "ms",
                 statistics.median(ours[1:]),
                 statistics.median(theirs[1:]),
@@ -136,13 +145,13 @@ async def _up(origin: str) -> bool:
         return (await http.get(f"{origin}/config.json")).status_code == 200
 
 
-def _static_page(board: dict[str, Any]) -> str:
-    """The dashboard's table as plain HTML, the same rows and columns, no script at all."""
+def _static_page(board: dict[str, Any], rows: int) -> str:
+    """The dashboard table's first page as plain HTML, the same rows and columns, no script at all."""
+    shown = [(member, goal) for member in board["members"] for goal in member["goals"]][:rows]
     cells = "".join(
         f"<tr><td>{html.escape(member['display_name'])}</td><td>{html.escape(goal['title'])}</td>"
         f"<td>{goal['actual']} / {goal['target']} {html.escape(goal['unit'])}</td><td>{goal['status']}</td></tr>"
-        for member in board["members"]
-        for goal in member["goals"]
+        for member, goal in shown
     )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Team</title></head><body>'
