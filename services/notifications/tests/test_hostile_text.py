@@ -19,7 +19,7 @@ from pacer_shared.events.incentives import BonusApproved, RecognitionGranted
 from pacer_shared.events.people import ChatHandles, PersonUpserted
 from pacer_testkit.outlets import text_of
 from pacer_testkit.roster import person
-from pacer_testkit.stack import eventually, read_topic, roster_reached
+from pacer_testkit.stack import eventually, metrics_text, read_topic, roster_reached
 
 HOSTILE = (
     "Well done! [claim your prize](http://evil.example/phish) ![](http://evil.example/pixel.png)\n"
@@ -212,7 +212,7 @@ def mandatory_undelivered(text: str, event_type: str) -> float:
 async def test_a_private_mandatory_message_with_no_channel_left_is_dead_lettered_with_its_reason_and_counted(
     notifier: Notifier,
 ) -> None:
-    before = mandatory_undelivered((await notifier.http.get("/metrics")).text, "BonusApproved")
+    before = mandatory_undelivered(await metrics_text(notifier.app), "BonusApproved")
     notifier.mailbox.refuse("bob@example.com")
     event = await notifier.publish(
         BonusApproved(
@@ -235,7 +235,7 @@ async def test_a_private_mandatory_message_with_no_channel_left_is_dead_lettered
     assert "550" in letter.headers["pacer-dlq-reason"]
 
     async def counted() -> float | None:
-        now = mandatory_undelivered((await notifier.http.get("/metrics")).text, "BonusApproved")
+        now = mandatory_undelivered(await metrics_text(notifier.app), "BonusApproved")
         return now if now > before else None
 
     assert await eventually(counted, what="the lost mandatory message to be counted") == before + 1
