@@ -1,0 +1,60 @@
+"""Activity trends of an assistant or a team, per day, week or month."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from pacer_analytics.api.deps import AnalyticsDep
+from pacer_analytics.api.models import AssistantSeriesOut, PointOut, TeamSeriesOut, series_request
+from pacer_analytics.service import series
+from pacer_shared.auth import RESPONSES, CurrentPrincipal
+from pacer_shared.problems import responses
+
+router = APIRouter(prefix="/v1/analytics", tags=["trends"], responses=RESPONSES)
+Request = Annotated[series.SeriesRequest, Depends(series_request)]
+
+
+@router.get(
+    "/assistants/{assistant_id}/series",
+    summary="One assistant's activity of a kind per day, week or month, in their own time zone",
+    response_model=AssistantSeriesOut,
+    response_model_by_alias=True,
+    responses=responses(404, 422),
+)
+async def assistant_series(
+    assistant_id: str, request: Request, analytics: AnalyticsDep, principal: CurrentPrincipal
+) -> AssistantSeriesOut:
+    found = await series.of_assistant(analytics, principal, assistant_id, request)
+    return AssistantSeriesOut(
+        assistant_id=assistant_id,
+        kind=request.kind,
+        granularity=request.granularity,
+        from_=request.first,
+        to=request.last,
+        assistant_ids=found.assistant_ids,
+        points=[PointOut.of(period) for period in found.periods],
+    )
+
+
+@router.get(
+    "/teams/{team_id}/series",
+    summary="A team's activity of a kind per day, week or month: its assistants' own days added up",
+    response_model=TeamSeriesOut,
+    response_model_by_alias=True,
+    responses=responses(422),
+)
+async def team_series(
+    team_id: str, request: Request, analytics: AnalyticsDep, principal: CurrentPrincipal
+) -> TeamSeriesOut:
+    found = await series.of_team(analytics, principal, team_id, request)
+    return TeamSeriesOut(
+        team_id=team_id,
+        kind=request.kind,
+        granularity=request.granularity,
+        from_=request.first,
+        to=request.last,
+        assistant_ids=found.assistant_ids,
+        points=[PointOut.of(period) for period in found.periods],
+    )

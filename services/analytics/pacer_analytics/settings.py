@@ -1,0 +1,24 @@
+"""Settings of the analytics service, read from PACER_ANALYTICS_* (then PACER_*) environment variables."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from pacer_shared.settings import ServiceSettings
+
+
+class AnalyticsSettings(ServiceSettings):
+    service_name: ClassVar[str] = "analytics"
+
+    http_port: int = 8106
+    table_store: str = Field(
+        default="memory://",
+        description="Where the faust tables live between changelog reads: `memory://` (rebuilt from the changelog "
+        "topics at start-up) or `rocksdb://` (needs the rocksdict package)",
+    )
+    series_max_days: int = Field(default=400, ge=1, description="Most days one series request may span")
+    roster_cache_seconds: float = Field(
+        default=30.0, ge=0, description="How long a person's time zone is reused before the roster is read again"
+    )
