@@ -1,4 +1,4 @@
-"""`make run`: the local stack, the five services under honcho, where to look, and the live demo.
+"""`make run`: the local stack, the six services under honcho, where to look, and the live demo.
 
 Ctrl-C (or SIGTERM) stops the services through honcho, then the stack servers by
 their PIDs; nothing is left running.
@@ -18,7 +18,14 @@ from pathlib import Path
 
 import localstack
 
-SERVICES = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104, "notifications": 8105}
+SERVICES = {
+    "goals": 8101,
+    "reviews": 8102,
+    "feedback": 8103,
+    "incentives": 8104,
+    "notifications": 8105,
+    "analytics": 8106,
+}
 READY_TIMEOUT = 180.0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from pacer_analytics.settings import AnalyticsSettings
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_incentives.settings import IncentivesSettings
@@ -28,6 +29,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "feedback": FeedbackSettings,
     "incentives": IncentivesSettings,
     "notifications": NotificationsSettings,
+    "analytics": AnalyticsSettings,
 }
 INFRA = ("kafka", "mongo", "mailpit", "prometheus", "grafana")
 

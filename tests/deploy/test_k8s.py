@@ -15,6 +15,7 @@ import k8s_rules
 import pytest
 import yaml
 
+from pacer_analytics.settings import AnalyticsSettings
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_incentives.settings import IncentivesSettings
@@ -32,12 +33,13 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "feedback": FeedbackSettings,
     "incentives": IncentivesSettings,
     "notifications": NotificationsSettings,
+    "analytics": AnalyticsSettings,
 }
 # Settings the deployment already passes before the service code reads them.
 PENDING_FIELDS = {"notifications": {"smtp_host", "smtp_port"}}
 REPLICAS = {
     "local": dict.fromkeys(SETTINGS, 1),
-    "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3},
+    "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3, "analytics": 1},
 }
 # Prometheus Operator custom resources: kubernetes-validate has no schema for them (it would only warn), so
 # they are left out of its input and checked by the tests at the end of this module instead.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from typing import ClassVar
 
 from pydantic import Field
@@ -17,6 +18,10 @@ class AnalyticsSettings(ServiceSettings):
         default="memory://",
         description="Where the faust tables live between changelog reads: `memory://` (rebuilt from the changelog "
         "topics at start-up) or `rocksdb://` (needs the rocksdict package)",
+    )
+    data_dir: str = Field(
+        default_factory=lambda: f"{tempfile.gettempdir()}/pacer-analytics",
+        description="Where the stream worker keeps its local files (RocksDB tables, if chosen); the images' /tmp",
     )
     series_max_days: int = Field(default=400, ge=1, description="Most days one series request may span")
     roster_cache_seconds: float = Field(

@@ -39,10 +39,9 @@ class PeriodTotals:
 
 
 def days(first: date, last: date) -> Iterator[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
+    # Counted rather than stepped past `last`: the day after 9999-12-31 does not exist.
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
 
 
 def roll_up(

@@ -18,6 +18,7 @@ def faust_app(settings: AnalyticsSettings) -> faust.App:
         broker=[f"kafka://{server.strip()}" for server in settings.kafka_bootstrap_servers.split(",")],
         broker_credentials=_credentials(settings),
         store=settings.table_store,
+        datadir=f"{settings.data_dir}/{{conf.name}}",  # faust's default is the working directory, read-only in images
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication_factor,
         web_enabled=False,  # the API is the FastAPI app's; faust serves no port of its own
