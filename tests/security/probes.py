@@ -510,3 +510,17 @@ async def _team_series(call: Call) -> Outcome:
         f"/v1/analytics/teams/{call.team}/series",
         params={"kind": "call", "from": "2026-06-01", "to": "2026-06-30"},
     )
+
+
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/change")
+async def _assistant_change(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/assistants/{call.person}/change", params={"kind": "call", "month": "2026-06"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/change")
+async def _team_change(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/change", params={"kind": "call", "month": "2026-06"}
+    )

@@ -65,3 +65,12 @@ async def test_bad_input_is_a_problem_naming_the_field(analytics: AnalyticsWorld
         assert response.status_code == 422, (params, response.text)
         assert response.headers["content-type"].startswith("application/problem+json")
         assert field in [error["field"] for error in response.json()["errors"]], (params, response.text)
+
+
+async def test_a_month_that_does_not_exist_is_a_problem_naming_the_field(analytics: AnalyticsWorld) -> None:
+    for month in ("2026-13", "June", "0001-01"):
+        response = await analytics.http.get(
+            "/v1/analytics/assistants/ann/change", params={"kind": "call", "month": month}, headers=bearer("hana", "hr")
+        )
+        assert response.status_code == 422, (month, response.text)
+        assert "query.month" in [error["field"] for error in response.json()["errors"]], (month, response.text)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from analytics_support import AnalyticsWorld, recorded, retracted, shown
 
-from pacer_testkit.stack import eventually
+from pacer_testkit.stack import bearer, eventually
 
 KINDS = ("call", "deal_closed")
 
@@ -96,3 +96,28 @@ async def test_weeks_and_months_add_up_the_days_and_a_team_adds_up_its_assistant
         "2026-07-01": {"count": 1, "quantity": Decimal(1), "amounts": {}},
     }
     assert [p["start"] for p in team.json()["points"]] == ["2026-05-01", "2026-06-01", "2026-07-01"]
+
+    change = await analytics.http.get(
+        "/v1/analytics/teams/north/change",
+        params={"kind": "call", "month": "2026-06"},
+        headers=bearer("mia", "manager"),
+    )
+    assert change.status_code == 200, change.text
+    body = change.json()
+    assert (body["month"]["count"], body["previous"]["count"]) == (2, 1)
+    assert (body["count_change"], Decimal(body["count_change_ratio"]), Decimal(body["quantity_change"])) == (
+        1,
+        Decimal(1),
+        Decimal(6),
+    )
+    fell = await analytics.http.get(
+        "/v1/analytics/assistants/ann/change",
+        params={"kind": "call", "month": "2026-07"},
+        headers=bearer("ann", "assistant"),
+    )
+    assert fell.status_code == 200, fell.text
+    assert (fell.json()["count_change"], Decimal(fell.json()["count_change_ratio"])) == (-1, Decimal(-1))
+    from_nothing = await analytics.http.get(
+        "/v1/analytics/assistants/bob/change", params={"kind": "call", "month": "2026-06"}, headers=bearer("hana", "hr")
+    )
+    assert (from_nothing.json()["count_change"], from_nothing.json()["count_change_ratio"]) == (1, None)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import BaseModel, Field
 
-from pacer_analytics.domain.series import Granularity, PeriodTotals
+from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
 from pacer_analytics.service.series import SeriesRequest
 
 KIND_PATTERN = r"^[a-z][a-z0-9_.-]*$"
@@ -52,3 +52,33 @@ class AssistantSeriesOut(SeriesOut):
 
 class TeamSeriesOut(SeriesOut):
     team_id: str
+
+
+def month_of(
+    month: Annotated[
+        str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="The month to compare with the one before, YYYY-MM")
+    ],
+) -> date:
+    return date.fromisoformat(f"{month}-01")
+
+
+class ChangeOut(BaseModel):
+    kind: str
+    month: PointOut = Field(description="The month asked for (so far, if it has not ended)")
+    previous: PointOut = Field(description="The month before it, whole")
+    count_change: int
+    count_change_ratio: Decimal | None = Field(description="Change of the count over the month before; null from zero")
+    quantity_change: Decimal
+    assistant_ids: list[str]
+
+    @classmethod
+    def of(cls, kind: str, change: MonthOverMonth, assistant_ids: list[str]) -> ChangeOut:
+        return cls(
+            kind=kind,
+            month=PointOut.of(change.current),
+            previous=PointOut.of(change.previous),
+            count_change=change.count_change,
+            count_change_ratio=change.count_change_ratio,
+            quantity_change=change.quantity_change,
+            assistant_ids=assistant_ids,
+        )

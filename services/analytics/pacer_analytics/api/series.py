@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from pacer_analytics.api.deps import AnalyticsDep
-from pacer_analytics.api.models import AssistantSeriesOut, PointOut, TeamSeriesOut, series_request
+from pacer_analytics.api.models import (
+    KIND_PATTERN,
+    AssistantSeriesOut,
+    ChangeOut,
+    PointOut,
+    TeamSeriesOut,
+    month_of,
+    series_request,
+)
 from pacer_analytics.service import series
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.problems import responses
 
 router = APIRouter(prefix="/v1/analytics", tags=["trends"], responses=RESPONSES)
 Request = Annotated[series.SeriesRequest, Depends(series_request)]
+Kind = Annotated[str, Query(min_length=1, max_length=64, pattern=KIND_PATTERN, description="Activity kind")]
+Month = Annotated[date, Depends(month_of)]
 
 
 @router.get(
@@ -58,3 +69,29 @@ async def team_series(
         assistant_ids=found.assistant_ids,
         points=[PointOut.of(period) for period in found.periods],
     )
+
+
+@router.get(
+    "/assistants/{assistant_id}/change",
+    summary="One assistant's activity of a kind in a month against the month before",
+    response_model=ChangeOut,
+    responses=responses(404, 422),
+)
+async def assistant_change(
+    assistant_id: str, kind: Kind, month: Month, analytics: AnalyticsDep, principal: CurrentPrincipal
+) -> ChangeOut:
+    change, members = await series.month_over_month(analytics, principal, kind, month, assistant_id=assistant_id)
+    return ChangeOut.of(kind, change, members)
+
+
+@router.get(
+    "/teams/{team_id}/change",
+    summary="A team's activity of a kind in a month against the month before",
+    response_model=ChangeOut,
+    responses=responses(422),
+)
+async def team_change(
+    team_id: str, kind: Kind, month: Month, analytics: AnalyticsDep, principal: CurrentPrincipal
+) -> ChangeOut:
+    change, members = await series.month_over_month(analytics, principal, kind, month, team_id=team_id)
+    return ChangeOut.of(kind, change, members)

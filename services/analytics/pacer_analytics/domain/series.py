@@ -59,3 +59,34 @@ def roll_up(
     for day, totals in found:
         periods[granularity.start_of(day)].absorb(totals)
     return [periods[start] for start in sorted(periods)]
+
+
+@dataclass(frozen=True)
+class MonthOverMonth:
+    """A month against the one before: the growth a monthly meeting discusses."""
+
+    current: PeriodTotals
+    previous: PeriodTotals
+
+    @property
+    def count_change(self) -> int:
+        return self.current.count - self.previous.count
+
+    @property
+    def count_change_ratio(self) -> Decimal | None:
+        """None when the month before had nothing: growth from zero has no ratio."""
+        if not self.previous.count:
+            return None
+        return (Decimal(self.count_change) / Decimal(self.previous.count)).quantize(Decimal("0.0001"))
+
+    @property
+    def quantity_change(self) -> Decimal:
+        return self.current.quantity - self.previous.quantity
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """The month before `month`'s first day, and `month`'s last day."""
+    first = month.replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    last = date(first.year, 12, 31) if first.month == 12 else date(first.year, first.month + 1, 1) - timedelta(days=1)
+    return previous, last

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NoReturn
 
-from pacer_analytics.domain.series import Granularity, PeriodTotals, roll_up
+from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals, month_bounds, roll_up
 from pacer_analytics.service.access import readable_assistant, readable_team
 from pacer_analytics.service.context import Analytics
 from pacer_shared.auth import Principal
@@ -51,3 +51,25 @@ async def of_team(analytics: Analytics, principal: Principal, team_id: str, requ
     members = sorted(m["_id"] for m in await readable_team(analytics.runtime.people, principal, team_id))
     found = [day for member in members for day in analytics.daily.of(member, request.kind, request.first, request.last)]
     return Series(roll_up(request.granularity, request.first, request.last, found), members)
+
+
+async def month_over_month(
+    analytics: Analytics,
+    principal: Principal,
+    kind: str,
+    month: date,
+    assistant_id: str | None = None,
+    team_id: str | None = None,
+) -> tuple[MonthOverMonth, list[str]]:
+    """A month against the one before, for an assistant or a team; a month in progress counts its days so far."""
+    if month.year == 1 and month.month == 1:
+        _refuse("query.month", "there is no month before January of year 1")
+    first, last = month_bounds(month)
+    request = SeriesRequest(kind, Granularity.MONTH, first, last)
+    if assistant_id is not None:
+        found = await of_assistant(analytics, principal, assistant_id, request)
+    else:
+        assert team_id is not None
+        found = await of_team(analytics, principal, team_id, request)
+    previous, current = found.periods
+    return MonthOverMonth(current, previous), found.assistant_ids

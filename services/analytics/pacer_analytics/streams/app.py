@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import faust
 from aiokafka.helpers import create_ssl_context
@@ -12,6 +13,7 @@ from pacer_analytics.settings import AnalyticsSettings
 
 def faust_app(settings: AnalyticsSettings) -> faust.App:
     """Made inside the running event loop: the FastAPI lifespan owns it and starts it beside the API."""
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)  # faust makes only the last level of its datadir
     return faust.App(
         # Its consumer group and the prefix of its changelog topics; the roster consumer's group is pacer-analytics.
         f"{settings.topic_prefix}pacer-analytics-streams",
