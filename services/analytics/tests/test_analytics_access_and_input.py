@@ -55,6 +55,12 @@ async def test_who_may_read_whose_trends(analytics: AnalyticsWorld) -> None:
         **{(caller, "assistant", who): status for caller, who, status in ASSISTANT_SERIES},
         **{(caller, "team", team): status for caller, team, status in TEAM_SERIES},
     }
+    # Someone else's trends read are in the audit trail; one's own are not.
+    trail = await analytics.http.get("/v1/audit", headers=bearer("hana", "hr"))
+    read = {(r["actor"], r["action"], r["resource"]) for r in trail.json()["items"]}
+    assert ("mia", "activity_series.read", "person/bob/activity") in read
+    assert ("mia", "activity_series.read", "team/north/activity") in read
+    assert not any(actor == "ann" for actor, _, _ in read)
 
 
 async def test_bad_input_is_a_problem_naming_the_field(analytics: AnalyticsWorld) -> None:

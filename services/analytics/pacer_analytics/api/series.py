@@ -18,6 +18,7 @@ from pacer_analytics.api.models import (
     series_request,
 )
 from pacer_analytics.service import series
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.problems import responses
 
@@ -35,9 +36,11 @@ Month = Annotated[date, Depends(month_of)]
     responses=responses(404, 422),
 )
 async def assistant_series(
-    assistant_id: str, request: Request, analytics: AnalyticsDep, principal: CurrentPrincipal
+    assistant_id: str, request: Request, analytics: AnalyticsDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> AssistantSeriesOut:
     found = await series.of_assistant(analytics, principal, assistant_id, request)
+    if assistant_id != principal.subject:  # how someone works is theirs: who else looked is recorded
+        await audit.record("activity_series.read", f"person/{assistant_id}/activity")
     return AssistantSeriesOut(
         assistant_id=assistant_id,
         kind=request.kind,
@@ -57,9 +60,10 @@ async def assistant_series(
     responses=responses(422),
 )
 async def team_series(
-    team_id: str, request: Request, analytics: AnalyticsDep, principal: CurrentPrincipal
+    team_id: str, request: Request, analytics: AnalyticsDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> TeamSeriesOut:
     found = await series.of_team(analytics, principal, team_id, request)
+    await audit.record("activity_series.read", f"team/{team_id}/activity")
     return TeamSeriesOut(
         team_id=team_id,
         kind=request.kind,
@@ -78,9 +82,11 @@ async def team_series(
     responses=responses(404, 422),
 )
 async def assistant_change(
-    assistant_id: str, kind: Kind, month: Month, analytics: AnalyticsDep, principal: CurrentPrincipal
+    assistant_id: str, kind: Kind, month: Month, analytics: AnalyticsDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> ChangeOut:
     change, members = await series.month_over_month(analytics, principal, kind, month, assistant_id=assistant_id)
+    if assistant_id != principal.subject:
+        await audit.record("activity_change.read", f"person/{assistant_id}/activity")
     return ChangeOut.of(kind, change, members)
 
 
@@ -91,7 +97,8 @@ async def assistant_change(
     responses=responses(422),
 )
 async def team_change(
-    team_id: str, kind: Kind, month: Month, analytics: AnalyticsDep, principal: CurrentPrincipal
+    team_id: str, kind: Kind, month: Month, analytics: AnalyticsDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> ChangeOut:
     change, members = await series.month_over_month(analytics, principal, kind, month, team_id=team_id)
+    await audit.record("activity_change.read", f"team/{team_id}/activity")
     return ChangeOut.of(kind, change, members)
