@@ -14,7 +14,6 @@ activity ids, so a contribution read twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,16 +56,15 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
     )
 
     @app.agent(sales, name="sales-activity")
-    async def rekey(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
+    async def rekey(stream: faust.StreamT[Any]) -> None:
         async for event in stream.events():
             change = await _change_of(event, streams)
             if change is not None:
                 activity_id, value = change
                 await by_activity.send(key=activity_id, value=value)
-            yield None
 
     @app.agent(by_activity, name="activity-state")
-    async def track(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
+    async def track(stream: faust.StreamT[Any]) -> None:
         async for activity_id, change in stream.items():
             state = ActivityState.from_json(tables.activities.get(activity_id))
             if change["change"] == "recorded":
@@ -78,10 +76,9 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
             if after.recorded is not None:
                 contribution = {"counts": after.counts, "activity": after.recorded.to_json()}
                 await by_assistant.send(key=after.recorded.assistant_id, value=contribution)
-            yield None
 
     @app.agent(by_assistant, name="daily-totals")
-    async def total(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
+    async def total(stream: faust.StreamT[Any]) -> None:
         async for contribution in stream:
             activity = Contribution.from_json(contribution["activity"])
             key = day_key(activity.assistant_id, activity.kind, activity.day.isoformat())
@@ -89,7 +86,6 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
             moved = totals.add(activity) if contribution["counts"] else totals.remove(activity.activity_id)
             if moved:
                 tables.daily[key] = totals.to_json()
-            yield None
 
 
 async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, dict[str, Any]] | None:
