@@ -74,7 +74,7 @@ async def test_bad_input_is_a_problem_naming_the_field(analytics: AnalyticsWorld
 
 
 async def test_a_month_that_does_not_exist_is_a_problem_naming_the_field(analytics: AnalyticsWorld) -> None:
-    for month in ("2026-13", "June", "0001-01"):
+    for month in ("2026-13", "June", "0001-01", "0000-01"):
         response = await analytics.http.get(
             "/v1/analytics/assistants/ann/change", params={"kind": "call", "month": month}, headers=bearer("hana", "hr")
         )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
 from pacer_analytics.service.series import SeriesRequest
+from pacer_shared.problems import Unprocessable
 
 KIND_PATTERN = r"^[a-z][a-z0-9_.-]*$"
 
@@ -59,7 +60,13 @@ def month_of(
         str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="The month to compare with the one before, YYYY-MM")
     ],
 ) -> date:
-    return date.fromisoformat(f"{month}-01")
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError:  # year 0000 matches the pattern and is no year of the calendar
+        raise Unprocessable(
+            f"query.month: {month!r} is not a month of the calendar",
+            errors=[{"field": "query.month", "message": "not a month of the calendar", "type": "value_error"}],
+        ) from None
 
 
 class ChangeOut(BaseModel):
