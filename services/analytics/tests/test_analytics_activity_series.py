@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from analytics_support import AnalyticsWorld, recorded, retracted, shown
 
-from pacer_testkit.stack import bearer, eventually
+from pacer_testkit.stack import bearer, eventually, producer, read_topic
 
 KINDS = ("call", "deal_closed")
 
@@ -121,3 +121,24 @@ async def test_weeks_and_months_add_up_the_days_and_a_team_adds_up_its_assistant
         "/v1/analytics/assistants/bob/change", params={"kind": "call", "month": "2026-06"}, headers=bearer("hana", "hr")
     )
     assert (from_nothing.json()["count_change"], from_nothing.json()["count_change_ratio"]) == (1, None)
+
+
+async def test_what_cannot_be_counted_is_dead_lettered_and_the_stream_moves_on(analytics: AnalyticsWorld) -> None:
+    at = datetime(2026, 4, 7, 9, tzinfo=UTC)
+    async with producer(analytics.stack.kafka_bootstrap) as client:
+        await client.send_and_wait(f"{analytics.namespace}.sales.activity", b"{not json", key=b"ann")
+    await analytics.send(recorded("ann", at, "deal_closed", amount="10", currency="XYZ"))  # no such currency
+    good = recorded("ann", at, "deal_closed", amount="10", currency="CNY")
+    await analytics.send(good)
+
+    async def counted() -> bool:
+        return await analytics.days_shown("ann", "deal_closed", at.date(), at.date()) == {
+            "2026-04-07": {"count": 1, "quantity": Decimal(1), "amounts": {"CNY": Decimal(10)}}
+        }
+
+    await eventually(counted, 60, "the valid activity behind the bad ones to count")
+    letters = await read_topic(
+        analytics.stack.kafka_bootstrap, f"{analytics.namespace}.sales.activity.dlq", lambda found: len(found) >= 2
+    )
+    assert sorted(r.headers["pacer-dlq-kind"] for r in letters) == ["malformed", "rejected"]
+    assert {r.headers["pacer-dlq-consumer"] for r in letters} == {"analytics.activity"}

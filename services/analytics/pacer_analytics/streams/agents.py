@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import faust
+from babel.numbers import list_currencies
 
 from pacer_analytics.domain.activity import ActivityState, Contribution
 from pacer_analytics.domain.day import DayTotals, day_key
@@ -34,6 +35,7 @@ from pacer_shared.topics import TopicNames
 
 log = get_logger(__name__)
 CONSUMER = "activity"
+CURRENCIES = frozenset(list_currencies())
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,10 @@ async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, d
     message = event.message
     try:
         received = decode(message.value)
+        data = received.data
+        if isinstance(data, SalesActivityRecorded) and data.currency and data.currency not in CURRENCIES:
+            # Refused as goals refuses it, so both count the same activities.
+            raise InvalidEvent(f"unknown currency {data.currency!r} (not ISO 4217)", "rejected")
     except InvalidEvent as error:
         await dead_letter(
             streams.producer,
@@ -111,7 +117,6 @@ async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, d
             },
         )
         return None
-    data = received.data
     metrics.EVENTS_CONSUMED.labels(CONSUMER, message.topic, received.type).inc()
     if isinstance(data, SalesActivityRecorded):
         day = await streams.zones.day_of(data.assistant_id, data.occurred_at)
