@@ -30,6 +30,7 @@ LOCAL_APIS = {
     "feedback": "http://127.0.0.1:8103",
     "incentives": "http://127.0.0.1:8104",
     "notifications": "http://127.0.0.1:8105",
+    "analytics": "http://127.0.0.1:8106",
 }
 
 

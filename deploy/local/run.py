@@ -1,4 +1,4 @@
-"""`make run`: the console, the local stack, the five services under honcho, where to look, and the live demo.
+"""`make run`: the console, the local stack, the six services under honcho, where to look, and the live demo.
 
 Ctrl-C (or SIGTERM) stops the console and the services (through honcho), then the stack servers by
 their PIDs; nothing is left running.
@@ -20,7 +20,14 @@ from pathlib import Path
 import console
 import localstack
 
-SERVICES = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104, "notifications": 8105}
+SERVICES = {
+    "goals": 8101,
+    "reviews": 8102,
+    "feedback": 8103,
+    "incentives": 8104,
+    "notifications": 8105,
+    "analytics": 8106,
+}
 METRICS_OFFSET = 1000
 """Each service serves /metrics on its API port plus this (goals 9101, ...), apart from the API."""
 READY_TIMEOUT = 180.0

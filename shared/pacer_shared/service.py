@@ -84,6 +84,8 @@ class ServiceSpec(Generic[C]):
     subscriptions: Callable[[C], Sequence[Subscription]] = lambda context: ()
     background: Callable[[C], Sequence[BackgroundLoop]] = lambda context: ()
     """Long-running loops (deadline work, delivery); one that dies makes the service unready."""
+    unready: Callable[[C], Mapping[str, str]] = lambda context: {}
+    """What else keeps the service from answering right now, by name (analytics: tables still being rebuilt)."""
     clock: Clock = field(default_factory=SystemClock)
     private_paths: Sequence[str] = ()
     """Path prefixes whose requests leave no access-log line and no per-route metrics (anonymous feedback)."""
@@ -222,7 +224,7 @@ def _lifespan(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstract
             app.state.context = context
             app.state.people = runtime.people
             app.state.audit = audit.AuditTrail(db, spec.clock)
-            app.state.readiness = _Readiness(db, producer, relay, consumers, tasks)
+            app.state.readiness = _Readiness(db, producer, relay, consumers, tasks, lambda: spec.unready(context))
             app.state.tasks = tasks
             app.state.ready = True
             log.info("service started", consumers=[s.name for s in subscriptions], topics=consumed)
@@ -376,9 +378,10 @@ class _Readiness:
     relay: OutboxRelay
     consumers: EventConsumers
     tasks: _Tasks
+    unready: Callable[[], Mapping[str, str]]
 
     async def problems(self) -> dict[str, str]:
-        found: dict[str, str] = {}
+        found: dict[str, str] = dict(self.unready())
         try:
             async with asyncio.timeout(READINESS_TIMEOUT):
                 await self.db.command("ping")

@@ -14,6 +14,7 @@ import localstack
 import pytest
 import yaml
 
+from pacer_analytics.settings import AnalyticsSettings
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_incentives.settings import IncentivesSettings
@@ -30,6 +31,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "feedback": FeedbackSettings,
     "incentives": IncentivesSettings,
     "notifications": NotificationsSettings,
+    "analytics": AnalyticsSettings,
 }
 INFRA = ("kafka", "mongo", "mailpit", "prometheus", "grafana")
 

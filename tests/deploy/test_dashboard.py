@@ -14,7 +14,7 @@ from pacer_testkit.metric_catalog import defined_series, pacer_series_in
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "pacer.json"
-SERVICES = ("goals", "reviews", "feedback", "incentives", "notifications")
+SERVICES = ("goals", "reviews", "feedback", "incentives", "notifications", "analytics")
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import k8s_rules
 import pytest
 import yaml
 
+from pacer_analytics.settings import AnalyticsSettings
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_incentives.settings import IncentivesSettings
@@ -33,12 +34,13 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "feedback": FeedbackSettings,
     "incentives": IncentivesSettings,
     "notifications": NotificationsSettings,
+    "analytics": AnalyticsSettings,
 }
 # Settings the deployment already passes before the service code reads them.
 PENDING_FIELDS = {"notifications": {"smtp_host", "smtp_port"}}
 REPLICAS = {
     "local": dict.fromkeys(SETTINGS, 1),
-    "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3},
+    "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3, "analytics": 1},
 }
 CONSOLE = "pacer-console"
 SERVICE_DEPLOYMENTS = {f"pacer-{name}" for name in SETTINGS}

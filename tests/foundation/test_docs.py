@@ -20,6 +20,7 @@ def test_every_shared_setting_is_in_the_readme_configuration_table() -> None:
 
 
 def test_every_service_setting_is_in_its_services_table() -> None:
+    from pacer_analytics.settings import AnalyticsSettings
     from pacer_feedback.settings import FeedbackSettings
     from pacer_goals.settings import GoalsSettings
     from pacer_incentives.settings import IncentivesSettings
@@ -27,7 +28,14 @@ def test_every_service_setting_is_in_its_services_table() -> None:
     from pacer_reviews.settings import ReviewsSettings
 
     text = README.read_text()
-    for settings in (GoalsSettings, NotificationsSettings, ReviewsSettings, FeedbackSettings, IncentivesSettings):
+    for settings in (
+        GoalsSettings,
+        NotificationsSettings,
+        ReviewsSettings,
+        FeedbackSettings,
+        IncentivesSettings,
+        AnalyticsSettings,
+    ):
         prefix = f"PACER_{settings.service_name.upper()}_"
         table = text.split(f"setting (`{prefix}…`)", 1)[1].split("\n\n", 1)[0]
         documented = set(re.findall(r"`([A-Z][A-Z0-9_]*)`", table))

@@ -1,6 +1,6 @@
 """The whole platform for cross-service tests, used as an outside system would use it.
 
-`running_platform(stack, namespace, log_dir)` starts the five services as separate processes on one
+`running_platform(stack, namespace, log_dir)` starts the six services as separate processes on one
 namespace, publishes a roster to `org.people`, waits until every service knows it, and points notifications
 at a real SMTP server and the chat receivers. Tests then talk to it only through Kafka topics and HTTP APIs.
 """
@@ -47,6 +47,7 @@ SERVICES = {
     "feedback": "pacer_feedback.main",
     "incentives": "pacer_incentives.main",
     "notifications": "pacer_notifications.main",
+    "analytics": "pacer_analytics.main",
 }
 # Short polls, so deadlines, schedules and retries come due within a test's patience.
 TUNING = {
@@ -74,7 +75,7 @@ REVIEW_TEMPLATE: dict[str, Any] = {
 }
 SOON = timedelta(seconds=12)
 """A deadline that activities recorded right after setting the goal still meet on a busy machine."""
-BOOT_TIMEOUT = 150.0  # five processes starting at once on a small machine
+BOOT_TIMEOUT = 150.0  # six processes starting at once on a small machine
 CHAIN_TIMEOUT = 60.0  # an outcome that crosses several services
 
 ROSTER = [

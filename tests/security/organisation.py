@@ -1,4 +1,4 @@
-"""The organisation the role matrix works in: its five services, and what the probes set up through their APIs.
+"""The organisation the role matrix works in: its six services, and what the probes set up through their APIs.
 
 What read-only probes look at is made once, by hr, in `prepare`; the rest are helpers that make a fresh
 resource for a probe that changes it.
@@ -41,7 +41,7 @@ def soon(**delta: float) -> str:
 
 @dataclass
 class Organisation:
-    """The five services of one organisation, and what the probes share: made once, read by the probes
+    """The six services of one organisation, and what the probes share: made once, read by the probes
     (a missed goal is taken from `missed` by the one probe that analyses it)."""
 
     http: dict[str, httpx.AsyncClient]

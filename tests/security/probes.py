@@ -504,3 +504,38 @@ async def _leaderboard(call: Call) -> Outcome:
 @probe("incentives", "GET /v1/promotions")
 async def _promotions(call: Call) -> Outcome:
     return await call.send("GET", "/v1/promotions")
+
+
+# ---------------------------------------------------------------- analytics
+
+
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/series")
+async def _assistant_series(call: Call) -> Outcome:
+    return await call.send(
+        "GET",
+        f"/v1/analytics/assistants/{call.person}/series",
+        params={"kind": "call", "from": "2026-06-01", "to": "2026-06-30"},
+    )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/series")
+async def _team_series(call: Call) -> Outcome:
+    return await call.send(
+        "GET",
+        f"/v1/analytics/teams/{call.team}/series",
+        params={"kind": "call", "from": "2026-06-01", "to": "2026-06-30"},
+    )
+
+
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/change")
+async def _assistant_change(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/assistants/{call.person}/change", params={"kind": "call", "month": "2026-06"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/change")
+async def _team_change(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/change", params={"kind": "call", "month": "2026-06"}
+    )

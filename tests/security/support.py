@@ -1,4 +1,4 @@
-"""The organisation the security suites run the five services with, and the callers of each role."""
+"""The organisation the security suites run the six services with, and the callers of each role."""
 
 from __future__ import annotations
 
@@ -70,6 +70,6 @@ ROLE_OF = {person.person_id: Role(person.role) for person in ROSTER}
 
 @asynccontextmanager
 async def organisation(stack: Stack, log_dir: Path) -> AsyncIterator[Platform]:
-    """The five services as processes in a namespace of their own, once each knows the whole roster."""
+    """The six services as processes in a namespace of their own, once each knows the whole roster."""
     async with running_platform(stack, f"sec{uuid.uuid4().hex[:8]}", log_dir, ROSTER) as platform:
         yield platform

@@ -23,7 +23,7 @@ from security.support import ACTORS, organisation
 from pacer_testkit.platform import SERVICES, Platform
 from pacer_testkit.stack import Stack, bearer
 
-# The first test also waits for the five services to start, on a machine that may be busy.
+# The first test also waits for the six services to start, on a machine that may be busy.
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
 HERE = Path(__file__).parent
 RUN_TIMEOUT = 600

@@ -1,6 +1,6 @@
 """Who may read and change what: every endpoint of every service × every role × own / team / other data.
 
-The five services run as processes against the real stack with one organisation in their roster
+The six services run as processes against the real stack with one organisation in their roster
 (support.py): mia manages ann and bob in team north, max manages dan in team south, hana is hr,
 ada an admin, crm-sync a machine. Each role calls as one of them, about its own data, a team mate's
 (a report's, for a manager) and an outsider's (dan's, or team south's); probes.py says how each
@@ -29,7 +29,7 @@ from pacer_shared.auth import Role
 from pacer_testkit.platform import SERVICES
 from pacer_testkit.stack import Stack, eventually, producer, publish
 
-# The first test also waits for the five services to start and the organisation's data to be made.
+# The first test also waits for the six services to start and the organisation's data to be made.
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
 
 # Columns are the caller's role. A cell of three letters is own / team / other, in that order; one letter
@@ -112,6 +112,11 @@ incentives     POST /v1/awards                                                  
 incentives     POST /v1/kudos                                                     -YY       -YY      -YY  -YY    N
 incentives     GET  /v1/kudos/budget                                              Y         Y        Y    Y      N
 incentives     GET  /v1/recognitions                                              Y         Y        Y    Y      N
+
+analytics      GET  /v1/analytics/assistants/{assistant_id}/series                YNN       YYN      Y    Y      N
+analytics      GET  /v1/analytics/teams/{team_id}/series                          N         YYN      Y    Y      N
+analytics      GET  /v1/analytics/assistants/{assistant_id}/change                YNN       YYN      Y    Y      N
+analytics      GET  /v1/analytics/teams/{team_id}/change                          N         YYN      Y    Y      N
 incentives     GET  /v1/teams/{team_id}/leaderboard                               YYN       YYN      Y    N      N
 incentives     GET  /v1/promotions                                                N         N        Y    N      N
 """

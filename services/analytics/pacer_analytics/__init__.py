@@ -1,0 +1,1 @@
+"""Pacer analytics"""

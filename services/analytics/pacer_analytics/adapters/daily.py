@@ -1,0 +1,24 @@
+"""Reads the daily table for the API: one assistant's days of one kind, from the worker's own partitions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from faust.types import TableT
+
+from pacer_analytics.domain.day import DayTotals, day_key
+from pacer_analytics.domain.series import days
+
+
+class DailyTotals:
+    def __init__(self, table: TableT[str, Any]) -> None:
+        self._table = table
+
+    def of(self, assistant_id: str, kind: str, first: date, last: date) -> Iterator[tuple[date, DayTotals]]:
+        """The days with activity; a day without any is simply absent."""
+        for day in days(first, last):
+            found = self._table.get(day_key(assistant_id, kind, day.isoformat()))
+            if found is not None:
+                yield day, DayTotals.from_json(found)

@@ -1,0 +1,91 @@
+"""Request and response models of the analytics API."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+
+from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
+from pacer_analytics.service.series import SeriesRequest
+from pacer_shared.problems import Unprocessable
+
+KIND_PATTERN = r"^[a-z][a-z0-9_.-]*$"
+
+
+def series_request(
+    kind: Annotated[str, Query(min_length=1, max_length=64, pattern=KIND_PATTERN, description="Activity kind")],
+    from_: Annotated[date, Query(alias="from", description="First day, in each assistant's own calendar")],
+    to: Annotated[date, Query(description="Last day, included")],
+    granularity: Annotated[Granularity, Query(description="Days, ISO weeks (from Monday) or calendar months")] = (
+        Granularity.DAY
+    ),
+) -> SeriesRequest:
+    return SeriesRequest(kind, granularity, from_, to)
+
+
+class PointOut(BaseModel):
+    start: date = Field(description="The period's first day (a Monday for weeks, the 1st for months)")
+    count: int = Field(description="Activities")
+    quantity: Decimal = Field(description="Their quantities added up")
+    amounts: dict[str, Decimal] = Field(description="Money per ISO 4217 currency; currencies are never added together")
+
+    @classmethod
+    def of(cls, period: PeriodTotals) -> PointOut:
+        return cls(start=period.start, count=period.count, quantity=period.quantity, amounts=period.amounts)
+
+
+class SeriesOut(BaseModel):
+    kind: str
+    granularity: Granularity
+    from_: date = Field(serialization_alias="from")
+    to: date
+    assistant_ids: list[str] = Field(description="Whose activity is added up: one assistant, or the team's")
+    points: list[PointOut] = Field(description="Every period touching the range, empty ones included")
+
+
+class AssistantSeriesOut(SeriesOut):
+    assistant_id: str
+
+
+class TeamSeriesOut(SeriesOut):
+    team_id: str
+
+
+def month_of(
+    month: Annotated[
+        str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="The month to compare with the one before, YYYY-MM")
+    ],
+) -> date:
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError:  # year 0000 matches the pattern and is no year of the calendar
+        raise Unprocessable(
+            f"query.month: {month!r} is not a month of the calendar",
+            errors=[{"field": "query.month", "message": "not a month of the calendar", "type": "value_error"}],
+        ) from None
+
+
+class ChangeOut(BaseModel):
+    kind: str
+    month: PointOut = Field(description="The month asked for (so far, if it has not ended)")
+    previous: PointOut = Field(description="The month before it, whole")
+    count_change: int
+    count_change_ratio: Decimal | None = Field(description="Change of the count over the month before; null from zero")
+    quantity_change: Decimal
+    assistant_ids: list[str]
+
+    @classmethod
+    def of(cls, kind: str, change: MonthOverMonth, assistant_ids: list[str]) -> ChangeOut:
+        return cls(
+            kind=kind,
+            month=PointOut.of(change.current),
+            previous=PointOut.of(change.previous),
+            count_change=change.count_change,
+            count_change_ratio=change.count_change_ratio,
+            quantity_change=change.quantity_change,
+            assistant_ids=assistant_ids,
+        )

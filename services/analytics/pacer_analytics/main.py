@@ -1,0 +1,50 @@
+"""Entrypoint of the analytics service: `python -m pacer_analytics.main` (or uvicorn `pacer_analytics.main:app`).
+
+The FastAPI app owns the faust app: its lifespan builds it inside the running event loop, starts it beside the API
+as one of the service's background loops and stops it when the service stops.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from pacer_analytics.api import series
+from pacer_analytics.service.context import Analytics
+from pacer_analytics.settings import AnalyticsSettings
+from pacer_shared.clock import Clock, SystemClock
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
+
+DESCRIPTION = (
+    "Activity trends from live sales events: per assistant and team, per day, week or month in each person's own "
+    "time zone, kept in faust-streaming tables backed by changelog topics."
+)
+
+
+def background(analytics: Analytics) -> list[BackgroundLoop]:
+    return [analytics.run_streams]
+
+
+def build(settings: AnalyticsSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    return create_app(
+        ServiceSpec(
+            settings=settings or AnalyticsSettings(),
+            title="Pacer analytics",
+            description=DESCRIPTION,
+            routers=[series.router],
+            context=Analytics.of,
+            background=background,
+            unready=Analytics.unready,
+            clock=clock or SystemClock(),
+        )
+    )
+
+
+__getattr__ = lazy_app(build)
+
+
+def main() -> None:
+    serve(build, AnalyticsSettings())
+
+
+if __name__ == "__main__":
+    main()

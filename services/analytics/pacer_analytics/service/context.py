@@ -1,0 +1,56 @@
+"""What the analytics use cases need: the shared runtime, the settings, and the faust app with its tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+import faust
+from faust.tables.manager import TableManager
+
+from pacer_analytics.adapters.daily import DailyTotals
+from pacer_analytics.service.zones import TimeZones
+from pacer_analytics.settings import AnalyticsSettings
+from pacer_analytics.streams import agents, tables
+from pacer_analytics.streams.app import faust_app
+from pacer_shared import topics
+from pacer_shared.kafka import ensure_topics
+from pacer_shared.logs import get_logger
+from pacer_shared.service import Runtime
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Analytics:
+    runtime: Runtime
+    settings: AnalyticsSettings
+    streams: faust.App
+    daily: DailyTotals
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> Analytics:
+        assert isinstance(runtime.settings, AnalyticsSettings)
+        settings = runtime.settings
+        app = faust_app(settings)
+        declared = tables.declare(app)
+        zones = TimeZones(runtime.people, settings.roster_cache_seconds)
+        agents.declare(app, declared, agents.Streams(runtime.topics, zones, runtime.producer, runtime.clock))
+        return cls(runtime, settings, app, DailyTotals(declared.daily))
+
+    def unready(self) -> dict[str, str]:
+        """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
+        with partial numbers: it is unready instead, so nobody is shown them."""
+        if not cast(TableManager, self.streams.tables).recovery.completed.is_set() or self.streams.rebalancing:
+            return {"tables": "rebuilding from their changelog topics"}
+        return {}
+
+    async def run_streams(self) -> None:
+        """The faust worker, for as long as the service runs; if it stops by itself the service is unready."""
+        await ensure_topics(self.settings, [topics.SALES_ACTIVITY])
+        await self.streams.start()
+        try:
+            await self.streams.wait_until_stopped()
+            log.error("the stream worker stopped by itself", crashed=repr(self.streams.crash_reason))
+        finally:
+            await self.streams.stop()

@@ -1,0 +1,30 @@
+"""Settings of the analytics service, read from PACER_ANALYTICS_* (then PACER_*) environment variables."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import ClassVar
+
+from pydantic import Field
+
+from pacer_shared.settings import ServiceSettings
+
+
+class AnalyticsSettings(ServiceSettings):
+    service_name: ClassVar[str] = "analytics"
+
+    http_port: int = 8106
+    metrics_port: int = 9106
+    table_store: str = Field(
+        default="memory://",
+        description="Where the faust tables live between changelog reads: `memory://` (rebuilt from the changelog "
+        "topics at start-up) or `rocksdb://` (needs the rocksdict package)",
+    )
+    data_dir: str = Field(
+        default_factory=lambda: f"{tempfile.gettempdir()}/pacer-analytics",
+        description="Where the stream worker keeps its local files (RocksDB tables, if chosen); the images' /tmp",
+    )
+    series_max_days: int = Field(default=400, ge=1, description="Most days one series request may span")
+    roster_cache_seconds: float = Field(
+        default=30.0, ge=0, description="How long a person's time zone is reused before the roster is read again"
+    )

@@ -1,0 +1,237 @@
+"""A running analytics service with a roster, ways to publish sales activity as a CRM would, and an independent
+recount of what the raw events should add up to."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from pacer_shared.events import EventData, wrap
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from pacer_testkit.stack import (
+    ServiceProcess,
+    Stack,
+    bearer,
+    eventually,
+    producer,
+    publish,
+    roster_reached,
+    running,
+)
+
+ANALYTICS = "pacer_analytics.main"
+
+
+def person(
+    person_id: str, role: str, timezone: str, team: str | None = None, manager: str | None = None
+) -> PersonUpserted:
+    return PersonUpserted(
+        person_id=person_id,
+        display_name=person_id.title(),
+        email=f"{person_id}@example.com",
+        role=role,
+        team_id=team,
+        manager_id=manager,
+        timezone=timezone,
+    )
+
+
+ROSTER = [
+    person("mia", "manager", "Asia/Shanghai", team="north"),
+    person("ann", "assistant", "Asia/Shanghai", team="north", manager="mia"),
+    person("bob", "assistant", "Europe/Berlin", team="north", manager="mia"),
+    person("max", "manager", "America/New_York", team="south"),
+    person("cid", "assistant", "America/New_York", team="south", manager="max"),
+    person("hana", "hr", "UTC"),
+]
+ZONES = {p.person_id: ZoneInfo(p.timezone) for p in ROSTER}
+
+
+def recorded(
+    assistant: str,
+    at: datetime,
+    kind: str = "call",
+    quantity: str = "1",
+    amount: str | None = None,
+    currency: str | None = None,
+    activity_id: str | None = None,
+) -> SalesActivityRecorded:
+    return SalesActivityRecorded(
+        activity_id=activity_id or str(uuid.uuid4()),
+        assistant_id=assistant,
+        kind=kind,
+        quantity=Decimal(quantity),
+        amount=None if amount is None else Decimal(amount),
+        currency=currency,
+        occurred_at=at,
+        source_system="crm",
+    )
+
+
+def retracted(activity: SalesActivityRecorded) -> SalesActivityRetracted:
+    return SalesActivityRetracted(
+        activity_id=activity.activity_id, assistant_id=activity.assistant_id, reason="entered twice in the CRM"
+    )
+
+
+@dataclass
+class DayCount:
+    count: int = 0
+    quantity: Decimal = Decimal(0)
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+
+    def as_shown(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "quantity": Decimal(self.quantity),
+            "amounts": {c: Decimal(a) for c, a in sorted(self.amounts.items()) if a},
+        }
+
+
+def recount(published: Iterable[EventData]) -> dict[tuple[str, str, date], DayCount]:
+    """What the raw events add up to, worked out without the service's code: the first record of each activity id,
+    unless that id was ever retracted; each on its assistant's own calendar day."""
+    first: dict[str, SalesActivityRecorded] = {}
+    gone: set[str] = set()
+    for data in published:
+        if isinstance(data, SalesActivityRecorded):
+            first.setdefault(data.activity_id, data)
+        elif isinstance(data, SalesActivityRetracted):
+            gone.add(data.activity_id)
+    days: dict[tuple[str, str, date], DayCount] = defaultdict(DayCount)
+    for activity_id, activity in first.items():
+        if activity_id in gone:
+            continue
+        day = activity.occurred_at.astimezone(ZONES[activity.assistant_id]).date()
+        totals = days[activity.assistant_id, activity.kind, day]
+        totals.count += 1
+        totals.quantity += activity.quantity
+        if activity.amount is not None and activity.currency:
+            totals.amounts[activity.currency] = totals.amounts.get(activity.currency, Decimal(0)) + activity.amount
+    return days
+
+
+def shown(points: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A series' non-empty points as numbers, by period start."""
+    return {
+        p["start"]: {
+            "count": p["count"],
+            "quantity": Decimal(p["quantity"]),
+            "amounts": {c: Decimal(a) for c, a in sorted(p["amounts"].items())},
+        }
+        for p in points
+        if p["count"]
+    }
+
+
+@dataclass
+class AnalyticsWorld:
+    stack: Stack
+    namespace: str
+    service: ServiceProcess
+    http: httpx.AsyncClient
+    published: list[EventData] = field(default_factory=list)
+
+    async def send(self, *events: EventData, keyed_by_activity: bool = False) -> None:
+        """Publish as a CRM would, keyed by the assistant; `keyed_by_activity` as one that knows only the activity."""
+        async with producer(self.stack.kafka_bootstrap) as client:
+            for data in events:
+                if keyed_by_activity:
+                    envelope = wrap(data, source="/tests", time=datetime.now(UTC))
+                    await client.send_and_wait(
+                        f"{self.namespace}.sales.activity",
+                        envelope.to_json(),
+                        key=data.activity_id.encode(),  # type: ignore[attr-defined]
+                    )
+                else:
+                    await publish(client, f"{self.namespace}.sales.activity", data)
+                self.published.append(data)
+
+    async def series(
+        self,
+        assistant: str,
+        kind: str,
+        first: date,
+        last: date,
+        granularity: str = "day",
+        as_: tuple[str, str] = ("hana", "hr"),
+    ) -> httpx.Response:
+        return await self.http.get(
+            f"/v1/analytics/assistants/{assistant}/series",
+            params={"kind": kind, "from": first.isoformat(), "to": last.isoformat(), "granularity": granularity},
+            headers=bearer(*as_),
+        )
+
+    async def team_series(
+        self,
+        team: str,
+        kind: str,
+        first: date,
+        last: date,
+        granularity: str = "day",
+        as_: tuple[str, str] = ("hana", "hr"),
+    ) -> httpx.Response:
+        return await self.http.get(
+            f"/v1/analytics/teams/{team}/series",
+            params={"kind": kind, "from": first.isoformat(), "to": last.isoformat(), "granularity": granularity},
+            headers=bearer(*as_),
+        )
+
+    async def days_shown(self, assistant: str, kind: str, first: date, last: date) -> dict[str, dict[str, Any]]:
+        response = await self.series(assistant, kind, first, last)
+        assert response.status_code == 200, response.text
+        return shown(response.json()["points"])
+
+    async def until_recounted(self, assistants: Iterable[str], kinds: Iterable[str], first: date, last: date) -> None:
+        """Wait until every series shows exactly the independent recount of what was published."""
+        expected = recount(self.published)
+
+        async def matches() -> bool | str:
+            for assistant in assistants:
+                for kind in kinds:
+                    want = {
+                        day.isoformat(): totals.as_shown()
+                        for (who, what, day), totals in expected.items()
+                        if who == assistant and what == kind and first <= day <= last and totals.count
+                    }
+                    got = await self.days_shown(assistant, kind, first, last)
+                    if got != want:
+                        raise AssertionError(f"{assistant}/{kind}: shown {got}, recount {want}")
+            return True
+
+        await eventually(matches, 60, "the series to equal the recount of the raw events")
+
+
+async def load_roster(stack: Stack, namespace: str) -> None:
+    async with producer(stack.kafka_bootstrap) as client:
+        for member in ROSTER:
+            await publish(client, f"{namespace}.org.people", member)
+
+
+@pytest.fixture
+def analytics_env(stack: Stack, namespace: str) -> dict[str, str]:
+    return stack.service_env(namespace, "analytics")
+
+
+@pytest.fixture
+async def analytics(
+    stack: Stack, namespace: str, analytics_env: dict[str, str], tmp_path: Path
+) -> AsyncIterator[AnalyticsWorld]:
+    async with (
+        running(ANALYTICS, "analytics", analytics_env, tmp_path) as service,
+        httpx.AsyncClient(base_url=service.url, timeout=10) as http,
+    ):
+        await load_roster(stack, namespace)
+        await roster_reached(http, [p.person_id for p in ROSTER])
+        yield AnalyticsWorld(stack, namespace, service, http)
