@@ -77,12 +77,11 @@ class People:
     async def team(self, team_id: str) -> list[Document]:
         return await self._people.find({"team_id": team_id, "active": True}).to_list()
 
-    async def apply(self, events: Sequence[Event], session: Session) -> None:
+    async def apply(self, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         """Upsert the newest record per person; an older record arriving late changes nothing."""
         latest: dict[str, tuple[datetime, PersonUpserted]] = {}
         for event in events:
             person = event.data
-            assert isinstance(person, PersonUpserted)
             if person.person_id not in latest or latest[person.person_id][0] <= event.time:
                 latest[person.person_id] = (event.time, person)
         found = self._people.find({"_id": {"$in": list(latest)}}, {"as_of": 1, "as_of_us": 1}, session=session)
@@ -107,12 +106,12 @@ class People:
         document["as_of_us"] = microseconds(as_of)  # the order; `as_of` is kept to the millisecond
         return document
 
-    def subscription(self) -> Subscription:
+    def subscription(self) -> Subscription[PersonUpserted]:
         return Subscription(
             name="people",
             topics=[topics.ORG_PEOPLE],
             handle=self.apply,
-            event_types=frozenset({PersonUpserted.event_type}),
+            event_types=(PersonUpserted,),
             on_tombstone=self.remove,
         )
 

@@ -81,7 +81,7 @@ class ServiceSpec(Generic[C]):
     publishes: Sequence[str] = ()
     """Logical topics the service produces to (created at start-up with their dead-letter topics)."""
     context: Callable[[Runtime], C] = lambda runtime: runtime  # type: ignore[assignment,return-value]
-    subscriptions: Callable[[C], Sequence[Subscription]] = lambda context: ()
+    subscriptions: Callable[[C], Sequence[Subscription[Any]]] = lambda context: ()
     background: Callable[[C], Sequence[BackgroundLoop]] = lambda context: ()
     """Long-running loops (deadline work, delivery); one that dies makes the service unready."""
     clock: Clock = field(default_factory=SystemClock)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -14,6 +15,7 @@ from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
+from pacer_shared.events.goals import GoalEvent
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Session
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
@@ -21,28 +23,28 @@ from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_a
 DESCRIPTION = "Review cycles on a cadence with explainable scores, development plans and training."
 
 
-def subscriptions(reviews: Reviews) -> list[Subscription]:
-    async def on_goals(events: Sequence[Event], session: Session) -> None:
+def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
+    async def on_goals(events: Sequence[Event[GoalEvent]], session: Session) -> None:
         await inputs.apply_goal_events(reviews.db, events, session)
 
-    async def on_feedback(events: Sequence[Event], session: Session) -> None:
+    async def on_feedback(events: Sequence[Event[inputs.FeedbackReceived]], session: Session) -> None:
         await inputs.apply_feedback_events(reviews.db, events, session)
 
-    async def on_roster(events: Sequence[Event], session: Session) -> None:
+    async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await cycles.follow_managers(reviews, events, session)
 
     return [
         Subscription(
             name="goal-outcomes", topics=[topics.GOALS_EVENTS], handle=on_goals, event_types=inputs.GOAL_TYPES
         ),
-        Subscription(
+        Subscription[inputs.FeedbackReceived](
             name="feedback", topics=[topics.FEEDBACK_EVENTS], handle=on_feedback, event_types=inputs.FEEDBACK_TYPES
         ),
         Subscription(
             name="review-managers",
             topics=[topics.ORG_PEOPLE],
             handle=on_roster,
-            event_types=frozenset({PersonUpserted.event_type}),
+            event_types=(PersonUpserted,),
         ),
     ]
 

@@ -20,7 +20,7 @@ from pacer_notifications.domain.preferences import Preferences
 from pacer_notifications.domain.rules import Priority, Rule
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.settings import NotificationsSettings
-from pacer_shared.events import CloudEvent, Event
+from pacer_shared.events import CloudEvent, Event, EventData
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 
@@ -36,7 +36,7 @@ class Recipient:
     team_id: str | None = None
 
 
-async def route_events(notifications: Notifications, events: Sequence[Event], session: Session) -> None:
+async def route_events(notifications: Notifications, events: Sequence[Event[EventData]], session: Session) -> None:
     await route(notifications, [event.envelope for event in events], session)
 
 

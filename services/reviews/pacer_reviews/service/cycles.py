@@ -211,7 +211,7 @@ async def _population(reviews: Reviews, cycle: CycleIn) -> list[Document]:
 OPEN_STATUSES = ("scheduled", "self_submitted")
 
 
-async def follow_managers(reviews: Reviews, events: Sequence[Event], session: Session) -> None:
+async def follow_managers(reviews: Reviews, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
     """An open review's manager is the person's manager now: after a transfer the new manager assesses (and is
     reminded), and the former one no longer sees it. A completed review keeps the manager who completed it.
 
@@ -219,7 +219,6 @@ async def follow_managers(reviews: Reviews, events: Sequence[Event], session: Se
     """
     for event in events:
         person = event.data
-        assert isinstance(person, PersonUpserted)
         at = microseconds(event.time)
         await reviews.db[REVIEWS].update_many(
             {
