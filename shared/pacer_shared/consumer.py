@@ -36,6 +36,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wai
 
 from pacer_shared import metrics
 from pacer_shared.clock import Clock
+from pacer_shared.dead_letters import ORIGINAL_TOPIC, dead_letter
 from pacer_shared.events import EVENT_TYPES, Event, EventData, InvalidEvent, decode
 from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
@@ -403,37 +404,11 @@ class EventConsumers:
             consumer=subscription.name,
             at=self._clock.now(),
             origin={
-                "original-topic": message.topic,
+                ORIGINAL_TOPIC: message.topic,
                 "original-partition": str(message.partition),
                 "original-offset": str(message.offset),
             },
         )
-
-
-async def dead_letter(
-    producer: Producer,
-    topic: str,
-    value: bytes | None,
-    key: bytes | None,
-    *,
-    reason: str,
-    kind: str,
-    service: str,
-    consumer: str,
-    at: datetime,
-    origin: dict[str, str] | None = None,
-) -> None:
-    """The one way to dead-letter: the message as it was, why and where from in `pacer-dlq-*` headers, counted."""
-    headers = [
-        ("pacer-dlq-reason", reason[:1000].encode()),
-        ("pacer-dlq-kind", kind.encode()),
-        ("pacer-dlq-consumer", f"{service}.{consumer}".encode()),
-        *((f"pacer-dlq-{name}", text.encode()) for name, text in (origin or {}).items()),
-        ("pacer-dlq-at", at.isoformat().encode()),
-    ]
-    await producer.send_and_wait(topic, value=value, key=key, headers=headers)
-    metrics.EVENTS_DEAD_LETTERED.labels(consumer, (origin or {}).get("original-topic", topic), kind).inc()
-    log.warning("message dead-lettered", consumer=consumer, topic=topic, kind=kind, reason=reason, **(origin or {}))
 
 
 def _waiting_out(retry: RetryCallState) -> None:

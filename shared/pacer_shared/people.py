@@ -14,6 +14,7 @@ from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.people import Role as PersonRole
 from pacer_shared.mongo import Database, Document, IndexPlan, Session, microseconds
 from pacer_shared.problems import Forbidden, NotFound, responses
 
@@ -59,10 +60,14 @@ class People:
         for team_id in {p["team_id"] for p in await self.reports_of(person_id) if p.get("team_id")} - named:
             if await self._people.find_one({"leads_team_ids": team_id, "active": True}, {"_id": 1}) is not None:
                 continue  # someone else is named
-            assistants = [p for p in await self.team(team_id) if p.get("role") == "assistant"]
+            assistants = await self.assistants_in(team_id)
             if assistants and all(p.get("manager_id") == person_id for p in assistants):
                 led.add(team_id)
         return led
+
+    async def assistants_in(self, team_id: str) -> list[Document]:
+        """The team's members whose goals and standings count: its active assistants."""
+        return [p for p in await self.team(team_id) if is_assistant(p)]
 
     async def with_role(self, role: str, session: Session | None = None) -> list[Document]:
         return await self._people.find({"role": role, "active": True}, session=session).to_list()
@@ -114,6 +119,10 @@ class People:
             event_types=(PersonUpserted,),
             on_tombstone=self.remove,
         )
+
+
+def is_assistant(person: Document) -> bool:
+    return person.get("role") == PersonRole.ASSISTANT
 
 
 def can_see_person(principal: Principal, person: Document) -> bool:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, ValidationError
 
 from pacer_goals.api.deps import GoalsDep
-from pacer_goals.service.progress import CURRENCIES
+from pacer_goals.domain.activities import unknown_currency
 from pacer_shared.auth import RESPONSES, Principal, Role, require
 from pacer_shared.events import derived_id, wrap
 from pacer_shared.events.sales import SalesActivity, SalesActivityRecorded, SalesActivityRetracted
@@ -100,6 +100,6 @@ def _parse(item: dict[str, Any]) -> tuple[SalesActivity | None, list[str]]:
         data = model.model_validate({k: v for k, v in item.items() if k != "type"})
     except ValidationError as error:
         return None, [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
-    if isinstance(data, SalesActivityRecorded) and data.currency and data.currency not in CURRENCIES:
-        return None, [f"currency: unknown currency {data.currency!r} (not ISO 4217)"]
+    if reason := unknown_currency(data):
+        return None, [f"currency: {reason}"]
     return data, []

@@ -6,9 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from babel.numbers import list_currencies
-
-from pacer_goals.domain.activities import ActivityState, on_recorded, on_retracted
+from pacer_goals.domain.activities import ActivityState, on_recorded, on_retracted, unknown_currency
 from pacer_goals.domain.goal import Goal
 from pacer_goals.domain.metric import measure
 from pacer_goals.service.context import Goals
@@ -19,20 +17,13 @@ from pacer_shared.events.sales import SalesActivity, SalesActivityRecorded
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
 
-CURRENCIES = frozenset(list_currencies())
 log = get_logger(__name__)
-
-
-def check_activity(event: Event[SalesActivity]) -> None:
-    """Refuse what the schema cannot: currencies that do not exist."""
-    activity = event.data
-    if isinstance(activity, SalesActivityRecorded) and activity.currency and activity.currency not in CURRENCIES:
-        raise RejectedEvent(event.id, f"unknown currency {activity.currency!r} (not ISO 4217)")
 
 
 async def apply_sales_activity(goals: Goals, events: Sequence[Event[SalesActivity]], session: Session) -> None:
     for event in events:
-        check_activity(event)
+        if reason := unknown_currency(event.data):
+            raise RejectedEvent(event.id, reason)
     repository, now = goals.repository, goals.runtime.clock.now()
     stored = await repository.activity_states([e.data.activity_id for e in events], session)
     states = dict(stored)

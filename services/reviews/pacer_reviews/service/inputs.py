@@ -23,6 +23,7 @@ from pacer_shared.events.goals import (
     GoalMissed,
     GoalProgressed,
     GoalSet,
+    OwnerKind,
 )
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
 
@@ -181,7 +182,7 @@ async def inputs_for(db: Database, person_id: str, start: datetime, end: datetim
         .find(
             {
                 "owner_id": person_id,
-                "owner_kind": "assistant",
+                "owner_kind": OwnerKind.ASSISTANT.value,
                 "outcome": {"$exists": True},
                 "cancelled_at": {"$exists": False},  # achieved early, then cancelled: no longer one of the period's
                 "period_end": {"$gt": start, "$lte": end},
