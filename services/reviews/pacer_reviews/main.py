@@ -7,9 +7,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from pacer_reviews.api import routes
+from pacer_reviews.api import cycles as cycle_routes
+from pacer_reviews.api import reviews as review_routes
+from pacer_reviews.api import templates as template_routes
+from pacer_reviews.api import training as training_routes
 from pacer_reviews.service import cycles, inputs, training
-from pacer_reviews.service.cycles import CycleWorker, Reviews
+from pacer_reviews.service.context import Reviews
+from pacer_reviews.service.cycles import CycleWorker
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
@@ -59,7 +63,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
             settings=settings or ReviewsSettings(),
             title="Pacer reviews",
             description=DESCRIPTION,
-            routers=[routes.router],
+            routers=[template_routes.router, cycle_routes.router, review_routes.router, training_routes.router],
             indexes={**cycles.INDEXES, **inputs.INDEXES, **training.INDEXES},
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from pacer_reviews.domain.agenda import Agenda, FeedbackFacts, GoalFacts, TrainingFacts, Week, agenda
-from pacer_reviews.service.cycles import Reviews
+from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.flow import check_visible, load
 from pacer_reviews.service.inputs import GOALS, anonymous_released, feedback_received
 from pacer_reviews.service.training import ASSIGNMENTS, CATALOGUE
