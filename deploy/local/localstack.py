@@ -1,6 +1,8 @@
-"""Installs, starts and stops Pacer's local stack: Kafka, SecantusDB, the mail and chat sinks.
+"""Starts, watches and stops Pacer's local stack: Kafka, SecantusDB, the mail and chat sinks.
 
-Usage: python deploy/local/localstack.py up|down|status [--profile NAME]
+Usage: python deploy/local/localstack.py install|up|down|status [--profile NAME]
+
+What the servers need is installed by `stack_install.py` (`install`, or the first `up`).
 
 Every server runs as its own process group, recorded in a PID file under
 ``.stack/<profile>/run``; ``down`` stops exactly those groups. Readiness is a
@@ -27,13 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Re-exported (`x as x`): the tests, the bench and run.py know these as localstack's.
+from stack_install import CACHE as CACHE
+from stack_install import HERE as HERE
+from stack_install import KAFKA_VERSION as KAFKA_VERSION
+from stack_install import kafka_libs, secantus_py
+from stack_install import log as log
+from stack_install import secantus_rs as secantus_rs
+
 ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
-# Outside the checkout, so every clone (and CI's fresh one) reuses what was fetched or built once.
-CACHE = Path(os.environ.get("PACER_CACHE_DIR", Path.home() / ".cache" / "pacer"))
-KAFKA_VERSION = "4.4.0"
-SECANTUS_PY = "secantusdb==0.7.0b3"
-SECANTUS_RS = ("secantus-mdb", "0.5.3-beta.193")
 
 
 @dataclass
@@ -86,91 +90,6 @@ class StackConfig:
             sink_http_port=18025,
             mongo_in_memory=True,
         )
-
-
-def log(message: str) -> None:
-    print(f"[stack] {message}", file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------- installation
-
-
-def kafka_libs() -> Path:
-    """The broker's jars, resolved once from Maven Central and cached."""
-    libs = CACHE / f"kafka-{KAFKA_VERSION}" / "libs"
-    marker = libs / ".complete"
-    if not marker.exists():
-        log(f"fetching Apache Kafka {KAFKA_VERSION} jars from Maven Central (once)")
-        if shutil.which("mvn") is None:
-            raise SystemExit("Maven (mvn) is needed to fetch the Kafka broker jars")
-        libs.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "mvn",
-                "-q",
-                "-f",
-                str(HERE / "kafka" / "pom.xml"),
-                "dependency:copy-dependencies",
-                f"-DoutputDirectory={libs}",
-            ],
-            check=True,
-        )
-        marker.touch()
-    return libs
-
-
-def secantus_rs() -> Path | None:
-    """The Rust SecantusDB server, built once with cargo; None when this machine cannot build it.
-
-    secantus-mdb declares rust-version 1.98. Where the installed toolchain is older, a
-    nightly toolchain is asked to build it with --ignore-rust-version (it compiles with
-    1.97-nightly); if that fails too, the Python server is used and the reasons printed.
-    Only that last outcome is a failure: the first attempt failing on an older toolchain is
-    the expected path on most machines, so it is announced as the next step, not as an error.
-    """
-    if explicit := os.environ.get("PACER_SECANTUSD_RS"):
-        return Path(explicit)
-    root = CACHE / "secantus-rs"
-    binary = root / "bin" / "secantusd-rs"
-    if binary.exists():
-        return binary
-    if found := shutil.which("secantusd-rs"):
-        return Path(found)
-    if shutil.which("cargo") is None:
-        log("cargo not found: using the Python SecantusDB server")
-        return None
-    name, version = SECANTUS_RS
-    base = ["install", "--locked", "--root", str(root), name, "--version", version]
-    attempts = [
-        ("the installed Rust toolchain", ["cargo", *base]),
-        ("the nightly toolchain", ["cargo", "+nightly", *base, "--ignore-rust-version"]),
-    ]
-    log(
-        f"building {name} {version} with cargo (once; several minutes on 2 cores): with the installed Rust "
-        "toolchain or, where that is older than the Rust 1.98 the crate declares, with the nightly toolchain"
-    )
-    reasons = []
-    for number, (toolchain, argv) in enumerate(attempts):
-        if number:
-            log(f"not with {attempts[number - 1][0]}; trying {toolchain} with --ignore-rust-version")
-        result = subprocess.run(argv, capture_output=True, text=True)
-        if result.returncode == 0 and binary.exists():
-            log(f"built secantusd-rs with {toolchain}")
-            return binary
-        last_line = result.stderr.strip().splitlines()[-1:] or [f"exit status {result.returncode}"]
-        reasons.append(f"`{' '.join(argv)}`: {last_line[0]}")
-    log("could not build secantusd-rs, so the Python SecantusDB server is used:\n  " + "\n  ".join(reasons))
-    return None
-
-
-def secantus_py() -> Path:
-    venv = CACHE / "secantusdb-venv"
-    server = venv / "bin" / "secantusd-py"
-    if not server.exists():
-        log(f"installing {SECANTUS_PY} into {venv} (once)")
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", SECANTUS_PY], check=True)
-    return server
 
 
 def mongo_command(config: StackConfig) -> list[str]:

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from pacer_shared import topics
 from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.dead_letters import HEADER_PREFIX, ORIGINAL_TOPIC
 from pacer_shared.events import derived_id, wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
@@ -197,7 +198,7 @@ async def redrive(settings: CliSettings, logical: str, limit: int | None) -> int
                 messages = [m for m in messages if m.offset < ends.get(tp, 0)]
                 for message in messages:
                     headers = dict(message.headers)
-                    target = headers.get("pacer-dlq-original-topic", names(logical).encode()).decode()
+                    target = headers.get(HEADER_PREFIX + ORIGINAL_TOPIC, names(logical).encode()).decode()
                     await producer.send_and_wait(
                         target,
                         message.value,

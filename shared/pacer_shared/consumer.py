@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeAlias
+from typing import Any, Generic, TypeAlias, TypeGuard, TypeVar
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
@@ -36,7 +36,8 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wai
 
 from pacer_shared import metrics
 from pacer_shared.clock import Clock
-from pacer_shared.events import Event, InvalidEvent, decode
+from pacer_shared.dead_letters import ORIGINAL_TOPIC, dead_letter
+from pacer_shared.events import EVENT_TYPES, Event, EventData, InvalidEvent, decode
 from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, IndexPlan, Session
@@ -51,7 +52,7 @@ HANDLER_ATTEMPTS = 3
 FINISH_BATCH_SECONDS = 10.0
 LAG_SECONDS = 3.0
 
-BatchHandler = Callable[[Sequence[Event], Session], Awaitable[None]]
+Payload = TypeVar("Payload", bound=EventData)
 TombstoneHandler = Callable[[str, Session], Awaitable[None]]
 Message: TypeAlias = ConsumerRecord[bytes, bytes]
 
@@ -66,14 +67,18 @@ class RejectedEvent(Exception):
 
 
 @dataclass(frozen=True)
-class Subscription:
-    """What one consumer reads and the handler that applies it."""
+class Subscription(Generic[Payload]):
+    """What one consumer reads and the handler that applies it.
+
+    The handler is typed by the payloads it applies: a subscription whose `event_types` do not all fit it fails
+    mypy. Where mypy cannot infer the union of several types, name it: `Subscription[GoalSet | GoalAdjusted](...)`.
+    """
 
     name: str
     topics: Sequence[str]
-    handle: BatchHandler
-    event_types: frozenset[str] | None = None
-    """Types the handler applies; others on the same topics are acknowledged and skipped."""
+    handle: Callable[[Sequence[Event[Payload]], Session], Awaitable[None]]
+    event_types: tuple[type[Payload], ...]
+    """Payloads the handler applies; other events on the same topics are acknowledged and skipped."""
     on_tombstone: TombstoneHandler | None = None
     """Called with the key of a null-valued record on a compacted topic."""
     after_commit: Callable[[], None] | None = None
@@ -81,6 +86,14 @@ class Subscription:
     keyed_writes: bool = False
     """The handler's writes are keyed on each event's own business key (an activity id), so applying an
     event again changes nothing: the consumer records no processed ids for it, one write per event less."""
+
+    def __post_init__(self) -> None:
+        if abstract := [t.__name__ for t in self.event_types if t not in EVENT_TYPES.values()]:
+            raise TypeError(f"subscription {self.name}: {', '.join(abstract)} name no event type")
+
+    def applies(self, event: Event[EventData]) -> TypeGuard[Event[Payload]]:
+        # Exact types: each stands for one event type name on the wire.
+        return type(event.data) in self.event_types
 
 
 def indexes(retention_days: int) -> IndexPlan:
@@ -97,7 +110,7 @@ class EventConsumers:
         unit_of_work: UnitOfWork,
         producer: Producer,
         clock: Clock,
-        subscriptions: Sequence[Subscription],
+        subscriptions: Sequence[Subscription[Any]],
     ) -> None:
         self._settings = settings
         self._processed = db[PROCESSED]
@@ -239,8 +252,9 @@ class EventConsumers:
             self._crashed.pop(name)
             metrics.CONSUMER_UP.labels(name).set(1)
 
-    async def _process(self, subscription: Subscription, records: Sequence[Message]) -> None:
-        runs: list[_Run] = []  # applied in the order written: a person upserted, then deleted, must end deleted
+    async def _process(self, subscription: Subscription[Payload], records: Sequence[Message]) -> None:
+        # Applied in the order written: a person upserted, then deleted, must end deleted.
+        runs: list[_Run[Payload]] = []
         for record in records:
             if record.value is None and subscription.on_tombstone is not None and record.key:
                 if not runs or runs[-1].events:
@@ -254,7 +268,7 @@ class EventConsumers:
             except InvalidEvent as error:
                 await self._dead_letter(subscription, record, error.reason, error.kind)
                 continue
-            if subscription.event_types is None or event.type in subscription.event_types:
+            if subscription.applies(event):
                 if not runs or runs[-1].tombstones:
                     runs.append(_Run())
                 runs[-1].events.append((event, record))
@@ -264,7 +278,7 @@ class EventConsumers:
             else:
                 await self._apply(subscription, run.events)
 
-    async def _remove(self, subscription: Subscription, keys: list[str]) -> None:
+    async def _remove(self, subscription: Subscription[Payload], keys: list[str]) -> None:
         on_tombstone = subscription.on_tombstone
         assert on_tombstone is not None
 
@@ -274,7 +288,7 @@ class EventConsumers:
 
         await self._with_infrastructure_retries(lambda: self._uow.run(remove))
 
-    async def _apply(self, subscription: Subscription, events: list[tuple[Event, Message]]) -> None:
+    async def _apply(self, subscription: Subscription[Payload], events: list[tuple[Event[Payload], Message]]) -> None:
         pending = events
         conflicts = 0
         while pending:
@@ -298,7 +312,7 @@ class EventConsumers:
                 return
 
     async def _isolate(
-        self, subscription: Subscription, pending: list[tuple[Event, Message]], error: Exception
+        self, subscription: Subscription[Payload], pending: list[tuple[Event[Payload], Message]], error: Exception
     ) -> None:
         if len(pending) == 1:
             await self._retry_or_dead_letter(subscription, pending[0], error)
@@ -309,7 +323,7 @@ class EventConsumers:
         await self._apply(subscription, pending[middle:])
 
     async def _retry_or_dead_letter(
-        self, subscription: Subscription, pair: tuple[Event, Message], error: Exception
+        self, subscription: Subscription[Payload], pair: tuple[Event[Payload], Message], error: Exception
     ) -> None:
         for _ in range(HANDLER_ATTEMPTS - 1):
             try:
@@ -331,8 +345,10 @@ class EventConsumers:
             subscription, pair[1], reason, "rejected" if isinstance(error, RejectedEvent) else "handler-error"
         )
 
-    async def _apply_once(self, subscription: Subscription, pending: list[tuple[Event, Message]]) -> None:
-        async def work(session: Session) -> list[tuple[Event, Message]]:
+    async def _apply_once(
+        self, subscription: Subscription[Payload], pending: list[tuple[Event[Payload], Message]]
+    ) -> None:
+        async def work(session: Session) -> list[tuple[Event[Payload], Message]]:
             if subscription.keyed_writes:
                 await subscription.handle([event for event, _ in pending], session)
                 return pending
@@ -376,7 +392,7 @@ class EventConsumers:
                     raise
         return None
 
-    async def _dead_letter(self, subscription: Subscription, message: Message, reason: str, kind: str) -> None:
+    async def _dead_letter(self, subscription: Subscription[Payload], message: Message, reason: str, kind: str) -> None:
         await dead_letter(
             self._producer,
             self._names.dlq(self._names.logical(message.topic)),
@@ -388,37 +404,11 @@ class EventConsumers:
             consumer=subscription.name,
             at=self._clock.now(),
             origin={
-                "original-topic": message.topic,
+                ORIGINAL_TOPIC: message.topic,
                 "original-partition": str(message.partition),
                 "original-offset": str(message.offset),
             },
         )
-
-
-async def dead_letter(
-    producer: Producer,
-    topic: str,
-    value: bytes | None,
-    key: bytes | None,
-    *,
-    reason: str,
-    kind: str,
-    service: str,
-    consumer: str,
-    at: datetime,
-    origin: dict[str, str] | None = None,
-) -> None:
-    """The one way to dead-letter: the message as it was, why and where from in `pacer-dlq-*` headers, counted."""
-    headers = [
-        ("pacer-dlq-reason", reason[:1000].encode()),
-        ("pacer-dlq-kind", kind.encode()),
-        ("pacer-dlq-consumer", f"{service}.{consumer}".encode()),
-        *((f"pacer-dlq-{name}", text.encode()) for name, text in (origin or {}).items()),
-        ("pacer-dlq-at", at.isoformat().encode()),
-    ]
-    await producer.send_and_wait(topic, value=value, key=key, headers=headers)
-    metrics.EVENTS_DEAD_LETTERED.labels(consumer, (origin or {}).get("original-topic", topic), kind).inc()
-    log.warning("message dead-lettered", consumer=consumer, topic=topic, kind=kind, reason=reason, **(origin or {}))
 
 
 def _waiting_out(retry: RetryCallState) -> None:
@@ -430,11 +420,11 @@ def _waiting_out(retry: RetryCallState) -> None:
 
 
 @dataclass
-class _Run:
+class _Run(Generic[Payload]):
     """Consecutive records of one kind in a subscription's share of a batch: tombstones or events."""
 
     tombstones: list[str] = field(default_factory=list)
-    events: list[tuple[Event, Message]] = field(default_factory=list)
+    events: list[tuple[Event[Payload], Message]] = field(default_factory=list)
 
 
 class _TransientOperationFailure(Exception):

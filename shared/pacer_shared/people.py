@@ -14,6 +14,7 @@ from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.people import Role as PersonRole
 from pacer_shared.mongo import Database, Document, IndexPlan, Session, microseconds
 from pacer_shared.problems import Forbidden, NotFound, responses
 
@@ -59,10 +60,14 @@ class People:
         for team_id in {p["team_id"] for p in await self.reports_of(person_id) if p.get("team_id")} - named:
             if await self._people.find_one({"leads_team_ids": team_id, "active": True}, {"_id": 1}) is not None:
                 continue  # someone else is named
-            assistants = [p for p in await self.team(team_id) if p.get("role") == "assistant"]
+            assistants = await self.assistants_in(team_id)
             if assistants and all(p.get("manager_id") == person_id for p in assistants):
                 led.add(team_id)
         return led
+
+    async def assistants_in(self, team_id: str) -> list[Document]:
+        """The team's members whose goals and standings count: its active assistants."""
+        return [p for p in await self.team(team_id) if is_assistant(p)]
 
     async def with_role(self, role: str, session: Session | None = None) -> list[Document]:
         return await self._people.find({"role": role, "active": True}, session=session).to_list()
@@ -77,12 +82,11 @@ class People:
     async def team(self, team_id: str) -> list[Document]:
         return await self._people.find({"team_id": team_id, "active": True}).to_list()
 
-    async def apply(self, events: Sequence[Event], session: Session) -> None:
+    async def apply(self, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         """Upsert the newest record per person; an older record arriving late changes nothing."""
         latest: dict[str, tuple[datetime, PersonUpserted]] = {}
         for event in events:
             person = event.data
-            assert isinstance(person, PersonUpserted)
             if person.person_id not in latest or latest[person.person_id][0] <= event.time:
                 latest[person.person_id] = (event.time, person)
         found = self._people.find({"_id": {"$in": list(latest)}}, {"as_of": 1, "as_of_us": 1}, session=session)
@@ -107,14 +111,18 @@ class People:
         document["as_of_us"] = microseconds(as_of)  # the order; `as_of` is kept to the millisecond
         return document
 
-    def subscription(self) -> Subscription:
+    def subscription(self) -> Subscription[PersonUpserted]:
         return Subscription(
             name="people",
             topics=[topics.ORG_PEOPLE],
             handle=self.apply,
-            event_types=frozenset({PersonUpserted.event_type}),
+            event_types=(PersonUpserted,),
             on_tombstone=self.remove,
         )
+
+
+def is_assistant(person: Document) -> bool:
+    return person.get("role") == PersonRole.ASSISTANT
 
 
 def can_see_person(principal: Principal, person: Document) -> bool:

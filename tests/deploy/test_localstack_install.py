@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import localstack
 import pytest
+import stack_install
 
 # Builds the server only when asked for the nightly toolchain, like cargo on a machine whose Rust is older than 1.98.
 NIGHTLY_ONLY = """#!/bin/sh
@@ -28,7 +28,7 @@ def cargo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     bin_dir.mkdir()
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.delenv("PACER_SECANTUSD_RS", raising=False)
-    monkeypatch.setattr(localstack, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(stack_install, "CACHE", tmp_path / "cache")
     return bin_dir / "cargo"
 
 
@@ -38,7 +38,7 @@ def test_building_with_the_nightly_toolchain_after_the_installed_one_is_no_failu
     cargo.write_text(NIGHTLY_ONLY)
     cargo.chmod(0o755)
 
-    built = localstack.secantus_rs()
+    built = stack_install.secantus_rs()
 
     assert built is not None
     assert built.exists()
@@ -55,7 +55,7 @@ def test_a_failure_is_reported_once_every_toolchain_failed_with_each_reason(
     cargo.write_text(NEVER)
     cargo.chmod(0o755)
 
-    assert localstack.secantus_rs() is None
+    assert stack_install.secantus_rs() is None
 
     said = capsys.readouterr().err
     assert "could not build secantusd-rs, so the Python SecantusDB server is used" in said

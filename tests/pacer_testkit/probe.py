@@ -71,13 +71,12 @@ async def post_note(
     return {"note_id": note.note_id}
 
 
-def tally(runtime: Runtime) -> Subscription:
+def tally(runtime: Runtime) -> Subscription[SalesActivityRecorded]:
     tallies = runtime.db["tallies"]
 
-    async def apply(events: Sequence[Event], session: Session) -> None:
+    async def apply(events: Sequence[Event[SalesActivityRecorded]], session: Session) -> None:
         for event in events:
             activity = event.data
-            assert isinstance(activity, SalesActivityRecorded)
             if activity.kind == "refused":
                 raise RejectedEvent(event.id, "the probe refuses kind 'refused'")
             if activity.kind == "explodes":
@@ -93,7 +92,7 @@ def tally(runtime: Runtime) -> Subscription:
         name="tally",
         topics=[topics.SALES_ACTIVITY],
         handle=apply,
-        event_types=frozenset({SalesActivityRecorded.event_type}),
+        event_types=(SalesActivityRecorded,),
     )
 
 

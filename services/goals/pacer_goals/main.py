@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -20,7 +21,7 @@ from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
-from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from pacer_shared.events.sales import SalesActivity, SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.mongo import Session
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
@@ -29,26 +30,26 @@ DESCRIPTION = (
 )
 
 
-def subscriptions(goals: Goals) -> list[Subscription]:
-    async def on_sales(events: Sequence[Event], session: Session) -> None:
+def subscriptions(goals: Goals) -> list[Subscription[Any]]:
+    async def on_sales(events: Sequence[Event[SalesActivity]], session: Session) -> None:
         await apply_sales_activity(goals, events, session)
 
-    async def on_roster(events: Sequence[Event], session: Session) -> None:
+    async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await apply_roster(goals, events, session)
 
     return [
-        Subscription(
+        Subscription[SalesActivity](
             name="sales",
             topics=[topics.SALES_ACTIVITY],
             handle=on_sales,
-            event_types=frozenset({SalesActivityRecorded.event_type, SalesActivityRetracted.event_type}),
+            event_types=(SalesActivityRecorded, SalesActivityRetracted),
             keyed_writes=True,  # activities are stored once by activity_id; a duplicate moves nothing
         ),
         Subscription(
             name="team-membership",
             topics=[topics.ORG_PEOPLE],
             handle=on_roster,
-            event_types=frozenset({PersonUpserted.event_type}),
+            event_types=(PersonUpserted,),
         ),
     ]
 

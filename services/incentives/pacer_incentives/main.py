@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -24,27 +25,27 @@ from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_a
 DESCRIPTION = "Bonus ledger computed from events, recognition, leaderboards and promotion recommendations."
 
 
-def subscriptions(incentives: Incentives) -> list[Subscription]:
-    async def on_inputs(events: Sequence[Event], session: Session) -> None:
+def subscriptions(incentives: Incentives) -> list[Subscription[Any]]:
+    async def on_inputs(events: Sequence[Event[inputs.Input]], session: Session) -> None:
         logged = await inputs.record(incentives, events, session)
         await badges.on_events(incentives, logged, session)
         await promotions.on_events(incentives, logged, session)
 
-    async def on_people(events: Sequence[Event], session: Session) -> None:
+    async def on_people(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await inputs.note_deactivations(incentives, events, session)
 
     return [
-        Subscription(
+        Subscription[inputs.Input](
             name="ledger-inputs",
             topics=[topics.GOALS_EVENTS, topics.REVIEWS_EVENTS, topics.FEEDBACK_EVENTS],
             handle=on_inputs,
-            event_types=inputs.GOAL_TYPES | inputs.REVIEW_TYPES | inputs.FEEDBACK_TYPES,
+            event_types=inputs.INPUT_TYPES,
         ),
         Subscription(
             name="deactivations",
             topics=[topics.ORG_PEOPLE],
             handle=on_people,
-            event_types=frozenset({PersonUpserted.event_type}),
+            event_types=(PersonUpserted,),
         ),
     ]
 

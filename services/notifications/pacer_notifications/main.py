@@ -15,7 +15,7 @@ from pacer_notifications.settings import NotificationsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import Subscription
-from pacer_shared.events import Event
+from pacer_shared.events import EVENT_TYPES, Event, EventData
 from pacer_shared.mongo import Session
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
@@ -28,8 +28,8 @@ DOMAIN_TOPICS = [
 ]
 
 
-def subscriptions(notifications: Notifications) -> list[Subscription]:
-    async def on_event(events: Sequence[Event], session: Session) -> None:
+def subscriptions(notifications: Notifications) -> list[Subscription[EventData]]:
+    async def on_event(events: Sequence[Event[EventData]], session: Session) -> None:
         await route_events(notifications, events, session)
 
     return [
@@ -37,7 +37,8 @@ def subscriptions(notifications: Notifications) -> list[Subscription]:
             name="routing",
             topics=DOMAIN_TOPICS,
             handle=on_event,
-            event_types=frozenset(notifications.rules.root),
+            # A rule for a type no one publishes never matches: such events are dead-lettered as unknown.
+            event_types=tuple(EVENT_TYPES[name] for name in notifications.rules.root if name in EVENT_TYPES),
             after_commit=notifications.committed,
         )
     ]

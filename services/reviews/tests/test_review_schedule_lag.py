@@ -13,7 +13,8 @@ from reviews_support import ROSTER, TEMPLATE
 
 from pacer_reviews import main
 from pacer_reviews.main import build
-from pacer_reviews.service.cycles import CycleWorker, Reviews
+from pacer_reviews.service.context import Reviews
+from pacer_reviews.service.cycles import CycleWorker
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared.auth import Role
 from pacer_shared.clock import ManualClock

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -21,12 +22,19 @@ class InvalidEvent(Exception):
         self.kind = kind  # malformed | invalid-envelope | unknown-type | invalid-data | rejected
 
 
+Payload = TypeVar("Payload", bound=EventData, covariant=True)
+
+
 @dataclass(frozen=True)
-class Event:
-    """A received event: its envelope and its typed, upcast payload."""
+class Event(Generic[Payload]):
+    """A received event: its envelope (the data as it travelled) and its typed, upcast payload.
+
+    A handler names the payloads it applies, `Event[GoalSet | GoalAdjusted]`, and mypy checks what it reads;
+    its subscription delivers only those.
+    """
 
     envelope: CloudEvent
-    data: EventData
+    data: Payload
 
     @property
     def id(self) -> str:
@@ -67,7 +75,7 @@ def _field_errors(error: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors())
 
 
-def decode(raw: bytes | None) -> Event:
+def decode(raw: bytes | None) -> Event[EventData]:
     """Parse, validate and upcast one message value, or raise InvalidEvent saying why."""
     if not raw:
         raise InvalidEvent("empty message value", "malformed")

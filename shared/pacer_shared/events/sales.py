@@ -88,6 +88,10 @@ class SalesActivityRetracted(EventData):
     reason: str = Field(min_length=1, max_length=500)
 
 
+SalesActivity = SalesActivityRecorded | SalesActivityRetracted
+"""What `sales.activity` carries: an activity or the retraction of one."""
+
+
 @upcaster(SalesActivityRetracted, from_version=1)
 def _assistant_id_became_optional(data: dict[str, Any]) -> dict[str, Any]:
     """Version 2 only stopped requiring `assistant_id`: every version 1 retraction is a valid version 2 one."""

@@ -26,7 +26,7 @@ from pacer_analytics.service.zones import TimeZones
 from pacer_analytics.streams.tables import Tables
 from pacer_shared import metrics, topics
 from pacer_shared.clock import Clock
-from pacer_shared.consumer import dead_letter
+from pacer_shared.dead_letters import dead_letter
 from pacer_shared.events import InvalidEvent, decode
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import SharedProducer

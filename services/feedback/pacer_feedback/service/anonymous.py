@@ -183,8 +183,8 @@ async def manager_of(runtime: Runtime, kind: SubjectKind, subject: str) -> str |
     if kind is SubjectKind.MANAGER:
         return subject
     if kind is SubjectKind.TEAM:
-        team = await runtime.people.team(subject)
-        managers = {str(p["manager_id"]) for p in team if p.get("role") == "assistant" and p.get("manager_id")}
+        team = await runtime.people.assistants_in(subject)
+        managers = {str(p["manager_id"]) for p in team if p.get("manager_id")}
         return managers.pop() if len(managers) == 1 else None
     return None
 

@@ -9,14 +9,14 @@ from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, ValidationError
 
 from pacer_goals.api.deps import GoalsDep
-from pacer_goals.service.progress import CURRENCIES
+from pacer_goals.domain.activities import unknown_currency
 from pacer_shared.auth import RESPONSES, Principal, Role, require
-from pacer_shared.events import EventData, derived_id, wrap
-from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from pacer_shared.events import derived_id, wrap
+from pacer_shared.events.sales import SalesActivity, SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.problems import Problem, Unprocessable, responses
 
 router = APIRouter(prefix="/v1/sales-activities", tags=["ingest"], responses=RESPONSES)
-KINDS: dict[str, type[EventData]] = {
+KINDS: dict[str, type[SalesActivity]] = {
     SalesActivityRecorded.event_type: SalesActivityRecorded,
     SalesActivityRetracted.event_type: SalesActivityRetracted,
 }
@@ -78,20 +78,20 @@ async def ingest(
                 )
             )
             continue
-        event_id = derived_id(data, data.activity_id)  # type: ignore[attr-defined]
+        event_id = derived_id(data, data.activity_id)
         envelope = wrap(
             data, source=f"/pacer/goals/ingest/{principal.subject}", time=runtime.clock.now(), event_id=event_id
         )
         sends.append(
             runtime.producer.send_and_wait(runtime.topics(data.topic), envelope.to_json(), key=data.subject.encode())
         )
-        results.append(ItemResult(index=index, activity_id=data.activity_id, status="accepted", event_id=event_id))  # type: ignore[attr-defined]
+        results.append(ItemResult(index=index, activity_id=data.activity_id, status="accepted", event_id=event_id))
     await asyncio.gather(*sends)
     accepted = sum(1 for r in results if r.status == "accepted")
     return IngestResult(accepted=accepted, rejected=len(results) - accepted, items=results)
 
 
-def _parse(item: dict[str, Any]) -> tuple[EventData | None, list[str]]:
+def _parse(item: dict[str, Any]) -> tuple[SalesActivity | None, list[str]]:
     kind = item.get("type", SalesActivityRecorded.event_type)
     model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -100,6 +100,6 @@ def _parse(item: dict[str, Any]) -> tuple[EventData | None, list[str]]:
         data = model.model_validate({k: v for k, v in item.items() if k != "type"})
     except ValidationError as error:
         return None, [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
-    if isinstance(data, SalesActivityRecorded) and data.currency and data.currency not in CURRENCIES:
-        return None, [f"currency: unknown currency {data.currency!r} (not ISO 4217)"]
+    if reason := unknown_currency(data):
+        return None, [f"currency: {reason}"]
     return data, []

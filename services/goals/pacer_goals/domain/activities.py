@@ -11,7 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from babel.numbers import list_currencies
+
+from pacer_shared.events.sales import SalesActivity, SalesActivityRecorded, SalesActivityRetracted
+
+CURRENCIES = frozenset(list_currencies())
+
+
+def unknown_currency(activity: SalesActivity) -> str | None:
+    """Why an activity its schema accepts cannot count: a currency that does not exist (None when it exists).
+
+    The one check behind both ways in: the consumer dead-letters such an activity, the HTTP ingest refuses it."""
+    if isinstance(activity, SalesActivityRecorded) and activity.currency and activity.currency not in CURRENCIES:
+        return f"unknown currency {activity.currency!r} (not ISO 4217)"
+    return None
 
 
 # Not frozen: a frozen dataclass's __init__ goes through object.__setattr__, measurable on the ingest path.

@@ -24,6 +24,7 @@ from pacer_goals.domain.goal import Goal
 from pacer_goals.service.checkins import first_checkin
 from pacer_goals.service.context import Goals
 from pacer_goals.service.progress import recount_and_announce
+from pacer_shared.events.goals import OwnerKind
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
 from pacer_shared.waiting import wake_or_timeout
@@ -92,7 +93,7 @@ class DeadlineWorker:
                 # Activities dated in the new period may already be stored: nothing counted them without a goal.
                 await recount_and_announce(goals, successor, session)
                 changed.append(successor)
-                if successor.owner_kind == "assistant":
+                if successor.owner_kind is OwnerKind.ASSISTANT:
                     checkins.setdefault(successor.owner_id, first_checkin(goals, successor, now))
         await goals.repository.save(changed, now, session)
         await goals.runtime.outbox.add(session, *[event for g in changed for event in g.events])

@@ -6,35 +6,26 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from babel.numbers import list_currencies
-
-from pacer_goals.domain.activities import ActivityState, on_recorded, on_retracted
+from pacer_goals.domain.activities import ActivityState, on_recorded, on_retracted, unknown_currency
 from pacer_goals.domain.goal import Goal
 from pacer_goals.domain.metric import measure
 from pacer_goals.service.context import Goals
 from pacer_shared.consumer import RejectedEvent
 from pacer_shared.events import Event
 from pacer_shared.events.goals import OwnerKind
-from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
+from pacer_shared.events.sales import SalesActivity, SalesActivityRecorded
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
 
-CURRENCIES = frozenset(list_currencies())
 log = get_logger(__name__)
 
 
-def check_activity(event: Event) -> None:
-    """Refuse what the schema cannot: currencies that do not exist."""
-    activity = event.data
-    if isinstance(activity, SalesActivityRecorded) and activity.currency and activity.currency not in CURRENCIES:
-        raise RejectedEvent(event.id, f"unknown currency {activity.currency!r} (not ISO 4217)")
-
-
-async def apply_sales_activity(goals: Goals, events: Sequence[Event], session: Session) -> None:
+async def apply_sales_activity(goals: Goals, events: Sequence[Event[SalesActivity]], session: Session) -> None:
     for event in events:
-        check_activity(event)
+        if reason := unknown_currency(event.data):
+            raise RejectedEvent(event.id, reason)
     repository, now = goals.repository, goals.runtime.clock.now()
-    stored = await repository.activity_states([e.data.activity_id for e in events], session)  # type: ignore[attr-defined]
+    stored = await repository.activity_states([e.data.activity_id for e in events], session)
     states = dict(stored)
     changed: dict[str, ActivityState] = {}
     moves: list[tuple[SalesActivityRecorded, int]] = []
@@ -42,10 +33,8 @@ async def apply_sales_activity(goals: Goals, events: Sequence[Event], session: S
         data = event.data
         if isinstance(data, SalesActivityRecorded):
             state, sign = on_recorded(states.get(data.activity_id), data)
-        elif isinstance(data, SalesActivityRetracted):
-            state, sign = on_retracted(states.get(data.activity_id), data)
         else:
-            continue
+            state, sign = on_retracted(states.get(data.activity_id), data)
         if state is not states.get(state.activity_id):  # a duplicate changes nothing and is not written again
             states[state.activity_id] = changed[state.activity_id] = state
             if state.retraction_names_another_assistant and state.recorded is not None:

@@ -140,7 +140,7 @@ async def team_dashboard(
     """The team's own goals and each assistant's open goals, for the team's lead, hr and admins; a manager with reports
     in a team someone else leads sees those reports only."""
     people = goals.runtime.people
-    members = [m for m in await people.team(team_id) if m.get("role") == "assistant"]
+    members = await people.assistants_in(team_id)
     if not principal.has(Role.HR, Role.ADMIN) and team_id not in await people.teams_led_by(principal.subject):
         members = [m for m in members if m.get("manager_id") == principal.subject]
         if not members:

@@ -11,7 +11,7 @@ from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Session
 
 
-async def apply_roster(goals: Goals, events: Sequence[Event], session: Session) -> None:
+async def apply_roster(goals: Goals, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
     """A person joined, moved or left a team: recount the open goals of the teams concerned.
 
     This also applies activities that arrived before their assistant was in the roster:
@@ -20,7 +20,6 @@ async def apply_roster(goals: Goals, events: Sequence[Event], session: Session) 
     affected: set[str] = set()
     for event in events:
         person = event.data
-        assert isinstance(person, PersonUpserted)
         team = person.team_id if person.active else None
         before, after = await goals.repository.set_team(person.person_id, team, event.time, session)
         if before != after:

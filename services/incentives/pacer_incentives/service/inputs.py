@@ -17,17 +17,30 @@ from pacer_incentives.service import plans
 from pacer_incentives.service.context import DEACTIVATIONS, IGNORED, INPUTS, STATEMENTS, Incentives
 from pacer_shared.events import Event
 from pacer_shared.events.feedback import FeedbackGiven, FeedbackKind
-from pacer_shared.events.goals import GoalEvent, GoalSet, OwnerKind
+from pacer_shared.events.goals import (
+    GoalAchieved,
+    GoalAdjusted,
+    GoalCancelled,
+    GoalEvent,
+    GoalMissed,
+    GoalProgressed,
+    GoalSet,
+    OwnerKind,
+)
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.reviews import ReviewCompleted, TrainingAssigned, TrainingCompleted
 from pacer_shared.mongo import Document, Session
 
-GOAL_TYPES = frozenset({"GoalSet", "GoalProgressed", "GoalAchieved", "GoalMissed", "GoalAdjusted", "GoalCancelled"})
-REVIEW_TYPES = frozenset({"ReviewCompleted", "TrainingAssigned", "TrainingCompleted"})
-FEEDBACK_TYPES = frozenset({"FeedbackGiven"})
+INPUT_TYPES = (
+    *(GoalSet, GoalProgressed, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled),
+    *(ReviewCompleted, TrainingAssigned, TrainingCompleted),
+    FeedbackGiven,
+)
+Input = GoalEvent | ReviewCompleted | TrainingAssigned | TrainingCompleted | FeedbackGiven
+"""What the ledger and recognition read: the payloads of `INPUT_TYPES`."""
 
 
-def _record(event: Event) -> Document | None:
+def _record(event: Event[Input]) -> Document | None:
     """The log entry of an event, or None for events nothing here reads (feedback other than praise)."""
     data = event.data
     document: Document = {
@@ -54,7 +67,7 @@ def record_of(document: Document) -> InputRecord:
     return InputRecord(document["_id"], document["type"], document["time"], document["subject"], document["data"])
 
 
-async def record(incentives: Incentives, events: Sequence[Event], session: Session) -> list[Event]:
+async def record(incentives: Incentives, events: Sequence[Event[Input]], session: Session) -> list[Event[Input]]:
     """Log the events, mark the statements they touch for a recheck; returns the events newly logged."""
     documents = [(event, doc) for event in events if (doc := _record(event)) is not None]
     if not documents:
@@ -90,7 +103,7 @@ def _touching(document: Document) -> set[tuple[str, str, datetime]]:
     return {(owner, document["subject"], end) for end in ends}
 
 
-async def _note_ignored(incentives: Incentives, events: list[Event], session: Session) -> None:
+async def _note_ignored(incentives: Incentives, events: list[Event[Input]], session: Session) -> None:
     """A goal no plan version covers when it is set is recorded, with the reason, for hr to see."""
     for event in events:
         data = event.data
@@ -108,10 +121,10 @@ async def _note_ignored(incentives: Incentives, events: list[Event], session: Se
             )
 
 
-async def note_deactivations(incentives: Incentives, events: Sequence[Event], session: Session) -> None:
+async def note_deactivations(incentives: Incentives, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
     for event in events:
         person = event.data
-        if isinstance(person, PersonUpserted) and not person.active:
+        if not person.active:
             await incentives.db[DEACTIVATIONS].update_one(
                 {"_id": event.id},
                 {"$setOnInsert": {"person_id": person.person_id, "at": event.time}},

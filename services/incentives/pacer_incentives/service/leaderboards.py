@@ -12,12 +12,13 @@ from pacer_incentives.domain.recognition import Standing, attainment_standings, 
 from pacer_incentives.service import inputs
 from pacer_incentives.service.context import RECOGNITIONS, Incentives
 from pacer_shared.mongo import Document, Session
+from pacer_shared.people import is_assistant
 
 Ranking = Literal["attainment", "points"]
 
 
 async def leaderboard(incentives: Incentives, team_id: str, month: Period, by: Ranking) -> list[Standing]:
-    members = sorted(p["_id"] for p in await incentives.runtime.people.team(team_id) if p.get("role") == "assistant")
+    members = sorted(p["_id"] for p in await incentives.runtime.people.assistants_in(team_id))
     if by == "points":
         grants = [
             (r["person_id"], r["points"])
@@ -36,11 +37,7 @@ async def leaderboard(incentives: Incentives, team_id: str, month: Period, by: R
 
 def local_months(people: Iterable[Document], month: Period) -> dict[str, Period]:
     """Each assistant's calendar month in their own time zone."""
-    return {
-        p["_id"]: in_zone(Cadence.MONTHLY, month, p.get("timezone") or "UTC")
-        for p in people
-        if p.get("role") == "assistant"
-    }
+    return {p["_id"]: in_zone(Cadence.MONTHLY, month, p.get("timezone") or "UTC") for p in people if is_assistant(p)}
 
 
 ZONES_APART = timedelta(hours=14)

@@ -16,7 +16,7 @@ from pacer_shared.mongo import Session
 REVIEW_HISTORY = frozenset({"ReviewCompleted", "TrainingAssigned", "TrainingCompleted"})
 
 
-async def on_events(incentives: Incentives, events: Sequence[Event], session: Session) -> None:
+async def on_events(incentives: Incentives, events: Sequence[Event[inputs.Input]], session: Session) -> None:
     people = sorted({e.data.person_id for e in events if isinstance(e.data, ReviewCompleted | TrainingCompleted)})
     for person_id in people:
         facts = fold(await inputs.history_of(incentives, person_id, REVIEW_HISTORY, session))

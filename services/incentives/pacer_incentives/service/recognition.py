@@ -82,7 +82,7 @@ async def grant(incentives: Incentives, grant: Grant, session: Session, at: date
     return True
 
 
-async def on_events(incentives: Incentives, events: Sequence[Event], session: Session) -> None:
+async def on_events(incentives: Incentives, events: Sequence[Event[inputs.Input]], session: Session) -> None:
     """Badges that events earn at once: goal streaks and completed training."""
     streaks = sorted(
         {

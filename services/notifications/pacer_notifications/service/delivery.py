@@ -33,7 +33,7 @@ from pacer_notifications.domain.preferences import CHANNELS
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.rendering import Message, RenderError, markdown_to_html
 from pacer_notifications.service.routing import route
-from pacer_shared.consumer import dead_letter
+from pacer_shared.dead_letters import dead_letter
 from pacer_shared.events import CloudEvent, EventData
 from pacer_shared.events.notifications import NotificationDelivered, NotificationFailed
 from pacer_shared.logs import get_logger

@@ -20,7 +20,8 @@ from pacer_notifications.domain.preferences import Preferences
 from pacer_notifications.domain.rules import Priority, Rule
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.settings import NotificationsSettings
-from pacer_shared.events import CloudEvent, Event
+from pacer_shared.events import CloudEvent, Event, EventData
+from pacer_shared.events.goals import OwnerKind
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 
@@ -36,7 +37,7 @@ class Recipient:
     team_id: str | None = None
 
 
-async def route_events(notifications: Notifications, events: Sequence[Event], session: Session) -> None:
+async def route_events(notifications: Notifications, events: Sequence[Event[EventData]], session: Session) -> None:
     await route(notifications, [event.envelope for event in events], session)
 
 
@@ -168,7 +169,7 @@ def _contact(person: Document | None) -> Document | None:
 
 
 def _is_team_event(envelope: CloudEvent) -> bool:
-    return envelope.data.get("owner_kind") == "team"
+    return envelope.data.get("owner_kind") == OwnerKind.TEAM
 
 
 def _deliveries_for(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from pacer_reviews.domain.agenda import Agenda, FeedbackFacts, GoalFacts, TrainingFacts, Week, agenda
-from pacer_reviews.service.cycles import Reviews
+from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.flow import check_visible, load
 from pacer_reviews.service.inputs import GOALS, anonymous_released, feedback_received
 from pacer_reviews.service.training import ASSIGNMENTS, CATALOGUE
 from pacer_shared.auth import Principal
+from pacer_shared.events.goals import OwnerKind
 from pacer_shared.events.reviews import Cadence
 from pacer_shared.mongo import Database, Document
 from pacer_shared.problems import NotFound
@@ -52,7 +53,7 @@ async def _goals_in(db: Database, person_id: str, week: Week) -> list[Document]:
     """The person's goals whose period overlaps the week and that were not cancelled."""
     query = {
         "owner_id": person_id,
-        "owner_kind": "assistant",
+        "owner_kind": OwnerKind.ASSISTANT.value,
         "period_end": {"$gt": week.start},
         "period_start": {"$lt": week.end},
         "cancelled_at": {"$exists": False},

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,14 +18,13 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from pacer_reviews.domain.templates import TemplateIn
-from pacer_reviews.settings import ReviewsSettings
+from pacer_reviews.service.context import Reviews
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.reviews import Cadence, ReviewCycleOpened, ReviewOverdue, ReviewScheduled, ReviewStep
 from pacer_shared.logs import get_logger
-from pacer_shared.mongo import Database, Document, IndexPlan, Session, microseconds
+from pacer_shared.mongo import Document, IndexPlan, Session, microseconds
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
-from pacer_shared.service import Runtime
 
 log = get_logger(__name__)
 TEMPLATES = "templates"
@@ -44,21 +44,6 @@ INDEXES: IndexPlan = {
         IndexModel([("next_due_at", ASCENDING)], sparse=True, name="due"),
     ],
 }
-
-
-@dataclass
-class Reviews:
-    runtime: Runtime
-    settings: ReviewsSettings
-
-    @classmethod
-    def of(cls, runtime: Runtime) -> Reviews:
-        assert isinstance(runtime.settings, ReviewsSettings)
-        return cls(runtime, runtime.settings)
-
-    @property
-    def db(self) -> Database:
-        return self.runtime.db
 
 
 # ---------------------------------------------------------------- templates
@@ -111,6 +96,19 @@ class CycleIn:
     role: str | None
     person_ids: list[str] | None
     recurring: bool
+
+
+async def dashboard(reviews: Reviews, cycle_id: str) -> dict[str, Any]:
+    """How far a cycle is: its reviews per status and the overdue steps."""
+    found = await reviews.db[REVIEWS].find({"cycle_id": cycle_id}, {"status": 1, "overdue_raised": 1}).to_list()
+    if not found:
+        raise NotFound(f"no cycle {cycle_id}")
+    return {
+        "cycle_id": cycle_id,
+        "reviews": len(found),
+        "by_status": dict(Counter(r["status"] for r in found)),
+        "overdue": dict(Counter(step for r in found for step in r.get("overdue_raised", []))),
+    }
 
 
 def period_of(cadence: Cadence, start: date, end: date | None) -> tuple[date, date]:
@@ -211,7 +209,7 @@ async def _population(reviews: Reviews, cycle: CycleIn) -> list[Document]:
 OPEN_STATUSES = ("scheduled", "self_submitted")
 
 
-async def follow_managers(reviews: Reviews, events: Sequence[Event], session: Session) -> None:
+async def follow_managers(reviews: Reviews, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
     """An open review's manager is the person's manager now: after a transfer the new manager assesses (and is
     reminded), and the former one no longer sees it. A completed review keeps the manager who completed it.
 
@@ -219,7 +217,6 @@ async def follow_managers(reviews: Reviews, events: Sequence[Event], session: Se
     """
     for event in events:
         person = event.data
-        assert isinstance(person, PersonUpserted)
         at = microseconds(event.time)
         await reviews.db[REVIEWS].update_many(
             {

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from pacer_reviews.domain.scoring import Explanation, explain
-from pacer_reviews.service.cycles import REVIEWS, Reviews, next_due, review_about, template
+from pacer_reviews.service.context import Reviews
+from pacer_reviews.service.cycles import REVIEWS, next_due, review_about, template
 from pacer_reviews.service.inputs import inputs_for
 from pacer_reviews.service.training import CATALOGUE, assignment
 from pacer_shared.auth import Principal, Role
@@ -20,22 +20,36 @@ from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 TRAINING_DUE = timedelta(days=30)
 
 
-class DevelopmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True)
+class Development:
+    area: str
+    suggestion: str
+    course_id: str | None
+    """A course from the catalogue: assigned as training."""
 
-    area: str = Field(min_length=1, max_length=200)
-    suggestion: str = Field(min_length=1, max_length=2000)
-    course_id: str | None = Field(default=None, description="A course from the catalogue: assigned as training")
+
+@dataclass(frozen=True)
+class Assessment:
+    """A self or manager assessment as submitted: ratings by criterion key, notes and development items."""
+
+    ratings: dict[str, int]
+    strengths: str
+    weaknesses: str
+    development: list[Development]
+    comment: str
 
 
-class AssessmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    ratings: dict[str, int] = Field(default_factory=dict, description="Criterion key -> rating on the template's scale")
-    strengths: str = Field(default="", max_length=4000)
-    weaknesses: str = Field(default="", max_length=4000)
-    development: list[DevelopmentIn] = Field(default_factory=list, max_length=10)
-    comment: str = Field(default="", max_length=4000)
+async def visible(
+    reviews: Reviews, principal: Principal, person_id: str | None, cycle_id: str | None, status: str | None
+) -> list[Document]:
+    """The newest 200 reviews the principal may see (hr and admins: all; others: their own and their reports'),
+    without the assessments."""
+    query: dict[str, Any] = {
+        k: v for k, v in {"person_id": person_id, "cycle_id": cycle_id, "status": status}.items() if v
+    }
+    if not principal.has(Role.HR, Role.ADMIN):
+        query["$or"] = [{"person_id": principal.subject}, {"manager_id": principal.subject}]
+    return await reviews.db[REVIEWS].find(query, {"self": 0, "manager": 0}).sort("period_end", -1).limit(200).to_list()
 
 
 async def load(reviews: Reviews, review_id: str, session: Session | None = None) -> Document:
@@ -46,7 +60,7 @@ async def load(reviews: Reviews, review_id: str, session: Session | None = None)
 
 
 async def submit(
-    reviews: Reviews, principal: Principal, review_id: str, step: ReviewStep, body: AssessmentIn
+    reviews: Reviews, principal: Principal, review_id: str, step: ReviewStep, body: Assessment
 ) -> Document:
     now = reviews.runtime.clock.now()
 
@@ -64,7 +78,7 @@ async def submit(
         for item in body.development:
             if item.course_id is not None and item.course_id not in CATALOGUE:
                 raise Unprocessable(f"development.course_id: no course {item.course_id!r} in the catalogue")
-        part = {**body.model_dump(mode="json"), "submitted_by": principal.subject, "submitted_at": now}
+        part = {**asdict(body), "submitted_by": principal.subject, "submitted_at": now}
         changes: dict[str, Any] = {step.value: part}
         events: list[Any] = [ReviewSubmitted(**review_about(review), step=step, submitted_by=principal.subject)]
         if step is ReviewStep.SELF:
@@ -162,7 +176,7 @@ def explanation_json(result: Explanation) -> dict[str, Any]:
     }
 
 
-def _completed(review: Document, result: Explanation, summary: dict[str, Any], body: AssessmentIn) -> ReviewCompleted:
+def _completed(review: Document, result: Explanation, summary: dict[str, Any], body: Assessment) -> ReviewCompleted:
     return ReviewCompleted(
         **review_about(review),
         score=result.score,
@@ -171,7 +185,7 @@ def _completed(review: Document, result: Explanation, summary: dict[str, Any], b
         goals_achieved=summary["goals_achieved"],
         goals_missed=summary["goals_missed"],
         attainment=Decimal(summary["attainment"]) if summary["attainment"] else None,
-        development=[DevelopmentItem(**item.model_dump()) for item in body.development],
+        development=[DevelopmentItem(**asdict(item)) for item in body.development],
     )
 
 

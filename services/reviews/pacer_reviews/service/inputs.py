@@ -19,9 +19,11 @@ from pacer_shared.events.goals import (
     GoalAdjusted,
     GoalAtRisk,
     GoalCancelled,
+    GoalEvent,
     GoalMissed,
     GoalProgressed,
     GoalSet,
+    OwnerKind,
 )
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
 
@@ -34,17 +36,16 @@ INDEXES: IndexPlan = {
     FEEDBACK: [IndexModel([("recipient_id", ASCENDING), ("at", ASCENDING)], name="by_recipient")],
     ANONYMOUS: [IndexModel([("manager_id", ASCENDING), ("window_start", ASCENDING)], name="by_manager")],
 }
-GOAL_TYPES = frozenset(
-    e.event_type for e in (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
-)
-FEEDBACK_TYPES = frozenset({FeedbackGiven.event_type, AnonymousFeedbackPublished.event_type})
+GOAL_TYPES = (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
+FeedbackReceived = FeedbackGiven | AnonymousFeedbackPublished
+FEEDBACK_TYPES = (FeedbackGiven, AnonymousFeedbackPublished)
 
 
-async def apply_goal_events(db: Database, events: Sequence[Event], session: Session) -> None:
+async def apply_goal_events(db: Database, events: Sequence[Event[GoalEvent]], session: Session) -> None:
     """Keep, per goal, its latest numbers and pace, its outcome, its latest at-risk warning and any cancellation."""
     writes: list[UpdateOne] = []
     for event in events:
-        data: Any = event.data
+        data = event.data
         update: dict[str, Any] = {
             "$set": {"owner_id": data.owner_id, "owner_kind": data.owner_kind.value, **_facts(data, event.time)}
         }
@@ -70,7 +71,7 @@ async def apply_goal_events(db: Database, events: Sequence[Event], session: Sess
         await db[GOALS].bulk_write(writes, session=session, ordered=True)
 
 
-def _facts(data: Any, at: datetime) -> dict[str, Any]:
+def _facts(data: GoalEvent, at: datetime) -> dict[str, Any]:
     if isinstance(data, GoalAchieved | GoalMissed):
         return {"outcome": "achieved" if isinstance(data, GoalAchieved) else "missed", "outcome_at": at}
     if isinstance(data, GoalSet):
@@ -80,7 +81,7 @@ def _facts(data: Any, at: datetime) -> dict[str, Any]:
     return {}
 
 
-def _numbers(data: Any, at: datetime) -> dict[str, Any] | None:
+def _numbers(data: GoalEvent, at: datetime) -> dict[str, Any] | None:
     if isinstance(data, GoalProgressed | GoalAtRisk):
         numbers = {"actual": data.actual, "target": data.target, "expected_by_now": data.expected_by_now}
         return {"$set": {**numbers, "progress_at": at}}
@@ -98,7 +99,7 @@ def _not_after(at: datetime, field: str) -> dict[str, Any]:
     return {"$or": [{field: {"$lte": at}}, {field: {"$exists": False}}]}
 
 
-async def apply_feedback_events(db: Database, events: Sequence[Event], session: Session) -> None:
+async def apply_feedback_events(db: Database, events: Sequence[Event[FeedbackReceived]], session: Session) -> None:
     for event in events:
         data = event.data
         if isinstance(data, FeedbackGiven):
@@ -181,7 +182,7 @@ async def inputs_for(db: Database, person_id: str, start: datetime, end: datetim
         .find(
             {
                 "owner_id": person_id,
-                "owner_kind": "assistant",
+                "owner_kind": OwnerKind.ASSISTANT.value,
                 "outcome": {"$exists": True},
                 "cancelled_at": {"$exists": False},  # achieved early, then cancelled: no longer one of the period's
                 "period_end": {"$gt": start, "$lte": end},

@@ -5,17 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from pymongo import ASCENDING, IndexModel
 
+from pacer_reviews.service.context import Reviews
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.reviews import TrainingAssigned, TrainingCategory, TrainingCompleted
 from pacer_shared.mongo import Document, IndexPlan, Session
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
-
-if TYPE_CHECKING:
-    from pacer_reviews.service.cycles import Reviews
 
 ASSIGNMENTS = "training_assignments"
 INDEXES: IndexPlan = {

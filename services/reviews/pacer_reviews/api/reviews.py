@@ -1,0 +1,103 @@
+"""Reviews: who may see which, the self and manager assessments, acknowledgement, the score and the 1:1 agenda."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from pacer_reviews.api.deps import ReviewsDep
+from pacer_reviews.api.models import AcknowledgeIn, AssessmentIn
+from pacer_reviews.domain.agenda import Agenda
+from pacer_reviews.service import flow
+from pacer_reviews.service.agenda import agenda_for
+from pacer_shared.audit import AuditDep
+from pacer_shared.auth import RESPONSES, CurrentPrincipal
+from pacer_shared.events.reviews import ReviewStep
+from pacer_shared.problems import Conflict, responses
+
+router = APIRouter(prefix="/v1", tags=["reviews"], responses=RESPONSES)
+
+
+@router.get("/reviews", summary="Reviews you may see, by person, cycle or status")
+async def list_reviews(
+    reviews: ReviewsDep,
+    principal: CurrentPrincipal,
+    audit: AuditDep,
+    person_id: str | None = None,
+    cycle_id: str | None = None,
+    review_status: Annotated[str | None, Query(alias="status")] = None,
+) -> list[dict[str, Any]]:
+    found = await flow.visible(reviews, principal, person_id, cycle_id, review_status)
+    await audit.record("review.listed", f"reviews?person_id={person_id or '*'}&cycle_id={cycle_id or '*'}")
+    return [{"review_id": r.pop("_id"), **r} for r in found]
+
+
+@router.get(
+    "/reviews/{review_id}",
+    summary="A review with its inputs (the manager's part only once completed)",
+    responses=responses(404),
+)
+async def get_review(
+    review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep
+) -> dict[str, Any]:
+    review = await flow.view(reviews, principal, review_id)
+    await audit.record("review.read", f"review/{review_id}")
+    return review
+
+
+@router.post("/reviews/{review_id}/self", summary="Submit the self-assessment", responses=responses(404, 409))
+async def submit_self(
+    review_id: str, body: AssessmentIn, reviews: ReviewsDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return _public(await flow.submit(reviews, principal, review_id, ReviewStep.SELF, body.assessment()))
+
+
+@router.post(
+    "/reviews/{review_id}/manager",
+    summary="Submit the manager assessment: completes the review with its score",
+    description="After the self-assessment, or without one once the self-assessment's due date has passed.",
+    responses=responses(404, 409),
+)
+async def submit_manager(
+    review_id: str, body: AssessmentIn, reviews: ReviewsDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return _public(await flow.submit(reviews, principal, review_id, ReviewStep.MANAGER, body.assessment()))
+
+
+@router.post(
+    "/reviews/{review_id}/acknowledge",
+    summary="Acknowledge a completed review, with an optional comment",
+    responses=responses(404, 409),
+)
+async def acknowledge(
+    review_id: str, body: AcknowledgeIn, reviews: ReviewsDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return _public(await flow.acknowledge(reviews, principal, review_id, body.comment))
+
+
+@router.get(
+    "/reviews/{review_id}/score",
+    summary="The score's formula, every input, its weight and its contribution",
+    responses=responses(404, 409),
+)
+async def score(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep) -> dict[str, Any]:
+    review = await flow.view(reviews, principal, review_id)
+    if review["result"] is None:
+        raise Conflict("the score exists once the manager has completed the review")
+    await audit.record("review_score.read", f"review/{review_id}")
+    return review["result"]["explanation"]  # type: ignore[no-any-return]
+
+
+@router.get(
+    "/reviews/{review_id}/agenda",
+    summary="The 1:1 agenda of a weekly check-in, as talking points",
+    responses=responses(404),
+)
+async def agenda(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> Agenda:
+    """The week's goals (at-risk first, with why), open training, feedback received; 404 unless the review is weekly."""
+    return await agenda_for(reviews, principal, review_id)
+
+
+def _public(review: dict[str, Any]) -> dict[str, Any]:
+    return {"review_id": review["_id"], **{k: v for k, v in review.items() if k not in ("_id", "manager_as_of_us")}}

@@ -1,0 +1,38 @@
+"""Review templates: versions created by hr, read by anyone signed in."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, status
+
+from pacer_reviews.api.deps import ReviewsDep
+from pacer_reviews.domain.templates import TemplateIn
+from pacer_reviews.service import cycles
+from pacer_shared.audit import AuditDep
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
+from pacer_shared.problems import responses
+
+router = APIRouter(prefix="/v1", tags=["reviews"], responses=RESPONSES)
+
+
+@router.post(
+    "/templates",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a template, or a new version of one",
+    responses=responses(409),
+)
+async def save_template(
+    body: TemplateIn,
+    reviews: ReviewsDep,
+    principal: Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))],
+    audit: AuditDep,
+) -> dict[str, Any]:
+    document = await cycles.save_template(reviews, body, principal.subject)
+    await audit.record("review_template.changed", f"template/{document['_id']}")
+    return {"template_id": document.pop("_id"), **document}
+
+
+@router.get("/templates/{template_id}", summary="One version of a template", responses=responses(404))
+async def get_template(template_id: str, reviews: ReviewsDep, _: CurrentPrincipal) -> TemplateIn:
+    return await cycles.template(reviews, template_id)

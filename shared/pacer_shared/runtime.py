@@ -1,0 +1,30 @@
+"""What a running service holds: its clients, outbox and roster, created by the lifespan for handlers and routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pymongo import AsyncMongoClient
+
+from pacer_shared.clock import Clock
+from pacer_shared.kafka import SharedProducer
+from pacer_shared.mongo import Database, Document
+from pacer_shared.outbox import Outbox, UnitOfWork
+from pacer_shared.people import People
+from pacer_shared.settings import ServiceSettings
+from pacer_shared.topics import TopicNames
+
+
+@dataclass
+class Runtime:
+    """Everything a service's handlers and routes need, created by the lifespan."""
+
+    settings: ServiceSettings
+    clock: Clock
+    client: AsyncMongoClient[Document]
+    db: Database
+    producer: SharedProducer
+    outbox: Outbox
+    uow: UnitOfWork
+    people: People
+    topics: TopicNames
