@@ -117,6 +117,6 @@ test("a 403 says what the role may not do", async ({ page }) => {
   await page.goto("/team/north");
   const refusal = page.getByRole("alert");
   await expect(refusal).toContainText("As assistant, you may not see this.");
-  await expect(refusal).toContainText("the dashboard is for the team's manager, hr and admins");
+  await expect(refusal).toContainText("the dashboard is for the team's lead, the managers of its members, hr and admins");
   await expectAccessible(page, "a refusal");
 });

@@ -8,6 +8,7 @@ import { LanguageSwitcher } from "./LanguageSwitcher";
 function navigation(role: Role, teamId: string | null): { to: string; label: string }[] {
   const team = { to: teamId ? `/team/${encodeURIComponent(teamId)}` : "/team", label: "nav.team" };
   if (role === "assistant") return [{ to: "/my-week", label: "nav.myWeek" }];
+  if (role === "manager") return [team, { to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
   return [team];
 }
 
