@@ -12,6 +12,8 @@ import { Layout } from "./components/Layout";
 import type { ConsoleConfig } from "./config";
 import { chosenLanguage, pickLanguage } from "./i18n/language";
 import { AuthCallback } from "./pages/AuthCallback";
+import { BonusStatements } from "./pages/BonusStatements";
+import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
 import { SetGoal } from "./pages/SetGoal";
 import { SignIn } from "./pages/SignIn";
@@ -94,6 +96,8 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="team-goals" element={<TeamGoals />} />
                   <Route path="team-goals/:teamId" element={<TeamGoals />} />
                   <Route path="set-goal" element={<SetGoal />} />
+                  <Route path="feedback" element={<MyFeedback />} />
+                  <Route path="bonus" element={<BonusStatements />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>
               </Route>

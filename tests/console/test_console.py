@@ -53,10 +53,13 @@ async def set_goal(platform: Platform, owner: str) -> dict[str, Any]:
 
 
 async def goals_to_decide(platform: Platform) -> None:
-    """What waits for the manager and the assistants beyond the north team's calls: Bob's draft he set himself, Ann's
-    adjustment she asked for, and Cid's goal missed at its deadline, still without its analysis."""
+    """What waits for the manager and the assistants beyond the north team's calls: Bob's draft he set himself, Cid's
+    goal missed at its deadline, still without its analysis, and Cid's bonus statement of the period that closed."""
     now = datetime.now(UTC)
-    missed = await platform.set_goal("cid", "Visits before noon", 5, end=now + timedelta(seconds=6), kinds=("visit",))
+    deadline = now.replace(microsecond=0) + timedelta(seconds=6)
+    missed = await platform.set_goal("cid", "Visits before noon", 5, end=deadline, kinds=("visit",))
+    # A bonus period that closes just after Cid's miss: his statement is calculated, for Mia to approve.
+    await platform.bonus_plan("north", now - timedelta(minutes=1), deadline + timedelta(seconds=2))
     draft = {
         "owner_id": "bob",
         "title": "Demos this week",
@@ -70,6 +73,7 @@ async def goals_to_decide(platform: Platform) -> None:
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "draft", response.text
     await platform.goal_where(missed["goal_id"], lambda g: g["status"] == "missed", "Cid's goal to be missed")
+    await platform.events("incentives.events", "BonusCalculated", person_id="cid")
 
 
 async def ask_adjustment(platform: Platform, goal: dict[str, Any], who: str, target: int, reason: str) -> None:

@@ -63,6 +63,7 @@ export function SetGoal() {
   const report = incomplete || !checkable(settled) ? undefined : check.data;
   const change = (field: keyof GoalForm) => (event: { target: { value: string } }) => {
     setSet(null);
+    create.reset(); // the reasons were about the form as it was sent; the SMART check follows the form as it is now
     setForm({ ...form, [field]: event.target.value });
   };
   const field = (name: keyof GoalForm, errorKey: string = name) => ({
