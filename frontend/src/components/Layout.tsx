@@ -9,7 +9,9 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   const team = { to: teamId ? `/team/${encodeURIComponent(teamId)}` : "/team", label: "nav.team" };
   const feedback = { to: "/feedback", label: "nav.feedback" };
   const bonus = { to: "/bonus", label: "nav.bonus" };
-  if (role === "assistant") return [{ to: "/my-week", label: "nav.myWeek" }, feedback, bonus];
+  if (role === "assistant") {
+    return [{ to: "/my-week", label: "nav.myWeek" }, { to: "/set-goal", label: "nav.proposeGoal" }, feedback, bonus];
+  }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
     return [team, ...goals, feedback, bonus];

@@ -7,6 +7,7 @@ export const en = {
     team: "Team dashboard",
     teamGoals: "Team goals",
     setGoal: "Set a goal",
+    proposeGoal: "Propose a goal",
     feedback: "Feedback",
     bonus: "Bonus",
     signOut: "Sign out",
@@ -93,6 +94,8 @@ export const en = {
   },
   setGoal: {
     title: "Set a goal",
+    ownTitle: "Propose a goal",
+    ownIntro: "Propose a goal for yourself: it stays a draft until your manager activates it. The SMART check answers letter by letter as you fill in the form.",
     intro: "Set a goal for an assistant of your team. The SMART check answers letter by letter as you fill in the form.",
     form: "The goal",
     owner: "Assistant",
@@ -109,6 +112,7 @@ export const en = {
     end: "End (inclusive)",
     submit: "Set the goal",
     done: "Goal set: {{title}} for {{owner}}.",
+    drafted: "Saved as a draft: {{title}} waits for your manager to activate it.",
     toTeamGoals: "See the team's goals",
     smart: {
       title: "SMART check",
@@ -124,6 +128,7 @@ export const en = {
       state: { passed: "passes", warning: "passes, with a warning", failed: "fails", unchecked: "not checked yet" },
       incomplete: "Choose an assistant and fill in a title, a target and the period to see the check.",
       checking: "Checking…",
+      separator: ": ",
       passed: "The goal is SMART: it can be set.",
       failed: "The goal is not SMART yet: see the letters that fail.",
     },

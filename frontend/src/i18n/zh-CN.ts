@@ -8,6 +8,7 @@ export const zhCN: Texts = {
     team: "团队看板",
     teamGoals: "团队目标",
     setGoal: "设定目标",
+    proposeGoal: "提议目标",
     feedback: "反馈",
     bonus: "奖金",
     signOut: "退出登录",
@@ -94,6 +95,8 @@ export const zhCN: Texts = {
   },
   setGoal: {
     title: "设定目标",
+    ownTitle: "提议目标",
+    ownIntro: "为自己提议一个目标：在经理启用前它一直是草稿。填写表单时，SMART 检查会逐个字母给出结果。",
     intro: "为团队中的销售助理设定目标。填写表单时，SMART 检查会逐个字母给出结果。",
     form: "目标",
     owner: "销售助理",
@@ -110,6 +113,7 @@ export const zhCN: Texts = {
     end: "结束（含当天）",
     submit: "设定目标",
     done: "已设定目标：{{owner}} 的 {{title}}。",
+    drafted: "已保存为草稿：{{title}} 等待您的经理启用。",
     toTeamGoals: "查看团队目标",
     smart: {
       title: "SMART 检查",
@@ -125,6 +129,7 @@ export const zhCN: Texts = {
       state: { passed: "通过", warning: "通过，但有提醒", failed: "未通过", unchecked: "尚未检查" },
       incomplete: "请选择销售助理，并填写标题、目标值和周期，以查看检查结果。",
       checking: "正在检查…",
+      separator: "：",
       passed: "目标符合 SMART，可以设定。",
       failed: "目标尚不符合 SMART：请查看未通过的字母。",
     },

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { answer } from "../api/clients";
@@ -26,19 +26,24 @@ const EMPTY: GoalForm = {
   end: "",
 };
 
-/** A manager sets a goal for an assistant of the team; the SMART check answers letter by letter as the form fills. */
+/**
+ * A manager sets a goal for an assistant of the team; an assistant proposes one for themselves, which the goals
+ * service keeps as a draft until the manager activates it. The SMART check answers letter by letter as the form fills.
+ */
 export function SetGoal() {
   const { t } = useTranslation();
   const { apis } = usePlatform();
   const { person } = useSession();
   const queryClient = useQueryClient();
   const teamId = person.team_id ?? "";
-  const [form, setForm, clearForm] = useDraft<GoalForm>(`set-goal.${person.person_id}`, EMPTY);
-  const [set, setSet] = useState<{ title: string; owner: string } | null>(null);
+  const own = person.role === "assistant"; // an assistant's goal is their own
+  const [typed, setForm, clearForm] = useDraft<GoalForm>(`set-goal.${person.person_id}`, EMPTY);
+  const form = useMemo(() => (own ? { ...typed, owner_id: person.person_id } : typed), [own, typed, person.person_id]);
+  const [set, setSet] = useState<{ title: string; owner: string; draft: boolean } | null>(null);
   const team = useQuery({
     queryKey: ["team-dashboard", teamId],
     queryFn: () => answer(apis.goals.GET("/v1/teams/{team_id}/dashboard", { params: { path: { team_id: teamId } } })),
-    enabled: teamId !== "",
+    enabled: teamId !== "" && !own,
   });
   const members = team.data?.members ?? [];
   const settled = useDebounced(form, CHECK_PAUSE_MS);
@@ -52,7 +57,8 @@ export function SetGoal() {
   const create = useMutation({
     mutationFn: () => answer(apis.goals.POST("/v1/goals", { body: goalBody(form) })),
     onSuccess: (goal) => {
-      setSet({ title: goal.title, owner: members.find((m) => m.person_id === goal.owner_id)?.display_name ?? goal.owner_id });
+      const owner = members.find((m) => m.person_id === goal.owner_id)?.display_name ?? goal.owner_id;
+      setSet({ title: goal.title, owner, draft: goal.status === "draft" });
       clearForm();
       void queryClient.invalidateQueries({ queryKey: ["team-dashboard"] });
     },
@@ -76,12 +82,13 @@ export function SetGoal() {
 
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title">{t("setGoal.title")}</h1>
-      <p className="hint">{t("setGoal.intro")}</p>
+      <h1 id="page-title">{own ? t("setGoal.ownTitle") : t("setGoal.title")}</h1>
+      <p className="hint">{own ? t("setGoal.ownIntro") : t("setGoal.intro")}</p>
       {team.error && <Failure error={team.error} />}
       {set && (
         <p className="notice notice-done" role="status">
-          {t("setGoal.done", set)} <Link to="/team-goals">{t("setGoal.toTeamGoals")}</Link>
+          {set.draft ? t("setGoal.drafted", set) : t("setGoal.done", set)}{" "}
+          {!own && <Link to="/team-goals">{t("setGoal.toTeamGoals")}</Link>}
         </p>
       )}
       <div className="panels">
@@ -101,18 +108,20 @@ export function SetGoal() {
             </p>
           )}
           {create.error && !problem && <Failure error={create.error} />}
-          <div className="field">
-            <label htmlFor="goal-owner_id">{t("setGoal.owner")}</label>
-            <select {...field("owner_id")}>
-              <option value="">{t("setGoal.chooseOwner")}</option>
-              {members.map((member) => (
-                <option key={member.person_id} value={member.person_id}>
-                  {member.display_name}
-                </option>
-              ))}
-            </select>
-            <FieldError id="goal-owner_id-error" messages={errors.owner_id} />
-          </div>
+          {!own && (
+            <div className="field">
+              <label htmlFor="goal-owner_id">{t("setGoal.owner")}</label>
+              <select {...field("owner_id")}>
+                <option value="">{t("setGoal.chooseOwner")}</option>
+                {members.map((member) => (
+                  <option key={member.person_id} value={member.person_id}>
+                    {member.display_name}
+                  </option>
+                ))}
+              </select>
+              <FieldError id="goal-owner_id-error" messages={errors.owner_id} />
+            </div>
+          )}
           <div className="field">
             <label htmlFor="goal-title">{t("setGoal.goalTitle")}</label>
             <input {...field("title")} />
@@ -211,7 +220,9 @@ function SmartPanel({
               {t(`setGoal.smart.initial.${letter}`)}
             </span>
             <span>
-              <strong>{t(`setGoal.smart.name.${letter}`)}</strong>: {t(`setGoal.smart.state.${state}`)}
+              <strong>{t(`setGoal.smart.name.${letter}`)}</strong>
+              {t("setGoal.smart.separator")}
+              {t(`setGoal.smart.state.${state}`)}
               {reason && <span className="hint"> — {reason}</span>}
             </span>
           </li>
