@@ -19,6 +19,9 @@ export async function illustrate(page: Page, name: string): Promise<void> {
 export async function signInAs(page: Page, name: string | RegExp): Promise<void> {
   await page.goto("/sign-in");
   await page.getByRole("button", { name }).click();
+  // Signed in once the shell shows whom: the sign-in page has a language switcher of its own, and a language
+  // chosen there before the shell came would be undone by the person's own.
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
 }
 
 /** Sales activities published to `sales.activity`, as a CRM would, by the test harness around this run. */

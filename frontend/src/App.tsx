@@ -12,9 +12,13 @@ import { Layout } from "./components/Layout";
 import type { ConsoleConfig } from "./config";
 import { chosenLanguage, pickLanguage } from "./i18n/language";
 import { AuthCallback } from "./pages/AuthCallback";
+import { BonusStatements } from "./pages/BonusStatements";
+import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
+import { SetGoal } from "./pages/SetGoal";
 import { SignIn } from "./pages/SignIn";
 import { TeamDashboard } from "./pages/TeamDashboard";
+import { TeamGoals } from "./pages/TeamGoals";
 
 /** The token requests carry, read when each is sent: a session that changes needs no new clients. */
 class CurrentToken {
@@ -89,6 +93,11 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="my-week" element={<MyWeek />} />
                   <Route path="team" element={<TeamDashboard />} />
                   <Route path="team/:teamId" element={<TeamDashboard />} />
+                  <Route path="team-goals" element={<TeamGoals />} />
+                  <Route path="team-goals/:teamId" element={<TeamGoals />} />
+                  <Route path="set-goal" element={<SetGoal />} />
+                  <Route path="feedback" element={<MyFeedback />} />
+                  <Route path="bonus" element={<BonusStatements />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>
               </Route>

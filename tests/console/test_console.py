@@ -52,6 +52,36 @@ async def set_goal(platform: Platform, owner: str) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
+async def goals_to_decide(platform: Platform) -> None:
+    """What waits for the manager and the assistants beyond the north team's calls: Bob's draft he set himself, Cid's
+    goal missed at its deadline, still without its analysis, and Cid's bonus statement of the period that closed."""
+    now = datetime.now(UTC)
+    deadline = now.replace(microsecond=0) + timedelta(seconds=6)
+    missed = await platform.set_goal("cid", "Visits before noon", 5, end=deadline, kinds=("visit",))
+    # A bonus period that closes just after Cid's miss: his statement is calculated, for Mia to approve.
+    await platform.bonus_plan("north", now - timedelta(minutes=1), deadline + timedelta(seconds=2))
+    draft = {
+        "owner_id": "bob",
+        "title": "Demos this week",
+        "metric": {"kinds": ["demo"], "aggregation": "count"},
+        "target": 4,
+        "unit": "demos",
+        "start": now.isoformat(),
+        "end": (now + timedelta(days=5)).isoformat(),
+    }
+    response = await platform.call("goals", "POST", "/v1/goals", "bob", Role.ASSISTANT, draft)
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "draft", response.text
+    await platform.goal_where(missed["goal_id"], lambda g: g["status"] == "missed", "Cid's goal to be missed")
+    await platform.events("incentives.events", "BonusCalculated", person_id="cid")
+
+
+async def ask_adjustment(platform: Platform, goal: dict[str, Any], who: str, target: int, reason: str) -> None:
+    path = f"/v1/goals/{goal['goal_id']}/adjustments"
+    response = await platform.call("goals", "POST", path, who, Role.ASSISTANT, {"new_target": target, "reason": reason})
+    assert response.status_code == 202, response.text
+
+
 def sales_route(platform: Platform) -> Route:
     async def record(request: Request) -> Response:
         wanted = await request.json()
@@ -107,6 +137,8 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await platform.record_sales(*(sale("bob") for _ in range(9)))
         await platform.goal_where(anns["goal_id"], lambda g: g["at_risk"], "Ann's goal to be warned at risk")
         await platform.goal_where(bobs["goal_id"], lambda g: g["actual"] == "9", "Bob's calls to count")
+        await ask_adjustment(platform, anns, "ann", 6, "Two sick days")
+        await goals_to_decide(platform)
 
         apis = {name: service.url for name, service in platform.services.items()}
         app = console.console_app(dist, console.runtime_config(apis, refetch_seconds=2), [sales_route(platform)])

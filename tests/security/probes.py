@@ -313,6 +313,11 @@ async def _reply(call: Call) -> Outcome:
     return await call.send("POST", f"/v1/feedback/{feedback_id}/replies", json={"text": "Thank you!"})
 
 
+@probe("feedback", "GET /v1/feedback/recipients")
+async def _recipients(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/feedback/recipients")
+
+
 @probe("feedback", "GET /v1/feedback/inbox")
 async def _inbox(call: Call) -> Outcome:
     return await call.send("GET", "/v1/feedback/inbox")

@@ -82,6 +82,7 @@ reviews        POST /v1/training/assignments/{assignment_id}/complete           
 
 feedback       POST /v1/feedback                                                  -YY       -YY      -YY  -YY    N
 feedback       POST /v1/feedback/{feedback_id}/replies                            YNN       YYN      YNN  YNN    N
+feedback       GET  /v1/feedback/recipients                                       Y         Y        Y    Y      N
 feedback       GET  /v1/feedback/inbox                                            Y         Y        Y    Y      N
 feedback       GET  /v1/feedback/sent                                             Y         Y        Y    Y      N
 feedback       GET  /v1/people/{person_id}/feedback                               YNN       YYN      Y    Y      N

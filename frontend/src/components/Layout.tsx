@@ -7,7 +7,16 @@ import { LanguageSwitcher } from "./LanguageSwitcher";
 /** The screens each role works in; the services decide what each may see on them. */
 function navigation(role: Role, teamId: string | null): { to: string; label: string }[] {
   const team = { to: teamId ? `/team/${encodeURIComponent(teamId)}` : "/team", label: "nav.team" };
-  if (role === "assistant") return [{ to: "/my-week", label: "nav.myWeek" }];
+  const feedback = { to: "/feedback", label: "nav.feedback" };
+  const bonus = { to: "/bonus", label: "nav.bonus" };
+  if (role === "assistant") {
+    return [{ to: "/my-week", label: "nav.myWeek" }, { to: "/set-goal", label: "nav.proposeGoal" }, feedback, bonus];
+  }
+  if (role === "manager") {
+    const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
+    return [team, ...goals, feedback, bonus];
+  }
+  if (role === "hr") return [team, feedback];
   return [team];
 }
 

@@ -7,6 +7,7 @@ import { useSession } from "../auth/AuthContext";
 import { Failure } from "../components/Failure";
 import { Pager } from "../components/Pager";
 import { GoalCard } from "./GoalCard";
+import { MissAnalyses } from "./MissAnalyses";
 
 const PAGE_SIZE = 10;
 
@@ -37,6 +38,7 @@ export function MyWeek() {
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("myWeek.title")}</h1>
       <p className="hint">{t("myWeek.live")}</p>
+      <MissAnalyses />
       {goals.error && <Failure error={goals.error} />}
       {goals.isPending && <p>{t("app.loading")}</p>}
       {goals.data?.items.length === 0 && page === 0 && <p>{t("myWeek.empty")}</p>}

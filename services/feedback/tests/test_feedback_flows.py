@@ -146,3 +146,25 @@ async def test_bad_feedback_is_refused_with_a_clear_message_and_nothing_stored(w
     assert "not someone in your organisation" in stranger.json()["detail"]
     assert (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).json() == []
     assert (await world.get("/v1/people/bob/feedback", "dan", Role.MANAGER)).status_code == 403
+
+
+async def test_the_people_one_works_with_are_offered_by_name_with_the_direction_feedback_to_them_takes(
+    world: FeedbackWorld,
+) -> None:
+    bobs = await world.get("/v1/feedback/recipients", "bob", Role.ASSISTANT)
+    assert bobs.status_code == 200, bobs.text
+    assert [(p["person_id"], p["display_name"], p["direction"]) for p in bobs.json()] == [
+        ("ann-7f3a", "Annabel Quist", "peer"),
+        ("cid", "Cid", "peer"),
+        ("mia", "Mia Manager", "upward"),
+    ]
+
+    mias = (await world.get("/v1/feedback/recipients", "mia", Role.MANAGER)).json()
+    assert [(p["person_id"], p["direction"]) for p in mias] == [
+        ("ann-7f3a", "downward"),
+        ("bob", "downward"),
+        ("cid", "downward"),
+    ]
+    # Dan works in another team for another manager: he is not offered to Bob, nor Bob to him.
+    dans = (await world.get("/v1/feedback/recipients", "dan", Role.ASSISTANT)).json()
+    assert [p["person_id"] for p in dans] == []

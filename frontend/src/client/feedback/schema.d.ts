@@ -120,6 +120,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feedback/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people you work with, to give feedback to: your manager, your team, your reports, by name */
+        get: operations["recipients_v1_feedback_recipients_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feedback/inbox": {
         parameters: {
             query?: never;
@@ -391,6 +408,11 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * FeedbackDirection
+         * @enum {string}
+         */
+        FeedbackDirection: "downward" | "upward" | "peer" | "requested";
         /** FeedbackIn */
         FeedbackIn: {
             /** Recipient Id */
@@ -476,6 +498,15 @@ export interface components {
             problems?: {
                 [key: string]: string;
             } | null;
+        };
+        /** RecipientOut */
+        RecipientOut: {
+            /** Person Id */
+            person_id: string;
+            /** Display Name */
+            display_name: string;
+            /** @description What feedback to them is: downward, upward or peer */
+            direction: components["schemas"]["FeedbackDirection"];
         };
         /** ReplyIn */
         ReplyIn: {
@@ -918,6 +949,44 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recipients_v1_feedback_recipients_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecipientOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

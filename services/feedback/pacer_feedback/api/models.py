@@ -9,7 +9,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_feedback.domain.anonymity import THEMES
 from pacer_feedback.service.anonymous import SubjectKind
-from pacer_shared.events.feedback import FeedbackKind, Visibility
+from pacer_shared.events.feedback import FeedbackDirection, FeedbackKind, Visibility
 
 Tag = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", description=f"one of {', '.join(THEMES)}, or your own")]
 Text = Annotated[str, AfterValidator(lambda text: _not_blank(text)), Field(min_length=1, max_length=4000)]
@@ -45,6 +45,12 @@ class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Text
+
+
+class RecipientOut(BaseModel):
+    person_id: str
+    display_name: str
+    direction: FeedbackDirection = Field(description="What feedback to them is: downward, upward or peer")
 
 
 class FeedbackOut(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from pacer_feedback.api.deps import RuntimeDep
-from pacer_feedback.api.models import FeedbackIn, FeedbackOut, ReplyIn, RequestIn, ResponseIn
+from pacer_feedback.api.models import FeedbackIn, FeedbackOut, RecipientOut, ReplyIn, RequestIn, ResponseIn
 from pacer_feedback.service import named
 from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
@@ -30,6 +30,17 @@ async def give(body: FeedbackIn, runtime: RuntimeDep, principal: CurrentPrincipa
 )
 async def reply(feedback_id: str, body: ReplyIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
     return FeedbackOut.of(await named.reply(runtime, principal, feedback_id, body.text))
+
+
+@router.get(
+    "/feedback/recipients",
+    summary="The people you work with, to give feedback to: your manager, your team, your reports, by name",
+)
+async def recipients(runtime: RuntimeDep, principal: CurrentPrincipal) -> list[RecipientOut]:
+    return [
+        RecipientOut(person_id=person["_id"], display_name=person.get("display_name", person["_id"]), direction=way)
+        for person, way in await named.recipients(runtime, principal.subject)
+    ]
 
 
 @router.get("/feedback/inbox", summary="Feedback you received, newest first")

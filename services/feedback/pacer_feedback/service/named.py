@@ -132,6 +132,24 @@ async def _in_thread(runtime: Runtime, principal: Principal, document: Document)
     return recipient is not None and recipient.get("manager_id") == principal.subject
 
 
+async def recipients(runtime: Runtime, person_id: str) -> list[tuple[Document, FeedbackDirection]]:
+    """The people one works with, whom one gives named feedback: one's manager, one's team and one's reports, each with
+    the direction feedback to them takes, by name. Anyone else in the roster may still be given feedback by id."""
+    people = runtime.people
+    me = await people.get(person_id)
+    found: dict[str, Document] = {}
+    if me is not None and me.get("team_id"):
+        found.update((p["_id"], p) for p in await people.team(me["team_id"]))
+    if me is not None and me.get("manager_id"):
+        manager = await people.get(me["manager_id"])
+        if manager is not None and manager.get("active", True):
+            found[manager["_id"]] = manager
+    found.update((p["_id"], p) for p in await people.reports_of(person_id))
+    found.pop(person_id, None)
+    chosen = sorted(found.values(), key=lambda p: (str(p.get("display_name", p["_id"])), p["_id"]))
+    return [(p, direction(person_id, p, me, requested=False)) for p in chosen]
+
+
 async def inbox(runtime: Runtime, person_id: str, limit: int) -> list[Document]:
     return await runtime.db[FEEDBACK].find({"recipient_id": person_id}).sort("created_at", -1).limit(limit).to_list()
 

@@ -1,0 +1,208 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { answer } from "../api/clients";
+import { usePlatform } from "../api/ApiContext";
+import { ApiError, fieldErrors } from "../api/problem";
+import { useSession } from "../auth/AuthContext";
+import type { components } from "../client/feedback/schema";
+import { Failure } from "../components/Failure";
+import { FieldError } from "../components/FieldError";
+import { Pager } from "../components/Pager";
+import { pageOf } from "../components/paging";
+import { useDraft } from "../components/useDraft";
+import { day } from "../format";
+
+type RecipientOut = components["schemas"]["RecipientOut"];
+
+/** The newest feedback the inbox reads at once (the API's largest page), shown ten at a time. */
+const INBOX_READ = 200;
+const PAGE_SIZE = 10;
+
+interface Draft {
+  recipient_id: string;
+  kind: "praise" | "improvement";
+  text: string;
+  share: boolean;
+}
+
+/** Feedback received, and feedback given: praise or improvement to a peer, upward to one's manager, down to a report. */
+export function MyFeedback() {
+  const { t } = useTranslation();
+  const { apis, config } = usePlatform();
+  const recipients = useQuery({
+    queryKey: ["feedback-recipients"],
+    queryFn: () => answer(apis.feedback.GET("/v1/feedback/recipients")),
+  });
+  const inbox = useQuery({
+    queryKey: ["feedback-inbox"],
+    queryFn: () => answer(apis.feedback.GET("/v1/feedback/inbox", { params: { query: { limit: INBOX_READ } } })),
+    refetchInterval: config.refetch_seconds * 1000,
+  });
+  const people = recipients.data ?? [];
+  const names = new Map(people.map((p) => [p.person_id, p.display_name]));
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t("feedback.title")}</h1>
+      <div className="panels">
+        <GiveFeedback people={people} failure={recipients.error} />
+        <Inbox items={inbox.data ?? []} error={inbox.error} loading={inbox.isPending} nameOf={(id) => names.get(id) ?? id} />
+      </div>
+    </section>
+  );
+}
+
+function GiveFeedback({ people, failure }: { people: RecipientOut[]; failure: Error | null }) {
+  const { t } = useTranslation();
+  const { apis } = usePlatform();
+  const { person } = useSession();
+  const queryClient = useQueryClient();
+  const [draft, setDraft, clearDraft] = useDraft<Draft>(`feedback.${person.person_id}`, {
+    recipient_id: "",
+    kind: "praise",
+    text: "",
+    share: false,
+  });
+  const [sent, setSent] = useState<string | null>(null);
+  const give = useMutation({
+    mutationFn: () =>
+      answer(
+        apis.feedback.POST("/v1/feedback", {
+          body: {
+            recipient_id: draft.recipient_id,
+            kind: draft.kind,
+            text: draft.text,
+            tags: [],
+            visibility: draft.share ? "team" : "private",
+          },
+        }),
+      ),
+    onSuccess: (feedback) => {
+      const name = people.find((p) => p.person_id === feedback.recipient_id)?.display_name ?? feedback.recipient_id;
+      setSent(t(`feedback.sent.${feedback.kind}`, { name }));
+      clearDraft();
+      void queryClient.invalidateQueries({ queryKey: ["feedback-inbox"] });
+    },
+  });
+  const problem = give.error instanceof ApiError && give.error.status === 422 ? give.error.problem : null;
+  const errors = fieldErrors(problem);
+  const edit = (next: Partial<Draft>) => {
+    setSent(null);
+    setDraft({ ...draft, ...next });
+  };
+  return (
+    <form
+      className="card"
+      aria-labelledby="give-title"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        give.mutate();
+      }}
+    >
+      <h2 id="give-title">{t("feedback.give")}</h2>
+      {failure && <Failure error={failure} />}
+      {sent && <p role="status">{sent}</p>}
+      {problem && (
+        <p className="field-error" role="alert">
+          {t("errors.fields")} {errors[""]?.join(" ")}
+        </p>
+      )}
+      {give.error && !problem && <Failure error={give.error} />}
+      <div className="field">
+        <label htmlFor="feedback-recipient">{t("feedback.recipient")}</label>
+        <select
+          id="feedback-recipient"
+          value={draft.recipient_id}
+          aria-invalid={errors.recipient_id ? true : undefined}
+          aria-describedby={errors.recipient_id ? "feedback-recipient-error" : undefined}
+          onChange={(e) => { edit({ recipient_id: e.target.value }); }}
+        >
+          <option value="">{t("feedback.chooseRecipient")}</option>
+          {people.map((p) => (
+            <option key={p.person_id} value={p.person_id}>
+              {t(`feedback.to.${p.direction}`, { name: p.display_name })}
+            </option>
+          ))}
+        </select>
+        <FieldError id="feedback-recipient-error" messages={errors.recipient_id} />
+      </div>
+      <fieldset className="field choice">
+        <legend>{t("feedback.kind")}</legend>
+        {(["praise", "improvement"] as const).map((kind) => (
+          <label key={kind}>
+            <input
+              type="radio"
+              name="feedback-kind"
+              value={kind}
+              checked={draft.kind === kind}
+              onChange={() => { edit({ kind }); }}
+            />{" "}
+            {t(`feedback.kinds.${kind}`)}
+          </label>
+        ))}
+      </fieldset>
+      <div className="field">
+        <label htmlFor="feedback-text">{t("feedback.text")}</label>
+        <textarea
+          id="feedback-text"
+          rows={4}
+          value={draft.text}
+          aria-invalid={errors.text ? true : undefined}
+          aria-describedby={errors.text ? "feedback-text-error" : undefined}
+          onChange={(e) => { edit({ text: e.target.value }); }}
+        />
+        <FieldError id="feedback-text-error" messages={errors.text} />
+      </div>
+      <div className="field">
+        <label>
+          <input type="checkbox" checked={draft.share} onChange={(e) => { edit({ share: e.target.checked }); }} />{" "}
+          {t("feedback.share")}
+        </label>
+      </div>
+      <button type="submit" disabled={give.isPending}>
+        {t("feedback.send")}
+      </button>
+    </form>
+  );
+}
+
+function Inbox({
+  items,
+  error,
+  loading,
+  nameOf,
+}: {
+  items: components["schemas"]["FeedbackOut"][];
+  error: Error | null;
+  loading: boolean;
+  nameOf: (id: string) => string;
+}) {
+  const { t, i18n } = useTranslation();
+  const [page, setPage] = useState(0);
+  const shown = pageOf(items, page, PAGE_SIZE);
+  return (
+    <section className="card" aria-labelledby="inbox-title">
+      <h2 id="inbox-title">{t("feedback.inbox")}</h2>
+      {error && <Failure error={error} />}
+      {loading && <p>{t("app.loading")}</p>}
+      {!loading && items.length === 0 && <p>{t("feedback.empty")}</p>}
+      <ul className="plain-list feedback-list" data-testid="inbox">
+        {shown.items.map((item) => (
+          <li key={item.feedback_id} aria-label={t("feedback.from", { name: nameOf(item.author_id) })}>
+            <div>
+              <span className={`badge badge-${item.kind}`}>{t(`feedback.kinds.${item.kind}`)}</span>{" "}
+              <strong>{t("feedback.from", { name: nameOf(item.author_id) })}</strong>{" "}
+              <span className="hint">
+                {t(`feedback.direction.${item.direction}`, { defaultValue: item.direction })} ·{" "}
+                {day(item.created_at, i18n.language)}
+              </span>
+              <p>{item.text}</p>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <Pager page={page} hasNext={shown.hasNext} onPage={setPage} />
+    </section>
+  );
+}
