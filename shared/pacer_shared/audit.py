@@ -7,10 +7,8 @@ anonymous feedback's authors: submitting anonymously is never recorded, reading 
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
-import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,7 +23,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pacer_shared.auth import RESPONSES, Principal, Role, VerifiedPrincipal, require
 from pacer_shared.clock import Clock
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
-from pacer_shared.problems import Unprocessable
+from pacer_shared.paging import decode_cursor, encode_cursor
 
 AUDIT = "audit"
 EXPORT_LIMIT = 100_000
@@ -97,12 +95,14 @@ class AuditTrail:
     async def page(self, wanted: AuditFilter, cursor: str | None, limit: int) -> AuditPage:
         query = self._query(wanted)
         if cursor:
-            at, record_id = _decode(cursor)
+            at, record_id = decode_cursor(cursor)
             query = {"$and": [query, {"$or": [{"at": {"$lt": at}}, {"at": at, "_id": {"$lt": record_id}}]}]}
         found = await self._records.find(query).sort([("at", DESCENDING), ("_id", DESCENDING)]).to_list(limit + 1)
         items = [_record(d) for d in found[:limit]]
         more = len(found) > limit
-        return AuditPage(items=items, next_cursor=_encode(found[limit - 1]) if more else None)
+        return AuditPage(
+            items=items, next_cursor=encode_cursor(found[limit - 1]["at"], found[limit - 1]["_id"]) if more else None
+        )
 
     async def export(self, wanted: AuditFilter) -> AsyncIterator[Document]:
         cursor = self._records.find(self._query(wanted)).sort([("at", DESCENDING), ("_id", DESCENDING)])
@@ -121,18 +121,6 @@ class AuditFilter:
 
 def _record(document: Document) -> AuditRecord:
     return AuditRecord(record_id=document["_id"], **{k: v for k, v in document.items() if k != "_id"})
-
-
-def _encode(document: Document) -> str:
-    return base64.urlsafe_b64encode(json.dumps([document["at"].isoformat(), document["_id"]]).encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[datetime, str]:
-    try:
-        at, record_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), str(record_id)
-    except (ValueError, TypeError) as error:
-        raise Unprocessable("cursor: not a cursor returned by this API") from error
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +17,8 @@ from pacer_goals.service.views import GoalView
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.goals import OwnerKind
 from pacer_shared.mongo import Document
-from pacer_shared.problems import Forbidden, NotFound, Unprocessable
+from pacer_shared.paging import decode_cursor, encode_cursor
+from pacer_shared.problems import Forbidden, NotFound
 
 
 @dataclass(frozen=True)
@@ -49,28 +48,13 @@ async def list_goals(
     if wanted.needs_miss_analysis is not None:
         clauses.append({"needs_miss_analysis": wanted.needs_miss_analysis})
     if cursor:
-        end, goal_id = _decode(cursor)
+        end, goal_id = decode_cursor(cursor)
         clauses.append({"$or": [{"period_end": {"$gt": end}}, {"period_end": end, "_id": {"$gt": goal_id}}]})
     found = goals.repository.goals.find({"$and": clauses}).sort([("period_end", 1), ("_id", 1)]).limit(limit + 1)
     documents = await found.to_list()
     page = [goal_from_document(d) for d in documents[:limit]]
     more = len(documents) > limit
-    return page, _encode(documents[limit - 1]) if more else None
-
-
-def _encode(document: Document) -> str:
-    raw = json.dumps([document["period_end"].isoformat(), document["_id"]]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def _decode(cursor: str) -> tuple[datetime, str]:
-    try:
-        end, goal_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        moment = datetime.fromisoformat(end)
-        moment.astimezone(UTC)  # what the query encodes: fails for a moment the driver cannot store
-        return moment, str(goal_id)
-    except (ValueError, TypeError, OverflowError) as error:
-        raise Unprocessable("cursor: not a cursor returned by this API") from error
+    return page, encode_cursor(documents[limit - 1]["period_end"], documents[limit - 1]["_id"]) if more else None
 
 
 PACE_SAMPLES = 48
