@@ -1,6 +1,8 @@
 """`pacer`: the operator's command line.
 
     pacer people import people.csv            roster rows -> PersonUpserted on org.people
+    pacer people export PERSON                everything each service holds that names the person, as one JSON
+    pacer people erase PERSON                 PersonErased on org.people: every service forgets the person
     pacer activities publish file.csv|.jsonl  backfill SalesActivityRecorded/Retracted on sales.activity
     pacer token SUBJECT ROLE                  a local-mode bearer token
     pacer lag                                 consumer lag per group and topic, and dead letters per topic
@@ -21,16 +23,18 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import quote
 
+import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from pacer_shared import topics
 from pacer_shared.auth import Role, mint_local_token
 from pacer_shared.dead_letters import HEADER_PREFIX, ORIGINAL_TOPIC
 from pacer_shared.events import derived_id, wrap
-from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.people import PersonErased, PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import create_producer, ensure_topics, partitions_of
 from pacer_shared.settings import ServiceSettings
@@ -41,6 +45,17 @@ REDRIVE_GROUP = "pacer-dlq-redrive"
 
 class CliSettings(ServiceSettings):
     service_name: ClassVar[str] = "cli"
+    service_urls: dict[str, str] = Field(
+        default={
+            "goals": "http://127.0.0.1:8101",
+            "reviews": "http://127.0.0.1:8102",
+            "feedback": "http://127.0.0.1:8103",
+            "incentives": "http://127.0.0.1:8104",
+            "notifications": "http://127.0.0.1:8105",
+            "analytics": "http://127.0.0.1:8106",
+        },
+        description="Each service's API, for `pacer people export` (JSON object; `make run`'s ports by default)",
+    )
 
 
 def rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | ValueError]]:
@@ -112,6 +127,49 @@ async def publish_file(settings: CliSettings, path: Path, parse: Any, key: Calla
         await producer.stop()
     print(f"published {published}, skipped {invalid}")
     return 1 if invalid else 0
+
+
+async def export_person(settings: CliSettings, person_id: str, token: str | None) -> int:
+    """Each service's part, in one document on standard output; a service that cannot answer fails the export
+    (a partial answer to a person's request would look complete)."""
+    if token is None:
+        try:
+            token = mint_local_token(settings, "pacer-cli", Role.HR, timedelta(minutes=10))
+        except RuntimeError as error:
+            print(f"{error}; pass an hr or admin token with --token", file=sys.stderr)
+            return 2
+    parts: dict[str, Any] = {}
+    failed = False
+    async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as http:
+        for service, url in sorted(settings.service_urls.items()):
+            try:
+                response = await http.get(f"{url}/v1/people/{quote(person_id, safe='')}/export")
+                response.raise_for_status()
+            except httpx.HTTPError as error:
+                print(f"{service}: {error}", file=sys.stderr)
+                failed = True
+                continue
+            parts[service] = response.json()["holdings"]
+    if failed:
+        return 1
+    document = {"person_id": person_id, "exported_at": datetime.now(UTC).isoformat(), "services": parts}
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+    return 0
+
+
+async def erase_person(settings: CliSettings, person_id: str) -> int:
+    erased = PersonErased(person_id=person_id)
+    producer = create_producer(settings)
+    await producer.start()
+    try:
+        envelope = wrap(erased, source="/pacer/cli", time=datetime.now(UTC))
+        await producer.send_and_wait(
+            topics.TopicNames(settings.topic_prefix)(erased.topic), envelope.to_json(), key=erased.subject.encode()
+        )
+    finally:
+        await producer.stop()
+    print(f"published PersonErased for {person_id}; `pacer lag` shows when every service has applied it")
+    return 0
 
 
 async def lag(settings: CliSettings) -> int:
@@ -222,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     people = commands.add_parser("people", help="the roster").add_subparsers(dest="action", required=True)
     people.add_parser("import", help="CSV rows to PersonUpserted").add_argument("file", type=Path)
+    export_parser = people.add_parser("export", help="everything Pacer holds about a person, as JSON")
+    export_parser.add_argument("person_id")
+    export_parser.add_argument("--token", help="an hr or admin bearer token (local mode mints one)")
+    people.add_parser("erase", help="forget a person in every service").add_argument("person_id")
     sales = commands.add_parser("activities", help="sales activities").add_subparsers(dest="action", required=True)
     sales.add_parser("publish", help="CSV or JSON lines to sales.activity").add_argument("file", type=Path)
     token = commands.add_parser("token", help="mint a local token")
@@ -242,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as error:
             parser.error(str(error))
         return 0
+    if args.command == "people" and args.action == "export":
+        return asyncio.run(export_person(settings, args.person_id, args.token))
+    if args.command == "people" and args.action == "erase":
+        return asyncio.run(_with_topics(settings, erase_person(settings, args.person_id)))
     if args.command == "people":
         return asyncio.run(_with_topics(settings, publish_file(settings, args.file, person, person_key)))
     if args.command == "activities":

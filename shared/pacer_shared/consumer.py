@@ -83,6 +83,8 @@ class Subscription(Generic[Payload]):
     """Called with the key of a null-valued record on a compacted topic."""
     after_commit: Callable[[], None] | None = None
     """Called once a batch the handler applied is committed: to wake whatever acts on what it wrote."""
+    last: bool = False
+    """Applied once every other subscription has applied the batch: an erasure finds what the same batch wrote."""
     keyed_writes: bool = False
     """The handler's writes are keyed on each event's own business key (an activity id), so applying an
     event again changes nothing: the consumer records no processed ids for it, one write per event less."""
@@ -111,8 +113,10 @@ class EventConsumers:
         producer: Producer,
         clock: Clock,
         subscriptions: Sequence[Subscription[Any]],
+        screen: Callable[[Event[Any]], Event[Any] | None] = lambda event: event,
     ) -> None:
         self._settings = settings
+        self._screen = screen
         self._processed = db[PROCESSED]
         self._uow = unit_of_work
         self._producer = producer
@@ -224,9 +228,11 @@ class EventConsumers:
         try:
             # A task group, not gather: when one subscription fails, the others' work on this batch is cancelled
             # rather than left running beside the batch read again.
-            async with asyncio.TaskGroup() as group:
-                for subscription, topics in self._subscriptions:
-                    group.create_task(self._process(subscription, _share(fetched, topics)))
+            for last in (False, True):
+                async with asyncio.TaskGroup() as group:
+                    for subscription, topics in self._subscriptions:
+                        if subscription.last is last:
+                            group.create_task(self._process(subscription, _share(fetched, topics)))
         finally:
             self._batch_since = None
 
@@ -268,10 +274,10 @@ class EventConsumers:
             except InvalidEvent as error:
                 await self._dead_letter(subscription, record, error.reason, error.kind)
                 continue
-            if subscription.applies(event):
+            if subscription.applies(event) and (screened := self._screen(event)) is not None:
                 if not runs or runs[-1].tombstones:
                     runs.append(_Run())
-                runs[-1].events.append((event, record))
+                runs[-1].events.append((screened, record))
         for run in runs:
             if run.tombstones:
                 await self._remove(subscription, run.tombstones)

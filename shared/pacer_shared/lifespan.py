@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
 
-from pacer_shared import audit, consumer, health, metrics, outbox, people
+from pacer_shared import audit, consumer, health, metrics, outbox, people, privacy
 from pacer_shared.consumer import EventConsumers
 from pacer_shared.kafka import SharedProducer, ensure_topics
 from pacer_shared.logs import configure_logging, get_logger
@@ -86,7 +86,16 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
                 topics=names,
             )
             context = spec.context(runtime)
-            subscriptions = [runtime.people.subscription(), *spec.subscriptions(context)]
+            erasures = privacy.Erasures(db, settings.pseudonym_key.get_secret_value())
+            await erasures.load()
+            personal_data = privacy.PersonalData(
+                db, privacy.holdings_of(spec.personal_data), erasures, spec.clock, settings.service_name
+            )
+            subscriptions: list[consumer.Subscription[Any]] = [
+                runtime.people.subscription(),
+                personal_data.subscription(),
+                *spec.subscriptions(context),
+            ]
             consumed = sorted({topic for s in subscriptions for topic in s.topics})
             await _until_ready(
                 "Kafka topics", lambda: ensure_topics(settings, sorted({*consumed, *spec.publishes, ORG_PEOPLE}))
@@ -101,7 +110,7 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
             )
             tasks = health.Tasks()
             relay_task = tasks.start("outbox relay", relay.run())
-            consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions)
+            consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions, erasures.screen)
             tasks.watch("consumers", await consumers.start())
             loops = [tasks.start(getattr(loop, "__name__", "loop"), loop()) for loop in spec.background(context)]
             monitor = tasks.start("monitor", _monitor(relay, consumers))
@@ -110,6 +119,7 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
             app.state.context = context
             app.state.people = runtime.people
             app.state.audit = audit.AuditTrail(db, spec.clock)
+            app.state.personal_data = personal_data
             app.state.readiness = health.ReadinessChecks(
                 db, producer, relay, consumers, tasks, lambda: spec.unready(context)
             )

@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from pacer_shared import audit, consumer, health, metrics, people, problems
+from pacer_shared import audit, consumer, health, metrics, people, privacy, problems
 from pacer_shared.auth import TokenVerifier
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.consumer import Subscription
@@ -65,6 +65,8 @@ class ServiceSpec(Generic[C]):
     unready: Callable[[C], Mapping[str, str]] = lambda context: {}
     """What else keeps the service from answering right now, by name (analytics: tables still being rebuilt)."""
     clock: Clock = field(default_factory=SystemClock)
+    personal_data: Sequence[privacy.Holding] = ()
+    """The service's own collections that name a person: exported and erased with the shared ones."""
     private_paths: Sequence[str] = ()
     """Path prefixes whose requests leave no access-log line and no per-route metrics (anonymous feedback)."""
 
@@ -81,6 +83,7 @@ def create_app(spec: ServiceSpec[Any]) -> FastAPI:
     app.include_router(health.router())
     app.include_router(people.router)
     app.include_router(audit.router)
+    app.include_router(privacy.router)
     for router in spec.routers:
         app.include_router(router)
     if settings.cors_allowed_origins:

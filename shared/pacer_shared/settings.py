@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 LOCAL_JWT_SECRET = "pacer-local-development-secret-change-me"  # noqa: S105 - refused outside local mode
+LOCAL_PSEUDONYM_KEY = "pacer-local-pseudonym-key-change-me"  # refused outside local mode
 
 
 class ServiceSettings(BaseSettings):
@@ -89,6 +90,12 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str | None = None
     jwt_role_claim: str = "role"
 
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr(LOCAL_PSEUDONYM_KEY),
+        description="Keys the pseudonyms that replace an erased person's id (the same in every service; keep it "
+        "secret: with it, a guessed id can be matched to its pseudonym)",
+    )
+
     allow_insecure_transport: bool = Field(
         default=False,
         description="Outside local mode, accept Kafka without TLS (and, in notifications, SMTP without TLS)",
@@ -131,6 +138,12 @@ class ServiceSettings(BaseSettings):
             # The identity provider signs tokens for every application it serves: without these, a token minted
             # for another one that happens to carry a role claim would be accepted here.
             raise ValueError("jwt_issuer and jwt_audience: both are required with jwt_jwks_url outside local mode")
+        pseudonym_key = self.pseudonym_key.get_secret_value()
+        if pseudonym_key == LOCAL_PSEUDONYM_KEY or len(pseudonym_key) < 32:
+            raise ValueError("pseudonym_key: set a random key of at least 32 characters outside local mode")
+        if pseudonym_key == self.jwt_secret.get_secret_value():
+            # Whoever can verify tokens could then reverse pseudonyms by guessing ids.
+            raise ValueError("pseudonym_key: must differ from jwt_secret")
         if self.kafka_security_protocol in ("PLAINTEXT", "SASL_PLAINTEXT") and not self.allow_insecure_transport:
             raise ValueError(
                 f"kafka_security_protocol: {self.kafka_security_protocol} sends events (bonus amounts, reviews) "

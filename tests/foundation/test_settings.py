@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_notifications.settings import NotificationsSettings
+from pacer_shared.settings import LOCAL_PSEUDONYM_KEY
 
 
 def test_a_service_prefixed_variable_wins_over_the_shared_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,7 +34,20 @@ def production(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setenv("PACER_ENVIRONMENT", "production")
     monkeypatch.setenv("PACER_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
     monkeypatch.setenv("PACER_NOTIFICATIONS_SMTP_SECURITY", "starttls")
+    monkeypatch.setenv("PACER_PSEUDONYM_KEY", "p" * 40)
     return monkeypatch
+
+
+def test_production_refuses_a_default_short_or_reused_pseudonym_key(production: pytest.MonkeyPatch) -> None:
+    production.setenv("PACER_JWT_SECRET", "x" * 40)
+    production.setenv("PACER_JWT_AUDIENCE", "pacer")
+    for weak in (LOCAL_PSEUDONYM_KEY, "short"):
+        production.setenv("PACER_PSEUDONYM_KEY", weak)
+        with pytest.raises(ValidationError, match="pseudonym_key: set a random key"):
+            GoalsSettings()
+    production.setenv("PACER_PSEUDONYM_KEY", "x" * 40)
+    with pytest.raises(ValidationError, match="pseudonym_key: must differ from jwt_secret"):
+        GoalsSettings()  # whoever verifies tokens could match guessed ids to pseudonyms
 
 
 def test_production_accepts_a_real_secret_or_a_jwks_url(production: pytest.MonkeyPatch) -> None:

@@ -108,6 +108,11 @@ async def _person(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/people/{call.person}")
 
 
+@probe("*", "GET /v1/people/{person_id}/export")
+async def _personal_data(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/people/{call.person}/export")
+
+
 @probe("*", "GET /v1/audit")
 async def _audit(call: Call) -> Outcome:
     return await call.send("GET", "/v1/audit", params={"actor": call.person})

@@ -48,6 +48,7 @@ service        endpoint                                                         
 *              GET  /v1/people/{person_id}                                        YNN       YYN      Y    Y      N
 *              GET  /v1/audit                                                     N         N        Y    Y      N
 *              GET  /v1/audit/export.csv                                          N         N        Y    Y      N
+*              GET  /v1/people/{person_id}/export                                 N         N        Y    Y      N
 
 goals          POST /v1/goals/smart-check                                         YNN       YYN      Y    Y      N
 goals          POST /v1/goals                                                     YNN       YYN      Y    Y      N

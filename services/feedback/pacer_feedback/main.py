@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from pacer_feedback.adapters.personal_data import PERSONAL_DATA
 from pacer_feedback.api import anonymous as anonymous_routes
 from pacer_feedback.api import named as named_routes
 from pacer_feedback.service import anonymous, named
@@ -33,6 +34,7 @@ def build(settings: FeedbackSettings | None = None, clock: Clock | None = None) 
             description=DESCRIPTION,
             routers=[named_routes.router, anonymous_routes.router],
             indexes={**named.INDEXES, **anonymous.INDEXES},
+            personal_data=PERSONAL_DATA,
             publishes=[topics.FEEDBACK_EVENTS],
             background=background,
             clock=clock or SystemClock(),

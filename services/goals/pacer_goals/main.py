@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from pacer_goals.adapters import repository
+from pacer_goals.adapters.personal_data import PERSONAL_DATA
 from pacer_goals.api import goals as goal_routes
 from pacer_goals.api import ingest, sign_in, teams
 from pacer_goals.service.checkins import CheckInWorker
@@ -67,6 +68,7 @@ def build(settings: GoalsSettings | None = None, clock: Clock | None = None) -> 
             description=DESCRIPTION,
             routers=[goal_routes.router, teams.router, ingest.router, sign_in.router],
             indexes=repository.INDEXES,
+            personal_data=PERSONAL_DATA,
             publishes=[topics.GOALS_EVENTS, topics.SALES_ACTIVITY],
             context=Goals.of,
             subscriptions=subscriptions,

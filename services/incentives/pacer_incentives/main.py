@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from pacer_incentives.adapters.personal_data import PERSONAL_DATA
 from pacer_incentives.api import bonus, recognition
 from pacer_incentives.service import inputs, promotions
 from pacer_incentives.service import recognition as badges
@@ -62,6 +63,7 @@ def build(settings: IncentivesSettings | None = None, clock: Clock | None = None
             description=DESCRIPTION,
             routers=[bonus.router, recognition.router],
             indexes=INDEXES,
+            personal_data=PERSONAL_DATA,
             publishes=[topics.INCENTIVES_EVENTS],
             context=Incentives.of,
             subscriptions=subscriptions,

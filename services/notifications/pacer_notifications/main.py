@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 
 from pacer_notifications.adapters import repository
+from pacer_notifications.adapters.personal_data import PERSONAL_DATA
 from pacer_notifications.api import deliveries, preferences
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.delivery import DeliveryWorker
@@ -57,6 +58,7 @@ def build(settings: NotificationsSettings | None = None, clock: Clock | None = N
             description=DESCRIPTION,
             routers=[preferences.router, deliveries.router],
             indexes=repository.INDEXES,
+            personal_data=PERSONAL_DATA,
             retired_indexes=repository.RETIRED_INDEXES,
             publishes=[topics.NOTIFICATIONS_EVENTS],
             context=Notifications.of,

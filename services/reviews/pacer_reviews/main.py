@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from pacer_reviews.adapters.personal_data import PERSONAL_DATA
 from pacer_reviews.api import cycles as cycle_routes
 from pacer_reviews.api import reviews as review_routes
 from pacer_reviews.api import templates as template_routes
@@ -65,6 +66,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
             description=DESCRIPTION,
             routers=[template_routes.router, cycle_routes.router, review_routes.router, training_routes.router],
             indexes={**cycles.INDEXES, **inputs.INDEXES, **training.INDEXES},
+            personal_data=PERSONAL_DATA,
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,
             subscriptions=subscriptions,

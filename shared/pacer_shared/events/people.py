@@ -61,3 +61,16 @@ class PersonUpserted(EventData):
     active: bool = True
 
     _timezone = field_validator("timezone")(validate_timezone)
+
+
+class PersonErased(EventData):
+    """The person asked to be forgotten (or the organisation's retention says so): every service deletes what is
+    about them and puts a pseudonym in place of their id where the organisation must keep a record (a ledger line's
+    amount). Keyed by person_id on the compacted topic, so it stays as the person's last record and a replay keeps
+    them erased; the records before it, with their name and email, are compacted away."""
+
+    event_type = "PersonErased"
+    topic = topics.ORG_PEOPLE
+    subject_field = "person_id"
+
+    person_id: str = Field(min_length=1, max_length=128)

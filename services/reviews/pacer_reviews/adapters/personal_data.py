@@ -1,0 +1,20 @@
+"""What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes
+and feedback pulled into them; elsewhere, the reviews they wrote and the cycles and courses they set up."""
+
+from pacer_reviews.service.cycles import CYCLES, REVIEWS, TEMPLATES
+from pacer_reviews.service.inputs import ANONYMOUS, FEEDBACK, GOALS
+from pacer_reviews.service.training import ASSIGNMENTS
+from pacer_shared.privacy import Erase, Holding
+
+PERSONAL_DATA = (
+    Holding(REVIEWS, ("person_id",)),
+    Holding(REVIEWS, ("manager_id", "self.submitted_by", "manager.submitted_by"), Erase.PSEUDONYMISE),
+    Holding(CYCLES, ("population.person_ids", "opened_by"), Erase.PSEUDONYMISE),
+    Holding(TEMPLATES, ("created_by",), Erase.PSEUDONYMISE),
+    Holding(GOALS, ("owner_id",)),
+    Holding(FEEDBACK, ("recipient_id",)),
+    Holding(ANONYMOUS, ("subject_id",)),
+    Holding(ANONYMOUS, ("manager_id",), Erase.PSEUDONYMISE),
+    Holding(ASSIGNMENTS, ("person_id",)),
+    Holding(ASSIGNMENTS, ("assigned_by",), Erase.PSEUDONYMISE),
+)

@@ -1,0 +1,267 @@
+"""A person's right to their data: everything Pacer holds about them handed over, then forgotten for good.
+
+The person works a little while first, so that every service holds something about them: a goal and the sales
+that achieved it, named feedback to and from them, a review, kudos, the messages about all of it. Then they are
+exported, erased, and looked for the way someone with the databases in hand would: every collection of every
+service, every string in every document, for their id, name and email. Last, each service's database is emptied
+and its topics read again from the start: the person must not come back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from pymongo import AsyncMongoClient
+
+from pacer_shared.auth import Role
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.kafka import partitions_of
+from pacer_testkit.platform import REVIEW_TEMPLATE, SERVICES, Platform, sale, unique
+from pacer_testkit.stack import eventually, roster_reached
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+SUFFIX = uuid.uuid4().hex[:8]
+ZOE = PersonUpserted(
+    person_id=f"zoe-{SUFFIX}",
+    display_name=f"Zoe Quist{SUFFIX}",
+    email=f"zoe.{SUFFIX}@example.com",
+    role="assistant",
+    manager_id="mia",
+    team_id="north",
+    timezone="Europe/Berlin",
+    locale="en",
+)
+TRACES = (ZOE.person_id, ZOE.display_name, ZOE.email)
+
+
+def strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(where, text) for every string in a stored document, keys included."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, bytes):
+        yield path, value.decode(errors="replace")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield path, str(key)
+            yield from strings(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from strings(item, f"{path}[{index}]")
+
+
+async def traces_in_databases(platform: Platform) -> list[str]:
+    """Where any database still holds Zoe's id, name or email: `service.collection/_id at .field`."""
+    found: list[str] = []
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.stack.mongo_url)
+    try:
+        for service in SERVICES:
+            db = client[f"{platform.namespace}_{service}"]
+            for name in await db.list_collection_names():
+                async for document in db[name].find({}):
+                    held = [where for where, text in strings(document) if any(trace in text for trace in TRACES)]
+                    if held:
+                        found.append(f"{service}.{name}/{document.get('_id')} at {', '.join(held)}")
+    finally:
+        await client.close()
+    return found
+
+
+async def work_a_little(platform: Platform) -> dict[str, Any]:
+    """Zoe's week: enough that every service holds something about her."""
+    await platform.publish(ZOE)
+    for service in platform.services.values():
+        async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:
+            await roster_reached(http, [ZOE.person_id])
+    goal = await platform.set_goal(ZOE.person_id, unique("Calls"), target=1)
+    await platform.record_sales(sale(ZOE.person_id))
+    await platform.mail(ZOE.email, "Goal achieved")
+    praise = {"recipient_id": ZOE.person_id, "kind": "praise", "text": f"{ZOE.display_name} calmed Acme down."}
+    assert (await platform.call("feedback", "POST", "/v1/feedback", "mia", Role.MANAGER, praise)).status_code == 201
+    thanks = {"recipient_id": "ann", "kind": "praise", "text": "Thanks for covering my calls."}
+    sent = await platform.call("feedback", "POST", "/v1/feedback", ZOE.person_id, Role.ASSISTANT, thanks)
+    assert sent.status_code == 201, sent.text
+    kudos = await platform.call(
+        "incentives", "POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": ZOE.person_id, "message": "Great save!"}
+    )
+    assert kudos.status_code == 201, kudos.text
+    today = datetime.now(UTC).date()
+    template = await platform.call("reviews", "POST", "/v1/templates", "hana", Role.HR, REVIEW_TEMPLATE)
+    assert template.status_code == 201, template.text
+    cycle = {
+        "name": f"december-{uuid.uuid4().hex[:6]}",
+        "cadence": "custom",
+        "template_name": REVIEW_TEMPLATE["name"],
+        "period_start": (today - timedelta(days=1)).isoformat(),
+        "period_end": (today + timedelta(days=1)).isoformat(),
+        "person_ids": [ZOE.person_id],
+    }
+    opened = await platform.call("reviews", "POST", "/v1/cycles", "hana", Role.HR, cycle)
+    assert opened.status_code == 201, opened.text
+    listed = await platform.call("reviews", "GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)
+    [review] = listed.json()
+    await platform.complete_review(review, {"records": 4, "teamwork": 4})
+    await platform.mail(ZOE.email, "Review completed")
+    return goal
+
+
+async def pacer(platform: Platform, *args: str) -> subprocess.CompletedProcess[str]:
+    """The operator's `pacer` command, pointed at this platform."""
+    env = {
+        **os.environ,
+        "PACER_KAFKA_BOOTSTRAP_SERVERS": platform.stack.kafka_bootstrap,
+        "PACER_TOPIC_PREFIX": f"{platform.namespace}.",
+        "PACER_CLI_SERVICE_URLS": json.dumps({name: process.url for name, process in platform.services.items()}),
+    }
+    command = [sys.executable, "-m", "pacer_shared.cli", *args]
+    return await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True, timeout=120)
+
+
+async def rewind(platform: Platform, service: str) -> None:
+    """The service's consumer group back at the start of every partition it reads (the service is stopped)."""
+    group = f"{platform.namespace}.pacer-{service}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=platform.stack.kafka_bootstrap)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=platform.stack.kafka_bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await admin.start()
+    await consumer.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+        partitions: list[TopicPartition] = await partitions_of(admin, {tp.topic for tp in committed})
+        consumer.assign(partitions)
+        starts = await consumer.beginning_offsets(partitions)
+        await consumer.commit(dict(starts.items()))
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def caught_up(platform: Platform, service: str) -> bool:
+    group = f"{platform.namespace}.pacer-{service}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=platform.stack.kafka_bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=platform.stack.kafka_bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+        ends = await consumer.end_offsets(list(committed))
+        return bool(committed) and all(meta.offset >= ends[tp] for tp, meta in committed.items())
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def test_a_person_is_exported_from_every_service_then_erased_from_every_database_for_good(
+    platform: Platform,
+) -> None:
+    goal = await work_a_little(platform)
+
+    # ---- export: each service hands over its part, to hr only, and says so in its audit trail
+    refused = await platform.call("goals", "GET", f"/v1/people/{ZOE.person_id}/export", "mia", Role.MANAGER)
+    assert refused.status_code == 403
+
+    async def exported(service: str) -> dict[str, list[dict[str, Any]]]:
+        response = await platform.call(service, "GET", f"/v1/people/{ZOE.person_id}/export", "hana", Role.HR)
+        assert response.status_code == 200, response.text
+        assert response.json()["person_id"] == ZOE.person_id
+        return response.json()["holdings"]  # type: ignore[no-any-return]
+
+    async def complete() -> dict[str, dict[str, list[dict[str, Any]]]] | None:
+        parts = {service: await exported(service) for service in SERVICES}
+        ready = all(
+            [
+                parts["goals"].get("goals"),
+                parts["goals"].get("activities"),
+                parts["reviews"].get("reviews"),
+                parts["reviews"].get("feedback_received"),
+                len(parts["feedback"].get("feedback", [])) == 2,
+                parts["incentives"].get("recognitions"),
+                parts["notifications"].get("deliveries"),
+            ]
+        )
+        return parts if ready else None
+
+    parts = await eventually(complete, 60, "every service's part of Zoe's data")
+    assert [g["_id"] for g in parts["goals"]["goals"]] == [goal["goal_id"]]
+    assert {f["text"] for f in parts["feedback"]["feedback"]} == {praise_text(), "Thanks for covering my calls."}
+    assert [r["person_id"] for r in parts["reviews"]["reviews"]] == [ZOE.person_id]
+    for service in SERVICES:
+        assert parts[service]["people"][0]["email"] == ZOE.email, f"{service} knows her from the roster"
+    audit = (await platform.call("goals", "GET", "/v1/audit?action=personal_data.exported", "hana", Role.HR)).json()
+    assert audit["items"], "each export is in the audit trail"
+    assert {(r["actor"], r["resource"]) for r in audit["items"]} == {("hana", f"person/{ZOE.person_id}")}
+    assert json.dumps(parts, ensure_ascii=False)  # one JSON document
+
+    # the operator's command gathers the same parts into one document
+    gathered = await pacer(platform, "people", "export", ZOE.person_id)
+    assert gathered.returncode == 0, gathered.stderr
+    document = json.loads(gathered.stdout)
+    assert document["person_id"] == ZOE.person_id
+    assert set(document["services"]) == set(SERVICES)
+    assert [g["_id"] for g in document["services"]["goals"]["goals"]] == [goal["goal_id"]]
+
+    before = await traces_in_databases(platform)
+    assert {trace.split("/")[0].split(".")[0] for trace in before} == set(SERVICES), before
+
+    # ---- erasure
+    erased = await pacer(platform, "people", "erase", ZOE.person_id)
+    assert erased.returncode == 0, erased.stderr
+
+    await forgotten(platform)
+    gone = await platform.call("goals", "GET", f"/v1/people/{ZOE.person_id}", "hana", Role.HR)
+    assert gone.status_code == 404
+
+    # ---- what the organisation keeps: colleagues' data stays, with a pseudonym where she was
+    inbox = await platform.call("feedback", "GET", "/v1/feedback/inbox", "ann", Role.ASSISTANT)
+    assert inbox.status_code == 200
+    assert not [f for f in inbox.json() if f["text"] == "Thanks for covering my calls."], "feedback by her went"
+    mia_sent = await platform.call("goals", "GET", f"/v1/goals/{goal['goal_id']}", "mia", Role.MANAGER)
+    assert mia_sent.status_code == 404, "her goal went with her"
+
+    # ---- replay: every service's database emptied, every topic read again from the start
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.stack.mongo_url)
+    try:
+        for service in SERVICES:
+            await asyncio.to_thread(platform.services[service].stop)
+            await client.drop_database(f"{platform.namespace}_{service}")
+            await rewind(platform, service)
+            await platform.start(service)
+    finally:
+        await client.close()
+    for service in SERVICES:
+
+        async def done(service: str = service) -> bool:
+            return await caught_up(platform, service)
+
+        await eventually(done, 120, f"{service} to read its topics again from the start")
+    assert not await traces_in_databases(platform), "a replay brought Zoe back"
+
+
+async def forgotten(platform: Platform) -> None:
+    remaining: list[str] = []
+
+    async def clean() -> bool:
+        remaining[:] = await traces_in_databases(platform)
+        return not remaining
+
+    try:
+        await eventually(clean, 60, "no database to hold Zoe's id, name or email")
+    except AssertionError as error:
+        raise AssertionError(f"{error}; still in: {remaining}") from None
+
+
+def praise_text() -> str:
+    return f"{ZOE.display_name} calmed Acme down."
