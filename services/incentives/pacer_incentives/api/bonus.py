@@ -21,7 +21,6 @@ from pacer_incentives.api.models import (
 from pacer_incentives.domain.ledger import Line
 from pacer_incentives.domain.plan import PlanIn
 from pacer_incentives.service import ledger, plans
-from pacer_incentives.service.context import IGNORED, STATEMENTS
 from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
 from pacer_shared.problems import Forbidden, NotFound, responses
@@ -108,7 +107,7 @@ async def list_statements(
         else:
             visible = {"person_id": principal.subject}
         query = {"$and": [query, visible]}
-    found = await incentives.db[STATEMENTS].find(query).sort([("period_start", -1), ("_id", 1)]).limit(limit).to_list()
+    found = await incentives.statements.matching(query, limit)
     await audit.record("bonus_statement.listed", f"statements?person_id={person_id or '*'}")
     return [StatementOut.of(d) for d in found]
 
@@ -121,7 +120,7 @@ async def list_statements(
 async def get_statement(
     statement_id: str, incentives: IncentivesDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> StatementOut:
-    found = await incentives.db[STATEMENTS].find_one({"_id": statement_id})
+    found = await incentives.statements.get(statement_id)
     if found is None or not ledger.can_see(principal, found):
         raise NotFound(f"no statement {statement_id}")
     await audit.record("bonus_statement.read", f"statement/{statement_id}")
@@ -143,5 +142,5 @@ async def approve(statement_id: str, incentives: IncentivesDep, principal: Appro
 async def ignored(
     incentives: IncentivesDep, _: HrOnly, limit: int = Query(default=100, ge=1, le=500)
 ) -> list[IgnoredOut]:
-    found = await incentives.db[IGNORED].find().sort("at", -1).limit(limit).to_list()
+    found = await incentives.ignored.latest(limit)
     return [IgnoredOut.of(d) for d in found]

@@ -11,10 +11,11 @@ from datetime import datetime
 
 from pymongo import UpdateOne
 
+from pacer_incentives.adapters.repository import DEACTIVATIONS, IGNORED, INPUTS, STATEMENTS
 from pacer_incentives.domain.facts import InputRecord
 from pacer_incentives.domain.periods import Period
 from pacer_incentives.service import plans
-from pacer_incentives.service.context import DEACTIVATIONS, IGNORED, INPUTS, STATEMENTS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_shared.events import Event
 from pacer_shared.events.feedback import FeedbackGiven, FeedbackKind
 from pacer_shared.events.goals import (

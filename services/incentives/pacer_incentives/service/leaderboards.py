@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Literal
 
+from pacer_incentives.adapters.repository import RECOGNITIONS
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.periods import Cadence, Period, in_zone
 from pacer_incentives.domain.recognition import Standing, attainment_standings, points_standings
 from pacer_incentives.service import inputs
-from pacer_incentives.service.context import RECOGNITIONS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_shared.mongo import Document, Session
 from pacer_shared.people import is_assistant
 

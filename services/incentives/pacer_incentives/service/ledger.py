@@ -16,12 +16,13 @@ from typing import Any
 
 from pymongo.errors import PyMongoError
 
+from pacer_incentives.adapters.repository import PERIODS, PLANS, STATEMENTS
 from pacer_incentives.domain import ledger
 from pacer_incentives.domain.ledger import Line, NotFinal, Statement, Subject
 from pacer_incentives.domain.periods import Period, in_zone
 from pacer_incentives.domain.plan import PlanIn
 from pacer_incentives.service import inputs
-from pacer_incentives.service.context import PERIODS, PLANS, STATEMENTS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_incentives.service.plans import period_of, plan_of
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.incentives import BonusAdjusted, BonusApproved, BonusCalculated
@@ -216,7 +217,7 @@ class LedgerWorker:
             raise _Taken
         await self._db[STATEMENTS].insert_one(document, session=session)
         base_total = sum((line.amount for line in result.lines), Decimal(0))
-        await self._incentives.runtime.outbox.add(
+        self._incentives.runtime.uow.publish(
             session,
             BonusCalculated(
                 person_id=document["person_id"],
@@ -276,7 +277,7 @@ class LedgerWorker:
                 {"_id": statement["_id"]}, {"$push": {"carried": {"$each": documents}}}, session=session
             )
             holder = await self._carry(statement, plan, documents, delta, session)
-        await self._incentives.runtime.outbox.add(session, *[_adjusted(holder, line) for line in new])
+        self._incentives.runtime.uow.publish(session, *[_adjusted(holder, line) for line in new])
 
     async def _carry(
         self, statement: Document, plan: PlanIn, documents: list[Document], delta: Decimal, session: Session
@@ -389,7 +390,7 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
         )
         statement = {**statement, **step, "approvals": [*statement["approvals"], approval]}
         if step["status"] == "approved":
-            await incentives.runtime.outbox.add(
+            incentives.runtime.uow.publish(
                 session,
                 BonusApproved(
                     person_id=statement["person_id"],

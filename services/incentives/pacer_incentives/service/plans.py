@@ -7,9 +7,10 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from pacer_incentives.adapters.repository import PLANS, STATEMENTS
 from pacer_incentives.domain.periods import Period, period_at
 from pacer_incentives.domain.plan import PlanIn
-from pacer_incentives.service.context import PLANS, STATEMENTS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, NotFound
 

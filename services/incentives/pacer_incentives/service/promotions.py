@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pacer_incentives.adapters.repository import PROMOTIONS
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.recognition import promotion_evidence
 from pacer_incentives.service import inputs
-from pacer_incentives.service.context import PROMOTIONS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_shared.events import Event
 from pacer_shared.events.incentives import PromotionRecommended
 from pacer_shared.events.reviews import ReviewCompleted, TrainingCompleted
@@ -33,6 +34,6 @@ async def on_events(incentives: Incentives, events: Sequence[Event[inputs.Input]
                 {"_id": key, "person_id": person_id, "rule": rule.key, "evidence": evidence, "at": now},
                 session=session,
             )
-            await incentives.runtime.outbox.add(
+            incentives.runtime.uow.publish(
                 session, PromotionRecommended(person_id=person_id, rule=rule.key, evidence=evidence)
             )

@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from pacer_incentives.adapters.repository import CURSORS, INPUTS, KUDOS_BUDGETS, RECOGNITIONS
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.periods import Cadence, Period, following, period_at
 from pacer_incentives.domain.recognition import BadgeKind, streak
 from pacer_incentives.service import inputs
-from pacer_incentives.service.context import CURSORS, INPUTS, KUDOS_BUDGETS, RECOGNITIONS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_incentives.service.leaderboards import ZONES_APART, attainment_of, local_months
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events import Event
@@ -65,7 +66,7 @@ async def grant(incentives: Incentives, grant: Grant, session: Session, at: date
         },
         session=session,
     )
-    await incentives.runtime.outbox.add(
+    incentives.runtime.uow.publish(
         session,
         RecognitionGranted(
             person_id=grant.person_id,
