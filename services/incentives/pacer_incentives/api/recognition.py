@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Query, status
 
@@ -63,17 +63,7 @@ async def list_recognitions(
     team_id: str | None = None,
     limit: int = Query(default=100, ge=1, le=500),
 ) -> list[RecognitionOut]:
-    query: dict[str, Any] = {}
-    if person_id is not None:
-        query["person_id"] = person_id
-    if team_id is not None:
-        query["team_id"] = team_id
-    people = incentives.runtime.people
-    if not principal.has(Role.HR):  # in the query, so a page is never cut short by private ones left out after it
-        concerned = [principal.subject, *(p["_id"] for p in await people.reports_of(principal.subject))]
-        query["$or"] = [{"private": False}, {"person_id": {"$in": concerned}}]
-    found = await incentives.recognitions.matching(query, limit)
-    return [RecognitionOut.of(r) for r in found if recognition.can_see(principal, r, await people.get(r["person_id"]))]
+    return [RecognitionOut.of(r) for r in await recognition.listed(incentives, principal, person_id, team_id, limit)]
 
 
 @router.get(

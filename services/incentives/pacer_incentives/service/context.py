@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pacer_incentives.adapters.repository import IgnoredEvents, Promotions, Recognitions, Statements
+from pacer_incentives.adapters.repository import (
+    Cursors,
+    Deactivations,
+    IgnoredEvents,
+    Inputs,
+    KudosBudgets,
+    Periods,
+    Plans,
+    Promotions,
+    Recognitions,
+    Roster,
+    Statements,
+)
 from pacer_incentives.domain.recognition import RecognitionRules
 from pacer_incentives.settings import IncentivesSettings
-from pacer_shared.mongo import Database
 from pacer_shared.service import Runtime
 
 
@@ -20,6 +31,13 @@ class Incentives:
     recognitions: Recognitions
     promotions: Promotions
     ignored: IgnoredEvents
+    inputs: Inputs
+    deactivations: Deactivations
+    plans: Plans
+    periods: Periods
+    cursors: Cursors
+    kudos_budgets: KudosBudgets
+    roster: Roster
 
     @classmethod
     def of(cls, runtime: Runtime) -> Incentives:
@@ -33,8 +51,11 @@ class Incentives:
             Recognitions(db),
             Promotions(db),
             IgnoredEvents(db),
+            Inputs(db),
+            Deactivations(db),
+            Plans(db),
+            Periods(db),
+            Cursors(db),
+            KudosBudgets(db),
+            Roster(db),
         )
-
-    @property
-    def db(self) -> Database:
-        return self.runtime.db
