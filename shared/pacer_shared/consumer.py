@@ -41,9 +41,9 @@ from pacer_shared.events import EVENT_TYPES, Event, EventData, InvalidEvent, dec
 from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, IndexPlan, Session
-from pacer_shared.outbox import UnitOfWork
 from pacer_shared.settings import ServiceSettings
 from pacer_shared.topics import TopicNames
+from pacer_shared.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
 

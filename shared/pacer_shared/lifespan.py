@@ -22,9 +22,10 @@ from pacer_shared.consumer import EventConsumers
 from pacer_shared.kafka import SharedProducer, ensure_topics
 from pacer_shared.logs import configure_logging, get_logger
 from pacer_shared.mongo import Document, create_client, ensure_indexes
-from pacer_shared.outbox import Outbox, OutboxRelay, UnitOfWork
+from pacer_shared.outbox import Outbox, OutboxRelay
 from pacer_shared.runtime import Runtime
 from pacer_shared.topics import ORG_PEOPLE, TopicNames
+from pacer_shared.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from pacer_shared.service import ServiceSpec

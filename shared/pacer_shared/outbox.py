@@ -27,9 +27,7 @@ import asyncio
 import contextlib
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 from bson import ObjectId
 from pymongo import ASCENDING, IndexModel
@@ -45,7 +43,6 @@ from pacer_shared.topics import TopicNames
 from pacer_shared.waiting import wake_or_timeout
 
 log = get_logger(__name__)
-T = TypeVar("T")
 
 OUTBOX = "outbox"
 LEASES = "leases"
@@ -63,7 +60,7 @@ INDEXES: IndexPlan = {
 
 
 class Outbox:
-    """Where a unit of work records the events it raises."""
+    """Where a unit of work stages the events it raises (handlers publish through `unit_of_work.UnitOfWork`)."""
 
     def __init__(self, db: Database, topic_names: TopicNames, source: str, clock: Clock) -> None:
         self._collection = db[OUTBOX]
@@ -101,20 +98,6 @@ class Outbox:
         if rows:
             await self._collection.insert_many(rows, session=session)
         return envelopes
-
-
-class UnitOfWork:
-    """Runs a function in one MongoDB transaction, retrying transient conflicts, then wakes the relay."""
-
-    def __init__(self, db: Database, outbox: Outbox) -> None:
-        self.db = db
-        self.outbox = outbox
-
-    async def run(self, work: Callable[[Session], Awaitable[T]]) -> T:
-        async with self.db.client.start_session() as session:
-            result = await session.with_transaction(work)
-        self.outbox.committed.set()
-        return result
 
 
 class OutboxRelay:

@@ -9,10 +9,11 @@ from pymongo import AsyncMongoClient
 from pacer_shared.clock import Clock
 from pacer_shared.kafka import SharedProducer
 from pacer_shared.mongo import Database, Document
-from pacer_shared.outbox import Outbox, UnitOfWork
+from pacer_shared.outbox import Outbox
 from pacer_shared.people import People
 from pacer_shared.settings import ServiceSettings
 from pacer_shared.topics import TopicNames
+from pacer_shared.unit_of_work import UnitOfWork
 
 
 @dataclass

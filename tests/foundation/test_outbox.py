@@ -21,9 +21,10 @@ from pacer_shared.clock import SystemClock
 from pacer_shared.events import CloudEvent, wrap
 from pacer_shared.kafka import SharedProducer, ensure_topics
 from pacer_shared.mongo import Session, create_client, ensure_indexes
-from pacer_shared.outbox import INDEXES, OUTBOX, Outbox, OutboxRelay, UnitOfWork
+from pacer_shared.outbox import INDEXES, OUTBOX, Outbox, OutboxRelay
 from pacer_shared.settings import ServiceSettings
 from pacer_shared.topics import TopicNames
+from pacer_shared.unit_of_work import UnitOfWork
 from pacer_testkit.probe import NoteIn, note_event
 from pacer_testkit.stack import ROOT, Stack, read_topic, running
 

@@ -28,11 +28,12 @@ from pacer_shared.events import Event
 from pacer_shared.events.incentives import RecognitionGranted
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.mongo import Session, create_client
-from pacer_shared.outbox import Outbox, UnitOfWork
+from pacer_shared.outbox import Outbox
 from pacer_shared.problems import Conflict
 from pacer_shared.service import BackgroundLoop, Runtime, ServiceSpec, create_app, serve
 from pacer_shared.settings import ServiceSettings
 from pacer_shared.topics import TopicNames
+from pacer_shared.unit_of_work import UnitOfWork
 
 
 class ProbeSettings(ServiceSettings):
@@ -55,7 +56,7 @@ def note_event(note: NoteIn) -> RecognitionGranted:
 async def write_note(uow: UnitOfWork, note: NoteIn) -> None:
     async def work(session: Session) -> None:
         await uow.db["notes"].insert_one({"_id": note.note_id}, session=session)
-        await uow.outbox.add(session, note_event(note))
+        uow.publish(session, note_event(note))
         if note.abort:
             raise Conflict("aborted on request")
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from pacer_feedback.adapters import anonymous, named
 from pacer_feedback.adapters.personal_data import PERSONAL_DATA
 from pacer_feedback.api import anonymous as anonymous_routes
 from pacer_feedback.api import named as named_routes
-from pacer_feedback.service import anonymous, named
+from pacer_feedback.service.context import Feedback
 from pacer_feedback.service.releases import ReleaseWorker
 from pacer_feedback.settings import FeedbackSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
-from pacer_shared.service import BackgroundLoop, Runtime, ServiceSpec, create_app, lazy_app, serve
+from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = "Instant, two-way, requested (360) and anonymous feedback."
 ANONYMOUS_PATHS = "/v1/anonymous"
@@ -20,9 +21,8 @@ ANONYMOUS_PATHS = "/v1/anonymous"
 times each submission to the scrape)."""
 
 
-def background(runtime: Runtime) -> list[BackgroundLoop]:
-    assert isinstance(runtime.settings, FeedbackSettings)
-    return [ReleaseWorker(runtime, runtime.settings).run]
+def background(feedback: Feedback) -> list[BackgroundLoop]:
+    return [ReleaseWorker(feedback).run]
 
 
 def build(settings: FeedbackSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -36,6 +36,7 @@ def build(settings: FeedbackSettings | None = None, clock: Clock | None = None) 
             indexes={**named.INDEXES, **anonymous.INDEXES},
             personal_data=PERSONAL_DATA,
             publishes=[topics.FEEDBACK_EVENTS],
+            context=Feedback.of,
             background=background,
             clock=clock or SystemClock(),
             private_paths=(ANONYMOUS_PATHS,),

@@ -10,7 +10,11 @@ from goals_support import GOALS, GoalsWorld, active_goal, events_of, load_roster
 
 from pacer_goals.adapters.repository import GoalRepository, goal_to_document
 from pacer_shared.auth import Role
+from pacer_shared.clock import SystemClock
 from pacer_shared.mongo import create_client
+from pacer_shared.outbox import Outbox
+from pacer_shared.topics import TopicNames
+from pacer_shared.unit_of_work import UnitOfWork
 from pacer_testkit.stack import Stack, eventually, roster_reached, running
 
 
@@ -71,7 +75,8 @@ async def test_a_worker_does_not_wait_for_a_goal_another_replica_holds(stack: St
     once, every time: it spun on the database until the other replica was done."""
     client = create_client(stack.mongo_url, "test-goal-claims")
     try:
-        repository = GoalRepository(client[f"{namespace}-claims"])
+        db = client[f"{namespace}-claims"]
+        repository = GoalRepository(db, UnitOfWork(db, Outbox(db, TopicNames(namespace), "goals", SystemClock())))
         now = datetime.now(UTC)
         due = active_goal("due", now - timedelta(days=2))
         document = goal_to_document(due, now) | {"next_due_at": now - timedelta(seconds=5)}

@@ -15,9 +15,13 @@ from pacer_goals.main import build
 from pacer_goals.service.context import Goals
 from pacer_goals.service.progress import recount
 from pacer_shared.auth import Role
+from pacer_shared.clock import SystemClock
 from pacer_shared.events import wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Document
+from pacer_shared.outbox import Outbox
+from pacer_shared.topics import TopicNames
+from pacer_shared.unit_of_work import UnitOfWork
 from pacer_testkit.stack import Stack, eventually, in_process, producer, read_topic
 
 
@@ -174,7 +178,8 @@ async def test_crediting_an_assistants_activities_and_moving_them_to_a_team_cann
     """The race behind "counted once they join": a batch of sales credited to the team each assistant is in, while
     the roster moves one of them and recounts from the activities committed so far. One of the two must wait."""
     async with AsyncMongoClient[Document](stack.mongo_url) as client:
-        repository = GoalRepository(client[f"{namespace}-goals"])
+        db = client[f"{namespace}-goals"]
+        repository = GoalRepository(db, UnitOfWork(db, Outbox(db, TopicNames(namespace), "goals", SystemClock())))
         async with client.start_session() as crediting, client.start_session() as moving:
             await crediting.start_transaction()
             assert await repository.team_of_for_update(["newcomer"], crediting) == {"newcomer": None}

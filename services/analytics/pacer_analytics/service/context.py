@@ -9,10 +9,10 @@ import faust
 from faust.tables.manager import TableManager
 
 from pacer_analytics.adapters.daily import DailyTotals
+from pacer_analytics.consumers import agents, tables
+from pacer_analytics.consumers.app import faust_app
 from pacer_analytics.service.zones import TimeZones
 from pacer_analytics.settings import AnalyticsSettings
-from pacer_analytics.streams import agents, tables
-from pacer_analytics.streams.app import faust_app
 from pacer_shared import topics
 from pacer_shared.kafka import ensure_topics
 from pacer_shared.logs import get_logger

@@ -1,8 +1,8 @@
 """What feedback holds that names a person (`pacer_shared.privacy`): named feedback by and about them, requests
 about them. Anonymous submissions name no author; results about the person (a manager) go with them."""
 
-from pacer_feedback.service.anonymous import SUBMISSIONS, WINDOWS
-from pacer_feedback.service.named import FEEDBACK, REQUESTS
+from pacer_feedback.adapters.anonymous import SUBMISSIONS, WINDOWS
+from pacer_feedback.adapters.named import FEEDBACK, REQUESTS
 from pacer_shared.privacy import Erase, Holding
 
 PERSONAL_DATA = (

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from pacer_feedback.api.deps import RuntimeDep, SettingsDep
+from pacer_feedback.api.deps import FeedbackDep, SettingsDep
 from pacer_feedback.api.models import AnonymousIn, AnonymousReceipt, AuthorReplyIn, ReplyIn, TokenIn
 from pacer_feedback.service import anonymous
 from pacer_feedback.service.anonymous import SubjectKind
@@ -24,10 +24,10 @@ router = APIRouter(prefix="/v1/anonymous", tags=["anonymous feedback"], response
     responses=responses(429),
 )
 async def submit(
-    body: AnonymousIn, runtime: RuntimeDep, settings: SettingsDep, principal: CurrentPrincipal
+    body: AnonymousIn, feedback: FeedbackDep, settings: SettingsDep, principal: CurrentPrincipal
 ) -> AnonymousReceipt:
     token = await anonymous.submit(
-        runtime, settings, principal, body.subject_kind, body.subject_id, body.category, body.text, body.tags
+        feedback, settings, principal, body.subject_kind, body.subject_id, body.category, body.text, body.tags
     )
     return AnonymousReceipt(reply_token=token)
 
@@ -37,8 +37,8 @@ async def submit(
 @router.post(
     "/thread", summary="Read your submission and its answers (with your reply token)", responses=responses(404)
 )
-async def read_thread(body: TokenIn, runtime: RuntimeDep, _: CurrentPrincipal) -> dict[str, Any]:
-    return await anonymous.thread(runtime, body.reply_token)
+async def read_thread(body: TokenIn, feedback: FeedbackDep, _: CurrentPrincipal) -> dict[str, Any]:
+    return await anonymous.thread(feedback, body.reply_token)
 
 
 @router.post(
@@ -47,20 +47,20 @@ async def read_thread(body: TokenIn, runtime: RuntimeDep, _: CurrentPrincipal) -
     responses=responses(404),
 )
 async def answer_thread(
-    body: AuthorReplyIn, runtime: RuntimeDep, settings: SettingsDep, _: CurrentPrincipal
+    body: AuthorReplyIn, feedback: FeedbackDep, settings: SettingsDep, _: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await anonymous.answer_as_author(runtime, settings, body.reply_token, body.text)
+    return await anonymous.answer_as_author(feedback, settings, body.reply_token, body.text)
 
 
 @router.get("/aggregates", summary="Released anonymous results about a subject (hr; the manager concerned)")
 async def aggregates(
-    runtime: RuntimeDep,
+    feedback: FeedbackDep,
     principal: CurrentPrincipal,
     audit: AuditDep,
     subject_kind: SubjectKind,
     subject_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    found = await anonymous.aggregates(runtime, principal, subject_kind, subject_id)
+    found = await anonymous.aggregates(feedback, principal, subject_kind, subject_id)
     await audit.record("anonymous_results.read", f"{subject_kind.value}/{subject_id or '*'}")
     return found
 
@@ -71,5 +71,5 @@ async def aggregates(
     summary="Answer a released submission",
     responses=responses(404),
 )
-async def answer(submission_id: str, body: ReplyIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> None:
-    await anonymous.answer_as_organisation(runtime, principal, submission_id, body.text)
+async def answer(submission_id: str, body: ReplyIn, feedback: FeedbackDep, principal: CurrentPrincipal) -> None:
+    await anonymous.answer_as_organisation(feedback, principal, submission_id, body.text)

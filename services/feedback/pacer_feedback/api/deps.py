@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from pacer_feedback.service.context import Feedback
 from pacer_feedback.settings import FeedbackSettings
-from pacer_shared.service import Runtime
 
 
-def runtime_from(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+def feedback_from(request: Request) -> Feedback:
+    return request.app.state.context  # type: ignore[no-any-return]
 
 
 def settings_from(request: Request) -> FeedbackSettings:
@@ -20,5 +20,5 @@ def settings_from(request: Request) -> FeedbackSettings:
     return settings
 
 
-RuntimeDep = Annotated[Runtime, Depends(runtime_from)]
+FeedbackDep = Annotated[Feedback, Depends(feedback_from)]
 SettingsDep = Annotated[FeedbackSettings, Depends(settings_from)]

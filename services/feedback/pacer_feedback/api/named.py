@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from pacer_feedback.api.deps import RuntimeDep
+from pacer_feedback.api.deps import FeedbackDep
 from pacer_feedback.api.models import FeedbackIn, FeedbackOut, RecipientOut, ReplyIn, RequestIn, ResponseIn
 from pacer_feedback.service import named
 from pacer_shared.audit import AuditDep
@@ -20,44 +20,44 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 
 
 @router.post("/feedback", status_code=status.HTTP_201_CREATED, summary="Give feedback: down, up or to a peer")
-async def give(body: FeedbackIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
+async def give(body: FeedbackIn, feedback: FeedbackDep, principal: CurrentPrincipal) -> FeedbackOut:
     new = named.NewFeedback(**body.model_dump())
-    return FeedbackOut.of(await named.give(runtime, principal, new))
+    return FeedbackOut.of(await named.give(feedback, principal, new))
 
 
 @router.post(
     "/feedback/{feedback_id}/replies", summary="Reply in a feedback thread you are part of", responses=responses(404)
 )
-async def reply(feedback_id: str, body: ReplyIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
-    return FeedbackOut.of(await named.reply(runtime, principal, feedback_id, body.text))
+async def reply(feedback_id: str, body: ReplyIn, feedback: FeedbackDep, principal: CurrentPrincipal) -> FeedbackOut:
+    return FeedbackOut.of(await named.reply(feedback, principal, feedback_id, body.text))
 
 
 @router.get(
     "/feedback/recipients",
     summary="The people you work with, to give feedback to: your manager, your team, your reports, by name",
 )
-async def recipients(runtime: RuntimeDep, principal: CurrentPrincipal) -> list[RecipientOut]:
+async def recipients(feedback: FeedbackDep, principal: CurrentPrincipal) -> list[RecipientOut]:
     return [
         RecipientOut(person_id=person["_id"], display_name=person.get("display_name", person["_id"]), direction=way)
-        for person, way in await named.recipients(runtime, principal.subject)
+        for person, way in await named.recipients(feedback, principal.subject)
     ]
 
 
 @router.get("/feedback/inbox", summary="Feedback you received, newest first")
-async def inbox(runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 50) -> list[FeedbackOut]:
-    return [FeedbackOut.of(d) for d in await named.inbox(runtime, principal.subject, limit)]
+async def inbox(feedback: FeedbackDep, principal: CurrentPrincipal, limit: Limit = 50) -> list[FeedbackOut]:
+    return [FeedbackOut.of(d) for d in await named.inbox(feedback, principal.subject, limit)]
 
 
 @router.get("/feedback/sent", summary="Feedback you gave, newest first")
-async def sent(runtime: RuntimeDep, principal: CurrentPrincipal, limit: Limit = 50) -> list[FeedbackOut]:
-    return [FeedbackOut.of(d) for d in await named.sent(runtime, principal.subject, limit)]
+async def sent(feedback: FeedbackDep, principal: CurrentPrincipal, limit: Limit = 50) -> list[FeedbackOut]:
+    return [FeedbackOut.of(d) for d in await named.sent(feedback, principal.subject, limit)]
 
 
 @router.get("/people/{person_id}/feedback", summary="The feedback a person received (them, their manager, hr)")
 async def about(
-    person_id: str, runtime: RuntimeDep, principal: CurrentPrincipal, audit: AuditDep, limit: Limit = 50
+    person_id: str, feedback: FeedbackDep, principal: CurrentPrincipal, audit: AuditDep, limit: Limit = 50
 ) -> list[FeedbackOut]:
-    found = await named.about_person(runtime, principal, person_id, limit)
+    found = await named.about_person(feedback, principal, person_id, limit)
     if person_id != principal.subject:
         await audit.record("feedback.read", f"person/{person_id}/feedback")
     return [FeedbackOut.of(d) for d in found]
@@ -65,19 +65,24 @@ async def about(
 
 @router.get("/people/{person_id}/themes", summary="Tag counts of the feedback a person received in a period")
 async def themes(
-    person_id: str, since: datetime, until: datetime, runtime: RuntimeDep, principal: CurrentPrincipal, audit: AuditDep
+    person_id: str,
+    since: datetime,
+    until: datetime,
+    feedback: FeedbackDep,
+    principal: CurrentPrincipal,
+    audit: AuditDep,
 ) -> dict[str, int]:
-    await named.about_person(runtime, principal, person_id, 1)  # the same rights as reading it
+    await named.about_person(feedback, principal, person_id, 1)  # the same rights as reading it
     if person_id != principal.subject:
         await audit.record("feedback_themes.read", f"person/{person_id}/themes")
-    return await named.themes(runtime, person_id, since, until)
+    return await named.themes(feedback, person_id, since, until)
 
 
 @router.post("/feedback-requests", status_code=status.HTTP_201_CREATED, summary="Ask chosen people for 360 feedback")
-async def request(body: RequestIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+async def request(body: RequestIn, feedback: FeedbackDep, principal: CurrentPrincipal) -> dict[str, Any]:
     if not principal.has(Role.MANAGER, Role.HR, Role.ADMIN):
         raise Forbidden("360 feedback is requested by managers and hr")
-    document = await named.request(runtime, principal, body.about_id, body.respondent_ids, body.due_at)
+    document = await named.request(feedback, principal, body.about_id, body.respondent_ids, body.due_at)
     return {"request_id": document["_id"], **{k: v for k, v in document.items() if k != "_id"}}
 
 
@@ -87,9 +92,9 @@ async def request(body: RequestIn, runtime: RuntimeDep, principal: CurrentPrinci
     summary="Respond to a 360 request",
     responses=responses(404),
 )
-async def respond(request_id: str, body: ResponseIn, runtime: RuntimeDep, principal: CurrentPrincipal) -> FeedbackOut:
+async def respond(request_id: str, body: ResponseIn, feedback: FeedbackDep, principal: CurrentPrincipal) -> FeedbackOut:
     new = named.NewFeedback(recipient_id="", visibility=Visibility.PRIVATE, **body.model_dump())
-    return FeedbackOut.of(await named.respond(runtime, principal, request_id, new))
+    return FeedbackOut.of(await named.respond(feedback, principal, request_id, new))
 
 
 @router.get(
@@ -97,7 +102,9 @@ async def respond(request_id: str, body: ResponseIn, runtime: RuntimeDep, princi
     summary="The responses to a 360 request, summarised for the review",
     responses=responses(404),
 )
-async def summary(request_id: str, runtime: RuntimeDep, principal: CurrentPrincipal, audit: AuditDep) -> dict[str, Any]:
-    found = await named.request_summary(runtime, principal, request_id)
+async def summary(
+    request_id: str, feedback: FeedbackDep, principal: CurrentPrincipal, audit: AuditDep
+) -> dict[str, Any]:
+    found = await named.request_summary(feedback, principal, request_id)
     await audit.record("feedback_request_summary.read", f"feedback-request/{request_id}")
     return found

@@ -13,7 +13,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from pacer_feedback.domain.anonymity import (
@@ -28,36 +27,12 @@ from pacer_feedback.domain.anonymity import (
     window_bounds,
     window_of,
 )
+from pacer_feedback.service.context import Feedback
 from pacer_feedback.settings import FeedbackSettings
 from pacer_shared.auth import Principal, Role
-from pacer_shared.mongo import Document, IndexPlan, Session
+from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Forbidden, NotFound, Problem, Unprocessable
-from pacer_shared.service import Runtime
 
-SUBMISSIONS = "anonymous_submissions"
-DAILY_COUNTS = "anonymous_daily_counts"
-AUTHORS = "anonymous_authors"
-WINDOWS = "anonymous_windows"
-
-INDEXES: IndexPlan = {
-    SUBMISSIONS: [
-        IndexModel([("subject_kind", ASCENDING), ("subject_id", ASCENDING), ("window", ASCENDING)], name="by_subject"),
-        IndexModel("token_hash", unique=True, name="by_token"),
-        IndexModel("replies_due_at", name="replies_due", sparse=True),
-    ],
-    DAILY_COUNTS: [IndexModel("expires_at", expireAfterSeconds=0, name="expiry")],
-    AUTHORS: [
-        IndexModel(
-            [("subject_kind", ASCENDING), ("subject_id", ASCENDING), ("window", ASCENDING), ("released", ASCENDING)],
-            name="by_subject",
-        ),
-        IndexModel("expires_at", expireAfterSeconds=0, name="expiry"),
-    ],
-    WINDOWS: [
-        IndexModel("expires_at", expireAfterSeconds=0, name="expiry"),
-        IndexModel("due_at", name="release_due", sparse=True),
-    ],
-}
 WINDOW_GRACE_DAYS = 3
 """Authors and windows are kept this long past their month: its last day's submissions are released the next
 morning of the organisation's day, wherever that falls in UTC."""
@@ -77,7 +52,7 @@ class TooMany(Problem):
 
 
 async def submit(
-    runtime: Runtime,
+    feedback: Feedback,
     settings: FeedbackSettings,
     principal: Principal,
     subject_kind: SubjectKind,
@@ -87,43 +62,33 @@ async def submit(
     tags: list[str],
 ) -> str:
     """Store a submission with no trace of its author and return the author's reply token (shown once)."""
-    member = await runtime.people.get(principal.subject)
+    member = await feedback.runtime.people.get(principal.subject)
     if member is None or not member.get("active", True):
         raise Forbidden("anonymous feedback is for members of the organisation")
-    subject = await _subject(runtime, subject_kind, subject_id)
-    if await manager_of(runtime, subject_kind, subject) == principal.subject:
+    subject = await _subject(feedback, subject_kind, subject_id)
+    if await manager_of(feedback, subject_kind, subject) == principal.subject:
         # The results' reader writing some of them would make the others fewer than k to them.
         raise Forbidden(f"you read the anonymous feedback about this {subject_kind.value}, so you cannot add to it")
     # hr and admins read every result: their submissions are kept but never make up the k, so each release still
     # hides at least k authors from every one of its readers.
     counted = not (principal.has(*READERS) or member.get("role") in READERS)
-    now = runtime.clock.now()
+    now = feedback.runtime.clock.now()
     window = window_of(now)
     expires_at = day_expiry(window_bounds(window)[1].date(), WINDOW_GRACE_DAYS)
     about = f"{subject_kind.value}:{subject}"
     due_at = next_release(now, settings.anonymous_release_hour, settings.organisation_zone)
-    await _count_today(runtime, settings, principal.subject, now)
+    await _count_today(feedback, settings, principal.subject, now)
     token, hashed = new_reply_token()
 
     async def work(session: Session) -> None:
         scope = {"subject_kind": subject_kind.value, "subject_id": subject, "window": window}
         # The release worker reads this index; every submission of a day names the same release, so it is all
         # anyone reading it learns.
-        await runtime.db[WINDOWS].update_one(
-            {"_id": f"{about}:{window}"},
-            # `$set`, not `$setOnInsert`: windows written before releases were scheduled lack the scope.
-            {"$set": scope, "$setOnInsert": {"expires_at": expires_at}, "$min": {"due_at": due_at}},
-            upsert=True,
-            session=session,
-        )
+        await feedback.anonymous.schedule_release(f"{about}:{window}", scope, expires_at, due_at, session)
         if counted:
-            await runtime.db[AUTHORS].update_one(
-                {"_id": author_key(settings.anonymity_key.get_secret_value(), principal.subject, about, window)},
-                {"$setOnInsert": {**scope, "released": False, "expires_at": expires_at}},
-                upsert=True,
-                session=session,
-            )
-        await runtime.db[SUBMISSIONS].insert_one(
+            key = author_key(settings.anonymity_key.get_secret_value(), principal.subject, about, window)
+            await feedback.anonymous.count_author(key, scope, expires_at, session)
+        await feedback.anonymous.add_submission(
             {
                 "_id": str(uuid.uuid4()),  # random: the order of ids says nothing about the order of writing
                 **scope,
@@ -138,25 +103,25 @@ async def submit(
             session=session,
         )
 
-    await runtime.uow.run(work)
+    await feedback.runtime.uow.run(work)
     return token
 
 
-async def _subject(runtime: Runtime, kind: SubjectKind, subject_id: str | None) -> str:
+async def _subject(feedback: Feedback, kind: SubjectKind, subject_id: str | None) -> str:
     if kind is SubjectKind.COMPANY:
         return "company"
     if not subject_id:
         raise Unprocessable(f"subject_id: name the {kind.value} the feedback is about")
-    if kind is SubjectKind.TEAM and not await runtime.people.team(subject_id):
+    if kind is SubjectKind.TEAM and not await feedback.runtime.people.team(subject_id):
         raise Unprocessable(f"subject_id: there is no team {subject_id!r}")
     if kind is SubjectKind.MANAGER:
-        manager = await runtime.people.get(subject_id)
+        manager = await feedback.runtime.people.get(subject_id)
         if manager is None or manager.get("role") != "manager":
             raise Unprocessable(f"subject_id: {subject_id!r} is not a manager")
     return subject_id
 
 
-async def _count_today(runtime: Runtime, settings: FeedbackSettings, person_id: str, now: datetime) -> None:
+async def _count_today(feedback: Feedback, settings: FeedbackSettings, person_id: str, now: datetime) -> None:
     """Count the submission against the person's day, in a write of its own.
 
     Never in the submission's transaction: an oplog, change stream or backup would show the counter and the
@@ -168,44 +133,32 @@ async def _count_today(runtime: Runtime, settings: FeedbackSettings, person_id: 
     # request of the same person creating the counter at the same moment: the second attempt counts on it.
     for _ in range(2):
         try:
-            await runtime.db[DAILY_COUNTS].update_one(
-                {"_id": key, "count": {"$lt": settings.anonymous_daily_limit}},
-                {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": day_expiry(now.date(), 2)}},
-                upsert=True,
-            )
+            await feedback.anonymous.count_today(key, settings.anonymous_daily_limit, day_expiry(now.date(), 2))
             return
         except DuplicateKeyError:
             continue
     raise TooMany(f"at most {settings.anonymous_daily_limit} anonymous submissions a day")
 
 
-async def manager_of(runtime: Runtime, kind: SubjectKind, subject: str) -> str | None:
+async def manager_of(feedback: Feedback, kind: SubjectKind, subject: str) -> str | None:
     if kind is SubjectKind.MANAGER:
         return subject
     if kind is SubjectKind.TEAM:
-        team = await runtime.people.assistants_in(subject)
+        team = await feedback.runtime.people.assistants_in(subject)
         managers = {str(p["manager_id"]) for p in team if p.get("manager_id")}
         return managers.pop() if len(managers) == 1 else None
     return None
 
 
 async def aggregates(
-    runtime: Runtime, principal: Principal, kind: SubjectKind, subject_id: str | None
+    feedback: Feedback, principal: Principal, kind: SubjectKind, subject_id: str | None
 ) -> list[dict[str, Any]]:
     """Released submissions grouped by window; below the threshold this is empty, exactly as for no feedback."""
     subject = "company" if kind is SubjectKind.COMPANY else subject_id or ""
-    concerned = principal.has(Role.MANAGER) and await manager_of(runtime, kind, subject) == principal.subject
+    concerned = principal.has(Role.MANAGER) and await manager_of(feedback, kind, subject) == principal.subject
     if not (principal.has(Role.HR, Role.ADMIN) or concerned):
         raise Forbidden("anonymous results are for hr and the manager they are about")
-    found = (
-        await runtime.db[SUBMISSIONS]
-        .find(
-            {"subject_kind": kind.value, "subject_id": subject, "released": True},
-            {"token_hash": 0, "pending_replies": 0, "replies_due_at": 0},
-        )
-        .sort("_id", ASCENDING)  # random ids: a stable order that says nothing about when each was written
-        .to_list()
-    )
+    found = await feedback.anonymous.released_about(kind.value, subject)
     windows: dict[str, list[Document]] = {}
     for document in found:
         windows.setdefault(document["window"], []).append(document)
@@ -223,20 +176,22 @@ async def aggregates(
     ]
 
 
-async def answer_as_organisation(runtime: Runtime, principal: Principal, submission_id: str, text: str) -> None:
-    submission = await runtime.db[SUBMISSIONS].find_one({"_id": submission_id, "released": True})
+async def answer_as_organisation(feedback: Feedback, principal: Principal, submission_id: str, text: str) -> None:
+    submission = await feedback.anonymous.released(submission_id)
     if submission is None:
         raise NotFound(f"no released submission {submission_id}")
     kind = SubjectKind(submission["subject_kind"])
-    if not principal.has(Role.HR) and await manager_of(runtime, kind, submission["subject_id"]) != principal.subject:
+    if not principal.has(Role.HR) and await manager_of(feedback, kind, submission["subject_id"]) != principal.subject:
         raise Forbidden("hr, or the manager the feedback is about, can answer it")
     side = "hr" if principal.has(Role.HR) else "manager"
-    await _append(runtime, {"_id": submission_id}, side, text)
+    entry = {"from": side, "text": text, "week": week_of(feedback.runtime.clock.now()).isoformat()}
+    if not await feedback.anonymous.append_to_thread(submission_id, entry):
+        raise NotFound("unknown reply token")
 
 
-async def thread(runtime: Runtime, token: str) -> Document:
+async def thread(feedback: Feedback, token: str) -> Document:
     """The author's view: their submission, the answers, and their own replies still waiting for a release."""
-    submission = await runtime.db[SUBMISSIONS].find_one({"token_hash": token_hash(token)})
+    submission = await feedback.anonymous.by_token(token_hash(token))
     if submission is None:
         raise NotFound("unknown reply token")
     return {
@@ -248,23 +203,12 @@ async def thread(runtime: Runtime, token: str) -> Document:
     }
 
 
-async def answer_as_author(runtime: Runtime, settings: FeedbackSettings, token: str, text: str) -> Document:
+async def answer_as_author(feedback: Feedback, settings: FeedbackSettings, token: str, text: str) -> Document:
     """Queue the author's reply for the next scheduled release: shown at once, its moment would time the author's
     visit to whoever watches the thread."""
-    now = runtime.clock.now()
+    now = feedback.runtime.clock.now()
     entry = {"from": "author", "text": text, "week": week_of(now).isoformat()}
     due_at = next_release(now, settings.anonymous_release_hour, settings.organisation_zone)
-    result = await runtime.db[SUBMISSIONS].update_one(
-        {"token_hash": token_hash(token)},
-        {"$push": {"pending_replies": entry}, "$min": {"replies_due_at": due_at}},
-    )
-    if result.matched_count == 0:
+    if not await feedback.anonymous.queue_author_reply(token_hash(token), entry, due_at):
         raise NotFound("unknown reply token")
-    return await thread(runtime, token)
-
-
-async def _append(runtime: Runtime, query: Document, side: str, text: str) -> None:
-    entry = {"from": side, "text": text, "week": week_of(runtime.clock.now()).isoformat()}
-    result = await runtime.db[SUBMISSIONS].update_one(query, {"$push": {"thread": entry}})
-    if result.matched_count == 0:
-        raise NotFound("unknown reply token")
+    return await thread(feedback, token)

@@ -8,25 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
-
+from pacer_feedback.service.context import Feedback
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind, FeedbackRequested, Visibility
-from pacer_shared.mongo import Document, IndexPlan, Session
+from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Forbidden, NotFound, Unprocessable
-from pacer_shared.service import Runtime
-
-FEEDBACK = "feedback"
-REQUESTS = "feedback_requests"
-
-INDEXES: IndexPlan = {
-    FEEDBACK: [
-        IndexModel([("recipient_id", ASCENDING), ("created_at", DESCENDING)], name="inbox"),
-        IndexModel([("author_id", ASCENDING), ("created_at", DESCENDING)], name="sent"),
-        IndexModel([("request_id", ASCENDING)], name="by_request", sparse=True),
-    ],
-    REQUESTS: [IndexModel([("about_id", ASCENDING)], name="by_subject")],
-}
 
 
 @dataclass(frozen=True)
@@ -41,8 +27,8 @@ class NewFeedback:
     request_id: str | None = None
 
 
-async def person_in_roster(runtime: Runtime, person_id: str) -> Document:
-    person = await runtime.people.get(person_id)
+async def person_in_roster(feedback: Feedback, person_id: str) -> Document:
+    person = await feedback.runtime.people.get(person_id)
     if person is None or not person.get("active", True):
         raise Unprocessable(f"recipient_id: {person_id!r} is not someone in your organisation")
     return person
@@ -58,12 +44,12 @@ def direction(author: str, recipient: Document, author_doc: Document | None, req
     return FeedbackDirection.PEER
 
 
-async def give(runtime: Runtime, principal: Principal, new: NewFeedback) -> Document:
-    recipient = await person_in_roster(runtime, new.recipient_id)
+async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Document:
+    recipient = await person_in_roster(feedback, new.recipient_id)
     if new.recipient_id == principal.subject:
         raise Unprocessable("recipient_id: feedback goes to someone else")
-    author = await runtime.people.get(principal.subject)
-    now = runtime.clock.now()
+    author = await feedback.runtime.people.get(principal.subject)
+    now = feedback.runtime.clock.now()
     document: Document = {
         "_id": str(uuid.uuid4()),
         "author_id": principal.subject,
@@ -81,19 +67,13 @@ async def give(runtime: Runtime, principal: Principal, new: NewFeedback) -> Docu
     }
 
     async def work(session: Session) -> None:
-        if new.request_id is not None:
-            # Two responses sent at once both write the request, so one runs again and finds the other.
-            responded = await runtime.db[REQUESTS].update_one(
-                {"_id": new.request_id, "responded_by": {"$ne": principal.subject}},
-                {"$addToSet": {"responded_by": principal.subject}},
-                session=session,
-            )
-            if responded.matched_count == 0:
-                raise Unprocessable("you already responded to this request")
-        await runtime.db[FEEDBACK].insert_one(document, session=session)
-        await runtime.outbox.add(session, given_event(document))
+        request_id = new.request_id
+        if request_id is not None and not await feedback.requests.note_response(request_id, principal.subject, session):
+            raise Unprocessable("you already responded to this request")
+        await feedback.named.add(document, session)
+        feedback.runtime.uow.publish(session, given_event(document))
 
-    await runtime.uow.run(work)
+    await feedback.runtime.uow.run(work)
     return document
 
 
@@ -113,29 +93,34 @@ def given_event(document: Document) -> FeedbackGiven:
     return FeedbackGiven(feedback_id=document["_id"], **{f: document[f] for f in fields})
 
 
-async def reply(runtime: Runtime, principal: Principal, feedback_id: str, text: str) -> Document:
-    document = await runtime.db[FEEDBACK].find_one({"_id": feedback_id})
+async def reply(feedback: Feedback, principal: Principal, feedback_id: str, text: str) -> Document:
+    document = await feedback.named.get(feedback_id)
     if document is None:
         raise NotFound(f"no feedback {feedback_id}")
-    if not await _in_thread(runtime, principal, document):
+    if not await _in_thread(feedback, principal, document):
         raise Forbidden("only the author, the recipient and the recipient's manager take part in this thread")
-    entry = {"reply_id": str(uuid.uuid4()), "author_id": principal.subject, "text": text, "at": runtime.clock.now()}
-    await runtime.db[FEEDBACK].update_one({"_id": feedback_id}, {"$push": {"replies": entry}})
+    entry = {
+        "reply_id": str(uuid.uuid4()),
+        "author_id": principal.subject,
+        "text": text,
+        "at": feedback.runtime.clock.now(),
+    }
+    await feedback.named.add_reply(feedback_id, entry)
     document["replies"].append(entry)
     return document
 
 
-async def _in_thread(runtime: Runtime, principal: Principal, document: Document) -> bool:
+async def _in_thread(feedback: Feedback, principal: Principal, document: Document) -> bool:
     if principal.subject in (document["author_id"], document["recipient_id"]):
         return True
-    recipient = await runtime.people.get(document["recipient_id"])
+    recipient = await feedback.runtime.people.get(document["recipient_id"])
     return recipient is not None and recipient.get("manager_id") == principal.subject
 
 
-async def recipients(runtime: Runtime, person_id: str) -> list[tuple[Document, FeedbackDirection]]:
+async def recipients(feedback: Feedback, person_id: str) -> list[tuple[Document, FeedbackDirection]]:
     """The people one works with, whom one gives named feedback: one's manager, one's team and one's reports, each with
     the direction feedback to them takes, by name. Anyone else in the roster may still be given feedback by id."""
-    people = runtime.people
+    people = feedback.runtime.people
     me = await people.get(person_id)
     found: dict[str, Document] = {}
     if me is not None and me.get("team_id"):
@@ -150,43 +135,40 @@ async def recipients(runtime: Runtime, person_id: str) -> list[tuple[Document, F
     return [(p, direction(person_id, p, me, requested=False)) for p in chosen]
 
 
-async def inbox(runtime: Runtime, person_id: str, limit: int) -> list[Document]:
-    return await runtime.db[FEEDBACK].find({"recipient_id": person_id}).sort("created_at", -1).limit(limit).to_list()
+async def inbox(feedback: Feedback, person_id: str, limit: int) -> list[Document]:
+    return await feedback.named.received(person_id, limit)
 
 
-async def sent(runtime: Runtime, person_id: str, limit: int) -> list[Document]:
-    return await runtime.db[FEEDBACK].find({"author_id": person_id}).sort("created_at", -1).limit(limit).to_list()
+async def sent(feedback: Feedback, person_id: str, limit: int) -> list[Document]:
+    return await feedback.named.sent(person_id, limit)
 
 
-async def about_person(runtime: Runtime, principal: Principal, person_id: str, limit: int) -> list[Document]:
+async def about_person(feedback: Feedback, principal: Principal, person_id: str, limit: int) -> list[Document]:
     """The feedback a person received, for them, their manager and hr."""
     if principal.subject != person_id and not principal.has(Role.HR, Role.ADMIN):
-        person = await runtime.people.get(person_id)
+        person = await feedback.runtime.people.get(person_id)
         if person is None or person.get("manager_id") != principal.subject:
             raise Forbidden("a person's feedback is seen by them, their manager and hr")
-    return await inbox(runtime, person_id, limit)
+    return await inbox(feedback, person_id, limit)
 
 
-async def themes(runtime: Runtime, person_id: str, since: datetime, until: datetime) -> dict[str, int]:
+async def themes(feedback: Feedback, person_id: str, since: datetime, until: datetime) -> dict[str, int]:
     """Tag counts of the feedback a person received in a period (what reviews show as themes)."""
-    found = runtime.db[FEEDBACK].find(
-        {"recipient_id": person_id, "created_at": {"$gte": since, "$lt": until}}, {"tags": 1}
-    )
-    return dict(Counter(tag for document in await found.to_list() for tag in document.get("tags", [])))
+    return dict(Counter(await feedback.named.tags_received(person_id, since, until)))
 
 
 # ---------------------------------------------------------------- requested (360) feedback
 
 
 async def request(
-    runtime: Runtime, principal: Principal, about_id: str, respondent_ids: list[str], due_at: datetime
+    feedback: Feedback, principal: Principal, about_id: str, respondent_ids: list[str], due_at: datetime
 ) -> Document:
-    about = await person_in_roster(runtime, about_id)
+    about = await person_in_roster(feedback, about_id)
     if not principal.has(Role.HR, Role.ADMIN) and about.get("manager_id") != principal.subject:
         raise Forbidden("360 feedback is requested by the person's manager or hr")
     for respondent in respondent_ids:
-        await person_in_roster(runtime, respondent)
-    if due_at <= runtime.clock.now():
+        await person_in_roster(feedback, respondent)
+    if due_at <= feedback.runtime.clock.now():
         raise Unprocessable("due_at: the due date must be in the future")
     document: Document = {
         "_id": str(uuid.uuid4()),
@@ -194,12 +176,12 @@ async def request(
         "requested_by": principal.subject,
         "respondent_ids": sorted(set(respondent_ids)),
         "due_at": due_at,
-        "created_at": runtime.clock.now(),
+        "created_at": feedback.runtime.clock.now(),
     }
 
     async def work(session: Session) -> None:
-        await runtime.db[REQUESTS].insert_one(document, session=session)
-        await runtime.outbox.add(
+        await feedback.requests.add(document, session)
+        feedback.runtime.uow.publish(
             session,
             FeedbackRequested(
                 request_id=document["_id"],
@@ -210,35 +192,37 @@ async def request(
             ),
         )
 
-    await runtime.uow.run(work)
+    await feedback.runtime.uow.run(work)
     return document
 
 
-async def respond(runtime: Runtime, principal: Principal, request_id: str, new: NewFeedback) -> Document:
-    found = await runtime.db[REQUESTS].find_one({"_id": request_id})
+async def respond(feedback: Feedback, principal: Principal, request_id: str, new: NewFeedback) -> Document:
+    found = await feedback.requests.get(request_id)
     if found is None:
         raise NotFound(f"no feedback request {request_id}")
     if principal.subject not in found["respondent_ids"]:
         raise Forbidden("only the people asked can respond to this request")
-    if await runtime.db[FEEDBACK].count_documents({"request_id": request_id, "author_id": principal.subject}):
+    if await feedback.named.has_responded(request_id, principal.subject):
         raise Unprocessable("you already responded to this request")
     return await give(
-        runtime, principal, NewFeedback(**{**new.__dict__, "recipient_id": found["about_id"], "request_id": request_id})
+        feedback,
+        principal,
+        NewFeedback(**{**new.__dict__, "recipient_id": found["about_id"], "request_id": request_id}),
     )
 
 
-async def request_summary(runtime: Runtime, principal: Principal, request_id: str) -> dict[str, Any]:
-    found = await runtime.db[REQUESTS].find_one({"_id": request_id})
+async def request_summary(feedback: Feedback, principal: Principal, request_id: str) -> dict[str, Any]:
+    found = await feedback.requests.get(request_id)
     if found is None:
         raise NotFound(f"no feedback request {request_id}")
-    about = await runtime.people.get(found["about_id"])
+    about = await feedback.runtime.people.get(found["about_id"])
     allowed = principal.has(Role.HR, Role.ADMIN) or principal.subject in (
         found["requested_by"],
         (about or {}).get("manager_id"),
     )
     if not allowed:
         raise Forbidden("the summary is for whoever requested it, the person's manager and hr")
-    responses = await runtime.db[FEEDBACK].find({"request_id": request_id}).to_list()
+    responses = await feedback.named.responses_to(request_id)
     return {
         "request_id": request_id,
         "about_id": found["about_id"],

@@ -17,6 +17,7 @@ from pacer_goals.domain.periods import Period
 from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.mongo import Database, Document, IndexPlan, Session, microseconds
+from pacer_shared.unit_of_work import UnitOfWork
 
 GOALS = "goals"
 HISTORY = "goal_history"
@@ -44,7 +45,10 @@ INDEXES: IndexPlan = {
 
 
 class GoalRepository:
-    def __init__(self, db: Database) -> None:
+    """Goals and what moves them; a saved goal's new events commit with it through the unit of work."""
+
+    def __init__(self, db: Database, uow: UnitOfWork) -> None:
+        self._uow = uow
         self.goals = db[GOALS]
         self.history = db[HISTORY]
         self.activities = db[ACTIVITIES]
@@ -118,9 +122,11 @@ class GoalRepository:
         return document["next_due_at"] if document else None
 
     async def save(self, goals: Sequence[Goal], now: datetime, session: Session) -> None:
-        """Write goals (optimistically: a concurrent writer's change makes this transaction retry)."""
+        """Write goals (optimistically: a concurrent writer's change makes this transaction retry) and stage their
+        new events with them."""
         if not goals:
             return
+        self._uow.track(session, *goals)
         writes: list[ReplaceOne[Document] | UpdateOne] = []
         documents = []
         for goal in goals:

@@ -90,7 +90,7 @@ class CheckInWorker:
             )
             for goal in open_goals
         }
-        await goals.runtime.outbox.add(session, GoalCheckInDue(owner_id=owner_id, week_start=week_start, goals=summary))
+        goals.runtime.uow.publish(session, GoalCheckInDue(owner_id=owner_id, week_start=week_start, goals=summary))
 
 
 class _AlreadyDone(Exception):

@@ -177,7 +177,6 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
         if draft.activate and not _sets_own(principal, goal):
             await _go_live(goals, goal, principal, now, session)
         await goals.repository.save([goal], now, session)
-        await goals.runtime.outbox.add(session, *goal.events)
         return goal
 
     return await goals.runtime.uow.run(work), report
@@ -207,7 +206,6 @@ async def change(goals: Goals, goal_id: str, principal: Principal, action: Actio
             raise Unprocessable(str(error)) from error
         now = goals.runtime.clock.now()
         await goals.repository.save([goal], now, session)
-        await goals.runtime.outbox.add(session, *goal.events)
         return goal  # what the committed attempt saved, not an aborted one's
 
     return await goals.runtime.uow.run(work)

@@ -23,5 +23,5 @@ class Goals:
     @classmethod
     def of(cls, runtime: Runtime) -> Goals:
         assert isinstance(runtime.settings, GoalsSettings)
-        repository = GoalRepository(runtime.db)
+        repository = GoalRepository(runtime.db, runtime.uow)
         return cls(runtime, repository, runtime.settings, GoalViews(repository, runtime.settings.dashboard_cache_goals))

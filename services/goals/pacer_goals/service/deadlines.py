@@ -96,7 +96,6 @@ class DeadlineWorker:
                 if successor.owner_kind is OwnerKind.ASSISTANT:
                     checkins.setdefault(successor.owner_id, first_checkin(goals, successor, now))
         await goals.repository.save(changed, now, session)
-        await goals.runtime.outbox.add(session, *[event for g in changed for event in g.events])
         await goals.repository.schedule_checkins(checkins, session)
         called = sum(1 for g in changed if g.events)
         if called:

@@ -84,7 +84,6 @@ async def _save(goals: Goals, touched: list[Goal], now: datetime, session: Sessi
     for goal in touched:
         goal.announce_progress(now)
     await goals.repository.save(touched, now, session)
-    await goals.runtime.outbox.add(session, *[event for goal in touched for event in goal.events])
 
 
 async def recount_team_goals(goals: Goals, team_ids: set[str], session: Session) -> None:

@@ -2,7 +2,7 @@
 books: they keep their amounts and lose the identity. Recognitions, kudos budgets, promotion recommendations and
 the facts gathered about the person go."""
 
-from pacer_incentives.service.context import (
+from pacer_incentives.adapters.repository import (
     DEACTIVATIONS,
     IGNORED,
     INPUTS,

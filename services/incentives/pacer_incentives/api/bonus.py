@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from fastapi import APIRouter, Query, status
 
@@ -21,10 +20,9 @@ from pacer_incentives.api.models import (
 from pacer_incentives.domain.ledger import Line
 from pacer_incentives.domain.plan import PlanIn
 from pacer_incentives.service import ledger, plans
-from pacer_incentives.service.context import IGNORED, STATEMENTS
 from pacer_shared.audit import AuditDep
-from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
-from pacer_shared.problems import Forbidden, NotFound, responses
+from pacer_shared.auth import RESPONSES, CurrentPrincipal
+from pacer_shared.problems import NotFound, responses
 
 router = APIRouter(prefix="/v1", tags=["bonus"], responses=RESPONSES)
 
@@ -89,26 +87,7 @@ async def list_statements(
     status_: str | None = Query(default=None, alias="status", pattern="^(calculated|manager_approved|approved)$"),
     limit: int = Query(default=100, ge=1, le=500),
 ) -> list[StatementOut]:
-    query: dict[str, Any] = {}
-    if person_id is not None:
-        query["person_id"] = person_id
-    if plan_id is not None:
-        query["plan_id"] = plan_id
-    if status_ is not None:
-        query["status"] = status_
-    if not principal.has(Role.HR):
-        visible: dict[str, Any]
-        if principal.has(Role.MANAGER):
-            reports = [p["_id"] for p in await incentives.runtime.people.reports_of(principal.subject)]
-            visible = {
-                "$or": [{"person_id": {"$in": [principal.subject, *reports]}}, {"manager_id": principal.subject}]
-            }
-        elif person_id not in (None, principal.subject):
-            raise Forbidden("assistants see only their own statements")
-        else:
-            visible = {"person_id": principal.subject}
-        query = {"$and": [query, visible]}
-    found = await incentives.db[STATEMENTS].find(query).sort([("period_start", -1), ("_id", 1)]).limit(limit).to_list()
+    found = await ledger.statements_for(incentives, principal, person_id, plan_id, status_, limit)
     await audit.record("bonus_statement.listed", f"statements?person_id={person_id or '*'}")
     return [StatementOut.of(d) for d in found]
 
@@ -121,7 +100,7 @@ async def list_statements(
 async def get_statement(
     statement_id: str, incentives: IncentivesDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> StatementOut:
-    found = await incentives.db[STATEMENTS].find_one({"_id": statement_id})
+    found = await incentives.statements.get(statement_id)
     if found is None or not ledger.can_see(principal, found):
         raise NotFound(f"no statement {statement_id}")
     await audit.record("bonus_statement.read", f"statement/{statement_id}")
@@ -143,5 +122,5 @@ async def approve(statement_id: str, incentives: IncentivesDep, principal: Appro
 async def ignored(
     incentives: IncentivesDep, _: HrOnly, limit: int = Query(default=100, ge=1, le=500)
 ) -> list[IgnoredOut]:
-    found = await incentives.db[IGNORED].find().sort("at", -1).limit(limit).to_list()
+    found = await incentives.ignored.latest(limit)
     return [IgnoredOut.of(d) for d in found]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Query, status
 
@@ -19,7 +19,6 @@ from pacer_incentives.api.models import (
 )
 from pacer_incentives.domain.periods import Cadence, period_at
 from pacer_incentives.service import leaderboards, recognition
-from pacer_incentives.service.context import PROMOTIONS, RECOGNITIONS
 from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
 from pacer_shared.problems import Forbidden, NotFound, responses
@@ -64,17 +63,7 @@ async def list_recognitions(
     team_id: str | None = None,
     limit: int = Query(default=100, ge=1, le=500),
 ) -> list[RecognitionOut]:
-    query: dict[str, Any] = {}
-    if person_id is not None:
-        query["person_id"] = person_id
-    if team_id is not None:
-        query["team_id"] = team_id
-    people = incentives.runtime.people
-    if not principal.has(Role.HR):  # in the query, so a page is never cut short by private ones left out after it
-        concerned = [principal.subject, *(p["_id"] for p in await people.reports_of(principal.subject))]
-        query["$or"] = [{"private": False}, {"person_id": {"$in": concerned}}]
-    found = await incentives.db[RECOGNITIONS].find(query).sort([("granted_at", -1), ("_id", 1)]).to_list(limit)
-    return [RecognitionOut.of(r) for r in found if recognition.can_see(principal, r, await people.get(r["person_id"]))]
+    return [RecognitionOut.of(r) for r in await recognition.listed(incentives, principal, person_id, team_id, limit)]
 
 
 @router.get(
@@ -117,8 +106,7 @@ async def leaderboard(
 async def promotions(
     incentives: IncentivesDep, _: HrOnly, audit: AuditDep, person_id: str | None = None
 ) -> list[PromotionOut]:
-    query = {} if person_id is None else {"person_id": person_id}
-    found = await incentives.db[PROMOTIONS].find(query).sort("at", -1).to_list(500)
+    found = await incentives.promotions.recommended(person_id)
     if person_id is not None and not found:
         raise NotFound(f"no promotion recommendation for {person_id}")
     await audit.record("promotion_recommendation.read", f"promotions?person_id={person_id or '*'}")

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from pymongo import UpdateOne
-
 from pacer_incentives.domain.facts import InputRecord
 from pacer_incentives.domain.periods import Period
 from pacer_incentives.service import plans
-from pacer_incentives.service.context import DEACTIVATIONS, IGNORED, INPUTS, STATEMENTS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_shared.events import Event
 from pacer_shared.events.feedback import FeedbackGiven, FeedbackKind
 from pacer_shared.events.goals import (
@@ -72,23 +70,12 @@ async def record(incentives: Incentives, events: Sequence[Event[Input]], session
     documents = [(event, doc) for event in events if (doc := _record(event)) is not None]
     if not documents:
         return []
-    await incentives.db[INPUTS].bulk_write(
-        [
-            UpdateOne({"_id": doc["_id"]}, {"$setOnInsert": {k: v for k, v in doc.items() if k != "_id"}}, upsert=True)
-            for _, doc in documents
-        ],
-        session=session,
-    )
+    await incentives.inputs.log([doc for _, doc in documents], session)
     touched = set().union(
         *(_touching(doc) for _, doc in documents if "goal_id" in doc or doc["type"] == "ReviewCompleted")
     )
     for owner, subject, end in sorted(touched):
-        await incentives.db[STATEMENTS].update_many(
-            # Carry statements only hold adjustments already computed for an earlier period's statement.
-            {owner: subject, "kind": "period", "period_start": {"$lt": end}, "period_end": {"$gte": end}},
-            {"$set": {"dirty": True}},
-            session=session,
-        )
+        await incentives.statements.mark_for_recheck(owner, subject, end, session)
     await _note_ignored(incentives, [event for event, _ in documents], session)
     return [event for event, _ in documents]
 
@@ -113,24 +100,14 @@ async def _note_ignored(incentives: Incentives, events: list[Event[Input]], sess
         team = person.get("team_id") if person else None
         if await plans.covering(incentives, team, data.period_end, session) is None:
             reason = f"no bonus plan covers {data.owner_id} (team {team}) on {data.period_end.isoformat()}"
-            await incentives.db[IGNORED].update_one(
-                {"_id": f"goal:{data.goal_id}"},
-                {"$setOnInsert": {"event_id": event.id, "type": event.type, "reason": reason, "at": event.time}},
-                upsert=True,
-                session=session,
-            )
+            await incentives.ignored.note(f"goal:{data.goal_id}", event.id, event.type, reason, event.time, session)
 
 
 async def note_deactivations(incentives: Incentives, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
     for event in events:
         person = event.data
         if not person.active:
-            await incentives.db[DEACTIVATIONS].update_one(
-                {"_id": event.id},
-                {"$setOnInsert": {"person_id": person.person_id, "at": event.time}},
-                upsert=True,
-                session=session,
-            )
+            await incentives.deactivations.note(event.id, person.person_id, event.time, session)
 
 
 async def active_whole_period(incentives: Incentives, person: Document, period: Period) -> bool:
@@ -139,10 +116,7 @@ async def active_whole_period(incentives: Incentives, person: Document, period: 
 
 async def left_during(incentives: Incentives, person: Document, period: Period) -> bool:
     """Whether the person was deactivated in the roster during the period."""
-    left = await incentives.db[DEACTIVATIONS].find_one(
-        {"person_id": person["_id"], "at": {"$gte": period.start, "$lt": period.end}}
-    )
-    return left is not None
+    return await incentives.deactivations.left_during(person["_id"], period.start, period.end)
 
 
 async def records_for(
@@ -150,14 +124,10 @@ async def records_for(
 ) -> list[InputRecord]:
     """The subjects' events that fall in (start, end] — for goals, every event of each goal that ended then,
     later corrections included."""
-    window = {"subject": {"$in": subjects}, "period_end": {"$gt": start, "$lte": end}}
-    goal_ids = await incentives.db[INPUTS].distinct("goal_id", {**window, "goal_id": {"$ne": None}}, session=session)
-    query = {"$or": [{"goal_id": {"$in": goal_ids}}, {**window, "goal_id": {"$exists": False}}]}
-    return [record_of(doc) async for doc in incentives.db[INPUTS].find(query, session=session)]
+    return [record_of(doc) for doc in await incentives.inputs.about(subjects, start, end, session)]
 
 
 async def history_of(
     incentives: Incentives, person_id: str, types: frozenset[str], session: Session | None = None
 ) -> list[InputRecord]:
-    query = {"subject": person_id, "type": {"$in": sorted(types)}}
-    return [record_of(doc) async for doc in incentives.db[INPUTS].find(query, session=session)]
+    return [record_of(doc) for doc in await incentives.inputs.of_types(person_id, types, session)]

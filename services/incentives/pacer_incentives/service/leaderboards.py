@@ -10,7 +10,7 @@ from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.periods import Cadence, Period, in_zone
 from pacer_incentives.domain.recognition import Standing, attainment_standings, points_standings
 from pacer_incentives.service import inputs
-from pacer_incentives.service.context import RECOGNITIONS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_shared.mongo import Document, Session
 from pacer_shared.people import is_assistant
 
@@ -20,17 +20,7 @@ Ranking = Literal["attainment", "points"]
 async def leaderboard(incentives: Incentives, team_id: str, month: Period, by: Ranking) -> list[Standing]:
     members = sorted(p["_id"] for p in await incentives.runtime.people.assistants_in(team_id))
     if by == "points":
-        grants = [
-            (r["person_id"], r["points"])
-            async for r in incentives.db[RECOGNITIONS].find(
-                # A private award is the person's own business: it shows in nobody else's standings.
-                {
-                    "person_id": {"$in": members},
-                    "granted_at": {"$gte": month.start, "$lt": month.end},
-                    "private": {"$ne": True},
-                }
-            )
-        ]
+        grants = await incentives.recognitions.public_points(members, month.start, month.end)
         return points_standings(grants, members)
     return await attainment_of(incentives, await incentives.runtime.people.team(team_id), month)
 

@@ -21,13 +21,12 @@ from pacer_incentives.domain.ledger import Line, NotFinal, Statement, Subject
 from pacer_incentives.domain.periods import Period, in_zone
 from pacer_incentives.domain.plan import PlanIn
 from pacer_incentives.service import inputs
-from pacer_incentives.service.context import PERIODS, PLANS, STATEMENTS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_incentives.service.plans import period_of, plan_of
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.incentives import BonusAdjusted, BonusApproved, BonusCalculated
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
-from pacer_shared.people import PEOPLE
 from pacer_shared.problems import Conflict, Forbidden, NotFound
 
 log = get_logger(__name__)
@@ -51,10 +50,7 @@ def statement_id(plan: PlanIn, period: Period, person_id: str, kind: str = "peri
 async def population(incentives: Incentives, plan: PlanIn, period: Period) -> list[Document]:
     """Assistants the plan covers: active now, or deactivated during the period (they get a statement
     that says why nothing is paid)."""
-    query: dict[str, Any] = {"role": "assistant"}
-    if plan.team_ids is not None:
-        query["team_id"] = {"$in": plan.team_ids}
-    people = await incentives.db[PEOPLE].find(query).sort("_id", 1).to_list()
+    people = await incentives.roster.assistants(plan.team_ids)
     return [p for p in people if p.get("active", True) or await inputs.left_during(incentives, p, period)]
 
 
@@ -89,7 +85,6 @@ async def simulate(
 class LedgerWorker:
     def __init__(self, incentives: Incentives) -> None:
         self._incentives = incentives
-        self._db = incentives.db
 
     async def run(self) -> None:
         while True:
@@ -102,15 +97,9 @@ class LedgerWorker:
     async def run_once(self) -> None:
         now = self._incentives.runtime.clock.now()
         await self._open_periods(now)
-        for period in (
-            await self._db[PERIODS]
-            .find({"status": "open", "period_end": {"$lte": now}})
-            .sort("period_end", 1)
-            .limit(BATCH)
-            .to_list()
-        ):
+        for period in await self._incentives.periods.ended(now, BATCH):
             await self._close(period, now)
-        for statement in await self._db[STATEMENTS].find({"dirty": True}).limit(BATCH).to_list():
+        for statement in await self._incentives.statements.to_recheck(BATCH):
             try:
                 await self._incentives.runtime.uow.run(functools.partial(self._recheck, statement["_id"], now))
             except _Taken:
@@ -118,7 +107,7 @@ class LedgerWorker:
 
     async def _open_periods(self, now: datetime) -> None:
         """Every plan version's periods that have ended get a period record, oldest first."""
-        async for version in self._db[PLANS].find({"next_period_start": {"$lte": now}}):
+        async for version in self._incentives.plans.with_periods_due(now):
             plan = plan_of(version)
             start = version["next_period_start"]
             period = period_of(plan, start)
@@ -126,28 +115,16 @@ class LedgerWorker:
                 continue
             # The period record first, then the cursor: a stop between the two leaves the record to be written again
             # (it is keyed, so nothing doubles), never a cursor moved past a period that was not recorded.
-            await self._db[PERIODS].update_one(
-                {"_id": f"{version['_id']}:{period.start.isoformat()}"},
-                {
-                    "$setOnInsert": {
-                        "plan_key": version["_id"],
-                        "period_start": period.start,
-                        "period_end": period.end,
-                        "status": "open",
-                    }
-                },
-                upsert=True,
-            )
-            await self._db[PLANS].update_one(
-                {"_id": version["_id"], "next_period_start": start}, {"$set": {"next_period_start": period.end}}
-            )
+            period_key = f"{version['_id']}:{period.start.isoformat()}"
+            await self._incentives.periods.record(period_key, version["_id"], period.start, period.end)
+            await self._incentives.plans.move_next_period(version["_id"], start, period.end)
 
     async def _close(self, period_doc: Document, now: datetime) -> None:
-        version = await self._db[PLANS].find_one({"_id": period_doc["plan_key"]})
+        version = await self._incentives.plans.get(period_doc["plan_key"])
         assert version is not None
         plan = plan_of(version)
         period = Period(period_doc["period_start"], period_doc["period_end"])
-        done = set(await self._db[STATEMENTS].distinct("person_id", {"period_key": period_doc["_id"]}))
+        done = await self._incentives.statements.people_calculated(period_doc["_id"])
         waiting: dict[str, list[str]] = {}
         for person in await population(self._incentives, plan, period):
             if person["_id"] in done:
@@ -174,7 +151,7 @@ class LedgerWorker:
         update: dict[str, Any] = {"waiting": waiting}
         if not waiting:
             update["status"] = "closed"
-        await self._db[PERIODS].update_one({"_id": period_doc["_id"]}, {"$set": update})
+        await self._incentives.periods.update(period_doc["_id"], update)
 
     @staticmethod
     def _statement_document(
@@ -212,11 +189,11 @@ class LedgerWorker:
         }
 
     async def _calculated(self, document: Document, result: Statement, session: Session) -> None:
-        if await self._db[STATEMENTS].find_one({"_id": document["_id"]}, {"_id": 1}, session=session):
+        if await self._incentives.statements.exists(document["_id"], session):
             raise _Taken
-        await self._db[STATEMENTS].insert_one(document, session=session)
+        await self._incentives.statements.add(document, session)
         base_total = sum((line.amount for line in result.lines), Decimal(0))
-        await self._incentives.runtime.outbox.add(
+        self._incentives.runtime.uow.publish(
             session,
             BonusCalculated(
                 person_id=document["person_id"],
@@ -233,11 +210,10 @@ class LedgerWorker:
 
     async def _recheck(self, statement_key: str, now: datetime, session: Session) -> None:
         """Recompute a calculated statement; changes since become adjustment lines, never a rewrite."""
-        statement = await self._db[STATEMENTS].find_one({"_id": statement_key, "dirty": True}, session=session)
+        statement = await self._incentives.statements.take_for_recheck(statement_key, session)
         if statement is None:
             raise _Taken
-        await self._db[STATEMENTS].update_one({"_id": statement_key}, {"$set": {"dirty": False}}, session=session)
-        version = await self._db[PLANS].find_one({"_id": statement["plan_key"]}, session=session)
+        version = await self._incentives.plans.get(statement["plan_key"], session)
         person = await self._incentives.runtime.people.get(statement["person_id"], session)
         if version is None or person is None:
             return
@@ -261,22 +237,12 @@ class LedgerWorker:
         documents = [line_document(line) for line in new]
         delta = sum((line.amount for line in new), Decimal(0))
         if statement["status"] != "approved":
-            # A manager's approval was for the old total: it is withdrawn with the change.
-            await self._db[STATEMENTS].update_one(
-                {"_id": statement["_id"]},
-                {
-                    "$push": {"adjustments": {"$each": documents}},
-                    "$set": {"total": statement["total"] + delta, "status": "calculated", "approvals": []},
-                },
-                session=session,
-            )
+            await self._incentives.statements.adjust(statement["_id"], documents, statement["total"] + delta, session)
             holder = statement
         else:
-            await self._db[STATEMENTS].update_one(
-                {"_id": statement["_id"]}, {"$push": {"carried": {"$each": documents}}}, session=session
-            )
+            await self._incentives.statements.note_carried(statement["_id"], documents, session)
             holder = await self._carry(statement, plan, documents, delta, session)
-        await self._incentives.runtime.outbox.add(session, *[_adjusted(holder, line) for line in new])
+        self._incentives.runtime.uow.publish(session, *[_adjusted(holder, line) for line in new])
 
     async def _carry(
         self, statement: Document, plan: PlanIn, documents: list[Document], delta: Decimal, session: Session
@@ -287,7 +253,7 @@ class LedgerWorker:
         while True:
             period = period_of(plan, period.end)
             key = statement_id(plan, period, statement["person_id"], "carry")
-            carry = await self._db[STATEMENTS].find_one({"_id": key}, session=session)
+            carry = await self._incentives.statements.get(key, session)
             if carry is None or carry["status"] != "approved":
                 break
         labelled = [{**d, "label": f"{d['label']} (carried from {statement['_id']})"} for d in documents]
@@ -311,17 +277,9 @@ class LedgerWorker:
                 "calculated_at": self._incentives.runtime.clock.now(),
                 "dirty": False,
             }
-            await self._db[STATEMENTS].insert_one(carry, session=session)
+            await self._incentives.statements.add(carry, session)
             return carry
-        await self._db[STATEMENTS].update_one(
-            {"_id": key},
-            {
-                "$push": {"adjustments": {"$each": labelled}},
-                "$addToSet": {"carries_from": statement["_id"]},
-                "$set": {"total": carry["total"] + delta, "status": "calculated", "approvals": []},
-            },
-            session=session,
-        )
+        await self._incentives.statements.carry_into(key, labelled, statement["_id"], carry["total"] + delta, session)
         return carry
 
 
@@ -356,7 +314,7 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
     """
 
     async def work(session: Session) -> Document:
-        statement = await incentives.db[STATEMENTS].find_one({"_id": statement_key}, session=session)
+        statement = await incentives.statements.get(statement_key, session)
         if statement is None or not can_see(principal, statement):
             raise NotFound(f"no statement {statement_key}")
         status = statement["status"]
@@ -382,14 +340,10 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
             "role": "manager" if principal.subject == manager else "hr",
             "at": incentives.runtime.clock.now(),
         }
-        await incentives.db[STATEMENTS].update_one(
-            {"_id": statement_key, "status": status},
-            {"$set": step, "$push": {"approvals": approval}},
-            session=session,
-        )
+        await incentives.statements.approve(statement_key, status, step, approval, session)
         statement = {**statement, **step, "approvals": [*statement["approvals"], approval]}
         if step["status"] == "approved":
-            await incentives.runtime.outbox.add(
+            incentives.runtime.uow.publish(
                 session,
                 BonusApproved(
                     person_id=statement["person_id"],
@@ -402,6 +356,29 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
         return statement
 
     return await incentives.runtime.uow.run(work)
+
+
+async def statements_for(
+    incentives: Incentives,
+    principal: Principal,
+    person_id: str | None,
+    plan_id: str | None,
+    status: str | None,
+    limit: int,
+) -> list[Document]:
+    """Statements: one's own, one's team's (managers), everyone's (hr)."""
+    readable_by: tuple[list[str], str | None] | None = None
+    if not principal.has(Role.HR):
+        if principal.has(Role.MANAGER):
+            reports = [p["_id"] for p in await incentives.runtime.people.reports_of(principal.subject)]
+            readable_by = ([principal.subject, *reports], principal.subject)
+        elif person_id not in (None, principal.subject):
+            raise Forbidden("assistants see only their own statements")
+        else:
+            readable_by = ([principal.subject], None)
+    return await incentives.statements.listed(
+        limit, person_id=person_id, plan_id=plan_id, status=status, readable_by=readable_by
+    )
 
 
 def can_see(principal: Principal, statement: Document) -> bool:

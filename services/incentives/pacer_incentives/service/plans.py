@@ -9,7 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from pacer_incentives.domain.periods import Period, period_at
 from pacer_incentives.domain.plan import PlanIn
-from pacer_incentives.service.context import PLANS, STATEMENTS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, NotFound
 
@@ -25,8 +25,7 @@ def period_of(plan: PlanIn, moment: datetime) -> Period:
 async def create_version(incentives: Incentives, plan: PlanIn, by: str) -> Document:
     """A new version. An open-ended latest version is ended where the new one starts, provided no
     statement of it was calculated from then on; any other overlap is refused."""
-    collection = incentives.db[PLANS]
-    versions = await collection.find({"plan_id": plan.plan_id}).sort("version", 1).to_list()
+    versions = await incentives.plans.versions_of(plan.plan_id)
     latest = versions[-1] if versions else None
     for other in versions:
         existing = plan_of(other)
@@ -46,16 +45,14 @@ async def create_version(incentives: Incentives, plan: PlanIn, by: str) -> Docum
         and plan_of(latest).effective_to is None
         and plan.effective_from > plan_of(latest).effective_from
     ):
-        calculated = await incentives.db[STATEMENTS].find_one(
-            {"plan_key": latest["_id"], "period_end": {"$gt": plan.effective_from}}
-        )
+        calculated = await incentives.statements.first_after(latest["_id"], plan.effective_from)
         if calculated is not None:
             raise Conflict(
                 f"version {latest['version']} already has statement {calculated['_id']} for a period after "
                 f"{plan.effective_from.isoformat()}; start the new version later"
             )
         ended = plan_of(latest).model_copy(update={"effective_to": plan.effective_from})
-        await collection.update_one({"_id": latest["_id"]}, {"$set": {"plan": _stored(ended)}})
+        await incentives.plans.end(latest["_id"], _stored(ended))
     version = (latest["version"] + 1) if latest else 1
     document: Document = {
         "_id": f"{plan.plan_id}:v{version}",
@@ -67,7 +64,7 @@ async def create_version(incentives: Incentives, plan: PlanIn, by: str) -> Docum
         "next_period_start": plan.effective_from,
     }
     try:
-        await collection.insert_one(document)
+        await incentives.plans.add(document)
     except DuplicateKeyError as error:
         raise Conflict(f"version {version} of {plan.plan_id} was just created by someone else; retry") from error
     return document
@@ -81,14 +78,14 @@ def _stored(plan: PlanIn) -> dict[str, Any]:
 
 
 async def versions(incentives: Incentives, plan_id: str) -> list[Document]:
-    found = await incentives.db[PLANS].find({"plan_id": plan_id}).sort("version", 1).to_list()
+    found = await incentives.plans.versions_of(plan_id)
     if not found:
         raise NotFound(f"no plan {plan_id!r}")
     return found
 
 
 async def all_latest(incentives: Incentives) -> list[Document]:
-    documents = await incentives.db[PLANS].find().sort([("plan_id", 1), ("version", 1)]).to_list()
+    documents = await incentives.plans.every_version()
     return list({d["plan_id"]: d for d in documents}.values())
 
 
@@ -96,7 +93,7 @@ async def covering(
     incentives: Incentives, team_id: str | None, moment: datetime, session: Session | None = None
 ) -> Document | None:
     """The plan version in effect at `moment` for someone in `team_id`."""
-    async for document in incentives.db[PLANS].find({}, session=session).sort([("plan_id", 1), ("version", -1)]):
+    async for document in incentives.plans.newest_first(session):
         plan = plan_of(document)
         if plan.covers(moment) and (plan.team_ids is None or team_id in plan.team_ids):
             return document

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.recognition import promotion_evidence
 from pacer_incentives.service import inputs
-from pacer_incentives.service.context import PROMOTIONS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_shared.events import Event
 from pacer_shared.events.incentives import PromotionRecommended
 from pacer_shared.events.reviews import ReviewCompleted, TrainingCompleted
@@ -26,13 +26,12 @@ async def on_events(incentives: Incentives, events: Sequence[Event[inputs.Input]
                 continue
             latest = max(facts.reviews.values(), key=lambda r: r.period_end)
             key = f"{rule.key}:{person_id}:{latest.review_id}"
-            if await incentives.db[PROMOTIONS].find_one({"_id": key}, {"_id": 1}, session=session):
+            if await incentives.promotions.exists(key, session):
                 continue
             now = incentives.runtime.clock.now()
-            await incentives.db[PROMOTIONS].insert_one(
-                {"_id": key, "person_id": person_id, "rule": rule.key, "evidence": evidence, "at": now},
-                session=session,
+            await incentives.promotions.add(
+                {"_id": key, "person_id": person_id, "rule": rule.key, "evidence": evidence, "at": now}, session
             )
-            await incentives.runtime.outbox.add(
+            incentives.runtime.uow.publish(
                 session, PromotionRecommended(person_id=person_id, rule=rule.key, evidence=evidence)
             )

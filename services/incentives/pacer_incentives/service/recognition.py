@@ -16,7 +16,7 @@ from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.periods import Cadence, Period, following, period_at
 from pacer_incentives.domain.recognition import BadgeKind, streak
 from pacer_incentives.service import inputs
-from pacer_incentives.service.context import CURSORS, INPUTS, KUDOS_BUDGETS, RECOGNITIONS, Incentives
+from pacer_incentives.service.context import Incentives
 from pacer_incentives.service.leaderboards import ZONES_APART, attainment_of, local_months
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events import Event
@@ -25,7 +25,6 @@ from pacer_shared.events.incentives import RecognitionGranted
 from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
-from pacer_shared.people import PEOPLE
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
 log = get_logger(__name__)
@@ -46,11 +45,11 @@ class Grant:
 
 async def grant(incentives: Incentives, grant: Grant, session: Session, at: datetime | None = None) -> bool:
     """Record and announce a recognition once; False if it was granted before."""
-    if await incentives.db[RECOGNITIONS].find_one({"_id": grant.recognition_id}, {"_id": 1}, session=session):
+    if await incentives.recognitions.exists(grant.recognition_id, session):
         return False
     person = await incentives.runtime.people.get(grant.person_id, session)
     team_id = person.get("team_id") if person else None
-    await incentives.db[RECOGNITIONS].insert_one(
+    await incentives.recognitions.add(
         {
             "_id": grant.recognition_id,
             "person_id": grant.person_id,
@@ -63,9 +62,9 @@ async def grant(incentives: Incentives, grant: Grant, session: Session, at: date
             "private": grant.private,
             "granted_at": at or incentives.runtime.clock.now(),
         },
-        session=session,
+        session,
     )
-    await incentives.runtime.outbox.add(
+    incentives.runtime.uow.publish(
         session,
         RecognitionGranted(
             person_id=grant.person_id,
@@ -157,14 +156,13 @@ async def kudos(incentives: Incentives, principal: Principal, to: str, message: 
 
     async def work(session: Session) -> None:
         key = f"{principal.subject}:{month}"
-        budget = await incentives.db[KUDOS_BUDGETS].find_one({"_id": key}, session=session)
-        used = budget["used"] if budget else 0
+        used = await incentives.kudos_budgets.used(key, session)
         if used >= rules.monthly_budget:
             raise Conflict(
                 f"the kudos budget of {rules.monthly_budget} for {month} is used up; it renews next month",
                 remaining=0,
             )
-        await incentives.db[KUDOS_BUDGETS].update_one({"_id": key}, {"$inc": {"used": 1}}, upsert=True, session=session)
+        await incentives.kudos_budgets.spend(key, session)
         given = Grant(recognition_id, to, "kudos", "Kudos", rules.points, message, principal.subject)
         await grant(incentives, given, session, at=now)
 
@@ -174,15 +172,27 @@ async def kudos(incentives: Incentives, principal: Principal, to: str, message: 
 
 async def kudos_left(incentives: Incentives, person_id: str) -> dict[str, object]:
     month = month_of(incentives.runtime.clock.now())
-    budget = await incentives.db[KUDOS_BUDGETS].find_one({"_id": f"{person_id}:{month}"})
+    used = await incentives.kudos_budgets.used(f"{person_id}:{month}")
     total = incentives.rules.kudos.monthly_budget
-    return {"month": month, "budget": total, "remaining": total - (budget["used"] if budget else 0)}
+    return {"month": month, "budget": total, "remaining": total - used}
 
 
 async def _recognition(incentives: Incentives, recognition_id: str) -> Document:
-    found = await incentives.db[RECOGNITIONS].find_one({"_id": recognition_id})
+    found = await incentives.recognitions.get(recognition_id)
     assert found is not None
     return found
+
+
+async def listed(
+    incentives: Incentives, principal: Principal, person_id: str | None, team_id: str | None, limit: int
+) -> list[Document]:
+    """Recognitions, newest first; private ones only for whom they concern."""
+    people = incentives.runtime.people
+    concerned = None
+    if not principal.has(Role.HR):
+        concerned = [principal.subject, *(p["_id"] for p in await people.reports_of(principal.subject))]
+    found = await incentives.recognitions.listed(limit, person_id=person_id, team_id=team_id, private_ones_of=concerned)
+    return [r for r in found if can_see(principal, r, await people.get(r["person_id"]))]
 
 
 def can_see(principal: Principal, recognition: Document, person: Document | None) -> bool:
@@ -209,13 +219,13 @@ class MonthlyBadges:
             await asyncio.sleep(self._incentives.settings.ledger_poll_seconds)
 
     async def run_once(self) -> None:
-        db = self._incentives.db
+        cursors = self._incentives.cursors
         now = self._incentives.runtime.clock.now()
         current = period_at(Cadence.MONTHLY, now, now)
-        cursor = await db[CURSORS].find_one({"_id": self.CURSOR})
+        cursor = await cursors.get(self.CURSOR)
         if cursor is None:
             # Recognition starts with the month the service first runs in; history is not re-awarded.
-            await db[CURSORS].update_one({"_id": self.CURSOR}, {"$setOnInsert": {"next": current.start}}, upsert=True)
+            await cursors.start(self.CURSOR, current.start)
             return
         month = period_at(Cadence.MONTHLY, cursor["next"], cursor["next"])
         settle = timedelta(seconds=self._incentives.settings.close_settle_seconds)
@@ -224,18 +234,13 @@ class MonthlyBadges:
         await self._incentives.runtime.uow.run(functools.partial(self._award_month, month, cursor["next"]))
 
     async def _award_month(self, month: Period, cursor: datetime, session: Session) -> None:
-        db = self._incentives.db
-        moved = await db[CURSORS].update_one(
-            {"_id": self.CURSOR, "next": cursor},
-            {"$set": {"next": following(Cadence.MONTHLY, month).start}},
-            session=session,
-        )
-        if moved.modified_count == 0:
+        if not await self._incentives.cursors.advance(
+            self.CURSOR, cursor, following(Cadence.MONTHLY, month).start, session
+        ):
             return
-        assistants = {"role": "assistant", "active": True}  # who has left wins nothing (the leaderboards agree)
-        teams = sorted(t for t in await db[PEOPLE].distinct("team_id", assistants, session=session) if t)
-        for team in teams:
-            people = await db[PEOPLE].find({**assistants, "team_id": team}, session=session).to_list()
+        roster = self._incentives.roster  # who has left wins nothing (the leaderboards agree)
+        for team in await roster.teams_with_active_assistants(session):
+            people = await roster.active_assistants_in(team, session)
             await self._top_of_team(team, people, month, session)
             await self._most_praised(team, people, month, session)
 
@@ -258,9 +263,8 @@ class MonthlyBadges:
             return
         months = local_months(people, month)  # praise counted in each person's own month, as their goals are
         praise: Counter[str] = Counter()
-        around = {"$gte": month.start - ZONES_APART, "$lt": month.end + ZONES_APART}
-        query = {"type": "FeedbackGiven", "subject": {"$in": sorted(months)}, "time": around}
-        async for doc in self._incentives.db[INPUTS].find(query, session=session):
+        around = (month.start - ZONES_APART, month.end + ZONES_APART)
+        for doc in await self._incentives.inputs.praise_for(months, *around, session):
             if months[doc["subject"]].contains(doc["time"]):
                 praise[doc["subject"]] += 1
         if praise:

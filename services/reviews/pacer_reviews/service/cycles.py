@@ -173,7 +173,7 @@ async def open_cycle(
             raise Conflict(f"cycle {cycle_id} is already open")
         await reviews.db[CYCLES].insert_one(document, session=session)
         await reviews.db[REVIEWS].insert_many(reviews_to_schedule, session=session)
-        await reviews.runtime.outbox.add(
+        reviews.runtime.uow.publish(
             session,
             ReviewCycleOpened(
                 cycle_id=cycle_id,
@@ -354,7 +354,7 @@ class CycleWorker:
         if moved.matched_count == 0:
             raise _Taken
         if step is not None and responsible is not None and due is not None:
-            await self._reviews.runtime.outbox.add(
+            self._reviews.runtime.uow.publish(
                 session, ReviewOverdue(**review_about(review), step=step, due_at=due, responsible_id=responsible)
             )
 

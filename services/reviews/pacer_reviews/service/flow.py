@@ -110,7 +110,7 @@ async def submit(
                     )
         changes["next_due_at"] = next_due({**review, **changes}, set(review.get("overdue_raised", [])))
         await reviews.db[REVIEWS].update_one({"_id": review_id}, {"$set": changes}, session=session)
-        await reviews.runtime.outbox.add(session, *events)
+        reviews.runtime.uow.publish(session, *events)
         return {**review, **changes}
 
     return await reviews.runtime.uow.run(work)

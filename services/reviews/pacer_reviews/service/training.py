@@ -84,7 +84,7 @@ async def assign(reviews: Reviews, principal: Principal, person_id: str, course_
 
     async def work(session: Session) -> Document:
         event = await assignment(reviews, session, person_id, course_id, due_at, principal.subject, None)
-        await reviews.runtime.outbox.add(session, event)
+        reviews.runtime.uow.publish(session, event)
         return {"assignment_id": event.assignment_id, **event.model_dump(mode="json")}
 
     return await reviews.runtime.uow.run(work)
@@ -105,7 +105,7 @@ async def complete(reviews: Reviews, principal: Principal, assignment_id: str) -
             {"_id": assignment_id}, {"$set": {"completed_at": now}}, session=session
         )
         course = CATALOGUE[found["course_id"]]
-        await reviews.runtime.outbox.add(
+        reviews.runtime.uow.publish(
             session,
             TrainingCompleted(
                 assignment_id=assignment_id,

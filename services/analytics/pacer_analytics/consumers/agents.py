@@ -20,10 +20,10 @@ from typing import Any
 import faust
 from babel.numbers import list_currencies
 
+from pacer_analytics.consumers.tables import Tables
 from pacer_analytics.domain.activity import ActivityState, Contribution
 from pacer_analytics.domain.day import DayTotals, day_key
 from pacer_analytics.service.zones import TimeZones
-from pacer_analytics.streams.tables import Tables
 from pacer_shared import metrics, topics
 from pacer_shared.clock import Clock
 from pacer_shared.dead_letters import dead_letter

@@ -1,0 +1,41 @@
+"""What the reviews service consumes: goal outcomes and feedback for the scores, the roster for who reviews whom."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pacer_reviews.service import cycles, inputs
+from pacer_reviews.service.context import Reviews
+from pacer_shared import topics
+from pacer_shared.consumer import Subscription
+from pacer_shared.events import Event
+from pacer_shared.events.goals import GoalEvent
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.mongo import Session
+
+
+def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
+    async def on_goals(events: Sequence[Event[GoalEvent]], session: Session) -> None:
+        await inputs.apply_goal_events(reviews.db, events, session)
+
+    async def on_feedback(events: Sequence[Event[inputs.FeedbackReceived]], session: Session) -> None:
+        await inputs.apply_feedback_events(reviews.db, events, session)
+
+    async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
+        await cycles.follow_managers(reviews, events, session)
+
+    return [
+        Subscription(
+            name="goal-outcomes", topics=[topics.GOALS_EVENTS], handle=on_goals, event_types=inputs.GOAL_TYPES
+        ),
+        Subscription[inputs.FeedbackReceived](
+            name="feedback", topics=[topics.FEEDBACK_EVENTS], handle=on_feedback, event_types=inputs.FEEDBACK_TYPES
+        ),
+        Subscription(
+            name="review-managers",
+            topics=[topics.ORG_PEOPLE],
+            handle=on_roster,
+            event_types=(PersonUpserted,),
+        ),
+    ]
