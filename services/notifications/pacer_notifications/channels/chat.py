@@ -41,6 +41,7 @@ __all__ = [
     "dingtalk_sign",
     "feishu_sign",
     "lark_markdown",
+    "plain_text",
     "retry_after_seconds",
     "slack_mrkdwn",
     "teams_markdown",
@@ -433,6 +434,30 @@ def _paragraphs(text: str, *, list_break: str = "\n", line_break: str = "\n\n") 
         out.append(line)
         previous_item = item
     return "".join(out)
+
+
+def _plain_prose(text: str) -> str:
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", text)
+    text = _HEADING.sub(r"\1", text)
+    text = _QUOTE.sub("", text)
+    text = _BULLET.sub(lambda m: f"{m.group(1)}• ", text)
+    text = _BOLD.sub(r"\2", text)
+    text = _ITALIC.sub(r"\1", text)
+    return _STRIKE.sub(r"\1", text)
+
+
+def _plain_markup(markdown: str) -> str:
+    parts = _CODE.split(markdown)
+    return "".join(part.strip("`") if i % 2 else _plain_prose(part) for i, part in enumerate(parts))
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as text without markup, for where a chat shows no formatting (a phone's notification, Slack's
+    `text`, Pacer's webhook): emphasis marks dropped, links as `label (url)`, list items as `• item`.
+
+    What people wrote is kept as they typed it: an asterisk in a goal title is part of the title.
+    """
+    return user_text.render(markdown, _plain_markup, _unchanged)
 
 
 # --- what people wrote, per dialect -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pymongo.errors import PyMongoError
 
 from pacer_notifications.adapters.repository import abandoned, delivery_id, digest_items, due
 from pacer_notifications.channels import email, user_text
-from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome
+from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome, plain_text
 from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.domain.preferences import CHANNELS
 from pacer_notifications.service.context import Notifications
@@ -254,7 +254,7 @@ class DeliveryWorker:
         chat = ChatMessage(
             title=message.subject,
             markdown=message.body,
-            plain=message.body,
+            plain=plain_text(message.body),
             event_type=delivery["event_type"],
             recipient_id=delivery["recipient_id"],
             notification_id=delivery["_id"],
