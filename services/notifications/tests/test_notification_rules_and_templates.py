@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from pacer_notifications.channels.user_text import plain
+from pacer_notifications.adapters.channels.user_text import plain
 from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.domain.preferences import Digest, DigestFrequency, Preferences, QuietHours
 from pacer_notifications.domain.rules import Rule, load_rules

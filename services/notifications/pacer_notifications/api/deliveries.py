@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from pacer_notifications.adapters.channels import email
+from pacer_notifications.adapters.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
 from pacer_notifications.api.deps import NotificationsDep
-from pacer_notifications.channels import email
-from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
 from pacer_shared.emails import EmailAddress
 from pacer_shared.problems import Forbidden, Unprocessable

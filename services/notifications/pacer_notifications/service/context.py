@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from pacer_notifications.adapters.channels import email
 from pacer_notifications.adapters.repository import DeliveryRepository
-from pacer_notifications.channels import email
 from pacer_notifications.domain.rules import Rules, load_rules
 from pacer_notifications.service.rendering import Renderer
 from pacer_notifications.settings import NotificationsSettings

@@ -25,9 +25,9 @@ from prometheus_client import Counter, Gauge, Histogram
 from pymongo import UpdateMany
 from pymongo.errors import PyMongoError
 
+from pacer_notifications.adapters.channels import email, user_text
+from pacer_notifications.adapters.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome, plain_text
 from pacer_notifications.adapters.repository import abandoned, delivery_id, digest_items, due
-from pacer_notifications.channels import email, user_text
-from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome, plain_text
 from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.domain.preferences import CHANNELS
 from pacer_notifications.service.context import Notifications
