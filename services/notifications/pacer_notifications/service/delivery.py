@@ -29,7 +29,7 @@ from pacer_notifications.adapters.channels import email, user_text
 from pacer_notifications.adapters.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome, plain_text
 from pacer_notifications.adapters.repository import abandoned, delivery_id, digest_items, due
 from pacer_notifications.domain.backoff import retry_delay
-from pacer_notifications.domain.preferences import CHANNELS
+from pacer_notifications.domain.channels import Channel
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.rendering import Message, RenderError, markdown_to_html
 from pacer_notifications.service.routing import route
@@ -78,7 +78,7 @@ class _Record:
 class DeliveryWorker:
     def __init__(self, notifications: Notifications) -> None:
         self._n = notifications
-        for channel in CHANNELS:  # at 0 from the start: increase() cannot see a counter's first sample
+        for channel in Channel:  # at 0 from the start: increase() cannot see a counter's first sample
             for outcome in ("delivered", "failed"):
                 DELIVERIES.labels(channel, outcome)
         for event_type in notifications.settings.mandatory_event_types:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bson import ObjectId
 
 from pacer_notifications.adapters.repository import delivery_id
+from pacer_notifications.domain.channels import Channel
 from pacer_notifications.domain.preferences import Preferences
 from pacer_notifications.domain.rules import Priority, Rule
 from pacer_notifications.service.context import Notifications
@@ -26,7 +27,6 @@ from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 
 log = get_logger(__name__)
-CHAT_CHANNELS = ("slack", "teams", "wecom", "dingtalk", "feishu")
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def channels_for(
 ) -> list[str]:
     """The person's usable channels in their order; private matters only by email."""
     handles = person.get("chat") or {}
-    chats = [c for c in CHAT_CHANNELS if handles.get(c) and settings.endpoint(c) is not None]
+    chats = [c for c in settings.personal_channels() if c is not Channel.EMAIL and handles.get(c)]
     available = (["email"] if person.get("email") else []) + chats
     mandatory = event_type in settings.mandatory_event_types
     if rule.private:  # by email even when the person put chats first or alone: a chat is the one place it cannot go

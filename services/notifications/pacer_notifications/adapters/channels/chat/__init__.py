@@ -33,6 +33,7 @@ from pacer_notifications.adapters.channels.chat.slack import SlackAdapter
 from pacer_notifications.adapters.channels.chat.teams import TeamsAdapter
 from pacer_notifications.adapters.channels.chat.webhook import WebhookAdapter, webhook_signature
 from pacer_notifications.adapters.channels.chat.wecom import WeComAdapter
+from pacer_notifications.domain.channels import CHATS, Channel
 
 __all__ = [
     "ADAPTERS",
@@ -62,7 +63,7 @@ __all__ = [
     "wecom_markdown",
 ]
 
-ADAPTERS: dict[str, ChatAdapter] = {
+ADAPTERS: dict[Channel, ChatAdapter] = {
     adapter.name: adapter
     for adapter in (
         SlackAdapter(),
@@ -73,3 +74,5 @@ ADAPTERS: dict[str, ChatAdapter] = {
         WebhookAdapter(),
     )
 }
+if unserved := sorted(set(CHATS) - set(ADAPTERS)):
+    raise RuntimeError(f"no chat adapter for {', '.join(unserved)}")

@@ -23,6 +23,7 @@ from pacer_notifications.adapters.channels.chat.message import (
     truncate_chars,
     utc,
 )
+from pacer_notifications.domain.channels import Channel
 
 
 def dingtalk_sign(timestamp_ms: int, secret: str) -> str:
@@ -59,7 +60,7 @@ def _dingtalk_retry(code: int, msg: str) -> RetryHint:
 class DingTalkAdapter:
     """DingTalk custom robot, markdown message, optionally signed ("加签")."""
 
-    name = "dingtalk"
+    name = Channel.DINGTALK
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         head = f"### {markup_title(message, defused)}"

@@ -23,6 +23,7 @@ from pacer_notifications.adapters.channels.chat.message import (
     truncate_chars,
     utc,
 )
+from pacer_notifications.domain.channels import Channel
 
 
 def feishu_sign(timestamp_s: int, secret: str) -> str:
@@ -57,7 +58,7 @@ def _feishu_retry(code: int, msg: str) -> RetryHint:
 class FeishuAdapter:
     """Feishu/Lark custom bot, interactive card, optionally signed."""
 
-    name = "feishu"
+    name = Channel.FEISHU
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         signature: dict[str, str] = {}

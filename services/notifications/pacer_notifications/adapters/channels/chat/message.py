@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from pacer_notifications.domain.channels import Channel
+
 OPEN_LABEL = "Open in Pacer"
 ELLIPSIS = "…"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -90,7 +92,7 @@ class Outcome:
 
 
 class ChatAdapter(Protocol):
-    name: str
+    name: Channel
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest: ...
 

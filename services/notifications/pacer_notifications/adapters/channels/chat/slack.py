@@ -19,6 +19,7 @@ from pacer_notifications.adapters.channels.chat.message import (
     json_request,
     truncate_chars,
 )
+from pacer_notifications.domain.channels import Channel
 
 # Slack Block Kit reference: header text ≤ 150 chars; section text ≤ 3000; section fields ≤ 10 items of ≤ 2000;
 # ≤ 50 blocks a message. chat.postMessage "Truncating content": keep `text` ≤ 4000 characters.
@@ -55,7 +56,7 @@ class SlackAdapter:
     ("Improving error conditions for Incoming Webhooks", Slack changelog 2016-05-17; "Rate limits").
     """
 
-    name = "slack"
+    name = Channel.SLACK
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         head: list[dict[str, Any]] = []

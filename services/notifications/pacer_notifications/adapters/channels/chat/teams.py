@@ -26,6 +26,7 @@ from pacer_notifications.adapters.channels.chat.message import (
     fit,
     truncate_chars,
 )
+from pacer_notifications.domain.channels import Channel
 
 # "Create incoming webhooks with Workflows for Microsoft Teams" / "Microsoft Teams - Webhook" trigger: the body is
 # a message with Adaptive Card attachments; the Workflows trigger answers 202 Accepted (Logic Apps "Request"
@@ -53,7 +54,7 @@ def _teams_mention(mention: Mention | None) -> dict[str, Any]:
 class TeamsAdapter:
     """Microsoft Teams Workflows (Power Automate) webhook posting an Adaptive Card 1.4."""
 
-    name = "teams"
+    name = Channel.TEAMS
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         title = markup_title(message, defused)

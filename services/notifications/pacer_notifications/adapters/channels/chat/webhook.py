@@ -18,6 +18,7 @@ from pacer_notifications.adapters.channels.chat.message import (
     dumps,
     utc,
 )
+from pacer_notifications.domain.channels import Channel
 
 
 def webhook_signature(timestamp_s: int, body: bytes, secret: str) -> str:
@@ -38,7 +39,7 @@ class WebhookAdapter:
     five minutes ("Check the webhook signatures", Stripe docs, is the model).
     """
 
-    name = "webhook"
+    name = Channel.WEBHOOK
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         payload = {

@@ -17,6 +17,7 @@ from pacer_notifications.adapters.channels.chat.message import (
     json_request,
     truncate_bytes,
 )
+from pacer_notifications.domain.channels import Channel
 
 # WeCom "群机器人配置说明" (developer.work.weixin.qq.com/document/path/91770): POST to the webhook URL
 # (…/cgi-bin/webhook/send?key=KEY); markdown.content ≤ 4096 bytes UTF-8 (errcode 40058 beyond); each robot ≤ 20
@@ -37,7 +38,7 @@ def _wecom_retry(code: int, msg: str) -> RetryHint:
 class WeComAdapter:
     """WeCom group robot, markdown message."""
 
-    name = "wecom"
+    name = Channel.WECOM
 
     def build(self, message: ChatMessage, endpoint: ChatEndpoint, now: datetime) -> ChatRequest:
         head = f"### {markup_title(message, defused)}"
