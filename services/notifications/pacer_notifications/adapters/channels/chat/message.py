@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from pacer_notifications.domain.channels import Channel
+from pacer_notifications.domain.outcome import Outcome as Outcome  # what judging a vendor's answer returns
 
 OPEN_LABEL = "Open in Pacer"
 ELLIPSIS = "…"
@@ -79,16 +80,6 @@ class ChatRequest:
     url: str
     headers: dict[str, str]
     body: bytes
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one attempt achieved. `retry_after` (seconds) is the vendor's hint, when it gave one."""
-
-    delivered: bool
-    retryable: bool
-    reason: str
-    retry_after: float | None = None
 
 
 class ChatAdapter(Protocol):
