@@ -34,12 +34,13 @@ from pacer_shared import topics
 from pacer_shared.auth import Role, mint_local_token
 from pacer_shared.dead_letters import HEADER_PREFIX, ORIGINAL_TOPIC
 from pacer_shared.events import derived_id, wrap
-from pacer_shared.events.people import PersonErased, PersonUpserted
+from pacer_shared.events.people import ChatHandles, PersonErased, PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import create_producer, ensure_topics, partitions_of
 from pacer_shared.settings import ServiceSettings
 
-CHAT_COLUMNS = ("slack", "teams", "wecom", "dingtalk", "feishu")
+CHAT_COLUMNS = tuple(ChatHandles.model_fields)
+"""A column per chat system a person can have a handle in: the roster contract decides which."""
 REDRIVE_GROUP = "pacer-dlq-redrive"
 
 

@@ -401,6 +401,11 @@ async def _answer_submission(call: Call) -> Outcome:
 # ---------------------------------------------------------------- notifications
 
 
+@probe("notifications", "GET /v1/preferences/options")
+async def _preference_options(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/preferences/options")
+
+
 @probe("notifications", "GET /v1/preferences/{person_id}")
 async def _preferences(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/preferences/{call.person}")

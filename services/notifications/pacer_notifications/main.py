@@ -2,51 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from fastapi import FastAPI
 
 from pacer_notifications.adapters import repository
 from pacer_notifications.adapters.personal_data import PERSONAL_DATA
 from pacer_notifications.api import deliveries, preferences
+from pacer_notifications.consumers import subscriptions
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.delivery import DeliveryWorker
-from pacer_notifications.service.routing import route_events
+from pacer_notifications.service.parked import ParkedEvents
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
-from pacer_shared.consumer import Subscription
-from pacer_shared.events import EVENT_TYPES, Event, EventData
-from pacer_shared.mongo import Session
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = "Turns events into email and team-chat messages, respecting preferences, locales and quiet hours."
-DOMAIN_TOPICS = [
-    topics.GOALS_EVENTS,
-    topics.REVIEWS_EVENTS,
-    topics.FEEDBACK_EVENTS,
-    topics.INCENTIVES_EVENTS,
-]
-
-
-def subscriptions(notifications: Notifications) -> list[Subscription[EventData]]:
-    async def on_event(events: Sequence[Event[EventData]], session: Session) -> None:
-        await route_events(notifications, events, session)
-
-    return [
-        Subscription(
-            name="routing",
-            topics=DOMAIN_TOPICS,
-            handle=on_event,
-            # A rule for a type no one publishes never matches: such events are dead-lettered as unknown.
-            event_types=tuple(EVENT_TYPES[name] for name in notifications.rules.root if name in EVENT_TYPES),
-            after_commit=notifications.committed,
-        )
-    ]
 
 
 def background(notifications: Notifications) -> list[BackgroundLoop]:
-    return [DeliveryWorker(notifications).run]
+    return [DeliveryWorker(notifications).run, ParkedEvents(notifications).run]
 
 
 def build(settings: NotificationsSettings | None = None, clock: Clock | None = None) -> FastAPI:

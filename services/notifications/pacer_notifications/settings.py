@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
+from pacer_notifications.domain.channels import CHATS, PERSONAL_CHATS, Channel
 from pacer_shared.settings import ServiceSettings
 
 
@@ -18,7 +19,14 @@ class ChatEndpointSetting(BaseModel):
 
 
 class TeamChannelSetting(ChatEndpointSetting):
-    channel: Literal["slack", "teams", "wecom", "dingtalk", "feishu", "webhook"]
+    channel: Channel
+
+    @field_validator("channel")
+    @classmethod
+    def _a_chat(cls, channel: Channel) -> Channel:
+        if channel not in CHATS:
+            raise ValueError(f"a team's group chat is one of {', '.join(CHATS)}")
+        return channel
 
 
 class NotificationsSettings(ServiceSettings):
@@ -43,7 +51,7 @@ class NotificationsSettings(ServiceSettings):
         description="How long an idle mail server connection is kept for the next message; 0: one per message",
     )
 
-    chat_endpoints: dict[str, ChatEndpointSetting] = Field(
+    chat_endpoints: dict[Channel, ChatEndpointSetting] = Field(
         default_factory=dict,
         description='Robot per chat system, JSON: {"dingtalk": {"url": "...", "secret": "..."}}',
     )
@@ -82,18 +90,26 @@ class NotificationsSettings(ServiceSettings):
                 "or tls outside local mode, or set allow_insecure_transport"
             )
 
-    def endpoint(self, channel: str, team_id: str | None = None) -> tuple[str, str, str | None] | None:
+    def personal_channels(self) -> list[Channel]:
+        """The channels a person can be reached on here, in the order used when they chose none: each chat
+        system with a robot configured, then email."""
+        return [*(chat for chat in PERSONAL_CHATS if self.endpoint(chat) is not None), Channel.EMAIL]
+
+    def endpoint(self, channel: str, team_id: str | None = None) -> tuple[Channel, str, str | None] | None:
         """(channel, url, secret) for a person's chat system or a team's group chat, if configured."""
         if team_id is not None:
             team = self.team_channels.get(team_id)
             if team is not None:
                 return team.channel, team.url, team.secret.get_secret_value() if team.secret else None
             if self.chat_base_url:
-                return "webhook", f"{self.chat_base_url}/team-{team_id}", None
+                return Channel.WEBHOOK, f"{self.chat_base_url}/team-{team_id}", None
             return None
-        configured = self.chat_endpoints.get(channel)
+        if channel not in CHATS:
+            return None
+        chat = Channel(channel)
+        configured = self.chat_endpoints.get(chat)
         if configured is not None:
-            return channel, configured.url, configured.secret.get_secret_value() if configured.secret else None
+            return chat, configured.url, configured.secret.get_secret_value() if configured.secret else None
         if self.chat_base_url:
-            return channel, f"{self.chat_base_url}/{channel}", None
+            return chat, f"{self.chat_base_url}/{chat}", None
         return None

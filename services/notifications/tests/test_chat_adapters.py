@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from pacer_notifications.channels.chat import (
+from pacer_notifications.adapters.channels.chat import (
     ADAPTERS,
     ChatEndpoint,
     ChatMessage,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-from pacer_notifications.channels.email import compose
+from pacer_notifications.adapters.channels.email import compose
 
 
 def email(key: str) -> EmailMessage:

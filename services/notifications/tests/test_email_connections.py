@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from pacer_notifications.channels.email import SmtpConfig, SmtpSender, compose, send
+from pacer_notifications.adapters.channels.email import SmtpConfig, SmtpSender, compose, send
 from pacer_testkit.stack import eventually, free_port
 
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from pacer_notifications.channels.email import SmtpConfig, SmtpSender, compose, send
+from pacer_notifications.adapters.channels.email import SmtpConfig, SmtpSender, compose, send
 from pacer_notifications.main import build
 from pacer_notifications.settings import NotificationsSettings
 from pacer_testkit.stack import Stack, bearer, free_port, in_process

@@ -17,8 +17,8 @@ from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.auth import Role
 from pacer_shared.events.goals import GoalAtRisk, GoalCheckInDue, WeekSummary
 from pacer_shared.events.incentives import BonusCalculated, RecognitionGranted
-from pacer_shared.events.people import PersonUpserted
-from pacer_testkit.stack import Stack, eventually, metrics_text, read_topic
+from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_testkit.stack import Stack, eventually, metrics_text, read_topic, roster_reached
 
 
 async def test_goal_missed_reaches_the_assistant_by_email_and_the_manager_by_chat_in_their_languages(
@@ -342,3 +342,27 @@ async def test_every_channels_outcome_counter_exists_before_its_first_message(no
     for channel in CHANNELS:
         for outcome in ("delivered", "failed"):
             assert f'pacer_notifications_total{{channel="{channel}",outcome="{outcome}"}}' in text, (channel, outcome)
+
+
+async def test_a_chat_notification_s_plain_text_reads_without_markdown(notifier: Notifier) -> None:
+    # Slack shows a message's `text` in the phone's notification and wherever blocks cannot be shown: the
+    # template's `**bold**` must not reach the reader as asterisks there, while the blocks keep their mrkdwn.
+    await notifier.publish(
+        PersonUpserted(
+            person_id="sam",
+            display_name="Sam",
+            email="sam@example.com",
+            role="assistant",
+            manager_id="mia",
+            team_id="north",
+            chat=ChatHandles(slack="U0SAM"),
+        )
+    )
+    await roster_reached(notifier.http, ["sam"])
+    await notifier.publish(goal_missed(owner="sam", title="Visits *this* week"))
+
+    [post] = await notifier.posts("slack")
+    text = post.payload["text"]
+    assert text.startswith("<@U0SAM> Sam missed Visits *this* week: 31 of 40 calls, short by 9."), text
+    assert "**" not in text
+    assert "*Sam* missed *Visits *this* week*" in post.payload["blocks"][1]["text"]["text"]

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from pacer_notifications.channels.user_text import plain
+from pacer_notifications.adapters.channels.user_text import plain
 from pacer_notifications.domain.backoff import retry_delay
 from pacer_notifications.domain.preferences import Digest, DigestFrequency, Preferences, QuietHours
+from pacer_notifications.domain.recipients import channels_for
 from pacer_notifications.domain.rules import Rule, load_rules
 from pacer_notifications.service.rendering import TEMPLATES, Renderer, RenderError, markdown_to_html, pick_locale
-from pacer_notifications.service.routing import channels_for
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.events import EVENT_TYPES
 

@@ -86,6 +86,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/preferences/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channels and notification types a person can choose from here */
+        get: operations["options_v1_preferences_options_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/preferences/{person_id}": {
         parameters: {
             query?: never;
@@ -183,6 +200,11 @@ export interface components {
             /** Client */
             client: string | null;
         };
+        /**
+         * Channel
+         * @enum {string}
+         */
+        Channel: "email" | "slack" | "teams" | "wecom" | "dingtalk" | "feishu" | "webhook";
         /** DeliveryOut */
         DeliveryOut: {
             /** Notification Id */
@@ -258,6 +280,27 @@ export interface components {
             retry_after?: number | null;
         };
         /**
+         * PreferenceOptions
+         * @description What a person can choose from on their preferences page, in this deployment.
+         */
+        PreferenceOptions: {
+            /**
+             * Channels
+             * @description Channels a person can be reached on here, in the order used when they choose none
+             */
+            channels: components["schemas"]["Channel"][];
+            /**
+             * Optional Types
+             * @description Notification types a person may turn off, per channel or all
+             */
+            optional_types: string[];
+            /**
+             * Mandatory Types
+             * @description Notification types no one can turn off
+             */
+            mandatory_types: string[];
+        };
+        /**
          * Preferences
          * @description Stored per person; everything optional, so a person with no preferences gets sensible defaults.
          */
@@ -310,11 +353,7 @@ export interface components {
         };
         /** TestSendIn */
         TestSendIn: {
-            /**
-             * Channel
-             * @enum {string}
-             */
-            channel: "email" | "slack" | "teams" | "wecom" | "dingtalk" | "feishu" | "webhook";
+            channel: components["schemas"]["Channel"];
             /**
              * To
              * @description For email: the address to send to
@@ -595,6 +634,44 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    options_v1_preferences_options_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferenceOptions"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateMany, UpdateOne
+from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 
+from pacer_notifications.domain.delivery import Attempt, Delivery, Status
 from pacer_notifications.domain.preferences import Preferences
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
 
@@ -29,8 +31,46 @@ RETIRED_INDEXES = {DELIVERIES: ["due"]}
 """(status, due_at) before `due_in_order` put routing order in the index."""
 
 
-def delivery_id(event_id: str, recipient_key: str, channel: str) -> str:
-    return f"{event_id}:{recipient_key}:{channel}"
+STATE = (
+    "_id",
+    "channel",
+    "fallbacks",
+    "status",
+    "due_at",
+    "attempts",
+    "last_error",
+    "finished_at",
+    "lease_until",
+    "claim",
+)
+"""A delivery document's fields that its state machine changes; the rest is the message routing froze."""
+
+
+def delivery_of(document: Document) -> Delivery:
+    return Delivery(
+        id=document["_id"],
+        channel=document["channel"],
+        fallbacks=list(document.get("fallbacks", [])),
+        status=Status(document["status"]),
+        due_at=document["due_at"],
+        message={key: value for key, value in document.items() if key not in STATE},
+        attempts=[Attempt(**attempt) for attempt in document.get("attempts", [])],
+        last_error=document.get("last_error"),
+        finished_at=document.get("finished_at"),
+    )
+
+
+def document_of(delivery: Delivery) -> Document:
+    document: Document = {
+        **delivery.message,
+        "_id": delivery.id,
+        "channel": delivery.channel,
+        "fallbacks": delivery.fallbacks,
+        "status": delivery.status.value,
+        "attempts": [asdict(attempt) for attempt in delivery.attempts],
+        "due_at": delivery.due_at,
+    }
+    return document
 
 
 def due(now: datetime) -> Document:
@@ -67,11 +107,12 @@ class DeliveryRepository:
         self.preferences = db[PREFERENCES]
         self.parked = db[PARKED]
 
-    async def add(self, deliveries: Sequence[Document], session: Session) -> None:
+    async def add(self, deliveries: Sequence[Delivery], session: Session) -> None:
         """Insert deliveries that do not exist yet: a replayed event never creates a second send."""
         if deliveries:
+            documents = [document_of(delivery) for delivery in deliveries]
             await self.deliveries.bulk_write(
-                [UpdateOne({"_id": d["_id"]}, {"$setOnInsert": d}, upsert=True) for d in deliveries],
+                [UpdateOne({"_id": d["_id"]}, {"$setOnInsert": d}, upsert=True) for d in documents],
                 session=session,
                 ordered=False,
             )
@@ -115,7 +156,23 @@ class DeliveryRepository:
                 {"status": "sending", "claim": {"$in": list(claims)}}, {"$set": {"lease_until": now + lease}}
             )
 
-    async def record(self, updates: Sequence[UpdateMany], session: Session) -> None:
+    async def record(self, attempted: Sequence[Delivery], session: Session) -> None:
+        """Store where each of these deliveries' last attempt left it."""
+        updates = [
+            UpdateOne(
+                {"_id": delivery.id},
+                {
+                    "$set": {
+                        "status": delivery.status.value,
+                        "due_at": delivery.due_at,
+                        "last_error": delivery.last_error,
+                        **({"finished_at": delivery.finished_at} if delivery.finished_at is not None else {}),
+                    },
+                    "$push": {"attempts": asdict(delivery.attempts[-1])},
+                },
+            )
+            for delivery in attempted
+        ]
         if updates:
             await self.deliveries.bulk_write(updates, session=session, ordered=False)
 
@@ -125,6 +182,29 @@ class DeliveryRepository:
 
     async def deferred(self, now: datetime) -> int:
         return await self.deliveries.count_documents({"status": "pending", "due_at": {"$gt": now}})
+
+    async def park(self, event: Document, reason: str, now: datetime, expires_at: datetime, session: Session) -> None:
+        """Keep an event until its people reach the roster; parked again, it keeps its first time and expiry."""
+        await self.parked.update_one(
+            {"_id": event["id"]},
+            {
+                "$setOnInsert": {"event": event, "parked_at": now, "expires_at": expires_at},
+                "$set": {"reason": reason},
+            },
+            upsert=True,
+            session=session,
+        )
+
+    async def parked_events(self, limit: int) -> list[Document]:
+        """The events waiting longest first."""
+        return await self.parked.find().sort("parked_at", ASCENDING).limit(limit).to_list()
+
+    async def unpark(self, event_ids: Sequence[str], session: Session) -> None:
+        if event_ids:
+            await self.parked.delete_many({"_id": {"$in": list(event_ids)}}, session=session)
+
+    async def forget_parked(self, event_id: str) -> None:
+        await self.parked.delete_one({"_id": event_id})
 
     async def preferences_of(self, person_id: str, session: Session | None = None) -> Preferences:
         document = await self.preferences.find_one({"_id": person_id}, {"_id": 0}, session=session)

@@ -3,39 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
 
+from pacer_notifications.adapters.channels import email
+from pacer_notifications.adapters.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
 from pacer_notifications.api.deps import NotificationsDep
-from pacer_notifications.channels import email
-from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
+from pacer_notifications.api.models import AttemptOut, DeliveryOut, TestSendIn
+from pacer_notifications.domain.channels import Channel
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
-from pacer_shared.emails import EmailAddress
 from pacer_shared.problems import Forbidden, Unprocessable
 
 router = APIRouter(prefix="/v1", tags=["deliveries"], responses=RESPONSES)
-
-
-class AttemptOut(BaseModel):
-    at: datetime
-    delivered: bool
-    retryable: bool
-    reason: str
-
-
-class DeliveryOut(BaseModel):
-    notification_id: str
-    event_id: str
-    event_type: str
-    channel: str
-    status: str
-    due_at: datetime
-    deferred: str | None
-    attempts: list[AttemptOut]
-    last_error: str | None
 
 
 @router.get("/deliveries", summary="A person's notifications, newest first, with status and attempts")
@@ -70,19 +50,13 @@ async def _ensure_can_see(notifications: Any, principal: Principal, person_id: s
         raise Forbidden("only the person, their manager, hr and admins see these notifications")
 
 
-class TestSendIn(BaseModel):
-    channel: Literal["email", "slack", "teams", "wecom", "dingtalk", "feishu", "webhook"]
-    to: EmailAddress | None = Field(default=None, description="For email: the address to send to")
-    team_id: str | None = Field(default=None, description="For chat: test this team's channel instead")
-
-
 @router.post("/test-send", summary="Send a test message through a channel's configuration (admins)")
 async def send_test_message(
     body: TestSendIn, notifications: NotificationsDep, _: Annotated[Principal, Depends(require(Role.ADMIN))]
 ) -> Outcome:
     title, text = "Pacer test message", "If you can read this, Pacer can reach you here."
     settings = notifications.settings
-    if body.channel == "email":
+    if body.channel is Channel.EMAIL:
         if body.to is None:
             raise Unprocessable("to: an email test needs an address")
         key = f"test-send:{uuid.uuid4()}"  # every test send is a message of its own

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from pacer_notifications.api.deps import NotificationsDep
+from pacer_notifications.api.models import PreferenceOptions
 from pacer_notifications.domain.preferences import Preferences
 from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
@@ -18,6 +19,17 @@ def _ensure_own(principal: Principal, person_id: str) -> None:
         raise Forbidden("people manage their own preferences (hr and admins can help)")
 
 
+@router.get("/options", summary="The channels and notification types a person can choose from here")
+async def options(notifications: NotificationsDep, _: CurrentPrincipal) -> PreferenceOptions:
+    mandatory = notifications.settings.mandatory_event_types
+    return PreferenceOptions(
+        channels=notifications.settings.personal_channels(),
+        optional_types=[t for t in notifications.rules.root if t not in mandatory],
+        mandatory_types=list(mandatory),
+    )
+
+
+# After /options: a person id never shadows it.
 @router.get("/{person_id}", summary="A person's notification preferences (defaults when never set)")
 async def get_preferences(person_id: str, notifications: NotificationsDep, principal: CurrentPrincipal) -> Preferences:
     _ensure_own(principal, person_id)

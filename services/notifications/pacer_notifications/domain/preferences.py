@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CHANNELS = ("email", "slack", "teams", "wecom", "dingtalk", "feishu", "webhook")
+from pacer_notifications.domain.channels import Channel
+
+CHANNELS = tuple(Channel)
 
 
 class DigestFrequency(StrEnum):

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections import deque
 from dataclasses import dataclass, field
 
 import httpx
 
+from pacer_notifications.adapters.channels import email
 from pacer_notifications.adapters.repository import DeliveryRepository
-from pacer_notifications.channels import email
 from pacer_notifications.domain.rules import Rules, load_rules
+from pacer_notifications.service.handoff import DeliveryQueue
 from pacer_notifications.service.rendering import Renderer
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.service import Runtime
-
-HANDED = 10_000
-"""Most deliveries waiting in the hand-off; beyond it the oldest are left to the worker's search for due ones."""
 
 
 @dataclass
@@ -28,21 +24,8 @@ class Notifications:
     renderer: Renderer
     http: httpx.AsyncClient
     mail: email.SmtpSender
-    deliveries_waiting: asyncio.Event = field(default_factory=asyncio.Event)
-    """Set when routing created deliveries, so the worker does not wait for its next poll."""
-    routed: dict[str, None] = field(default_factory=dict)
-    """Deliveries due now that routing transactions in progress create, in order and once each (a transaction
-    retried after a conflict routes the same ids again). Parked events are routed beside the consumer, so one
-    commit may hand over the other's ids early: their claim finds nothing yet, and the worker's search for due
-    deliveries picks them up within a poll interval."""
-    handed: deque[str] = field(default_factory=lambda: deque(maxlen=HANDED))
-    """Committed deliveries due now, for the worker to claim by id instead of searching everything due."""
-
-    def committed(self) -> None:
-        """The routing transaction committed: hand its deliveries to the worker and wake it."""
-        self.handed.extend(self.routed)
-        self.routed.clear()
-        self.deliveries_waiting.set()
+    queue: DeliveryQueue = field(default_factory=DeliveryQueue)
+    """Deliveries due now, handed from routing to the delivery worker."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Notifications:

@@ -14,38 +14,30 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import httpx
 from bson import ObjectId
 from prometheus_client import Counter, Gauge, Histogram
-from pymongo import UpdateMany
 from pymongo.errors import PyMongoError
 
-from pacer_notifications.adapters.repository import abandoned, delivery_id, digest_items, due
-from pacer_notifications.channels import email, user_text
-from pacer_notifications.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome
-from pacer_notifications.domain.backoff import retry_delay
-from pacer_notifications.domain.preferences import CHANNELS
+from pacer_notifications.adapters.channels import email, user_text
+from pacer_notifications.adapters.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Mention, Outcome, plain_text
+from pacer_notifications.adapters.repository import abandoned, delivery_of, digest_items, due
+from pacer_notifications.domain.channels import Channel
+from pacer_notifications.domain.delivery import Delivery, RetryPolicy, Status
 from pacer_notifications.service.context import Notifications
+from pacer_notifications.service.dead_letters import dead_letter_event
+from pacer_notifications.service.handoff import DeliveryQueue
 from pacer_notifications.service.rendering import Message, RenderError, markdown_to_html
-from pacer_notifications.service.routing import route
-from pacer_shared.dead_letters import dead_letter
-from pacer_shared.events import CloudEvent, EventData
-from pacer_shared.events.notifications import NotificationDelivered, NotificationFailed
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
-from pacer_shared.topics import NOTIFICATIONS_EVENTS
-from pacer_shared.waiting import wake_or_timeout
 
 log = get_logger(__name__)
 LEASE = timedelta(seconds=60)
 HOUSEKEEPING_SECONDS = 2.0
-"""How often the worker also takes over abandoned sends, retries parked events and counts deferred messages."""
-PARKED_BATCH = 50
+"""How often the worker also takes over abandoned sends and counts deferred messages."""
 DIGEST_ITEMS = 500
 """Most items in one digest; the rest go in the next."""
 
@@ -67,18 +59,18 @@ MANDATORY_UNDELIVERED = Counter(
 
 @dataclass
 class _Record:
-    """What the outcome of one send changes: the deliveries, the events announcing it, the next channel's copy."""
+    """What the outcome of one send changes: the deliveries attempted (with the events they recorded) and the
+    deliveries on the next channel of those that failed over."""
 
-    updates: list[UpdateMany] = field(default_factory=list)
-    events: list[EventData] = field(default_factory=list)
-    failovers: list[Document] = field(default_factory=list)
+    attempted: list[Delivery] = field(default_factory=list)
+    failovers: list[Delivery] = field(default_factory=list)
     written: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
 class DeliveryWorker:
     def __init__(self, notifications: Notifications) -> None:
         self._n = notifications
-        for channel in CHANNELS:  # at 0 from the start: increase() cannot see a counter's first sample
+        for channel in Channel:  # at 0 from the start: increase() cannot see a counter's first sample
             for outcome in ("delivered", "failed"):
                 DELIVERIES.labels(channel, outcome)
         for event_type in notifications.settings.mandatory_event_types:
@@ -90,6 +82,10 @@ class DeliveryWorker:
         self._queues: dict[str, list[list[Document]]] = {}
         self._records: list[_Record] = []
         self._writing = asyncio.Lock()
+        settings = notifications.settings
+        self._policy = RetryPolicy(
+            settings.attempts_per_channel, settings.backoff_base_seconds, settings.backoff_max_seconds
+        )
         self._held: dict[str, ObjectId] = {}
         """Deliveries this worker holds (in line or being sent), with the claim that took them."""
 
@@ -97,26 +93,25 @@ class DeliveryWorker:
         try:
             while True:
                 try:
-                    claimed = await self._claim_and_start(due(self._n.runtime.clock.now()), self._n.handed)
+                    claimed = await self._claim_and_start(due(self._n.runtime.clock.now()), self._n.queue)
                     if time.monotonic() - self._housekeeping_at > HOUSEKEEPING_SECONDS:
                         self._housekeeping_at = time.monotonic()
                         now = self._n.runtime.clock.now()
                         await self._n.repository.renew(set(self._held.values()), now, LEASE)
                         claimed += await self._claim_and_start(abandoned(now))
-                        await self._retry_parked()
                         await self._n.mail.close_idle()
                         DEFERRED.set(await self._n.repository.deferred(now))
                 except PyMongoError as error:
                     log.warning("delivery worker cannot reach MongoDB; retrying", error=str(error))
                     claimed = 0
                 if not claimed:
-                    await wake_or_timeout(self._n.deliveries_waiting, self._n.settings.delivery_poll_seconds)
+                    await self._n.queue.wait(self._n.settings.delivery_poll_seconds)
         finally:
             await asyncio.gather(*self._running, return_exceptions=True)  # finish the sends in hand
             await self._n.http.aclose()
             await self._n.mail.close_idle(everything=True)
 
-    async def _claim_and_start(self, query: Document, handed: deque[str] | None = None) -> int:
+    async def _claim_and_start(self, query: Document, handed: DeliveryQueue | None = None) -> int:
         """Claim as many deliveries as there are free sending slots, and start sending them.
 
         Deliveries this replica just routed (`handed`) are claimed by id. Searching everything due costs the
@@ -130,7 +125,7 @@ class DeliveryWorker:
         now = self._n.runtime.clock.now()
         claimed: list[Document] = []
         while handed and not claimed and time.monotonic() - self._searched_at < self._n.settings.delivery_poll_seconds:
-            ids = [handed.popleft() for _ in range(min(free, len(handed)))]
+            ids = handed.take(free)
             claimed = await self._n.repository.claim_ids(ids, query, now, LEASE)
         if not claimed:
             self._searched_at = time.monotonic()
@@ -169,7 +164,7 @@ class DeliveryWorker:
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._running.discard(task)
         if self._saturated:
-            self._n.deliveries_waiting.set()  # a slot is free: claim what waits
+            self._n.queue.wake()  # a slot is free: claim what waits
         if not task.cancelled() and task.exception() is not None:
             log.error("delivery failed unexpectedly", error=repr(task.exception()))
 
@@ -187,21 +182,26 @@ class DeliveryWorker:
             del self._queues[key]  # with no await since the last message: nothing is put in line and left
 
     async def _deliver(self, items: list[Document]) -> None:
-        delivery = items[0]
+        deliveries = [delivery_of(item) for item in items]
         try:
             message = self._render(items)
         except RenderError as error:
-            await self._finish(items, Outcome(delivered=False, retryable=False, reason=str(error)), final=True)
+            outcome = Outcome(delivered=False, retryable=False, reason=str(error))
+            await self._finish(deliveries, outcome, last_channel=True)
             return
-        outcome = await self._send(delivery, message)
+        outcome = await self._send(items[0], message)
         ATTEMPTS.labels(
-            delivery["channel"], "ok" if outcome.delivered else "retry" if outcome.retryable else "fail"
+            items[0]["channel"], "ok" if outcome.delivered else "retry" if outcome.retryable else "fail"
         ).inc()
-        attempts = len(delivery.get("attempts", [])) + 1
-        if outcome.delivered or not outcome.retryable or attempts >= self._n.settings.attempts_per_channel:
-            await self._finish(items, outcome, final=False)
-        else:
-            await self._schedule_retry(items, outcome, attempts)
+        # One message (a digest is many deliveries) is one send: the first delivery's tries decide for all.
+        delay = deliveries[0].next_try_in(outcome, self._policy)
+        if delay is None:
+            await self._finish(deliveries, outcome)
+            return
+        now = self._n.runtime.clock.now()
+        for delivery in deliveries:
+            delivery.retry(outcome, now, timedelta(seconds=delay))
+        await self._record(_Record(attempted=deliveries))
 
     def _render(self, items: list[Document]) -> Message:
         person = items[0].get("person")
@@ -254,7 +254,7 @@ class DeliveryWorker:
         chat = ChatMessage(
             title=message.subject,
             markdown=message.body,
-            plain=message.body,
+            plain=plain_text(message.body),
             event_type=delivery["event_type"],
             recipient_id=delivery["recipient_id"],
             notification_id=delivery["_id"],
@@ -269,60 +269,47 @@ class DeliveryWorker:
 
     # ------------------------------------------------------------ bookkeeping
 
-    async def _schedule_retry(self, items: list[Document], outcome: Outcome, attempts: int) -> None:
-        now = self._n.runtime.clock.now()
-        settings = self._n.settings
-        delay = retry_delay(attempts, settings.backoff_base_seconds, settings.backoff_max_seconds, outcome.retry_after)
-        changes = {
-            "$set": {"status": "pending", "due_at": now + timedelta(seconds=delay), "last_error": outcome.reason},
-            "$push": {"attempts": _attempt(now, outcome)},
-        }
-        await self._record(_Record(updates=[UpdateMany({"_id": {"$in": [i["_id"] for i in items]}}, changes)]))
-
-    async def _finish(self, items: list[Document], outcome: Outcome, final: bool) -> None:
+    async def _finish(self, deliveries: list[Delivery], outcome: Outcome, *, last_channel: bool = False) -> None:
         """Delivered, or failed on this channel: fail over to the next one, or give up with a dead letter."""
         now = self._n.runtime.clock.now()
-        fallbacks = [] if final else list(items[0].get("fallbacks", []))
-        status = "delivered" if outcome.delivered else "failed" if fallbacks else "dead"
-        changes = {
-            "$set": {"status": status, "finished_at": now, "last_error": None if outcome.delivered else outcome.reason},
-            "$push": {"attempts": _attempt(now, outcome)},
-        }
-        copies = [_failover(item, fallbacks, now) for item in items] if status == "failed" else []
-        await self._record(
-            _Record(
-                updates=[UpdateMany({"_id": {"$in": [i["_id"] for i in items]}}, changes)],
-                events=[] if status == "failed" else [_announcement(item, outcome, now) for item in items],
-                failovers=copies,
+        failovers = [
+            failover
+            for delivery in deliveries
+            if (failover := delivery.finish(outcome, now, last_channel=last_channel)) is not None
+        ]
+        await self._record(_Record(attempted=deliveries, failovers=failovers))
+        for delivery in deliveries:
+            if delivery.status is Status.DELIVERED:
+                DELIVERIES.labels(delivery.channel, "delivered").inc()
+                LATENCY.labels(delivery.channel).observe((now - delivery.occurred_at).total_seconds())
+            elif delivery.status is Status.DEAD:
+                await self._given_up(delivery, outcome)
+        self._n.queue.hand(failover.id for failover in failovers)
+
+    async def _given_up(self, delivery: Delivery, outcome: Outcome) -> None:
+        DELIVERIES.labels(delivery.channel, "failed").inc()
+        reason = outcome.reason
+        if delivery.event_type in self._n.settings.mandatory_event_types:
+            # Every channel the person has was tried (routing lists them all for mandatory types): say so
+            # where operators look, the dead letter's reason, the log and a counter an alert watches.
+            MANDATORY_UNDELIVERED.labels(delivery.event_type).inc()
+            reason = f"mandatory {delivery.event_type} undeliverable on every channel; last: {outcome.reason}"
+            log.error(
+                "mandatory message undeliverable",
+                delivery=delivery.id,
+                event_id=delivery.event_id,
+                channel=delivery.channel,
+                reason=outcome.reason,
             )
+        await dead_letter_event(
+            self._n,
+            delivery.message["event"],
+            delivery.recipient_id,
+            reason,
+            "undeliverable",
+            "delivery",
+            {"delivery": delivery.id},
         )
-        for item in items:
-            if status == "delivered":
-                DELIVERIES.labels(item["channel"], "delivered").inc()
-                LATENCY.labels(item["channel"]).observe(
-                    (now - datetime.fromisoformat(item["event"]["time"])).total_seconds()
-                )
-            elif status == "dead":
-                DELIVERIES.labels(item["channel"], "failed").inc()
-                reason = outcome.reason
-                if item["event_type"] in self._n.settings.mandatory_event_types:
-                    # Every channel the person has was tried (routing lists them all for mandatory types): say so
-                    # where operators look, the dead letter's reason, the log and a counter an alert watches.
-                    MANDATORY_UNDELIVERED.labels(item["event_type"]).inc()
-                    reason = f"mandatory {item['event_type']} undeliverable on every channel; last: {outcome.reason}"
-                    log.error(
-                        "mandatory message undeliverable",
-                        delivery=item["_id"],
-                        event_id=item["event_id"],
-                        channel=item["channel"],
-                        reason=outcome.reason,
-                    )
-                await self._dead_letter(
-                    item["event"], str(item["recipient_id"]), reason, "undeliverable", {"delivery": item["_id"]}
-                )
-        if copies:
-            self._n.handed.extend(copy["_id"] for copy in copies)
-            self._n.deliveries_waiting.set()
 
     async def _record(self, record: _Record) -> None:
         """Write a send's outcome, together with every other outcome waiting, in one transaction (group commit).
@@ -337,9 +324,9 @@ class DeliveryWorker:
                 n = self._n
 
                 async def work(session: Session) -> None:
-                    await n.repository.record([update for r in batch for update in r.updates], session)
-                    await n.repository.add([copy for r in batch for copy in r.failovers], session)
-                    await n.runtime.outbox.add(session, *(event for r in batch for event in r.events))
+                    await n.repository.record([d for r in batch for d in r.attempted], session)
+                    await n.repository.add([failover for r in batch for failover in r.failovers], session)
+                    await n.runtime.outbox.add(session, *(e for r in batch for d in r.attempted for e in d.events))
 
                 try:
                     await n.runtime.uow.run(work)
@@ -350,79 +337,3 @@ class DeliveryWorker:
                     for r in batch:
                         r.written.set_result(None)
         await record.written
-
-    async def _dead_letter(self, event: Document, key: str, reason: str, kind: str, origin: dict[str, str]) -> None:
-        await dead_letter(
-            self._n.runtime.producer,
-            self._n.runtime.topics.dlq(NOTIFICATIONS_EVENTS),
-            CloudEvent.model_validate(event).to_json(),
-            key.encode(),
-            reason=reason,
-            kind=kind,
-            service="notifications",
-            consumer="delivery",
-            at=self._n.runtime.clock.now(),
-            origin=origin,
-        )
-
-    async def _retry_parked(self) -> None:
-        """Events waiting for their people: route them now, or dead-letter them once they waited too long."""
-        n = self._n
-        now = n.runtime.clock.now()
-        parked = await n.repository.parked.find().sort("parked_at", 1).limit(PARKED_BATCH).to_list()
-        if not parked:
-            return
-        envelopes = [CloudEvent.model_validate(document["event"]) for document in parked]
-        waited_out = {document["_id"] for document in parked if document["expires_at"] <= now}
-
-        async def work(session: Session) -> set[str]:
-            waiting = await route(n, envelopes, session, waited_out)
-            routed = [envelope.id for envelope in envelopes if envelope.id not in waiting]
-            await n.repository.parked.delete_many({"_id": {"$in": routed}}, session=session)
-            return waiting
-
-        waiting = await n.runtime.uow.run(work)
-        n.committed()
-        for document, envelope in zip(parked, envelopes, strict=True):
-            if envelope.id in waiting and document["expires_at"] <= now:
-                await self._dead_letter(
-                    document["event"], envelope.subject or "", str(document.get("reason", "")), "unknown-person", {}
-                )
-                await n.repository.parked.delete_one({"_id": document["_id"]})
-
-
-def _announcement(item: Document, outcome: Outcome, now: datetime) -> EventData:
-    common: dict[str, Any] = {
-        "notification_id": item["_id"],
-        "recipient_id": item["recipient_id"],
-        "channel": item["channel"],
-        "cause_event_id": item["event_id"],
-        "cause_event_type": item["event_type"],
-        "attempts": len(item.get("attempts", [])) + 1,
-    }
-    if outcome.delivered:
-        return NotificationDelivered(**common, delivered_at=now)
-    return NotificationFailed(**common, error=outcome.reason[:1000])
-
-
-def _attempt(now: datetime, outcome: Outcome) -> Document:
-    return {"at": now, "delivered": outcome.delivered, "retryable": outcome.retryable, "reason": outcome.reason}
-
-
-def _failover(item: Document, fallbacks: list[str], now: datetime) -> Document:
-    channel, rest = fallbacks[0], fallbacks[1:]
-    copy = {
-        k: v
-        for k, v in item.items()
-        if k not in ("attempts", "status", "lease_until", "claim", "last_error", "finished_at")
-    }
-    return {
-        **copy,
-        "_id": delivery_id(item["event_id"], item["recipient_key"], channel),
-        "channel": channel,
-        "fallbacks": rest,
-        "status": "pending",
-        "attempts": [],
-        "due_at": now,
-        "failed_over_from": item["channel"],
-    }

@@ -21,7 +21,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context
 from jinja2.runtime import Context
 
-from pacer_notifications.channels import user_text
+from pacer_notifications.adapters.channels import user_text
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 LOCALES = ("en", "zh-CN")

@@ -15,8 +15,8 @@ from email.utils import formataddr
 
 import aiosmtplib
 
-from pacer_notifications.channels.chat import Outcome
-from pacer_notifications.channels.user_text import one_line
+from pacer_notifications.adapters.channels.user_text import one_line
+from pacer_notifications.domain.outcome import Outcome
 
 MESSAGE_IDS = uuid.UUID("6c1f8a1e-2b57-4f0e-9d43-1a8e5c7b9f20")
 
