@@ -326,7 +326,7 @@ class DeliveryWorker:
                 async def work(session: Session) -> None:
                     await n.repository.record([d for r in batch for d in r.attempted], session)
                     await n.repository.add([failover for r in batch for failover in r.failovers], session)
-                    await n.runtime.outbox.add(session, *(e for r in batch for d in r.attempted for e in d.events))
+                    n.runtime.uow.track(session, *(d for r in batch for d in r.attempted))
 
                 try:
                     await n.runtime.uow.run(work)
