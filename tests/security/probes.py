@@ -237,6 +237,11 @@ async def _open_cycle(call: Call) -> Outcome:
     return await call.send("POST", "/v1/cycles", json=body)
 
 
+@probe("reviews", "GET /v1/cycles")
+async def _list_cycles(call: Call) -> Outcome:
+    return await call.listed("/v1/cycles", {}, itemgetter("cycle_id"), call.organisation.cycle_id)
+
+
 @probe("reviews", "GET /v1/cycles/{cycle_id}/dashboard")
 async def _cycle_dashboard(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/cycles/{call.organisation.cycle_id}/dashboard")
