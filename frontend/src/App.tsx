@@ -15,6 +15,7 @@ import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
+import { Reviews } from "./pages/Reviews";
 import { SetGoal } from "./pages/SetGoal";
 import { SignIn } from "./pages/SignIn";
 import { TeamDashboard } from "./pages/TeamDashboard";
@@ -98,6 +99,7 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="set-goal" element={<SetGoal />} />
                   <Route path="feedback" element={<MyFeedback />} />
                   <Route path="bonus" element={<BonusStatements />} />
+                  <Route path="reviews" element={<Reviews />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>
               </Route>

@@ -76,6 +76,12 @@ async def goals_to_decide(platform: Platform) -> None:
     await platform.events("incentives.events", "BonusCalculated", person_id="cid")
 
 
+async def review_to_write(platform: Platform) -> None:
+    """Cid's review of the days around today, opened by hr: his missed goal is one of its inputs."""
+    today = datetime.now(UTC).date()
+    await platform.open_review("cid", today - timedelta(days=1), today + timedelta(days=1))
+
+
 async def ask_adjustment(platform: Platform, goal: dict[str, Any], who: str, target: int, reason: str) -> None:
     path = f"/v1/goals/{goal['goal_id']}/adjustments"
     response = await platform.call("goals", "POST", path, who, Role.ASSISTANT, {"new_target": target, "reason": reason})
@@ -105,6 +111,7 @@ async def playwright(console_url: str, chromium: Path, artifacts: Path) -> tuple
     process = await asyncio.create_subprocess_exec(
         str(console.FRONTEND / "node_modules" / ".bin" / "playwright"),
         "test",
+        *os.environ.get("PACER_CONSOLE_E2E", "").split(),  # e.g. one journey: e2e/reviews.spec.ts
         cwd=console.FRONTEND,
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -139,6 +146,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await platform.goal_where(bobs["goal_id"], lambda g: g["actual"] == "9", "Bob's calls to count")
         await ask_adjustment(platform, anns, "ann", 6, "Two sick days")
         await goals_to_decide(platform)
+        await review_to_write(platform)
 
         apis = {name: service.url for name, service in platform.services.items()}
         app = console.console_app(dist, console.runtime_config(apis, refetch_seconds=2), [sales_route(platform)])
