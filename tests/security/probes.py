@@ -369,6 +369,11 @@ async def _submit_anonymous(call: Call) -> Outcome:
     return await call.send("POST", "/v1/anonymous", json=body)
 
 
+@probe("feedback", "GET /v1/anonymous/terms")
+async def _anonymous_terms(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/anonymous/terms")
+
+
 @probe("feedback", "POST /v1/anonymous/thread")
 async def _read_thread(call: Call) -> Outcome:
     return await call.send("POST", "/v1/anonymous/thread", json={"reply_token": call.organisation.reply_token})

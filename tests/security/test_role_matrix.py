@@ -91,6 +91,7 @@ feedback       GET  /v1/people/{person_id}/themes                               
 feedback       POST /v1/feedback-requests                                         N         NYN      Y    Y      N
 feedback       POST /v1/feedback-requests/{request_id}/responses                  YNN       YNN      YNN  YNN    N
 feedback       GET  /v1/feedback-requests/{request_id}                            N         NYN      Y    Y      N
+feedback       GET  /v1/anonymous/terms                                           Y         Y        Y    Y      N
 feedback       POST /v1/anonymous                                                 Y         Y        Y    Y      N
 feedback       POST /v1/anonymous/thread                                          Y         Y        Y    Y      N
 feedback       POST /v1/anonymous/thread/replies                                  Y         Y        Y    Y      N
