@@ -303,6 +303,7 @@ export const en = {
     pendingReply: "Your reply, shown at the next release",
     noAnswers: "No answer yet.",
     reply: "Your reply",
+    replyForm: "Reply in your thread",
     sendReply: "Reply",
     results: "Released results",
     resultsAbout: "About",

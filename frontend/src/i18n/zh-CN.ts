@@ -301,6 +301,7 @@ export const zhCN: Texts = {
     pendingReply: "你的回复（将在下次发布时显示）",
     noAnswers: "暂无回复。",
     reply: "你的回复",
+    replyForm: "在对话中回复",
     sendReply: "回复",
     results: "已发布的结果",
     resultsAbout: "关于",

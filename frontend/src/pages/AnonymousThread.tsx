@@ -71,7 +71,7 @@ export function AnonymousThread() {
             ))}
           </ul>
           {thread.thread.length === 0 && <p className="hint">{t("anonymous.noAnswers")}</p>}
-          <form aria-label={t("anonymous.reply")} noValidate onSubmit={respond.submit}>
+          <form aria-label={t("anonymous.replyForm")} noValidate onSubmit={respond.submit}>
             <SubmissionErrors submission={respond} />
             <div className="field">
               <label htmlFor="thread-reply">{t("anonymous.reply")}</label>

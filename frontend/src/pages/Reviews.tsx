@@ -32,13 +32,13 @@ function ReviewList() {
       answer(apis.reviews.GET("/v1/reviews", { params: { query: { person_id: manager ? undefined : person.person_id } } })),
     refetchInterval: config.refetch_seconds * 1000,
   });
-  const teamId = person.team_id ?? "";
-  const team = useQuery({
-    queryKey: ["team-dashboard", teamId],
-    queryFn: () => answer(apis.goals.GET("/v1/teams/{team_id}/dashboard", { params: { path: { team_id: teamId } } })),
-    enabled: manager && teamId !== "",
+  // Whom a manager may give feedback to are her reports, whatever team each is in: their names, by id.
+  const people = useQuery({
+    queryKey: ["feedback-recipients"],
+    queryFn: () => answer(apis.feedback.GET("/v1/feedback/recipients")),
+    enabled: manager,
   });
-  const names = new Map((team.data?.members ?? []).map((m) => [m.person_id, m.display_name]));
+  const names = new Map((people.data ?? []).map((p) => [p.person_id, p.display_name]));
   const mine = (reviews.data ?? []).filter((r) => (manager ? r.person_id !== person.person_id : true));
   // What waits for the reader comes first; then the newest period.
   const waiting = (status: string) => (manager ? status === "scheduled" || status === "self_submitted" : status !== "acknowledged");
