@@ -5,7 +5,7 @@ test("assistants give praise to a peer and improvement upward, a manager gives f
   page,
 }) => {
   await signInAs(page, "Sign in as Bob Assistant");
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Feedback" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Feedback", exact: true }).click();
   await expect(page.getByRole("heading", { name: "My feedback" })).toBeVisible();
   const give = page.getByRole("form", { name: "Give feedback" });
   await expect(page.getByTestId("inbox")).toBeAttached();
@@ -40,7 +40,7 @@ test("assistants give praise to a peer and improvement upward, a manager gives f
 
   // Mia reads Bob's upward feedback and praises Cid.
   await signInAs(page, "Sign in as Mia Manager");
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Feedback" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Feedback", exact: true }).click();
   const mias = page.getByTestId("inbox").getByRole("listitem", { name: "From Bob Assistant" });
   await expect(mias).toContainText("Improvement");
   await expect(mias).toContainText("upward, from your team");
@@ -56,7 +56,7 @@ test("assistants give praise to a peer and improvement upward, a manager gives f
 
   // Ann reads Bob's praise, in Chinese.
   await signInAs(page, "Sign in as Ann Assistant");
-  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "反馈" }).click();
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "反馈", exact: true }).click();
   await expect(page.getByRole("heading", { name: "我的反馈" })).toBeVisible();
   const anns = page.getByTestId("inbox").getByRole("listitem", { name: "来自 Bob Assistant" });
   await expect(anns).toContainText("表扬");

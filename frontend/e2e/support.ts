@@ -29,3 +29,9 @@ export async function recordCalls(page: Page, assistantId: string, count: number
   const response = await page.request.post("/__test__/sales", { data: { assistant_id: assistantId, count } });
   expect(response.ok()).toBe(true);
 }
+
+/** The feedback service's next daily release of anonymous results, brought forward by the test harness. */
+export async function releaseAnonymousFeedback(page: Page): Promise<void> {
+  const response = await page.request.post("/__test__/anonymous-release");
+  expect(response.ok()).toBe(true);
+}

@@ -11,10 +11,13 @@ import { loadSession, saveSession, type Session } from "./auth/session";
 import { Layout } from "./components/Layout";
 import type { ConsoleConfig } from "./config";
 import { chosenLanguage, pickLanguage } from "./i18n/language";
+import { AnonymousFeedback } from "./pages/AnonymousFeedback";
 import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
+import { Recognition } from "./pages/Recognition";
+import { Reviews } from "./pages/Reviews";
 import { SetGoal } from "./pages/SetGoal";
 import { SignIn } from "./pages/SignIn";
 import { TeamDashboard } from "./pages/TeamDashboard";
@@ -98,6 +101,9 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="set-goal" element={<SetGoal />} />
                   <Route path="feedback" element={<MyFeedback />} />
                   <Route path="bonus" element={<BonusStatements />} />
+                  <Route path="reviews" element={<Reviews />} />
+                  <Route path="anonymous" element={<AnonymousFeedback />} />
+                  <Route path="recognition" element={<Recognition />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>
               </Route>

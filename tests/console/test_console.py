@@ -3,7 +3,8 @@
 This test builds the console, serves it with a `config.json` pointing at the services (which allow its origin),
 sets the north team's goals through the goals API, and runs the Playwright suite in `frontend/e2e` against it
 with Debian's Chromium. The suite publishes sales activities to `sales.activity` through this harness
-(`POST /__test__/sales`), as a CRM would. Failures keep Playwright's screenshot and trace in the test's
+(`POST /__test__/sales`), as a CRM would, and moves the feedback service's clock past its daily release of
+anonymous results (`POST /__test__/anonymous-release`). Failures keep Playwright's screenshot and trace in the test's
 temporary directory. `PACER_CONSOLE_SCREENSHOTS=1` also writes the README's pictures to `docs/console/`.
 """
 
@@ -30,9 +31,9 @@ from pacer_testkit.stack import ROOT, Stack, eventually, free_port
 
 CHROMIUM = Path(os.environ.get("PACER_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "docs" / "console"
-PLAYWRIGHT_TIMEOUT = 600.0
+PLAYWRIGHT_TIMEOUT = 1200.0  # every journey, on a shared two-core machine
 
-pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(1500)]
 
 
 async def set_goal(platform: Platform, owner: str) -> dict[str, Any]:
@@ -76,6 +77,19 @@ async def goals_to_decide(platform: Platform) -> None:
     await platform.events("incentives.events", "BonusCalculated", person_id="cid")
 
 
+async def review_to_write(platform: Platform) -> None:
+    """Cid's review of the days around today, opened by hr: his missed goal is one of its inputs."""
+    today = datetime.now(UTC).date()
+    await platform.open_review("cid", today - timedelta(days=1), today + timedelta(days=1))
+
+
+async def private_award(platform: Platform) -> None:
+    """Mia's private award to Cid: Cid and she see it, his team mates never do."""
+    body = {"person_id": "cid", "name": "Quiet hero", "citation": "Covered the phones all week.", "private": True}
+    response = await platform.call("incentives", "POST", "/v1/awards", "mia", Role.MANAGER, body)
+    assert response.status_code == 201, response.text
+
+
 async def ask_adjustment(platform: Platform, goal: dict[str, Any], who: str, target: int, reason: str) -> None:
     path = f"/v1/goals/{goal['goal_id']}/adjustments"
     response = await platform.call("goals", "POST", path, who, Role.ASSISTANT, {"new_target": target, "reason": reason})
@@ -91,6 +105,15 @@ def sales_route(platform: Platform) -> Route:
     return Route("/__test__/sales", record, methods=["POST"])
 
 
+def release_route(platform: Platform) -> Route:
+    """The feedback service's clock moved past its next daily release, as the night would."""
+
+    async def release(_: Request) -> Response:
+        return JSONResponse({"released_at": platform.release_anonymous_feedback().isoformat()})
+
+    return Route("/__test__/anonymous-release", release, methods=["POST"])
+
+
 async def playwright(console_url: str, chromium: Path, artifacts: Path) -> tuple[int, str]:
     env = {
         **os.environ,
@@ -102,21 +125,25 @@ async def playwright(console_url: str, chromium: Path, artifacts: Path) -> tuple
     if os.environ.get("PACER_CONSOLE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         env["CONSOLE_SCREENSHOTS_DIR"] = str(SCREENSHOTS)
-    process = await asyncio.create_subprocess_exec(
-        str(console.FRONTEND / "node_modules" / ".bin" / "playwright"),
-        "test",
-        cwd=console.FRONTEND,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        async with asyncio.timeout(PLAYWRIGHT_TIMEOUT):
-            output, _ = await process.communicate()
-    except TimeoutError:
-        process.kill()
-        output, _ = await process.communicate()
-    return process.returncode if process.returncode is not None else -1, output.decode(errors="replace")
+    # Written to a file as it runs, so a suite stopped by the timeout still shows which journeys it got through.
+    log = artifacts.parent / "playwright.log"
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            str(console.FRONTEND / "node_modules" / ".bin" / "playwright"),
+            "test",
+            *os.environ.get("PACER_CONSOLE_E2E", "").split(),  # e.g. one journey: e2e/reviews.spec.ts
+            cwd=console.FRONTEND,
+            env=env,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            async with asyncio.timeout(PLAYWRIGHT_TIMEOUT):
+                await process.wait()
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+    return process.returncode if process.returncode is not None else -1, log.read_text(errors="replace")
 
 
 @pytest.fixture
@@ -139,9 +166,12 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await platform.goal_where(bobs["goal_id"], lambda g: g["actual"] == "9", "Bob's calls to count")
         await ask_adjustment(platform, anns, "ann", 6, "Two sick days")
         await goals_to_decide(platform)
+        await review_to_write(platform)
+        await private_award(platform)
 
         apis = {name: service.url for name, service in platform.services.items()}
-        app = console.console_app(dist, console.runtime_config(apis, refetch_seconds=2), [sales_route(platform)])
+        harness = [sales_route(platform), release_route(platform)]
+        app = console.console_app(dist, console.runtime_config(apis, refetch_seconds=2), harness)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
         serving = asyncio.create_task(server.serve())
         try:

@@ -242,6 +242,11 @@ async def _open_cycle(call: Call) -> Outcome:
     return await call.send("POST", "/v1/cycles", json=body)
 
 
+@probe("reviews", "GET /v1/cycles")
+async def _list_cycles(call: Call) -> Outcome:
+    return await call.listed("/v1/cycles", {}, itemgetter("cycle_id"), call.organisation.cycle_id)
+
+
 @probe("reviews", "GET /v1/cycles/{cycle_id}/dashboard")
 async def _cycle_dashboard(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/cycles/{call.organisation.cycle_id}/dashboard")
@@ -367,6 +372,11 @@ async def _request_summary(call: Call) -> Outcome:
 async def _submit_anonymous(call: Call) -> Outcome:
     body = {"subject_kind": "company", "category": "suggestion", "text": "A quiet room for calls."}
     return await call.send("POST", "/v1/anonymous", json=body)
+
+
+@probe("feedback", "GET /v1/anonymous/terms")
+async def _anonymous_terms(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/anonymous/terms")
 
 
 @probe("feedback", "POST /v1/anonymous/thread")

@@ -69,6 +69,7 @@ goals          POST /v1/local-sign-in                                           
 reviews        POST /v1/templates                                                 N         N        Y    Y      N
 reviews        GET  /v1/templates/{template_id}                                   Y         Y        Y    Y      N
 reviews        POST /v1/cycles                                                    N         NYN      Y    Y      N
+reviews        GET  /v1/cycles                                                    N         N        Y    Y      N
 reviews        GET  /v1/cycles/{cycle_id}/dashboard                               N         N        Y    Y      N
 reviews        GET  /v1/reviews                                                   YNN       YYN      Y    Y      N
 reviews        GET  /v1/reviews/{review_id}                                       YNN       YYN      Y    Y      N
@@ -91,6 +92,7 @@ feedback       GET  /v1/people/{person_id}/themes                               
 feedback       POST /v1/feedback-requests                                         N         NYN      Y    Y      N
 feedback       POST /v1/feedback-requests/{request_id}/responses                  YNN       YNN      YNN  YNN    N
 feedback       GET  /v1/feedback-requests/{request_id}                            N         NYN      Y    Y      N
+feedback       GET  /v1/anonymous/terms                                           Y         Y        Y    Y      N
 feedback       POST /v1/anonymous                                                 Y         Y        Y    Y      N
 feedback       POST /v1/anonymous/thread                                          Y         Y        Y    Y      N
 feedback       POST /v1/anonymous/thread/replies                                  Y         Y        Y    Y      N

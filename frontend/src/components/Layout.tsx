@@ -9,15 +9,20 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   const team = { to: teamId ? `/team/${encodeURIComponent(teamId)}` : "/team", label: "nav.team" };
   const feedback = { to: "/feedback", label: "nav.feedback" };
   const bonus = { to: "/bonus", label: "nav.bonus" };
+  const reviews = { to: "/reviews", label: "nav.reviews" };
+  const anonymous = { to: "/anonymous", label: "nav.anonymous" };
+  const recognition = { to: "/recognition", label: "nav.recognition" };
   if (role === "assistant") {
-    return [{ to: "/my-week", label: "nav.myWeek" }, { to: "/set-goal", label: "nav.proposeGoal" }, feedback, bonus];
+    const own = [{ to: "/my-week", label: "nav.myWeek" }, { to: "/set-goal", label: "nav.proposeGoal" }];
+    return [...own, reviews, feedback, anonymous, recognition, bonus];
   }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
-    return [team, ...goals, feedback, bonus];
+    return [team, ...goals, reviews, feedback, anonymous, recognition, bonus];
   }
-  if (role === "hr") return [team, feedback];
-  return [team];
+  const cycles = { to: "/reviews", label: "nav.cycles" };
+  if (role === "hr") return [team, cycles, feedback, anonymous];
+  return [team, cycles];
 }
 
 export function Layout() {

@@ -1,12 +1,12 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { answer } from "../api/clients";
 import { usePlatform } from "../api/ApiContext";
-import { ApiError, fieldErrors } from "../api/problem";
 import { useSession } from "../auth/AuthContext";
-import { Failure } from "../components/Failure";
 import { FieldError } from "../components/FieldError";
+import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDraft } from "../components/useDraft";
+import { useSubmission } from "../components/useSubmission";
 
 interface Draft {
   open: boolean;
@@ -25,21 +25,19 @@ export function AdjustmentForm({ goalId }: { goalId: string }) {
     new_target: "",
     reason: "",
   });
-  const request = useMutation({
-    mutationFn: () =>
+  const request = useSubmission(
+    () =>
       answer(
         apis.goals.POST("/v1/goals/{goal_id}/adjustments", {
           params: { path: { goal_id: goalId } },
           body: { reason: draft.reason, new_target: draft.new_target === "" ? null : draft.new_target },
         }),
       ),
-    onSuccess: () => {
+    () => {
       clearDraft();
       void queryClient.invalidateQueries({ queryKey: ["my-goals"] });
     },
-  });
-  const problem = request.error instanceof ApiError && request.error.status === 422 ? request.error.problem : null;
-  const errors = fieldErrors(problem);
+  );
   const id = (field: string) => `adjust-${goalId}-${field}`;
 
   if (!draft.open) {
@@ -54,17 +52,9 @@ export function AdjustmentForm({ goalId }: { goalId: string }) {
       className="adjust-form"
       aria-label={t("adjust.title")}
       noValidate // the service's rules decide, and its reasons are shown on the fields
-      onSubmit={(event) => {
-        event.preventDefault();
-        request.mutate();
-      }}
+      onSubmit={request.submit}
     >
-      {problem && (
-        <p className="field-error" role="alert">
-          {t("errors.fields")} {errors[""]?.join(" ")}
-        </p>
-      )}
-      {request.error && !problem && <Failure error={request.error} />}
+      <SubmissionErrors submission={request} />
       <div className="field">
         <label htmlFor={id("new_target")}>{t("adjust.newTarget")}</label>
         <input
@@ -72,11 +62,10 @@ export function AdjustmentForm({ goalId }: { goalId: string }) {
           inputMode="decimal"
           autoFocus // the person just opened the form to type here
           value={draft.new_target}
-          aria-invalid={errors.new_target ? true : undefined}
-          aria-describedby={errors.new_target ? id("new_target-error") : undefined}
+          {...request.invalid("new_target", id("new_target-error"))}
           onChange={(e) => { setDraft({ ...draft, new_target: e.target.value }); }}
         />
-        <FieldError id={id("new_target-error")} messages={errors.new_target} />
+        <FieldError id={id("new_target-error")} messages={request.errors.new_target} />
       </div>
       <div className="field">
         <label htmlFor={id("reason")}>{t("adjust.reason")}</label>
@@ -84,14 +73,13 @@ export function AdjustmentForm({ goalId }: { goalId: string }) {
           id={id("reason")}
           rows={2}
           value={draft.reason}
-          aria-invalid={errors.reason ? true : undefined}
-          aria-describedby={errors.reason ? id("reason-error") : undefined}
+          {...request.invalid("reason", id("reason-error"))}
           onChange={(e) => { setDraft({ ...draft, reason: e.target.value }); }}
         />
-        <FieldError id={id("reason-error")} messages={errors.reason} />
+        <FieldError id={id("reason-error")} messages={request.errors.reason} />
       </div>
       <div className="actions">
-        <button type="submit" disabled={request.isPending}>
+        <button type="submit" disabled={request.pending}>
           {t("adjust.submit")}
         </button>
         <button type="button" className="secondary" onClick={clearDraft}>

@@ -1,15 +1,16 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { answer } from "../api/clients";
 import { usePlatform } from "../api/ApiContext";
-import { ApiError, fieldErrors } from "../api/problem";
 import { useSession } from "../auth/AuthContext";
 import type { components } from "../client/goals/schema";
 import { Failure } from "../components/Failure";
 import { FieldError } from "../components/FieldError";
 import { Pager } from "../components/Pager";
+import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDraft } from "../components/useDraft";
+import { useSubmission } from "../components/useSubmission";
 import { number } from "../format";
 
 type GoalOut = components["schemas"]["GoalOut"];
@@ -60,22 +61,20 @@ function MissForm({ goal, onDone }: { goal: GoalOut; onDone: (text: string) => v
   const { person } = useSession();
   const queryClient = useQueryClient();
   const [draft, setDraft, clearDraft] = useDraft(`miss.${person.person_id}.${goal.goal_id}`, { cause: "", action_plan: "" });
-  const send = useMutation({
-    mutationFn: () =>
+  const send = useSubmission(
+    () =>
       answer(
         apis.goals.POST("/v1/goals/{goal_id}/miss-analysis", {
           params: { path: { goal_id: goal.goal_id } },
           body: draft,
         }),
       ),
-    onSuccess: () => {
+    () => {
       clearDraft();
       onDone(t("miss.done", { title: goal.title }));
       void queryClient.invalidateQueries({ queryKey: ["my-misses"] });
     },
-  });
-  const problem = send.error instanceof ApiError && send.error.status === 422 ? send.error.problem : null;
-  const errors = fieldErrors(problem);
+  );
   const id = (field: string) => `miss-${goal.goal_id}-${field}`;
   const locale = i18n.language;
   return (
@@ -83,10 +82,7 @@ function MissForm({ goal, onDone }: { goal: GoalOut; onDone: (text: string) => v
       className="miss-form"
       aria-label={t("miss.form", { title: goal.title })}
       noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        send.mutate();
-      }}
+      onSubmit={send.submit}
     >
       <h3>{goal.title}</h3>
       <p>
@@ -97,23 +93,17 @@ function MissForm({ goal, onDone }: { goal: GoalOut; onDone: (text: string) => v
           shortfall: number(goal.shortfall, locale),
         })}
       </p>
-      {problem && (
-        <p className="field-error" role="alert">
-          {t("errors.fields")} {errors[""]?.join(" ")}
-        </p>
-      )}
-      {send.error && !problem && <Failure error={send.error} />}
+      <SubmissionErrors submission={send} />
       <div className="field">
         <label htmlFor={id("cause")}>{t("miss.cause")}</label>
         <textarea
           id={id("cause")}
           rows={3}
           value={draft.cause}
-          aria-invalid={errors.cause ? true : undefined}
-          aria-describedby={errors.cause ? id("cause-error") : undefined}
+          {...send.invalid("cause", id("cause-error"))}
           onChange={(e) => { setDraft({ ...draft, cause: e.target.value }); }}
         />
-        <FieldError id={id("cause-error")} messages={errors.cause} />
+        <FieldError id={id("cause-error")} messages={send.errors.cause} />
       </div>
       <div className="field">
         <label htmlFor={id("action_plan")}>{t("miss.plan")}</label>
@@ -121,13 +111,12 @@ function MissForm({ goal, onDone }: { goal: GoalOut; onDone: (text: string) => v
           id={id("action_plan")}
           rows={3}
           value={draft.action_plan}
-          aria-invalid={errors.action_plan ? true : undefined}
-          aria-describedby={errors.action_plan ? id("action_plan-error") : undefined}
+          {...send.invalid("action_plan", id("action_plan-error"))}
           onChange={(e) => { setDraft({ ...draft, action_plan: e.target.value }); }}
         />
-        <FieldError id={id("action_plan-error")} messages={errors.action_plan} />
+        <FieldError id={id("action_plan-error")} messages={send.errors.action_plan} />
       </div>
-      <button type="submit" disabled={send.isPending}>
+      <button type="submit" disabled={send.pending}>
         {t("miss.submit")}
       </button>
     </form>

@@ -1,16 +1,17 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { answer } from "../api/clients";
 import { usePlatform } from "../api/ApiContext";
-import { ApiError, fieldErrors } from "../api/problem";
 import { useSession } from "../auth/AuthContext";
 import type { components } from "../client/feedback/schema";
 import { Failure } from "../components/Failure";
 import { FieldError } from "../components/FieldError";
 import { Pager } from "../components/Pager";
 import { pageOf } from "../components/paging";
+import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDraft } from "../components/useDraft";
+import { useSubmission } from "../components/useSubmission";
 import { day } from "../format";
 
 type RecipientOut = components["schemas"]["RecipientOut"];
@@ -64,8 +65,8 @@ function GiveFeedback({ people, failure }: { people: RecipientOut[]; failure: Er
     share: false,
   });
   const [sent, setSent] = useState<string | null>(null);
-  const give = useMutation({
-    mutationFn: () =>
+  const give = useSubmission(
+    () =>
       answer(
         apis.feedback.POST("/v1/feedback", {
           body: {
@@ -77,15 +78,14 @@ function GiveFeedback({ people, failure }: { people: RecipientOut[]; failure: Er
           },
         }),
       ),
-    onSuccess: (feedback) => {
+    (feedback) => {
       const name = people.find((p) => p.person_id === feedback.recipient_id)?.display_name ?? feedback.recipient_id;
       setSent(t(`feedback.sent.${feedback.kind}`, { name }));
       clearDraft();
       void queryClient.invalidateQueries({ queryKey: ["feedback-inbox"] });
     },
-  });
-  const problem = give.error instanceof ApiError && give.error.status === 422 ? give.error.problem : null;
-  const errors = fieldErrors(problem);
+  );
+  const errors = give.errors;
   const edit = (next: Partial<Draft>) => {
     setSent(null);
     setDraft({ ...draft, ...next });
@@ -95,27 +95,18 @@ function GiveFeedback({ people, failure }: { people: RecipientOut[]; failure: Er
       className="card"
       aria-labelledby="give-title"
       noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        give.mutate();
-      }}
+      onSubmit={give.submit}
     >
       <h2 id="give-title">{t("feedback.give")}</h2>
       {failure && <Failure error={failure} />}
       {sent && <p role="status">{sent}</p>}
-      {problem && (
-        <p className="field-error" role="alert">
-          {t("errors.fields")} {errors[""]?.join(" ")}
-        </p>
-      )}
-      {give.error && !problem && <Failure error={give.error} />}
+      <SubmissionErrors submission={give} />
       <div className="field">
         <label htmlFor="feedback-recipient">{t("feedback.recipient")}</label>
         <select
           id="feedback-recipient"
           value={draft.recipient_id}
-          aria-invalid={errors.recipient_id ? true : undefined}
-          aria-describedby={errors.recipient_id ? "feedback-recipient-error" : undefined}
+          {...give.invalid("recipient_id", "feedback-recipient-error")}
           onChange={(e) => { edit({ recipient_id: e.target.value }); }}
         >
           <option value="">{t("feedback.chooseRecipient")}</option>
@@ -148,8 +139,7 @@ function GiveFeedback({ people, failure }: { people: RecipientOut[]; failure: Er
           id="feedback-text"
           rows={4}
           value={draft.text}
-          aria-invalid={errors.text ? true : undefined}
-          aria-describedby={errors.text ? "feedback-text-error" : undefined}
+          {...give.invalid("text", "feedback-text-error")}
           onChange={(e) => { edit({ text: e.target.value }); }}
         />
         <FieldError id="feedback-text-error" messages={errors.text} />
@@ -160,7 +150,7 @@ function GiveFeedback({ people, failure }: { people: RecipientOut[]; failure: Er
           {t("feedback.share")}
         </label>
       </div>
-      <button type="submit" disabled={give.isPending}>
+      <button type="submit" disabled={give.pending}>
         {t("feedback.send")}
       </button>
     </form>

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -8,8 +8,10 @@ import { ApiError, fieldErrors } from "../api/problem";
 import { useSession } from "../auth/AuthContext";
 import { Failure } from "../components/Failure";
 import { FieldError } from "../components/FieldError";
+import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDebounced } from "../components/useDebounced";
 import { useDraft } from "../components/useDraft";
+import { useSubmission } from "../components/useSubmission";
 import { checkable, type GoalForm, goalBody, letters } from "./goalForm";
 
 const CHECK_PAUSE_MS = 400;
@@ -54,17 +56,16 @@ export function SetGoal() {
     placeholderData: keepPreviousData,
     staleTime: Infinity, // the same form gets the same answer while the page is open
   });
-  const create = useMutation({
-    mutationFn: () => answer(apis.goals.POST("/v1/goals", { body: goalBody(form) })),
-    onSuccess: (goal) => {
+  const create = useSubmission(
+    () => answer(apis.goals.POST("/v1/goals", { body: goalBody(form) })),
+    (goal) => {
       const owner = members.find((m) => m.person_id === goal.owner_id)?.display_name ?? goal.owner_id;
       setSet({ title: goal.title, owner, draft: goal.status === "draft" });
       clearForm();
       void queryClient.invalidateQueries({ queryKey: ["team-dashboard"] });
     },
-  });
-  const problem = create.error instanceof ApiError && create.error.status === 422 ? create.error.problem : null;
-  const errors = fieldErrors(problem);
+  );
+  const errors = create.errors;
   const incomplete = check.error instanceof ApiError && check.error.status === 422;
   const report = incomplete || !checkable(settled) ? undefined : check.data;
   const change = (field: keyof GoalForm) => (event: { target: { value: string } }) => {
@@ -76,8 +77,7 @@ export function SetGoal() {
     id: `goal-${name}`,
     value: form[name],
     onChange: change(name),
-    "aria-invalid": errors[errorKey] ? true : undefined,
-    "aria-describedby": errors[errorKey] ? `goal-${name}-error` : undefined,
+    ...create.invalid(errorKey, `goal-${name}-error`),
   });
 
   return (
@@ -96,18 +96,9 @@ export function SetGoal() {
           className="card"
           aria-label={t("setGoal.form")}
           noValidate // the service's rules decide, and its reasons are shown on the fields
-          onSubmit={(event) => {
-            event.preventDefault();
-            create.mutate();
-          }}
+          onSubmit={create.submit}
         >
-          {problem && (
-            <p className="field-error" role="alert">
-              {t("errors.fields")} {errors[""]?.join(" ")}
-              {!problem.errors?.length && ` ${problem.detail}`}
-            </p>
-          )}
-          {create.error && !problem && <Failure error={create.error} />}
+          <SubmissionErrors submission={create} />
           {!own && (
             <div className="field">
               <label htmlFor="goal-owner_id">{t("setGoal.owner")}</label>
@@ -173,7 +164,7 @@ export function SetGoal() {
             </div>
           </div>
           <div className="actions">
-            <button type="submit" disabled={create.isPending}>
+            <button type="submit" disabled={create.pending}>
               {t("setGoal.submit")}
             </button>
           </div>

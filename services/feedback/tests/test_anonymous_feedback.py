@@ -58,6 +58,19 @@ async def published(world: FeedbackWorld, count: int = 1) -> list[dict[str, Any]
     return [e for e in events if e["type"] == "AnonymousFeedbackPublished"]
 
 
+async def test_a_writer_reads_the_k_threshold_and_the_next_release_before_writing(world: FeedbackWorld) -> None:
+    terms = await world.get("/v1/anonymous/terms", "bob", Role.ASSISTANT)
+    assert terms.status_code == 200, terms.text
+    assert terms.json() == {
+        "threshold": 3,
+        "window": "month",
+        "daily_limit": 5,
+        "release_hour": RELEASE_HOUR,
+        "organisation_timezone": "UTC",
+        "next_release_at": world.next_release().isoformat().replace("+00:00", "Z"),
+    }
+
+
 async def test_aggregates_appear_only_once_k_submissions_exist(world: FeedbackWorld) -> None:
     await submit(world, "ann-7f3a", "Targets rise every month without more staff.")
     await submit(world, "bob", "Too many reports on Friday afternoons.")

@@ -307,6 +307,29 @@ async def test_overdue_steps_raise_a_reminder_once_each(world: ReviewsWorld) -> 
     assert dashboard["overdue"] == {"self": 2, "manager": 2}
 
 
+async def test_hr_sees_each_cycle_with_how_far_its_reviews_are(world: ReviewsWorld) -> None:
+    ann, _bob = await open_month(world)
+    submitted = await world.call(
+        "POST", f"/v1/reviews/{ann['review_id']}/self", "ann", Role.ASSISTANT, {"ratings": {"records": 4}}
+    )
+    assert submitted.status_code == 200, submitted.text
+    listed = await world.call("GET", "/v1/cycles", "hana", Role.HR)
+    assert listed.status_code == 200, listed.text
+    [cycle] = [c for c in listed.json() if c["cycle_id"] == ann["cycle_id"]]
+    assert (cycle["name"], cycle["template_id"], cycle["population"]["team_id"]) == (
+        "north-monthly",
+        "monthly-summary:v1",
+        "north",
+    )
+    assert cycle["progress"] == {
+        "cycle_id": ann["cycle_id"],
+        "reviews": 2,
+        "by_status": {"scheduled": 1, "self_submitted": 1},
+        "overdue": {},
+    }
+    assert (await world.call("GET", "/v1/cycles", "mia", Role.MANAGER)).status_code == 403
+
+
 async def test_a_manager_completes_a_review_whose_self_assessment_was_missed(world: ReviewsWorld) -> None:
     [ann, _bob] = await open_month(world, name="now", period_start=month_start(0))  # self-assessment not due yet
     body = {"ratings": {"records": 4, "teamwork": 3}}
@@ -362,7 +385,9 @@ async def test_training_is_assigned_completed_and_shown_in_the_next_review(world
     assert no_offset.status_code == 422, no_offset.text
     ann, _bob = await open_month(world)
     review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "ann", Role.ASSISTANT)).json()
-    assert [t["course_id"] for t in review["open_training"]] == ["crm-hygiene"]
+    assert [(t["assignment_id"], t["course_id"]) for t in review["open_training"]] == [
+        (assigned.json()["assignment_id"], "crm-hygiene")
+    ]
     assert (
         await world.call(
             "POST", f"/v1/training/assignments/{assigned.json()['assignment_id']}/complete", "bob", Role.ASSISTANT

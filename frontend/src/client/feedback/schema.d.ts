@@ -256,6 +256,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/anonymous/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How anonymous feedback is handled: the k threshold, the daily limit and release */
+        get: operations["terms_v1_anonymous_terms_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/anonymous": {
         parameters: {
             query?: never;
@@ -373,6 +390,40 @@ export interface components {
              * @default Nothing that identifies you was stored. Results are shown only once at least k people have written.
              */
             note: string;
+        };
+        /**
+         * AnonymousTerms
+         * @description How anonymous feedback is kept apart from its authors, for a writer to read before writing.
+         */
+        AnonymousTerms: {
+            /**
+             * Threshold
+             * @description k: results about a subject are shown only once k people wrote in its window
+             */
+            threshold: number;
+            /**
+             * Window
+             * @description The window submissions count in: a calendar month
+             */
+            window: string;
+            /**
+             * Daily Limit
+             * @description Anonymous submissions one person may make per day
+             */
+            daily_limit: number;
+            /**
+             * Release Hour
+             * @description Hour of the organisation's day at which results and replies come out
+             */
+            release_hour: number;
+            /** Organisation Timezone */
+            organisation_timezone: string;
+            /**
+             * Next Release At
+             * Format: date-time
+             * @description The next scheduled release: the same for everyone
+             */
+            next_release_at: string;
         };
         /** AuditPage */
         AuditPage: {
@@ -508,6 +559,39 @@ export interface components {
             /** @description What feedback to them is: downward, upward or peer */
             direction: components["schemas"]["FeedbackDirection"];
         };
+        /** ReleasedSubmission */
+        ReleasedSubmission: {
+            /** Submission Id */
+            submission_id: string;
+            /** Category */
+            category: string;
+            /** Text */
+            text: string;
+            /** Thread */
+            thread: components["schemas"]["ThreadEntry"][];
+        };
+        /**
+         * ReleasedWindow
+         * @description The released submissions of one window; a window below k is never listed.
+         */
+        ReleasedWindow: {
+            /**
+             * Window
+             * @description The calendar month, YYYY-MM
+             */
+            window: string;
+            /** Submissions */
+            submissions: number;
+            /**
+             * Themes
+             * @description Tag counts, most frequent first
+             */
+            themes: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["ReleasedSubmission"][];
+        };
         /** ReplyIn */
         ReplyIn: {
             /** Text */
@@ -539,6 +623,37 @@ export interface components {
          * @enum {string}
          */
         SubjectKind: "company" | "team" | "manager";
+        /** ThreadEntry */
+        ThreadEntry: {
+            /**
+             * From
+             * @description author | manager | hr
+             */
+            from: string;
+            /** Text */
+            text: string;
+            /**
+             * Week
+             * @description Monday of the week it was written: no finer time is kept
+             */
+            week: string;
+        };
+        /**
+         * ThreadOut
+         * @description The author's view of a submission: its text, the answers, and their own replies waiting for a release.
+         */
+        ThreadOut: {
+            /** Category */
+            category: string;
+            /** Text */
+            text: string;
+            /** Week */
+            week: string;
+            /** Thread */
+            thread: components["schemas"]["ThreadEntry"][];
+            /** Pending Replies */
+            pending_replies: components["schemas"]["ThreadEntry"][];
+        };
         /** TokenIn */
         TokenIn: {
             /** Reply Token */
@@ -1392,6 +1507,44 @@ export interface operations {
             };
         };
     };
+    terms_v1_anonymous_terms_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnonymousTerms"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     submit_v1_anonymous_post: {
         parameters: {
             query?: never;
@@ -1480,9 +1633,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ThreadOut"];
                 };
             };
             /** @description Bad Request */
@@ -1551,9 +1702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ThreadOut"];
                 };
             };
             /** @description Bad Request */
@@ -1621,9 +1770,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["ReleasedWindow"][];
                 };
             };
             /** @description Unauthorized */

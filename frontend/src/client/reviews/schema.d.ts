@@ -127,7 +127,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The newest cycles, latest period first, each with how far it is */
+        get: operations["list_cycles_v1_cycles_get"];
         put?: never;
         /** Open a cycle: one scheduled review per person */
         post: operations["open_cycle_v1_cycles_post"];
@@ -342,6 +343,16 @@ export interface components {
              */
             comment: string;
         };
+        /** Acknowledgement */
+        Acknowledgement: {
+            /** Comment */
+            comment: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /**
          * Agenda
          * @description A weekly check-in's agenda: the talking points in the order to discuss them, and the facts behind them.
@@ -459,6 +470,28 @@ export interface components {
              */
             comment: string;
         };
+        /** AssessmentOut */
+        AssessmentOut: {
+            /** Ratings */
+            ratings: {
+                [key: string]: number;
+            };
+            /** Strengths */
+            strengths: string;
+            /** Weaknesses */
+            weaknesses: string;
+            /** Development */
+            development: components["schemas"]["DevelopmentOut"][];
+            /** Comment */
+            comment: string;
+            /** Submitted By */
+            submitted_by: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+        };
         /** AssignIn */
         AssignIn: {
             /** Person Id */
@@ -558,6 +591,110 @@ export interface components {
              */
             recurring: boolean;
         };
+        /** CycleOut */
+        CycleOut: {
+            /** Cycle Id */
+            cycle_id: string;
+            /** Name */
+            name: string;
+            cadence: components["schemas"]["Cadence"];
+            /** Template Id */
+            template_id: string;
+            /** Template Name */
+            template_name: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             * @description The day after the period's last
+             */
+            period_end: string;
+            population: components["schemas"]["Population"];
+            /** Recurring */
+            recurring: boolean;
+            /** Opened By */
+            opened_by: string;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /**
+             * Next Open At
+             * @description When a recurring cycle opens its next period
+             */
+            next_open_at: string | null;
+        };
+        /**
+         * CycleProgress
+         * @description How far a cycle is: its reviews per status and the steps called overdue.
+         */
+        CycleProgress: {
+            /** Cycle Id */
+            cycle_id: string;
+            /**
+             * Reviews
+             * @description Reviews the cycle scheduled
+             */
+            reviews: number;
+            /**
+             * By Status
+             * @description scheduled | self_submitted | completed | acknowledged -> count
+             */
+            by_status: {
+                [key: string]: number;
+            };
+            /**
+             * Overdue
+             * @description self | manager -> reviews whose step was called overdue
+             */
+            overdue: {
+                [key: string]: number;
+            };
+        };
+        /** CycleWithProgress */
+        CycleWithProgress: {
+            /** Cycle Id */
+            cycle_id: string;
+            /** Name */
+            name: string;
+            cadence: components["schemas"]["Cadence"];
+            /** Template Id */
+            template_id: string;
+            /** Template Name */
+            template_name: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             * @description The day after the period's last
+             */
+            period_end: string;
+            population: components["schemas"]["Population"];
+            /** Recurring */
+            recurring: boolean;
+            /** Opened By */
+            opened_by: string;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /**
+             * Next Open At
+             * @description When a recurring cycle opens its next period
+             */
+            next_open_at: string | null;
+            progress: components["schemas"]["CycleProgress"];
+        };
         /** DevelopmentIn */
         DevelopmentIn: {
             /** Area */
@@ -569,6 +706,29 @@ export interface components {
              * @description A course from the catalogue: assigned as training
              */
             course_id?: string | null;
+        };
+        /** DevelopmentOut */
+        DevelopmentOut: {
+            /** Area */
+            area: string;
+            /** Suggestion */
+            suggestion: string;
+            /** Course Id */
+            course_id: string | null;
+        };
+        /** FeedbackCounts */
+        FeedbackCounts: {
+            /** Praise */
+            praise: number;
+            /** Improvement */
+            improvement: number;
+            /**
+             * Themes
+             * @description Tag -> how often it was given
+             */
+            themes: {
+                [key: string]: number;
+            };
         };
         /** FeedbackPoint */
         FeedbackPoint: {
@@ -585,6 +745,22 @@ export interface components {
             };
             /** Talking Point */
             talking_point: string;
+        };
+        /** GoalInput */
+        GoalInput: {
+            /** Goal Id */
+            goal_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Outcome
+             * @description achieved | missed
+             */
+            outcome: string;
+            /** Actual */
+            actual: string;
+            /** Target */
+            target: string;
         };
         /** GoalPoint */
         GoalPoint: {
@@ -646,6 +822,27 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /** OpenTraining */
+        OpenTraining: {
+            /** Assignment Id */
+            assignment_id: string;
+            /** Course Id */
+            course_id: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+        };
+        /** Population */
+        Population: {
+            /** Team Id */
+            team_id: string | null;
+            /** Role */
+            role: string | null;
+            /** Person Ids */
+            person_ids: string[] | null;
+        };
         /** Readiness */
         Readiness: {
             /**
@@ -660,6 +857,233 @@ export interface components {
             problems?: {
                 [key: string]: string;
             } | null;
+        };
+        /** ReviewDetail */
+        ReviewDetail: {
+            /** Review Id */
+            review_id: string;
+            /** Cycle Id */
+            cycle_id: string;
+            cadence: components["schemas"]["Cadence"];
+            /** Person Id */
+            person_id: string;
+            /** Manager Id */
+            manager_id: string | null;
+            /** Template Id */
+            template_id: string;
+            /**
+             * Period Start
+             * Format: date-time
+             * @description Midnight of the period's first day in the person's zone
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date-time
+             * @description Midnight after the period's last day in the person's zone
+             */
+            period_end: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "scheduled" | "self_submitted" | "completed" | "acknowledged";
+            /**
+             * Self Due At
+             * Format: date-time
+             */
+            self_due_at: string;
+            /**
+             * Manager Due At
+             * Format: date-time
+             */
+            manager_due_at: string;
+            /**
+             * Overdue Raised
+             * @description Steps called overdue: self, manager
+             */
+            overdue_raised: string[];
+            /**
+             * Next Due At
+             * @description The next step deadline still watched (none: no more)
+             */
+            next_due_at: string | null;
+            /** @description The score, once the manager completed the review */
+            result: components["schemas"]["ReviewResult"] | null;
+            acknowledgement: components["schemas"]["Acknowledgement"] | null;
+            /** @description The self-assessment, once submitted */
+            self: components["schemas"]["AssessmentOut"] | null;
+            /** @description The manager's, once submitted (to the person: once completed) */
+            manager: components["schemas"]["AssessmentOut"] | null;
+            /** @description The period's inputs; a completed review's as they were then */
+            inputs: components["schemas"]["ReviewInputs"];
+            /**
+             * Late Inputs
+             * @description Ids of inputs that arrived after completion
+             */
+            late_inputs: {
+                [key: string]: string[];
+            } | null;
+            /** Open Training */
+            open_training: components["schemas"]["OpenTraining"][];
+        };
+        /**
+         * ReviewInputs
+         * @description What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released.
+         */
+        ReviewInputs: {
+            /** Goals Achieved */
+            goals_achieved: number;
+            /** Goals Missed */
+            goals_missed: number;
+            /** At Risk Warnings */
+            at_risk_warnings: number;
+            /**
+             * Attainment
+             * @description Mean of actual / target over the goals closed (none: no goal)
+             */
+            attainment: string | null;
+            /** Goals */
+            goals: components["schemas"]["GoalInput"][];
+            feedback: components["schemas"]["FeedbackCounts"];
+            /** Anonymous Feedback */
+            anonymous_feedback: components["schemas"]["AnonymousAggregate"][];
+        };
+        /**
+         * ReviewOut
+         * @description A review without its assessments, as lists show it.
+         */
+        ReviewOut: {
+            /** Review Id */
+            review_id: string;
+            /** Cycle Id */
+            cycle_id: string;
+            cadence: components["schemas"]["Cadence"];
+            /** Person Id */
+            person_id: string;
+            /** Manager Id */
+            manager_id: string | null;
+            /** Template Id */
+            template_id: string;
+            /**
+             * Period Start
+             * Format: date-time
+             * @description Midnight of the period's first day in the person's zone
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date-time
+             * @description Midnight after the period's last day in the person's zone
+             */
+            period_end: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "scheduled" | "self_submitted" | "completed" | "acknowledged";
+            /**
+             * Self Due At
+             * Format: date-time
+             */
+            self_due_at: string;
+            /**
+             * Manager Due At
+             * Format: date-time
+             */
+            manager_due_at: string;
+            /**
+             * Overdue Raised
+             * @description Steps called overdue: self, manager
+             */
+            overdue_raised: string[];
+            /**
+             * Next Due At
+             * @description The next step deadline still watched (none: no more)
+             */
+            next_due_at: string | null;
+            /** @description The score, once the manager completed the review */
+            result: components["schemas"]["ReviewResult"] | null;
+            acknowledgement: components["schemas"]["Acknowledgement"] | null;
+        };
+        /** ReviewResult */
+        ReviewResult: {
+            /** Score */
+            score: string;
+            /** Rating */
+            rating: number;
+            /** Label */
+            label: string;
+            explanation: components["schemas"]["ScoreExplanation"];
+            /** @description The inputs as they were when the review completed */
+            inputs: components["schemas"]["ReviewInputs"];
+            /** Input Ids */
+            input_ids: {
+                [key: string]: string[];
+            };
+            /**
+             * Completed At
+             * Format: date-time
+             */
+            completed_at: string;
+        };
+        /** ReviewWithAssessments */
+        ReviewWithAssessments: {
+            /** Review Id */
+            review_id: string;
+            /** Cycle Id */
+            cycle_id: string;
+            cadence: components["schemas"]["Cadence"];
+            /** Person Id */
+            person_id: string;
+            /** Manager Id */
+            manager_id: string | null;
+            /** Template Id */
+            template_id: string;
+            /**
+             * Period Start
+             * Format: date-time
+             * @description Midnight of the period's first day in the person's zone
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date-time
+             * @description Midnight after the period's last day in the person's zone
+             */
+            period_end: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "scheduled" | "self_submitted" | "completed" | "acknowledged";
+            /**
+             * Self Due At
+             * Format: date-time
+             */
+            self_due_at: string;
+            /**
+             * Manager Due At
+             * Format: date-time
+             */
+            manager_due_at: string;
+            /**
+             * Overdue Raised
+             * @description Steps called overdue: self, manager
+             */
+            overdue_raised: string[];
+            /**
+             * Next Due At
+             * @description The next step deadline still watched (none: no more)
+             */
+            next_due_at: string | null;
+            /** @description The score, once the manager completed the review */
+            result: components["schemas"]["ReviewResult"] | null;
+            acknowledgement: components["schemas"]["Acknowledgement"] | null;
+            /** @description The self-assessment, once submitted */
+            self: components["schemas"]["AssessmentOut"] | null;
+            /** @description The manager's, once submitted (to the person: once completed) */
+            manager: components["schemas"]["AssessmentOut"] | null;
         };
         /** ScaleIn */
         ScaleIn: {
@@ -677,6 +1101,45 @@ export interface components {
             labels?: {
                 [key: string]: string;
             };
+        };
+        /**
+         * ScoreExplanation
+         * @description The score's formula, every input, its weight and its contribution.
+         */
+        ScoreExplanation: {
+            /** Formula */
+            formula: string;
+            /** Lines */
+            lines: components["schemas"]["ScoreLine"][];
+            /**
+             * Missing
+             * @description Inputs that did not exist, their weight left out
+             */
+            missing: string[];
+            /** Score */
+            score: string;
+            /** Rating */
+            rating: number;
+            /** Label */
+            label: string;
+        };
+        /** ScoreLine */
+        ScoreLine: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Weight */
+            weight: string;
+            /** Rating */
+            rating: string;
+            /** Contribution */
+            contribution: string;
+            /**
+             * Source
+             * @description manager | goals
+             */
+            source: string;
         };
         /**
          * TemplateIn
@@ -1165,6 +1628,55 @@ export interface operations {
             };
         };
     };
+    list_cycles_v1_cycles_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleWithProgress"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     open_cycle_v1_cycles_post: {
         parameters: {
             query?: never;
@@ -1184,9 +1696,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CycleOut"];
                 };
             };
             /** @description Bad Request */
@@ -1253,9 +1763,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CycleProgress"];
                 };
             };
             /** @description Unauthorized */
@@ -1315,9 +1823,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["ReviewOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -1366,9 +1872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewDetail"];
                 };
             };
             /** @description Unauthorized */
@@ -1430,9 +1934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewWithAssessments"];
                 };
             };
             /** @description Bad Request */
@@ -1512,9 +2014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewWithAssessments"];
                 };
             };
             /** @description Bad Request */
@@ -1594,9 +2094,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewWithAssessments"];
                 };
             };
             /** @description Bad Request */
@@ -1672,9 +2170,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ScoreExplanation"];
                 };
             };
             /** @description Unauthorized */

@@ -7,7 +7,17 @@ from typing import Any
 from fastapi import APIRouter, status
 
 from pacer_feedback.api.deps import FeedbackDep, SettingsDep
-from pacer_feedback.api.models import AnonymousIn, AnonymousReceipt, AuthorReplyIn, ReplyIn, TokenIn
+from pacer_feedback.api.models import (
+    AnonymousIn,
+    AnonymousReceipt,
+    AnonymousTerms,
+    AuthorReplyIn,
+    ReleasedWindow,
+    ReplyIn,
+    ThreadOut,
+    TokenIn,
+)
+from pacer_feedback.domain.anonymity import next_release
 from pacer_feedback.service import anonymous
 from pacer_feedback.service.anonymous import SubjectKind
 from pacer_shared.audit import AuditDep
@@ -15,6 +25,20 @@ from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.problems import responses
 
 router = APIRouter(prefix="/v1/anonymous", tags=["anonymous feedback"], responses=RESPONSES)
+
+
+@router.get("/terms", summary="How anonymous feedback is handled: the k threshold, the daily limit and release")
+async def terms(feedback: FeedbackDep, settings: SettingsDep, _: CurrentPrincipal) -> AnonymousTerms:
+    return AnonymousTerms(
+        threshold=settings.anonymity_threshold,
+        window="month",
+        daily_limit=settings.anonymous_daily_limit,
+        release_hour=settings.anonymous_release_hour,
+        organisation_timezone=settings.organisation_timezone,
+        next_release_at=next_release(
+            feedback.runtime.clock.now(), settings.anonymous_release_hour, settings.organisation_zone
+        ),
+    )
 
 
 @router.post(
@@ -35,7 +59,10 @@ async def submit(
 # The thread needs a member's token like every route, but nothing about it is used: the reply token alone
 # finds the thread, so nothing links the caller to it.
 @router.post(
-    "/thread", summary="Read your submission and its answers (with your reply token)", responses=responses(404)
+    "/thread",
+    response_model=ThreadOut,
+    summary="Read your submission and its answers (with your reply token)",
+    responses=responses(404),
 )
 async def read_thread(body: TokenIn, feedback: FeedbackDep, _: CurrentPrincipal) -> dict[str, Any]:
     return await anonymous.thread(feedback, body.reply_token)
@@ -43,6 +70,7 @@ async def read_thread(body: TokenIn, feedback: FeedbackDep, _: CurrentPrincipal)
 
 @router.post(
     "/thread/replies",
+    response_model=ThreadOut,
     summary="Answer in your thread (with your reply token); shown to the organisation at the next scheduled release",
     responses=responses(404),
 )
@@ -52,7 +80,11 @@ async def answer_thread(
     return await anonymous.answer_as_author(feedback, settings, body.reply_token, body.text)
 
 
-@router.get("/aggregates", summary="Released anonymous results about a subject (hr; the manager concerned)")
+@router.get(
+    "/aggregates",
+    response_model=list[ReleasedWindow],
+    summary="Released anonymous results about a subject (hr; the manager concerned)",
+)
 async def aggregates(
     feedback: FeedbackDep,
     principal: CurrentPrincipal,

@@ -106,3 +106,48 @@ class TokenIn(BaseModel):
 
 class AuthorReplyIn(TokenIn):
     text: Text
+
+
+class AnonymousTerms(BaseModel):
+    """How anonymous feedback is kept apart from its authors, for a writer to read before writing."""
+
+    threshold: int = Field(description="k: results about a subject are shown only once k people wrote in its window")
+    window: str = Field(description="The window submissions count in: a calendar month")
+    daily_limit: int = Field(description="Anonymous submissions one person may make per day")
+    release_hour: int = Field(description="Hour of the organisation's day at which results and replies come out")
+    organisation_timezone: str
+    next_release_at: AwareDatetime = Field(description="The next scheduled release: the same for everyone")
+
+
+class ThreadEntry(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", description="author | manager | hr")
+    text: str
+    week: str = Field(description="Monday of the week it was written: no finer time is kept")
+
+
+class ThreadOut(BaseModel):
+    """The author's view of a submission: its text, the answers, and their own replies waiting for a release."""
+
+    category: str
+    text: str
+    week: str
+    thread: list[ThreadEntry]
+    pending_replies: list[ThreadEntry]
+
+
+class ReleasedSubmission(BaseModel):
+    submission_id: str
+    category: str
+    text: str
+    thread: list[ThreadEntry]
+
+
+class ReleasedWindow(BaseModel):
+    """The released submissions of one window; a window below k is never listed."""
+
+    window: str = Field(description="The calendar month, YYYY-MM")
+    submissions: int
+    themes: dict[str, int] = Field(description="Tag counts, most frequent first")
+    items: list[ReleasedSubmission]

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 
 from pacer_reviews.api.deps import Planner, ReviewsDep
-from pacer_reviews.api.models import CycleBody
+from pacer_reviews.api.models import CycleBody, CycleOut, CycleProgress, CycleWithProgress
 from pacer_reviews.service import cycles
 from pacer_shared.auth import RESPONSES, Principal, Role, require
 from pacer_shared.problems import responses
 
 router = APIRouter(prefix="/v1", tags=["reviews"], responses=RESPONSES)
+Overseer = Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))]
 
 
 @router.post(
     "/cycles",
     status_code=status.HTTP_201_CREATED,
+    response_model=CycleOut,
     summary="Open a cycle: one scheduled review per person",
     responses=responses(409),
 )
@@ -28,11 +30,21 @@ async def open_cycle(body: CycleBody, reviews: ReviewsDep, principal: Planner) -
 
 
 @router.get(
+    "/cycles",
+    response_model=list[CycleWithProgress],
+    summary="The newest cycles, latest period first, each with how far it is",
+)
+async def list_cycles(
+    reviews: ReviewsDep, _: Overseer, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[dict[str, Any]]:
+    return [{"cycle_id": c.pop("_id"), **c} for c in await cycles.recent(reviews, limit)]
+
+
+@router.get(
     "/cycles/{cycle_id}/dashboard",
+    response_model=CycleProgress,
     summary="How far a cycle is: reviews per status and overdue steps",
     responses=responses(404),
 )
-async def dashboard(
-    cycle_id: str, reviews: ReviewsDep, _: Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))]
-) -> dict[str, Any]:
+async def dashboard(cycle_id: str, reviews: ReviewsDep, _: Overseer) -> dict[str, Any]:
     return await cycles.dashboard(reviews, cycle_id)

@@ -1,13 +1,17 @@
-"""Request bodies of the reviews API."""
+"""Request and response bodies of the reviews API."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from pacer_reviews.domain.anonymous import AnonymousAggregate
 from pacer_reviews.service.flow import Assessment, Development
 from pacer_shared.events.reviews import Cadence
+
+ReviewStatus = Literal["scheduled", "self_submitted", "completed", "acknowledged"]
 
 
 class CycleBody(BaseModel):
@@ -58,3 +62,154 @@ class AssessmentIn(BaseModel):
     def assessment(self) -> Assessment:
         development = [Development(**item.model_dump()) for item in self.development]
         return Assessment(**self.model_dump(exclude={"development"}), development=development)
+
+
+# ---------------------------------------------------------------- responses
+
+
+class CycleProgress(BaseModel):
+    """How far a cycle is: its reviews per status and the steps called overdue."""
+
+    cycle_id: str
+    reviews: int = Field(description="Reviews the cycle scheduled")
+    by_status: dict[str, int] = Field(description="scheduled | self_submitted | completed | acknowledged -> count")
+    overdue: dict[str, int] = Field(description="self | manager -> reviews whose step was called overdue")
+
+
+class Population(BaseModel):
+    team_id: str | None
+    role: str | None
+    person_ids: list[str] | None
+
+
+class CycleOut(BaseModel):
+    cycle_id: str
+    name: str
+    cadence: Cadence
+    template_id: str
+    template_name: str
+    period_start: date
+    period_end: date = Field(description="The day after the period's last")
+    population: Population
+    recurring: bool
+    opened_by: str
+    opened_at: AwareDatetime
+    next_open_at: AwareDatetime | None = Field(description="When a recurring cycle opens its next period")
+
+
+class CycleWithProgress(CycleOut):
+    progress: CycleProgress
+
+
+class GoalInput(BaseModel):
+    goal_id: str
+    title: str
+    outcome: str = Field(description="achieved | missed")
+    actual: str
+    target: str
+
+
+class FeedbackCounts(BaseModel):
+    praise: int
+    improvement: int
+    themes: dict[str, int] = Field(description="Tag -> how often it was given")
+
+
+class ReviewInputs(BaseModel):
+    """What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released."""
+
+    goals_achieved: int
+    goals_missed: int
+    at_risk_warnings: int
+    attainment: str | None = Field(description="Mean of actual / target over the goals closed (none: no goal)")
+    goals: list[GoalInput]
+    feedback: FeedbackCounts
+    anonymous_feedback: list[AnonymousAggregate]
+
+
+class ScoreLine(BaseModel):
+    key: str
+    name: str
+    weight: str
+    rating: str
+    contribution: str
+    source: str = Field(description="manager | goals")
+
+
+class ScoreExplanation(BaseModel):
+    """The score's formula, every input, its weight and its contribution."""
+
+    formula: str
+    lines: list[ScoreLine]
+    missing: list[str] = Field(description="Inputs that did not exist, their weight left out")
+    score: str
+    rating: int
+    label: str
+
+
+class ReviewResult(BaseModel):
+    score: str
+    rating: int
+    label: str
+    explanation: ScoreExplanation
+    inputs: ReviewInputs = Field(description="The inputs as they were when the review completed")
+    input_ids: dict[str, list[str]]
+    completed_at: AwareDatetime
+
+
+class DevelopmentOut(BaseModel):
+    area: str
+    suggestion: str
+    course_id: str | None
+
+
+class AssessmentOut(BaseModel):
+    ratings: dict[str, int]
+    strengths: str
+    weaknesses: str
+    development: list[DevelopmentOut]
+    comment: str
+    submitted_by: str
+    submitted_at: AwareDatetime
+
+
+class Acknowledgement(BaseModel):
+    comment: str
+    at: AwareDatetime
+
+
+class ReviewOut(BaseModel):
+    """A review without its assessments, as lists show it."""
+
+    review_id: str
+    cycle_id: str
+    cadence: Cadence
+    person_id: str
+    manager_id: str | None
+    template_id: str
+    period_start: AwareDatetime = Field(description="Midnight of the period's first day in the person's zone")
+    period_end: AwareDatetime = Field(description="Midnight after the period's last day in the person's zone")
+    status: ReviewStatus
+    self_due_at: AwareDatetime
+    manager_due_at: AwareDatetime
+    overdue_raised: list[str] = Field(description="Steps called overdue: self, manager")
+    next_due_at: AwareDatetime | None = Field(description="The next step deadline still watched (none: no more)")
+    result: ReviewResult | None = Field(description="The score, once the manager completed the review")
+    acknowledgement: Acknowledgement | None
+
+
+class ReviewWithAssessments(ReviewOut):
+    self: AssessmentOut | None = Field(description="The self-assessment, once submitted")
+    manager: AssessmentOut | None = Field(description="The manager's, once submitted (to the person: once completed)")
+
+
+class OpenTraining(BaseModel):
+    assignment_id: str
+    course_id: str
+    due_at: AwareDatetime
+
+
+class ReviewDetail(ReviewWithAssessments):
+    inputs: ReviewInputs = Field(description="The period's inputs; a completed review's as they were then")
+    late_inputs: dict[str, list[str]] | None = Field(description="Ids of inputs that arrived after completion")
+    open_training: list[OpenTraining]

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from pacer_reviews.api.deps import ReviewsDep
-from pacer_reviews.api.models import AcknowledgeIn, AssessmentIn
+from pacer_reviews.api.models import (
+    AcknowledgeIn,
+    AssessmentIn,
+    ReviewDetail,
+    ReviewOut,
+    ReviewWithAssessments,
+    ScoreExplanation,
+)
 from pacer_reviews.domain.agenda import Agenda
 from pacer_reviews.service import flow
 from pacer_reviews.service.agenda import agenda_for
@@ -19,7 +26,7 @@ from pacer_shared.problems import Conflict, responses
 router = APIRouter(prefix="/v1", tags=["reviews"], responses=RESPONSES)
 
 
-@router.get("/reviews", summary="Reviews you may see, by person, cycle or status")
+@router.get("/reviews", response_model=list[ReviewOut], summary="Reviews you may see, by person, cycle or status")
 async def list_reviews(
     reviews: ReviewsDep,
     principal: CurrentPrincipal,
@@ -35,6 +42,7 @@ async def list_reviews(
 
 @router.get(
     "/reviews/{review_id}",
+    response_model=ReviewDetail,
     summary="A review with its inputs (the manager's part only once completed)",
     responses=responses(404),
 )
@@ -43,10 +51,16 @@ async def get_review(
 ) -> dict[str, Any]:
     review = await flow.view(reviews, principal, review_id)
     await audit.record("review.read", f"review/{review_id}")
-    return review
+    training = [{"assignment_id": t.pop("_id"), **t} for t in review["open_training"]]
+    return {**review, "open_training": training}
 
 
-@router.post("/reviews/{review_id}/self", summary="Submit the self-assessment", responses=responses(404, 409))
+@router.post(
+    "/reviews/{review_id}/self",
+    response_model=ReviewWithAssessments,
+    summary="Submit the self-assessment",
+    responses=responses(404, 409),
+)
 async def submit_self(
     review_id: str, body: AssessmentIn, reviews: ReviewsDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -55,6 +69,7 @@ async def submit_self(
 
 @router.post(
     "/reviews/{review_id}/manager",
+    response_model=ReviewWithAssessments,
     summary="Submit the manager assessment: completes the review with its score",
     description="After the self-assessment, or without one once the self-assessment's due date has passed.",
     responses=responses(404, 409),
@@ -67,6 +82,7 @@ async def submit_manager(
 
 @router.post(
     "/reviews/{review_id}/acknowledge",
+    response_model=ReviewWithAssessments,
     summary="Acknowledge a completed review, with an optional comment",
     responses=responses(404, 409),
 )
@@ -78,6 +94,7 @@ async def acknowledge(
 
 @router.get(
     "/reviews/{review_id}/score",
+    response_model=ScoreExplanation,
     summary="The score's formula, every input, its weight and its contribution",
     responses=responses(404, 409),
 )

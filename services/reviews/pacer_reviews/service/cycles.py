@@ -103,6 +103,25 @@ async def dashboard(reviews: Reviews, cycle_id: str) -> dict[str, Any]:
     found = await reviews.db[REVIEWS].find({"cycle_id": cycle_id}, {"status": 1, "overdue_raised": 1}).to_list()
     if not found:
         raise NotFound(f"no cycle {cycle_id}")
+    return _progress(cycle_id, found)
+
+
+async def recent(reviews: Reviews, limit: int) -> list[Document]:
+    """The newest cycles by their period, each with how far it is (one read of their reviews)."""
+    found = await reviews.db[CYCLES].find().sort([("period_start", -1), ("opened_at", -1)]).limit(limit).to_list()
+    ids = [c["_id"] for c in found]
+    counted = (
+        await reviews.db[REVIEWS]
+        .find({"cycle_id": {"$in": ids}}, {"cycle_id": 1, "status": 1, "overdue_raised": 1})
+        .to_list()
+    )
+    of: dict[str, list[Document]] = {cycle_id: [] for cycle_id in ids}
+    for review in counted:
+        of[review["cycle_id"]].append(review)
+    return [{**cycle, "progress": _progress(cycle["_id"], of[cycle["_id"]])} for cycle in found]
+
+
+def _progress(cycle_id: str, found: list[Document]) -> dict[str, Any]:
     return {
         "cycle_id": cycle_id,
         "reviews": len(found),
