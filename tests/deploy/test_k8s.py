@@ -283,7 +283,7 @@ def test_config_and_secret_give_every_service_valid_settings(
             assert secret_ref["name"] == "pacer-secrets"
             assert secrets == {}, "production references existing Secrets, it must not generate them"
             # what the operator's Secrets must hold (see the overlay's comment)
-            secret_env = {"PACER_JWT_SECRET": "x" * 32}
+            secret_env = {"PACER_JWT_SECRET": "x" * 32, "PACER_PSEUDONYM_KEY": "z" * 32}
             if name == "feedback":
                 secret_env["PACER_FEEDBACK_ANONYMITY_KEY"] = "y" * 32
         else:
@@ -319,7 +319,12 @@ def test_the_base_alone_is_production_with_encrypted_transports(
     for name, settings_class in SETTINGS.items():
         env, _ = environment_of(base, base.of_kind("Deployment")[f"pacer-{name}"])
         with monkeypatch.context() as scoped:
-            for key, value in {**env, "PACER_JWT_SECRET": "x" * 32, "PACER_FEEDBACK_ANONYMITY_KEY": "y" * 32}.items():
+            for key, value in {
+                **env,
+                "PACER_JWT_SECRET": "x" * 32,
+                "PACER_FEEDBACK_ANONYMITY_KEY": "y" * 32,
+                "PACER_PSEUDONYM_KEY": "z" * 32,
+            }.items():
                 scoped.setenv(key, value)
             settings = settings_class()  # production refuses insecure transports: constructing is the check
             assert settings.environment == "production"
