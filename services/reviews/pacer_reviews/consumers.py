@@ -17,10 +17,10 @@ from pacer_shared.mongo import Session
 
 def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
     async def on_goals(events: Sequence[Event[GoalEvent]], session: Session) -> None:
-        await inputs.apply_goal_events(reviews.db, events, session)
+        await inputs.apply_goal_events(reviews, events, session)
 
     async def on_feedback(events: Sequence[Event[inputs.FeedbackReceived]], session: Session) -> None:
-        await inputs.apply_feedback_events(reviews.db, events, session)
+        await inputs.apply_feedback_events(reviews, events, session)
 
     async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await cycles.follow_managers(reviews, events, session)

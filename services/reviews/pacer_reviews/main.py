@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pacer_reviews.adapters.personal_data import PERSONAL_DATA
+from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
 from pacer_reviews.api import reviews as review_routes
 from pacer_reviews.api import templates as template_routes
 from pacer_reviews.api import training as training_routes
 from pacer_reviews.consumers import subscriptions
-from pacer_reviews.service import cycles, inputs, training
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.cycles import CycleWorker
 from pacer_reviews.settings import ReviewsSettings
@@ -32,7 +32,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
             title="Pacer reviews",
             description=DESCRIPTION,
             routers=[template_routes.router, cycle_routes.router, review_routes.router, training_routes.router],
-            indexes={**cycles.INDEXES, **inputs.INDEXES, **training.INDEXES},
+            indexes=INDEXES,
             personal_data=PERSONAL_DATA,
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,

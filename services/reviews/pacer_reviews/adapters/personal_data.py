@@ -1,9 +1,7 @@
 """What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes
 and feedback pulled into them; elsewhere, the reviews they wrote and the cycles and courses they set up."""
 
-from pacer_reviews.service.cycles import CYCLES, REVIEWS, TEMPLATES
-from pacer_reviews.service.inputs import ANONYMOUS, FEEDBACK, GOALS
-from pacer_reviews.service.training import ASSIGNMENTS
+from pacer_reviews.adapters.repository import ANONYMOUS, ASSIGNMENTS, CYCLES, FEEDBACK, GOALS, REVIEWS, TEMPLATES
 from pacer_shared.privacy import Erase, Holding
 
 PERSONAL_DATA = (

@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 ATTAINMENT_CAP = Decimal("1.25")
 """125% attainment earns the top of the scale; more does not raise the review further."""
-GOALS = "goal_attainment"
+GOAL_ATTAINMENT = "goal_attainment"
+"""The key of the score line that goal attainment rates, beside the template's criteria."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ def explain(
         else:
             source = f"mean attainment {attainment:.4f} over {goals_counted} goal(s), capped at {ATTAINMENT_CAP}"
             lines.append(
-                Line(GOALS, "Goal attainment", goal_weight, goal_rating(attainment, scale), Decimal(0), source)
+                Line(
+                    GOAL_ATTAINMENT, "Goal attainment", goal_weight, goal_rating(attainment, scale), Decimal(0), source
+                )
             )
     total_weight = sum((line.weight for line in lines), Decimal(0))
     if total_weight == 0:

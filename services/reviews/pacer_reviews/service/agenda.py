@@ -7,12 +7,11 @@ from zoneinfo import ZoneInfo
 from pacer_reviews.domain.agenda import Agenda, FeedbackFacts, GoalFacts, TrainingFacts, Week, agenda
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.flow import check_visible, load
-from pacer_reviews.service.inputs import GOALS, anonymous_released, feedback_received
-from pacer_reviews.service.training import ASSIGNMENTS, CATALOGUE
+from pacer_reviews.service.inputs import anonymous_released
+from pacer_reviews.service.training import CATALOGUE
 from pacer_shared.auth import Principal
-from pacer_shared.events.goals import OwnerKind
 from pacer_shared.events.reviews import Cadence
-from pacer_shared.mongo import Database, Document
+from pacer_shared.mongo import Document
 from pacer_shared.problems import NotFound
 
 
@@ -24,21 +23,19 @@ async def agenda_for(reviews: Reviews, principal: Principal, review_id: str) -> 
         raise NotFound(f"review {review_id} is a {review['cadence']} review: a 1:1 agenda belongs to a weekly check-in")
     person_id = review["person_id"]
     week = await _week(reviews, review)
-    db = reviews.db
     return agenda(
         review_id=review_id,
         person_id=person_id,
         manager_id=review["manager_id"],
         week=week,
         now=reviews.runtime.clock.now(),
-        goals=[_goal(g) for g in await _goals_in(db, person_id, week)],
-        training=[
-            _training(t) for t in await db[ASSIGNMENTS].find({"person_id": person_id, "completed_at": None}).to_list()
-        ],
+        goals=[_goal(g) for g in await reviews.goals.overlapping(person_id, week.start, week.end)],
+        training=[_training(t) for t in await reviews.training.open_for(person_id)],
         feedback=[
-            FeedbackFacts(f["kind"], f["tags"]) for f in await feedback_received(db, person_id, week.start, week.end)
+            FeedbackFacts(f["kind"], f["tags"])
+            for f in await reviews.feedback.received(person_id, week.start, week.end)
         ],
-        anonymous=await anonymous_released(db, person_id, week.start, week.end),
+        anonymous=await anonymous_released(reviews, person_id, week.start, week.end),
     )
 
 
@@ -47,18 +44,6 @@ async def _week(reviews: Reviews, review: Document) -> Week:
     person = await reviews.runtime.people.get(review["person_id"])
     zone = ZoneInfo((person or {}).get("timezone") or "UTC")
     return Week(review["period_start"].astimezone(zone), review["period_end"].astimezone(zone), zone)
-
-
-async def _goals_in(db: Database, person_id: str, week: Week) -> list[Document]:
-    """The person's goals whose period overlaps the week and that were not cancelled."""
-    query = {
-        "owner_id": person_id,
-        "owner_kind": OwnerKind.ASSISTANT.value,
-        "period_end": {"$gt": week.start},
-        "period_start": {"$lt": week.end},
-        "cancelled_at": {"$exists": False},
-    }
-    return await db[GOALS].find(query).sort("_id", 1).to_list()
 
 
 def _goal(goal: Document) -> GoalFacts:

@@ -1,11 +1,19 @@
-"""What the reviews use cases need: the shared runtime and the settings."""
+"""What the reviews use cases need: the shared runtime, the settings and the repositories."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pacer_reviews.adapters.repository import (
+    AnonymousAggregates,
+    CycleReviews,
+    Cycles,
+    GoalOutcomes,
+    ReceivedFeedback,
+    Templates,
+    TrainingAssignments,
+)
 from pacer_reviews.settings import ReviewsSettings
-from pacer_shared.mongo import Database
 from pacer_shared.service import Runtime
 
 
@@ -13,12 +21,26 @@ from pacer_shared.service import Runtime
 class Reviews:
     runtime: Runtime
     settings: ReviewsSettings
+    templates: Templates
+    cycles: Cycles
+    reviews: CycleReviews
+    goals: GoalOutcomes
+    feedback: ReceivedFeedback
+    anonymous: AnonymousAggregates
+    training: TrainingAssignments
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
         assert isinstance(runtime.settings, ReviewsSettings)
-        return cls(runtime, runtime.settings)
-
-    @property
-    def db(self) -> Database:
-        return self.runtime.db
+        db = runtime.db
+        return cls(
+            runtime,
+            runtime.settings,
+            Templates(db),
+            Cycles(db),
+            CycleReviews(db),
+            GoalOutcomes(db),
+            ReceivedFeedback(db),
+            AnonymousAggregates(db),
+            TrainingAssignments(db),
+        )

@@ -14,37 +14,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from prometheus_client import Gauge
-from pymongo import ASCENDING, IndexModel
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import PyMongoError
 
+from pacer_reviews.adapters.repository import OPEN_STATUSES
 from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.service.context import Reviews
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.reviews import Cadence, ReviewCycleOpened, ReviewOverdue, ReviewScheduled, ReviewStep
 from pacer_shared.logs import get_logger
-from pacer_shared.mongo import Document, IndexPlan, Session, microseconds
+from pacer_shared.mongo import Document, Session, microseconds
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
 log = get_logger(__name__)
-TEMPLATES = "templates"
-CYCLES = "cycles"
-REVIEWS = "reviews"
 SCHEDULE_LAG = Gauge(
     "pacer_reviews_schedule_lag_seconds",
     "How late the review scheduler reached the oldest step deadline or cycle opening that had come (0: none waited)",
 )
-
-INDEXES: IndexPlan = {
-    TEMPLATES: [IndexModel([("name", ASCENDING), ("version", ASCENDING)], unique=True, name="by_version")],
-    CYCLES: [IndexModel([("next_open_at", ASCENDING)], sparse=True, name="due")],
-    REVIEWS: [
-        IndexModel([("person_id", ASCENDING), ("period_end", ASCENDING)], name="by_person"),
-        IndexModel([("cycle_id", ASCENDING)], name="by_cycle"),
-        IndexModel([("next_due_at", ASCENDING)], sparse=True, name="due"),
-    ],
-}
-
 
 # ---------------------------------------------------------------- templates
 
@@ -58,7 +44,7 @@ async def save_template(reviews: Reviews, template: TemplateIn, by: str) -> Docu
     Two saves of one name at once race for the next version: the unique id lets one win, the other takes the next.
     """
     for _ in range(SAVE_ATTEMPTS):
-        latest = await reviews.db[TEMPLATES].find_one({"name": template.name}, sort=[("version", -1)])
+        latest = await reviews.templates.latest(template.name)
         version = (latest["version"] + 1) if latest else 1
         document = {
             "_id": f"{template.name}:v{version}",
@@ -67,16 +53,13 @@ async def save_template(reviews: Reviews, template: TemplateIn, by: str) -> Docu
             "created_at": reviews.runtime.clock.now(),
             **template.model_dump(mode="json"),
         }
-        try:
-            await reviews.db[TEMPLATES].insert_one(document)
-        except DuplicateKeyError:
-            continue
-        return document
+        if await reviews.templates.add(document):
+            return document
     raise Conflict(f"template {template.name!r} is being changed by others right now; try again")
 
 
 async def template(reviews: Reviews, template_id: str) -> TemplateIn:
-    found = await reviews.db[TEMPLATES].find_one({"_id": template_id})
+    found = await reviews.templates.get(template_id)
     if found is None:
         raise NotFound(f"no template {template_id}")
     return TemplateIn.model_validate({k: found[k] for k in ("name", "title", "criteria", "goal_weight", "scale")})
@@ -100,7 +83,7 @@ class CycleIn:
 
 async def dashboard(reviews: Reviews, cycle_id: str) -> dict[str, Any]:
     """How far a cycle is: its reviews per status and the overdue steps."""
-    found = await reviews.db[REVIEWS].find({"cycle_id": cycle_id}, {"status": 1, "overdue_raised": 1}).to_list()
+    found = await reviews.reviews.statuses_of(cycle_id)
     if not found:
         raise NotFound(f"no cycle {cycle_id}")
     return _progress(cycle_id, found)
@@ -108,13 +91,9 @@ async def dashboard(reviews: Reviews, cycle_id: str) -> dict[str, Any]:
 
 async def recent(reviews: Reviews, limit: int) -> list[Document]:
     """The newest cycles by their period, each with how far it is (one read of their reviews)."""
-    found = await reviews.db[CYCLES].find().sort([("period_start", -1), ("opened_at", -1)]).limit(limit).to_list()
+    found = await reviews.cycles.recent(limit)
     ids = [c["_id"] for c in found]
-    counted = (
-        await reviews.db[REVIEWS]
-        .find({"cycle_id": {"$in": ids}}, {"cycle_id": 1, "status": 1, "overdue_raised": 1})
-        .to_list()
-    )
+    counted = await reviews.reviews.statuses(ids)
     of: dict[str, list[Document]] = {cycle_id: [] for cycle_id in ids}
     for review in counted:
         of[review["cycle_id"]].append(review)
@@ -156,7 +135,7 @@ async def open_cycle(
     recurrence, by id and `next_open_at`) is taken in the same transaction, so the next period is opened exactly
     once however replicas race and whenever one stops; another replica that took it first raises `_Taken`.
     """
-    latest = await reviews.db[TEMPLATES].find_one({"name": cycle.template_name}, sort=[("version", -1)])
+    latest = await reviews.templates.latest(cycle.template_name)
     if latest is None:
         raise Unprocessable(f"template_name: no template {cycle.template_name!r}")
     first, after_last = period_of(cycle.cadence, cycle.period_start, cycle.period_end)
@@ -188,10 +167,10 @@ async def open_cycle(
     async def work(session: Session) -> None:
         if claim is not None:
             await _take(reviews, claim, None, session)
-        if await reviews.db[CYCLES].find_one({"_id": cycle_id}, session=session):
+        if await reviews.cycles.exists(cycle_id, session):
             raise Conflict(f"cycle {cycle_id} is already open")
-        await reviews.db[CYCLES].insert_one(document, session=session)
-        await reviews.db[REVIEWS].insert_many(reviews_to_schedule, session=session)
+        await reviews.cycles.add(document, session)
+        await reviews.reviews.add_many(reviews_to_schedule, session)
         reviews.runtime.uow.publish(
             session,
             ReviewCycleOpened(
@@ -225,9 +204,6 @@ async def _population(reviews: Reviews, cycle: CycleIn) -> list[Document]:
     return await people.with_role(cycle.role or "assistant")
 
 
-OPEN_STATUSES = ("scheduled", "self_submitted")
-
-
 async def follow_managers(reviews: Reviews, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
     """An open review's manager is the person's manager now: after a transfer the new manager assesses (and is
     reminded), and the former one no longer sees it. A completed review keeps the manager who completed it.
@@ -236,16 +212,7 @@ async def follow_managers(reviews: Reviews, events: Sequence[Event[PersonUpserte
     """
     for event in events:
         person = event.data
-        at = microseconds(event.time)
-        await reviews.db[REVIEWS].update_many(
-            {
-                "person_id": person.person_id,
-                "status": {"$in": list(OPEN_STATUSES)},
-                "manager_as_of_us": {"$not": {"$gt": at}},
-            },
-            {"$set": {"manager_id": person.manager_id, "manager_as_of_us": at}},
-            session=session,
-        )
+        await reviews.reviews.follow_manager(person.person_id, person.manager_id, microseconds(event.time), session)
 
 
 def _review(reviews: Reviews, cycle: Document, template_doc: Document, person: Document) -> Document:
@@ -315,9 +282,8 @@ class CycleWorker:
 
     async def run_once(self) -> None:
         now = self._reviews.runtime.clock.now()
-        cycles = await self._reviews.db[CYCLES].find({"next_open_at": {"$lte": now}}).to_list()
-        due = self._reviews.db[REVIEWS].find({"next_due_at": {"$lte": now}}).sort("next_due_at", ASCENDING)
-        reviews = await due.limit(200).to_list()
+        cycles = await self._reviews.cycles.due(now)
+        reviews = await self._reviews.reviews.due(now, 200)
         waiting = [c["next_open_at"] for c in cycles] + [r["next_due_at"] for r in reviews[:1]]
         SCHEDULE_LAG.set(max((now - min(waiting)).total_seconds(), 0.0) if waiting else 0.0)
         for cycle in cycles:
@@ -365,12 +331,7 @@ class CycleWorker:
     async def _overdue(self, review: Document, now: datetime, session: Session) -> None:
         step, responsible, due = _late_step(review, now)
         raised = set(review.get("overdue_raised", [])) | ({step.value} if step else set())
-        moved = await self._reviews.db[REVIEWS].update_one(
-            {"_id": review["_id"], "next_due_at": review["next_due_at"]},
-            {"$set": {"next_due_at": next_due(review, raised), "overdue_raised": sorted(raised)}},
-            session=session,
-        )
-        if moved.matched_count == 0:
+        if not await self._reviews.reviews.move_deadline(review, next_due(review, raised), sorted(raised), session):
             raise _Taken
         if step is not None and responsible is not None and due is not None:
             self._reviews.runtime.uow.publish(
@@ -398,8 +359,7 @@ def next_due(review: Document, raised: set[str]) -> datetime | None:
 
 async def _take(reviews: Reviews, claim: Document, next_open_at: datetime | None, session: Session) -> None:
     """Move a recurring cycle's next opening on from `claim`, or raise `_Taken` if another writer already did."""
-    moved = await reviews.db[CYCLES].update_one(claim, {"$set": {"next_open_at": next_open_at}}, session=session)
-    if moved.matched_count == 0:
+    if not await reviews.cycles.take(claim, next_open_at, session):
         raise _Taken
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pacer_reviews.domain.scoring import Explanation, explain
 from pacer_reviews.service.context import Reviews
-from pacer_reviews.service.cycles import REVIEWS, next_due, review_about, template
+from pacer_reviews.service.cycles import next_due, review_about, template
 from pacer_reviews.service.inputs import inputs_for
 from pacer_reviews.service.training import CATALOGUE, assignment
 from pacer_shared.auth import Principal, Role
@@ -44,16 +44,12 @@ async def visible(
 ) -> list[Document]:
     """The newest 200 reviews the principal may see (hr and admins: all; others: their own and their reports'),
     without the assessments."""
-    query: dict[str, Any] = {
-        k: v for k, v in {"person_id": person_id, "cycle_id": cycle_id, "status": status}.items() if v
-    }
-    if not principal.has(Role.HR, Role.ADMIN):
-        query["$or"] = [{"person_id": principal.subject}, {"manager_id": principal.subject}]
-    return await reviews.db[REVIEWS].find(query, {"self": 0, "manager": 0}).sort("period_end", -1).limit(200).to_list()
+    involving = None if principal.has(Role.HR, Role.ADMIN) else principal.subject
+    return await reviews.reviews.listed(person_id, cycle_id, status, involving, 200)
 
 
 async def load(reviews: Reviews, review_id: str, session: Session | None = None) -> Document:
-    review = await reviews.db[REVIEWS].find_one({"_id": review_id}, session=session)
+    review = await reviews.reviews.get(review_id, session)
     if review is None:
         raise NotFound(f"no review {review_id}")
     return review
@@ -84,7 +80,7 @@ async def submit(
         if step is ReviewStep.SELF:
             changes["status"] = "self_submitted"
         else:
-            inputs = await inputs_for(reviews.db, review["person_id"], review["period_start"], review["period_end"])
+            inputs = await inputs_for(reviews, review["person_id"], review["period_start"], review["period_end"])
             result = explain(
                 form.criteria_model(),
                 form.goal_weight,
@@ -109,7 +105,7 @@ async def submit(
                         )
                     )
         changes["next_due_at"] = next_due({**review, **changes}, set(review.get("overdue_raised", [])))
-        await reviews.db[REVIEWS].update_one({"_id": review_id}, {"$set": changes}, session=session)
+        await reviews.reviews.update(review_id, changes, session)
         reviews.runtime.uow.publish(session, *events)
         return {**review, **changes}
 
@@ -196,10 +192,7 @@ async def acknowledge(reviews: Reviews, principal: Principal, review_id: str, co
     if review["status"] != "completed":
         raise Conflict(f"only a completed review can be acknowledged; this one is {review['status']}")
     acknowledgement = {"comment": comment, "at": reviews.runtime.clock.now()}
-    await reviews.db[REVIEWS].update_one(
-        {"_id": review_id, "status": "completed"},
-        {"$set": {"status": "acknowledged", "acknowledgement": acknowledgement}},
-    )
+    await reviews.reviews.acknowledge(review_id, acknowledgement)
     return {**review, "status": "acknowledged", "acknowledgement": acknowledgement}
 
 
@@ -213,7 +206,7 @@ async def view(reviews: Reviews, principal: Principal, review_id: str) -> Docume
     review = await load(reviews, review_id)
     check_visible(review, principal)
     own = principal.subject == review["person_id"]
-    inputs = await inputs_for(reviews.db, review["person_id"], review["period_start"], review["period_end"])
+    inputs = await inputs_for(reviews, review["person_id"], review["period_start"], review["period_end"])
     shown = {**review, "review_id": review.pop("_id"), "inputs": inputs.summary(), "late_inputs": None}
     if review["result"] is not None:
         frozen = review["result"]["input_ids"]
@@ -223,10 +216,5 @@ async def view(reviews: Reviews, principal: Principal, review_id: str) -> Docume
         shown["inputs"] = review["result"]["inputs"]
     elif own:
         shown["manager"] = None  # the assistant sees the manager's part once the review is completed
-    open_training = (
-        await reviews.db["training_assignments"]
-        .find({"person_id": review["person_id"], "completed_at": None}, {"_id": 1, "course_id": 1, "due_at": 1})
-        .to_list()
-    )
-    shown["open_training"] = open_training
+    shown["open_training"] = await reviews.training.open_summaries(review["person_id"])
     return shown

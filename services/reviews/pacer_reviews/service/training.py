@@ -6,18 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from pymongo import ASCENDING, IndexModel
-
 from pacer_reviews.service.context import Reviews
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.reviews import TrainingAssigned, TrainingCategory, TrainingCompleted
-from pacer_shared.mongo import Document, IndexPlan, Session
+from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
-
-ASSIGNMENTS = "training_assignments"
-INDEXES: IndexPlan = {
-    ASSIGNMENTS: [IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person")]
-}
 
 
 @dataclass(frozen=True)
@@ -51,7 +44,7 @@ async def assignment(
     if course is None:
         raise Unprocessable(f"course_id: no course {course_id!r} in the catalogue")
     assignment_id = str(uuid.uuid4())
-    await reviews.db[ASSIGNMENTS].insert_one(
+    await reviews.training.add(
         {
             "_id": assignment_id,
             "person_id": person_id,
@@ -61,7 +54,7 @@ async def assignment(
             "review_id": review_id,
             "completed_at": None,
         },
-        session=session,
+        session,
     )
     return TrainingAssigned(
         assignment_id=assignment_id,
@@ -94,16 +87,14 @@ async def complete(reviews: Reviews, principal: Principal, assignment_id: str) -
     now = reviews.runtime.clock.now()
 
     async def work(session: Session) -> Document:
-        found = await reviews.db[ASSIGNMENTS].find_one({"_id": assignment_id}, session=session)
+        found = await reviews.training.get(assignment_id, session)
         if found is None:
             raise NotFound(f"no training assignment {assignment_id}")
         if found["person_id"] != principal.subject:
             raise Forbidden("the person assigned completes their training")
         if found["completed_at"] is not None:
             raise Conflict("this training is already completed")
-        await reviews.db[ASSIGNMENTS].update_one(
-            {"_id": assignment_id}, {"$set": {"completed_at": now}}, session=session
-        )
+        await reviews.training.complete(assignment_id, now, session)
         course = CATALOGUE[found["course_id"]]
         reviews.runtime.uow.publish(
             session,

@@ -1,0 +1,323 @@
+"""The reviews service's collections, their indexes, and the repositories that hold every query on them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel, UpdateOne
+from pymongo.errors import DuplicateKeyError
+
+from pacer_shared.events import Event
+from pacer_shared.events.goals import (
+    GoalAchieved,
+    GoalAdjusted,
+    GoalAtRisk,
+    GoalCancelled,
+    GoalEvent,
+    GoalMissed,
+    GoalProgressed,
+    GoalSet,
+    OwnerKind,
+)
+from pacer_shared.mongo import Database, Document, IndexPlan, Session
+
+TEMPLATES = "templates"
+CYCLES = "cycles"
+REVIEWS = "reviews"
+GOALS = "goal_outcomes"
+"""What reviews learn of goals from their events: numbers, pace, outcome, warnings and cancellation per goal."""
+FEEDBACK = "feedback_received"
+ANONYMOUS = "anonymous_aggregates"
+ASSIGNMENTS = "training_assignments"
+
+OPEN_STATUSES = ("scheduled", "self_submitted")
+"""A review still waiting for an assessment."""
+
+INDEXES: IndexPlan = {
+    TEMPLATES: [IndexModel([("name", ASCENDING), ("version", ASCENDING)], unique=True, name="by_version")],
+    CYCLES: [IndexModel([("next_open_at", ASCENDING)], sparse=True, name="due")],
+    REVIEWS: [
+        IndexModel([("person_id", ASCENDING), ("period_end", ASCENDING)], name="by_person"),
+        IndexModel([("cycle_id", ASCENDING)], name="by_cycle"),
+        IndexModel([("next_due_at", ASCENDING)], sparse=True, name="due"),
+    ],
+    GOALS: [IndexModel([("owner_id", ASCENDING), ("period_end", ASCENDING)], name="by_owner")],
+    FEEDBACK: [IndexModel([("recipient_id", ASCENDING), ("at", ASCENDING)], name="by_recipient")],
+    ANONYMOUS: [IndexModel([("manager_id", ASCENDING), ("window_start", ASCENDING)], name="by_manager")],
+    ASSIGNMENTS: [IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person")],
+}
+
+
+class Templates:
+    """Review templates, one document per version (`<name>:v<version>`)."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[TEMPLATES]
+
+    async def latest(self, name: str) -> Document | None:
+        return await self._collection.find_one({"name": name}, sort=[("version", -1)])
+
+    async def get(self, template_id: str) -> Document | None:
+        return await self._collection.find_one({"_id": template_id})
+
+    async def add(self, document: Document) -> bool:
+        """False when another save took this version first."""
+        try:
+            await self._collection.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
+
+
+class Cycles:
+    """Review cycles; a recurring one carries `next_open_at`, when its next period opens."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[CYCLES]
+
+    async def recent(self, limit: int) -> list[Document]:
+        return await self._collection.find().sort([("period_start", -1), ("opened_at", -1)]).limit(limit).to_list()
+
+    async def exists(self, cycle_id: str, session: Session) -> bool:
+        return await self._collection.find_one({"_id": cycle_id}, session=session) is not None
+
+    async def add(self, document: Document, session: Session) -> None:
+        await self._collection.insert_one(document, session=session)
+
+    async def due(self, now: datetime) -> list[Document]:
+        return await self._collection.find({"next_open_at": {"$lte": now}}).to_list()
+
+    async def take(self, claim: Document, next_open_at: datetime | None, session: Session) -> bool:
+        """Move the next opening on from `claim` (id and `next_open_at`); False if another writer already did."""
+        moved = await self._collection.update_one(claim, {"$set": {"next_open_at": next_open_at}}, session=session)
+        return moved.matched_count > 0
+
+
+class CycleReviews:
+    """One review per person and cycle; `next_due_at` is the next step deadline the worker watches."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[REVIEWS]
+
+    async def get(self, review_id: str, session: Session | None = None) -> Document | None:
+        return await self._collection.find_one({"_id": review_id}, session=session)
+
+    async def statuses(self, cycle_ids: list[str]) -> list[Document]:
+        """The status and overdue steps of every review of these cycles."""
+        return await self._collection.find(
+            {"cycle_id": {"$in": cycle_ids}}, {"cycle_id": 1, "status": 1, "overdue_raised": 1}
+        ).to_list()
+
+    async def statuses_of(self, cycle_id: str) -> list[Document]:
+        return await self._collection.find({"cycle_id": cycle_id}, {"status": 1, "overdue_raised": 1}).to_list()
+
+    async def listed(
+        self, person_id: str | None, cycle_id: str | None, status: str | None, involving: str | None, limit: int
+    ) -> list[Document]:
+        """Newest period first, without the assessments; `involving` keeps the person's own and their reports'."""
+        query: dict[str, Any] = {
+            k: v for k, v in {"person_id": person_id, "cycle_id": cycle_id, "status": status}.items() if v
+        }
+        if involving is not None:
+            query["$or"] = [{"person_id": involving}, {"manager_id": involving}]
+        return (
+            await self._collection.find(query, {"self": 0, "manager": 0}).sort("period_end", -1).limit(limit).to_list()
+        )
+
+    async def add_many(self, documents: list[Document], session: Session) -> None:
+        await self._collection.insert_many(documents, session=session)
+
+    async def update(self, review_id: str, changes: Document, session: Session) -> None:
+        await self._collection.update_one({"_id": review_id}, {"$set": changes}, session=session)
+
+    async def acknowledge(self, review_id: str, acknowledgement: Document) -> None:
+        await self._collection.update_one(
+            {"_id": review_id, "status": "completed"},
+            {"$set": {"status": "acknowledged", "acknowledgement": acknowledgement}},
+        )
+
+    async def follow_manager(self, person_id: str, manager_id: str | None, at: int, session: Session) -> None:
+        """Give the person's open reviews this manager, unless a review follows a roster record newer than `at`."""
+        await self._collection.update_many(
+            {"person_id": person_id, "status": {"$in": list(OPEN_STATUSES)}, "manager_as_of_us": {"$not": {"$gt": at}}},
+            {"$set": {"manager_id": manager_id, "manager_as_of_us": at}},
+            session=session,
+        )
+
+    async def due(self, now: datetime, limit: int) -> list[Document]:
+        """The reviews whose next step deadline has come, the earliest first."""
+        return (
+            await self._collection.find({"next_due_at": {"$lte": now}})
+            .sort("next_due_at", ASCENDING)
+            .limit(limit)
+            .to_list()
+        )
+
+    async def move_deadline(
+        self, review: Document, next_due_at: datetime | None, overdue_raised: list[str], session: Session
+    ) -> bool:
+        """Move the review's next deadline on from the one it was read with; False if another writer already did."""
+        moved = await self._collection.update_one(
+            {"_id": review["_id"], "next_due_at": review["next_due_at"]},
+            {"$set": {"next_due_at": next_due_at, "overdue_raised": overdue_raised}},
+            session=session,
+        )
+        return moved.matched_count > 0
+
+
+class GoalOutcomes:
+    """Per goal: its latest numbers and pace, its outcome, its latest at-risk warning and any cancellation."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[GOALS]
+
+    async def record(self, events: Sequence[Event[GoalEvent]], session: Session) -> None:
+        writes: list[UpdateOne] = []
+        for event in events:
+            data = event.data
+            update: dict[str, Any] = {
+                "$set": {"owner_id": data.owner_id, "owner_kind": data.owner_kind.value, **_facts(data, event.time)}
+            }
+            if isinstance(data, GoalAtRisk):
+                update["$inc"] = {"at_risk_warnings": 1}
+            writes.append(UpdateOne({"_id": data.goal_id}, update, upsert=True))
+            # Only a newer event moves the title, the period (an adjustment moves its end) and the numbers: late or
+            # redelivered older ones change nothing.
+            about = {"title": data.title, "period_start": data.period_start, "period_end": data.period_end}
+            writes.append(
+                UpdateOne(
+                    {"_id": data.goal_id, **_not_after(event.time, "about_at")},
+                    {"$set": {**about, "about_at": event.time}},
+                )
+            )
+            if numbers := _numbers(data, event.time):
+                writes.append(UpdateOne({"_id": data.goal_id, **_not_after(event.time, "progress_at")}, numbers))
+            if isinstance(data, GoalAtRisk):
+                warning = {"level": data.level, "pace_ratio": data.pace_ratio, "at": event.time}
+                writes.append(
+                    UpdateOne(
+                        {"_id": data.goal_id, **_not_after(event.time, "at_risk.at")}, {"$set": {"at_risk": warning}}
+                    )
+                )
+        if writes:
+            await self._collection.bulk_write(writes, session=session, ordered=True)
+
+    async def closed_in(self, person_id: str, start: datetime, end: datetime) -> list[Document]:
+        """The person's goals that ended in the period with an outcome and were not cancelled."""
+        return (
+            await self._collection.find(
+                {
+                    "owner_id": person_id,
+                    "owner_kind": OwnerKind.ASSISTANT.value,
+                    "outcome": {"$exists": True},
+                    "cancelled_at": {"$exists": False},  # achieved early, then cancelled: no longer one of the period's
+                    "period_end": {"$gt": start, "$lte": end},
+                }
+            )
+            .sort("_id", 1)
+            .to_list()
+        )
+
+    async def overlapping(self, person_id: str, start: datetime, end: datetime) -> list[Document]:
+        """The person's goals whose period overlaps this one and that were not cancelled."""
+        query = {
+            "owner_id": person_id,
+            "owner_kind": OwnerKind.ASSISTANT.value,
+            "period_end": {"$gt": start},
+            "period_start": {"$lt": end},
+            "cancelled_at": {"$exists": False},
+        }
+        return await self._collection.find(query).sort("_id", 1).to_list()
+
+
+def _facts(data: GoalEvent, at: datetime) -> dict[str, Any]:
+    if isinstance(data, GoalAchieved | GoalMissed):
+        return {"outcome": "achieved" if isinstance(data, GoalAchieved) else "missed", "outcome_at": at}
+    if isinstance(data, GoalSet):
+        return {"unit": data.unit}
+    if isinstance(data, GoalCancelled):
+        return {"cancelled_at": at}
+    return {}
+
+
+def _numbers(data: GoalEvent, at: datetime) -> dict[str, Any] | None:
+    if isinstance(data, GoalProgressed | GoalAtRisk):
+        numbers = {"actual": data.actual, "target": data.target, "expected_by_now": data.expected_by_now}
+        return {"$set": {**numbers, "progress_at": at}}
+    if isinstance(data, GoalAchieved | GoalMissed):
+        return {"$set": {"actual": data.actual, "target": data.target, "progress_at": at}}
+    if isinstance(data, GoalSet):
+        return {"$set": {"target": data.target, "progress_at": at}}
+    if isinstance(data, GoalAdjusted):
+        # The pace figure was for the old target; the next progress brings the new one.
+        return {"$set": {"target": data.new_target, "progress_at": at}, "$unset": {"expected_by_now": ""}}
+    return None
+
+
+def _not_after(at: datetime, field: str) -> dict[str, Any]:
+    return {"$or": [{field: {"$lte": at}}, {field: {"$exists": False}}]}
+
+
+class ReceivedFeedback:
+    """Named feedback a person received: its kind and tags, never its text."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[FEEDBACK]
+
+    async def record(self, feedback_id: str, facts: Document, session: Session) -> None:
+        """Keep the first delivery of this feedback; a redelivery changes nothing."""
+        await self._collection.update_one({"_id": feedback_id}, {"$setOnInsert": facts}, upsert=True, session=session)
+
+    async def received(self, person_id: str, start: datetime, end: datetime) -> list[Document]:
+        return (
+            await self._collection.find({"recipient_id": person_id, "at": {"$gte": start, "$lt": end}})
+            .sort("_id", 1)
+            .to_list()
+        )
+
+
+class AnonymousAggregates:
+    """Released anonymous feedback, one document per release: counts and themes, never the texts."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[ANONYMOUS]
+
+    async def record(self, release_id: str, aggregate: Document, session: Session) -> None:
+        """Keep the first delivery of this release; a redelivery changes nothing."""
+        await self._collection.update_one(
+            {"_id": release_id}, {"$setOnInsert": aggregate}, upsert=True, session=session
+        )
+
+    async def released(self, manager_id: str, start: datetime, end: datetime) -> list[Document]:
+        """Releases before `end` about this manager's subjects, of windows overlapping the period."""
+        return await self._collection.find(
+            {"manager_id": manager_id, "window_start": {"$lt": end}, "window_end": {"$gt": start}, "at": {"$lt": end}},
+            {"texts": 0},
+        ).to_list()
+
+
+class TrainingAssignments:
+    """Courses assigned to a person, open until they complete them (`completed_at`)."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[ASSIGNMENTS]
+
+    async def add(self, document: Document, session: Session) -> None:
+        await self._collection.insert_one(document, session=session)
+
+    async def get(self, assignment_id: str, session: Session) -> Document | None:
+        return await self._collection.find_one({"_id": assignment_id}, session=session)
+
+    async def complete(self, assignment_id: str, at: datetime, session: Session) -> None:
+        await self._collection.update_one({"_id": assignment_id}, {"$set": {"completed_at": at}}, session=session)
+
+    async def open_for(self, person_id: str) -> list[Document]:
+        return await self._collection.find({"person_id": person_id, "completed_at": None}).to_list()
+
+    async def open_summaries(self, person_id: str) -> list[Document]:
+        """The person's open assignments: id, course and due date only."""
+        return await self._collection.find(
+            {"person_id": person_id, "completed_at": None}, {"_id": 1, "course_id": 1, "due_at": 1}
+        ).to_list()
