@@ -3,7 +3,6 @@ recount of what the raw events should add up to."""
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import pytest
 from pacer_shared.events import EventData, wrap
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_testkit.roster import ROSTER
+from pacer_testkit.sales import sale
 from pacer_testkit.stack import bearer, eventually, producer
 from pacer_testkit.world import RunningService, ServiceWorld
 
@@ -36,16 +36,8 @@ def recorded(
     currency: str | None = None,
     activity_id: str | None = None,
 ) -> SalesActivityRecorded:
-    return SalesActivityRecorded(
-        activity_id=activity_id or str(uuid.uuid4()),
-        assistant_id=assistant,
-        kind=kind,
-        quantity=Decimal(quantity),
-        amount=None if amount is None else Decimal(amount),
-        currency=currency,
-        occurred_at=at,
-        source_system="crm",
-    )
+    money = Decimal(amount) if amount is not None else None
+    return sale(assistant, quantity, kind, at, activity_id, amount=money, currency=currency)
 
 
 def retracted(activity: SalesActivityRecorded) -> SalesActivityRetracted:

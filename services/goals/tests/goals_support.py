@@ -18,7 +18,7 @@ from pacer_shared.auth import Role
 from pacer_shared.clock import ShiftedClock
 from pacer_shared.events import EventData
 from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
-from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_testkit.sales import sale as sale  # the suite takes it from here
 from pacer_testkit.stack import Record, bearer, eventually
 from pacer_testkit.world import RunningService, ServiceWorld
 
@@ -28,27 +28,6 @@ TUNING = {"PACER_GOALS_DEADLINE_POLL_SECONDS": "0.5"}
 
 
 token = bearer
-
-
-def sale(
-    assistant: str,
-    quantity: int = 1,
-    kind: str = "call",
-    at: datetime | None = None,
-    activity_id: str | None = None,
-    **extra: Any,
-) -> SalesActivityRecorded:
-    import uuid
-
-    return SalesActivityRecorded(
-        activity_id=activity_id or str(uuid.uuid4()),
-        assistant_id=assistant,
-        kind=kind,
-        quantity=Decimal(quantity),
-        occurred_at=at or datetime.now(UTC),
-        source_system="crm",
-        **extra,
-    )
 
 
 class GoalsWorld(ServiceWorld):
