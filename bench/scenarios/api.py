@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 
 from bench.scenarios.common import Bench, Figure, cpu_seconds, note, result, scratch, services
-from bench.scenarios.population import HR, goal_document, insert_goals, person, publish_roster
+from bench.scenarios.population import HR, goal_document, insert_goals, publish_roster
+from pacer_testkit.roster import person
 from pacer_testkit.stack import ROOT, ServiceProcess, eventually, free_port
 
 BARE = ROOT / "bench" / "baselines" / "dashboard.py"
@@ -29,8 +30,8 @@ async def run(bench: Bench, users: int, seconds: int, teams: int, members: int, 
     async with scratch(bench) as namespace:
         async with services(bench, namespace, {"goals": {}}) as running:
             goals = running["goals"]
-            roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(teams)]
-            roster += [person(f"a{t}-{i}", team=f"t{t}", manager=f"m{t}") for t in range(teams) for i in range(members)]
+            roster = [person(f"m{t}", "manager", team_id=f"t{t}") for t in range(teams)]
+            roster += [person(f"a{t}-{i}", "assistant", f"m{t}", f"t{t}") for t in range(teams) for i in range(members)]
             await publish_roster(bench, namespace, roster, reaching=["goals"])
             now = datetime.now(UTC)
             await insert_goals(

@@ -26,7 +26,8 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from bench.scenarios.common import Bench, Figure, note, result, scratch, services
-from bench.scenarios.population import goal_document, insert_goals, person, publish_roster
+from bench.scenarios.population import goal_document, insert_goals, publish_roster
+from pacer_testkit.roster import person
 from pacer_testkit.stack import ROOT, bearer, eventually, free_port
 
 sys.path.insert(0, str(ROOT / "deploy" / "local"))  # as bench/run.py does: the local console server
@@ -48,8 +49,8 @@ def rows_per_page() -> int:
 async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict[str, Any]:
     dist = await asyncio.to_thread(console.build)
     initial_js = _initial_javascript(dist)
-    manager = person("m0", role="manager", team=TEAM)
-    roster = [manager, *(person(f"a{i:02d}", team=TEAM, manager="m0") for i in range(assistants))]
+    manager = person("m0", "manager", team_id=TEAM)
+    roster = [manager, *(person(f"a{i:02d}", "assistant", "m0", TEAM) for i in range(assistants))]
     rows = min(assistants * goals_each, rows_per_page())
     async with scratch(bench) as namespace:
         port = free_port()

@@ -25,9 +25,10 @@ import httpx
 from bench.scenarios import receivers
 from bench.scenarios.common import Bench, Figure, note, result, scratch, services
 from bench.scenarios.kafka import event, produce
-from bench.scenarios.population import ADMIN, person, publish_roster
+from bench.scenarios.population import ADMIN, publish_roster
 from pacer_shared.events.goals import GoalAchieved
 from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_testkit.roster import person
 from pacer_testkit.stack import ROOT, eventually
 
 SENDER = ROOT / "bench" / "baselines" / "sender.py"
@@ -41,7 +42,7 @@ async def run(bench: Bench, events: int, people: int) -> dict[str, Any]:
         async with services(bench, namespace, {"notifications": _settings(landed, teams)}) as running:
             notifications = running["notifications"]
             assistants = [_assistant(i, teams) for i in range(people)]
-            roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(teams)] + assistants
+            roster = [person(f"m{t}", "manager", team_id=f"t{t}") for t in range(teams)] + assistants
             await publish_roster(bench, namespace, roster, reaching=["notifications"])
             await _set_preferences(notifications.url, people)
             expected = sum(2 + (i % people % 4 != 2) for i in range(events))  # manager + team chat + the assistant
@@ -90,8 +91,8 @@ def _settings(landed: receivers.Receivers, teams: int) -> dict[str, str]:
 
 def _assistant(i: int, teams: int) -> PersonUpserted:
     chat = CHATS[i % len(CHATS)]
-    handles = ChatHandles(**{chat: f"a{i}-{chat}"}) if chat else None
-    return person(f"a{i}", team=f"t{i % teams}", manager=f"m{i % teams}", chat=handles)
+    handles = ChatHandles(**{chat: f"a{i}-{chat}"}) if chat else ChatHandles()
+    return person(f"a{i}", "assistant", f"m{i % teams}", f"t{i % teams}", chat=handles)
 
 
 async def _set_preferences(url: str, people: int) -> None:

@@ -21,16 +21,17 @@ from pymongo import UpdateOne
 
 from bench.scenarios.common import Bench, Figure, cpu_seconds, note, result, scratch, services
 from bench.scenarios.kafka import event, produce
-from bench.scenarios.population import HR, person, publish_roster
+from bench.scenarios.population import HR, publish_roster
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.mongo import create_client
+from pacer_testkit.roster import person
 from pacer_testkit.stack import Stack, eventually
 
 
 async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
     async with scratch(bench) as namespace, services(bench, namespace, {"goals": {}}) as running:
         goals_service = running["goals"]
-        roster = [person(f"a{i}", team=f"t{i % 20}") for i in range(assistants)]
+        roster = [person(f"a{i}", "assistant", team_id=f"t{i % 20}") for i in range(assistants)]
         await publish_roster(bench, namespace, roster, reaching=["goals"])
         now = datetime.now(UTC)
         await _set_goals(goals_service.url, assistants, events, now)

@@ -22,8 +22,9 @@ from aiokafka import AIOKafkaConsumer
 from bench.scenarios import receivers
 from bench.scenarios.common import Bench, Figure, note, percentiles, result, scratch, services
 from bench.scenarios.kafka import event, producer
-from bench.scenarios.population import goal_document, insert_goals, person, publish_roster
+from bench.scenarios.population import goal_document, insert_goals, publish_roster
 from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_testkit.roster import person
 from pacer_testkit.stack import Stack, create_topics, eventually
 
 CLOSED = re.compile(r"bench-close-(\d+)")
@@ -43,9 +44,9 @@ async def run(bench: Bench, rate: float, seconds: float, share: float) -> dict[s
         }
         async with services(bench, namespace, {"goals": {}, "notifications": notifications}) as running:
             roster = [
-                person("m0", role="manager", team="bench"),
-                *(person(f"c{j}", team="bench", manager="m0") for j in range(closers)),
-                *(person(f"b{k}", team="bench", manager="m0") for k in range(callers)),
+                person("m0", "manager", team_id="bench"),
+                *(person(f"c{j}", "assistant", "m0", "bench") for j in range(closers)),
+                *(person(f"b{k}", "assistant", "m0", "bench") for k in range(callers)),
             ]
             await publish_roster(bench, namespace, roster, reaching=list(running))
             now = datetime.now(UTC)

@@ -17,8 +17,9 @@ from typing import Any
 from bench.scenarios import receivers
 from bench.scenarios.common import Bench, Figure, note, result, rss_mib, scratch, services
 from bench.scenarios.kafka import event, lag_meter, produce
-from bench.scenarios.population import goal_document, insert_goals, person, publish_roster
+from bench.scenarios.population import goal_document, insert_goals, publish_roster
 from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_testkit.roster import person
 from pacer_testkit.stack import eventually
 
 SERVICES = ("goals", "reviews", "feedback", "incentives", "notifications")
@@ -42,8 +43,8 @@ async def run(bench: Bench, checkpoints: Sequence[int], assistants: int) -> dict
             "PACER_NOTIFICATIONS_TEAM_CHANNELS": json.dumps(team_chat),
         }
         async with services(bench, namespace, settings) as running:
-            roster = [person(f"m{t}", role="manager", team=f"t{t}") for t in range(TEAMS)]
-            roster += [person(f"a{i}", team=f"t{i % TEAMS}", manager=f"m{i % TEAMS}") for i in range(assistants)]
+            roster = [person(f"m{t}", "manager", team_id=f"t{t}") for t in range(TEAMS)]
+            roster += [person(f"a{i}", "assistant", f"m{i % TEAMS}", f"t{i % TEAMS}") for i in range(assistants)]
             await publish_roster(bench, namespace, roster, reaching=list(running))
             now = datetime.now(UTC)
             await insert_goals(

@@ -14,30 +14,12 @@ from pacer_goals.domain.goal import Goal, GoalStatus
 from pacer_goals.domain.pace import PaceProfile
 from pacer_goals.domain.periods import Period
 from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
-from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Document, create_client
 from pacer_testkit.stack import bearer, eventually
 
 HR = bearer("bench", "hr")
 ADMIN = bearer("bench", "admin")
-
-
-def person(
-    person_id: str,
-    role: str = "assistant",
-    team: str | None = None,
-    manager: str | None = None,
-    chat: ChatHandles | None = None,
-) -> PersonUpserted:
-    return PersonUpserted(
-        person_id=person_id,
-        display_name=person_id.title(),
-        email=f"{person_id}@example.com",
-        role=role,
-        team_id=team,
-        manager_id=manager,
-        chat=chat or ChatHandles(),
-    )
 
 
 async def publish_roster(

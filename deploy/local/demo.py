@@ -1,10 +1,10 @@
 """The demo behind `make run`: a small sales-support organisation living through a few minutes.
 
-It seeds a roster into `org.people`, sets goals with periods of a few minutes through
-the goals API, plays a CRM publishing `SalesActivityRecorded` at each assistant's own
-pace, plays the people's side (story.py: review, feedback, kudos, an award, a bonus plan),
-and draws a live view: each assistant's progress against pace, what happened, the bonus
-statements and recognitions, and the feed of messages that reached the mail and chat sinks.
+It seeds the roster into `org.people` (people.py: the organisation the test suites run with too), sets
+goals with periods of a few minutes through the goals API, plays a CRM publishing `SalesActivityRecorded`
+at each assistant's own pace, plays the people's side (story.py: review, feedback, kudos, an award, a bonus
+plan), and draws a live view: each assistant's progress against pace, what happened, the bonus statements
+and recognitions, and the feed of messages that reached the mail and chat sinks.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaProducer
+from people import ROSTER, member
 from rich.console import Group
 from rich.live import Live
 from rich.panel import Panel
@@ -30,7 +31,7 @@ from story import Story
 
 from pacer_shared.auth import Role, mint_local_token
 from pacer_shared.events import EventData, wrap
-from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.settings import ServiceSettings
 
@@ -45,103 +46,12 @@ class Assistant:
     """The simulated CRM's pace for this person: decides who achieves, slips or misses."""
 
 
-MANAGERS = [
-    PersonUpserted(
-        person_id="mia",
-        display_name="Mia Müller",
-        email="mia@example.com",
-        role="manager",
-        team_id="north",
-        timezone="Europe/Berlin",
-        locale="en",
-        chat=ChatHandles(dingtalk="mia.mueller"),
-    ),
-    PersonUpserted(
-        person_id="wang",
-        display_name="王伟",
-        email="wang.wei@example.com",
-        role="manager",
-        team_id="south",
-        timezone="Asia/Shanghai",
-        locale="zh-CN",
-        chat=ChatHandles(wecom="wangwei"),
-    ),
-    PersonUpserted(
-        person_id="hana", display_name="Hana Sato", email="hana@example.com", role="hr", timezone="Asia/Tokyo"
-    ),
-]
 ASSISTANTS = [
-    Assistant(
-        PersonUpserted(
-            person_id="ann",
-            display_name="安娜 Ann",
-            email="ann@example.com",
-            role="assistant",
-            manager_id="mia",
-            team_id="north",
-            timezone="Asia/Shanghai",
-            locale="zh-CN",
-        ),
-        target=12,
-        calls_per_minute=5.0,
-    ),
-    Assistant(
-        PersonUpserted(
-            person_id="bob",
-            display_name="Bob Brown",
-            email="bob@example.com",
-            role="assistant",
-            manager_id="mia",
-            team_id="north",
-            timezone="Europe/Berlin",
-            locale="en",
-            chat=ChatHandles(slack="U0BOB"),
-        ),
-        target=16,
-        calls_per_minute=1.5,
-    ),
-    Assistant(
-        PersonUpserted(
-            person_id="chen",
-            display_name="陈晨 Chen",
-            email="chen@example.com",
-            role="assistant",
-            manager_id="wang",
-            team_id="south",
-            timezone="Asia/Shanghai",
-            locale="zh-CN",
-        ),
-        target=10,
-        calls_per_minute=3.2,
-    ),
-    Assistant(
-        PersonUpserted(
-            person_id="dee",
-            display_name="Dee Diaz",
-            email="dee@example.com",
-            role="assistant",
-            manager_id="wang",
-            team_id="south",
-            timezone="America/New_York",
-            locale="en",
-        ),
-        target=14,
-        calls_per_minute=2.4,
-    ),
-    Assistant(
-        PersonUpserted(
-            person_id="eli",
-            display_name="Eli Evans",
-            email="eli@example.com",
-            role="assistant",
-            manager_id="mia",
-            team_id="north",
-            timezone="Europe/London",
-            locale="en",
-        ),
-        target=8,
-        calls_per_minute=0.6,
-    ),
+    Assistant(member("ann"), target=12, calls_per_minute=5.0),
+    Assistant(member("bob"), target=16, calls_per_minute=1.5),
+    Assistant(member("cid"), target=10, calls_per_minute=3.2),
+    Assistant(member("dan"), target=14, calls_per_minute=2.4),
+    Assistant(member("eve"), target=8, calls_per_minute=0.6),
 ]
 
 
@@ -185,9 +95,9 @@ class Demo:
         await self._producer.send_and_wait(data.topic, envelope.to_json(), key=data.subject.encode())
 
     async def _seed_roster(self) -> None:
-        for person in [*MANAGERS, *(a.person for a in ASSISTANTS)]:
+        for person in ROSTER:
             await self._publish(person)
-        for person_id in ["mia", "wang", *(a.person.person_id for a in ASSISTANTS)]:
+        for person_id in [person.person_id for person in ROSTER]:
             while (await self._goals.get(f"/v1/people/{person_id}", headers=self._hr)).status_code != 200:  # noqa: ASYNC110 - polling another process
                 await asyncio.sleep(0.5)
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from pacer_testkit.stack import Stack, start_local_stack, stop_local_stack
+from pacer_testkit.world import running_service
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +36,6 @@ def stack() -> Iterator[Stack]:
 def namespace() -> str:
     """A prefix unique to the test, for its topics, consumer groups and databases."""
     return f"t{uuid.uuid4().hex[:10]}"
+
+
+__all__ = ["namespace", "running_service", "stack"]

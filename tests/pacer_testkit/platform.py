@@ -24,11 +24,12 @@ import httpx
 
 from pacer_shared.auth import Role
 from pacer_shared.events import CloudEvent, EventData
-from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_testkit.chat_receivers import Post
 from pacer_testkit.clocked import FileClock
 from pacer_testkit.outlets import Outlets, outlets, post_text
+from pacer_testkit.roster import ROSTER
 from pacer_testkit.stack import (
     Record,
     ServiceProcess,
@@ -77,63 +78,6 @@ SOON = timedelta(seconds=12)
 """A deadline that activities recorded right after setting the goal still meet on a busy machine."""
 BOOT_TIMEOUT = 150.0  # six processes starting at once on a small machine
 CHAIN_TIMEOUT = 60.0  # an outcome that crosses several services
-
-ROSTER = [
-    PersonUpserted(
-        person_id="mia",
-        display_name="Mia Manager",
-        email="mia@example.com",
-        role="manager",
-        team_id="north",
-        timezone="Europe/Berlin",
-        locale="en",
-        chat=ChatHandles(dingtalk="mia-dt"),
-    ),
-    PersonUpserted(
-        person_id="ann",
-        display_name="Ann Assistant",
-        email="ann@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        timezone="Asia/Shanghai",
-        locale="zh-CN",
-    ),
-    PersonUpserted(
-        person_id="bob",
-        display_name="Bob Assistant",
-        email="bob@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        timezone="Europe/Berlin",
-        locale="en",
-    ),
-    PersonUpserted(
-        person_id="cid",
-        display_name="Cid Assistant",
-        email="cid@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        timezone="America/New_York",
-        locale="en",
-    ),
-    PersonUpserted(
-        person_id="eve",
-        display_name="Eve Assistant",
-        email="eve@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="east",
-        timezone="Asia/Singapore",
-        locale="en",
-        chat=ChatHandles(feishu="eve-fs"),
-    ),
-    PersonUpserted(
-        person_id="hana", display_name="Hana HR", email="hana@example.com", role="hr", timezone="UTC", locale="en"
-    ),
-]
 
 
 def sale(assistant: str, kind: str = "call", quantity: int = 1, at: datetime | None = None) -> SalesActivityRecorded:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pacer_shared.auth import Role
 from pacer_testkit.platform import Platform, running_platform
-from pacer_testkit.roster import person
+from pacer_testkit.roster import ROSTER
 from pacer_testkit.stack import Stack
 
 
@@ -46,7 +46,8 @@ class Actor:
         return (Relation.TEAM, Relation.OTHER) if self.role is Role.SERVICE else tuple(Relation)
 
 
-# mia manages ann and bob (team north); max manages dan (team south); hana is hr; ada administers.
+# The roster's organisation: mia manages ann, bob and cid (team north) and eve (east); max manages dan (team south);
+# hana is hr; ada administers.
 ACTORS = {
     Role.ASSISTANT: Actor(Role.ASSISTANT, "ann", team_mate="bob", outsider="dan"),
     Role.MANAGER: Actor(Role.MANAGER, "mia", team_mate="ann", outsider="dan"),
@@ -56,20 +57,11 @@ ACTORS = {
 }
 
 
-ROSTER = [
-    person("mia", "manager", team_id="north", timezone="Europe/Berlin"),
-    person("ann", "assistant", manager_id="mia", team_id="north", timezone="Europe/Berlin"),
-    person("bob", "assistant", manager_id="mia", team_id="north", timezone="Europe/Berlin"),
-    person("max", "manager", team_id="south", timezone="Europe/Berlin"),
-    person("dan", "assistant", manager_id="max", team_id="south", timezone="Europe/Berlin"),
-    person("hana", "hr", timezone="Europe/Berlin"),
-    person("ada", "admin", timezone="Europe/Berlin"),
-]
 ROLE_OF = {person.person_id: Role(person.role) for person in ROSTER}
 
 
 @asynccontextmanager
 async def organisation(stack: Stack, log_dir: Path) -> AsyncIterator[Platform]:
     """The six services as processes in a namespace of their own, once each knows the whole roster."""
-    async with running_platform(stack, f"sec{uuid.uuid4().hex[:8]}", log_dir, ROSTER) as platform:
+    async with running_platform(stack, f"sec{uuid.uuid4().hex[:8]}", log_dir) as platform:
         yield platform

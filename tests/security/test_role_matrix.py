@@ -23,10 +23,11 @@ import pytest
 import pytest_asyncio
 from security.organisation import TEMPLATE, Organisation, bonus_plan, goal_body, statement_id
 from security.probes import PROBES, Call, Outcome
-from security.support import ACTORS, ROLE_OF, ROSTER, Relation, organisation
+from security.support import ACTORS, ROLE_OF, Relation, organisation
 
 from pacer_shared.auth import Role
 from pacer_testkit.platform import SERVICES
+from pacer_testkit.roster import ROSTER
 from pacer_testkit.stack import Stack, eventually, producer, publish
 
 # The first test also waits for the six services to start and the organisation's data to be made.

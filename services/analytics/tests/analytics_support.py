@@ -3,13 +3,11 @@ recount of what the raw events should add up to."""
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,44 +15,15 @@ import httpx
 import pytest
 
 from pacer_shared.events import EventData, wrap
-from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
-from pacer_testkit.stack import (
-    ServiceProcess,
-    Stack,
-    bearer,
-    eventually,
-    producer,
-    publish,
-    roster_reached,
-    running,
-)
+from pacer_testkit.roster import ROSTER
+from pacer_testkit.sales import sale
+from pacer_testkit.stack import bearer, eventually, producer
+from pacer_testkit.world import RunningService, ServiceWorld
 
 ANALYTICS = "pacer_analytics.main"
 
 
-def person(
-    person_id: str, role: str, timezone: str, team: str | None = None, manager: str | None = None
-) -> PersonUpserted:
-    return PersonUpserted(
-        person_id=person_id,
-        display_name=person_id.title(),
-        email=f"{person_id}@example.com",
-        role=role,
-        team_id=team,
-        manager_id=manager,
-        timezone=timezone,
-    )
-
-
-ROSTER = [
-    person("mia", "manager", "Asia/Shanghai", team="north"),
-    person("ann", "assistant", "Asia/Shanghai", team="north", manager="mia"),
-    person("bob", "assistant", "Europe/Berlin", team="north", manager="mia"),
-    person("max", "manager", "America/New_York", team="south"),
-    person("cid", "assistant", "America/New_York", team="south", manager="max"),
-    person("hana", "hr", "UTC"),
-]
 ZONES = {p.person_id: ZoneInfo(p.timezone) for p in ROSTER}
 
 
@@ -67,16 +36,8 @@ def recorded(
     currency: str | None = None,
     activity_id: str | None = None,
 ) -> SalesActivityRecorded:
-    return SalesActivityRecorded(
-        activity_id=activity_id or str(uuid.uuid4()),
-        assistant_id=assistant,
-        kind=kind,
-        quantity=Decimal(quantity),
-        amount=None if amount is None else Decimal(amount),
-        currency=currency,
-        occurred_at=at,
-        source_system="crm",
-    )
+    money = Decimal(amount) if amount is not None else None
+    return sale(assistant, quantity, kind, at, activity_id, amount=money, currency=currency)
 
 
 def retracted(activity: SalesActivityRecorded) -> SalesActivityRetracted:
@@ -136,27 +97,20 @@ def shown(points: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 @dataclass
-class AnalyticsWorld:
-    stack: Stack
-    namespace: str
-    service: ServiceProcess
-    http: httpx.AsyncClient
-    published: list[EventData] = field(default_factory=list)
+class AnalyticsWorld(ServiceWorld):
+    activities: list[EventData] = field(default_factory=list)
+    """The sales activity sent, in order, for `recount`."""
 
     async def send(self, *events: EventData, keyed_by_activity: bool = False) -> None:
         """Publish as a CRM would, keyed by the assistant; `keyed_by_activity` as one that knows only the activity."""
-        async with producer(self.stack.kafka_bootstrap) as client:
-            for data in events:
-                if keyed_by_activity:
+        if not keyed_by_activity:
+            await self.publish(*events)
+        else:
+            async with producer(self.stack.kafka_bootstrap) as client:
+                for data in events:
                     envelope = wrap(data, source="/tests", time=datetime.now(UTC))
-                    await client.send_and_wait(
-                        f"{self.namespace}.sales.activity",
-                        envelope.to_json(),
-                        key=data.activity_id.encode(),  # type: ignore[attr-defined]
-                    )
-                else:
-                    await publish(client, f"{self.namespace}.sales.activity", data)
-                self.published.append(data)
+                    await self.produce(client, data, envelope, key=data.activity_id)  # type: ignore[attr-defined]
+        self.activities.extend(events)
 
     async def series(
         self,
@@ -195,7 +149,7 @@ class AnalyticsWorld:
 
     async def until_recounted(self, assistants: Iterable[str], kinds: Iterable[str], first: date, last: date) -> None:
         """Wait until every series shows exactly the independent recount of what was published."""
-        expected = recount(self.published)
+        expected = recount(self.activities)
 
         async def matches() -> bool | str:
             for assistant in assistants:
@@ -213,25 +167,7 @@ class AnalyticsWorld:
         await eventually(matches, 60, "the series to equal the recount of the raw events")
 
 
-async def load_roster(stack: Stack, namespace: str) -> None:
-    async with producer(stack.kafka_bootstrap) as client:
-        for member in ROSTER:
-            await publish(client, f"{namespace}.org.people", member)
-
-
 @pytest.fixture
-def analytics_env(stack: Stack, namespace: str) -> dict[str, str]:
-    return stack.service_env(namespace, "analytics")
-
-
-@pytest.fixture
-async def analytics(
-    stack: Stack, namespace: str, analytics_env: dict[str, str], tmp_path: Path
-) -> AsyncIterator[AnalyticsWorld]:
-    async with (
-        running(ANALYTICS, "analytics", analytics_env, tmp_path) as service,
-        httpx.AsyncClient(base_url=service.url, timeout=10) as http,
-    ):
-        await load_roster(stack, namespace)
-        await roster_reached(http, [p.person_id for p in ROSTER])
-        yield AnalyticsWorld(stack, namespace, service, http)
+async def analytics(running_service: RunningService) -> AsyncIterator[AnalyticsWorld]:
+    async with running_service(ANALYTICS, world=AnalyticsWorld) as world:
+        yield world

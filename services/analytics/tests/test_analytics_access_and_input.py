@@ -16,8 +16,8 @@ ASSISTANT_SERIES = [
     (("ann", "assistant"), "bob", 403),  # a colleague
     (("mia", "manager"), "bob", 200),  # a report
     (("max", "manager"), "ann", 403),  # another manager's report
-    (("hana", "hr"), "cid", 200),
-    (("ops", "admin"), "cid", 200),
+    (("hana", "hr"), "dan", 200),
+    (("ops", "admin"), "dan", 200),
     (("crm", "service"), "ann", 403),  # a machine account reads no one's trends
     (("ann", "assistant"), "nobody", 403),  # someone not in the roster: no hint that they do not exist
     (("hana", "hr"), "nobody", 404),

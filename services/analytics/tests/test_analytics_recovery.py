@@ -32,6 +32,6 @@ async def test_a_killed_worker_recovers_its_tables_and_goes_on_counting_once(ana
         # activity in the rebuilt state.
         await analytics.send(*before[5:10], retracted(before[2]), recorded("ann", start + timedelta(days=3)))
         await analytics.until_recounted(["ann", "bob"], ["call"], FIRST, LAST)
-        assert sum(t.count for t in recount(analytics.published).values()) == 30 - 3 + 1
+        assert sum(t.count for t in recount(analytics.activities).values()) == 30 - 3 + 1
     finally:
         restarted.stop()

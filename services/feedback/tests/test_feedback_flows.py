@@ -154,17 +154,20 @@ async def test_the_people_one_works_with_are_offered_by_name_with_the_direction_
     bobs = await world.get("/v1/feedback/recipients", "bob", Role.ASSISTANT)
     assert bobs.status_code == 200, bobs.text
     assert [(p["person_id"], p["display_name"], p["direction"]) for p in bobs.json()] == [
+        ("ann", "Ann Assistant", "peer"),
         ("ann-7f3a", "Annabel Quist", "peer"),
-        ("cid", "Cid", "peer"),
+        ("cid", "Cid Assistant", "peer"),
         ("mia", "Mia Manager", "upward"),
     ]
 
     mias = (await world.get("/v1/feedback/recipients", "mia", Role.MANAGER)).json()
     assert [(p["person_id"], p["direction"]) for p in mias] == [
+        ("ann", "downward"),
         ("ann-7f3a", "downward"),
         ("bob", "downward"),
         ("cid", "downward"),
+        ("eve", "downward"),
     ]
-    # Dan works in another team for another manager: he is not offered to Bob, nor Bob to him.
+    # Dan works in another team for another manager: he is not offered to Bob, nor Bob to him; only Max, his own.
     dans = (await world.get("/v1/feedback/recipients", "dan", Role.ASSISTANT)).json()
-    assert [p["person_id"] for p in dans] == []
+    assert [(p["person_id"], p["direction"]) for p in dans] == [("max", "upward")]

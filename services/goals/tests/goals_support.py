@@ -1,125 +1,54 @@
-"""Fixtures for the goals service: a running service, a small roster and API helpers."""
+"""Fixtures for the goals service: a running service with the roster, and API helpers."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from pacer_goals.adapters.repository import GoalRepository
 from pacer_goals.domain.goal import Goal
 from pacer_goals.domain.pace import PaceProfile
 from pacer_goals.domain.periods import Period
 from pacer_goals.main import build
 from pacer_goals.settings import GoalsSettings
 from pacer_shared.auth import Role
-from pacer_shared.clock import ShiftedClock
+from pacer_shared.clock import ShiftedClock, SystemClock
+from pacer_shared.events import EventData
 from pacer_shared.events.goals import GoalMetric, MetricAggregation, OwnerKind, Recurrence
-from pacer_shared.events.people import PersonUpserted
-from pacer_shared.events.sales import SalesActivityRecorded
-from pacer_testkit.stack import (
-    Record,
-    ServiceProcess,
-    Stack,
-    bearer,
-    eventually,
-    in_process,
-    producer,
-    publish,
-    read_topic,
-    roster_reached,
-    running,
-)
+from pacer_shared.mongo import Database
+from pacer_shared.outbox import Outbox
+from pacer_shared.topics import TopicNames
+from pacer_shared.unit_of_work import UnitOfWork
+from pacer_testkit.sales import sale as sale  # the suite takes it from here
+from pacer_testkit.stack import Record, bearer, eventually
+from pacer_testkit.world import RunningService, ServiceWorld
 
 GOALS = "pacer_goals.main"
-ROSTER = [
-    PersonUpserted(
-        person_id="mia",
-        display_name="Mia Manager",
-        email="mia@example.com",
-        role="manager",
-        team_id="north",
-        timezone="Asia/Shanghai",
-        locale="zh-CN",
-    ),
-    PersonUpserted(
-        person_id="ann",
-        display_name="Ann Assistant",
-        email="ann@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        timezone="Asia/Shanghai",
-        locale="zh-CN",
-    ),
-    PersonUpserted(
-        person_id="bob",
-        display_name="Bob Assistant",
-        email="bob@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        timezone="Europe/Berlin",
-    ),
-    PersonUpserted(
-        person_id="cid",
-        display_name="Cid Elsewhere",
-        email="cid@example.com",
-        role="assistant",
-        manager_id="max",
-        team_id="south",
-        timezone="UTC",
-    ),
-    PersonUpserted(person_id="hana", display_name="Hana HR", email="hana@example.com", role="hr", timezone="UTC"),
-]
+TUNING = {"PACER_GOALS_DEADLINE_POLL_SECONDS": "0.5"}
+"""Deadlines come due within a test's patience."""
 
 
 token = bearer
 
 
-def sale(
-    assistant: str,
-    quantity: int = 1,
-    kind: str = "call",
-    at: datetime | None = None,
-    activity_id: str | None = None,
-    **extra: Any,
-) -> SalesActivityRecorded:
-    import uuid
-
-    return SalesActivityRecorded(
-        activity_id=activity_id or str(uuid.uuid4()),
-        assistant_id=assistant,
-        kind=kind,
-        quantity=Decimal(quantity),
-        occurred_at=at or datetime.now(UTC),
-        source_system="crm",
-        **extra,
-    )
+def repository_over(db: Database, namespace: str) -> GoalRepository:
+    """The goals repository on a test's own database, publishing through a unit of work as the service does."""
+    return GoalRepository(db, UnitOfWork(db, Outbox(db, TopicNames(namespace), "goals", SystemClock())))
 
 
-@dataclass
-class GoalsWorld:
+class GoalsWorld(ServiceWorld):
     """A running goals service with the roster loaded, and ways to talk to it as an outside system would."""
-
-    stack: Stack
-    namespace: str
-    service: ServiceProcess
-    http: httpx.AsyncClient
 
     @property
     def sales_topic(self) -> str:
         return f"{self.namespace}.sales.activity"
 
-    async def record(self, *activities: Any) -> None:
-        async with producer(self.stack.kafka_bootstrap) as client:
-            for activity in activities:
-                await publish(client, self.sales_topic, activity)
+    async def record(self, *activities: EventData) -> None:
+        await self.publish(*activities)
 
     async def set_goal(self, as_: tuple[str, Role] = ("mia", Role.MANAGER), **fields: Any) -> dict[str, Any]:
         now = datetime.now(UTC)
@@ -150,7 +79,7 @@ class GoalsWorld:
         return await eventually(matches, timeout, what)
 
     async def goal_events(self, until: Any, timeout: float = 30) -> list[Record]:
-        return await read_topic(self.stack.kafka_bootstrap, f"{self.namespace}.goals.events", until, timeout)
+        return await self.records("goals.events", until, timeout)
 
 
 def events_of(records: list[Record], event_type: str, goal_id: str | None = None) -> list[dict[str, Any]]:
@@ -158,26 +87,10 @@ def events_of(records: list[Record], event_type: str, goal_id: str | None = None
     return [e for e in found if goal_id is None or e["data"].get("goal_id") == goal_id]
 
 
-async def load_roster(stack: Stack, namespace: str, people: list[PersonUpserted] = ROSTER) -> None:
-    async with producer(stack.kafka_bootstrap) as client:
-        for person in people:
-            await publish(client, f"{namespace}.org.people", person)
-
-
 @pytest.fixture
-def goals_env(stack: Stack, namespace: str) -> dict[str, str]:
-    return stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.5")
-
-
-@pytest.fixture
-async def world(stack: Stack, namespace: str, goals_env: dict[str, str], tmp_path: Path) -> AsyncIterator[GoalsWorld]:
-    async with (
-        running(GOALS, "goals", goals_env, tmp_path) as service,
-        httpx.AsyncClient(base_url=service.url, timeout=10) as http,
-    ):
-        await load_roster(stack, namespace)
-        await roster_reached(http, [p.person_id for p in ROSTER])
-        yield GoalsWorld(stack, namespace, service, http)
+async def world(running_service: RunningService) -> AsyncIterator[GoalsWorld]:
+    async with running_service(GOALS, world=GoalsWorld, **TUNING) as goals:
+        yield goals
 
 
 @pytest.fixture
@@ -186,17 +99,12 @@ def clock() -> ShiftedClock:
 
 
 @pytest.fixture
-async def goals_at_a_moved_clock(
-    stack: Stack, namespace: str, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[GoalsWorld]:
+async def goals_at_a_moved_clock(running_service: RunningService, clock: ShiftedClock) -> AsyncIterator[GoalsWorld]:
     """The goals app in-process, so tests can move its clock (check-ins, period ends)."""
-    for key, value in stack.service_env(namespace, "goals", PACER_GOALS_DEADLINE_POLL_SECONDS="0.2").items():
-        monkeypatch.setenv(key, value)
-    app = build(GoalsSettings(), clock)
-    async with in_process(app) as http:
-        await load_roster(stack, namespace)
-        await roster_reached(http, [p.person_id for p in ROSTER])
-        yield GoalsWorld(stack, namespace, None, http)  # type: ignore[arg-type]
+    async with running_service.in_process(
+        "goals", lambda: build(GoalsSettings(), clock), world=GoalsWorld, PACER_GOALS_DEADLINE_POLL_SECONDS="0.2"
+    ) as goals:
+        yield goals
 
 
 def active_goal(goal_id: str, now: datetime, owner_id: str = "ann") -> Goal:

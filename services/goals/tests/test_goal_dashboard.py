@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from goals_support import GoalsWorld, active_goal, sale, token
+from goals_support import GoalsWorld, active_goal, repository_over, sale, token
 
-from pacer_goals.adapters.repository import GoalRepository, goal_to_document
+from pacer_goals.adapters.repository import goal_to_document
 from pacer_goals.service.views import GoalViews
 from pacer_shared.auth import Role
-from pacer_shared.clock import SystemClock
 from pacer_shared.mongo import create_client
-from pacer_shared.outbox import Outbox
-from pacer_shared.topics import TopicNames
-from pacer_shared.unit_of_work import UnitOfWork
 from pacer_testkit.stack import Stack
 
 MOVES_WITH_THE_CLOCK = {"expected_by_now", "pace_ratio"}
@@ -71,7 +67,7 @@ async def test_kept_goals_are_bounded_and_read_again_only_when_they_change(stack
     client = create_client(stack.mongo_url, "test-goal-views")
     try:
         db = client[f"{namespace}-views"]
-        repository = GoalRepository(db, UnitOfWork(db, Outbox(db, TopicNames(namespace), "goals", SystemClock())))
+        repository = repository_over(db, namespace)
         now = datetime.now(UTC)
         await repository.goals.insert_many([goal_to_document(active_goal(f"g{n}", now), now) for n in range(3)])
         views = GoalViews(repository, size=2)

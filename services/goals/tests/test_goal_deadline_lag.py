@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
-from goals_support import ROSTER, GoalsWorld, load_roster
+from goals_support import GoalsWorld
 from prometheus_client.parser import text_string_to_metric_families
 
 from pacer_goals import main
@@ -16,7 +16,8 @@ from pacer_goals.service.context import Goals
 from pacer_goals.service.deadlines import DeadlineWorker
 from pacer_goals.settings import GoalsSettings
 from pacer_shared.clock import ManualClock
-from pacer_testkit.stack import Stack, in_process, metrics_text, roster_reached
+from pacer_testkit.stack import metrics_text
+from pacer_testkit.world import RunningService
 
 
 async def deadline_lag(app: FastAPI) -> float:
@@ -34,19 +35,16 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def goals_driven_by_hand(
-    stack: Stack, namespace: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    running_service: RunningService, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[tuple[GoalsWorld, Goals, FastAPI]]:
     """The goals service in-process without its own background loops: the test runs the deadline worker,
     so the moment it looks at a due goal is the moment the test chooses. No at-risk levels: a goal is
     due only at its period end."""
-    for key, value in stack.service_env(namespace, "goals", PACER_GOALS_AT_RISK_LEVELS="[]").items():
-        monkeypatch.setenv(key, value)
     monkeypatch.setattr(main, "background", lambda goals: [])
-    app = build(GoalsSettings(), clock)
-    async with in_process(app) as http:
-        await load_roster(stack, namespace)
-        await roster_reached(http, [p.person_id for p in ROSTER])
-        yield GoalsWorld(stack, namespace, None, http), app.state.context, app  # type: ignore[arg-type]
+    async with running_service.in_process(
+        "goals", lambda: build(GoalsSettings(), clock), world=GoalsWorld, PACER_GOALS_AT_RISK_LEVELS="[]"
+    ) as world:
+        yield world, world.app.state.context, world.app
 
 
 async def test_deadline_lag_is_how_late_the_worker_reaches_the_oldest_due_goal_and_zero_once_caught_up(

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import httpx
-from goals_support import GOALS, GoalsWorld, active_goal, events_of, load_roster, sale, token
+from goals_support import GOALS, TUNING, GoalsWorld, active_goal, events_of, repository_over, sale, token
 
-from pacer_goals.adapters.repository import GoalRepository, goal_to_document
+from pacer_goals.adapters.repository import goal_to_document
 from pacer_shared.auth import Role
-from pacer_shared.clock import SystemClock
 from pacer_shared.mongo import create_client
-from pacer_shared.outbox import Outbox
-from pacer_shared.topics import TopicNames
-from pacer_shared.unit_of_work import UnitOfWork
-from pacer_testkit.stack import Stack, eventually, roster_reached, running
+from pacer_testkit.stack import Stack, eventually
+from pacer_testkit.world import RunningService
 
 
 async def test_a_goal_due_while_the_service_is_down_is_missed_once_after_restart(
-    stack: Stack, namespace: str, goals_env: dict[str, str], tmp_path: Path
+    running_service: RunningService,
 ) -> None:
-    async with running(GOALS, "goals", goals_env, tmp_path) as service, httpx.AsyncClient(base_url=service.url) as http:
-        await load_roster(stack, namespace)
-        await roster_reached(http, ["ann", "mia", "hana"])
-        world = GoalsWorld(stack, namespace, service, http)
+    async with running_service(GOALS, world=GoalsWorld, **TUNING) as world:
         end = datetime.now(UTC) + timedelta(seconds=8)  # from now: a slow start must not leave the goal ended already
         goal = await world.set_goal(target=2, end=end.isoformat())
         await world.record(sale("ann"))
@@ -36,34 +28,27 @@ async def test_a_goal_due_while_the_service_is_down_is_missed_once_after_restart
 
     await eventually(deadline_passed, timeout=20, what="the deadline to pass while the service is down")
 
-    async with running(GOALS, "goals", goals_env, tmp_path) as service, httpx.AsyncClient(base_url=service.url) as http:
-        world = GoalsWorld(stack, namespace, service, http)
+    async with running_service(GOALS, [], world=GoalsWorld, **TUNING) as world:
         await world.goal_where(goal["goal_id"], lambda g: g["status"] == "missed", "the miss after restart")
         records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalMissed", goal["goal_id"])))
-    async with running(GOALS, "goals", goals_env, tmp_path):
+    async with running_service(GOALS, [], world=GoalsWorld, **TUNING):
         pass  # a further restart must not call it again
     records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalMissed", goal["goal_id"])))
     assert len(events_of(records, "GoalMissed", goal["goal_id"])) == 1
 
 
-async def test_two_replicas_call_each_goal_exactly_once(
-    stack: Stack, namespace: str, goals_env: dict[str, str], tmp_path: Path
-) -> None:
+async def test_two_replicas_call_each_goal_exactly_once(running_service: RunningService) -> None:
     async with (
-        running(GOALS, "goals", goals_env, tmp_path) as one,
-        running(GOALS, "goals", goals_env, tmp_path),  # a second replica racing for the same deadlines
-        httpx.AsyncClient(base_url=one.url) as http,
+        running_service(GOALS, world=GoalsWorld, **TUNING) as world,
+        running_service(GOALS, [], world=GoalsWorld, **TUNING),  # a second replica racing for the same deadlines
     ):
-        await load_roster(stack, namespace)
-        await roster_reached(http, ["ann", "bob", "mia", "hana"])
-        world = GoalsWorld(stack, namespace, one, http)
         end = datetime.now(UTC) + timedelta(seconds=6)
         ids = [
             (await world.set_goal(owner_id=owner, title=f"goal {i}", target=3, end=end.isoformat()))["goal_id"]
             for i, owner in enumerate(["ann", "bob", "ann", "bob", "ann", "bob"])
         ]
         records = await world.goal_events(lambda rs: len(events_of(rs, "GoalMissed")) >= len(ids), timeout=40)
-        histories = [await http.get(f"/v1/goals/{i}/history", headers=token("hana", Role.HR)) for i in ids]
+        histories = [await world.http.get(f"/v1/goals/{i}/history", headers=token("hana", Role.HR)) for i in ids]
     missed = events_of(records, "GoalMissed")
     assert sorted(e["data"]["goal_id"] for e in missed) == sorted(ids), "every goal missed exactly once"
     for history in histories:
@@ -76,7 +61,7 @@ async def test_a_worker_does_not_wait_for_a_goal_another_replica_holds(stack: St
     client = create_client(stack.mongo_url, "test-goal-claims")
     try:
         db = client[f"{namespace}-claims"]
-        repository = GoalRepository(db, UnitOfWork(db, Outbox(db, TopicNames(namespace), "goals", SystemClock())))
+        repository = repository_over(db, namespace)
         now = datetime.now(UTC)
         due = active_goal("due", now - timedelta(days=2))
         document = goal_to_document(due, now) | {"next_due_at": now - timedelta(seconds=5)}

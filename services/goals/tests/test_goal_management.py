@@ -6,7 +6,7 @@ import asyncio
 import base64
 from datetime import UTC, date, datetime, timedelta
 
-from goals_support import GoalsWorld, events_of, load_roster, sale, token
+from goals_support import GoalsWorld, events_of, sale, token
 
 from pacer_shared.auth import Role
 from pacer_testkit.roster import person
@@ -126,7 +126,7 @@ async def test_an_assistants_adjustment_waits_for_the_managers_approval(world: G
 
 async def test_each_role_sees_exactly_its_goals(world: GoalsWorld) -> None:
     anns = await world.set_goal(owner_id="ann")
-    cids = await world.set_goal(owner_id="cid", as_=("hana", Role.HR))
+    dans = await world.set_goal(owner_id="dan", as_=("hana", Role.HR))
 
     async def status(goal: dict[str, str], who: str, role: Role) -> int:
         return (await world.http.get(f"/v1/goals/{goal['goal_id']}", headers=token(who, role))).status_code
@@ -134,8 +134,8 @@ async def test_each_role_sees_exactly_its_goals(world: GoalsWorld) -> None:
     assert await status(anns, "ann", Role.ASSISTANT) == 200
     assert await status(anns, "bob", Role.ASSISTANT) == 403
     assert await status(anns, "mia", Role.MANAGER) == 200
-    assert await status(cids, "mia", Role.MANAGER) == 403
-    assert await status(cids, "hana", Role.HR) == 200
+    assert await status(dans, "mia", Role.MANAGER) == 403
+    assert await status(dans, "hana", Role.HR) == 200
 
     listed = (await world.http.get("/v1/goals", headers=token("mia", Role.MANAGER))).json()["items"]
     assert [g["goal_id"] for g in listed] == [anns["goal_id"]]
@@ -143,7 +143,7 @@ async def test_each_role_sees_exactly_its_goals(world: GoalsWorld) -> None:
         "/v1/goals",
         json={
             **{k: anns[k] for k in ("title", "metric", "unit")},
-            "owner_id": "cid",
+            "owner_id": "dan",
             "target": 3,
             "start": date.today().isoformat(),
             "end": (date.today() + timedelta(days=3)).isoformat(),
@@ -221,21 +221,21 @@ async def test_a_goal_an_assistant_sets_for_themselves_waits_for_their_manager(w
 
 
 async def test_a_manager_sharing_a_team_sees_and_manages_only_their_own_reports(world: GoalsWorld) -> None:
-    """Team east: eve reports to lena, fay to max. Neither leads the team until the roster names lena."""
-    east = [
-        person("lena", "manager", team_id="east"),
-        person("max", "manager", team_id="east"),
-        person("eve", "assistant", "lena", team_id="east"),
-        person("fay", "assistant", "max", team_id="east"),
+    """Team west: eli reports to lena, fay to kai. Neither leads the team until the roster names lena."""
+    west = [
+        person("lena", "manager", team_id="west"),
+        person("kai", "manager", team_id="west"),
+        person("eli", "assistant", "lena", team_id="west"),
+        person("fay", "assistant", "kai", team_id="west"),
     ]
-    await load_roster(world.stack, world.namespace, east)
-    await roster_reached(world.http, [p.person_id for p in east])
+    await world.publish(*west)
+    await roster_reached(world.http, [p.person_id for p in west])
     hr = ("hana", Role.HR)
-    eves, fays = await world.set_goal(owner_id="eve", as_=hr), await world.set_goal(owner_id="fay", as_=hr)
-    teams = await world.set_goal(owner_id="east", owner_kind="team", as_=hr)
+    elis, fays = await world.set_goal(owner_id="eli", as_=hr), await world.set_goal(owner_id="fay", as_=hr)
+    teams = await world.set_goal(owner_id="west", owner_kind="team", as_=hr)
 
     async def dashboard(who: str) -> tuple[list[str], list[str]]:
-        response = await world.http.get("/v1/teams/east/dashboard", headers=token(who, Role.MANAGER))
+        response = await world.http.get("/v1/teams/west/dashboard", headers=token(who, Role.MANAGER))
         assert response.status_code == 200, response.text
         board = response.json()
         return [m["person_id"] for m in board["members"]], [g["goal_id"] for g in board["team_goals"]]
@@ -245,25 +245,23 @@ async def test_a_manager_sharing_a_team_sees_and_manages_only_their_own_reports(
         return call.status_code
 
     # Both are in the team, so both see its goal, as its assistants do; the team's members are another matter.
-    assert await dashboard("max") == (["fay"], [teams["goal_id"]])
-    assert await status("GET", f"/v1/goals/{eves['goal_id']}", "max") == 403
-    assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "max", reason="not mine") == 403
+    assert await dashboard("kai") == (["fay"], [teams["goal_id"]])
+    assert await status("GET", f"/v1/goals/{elis['goal_id']}", "kai") == 403
+    assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "kai", reason="not mine") == 403
     assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "lena", reason="not hers yet") == 403
-    assert await dashboard("lena") == (["eve"], [teams["goal_id"]])
-    assert await status("GET", f"/v1/goals/{fays['goal_id']}", "max") == 200
+    assert await dashboard("lena") == (["eli"], [teams["goal_id"]])
+    assert await status("GET", f"/v1/goals/{fays['goal_id']}", "kai") == 200
 
-    await load_roster(
-        world.stack, world.namespace, [person("lena", "manager", team_id="east", leads_team_ids=["east"])]
-    )
+    await world.publish(person("lena", "manager", team_id="west", leads_team_ids=["west"]))
 
     async def lena_leads() -> tuple[list[str], list[str]] | None:
         board = await dashboard("lena")
         return board if len(board[0]) == 2 else None
 
-    assert await eventually(lena_leads, what="lena's lead of east to reach goals") == (
-        ["eve", "fay"],
+    assert await eventually(lena_leads, what="lena's lead of west to reach goals") == (
+        ["eli", "fay"],
         [teams["goal_id"]],
     )
-    assert await dashboard("max") == (["fay"], [teams["goal_id"]])
-    assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "max", reason="still not mine") == 403
+    assert await dashboard("kai") == (["fay"], [teams["goal_id"]])
+    assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "kai", reason="still not mine") == 403
     assert await status("POST", f"/v1/goals/{teams['goal_id']}/cancel", "lena", reason="replanned") == 200

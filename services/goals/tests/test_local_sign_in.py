@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from goals_support import ROSTER, GoalsWorld
+from goals_support import GoalsWorld
 
 from pacer_goals.main import build
 from pacer_goals.settings import GoalsSettings
+from pacer_testkit.roster import ROSTER
 from pacer_testkit.stack import Stack, in_process
 
 
@@ -22,11 +23,11 @@ async def test_the_roster_pages_and_a_chosen_person_signs_in_with_their_role(wor
         if (cursor := page["next_cursor"]) is None:
             break
     assert [p["person_id"] for p in seen] == sorted(p.person_id for p in ROSTER)
-    [mia] = [p for p in seen if p["person_id"] == "mia"]
-    assert mia == {
-        "person_id": "mia",
-        "display_name": "Mia Manager",
-        "role": "manager",
+    [ann] = [p for p in seen if p["person_id"] == "ann"]
+    assert ann == {
+        "person_id": "ann",
+        "display_name": "Ann Assistant",
+        "role": "assistant",
         "team_id": "north",
         "locale": "zh-CN",
     }

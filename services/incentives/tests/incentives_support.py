@@ -1,49 +1,22 @@
-"""A running incentives service with a roster, and helpers that publish what goals and reviews would."""
+"""A running incentives service with the roster, and helpers that publish what goals and reviews would."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from pacer_shared.auth import Role
-from pacer_shared.events import EventData, wrap
 from pacer_shared.events.goals import GoalAchieved, GoalMetric, GoalMissed, GoalSet, MetricAggregation
-from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.reviews import Cadence, ReviewCompleted
-from pacer_testkit.stack import ServiceProcess, Stack, bearer, producer, read_topic, roster_reached, running
+from pacer_testkit.roster import ROSTER, roster_with
+from pacer_testkit.world import RunningService, ServiceWorld, Timed
 
-ROSTER = [
-    PersonUpserted(person_id="mia", display_name="Mia", email="mia@example.com", role="manager", team_id="north"),
-    *[
-        PersonUpserted(
-            person_id=name,
-            display_name=name.title(),
-            email=f"{name}@example.com",
-            role="assistant",
-            manager_id="mia",
-            team_id="north",
-        )
-        for name in ("ann", "bob", "cara")
-    ],
-    PersonUpserted(
-        person_id="dan",
-        display_name="Dan",
-        email="dan@example.com",
-        role="assistant",
-        manager_id="max",
-        team_id="south",
-    ),
-    PersonUpserted(person_id="max", display_name="Max", email="max@example.com", role="manager", team_id="south"),
-    PersonUpserted(person_id="hana", display_name="Hana", email="hana@example.com", role="hr"),
-]
+ROSTER = roster_with(**{person.person_id: {"timezone": "UTC"} for person in ROSTER})
+"""Everyone on UTC: the suite's hand computations are of UTC months (a person's own zone is test_recognition_rules'
+and test_bonus_arithmetic's subject)."""
 OCTOBER_END = datetime(2026, 11, 1, tzinfo=UTC)
 PLAN = {
     "plan_id": "sales-support",
@@ -128,54 +101,17 @@ def review(person: str, rating: int, end: datetime = OCTOBER_END, cadence: str =
     )
 
 
-@dataclass
-class IncentivesWorld:
-    stack: Stack
-    namespace: str
-    service: ServiceProcess
-    http: httpx.AsyncClient
-
-    async def call(
-        self, method: str, path: str, who: str, role: Role, body: dict[str, Any] | None = None
-    ) -> httpx.Response:
-        return await self.http.request(method, path, json=body, headers=bearer(who, role))
-
-    async def publish(self, *events: EventData | tuple[EventData, datetime]) -> list[str]:
+class IncentivesWorld(ServiceWorld):
+    async def ids(self, *events: Timed) -> list[str]:
         """Publish events as their producer would, each at its own time (now if not given); returns their ids."""
-        ids = []
-        async with producer(self.stack.kafka_bootstrap) as client:
-            for item in events:
-                data, time = item if isinstance(item, tuple) else (item, datetime.now(UTC))
-                envelope = wrap(data, source="/tests", time=time)
-                topic = f"{self.namespace}.{data.topic}"
-                await client.send_and_wait(topic, envelope.to_json(), key=(data.subject or "").encode())
-                ids.append(envelope.id)
-        return ids
-
-    async def events(self, until: Any) -> list[dict[str, Any]]:
-        records = await read_topic(self.stack.kafka_bootstrap, f"{self.namespace}.incentives.events", until)
-        return [r.json() for r in records]
+        return [envelope.id for envelope in await self.publish(*events)]
 
 
-@asynccontextmanager
-async def start(stack: Stack, namespace: str, log_dir: Path, **extra: str) -> AsyncIterator[IncentivesWorld]:
-    env = stack.service_env(
-        namespace,
-        "incentives",
-        PACER_INCENTIVES_CLOSE_SETTLE_SECONDS="0",
-        PACER_INCENTIVES_LEDGER_POLL_SECONDS="0.3",
-        **extra,
-    )
-    async with (
-        running("pacer_incentives.main", "incentives", env, log_dir) as service,
-        httpx.AsyncClient(base_url=service.url, timeout=10) as http,
-    ):
-        yield IncentivesWorld(stack, namespace, service, http)
+TUNING = {"PACER_INCENTIVES_CLOSE_SETTLE_SECONDS": "0", "PACER_INCENTIVES_LEDGER_POLL_SECONDS": "0.3"}
+"""Periods close as soon as they end, and the ledger looks for work often."""
 
 
 @pytest.fixture
-async def world(stack: Stack, namespace: str, tmp_path: Path) -> AsyncIterator[IncentivesWorld]:
-    async with start(stack, namespace, tmp_path) as incentives:
-        await incentives.publish(*ROSTER)
-        await roster_reached(incentives.http, [person.person_id for person in ROSTER])
+async def world(running_service: RunningService) -> AsyncIterator[IncentivesWorld]:
+    async with running_service("pacer_incentives.main", ROSTER, world=IncentivesWorld, **TUNING) as incentives:
         yield incentives

@@ -7,22 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from incentives_support import (
-    PLAN,
-    ROSTER,
-    IncentivesWorld,
-    achieved,
-    at,
-    goal_set,
-    missed,
-    review,
-    start,
-)
+import pytest
+from incentives_support import PLAN, ROSTER, TUNING, IncentivesWorld, achieved, at, goal_set, missed, review
 
 from pacer_shared.auth import Role
 from pacer_shared.events.goals import GoalAdjusted
 from pacer_shared.events.people import PersonUpserted
 from pacer_testkit.stack import Stack, create_topics, eventually, producer, read_topic, roster_reached
+from pacer_testkit.world import RunningService
 
 ANN = "sales-support:20261001T0000:ann"
 BOB = "sales-support:20261001T0000:bob"
@@ -36,7 +28,7 @@ async def october(world: IncentivesWorld) -> dict[str, str]:
         goal_set("bob-calls", "bob", 100),
         goal_set("north-revenue", "north", 10, team=True),
     )
-    ids = await world.publish(
+    ids = await world.ids(
         (calls, at(1)),
         (demos, at(1)),
         (bobs, at(1)),
@@ -56,7 +48,7 @@ async def raise_the_calls_target(world: IncentivesWorld) -> list[str]:
     """Mia raises ann's October calls target from 100 to 130 today, long after October was calculated."""
     calls = goal_set("calls", "ann", 100)
     about = {k: getattr(calls, k) for k in ("goal_id", "owner_id", "team_id", "title", "period_start", "period_end")}
-    return await world.publish(
+    return await world.ids(
         GoalAdjusted(
             **about,
             adjusted_by="mia",
@@ -108,7 +100,7 @@ async def test_a_period_statement_from_goal_and_review_events_equals_the_hand_co
     calculated = await world.events(lambda rs: sum(r.json()["type"] == "BonusCalculated" for r in rs) >= 2)
     totals = {e["data"]["person_id"]: Decimal(e["data"]["total"]) for e in calculated if e["type"] == "BonusCalculated"}
     assert totals == {"ann": Decimal("1410.00"), "bob": Decimal("0")}
-    assert "cara" not in totals or totals["cara"] == 0
+    assert "cid" not in totals or totals["cid"] == 0
 
 
 async def test_a_late_goal_adjustment_after_calculation_is_a_clawback_line_not_a_rewrite(
@@ -214,7 +206,7 @@ async def test_statements_are_private_to_the_person_their_manager_and_hr(world: 
 
 
 async def test_replaying_every_input_topic_from_the_start_yields_byte_identical_statements(
-    world: IncentivesWorld, stack: Stack, namespace: str, tmp_path: Path
+    world: IncentivesWorld, stack: Stack, namespace: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert (await world.call("POST", "/v1/plans", "hana", Role.HR, PLAN)).status_code == 201
     await october(world)
@@ -230,7 +222,8 @@ async def test_replaying_every_input_topic_from_the_start_yields_byte_identical_
 
     replay = f"{namespace}r"
     await copy_topics(stack, namespace, replay, {"org.people": len(ROSTER), "goals.events": 9, "reviews.events": 2})
-    async with start(stack, replay, tmp_path) as again:
+    replayed_service = RunningService(stack, replay, tmp_path, monkeypatch)
+    async with replayed_service("pacer_incentives.main", [], world=IncentivesWorld, **TUNING) as again:
         await roster_reached(again.http, [p.person_id for p in ROSTER])
         assert (await again.call("POST", "/v1/plans", "hana", Role.HR, PLAN)).status_code == 201
         await statement(again, BOB)
@@ -259,18 +252,18 @@ async def copy_topics(stack: Stack, source: str, target: str, counts: dict[str, 
 
 
 async def test_a_plan_is_simulated_against_past_events_before_it_is_adopted(world: IncentivesWorld) -> None:
-    # Eve left before October: no plan covers her any more (only people who leave during a period are listed).
+    # Lea left before October: no plan covers her any more (only people who leave during a period are listed).
     await world.publish(
         PersonUpserted(
-            person_id="eve",
-            display_name="Eve",
-            email="eve@example.com",
+            person_id="lea",
+            display_name="Lea",
+            email="lea@example.com",
             role="assistant",
             team_id="north",
             active=False,
         )
     )
-    await roster_reached(world.http, ["eve"])
+    await roster_reached(world.http, ["lea"])
     await october(world)
     richer = {**PLAN, "base": {"kind": "fixed", "amount": "2000"}, "eligibility": {}}
 
@@ -285,8 +278,8 @@ async def test_a_plan_is_simulated_against_past_events_before_it_is_adopted(worl
 
     body = await eventually(simulated, 60, "a simulation that sees the October events")
     totals = {s["person_id"]: Decimal(s["total"]) for s in body["statements"]}
-    # ann: 2000 × 1.1 = 2200 + 220 + 200; bob (no minimum rating now): 0 + 0 + 200; cara: no goals, no review
-    assert totals == {"ann": Decimal("2620.00"), "bob": Decimal("200.00"), "cara": Decimal("200")}
+    # ann: 2000 × 1.1 = 2200 + 220 + 200; bob (no minimum rating now): 0 + 0 + 200; cid: no goals, no review
+    assert totals == {"ann": Decimal("2620.00"), "bob": Decimal("200.00"), "cid": Decimal("200")}
     assert body["period_start"].startswith("2026-10-01")
     assert (await world.call("GET", "/v1/plans", "hana", Role.HR)).json() == []
     assert (await world.call("POST", "/v1/plans/simulate", "mia", Role.MANAGER, {"plan": richer})).status_code == 403

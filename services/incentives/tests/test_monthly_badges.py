@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from incentives_support import ROSTER, IncentivesWorld, achieved, goal_set
+from incentives_support import ROSTER, TUNING, IncentivesWorld, achieved, goal_set
 from pymongo import AsyncMongoClient
 
 from pacer_incentives.main import build
@@ -15,26 +15,22 @@ from pacer_incentives.settings import IncentivesSettings
 from pacer_shared.auth import Role
 from pacer_shared.clock import ShiftedClock
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
-from pacer_testkit.stack import Stack, eventually, in_process, roster_reached
+from pacer_testkit.stack import Stack, eventually
+from pacer_testkit.world import RunningService
 
 
 @pytest.fixture
 async def at_a_movable_clock(
-    stack: Stack, namespace: str, monkeypatch: pytest.MonkeyPatch
+    running_service: RunningService,
 ) -> AsyncIterator[tuple[IncentivesWorld, ShiftedClock]]:
     clock = ShiftedClock()
-    env = stack.service_env(
-        namespace,
+    async with running_service.in_process(
         "incentives",
-        PACER_INCENTIVES_CLOSE_SETTLE_SECONDS="0",
-        PACER_INCENTIVES_LEDGER_POLL_SECONDS="0.2",
-    )
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    async with in_process(build(IncentivesSettings(), clock)) as http:
-        world = IncentivesWorld(stack, namespace, None, http)  # type: ignore[arg-type]
-        await world.publish(*ROSTER)
-        await roster_reached(http, [person.person_id for person in ROSTER])
+        lambda: build(IncentivesSettings(), clock),
+        ROSTER,
+        world=IncentivesWorld,
+        **{**TUNING, "PACER_INCENTIVES_LEDGER_POLL_SECONDS": "0.2"},
+    ) as world:
         yield world, clock
 
 
@@ -58,8 +54,8 @@ async def a_month_of_goals_and_praise(
     month_start = datetime(now.year, now.month, 1, tzinfo=UTC)
     earlier = month_start + (now - month_start) / 2  # this month however early in it the test runs
     ann, bob = goal_set("ann-1", "ann", 10, end=earlier), goal_set("bob-1", "bob", 10, end=now)
-    await world.publish(ann, bob, achieved(ann, 12), achieved(bob, 10), praise("bob", "ann"), praise("bob", "cara"))
-    await world.publish(praise("ann", "cara"))
+    await world.publish(ann, bob, achieved(ann, 12), achieved(bob, 10), praise("bob", "ann"), praise("bob", "cid"))
+    await world.publish(praise("ann", "cid"))
 
     async with AsyncMongoClient[dict[str, Any]](stack.mongo_url) as client:
         cursors = client[f"{namespace}_incentives"]["cursors"]

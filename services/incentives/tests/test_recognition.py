@@ -71,14 +71,14 @@ async def test_a_streak_that_grows_past_its_length_at_once_still_earns_the_badge
 
 
 async def test_leaderboards_rank_by_attainment_then_goals_achieved_then_person_id(world: IncentivesWorld) -> None:
-    ann, bob1, bob2, cara = (
+    ann, bob1, bob2, cid = (
         goal_set("ann-1", "ann", 10, end=week_end(1)),
         goal_set("bob-1", "bob", 10, end=week_end(1)),
         goal_set("bob-2", "bob", 10, end=week_end(0)),
-        goal_set("cara-1", "cara", 10, end=week_end(1)),
+        goal_set("cid-1", "cid", 10, end=week_end(1)),
     )
-    # All three at 100%: bob achieved two goals, ann and cara one each, and ann comes before cara by id.
-    await world.publish(ann, bob1, bob2, cara, *(achieved(g, 10) for g in (ann, bob1, bob2, cara)))
+    # All three at 100%: bob achieved two goals, ann and cid one each, and ann comes before cid by id.
+    await world.publish(ann, bob1, bob2, cid, *(achieved(g, 10) for g in (ann, bob1, bob2, cid)))
 
     async def board() -> Any:
         found = (await world.call("GET", "/v1/teams/north/leaderboard?month=2026-11", "mia", Role.MANAGER)).json()
@@ -88,7 +88,7 @@ async def test_leaderboards_rank_by_attainment_then_goals_achieved_then_person_i
     assert [(s["rank"], s["person_id"], Decimal(s["score"])) for s in standings] == [
         (1, "bob", Decimal(1)),
         (2, "ann", Decimal(1)),
-        (3, "cara", Decimal(1)),
+        (3, "cid", Decimal(1)),
     ]
     assert all("amount" not in s and "total" not in s for s in standings)
     outsider = await world.call("GET", "/v1/teams/north/leaderboard", "dan", Role.ASSISTANT)
@@ -102,17 +102,17 @@ async def test_kudos_count_against_a_monthly_budget_and_never_go_to_oneself(worl
     for _ in range(5):
         given = await world.call("POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "bob", "message": "thanks!"})
         assert given.status_code == 201, given.text
-    beyond = await world.call("POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "cara", "message": "one more"})
+    beyond = await world.call("POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "cid", "message": "one more"})
     assert beyond.status_code == 409
     assert "budget of 5" in beyond.json()["detail"]
     budget = (await world.call("GET", "/v1/kudos/budget", "ann", Role.ASSISTANT)).json()
     assert (budget["budget"], budget["remaining"]) == (5, 0)
 
-    board = (await world.call("GET", "/v1/teams/north/leaderboard?by=points", "cara", Role.ASSISTANT)).json()
+    board = (await world.call("GET", "/v1/teams/north/leaderboard?by=points", "cid", Role.ASSISTANT)).json()
     assert [(s["person_id"], Decimal(s["score"])) for s in board["standings"]] == [
         ("bob", Decimal(25)),
         ("ann", Decimal(0)),
-        ("cara", Decimal(0)),
+        ("cid", Decimal(0)),
     ]
 
 
@@ -162,7 +162,7 @@ async def test_promotion_is_recommended_with_its_evidence_once_the_rule_holds(wo
     assignment = {"assignment_id": "a-1", "person_id": "dan", "course_id": "objection-handling"}
     # The assignment goes first: all of dan's review events share one partition, so it is known by the time
     # the third strong rating arrives, and the rule must wait for the training to be completed.
-    ids = await world.publish(
+    ids = await world.ids(
         TrainingAssigned(
             **assignment,
             course_title="Objection handling",
@@ -172,7 +172,7 @@ async def test_promotion_is_recommended_with_its_evidence_once_the_rule_holds(wo
         ),
         *reviews,
     )
-    [completed] = await world.publish(
+    [completed] = await world.ids(
         TrainingCompleted(**assignment, category=TrainingCategory.SALES_SKILLS, completed_at=datetime.now(UTC))
     )
 

@@ -9,54 +9,24 @@ from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
-import httpx
 import pytest
 
 from pacer_notifications.main import build
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.auth import Role
 from pacer_shared.clock import ShiftedClock
-from pacer_shared.events import CloudEvent, EventData, wrap
+from pacer_shared.events import CloudEvent, EventData
 from pacer_shared.events.goals import GoalMissed
-from pacer_shared.events.people import ChatHandles, PersonUpserted
+from pacer_shared.events.people import ChatHandles
 from pacer_testkit.chat_receivers import Inbox
 from pacer_testkit.outlets import Mailbox, outlets
-from pacer_testkit.stack import Stack, bearer, eventually, in_process, producer, read_topic, roster_reached
+from pacer_testkit.roster import roster_with
+from pacer_testkit.stack import bearer, eventually, producer
+from pacer_testkit.world import RunningService, ServiceWorld
 
-ROSTER = [
-    PersonUpserted(
-        person_id="ann",
-        display_name="Ann",
-        email="ann@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        timezone="Asia/Shanghai",
-        locale="zh-CN",
-    ),
-    PersonUpserted(
-        person_id="mia",
-        display_name="Mia",
-        email="mia@example.com",
-        role="manager",
-        team_id="north",
-        timezone="Europe/Berlin",
-        locale="en",
-        chat=ChatHandles(dingtalk="mia-dt"),
-    ),
-    PersonUpserted(
-        person_id="bob",
-        display_name="Bob",
-        email="bob@example.com",
-        role="assistant",
-        manager_id="mia",
-        team_id="north",
-        timezone="Europe/Berlin",
-        locale="en",
-        chat=ChatHandles(feishu="bob-fs"),
-    ),
-    PersonUpserted(person_id="hana", display_name="Hana", email="hana@example.com", role="hr", timezone="UTC"),
-]
+ROSTER = roster_with(bob={"chat": ChatHandles(feishu="bob-fs")})
+"""Bob reads his messages in Feishu here, so one person of team north is reached by a chat of their own."""
+TUNING = {"PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS": "0.05", "PACER_NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.1"}
 
 
 token = bearer
@@ -79,23 +49,18 @@ def goal_missed(owner: str = "ann", title: str = "Calls this week") -> GoalMisse
 
 
 @dataclass
-class Notifier:
-    stack: Stack
-    namespace: str
-    clock: ShiftedClock
-    mailbox: Mailbox
-    inbox: Inbox
-    http: httpx.AsyncClient
-    published: list[CloudEvent] = field(default_factory=list)
-    app: Any = None
-    """The service itself (its metrics port: `metrics_text`)."""
+class Notifier(ServiceWorld):
+    clock: ShiftedClock = field(default_factory=ShiftedClock)
+    mailbox: Mailbox = field(default_factory=Mailbox)
+    inbox: Inbox = field(default_factory=Inbox)
 
-    async def publish(self, data: EventData, envelope: CloudEvent | None = None) -> CloudEvent:
-        envelope = envelope or wrap(data, source="/tests", time=self.clock.now())
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def redeliver(self, data: EventData, envelope: CloudEvent) -> None:
+        """The event again, in the envelope it was first published in, as the broker redelivers it."""
         async with producer(self.stack.kafka_bootstrap) as client:
-            await client.send_and_wait(f"{self.namespace}.{data.topic}", envelope.to_json(), key=data.subject.encode())
-        self.published.append(envelope)
-        return envelope
+            await self.produce(client, data, envelope)
 
     async def mail_to(self, address: str, count: int = 1) -> list[EmailMessage]:
         async def arrived() -> list[EmailMessage] | None:
@@ -119,8 +84,7 @@ class Notifier:
         return response.json()  # type: ignore[no-any-return]
 
     async def notification_events(self, until: Any) -> list[dict[str, Any]]:
-        records = await read_topic(self.stack.kafka_bootstrap, f"{self.namespace}.notifications.events", until)
-        return [r.json() for r in records]
+        return await self.events(until)
 
 
 @pytest.fixture
@@ -129,24 +93,12 @@ def clock() -> ShiftedClock:
 
 
 @pytest.fixture
-async def notifier(
-    stack: Stack, namespace: str, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Notifier]:
-    async with outlets() as out:
-        env = stack.service_env(
-            namespace,
-            "notifications",
-            **out.env,
-            PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS="0.05",
-            PACER_NOTIFICATIONS_DELIVERY_POLL_SECONDS="0.1",
-        )
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        service = build(NotificationsSettings(), clock)
-        async with in_process(service) as http:
-            notifier = Notifier(stack, namespace, clock, out.mailbox, out.inbox, http, app=service)
-            for person in ROSTER:
-                await notifier.publish(person)
-
-            await roster_reached(http, [person.person_id for person in ROSTER])
-            yield notifier
+async def notifier(running_service: RunningService, clock: ShiftedClock) -> AsyncIterator[Notifier]:
+    async with (
+        outlets() as out,
+        running_service.in_process(
+            "notifications", lambda: build(NotificationsSettings(), clock), ROSTER, world=Notifier, **out.env, **TUNING
+        ) as notifier,
+    ):
+        notifier.clock, notifier.mailbox, notifier.inbox = clock, out.mailbox, out.inbox
+        yield notifier

@@ -214,7 +214,7 @@ async def test_a_private_mandatory_message_with_no_channel_left_is_dead_lettered
 ) -> None:
     before = mandatory_undelivered(await metrics_text(notifier.app), "BonusApproved")
     notifier.mailbox.refuse("bob@example.com")
-    event = await notifier.publish(
+    [event] = await notifier.publish(
         BonusApproved(
             person_id="bob",
             statement_id="s-1",

@@ -24,12 +24,12 @@ from pacer_testkit.stack import Stack, eventually, metrics_text, read_topic, ros
 async def test_goal_missed_reaches_the_assistant_by_email_and_the_manager_by_chat_in_their_languages(
     notifier: Notifier,
 ) -> None:
-    event = await notifier.publish(goal_missed())
+    [event] = await notifier.publish(goal_missed())
 
     [mail] = await notifier.mail_to("ann@example.com")
     assert mail["Subject"] == "目标未达成：Calls this week"
     assert "差 9" in mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
-    assert "<strong>Ann</strong>" in mail.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    assert "<strong>Ann Assistant</strong>" in mail.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
 
     [post] = await notifier.posts("dingtalk")
     assert post.signed, "DingTalk's receiver checked the timestamp signature"
@@ -49,8 +49,8 @@ async def test_goal_missed_reaches_the_assistant_by_email_and_the_manager_by_cha
 
 
 async def test_the_same_event_delivered_twice_sends_once(notifier: Notifier) -> None:
-    event = await notifier.publish(goal_missed())
-    await notifier.publish(goal_missed(), envelope=event)
+    [event] = await notifier.publish(goal_missed())
+    await notifier.redeliver(goal_missed(), event)
     await notifier.publish(goal_missed(title="Sentinel"))
     await notifier.mail_to("ann@example.com", count=2)
     subjects = sorted(str(m["Subject"]) for m in notifier.mailbox.to("ann@example.com"))
@@ -243,11 +243,11 @@ async def _count(notifier: Notifier, person: str, count: int) -> bool:
 
 
 async def test_a_second_replica_and_a_replayed_event_never_send_twice(notifier: Notifier, clock: object) -> None:
-    event = await notifier.publish(goal_missed())
+    [event] = await notifier.publish(goal_missed())
     await notifier.mail_to("ann@example.com")
     replica = build(NotificationsSettings(), notifier.clock)
     async with LifespanManager(replica, startup_timeout=60, shutdown_timeout=60):
-        await notifier.publish(goal_missed(), envelope=event)  # redelivered while two replicas share the group
+        await notifier.redeliver(goal_missed(), event)  # redelivered while two replicas share the group
         await notifier.publish(goal_missed(title="Sentinel"))
         await notifier.mail_to("ann@example.com", count=2)
     subjects = sorted(str(m["Subject"]) for m in notifier.mailbox.to("ann@example.com"))
@@ -324,7 +324,7 @@ async def _parked(notifier: Notifier) -> bool:
 
 
 async def test_an_event_whose_people_never_appear_is_dead_lettered_after_the_wait(notifier: Notifier) -> None:
-    event = await notifier.publish(goal_missed(owner="ghost"))
+    [event] = await notifier.publish(goal_missed(owner="ghost"))
     await eventually(lambda: _parked(notifier), what="the event to wait for the roster")
     notifier.clock.advance(timedelta(minutes=11))  # past UNKNOWN_PERSON_WAIT_SECONDS (600)
     dead = await read_topic(

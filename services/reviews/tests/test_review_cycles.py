@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from reviews_support import ROSTER, TEMPLATE, ReviewsWorld
+from reviews_support import TEMPLATE, ReviewsWorld
 
 from pacer_shared.auth import Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
 from pacer_shared.events.goals import GoalAchieved, GoalCancelled, GoalMissed, GoalProgressed
+from pacer_testkit.roster import ROSTER, assistants_of
 from pacer_testkit.stack import eventually
 
 
@@ -50,13 +51,14 @@ async def open_month(world: ReviewsWorld, **extra: Any) -> list[dict[str, Any]]:
 
 
 async def test_a_cycle_schedules_one_review_per_person_of_its_population(world: ReviewsWorld) -> None:
+    north = assistants_of("north")
     scheduled = await open_month(world)
-    assert [r["person_id"] for r in scheduled] == ["ann", "bob"]
+    assert [r["person_id"] for r in scheduled] == north
     assert all(r["template_id"] == "monthly-summary:v1" for r in scheduled)
-    events = await world.events(lambda rs: len(rs) >= 3)
-    assert [e["type"] for e in events].count("ReviewScheduled") == 2
+    events = await world.events(lambda rs: len(rs) >= len(north) + 1)
+    assert [e["type"] for e in events].count("ReviewScheduled") == len(north)
     [opened] = [e for e in events if e["type"] == "ReviewCycleOpened"]
-    assert opened["data"]["population_size"] == 2
+    assert opened["data"]["population_size"] == len(north)
 
 
 async def test_a_person_named_twice_is_reviewed_once_and_an_empty_list_is_refused(world: ReviewsWorld) -> None:
@@ -69,7 +71,7 @@ async def test_a_person_named_twice_is_reviewed_once_and_an_empty_list_is_refuse
 
 
 async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: ReviewsWorld) -> None:
-    ann, _bob = await open_month(world)
+    ann, *_ = await open_month(world)
     await world.publish(
         GoalAchieved(
             goal_id="g1",
@@ -207,7 +209,7 @@ async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: Re
 
 
 async def test_an_older_goal_event_arriving_late_does_not_move_the_goal_back(world: ReviewsWorld) -> None:
-    ann, _bob = await open_month(world)
+    ann, *_ = await open_month(world)
     this_month = {"period_start": THIS_MONTH["start"], "period_end": THIS_MONTH["end"]}
     last_month = {
         "period_start": THIS_MONTH["start"] - timedelta(days=30),
@@ -242,7 +244,7 @@ async def test_an_older_goal_event_arriving_late_does_not_move_the_goal_back(wor
 
 
 async def test_a_goal_achieved_early_and_then_cancelled_is_not_one_of_the_periods(world: ReviewsWorld) -> None:
-    ann, _bob = await open_month(world)
+    ann, *_ = await open_month(world)
     about = {"owner_id": "ann", "period_start": THIS_MONTH["start"], "period_end": THIS_MONTH["end"]}
     now = datetime.now(UTC)
 
@@ -274,7 +276,7 @@ async def test_a_goal_achieved_early_and_then_cancelled_is_not_one_of_the_period
 async def test_the_assistant_sees_the_managers_part_only_once_completed_and_others_see_nothing(
     world: ReviewsWorld,
 ) -> None:
-    ann, _bob = await open_month(world)
+    ann, *_ = await open_month(world)
     await world.call("POST", f"/v1/reviews/{ann['review_id']}/self", "ann", Role.ASSISTANT, {"ratings": {"records": 5}})
     assert (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "dan", Role.ASSISTANT)).status_code == 403
     assert (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "bob", Role.ASSISTANT)).status_code == 403
@@ -283,28 +285,24 @@ async def test_the_assistant_sees_the_managers_part_only_once_completed_and_othe
 
 
 async def test_overdue_steps_raise_a_reminder_once_each(world: ReviewsWorld) -> None:
-    [ann, _bob] = await open_month(world, period_start=month_start(-2))  # both steps are past due
+    [ann, *_] = await open_month(world, period_start=month_start(-2))  # both steps are past due
     assert ann["self_due_at"] < datetime.now(UTC).isoformat()
 
     async def settled() -> list[dict[str, Any]] | None:
         reviews = (await world.call("GET", "/v1/reviews", "hana", Role.HR)).json()
         return reviews if all(r["next_due_at"] is None for r in reviews) else None
 
-    await eventually(settled, what="both steps of both reviews to be called overdue")
-    events = await world.events(lambda rs: sum(r.json()["type"] == "ReviewOverdue" for r in rs) >= 4)
+    await eventually(settled, what="both steps of every review to be called overdue")
+    north = assistants_of("north")
+    events = await world.events(lambda rs: sum(r.json()["type"] == "ReviewOverdue" for r in rs) >= 2 * len(north))
     overdue = sorted(
         (e["data"]["person_id"], e["data"]["step"], e["data"]["responsible_id"])
         for e in events
         if e["type"] == "ReviewOverdue"
     )
-    assert overdue == [
-        ("ann", "manager", "mia"),
-        ("ann", "self", "ann"),
-        ("bob", "manager", "mia"),
-        ("bob", "self", "bob"),
-    ]
+    assert overdue == [step for person in north for step in [(person, "manager", "mia"), (person, "self", person)]]
     dashboard = (await world.call("GET", f"/v1/cycles/{ann['cycle_id']}/dashboard", "hana", Role.HR)).json()
-    assert dashboard["overdue"] == {"self": 2, "manager": 2}
+    assert dashboard["overdue"] == {"self": len(north), "manager": len(north)}
 
 
 async def test_hr_sees_each_cycle_with_how_far_its_reviews_are(world: ReviewsWorld) -> None:
@@ -331,12 +329,12 @@ async def test_hr_sees_each_cycle_with_how_far_its_reviews_are(world: ReviewsWor
 
 
 async def test_a_manager_completes_a_review_whose_self_assessment_was_missed(world: ReviewsWorld) -> None:
-    [ann, _bob] = await open_month(world, name="now", period_start=month_start(0))  # self-assessment not due yet
+    [ann, *_] = await open_month(world, name="now", period_start=month_start(0))  # self-assessment not due yet
     body = {"ratings": {"records": 4, "teamwork": 3}}
     early = await world.call("POST", f"/v1/reviews/{ann['review_id']}/manager", "mia", Role.MANAGER, body)
     assert early.status_code == 409, early.text
 
-    [ann, _bob] = await open_month(world, name="before", period_start=month_start(-2))  # its due date passed
+    [ann, *_] = await open_month(world, name="before", period_start=month_start(-2))  # its due date passed
     done = await world.call("POST", f"/v1/reviews/{ann['review_id']}/manager", "mia", Role.MANAGER, body)
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "completed"
@@ -345,7 +343,7 @@ async def test_a_manager_completes_a_review_whose_self_assessment_was_missed(wor
 
 
 async def test_after_a_transfer_the_new_manager_completes_the_open_review(world: ReviewsWorld) -> None:
-    [ann, _bob] = await open_month(world, period_start=month_start(-2))  # the self-assessment's due date passed
+    [ann, *_] = await open_month(world, period_start=month_start(-2))  # the self-assessment's due date passed
     [person] = [p for p in ROSTER if p.person_id == "ann"]
     await world.publish(person.model_copy(update={"manager_id": "max", "team_id": "south"}))
     path = f"/v1/reviews/{ann['review_id']}"
@@ -364,7 +362,7 @@ async def test_after_a_transfer_the_new_manager_completes_the_open_review(world:
 
 
 async def test_a_new_template_version_leaves_open_reviews_on_theirs(world: ReviewsWorld) -> None:
-    ann, _bob = await open_month(world)
+    ann, *_ = await open_month(world)
     changed = {**TEMPLATE, "criteria": [{"key": "records", "name": "Records", "weight": 60}], "goal_weight": 40}
     assert (await world.call("POST", "/v1/templates", "hana", Role.HR, changed)).json()["version"] == 2
     review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "mia", Role.MANAGER)).json()
@@ -383,7 +381,7 @@ async def test_training_is_assigned_completed_and_shown_in_the_next_review(world
     assert assigned.status_code == 201, assigned.text
     no_offset = await assign("2030-12-31T00:00:00")
     assert no_offset.status_code == 422, no_offset.text
-    ann, _bob = await open_month(world)
+    ann, *_ = await open_month(world)
     review = (await world.call("GET", f"/v1/reviews/{ann['review_id']}", "ann", Role.ASSISTANT)).json()
     assert [(t["assignment_id"], t["course_id"]) for t in review["open_training"]] == [
         (assigned.json()["assignment_id"], "crm-hygiene")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
-from reviews_support import ROSTER, TEMPLATE
+from reviews_support import ReviewsWorld, with_template
 
 from pacer_reviews import main
 from pacer_reviews.main import build
@@ -18,7 +18,9 @@ from pacer_reviews.service.cycles import CycleWorker
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared.auth import Role
 from pacer_shared.clock import ManualClock
-from pacer_testkit.stack import Stack, bearer, in_process, metrics_text, producer, publish, roster_reached
+from pacer_testkit.roster import assistants_of
+from pacer_testkit.stack import bearer, metrics_text
+from pacer_testkit.world import RunningService
 
 
 async def schedule_lag(app: FastAPI) -> float:
@@ -36,21 +38,15 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def reviews_driven_by_hand(
-    stack: Stack, namespace: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    running_service: RunningService, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Reviews, FastAPI]]:
     """The reviews service in-process without its own background loop: the test runs the scheduler."""
-    for key, value in stack.service_env(namespace, "reviews").items():
-        monkeypatch.setenv(key, value)
     monkeypatch.setattr(main, "background", lambda reviews: [])
-    app = build(ReviewsSettings(), clock)
-    async with in_process(app) as http:
-        async with producer(stack.kafka_bootstrap) as client:
-            for person in ROSTER:
-                await publish(client, f"{namespace}.{person.topic}", person)
-        await roster_reached(http, [person.person_id for person in ROSTER])
-        created = await http.post("/v1/templates", json=TEMPLATE, headers=bearer("hana", Role.HR))
-        assert created.status_code == 201, created.text
-        yield http, app.state.context, app
+    async with running_service.in_process(
+        "reviews", lambda: build(ReviewsSettings(), clock), world=ReviewsWorld
+    ) as reviews:
+        await with_template(reviews)
+        yield reviews.http, reviews.app.state.context, reviews.app
 
 
 async def test_schedule_lag_follows_the_oldest_overdue_step_until_every_step_is_called(
@@ -63,7 +59,7 @@ async def test_schedule_lag_follows_the_oldest_overdue_step_until_every_step_is_
     assert opened.status_code == 201, opened.text
     listed = await http.get(f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", headers=bearer("hana", Role.HR))
     scheduled = listed.json()
-    assert len(scheduled) == 2
+    assert len(scheduled) == len(assistants_of("north"))
     now = clock.now()
 
     def late_by(field: str) -> float:
