@@ -21,17 +21,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from pacer_shared.ports import local_urls
+
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
 DIST = FRONTEND / "dist"
-LOCAL_APIS = {
-    "goals": "http://127.0.0.1:8101",
-    "reviews": "http://127.0.0.1:8102",
-    "feedback": "http://127.0.0.1:8103",
-    "incentives": "http://127.0.0.1:8104",
-    "notifications": "http://127.0.0.1:8105",
-    "analytics": "http://127.0.0.1:8106",
-}
+LOCAL_APIS = local_urls()
 
 
 def install() -> None:

@@ -20,14 +20,9 @@ from pathlib import Path
 import console
 import localstack
 
-SERVICES = {
-    "goals": 8101,
-    "reviews": 8102,
-    "feedback": 8103,
-    "incentives": 8104,
-    "notifications": 8105,
-    "analytics": 8106,
-}
+from pacer_shared.ports import LOCAL_PORTS
+
+SERVICES = LOCAL_PORTS
 METRICS_OFFSET = 1000
 """Each service serves /metrics on its API port plus this (goals 9101, ...), apart from the API."""
 READY_TIMEOUT = 180.0

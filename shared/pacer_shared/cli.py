@@ -37,6 +37,7 @@ from pacer_shared.events import derived_id, wrap
 from pacer_shared.events.people import ChatHandles, PersonErased, PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import create_producer, ensure_topics, partitions_of
+from pacer_shared.ports import local_urls
 from pacer_shared.settings import ServiceSettings
 
 CHAT_COLUMNS = tuple(ChatHandles.model_fields)
@@ -47,14 +48,7 @@ REDRIVE_GROUP = "pacer-dlq-redrive"
 class CliSettings(ServiceSettings):
     service_name: ClassVar[str] = "cli"
     service_urls: dict[str, str] = Field(
-        default={
-            "goals": "http://127.0.0.1:8101",
-            "reviews": "http://127.0.0.1:8102",
-            "feedback": "http://127.0.0.1:8103",
-            "incentives": "http://127.0.0.1:8104",
-            "notifications": "http://127.0.0.1:8105",
-            "analytics": "http://127.0.0.1:8106",
-        },
+        default_factory=local_urls,
         description="Each service's API, for `pacer people export` (JSON object; `make run`'s ports by default)",
     )
 

@@ -231,12 +231,13 @@ class Platform:
 
     # ------------------------------------------------------------ reviews
 
-    async def open_review(self, person: str, first: date, last: date) -> dict[str, Any]:
-        """A review of `person` for the days `first` to `last`, on a template of three criteria and goals."""
+    async def open_review(self, person: str, first: date, last: date, cycle_name: str | None = None) -> dict[str, Any]:
+        """A review of `person` for the days `first` to `last`, on a template of three criteria and goals, in a cycle
+        named after the person unless `cycle_name` says otherwise."""
         template = await self.call("reviews", "POST", "/v1/templates", "hana", Role.HR, REVIEW_TEMPLATE)
         assert template.status_code == 201, template.text
         cycle = {
-            "name": f"{person}-{uuid.uuid4().hex[:6]}",
+            "name": cycle_name or f"{person}-{uuid.uuid4().hex[:6]}",
             "cadence": "custom",
             "template_name": REVIEW_TEMPLATE["name"],
             "period_start": first.isoformat(),
