@@ -111,6 +111,7 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
             )
             tasks = health.Tasks()
             relay_task = tasks.start("outbox relay", relay.run())
+            register = tasks.start("erasures", erasures.follow())
             consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions, erasures.screen)
             tasks.watch("consumers", await consumers.start())
             loops = [tasks.start(getattr(loop, "__name__", "loop"), loop()) for loop in spec.background(context)]
@@ -134,11 +135,11 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
             app.state.ready = False
             tasks.stopping = True
             log.info("service stopping")
-            for task in [monitor, *loops]:
+            for task in [monitor, register, *loops]:
                 task.cancel()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(DRAIN_SECONDS):
-                    await asyncio.gather(monitor, *loops, return_exceptions=True)
+                    await asyncio.gather(monitor, register, *loops, return_exceptions=True)
             await consumers.stop()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(DRAIN_SECONDS):

@@ -7,7 +7,8 @@ same declaration serves both rights:
   names the person, as JSON. `pacer people export PERSON` gathers each service's part into one document.
 - **Erasure** (`PersonErased` on `org.people`, from `pacer people erase PERSON`): in one transaction per service, the
   documents the person owns are deleted and those they only appear in (a colleague's review they wrote, a ledger
-  line whose amount the books must keep) get a pseudonym in place of their id, with free text about them dropped.
+  line whose amount the books must keep) get a pseudonym in place of their id, and of their name and email wherever
+  these appear in them.
   The pseudonym is a keyed hash (HMAC-SHA256 under `PSEUDONYM_KEY`), the same in every service, so the books still
   add up per (unnamed) person and nobody without the key can tell whose they were.
 
@@ -19,6 +20,7 @@ the person's last record once compaction has removed everything before it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -32,6 +34,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
+from pymongo.errors import PyMongoError
 
 from pacer_shared import audit, topics
 from pacer_shared.auth import RESPONSES, Principal, Role, require
@@ -46,6 +49,8 @@ from pacer_shared.people import PEOPLE
 
 log = get_logger(__name__)
 ERASURES = "erasures"
+REFRESH_SECONDS = 1.0
+"""How soon a replica screens for a person another replica erased."""
 ALIAS_CACHE = 100_000
 """Pseudonyms kept computed: the ids of a busy day's events, so screening one costs a lookup, not a hash."""
 
@@ -64,8 +69,6 @@ class Holding:
     collection: str
     fields: tuple[str, ...]
     erase: Erase = Erase.DELETE
-    drop: tuple[str, ...] = ()
-    """Fields removed when pseudonymised: free text that would name the person anyway."""
     paths: tuple[str, ...] = ()
     """Fields holding a compound key with the id as one part (`person/p-7`, `p-7:2026-12`)."""
     only: Mapping[str, Any] = field(default_factory=dict)
@@ -179,6 +182,15 @@ class Erasures:
     async def load(self) -> None:
         self._known = {d["_id"] async for d in self._db[ERASURES].find({}, {"_id": 1})}
 
+    async def follow(self) -> None:
+        """Read the register again and again: an erasure another replica applied screens this one's events too."""
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                await self.load()
+            except PyMongoError as error:  # the database is away: keep what is known, read again next time
+                log.warning("erasure register not read", error=str(error))
+
     def alias(self, person_id: str) -> str:
         alias = self._aliases.get(person_id)
         if alias is None:
@@ -250,7 +262,7 @@ class PersonalData:
             else:
                 changed = 0
                 for document in await collection.find(query, session=session).to_list():
-                    kept = identity.replaced({k: v for k, v in document.items() if k not in holding.drop})
+                    kept = identity.replaced(document)
                     if kept["_id"] == document["_id"]:
                         await collection.replace_one({"_id": document["_id"]}, kept, session=session)
                     else:  # the id was part of the key (`plan:period:p-7`)
