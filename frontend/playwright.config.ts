@@ -1,4 +1,4 @@
-// Browser tests against the real platform: tests/console/test_console.py starts Kafka, SecantusDB, the five
+// Browser tests against the real platform: tests/console/test_console.py starts Kafka, SecantusDB, the six
 // services and this console, then runs `playwright test` with CONSOLE_URL set. Playwright drives the system's
 // Chromium (Debian's package): its own browser download is not used.
 import { defineConfig } from "@playwright/test";

@@ -7,15 +7,17 @@ import { createApis } from "./api/clients";
 import { ApiError } from "./api/problem";
 import { type Auth, AuthContext, useAuth } from "./auth/AuthContext";
 import { userManager } from "./auth/oidc";
-import { loadSession, saveSession, type Session } from "./auth/session";
+import { loadSession, type Role, saveSession, type Session } from "./auth/session";
 import { Layout } from "./components/Layout";
 import type { ConsoleConfig } from "./config";
 import { chosenLanguage, pickLanguage } from "./i18n/language";
 import { AnonymousFeedback } from "./pages/AnonymousFeedback";
+import { AuditTrail } from "./pages/AuditTrail";
 import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
+import { PersonData } from "./pages/PersonData";
 import { Recognition } from "./pages/Recognition";
 import { Reviews } from "./pages/Reviews";
 import { SetGoal } from "./pages/SetGoal";
@@ -104,6 +106,10 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="reviews" element={<Reviews />} />
                   <Route path="anonymous" element={<AnonymousFeedback />} />
                   <Route path="recognition" element={<Recognition />} />
+                  <Route element={<Only roles={["hr", "admin"]} />}>
+                    <Route path="audit" element={<AuditTrail />} />
+                    <Route path="personal-data" element={<PersonData />} />
+                  </Route>
                   <Route path="*" element={<NotFound />} />
                 </Route>
               </Route>
@@ -121,6 +127,19 @@ function SignedIn() {
   const location = useLocation();
   if (!session) return <Navigate to="/sign-in" replace state={signedOut ? null : { from: location }} />;
   return <Outlet />;
+}
+
+/** Screens only some roles work in: the others are told so, not shown an empty page the services would refuse. */
+function Only({ roles }: { roles: Role[] }) {
+  const { t } = useTranslation();
+  const { session } = useAuth();
+  const role = session?.person.role;
+  if (role && roles.includes(role)) return <Outlet />;
+  return (
+    <div className="notice notice-forbidden" role="alert">
+      <p>{t("errors.forbidden", { role: role ? t(`roles.${role}`) : "" })}</p>
+    </div>
+  );
 }
 
 function Home() {

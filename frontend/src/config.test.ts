@@ -7,6 +7,7 @@ const apis = {
   feedback: "/feedback",
   incentives: "/incentives",
   notifications: "/notifications",
+  analytics: "/analytics",
 };
 
 describe("parseConfig", () => {

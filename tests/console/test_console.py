@@ -1,4 +1,4 @@
-"""The console in a real browser against the real platform: Kafka, SecantusDB and the five services.
+"""The console in a real browser against the real platform: Kafka, SecantusDB and the six services.
 
 This test builds the console, serves it with a `config.json` pointing at the services (which allow its origin),
 sets the north team's goals through the goals API, and runs the Playwright suite in `frontend/e2e` against it

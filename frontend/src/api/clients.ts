@@ -1,6 +1,7 @@
 // One typed client per service, generated types only (src/client/<service>/schema.d.ts): every request carries
 // the signed-in person's token, and a 401 from any of them ends the session.
 import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { paths as AnalyticsPaths } from "../client/analytics/schema";
 import type { paths as FeedbackPaths } from "../client/feedback/schema";
 import type { paths as GoalsPaths } from "../client/goals/schema";
 import type { paths as IncentivesPaths } from "../client/incentives/schema";
@@ -15,6 +16,7 @@ export interface Apis {
   feedback: Client<FeedbackPaths>;
   incentives: Client<IncentivesPaths>;
   notifications: Client<NotificationsPaths>;
+  analytics: Client<AnalyticsPaths>;
 }
 
 export interface Credentials {
@@ -46,6 +48,7 @@ export function createApis(config: ConsoleConfig, credentials: Credentials): Api
     feedback: client<FeedbackPaths>(config.apis.feedback),
     incentives: client<IncentivesPaths>(config.apis.incentives),
     notifications: client<NotificationsPaths>(config.apis.notifications),
+    analytics: client<AnalyticsPaths>(config.apis.analytics),
   };
 }
 

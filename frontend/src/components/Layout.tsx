@@ -21,8 +21,9 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
     return [team, ...goals, reviews, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
-  if (role === "hr") return [team, cycles, feedback, anonymous];
-  return [team, cycles];
+  const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
+  if (role === "hr") return [team, cycles, feedback, anonymous, ...privacy];
+  return [team, cycles, ...privacy];
 }
 
 export function Layout() {
