@@ -178,7 +178,7 @@ async def lag(settings: CliSettings) -> int:
         )
         print(f"{'group':<40} {'topic':<40} lag")
         for group in groups:
-            for topic, behind in sorted((await _group_lag(admin, consumer, group)).items()):
+            for topic, behind in sorted((await group_lag(admin, consumer, group)).items()):
                 print(f"{group:<40} {topic:<40} {behind}")
         names = topics.TopicNames(settings.topic_prefix)
         print(f"\n{'dead-letter topic':<40} messages")
@@ -191,7 +191,7 @@ async def lag(settings: CliSettings) -> int:
     return 0
 
 
-async def _group_lag(admin: AIOKafkaAdminClient, consumer: AIOKafkaConsumer, group: str) -> dict[str, int]:
+async def group_lag(admin: AIOKafkaAdminClient, consumer: AIOKafkaConsumer, group: str) -> dict[str, int]:
     """Messages the group has not committed, per topic it reads: every partition of those topics, and one it never
     committed on (or whose committed messages retention has deleted) counts from its earliest message, where the
     services start."""

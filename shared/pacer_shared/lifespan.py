@@ -90,7 +90,7 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
             erasures = privacy.Erasures(db, settings.pseudonym_key.get_secret_value())
             await erasures.load()
             personal_data = privacy.PersonalData(
-                db, privacy.holdings_of(spec.personal_data), erasures, spec.clock, settings.service_name
+                db, (*spec.personal_data, *privacy.SHARED_HOLDINGS), erasures, spec.clock, settings.service_name
             )
             subscriptions: list[consumer.Subscription[Any]] = [
                 runtime.people.subscription(),

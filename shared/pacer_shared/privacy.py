@@ -274,23 +274,21 @@ class PersonalData:
         await self.erasures.add(alias, session)
         return counts
 
-    async def apply(self, events: Sequence[Event[PersonErased]], session: Session) -> None:
-        for event in events:
-            counts = await self.erase(event.data.person_id, session)
-            # The pseudonym, never the id: the log outlives the erasure.
-            log.info("person erased", person=self.erasures.alias(event.data.person_id), documents=counts)
-
     def subscription(self) -> Subscription[PersonErased]:
-        erased: list[str] = []
+        erased: list[str] = []  # the pseudonyms of a batch, screened for once it has committed
 
-        async def handle(events: Sequence[Event[PersonErased]], session: Session) -> None:
-            erased[:] = [self.erasures.alias(e.data.person_id) for e in events]
-            await self.apply(events, session)
+        async def erase_all(events: Sequence[Event[PersonErased]], session: Session) -> None:
+            erased.clear()
+            for event in events:
+                counts = await self.erase(event.data.person_id, session)
+                erased.append(self.erasures.alias(event.data.person_id))
+                # The pseudonym, never the id: the log outlives the erasure.
+                log.info("person erased", person=erased[-1], documents=counts)
 
         return Subscription(
             name="erasures",
             topics=[topics.ORG_PEOPLE],
-            handle=handle,
+            handle=erase_all,
             event_types=(PersonErased,),
             after_commit=lambda: self.erasures.committed(erased),
             last=True,
@@ -327,7 +325,3 @@ async def export_person(
     return PersonalDataExport(
         service=data.service, person_id=person_id, exported_at=data.clock.now(), holdings=await data.export(person_id)
     )
-
-
-def holdings_of(service: Sequence[Holding]) -> tuple[Holding, ...]:
-    return (*service, *SHARED_HOLDINGS)

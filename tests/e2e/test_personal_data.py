@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,10 +24,11 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
 from pacer_shared.auth import Role
+from pacer_shared.cli import group_lag
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.kafka import partitions_of
 from pacer_testkit.platform import SERVICES, Platform, sale, unique
-from pacer_testkit.stack import eventually, roster_reached
+from pacer_testkit.stack import eventually, roster_reached, run_pacer
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -111,15 +110,9 @@ async def work_a_little(platform: Platform) -> dict[str, Any]:
 
 
 async def pacer(platform: Platform, *args: str) -> subprocess.CompletedProcess[str]:
-    """The operator's `pacer` command, pointed at this platform."""
-    env = {
-        **os.environ,
-        "PACER_KAFKA_BOOTSTRAP_SERVERS": platform.stack.kafka_bootstrap,
-        "PACER_TOPIC_PREFIX": f"{platform.namespace}.",
-        "PACER_CLI_SERVICE_URLS": json.dumps({name: process.url for name, process in platform.services.items()}),
-    }
-    command = [sys.executable, "-m", "pacer_shared.cli", *args]
-    return await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True, timeout=120)
+    """The operator's `pacer` command, pointed at this platform's services."""
+    urls = json.dumps({name: process.url for name, process in platform.services.items()})
+    return await run_pacer(platform.stack, platform.namespace, *args, env={"PACER_CLI_SERVICE_URLS": urls})
 
 
 async def rewind(platform: Platform, service: str) -> None:
@@ -143,15 +136,14 @@ async def rewind(platform: Platform, service: str) -> None:
 
 
 async def caught_up(platform: Platform, service: str) -> bool:
-    group = f"{platform.namespace}.pacer-{service}"
+    """The service's consumer group has read every topic it reads to its end."""
     admin = AIOKafkaAdminClient(bootstrap_servers=platform.stack.kafka_bootstrap)
     consumer = AIOKafkaConsumer(bootstrap_servers=platform.stack.kafka_bootstrap, enable_auto_commit=False)
     await admin.start()
     await consumer.start()
     try:
-        committed = await admin.list_consumer_group_offsets(group)
-        ends = await consumer.end_offsets(list(committed))
-        return bool(committed) and all(meta.offset >= ends[tp] for tp, meta in committed.items())
+        behind = await group_lag(admin, consumer, f"{platform.namespace}.pacer-{service}")
+        return bool(behind) and not any(behind.values())
     finally:
         await consumer.stop()
         await admin.close()

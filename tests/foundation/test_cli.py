@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,27 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from pacer_shared.events.sales import SalesActivityRecorded
 from pacer_shared.settings import LOCAL_JWT_SECRET
-from pacer_testkit.stack import ROOT, ServiceProcess, Stack, producer, publish, read_topic
-
-
-def pacer(stack: Stack, namespace: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        "PACER_KAFKA_BOOTSTRAP_SERVERS": stack.kafka_bootstrap,
-        "PACER_TOPIC_PREFIX": f"{namespace}.",
-        "PACER_TOPIC_PARTITIONS": "3",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "pacer_shared.cli", *args],
-        env={**os.environ, **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-async def run(stack: Stack, namespace: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return await asyncio.to_thread(pacer, stack, namespace, *args)
+from pacer_testkit.stack import ServiceProcess, Stack, producer, publish, read_topic, run_pacer
 
 
 async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
@@ -50,7 +26,7 @@ async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
         "bad,Bad,bad@example.com,assistant,mia,north,Mars/Base,en,\n",
         encoding="utf-8",
     )
-    result = await run(stack, namespace, "people", "import", str(roster))
+    result = await run_pacer(stack, namespace, "people", "import", str(roster))
     assert result.returncode == 1, "an invalid row makes the import fail loudly"
     assert f"{roster}:4: skipped" in result.stderr
     assert "Mars/Base" in result.stderr
@@ -62,7 +38,7 @@ async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
     assert people[b"mia"]["data"]["email"] == "mia@acme.test", "an internal mail domain is an address like any other"
     assert people[b"ann"]["data"]["locale"] == "zh-CN"
 
-    again = await run(stack, namespace, "people", "import", str(roster))
+    again = await run_pacer(stack, namespace, "people", "import", str(roster))
     assert again.returncode == 1
     records = await read_topic(stack.kafka_bootstrap, f"{namespace}.org.people", lambda rs: len(rs) >= 4)
     assert len({r.json()["id"] for r in records}) == 2, "a second import repeats the same event ids"
@@ -72,7 +48,7 @@ async def test_people_import_publishes_valid_rows_and_names_the_bad_ones(
         "ann,安娜,ann@example.com,assistant,max,south,false\n",
         encoding="utf-8",
     )
-    changed = await run(stack, namespace, "people", "import", str(roster))
+    changed = await run_pacer(stack, namespace, "people", "import", str(roster))
     assert changed.returncode == 0, changed.stderr
     records = await read_topic(stack.kafka_bootstrap, f"{namespace}.org.people", lambda rs: len(rs) >= 5)
     *before, latest = [r.json() for r in sorted(records, key=lambda r: r.offset) if r.key == b"ann"]
@@ -101,7 +77,7 @@ async def test_activities_backfill_from_json_lines(stack: Stack, namespace: str,
         json.dumps(lines[2]),
     ]
     backfill.write_text("".join(line + "\n" for line in text))
-    result = await run(stack, namespace, "activities", "publish", str(backfill))
+    result = await run_pacer(stack, namespace, "activities", "publish", str(backfill))
     assert result.returncode == 1, "bad lines make the run fail loudly"
     assert f"{backfill}:2: skipped: not JSON" in result.stderr
     assert f"{backfill}:3: skipped: not a JSON object" in result.stderr
@@ -118,7 +94,7 @@ async def test_activities_backfill_from_json_lines(stack: Stack, namespace: str,
 
 
 async def test_a_local_token_carries_the_subject_and_role(stack: Stack, namespace: str) -> None:
-    result = await run(stack, namespace, "token", "ann", "assistant", "--hours", "1")
+    result = await run_pacer(stack, namespace, "token", "ann", "assistant", "--hours", "1")
     claims = jwt.decode(result.stdout.strip(), LOCAL_JWT_SECRET, algorithms=["HS256"])
     assert (claims["sub"], claims["role"]) == ("ann", "assistant")
 
@@ -140,15 +116,15 @@ async def test_dead_letters_are_redriven_once_and_lag_is_reported(stack: Stack, 
                 ("pacer-dlq-reason", b"bad"),
             ],
         )
-    first = await run(stack, namespace, "dlq", "redrive", "sales.activity")
+    first = await run_pacer(stack, namespace, "dlq", "redrive", "sales.activity")
     assert "re-drove 1 message(s)" in first.stdout, first.stderr
-    second = await run(stack, namespace, "dlq", "redrive", "sales.activity")
+    second = await run_pacer(stack, namespace, "dlq", "redrive", "sales.activity")
     assert "re-drove 0 message(s)" in second.stdout
     records = await read_topic(stack.kafka_bootstrap, f"{namespace}.sales.activity", lambda rs: len(rs) >= 1)
     assert records[0].value == b'{"fixed": "later"}'
     assert records[0].headers["pacer-redriven-from"].startswith(f"{namespace}.sales.activity.dlq:")
 
-    report = await run(stack, namespace, "lag")
+    report = await run_pacer(stack, namespace, "lag")
     assert report.returncode == 0, report.stderr
     assert f"{namespace}.pacer-dlq-redrive" in report.stdout
     assert f"{namespace}.sales.activity.dlq" in report.stdout
@@ -167,7 +143,7 @@ async def test_a_redrive_stops_at_what_waited_when_it_began(
         await publish(client, f"{namespace}.sales.activity", refused)
     await read_topic(stack.kafka_bootstrap, dlq, lambda rs: len(rs) >= 1)
 
-    result = await run(stack, namespace, "dlq", "redrive", "sales.activity")
+    result = await run_pacer(stack, namespace, "dlq", "redrive", "sales.activity")
     assert "re-drove 1 message(s)" in result.stdout, (result.stdout, result.stderr)
     await read_topic(stack.kafka_bootstrap, dlq, lambda rs: len(rs) >= 2)  # refused again: it waits for the next run
 
@@ -201,7 +177,7 @@ async def test_lag_counts_what_each_dead_letter_topic_holds_and_what_a_group_has
     await group.commit({TopicPartition(topic, 0): 2})
     await group.stop()
 
-    report = await run(stack, namespace, "lag")
+    report = await run_pacer(stack, namespace, "lag")
 
     assert report.returncode == 0, report.stderr
     found = figures(report.stdout)

@@ -328,6 +328,32 @@ async def metrics_text(app: Any) -> str:
     return response.text
 
 
+def pacer_command(
+    stack: Stack, namespace: str, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The operator's `pacer` command on a test's namespace, run as the operator runs it: a process of its own."""
+    settings = {
+        "PACER_KAFKA_BOOTSTRAP_SERVERS": stack.kafka_bootstrap,
+        "PACER_TOPIC_PREFIX": f"{namespace}.",
+        "PACER_TOPIC_PARTITIONS": "3",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pacer_shared.cli", *args],
+        env={**os.environ, **settings},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def run_pacer(
+    stack: Stack, namespace: str, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return await asyncio.to_thread(pacer_command, stack, namespace, *args, env=env)
+
+
 async def roster_reached(http: httpx.AsyncClient, person_ids: list[str]) -> None:
     """Wait until a service's roster projection knows each of these people (asked as hr)."""
 
