@@ -564,3 +564,8 @@ async def _team_change(call: Call) -> Outcome:
     return await call.send(
         "GET", f"/v1/analytics/teams/{call.team}/change", params={"kind": "call", "month": "2026-06"}
     )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/reports/{period}.{format}")
+async def _team_report(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/analytics/teams/{call.team}/reports/2026-06.xlsx")

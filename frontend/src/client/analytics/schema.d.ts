@@ -171,6 +171,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/teams/{team_id}/reports/{period}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team's month or quarter: activity per assistant and kind, the change against the month before or the same quarter a year earlier, and the trend inside it */
+        get: operations["team_report_file_v1_analytics_teams__team_id__reports__period___format__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -327,6 +344,11 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /**
+         * ReportFormat
+         * @enum {string}
+         */
+        ReportFormat: "csv" | "xlsx";
         /** TeamSeriesOut */
         TeamSeriesOut: {
             /** Kind */
@@ -893,6 +915,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChangeOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_report_file_v1_analytics_teams__team_id__reports__period___format__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+                format: components["schemas"]["ReportFormat"];
+                /** @description A month (2026-11) or a quarter (2026-Q4) */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV: one row per assistant and kind, then per kind for the team. XLSX: a sheet per view (Activity, Change, Trend with its chart, About) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description Unauthorized */

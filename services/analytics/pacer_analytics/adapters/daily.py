@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -22,3 +23,14 @@ class DailyTotals:
             found = self._table.get(day_key(assistant_id, kind, day.isoformat()))
             if found is not None:
                 yield day, DayTotals.from_json(found)
+
+    def kinds_of(self, assistant_ids: Iterable[str], first: date, last: date) -> set[str]:
+        """The kinds these assistants recorded between the two days, from one pass over the worker's keys: a report
+        lists every kind its team did, not a list configured in advance."""
+        wanted, since, until = set(assistant_ids), first.isoformat(), last.isoformat()
+        found: set[str] = set()
+        for key in list(self._table.keys()):
+            assistant_id, kind, day = json.loads(key)
+            if assistant_id in wanted and since <= day <= until:
+                found.add(kind)
+        return found

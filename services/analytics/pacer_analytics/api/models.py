@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from pacer_analytics.domain.report import PERIOD_PATTERN, NoSuchPeriod, ReportPeriod
 from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
 from pacer_analytics.service.series import SeriesRequest
 from pacer_shared.problems import Unprocessable
@@ -89,3 +91,22 @@ class ChangeOut(BaseModel):
             quantity_change=change.quantity_change,
             assistant_ids=assistant_ids,
         )
+
+
+class ReportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def report_period(
+    period: Annotated[
+        str, Path(pattern=PERIOD_PATTERN, description="A month (2026-11) or a quarter (2026-Q4)", examples=["2026-11"])
+    ],
+) -> ReportPeriod:
+    try:
+        return ReportPeriod.parse(period)
+    except NoSuchPeriod as refused:
+        raise Unprocessable(
+            f"path.period: {refused}",
+            errors=[{"field": "path.period", "message": str(refused), "type": "value_error"}],
+        ) from None

@@ -1,0 +1,79 @@
+"""A team's monthly or quarterly report: each assistant's activity per kind, the period against the one it is
+compared with, and the team's trend inside the period, read from the same tables as the series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pacer_analytics.domain.day import DayTotals
+from pacer_analytics.domain.report import ReportPeriod
+from pacer_analytics.domain.series import MonthOverMonth, PeriodTotals, roll_up
+from pacer_analytics.service.access import readable_team
+from pacer_analytics.service.context import Analytics
+from pacer_shared.auth import Principal
+
+
+@dataclass(frozen=True)
+class Assistant:
+    assistant_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class KindChange:
+    """One kind's totals in the period and in the one it is compared with; `assistant` is None for the whole team."""
+
+    assistant: Assistant | None
+    kind: str
+    change: MonthOverMonth
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    team_id: str
+    period: ReportPeriod
+    assistants: list[Assistant]
+    kinds: list[str]
+    rows: list[KindChange]
+    """Every assistant × every kind the team recorded in either period (zeros included), then the team per kind."""
+    trend: dict[str, list[PeriodTotals]]
+    """The team's totals per kind, week by week in a month, month by month in a quarter."""
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({currency for row in self.rows for currency in row.change.current.amounts})
+
+
+async def team_report(analytics: Analytics, principal: Principal, team_id: str, period: ReportPeriod) -> TeamReport:
+    """The team's current assistants, each on their own calendar days, as the team's series counts them."""
+    members = await readable_team(analytics.runtime.people, principal, team_id)
+    assistants = sorted(
+        (Assistant(m["_id"], m.get("display_name") or m["_id"]) for m in members), key=lambda a: a.assistant_id
+    )
+    ids = [a.assistant_id for a in assistants]
+    earlier = period.compared_with
+    kinds = sorted(
+        analytics.daily.kinds_of(ids, period.first, period.last)
+        | analytics.daily.kinds_of(ids, earlier.first, earlier.last)
+    )
+
+    def days(who: list[str], kind: str, of: ReportPeriod) -> list[tuple[date, DayTotals]]:
+        return [day for member in who for day in analytics.daily.of(member, kind, of.first, of.last)]
+
+    def change(who: list[str], kind: str) -> MonthOverMonth:
+        return MonthOverMonth(_whole(period, days(who, kind, period)), _whole(earlier, days(who, kind, earlier)))
+
+    rows = [KindChange(a, kind, change([a.assistant_id], kind)) for a in assistants for kind in kinds]
+    rows += [KindChange(None, kind, change(ids, kind)) for kind in kinds]
+    trend = {
+        kind: roll_up(period.trend_granularity, period.first, period.last, days(ids, kind, period)) for kind in kinds
+    }
+    return TeamReport(team_id, period, assistants, kinds, rows, trend)
+
+
+def _whole(period: ReportPeriod, found: list[tuple[date, DayTotals]]) -> PeriodTotals:
+    totals = PeriodTotals(period.first)
+    for _, day in found:
+        totals.absorb(day)
+    return totals
