@@ -30,6 +30,22 @@ export async function recordCalls(page: Page, assistantId: string, count: number
   expect(response.ok()).toBe(true);
 }
 
+/** `count` activities of a kind, each of `quantity`, that happened at `occurredAt` (ISO), published as a CRM would. */
+export async function recordActivities(
+  page: Page,
+  activity: { assistantId: string; kind: string; count: number; quantity?: number; occurredAt: string },
+): Promise<void> {
+  const data = {
+    assistant_id: activity.assistantId,
+    kind: activity.kind,
+    count: activity.count,
+    quantity: activity.quantity ?? 1,
+    occurred_at: activity.occurredAt,
+  };
+  const response = await page.request.post("/__test__/sales", { data });
+  expect(response.ok()).toBe(true);
+}
+
 /** The feedback service's next daily release of anonymous results, brought forward by the test harness. */
 export async function releaseAnonymousFeedback(page: Page): Promise<void> {
   const response = await page.request.post("/__test__/anonymous-release");

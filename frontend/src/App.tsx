@@ -24,6 +24,7 @@ import { SetGoal } from "./pages/SetGoal";
 import { SignIn } from "./pages/SignIn";
 import { TeamDashboard } from "./pages/TeamDashboard";
 import { TeamGoals } from "./pages/TeamGoals";
+import { AssistantTrends, TeamTrends, TrendsHome } from "./pages/Trends";
 
 /** The token requests carry, read when each is sent: a session that changes needs no new clients. */
 class CurrentToken {
@@ -106,6 +107,9 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="reviews" element={<Reviews />} />
                   <Route path="anonymous" element={<AnonymousFeedback />} />
                   <Route path="recognition" element={<Recognition />} />
+                  <Route path="trends" element={<TrendsHome />} />
+                  <Route path="trends/team/:teamId" element={<TeamTrends />} />
+                  <Route path="trends/assistant/:assistantId" element={<AssistantTrends />} />
                   <Route element={<Only roles={["hr", "admin"]} />}>
                     <Route path="audit" element={<AuditTrail />} />
                     <Route path="personal-data" element={<PersonData />} />

@@ -99,7 +99,11 @@ async def ask_adjustment(platform: Platform, goal: dict[str, Any], who: str, tar
 def sales_route(platform: Platform) -> Route:
     async def record(request: Request) -> Response:
         wanted = await request.json()
-        await platform.record_sales(*(sale(str(wanted["assistant_id"])) for _ in range(int(wanted["count"]))))
+        at = datetime.fromisoformat(wanted["occurred_at"]) if wanted.get("occurred_at") else None
+        kind, quantity = str(wanted.get("kind", "call")), int(wanted.get("quantity", 1))
+        await platform.record_sales(
+            *(sale(str(wanted["assistant_id"]), kind, quantity, at) for _ in range(int(wanted["count"])))
+        )
         return JSONResponse({"published": wanted["count"]})
 
     return Route("/__test__/sales", record, methods=["POST"])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attainmentBands, progressOption } from "./options";
+import { attainmentBands, progressOption, trendOption } from "./options";
 
 describe("attainmentBands", () => {
   it("counts each goal in the band its attainment falls in, a band's upper edge in the next", () => {
@@ -40,5 +40,20 @@ describe("progressOption", () => {
     ]);
     expect(actual?.markLine?.data[0]?.yAxis).toBe(4);
     expect(pace?.data.at(-1)).toEqual([Date.parse("2026-12-14T00:00:00Z"), 4]);
+  });
+});
+
+describe("trendOption", () => {
+  it("draws one line per kind over the periods, with the counts as the service gave them", () => {
+    const option = trendOption(["Oct 2026", "Nov 2026"], [
+      { name: "Calls", values: [2, 4] },
+      { name: "Deals closed", values: [0, 1] },
+    ]) as { xAxis: { data: string[] }; legend: { data: string[] }; series: { name: string; type: string; data: number[] }[] };
+    expect(option.xAxis.data).toEqual(["Oct 2026", "Nov 2026"]);
+    expect(option.legend.data).toEqual(["Calls", "Deals closed"]);
+    expect(option.series.map((s) => [s.name, s.type, s.data])).toEqual([
+      ["Calls", "line", [2, 4]],
+      ["Deals closed", "line", [0, 1]],
+    ]);
   });
 });

@@ -88,3 +88,28 @@ export function distributionOption(counts: readonly number[], seriesName: string
     series: [{ name: seriesName, type: "bar", data: [...counts], itemStyle: { color: "#1f5fa8" } }],
   };
 }
+
+export interface TrendLine {
+  name: string;
+  values: number[];
+}
+
+/** One line per kind over the same periods (the series' own, empty ones as zeros). */
+export function trendOption(periods: readonly string[], lines: readonly TrendLine[]): EChartsCoreOption {
+  const colours = ["#1f5fa8", "#b5651d", "#2e7d32", "#6a1b9a", "#555"];
+  return {
+    animation: false,
+    grid: { left: 48, right: 16, top: 40, bottom: 32 },
+    legend: { data: lines.map((line) => line.name), top: 0 },
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: [...periods], axisLabel: { hideOverlap: true } },
+    yAxis: { type: "value", minInterval: 1 },
+    series: lines.map((line, i) => ({
+      name: line.name,
+      type: "line",
+      data: [...line.values],
+      lineStyle: { width: 2, color: colours[i % colours.length] },
+      itemStyle: { color: colours[i % colours.length] },
+    })),
+  };
+}
