@@ -147,7 +147,9 @@ class AnalyticsWorld(ServiceWorld):
         assert response.status_code == 200, response.text
         return shown(response.json()["points"])
 
-    async def until_recounted(self, assistants: Iterable[str], kinds: Iterable[str], first: date, last: date) -> None:
+    async def until_recounted(
+        self, assistants: Iterable[str], kinds: Iterable[str], first: date, last: date, timeout: float = 60
+    ) -> None:
         """Wait until every series shows exactly the independent recount of what was published."""
         expected = recount(self.activities)
 
@@ -164,7 +166,7 @@ class AnalyticsWorld(ServiceWorld):
                         raise AssertionError(f"{assistant}/{kind}: shown {got}, recount {want}")
             return True
 
-        await eventually(matches, 60, "the series to equal the recount of the raw events")
+        await eventually(matches, timeout, "the series to equal the recount of the raw events")
 
 
 @pytest.fixture

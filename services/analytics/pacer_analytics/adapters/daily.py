@@ -24,13 +24,14 @@ class DailyTotals:
             if found is not None:
                 yield day, DayTotals.from_json(found)
 
-    def kinds_of(self, assistant_ids: Iterable[str], first: date, last: date) -> set[str]:
-        """The kinds these assistants recorded between the two days, from one pass over the worker's keys: a report
-        lists every kind its team did, not a list configured in advance."""
-        wanted, since, until = set(assistant_ids), first.isoformat(), last.isoformat()
+    def kinds_of(self, assistant_ids: Iterable[str], *ranges: tuple[date, date]) -> set[str]:
+        """The kinds these assistants recorded on a day inside any of the ranges, from one pass over the worker's
+        keys: a report lists every kind its team did, not a list configured in advance."""
+        wanted = set(assistant_ids)
+        bounds = [(first.isoformat(), last.isoformat()) for first, last in ranges]
         found: set[str] = set()
         for key in list(self._table.keys()):
             assistant_id, kind, day = json.loads(key)
-            if assistant_id in wanted and since <= day <= until:
+            if assistant_id in wanted and any(since <= day <= until for since, until in bounds):
                 found.add(kind)
         return found

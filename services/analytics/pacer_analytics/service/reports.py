@@ -53,10 +53,7 @@ async def team_report(analytics: Analytics, principal: Principal, team_id: str, 
     )
     ids = [a.assistant_id for a in assistants]
     earlier = period.compared_with
-    kinds = sorted(
-        analytics.daily.kinds_of(ids, period.first, period.last)
-        | analytics.daily.kinds_of(ids, earlier.first, earlier.last)
-    )
+    kinds = sorted(analytics.daily.kinds_of(ids, (period.first, period.last), (earlier.first, earlier.last)))
 
     def days(who: list[str], kind: str, of: ReportPeriod) -> list[tuple[date, DayTotals]]:
         return [day for member in who for day in analytics.daily.of(member, kind, of.first, of.last)]
