@@ -164,7 +164,7 @@ class AnalyticsWorld(ServiceWorld):
                         raise AssertionError(f"{assistant}/{kind}: shown {got}, recount {want}")
             return True
 
-        await eventually(matches, 60, "the series to equal the recount of the raw events")
+        await eventually(matches, 120, "the series to equal the recount of the raw events")
 
 
 @pytest.fixture

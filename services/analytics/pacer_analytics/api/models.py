@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Self
 
 from fastapi import Query
 from pydantic import BaseModel, Field
 
 from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
-from pacer_analytics.service.series import SeriesRequest
+from pacer_analytics.service.series import Series, SeriesRequest
 from pacer_shared.problems import Unprocessable
 
 KIND_PATTERN = r"^[a-z][a-z0-9_.-]*$"
@@ -45,6 +45,19 @@ class SeriesOut(BaseModel):
     to: date
     assistant_ids: list[str] = Field(description="Whose activity is added up: one assistant, or the team's")
     points: list[PointOut] = Field(description="Every period touching the range, empty ones included")
+
+    @classmethod
+    def of(cls, request: SeriesRequest, found: Series, **whose: str) -> Self:
+        """The one construction of both series answers; `whose` names the assistant or the team."""
+        return cls(
+            kind=request.kind,
+            granularity=request.granularity,
+            from_=request.first,
+            to=request.last,
+            assistant_ids=found.assistant_ids,
+            points=[PointOut.of(period) for period in found.periods],
+            **whose,
+        )
 
 
 class AssistantSeriesOut(SeriesOut):
