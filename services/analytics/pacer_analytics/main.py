@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from pacer_analytics.api import series
 from pacer_analytics.service.context import Analytics
 from pacer_analytics.settings import AnalyticsSettings
+from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
@@ -35,6 +36,7 @@ def build(settings: AnalyticsSettings | None = None, clock: Clock | None = None)
             background=background,
             unready=Analytics.unready,
             clock=clock or SystemClock(),
+            publishes=[topics.ANALYTICS_EVENTS],
         )
     )
 

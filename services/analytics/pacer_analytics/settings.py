@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import Field
@@ -27,4 +28,20 @@ class AnalyticsSettings(ServiceSettings):
     series_max_days: int = Field(default=400, ge=1, description="Most days one series request may span")
     roster_cache_seconds: float = Field(
         default=30.0, ge=0, description="How long a person's time zone is reused before the roster is read again"
+    )
+    warning_threshold: Decimal = Field(
+        default=Decimal("0.5"),
+        gt=0,
+        le=1,
+        description="ActivityDropped when the last seven days of a kind fall below this fraction of the usual week",
+    )
+    warning_min_weekly_average: Decimal = Field(
+        default=Decimal(1),
+        ge=0,
+        description="No warning about a kind done less than this many times a week over the four weeks before",
+    )
+    warning_tick_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How often a worker looks for assistants whose local day has turned (each is checked once a day)",
     )

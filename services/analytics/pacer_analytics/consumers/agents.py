@@ -6,6 +6,12 @@ activity's state in the partition that owns that id and sends what the activity 
 assistant; the third keeps the daily totals in the partition that owns the assistant. Every table is written
 only from the partition its keys belong to, so its changelog rebuilds it exactly.
 
+The early warning runs in the third agent too, on ticks: a timer sends a tick into each partition of the
+by-assistant topic this worker holds, and the agent checks that partition's assistants whose local day has turned
+(service/warnings.py). A drop shows when activity stops, when no event arrives to trigger anything, so the check
+follows the calendar; going through the partition's own stream keeps its table writes in that partition, in order
+with the contributions before it.
+
 Delivery is at least once (faust commits offsets after flushing what an event produced). The second agent sends
 the activity's current contribution after every event for it, not only when it changed, so a send lost to a crash
 after the state was saved is sent again when the event is read again; the third agent's totals carry their
@@ -15,6 +21,7 @@ activity ids, so a contribution read twice changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import faust
@@ -23,6 +30,7 @@ from babel.numbers import list_currencies
 from pacer_analytics.consumers.tables import Tables
 from pacer_analytics.domain.activity import ActivityState, Contribution
 from pacer_analytics.domain.day import DayTotals, day_key
+from pacer_analytics.service.warnings import Warnings
 from pacer_analytics.service.zones import TimeZones
 from pacer_shared import metrics, topics
 from pacer_shared.clock import Clock
@@ -40,12 +48,14 @@ CURRENCIES = frozenset(list_currencies())
 
 @dataclass(frozen=True)
 class Streams:
-    """What the agents need besides the faust app: the roster's zones, and the way to dead-letter."""
+    """What the agents need besides the faust app: the roster's zones, the way to dead-letter, the early warning."""
 
     names: TopicNames
     zones: TimeZones
     producer: SharedProducer
     clock: Clock
+    warnings: Warnings
+    tick_seconds: float
 
 
 def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
@@ -81,13 +91,28 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
 
     @app.agent(by_assistant, name="daily-totals")
     async def total(stream: faust.StreamT[Any]) -> None:
-        async for contribution in stream:
-            activity = Contribution.from_json(contribution["activity"])
+        async for event in stream.events():
+            partition, value = event.message.partition, event.value
+            if "tick" in value:
+                await streams.warnings.check(partition, datetime.fromisoformat(value["tick"]))
+                continue
+            activity = Contribution.from_json(value["activity"])
             key = day_key(activity.assistant_id, activity.kind, activity.day.isoformat())
             totals = DayTotals.from_json(tables.daily.get(key))
-            moved = totals.add(activity) if contribution["counts"] else totals.remove(activity.activity_id)
+            moved = totals.add(activity) if value["counts"] else totals.remove(activity.activity_id)
             if moved:
                 tables.daily[key] = totals.to_json()
+            if value["counts"]:
+                streams.warnings.watch(activity.assistant_id, activity.kind, partition)
+
+    async def tick() -> None:
+        """A tick into each partition of the by-assistant topic this worker holds, stamped with the service's time."""
+        at = streams.clock.now().isoformat()
+        for held in sorted(app.assignor.assigned_actives()):
+            if held.topic == by_assistant.get_topic_name():
+                await by_assistant.send(key=None, value={"tick": at}, partition=held.partition)
+
+    app.timer(interval=streams.tick_seconds)(tick)
 
 
 async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, dict[str, Any]] | None:

@@ -9,8 +9,11 @@ import faust
 from faust.tables.manager import TableManager
 
 from pacer_analytics.adapters.daily import DailyTotals
+from pacer_analytics.adapters.events import EventPublisher
 from pacer_analytics.consumers import agents, tables
 from pacer_analytics.consumers.app import faust_app
+from pacer_analytics.domain.warning import DropRule
+from pacer_analytics.service.warnings import Warnings
 from pacer_analytics.service.zones import TimeZones
 from pacer_analytics.settings import AnalyticsSettings
 from pacer_shared import topics
@@ -35,7 +38,12 @@ class Analytics:
         app = faust_app(settings)
         declared = tables.declare(app)
         zones = TimeZones(runtime.people, settings.roster_cache_seconds)
-        agents.declare(app, declared, agents.Streams(runtime.topics, zones, runtime.producer, runtime.clock))
+        rule = DropRule(settings.warning_threshold, settings.warning_min_weekly_average)
+        warnings = Warnings(declared, zones, EventPublisher(runtime.producer, runtime.topics), rule)
+        streams = agents.Streams(
+            runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds
+        )
+        agents.declare(app, declared, streams)
         return cls(runtime, settings, app, DailyTotals(declared.daily))
 
     def unready(self) -> dict[str, str]:
