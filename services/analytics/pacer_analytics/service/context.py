@@ -11,7 +11,7 @@ from faust.tables.manager import TableManager
 from pacer_analytics.adapters.daily import DailyTotals
 from pacer_analytics.adapters.events import EventPublisher
 from pacer_analytics.consumers import agents, tables
-from pacer_analytics.consumers.app import faust_app
+from pacer_analytics.consumers.app import declare_internal_topics, faust_app
 from pacer_analytics.domain.warning import DropRule
 from pacer_analytics.service.warnings import Warnings
 from pacer_analytics.service.zones import TimeZones
@@ -56,6 +56,7 @@ class Analytics:
     async def run_streams(self) -> None:
         """The faust worker, for as long as the service runs; if it stops by itself the service is unready."""
         await ensure_topics(self.settings, [topics.SALES_ACTIVITY])
+        await declare_internal_topics(self.streams, self.settings)
         await self.streams.start()
         try:
             await self.streams.wait_until_stopped()
