@@ -564,3 +564,17 @@ async def _team_change(call: Call) -> Outcome:
     return await call.send(
         "GET", f"/v1/analytics/teams/{call.team}/change", params={"kind": "call", "month": "2026-06"}
     )
+
+
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/funnel")
+async def _assistant_funnel(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/assistants/{call.person}/funnel", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/funnel")
+async def _team_funnel(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/funnel", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )

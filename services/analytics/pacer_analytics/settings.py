@@ -45,3 +45,8 @@ class AnalyticsSettings(ServiceSettings):
         gt=0,
         description="How often a worker looks for assistants whose local day has turned (each is checked once a day)",
     )
+    funnel_kinds: list[str] = Field(
+        default=["call", "quote_sent", "order_processed", "deal_closed"],
+        min_length=2,
+        description="The funnel's chain of activity kinds, top first, when a request names none",
+    )

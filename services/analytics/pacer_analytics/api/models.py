@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Self
@@ -9,11 +10,14 @@ from typing import Annotated, Self
 from fastapi import Query
 from pydantic import BaseModel, Field
 
+from pacer_analytics.domain.funnel import Step
 from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
+from pacer_analytics.service.funnel import Funnel, FunnelRequest
 from pacer_analytics.service.series import Series, SeriesRequest
 from pacer_shared.problems import Unprocessable
 
 KIND_PATTERN = r"^[a-z][a-z0-9_.-]*$"
+MAX_KIND = 64
 
 
 def series_request(
@@ -102,3 +106,58 @@ class ChangeOut(BaseModel):
             quantity_change=change.quantity_change,
             assistant_ids=assistant_ids,
         )
+
+
+def funnel_request(
+    from_: Annotated[date, Query(alias="from", description="First day, in each assistant's own calendar")],
+    to: Annotated[date, Query(description="Last day, included")],
+    kinds: Annotated[
+        list[str] | None,
+        Query(description="The chain of kinds, top first (repeat the parameter); the service's FUNNEL_KINDS if none"),
+    ] = None,
+) -> FunnelRequest:
+    for kind in kinds or []:
+        if not re.fullmatch(KIND_PATTERN, kind) or len(kind) > MAX_KIND:
+            raise Unprocessable(
+                f"query.kinds: {kind!r} is not an activity kind",
+                errors=[{"field": "query.kinds", "message": "not an activity kind", "type": "string_pattern_mismatch"}],
+            )
+    return FunnelRequest(kinds, from_, to)
+
+
+class StepOut(BaseModel):
+    kind: str
+    count: int = Field(description="Activities of the kind in the period")
+    conversion: Decimal | None = Field(description="count / the step before's count; null first, or from zero")
+    from_first: Decimal | None = Field(description="count / the first step's count; null when that is zero")
+
+    @classmethod
+    def of(cls, step: Step) -> StepOut:
+        return cls(kind=step.kind, count=step.count, conversion=step.conversion, from_first=step.from_first)
+
+
+class FunnelOut(BaseModel):
+    from_: date = Field(serialization_alias="from")
+    to: date
+    kinds: list[str] = Field(description="The chain, top first")
+    assistant_ids: list[str] = Field(description="Whose activity is counted: one assistant, or the team's")
+    steps: list[StepOut]
+
+    @classmethod
+    def of(cls, request: FunnelRequest, found: Funnel, **whose: str) -> Self:
+        return cls(
+            from_=request.first,
+            to=request.last,
+            kinds=found.kinds,
+            assistant_ids=found.assistant_ids,
+            steps=[StepOut.of(step) for step in found.steps],
+            **whose,
+        )
+
+
+class AssistantFunnelOut(FunnelOut):
+    assistant_id: str
+
+
+class TeamFunnelOut(FunnelOut):
+    team_id: str
