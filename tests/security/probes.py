@@ -578,3 +578,10 @@ async def _team_funnel(call: Call) -> Outcome:
     return await call.send(
         "GET", f"/v1/analytics/teams/{call.team}/funnel", params={"from": "2026-06-01", "to": "2026-06-30"}
     )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/outcomes")
+async def _team_outcomes(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/outcomes", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )

@@ -50,3 +50,8 @@ class AnalyticsSettings(ServiceSettings):
         min_length=2,
         description="The funnel's chain of activity kinds, top first, when a request names none",
     )
+    attainment_buckets: list[Decimal] = Field(
+        default=[Decimal("0.5"), Decimal("0.8"), Decimal(1), Decimal("1.2")],
+        min_length=1,
+        description="Where the attainment distribution of goal outcomes is cut (actual / target), ascending",
+    )

@@ -11,6 +11,7 @@ from fastapi import Query
 from pydantic import BaseModel, Field
 
 from pacer_analytics.domain.funnel import Step
+from pacer_analytics.domain.outcome import Outcomes
 from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
 from pacer_analytics.service.funnel import Funnel, FunnelRequest
 from pacer_analytics.service.series import Series, SeriesRequest
@@ -161,3 +162,39 @@ class AssistantFunnelOut(FunnelOut):
 
 class TeamFunnelOut(FunnelOut):
     team_id: str
+
+
+class BucketOut(BaseModel):
+    lower: Decimal | None = Field(description="Attainment from (included); null: from nothing")
+    upper: Decimal | None = Field(description="Attainment up to (excluded); null: without end")
+    goals: int
+
+
+class OutcomesOut(BaseModel):
+    team_id: str
+    from_: date = Field(serialization_alias="from")
+    to: date
+    assistant_ids: list[str] = Field(description="Whose goals are counted: the team's current assistants")
+    goals: int = Field(description="Goals whose period's last day, in their owner's calendar, is in the range")
+    achieved: int
+    missed: int
+    in_progress: int = Field(description="Neither achieved nor missed yet")
+    at_risk: int = Field(description="Of those in progress, how many goals has announced at risk")
+    cancelled: int
+    distribution: list[BucketOut] = Field(description="Attainment (actual / target) of all but cancelled goals")
+
+    @classmethod
+    def of(cls, team_id: str, first: date, last: date, found: Outcomes, members: list[str]) -> OutcomesOut:
+        return cls(
+            team_id=team_id,
+            from_=first,
+            to=last,
+            assistant_ids=members,
+            goals=found.goals,
+            achieved=found.achieved,
+            missed=found.missed,
+            in_progress=found.in_progress,
+            at_risk=found.at_risk,
+            cancelled=found.cancelled,
+            distribution=[BucketOut(lower=b.lower, upper=b.upper, goals=b.goals) for b in found.distribution],
+        )

@@ -21,8 +21,9 @@ activity ids, so a contribution read twice changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import faust
 from babel.numbers import list_currencies
@@ -30,12 +31,14 @@ from babel.numbers import list_currencies
 from pacer_analytics.consumers.tables import Tables
 from pacer_analytics.domain.activity import ActivityState, Contribution
 from pacer_analytics.domain.day import DayTotals, day_key
+from pacer_analytics.domain.outcome import GoalState
 from pacer_analytics.service.warnings import Warnings
 from pacer_analytics.service.zones import TimeZones
 from pacer_shared import metrics, topics
 from pacer_shared.clock import Clock
 from pacer_shared.dead_letters import dead_letter
-from pacer_shared.events import InvalidEvent, decode
+from pacer_shared.events import Event, EventData, InvalidEvent, decode
+from pacer_shared.events.goals import GoalEvent, OwnerKind
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import SharedProducer
 from pacer_shared.logs import get_logger
@@ -43,6 +46,8 @@ from pacer_shared.topics import TopicNames
 
 log = get_logger(__name__)
 CONSUMER = "activity"
+GOALS_CONSUMER = "goal-outcomes"
+UTC = ZoneInfo("UTC")
 CURRENCIES = frozenset(list_currencies())
 
 
@@ -66,6 +71,30 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
     by_assistant = app.topic(
         f"{app.conf.id}-contribution-by-assistant", internal=True, key_serializer="json", value_serializer="json"
     )
+
+    goal_events = app.topic(streams.names(topics.GOALS_EVENTS), key_serializer="raw", value_serializer="raw")
+
+    @app.agent(goal_events, name="goal-outcomes")
+    async def follow_goals(stream: faust.StreamT[Any]) -> None:
+        """goals.events is keyed by the goal's owner, so each assistant's goals are kept in their own partition."""
+        async for event in stream.events():
+            received = await _decoded(event, streams, topics.GOALS_EVENTS, GOALS_CONSUMER)
+            if received is None or not isinstance(received.data, GoalEvent):
+                continue  # check-ins and analyses say nothing of an outcome
+            data = received.data
+            if data.owner_kind is not OwnerKind.ASSISTANT:
+                continue  # a team's own goal: a team's outcomes are its assistants' goals
+            zone = await streams.zones.of(data.owner_id) or UTC
+            last_day = (data.period_end - timedelta(microseconds=1)).astimezone(zone).date()
+            goals = dict(tables.goals.get(data.owner_id) or {})
+            known = goals.get(data.goal_id)
+            if known is None:
+                state = GoalState.first(data, received.time, last_day)
+            else:
+                state = GoalState.from_json(known).apply(data, received.time, last_day)
+            if state.to_json() != known:
+                goals[data.goal_id] = state.to_json()
+                tables.goals[data.owner_id] = goals
 
     @app.agent(sales, name="sales-activity")
     async def rekey(stream: faust.StreamT[Any]) -> None:
@@ -115,8 +144,8 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
     app.timer(interval=streams.tick_seconds)(tick)
 
 
-async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, dict[str, Any]] | None:
-    """The activity id and what happened to it; a message that is not a sales activity is dead-lettered."""
+async def _decoded(event: faust.EventT[Any], streams: Streams, logical: str, consumer: str) -> Event[EventData] | None:
+    """The typed event; a message that is not one is dead-lettered and the stream moves on."""
     message = event.message
     try:
         received = decode(message.value)
@@ -127,13 +156,13 @@ async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, d
     except InvalidEvent as error:
         await dead_letter(
             streams.producer,
-            streams.names.dlq(topics.SALES_ACTIVITY),
+            streams.names.dlq(logical),
             message.value,
             message.key,
             reason=error.reason,
             kind=error.kind,
             service="analytics",
-            consumer=CONSUMER,
+            consumer=consumer,
             at=streams.clock.now(),
             origin={
                 "original-topic": message.topic,
@@ -142,7 +171,16 @@ async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, d
             },
         )
         return None
-    metrics.EVENTS_CONSUMED.labels(CONSUMER, message.topic, received.type).inc()
+    metrics.EVENTS_CONSUMED.labels(consumer, message.topic, received.type).inc()
+    return received
+
+
+async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, dict[str, Any]] | None:
+    """The activity id and what happened to it; a message that is not a sales activity is dead-lettered."""
+    received = await _decoded(event, streams, topics.SALES_ACTIVITY, CONSUMER)
+    if received is None:
+        return None
+    data = received.data
     if isinstance(data, SalesActivityRecorded):
         day = await streams.zones.day_of(data.assistant_id, data.occurred_at)
         activity = Contribution(

@@ -1,7 +1,8 @@
 """The tables analytics keeps, each backed by a compacted changelog topic it is rebuilt from after a restart.
 
 None has a window yet: `activities` and `daily` grow with the activities recorded (see the README's analytics
-section); `watched` holds one record per assistant, `warned` one per warning raised.
+section); `watched` holds one record per assistant, `warned` one per warning raised, `goals` one per assistant
+with each of their goals.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class Tables:
     """assistant -> Watch: the kinds they have done, the partition they live in and the local day last checked."""
     warned: TableT[str, Any]
     """[assistant, kind, ISO week] -> when ActivityDropped was sent: once a week, also across restarts."""
+    goals: TableT[str, Any]
+    """assistant -> {goal id -> GoalState}: their goals' outcomes and attainment, from goals.events."""
 
 
 def declare(app: faust.App) -> Tables:
@@ -31,4 +34,5 @@ def declare(app: faust.App) -> Tables:
         daily=app.Table("daily", key_type=str),
         watched=app.Table("watched", key_type=str),
         warned=app.Table("warned", key_type=str),
+        goals=app.Table("goals", key_type=str),
     )

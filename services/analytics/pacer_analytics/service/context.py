@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import faust
 from faust.tables.manager import TableManager
+from faust.types import TableT
 
 from pacer_analytics.adapters.daily import DailyTotals
 from pacer_analytics.adapters.events import EventPublisher
@@ -30,6 +31,8 @@ class Analytics:
     settings: AnalyticsSettings
     streams: faust.App
     daily: DailyTotals
+    goal_states: TableT[str, Any]
+    """assistant -> their goals' states (consumers/tables.py), read by the outcomes API."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -44,7 +47,7 @@ class Analytics:
             runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds
         )
         agents.declare(app, declared, streams)
-        return cls(runtime, settings, app, DailyTotals(declared.daily))
+        return cls(runtime, settings, app, DailyTotals(declared.daily), declared.goals)
 
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
@@ -55,7 +58,7 @@ class Analytics:
 
     async def run_streams(self) -> None:
         """The faust worker, for as long as the service runs; if it stops by itself the service is unready."""
-        await ensure_topics(self.settings, [topics.SALES_ACTIVITY])
+        await ensure_topics(self.settings, [topics.SALES_ACTIVITY, topics.GOALS_EVENTS])
         await declare_internal_topics(self.streams, self.settings)
         await self.streams.start()
         try:
