@@ -580,6 +580,13 @@ async def _team_funnel(call: Call) -> Outcome:
     )
 
 
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/movers")
+async def _team_movers(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/movers", params={"kind": "call", "month": "2026-06"}
+    )
+
+
 @probe("analytics", "GET /v1/analytics/teams/{team_id}/outcomes")
 async def _team_outcomes(call: Call) -> Outcome:
     return await call.send(
