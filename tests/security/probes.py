@@ -587,6 +587,11 @@ async def _team_movers(call: Call) -> Outcome:
     )
 
 
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/training-effect")
+async def _training_effect(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/analytics/assistants/{call.person}/training-effect")
+
+
 @probe("analytics", "GET /v1/analytics/teams/{team_id}/outcomes")
 async def _team_outcomes(call: Call) -> Outcome:
     return await call.send(

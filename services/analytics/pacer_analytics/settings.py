@@ -55,3 +55,13 @@ class AnalyticsSettings(ServiceSettings):
         min_length=1,
         description="Where the attainment distribution of goal outcomes is cut (actual / target), ascending",
     )
+    training_kinds: dict[str, list[str]] = Field(
+        default={
+            "sales_skills": ["call", "customer_visit", "lead_followed_up", "deal_closed"],
+            "product": ["quote_sent", "deal_closed"],
+            "company_policy": ["report_prepared", "order_processed"],
+            "time_management": ["report_prepared", "lead_followed_up"],
+            "leadership": [],
+        },
+        description="The activity kinds each training category is meant to move (TrainingCompleted names a category)",
+    )

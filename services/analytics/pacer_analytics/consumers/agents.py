@@ -32,6 +32,7 @@ from pacer_analytics.consumers.tables import Tables
 from pacer_analytics.domain.activity import ActivityState, Contribution
 from pacer_analytics.domain.day import DayTotals, day_key
 from pacer_analytics.domain.outcome import GoalState
+from pacer_analytics.domain.training import Completion
 from pacer_analytics.service.warnings import Warnings
 from pacer_analytics.service.zones import TimeZones
 from pacer_shared import metrics, topics
@@ -39,6 +40,7 @@ from pacer_shared.clock import Clock
 from pacer_shared.dead_letters import dead_letter
 from pacer_shared.events import Event, EventData, InvalidEvent, decode
 from pacer_shared.events.goals import GoalEvent, OwnerKind
+from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import SharedProducer
 from pacer_shared.logs import get_logger
@@ -47,6 +49,7 @@ from pacer_shared.topics import TopicNames
 log = get_logger(__name__)
 CONSUMER = "activity"
 GOALS_CONSUMER = "goal-outcomes"
+TRAINING_CONSUMER = "training-completions"
 UTC = ZoneInfo("UTC")
 CURRENCIES = frozenset(list_currencies())
 
@@ -95,6 +98,25 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
             if state.to_json() != known:
                 goals[data.goal_id] = state.to_json()
                 tables.goals[data.owner_id] = goals
+
+    review_events = app.topic(streams.names(topics.REVIEWS_EVENTS), key_serializer="raw", value_serializer="raw")
+
+    @app.agent(review_events, name="training-completions")
+    async def follow_training(stream: faust.StreamT[Any]) -> None:
+        """reviews.events is keyed by the person, so each person's courses are kept in their own partition."""
+        async for event in stream.events():
+            received = await _decoded(event, streams, topics.REVIEWS_EVENTS, TRAINING_CONSUMER)
+            if received is None or not isinstance(received.data, TrainingCompleted):
+                continue  # reviews and assignments say nothing of a completed course
+            data = received.data
+            zone = await streams.zones.of(data.person_id) or UTC
+            done = Completion(
+                data.assignment_id, data.course_id, data.category.value, data.completed_at.astimezone(zone).date()
+            )
+            courses = dict(tables.trainings.get(data.person_id) or {})
+            if data.assignment_id not in courses:  # completed once: a repeated event changes nothing
+                courses[data.assignment_id] = done.to_json()
+                tables.trainings[data.person_id] = courses
 
     @app.agent(sales, name="sales-activity")
     async def rekey(stream: faust.StreamT[Any]) -> None:

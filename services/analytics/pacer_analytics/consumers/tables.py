@@ -2,7 +2,7 @@
 
 None has a window yet: `activities` and `daily` grow with the activities recorded (see the README's analytics
 section); `watched` holds one record per assistant, `warned` one per warning raised, `goals` one per assistant
-with each of their goals.
+with each of their goals, `trainings` one per person with each course they completed.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ class Tables:
     """[assistant, kind, ISO week] -> when ActivityDropped was sent: once a week, also across restarts."""
     goals: TableT[str, Any]
     """assistant -> {goal id -> GoalState}: their goals' outcomes and attainment, from goals.events."""
+    trainings: TableT[str, Any]
+    """person -> {assignment id -> Completion}: the courses they completed, from reviews.events."""
 
 
 def declare(app: faust.App) -> Tables:
@@ -35,4 +37,5 @@ def declare(app: faust.App) -> Tables:
         watched=app.Table("watched", key_type=str),
         warned=app.Table("warned", key_type=str),
         goals=app.Table("goals", key_type=str),
+        trainings=app.Table("trainings", key_type=str),
     )

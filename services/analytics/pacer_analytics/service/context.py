@@ -33,6 +33,8 @@ class Analytics:
     daily: DailyTotals
     goal_states: TableT[str, Any]
     """assistant -> their goals' states (consumers/tables.py), read by the outcomes API."""
+    trainings: TableT[str, Any]
+    """person -> the courses they completed (consumers/tables.py), read by the training-effect API."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -47,7 +49,7 @@ class Analytics:
             runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds
         )
         agents.declare(app, declared, streams)
-        return cls(runtime, settings, app, DailyTotals(declared.daily), declared.goals)
+        return cls(runtime, settings, app, DailyTotals(declared.daily), declared.goals, declared.trainings)
 
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
@@ -58,7 +60,7 @@ class Analytics:
 
     async def run_streams(self) -> None:
         """The faust worker, for as long as the service runs; if it stops by itself the service is unready."""
-        await ensure_topics(self.settings, [topics.SALES_ACTIVITY, topics.GOALS_EVENTS])
+        await ensure_topics(self.settings, [topics.SALES_ACTIVITY, topics.GOALS_EVENTS, topics.REVIEWS_EVENTS])
         await declare_internal_topics(self.streams, self.settings)
         await self.streams.start()
         try:
