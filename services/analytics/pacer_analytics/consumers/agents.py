@@ -6,6 +6,9 @@ activity's state in the partition that owns that id and sends what the activity 
 assistant; the third keeps the daily totals in the partition that owns the assistant. Every table is written
 only from the partition its keys belong to, so its changelog rebuilds it exactly.
 
+Two more agents read topics already keyed by the person they are about, so they keep their tables straight from
+them: goals.events into each assistant's goal outcomes, reviews.events into the courses each person completed.
+
 The early warning runs in the third agent too, on ticks: a timer sends a tick into each partition of the
 by-assistant topic this worker holds, and the agent checks that partition's assistants whose local day has turned
 (service/warnings.py). A drop shows when activity stops, when no event arrives to trigger anything, so the check
@@ -39,7 +42,16 @@ from pacer_shared import metrics, topics
 from pacer_shared.clock import Clock
 from pacer_shared.dead_letters import dead_letter
 from pacer_shared.events import Event, EventData, InvalidEvent, decode
-from pacer_shared.events.goals import GoalEvent, OwnerKind
+from pacer_shared.events.goals import (
+    GoalAchieved,
+    GoalAdjusted,
+    GoalAtRisk,
+    GoalCancelled,
+    GoalMissed,
+    GoalProgressed,
+    GoalSet,
+    OwnerKind,
+)
 from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import SharedProducer
@@ -50,6 +62,7 @@ log = get_logger(__name__)
 CONSUMER = "activity"
 GOALS_CONSUMER = "goal-outcomes"
 TRAINING_CONSUMER = "training-completions"
+OUTCOME_EVENTS = (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
 UTC = ZoneInfo("UTC")
 CURRENCIES = frozenset(list_currencies())
 
@@ -82,8 +95,8 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
         """goals.events is keyed by the goal's owner, so each assistant's goals are kept in their own partition."""
         async for event in stream.events():
             received = await _decoded(event, streams, topics.GOALS_EVENTS, GOALS_CONSUMER)
-            if received is None or not isinstance(received.data, GoalEvent):
-                continue  # check-ins and analyses say nothing of an outcome
+            if received is None or not isinstance(received.data, OUTCOME_EVENTS):
+                continue  # check-ins and miss analyses say nothing of an outcome
             data = received.data
             if data.owner_kind is not OwnerKind.ASSISTANT:
                 continue  # a team's own goal: a team's outcomes are its assistants' goals
