@@ -26,6 +26,7 @@ PRODUCERS = {
     topics.FEEDBACK_EVENTS: "feedback service",
     topics.INCENTIVES_EVENTS: "incentives service",
     topics.NOTIFICATIONS_EVENTS: "notifications service",
+    topics.ANALYTICS_EVENTS: "analytics service",
 }
 INBOUND = {topics.SALES_ACTIVITY, topics.ORG_PEOPLE}
 

@@ -11,6 +11,7 @@ REVIEWS_EVENTS = "reviews.events"
 FEEDBACK_EVENTS = "feedback.events"
 INCENTIVES_EVENTS = "incentives.events"
 NOTIFICATIONS_EVENTS = "notifications.events"
+ANALYTICS_EVENTS = "analytics.events"
 
 ALL = (
     SALES_ACTIVITY,
@@ -20,6 +21,7 @@ ALL = (
     FEEDBACK_EVENTS,
     INCENTIVES_EVENTS,
     NOTIFICATIONS_EVENTS,
+    ANALYTICS_EVENTS,
 )
 COMPACTED = frozenset({ORG_PEOPLE})
 """The roster is a table: only the latest record per person matters, forever."""

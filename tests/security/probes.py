@@ -569,3 +569,34 @@ async def _team_change(call: Call) -> Outcome:
 @probe("analytics", "GET /v1/analytics/teams/{team_id}/reports/{period}.{format}")
 async def _team_report(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/analytics/teams/{call.team}/reports/2026-06.xlsx")
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/funnel")
+async def _assistant_funnel(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/assistants/{call.person}/funnel", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/funnel")
+async def _team_funnel(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/funnel", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/movers")
+async def _team_movers(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/movers", params={"kind": "call", "month": "2026-06"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/training-effect")
+async def _training_effect(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/analytics/assistants/{call.person}/training-effect")
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/outcomes")
+async def _team_outcomes(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/outcomes", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )

@@ -124,6 +124,11 @@ analytics      GET  /v1/analytics/teams/{team_id}/series                        
 analytics      GET  /v1/analytics/assistants/{assistant_id}/change                YNN       YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/change                          N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/reports/{period}.{format}       N         YYN      Y    Y      N
+analytics      GET  /v1/analytics/assistants/{assistant_id}/funnel                YNN       YYN      Y    Y      N
+analytics      GET  /v1/analytics/teams/{team_id}/funnel                          N         YYN      Y    Y      N
+analytics      GET  /v1/analytics/teams/{team_id}/outcomes                        N         YYN      Y    Y      N
+analytics      GET  /v1/analytics/teams/{team_id}/movers                          N         YYN      Y    Y      N
+analytics      GET  /v1/analytics/assistants/{assistant_id}/training-effect       YNN       YYN      Y    Y      N
 incentives     GET  /v1/teams/{team_id}/leaderboard                               YYN       YYN      Y    N      N
 incentives     GET  /v1/promotions                                                N         N        Y    N      N
 """

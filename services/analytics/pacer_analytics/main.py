@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pacer_analytics.api import reports, series
+from pacer_analytics.api import funnel, movers, outcomes, reports, series, training
 from pacer_analytics.service.context import Analytics
 from pacer_analytics.settings import AnalyticsSettings
+from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
@@ -30,11 +31,12 @@ def build(settings: AnalyticsSettings | None = None, clock: Clock | None = None)
             settings=settings or AnalyticsSettings(),
             title="Pacer analytics",
             description=DESCRIPTION,
-            routers=[series.router, reports.router],
+            routers=[series.router, funnel.router, outcomes.router, movers.router, training.router, reports.router],
             context=Analytics.of,
             background=background,
             unready=Analytics.unready,
             clock=clock or SystemClock(),
+            publishes=[topics.ANALYTICS_EVENTS],
         )
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import Field
@@ -27,4 +28,40 @@ class AnalyticsSettings(ServiceSettings):
     series_max_days: int = Field(default=400, ge=1, description="Most days one series request may span")
     roster_cache_seconds: float = Field(
         default=30.0, ge=0, description="How long a person's time zone is reused before the roster is read again"
+    )
+    warning_threshold: Decimal = Field(
+        default=Decimal("0.5"),
+        gt=0,
+        le=1,
+        description="ActivityDropped when the last seven days of a kind fall below this fraction of the usual week",
+    )
+    warning_min_weekly_average: Decimal = Field(
+        default=Decimal(1),
+        ge=0,
+        description="No warning about a kind done less than this many times a week over the four weeks before",
+    )
+    warning_tick_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How often a worker looks for assistants whose local day has turned (each is checked once a day)",
+    )
+    funnel_kinds: list[str] = Field(
+        default=["call", "quote_sent", "order_processed", "deal_closed"],
+        min_length=2,
+        description="The funnel's chain of activity kinds, top first, when a request names none",
+    )
+    attainment_buckets: list[Decimal] = Field(
+        default=[Decimal("0.5"), Decimal("0.8"), Decimal(1), Decimal("1.2")],
+        min_length=1,
+        description="Where the attainment distribution of goal outcomes is cut (actual / target), ascending",
+    )
+    training_kinds: dict[str, list[str]] = Field(
+        default={
+            "sales_skills": ["call", "customer_visit", "lead_followed_up", "deal_closed"],
+            "product": ["quote_sent", "deal_closed"],
+            "company_policy": ["report_prepared", "order_processed"],
+            "time_management": ["report_prepared", "lead_followed_up"],
+            "leadership": [],
+        },
+        description="The activity kinds each training category is meant to move (TrainingCompleted names a category)",
     )

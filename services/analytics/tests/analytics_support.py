@@ -148,7 +148,7 @@ class AnalyticsWorld(ServiceWorld):
         return shown(response.json()["points"])
 
     async def until_recounted(
-        self, assistants: Iterable[str], kinds: Iterable[str], first: date, last: date, timeout: float = 60
+        self, assistants: Iterable[str], kinds: Iterable[str], first: date, last: date, timeout: float = 120
     ) -> None:
         """Wait until every series shows exactly the independent recount of what was published."""
         expected = recount(self.activities)

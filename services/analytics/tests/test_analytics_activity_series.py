@@ -66,7 +66,7 @@ async def test_each_persons_own_time_zone_decides_the_day(analytics: AnalyticsWo
             and await analytics.days_shown("dan", "call", first, last) == {"2026-03-10": one, "2026-03-11": one}
         )
 
-    await eventually(settled, 60, "each activity on its assistant's own day")
+    await eventually(settled, 120, "each activity on its assistant's own day")
 
 
 async def test_weeks_and_months_add_up_the_days_and_a_team_adds_up_its_assistants(analytics: AnalyticsWorld) -> None:
@@ -137,9 +137,9 @@ async def test_what_cannot_be_counted_is_dead_lettered_and_the_stream_moves_on(a
             "2026-04-07": {"count": 1, "quantity": Decimal(1), "amounts": {"CNY": Decimal(10)}}
         }
 
-    await eventually(counted, 60, "the valid activity behind the bad ones to count")
+    await eventually(counted, 120, "the valid activity behind the bad ones to count")
     letters = await read_topic(
-        analytics.stack.kafka_bootstrap, f"{analytics.namespace}.sales.activity.dlq", lambda found: len(found) >= 2
+        analytics.stack.kafka_bootstrap, f"{analytics.namespace}.sales.activity.dlq", lambda found: len(found) >= 2, 120
     )
     assert sorted(r.headers["pacer-dlq-kind"] for r in letters) == ["malformed", "rejected"]
     assert {r.headers["pacer-dlq-consumer"] for r in letters} == {"analytics.activity"}

@@ -23,7 +23,7 @@ async def test_a_killed_worker_recovers_its_tables_and_goes_on_counting_once(ana
     analytics.service.kill()
     restarted = ServiceProcess(ANALYTICS, "analytics", analytics.service.env, analytics.service.log_path).start()
     try:
-        await restarted.wait_ready()
+        await restarted.wait_ready(120)
         analytics.http.base_url = restarted.url  # type: ignore[assignment]
         # Ready means rebuilt: the very first answer already has every number, not a partial table.
         assert {who: await analytics.days_shown(who, "call", FIRST, LAST) for who in ("ann", "bob")} == shown_before

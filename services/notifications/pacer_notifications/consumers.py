@@ -16,6 +16,7 @@ DOMAIN_TOPICS = [
     topics.REVIEWS_EVENTS,
     topics.FEEDBACK_EVENTS,
     topics.INCENTIVES_EVENTS,
+    topics.ANALYTICS_EVENTS,
 ]
 
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from pacer_analytics.domain.funnel import Step
+from pacer_analytics.domain.outcome import Outcomes
 from pacer_analytics.domain.report import PERIOD_PATTERN, NoSuchPeriod, ReportPeriod
 from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
-from pacer_analytics.service.series import SeriesRequest
+from pacer_analytics.service.funnel import Funnel, FunnelRequest
+from pacer_analytics.service.series import Series, SeriesRequest
 from pacer_shared.problems import Unprocessable
 
 KIND_PATTERN = r"^[a-z][a-z0-9_.-]*$"
+MAX_KIND = 64
 
 
 def series_request(
@@ -47,6 +52,19 @@ class SeriesOut(BaseModel):
     to: date
     assistant_ids: list[str] = Field(description="Whose activity is added up: one assistant, or the team's")
     points: list[PointOut] = Field(description="Every period touching the range, empty ones included")
+
+    @classmethod
+    def of(cls, request: SeriesRequest, found: Series, **whose: str) -> Self:
+        """The one construction of both series answers; `whose` names the assistant or the team."""
+        return cls(
+            kind=request.kind,
+            granularity=request.granularity,
+            from_=request.first,
+            to=request.last,
+            assistant_ids=found.assistant_ids,
+            points=[PointOut.of(period) for period in found.periods],
+            **whose,
+        )
 
 
 class AssistantSeriesOut(SeriesOut):
@@ -110,3 +128,94 @@ def report_period(
             f"path.period: {refused}",
             errors=[{"field": "path.period", "message": str(refused), "type": "value_error"}],
         ) from None
+
+
+def funnel_request(
+    from_: Annotated[date, Query(alias="from", description="First day, in each assistant's own calendar")],
+    to: Annotated[date, Query(description="Last day, included")],
+    kinds: Annotated[
+        list[str] | None,
+        Query(description="The chain of kinds, top first (repeat the parameter); the service's FUNNEL_KINDS if none"),
+    ] = None,
+) -> FunnelRequest:
+    for kind in kinds or []:
+        if not re.fullmatch(KIND_PATTERN, kind) or len(kind) > MAX_KIND:
+            raise Unprocessable(
+                f"query.kinds: {kind!r} is not an activity kind",
+                errors=[{"field": "query.kinds", "message": "not an activity kind", "type": "string_pattern_mismatch"}],
+            )
+    return FunnelRequest(kinds, from_, to)
+
+
+class StepOut(BaseModel):
+    kind: str
+    count: int = Field(description="Activities of the kind in the period")
+    conversion: Decimal | None = Field(description="count / the step before's count; null first, or from zero")
+    from_first: Decimal | None = Field(description="count / the first step's count; null when that is zero")
+
+    @classmethod
+    def of(cls, step: Step) -> StepOut:
+        return cls(kind=step.kind, count=step.count, conversion=step.conversion, from_first=step.from_first)
+
+
+class FunnelOut(BaseModel):
+    from_: date = Field(serialization_alias="from")
+    to: date
+    kinds: list[str] = Field(description="The chain, top first")
+    assistant_ids: list[str] = Field(description="Whose activity is counted: one assistant, or the team's")
+    steps: list[StepOut]
+
+    @classmethod
+    def of(cls, request: FunnelRequest, found: Funnel, **whose: str) -> Self:
+        return cls(
+            from_=request.first,
+            to=request.last,
+            kinds=found.kinds,
+            assistant_ids=found.assistant_ids,
+            steps=[StepOut.of(step) for step in found.steps],
+            **whose,
+        )
+
+
+class AssistantFunnelOut(FunnelOut):
+    assistant_id: str
+
+
+class TeamFunnelOut(FunnelOut):
+    team_id: str
+
+
+class BucketOut(BaseModel):
+    lower: Decimal | None = Field(description="Attainment from (included); null: from nothing")
+    upper: Decimal | None = Field(description="Attainment up to (excluded); null: without end")
+    goals: int
+
+
+class OutcomesOut(BaseModel):
+    team_id: str
+    from_: date = Field(serialization_alias="from")
+    to: date
+    assistant_ids: list[str] = Field(description="Whose goals are counted: the team's current assistants")
+    goals: int = Field(description="Goals whose period's last day, in their owner's calendar, is in the range")
+    achieved: int
+    missed: int
+    in_progress: int = Field(description="Neither achieved nor missed yet")
+    at_risk: int = Field(description="Of those in progress, how many goals has announced at risk")
+    cancelled: int
+    distribution: list[BucketOut] = Field(description="Attainment (actual / target) of all but cancelled goals")
+
+    @classmethod
+    def of(cls, team_id: str, first: date, last: date, found: Outcomes, members: list[str]) -> OutcomesOut:
+        return cls(
+            team_id=team_id,
+            from_=first,
+            to=last,
+            assistant_ids=members,
+            goals=found.goals,
+            achieved=found.achieved,
+            missed=found.missed,
+            in_progress=found.in_progress,
+            at_risk=found.at_risk,
+            cancelled=found.cancelled,
+            distribution=[BucketOut(lower=b.lower, upper=b.upper, goals=b.goals) for b in found.distribution],
+        )

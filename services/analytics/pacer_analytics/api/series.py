@@ -12,7 +12,6 @@ from pacer_analytics.api.models import (
     KIND_PATTERN,
     AssistantSeriesOut,
     ChangeOut,
-    PointOut,
     TeamSeriesOut,
     month_of,
     series_request,
@@ -41,15 +40,7 @@ async def assistant_series(
     found = await series.of_assistant(analytics, principal, assistant_id, request)
     if assistant_id != principal.subject:  # how someone works is theirs: who else looked is recorded
         await audit.record("activity_series.read", f"person/{assistant_id}/activity")
-    return AssistantSeriesOut(
-        assistant_id=assistant_id,
-        kind=request.kind,
-        granularity=request.granularity,
-        from_=request.first,
-        to=request.last,
-        assistant_ids=found.assistant_ids,
-        points=[PointOut.of(period) for period in found.periods],
-    )
+    return AssistantSeriesOut.of(request, found, assistant_id=assistant_id)
 
 
 @router.get(
@@ -64,15 +55,7 @@ async def team_series(
 ) -> TeamSeriesOut:
     found = await series.of_team(analytics, principal, team_id, request)
     await audit.record("activity_series.read", f"team/{team_id}/activity")
-    return TeamSeriesOut(
-        team_id=team_id,
-        kind=request.kind,
-        granularity=request.granularity,
-        from_=request.first,
-        to=request.last,
-        assistant_ids=found.assistant_ids,
-        points=[PointOut.of(period) for period in found.periods],
-    )
+    return TeamSeriesOut.of(request, found, team_id=team_id)
 
 
 @router.get(

@@ -6,6 +6,15 @@ activity's state in the partition that owns that id and sends what the activity 
 assistant; the third keeps the daily totals in the partition that owns the assistant. Every table is written
 only from the partition its keys belong to, so its changelog rebuilds it exactly.
 
+Two more agents read topics already keyed by the person they are about, so they keep their tables straight from
+them: goals.events into each assistant's goal outcomes, reviews.events into the courses each person completed.
+
+The early warning runs in the third agent too, on ticks: a timer sends a tick into each partition of the
+by-assistant topic this worker holds, and the agent checks that partition's assistants whose local day has turned
+(service/warnings.py). A drop shows when activity stops, when no event arrives to trigger anything, so the check
+follows the calendar; going through the partition's own stream keeps its table writes in that partition, in order
+with the contributions before it.
+
 Delivery is at least once (faust commits offsets after flushing what an event produced). The second agent sends
 the activity's current contribution after every event for it, not only when it changed, so a send lost to a crash
 after the state was saved is sent again when the event is read again; the third agent's totals carry their
@@ -15,7 +24,9 @@ activity ids, so a contribution read twice changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import faust
 from babel.numbers import list_currencies
@@ -23,11 +34,25 @@ from babel.numbers import list_currencies
 from pacer_analytics.consumers.tables import Tables
 from pacer_analytics.domain.activity import ActivityState, Contribution
 from pacer_analytics.domain.day import DayTotals, day_key
+from pacer_analytics.domain.outcome import GoalState
+from pacer_analytics.domain.training import Completion
+from pacer_analytics.service.warnings import Warnings
 from pacer_analytics.service.zones import TimeZones
 from pacer_shared import metrics, topics
 from pacer_shared.clock import Clock
 from pacer_shared.dead_letters import dead_letter
-from pacer_shared.events import InvalidEvent, decode
+from pacer_shared.events import Event, EventData, InvalidEvent, decode
+from pacer_shared.events.goals import (
+    GoalAchieved,
+    GoalAdjusted,
+    GoalAtRisk,
+    GoalCancelled,
+    GoalMissed,
+    GoalProgressed,
+    GoalSet,
+    OwnerKind,
+)
+from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import SharedProducer
 from pacer_shared.logs import get_logger
@@ -35,17 +60,23 @@ from pacer_shared.topics import TopicNames
 
 log = get_logger(__name__)
 CONSUMER = "activity"
+GOALS_CONSUMER = "goal-outcomes"
+TRAINING_CONSUMER = "training-completions"
+OUTCOME_EVENTS = (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
+UTC = ZoneInfo("UTC")
 CURRENCIES = frozenset(list_currencies())
 
 
 @dataclass(frozen=True)
 class Streams:
-    """What the agents need besides the faust app: the roster's zones, and the way to dead-letter."""
+    """What the agents need besides the faust app: the roster's zones, the way to dead-letter, the early warning."""
 
     names: TopicNames
     zones: TimeZones
     producer: SharedProducer
     clock: Clock
+    warnings: Warnings
+    tick_seconds: float
 
 
 def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
@@ -56,6 +87,49 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
     by_assistant = app.topic(
         f"{app.conf.id}-contribution-by-assistant", internal=True, key_serializer="json", value_serializer="json"
     )
+
+    goal_events = app.topic(streams.names(topics.GOALS_EVENTS), key_serializer="raw", value_serializer="raw")
+
+    @app.agent(goal_events, name="goal-outcomes")
+    async def follow_goals(stream: faust.StreamT[Any]) -> None:
+        """goals.events is keyed by the goal's owner, so each assistant's goals are kept in their own partition."""
+        async for event in stream.events():
+            received = await _decoded(event, streams, topics.GOALS_EVENTS, GOALS_CONSUMER)
+            if received is None or not isinstance(received.data, OUTCOME_EVENTS):
+                continue  # check-ins and miss analyses say nothing of an outcome
+            data = received.data
+            if data.owner_kind is not OwnerKind.ASSISTANT:
+                continue  # a team's own goal: a team's outcomes are its assistants' goals
+            zone = await streams.zones.of(data.owner_id) or UTC
+            last_day = (data.period_end - timedelta(microseconds=1)).astimezone(zone).date()
+            goals = dict(tables.goals.get(data.owner_id) or {})
+            known = goals.get(data.goal_id)
+            if known is None:
+                state = GoalState.first(data, received.time, last_day)
+            else:
+                state = GoalState.from_json(known).apply(data, received.time, last_day)
+            if state.to_json() != known:
+                goals[data.goal_id] = state.to_json()
+                tables.goals[data.owner_id] = goals
+
+    review_events = app.topic(streams.names(topics.REVIEWS_EVENTS), key_serializer="raw", value_serializer="raw")
+
+    @app.agent(review_events, name="training-completions")
+    async def follow_training(stream: faust.StreamT[Any]) -> None:
+        """reviews.events is keyed by the person, so each person's courses are kept in their own partition."""
+        async for event in stream.events():
+            received = await _decoded(event, streams, topics.REVIEWS_EVENTS, TRAINING_CONSUMER)
+            if received is None or not isinstance(received.data, TrainingCompleted):
+                continue  # reviews and assignments say nothing of a completed course
+            data = received.data
+            zone = await streams.zones.of(data.person_id) or UTC
+            done = Completion(
+                data.assignment_id, data.course_id, data.category.value, data.completed_at.astimezone(zone).date()
+            )
+            courses = dict(tables.trainings.get(data.person_id) or {})
+            if data.assignment_id not in courses:  # completed once: a repeated event changes nothing
+                courses[data.assignment_id] = done.to_json()
+                tables.trainings[data.person_id] = courses
 
     @app.agent(sales, name="sales-activity")
     async def rekey(stream: faust.StreamT[Any]) -> None:
@@ -81,17 +155,32 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
 
     @app.agent(by_assistant, name="daily-totals")
     async def total(stream: faust.StreamT[Any]) -> None:
-        async for contribution in stream:
-            activity = Contribution.from_json(contribution["activity"])
+        async for event in stream.events():
+            partition, value = event.message.partition, event.value
+            if "tick" in value:
+                await streams.warnings.check(partition, datetime.fromisoformat(value["tick"]))
+                continue
+            activity = Contribution.from_json(value["activity"])
             key = day_key(activity.assistant_id, activity.kind, activity.day.isoformat())
             totals = DayTotals.from_json(tables.daily.get(key))
-            moved = totals.add(activity) if contribution["counts"] else totals.remove(activity.activity_id)
+            moved = totals.add(activity) if value["counts"] else totals.remove(activity.activity_id)
             if moved:
                 tables.daily[key] = totals.to_json()
+            if value["counts"]:
+                streams.warnings.watch(activity.assistant_id, activity.kind, partition)
+
+    async def tick() -> None:
+        """A tick into each partition of the by-assistant topic this worker holds, stamped with the service's time."""
+        at = streams.clock.now().isoformat()
+        for held in sorted(app.assignor.assigned_actives()):
+            if held.topic == by_assistant.get_topic_name():
+                await by_assistant.send(key=None, value={"tick": at}, partition=held.partition)
+
+    app.timer(interval=streams.tick_seconds)(tick)
 
 
-async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, dict[str, Any]] | None:
-    """The activity id and what happened to it; a message that is not a sales activity is dead-lettered."""
+async def _decoded(event: faust.EventT[Any], streams: Streams, logical: str, consumer: str) -> Event[EventData] | None:
+    """The typed event; a message that is not one is dead-lettered and the stream moves on."""
     message = event.message
     try:
         received = decode(message.value)
@@ -102,13 +191,13 @@ async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, d
     except InvalidEvent as error:
         await dead_letter(
             streams.producer,
-            streams.names.dlq(topics.SALES_ACTIVITY),
+            streams.names.dlq(logical),
             message.value,
             message.key,
             reason=error.reason,
             kind=error.kind,
             service="analytics",
-            consumer=CONSUMER,
+            consumer=consumer,
             at=streams.clock.now(),
             origin={
                 "original-topic": message.topic,
@@ -117,7 +206,16 @@ async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, d
             },
         )
         return None
-    metrics.EVENTS_CONSUMED.labels(CONSUMER, message.topic, received.type).inc()
+    metrics.EVENTS_CONSUMED.labels(consumer, message.topic, received.type).inc()
+    return received
+
+
+async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, dict[str, Any]] | None:
+    """The activity id and what happened to it; a message that is not a sales activity is dead-lettered."""
+    received = await _decoded(event, streams, topics.SALES_ACTIVITY, CONSUMER)
+    if received is None:
+        return None
+    data = received.data
     if isinstance(data, SalesActivityRecorded):
         day = await streams.zones.day_of(data.assistant_id, data.occurred_at)
         activity = Contribution(

@@ -6,9 +6,15 @@ import asyncio
 from pathlib import Path
 
 import faust
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.helpers import create_ssl_context
+from mode.utils.times import want_seconds
 
 from pacer_analytics.settings import AnalyticsSettings
+from pacer_shared.kafka import partitions_of
+
+DECLARE_POLLS = 300
+"""Five polls a second for a minute."""
 
 
 def faust_app(settings: AnalyticsSettings) -> faust.App:
@@ -48,3 +54,46 @@ def _credentials(settings: AnalyticsSettings) -> faust.types.auth.CredentialsT |
     if tls is not None:
         return faust.SSLCredentials(tls)
     return None
+
+
+async def declare_internal_topics(app: faust.App, settings: AnalyticsSettings) -> None:
+    """Create the worker's own topics (re-keying topics, changelogs) before it joins its group, and wait until the
+    broker's metadata lists them.
+
+    faust creates them itself while starting, but the group's first assignment can come before the broker's
+    metadata shows a topic created a moment earlier; faust then leaves that topic out of the assignment ("Ignoring
+    missing topic") and nothing reads it until the next rebalance, minutes later on a fresh deployment.
+    """
+    wanted = {
+        topic: _topic_config(channel)
+        for channel in [
+            *(table.changelog_topic for table in app.tables.values()),
+            *(agent.channel for agent in app.agents.values()),
+        ]
+        if isinstance(channel, faust.Topic) and channel.internal
+        for topic in channel.topics
+    }
+    admin = AIOKafkaAdminClient(**settings.kafka_client_options(), client_id="pacer-analytics-admin")
+    await admin.start()
+    try:
+        missing = sorted(set(wanted) - set(await admin.list_topics()))
+        if missing:
+            partitions, replicas = settings.topic_partitions, settings.topic_replication_factor
+            new = [NewTopic(name, partitions, replicas, topic_configs=wanted[name]) for name in missing]
+            await admin.create_topics(new)
+        for _ in range(DECLARE_POLLS):
+            if {tp.topic for tp in await partitions_of(admin, wanted)} == set(wanted):
+                return
+            await asyncio.sleep(0.2)  # the broker's metadata, not an event of ours: nothing to wait on but time
+        raise RuntimeError(f"the broker does not list the stream worker's topics: {sorted(wanted)}")
+    finally:
+        await admin.close()
+
+
+def _topic_config(topic: faust.Topic) -> dict[str, str]:
+    """The configuration faust itself would create the topic with."""
+    flags = {flag for flag, on in (("compact", topic.compacting), ("delete", topic.deleting)) if on}
+    config = {"cleanup.policy": ",".join(sorted(flags))} if flags else {}
+    if topic.retention:
+        config["retention.ms"] = str(int(want_seconds(topic.retention) * 1000))
+    return config

@@ -1,6 +1,8 @@
 """The tables analytics keeps, each backed by a compacted changelog topic it is rebuilt from after a restart.
 
-Neither has a window yet: both grow with the activities recorded (see the README's analytics section).
+None has a window yet: `activities` and `daily` grow with the activities recorded (see the README's analytics
+section); `watched` holds one record per assistant, `warned` one per warning raised, `goals` one per assistant
+with each of their goals, `trainings` one per person with each course they completed.
 """
 
 from __future__ import annotations
@@ -18,10 +20,22 @@ class Tables:
     """activity id -> ActivityState: each activity once, and whether it was retracted (also before it arrived)."""
     daily: TableT[str, Any]
     """[assistant, kind, local day] -> DayTotals: count, quantity and amount per currency, with their activity ids."""
+    watched: TableT[str, Any]
+    """assistant -> Watch: the kinds they have done, the partition they live in and the local day last checked."""
+    warned: TableT[str, Any]
+    """[assistant, kind, ISO week] -> when ActivityDropped was sent: once a week, also across restarts."""
+    goals: TableT[str, Any]
+    """assistant -> {goal id -> GoalState}: their goals' outcomes and attainment, from goals.events."""
+    trainings: TableT[str, Any]
+    """person -> {assignment id -> Completion}: the courses they completed, from reviews.events."""
 
 
 def declare(app: faust.App) -> Tables:
     return Tables(
         activities=app.Table("activities", key_type=str),
         daily=app.Table("daily", key_type=str),
+        watched=app.Table("watched", key_type=str),
+        warned=app.Table("warned", key_type=str),
+        goals=app.Table("goals", key_type=str),
+        trainings=app.Table("trainings", key_type=str),
     )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import faust
 from faust.tables.manager import TableManager
+from faust.types import TableT
 
 from pacer_analytics.adapters.daily import DailyTotals
+from pacer_analytics.adapters.events import EventPublisher
 from pacer_analytics.consumers import agents, tables
-from pacer_analytics.consumers.app import faust_app
+from pacer_analytics.consumers.app import declare_internal_topics, faust_app
+from pacer_analytics.domain.warning import DropRule
+from pacer_analytics.service.warnings import Warnings
 from pacer_analytics.service.zones import TimeZones
 from pacer_analytics.settings import AnalyticsSettings
 from pacer_shared import topics
@@ -27,6 +31,10 @@ class Analytics:
     settings: AnalyticsSettings
     streams: faust.App
     daily: DailyTotals
+    goal_states: TableT[str, Any]
+    """assistant -> their goals' states (consumers/tables.py), read by the outcomes API."""
+    trainings: TableT[str, Any]
+    """person -> the courses they completed (consumers/tables.py), read by the training-effect API."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -35,8 +43,13 @@ class Analytics:
         app = faust_app(settings)
         declared = tables.declare(app)
         zones = TimeZones(runtime.people, settings.roster_cache_seconds)
-        agents.declare(app, declared, agents.Streams(runtime.topics, zones, runtime.producer, runtime.clock))
-        return cls(runtime, settings, app, DailyTotals(declared.daily))
+        rule = DropRule(settings.warning_threshold, settings.warning_min_weekly_average)
+        warnings = Warnings(declared, zones, EventPublisher(runtime.producer, runtime.topics), rule)
+        streams = agents.Streams(
+            runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds
+        )
+        agents.declare(app, declared, streams)
+        return cls(runtime, settings, app, DailyTotals(declared.daily), declared.goals, declared.trainings)
 
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
@@ -47,7 +60,8 @@ class Analytics:
 
     async def run_streams(self) -> None:
         """The faust worker, for as long as the service runs; if it stops by itself the service is unready."""
-        await ensure_topics(self.settings, [topics.SALES_ACTIVITY])
+        await ensure_topics(self.settings, [topics.SALES_ACTIVITY, topics.GOALS_EVENTS, topics.REVIEWS_EVENTS])
+        await declare_internal_topics(self.streams, self.settings)
         await self.streams.start()
         try:
             await self.streams.wait_until_stopped()

@@ -27,19 +27,20 @@ class Series:
     assistant_ids: list[str]
 
 
-def _check(analytics: Analytics, request: SeriesRequest) -> None:
-    if request.last < request.first:
-        _refuse("query.to", "`to` is before `from`")
-    if (request.last - request.first).days + 1 > analytics.settings.series_max_days:
-        _refuse("query.to", f"at most {analytics.settings.series_max_days} days per series")
+def within_limits(analytics: Analytics, first: date, last: date) -> None:
+    """A range of days a request may ask for: `to` not before `from`, at most SERIES_MAX_DAYS long."""
+    if last < first:
+        refuse("query.to", "`to` is before `from`")
+    if (last - first).days + 1 > analytics.settings.series_max_days:
+        refuse("query.to", f"at most {analytics.settings.series_max_days} days per request")
 
 
-def _refuse(field: str, message: str) -> NoReturn:
+def refuse(field: str, message: str) -> NoReturn:
     raise Unprocessable(f"{field}: {message}", errors=[{"field": field, "message": message, "type": "value_error"}])
 
 
 async def of_assistant(analytics: Analytics, principal: Principal, assistant_id: str, request: SeriesRequest) -> Series:
-    _check(analytics, request)
+    within_limits(analytics, request.first, request.last)
     await readable_assistant(analytics.runtime.people, principal, assistant_id)
     found = analytics.daily.of(assistant_id, request.kind, request.first, request.last)
     return Series(roll_up(request.granularity, request.first, request.last, found), [assistant_id])
@@ -47,7 +48,7 @@ async def of_assistant(analytics: Analytics, principal: Principal, assistant_id:
 
 async def of_team(analytics: Analytics, principal: Principal, team_id: str, request: SeriesRequest) -> Series:
     """Each assistant's days in their own time zone, added up: a team's day is its members' days."""
-    _check(analytics, request)
+    within_limits(analytics, request.first, request.last)
     members = sorted(m["_id"] for m in await readable_team(analytics.runtime.people, principal, team_id))
     found = [day for member in members for day in analytics.daily.of(member, request.kind, request.first, request.last)]
     return Series(roll_up(request.granularity, request.first, request.last, found), members)
@@ -63,7 +64,7 @@ async def month_over_month(
 ) -> tuple[MonthOverMonth, list[str]]:
     """A month against the one before, for an assistant or a team; a month in progress counts its days so far."""
     if month.year == 1 and month.month == 1:
-        _refuse("query.month", "there is no month before January of year 1")
+        refuse("query.month", "there is no month before January of year 1")
     first, last = month_bounds(month)
     request = SeriesRequest(kind, Granularity.MONTH, first, last)
     if assistant_id is not None:

@@ -10,13 +10,13 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context
 from jinja2.runtime import Context
@@ -66,6 +66,12 @@ def _when(context: Context, value: Any) -> str:
     return str(format_datetime(moment.astimezone(context["zone"]), format="medium", locale=_babel(context)))
 
 
+def _day(context: Context, value: Any) -> str:
+    """A calendar day as it stands (no time zone to convert: it is already the day of the person it is about)."""
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return str(format_date(day, format="medium", locale=_babel(context)))
+
+
 def _decimal(value: Any) -> Decimal:
     try:
         return Decimal(str(value))
@@ -92,6 +98,7 @@ class Renderer:
             "money": _money,
             "percent": _percent,
             "when": _when,
+            "day": _day,
         }
         for name, function in filters.items():
             self._env.filters[name] = pass_context(function)

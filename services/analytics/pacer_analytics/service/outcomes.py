@@ -1,0 +1,26 @@
+"""Goal outcomes of a team's assistants whose goal periods ended (or end) within a range of days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pacer_analytics.domain.outcome import GoalState, Outcomes, outcomes
+from pacer_analytics.service.access import readable_team
+from pacer_analytics.service.context import Analytics
+from pacer_analytics.service.series import within_limits
+from pacer_shared.auth import Principal
+
+
+async def of_team(
+    analytics: Analytics, principal: Principal, team_id: str, first: date, last: date
+) -> tuple[Outcomes, list[str]]:
+    """The team's current assistants' goals whose period's last day (their own calendar) is in [first, last]."""
+    within_limits(analytics, first, last)
+    members = sorted(m["_id"] for m in await readable_team(analytics.runtime.people, principal, team_id))
+    states = [
+        state
+        for member in members
+        for raw in (analytics.goal_states.get(member) or {}).values()
+        if first <= (state := GoalState.from_json(raw)).last_day <= last
+    ]
+    return outcomes(states, analytics.settings.attainment_buckets), members
