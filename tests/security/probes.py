@@ -569,6 +569,8 @@ async def _team_change(call: Call) -> Outcome:
 @probe("analytics", "GET /v1/analytics/teams/{team_id}/reports/{period}.{format}")
 async def _team_report(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/analytics/teams/{call.team}/reports/2026-06.xlsx")
+
+
 @probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/funnel")
 async def _assistant_funnel(call: Call) -> Outcome:
     return await call.send(
