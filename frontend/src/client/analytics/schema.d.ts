@@ -171,6 +171,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/assistants/{assistant_id}/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assistant's count of each kind of the chain in a period, and each step's conversion */
+        get: operations["assistant_funnel_v1_analytics_assistants__assistant_id__funnel_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/teams/{team_id}/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team's funnel: its assistants' counts of each kind of the chain added up */
+        get: operations["team_funnel_v1_analytics_teams__team_id__funnel_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/teams/{team_id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team's goal outcomes for the periods ending in a range of days, and their attainment distribution */
+        get: operations["team_outcomes_v1_analytics_teams__team_id__outcomes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/teams/{team_id}/movers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team's assistants whose activity of a kind rose or fell most in a month against the month before */
+        get: operations["team_movers_v1_analytics_teams__team_id__movers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/assistants/{assistant_id}/training-effect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assistant's completed courses, with the activity each targets in the weeks before and after */
+        get: operations["assistant_training_effect_v1_analytics_assistants__assistant_id__training_effect_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/teams/{team_id}/reports/{period}.{format}": {
         parameters: {
             query?: never;
@@ -192,6 +277,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AssistantFunnelOut */
+        AssistantFunnelOut: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Kinds
+             * @description The chain, top first
+             */
+            kinds: string[];
+            /**
+             * Assistant Ids
+             * @description Whose activity is counted: one assistant, or the team's
+             */
+            assistant_ids: string[];
+            /** Steps */
+            steps: components["schemas"]["StepOut"][];
+            /** Assistant Id */
+            assistant_id: string;
+        };
         /** AssistantSeriesOut */
         AssistantSeriesOut: {
             /** Kind */
@@ -247,6 +359,21 @@ export interface components {
             /** Client */
             client: string | null;
         };
+        /** BucketOut */
+        BucketOut: {
+            /**
+             * Lower
+             * @description Attainment from (included); null: from nothing
+             */
+            lower: string | null;
+            /**
+             * Upper
+             * @description Attainment up to (excluded); null: without end
+             */
+            upper: string | null;
+            /** Goals */
+            goals: number;
+        };
         /** ChangeOut */
         ChangeOut: {
             /** Kind */
@@ -267,6 +394,51 @@ export interface components {
             /** Assistant Ids */
             assistant_ids: string[];
         };
+        /** EffectOut */
+        EffectOut: {
+            /** Assignment Id */
+            assignment_id: string;
+            /** Course Id */
+            course_id: string;
+            /** Category */
+            category: string;
+            /**
+             * Completed On
+             * Format: date
+             * @description In the assistant's own calendar
+             */
+            completed_on: string;
+            /**
+             * Before From
+             * Format: date
+             */
+            before_from: string;
+            /**
+             * Before To
+             * Format: date
+             */
+            before_to: string;
+            /**
+             * After From
+             * Format: date
+             */
+            after_from: string;
+            /**
+             * After To
+             * Format: date
+             */
+            after_to: string;
+            /**
+             * After Ended
+             * @description False while the weeks after are still running
+             */
+            after_ended: boolean;
+            /**
+             * Kinds
+             * @description The kinds the course's category targets (TRAINING_KINDS)
+             */
+            kinds: components["schemas"]["KindEffectOut"][];
+        };
         /**
          * Granularity
          * @enum {string}
@@ -286,6 +458,124 @@ export interface components {
             problems?: {
                 [key: string]: string;
             } | null;
+        };
+        /** KindEffectOut */
+        KindEffectOut: {
+            /** Kind */
+            kind: string;
+            /**
+             * Before
+             * @description Activities of the kind in the weeks before
+             */
+            before: number;
+            /**
+             * After
+             * @description In the weeks after (so far, until they have ended)
+             */
+            after: number;
+            /** Change */
+            change: number;
+            /**
+             * Change Ratio
+             * @description change / before; null from zero
+             */
+            change_ratio: string | null;
+        };
+        /** MoveOut */
+        MoveOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /**
+             * Previous
+             * @description Count in the month before
+             */
+            previous: number;
+            /**
+             * Current
+             * @description Count in the month (so far, if it has not ended)
+             */
+            current: number;
+            /** Change */
+            change: number;
+            /**
+             * Change Ratio
+             * @description change / previous; null from zero
+             */
+            change_ratio: string | null;
+        };
+        /** MoversOut */
+        MoversOut: {
+            /** Team Id */
+            team_id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Month
+             * Format: date
+             * @description The month's first day
+             */
+            month: string;
+            /**
+             * Assistant Ids
+             * @description Who was compared: the team's current assistants
+             */
+            assistant_ids: string[];
+            /**
+             * Risers
+             * @description Largest rise first; ties by assistant id
+             */
+            risers: components["schemas"]["MoveOut"][];
+            /**
+             * Fallers
+             * @description Largest fall first; ties by assistant id
+             */
+            fallers: components["schemas"]["MoveOut"][];
+        };
+        /** OutcomesOut */
+        OutcomesOut: {
+            /** Team Id */
+            team_id: string;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Assistant Ids
+             * @description Whose goals are counted: the team's current assistants
+             */
+            assistant_ids: string[];
+            /**
+             * Goals
+             * @description Goals whose period's last day, in their owner's calendar, is in the range
+             */
+            goals: number;
+            /** Achieved */
+            achieved: number;
+            /** Missed */
+            missed: number;
+            /**
+             * In Progress
+             * @description Neither achieved nor missed yet
+             */
+            in_progress: number;
+            /**
+             * At Risk
+             * @description Of those in progress, how many goals has announced at risk
+             */
+            at_risk: number;
+            /** Cancelled */
+            cancelled: number;
+            /**
+             * Distribution
+             * @description Attainment (actual / target) of all but cancelled goals
+             */
+            distribution: components["schemas"]["BucketOut"][];
         };
         /** PersonalDataExport */
         PersonalDataExport: {
@@ -349,6 +639,53 @@ export interface components {
          * @enum {string}
          */
         ReportFormat: "csv" | "xlsx";
+        /** StepOut */
+        StepOut: {
+            /** Kind */
+            kind: string;
+            /**
+             * Count
+             * @description Activities of the kind in the period
+             */
+            count: number;
+            /**
+             * Conversion
+             * @description count / the step before's count; null first, or from zero
+             */
+            conversion: string | null;
+            /**
+             * From First
+             * @description count / the first step's count; null when that is zero
+             */
+            from_first: string | null;
+        };
+        /** TeamFunnelOut */
+        TeamFunnelOut: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Kinds
+             * @description The chain, top first
+             */
+            kinds: string[];
+            /**
+             * Assistant Ids
+             * @description Whose activity is counted: one assistant, or the team's
+             */
+            assistant_ids: string[];
+            /** Steps */
+            steps: components["schemas"]["StepOut"][];
+            /** Team Id */
+            team_id: string;
+        };
         /** TeamSeriesOut */
         TeamSeriesOut: {
             /** Kind */
@@ -376,6 +713,18 @@ export interface components {
             points: components["schemas"]["PointOut"][];
             /** Team Id */
             team_id: string;
+        };
+        /** TrainingEffectOut */
+        TrainingEffectOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /** Weeks */
+            weeks: number;
+            /**
+             * Courses
+             * @description Every course completed, most recent first
+             */
+            courses: components["schemas"]["EffectOut"][];
         };
         /** FieldProblem */
         FieldProblem: {
@@ -928,6 +1277,298 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assistant_funnel_v1_analytics_assistants__assistant_id__funnel_get: {
+        parameters: {
+            query: {
+                /** @description First day, in each assistant's own calendar */
+                from: string;
+                /** @description Last day, included */
+                to: string;
+                /** @description The chain of kinds, top first (repeat the parameter); the service's FUNNEL_KINDS if none */
+                kinds?: string[] | null;
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantFunnelOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_funnel_v1_analytics_teams__team_id__funnel_get: {
+        parameters: {
+            query: {
+                /** @description First day, in each assistant's own calendar */
+                from: string;
+                /** @description Last day, included */
+                to: string;
+                /** @description The chain of kinds, top first (repeat the parameter); the service's FUNNEL_KINDS if none */
+                kinds?: string[] | null;
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamFunnelOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_outcomes_v1_analytics_teams__team_id__outcomes_get: {
+        parameters: {
+            query: {
+                /** @description First day a goal's period may end on (owner's calendar) */
+                from: string;
+                /** @description Last day, included */
+                to: string;
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomesOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_movers_v1_analytics_teams__team_id__movers_get: {
+        parameters: {
+            query: {
+                /** @description Activity kind */
+                kind: string;
+                /** @description How many risers and how many fallers */
+                top?: number;
+                /** @description The month to compare with the one before, YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoversOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assistant_training_effect_v1_analytics_assistants__assistant_id__training_effect_get: {
+        parameters: {
+            query?: {
+                /** @description Weeks before and after the completion */
+                weeks?: number;
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingEffectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
