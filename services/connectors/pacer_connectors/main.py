@@ -16,7 +16,7 @@ DESCRIPTION = "Learns of changes in a company's CRM (Zoho CRM) and publishes the
 
 
 def background(connectors: Connectors) -> list[BackgroundLoop]:
-    return [connector.run for connector in connectors.zoho.values()]
+    return [connector.run for connector in connectors.zoho.values()]  # one loop per connection
 
 
 def build(settings: ConnectorsSettings | None = None) -> FastAPI:
@@ -31,6 +31,7 @@ def build(settings: ConnectorsSettings | None = None) -> FastAPI:
             indexes=repository.INDEXES,
             publishes=[topics.SALES_ACTIVITY],
             context=lambda runtime: Connectors.of(runtime, configured),
+            background=background,
         )
     )
 

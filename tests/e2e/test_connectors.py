@@ -1,0 +1,279 @@
+"""A Zoho CRM feeds goals through the connectors service: the connector runs as its own process against a local
+fake Zoho (pacer_testkit.fake_zoho), the real broker and the goals service, and the goals' totals must equal what
+the fake CRM holds after a backfill killed half-way, callbacks, edits, deletions, redeliveries, an expired token
+and rate limits.
+"""
+
+from __future__ import annotations
+
+import signal
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+import yaml
+
+from pacer_shared.auth import Role
+from pacer_testkit.fake_zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho, running_fake_zoho
+from pacer_testkit.roster import ROSTER
+from pacer_testkit.stack import (
+    ServiceProcess,
+    Stack,
+    bearer,
+    eventually,
+    producer,
+    publish,
+    read_topic,
+    roster_reached,
+)
+
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(600)]
+
+CONNECTION = "zoho-main"
+CHANNEL_TOKEN = "channel-token-of-zoho-main"
+BACKFILL = 2_100
+"""More records than Zoho's `page` paging reaches (2,000): the backfill must follow `page_token`."""
+ANN = {"id": "4150868000000225013", "email": "ann@example.com", "name": "Ann"}
+BOB = {"id": "4150868000000225014", "email": "bob@example.com", "name": "Bob"}
+STRANGER = {"id": "4150868000000225099", "email": "temp.rep@example.com", "name": "Temp"}
+
+
+@dataclass
+class World:
+    stack: Stack
+    namespace: str
+    zoho: FakeZoho
+    goals: ServiceProcess
+    connectors: ServiceProcess
+    calls_goal: str
+    deals_goal: str
+
+    async def goal_total(self, goal_id: str) -> Decimal:
+        async with httpx.AsyncClient(base_url=self.goals.url, timeout=15) as http:
+            response = await http.get(f"/v1/goals/{goal_id}", headers=bearer("hana", Role.HR))
+        response.raise_for_status()
+        return Decimal(str(response.json()["actual"]))
+
+    async def totals_reach(self, what: str) -> None:
+        """The goals' totals equal what the fake CRM holds for ann: her calls counted, her won deals' amounts."""
+        calls, deals = self.zoho.records.get("Calls", {}), self.zoho.records.get("Deals", {})
+        want_calls = Decimal(sum(r["Owner"]["id"] == ANN["id"] for r in calls.values()))
+        want_amount = sum(
+            (
+                Decimal(str(r["Amount"]))
+                for r in deals.values()
+                if r["Owner"]["id"] == ANN["id"] and r["Stage"] == "Closed Won"
+            ),
+            Decimal(0),
+        )
+
+        async def equal() -> tuple[Decimal, Decimal] | None:
+            seen = (await self.goal_total(self.calls_goal), await self.goal_total(self.deals_goal))
+            return seen if seen == (want_calls, want_amount) else None
+
+        await eventually(equal, 90, f"goals to equal the CRM ({want_calls} calls, {want_amount} CNY) {what}")
+
+    async def status(self, role: Role = Role.HR) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=self.connectors.url, timeout=15) as http:
+            return await http.get(f"/v1/connections/{CONNECTION}", headers=bearer("hana", role))
+
+
+def connection_file(folder: Path, notify_url: str, zoho_url: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    document: dict[str, Any] = {
+        "id": CONNECTION,
+        "crm": "zoho",
+        "poll_seconds": 1,
+        "zoho": {
+            "accounts_url": zoho_url,
+            "allow_any_accounts_url": True,
+            "client_id": CLIENT_ID,
+            "client_secret_env": "ZOHO_CLIENT_SECRET",
+            "refresh_token_env": "ZOHO_REFRESH_TOKEN",
+            "notify_url": notify_url,
+            "channel_id": 1_006_800_211,
+            "channel_token_env": "ZOHO_CHANNEL_TOKEN",
+        },
+        "objects": [
+            {"object": "Calls", "kind": "call"},
+            {
+                "object": "Deals",
+                "kind": "deal_closed",
+                "when": {"field": "Stage", "is_any_of": ["Closed Won"]},
+                "amount_field": "Amount",
+                "currency": "CNY",
+            },
+        ],
+        "people": {"table": {BOB["id"]: "bob"}},
+    }
+    (folder / f"{CONNECTION}.yaml").write_text(yaml.safe_dump(document))
+
+
+def connector_process(
+    stack: Stack, namespace: str, log_dir: Path, zoho: FakeZoho, port: int | None = None
+) -> ServiceProcess:
+    folder = log_dir / "connections"
+    env = stack.service_env(
+        namespace,
+        "connectors",
+        PACER_CONNECTORS_CONNECTIONS_DIR=str(folder),
+        PACER_CONNECTORS_RETRY_SECONDS="0.5",
+        ZOHO_CLIENT_SECRET=CLIENT_SECRET,
+        ZOHO_REFRESH_TOKEN=REFRESH_TOKEN,
+        ZOHO_CHANNEL_TOKEN=CHANNEL_TOKEN,
+    )
+    process = ServiceProcess(
+        "pacer_connectors.main", "connectors", env, log_dir / f"connectors-{uuid.uuid4().hex[:4]}.log"
+    )
+    if port is not None:  # the same address again, which the CRM's channel calls back
+        process.port, process.url = port, f"http://127.0.0.1:{port}"
+        process.env["PACER_CONNECTORS_HTTP_PORT"] = str(port)
+    connection_file(folder, f"{process.url}/v1/connections/{CONNECTION}/zoho/notify", zoho.url)
+    return process
+
+
+async def set_goal(goals: ServiceProcess, kinds: list[str], aggregation: str, currency: str | None = None) -> str:
+    now = datetime.now(UTC)
+    body = {
+        "owner_id": "ann",
+        "title": f"{kinds[0]} {uuid.uuid4().hex[:6]}",
+        "metric": {"kinds": kinds, "aggregation": aggregation, **({"currency": currency} if currency else {})},
+        "target": 1_000_000,
+        "unit": "CNY" if currency else "calls",
+        "start": (now - timedelta(hours=1)).isoformat(),
+        "end": (now + timedelta(hours=2)).isoformat(),
+    }
+    async with httpx.AsyncClient(base_url=goals.url, timeout=15) as http:
+        response = await http.post("/v1/goals", json=body, headers=bearer("mia", Role.MANAGER))
+    assert response.status_code == 201, response.text
+    return str(response.json()["goal_id"])
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    namespace, log_dir = f"t{uuid.uuid4().hex[:10]}", tmp_path_factory.mktemp("connectors")
+    async with running_fake_zoho() as zoho:
+        for n in range(BACKFILL):  # history the connector has never seen, as an account has on day one
+            await zoho.create("Calls", {"Subject": f"call {n}", "Owner": ANN if n % 3 else BOB}, notify=False)
+        goals = ServiceProcess(
+            "pacer_goals.main", "goals", stack.service_env(namespace, "goals"), log_dir / "goals.log"
+        )
+        connectors = connector_process(stack, namespace, log_dir, zoho)
+        world: World | None = None
+        goals.start()
+        try:
+            await goals.wait_ready()
+            async with producer(stack.kafka_bootstrap) as client:
+                for person in ROSTER:
+                    await publish(client, f"{namespace}.org.people", person)
+            async with httpx.AsyncClient(base_url=goals.url, timeout=10) as http:
+                await roster_reached(http, ["ann", "bob", "mia"])
+            world = World(
+                stack,
+                namespace,
+                zoho,
+                goals,
+                connectors,
+                await set_goal(goals, ["call"], "count"),
+                await set_goal(goals, ["deal_closed"], "sum_amount", "CNY"),
+            )
+            yield world
+        finally:
+            connectors.stop()
+            if world is not None:
+                world.connectors.stop()  # the process started after the kill
+            goals.stop()
+
+
+async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once(world: World) -> None:
+    # Slow pages, so the kill lands between the backfill's first committed page and its last.
+    world.zoho.page_delay = 0.4
+    world.connectors.start()
+
+    async def half_way() -> dict[str, Any] | None:
+        response = await world.status()
+        body = response.json() if response.status_code == 200 else {}
+        return body if body.get("backfilling") and body.get("records_seen", 0) >= 400 else None
+
+    seen = await eventually(half_way, 120, "the backfill to be half-way")
+    world.connectors.stop(signal.SIGKILL)
+    assert seen["records_seen"] < BACKFILL
+    world.zoho.page_delay = 0.0
+    world.connectors = connector_process(
+        world.stack, world.namespace, world.connectors.log_path.parent, world.zoho, world.connectors.port
+    )
+    world.connectors.start()
+    await world.connectors.wait_ready()
+    await world.totals_reach("after the backfill resumed")
+
+    def every_call_published(records: list[Any]) -> bool:
+        return len({r.json()["data"]["activity_id"] for r in records}) >= BACKFILL
+
+    published = await read_topic(
+        world.stack.kafka_bootstrap, f"{world.namespace}.sales.activity", every_call_published, 60
+    )
+    recorded: dict[str, set[str]] = {}
+    for record in published:
+        event = record.json()
+        recorded.setdefault(event["data"]["activity_id"], set()).add(event["id"])
+    assert len(recorded) == BACKFILL
+    assert all(len(ids) == 1 for ids in recorded.values()), "a record re-read after the kill was published again"
+
+
+async def test_callbacks_edits_deletions_and_redeliveries_keep_goals_equal_to_the_crm(world: World) -> None:
+    await world.connectors.wait_ready()
+    won = await world.zoho.create("Deals", {"Deal_Name": "Acme", "Stage": "Closed Won", "Amount": 1200, "Owner": ANN})
+    await world.zoho.create("Deals", {"Deal_Name": "Globex", "Stage": "Negotiation", "Amount": 800, "Owner": ANN})
+    call = await world.zoho.create("Calls", {"Subject": "follow-up", "Owner": ANN})
+    await world.totals_reach("after creates")
+
+    await world.zoho.update("Deals", won, Amount=1500)
+    await world.zoho.update("Calls", call, Subject="follow-up, rescheduled")  # counts the same: publishes nothing
+    await world.totals_reach("after edits")
+    again = await world.zoho.redeliver()
+    assert again.status_code == 200
+    assert again.json() == {"changes": 0}
+
+    await world.zoho.delete("Calls", call)
+    lost = next(r for r in world.zoho.records["Calls"].values() if r["Owner"]["id"] == ANN["id"])
+    await world.zoho.delete("Calls", lost["id"], notify=False)  # found by polling /Calls/deleted
+    await world.totals_reach("after deletions")
+
+    forged = {**world.zoho.callbacks[-1][1], "token": "guessed"}
+    async with httpx.AsyncClient(timeout=15) as http:
+        refused = await http.post(world.zoho.callbacks[-1][0], json=forged)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+
+
+async def test_an_expired_token_and_rate_limits_are_ridden_out(world: World) -> None:
+    await world.connectors.wait_ready()
+    refreshes = world.zoho.token_refreshes
+    world.zoho.expire_tokens()
+    world.zoho.throttle(2)
+    await world.zoho.create("Calls", {"Subject": "after the limit", "Owner": ANN})
+    await world.totals_reach("after an expired token and two 429s")
+    assert world.zoho.token_refreshes == refreshes + 1
+    assert world.zoho.throttled_answers >= 2
+
+
+async def test_status_shows_sync_lag_and_unmapped_users_to_hr_only(world: World) -> None:
+    await world.zoho.create("Calls", {"Subject": "by a temp", "Owner": STRANGER})
+
+    async def reported() -> dict[str, Any] | None:
+        body = (await world.status()).json()
+        return body if STRANGER["email"] in body.get("unmapped_users", {}) and not body["backfilling"] else None
+
+    status = await eventually(reported, 60, "the unmapped user to be reported")
+    assert status["lag_seconds"] is not None
+    assert status["lag_seconds"] < 60
+    assert status["activities_retracted"] >= 3
+    assert (await world.status(Role.ASSISTANT)).status_code == 403
+    await world.totals_reach("with a stranger's call left out")
