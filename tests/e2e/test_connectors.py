@@ -6,6 +6,7 @@ and rate limits.
 
 from __future__ import annotations
 
+import json
 import signal
 import uuid
 from collections.abc import AsyncIterator
@@ -32,6 +33,7 @@ from pacer_testkit.stack import (
     publish,
     read_topic,
     roster_reached,
+    run_pacer,
 )
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(600)]
@@ -276,4 +278,14 @@ async def test_status_shows_sync_lag_and_unmapped_users_to_hr_only(world: World)
     assert status["lag_seconds"] < 60
     assert status["activities_retracted"] >= 3
     assert (await world.status(Role.ASSISTANT)).status_code == 403
+    shown = await run_pacer(
+        world.stack,
+        world.namespace,
+        "connectors",
+        "status",
+        env={"PACER_CLI_SERVICE_URLS": json.dumps({"connectors": world.connectors.url})},
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert CONNECTION in shown.stdout
+    assert f"{STRANGER['email']} (1)" in shown.stdout
     await world.totals_reach("with a stranger's call left out")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pacer_connectors.adapters import repository
+from pacer_connectors.adapters.personal_data import PERSONAL_DATA
 from pacer_connectors.api import connections
 from pacer_connectors.service.connections import load
 from pacer_connectors.service.context import Connectors
@@ -29,6 +30,7 @@ def build(settings: ConnectorsSettings | None = None) -> FastAPI:
             description=DESCRIPTION,
             routers=[connections.router],
             indexes=repository.INDEXES,
+            personal_data=PERSONAL_DATA,
             publishes=[topics.SALES_ACTIVITY],
             context=lambda runtime: Connectors.of(runtime, configured),
             background=background,

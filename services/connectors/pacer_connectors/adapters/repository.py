@@ -19,6 +19,7 @@ CURSORS = "sync_cursors"
 STATUS = "connection_status"
 
 INDEXES: IndexPlan = {
+    RECORDS: [IndexModel([("connection_id", ASCENDING), ("unmapped", ASCENDING)], name="unmapped_by_connection")],
     # The shared roster's indexes plus the one CRM users are matched by.
     people.PEOPLE: [*people.INDEXES[people.PEOPLE], IndexModel([("email", ASCENDING)], name="by_email")],
 }
@@ -69,8 +70,11 @@ class ConnectorRepository:
         found = self._records.find({"_id": {"$in": sorted(set(keys))}}, session=session)
         return {doc["_id"]: _state(doc) async for doc in found}
 
-    async def save_states(self, states: Iterable[RecordState], session: Session) -> None:
-        writes = [UpdateOne({"_id": s.key}, {"$set": _document(s)}, upsert=True) for s in states]
+    async def save_states(self, connection_id: str, states: Iterable[RecordState], session: Session) -> None:
+        writes = [
+            UpdateOne({"_id": s.key}, {"$set": {**_document(s), "connection_id": connection_id}}, upsert=True)
+            for s in states
+        ]
         if writes:
             await self._records.bulk_write(writes, session=session)
 
@@ -123,8 +127,6 @@ class ConnectorRepository:
                 "activities_retracted": report.retracted,
             },
         }
-        for user, count in report.unmapped.items():
-            update["$inc"][f"unmapped_users.{_field_safe(user)}"] = count
         if report.unreadable:
             update["$set"]["last_unreadable"] = report.unreadable[-5:]
         await self._status.update_one({"_id": connection_id}, update, upsert=True)
@@ -145,17 +147,18 @@ class ConnectorRepository:
     async def note_channel(self, connection_id: str, expires_at: datetime) -> None:
         await self._status.update_one({"_id": connection_id}, {"$set": {"channel_expires_at": expires_at}}, upsert=True)
 
+    async def unmapped_users(self, connection_id: str) -> dict[str, int]:
+        """CRM users who own records that count for nothing because they are no Pacer person -> those records."""
+        grouped = await self._records.aggregate(
+            [
+                {"$match": {"connection_id": connection_id, "unmapped": {"$type": "string"}}},
+                {"$group": {"_id": "$unmapped", "records": {"$sum": 1}}},
+            ]
+        )
+        return {doc["_id"]: doc["records"] async for doc in grouped}
+
     async def status(self, connection_id: str) -> Document:
         return await self._status.find_one({"_id": connection_id}) or {"_id": connection_id}
-
-
-def _field_safe(user: str) -> str:
-    """A CRM user id or email as a MongoDB field name (no dots, no leading $)."""
-    return user.replace(".", "\uff0e").lstrip("$")
-
-
-def user_of_field(name: str) -> str:
-    return name.replace("\uff0e", ".")
 
 
 def _document(state: RecordState) -> Document:
@@ -164,6 +167,7 @@ def _document(state: RecordState) -> Document:
         "revision": state.revision,
         "seen_at": state.seen_at,
         "deleted": state.deleted,
+        "unmapped": state.unmapped,
         # Kept as strings: MongoDB rounds dates to milliseconds, which would change a fingerprint on reading.
         "counted": None
         if counted is None
@@ -192,4 +196,6 @@ def _state(doc: Document) -> RecordState:
             datetime.fromisoformat(c["occurred_at"]),
         )
     )
-    return RecordState(doc["_id"], doc["revision"], counted, doc["seen_at"], doc.get("deleted", False))
+    return RecordState(
+        doc["_id"], doc["revision"], counted, doc["seen_at"], doc.get("deleted", False), doc.get("unmapped")
+    )

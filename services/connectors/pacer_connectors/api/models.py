@@ -22,7 +22,7 @@ class ConnectionStatus(BaseModel):
     last_error: str | None = Field(description="The last failure, cleared by the next clean pass")
     last_error_at: datetime | None
     unmapped_users: dict[str, int] = Field(
-        description="CRM users (email, else id) whose records found no Pacer person -> records skipped"
+        description="CRM users (email, else id) who are no Pacer person -> their records that count for nothing"
     )
     last_unreadable: list[str] = Field(description="The latest records the mapping could not read, and why")
     channel_expires_at: datetime | None = Field(description="When the CRM's push channel lapses unless renewed")

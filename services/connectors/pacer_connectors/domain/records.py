@@ -103,6 +103,8 @@ class RecordState:
     seen_at: datetime
     """The newest change applied (a record's modification or deletion time); an older one arriving late is ignored."""
     deleted: bool = False
+    unmapped: str | None = None
+    """The CRM user (email, else id) whose record this is, while they are no Pacer person: what status reports."""
 
     @property
     def activity_id(self) -> str | None:
@@ -150,7 +152,13 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def reconcile(
-    connection: Connection, key: str, state: RecordState | None, counted: Counted | None, at: datetime, why: str
+    connection: Connection,
+    key: str,
+    state: RecordState | None,
+    counted: Counted | None,
+    at: datetime,
+    why: str,
+    unmapped: str | None = None,
 ) -> tuple[RecordState | None, list[EventData]]:
     """The record's new state and the events that move Pacer from what it last heard to `counted`.
 
@@ -159,9 +167,11 @@ def reconcile(
         return None, []
     before = state.counted if state else None
     if (before.fingerprint if before else None) == (counted.fingerprint if counted else None):
-        if state is None or at == state.seen_at:
+        if state is None:
+            return (None, []) if unmapped is None else (RecordState(key, 0, None, at, unmapped=unmapped), [])
+        if at == state.seen_at and state.unmapped == unmapped:
             return None, []
-        return replace(state, seen_at=at, deleted=why == DELETED), []
+        return replace(state, seen_at=at, deleted=why == DELETED, unmapped=unmapped), []
     events: list[EventData] = []
     revision = state.revision if state else 0
     if state is not None and before is not None and state.activity_id:
@@ -170,7 +180,7 @@ def reconcile(
         )
     if counted is not None:
         revision += 1
-    after = RecordState(key, revision, counted, at, deleted=why == DELETED)
+    after = RecordState(key, revision, counted, at, deleted=why == DELETED, unmapped=unmapped)
     if counted is not None:
         events.append(
             SalesActivityRecorded(

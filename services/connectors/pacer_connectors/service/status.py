@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pacer_connectors.adapters.repository import user_of_field
 from pacer_connectors.service.context import Connectors
 from pacer_shared.problems import NotFound
 
@@ -33,7 +32,7 @@ async def status_of(connectors: Connectors, connection_id: str) -> dict[str, Any
         "errors": doc.get("errors", 0),
         "last_error": doc.get("last_error"),
         "last_error_at": doc.get("last_error_at"),
-        "unmapped_users": {user_of_field(k): v for k, v in sorted((doc.get("unmapped_users") or {}).items())},
+        "unmapped_users": dict(sorted((await connectors.repository.unmapped_users(connection_id)).items())),
         "last_unreadable": doc.get("last_unreadable") or [],
         "channel_expires_at": doc.get("channel_expires_at"),
     }

@@ -60,13 +60,13 @@ class Sync:
             states = await self.repository.states(keys, session)
             changed: dict[str, RecordState] = {}
             events: list[EventData] = []
-            for record, counted, why in readings:
+            for record, counted, why, unmapped in readings:
                 key = record_key(connection, record.crm_object, record.record_id)
-                _step(connection, key, states, changed, events, counted, record.modified_at, why)
+                _step(connection, key, states, changed, events, counted, record.modified_at, why, unmapped)
             for deletion in deletions:
                 key = record_key(connection, deletion.crm_object, deletion.record_id)
                 _step(connection, key, states, changed, events, None, deletion.deleted_at, DELETED)
-            await self.repository.save_states(changed.values(), session)
+            await self.repository.save_states(connection.id, changed.values(), session)
             self.runtime.uow.publish(session, *events)
             if cursor is not None:
                 await self.repository.save_cursor(cursor, session)
@@ -88,10 +88,10 @@ class Sync:
 
     async def _read(
         self, records: Sequence[CrmRecord], report: SyncReport
-    ) -> list[tuple[CrmRecord, Counted | None, str]]:
+    ) -> list[tuple[CrmRecord, Counted | None, str, str | None]]:
         """Each record with what it counts as (None: nothing) and the reason a change would be retracted for."""
         people = await self._people_of(records)
-        readings: list[tuple[CrmRecord, Counted | None, str]] = []
+        readings: list[tuple[CrmRecord, Counted | None, str, str | None]] = []
         for record in records:
             rule = self.connection.rule_for(record.crm_object)
             if rule is None:
@@ -104,9 +104,9 @@ class Sync:
             if isinstance(reading, Unmapped):
                 user = reading.user.email or reading.user.id if reading.user else "(no owner)"
                 report.unmapped[user] = report.unmapped.get(user, 0) + 1
-                readings.append((record, None, UNMAPPED_REASON))
+                readings.append((record, None, UNMAPPED_REASON, user))
             else:
-                readings.append((record, reading, CHANGED))
+                readings.append((record, reading, CHANGED, None))
         return readings
 
     async def _people_of(self, records: Sequence[CrmRecord]) -> dict[CrmUser, str]:
@@ -137,8 +137,9 @@ def _step(
     counted: Counted | None,
     at: datetime,
     why: str,
+    unmapped: str | None = None,
 ) -> None:
-    after, raised = reconcile(connection, key, states.get(key), counted, at, why)
+    after, raised = reconcile(connection, key, states.get(key), counted, at, why, unmapped)
     if after is not None:
         states[key] = changed[key] = after
         events.extend(raised)

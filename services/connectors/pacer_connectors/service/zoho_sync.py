@@ -53,6 +53,10 @@ class ZohoConnector:
 
     async def run(self) -> None:
         connection = self.sync.connection
+        # The stopped-syncing alert measures from the last clean pass, or from now for a connection that has never
+        # had one: so one that never syncs also alerts, and a restart does not hide how long ago the last pass was.
+        last = (await self.sync.repository.status(connection.id)).get("caught_up_at")
+        metrics.CAUGHT_UP.labels(connection.id).set((last or self.sync.runtime.clock.now()).timestamp())
         try:
             while True:
                 try:
