@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from pacer_connectors.domain.records import (
     reconcile,
     record_key,
 )
+from pacer_connectors.service.connections import ConnectionsInvalid, load
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -130,3 +132,30 @@ def test_a_wrong_connection_file_is_refused_naming_what_is_wrong(change: dict[st
     document = {**CONNECTION.model_dump(exclude_none=True), **change}
     with pytest.raises(ValidationError, match=message):
         Connection.model_validate(document)
+
+
+def test_the_documented_default_mapping_is_a_valid_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN", "ZOHO_CHANNEL_TOKEN"):
+        monkeypatch.setenv(variable, "set")
+    [configured] = load(Path(__file__).resolve().parents[3] / "docs" / "connectors")
+    kinds = {rule.object: rule.kind for rule in configured.connection.objects}
+    assert kinds == {
+        "Calls": "call",
+        "Events": "customer_visit",
+        "Quotes": "quote_sent",
+        "Sales_Orders": "order_processed",
+        "Deals": "deal_closed",
+    }
+    monkeypatch.delenv("ZOHO_REFRESH_TOKEN")
+    with pytest.raises(ConnectionsInvalid, match="environment variable ZOHO_REFRESH_TOKEN is not set"):
+        load(Path(__file__).resolve().parents[3] / "docs" / "connectors")
+
+
+def test_a_deal_closed_on_a_date_counts_on_that_day() -> None:
+    rule = CONNECTION.rule_for("Deals")
+    assert rule is not None
+    record = CrmRecord("Deals", "7", {**deal().fields, "Closing_Time": "2026-03-02"}, T0)
+    counted = read(rule, record, {ANN: "ann"})
+    assert not isinstance(counted, Unmapped)
+    assert counted is not None
+    assert counted.occurred_at.date().isoformat() == "2026-03-02"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -132,7 +132,7 @@ def read(rule: ObjectRule, record: CrmRecord, people: dict[CrmUser, str]) -> Cou
     if not occurred:
         raise RecordUnreadable(f"{record.crm_object} {record.record_id}: no {rule.occurred_at_field}")
     try:
-        occurred_at = datetime.fromisoformat(str(occurred))
+        occurred_at = _moment(str(occurred))
         quantity = _decimal(fields.get(rule.quantity_field)) if rule.quantity_field else Decimal(1)
         amount = _decimal(fields.get(rule.amount_field)) if rule.amount_field else None
     except (ValueError, InvalidOperation) as error:
@@ -143,6 +143,14 @@ def read(rule: ObjectRule, record: CrmRecord, people: dict[CrmUser, str]) -> Cou
         return None  # nothing happened that counts (a call of zero minutes)
     currency = (fields.get(rule.currency_field) if rule.currency_field else None) or rule.currency
     return Counted(person, rule.kind, quantity, amount, currency if amount is not None else None, occurred_at)
+
+
+def _moment(value: str) -> datetime:
+    """A CRM time, or a date (a deal's Closing_Date): a date counts at noon UTC, which is that same calendar day
+    wherever from UTC-11 to UTC+11 the assistant works."""
+    if len(value) == len("2026-03-02"):
+        return datetime.combine(date.fromisoformat(value), time(12), UTC)
+    return datetime.fromisoformat(value)
 
 
 def _decimal(value: Any) -> Decimal | None:
