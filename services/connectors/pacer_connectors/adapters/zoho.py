@@ -50,6 +50,10 @@ class ZohoError(Exception):
     """Zoho refused or failed a call; the message names the call and Zoho's code."""
 
 
+class ZohoRefused(ZohoError):
+    """Zoho answered 400: the request itself was wrong (an unknown field, an expired page token)."""
+
+
 @dataclass
 class Page:
     records: list[CrmRecord]
@@ -154,6 +158,8 @@ class ZohoClient:
                 log.warning("zoho rate limit; waiting", path=path, seconds=wait)
                 await asyncio.sleep(wait)
                 continue
+            if response.status_code == 400:
+                raise ZohoRefused(f"{method} {path}: HTTP 400 {body.get('code', '')}".strip())
             if response.status_code >= 400:
                 raise ZohoError(f"{method} {path}: HTTP {response.status_code} {body.get('code', '')}".strip())
             return body

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from pacer_connectors.adapters.repository import Cursor
-from pacer_connectors.adapters.zoho import ZohoClient, ZohoError
+from pacer_connectors.adapters.zoho import ZohoClient, ZohoError, ZohoRefused
 from pacer_connectors.domain.mapping import ObjectRule, ZohoSettings
 from pacer_connectors.domain.records import Deletion
 from pacer_connectors.service import metrics
@@ -107,7 +107,16 @@ class ZohoConnector:
         repository = self.sync.repository
         cursor = await repository.cursor(self.sync.connection.id, rule.object, "records")
         while True:
-            page = await self.client.records(rule.object, rule.fields, cursor.since, cursor.page_token)
+            try:
+                page = await self.client.records(rule.object, rule.fields, cursor.since, cursor.page_token)
+            except ZohoRefused as refused:
+                if cursor.page_token is None:
+                    raise
+                # A page token lives a day: one kept across a long outage is refused. The run starts again from its
+                # `since`; what it had read already is found unchanged.
+                log.warning("zoho refused a page token; restarting the run", object=rule.object, error=str(refused))
+                cursor = Cursor(cursor.connection_id, cursor.crm_object, cursor.feed, cursor.since)
+                continue
             newest = max([m for m in [cursor.newest, *(r.modified_at for r in page.records)] if m], default=None)
             following = _following(cursor, newest, page.next_page_token if page.more else None)
             await self.sync.apply(page.records, cursor=following)
