@@ -20,8 +20,11 @@ import httpx
 import pytest
 import pytest_asyncio
 import yaml
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from pacer_shared.auth import Role
+from pacer_shared.kafka import partitions_of
 from pacer_testkit.fake_zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho, running_fake_zoho
 from pacer_testkit.roster import ROSTER
 from pacer_testkit.stack import (
@@ -215,8 +218,13 @@ async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once
     await world.connectors.wait_ready()
     await world.totals_reach("after the backfill resumed")
 
+    # The pass after the first clean one re-reads the newest second of changes: it must publish nothing.
+    first = await eventually(lambda: _caught_up_after(world, ""), 60, "a clean pass after the restart")
+    await eventually(lambda: _caught_up_after(world, first), 60, "another pass, which re-reads the newest second")
+    held = await messages_on(world.stack.kafka_bootstrap, f"{world.namespace}.sales.activity")
+
     def every_call_published(records: list[Any]) -> bool:
-        return len({r.json()["data"]["activity_id"] for r in records}) >= BACKFILL
+        return len(records) >= held
 
     published = await read_topic(
         world.stack.kafka_bootstrap, f"{world.namespace}.sales.activity", every_call_published, 60
@@ -225,6 +233,7 @@ async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once
     for record in published:
         event = record.json()
         recorded.setdefault(event["data"]["activity_id"], set()).add(event["id"])
+    assert {record.json()["type"] for record in published} == {"SalesActivityRecorded"}, "a re-read retracted"
     assert len(recorded) == BACKFILL
     assert all(len(ids) == 1 for ids in recorded.values()), "a record re-read after the kill was published again"
 
@@ -289,3 +298,23 @@ async def test_status_shows_sync_lag_and_unmapped_users_to_hr_only(world: World)
     assert CONNECTION in shown.stdout
     assert f"{STRANGER['email']} (1)" in shown.stdout
     await world.totals_reach("with a stranger's call left out")
+
+
+async def _caught_up_after(world: World, moment: str) -> str | None:
+    """When the connection's last clean pass ended, if after `moment` (ISO 8601, UTC)."""
+    later = (await world.status()).json().get("caught_up_at")
+    return later if later is not None and later > moment else None
+
+
+async def messages_on(bootstrap: str, topic: str) -> int:
+    """How many messages the topic holds: every partition's end offset (nothing is deleted in a test)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        partitions = await partitions_of(admin, [topic])
+        return sum((await consumer.end_offsets(partitions)).values())
+    finally:
+        await consumer.stop()
+        await admin.close()
