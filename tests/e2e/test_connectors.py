@@ -25,6 +25,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from pacer_shared.auth import Role
 from pacer_shared.kafka import partitions_of
+from pacer_testkit.fake_fxiaoke import APP_ID, APP_SECRET, PERMANENT_CODE, FakeFxiaoke, running_fake_fxiaoke
 from pacer_testkit.fake_zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho, running_fake_zoho
 from pacer_testkit.roster import ROSTER
 from pacer_testkit.stack import (
@@ -47,6 +48,8 @@ BACKFILL = 2_100
 """More records than Zoho's `page` paging reaches (2,000): the backfill must follow `page_token`."""
 ANN = {"id": "4150868000000225013", "email": "ann@example.com", "name": "Ann"}
 BOB = {"id": "4150868000000225014", "email": "bob@example.com", "name": "Bob"}
+FXIAOKE = "fxiaoke-main"
+DAN_FS = "FSUID_0D2A"
 STRANGER = {"id": "4150868000000225099", "email": "temp.rep@example.com", "name": "Temp"}
 
 
@@ -55,10 +58,12 @@ class World:
     stack: Stack
     namespace: str
     zoho: FakeZoho
+    fxiaoke: FakeFxiaoke
     goals: ServiceProcess
     connectors: ServiceProcess
     calls_goal: str
     deals_goal: str
+    follow_ups_goal: str
 
     async def goal_total(self, goal_id: str) -> Decimal:
         async with httpx.AsyncClient(base_url=self.goals.url, timeout=15) as http:
@@ -85,9 +90,42 @@ class World:
 
         await eventually(equal, 90, f"goals to equal the CRM ({want_calls} calls, {want_amount} CNY) {what}")
 
-    async def status(self, role: Role = Role.HR) -> httpx.Response:
+    async def status(self, role: Role = Role.HR, connection: str = CONNECTION) -> httpx.Response:
         async with httpx.AsyncClient(base_url=self.connectors.url, timeout=15) as http:
-            return await http.get(f"/v1/connections/{CONNECTION}", headers=bearer("hana", role))
+            return await http.get(f"/v1/connections/{connection}", headers=bearer("hana", role))
+
+    async def follow_ups_reach(self, count: int, what: str) -> None:
+        async def equal() -> Decimal | None:
+            seen = await self.goal_total(self.follow_ups_goal)
+            return seen if seen == count else None
+
+        await eventually(equal, 90, f"dan's follow-ups to count {count} {what}")
+
+
+def fxiaoke_file(folder: Path, fxiaoke_url: str) -> None:
+    document: dict[str, Any] = {
+        "id": FXIAOKE,
+        "crm": "fxiaoke",
+        "poll_seconds": 1,
+        "fxiaoke": {
+            "base_url": fxiaoke_url,
+            "allow_any_base_url": True,
+            "app_id": APP_ID,
+            "app_secret_env": "FXIAOKE_APP_SECRET",
+            "permanent_code_env": "FXIAOKE_PERMANENT_CODE",
+            "current_open_user_id": "FSUID_ADMIN",
+        },
+        "objects": [
+            {
+                "object": "ActiveRecordObj",
+                "kind": "lead_followed_up",
+                "owner_field": "owner",
+                "occurred_at_field": "create_time",
+            }
+        ],
+        "people": {"by_email": False, "table": {DAN_FS: "dan"}},
+    }
+    (folder / f"{FXIAOKE}.yaml").write_text(yaml.safe_dump(document))
 
 
 def connection_file(folder: Path, notify_url: str, zoho_url: str) -> None:
@@ -122,7 +160,7 @@ def connection_file(folder: Path, notify_url: str, zoho_url: str) -> None:
 
 
 def connector_process(
-    stack: Stack, namespace: str, log_dir: Path, zoho: FakeZoho, port: int | None = None
+    stack: Stack, namespace: str, log_dir: Path, zoho: FakeZoho, fxiaoke: FakeFxiaoke, port: int | None = None
 ) -> ServiceProcess:
     folder = log_dir / "connections"
     env = stack.service_env(
@@ -133,6 +171,8 @@ def connector_process(
         ZOHO_CLIENT_SECRET=CLIENT_SECRET,
         ZOHO_REFRESH_TOKEN=REFRESH_TOKEN,
         ZOHO_CHANNEL_TOKEN=CHANNEL_TOKEN,
+        FXIAOKE_APP_SECRET=APP_SECRET,
+        FXIAOKE_PERMANENT_CODE=PERMANENT_CODE,
     )
     process = ServiceProcess(
         "pacer_connectors.main", "connectors", env, log_dir / f"connectors-{uuid.uuid4().hex[:4]}.log"
@@ -141,13 +181,20 @@ def connector_process(
         process.port, process.url = port, f"http://127.0.0.1:{port}"
         process.env["PACER_CONNECTORS_HTTP_PORT"] = str(port)
     connection_file(folder, f"{process.url}/v1/connections/{CONNECTION}/zoho/notify", zoho.url)
+    fxiaoke_file(folder, fxiaoke.url)
     return process
 
 
-async def set_goal(goals: ServiceProcess, kinds: list[str], aggregation: str, currency: str | None = None) -> str:
+async def set_goal(
+    goals: ServiceProcess,
+    kinds: list[str],
+    aggregation: str,
+    currency: str | None = None,
+    owner: tuple[str, str] = ("ann", "mia"),
+) -> str:
     now = datetime.now(UTC)
     body = {
-        "owner_id": "ann",
+        "owner_id": owner[0],
         "title": f"{kinds[0]} {uuid.uuid4().hex[:6]}",
         "metric": {"kinds": kinds, "aggregation": aggregation, **({"currency": currency} if currency else {})},
         "target": 1_000_000,
@@ -156,7 +203,7 @@ async def set_goal(goals: ServiceProcess, kinds: list[str], aggregation: str, cu
         "end": (now + timedelta(hours=2)).isoformat(),
     }
     async with httpx.AsyncClient(base_url=goals.url, timeout=15) as http:
-        response = await http.post("/v1/goals", json=body, headers=bearer("mia", Role.MANAGER))
+        response = await http.post("/v1/goals", json=body, headers=bearer(owner[1], Role.MANAGER))
     assert response.status_code == 201, response.text
     return str(response.json()["goal_id"])
 
@@ -164,13 +211,13 @@ async def set_goal(goals: ServiceProcess, kinds: list[str], aggregation: str, cu
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     namespace, log_dir = f"t{uuid.uuid4().hex[:10]}", tmp_path_factory.mktemp("connectors")
-    async with running_fake_zoho() as zoho:
+    async with running_fake_zoho() as zoho, running_fake_fxiaoke() as fxiaoke:
         for n in range(BACKFILL):  # history the connector has never seen, as an account has on day one
             await zoho.create("Calls", {"Subject": f"call {n}", "Owner": ANN if n % 3 else BOB}, notify=False)
         goals = ServiceProcess(
             "pacer_goals.main", "goals", stack.service_env(namespace, "goals"), log_dir / "goals.log"
         )
-        connectors = connector_process(stack, namespace, log_dir, zoho)
+        connectors = connector_process(stack, namespace, log_dir, zoho, fxiaoke)
         world: World | None = None
         goals.start()
         try:
@@ -179,15 +226,17 @@ async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Async
                 for person in ROSTER:
                     await publish(client, f"{namespace}.org.people", person)
             async with httpx.AsyncClient(base_url=goals.url, timeout=10) as http:
-                await roster_reached(http, ["ann", "bob", "mia"])
+                await roster_reached(http, ["ann", "bob", "mia", "dan", "max"])
             world = World(
                 stack,
                 namespace,
                 zoho,
+                fxiaoke,
                 goals,
                 connectors,
                 await set_goal(goals, ["call"], "count"),
                 await set_goal(goals, ["deal_closed"], "sum_amount", "CNY"),
+                await set_goal(goals, ["lead_followed_up"], "count", owner=("dan", "max")),
             )
             yield world
         finally:
@@ -212,7 +261,7 @@ async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once
     assert seen["records_seen"] < BACKFILL
     world.zoho.page_delay = 0.0
     world.connectors = connector_process(
-        world.stack, world.namespace, world.connectors.log_path.parent, world.zoho, world.connectors.port
+        world.stack, world.namespace, world.connectors.log_path.parent, world.zoho, world.fxiaoke, world.connectors.port
     )
     world.connectors.start()
     await world.connectors.wait_ready()
@@ -318,3 +367,26 @@ async def messages_on(bootstrap: str, topic: str) -> int:
     finally:
         await consumer.stop()
         await admin.close()
+
+
+async def test_fxiaoke_follow_ups_feed_goals_voided_ones_are_retracted_and_errors_come_from_error_codes(
+    world: World,
+) -> None:
+    fx = world.fxiaoke
+    follow_ups = [fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": f"call back {n}"}) for n in range(150)]
+    fx.create("ActiveRecordObj", {"owner": ["FSUID_TEMP"], "content": "by a temp"})
+    await world.follow_ups_reach(150, "after a backfill of two pages")
+
+    fx.void("ActiveRecordObj", follow_ups[0])
+    fx.update("ActiveRecordObj", follow_ups[1], content="call back tomorrow")  # counts the same
+    await world.follow_ups_reach(149, "after one was voided")
+
+    tokens_before, errors_before = len(fx.token_requests), (await world.status(connection=FXIAOKE)).json()["errors"]
+    fx.expire_tokens()
+    fx.throttle(1)
+    fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": "after the quota"})
+    await world.follow_ups_reach(150, "after an expired token and a quota error, both answered with HTTP 200")
+    status = (await world.status(connection=FXIAOKE)).json()
+    assert len(fx.token_requests) > tokens_before
+    assert status["errors"] > errors_before
+    assert status["unmapped_users"] == {"FSUID_TEMP": 1}

@@ -13,11 +13,11 @@ from pacer_connectors.settings import ConnectorsSettings
 from pacer_shared import topics
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
-DESCRIPTION = "Learns of changes in a company's CRM (Zoho CRM) and publishes them as sales activities."
+DESCRIPTION = "Learns of changes in a company's CRM (Zoho CRM, Fxiaoke) and publishes them as sales activities."
 
 
 def background(connectors: Connectors) -> list[BackgroundLoop]:
-    return [connector.run for connector in connectors.zoho.values()]  # one loop per connection
+    return [connector.run for connector in connectors.loops()]  # one loop per connection
 
 
 def build(settings: ConnectorsSettings | None = None) -> FastAPI:

@@ -134,21 +134,35 @@ def test_a_wrong_connection_file_is_refused_naming_what_is_wrong(change: dict[st
         Connection.model_validate(document)
 
 
-def test_the_documented_default_mapping_is_a_valid_connection(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN", "ZOHO_CHANNEL_TOKEN"):
+def test_the_documented_default_mappings_are_valid_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = (
+        "ZOHO_CLIENT_SECRET",
+        "ZOHO_REFRESH_TOKEN",
+        "ZOHO_CHANNEL_TOKEN",
+        "FXIAOKE_APP_SECRET",
+        "FXIAOKE_PERMANENT_CODE",
+    )
+    for variable in secrets:
         monkeypatch.setenv(variable, "set")
-    [configured] = load(Path(__file__).resolve().parents[3] / "docs" / "connectors")
-    kinds = {rule.object: rule.kind for rule in configured.connection.objects}
+    docs = Path(__file__).resolve().parents[3] / "docs" / "connectors"
+    kinds = {c.connection.id: {r.object: r.kind for r in c.connection.objects} for c in load(docs)}
     assert kinds == {
-        "Calls": "call",
-        "Events": "customer_visit",
-        "Quotes": "quote_sent",
-        "Sales_Orders": "order_processed",
-        "Deals": "deal_closed",
+        "fxiaoke-main": {
+            "ActiveRecordObj": "lead_followed_up",
+            "QuoteObj": "quote_sent",
+            "SalesOrderObj": "order_processed",
+        },
+        "zoho-main": {
+            "Calls": "call",
+            "Events": "customer_visit",
+            "Quotes": "quote_sent",
+            "Sales_Orders": "order_processed",
+            "Deals": "deal_closed",
+        },
     }
     monkeypatch.delenv("ZOHO_REFRESH_TOKEN")
     with pytest.raises(ConnectionsInvalid, match="environment variable ZOHO_REFRESH_TOKEN is not set"):
-        load(Path(__file__).resolve().parents[3] / "docs" / "connectors")
+        load(docs)
 
 
 def test_a_deal_closed_on_a_date_counts_on_that_day() -> None:

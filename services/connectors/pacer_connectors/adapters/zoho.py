@@ -87,7 +87,7 @@ class ZohoClient:
     # ------------------------------------------------------------ records
 
     async def records(self, module: str, fields: Sequence[str], since: datetime | None, page_token: str | None) -> Page:
-        params: dict[str, Any] = {"fields": ",".join(fields), "per_page": PER_PAGE}
+        params: dict[str, Any] = {"fields": ",".join(sorted({*fields, "Modified_Time"})), "per_page": PER_PAGE}
         if page_token:
             params["page_token"] = page_token
         body = await self._get(f"{API}/{module}", params, since)
@@ -102,7 +102,8 @@ class ZohoClient:
         found: list[CrmRecord] = []
         for start in range(0, len(ids), 100):  # `ids` takes at most 100 per call
             body = await self._get(
-                f"{API}/{module}", {"ids": ",".join(ids[start : start + 100]), "fields": ",".join(fields)}
+                f"{API}/{module}",
+                {"ids": ",".join(ids[start : start + 100]), "fields": ",".join(sorted({*fields, "Modified_Time"}))},
             )
             found.extend(_record(module, item) for item in body.get("data") or [])
         return found

@@ -64,7 +64,7 @@ class ObjectRule(Strict):
         wanted = [self.owner_field, self.occurred_at_field, self.quantity_field, self.amount_field, self.currency_field]
         if self.when:
             wanted.append(self.when.field)
-        return sorted({f for f in wanted if f} | {"Modified_Time"})
+        return sorted({f for f in wanted if f})
 
 
 class PeopleMapping(Strict):
@@ -103,16 +103,36 @@ class ZohoSettings(Strict):
         return self
 
 
+class FxiaokeSettings(Strict):
+    base_url: str = Field(
+        default="https://open.fxiaoke.com",
+        description="The tenant's cloud: open.fxiaoke.com, or open-<cloud>.fxiaoke.com (Huawei, Alibaba, ...)",
+    )
+    app_id: str = Field(min_length=1)
+    app_secret_env: str = Field(pattern=ENV_NAME)
+    permanent_code_env: str = Field(pattern=ENV_NAME)
+    current_open_user_id: str = Field(min_length=1, description="The open user the queries run as (sees the data)")
+    allow_any_base_url: bool = Field(default=False, description="Accept a base URL outside fxiaoke.com (tests)")
+
+    @model_validator(mode="after")
+    def _fxiaoke_cloud(self) -> FxiaokeSettings:
+        host = self.base_url.removeprefix("https://").split("/")[0]
+        if not self.allow_any_base_url and not (self.base_url.startswith("https://") and host.endswith(".fxiaoke.com")):
+            raise ValueError(f"base_url: {self.base_url!r} is no Fxiaoke cloud (https://open*.fxiaoke.com)")
+        return self
+
+
 class Connection(Strict):
     """One company's CRM account and its mapping (one YAML file)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
-    crm: Literal["zoho"]
+    crm: Literal["zoho", "fxiaoke"]
     source_system: str = Field(default="", description="`source_system` of the activities; default: the CRM's name")
     poll_seconds: float = Field(default=300, gt=0, description="Catch-up between pushes, and the only way without")
     objects: Annotated[list[ObjectRule], Field(min_length=1)]
     people: PeopleMapping = PeopleMapping()
     zoho: ZohoSettings | None = None
+    fxiaoke: FxiaokeSettings | None = None
 
     @field_validator("objects")
     @classmethod
@@ -126,6 +146,8 @@ class Connection(Strict):
     def _crm_settings(self) -> Connection:
         if self.crm == "zoho" and self.zoho is None:
             raise ValueError("zoho: the Zoho settings are required when crm is zoho")
+        if self.crm == "fxiaoke" and self.fxiaoke is None:
+            raise ValueError("fxiaoke: the Fxiaoke settings are required when crm is fxiaoke")
         if not self.source_system:
             object.__setattr__(self, "source_system", self.crm)
         return self

@@ -36,6 +36,8 @@ class CrmUser:
         """Zoho's lookup shape `{"id": ..., "name": ..., "email": ...}`, or a bare id."""
         if isinstance(value, dict) and value.get("id"):
             return cls(str(value["id"]), value.get("email") or None)
+        if isinstance(value, list) and len(value) == 1:
+            return cls.of(value[0])  # Fxiaoke's `owner`: a list of one open user id
         if isinstance(value, str | int) and str(value):
             return cls(str(value))
         return None
@@ -47,6 +49,8 @@ class CrmRecord:
     record_id: str
     fields: dict[str, Any]
     modified_at: datetime
+    voided: bool = False
+    """The CRM keeps the record but it no longer stands (Fxiaoke's life_status `invalid`): it counts nothing."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ def record_key(connection: Connection, crm_object: str, record_id: str) -> str:
 def read(rule: ObjectRule, record: CrmRecord, people: dict[CrmUser, str]) -> Counted | Unmapped | None:
     """What the record counts as, Unmapped when its owner is no Pacer person, None when its condition does not hold."""
     fields = record.fields
-    if rule.when is not None and not rule.when.holds(fields):
+    if record.voided or (rule.when is not None and not rule.when.holds(fields)):
         return None
     user = CrmUser.of(fields.get(rule.owner_field))
     person = people.get(user) if user else None
@@ -146,8 +150,10 @@ def read(rule: ObjectRule, record: CrmRecord, people: dict[CrmUser, str]) -> Cou
 
 
 def _moment(value: str) -> datetime:
-    """A CRM time, or a date (a deal's Closing_Date): a date counts at noon UTC, which is that same calendar day
-    wherever from UTC-11 to UTC+11 the assistant works."""
+    """A CRM time, milliseconds since the epoch (Fxiaoke), or a date (a deal's Closing_Date): a date counts at noon
+    UTC, which is that same calendar day wherever from UTC-11 to UTC+11 the assistant works."""
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value) / 1000, UTC)
     if len(value) == len("2026-03-02"):
         return datetime.combine(date.fromisoformat(value), time(12), UTC)
     return datetime.fromisoformat(value)

@@ -63,6 +63,9 @@ def _secrets(connection: Connection) -> tuple[dict[str, str], list[str]]:
             "refresh_token_env": z.refresh_token_env,
             "channel_token_env": z.channel_token_env,
         }
+    if connection.fxiaoke is not None:
+        f = connection.fxiaoke
+        names = {"app_secret_env": f.app_secret_env, "permanent_code_env": f.permanent_code_env}
     secrets, missing = {}, []
     for setting, variable in names.items():
         if variable is None:

@@ -10,10 +10,10 @@ from pacer_shared.problems import NotFound
 
 
 async def status_of(connectors: Connectors, connection_id: str) -> dict[str, Any]:
-    connector = connectors.zoho.get(connection_id)
-    if connector is None:
+    sync = connectors.sync_of(connection_id)
+    if sync is None:
         raise NotFound(f"no connection {connection_id!r}")
-    connection = connector.sync.connection
+    connection = sync.connection
     doc = await connectors.repository.status(connection_id)
     now = connectors.runtime.clock.now()
     caught_up: datetime | None = doc.get("caught_up_at")

@@ -9,7 +9,6 @@ arrive sooner, and a lost one is caught up by the next pass.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,10 +20,9 @@ from pacer_connectors.adapters.repository import Cursor
 from pacer_connectors.adapters.zoho import ZohoClient, ZohoError, ZohoRefused
 from pacer_connectors.domain.mapping import ObjectRule, ZohoSettings
 from pacer_connectors.domain.records import Deletion
-from pacer_connectors.service import metrics
+from pacer_connectors.service.loop import sync_forever
 from pacer_connectors.service.sync import Sync
 from pacer_shared.logs import get_logger
-from pacer_shared.waiting import wake_or_timeout
 
 log = get_logger(__name__)
 
@@ -52,40 +50,16 @@ class ZohoConnector:
         return self.sync.connection.zoho
 
     async def run(self) -> None:
-        connection = self.sync.connection
-        # The stopped-syncing alert measures from the last clean pass, or from now for a connection that has never
-        # had one: so one that never syncs also alerts, and a restart does not hide how long ago the last pass was.
-        last = (await self.sync.repository.status(connection.id)).get("caught_up_at")
-        metrics.CAUGHT_UP.labels(connection.id).set((last or self.sync.runtime.clock.now()).timestamp())
         try:
-            while True:
-                try:
-                    await self.keep_channel()
-                    for rule in connection.objects:
-                        await self.catch_up(rule)
-                        await self.catch_up_deletions(rule)
-                    now = self.sync.runtime.clock.now()
-                    await self.sync.repository.note_caught_up(connection.id, now)
-                    metrics.CAUGHT_UP.labels(connection.id).set(now.timestamp())
-                    wait = connection.poll_seconds
-                except (ZohoError, httpx.HTTPError) as error:
-                    log.warning("zoho sync failed; retrying", connection=connection.id, error=str(error))
-                    await self._failed(str(error))
-                    wait = self.retry_seconds
-                except Exception as error:  # MongoDB away, a bug on one record: keep the connection's loop alive
-                    log.error("zoho sync failed; retrying", connection=connection.id, error=repr(error), exc_info=error)
-                    await self._failed(repr(error))
-                    wait = self.retry_seconds
-                self.wake.clear()
-                await wake_or_timeout(self.wake, wait)
+            await sync_forever(self.sync, self.one_pass, (ZohoError, httpx.HTTPError), self.retry_seconds, self.wake)
         finally:
             await self.client.aclose()
 
-    async def _failed(self, error: str) -> None:
-        connection = self.sync.connection
-        metrics.ERRORS.labels(connection.id, "sync").inc()
-        with contextlib.suppress(Exception):
-            await self.sync.repository.note_error(connection.id, error, self.sync.runtime.clock.now())
+    async def one_pass(self) -> None:
+        await self.keep_channel()
+        for rule in self.sync.connection.objects:
+            await self.catch_up(rule)
+            await self.catch_up_deletions(rule)
 
     async def keep_channel(self) -> None:
         """Subscribe to the objects' changes, again once half the channel's life has passed (Zoho drops it after)."""
