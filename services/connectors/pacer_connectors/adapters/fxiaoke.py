@@ -1,5 +1,4 @@
-"""Fxiaoke (纷享销客) CRM's Open API v2 over plain `httpx.AsyncClient` (Fxiaoke publishes no Python SDK; its Java
-one is synchronous and holds one tenant's token in static state).
+"""Fxiaoke (纷享销客) CRM's Open API v2 over plain `httpx.AsyncClient` (Fxiaoke publishes no Python SDK).
 
 As Fxiaoke documents it (cited from its developer site):
 - token: `POST {cloud}/cgi/corpAccessToken/get/V2` with `appId`, `appSecret`, `permanentCode`; the answer's
