@@ -3,23 +3,27 @@
 Not Zoho's Python SDK (zohocrmsdk): it is synchronous and keeps its configuration, tokens and user in global state
 (`Initializer.initialize`), one account per process; this service serves several connections on one event loop.
 
-Every endpoint and field used here, as Zoho documents it:
+Every endpoint and field used here, as Zoho documents it (the pages found; each names the path as
+`{api-domain}/crm/{version}/...`, and this client uses version v7):
 - OAuth refresh-token grant, `POST {accounts-server}/oauth/v2/token` with client_id, client_secret,
   grant_type=refresh_token, refresh_token; the answer names `access_token`, `expires_in` and `api_domain`, the
   domain every API call must use; at most ten access tokens per ten minutes per refresh token:
-  https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html
-  https://www.zoho.com/assist/api/refresh-access-token.html (data centres' accounts servers)
+  https://zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html
+  https://www.zoho.com/assist/api/refresh-access-token.html (each data centre's accounts server)
 - `Authorization: Zoho-oauthtoken {access_token}` on every call, `If-Modified-Since` (ISO 8601) for changes since,
-  `fields` (required when listing, at most 50), `ids`, `per_page` (at most 200), `info.more_records` and
-  `info.next_page_token`, passed back as `page_token` beyond the first 2,000 records:
-  https://www.zoho.com/crm/developer/docs/api/v7/get-records.html
-- deleted records: `GET /crm/v7/{module}/deleted?type=all` with If-Modified-Since, each item's `id` and
-  `deleted_time`: https://www.zoho.com/crm/developer/docs/api/v7/get-deleted-records.html
-- the Notifications API: `POST /crm/v7/actions/watch` with `watch: [{channel_id, events, channel_expiry, token,
-  notify_url}]`: https://www.zoho.com/crm/developer/docs/api/v7/notifications/enable.html
-  (overview: https://zoho.com/crm/developer/docs/api/v6/notifications/overview.html)
-- limits: HTTP 429 with code TOO_MANY_REQUESTS; an expired access token: 401 with code INVALID_TOKEN:
-  https://www.zoho.com/crm/developer/docs/api/v7/api-limits.html and .../v7/status-codes.html
+  `fields` (required when listing, at most 50), `ids`:
+  https://prewww.zoho.com/crm/developer/docs/api/v5/get-records.html; `per_page` at most 200, and
+  `info.more_records` / `info.next_page_token`, passed back as `page_token` past the first 2,000 records, as the
+  issue this service answers (#22) names them: not found on a page the search reaches, and the fake follows them.
+- deleted records: `GET /crm/{version}/{module}/deleted` with If-Modified-Since, each item's `id` and
+  `deleted_time`: https://zoho.com/de/crm/help/api-diff/getDeletedRecordIds.html (`type=all`, as #22 names it)
+- the Notifications API: `POST {api-domain}/crm/{version}/actions/watch` with `watch: [{channel_id, events
+  ("Deals.all"), channel_expiry, token, notify_url}]`; the token comes back in the callback's body so the receiver
+  can verify it: https://www.zoho.com/crm/developer/docs/api/v2.1/notifications/enable.html,
+  https://www.zoho.com/crm/developer/docs/javascript-sdk/notification-samples.html and
+  https://zoho.com/crm/developer/docs/api/v6/notifications/overview.html
+- limits: HTTP 429 with code TOO_MANY_REQUESTS; an expired access token: 401 with code INVALID_TOKEN (as #22
+  names them; the status-code pages were not reached by the search).
 """
 
 from __future__ import annotations
