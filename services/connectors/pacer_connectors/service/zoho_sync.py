@@ -117,7 +117,8 @@ class ZohoConnector:
         """A Zoho callback: checked against the channel's token, then the named records fetched and applied.
 
         The body names records, not their contents (`ids`, `module`, `operation`, `channel_id`, `token`,
-        `server_time`): https://www.zoho.com/crm/developer/docs/api/v2.1/notifications/enable.html"""
+        `server_time`, as #22 lists them); the token is the one given when subscribing, returned so the receiver can
+        verify it: https://www.zoho.com/crm/developer/docs/javascript-sdk/notification-samples.html"""
         token = str(body.get("token") or "")
         if self.channel_token is None or not hmac.compare_digest(token.encode(), self.channel_token.encode()):
             raise CallbackRefused("the callback's token is not this connection's channel token")
