@@ -1,5 +1,5 @@
 # One image per Pacer service, built from uv.lock: docker build --build-arg SERVICE=goals -t pacer-goals .
-# SERVICE is one of goals, reviews, feedback, incentives, notifications, analytics.
+# SERVICE is one of goals, reviews, feedback, incentives, notifications, analytics, connectors.
 ARG SERVICE=goals
 ARG PYTHON_IMAGE=python:3.11-slim
 
@@ -22,6 +22,7 @@ COPY services/feedback/pyproject.toml services/feedback/
 COPY services/incentives/pyproject.toml services/incentives/
 COPY services/notifications/pyproject.toml services/notifications/
 COPY services/analytics/pyproject.toml services/analytics/
+COPY services/connectors/pyproject.toml services/connectors/
 RUN uv sync --frozen --no-dev --no-install-workspace --package "pacer-${SERVICE}"
 # Then the code: pacer-shared and the one service, installed as wheels (not editable) so /src is not needed at runtime.
 COPY shared/ shared/
@@ -59,6 +60,8 @@ FROM runtime AS service-notifications
 EXPOSE 8105 9105
 FROM runtime AS service-analytics
 EXPOSE 8106 9106
+FROM runtime AS service-connectors
+EXPOSE 8107 9107
 
 # The image that is built: the stage named after SERVICE.
 FROM service-${SERVICE}

@@ -152,6 +152,38 @@ async def export_person(settings: CliSettings, person_id: str, token: str | None
     return 0
 
 
+async def connectors_status(settings: CliSettings, token: str | None) -> int:
+    """Each CRM connection's sync, one line each; exits 1 when a connection's last pass failed."""
+    url = settings.service_urls.get("connectors")
+    if url is None:
+        print("no connectors service in PACER_CLI_SERVICE_URLS", file=sys.stderr)
+        return 2
+    if token is None:
+        try:
+            token = mint_local_token(settings, "pacer-cli", Role.HR, timedelta(minutes=10))
+        except RuntimeError as error:
+            print(f"{error}; pass an hr or admin token with --token", file=sys.stderr)
+            return 2
+    async with httpx.AsyncClient(timeout=30, headers={"Authorization": f"Bearer {token}"}) as http:
+        try:
+            response = await http.get(f"{url}/v1/connections")
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            print(f"connectors: {error}", file=sys.stderr)
+            return 1
+    failing = False
+    print(f"{'connection':<20} {'crm':<8} {'last sync':<26} {'lag s':>8} {'errors':>6}  unmapped users / last error")
+    for c in response.json()["items"]:
+        lag_seconds = "-" if c["lag_seconds"] is None else f"{c['lag_seconds']:.0f}"
+        unmapped = ", ".join(f"{user} ({n})" for user, n in c["unmapped_users"].items()) or "-"
+        state = "backfilling" if c["backfilling"] else (c["last_sync_at"] or "never")
+        print(f"{c['id']:<20} {c['crm']:<8} {state:<26} {lag_seconds:>8} {c['errors']:>6}  {unmapped}")
+        if c["last_error"]:
+            failing = True
+            print(f"{'':<20} last error: {c['last_error']}")
+    return 1 if failing else 0
+
+
 async def erase_person(settings: CliSettings, person_id: str) -> int:
     erased = PersonErased(person_id=person_id)
     producer = create_producer(settings)
@@ -286,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("role", choices=[r.value for r in Role])
     token.add_argument("--hours", type=float, default=12)
     commands.add_parser("lag", help="consumer lag and dead letters")
+    crm = commands.add_parser("connectors", help="CRM connections").add_subparsers(dest="action", required=True)
+    crm_status = crm.add_parser("status", help="each connection's last sync, lag, errors and unmapped users")
+    crm_status.add_argument("--token", help="an hr or admin bearer token (local mode mints one)")
     dlq = commands.add_parser("dlq", help="dead letters").add_subparsers(dest="action", required=True)
     redrive_parser = dlq.add_parser("redrive", help="send dead letters back to their topic")
     redrive_parser.add_argument("topic", help="logical topic, e.g. sales.activity")
@@ -309,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_with_topics(settings, publish_file(settings, args.file, activity, activity_key)))
     if args.command == "lag":
         return asyncio.run(lag(settings))
+    if args.command == "connectors":
+        return asyncio.run(connectors_status(settings, args.token))
     return asyncio.run(redrive(settings, args.topic, args.limit))
 
 

@@ -7,6 +7,7 @@ LOCAL_PORTS = {
     "incentives": 8104,
     "notifications": 8105,
     "analytics": 8106,
+    "connectors": 8107,
 }
 
 

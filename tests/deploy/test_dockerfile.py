@@ -11,7 +11,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
-PORTS = {"goals": 8101, "reviews": 8102, "feedback": 8103, "incentives": 8104, "notifications": 8105, "analytics": 8106}
+PORTS = {
+    "goals": 8101,
+    "reviews": 8102,
+    "feedback": 8103,
+    "incentives": 8104,
+    "notifications": 8105,
+    "analytics": 8106,
+    "connectors": 8107,
+}
 METRICS_PORTS = {
     "goals": 9101,
     "reviews": 9102,
@@ -19,6 +27,7 @@ METRICS_PORTS = {
     "incentives": 9104,
     "notifications": 9105,
     "analytics": 9106,
+    "connectors": 9107,
 }
 
 

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from pacer_analytics.settings import AnalyticsSettings
+from pacer_connectors.settings import ConnectorsSettings
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_incentives.settings import IncentivesSettings
@@ -35,12 +36,21 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "incentives": IncentivesSettings,
     "notifications": NotificationsSettings,
     "analytics": AnalyticsSettings,
+    "connectors": ConnectorsSettings,
 }
 # Settings the deployment already passes before the service code reads them.
 PENDING_FIELDS = {"notifications": {"smtp_host", "smtp_port"}}
 REPLICAS = {
     "local": dict.fromkeys(SETTINGS, 1),
-    "production": {"goals": 3, "reviews": 2, "feedback": 2, "incentives": 2, "notifications": 3, "analytics": 1},
+    "production": {
+        "goals": 3,
+        "reviews": 2,
+        "feedback": 2,
+        "incentives": 2,
+        "notifications": 3,
+        "analytics": 1,
+        "connectors": 1,
+    },
 }
 CONSOLE = "pacer-console"
 SERVICE_DEPLOYMENTS = {f"pacer-{name}" for name in SETTINGS}
@@ -415,7 +425,8 @@ def test_the_console_serves_static_files_with_its_config_from_a_config_map(rende
     assert config["auth"]["mode"] == ("local" if rendered.overlay == "local" else "oidc")
     if config["auth"]["mode"] == "oidc":
         assert {"authority", "client_id"} <= set(config["auth"])
-    assert config["apis"] == {name: f"/{name}" for name in SETTINGS}, "each API under its prefix on the one origin"
+    apis = {name: f"/{name}" for name in SETTINGS if name != "connectors"}  # operators' and the CRMs' API only
+    assert config["apis"] == apis, "each API under its prefix on the one origin"
 
 
 def test_one_ingress_origin_serves_the_console_and_each_api_under_its_prefix_never_metrics(rendered: Rendered) -> None:

@@ -21,6 +21,7 @@ def test_every_shared_setting_is_in_the_readme_configuration_table() -> None:
 
 def test_every_service_setting_is_in_its_services_table() -> None:
     from pacer_analytics.settings import AnalyticsSettings
+    from pacer_connectors.settings import ConnectorsSettings
     from pacer_feedback.settings import FeedbackSettings
     from pacer_goals.settings import GoalsSettings
     from pacer_incentives.settings import IncentivesSettings
@@ -35,6 +36,7 @@ def test_every_service_setting_is_in_its_services_table() -> None:
         FeedbackSettings,
         IncentivesSettings,
         AnalyticsSettings,
+        ConnectorsSettings,
     ):
         prefix = f"PACER_{settings.service_name.upper()}_"
         table = text.split(f"setting (`{prefix}…`)", 1)[1].split("\n\n", 1)[0]

@@ -50,6 +50,8 @@ SERVICES = {
     "notifications": "pacer_notifications.main",
     "analytics": "pacer_analytics.main",
 }
+EXTRA_SERVICES = {"connectors": "pacer_connectors.main"}
+"""Started only by suites that ask for them (`running_platform`'s `extra`): a connector needs a CRM to talk to."""
 # Short polls, so deadlines, schedules and retries come due within a test's patience.
 TUNING = {
     "goals": {"PACER_GOALS_DEADLINE_POLL_SECONDS": "0.5"},
@@ -300,7 +302,7 @@ class Platform:
     async def start(self, service: str) -> ServiceProcess:
         """A fresh process of the service, on the same settings (and so the same database and consumer group)."""
         process = ServiceProcess(
-            SERVICES[service],
+            {**SERVICES, **EXTRA_SERVICES}[service],
             service,
             self.env[service],
             self.log_dir / f"{service}-{uuid.uuid4().hex[:6]}.log",
@@ -321,8 +323,11 @@ async def running_platform(
     log_dir: Path,
     roster: Sequence[PersonUpserted] = ROSTER,
     extra_env: Mapping[str, str] | None = None,
+    extra: Mapping[str, Mapping[str, str]] | None = None,
 ) -> AsyncIterator[Platform]:
-    """`extra_env` is given to every service (e.g. the console's origin for CORS)."""
+    """`extra_env` is given to every service (e.g. the console's origin for CORS); `extra` names services of
+    EXTRA_SERVICES to start too, each with its own settings."""
+    names = [*SERVICES, *(extra or {})]
     async with outlets() as out:
         env = {
             name: stack.service_env(
@@ -331,12 +336,13 @@ async def running_platform(
                 **TUNING.get(name, {}),
                 **(out.env if name == "notifications" else {}),
                 **(extra_env or {}),
+                **(extra or {}).get(name, {}),
             )
-            for name in SERVICES
+            for name in names
         }
         platform = Platform(stack, namespace, out, {}, env, log_dir)
         try:
-            await asyncio.gather(*(platform.start(name) for name in SERVICES))
+            await asyncio.gather(*(platform.start(name) for name in names))
             await platform.publish(*roster)
             for service in platform.services.values():
                 async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 from security.organisation import EARNERS, TEMPLATE, Organisation, bonus_plan, goal_body, soon, statement_id
-from security.support import Actor, Relation
+from security.support import CONNECTION, Actor, Relation
 
 from pacer_shared.auth import Role
 
@@ -602,3 +602,18 @@ async def _team_outcomes(call: Call) -> Outcome:
     return await call.send(
         "GET", f"/v1/analytics/teams/{call.team}/outcomes", params={"from": "2026-06-01", "to": "2026-06-30"}
     )
+@probe("connectors", "GET /v1/connections")
+async def _connections(call: Call) -> Outcome:
+    return await call.listed("/v1/connections", {}, itemgetter("id"), CONNECTION)
+
+
+@probe("connectors", "GET /v1/connections/{connection_id}")
+async def _connection(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/connections/{CONNECTION}")
+
+
+@probe("connectors", "POST /v1/connections/{connection_id}/zoho/notify")
+async def _zoho_callback(call: Call) -> Outcome:
+    """A caller with any role, but not the CRM's channel token: refused whoever the bearer token names."""
+    body = {"module": "Calls", "ids": ["1"], "operation": "insert", "channel_id": 1000, "token": "not-the-token"}
+    return await call.send("POST", f"/v1/connections/{CONNECTION}/zoho/notify", json=body)

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+import yaml
+
 from pacer_shared.auth import Role
 from pacer_testkit.platform import Platform, running_platform
 from pacer_testkit.roster import ROSTER
-from pacer_testkit.stack import Stack
+from pacer_testkit.stack import Stack, free_port
 
 
 class Relation(StrEnum):
@@ -60,8 +62,41 @@ ACTORS = {
 ROLE_OF = {person.person_id: Role(person.role) for person in ROSTER}
 
 
+CONNECTION = "crm-north"
+"""The connectors' one connection in the organisation: a Zoho account at an address nobody answers, so its sync
+fails and retries while its status and callback endpoints answer as they always do."""
+
+
 @asynccontextmanager
-async def organisation(stack: Stack, log_dir: Path) -> AsyncIterator[Platform]:
-    """The six services as processes in a namespace of their own, once each knows the whole roster."""
-    async with running_platform(stack, f"sec{uuid.uuid4().hex[:8]}", log_dir) as platform:
+async def organisation(stack: Stack, log_dir: Path, with_connectors: bool = False) -> AsyncIterator[Platform]:
+    """The six services (and the connectors, when asked) as processes in a namespace of their own, once each knows
+    the whole roster."""
+    extra = {"connectors": _connectors_settings(log_dir)} if with_connectors else None
+    async with running_platform(stack, f"sec{uuid.uuid4().hex[:8]}", log_dir, extra=extra) as platform:
         yield platform
+
+
+def _connectors_settings(log_dir: Path) -> dict[str, str]:
+    folder = log_dir / "connections"
+    folder.mkdir(parents=True, exist_ok=True)
+    connection = {
+        "id": CONNECTION,
+        "crm": "zoho",
+        "zoho": {
+            "accounts_url": f"http://127.0.0.1:{free_port()}",
+            "allow_any_accounts_url": True,
+            "client_id": "1000.CLIENT",
+            "client_secret_env": "MATRIX_ZOHO_SECRET",
+            "refresh_token_env": "MATRIX_ZOHO_REFRESH",
+            "notify_url": "http://127.0.0.1/unused",
+            "channel_token_env": "MATRIX_ZOHO_CHANNEL",
+        },
+        "objects": [{"object": "Calls", "kind": "call"}],
+    }
+    (folder / f"{CONNECTION}.yaml").write_text(yaml.safe_dump(connection))
+    return {
+        "PACER_CONNECTORS_CONNECTIONS_DIR": str(folder),
+        "MATRIX_ZOHO_SECRET": "secret",
+        "MATRIX_ZOHO_REFRESH": "refresh",
+        "MATRIX_ZOHO_CHANNEL": "channel-token",
+    }

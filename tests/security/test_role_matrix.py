@@ -1,12 +1,13 @@
 """Who may read and change what: every endpoint of every service × every role × own / team / other data.
 
-The six services run as processes against the real stack with one organisation in their roster
-(support.py): mia manages ann and bob in team north, max manages dan in team south, hana is hr,
+The six services and the connectors run as processes against the real stack with one organisation in their
+roster (support.py): mia manages ann and bob in team north, max manages dan in team south, hana is hr,
 ada an admin, crm-sync a machine. Each role calls as one of them, about its own data, a team mate's
 (a report's, for a manager) and an outsider's (dan's, or team south's); probes.py says how each
 endpoint is exercised, organisation.py what the probes find made. Without a token only the health
-endpoints and local mode's sign-in answer. An endpoint a service publishes in its /openapi.json that the
-table does not list fails the suite: it has to be classified here.
+endpoints, local mode's sign-in and the CRM callbacks (checked by their channel's token) answer. An endpoint
+a service publishes in its /openapi.json that the table does not list fails the suite: it has to be classified
+here.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from security.probes import PROBES, Call, Outcome
 from security.support import ACTORS, ROLE_OF, Relation, organisation
 
 from pacer_shared.auth import Role
-from pacer_testkit.platform import SERVICES
+from pacer_testkit.platform import EXTRA_SERVICES, SERVICES
 from pacer_testkit.roster import ROSTER
 from pacer_testkit.stack import Stack, eventually, producer, publish
 
@@ -129,10 +130,21 @@ analytics      GET  /v1/analytics/teams/{team_id}/funnel                        
 analytics      GET  /v1/analytics/teams/{team_id}/outcomes                        N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/movers                          N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/assistants/{assistant_id}/training-effect       YNN       YYN      Y    Y      N
+
+connectors     GET  /v1/connections                                               N         N        Y    Y      N
+connectors     GET  /v1/connections/{connection_id}                               N         N        Y    Y      N
+connectors     POST /v1/connections/{connection_id}/zoho/notify                   N         N        N    N      N
 incentives     GET  /v1/teams/{team_id}/leaderboard                               YYN       YYN      Y    N      N
 incentives     GET  /v1/promotions                                                N         N        Y    N      N
 """
-PUBLIC = {"GET /healthz", "GET /readyz", "GET /v1/local-sign-in/people", "POST /v1/local-sign-in"}
+PUBLIC = {
+    "GET /healthz",
+    "GET /readyz",
+    "GET /v1/local-sign-in/people",
+    "POST /v1/local-sign-in",
+    # The CRM calls back without a bearer token: the channel's token in the body is what it is checked by.
+    "POST /v1/connections/{connection_id}/zoho/notify",
+}
 
 
 @dataclass(frozen=True)
@@ -160,7 +172,8 @@ def parse(table: str) -> list[Row]:
 
 
 ROWS = parse(MATRIX)
-CASES = [(service, row) for row in ROWS for service in (sorted(SERVICES) if row.service == "*" else [row.service])]
+MATRIX_SERVICES = sorted([*SERVICES, *EXTRA_SERVICES])
+CASES = [(service, row) for row in ROWS for service in (MATRIX_SERVICES if row.service == "*" else [row.service])]
 
 
 def _probes_per_person() -> dict[str, int]:
@@ -174,7 +187,10 @@ def _probes_per_person() -> dict[str, int]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Organisation]:
-    async with organisation(stack, tmp_path_factory.mktemp("matrix")) as platform, AsyncExitStack() as clients:
+    async with (
+        organisation(stack, tmp_path_factory.mktemp("matrix"), with_connectors=True) as platform,
+        AsyncExitStack() as clients,
+    ):
         # A fresh connection per request: reusing one that the server is closing as idle fails the request.
         fresh = httpx.Limits(max_keepalive_connections=0)
         http = {
@@ -191,7 +207,7 @@ async def _operations(world: Organisation, service: str) -> set[str]:
     return {f"{method.upper()} {path}" for path, methods in document["paths"].items() for method in methods}
 
 
-@pytest.mark.parametrize("service", sorted(SERVICES))
+@pytest.mark.parametrize("service", MATRIX_SERVICES)
 async def test_every_endpoint_a_service_publishes_is_classified(world: Organisation, service: str) -> None:
     published = await _operations(world, service)
     listed = {row.endpoint for row in ROWS if row.service in ("*", service)}
@@ -224,7 +240,7 @@ async def test_each_role_reaches_exactly_what_the_matrix_allows(world: Organisat
     assert wrong == [], f"{service} {row.endpoint}:\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("service", sorted(SERVICES))
+@pytest.mark.parametrize("service", MATRIX_SERVICES)
 async def test_without_a_token_only_health_and_local_sign_in_answer(world: Organisation, service: str) -> None:
     refused = {}
     for endpoint in sorted(await _operations(world, service)):
@@ -301,7 +317,7 @@ async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Org
     assert any(f"mia,manager,bonus_statement.approved,statement/{statement},127.0.0.1," in line for line in lines)
 
 
-@pytest.mark.parametrize("service", sorted(SERVICES))
+@pytest.mark.parametrize("service", MATRIX_SERVICES)
 async def test_no_api_can_change_or_remove_an_audit_record(world: Organisation, service: str) -> None:
     document = (await world.http[service].get("/openapi.json")).json()
     audit_paths = {path: set(methods) for path, methods in document["paths"].items() if path.startswith("/v1/audit")}

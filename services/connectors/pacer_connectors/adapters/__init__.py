@@ -1,0 +1,1 @@
+"""The connectors' adapters: MongoDB repositories and the CRM clients."""

@@ -1,0 +1,201 @@
+"""What the connectors keep in MongoDB: per-record fingerprints, sync cursors and each connection's status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel, UpdateOne
+
+from pacer_connectors.domain.records import Counted, RecordState
+from pacer_shared import people
+from pacer_shared.mongo import Database, Document, IndexPlan, Session
+
+RECORDS = "crm_records"
+CURSORS = "sync_cursors"
+STATUS = "connection_status"
+
+INDEXES: IndexPlan = {
+    RECORDS: [IndexModel([("connection_id", ASCENDING), ("unmapped", ASCENDING)], name="unmapped_by_connection")],
+    # The shared roster's indexes plus the one CRM users are matched by.
+    people.PEOPLE: [*people.INDEXES[people.PEOPLE], IndexModel([("email", ASCENDING)], name="by_email")],
+}
+
+
+@dataclass
+class Cursor:
+    """Where a connection's sync of one object stands; saved in the transaction that stages what it read.
+
+    A catch-up run asks for everything modified since `since`; `page_token` is where an interrupted run resumes,
+    and `newest` the latest modification it has seen so far, the next run's `since`."""
+
+    connection_id: str
+    crm_object: str
+    feed: str = "records"
+    """`records` or `deleted`: the CRM pages them apart."""
+    since: datetime | None = None
+    page_token: str | None = None
+    page: int = 1
+    newest: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.connection_id}:{self.crm_object}:{self.feed}"
+
+
+@dataclass
+class SyncReport:
+    """What one applied batch did, for the connection's status and metrics."""
+
+    records: int = 0
+    recorded: int = 0
+    retracted: int = 0
+    unmapped: dict[str, int] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)
+
+
+class ConnectorRepository:
+    def __init__(self, db: Database) -> None:
+        self._records = db[RECORDS]
+        self._cursors = db[CURSORS]
+        self._status = db[STATUS]
+        self._people = db[people.PEOPLE]
+
+    # ------------------------------------------------------------ records
+
+    async def states(self, keys: Iterable[str], session: Session) -> dict[str, RecordState]:
+        found = self._records.find({"_id": {"$in": sorted(set(keys))}}, session=session)
+        return {doc["_id"]: _state(doc) async for doc in found}
+
+    async def save_states(self, connection_id: str, states: Iterable[RecordState], session: Session) -> None:
+        writes = [
+            UpdateOne({"_id": s.key}, {"$set": {**_document(s), "connection_id": connection_id}}, upsert=True)
+            for s in states
+        ]
+        if writes:
+            await self._records.bulk_write(writes, session=session)
+
+    # ------------------------------------------------------------ cursors
+
+    async def cursor(self, connection_id: str, crm_object: str, feed: str) -> Cursor:
+        cursor = Cursor(connection_id, crm_object, feed)
+        doc = await self._cursors.find_one({"_id": cursor.key})
+        if doc is not None:
+            cursor.since, cursor.page_token, cursor.newest = doc.get("since"), doc.get("page_token"), doc.get("newest")
+            cursor.page = doc.get("page", 1)
+        return cursor
+
+    async def save_cursor(self, cursor: Cursor, session: Session) -> None:
+        await self._cursors.update_one(
+            {"_id": cursor.key},
+            {
+                "$set": {
+                    "connection_id": cursor.connection_id,
+                    "since": cursor.since,
+                    "page_token": cursor.page_token,
+                    "page": cursor.page,
+                    "newest": cursor.newest,
+                }
+            },
+            upsert=True,
+            session=session,
+        )
+
+    async def cursors_of(self, connection_id: str) -> list[Document]:
+        return await self._cursors.find({"connection_id": connection_id}).to_list()
+
+    # ------------------------------------------------------------ people
+
+    async def people_by_email(self, emails: Iterable[str]) -> dict[str, str]:
+        wanted = sorted({e.lower() for e in emails})
+        if not wanted:
+            return {}
+        found = self._people.find({"email": {"$in": wanted}, "active": True}, {"email": 1})
+        return {doc["email"].lower(): doc["_id"] async for doc in found}
+
+    # ------------------------------------------------------------ status
+
+    async def note_sync(self, connection_id: str, report: SyncReport, at: datetime) -> None:
+        update: dict[str, Any] = {
+            "$set": {"last_sync_at": at},
+            "$inc": {
+                "records_seen": report.records,
+                "activities_recorded": report.recorded,
+                "activities_retracted": report.retracted,
+            },
+        }
+        if report.unreadable:
+            update["$set"]["last_unreadable"] = report.unreadable[-5:]
+        await self._status.update_one({"_id": connection_id}, update, upsert=True)
+
+    async def note_caught_up(self, connection_id: str, at: datetime) -> None:
+        """A whole catch-up pass finished without error: what the alert and `lag` measure from."""
+        await self._status.update_one(
+            {"_id": connection_id}, {"$set": {"caught_up_at": at, "last_error": None}}, upsert=True
+        )
+
+    async def note_error(self, connection_id: str, error: str, at: datetime) -> None:
+        await self._status.update_one(
+            {"_id": connection_id},
+            {"$set": {"last_error": error, "last_error_at": at}, "$inc": {"errors": 1}},
+            upsert=True,
+        )
+
+    async def note_channel(self, connection_id: str, expires_at: datetime) -> None:
+        await self._status.update_one({"_id": connection_id}, {"$set": {"channel_expires_at": expires_at}}, upsert=True)
+
+    async def unmapped_users(self, connection_id: str) -> dict[str, int]:
+        """CRM users who own records that count for nothing because they are no Pacer person -> those records."""
+        grouped = await self._records.aggregate(
+            [
+                {"$match": {"connection_id": connection_id, "unmapped": {"$type": "string"}}},
+                {"$group": {"_id": "$unmapped", "records": {"$sum": 1}}},
+            ]
+        )
+        return {doc["_id"]: doc["records"] async for doc in grouped}
+
+    async def status(self, connection_id: str) -> Document:
+        return await self._status.find_one({"_id": connection_id}) or {"_id": connection_id}
+
+
+def _document(state: RecordState) -> Document:
+    counted = state.counted
+    return {
+        "revision": state.revision,
+        "seen_at": state.seen_at,
+        "deleted": state.deleted,
+        "unmapped": state.unmapped,
+        # Kept as strings: MongoDB rounds dates to milliseconds, which would change a fingerprint on reading.
+        "counted": None
+        if counted is None
+        else {
+            "assistant_id": counted.assistant_id,
+            "kind": counted.kind,
+            "quantity": str(counted.quantity),
+            "amount": None if counted.amount is None else str(counted.amount),
+            "currency": counted.currency,
+            "occurred_at": counted.occurred_at.isoformat(),
+        },
+    }
+
+
+def _state(doc: Document) -> RecordState:
+    c = doc.get("counted")
+    counted = (
+        None
+        if c is None
+        else Counted(
+            c["assistant_id"],
+            c["kind"],
+            Decimal(c["quantity"]),
+            None if c["amount"] is None else Decimal(c["amount"]),
+            c["currency"],
+            datetime.fromisoformat(c["occurred_at"]),
+        )
+    )
+    return RecordState(
+        doc["_id"], doc["revision"], counted, doc["seen_at"], doc.get("deleted", False), doc.get("unmapped")
+    )

@@ -1,0 +1,1 @@
+"""The connectors' HTTP API: connection status for operators, and the CRMs' callbacks."""

@@ -1,0 +1,53 @@
+"""Connection status for operators (hr, admin) and the CRMs' change callbacks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+
+from pacer_connectors.api.deps import ConnectorsDep
+from pacer_connectors.api.models import CallbackAccepted, ConnectionList, ConnectionStatus
+from pacer_connectors.service import metrics
+from pacer_connectors.service.status import status_of
+from pacer_connectors.service.zoho_sync import CallbackRefused
+from pacer_shared.auth import RESPONSES, Principal, Role, require
+from pacer_shared.problems import Forbidden, NotFound, responses
+
+router = APIRouter(prefix="/v1/connections", tags=["connections"])
+Operator = Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))]
+
+
+@router.get("", summary="Every connection's sync status", response_model=ConnectionList, responses=RESPONSES)
+async def list_connections(connectors: ConnectorsDep, _: Operator) -> dict[str, Any]:
+    return {"items": [await status_of(connectors, i) for i in connectors.connection_ids]}
+
+
+@router.get(
+    "/{connection_id}",
+    summary="One connection's sync status: last sync, lag, errors, unmapped users",
+    response_model=ConnectionStatus,
+    responses={**RESPONSES, **responses(404)},
+)
+async def get_connection(connection_id: str, connectors: ConnectorsDep, _: Operator) -> dict[str, Any]:
+    return await status_of(connectors, connection_id)
+
+
+@router.post(
+    "/{connection_id}/zoho/notify",
+    summary="Zoho CRM's notification callback (authenticated by the channel's token in the body, not a JWT)",
+    response_model=CallbackAccepted,
+    responses=responses(403, 404),
+)
+async def zoho_notify(
+    connection_id: str, connectors: ConnectorsDep, body: Annotated[dict[str, Any], Body()]
+) -> CallbackAccepted:
+    connector = connectors.zoho.get(connection_id)
+    if connector is None:
+        raise NotFound(f"no Zoho connection {connection_id!r}")
+    try:
+        changes = await connector.notified(body)
+    except CallbackRefused as refused:
+        metrics.ERRORS.labels(connection_id, "callback_refused").inc()
+        raise Forbidden(str(refused)) from None
+    return CallbackAccepted(changes=changes)

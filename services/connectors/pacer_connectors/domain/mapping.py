@@ -1,0 +1,161 @@
+"""A connection's mapping, as its YAML file states it: which CRM objects count as which activity kind, and who is who.
+
+Validated when the service starts; a mistake names the file and the field, and the service refuses to start.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pacer_shared.events.sales import STANDARD_KINDS
+
+ZOHO_ACCOUNTS = (
+    "https://accounts.zoho.com",
+    "https://accounts.zoho.eu",
+    "https://accounts.zoho.in",
+    "https://accounts.zoho.com.cn",
+    "https://accounts.zoho.com.au",
+    "https://accounts.zoho.jp",
+)
+"""Zoho's data centres, each with its own accounts server:
+https://www.zoho.com/accounts/protocol/oauth/multi-dc.html and https://www.zoho.com/assist/api/refresh-access-token.html"""
+
+ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(Strict):
+    """The record counts only when `field` holds one of `is_any_of` (e.g. a deal's Stage is "Closed Won")."""
+
+    field: str = Field(min_length=1)
+    is_any_of: list[str | int | float | bool] = Field(min_length=1)
+
+    def holds(self, fields: dict[str, Any]) -> bool:
+        return fields.get(self.field) in self.is_any_of
+
+
+class ObjectRule(Strict):
+    """One CRM object (a Zoho module) and what its records count as."""
+
+    object: str = Field(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="The object's API name")
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=64)
+    when: Condition | None = None
+    owner_field: str = Field(default="Owner", description="The CRM user the activity is credited to")
+    occurred_at_field: str = Field(default="Created_Time", description="When the activity happened")
+    quantity_field: str | None = Field(default=None, description="None: each record counts 1")
+    amount_field: str | None = None
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="The amount's currency (ISO 4217)")
+    currency_field: str | None = Field(default=None, description="Where a multi-currency CRM names the currency")
+
+    @model_validator(mode="after")
+    def _amount_has_currency(self) -> ObjectRule:
+        if self.amount_field and not (self.currency or self.currency_field):
+            raise ValueError(f"{self.object}: amount_field needs currency or currency_field")
+        return self
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields a fetch of this object must ask for."""
+        wanted = [self.owner_field, self.occurred_at_field, self.quantity_field, self.amount_field, self.currency_field]
+        if self.when:
+            wanted.append(self.when.field)
+        return sorted({f for f in wanted if f})
+
+
+class PeopleMapping(Strict):
+    """How a CRM user becomes a Pacer person: the explicit table first, then the roster's email when allowed.
+
+    A user neither finds is counted as unmapped and reported; their records publish nothing until mapped."""
+
+    by_email: bool = True
+    table: dict[str, str] = Field(
+        default_factory=dict, description="CRM user id or email -> Pacer person id, for users whose emails differ"
+    )
+
+
+class ZohoSettings(Strict):
+    accounts_url: str = Field(default=ZOHO_ACCOUNTS[0], description="The account's data centre")
+    api_domain: str | None = Field(
+        default=None, description="Override the token response's `api_domain` (a local fake CRM); normally unset"
+    )
+    client_id: str = Field(min_length=1)
+    client_secret_env: str = Field(pattern=ENV_NAME, description="Environment variable holding the client secret")
+    refresh_token_env: str = Field(pattern=ENV_NAME)
+    notify_url: str | None = Field(
+        default=None, description="Where Zoho calls back (this service's /v1/connections/{id}/zoho/notify); None: poll"
+    )
+    channel_id: int = Field(default=1000, ge=1)
+    channel_token_env: str | None = Field(default=None, pattern=ENV_NAME)
+    channel_hours: float = Field(default=24, gt=0, le=24 * 7, description="A channel's life; renewed at half of it")
+    allow_any_accounts_url: bool = Field(default=False, description="Accept an accounts URL outside Zoho (tests)")
+
+    @model_validator(mode="after")
+    def _known_data_centre(self) -> ZohoSettings:
+        if not self.allow_any_accounts_url and self.accounts_url.rstrip("/") not in ZOHO_ACCOUNTS:
+            raise ValueError(f"accounts_url: {self.accounts_url!r} is none of Zoho's: {', '.join(ZOHO_ACCOUNTS)}")
+        if self.notify_url and not self.channel_token_env:
+            raise ValueError("channel_token_env: required with notify_url, to verify every callback")
+        return self
+
+
+class FxiaokeSettings(Strict):
+    base_url: str = Field(
+        default="https://open.fxiaoke.com",
+        description="The tenant's cloud: open.fxiaoke.com, or open-<cloud>.fxiaoke.com (Huawei, Alibaba, ...)",
+    )
+    app_id: str = Field(min_length=1)
+    app_secret_env: str = Field(pattern=ENV_NAME)
+    permanent_code_env: str = Field(pattern=ENV_NAME)
+    current_open_user_id: str = Field(min_length=1, description="The open user the queries run as (sees the data)")
+    allow_any_base_url: bool = Field(default=False, description="Accept a base URL outside fxiaoke.com (tests)")
+
+    @model_validator(mode="after")
+    def _fxiaoke_cloud(self) -> FxiaokeSettings:
+        host = self.base_url.removeprefix("https://").split("/")[0]
+        if not self.allow_any_base_url and not (self.base_url.startswith("https://") and host.endswith(".fxiaoke.com")):
+            raise ValueError(f"base_url: {self.base_url!r} is no Fxiaoke cloud (https://open*.fxiaoke.com)")
+        return self
+
+
+class Connection(Strict):
+    """One company's CRM account and its mapping (one YAML file)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    crm: Literal["zoho", "fxiaoke"]
+    source_system: str = Field(default="", description="`source_system` of the activities; default: the CRM's name")
+    poll_seconds: float = Field(default=300, gt=0, description="Catch-up between pushes, and the only way without")
+    objects: Annotated[list[ObjectRule], Field(min_length=1)]
+    people: PeopleMapping = PeopleMapping()
+    zoho: ZohoSettings | None = None
+    fxiaoke: FxiaokeSettings | None = None
+
+    @field_validator("objects")
+    @classmethod
+    def _one_rule_per_object(cls, rules: list[ObjectRule]) -> list[ObjectRule]:
+        seen = [rule.object for rule in rules]
+        if twice := sorted({o for o in seen if seen.count(o) > 1}):
+            raise ValueError(f"one rule per object; twice: {', '.join(twice)}")
+        return rules
+
+    @model_validator(mode="after")
+    def _crm_settings(self) -> Connection:
+        if self.crm == "zoho" and self.zoho is None:
+            raise ValueError("zoho: the Zoho settings are required when crm is zoho")
+        if self.crm == "fxiaoke" and self.fxiaoke is None:
+            raise ValueError("fxiaoke: the Fxiaoke settings are required when crm is fxiaoke")
+        if not self.source_system:
+            object.__setattr__(self, "source_system", self.crm)
+        return self
+
+    def rule_for(self, crm_object: str) -> ObjectRule | None:
+        return next((rule for rule in self.objects if rule.object == crm_object), None)
+
+
+def custom_kinds(connection: Connection) -> list[str]:
+    """Kinds that are not Pacer's standard ones: allowed (a goal may count them), but worth a line at start-up."""
+    return sorted({r.kind for r in connection.objects if r.kind not in STANDARD_KINDS})

@@ -1,0 +1,56 @@
+"""What the connectors' use cases need: the shared runtime, the repository and each connection's connector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pacer_connectors.adapters.fxiaoke import FxiaokeClient
+from pacer_connectors.adapters.repository import ConnectorRepository
+from pacer_connectors.adapters.zoho import ZohoClient
+from pacer_connectors.service.connections import Configured
+from pacer_connectors.service.fxiaoke_sync import FxiaokeConnector
+from pacer_connectors.service.sync import Sync
+from pacer_connectors.service.zoho_sync import ZohoConnector
+from pacer_connectors.settings import ConnectorsSettings
+from pacer_shared.service import Runtime
+
+
+@dataclass(frozen=True)
+class Connectors:
+    runtime: Runtime
+    repository: ConnectorRepository
+    settings: ConnectorsSettings
+    zoho: dict[str, ZohoConnector]
+    """Zoho connections by id (their callbacks are routed here)."""
+    fxiaoke: dict[str, FxiaokeConnector]
+
+    @classmethod
+    def of(cls, runtime: Runtime, configured: list[Configured]) -> Connectors:
+        assert isinstance(runtime.settings, ConnectorsSettings)
+        repository = ConnectorRepository(runtime.db)
+        zoho: dict[str, ZohoConnector] = {}
+        fxiaoke: dict[str, FxiaokeConnector] = {}
+        for c in configured:
+            z, f = c.connection.zoho, c.connection.fxiaoke
+            if f is not None and c.connection.crm == "fxiaoke":
+                fx = FxiaokeClient(f, c.secrets["app_secret_env"], c.secrets["permanent_code_env"])
+                sync = Sync(runtime, repository, c.connection)
+                fxiaoke[c.connection.id] = FxiaokeConnector(sync, fx, runtime.settings.retry_seconds)
+            if z is not None and c.connection.crm == "zoho":
+                client = ZohoClient(z, c.secrets["client_secret_env"], c.secrets["refresh_token_env"])
+                sync = Sync(runtime, repository, c.connection)
+                zoho[c.connection.id] = ZohoConnector(
+                    sync, client, c.secrets.get("channel_token_env"), runtime.settings.retry_seconds
+                )
+        return cls(runtime, repository, runtime.settings, zoho, fxiaoke)
+
+    @property
+    def connection_ids(self) -> list[str]:
+        return sorted([*self.zoho, *self.fxiaoke])
+
+    def sync_of(self, connection_id: str) -> Sync | None:
+        connector = self.zoho.get(connection_id) or self.fxiaoke.get(connection_id)
+        return None if connector is None else connector.sync
+
+    def loops(self) -> list[ZohoConnector | FxiaokeConnector]:
+        return [*self.zoho.values(), *self.fxiaoke.values()]

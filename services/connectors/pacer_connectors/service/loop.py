@@ -1,0 +1,52 @@
+"""A connection's sync loop, whatever its CRM: a pass, then a wait of `poll_seconds` (or RETRY_SECONDS after a
+failure); the outcome of each pass in the connection's status and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+from pacer_connectors.service import metrics
+from pacer_connectors.service.sync import Sync
+from pacer_shared.logs import get_logger
+from pacer_shared.waiting import wake_or_timeout
+
+log = get_logger(__name__)
+
+
+async def sync_forever(
+    sync: Sync,
+    one_pass: Callable[[], Awaitable[None]],
+    expected: tuple[type[Exception], ...],
+    retry_seconds: float,
+    wake: asyncio.Event,
+) -> None:
+    connection = sync.connection
+    # The stopped-syncing alert measures from the last clean pass, or from now for a connection that has never had
+    # one: so one that never syncs also alerts, and a restart does not hide how long ago the last pass was.
+    last = (await sync.repository.status(connection.id)).get("caught_up_at")
+    metrics.CAUGHT_UP.labels(connection.id).set((last or sync.runtime.clock.now()).timestamp())
+    while True:
+        try:
+            await one_pass()
+            now = sync.runtime.clock.now()
+            await sync.repository.note_caught_up(connection.id, now)
+            metrics.CAUGHT_UP.labels(connection.id).set(now.timestamp())
+            wait = connection.poll_seconds
+        except expected as error:  # the CRM refused or failed: its answer says why
+            log.warning("sync failed; retrying", connection=connection.id, error=str(error))
+            await _failed(sync, str(error))
+            wait = retry_seconds
+        except Exception as error:  # MongoDB away, a bug on one record: keep the connection's loop alive
+            log.error("sync failed; retrying", connection=connection.id, error=repr(error), exc_info=error)
+            await _failed(sync, repr(error))
+            wait = retry_seconds
+        wake.clear()
+        await wake_or_timeout(wake, wait)
+
+
+async def _failed(sync: Sync, error: str) -> None:
+    metrics.ERRORS.labels(sync.connection.id, "sync").inc()
+    with contextlib.suppress(Exception):
+        await sync.repository.note_error(sync.connection.id, error, sync.runtime.clock.now())

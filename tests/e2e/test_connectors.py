@@ -1,0 +1,392 @@
+"""A Zoho CRM feeds goals through the connectors service: the connector runs as its own process against a local
+fake Zoho (pacer_testkit.fake_zoho), the real broker and the goals service, and the goals' totals must equal what
+the fake CRM holds after a backfill killed half-way, callbacks, edits, deletions, redeliveries, an expired token
+and rate limits.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+import yaml
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+
+from pacer_shared.auth import Role
+from pacer_shared.kafka import partitions_of
+from pacer_testkit.fake_fxiaoke import APP_ID, APP_SECRET, PERMANENT_CODE, FakeFxiaoke, running_fake_fxiaoke
+from pacer_testkit.fake_zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho, running_fake_zoho
+from pacer_testkit.roster import ROSTER
+from pacer_testkit.stack import (
+    ServiceProcess,
+    Stack,
+    bearer,
+    eventually,
+    producer,
+    publish,
+    read_topic,
+    roster_reached,
+    run_pacer,
+)
+
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(600)]
+
+CONNECTION = "zoho-main"
+CHANNEL_TOKEN = "channel-token-of-zoho-main"
+BACKFILL = 2_100
+"""More records than Zoho's `page` paging reaches (2,000): the backfill must follow `page_token`."""
+ANN = {"id": "4150868000000225013", "email": "ann@example.com", "name": "Ann"}
+BOB = {"id": "4150868000000225014", "email": "bob@example.com", "name": "Bob"}
+FXIAOKE = "fxiaoke-main"
+DAN_FS = "FSUID_0D2A"
+STRANGER = {"id": "4150868000000225099", "email": "temp.rep@example.com", "name": "Temp"}
+
+
+@dataclass
+class World:
+    stack: Stack
+    namespace: str
+    zoho: FakeZoho
+    fxiaoke: FakeFxiaoke
+    goals: ServiceProcess
+    connectors: ServiceProcess
+    calls_goal: str
+    deals_goal: str
+    follow_ups_goal: str
+
+    async def goal_total(self, goal_id: str) -> Decimal:
+        async with httpx.AsyncClient(base_url=self.goals.url, timeout=15) as http:
+            response = await http.get(f"/v1/goals/{goal_id}", headers=bearer("hana", Role.HR))
+        response.raise_for_status()
+        return Decimal(str(response.json()["actual"]))
+
+    async def totals_reach(self, what: str) -> None:
+        """The goals' totals equal what the fake CRM holds for ann: her calls counted, her won deals' amounts."""
+        calls, deals = self.zoho.records.get("Calls", {}), self.zoho.records.get("Deals", {})
+        want_calls = Decimal(sum(r["Owner"]["id"] == ANN["id"] for r in calls.values()))
+        want_amount = sum(
+            (
+                Decimal(str(r["Amount"]))
+                for r in deals.values()
+                if r["Owner"]["id"] == ANN["id"] and r["Stage"] == "Closed Won"
+            ),
+            Decimal(0),
+        )
+
+        async def equal() -> tuple[Decimal, Decimal] | None:
+            seen = (await self.goal_total(self.calls_goal), await self.goal_total(self.deals_goal))
+            return seen if seen == (want_calls, want_amount) else None
+
+        await eventually(equal, 90, f"goals to equal the CRM ({want_calls} calls, {want_amount} CNY) {what}")
+
+    async def status(self, role: Role = Role.HR, connection: str = CONNECTION) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=self.connectors.url, timeout=15) as http:
+            return await http.get(f"/v1/connections/{connection}", headers=bearer("hana", role))
+
+    async def follow_ups_reach(self, count: int, what: str) -> None:
+        async def equal() -> Decimal | None:
+            seen = await self.goal_total(self.follow_ups_goal)
+            return seen if seen == count else None
+
+        await eventually(equal, 90, f"dan's follow-ups to count {count} {what}")
+
+
+def fxiaoke_file(folder: Path, fxiaoke_url: str) -> None:
+    document: dict[str, Any] = {
+        "id": FXIAOKE,
+        "crm": "fxiaoke",
+        "poll_seconds": 1,
+        "fxiaoke": {
+            "base_url": fxiaoke_url,
+            "allow_any_base_url": True,
+            "app_id": APP_ID,
+            "app_secret_env": "FXIAOKE_APP_SECRET",
+            "permanent_code_env": "FXIAOKE_PERMANENT_CODE",
+            "current_open_user_id": "FSUID_ADMIN",
+        },
+        "objects": [
+            {
+                "object": "ActiveRecordObj",
+                "kind": "lead_followed_up",
+                "owner_field": "owner",
+                "occurred_at_field": "create_time",
+            }
+        ],
+        "people": {"by_email": False, "table": {DAN_FS: "dan"}},
+    }
+    (folder / f"{FXIAOKE}.yaml").write_text(yaml.safe_dump(document))
+
+
+def connection_file(folder: Path, notify_url: str, zoho_url: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    document: dict[str, Any] = {
+        "id": CONNECTION,
+        "crm": "zoho",
+        "poll_seconds": 1,
+        "zoho": {
+            "accounts_url": zoho_url,
+            "allow_any_accounts_url": True,
+            "client_id": CLIENT_ID,
+            "client_secret_env": "ZOHO_CLIENT_SECRET",
+            "refresh_token_env": "ZOHO_REFRESH_TOKEN",
+            "notify_url": notify_url,
+            "channel_id": 1_006_800_211,
+            "channel_token_env": "ZOHO_CHANNEL_TOKEN",
+        },
+        "objects": [
+            {"object": "Calls", "kind": "call"},
+            {
+                "object": "Deals",
+                "kind": "deal_closed",
+                "when": {"field": "Stage", "is_any_of": ["Closed Won"]},
+                "amount_field": "Amount",
+                "currency": "CNY",
+            },
+        ],
+        "people": {"table": {BOB["id"]: "bob"}},
+    }
+    (folder / f"{CONNECTION}.yaml").write_text(yaml.safe_dump(document))
+
+
+def connector_process(
+    stack: Stack, namespace: str, log_dir: Path, zoho: FakeZoho, fxiaoke: FakeFxiaoke, port: int | None = None
+) -> ServiceProcess:
+    folder = log_dir / "connections"
+    env = stack.service_env(
+        namespace,
+        "connectors",
+        PACER_CONNECTORS_CONNECTIONS_DIR=str(folder),
+        PACER_CONNECTORS_RETRY_SECONDS="0.5",
+        ZOHO_CLIENT_SECRET=CLIENT_SECRET,
+        ZOHO_REFRESH_TOKEN=REFRESH_TOKEN,
+        ZOHO_CHANNEL_TOKEN=CHANNEL_TOKEN,
+        FXIAOKE_APP_SECRET=APP_SECRET,
+        FXIAOKE_PERMANENT_CODE=PERMANENT_CODE,
+    )
+    process = ServiceProcess(
+        "pacer_connectors.main", "connectors", env, log_dir / f"connectors-{uuid.uuid4().hex[:4]}.log"
+    )
+    if port is not None:  # the same address again, which the CRM's channel calls back
+        process.port, process.url = port, f"http://127.0.0.1:{port}"
+        process.env["PACER_CONNECTORS_HTTP_PORT"] = str(port)
+    connection_file(folder, f"{process.url}/v1/connections/{CONNECTION}/zoho/notify", zoho.url)
+    fxiaoke_file(folder, fxiaoke.url)
+    return process
+
+
+async def set_goal(
+    goals: ServiceProcess,
+    kinds: list[str],
+    aggregation: str,
+    currency: str | None = None,
+    owner: tuple[str, str] = ("ann", "mia"),
+) -> str:
+    now = datetime.now(UTC)
+    body = {
+        "owner_id": owner[0],
+        "title": f"{kinds[0]} {uuid.uuid4().hex[:6]}",
+        "metric": {"kinds": kinds, "aggregation": aggregation, **({"currency": currency} if currency else {})},
+        "target": 1_000_000,
+        "unit": "CNY" if currency else "calls",
+        "start": (now - timedelta(hours=1)).isoformat(),
+        "end": (now + timedelta(hours=2)).isoformat(),
+    }
+    async with httpx.AsyncClient(base_url=goals.url, timeout=15) as http:
+        response = await http.post("/v1/goals", json=body, headers=bearer(owner[1], Role.MANAGER))
+    assert response.status_code == 201, response.text
+    return str(response.json()["goal_id"])
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    namespace, log_dir = f"t{uuid.uuid4().hex[:10]}", tmp_path_factory.mktemp("connectors")
+    async with running_fake_zoho() as zoho, running_fake_fxiaoke() as fxiaoke:
+        for n in range(BACKFILL):  # history the connector has never seen, as an account has on day one
+            await zoho.create("Calls", {"Subject": f"call {n}", "Owner": ANN if n % 3 else BOB}, notify=False)
+        goals = ServiceProcess(
+            "pacer_goals.main", "goals", stack.service_env(namespace, "goals"), log_dir / "goals.log"
+        )
+        connectors = connector_process(stack, namespace, log_dir, zoho, fxiaoke)
+        world: World | None = None
+        goals.start()
+        try:
+            await goals.wait_ready()
+            async with producer(stack.kafka_bootstrap) as client:
+                for person in ROSTER:
+                    await publish(client, f"{namespace}.org.people", person)
+            async with httpx.AsyncClient(base_url=goals.url, timeout=10) as http:
+                await roster_reached(http, ["ann", "bob", "mia", "dan", "max"])
+            world = World(
+                stack,
+                namespace,
+                zoho,
+                fxiaoke,
+                goals,
+                connectors,
+                await set_goal(goals, ["call"], "count"),
+                await set_goal(goals, ["deal_closed"], "sum_amount", "CNY"),
+                await set_goal(goals, ["lead_followed_up"], "count", owner=("dan", "max")),
+            )
+            yield world
+        finally:
+            connectors.stop()
+            if world is not None:
+                world.connectors.stop()  # the process started after the kill
+            goals.stop()
+
+
+async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once(world: World) -> None:
+    # Slow pages, so the kill lands between the backfill's first committed page and its last.
+    world.zoho.page_delay = 0.4
+    world.connectors.start()
+
+    async def half_way() -> dict[str, Any] | None:
+        response = await world.status()
+        body = response.json() if response.status_code == 200 else {}
+        return body if body.get("backfilling") and body.get("records_seen", 0) >= 400 else None
+
+    seen = await eventually(half_way, 120, "the backfill to be half-way")
+    world.connectors.stop(signal.SIGKILL)
+    assert seen["records_seen"] < BACKFILL
+    world.zoho.page_delay = 0.0
+    world.connectors = connector_process(
+        world.stack, world.namespace, world.connectors.log_path.parent, world.zoho, world.fxiaoke, world.connectors.port
+    )
+    world.connectors.start()
+    await world.connectors.wait_ready()
+    await world.totals_reach("after the backfill resumed")
+
+    # The pass after the first clean one re-reads the newest second of changes: it must publish nothing.
+    first = await eventually(lambda: _caught_up_after(world, ""), 60, "a clean pass after the restart")
+    await eventually(lambda: _caught_up_after(world, first), 60, "another pass, which re-reads the newest second")
+    held = await messages_on(world.stack.kafka_bootstrap, f"{world.namespace}.sales.activity")
+
+    def every_call_published(records: list[Any]) -> bool:
+        return len(records) >= held
+
+    published = await read_topic(
+        world.stack.kafka_bootstrap, f"{world.namespace}.sales.activity", every_call_published, 60
+    )
+    recorded: dict[str, set[str]] = {}
+    for record in published:
+        event = record.json()
+        recorded.setdefault(event["data"]["activity_id"], set()).add(event["id"])
+    assert {record.json()["type"] for record in published} == {"SalesActivityRecorded"}, "a re-read retracted"
+    assert len(recorded) == BACKFILL
+    assert all(len(ids) == 1 for ids in recorded.values()), "a record re-read after the kill was published again"
+
+
+async def test_callbacks_edits_deletions_and_redeliveries_keep_goals_equal_to_the_crm(world: World) -> None:
+    await world.connectors.wait_ready()
+    won = await world.zoho.create("Deals", {"Deal_Name": "Acme", "Stage": "Closed Won", "Amount": 1200, "Owner": ANN})
+    await world.zoho.create("Deals", {"Deal_Name": "Globex", "Stage": "Negotiation", "Amount": 800, "Owner": ANN})
+    call = await world.zoho.create("Calls", {"Subject": "follow-up", "Owner": ANN})
+    await world.totals_reach("after creates")
+
+    await world.zoho.update("Deals", won, Amount=1500)
+    await world.zoho.update("Calls", call, Subject="follow-up, rescheduled")  # counts the same: publishes nothing
+    await world.totals_reach("after edits")
+    again = await world.zoho.redeliver()
+    assert again.status_code == 200
+    assert again.json() == {"changes": 0}
+
+    await world.zoho.delete("Calls", call)
+    lost = next(r for r in world.zoho.records["Calls"].values() if r["Owner"]["id"] == ANN["id"])
+    await world.zoho.delete("Calls", lost["id"], notify=False)  # found by polling /Calls/deleted
+    await world.totals_reach("after deletions")
+
+    forged = {**world.zoho.callbacks[-1][1], "token": "guessed"}
+    async with httpx.AsyncClient(timeout=15) as http:
+        refused = await http.post(world.zoho.callbacks[-1][0], json=forged)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+
+
+async def test_an_expired_token_and_rate_limits_are_ridden_out(world: World) -> None:
+    await world.connectors.wait_ready()
+    refreshes = world.zoho.token_refreshes
+    world.zoho.expire_tokens()
+    world.zoho.throttle(2)
+    await world.zoho.create("Calls", {"Subject": "after the limit", "Owner": ANN})
+    await world.totals_reach("after an expired token and two 429s")
+    assert world.zoho.token_refreshes == refreshes + 1
+    assert world.zoho.throttled_answers >= 2
+
+
+async def test_status_shows_sync_lag_and_unmapped_users_to_hr_only(world: World) -> None:
+    await world.zoho.create("Calls", {"Subject": "by a temp", "Owner": STRANGER})
+
+    async def reported() -> dict[str, Any] | None:
+        body = (await world.status()).json()
+        return body if STRANGER["email"] in body.get("unmapped_users", {}) and not body["backfilling"] else None
+
+    status = await eventually(reported, 60, "the unmapped user to be reported")
+    assert status["lag_seconds"] is not None
+    assert status["lag_seconds"] < 60
+    assert status["activities_retracted"] >= 3
+    assert (await world.status(Role.ASSISTANT)).status_code == 403
+    shown = await run_pacer(
+        world.stack,
+        world.namespace,
+        "connectors",
+        "status",
+        env={"PACER_CLI_SERVICE_URLS": json.dumps({"connectors": world.connectors.url})},
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert CONNECTION in shown.stdout
+    assert f"{STRANGER['email']} (1)" in shown.stdout
+    await world.totals_reach("with a stranger's call left out")
+
+
+async def _caught_up_after(world: World, moment: str) -> str | None:
+    """When the connection's last clean pass ended, if after `moment` (ISO 8601, UTC)."""
+    later = (await world.status()).json().get("caught_up_at")
+    return later if later is not None and later > moment else None
+
+
+async def messages_on(bootstrap: str, topic: str) -> int:
+    """How many messages the topic holds: every partition's end offset (nothing is deleted in a test)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        partitions = await partitions_of(admin, [topic])
+        return sum((await consumer.end_offsets(partitions)).values())
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def test_fxiaoke_follow_ups_feed_goals_voided_ones_are_retracted_and_errors_come_from_error_codes(
+    world: World,
+) -> None:
+    fx = world.fxiaoke
+    follow_ups = [fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": f"call back {n}"}) for n in range(150)]
+    fx.create("ActiveRecordObj", {"owner": ["FSUID_TEMP"], "content": "by a temp"})
+    await world.follow_ups_reach(150, "after a backfill of two pages")
+
+    fx.void("ActiveRecordObj", follow_ups[0])
+    fx.update("ActiveRecordObj", follow_ups[1], content="call back tomorrow")  # counts the same
+    await world.follow_ups_reach(149, "after one was voided")
+
+    tokens_before, errors_before = len(fx.token_requests), (await world.status(connection=FXIAOKE)).json()["errors"]
+    fx.expire_tokens()
+    fx.throttle(1)
+    fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": "after the quota"})
+    await world.follow_ups_reach(150, "after an expired token and a quota error, both answered with HTTP 200")
+    status = (await world.status(connection=FXIAOKE)).json()
+    assert len(fx.token_requests) > tokens_before
+    assert status["errors"] > errors_before
+    assert status["unmapped_users"] == {"FSUID_TEMP": 1}

@@ -1,0 +1,146 @@
+"""A local Fxiaoke (纷享销客) Open API: a real HTTP server on 127.0.0.1 answering as Fxiaoke documents it, for the
+connectors' tests (the shapes and the links are in pacer_connectors/adapters/fxiaoke.py).
+
+Every answer is HTTP 200 and says how it went in `errorCode` (0: success). It issues corp access tokens (and
+refuses to issue them faster than its own limit), answers `/cgi/crm/v2/data/query` with filters on
+`last_modified_time`, ascending order and offset paging (limit at most 100, offsets below 10,000). A test can expire
+every token and make the next queries answer with a quota error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from pacer_testkit.stack import eventually, free_port
+
+APP_ID = "FSAID_fake"
+APP_SECRET = "fake-app-secret"
+PERMANENT_CODE = "fake-permanent-code"
+CORP_ID = "FSCID_fake"
+TOKEN_REQUESTS_PER_MINUTE = 10
+INVALID_TOKEN = 20016
+QUOTA_EXCEEDED = 20035
+"""Codes this fake answers with; the connector relies on none of them (any non-zero errorCode is an error)."""
+
+
+@dataclass
+class FakeFxiaoke:
+    url: str
+    records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    tokens: set[str] = field(default_factory=set)
+    token_requests: list[float] = field(default_factory=list)
+    throttled: int = 0
+    _last_ms: int = 0
+
+    def _now_ms(self) -> int:
+        # Strictly increasing, so each change has its own modification time, as a busy tenant's mostly do.
+        self._last_ms = max(self._last_ms + 1, int(time.time() * 1000))
+        return self._last_ms
+
+    def create(self, crm_object: str, fields: dict[str, Any]) -> str:
+        record_id = secrets.token_hex(12)
+        now = self._now_ms()
+        self.records.setdefault(crm_object, {})[record_id] = {
+            "_id": record_id,
+            "create_time": now,
+            "last_modified_time": now,
+            "life_status": "normal",
+            "is_deleted": False,
+            **fields,
+        }
+        return record_id
+
+    def update(self, crm_object: str, record_id: str, **fields: Any) -> None:
+        self.records[crm_object][record_id].update(fields, last_modified_time=self._now_ms())
+
+    def void(self, crm_object: str, record_id: str) -> None:
+        self.update(crm_object, record_id, life_status="invalid")
+
+    def expire_tokens(self) -> None:
+        self.tokens.clear()
+
+    def throttle(self, calls: int) -> None:
+        self.throttled = calls
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/cgi/corpAccessToken/get/V2", self._token, methods=["POST"]),
+                Route("/cgi/crm/v2/data/query", self._query, methods=["POST"]),
+            ]
+        )
+
+    async def _token(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        if (body.get("appId"), body.get("appSecret"), body.get("permanentCode")) != (
+            APP_ID,
+            APP_SECRET,
+            PERMANENT_CODE,
+        ):
+            return _error(20002, "invalid appId, appSecret or permanentCode")
+        now = time.monotonic()
+        self.token_requests = [t for t in self.token_requests if now - t < 60] + [now]
+        if len(self.token_requests) > TOKEN_REQUESTS_PER_MINUTE:
+            return _error(QUOTA_EXCEEDED, "token requests over the limit")
+        token = secrets.token_hex(16)
+        self.tokens.add(token)
+        return JSONResponse(
+            {"errorCode": 0, "errorMessage": "success", "corpAccessToken": token, "corpId": CORP_ID, "expiresIn": 7200}
+        )
+
+    async def _query(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        if body.get("corpId") != CORP_ID or body.get("corpAccessToken") not in self.tokens:
+            return _error(INVALID_TOKEN, "corpAccessToken invalid or expired")
+        if self.throttled > 0:
+            self.throttled -= 1
+            return _error(QUOTA_EXCEEDED, "calls over the limit")
+        data = body["data"]
+        query = data["search_query_info"]
+        limit, offset = int(query["limit"]), int(query["offset"])
+        if limit > 100 or offset % limit or offset + limit > 10_000:
+            return _error(10001, "limit at most 100, offset a multiple of it, below 10000")
+        rows = list(self.records.get(data["dataObjectApiName"], {}).values())
+        for condition in query.get("filters", []):
+            if condition["field_name"] == "last_modified_time" and condition["operator"] == "GTE":
+                rows = [r for r in rows if r["last_modified_time"] >= int(condition["field_values"][0])]
+        rows.sort(key=lambda r: r["last_modified_time"])
+        wanted = set(query.get("fieldProjection") or [])
+        page = [{k: v for k, v in r.items() if not wanted or k in wanted} for r in rows[offset : offset + limit]]
+        return JSONResponse({"errorCode": 0, "errorMessage": "success", "data": {"dataList": page, "total": len(rows)}})
+
+
+def _error(code: int, message: str) -> JSONResponse:
+    return JSONResponse({"errorCode": code, "errorMessage": message, "traceId": secrets.token_hex(6)})
+
+
+@asynccontextmanager
+async def running_fake_fxiaoke() -> AsyncIterator[FakeFxiaoke]:
+    port = free_port()
+    fake = FakeFxiaoke(f"http://127.0.0.1:{port}")
+    server = uvicorn.Server(uvicorn.Config(fake.app(), host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    try:
+
+        async def started() -> bool:
+            if task.done():
+                task.result()  # it could not listen: say why
+            return bool(server.started)
+
+        await eventually(started, 10, "the fake Fxiaoke to listen")
+        yield fake
+    finally:
+        server.should_exit = True
+        await task
