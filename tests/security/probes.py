@@ -602,6 +602,8 @@ async def _team_outcomes(call: Call) -> Outcome:
     return await call.send(
         "GET", f"/v1/analytics/teams/{call.team}/outcomes", params={"from": "2026-06-01", "to": "2026-06-30"}
     )
+
+
 @probe("connectors", "GET /v1/connections")
 async def _connections(call: Call) -> Outcome:
     return await call.listed("/v1/connections", {}, itemgetter("id"), CONNECTION)
