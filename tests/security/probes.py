@@ -411,9 +411,9 @@ async def _answer_submission(call: Call) -> Outcome:
 # ---------------------------------------------------------------- notifications
 
 
-@probe("notifications", "GET /v1/preferences/options")
+@probe("notifications", "GET /v1/preference-options")
 async def _preference_options(call: Call) -> Outcome:
-    return await call.send("GET", "/v1/preferences/options")
+    return await call.send("GET", "/v1/preference-options")
 
 
 @probe("notifications", "GET /v1/preferences/{person_id}")

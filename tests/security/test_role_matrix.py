@@ -100,7 +100,7 @@ feedback       POST /v1/anonymous/thread/replies                                
 feedback       GET  /v1/anonymous/aggregates                                      N         YYN      Y    Y      N
 feedback       POST /v1/anonymous/submissions/{submission_id}/replies             N         YYN      Y    N      N
 
-notifications  GET  /v1/preferences/options                                       Y         Y        Y    Y      N
+notifications  GET  /v1/preference-options                                        Y         Y        Y    Y      N
 notifications  GET  /v1/preferences/{person_id}                                   YNN       YNN      Y    Y      N
 notifications  PUT  /v1/preferences/{person_id}                                   YNN       YNN      Y    Y      N
 notifications  GET  /v1/deliveries                                                YNN       YYN      Y    Y      N

@@ -103,7 +103,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/preferences/options": {
+    "/v1/preference-options": {
         parameters: {
             query?: never;
             header?: never;
@@ -111,7 +111,7 @@ export interface paths {
             cookie?: never;
         };
         /** The channels and notification types a person can choose from here */
-        get: operations["options_v1_preferences_options_get"];
+        get: operations["options_v1_preference_options_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -725,7 +725,7 @@ export interface operations {
             };
         };
     };
-    options_v1_preferences_options_get: {
+    options_v1_preference_options_get: {
         parameters: {
             query?: never;
             header?: never;
