@@ -17,6 +17,7 @@ import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
+import { NotificationPreferences } from "./pages/NotificationPreferences";
 import { PersonData } from "./pages/PersonData";
 import { Recognition } from "./pages/Recognition";
 import { Reviews } from "./pages/Reviews";
@@ -106,6 +107,7 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="reviews" element={<Reviews />} />
                   <Route path="anonymous" element={<AnonymousFeedback />} />
                   <Route path="recognition" element={<Recognition />} />
+                  <Route path="notifications" element={<NotificationPreferences />} />
                   <Route element={<Only roles={["hr", "admin"]} />}>
                     <Route path="audit" element={<AuditTrail />} />
                     <Route path="personal-data" element={<PersonData />} />

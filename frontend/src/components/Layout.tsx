@@ -40,7 +40,7 @@ export function Layout() {
         <span className="brand">{t("app.name")}</span>
         <nav aria-label={t("nav.label")}>
           <ul>
-            {navigation(person.role, person.team_id).map((item) => (
+            {[...navigation(person.role, person.team_id), { to: "/notifications", label: "nav.preferences" }].map((item) => (
               <li key={item.to}>
                 <NavLink to={item.to}>{t(item.label)}</NavLink>
               </li>
