@@ -103,6 +103,11 @@ async def _readyz(call: Call) -> Outcome:
     return Outcome.ALLOWED if response.status_code in (200, 503) else outcome_of(response)
 
 
+@probe("*", "GET /v1/people")
+async def _people(call: Call) -> Outcome:
+    return await call.listed("/v1/people", {"team_id": call.team}, itemgetter("team_id"), call.team)
+
+
 @probe("*", "GET /v1/people/{person_id}")
 async def _person(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/people/{call.person}")

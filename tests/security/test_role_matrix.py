@@ -46,6 +46,7 @@ MATRIX = """
 service        endpoint                                                           assistant manager  hr   admin  service
 *              GET  /healthz                                                      Y         Y        Y    Y      Y
 *              GET  /readyz                                                       Y         Y        Y    Y      Y
+*              GET  /v1/people                                                    N         N        Y    Y      N
 *              GET  /v1/people/{person_id}                                        YNN       YYN      Y    Y      N
 *              GET  /v1/audit                                                     N         N        Y    Y      N
 *              GET  /v1/audit/export.csv                                          N         N        Y    Y      N
