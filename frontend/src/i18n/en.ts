@@ -367,6 +367,16 @@ export const en = {
       approved: "Approved",
     },
   },
+  picker: {
+    role: "Role",
+    anyRole: "Any role",
+    team: "Team id",
+    person: "Person",
+    choose: "Choose among {{count}}",
+    option: "{{name}} ({{role}}, {{team}})",
+    noTeam: "no team",
+    more: "More people",
+  },
   preferences: {
     title: "My notifications",
     intro:
@@ -435,6 +445,7 @@ export const en = {
       "Who read sensitive data or changed what matters, in each service, newest first. No record is ever changed or deleted; records expire after the retention the operator set.",
     filters: "Filter the audit trail",
     service: "Service",
+    pickActor: "Who, from the roster",
     actor: "Who (person id)",
     action: "Action",
     resource: "Resource",
@@ -453,6 +464,8 @@ export const en = {
     erasure:
       "Erasure is not done here: it cannot be undone, and it goes to every service over Kafka. An operator erases a person with:",
     placeholder: "PERSON",
+    pick: "Choose from the roster",
+    orType: "Or type the id of someone no longer in the roster (an erased person's export still runs):",
     choose: "Choose the person",
     person: "Person id",
     show: "Show their data",
