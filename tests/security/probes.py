@@ -301,6 +301,11 @@ async def _catalogue(call: Call) -> Outcome:
     return await call.send("GET", "/v1/training/catalogue")
 
 
+@probe("reviews", "GET /v1/training/assignments")
+async def _training_of(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/training/assignments", params={"person_id": call.person})
+
+
 @probe("reviews", "POST /v1/training/assignments")
 async def _assign(call: Call) -> Outcome:
     body = {"person_id": call.person, "course_id": "follow-up", "due_at": soon(days=14)}

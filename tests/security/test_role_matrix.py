@@ -81,6 +81,7 @@ reviews        POST /v1/reviews/{review_id}/acknowledge                         
 reviews        GET  /v1/reviews/{review_id}/score                                 YNN       YYN      Y    Y      N
 reviews        GET  /v1/reviews/{review_id}/agenda                                YNN       YYN      Y    Y      N
 reviews        GET  /v1/training/catalogue                                        Y         Y        Y    Y      N
+reviews        GET  /v1/training/assignments                                      YNN       YYN      Y    Y      N
 reviews        POST /v1/training/assignments                                      N         NYN      Y    Y      N
 reviews        POST /v1/training/assignments/{assignment_id}/complete             YNN       YNN      YNN  YNN    N
 
