@@ -25,6 +25,7 @@ import { SetGoal } from "./pages/SetGoal";
 import { SignIn } from "./pages/SignIn";
 import { TeamDashboard } from "./pages/TeamDashboard";
 import { TeamGoals } from "./pages/TeamGoals";
+import { Training } from "./pages/Training";
 
 /** The token requests carry, read when each is sent: a session that changes needs no new clients. */
 class CurrentToken {
@@ -108,6 +109,7 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="anonymous" element={<AnonymousFeedback />} />
                   <Route path="recognition" element={<Recognition />} />
                   <Route path="notifications" element={<NotificationPreferences />} />
+                  <Route path="training" element={<Training />} />
                   <Route element={<Only roles={["hr", "admin"]} />}>
                     <Route path="audit" element={<AuditTrail />} />
                     <Route path="personal-data" element={<PersonData />} />

@@ -14,7 +14,7 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   const recognition = { to: "/recognition", label: "nav.recognition" };
   if (role === "assistant") {
     const own = [{ to: "/my-week", label: "nav.myWeek" }, { to: "/set-goal", label: "nav.proposeGoal" }];
-    return [...own, reviews, feedback, anonymous, recognition, bonus];
+    return [...own, reviews, { to: "/training", label: "nav.myTraining" }, feedback, anonymous, recognition, bonus];
   }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
@@ -22,7 +22,7 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
-  if (role === "hr") return [team, cycles, feedback, anonymous, ...privacy];
+  if (role === "hr") return [team, cycles, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
   return [team, cycles, ...privacy];
 }
 
