@@ -15,8 +15,20 @@ test("hr exports a person's data from all six services and reads the export in e
   await expect(page.getByRole("heading", { name: "A person's data" })).toBeVisible();
   // No erasure button: the page says who erases, and how.
   await expect(page.getByTestId("erasure-note")).toContainText("pacer people erase");
-  await page.getByLabel("Person id").fill("cid");
-  await page.getByRole("button", { name: "Show their data" }).click();
+  // Chosen from the roster by name, narrowed to the north team's assistants: no id to know.
+  const roster = page.getByRole("group", { name: "Choose from the roster" });
+  await roster.getByLabel("Role").selectOption({ label: "assistant" });
+  await roster.getByLabel("Team id").fill("north");
+  const people = roster.getByLabel("Person", { exact: true });
+  await expect(people.getByRole("option")).toHaveText([
+    "Choose among 3",
+    "Ann Assistant (assistant, north)",
+    "Bob Assistant (assistant, north)",
+    "Cid Assistant (assistant, north)",
+  ]);
+  await expectAccessible(page, "a person's data, choosing from the roster");
+  await people.selectOption({ label: "Cid Assistant (assistant, north)" });
+  await expect(page.getByLabel("Person id")).toHaveValue("cid");
   await expect(page.getByRole("heading", { name: "Cid Assistant (cid)" })).toBeVisible();
   const holdings = page.getByTestId("personal-data");
   for (const service of ["Goals", "Reviews", "Feedback", "Incentives", "Notifications", "Analytics"]) {
@@ -68,7 +80,10 @@ test("hr exports a person's data from all six services and reads the export in e
   expect(lines.length).toBeGreaterThan(1);
   expect(lines.slice(1).every((line) => line.includes(",hana,hr,personal_data.exported,person/cid,"))).toBe(true);
   // What hr did not do is not there: another actor's exports filter to nothing.
-  await filters.getByLabel("Who (person id)").fill("mia");
+  await filters.getByRole("group", { name: "Who, from the roster" }).getByLabel("Person", { exact: true }).selectOption({
+    label: "Mia Manager (manager, north)",
+  });
+  await expect(filters.getByLabel("Who (person id)")).toHaveValue("mia");
   await filters.getByRole("button", { name: "Show" }).click();
   await expect(page.getByText("No record matches.")).toBeVisible();
 

@@ -17,6 +17,7 @@ import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
+import { NotificationPreferences } from "./pages/NotificationPreferences";
 import { PersonData } from "./pages/PersonData";
 import { Recognition } from "./pages/Recognition";
 import { Reviews } from "./pages/Reviews";
@@ -25,6 +26,7 @@ import { SignIn } from "./pages/SignIn";
 import { TeamDashboard } from "./pages/TeamDashboard";
 import { TeamGoals } from "./pages/TeamGoals";
 import { AssistantTrends, TeamTrends, TrendsHome } from "./pages/Trends";
+import { Training } from "./pages/Training";
 
 /** The token requests carry, read when each is sent: a session that changes needs no new clients. */
 class CurrentToken {
@@ -110,6 +112,8 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="trends" element={<TrendsHome />} />
                   <Route path="trends/team/:teamId" element={<TeamTrends />} />
                   <Route path="trends/assistant/:assistantId" element={<AssistantTrends />} />
+                  <Route path="notifications" element={<NotificationPreferences />} />
+                  <Route path="training" element={<Training />} />
                   <Route element={<Only roles={["hr", "admin"]} />}>
                     <Route path="audit" element={<AuditTrail />} />
                     <Route path="personal-data" element={<PersonData />} />

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel, ReplaceOne
 
 from pacer_shared import topics
-from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
+from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.people import Role as PersonRole
 from pacer_shared.mongo import Database, Document, IndexPlan, Session, microseconds
-from pacer_shared.problems import Forbidden, NotFound, responses
+from pacer_shared.problems import Forbidden, NotFound, Unprocessable, responses
 
 PEOPLE = "people"
 
@@ -26,6 +29,7 @@ INDEXES: IndexPlan = {
         IndexModel([("team_id", ASCENDING)], name="by_team"),
         IndexModel([("role", ASCENDING)], name="by_role"),
         IndexModel([("leads_team_ids", ASCENDING)], name="by_team_led"),
+        IndexModel([("active", ASCENDING), ("display_name", ASCENDING), ("_id", ASCENDING)], name="by_name"),
     ]
 }
 
@@ -78,6 +82,21 @@ class People:
         if after is not None:
             wanted["_id"] = {"$gt": after}
         return await self._people.find(wanted).sort("_id", ASCENDING).limit(limit).to_list()
+
+    async def listing(
+        self, team_id: str | None, role: str | None, after: tuple[str, str] | None, limit: int
+    ) -> list[Document]:
+        """Active people by name (then id), from just after the (name, id) `after`, optionally of one team or role."""
+        wanted: dict[str, Any] = {"active": True}
+        if team_id is not None:
+            wanted["team_id"] = team_id
+        if role is not None:
+            wanted["role"] = role
+        if after is not None:
+            name, person_id = after
+            wanted["$or"] = [{"display_name": {"$gt": name}}, {"display_name": name, "_id": {"$gt": person_id}}]
+        found = self._people.find(wanted).sort([("display_name", ASCENDING), ("_id", ASCENDING)])
+        return await found.limit(limit).to_list()
 
     async def team(self, team_id: str) -> list[Document]:
         return await self._people.find({"team_id": team_id, "active": True}).to_list()
@@ -137,6 +156,58 @@ def people_from(request: Request) -> People:
 
 
 router = APIRouter(prefix="/v1/people", tags=["people"], responses=RESPONSES)
+
+
+# A Literal, not the event's Role enum: two enums named Role would give the OpenAPI documents two mangled names.
+RosterRole = Literal["assistant", "manager", "hr", "admin"]
+
+
+class RosterEntry(BaseModel):
+    """A person as the roster names them: enough to pick them by name and know where they sit."""
+
+    person_id: str
+    display_name: str
+    role: RosterRole
+    team_id: str | None
+    manager_id: str | None
+    timezone: str
+    locale: str
+
+
+class PeoplePage(BaseModel):
+    items: list[RosterEntry]
+    next_cursor: str | None
+
+
+def _cursor(person: Document) -> str:
+    return base64.urlsafe_b64encode(json.dumps([person["display_name"], person["_id"]]).encode()).decode()
+
+
+def _after(cursor: str) -> tuple[str, str]:
+    try:
+        name, person_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as error:
+        raise Unprocessable("cursor: not a cursor returned by this API") from error
+    if not isinstance(name, str) or not isinstance(person_id, str):
+        raise Unprocessable("cursor: not a cursor returned by this API")
+    return name, person_id
+
+
+@router.get("", summary="The roster by name, a page at a time (hr and admins)")
+async def list_people(
+    _reader: Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))],
+    people: Annotated[People, Depends(people_from)],
+    team_id: str | None = None,
+    role: RosterRole | None = None,
+    cursor: str | None = None,
+    limit: int = Query(default=50, ge=1, le=200),
+) -> PeoplePage:
+    # Every service serves it from its own projection, so a screen that picks a person needs no particular one.
+    after = _after(cursor) if cursor else None
+    found = await people.listing(team_id, role, after, limit + 1)
+    page = found[:limit]
+    items = [RosterEntry.model_validate({**p, "person_id": p["_id"]}) for p in page]
+    return PeoplePage(items=items, next_cursor=_cursor(page[-1]) if len(found) > limit else None)
 
 
 @router.get("/{person_id}", summary="A person as this service's roster projection knows them", responses=responses(404))

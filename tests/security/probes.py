@@ -103,6 +103,11 @@ async def _readyz(call: Call) -> Outcome:
     return Outcome.ALLOWED if response.status_code in (200, 503) else outcome_of(response)
 
 
+@probe("*", "GET /v1/people")
+async def _people(call: Call) -> Outcome:
+    return await call.listed("/v1/people", {"team_id": call.team}, itemgetter("team_id"), call.team)
+
+
 @probe("*", "GET /v1/people/{person_id}")
 async def _person(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/people/{call.person}")
@@ -296,6 +301,11 @@ async def _catalogue(call: Call) -> Outcome:
     return await call.send("GET", "/v1/training/catalogue")
 
 
+@probe("reviews", "GET /v1/training/assignments")
+async def _training_of(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/training/assignments", params={"person_id": call.person})
+
+
 @probe("reviews", "POST /v1/training/assignments")
 async def _assign(call: Call) -> Outcome:
     body = {"person_id": call.person, "course_id": "follow-up", "due_at": soon(days=14)}
@@ -411,9 +421,9 @@ async def _answer_submission(call: Call) -> Outcome:
 # ---------------------------------------------------------------- notifications
 
 
-@probe("notifications", "GET /v1/preferences/options")
+@probe("notifications", "GET /v1/preference-options")
 async def _preference_options(call: Call) -> Outcome:
-    return await call.send("GET", "/v1/preferences/options")
+    return await call.send("GET", "/v1/preference-options")
 
 
 @probe("notifications", "GET /v1/preferences/{person_id}")

@@ -47,6 +47,7 @@ MATRIX = """
 service        endpoint                                                           assistant manager  hr   admin  service
 *              GET  /healthz                                                      Y         Y        Y    Y      Y
 *              GET  /readyz                                                       Y         Y        Y    Y      Y
+*              GET  /v1/people                                                    N         N        Y    Y      N
 *              GET  /v1/people/{person_id}                                        YNN       YYN      Y    Y      N
 *              GET  /v1/audit                                                     N         N        Y    Y      N
 *              GET  /v1/audit/export.csv                                          N         N        Y    Y      N
@@ -81,6 +82,7 @@ reviews        POST /v1/reviews/{review_id}/acknowledge                         
 reviews        GET  /v1/reviews/{review_id}/score                                 YNN       YYN      Y    Y      N
 reviews        GET  /v1/reviews/{review_id}/agenda                                YNN       YYN      Y    Y      N
 reviews        GET  /v1/training/catalogue                                        Y         Y        Y    Y      N
+reviews        GET  /v1/training/assignments                                      YNN       YYN      Y    Y      N
 reviews        POST /v1/training/assignments                                      N         NYN      Y    Y      N
 reviews        POST /v1/training/assignments/{assignment_id}/complete             YNN       YNN      YNN  YNN    N
 
@@ -101,7 +103,7 @@ feedback       POST /v1/anonymous/thread/replies                                
 feedback       GET  /v1/anonymous/aggregates                                      N         YYN      Y    Y      N
 feedback       POST /v1/anonymous/submissions/{submission_id}/replies             N         YYN      Y    N      N
 
-notifications  GET  /v1/preferences/options                                       Y         Y        Y    Y      N
+notifications  GET  /v1/preference-options                                        Y         Y        Y    Y      N
 notifications  GET  /v1/preferences/{person_id}                                   YNN       YNN      Y    Y      N
 notifications  PUT  /v1/preferences/{person_id}                                   YNN       YNN      Y    Y      N
 notifications  GET  /v1/deliveries                                                YNN       YYN      Y    Y      N

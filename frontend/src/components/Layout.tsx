@@ -15,7 +15,7 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   const trends = { to: "/trends", label: "nav.trends" };
   if (role === "assistant") {
     const own = [{ to: "/my-week", label: "nav.myWeek" }, { to: "/set-goal", label: "nav.proposeGoal" }];
-    return [...own, trends, reviews, feedback, anonymous, recognition, bonus];
+    return [...own, trends, reviews, { to: "/training", label: "nav.myTraining" }, feedback, anonymous, recognition, bonus];
   }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
@@ -23,7 +23,7 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
-  if (role === "hr") return [team, trends, cycles, feedback, anonymous, ...privacy];
+  if (role === "hr") return [team, trends, cycles, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
   return [team, cycles, ...privacy];
 }
 
@@ -41,7 +41,7 @@ export function Layout() {
         <span className="brand">{t("app.name")}</span>
         <nav aria-label={t("nav.label")}>
           <ul>
-            {navigation(person.role, person.team_id).map((item) => (
+            {[...navigation(person.role, person.team_id), { to: "/notifications", label: "nav.preferences" }].map((item) => (
               <li key={item.to}>
                 <NavLink to={item.to}>{t(item.label)}</NavLink>
               </li>

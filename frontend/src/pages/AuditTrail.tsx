@@ -6,6 +6,7 @@ import { answer } from "../api/clients";
 import { download, shared } from "../api/everyService";
 import { ApiError } from "../api/problem";
 import { Failure } from "../components/Failure";
+import { PersonPicker } from "../components/PersonPicker";
 import { SERVICES, type ServiceName } from "../config";
 import { day } from "../format";
 
@@ -88,6 +89,12 @@ export function AuditTrail() {
             ))}
           </select>
         </div>
+        <PersonPicker
+          id="audit-actor-pick"
+          label={t("audit.pickActor")}
+          value={typed.actor}
+          onChange={(actor) => { setTyped({ ...typed, actor }); }}
+        />
         {field("actor")}
         {field("action")}
         {field("resource")}

@@ -6,6 +6,7 @@ import { usePlatform } from "../api/ApiContext";
 import { answer } from "../api/clients";
 import { download, shared } from "../api/everyService";
 import { Failure } from "../components/Failure";
+import { PersonPicker } from "../components/PersonPicker";
 import { SERVICES } from "../config";
 import { day } from "../format";
 
@@ -31,6 +32,16 @@ export function PersonData() {
           <code>pacer people erase {chosen || t("personData.placeholder")}</code>
         </p>
       </div>
+      <PersonPicker
+        id="person-pick"
+        label={t("personData.pick")}
+        value={chosen}
+        onChange={(person) => {
+          setTyped(person);
+          setParams(person ? { person } : {});
+        }}
+      />
+      <p className="hint">{t("personData.orType")}</p>
       <form className="inline-form" aria-label={t("personData.choose")} onSubmit={choose}>
         <label htmlFor="person-id">{t("personData.person")}</label>
         <input id="person-id" value={typed} onChange={(e) => { setTyped(e.target.value); }} />

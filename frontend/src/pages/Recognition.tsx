@@ -13,6 +13,7 @@ import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDraft } from "../components/useDraft";
 import { useSubmission } from "../components/useSubmission";
 import { day, number, percent } from "../format";
+import { GiveAward } from "./GiveAward";
 
 type RecognitionOut = components["schemas"]["RecognitionOut"];
 
@@ -45,6 +46,9 @@ export function Recognition() {
       <h1 id="page-title">{t("recognition.title")}</h1>
       <div className="panels">
         <GiveKudos people={recipients.data ?? []} failure={recipients.error} />
+        {person.role === "manager" && (
+          <GiveAward reports={(recipients.data ?? []).filter((p) => p.direction === "downward")} />
+        )}
         {teamId && <Leaderboard teamId={teamId} nameOf={nameOf} />}
       </div>
       <Feed items={feed.data ?? []} error={feed.error} loading={feed.isPending} nameOf={nameOf} />

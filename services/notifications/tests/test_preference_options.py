@@ -28,8 +28,8 @@ async def test_a_person_sees_the_chats_enabled_here_email_last_and_the_types_the
         monkeypatch.setenv(key, value)
 
     async with in_process(build(NotificationsSettings())) as http:
-        answer = await http.get("/v1/preferences/options", headers=bearer("ann", Role.ASSISTANT))
-        anonymous = await http.get("/v1/preferences/options")
+        answer = await http.get("/v1/preference-options", headers=bearer("ann", Role.ASSISTANT))
+        anonymous = await http.get("/v1/preference-options")
         muted = await http.put(
             "/v1/preferences/ann",
             json={"disabled": {kind: ["*"] for kind in answer.json()["optional_types"]}},
@@ -45,3 +45,24 @@ async def test_a_person_sees_the_chats_enabled_here_email_last_and_the_types_the
     assert "GoalAchieved" in options["optional_types"]
     assert anonymous.status_code == 401
     assert muted.status_code == 200, "every type offered as optional can indeed be turned off"
+
+
+async def test_a_person_whose_id_is_options_reads_their_own_preferences(
+    stack: Stack, namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Person ids come from the roster, which may hold any word: no id may collide with another route.
+    for key, value in stack.service_env(namespace, "notifications").items():
+        monkeypatch.setenv(key, value)
+
+    async with in_process(build(NotificationsSettings())) as http:
+        chosen = {"channels": ["email"], "quiet_hours": {"start": "22:00:00", "end": "07:00:00"}}
+        saved = await http.put("/v1/preferences/options", json=chosen, headers=bearer("options", Role.ASSISTANT))
+        read = await http.get("/v1/preferences/options", headers=bearer("options", Role.ASSISTANT))
+        offered = await http.get("/v1/preference-options", headers=bearer("options", Role.ASSISTANT))
+
+    assert saved.status_code == 200, saved.text
+    assert read.status_code == 200, read.text
+    assert read.json()["channels"] == ["email"]
+    assert read.json()["quiet_hours"] == {"start": "22:00:00", "end": "07:00:00"}
+    assert offered.status_code == 200, offered.text
+    assert "email" in offered.json()["channels"]

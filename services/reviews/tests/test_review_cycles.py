@@ -399,6 +399,42 @@ async def test_training_is_assigned_completed_and_shown_in_the_next_review(world
     assert [e["data"]["course_id"] for e in events if e["type"] == "TrainingCompleted"] == ["crm-hygiene"]
 
 
+async def test_a_person_reads_their_training_soonest_due_first_page_by_page_and_sees_it_completed(
+    world: ReviewsWorld,
+) -> None:
+    made = []
+    for course, due in (("follow-up", "2027-02-01T00:00:00Z"), ("compliance", "2027-01-15T00:00:00Z")):
+        body = {"person_id": "ann", "course_id": course, "due_at": due}
+        answer = await world.call("POST", "/v1/training/assignments", "mia", Role.MANAGER, body)
+        assert answer.status_code == 201, answer.text
+        made.append(answer.json())
+    assert made[0]["course_title"] == "Sales skills: following up leads and quotes"
+    assert made[0]["completed_at"] is None
+    done = await world.call(
+        "POST", f"/v1/training/assignments/{made[1]['assignment_id']}/complete", "ann", Role.ASSISTANT
+    )
+    assert done.json()["completed_at"] is not None
+
+    first = await world.call("GET", "/v1/training/assignments?person_id=ann&limit=1", "ann", Role.ASSISTANT)
+    assert first.status_code == 200, first.text
+    cursor = first.json()["next_cursor"]
+    second = await world.call(
+        "GET", f"/v1/training/assignments?person_id=ann&limit=1&cursor={cursor}", "ann", Role.ASSISTANT
+    )
+    by_manager = await world.call("GET", "/v1/training/assignments?person_id=ann", "mia", Role.MANAGER)
+    by_peer = await world.call("GET", "/v1/training/assignments?person_id=ann", "bob", Role.ASSISTANT)
+
+    [compliance] = first.json()["items"]
+    [follow_up] = second.json()["items"]
+    assert (compliance["course_id"], follow_up["course_id"]) == ("compliance", "follow-up")
+    assert compliance["completed_at"] is not None
+    assert follow_up["completed_at"] is None
+    assert follow_up["category"] == "sales_skills"
+    assert second.json()["next_cursor"] is None
+    assert [a["course_id"] for a in by_manager.json()["items"]] == ["compliance", "follow-up"]
+    assert by_peer.status_code == 403
+
+
 async def test_a_recurring_cycle_opens_the_next_period_by_itself(world: ReviewsWorld) -> None:
     first = week_start(-2)
     await open_month(world, name="north-weekly", cadence="weekly", period_start=first.isoformat(), recurring=True)

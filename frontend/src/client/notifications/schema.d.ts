@@ -35,6 +35,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The roster by name, a page at a time (hr and admins) */
+        get: operations["list_people_v1_people_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/people/{person_id}": {
         parameters: {
             query?: never;
@@ -103,7 +120,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/preferences/options": {
+    "/v1/preference-options": {
         parameters: {
             query?: never;
             header?: never;
@@ -111,7 +128,7 @@ export interface paths {
             cookie?: never;
         };
         /** The channels and notification types a person can choose from here */
-        get: operations["options_v1_preferences_options_get"];
+        get: operations["options_v1_preference_options_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -296,6 +313,13 @@ export interface components {
             /** Retry After */
             retry_after?: number | null;
         };
+        /** PeoplePage */
+        PeoplePage: {
+            /** Items */
+            items: components["schemas"]["RosterEntry"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** PersonalDataExport */
         PersonalDataExport: {
             /** Service */
@@ -383,6 +407,29 @@ export interface components {
             problems?: {
                 [key: string]: string;
             } | null;
+        };
+        /**
+         * RosterEntry
+         * @description A person as the roster names them: enough to pick them by name and know where they sit.
+         */
+        RosterEntry: {
+            /** Person Id */
+            person_id: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "assistant" | "manager" | "hr" | "admin";
+            /** Team Id */
+            team_id: string | null;
+            /** Manager Id */
+            manager_id: string | null;
+            /** Timezone */
+            timezone: string;
+            /** Locale */
+            locale: string;
         };
         /** TestSendIn */
         TestSendIn: {
@@ -500,6 +547,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    list_people_v1_people_get: {
+        parameters: {
+            query?: {
+                team_id?: string | null;
+                role?: ("assistant" | "manager" | "hr" | "admin") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeoplePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -725,7 +824,7 @@ export interface operations {
             };
         };
     };
-    options_v1_preferences_options_get: {
+    options_v1_preference_options_get: {
         parameters: {
             query?: never;
             header?: never;

@@ -35,6 +35,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The roster by name, a page at a time (hr and admins) */
+        get: operations["list_people_v1_people_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/people/{person_id}": {
         parameters: {
             query?: never;
@@ -321,7 +338,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A person's training, soonest due first (the person, their manager, hr) */
+        get: operations["assignments_v1_training_assignments_get"];
         put?: never;
         /** Assign a course (manager, hr) */
         post: operations["assign_v1_training_assignments_post"];
@@ -522,6 +540,42 @@ export interface components {
              */
             due_at: string;
         };
+        /**
+         * AssignmentOut
+         * @description One course assigned to one person; open until `completed_at`.
+         */
+        AssignmentOut: {
+            /** Assignment Id */
+            assignment_id: string;
+            /** Person Id */
+            person_id: string;
+            /** Course Id */
+            course_id: string;
+            /** Course Title */
+            course_title: string;
+            category: components["schemas"]["TrainingCategory"];
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Assigned By */
+            assigned_by: string;
+            /**
+             * Review Id
+             * @description The review whose development suggestion assigned it, if one did
+             */
+            review_id: string | null;
+            /** Completed At */
+            completed_at: string | null;
+        };
+        /** AssignmentPage */
+        AssignmentPage: {
+            /** Items */
+            items: components["schemas"]["AssignmentOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** AuditPage */
         AuditPage: {
             /** Items */
@@ -554,6 +608,14 @@ export interface components {
          * @enum {string}
          */
         Cadence: "weekly" | "monthly" | "quarterly" | "custom";
+        /** CourseOut */
+        CourseOut: {
+            /** Course Id */
+            course_id: string;
+            /** Title */
+            title: string;
+            category: components["schemas"]["TrainingCategory"];
+        };
         /** CriterionIn */
         "CriterionIn-Input": {
             /** Key */
@@ -851,6 +913,13 @@ export interface components {
              */
             due_at: string;
         };
+        /** PeoplePage */
+        PeoplePage: {
+            /** Items */
+            items: components["schemas"]["RosterEntry"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** PersonalDataExport */
         PersonalDataExport: {
             /** Service */
@@ -1118,6 +1187,29 @@ export interface components {
             /** @description The manager's, once submitted (to the person: once completed) */
             manager: components["schemas"]["AssessmentOut"] | null;
         };
+        /**
+         * RosterEntry
+         * @description A person as the roster names them: enough to pick them by name and know where they sit.
+         */
+        RosterEntry: {
+            /** Person Id */
+            person_id: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "assistant" | "manager" | "hr" | "admin";
+            /** Team Id */
+            team_id: string | null;
+            /** Manager Id */
+            manager_id: string | null;
+            /** Timezone */
+            timezone: string;
+            /** Locale */
+            locale: string;
+        };
         /** ScaleIn */
         ScaleIn: {
             /**
@@ -1236,6 +1328,56 @@ export interface components {
              */
             scale: components["schemas"]["ScaleIn"];
         };
+        /**
+         * TemplateOut
+         * @description A saved template version: what was sent, with its id, version and who saved it when.
+         */
+        TemplateOut: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /** Criteria */
+            criteria: components["schemas"]["CriterionIn-Output"][];
+            /**
+             * Goal Weight
+             * @description Weight of goal attainment in the score
+             */
+            goal_weight: string;
+            /**
+             * @default {
+             *       "minimum": 1,
+             *       "maximum": 5,
+             *       "labels": {
+             *         "1": "Needs improvement",
+             *         "2": "Developing",
+             *         "3": "Solid",
+             *         "4": "Strong",
+             *         "5": "Outstanding"
+             *       }
+             *     }
+             */
+            scale: components["schemas"]["ScaleIn"];
+            /**
+             * Template Id
+             * @description `<name>:v<version>`, what a cycle names
+             */
+            template_id: string;
+            /** Version */
+            version: number;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * TrainingCategory
+         * @enum {string}
+         */
+        TrainingCategory: "product" | "sales_skills" | "company_policy" | "leadership" | "time_management";
         /** TrainingPoint */
         TrainingPoint: {
             /** Assignment Id */
@@ -1356,6 +1498,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    list_people_v1_people_get: {
+        parameters: {
+            query?: {
+                team_id?: string | null;
+                role?: ("assistant" | "manager" | "hr" | "admin") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeoplePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1600,9 +1794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TemplateOut"];
                 };
             };
             /** @description Bad Request */
@@ -2375,9 +2567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    }[];
+                    "application/json": components["schemas"]["CourseOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -2391,6 +2581,66 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignments_v1_training_assignments_get: {
+        parameters: {
+            query: {
+                person_id: string;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2419,9 +2669,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AssignmentOut"];
                 };
             };
             /** @description Bad Request */
@@ -2479,9 +2727,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AssignmentOut"];
                 };
             };
             /** @description Unauthorized */

@@ -11,7 +11,7 @@ from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role
 from pacer_shared.problems import Forbidden, Unprocessable
 
-router = APIRouter(prefix="/v1/preferences", tags=["preferences"], responses=RESPONSES)
+router = APIRouter(tags=["preferences"], responses=RESPONSES)
 
 
 def _ensure_own(principal: Principal, person_id: str) -> None:
@@ -19,7 +19,8 @@ def _ensure_own(principal: Principal, person_id: str) -> None:
         raise Forbidden("people manage their own preferences (hr and admins can help)")
 
 
-@router.get("/options", summary="The channels and notification types a person can choose from here")
+# Beside, not under, /v1/preferences: under it, the person whose id is "options" could never read their own.
+@router.get("/v1/preference-options", summary="The channels and notification types a person can choose from here")
 async def options(notifications: NotificationsDep, _: CurrentPrincipal) -> PreferenceOptions:
     mandatory = notifications.settings.mandatory_event_types
     return PreferenceOptions(
@@ -29,14 +30,13 @@ async def options(notifications: NotificationsDep, _: CurrentPrincipal) -> Prefe
     )
 
 
-# After /options: a person id never shadows it.
-@router.get("/{person_id}", summary="A person's notification preferences (defaults when never set)")
+@router.get("/v1/preferences/{person_id}", summary="A person's notification preferences (defaults when never set)")
 async def get_preferences(person_id: str, notifications: NotificationsDep, principal: CurrentPrincipal) -> Preferences:
     _ensure_own(principal, person_id)
     return await notifications.repository.preferences_of(person_id)
 
 
-@router.put("/{person_id}", summary="Replace a person's notification preferences")
+@router.put("/v1/preferences/{person_id}", summary="Replace a person's notification preferences")
 async def put_preferences(
     person_id: str, body: Preferences, notifications: NotificationsDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> Preferences:

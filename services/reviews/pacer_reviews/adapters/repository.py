@@ -46,7 +46,10 @@ INDEXES: IndexPlan = {
     GOALS: [IndexModel([("owner_id", ASCENDING), ("period_end", ASCENDING)], name="by_owner")],
     FEEDBACK: [IndexModel([("recipient_id", ASCENDING), ("at", ASCENDING)], name="by_recipient")],
     ANONYMOUS: [IndexModel([("manager_id", ASCENDING), ("window_start", ASCENDING)], name="by_manager")],
-    ASSIGNMENTS: [IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person")],
+    ASSIGNMENTS: [
+        IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person"),
+        IndexModel([("person_id", ASCENDING), ("due_at", ASCENDING), ("_id", ASCENDING)], name="by_person_due"),
+    ],
 }
 
 
@@ -312,6 +315,15 @@ class TrainingAssignments:
 
     async def complete(self, assignment_id: str, at: datetime, session: Session) -> None:
         await self._collection.update_one({"_id": assignment_id}, {"$set": {"completed_at": at}}, session=session)
+
+    async def of_person(self, person_id: str, after: tuple[datetime, str] | None, limit: int) -> list[Document]:
+        """The person's assignments by due date (then id), from just after the (due, id) `after`."""
+        wanted: Document = {"person_id": person_id}
+        if after is not None:
+            due, assignment_id = after
+            wanted["$or"] = [{"due_at": {"$gt": due}}, {"due_at": due, "_id": {"$gt": assignment_id}}]
+        found = self._collection.find(wanted).sort([("due_at", ASCENDING), ("_id", ASCENDING)])
+        return await found.limit(limit).to_list()
 
     async def open_for(self, person_id: str) -> list[Document]:
         return await self._collection.find({"person_id": person_id, "completed_at": None}).to_list()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate
+from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.service.flow import Assessment, Development
-from pacer_shared.events.reviews import Cadence
+from pacer_shared.events.reviews import Cadence, TrainingCategory
 
 ReviewStatus = Literal["scheduled", "self_submitted", "completed", "acknowledged"]
 
@@ -213,3 +214,37 @@ class ReviewDetail(ReviewWithAssessments):
     inputs: ReviewInputs = Field(description="The period's inputs; a completed review's as they were then")
     late_inputs: dict[str, list[str]] | None = Field(description="Ids of inputs that arrived after completion")
     open_training: list[OpenTraining]
+
+
+class CourseOut(BaseModel):
+    course_id: str
+    title: str
+    category: TrainingCategory
+
+
+class AssignmentOut(BaseModel):
+    """One course assigned to one person; open until `completed_at`."""
+
+    assignment_id: str
+    person_id: str
+    course_id: str
+    course_title: str
+    category: TrainingCategory
+    due_at: datetime
+    assigned_by: str
+    review_id: str | None = Field(description="The review whose development suggestion assigned it, if one did")
+    completed_at: datetime | None
+
+
+class AssignmentPage(BaseModel):
+    items: list[AssignmentOut]
+    next_cursor: str | None
+
+
+class TemplateOut(TemplateIn):
+    """A saved template version: what was sent, with its id, version and who saved it when."""
+
+    template_id: str = Field(description="`<name>:v<version>`, what a cycle names")
+    version: int
+    created_by: str
+    created_at: datetime

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
 from pacer_reviews.api.deps import ReviewsDep
+from pacer_reviews.api.models import TemplateOut
 from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.service import cycles
 from pacer_shared.audit import AuditDep
@@ -27,10 +28,10 @@ async def save_template(
     reviews: ReviewsDep,
     principal: Annotated[Principal, Depends(require(Role.HR, Role.ADMIN))],
     audit: AuditDep,
-) -> dict[str, Any]:
+) -> TemplateOut:
     document = await cycles.save_template(reviews, body, principal.subject)
     await audit.record("review_template.changed", f"template/{document['_id']}")
-    return {"template_id": document.pop("_id"), **document}
+    return TemplateOut.model_validate({"template_id": document.pop("_id"), **document})
 
 
 @router.get("/templates/{template_id}", summary="One version of a template", responses=responses(404))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from pacer_reviews.api.deps import ReviewsDep
-from pacer_reviews.api.models import AssignIn
+from pacer_reviews.api.models import AssignIn, AssignmentOut, AssignmentPage, CourseOut
 from pacer_reviews.service import training
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.problems import responses
@@ -16,15 +14,31 @@ router = APIRouter(prefix="/v1", tags=["reviews"], responses=RESPONSES)
 
 
 @router.get("/training/catalogue", summary="Courses that development suggestions can assign")
-async def catalogue(_: CurrentPrincipal) -> list[dict[str, str]]:
-    return [
-        {"course_id": c.course_id, "title": c.title, "category": c.category.value} for c in training.CATALOGUE.values()
-    ]
+async def catalogue(_: CurrentPrincipal) -> list[CourseOut]:
+    return [CourseOut(course_id=c.course_id, title=c.title, category=c.category) for c in training.CATALOGUE.values()]
+
+
+@router.get(
+    "/training/assignments",
+    summary="A person's training, soonest due first (the person, their manager, hr)",
+    responses=responses(404),
+)
+async def assignments(
+    person_id: str,
+    reviews: ReviewsDep,
+    principal: CurrentPrincipal,
+    cursor: str | None = None,
+    limit: int = Query(default=50, ge=1, le=200),
+) -> AssignmentPage:
+    found, next_cursor = await training.assignments_of(reviews, principal, person_id, cursor, limit)
+    items = [AssignmentOut.model_validate(training.shown(a)) for a in found]
+    return AssignmentPage(items=items, next_cursor=next_cursor)
 
 
 @router.post("/training/assignments", status_code=status.HTTP_201_CREATED, summary="Assign a course (manager, hr)")
-async def assign(body: AssignIn, reviews: ReviewsDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await training.assign(reviews, principal, body.person_id, body.course_id, body.due_at)
+async def assign(body: AssignIn, reviews: ReviewsDep, principal: CurrentPrincipal) -> AssignmentOut:
+    made = await training.assign(reviews, principal, body.person_id, body.course_id, body.due_at)
+    return AssignmentOut.model_validate(training.shown(made))
 
 
 @router.post(
@@ -32,6 +46,5 @@ async def assign(body: AssignIn, reviews: ReviewsDep, principal: CurrentPrincipa
     summary="Mark your training as completed",
     responses=responses(404, 409),
 )
-async def complete(assignment_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    done = await training.complete(reviews, principal, assignment_id)
-    return {"assignment_id": done.pop("_id"), **done}
+async def complete(assignment_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> AssignmentOut:
+    return AssignmentOut.model_validate(training.shown(await training.complete(reviews, principal, assignment_id)))

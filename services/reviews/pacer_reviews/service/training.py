@@ -10,6 +10,8 @@ from pacer_reviews.service.context import Reviews
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.reviews import TrainingAssigned, TrainingCategory, TrainingCompleted
 from pacer_shared.mongo import Document, Session
+from pacer_shared.paging import decode_cursor, encode_cursor
+from pacer_shared.people import can_see_person
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
 
@@ -78,7 +80,7 @@ async def assign(reviews: Reviews, principal: Principal, person_id: str, course_
     async def work(session: Session) -> Document:
         event = await assignment(reviews, session, person_id, course_id, due_at, principal.subject, None)
         reviews.runtime.uow.publish(session, event)
-        return {"assignment_id": event.assignment_id, **event.model_dump(mode="json")}
+        return {"_id": event.assignment_id, **event.model_dump(exclude={"assignment_id"}), "completed_at": None}
 
     return await reviews.runtime.uow.run(work)
 
@@ -109,3 +111,29 @@ async def complete(reviews: Reviews, principal: Principal, assignment_id: str) -
         return {**found, "completed_at": now}
 
     return await reviews.runtime.uow.run(work)
+
+
+async def assignments_of(
+    reviews: Reviews, principal: Principal, person_id: str, cursor: str | None, limit: int
+) -> tuple[list[Document], str | None]:
+    """One page of the person's assignments, soonest due first, and the cursor of the next page if there is one."""
+    person = await reviews.runtime.people.get(person_id)
+    if person is None:
+        raise NotFound(f"person {person_id!r} is not in the roster")
+    if not can_see_person(principal, person):
+        raise Forbidden("a person's training is seen by them, their manager and hr")
+    after = decode_cursor(cursor) if cursor else None
+    found = await reviews.training.of_person(person_id, after, limit + 1)
+    last = found[limit - 1] if len(found) > limit else None
+    return found[:limit], encode_cursor(last["due_at"], last["_id"]) if last else None
+
+
+def shown(assignment: Document) -> Document:
+    """An assignment as the API answers it: with its course's title and category from the catalogue."""
+    course = CATALOGUE[assignment["course_id"]]
+    return {
+        **{k: v for k, v in assignment.items() if k != "_id"},
+        "assignment_id": assignment["_id"],
+        "course_title": course.title,
+        "category": course.category,
+    }
