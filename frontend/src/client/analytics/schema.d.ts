@@ -35,6 +35,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The roster by name, a page at a time (hr and admins) */
+        get: operations["list_people_v1_people_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/people/{person_id}": {
         parameters: {
             query?: never;
@@ -577,6 +594,13 @@ export interface components {
              */
             distribution: components["schemas"]["BucketOut"][];
         };
+        /** PeoplePage */
+        PeoplePage: {
+            /** Items */
+            items: components["schemas"]["RosterEntry"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** PersonalDataExport */
         PersonalDataExport: {
             /** Service */
@@ -639,6 +663,29 @@ export interface components {
          * @enum {string}
          */
         ReportFormat: "csv" | "xlsx";
+        /**
+         * RosterEntry
+         * @description A person as the roster names them: enough to pick them by name and know where they sit.
+         */
+        RosterEntry: {
+            /** Person Id */
+            person_id: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "assistant" | "manager" | "hr" | "admin";
+            /** Team Id */
+            team_id: string | null;
+            /** Manager Id */
+            manager_id: string | null;
+            /** Timezone */
+            timezone: string;
+            /** Locale */
+            locale: string;
+        };
         /** StepOut */
         StepOut: {
             /** Kind */
@@ -828,6 +875,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    list_people_v1_people_get: {
+        parameters: {
+            query?: {
+                team_id?: string | null;
+                role?: ("assistant" | "manager" | "hr" | "admin") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeoplePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
