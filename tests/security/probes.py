@@ -511,6 +511,11 @@ async def _kudos(call: Call) -> Outcome:
     return await call.send("POST", "/v1/kudos", json={"to": call.person, "message": "Thanks for covering my calls."})
 
 
+@probe("incentives", "GET /v1/values")
+async def _values(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/values")
+
+
 @probe("incentives", "GET /v1/kudos/budget")
 async def _kudos_budget(call: Call) -> Outcome:
     return await call.send("GET", "/v1/kudos/budget")

@@ -57,6 +57,11 @@ class RecognitionGranted(IncentiveEvent):
     team_id: str | None = None
     private: bool = False
     points: int = 0
+    value_id: str | None = Field(default=None, description="The company value the kudos or award says was lived")
+    value_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="The value's name by locale (`en`, `zh-CN`), so posts name it without asking incentives",
+    )
 
 
 class PromotionRecommended(IncentiveEvent):

@@ -192,6 +192,23 @@ class Recognitions:
         )
         return [(r["person_id"], r["points"]) async for r in found]
 
+    async def valued_kudos(
+        self, person_ids: list[str], start: datetime, end: datetime, session: Session
+    ) -> list[Document]:
+        """Kudos that name a company value, received by these people in the period (person_id, value_id,
+        granted_at)."""
+        found = self._collection.find(
+            {
+                "person_id": {"$in": person_ids},
+                "kind": "kudos",
+                "value_id": {"$ne": None},
+                "granted_at": {"$gte": start, "$lt": end},
+            },
+            {"person_id": 1, "value_id": 1, "granted_at": 1},
+            session=session,
+        )
+        return [r async for r in found]
+
 
 class Promotions:
     """Promotion recommendations with their evidence, newest first."""

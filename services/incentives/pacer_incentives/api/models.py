@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_incentives.domain.plan import PlanIn
+from pacer_incentives.domain.values import CompanyValue
 from pacer_shared.mongo import Document
 
 
@@ -120,11 +121,23 @@ class AwardIn(Body):
         max_length=100,
         description="A key of your own (e.g. the form's submission id): the same award sent again is granted once",
     )
+    value_id: str | None = Field(
+        default=None,
+        max_length=60,
+        description="A company value (GET /v1/values) this recognises",
+        examples=["teamwork"],
+    )
 
 
 class KudosIn(Body):
     to: str = Field(description="The person thanked")
     message: str = Field(min_length=1, max_length=1000)
+    value_id: str | None = Field(
+        default=None,
+        max_length=60,
+        description="A company value (GET /v1/values) this recognises",
+        examples=["teamwork"],
+    )
 
 
 class RecognitionOut(BaseModel):
@@ -137,11 +150,21 @@ class RecognitionOut(BaseModel):
     points: int
     granted_by: str | None
     private: bool
+    value_id: str | None = Field(default=None, description="The company value it recognises, if any")
     granted_at: datetime
 
     @classmethod
     def of(cls, document: Document) -> RecognitionOut:
         return cls.model_validate({**document, "recognition_id": document["_id"]})
+
+
+class ValueOut(BaseModel):
+    value_id: str
+    names: dict[str, str] = Field(description="The value's name by locale: `en` and `zh-CN`")
+
+    @classmethod
+    def of(cls, value: CompanyValue) -> ValueOut:
+        return cls(value_id=value.value_id, names=value.names())
 
 
 class KudosBudgetOut(BaseModel):
