@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -68,3 +70,16 @@ class PromotionRecommended(IncentiveEvent):
     event_type = "PromotionRecommended"
     rule: str
     evidence: list[str] = Field(description="Human-readable facts and the event ids behind them")
+
+
+class ActingLeadAssigned(IncentiveEvent):
+    """A person leads a project or a small team for a period: evidence of leadership for reviews and promotion."""
+
+    event_type = "ActingLeadAssigned"
+    assignment_id: str
+    scope: Literal["project", "team"]
+    scope_name: str
+    starts_on: date
+    ends_on: date
+    assigned_by: str
+    note: str = ""

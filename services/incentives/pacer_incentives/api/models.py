@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -210,3 +211,28 @@ class IgnoredOut(BaseModel):
     @classmethod
     def of(cls, document: Document) -> IgnoredOut:
         return cls.model_validate({**document, "key": document["_id"]})
+
+
+class ActingLeadIn(Body):
+    person_id: str
+    scope: Literal["project", "team"]
+    scope_name: str = Field(min_length=1, max_length=120, examples=["Spring trade fair"])
+    starts_on: date
+    ends_on: date = Field(description="The last day, inclusive; not before starts_on")
+    note: str = Field(default="", max_length=2000)
+
+
+class ActingLeadOut(BaseModel):
+    assignment_id: str
+    person_id: str
+    scope: Literal["project", "team"]
+    scope_name: str
+    starts_on: date
+    ends_on: date
+    note: str
+    assigned_by: str
+    assigned_at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> ActingLeadOut:
+        return cls.model_validate({**document, "assignment_id": document["_id"]})
