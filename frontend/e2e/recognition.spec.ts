@@ -14,6 +14,7 @@ test("an assistant gives kudos within his budget and the team sees it ranked; a 
   const give = page.getByRole("form", { name: "Give kudos" });
   await give.getByLabel("To", { exact: true }).selectOption({ label: "Ann Assistant" });
   await give.getByLabel("What you thank them for").fill("For the demo script you shared.");
+  await give.getByLabel("For living our value").selectOption({ label: "Teamwork" });
   await give.getByRole("button", { name: "Send kudos" }).click();
   await expect(give.getByRole("status")).toContainText("Kudos sent to Ann Assistant.");
   await expect(budget).toContainText("You can still give 4 of your 5 kudos this month.");
@@ -21,6 +22,7 @@ test("an assistant gives kudos within his budget and the team sees it ranked; a 
   const kudos = feed.getByRole("listitem").filter({ hasText: "For the demo script you shared." });
   await expect(kudos).toContainText("For Ann Assistant");
   await expect(kudos).toContainText("from Bob Assistant");
+  await expect(kudos).toContainText("lived our value Teamwork");
   await expect(page.getByTestId("leaderboard").getByRole("row", { name: /Ann Assistant/ })).toContainText("5");
   await expect(feed).not.toContainText("Quiet hero");
   await expectAccessible(page, "recognition");
@@ -37,6 +39,9 @@ test("an assistant gives kudos within his budget and the team sees it ranked; a 
   await page.getByLabel("Language").selectOption("zh-CN");
   await expect(page.getByRole("heading", { name: "认可", level: 1 })).toBeVisible();
   await expect(award).toContainText("私密");
+  await expect(
+    page.getByTestId("recognitions").getByRole("listitem").filter({ hasText: "For the demo script you shared." }),
+  ).toContainText("践行价值观：团队合作");
   await expectAccessible(page, "recognition in Chinese");
   await page.getByLabel("语言").selectOption("en");
 });

@@ -521,6 +521,28 @@ async def _kudos(call: Call) -> Outcome:
     return await call.send("POST", "/v1/kudos", json={"to": call.person, "message": "Thanks for covering my calls."})
 
 
+@probe("incentives", "GET /v1/values")
+async def _values(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/values")
+
+
+def _acting_lead(person: str) -> dict[str, Any]:
+    body = {"person_id": person, "scope": "project", "scope_name": "Spring trade fair"}
+    return {**body, "starts_on": "2026-03-01", "ends_on": "2026-04-30"}
+
+
+@probe("incentives", "POST /v1/acting-leads")
+async def _assign_acting_lead(call: Call) -> Outcome:
+    return await call.send("POST", "/v1/acting-leads", json=_acting_lead(call.person))
+
+
+@probe("incentives", "GET /v1/acting-leads")
+async def _acting_leads(call: Call) -> Outcome:
+    made = await call.organisation.ok("incentives", "POST", "/v1/acting-leads", json=_acting_lead(call.person))
+    params = {"person_id": call.person}
+    return await call.listed("/v1/acting-leads", params, lambda item: item["assignment_id"], made["assignment_id"])
+
+
 @probe("incentives", "GET /v1/kudos/budget")
 async def _kudos_budget(call: Call) -> Outcome:
     return await call.send("GET", "/v1/kudos/budget")

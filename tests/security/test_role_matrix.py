@@ -119,6 +119,9 @@ incentives     POST /v1/statements/{statement_id}/approve                       
 incentives     GET  /v1/ignored-events                                            N         N        Y    N      N
 incentives     POST /v1/awards                                                    N         NYN      Y    N      N
 incentives     POST /v1/kudos                                                     -YY       -YY      -YY  -YY    N
+incentives     GET  /v1/values                                                    Y         Y        Y    Y      N
+incentives     POST /v1/acting-leads                                              N         NYN      Y    N      N
+incentives     GET  /v1/acting-leads                                              YNN       YYN      Y    YNN    N
 incentives     GET  /v1/kudos/budget                                              Y         Y        Y    Y      N
 incentives     GET  /v1/recognitions                                              Y         Y        Y    Y      N
 

@@ -16,6 +16,13 @@ import { day, number, percent } from "../format";
 import { GiveAward } from "./GiveAward";
 
 type RecognitionOut = components["schemas"]["RecognitionOut"];
+type ValueOut = components["schemas"]["ValueOut"];
+
+/** A company value's name in the page's language, English when it has none in it. */
+function valueName(values: ValueOut[], id: string, language: string): string {
+  const names = values.find((v) => v.value_id === id)?.names;
+  return names?.[language] ?? names?.en ?? id;
+}
 
 /** The newest recognitions the feed reads at once, shown ten at a time. */
 const READ = 100;
@@ -35,6 +42,10 @@ export function Recognition() {
   const names = new Map((recipients.data ?? []).map((p) => [p.person_id, p.display_name]));
   names.set(person.person_id, person.display_name);
   const nameOf = (id: string) => names.get(id) ?? id;
+  const values = useQuery({
+    queryKey: ["company-values"],
+    queryFn: () => answer(apis.incentives.GET("/v1/values")),
+  });
   const feed = useQuery({
     queryKey: ["recognitions", teamId],
     queryFn: () =>
@@ -45,36 +56,42 @@ export function Recognition() {
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("recognition.title")}</h1>
       <div className="panels">
-        <GiveKudos people={recipients.data ?? []} failure={recipients.error} />
+        <GiveKudos people={recipients.data ?? []} values={values.data ?? []} failure={recipients.error ?? values.error} />
         {person.role === "manager" && (
           <GiveAward reports={(recipients.data ?? []).filter((p) => p.direction === "downward")} />
         )}
         {teamId && <Leaderboard teamId={teamId} nameOf={nameOf} />}
       </div>
-      <Feed items={feed.data ?? []} error={feed.error} loading={feed.isPending} nameOf={nameOf} />
+      <Feed items={feed.data ?? []} values={values.data ?? []} error={feed.error} loading={feed.isPending} nameOf={nameOf} />
     </section>
   );
 }
 
 function GiveKudos({
   people,
+  values,
   failure,
 }: {
   people: { person_id: string; display_name: string }[];
+  values: ValueOut[];
   failure: Error | null;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { apis } = usePlatform();
   const { person } = useSession();
   const queryClient = useQueryClient();
-  const [draft, setDraft, clearDraft] = useDraft(`kudos.${person.person_id}`, { to: "", message: "" });
+  const [draft, setDraft, clearDraft] = useDraft(`kudos.${person.person_id}`, { to: "", message: "", value_id: "" });
   const [sent, setSent] = useState<string | null>(null);
   const budget = useQuery({
     queryKey: ["kudos-budget", person.person_id],
     queryFn: () => answer(apis.incentives.GET("/v1/kudos/budget")),
   });
   const give = useSubmission(
-    () => answer(apis.incentives.POST("/v1/kudos", { body: draft })),
+    () => answer(
+        apis.incentives.POST("/v1/kudos", {
+          body: { to: draft.to, message: draft.message, value_id: draft.value_id || undefined },
+        }),
+      ),
     (kudos) => {
       setSent(t("recognition.sent", { name: people.find((p) => p.person_id === kudos.person_id)?.display_name ?? kudos.person_id }));
       clearDraft();
@@ -119,6 +136,23 @@ function GiveKudos({
           onChange={(e) => { edit({ message: e.target.value }); }}
         />
         <FieldError id="kudos-message-error" messages={give.errors.message} />
+      </div>
+      <div className="field">
+        <label htmlFor="kudos-value">{t("recognition.value")}</label>
+        <select
+          id="kudos-value"
+          value={draft.value_id}
+          {...give.invalid("value_id", "kudos-value-error")}
+          onChange={(e) => { edit({ value_id: e.target.value }); }}
+        >
+          <option value="">{t("recognition.noValue")}</option>
+          {values.map((v) => (
+            <option key={v.value_id} value={v.value_id}>
+              {valueName(values, v.value_id, i18n.language)}
+            </option>
+          ))}
+        </select>
+        <FieldError id="kudos-value-error" messages={give.errors.value_id} />
       </div>
       <button type="submit" disabled={give.pending || budget.data?.remaining === 0}>
         {t("recognition.send")}
@@ -177,11 +211,13 @@ function Leaderboard({ teamId, nameOf }: { teamId: string; nameOf: (id: string) 
 
 function Feed({
   items,
+  values,
   error,
   loading,
   nameOf,
 }: {
   items: RecognitionOut[];
+  values: ValueOut[];
   error: Error | null;
   loading: boolean;
   nameOf: (id: string) => string;
@@ -204,6 +240,7 @@ function Feed({
               <span className="hint">
                 {item.granted_by ? t("recognition.by", { name: nameOf(item.granted_by) }) : t("recognition.byRule")} ·{" "}
                 {day(item.granted_at, i18n.language)} · {t("recognition.pointsOf", { points: item.points })}
+                {item.value_id && ` · ${t("recognition.livedValue", { value: valueName(values, item.value_id, i18n.language) })}`}
                 {item.private && ` · ${t("recognition.private")}`}
               </span>
               <p>

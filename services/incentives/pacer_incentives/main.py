@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from pacer_incentives.adapters.personal_data import PERSONAL_DATA
 from pacer_incentives.adapters.repository import INDEXES
-from pacer_incentives.api import bonus, recognition
+from pacer_incentives.api import acting_leads, bonus, recognition
 from pacer_incentives.consumers import subscriptions
 from pacer_incentives.service.context import Incentives
 from pacer_incentives.service.ledger import LedgerWorker
@@ -29,7 +29,7 @@ def build(settings: IncentivesSettings | None = None, clock: Clock | None = None
             settings=settings or IncentivesSettings(),
             title="Pacer incentives",
             description=DESCRIPTION,
-            routers=[bonus.router, recognition.router],
+            routers=[bonus.router, recognition.router, acting_leads.router],
             indexes=INDEXES,
             personal_data=PERSONAL_DATA,
             publishes=[topics.INCENTIVES_EVENTS],

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from pacer_incentives.domain.values import DEFAULT_VALUES, CompanyValue, unique
 from pacer_shared.settings import ServiceSettings
 
 HERE = Path(__file__).resolve().parent
@@ -28,3 +29,13 @@ class IncentivesSettings(ServiceSettings):
         "so events in flight on other topics arrive first",
     )
     ledger_poll_seconds: float = Field(default=1.0, gt=0, description="Longest sleep of the ledger worker")
+    values: list[CompanyValue] = Field(
+        default=list(DEFAULT_VALUES),
+        description="The company values kudos and awards may name, as JSON: "
+        '[{"value_id": "customer-first", "en": "Customer first", "zh-CN": "客户第一"}, ...]',
+    )
+
+    @field_validator("values")
+    @classmethod
+    def _unique_values(cls, values: list[CompanyValue]) -> list[CompanyValue]:
+        return list(unique(values))

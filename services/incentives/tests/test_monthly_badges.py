@@ -101,3 +101,48 @@ async def test_someone_who_left_before_the_months_end_wins_no_badge(
     await eventually(gone, 30, "Ann to leave the team's standings")
     clock.set(month_end + timedelta(hours=14, seconds=1))  # the month has ended in every time zone
     assert await badges_granted(world) == {("Top of the team", "bob"), ("Most appreciated", "bob")}
+
+
+async def test_at_the_months_end_the_teammate_with_most_value_tagged_kudos_lived_our_values_once(
+    at_a_movable_clock: tuple[IncentivesWorld, ShiftedClock], stack: Stack, namespace: str
+) -> None:
+    world, clock = at_a_movable_clock
+    now = clock.now()
+    month_end = datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=UTC)
+    async with AsyncMongoClient[dict[str, Any]](stack.mongo_url) as client:
+        cursors = client[f"{namespace}_incentives"]["cursors"]
+        await eventually(lambda: cursors.find_one({"_id": "monthly-badges"}), 30, "the month being watched")
+    # Bob: two kudos naming values; Ann: three kudos, but only one names a value.
+    given = [
+        ("ann", "bob", "teamwork"),
+        ("cid", "bob", "customer-first"),
+        ("bob", "ann", "integrity"),
+        ("bob", "ann", None),
+        ("cid", "ann", None),
+    ]
+    for giver, to, value in given:
+        body = {"to": to, "message": "thanks!", **({"value_id": value} if value else {})}
+        response = await world.call("POST", "/v1/kudos", giver, Role.ASSISTANT, body)
+        assert response.status_code == 201, response.text
+
+    clock.set(month_end + timedelta(hours=14, seconds=1))  # the month has ended in every time zone
+
+    async def lived() -> Any:
+        found = (await world.call("GET", "/v1/recognitions", "hana", Role.HR)).json()
+        return [r for r in found if r["name"] == "Lived our values"] or None
+
+    [badge] = await eventually(lived, 30, "the lived-our-values badge")
+    assert (badge["person_id"], badge["team_id"], badge["points"]) == ("bob", "north", 20)
+    assert badge["citation"].endswith(": 2 kudos naming 2 value(s)")
+
+    # Once per team and month: a service that starts again over the same month grants nothing new.
+    async with AsyncMongoClient[dict[str, Any]](stack.mongo_url) as client:
+        cursors = client[f"{namespace}_incentives"]["cursors"]
+        await cursors.update_one({"_id": "monthly-badges"}, {"$set": {"next": month_end - timedelta(days=1)}})
+
+        async def rewound_and_run_again() -> Any:
+            found = await cursors.find_one({"_id": "monthly-badges"})
+            return found if found and found["next"].replace(tzinfo=UTC) >= month_end else None
+
+        await eventually(rewound_and_run_again, 30, "the month's badges worked out a second time")
+    assert [r["recognition_id"] for r in (await lived()) or []] == [badge["recognition_id"]]

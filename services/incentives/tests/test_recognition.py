@@ -192,3 +192,38 @@ async def test_promotion_is_recommended_with_its_evidence_once_the_rule_holds(wo
     assert (await world.call("GET", "/v1/promotions", "max", Role.MANAGER)).status_code == 403
     learner = [r for r in await recognitions(world, "dan") if r["kind"] == "badge"]
     assert [r["name"] for r in learner] == ["Always learning"]
+
+
+async def test_kudos_and_awards_name_a_company_value_and_an_unknown_one_is_refused(world: IncentivesWorld) -> None:
+    values = (await world.call("GET", "/v1/values", "ann", Role.ASSISTANT)).json()
+    teamwork = next(v for v in values if v["value_id"] == "teamwork")
+    assert teamwork["names"] == {"en": "Teamwork", "zh-CN": "团队合作"}
+
+    unknown = await world.call(
+        "POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "bob", "message": "thanks!", "value_id": "speed"}
+    )
+    assert unknown.status_code == 422, unknown.text
+    assert "'speed' is not one of the company values" in unknown.json()["detail"]
+    assert (await world.call("GET", "/v1/kudos/budget", "ann", Role.ASSISTANT)).json()["remaining"] == 5
+
+    kudos = await world.call(
+        "POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "bob", "message": "thanks!", "value_id": "teamwork"}
+    )
+    assert kudos.status_code == 201, kudos.text
+    assert kudos.json()["value_id"] == "teamwork"
+    body = {"person_id": "bob", "name": "Star", "citation": "Won back a lost client.", "value_id": "customer-first"}
+    award = await world.call("POST", "/v1/awards", "mia", Role.MANAGER, body)
+    assert award.status_code == 201, award.text
+    refused = await world.call("POST", "/v1/awards", "mia", Role.MANAGER, {**body, "value_id": "nope"})
+    assert refused.status_code == 422, refused.text
+
+    assert {(r["kind"], r["value_id"]) for r in await recognitions(world, "bob")} == {
+        ("kudos", "teamwork"),
+        ("award", "customer-first"),
+    }
+    events = await world.events(lambda rs: sum(r.json()["type"] == "RecognitionGranted" for r in rs) >= 2)
+    granted = {e["data"]["value_id"]: e["data"]["value_names"] for e in events if e["type"] == "RecognitionGranted"}
+    assert granted == {
+        "teamwork": {"en": "Teamwork", "zh-CN": "团队合作"},
+        "customer-first": {"en": "Customer first", "zh-CN": "客户第一"},
+    }

@@ -7,7 +7,12 @@ from decimal import Decimal
 
 from pacer_incentives.domain.facts import InputRecord, fold
 from pacer_incentives.domain.periods import Cadence, Period, in_zone
-from pacer_incentives.domain.recognition import Promotion, attainment_standings, promotion_evidence
+from pacer_incentives.domain.recognition import (
+    Promotion,
+    attainment_standings,
+    lived_values_winner,
+    promotion_evidence,
+)
 
 MARCH = Period(datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC))
 
@@ -67,3 +72,13 @@ def test_promotion_needs_consecutive_quarters_with_one_review_each() -> None:
     evidence = promotion_evidence(rule, fold(run))
     assert evidence is not None
     assert [line.split()[2] for line in evidence] == ["r-q1", "r-q2b", "r-q3"], "the last review of each quarter"
+
+
+def test_the_lived_values_badge_goes_to_the_most_value_tagged_kudos_then_more_values_then_person_id() -> None:
+    assert lived_values_winner([]) is None
+    assert lived_values_winner([("bob", "teamwork"), ("ann", "teamwork"), ("bob", "integrity")]) == ("bob", 2, 2)
+    # Two kudos each: Cid was thanked for two values, Ann for one.
+    tied = [("ann", "teamwork"), ("ann", "teamwork"), ("cid", "teamwork"), ("cid", "growth")]
+    assert lived_values_winner(tied) == ("cid", 2, 2)
+    # The same count and values: the person id decides, whatever the order kudos came in.
+    assert lived_values_winner([("dan", "growth"), ("bob", "growth")]) == ("bob", 1, 1)

@@ -366,3 +366,22 @@ async def test_a_chat_notification_s_plain_text_reads_without_markdown(notifier:
     assert text.startswith("<@U0SAM> Sam missed Visits *this* week: 31 of 40 calls, short by 9."), text
     assert "**" not in text
     assert "*Sam* missed *Visits *this* week*" in post.payload["blocks"][1]["text"]["text"]
+
+
+async def test_a_recognition_for_a_company_value_names_the_value_in_both_languages(notifier: Notifier) -> None:
+    await notifier.publish(
+        RecognitionGranted(
+            person_id="bob",
+            recognition_id="r-value",
+            kind="kudos",
+            name="Kudos",
+            citation="Stayed late to fix the quote.",
+            value_id="customer-first",
+            value_names={"en": "Customer first", "zh-CN": "客户第一"},
+        )
+    )
+
+    [team] = await notifier.posts("wecom")
+    content = team.payload["markdown"]["content"]
+    assert "Customer first" in content
+    assert "客户第一" in content

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -57,9 +59,27 @@ class RecognitionGranted(IncentiveEvent):
     team_id: str | None = None
     private: bool = False
     points: int = 0
+    value_id: str | None = Field(default=None, description="The company value the kudos or award says was lived")
+    value_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="The value's name by locale (`en`, `zh-CN`), so posts name it without asking incentives",
+    )
 
 
 class PromotionRecommended(IncentiveEvent):
     event_type = "PromotionRecommended"
     rule: str
     evidence: list[str] = Field(description="Human-readable facts and the event ids behind them")
+
+
+class ActingLeadAssigned(IncentiveEvent):
+    """A person leads a project or a small team for a period: evidence of leadership for reviews and promotion."""
+
+    event_type = "ActingLeadAssigned"
+    assignment_id: str
+    scope: Literal["project", "team"]
+    scope_name: str
+    starts_on: date
+    ends_on: date
+    assigned_by: str
+    note: str = ""

@@ -274,6 +274,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company values kudos and awards can name, in English and Chinese */
+        get: operations["values_v1_values_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/kudos/budget": {
         parameters: {
             query?: never;
@@ -342,10 +359,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/acting-leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Acting-lead assignments, the latest start first: your own, your reports', hr all */
+        get: operations["listed_v1_acting_leads_get"];
+        put?: never;
+        /** Record that a person leads a project or a small team for a period (their manager or hr) */
+        post: operations["assign_v1_acting_leads_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActingLeadIn */
+        ActingLeadIn: {
+            /** Person Id */
+            person_id: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "project" | "team";
+            /**
+             * Scope Name
+             * @example Spring trade fair
+             */
+            scope_name: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             * @description The last day, inclusive; not before starts_on
+             */
+            ends_on: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** ActingLeadOut */
+        ActingLeadOut: {
+            /** Assignment Id */
+            assignment_id: string;
+            /** Person Id */
+            person_id: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "project" | "team";
+            /** Scope Name */
+            scope_name: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /** Note */
+            note: string;
+            /** Assigned By */
+            assigned_by: string;
+            /**
+             * Assigned At
+             * Format: date-time
+             */
+            assigned_at: string;
+        };
         /** Approval */
         Approval: {
             /** By */
@@ -415,6 +514,12 @@ export interface components {
              * @description A key of your own (e.g. the form's submission id): the same award sent again is granted once
              */
             award_id?: string | null;
+            /**
+             * Value Id
+             * @description A company value (GET /v1/values) this recognises
+             * @example teamwork
+             */
+            value_id?: string | null;
         };
         /**
          * Base
@@ -590,6 +695,12 @@ export interface components {
             to: string;
             /** Message */
             message: string;
+            /**
+             * Value Id
+             * @description A company value (GET /v1/values) this recognises
+             * @example teamwork
+             */
+            value_id?: string | null;
         };
         /** LeaderboardOut */
         LeaderboardOut: {
@@ -868,6 +979,11 @@ export interface components {
             /** Private */
             private: boolean;
             /**
+             * Value Id
+             * @description The company value it recognises, if any
+             */
+            value_id?: string | null;
+            /**
              * Granted At
              * Format: date-time
              */
@@ -1002,6 +1118,18 @@ export interface components {
             min_attainment: string;
             /** Payout */
             payout: string;
+        };
+        /** ValueOut */
+        ValueOut: {
+            /** Value Id */
+            value_id: string;
+            /**
+             * Names
+             * @description The value's name by locale: `en` and `zh-CN`
+             */
+            names: {
+                [key: string]: string;
+            };
         };
         /** FieldProblem */
         FieldProblem: {
@@ -1980,6 +2108,44 @@ export interface operations {
             };
         };
     };
+    values_v1_values_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     kudos_budget_v1_kudos_budget_get: {
         parameters: {
             query?: never;
@@ -2140,6 +2306,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PromotionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listed_v1_acting_leads_get: {
+        parameters: {
+            query?: {
+                person_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActingLeadOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assign_v1_acting_leads_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActingLeadIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActingLeadOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */

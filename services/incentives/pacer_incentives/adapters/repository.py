@@ -23,6 +23,7 @@ PROMOTIONS = "promotions"
 IGNORED = "ignored_events"
 DEACTIVATIONS = "deactivations"
 CURSORS = "cursors"
+ACTING_LEADS = "acting_leads"
 
 INDEXES: IndexPlan = {
     INPUTS: [
@@ -42,6 +43,7 @@ INDEXES: IndexPlan = {
         IndexModel([("person_id", ASCENDING), ("granted_at", DESCENDING)], name="by_person"),
     ],
     DEACTIVATIONS: [IndexModel([("person_id", ASCENDING), ("at", ASCENDING)], name="by_person")],
+    ACTING_LEADS: [IndexModel([("person_id", ASCENDING), ("starts_on", DESCENDING)], name="by_person")],
 }
 
 
@@ -192,6 +194,23 @@ class Recognitions:
         )
         return [(r["person_id"], r["points"]) async for r in found]
 
+    async def valued_kudos(
+        self, person_ids: list[str], start: datetime, end: datetime, session: Session
+    ) -> list[Document]:
+        """Kudos that name a company value, received by these people in the period (person_id, value_id,
+        granted_at)."""
+        found = self._collection.find(
+            {
+                "person_id": {"$in": person_ids},
+                "kind": "kudos",
+                "value_id": {"$ne": None},
+                "granted_at": {"$gte": start, "$lt": end},
+            },
+            {"person_id": 1, "value_id": 1, "granted_at": 1},
+            session=session,
+        )
+        return [r async for r in found]
+
 
 class Promotions:
     """Promotion recommendations with their evidence, newest first."""
@@ -208,6 +227,25 @@ class Promotions:
     async def recommended(self, person_id: str | None) -> list[Document]:
         query = {} if person_id is None else {"person_id": person_id}
         return await self._collection.find(query).sort("at", -1).to_list(500)
+
+
+class ActingLeads:
+    """Acting-lead assignments, the latest start first."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[ACTING_LEADS]
+
+    async def get(self, assignment_id: str) -> Document | None:
+        return await self._collection.find_one({"_id": assignment_id})
+
+    async def add(self, document: Document, session: Session) -> None:
+        await self._collection.insert_one(document, session=session)
+
+    async def of(self, person_ids: list[str] | None, session: Session | None = None) -> list[Document]:
+        """Of these people (everyone's with None)."""
+        query = {} if person_ids is None else {"person_id": {"$in": person_ids}}
+        found = self._collection.find(query, session=session).sort([("starts_on", -1), ("_id", 1)])
+        return await found.to_list(1000)
 
 
 class IgnoredEvents:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_incentives.domain.plan import PlanIn
+from pacer_incentives.domain.values import CompanyValue
 from pacer_shared.mongo import Document
 
 
@@ -120,11 +122,23 @@ class AwardIn(Body):
         max_length=100,
         description="A key of your own (e.g. the form's submission id): the same award sent again is granted once",
     )
+    value_id: str | None = Field(
+        default=None,
+        max_length=60,
+        description="A company value (GET /v1/values) this recognises",
+        examples=["teamwork"],
+    )
 
 
 class KudosIn(Body):
     to: str = Field(description="The person thanked")
     message: str = Field(min_length=1, max_length=1000)
+    value_id: str | None = Field(
+        default=None,
+        max_length=60,
+        description="A company value (GET /v1/values) this recognises",
+        examples=["teamwork"],
+    )
 
 
 class RecognitionOut(BaseModel):
@@ -137,11 +151,21 @@ class RecognitionOut(BaseModel):
     points: int
     granted_by: str | None
     private: bool
+    value_id: str | None = Field(default=None, description="The company value it recognises, if any")
     granted_at: datetime
 
     @classmethod
     def of(cls, document: Document) -> RecognitionOut:
         return cls.model_validate({**document, "recognition_id": document["_id"]})
+
+
+class ValueOut(BaseModel):
+    value_id: str
+    names: dict[str, str] = Field(description="The value's name by locale: `en` and `zh-CN`")
+
+    @classmethod
+    def of(cls, value: CompanyValue) -> ValueOut:
+        return cls(value_id=value.value_id, names=value.names())
 
 
 class KudosBudgetOut(BaseModel):
@@ -187,3 +211,28 @@ class IgnoredOut(BaseModel):
     @classmethod
     def of(cls, document: Document) -> IgnoredOut:
         return cls.model_validate({**document, "key": document["_id"]})
+
+
+class ActingLeadIn(Body):
+    person_id: str
+    scope: Literal["project", "team"]
+    scope_name: str = Field(min_length=1, max_length=120, examples=["Spring trade fair"])
+    starts_on: date
+    ends_on: date = Field(description="The last day, inclusive; not before starts_on")
+    note: str = Field(default="", max_length=2000)
+
+
+class ActingLeadOut(BaseModel):
+    assignment_id: str
+    person_id: str
+    scope: Literal["project", "team"]
+    scope_name: str
+    starts_on: date
+    ends_on: date
+    note: str
+    assigned_by: str
+    assigned_at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> ActingLeadOut:
+        return cls.model_validate({**document, "assignment_id": document["_id"]})

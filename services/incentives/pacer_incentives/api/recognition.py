@@ -16,6 +16,7 @@ from pacer_incentives.api.models import (
     PromotionOut,
     RecognitionOut,
     StandingOut,
+    ValueOut,
 )
 from pacer_incentives.domain.periods import Cadence, period_at
 from pacer_incentives.service import leaderboards, recognition
@@ -31,11 +32,19 @@ MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
     "/awards",
     status_code=status.HTTP_201_CREATED,
     summary="Give an award with a citation",
-    responses=responses(404),
+    responses=responses(404, 422),
 )
 async def give_award(body: AwardIn, incentives: IncentivesDep, principal: Approver) -> RecognitionOut:
     granted = await recognition.award(
-        incentives, principal, body.person_id, body.name, body.citation, body.points, body.private, body.award_id
+        incentives,
+        principal,
+        body.person_id,
+        body.name,
+        body.citation,
+        body.points,
+        body.private,
+        body.award_id,
+        body.value_id,
     )
     return RecognitionOut.of(granted)
 
@@ -44,10 +53,15 @@ async def give_award(body: AwardIn, incentives: IncentivesDep, principal: Approv
     "/kudos",
     status_code=status.HTTP_201_CREATED,
     summary="Thank a colleague, within your monthly kudos budget",
-    responses=responses(404, 409),
+    responses=responses(404, 409, 422),
 )
 async def give_kudos(body: KudosIn, incentives: IncentivesDep, principal: CurrentPrincipal) -> RecognitionOut:
-    return RecognitionOut.of(await recognition.kudos(incentives, principal, body.to, body.message))
+    return RecognitionOut.of(await recognition.kudos(incentives, principal, body.to, body.message, body.value_id))
+
+
+@router.get("/values", summary="The company values kudos and awards can name, in English and Chinese")
+async def values(incentives: IncentivesDep, _: CurrentPrincipal) -> list[ValueOut]:
+    return [ValueOut.of(v) for v in incentives.settings.values]
 
 
 @router.get("/kudos/budget", summary="How many kudos you can still give this month")

@@ -22,6 +22,7 @@ class BadgeKind(StrEnum):
     TOP_OF_TEAM = "top_of_team"
     MOST_PRAISE = "most_praise"
     TRAINING_COMPLETED = "training_completed"
+    LIVED_VALUES = "lived_values"
 
 
 class Rule(BaseModel):
@@ -85,6 +86,21 @@ def streak(goals: Iterable[GoalFact]) -> tuple[int, datetime | None]:
             break
         run.append(end)
     return len(run), (run[-1] if run else None)
+
+
+def lived_values_winner(kudos: Iterable[tuple[str, str]]) -> tuple[str, int, int] | None:
+    """Of (person, value id) kudos: the person with the most value-tagged kudos, their count and how many distinct
+    values they were thanked for. Ties go to more distinct values (living several beats one often), then to the
+    person id in alphabetical order, so the winner never depends on timing."""
+    counts: dict[str, int] = defaultdict(int)
+    named: dict[str, set[str]] = defaultdict(set)
+    for person, value_id in kudos:
+        counts[person] += 1
+        named[person].add(value_id)
+    if not counts:
+        return None
+    person = min(counts, key=lambda p: (-counts[p], -len(named[p]), p))
+    return person, counts[person], len(named[person])
 
 
 @dataclass(frozen=True)

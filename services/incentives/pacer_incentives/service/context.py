@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pacer_incentives.adapters.repository import (
+    ActingLeads,
     Cursors,
     Deactivations,
     IgnoredEvents,
@@ -38,6 +39,7 @@ class Incentives:
     cursors: Cursors
     kudos_budgets: KudosBudgets
     roster: Roster
+    acting_leads: ActingLeads
 
     @classmethod
     def of(cls, runtime: Runtime) -> Incentives:
@@ -58,4 +60,5 @@ class Incentives:
             Cursors(db),
             KudosBudgets(db),
             Roster(db),
+            ActingLeads(db),
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.recognition import promotion_evidence
-from pacer_incentives.service import inputs
+from pacer_incentives.service import acting_leads, inputs
 from pacer_incentives.service.context import Incentives
 from pacer_shared.events import Event
 from pacer_shared.events.incentives import PromotionRecommended
@@ -24,6 +24,8 @@ async def on_events(incentives: Incentives, events: Sequence[Event[inputs.Input]
             evidence = promotion_evidence(rule, facts)
             if evidence is None:
                 continue
+            # Leadership shown so far supports the recommendation; it is no condition of the rule.
+            evidence += acting_leads.evidence(await incentives.acting_leads.of([person_id], session))
             latest = max(facts.reviews.values(), key=lambda r: r.period_end)
             key = f"{rule.key}:{person_id}:{latest.review_id}"
             if await incentives.promotions.exists(key, session):

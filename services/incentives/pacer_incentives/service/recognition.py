@@ -14,7 +14,8 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.periods import Cadence, Period, following, period_at
-from pacer_incentives.domain.recognition import BadgeKind, streak
+from pacer_incentives.domain.recognition import BadgeKind, lived_values_winner, streak
+from pacer_incentives.domain.values import CompanyValue
 from pacer_incentives.service import inputs
 from pacer_incentives.service.context import Incentives
 from pacer_incentives.service.leaderboards import ZONES_APART, attainment_of, local_months
@@ -41,6 +42,7 @@ class Grant:
     citation: str = ""
     granted_by: str | None = None
     private: bool = False
+    value: CompanyValue | None = None
 
 
 async def grant(incentives: Incentives, grant: Grant, session: Session, at: datetime | None = None) -> bool:
@@ -60,6 +62,7 @@ async def grant(incentives: Incentives, grant: Grant, session: Session, at: date
             "points": grant.points,
             "granted_by": grant.granted_by,
             "private": grant.private,
+            "value_id": grant.value.value_id if grant.value else None,
             "granted_at": at or incentives.runtime.clock.now(),
         },
         session,
@@ -76,6 +79,8 @@ async def grant(incentives: Incentives, grant: Grant, session: Session, at: date
             team_id=team_id,
             private=grant.private,
             points=grant.points,
+            value_id=grant.value.value_id if grant.value else None,
+            value_names=grant.value.names() if grant.value else {},
         ),
     )
     return True
@@ -121,9 +126,11 @@ async def award(
     points: int | None,
     private: bool,
     award_id: str | None = None,
+    value_id: str | None = None,
 ) -> Document:
     """A manager's award to one of their people (or hr's to anyone), with the reason in a citation; with the
     caller's own `award_id`, sending it again returns the award granted the first time."""
+    value = company_value(incentives, value_id)
     person = await incentives.runtime.people.get(person_id)
     if person is None or not person.get("active", True):
         raise NotFound(f"person {person_id!r} is not in the roster")
@@ -132,7 +139,7 @@ async def award(
     now = incentives.runtime.clock.now()
     recognition_id = f"award:{person_id}:{award_id or now.strftime('%Y%m%dT%H%M%S%f')}"
     points = incentives.rules.awards.default_points if points is None else points
-    given = Grant(recognition_id, person_id, "award", name, points, citation, principal.subject, private)
+    given = Grant(recognition_id, person_id, "award", name, points, citation, principal.subject, private, value)
     with contextlib.suppress(DuplicateKeyError):  # the same award sent twice at once: the other one granted it
         await incentives.runtime.uow.run(functools.partial(grant, incentives, given, at=now))
     return await _recognition(incentives, recognition_id)
@@ -142,10 +149,25 @@ def month_of(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m")
 
 
-async def kudos(incentives: Incentives, principal: Principal, to: str, message: str) -> Document:
+def company_value(incentives: Incentives, value_id: str | None) -> CompanyValue | None:
+    """The configured value a kudos or award names; an id not configured is refused with the ones that are."""
+    if value_id is None:
+        return None
+    values = incentives.settings.values
+    found = next((v for v in values if v.value_id == value_id), None)
+    if found is None:
+        known = ", ".join(v.value_id for v in values) or "none configured"
+        raise Unprocessable(f"value_id: {value_id!r} is not one of the company values ({known})")
+    return found
+
+
+async def kudos(
+    incentives: Incentives, principal: Principal, to: str, message: str, value_id: str | None = None
+) -> Document:
     """Peer kudos, within each giver's monthly budget; never to oneself."""
     if to == principal.subject:
         raise Unprocessable("to: kudos go to someone else")
+    value = company_value(incentives, value_id)
     person = await incentives.runtime.people.get(to)
     if person is None or not person.get("active", True):
         raise NotFound(f"person {to!r} is not in the roster")
@@ -163,7 +185,7 @@ async def kudos(incentives: Incentives, principal: Principal, to: str, message: 
                 remaining=0,
             )
         await incentives.kudos_budgets.spend(key, session)
-        given = Grant(recognition_id, to, "kudos", "Kudos", rules.points, message, principal.subject)
+        given = Grant(recognition_id, to, "kudos", "Kudos", rules.points, message, principal.subject, value=value)
         await grant(incentives, given, session, at=now)
 
     await incentives.runtime.uow.run(work)
@@ -243,6 +265,7 @@ class MonthlyBadges:
             people = await roster.active_assistants_in(team, session)
             await self._top_of_team(team, people, month, session)
             await self._most_praised(team, people, month, session)
+            await self._lived_values(team, people, month, session)
 
     async def _top_of_team(self, team: str, people: list[Document], month: Period, session: Session) -> None:
         badge = self._incentives.rules.badge(BadgeKind.TOP_OF_TEAM)
@@ -270,5 +293,24 @@ class MonthlyBadges:
         if praise:
             person, count = min(praise.items(), key=lambda item: (-item[1], item[0]))
             citation = f"most praise received in team {team} in {month_of(month.start)}: {count}"
+            key = f"{badge.key}:{team}:{month_of(month.start)}"
+            await grant(self._incentives, Grant(key, person, "badge", badge.name, badge.points, citation), session)
+
+    async def _lived_values(self, team: str, people: list[Document], month: Period, session: Session) -> None:
+        badge = self._incentives.rules.badge(BadgeKind.LIVED_VALUES)
+        if badge is None:
+            return
+        months = local_months(people, month)  # kudos counted in each person's own month, as praise is
+        around = (month.start - ZONES_APART, month.end + ZONES_APART)
+        found = await self._incentives.recognitions.valued_kudos(sorted(months), *around, session)
+        winner = lived_values_winner(
+            (k["person_id"], k["value_id"]) for k in found if months[k["person_id"]].contains(k["granted_at"])
+        )
+        if winner is not None:
+            person, count, values = winner
+            citation = (
+                f"most kudos for living our values in team {team} in {month_of(month.start)}: "
+                f"{count} kudos naming {values} value(s)"
+            )
             key = f"{badge.key}:{team}:{month_of(month.start)}"
             await grant(self._incentives, Grant(key, person, "badge", badge.name, badge.points, citation), session)
