@@ -24,6 +24,7 @@ HISTORY = "goal_history"
 ACTIVITIES = "activities"
 MEMBERSHIPS = "memberships"
 CHECKINS = "checkin_schedule"
+WEEKLY_CHECKINS = "weekly_checkins"
 
 OPEN = [GoalStatus.ACTIVE.value, GoalStatus.ACHIEVED.value]
 OPEN_NOW: Document = {"status": {"$in": OPEN}, "closed_at": None}
@@ -41,6 +42,11 @@ INDEXES: IndexPlan = {
     HISTORY: [IndexModel([("goal_id", ASCENDING), ("at", ASCENDING)], name="by_goal")],
     ACTIVITIES: [IndexModel([("assistant_id", ASCENDING), ("occurred_at", DESCENDING)], name="by_assistant")],
     CHECKINS: [IndexModel([("next_due_at", ASCENDING)], name="due")],
+    WEEKLY_CHECKINS: [
+        IndexModel([("owner_id", ASCENDING), ("due_at", DESCENDING)], name="by_owner"),
+        # The reminder work reads only the check-ins whose reminder is due; answered or reminded ones drop out.
+        IndexModel([("remind_at", ASCENDING)], name="reminder_due", sparse=True),
+    ],
 }
 
 
