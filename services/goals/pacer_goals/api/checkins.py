@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pacer_goals.api.deps import GoalsDep
 from pacer_goals.domain.checkin import HIGHEST_CONFIDENCE, LOWEST_CONFIDENCE, CheckIn, CheckInAnswer, CheckInStatus
 from pacer_goals.service import answers
+from pacer_goals.service.context import Goals
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.problems import responses
 
@@ -54,6 +55,7 @@ class GoalNoteOut(BaseModel):
 class CheckInOut(BaseModel):
     checkin_id: str
     owner_id: str
+    owner_name: str = Field(description="The assistant's display name from the roster (their id if unknown)")
     team_id: str | None
     week_start: datetime
     due_at: datetime
@@ -66,12 +68,13 @@ class CheckInOut(BaseModel):
     confidence: int | None
 
     @classmethod
-    def of(cls, checkin: CheckIn) -> CheckInOut:
+    def of(cls, checkin: CheckIn, names: dict[str, str]) -> CheckInOut:
         answer = checkin.answer
         notes = answer.progress_notes if answer else {}
         return cls(
             checkin_id=checkin.checkin_id,
             owner_id=checkin.owner_id,
+            owner_name=names.get(checkin.owner_id, checkin.owner_id),
             team_id=checkin.team_id,
             week_start=checkin.week_start,
             due_at=checkin.due_at,
@@ -97,12 +100,14 @@ async def list_checkins(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[CheckInOut]:
     found = await answers.list_checkins(goals, principal, owner_id, status, limit)
-    return [CheckInOut.of(checkin) for checkin in found]
+    names = await _names(goals, found)
+    return [CheckInOut.of(checkin, names) for checkin in found]
 
 
 @router.get("/{checkin_id}", summary="One check-in with its answer", responses=responses(404))
 async def get_checkin(checkin_id: str, goals: GoalsDep, principal: CurrentPrincipal) -> CheckInOut:
-    return CheckInOut.of(await answers.get_checkin(goals, principal, checkin_id))
+    checkin = await answers.get_checkin(goals, principal, checkin_id)
+    return CheckInOut.of(checkin, await _names(goals, [checkin]))
 
 
 @router.post(
@@ -111,4 +116,10 @@ async def get_checkin(checkin_id: str, goals: GoalsDep, principal: CurrentPrinci
     responses=responses(404, 409, 422),
 )
 async def answer(checkin_id: str, body: CheckInAnswerIn, goals: GoalsDep, principal: CurrentPrincipal) -> CheckInOut:
-    return CheckInOut.of(await answers.record_answer(goals, principal, checkin_id, body.answer()))
+    checkin = await answers.record_answer(goals, principal, checkin_id, body.answer())
+    return CheckInOut.of(checkin, await _names(goals, [checkin]))
+
+
+async def _names(goals: Goals, checkins: list[CheckIn]) -> dict[str, str]:
+    people = await goals.runtime.people.many(c.owner_id for c in checkins)
+    return {person_id: str(person.get("display_name") or person_id) for person_id, person in people.items()}
