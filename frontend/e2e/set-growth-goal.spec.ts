@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, illustrate, signInAs } from "./support";
 
+// Runs last (files run in name order): Bob's new goal would change what the other journeys count.
 // The harness recorded Bob's calls today: a growth goal for the next two days compares with the two days before
 // (the previous period), which hold them.
 
@@ -13,7 +14,7 @@ test("a manager sets a growth goal and sees the number it resolves to before set
   await signInAs(page, "Sign in as Mia Manager");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Set a goal" }).click();
   await page.getByLabel("Assistant").selectOption({ label: "Bob Assistant" });
-  await page.getByLabel("Title").fill("More calls this week");
+  await page.getByLabel("Title").fill("Growth in calls");
   await page.getByLabel("Number or growth").selectOption({ label: "Growth over a baseline (+/- %)" });
   await page.getByLabel("Change (%)").fill("10");
   await page.getByLabel("Unit").fill("calls");
@@ -34,5 +35,5 @@ test("a manager sets a growth goal and sees the number it resolves to before set
   await page.getByLabel("Compared with").selectOption({ label: "The previous period" });
   await expect(smart.getByTestId("smart-measurable")).toHaveAttribute("data-state", "passed");
   await page.getByRole("button", { name: "Set the goal" }).click();
-  await expect(page.getByRole("status")).toContainText("Goal set: More calls this week for Bob Assistant.");
+  await expect(page.getByRole("status")).toContainText("Goal set: Growth in calls for Bob Assistant.");
 });
