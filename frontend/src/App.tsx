@@ -15,6 +15,7 @@ import { AnonymousFeedback } from "./pages/AnonymousFeedback";
 import { AuditTrail } from "./pages/AuditTrail";
 import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
+import { CheckIns } from "./pages/CheckIns";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
 import { NotificationPreferences } from "./pages/NotificationPreferences";
@@ -99,6 +100,7 @@ export function App({ config }: { config: ConsoleConfig }) {
                 <Route element={<Layout />}>
                   <Route index element={<Home />} />
                   <Route path="my-week" element={<MyWeek />} />
+                  <Route path="check-ins" element={<CheckIns />} />
                   <Route path="team" element={<TeamDashboard />} />
                   <Route path="team/:teamId" element={<TeamDashboard />} />
                   <Route path="team-goals" element={<TeamGoals />} />

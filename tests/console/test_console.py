@@ -1,7 +1,8 @@
 """The console in a real browser against the real platform: Kafka, SecantusDB and the six services.
 
 This test builds the console, serves it with a `config.json` pointing at the services (which allow its origin),
-sets the north team's goals through the goals API, and runs the Playwright suite in `frontend/e2e` against it
+sets the north team's goals through the goals API, brings Ann's and Bob's weekly check-ins forward to now (Bob's
+past its reminder), and runs the Playwright suite in `frontend/e2e` against it
 with Debian's Chromium. The suite publishes sales activities to `sales.activity` through this harness
 (`POST /__test__/sales`), as a CRM would, and moves the feedback service's clock past its daily release of
 anonymous results (`POST /__test__/anonymous-release`). Failures keep Playwright's screenshot and trace in the test's
@@ -21,6 +22,7 @@ from typing import Any
 import console
 import pytest
 import uvicorn
+from pymongo import AsyncMongoClient
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -94,6 +96,22 @@ async def ask_adjustment(platform: Platform, goal: dict[str, Any], who: str, tar
     path = f"/v1/goals/{goal['goal_id']}/adjustments"
     response = await platform.call("goals", "POST", path, who, Role.ASSISTANT, {"new_target": target, "reason": reason})
     assert response.status_code == 202, response.text
+
+
+async def checkins_due(platform: Platform) -> None:
+    """Ann's and Bob's weekly check-ins brought forward to now (they fall due on Friday afternoon), and Bob's past
+    its reminder as well, as if a day had gone by without his answer: the goals service's own worker does the rest."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.stack.mongo_url, tz_aware=True)
+    try:
+        goals = client[f"{platform.namespace}_goals"]
+        now = datetime.now(UTC)
+        await goals["checkin_schedule"].update_many({"_id": {"$in": ["ann", "bob"]}}, {"$set": {"next_due_at": now}})
+        await platform.events("goals.events", "GoalCheckInDue", owner_id="ann")
+        [bobs] = await platform.events("goals.events", "GoalCheckInDue", owner_id="bob")
+        await goals["weekly_checkins"].update_one({"_id": bobs["data"]["checkin_id"]}, {"$set": {"remind_at": now}})
+        await platform.events("goals.events", "GoalCheckInOverdue", owner_id="bob")
+    finally:
+        await client.close()
 
 
 def sales_route(platform: Platform) -> Route:
@@ -172,6 +190,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await goals_to_decide(platform)
         await review_to_write(platform)
         await private_award(platform)
+        await checkins_due(platform)
 
         apis = {name: service.url for name, service in platform.services.items()}
         harness = [sales_route(platform), release_route(platform)]

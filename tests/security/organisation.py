@@ -15,8 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from pymongo import AsyncMongoClient
 from security.support import ROLE_OF
 
+from pacer_goals.adapters.checkins import checkin_to_document
+from pacer_goals.adapters.repository import WEEKLY_CHECKINS
+from pacer_goals.domain.checkin import CheckIn
 from pacer_shared.auth import Role
 from pacer_shared.events import EventData, wrap
 from pacer_shared.events.goals import GoalAchieved, GoalMetric, GoalSet, MetricAggregation
@@ -49,6 +53,7 @@ class Organisation:
     namespace: str
     goals: dict[str, str] = field(default_factory=dict)
     missed: dict[str, list[str]] = field(default_factory=dict)
+    checkins: dict[str, list[str]] = field(default_factory=dict)
     template_id: str = ""
     cycle_id: str = ""
     reviews: dict[str, str] = field(default_factory=dict)
@@ -112,6 +117,33 @@ class Organisation:
 
         await eventually(all_missed, timeout=60, what="the short goals to be called missed")
         self.missed = ids
+
+    async def _due_checkins(self, wanted: dict[str, int]) -> None:
+        """Weekly check-ins due for each person's goal, stored as the goals service's check-in worker stores them
+        when the week's check-in hour comes (hours the matrix cannot wait for): one to read, one per answer."""
+        now = datetime.now(UTC)
+        made = {
+            person: [
+                CheckIn(
+                    checkin_id=str(uuid.uuid4()),
+                    owner_id=person,
+                    team_id=None,
+                    week_start=now - timedelta(days=7),
+                    due_at=now,
+                    remind_at=now + timedelta(days=1),
+                    goal_titles={self.goals[person]: "Calls this sprint"},
+                )
+                for _ in range(wanted.get(person, 0) + 1)
+            ]
+            for person in PEOPLE
+        }
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(self.stack.mongo_url, tz_aware=True)
+        try:
+            documents = [checkin_to_document(checkin) for checkins in made.values() for checkin in checkins]
+            await client[f"{self.namespace}_goals"][WEEKLY_CHECKINS].insert_many(documents)
+        finally:
+            await client.close()
+        self.checkins = {person: [c.checkin_id for c in checkins] for person, checkins in made.items()}
 
     # ------------------------------------------------------------ reviews
 
@@ -243,6 +275,7 @@ class Organisation:
         """What read-only probes look at: one of each thing per person, made by hr."""
         self.template_id = (await self.ok("reviews", "POST", "/v1/templates", json=TEMPLATE))["template_id"]
         self.goals = {person: await self.goal(person) for person in PEOPLE}
+        await self._due_checkins(probes_per_person)
         self.cycle_id = await self.cycle(list(PEOPLE))
         self.reviews = await self.reviews_of(self.cycle_id)
         self.weekly = await self.reviews_of(await self.cycle(list(PEOPLE), cadence="weekly"))

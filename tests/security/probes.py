@@ -194,6 +194,23 @@ async def _miss_analysis(call: Call) -> Outcome:
     return await call.send("POST", f"/v1/goals/{goal_id}/miss-analysis", json=body)
 
 
+@probe("goals", "GET /v1/checkins")
+async def _list_checkins(call: Call) -> Outcome:
+    wanted = call.organisation.checkins[call.person][0]
+    return await call.listed("/v1/checkins", {"owner_id": call.person, "limit": 200}, itemgetter("checkin_id"), wanted)
+
+
+@probe("goals", "GET /v1/checkins/{checkin_id}")
+async def _get_checkin(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/checkins/{call.organisation.checkins[call.person][0]}")
+
+
+@probe("goals", "POST /v1/checkins/{checkin_id}/answer")
+async def _answer_checkin(call: Call) -> Outcome:
+    checkin_id = call.organisation.checkins[call.person].pop()
+    return await call.send("POST", f"/v1/checkins/{checkin_id}/answer", json={"confidence": 4, "obstacles": "none"})
+
+
 @probe("goals", "GET /v1/teams/{team_id}/dashboard")
 async def _dashboard(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/teams/{call.team}/dashboard")

@@ -64,6 +64,9 @@ goals          POST /v1/goals/{goal_id}/adjustments                             
 goals          POST /v1/goals/{goal_id}/adjustments/{adjustment_id}/decision      N         NYN      -YY  -YY    N
 goals          POST /v1/goals/{goal_id}/cancel                                    N         NYN      Y    Y      N
 goals          POST /v1/goals/{goal_id}/miss-analysis                             YNN       YYN      Y    Y      N
+goals          GET  /v1/checkins                                                  YNN       YYN      Y    Y      N
+goals          GET  /v1/checkins/{checkin_id}                                     YNN       YYN      Y    Y      N
+goals          POST /v1/checkins/{checkin_id}/answer                              YNN       YNN      YNN  YNN    N
 goals          GET  /v1/teams/{team_id}/dashboard                                 N         YYN      Y    Y      N
 goals          POST /v1/sales-activities                                          N         N        N    Y      Y
 goals          GET  /v1/local-sign-in/people                                      Y         Y        Y    Y      Y

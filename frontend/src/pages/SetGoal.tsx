@@ -12,6 +12,7 @@ import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDebounced } from "../components/useDebounced";
 import { useDraft } from "../components/useDraft";
 import { useSubmission } from "../components/useSubmission";
+import { date, number, periodDays } from "../format";
 import { checkable, type GoalForm, goalBody, letters } from "./goalForm";
 
 const CHECK_PAUSE_MS = 400;
@@ -22,7 +23,10 @@ const EMPTY: GoalForm = {
   kinds: "call",
   aggregation: "count",
   currency: "",
+  target_kind: "fixed",
   target: "",
+  change_percent: "",
+  baseline: "previous_period",
   unit: "",
   start: "",
   end: "",
@@ -33,7 +37,8 @@ const EMPTY: GoalForm = {
  * service keeps as a draft until the manager activates it. The SMART check answers letter by letter as the form fills.
  */
 export function SetGoal() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
   const { apis } = usePlatform();
   const { person } = useSession();
   const queryClient = useQueryClient();
@@ -139,17 +144,51 @@ export function SetGoal() {
               <FieldError id="goal-currency-error" messages={errors["metric.currency"]} />
             </div>
           )}
-          <div className="field-row">
+          <div className="field">
+            <label htmlFor="goal-target_kind">{t("setGoal.targetKind")}</label>
+            <select {...field("target_kind")}>
+              <option value="fixed">{t("setGoal.targetKinds.fixed")}</option>
+              <option value="relative">{t("setGoal.targetKinds.relative")}</option>
+            </select>
+          </div>
+          {form.target_kind === "relative" ? (
+            <div className="field-row">
+              <div className="field">
+                <label htmlFor="goal-change_percent">{t("setGoal.changePercent")}</label>
+                <input inputMode="decimal" {...field("change_percent", "relative_target.change_percent")} />
+                <span className="hint">{t("setGoal.changePercentHint")}</span>
+                <FieldError id="goal-change_percent-error" messages={errors["relative_target.change_percent"]} />
+              </div>
+              <div className="field">
+                <label htmlFor="goal-baseline">{t("setGoal.baseline")}</label>
+                <select {...field("baseline", "relative_target.baseline")}>
+                  <option value="previous_period">{t("setGoal.baselines.previous_period")}</option>
+                  <option value="same_period_last_year">{t("setGoal.baselines.same_period_last_year")}</option>
+                </select>
+              </div>
+            </div>
+          ) : (
             <div className="field">
               <label htmlFor="goal-target">{t("setGoal.target")}</label>
               <input inputMode="decimal" {...field("target")} />
               <FieldError id="goal-target-error" messages={errors.target} />
             </div>
-            <div className="field">
-              <label htmlFor="goal-unit">{t("setGoal.unit")}</label>
-              <input {...field("unit")} />
-              <FieldError id="goal-unit-error" messages={errors.unit} />
-            </div>
+          )}
+          {form.target_kind === "relative" && report?.growth && (
+            <p className="notice" data-testid="resolved-target">
+              {t("setGoal.resolved", {
+                target: number(report.growth.resolved_target, locale),
+                unit: form.unit,
+                baseline: number(report.growth.baseline_actual, locale),
+                first: date(periodDays(report.growth.baseline_start, report.growth.baseline_end).first, locale),
+                last: date(periodDays(report.growth.baseline_start, report.growth.baseline_end).last, locale),
+              })}
+            </p>
+          )}
+          <div className="field">
+            <label htmlFor="goal-unit">{t("setGoal.unit")}</label>
+            <input {...field("unit")} />
+            <FieldError id="goal-unit-error" messages={errors.unit} />
           </div>
           <div className="field-row">
             <div className="field">

@@ -11,7 +11,7 @@ import type { components } from "../client/goals/schema";
 import { Failure } from "../components/Failure";
 import { Pager } from "../components/Pager";
 import { pageOf } from "../components/paging";
-import { number, percent } from "../format";
+import { date, number, percent } from "../format";
 import { atRiskReason, attainment, statusText } from "./goalText";
 
 type GoalOut = components["schemas"]["GoalOut"];
@@ -43,6 +43,7 @@ export function TeamDashboard() {
   );
   const goals = members.flatMap((m) => m.goals);
   const atRisk = goals.filter((g) => g.at_risk);
+  const missingCheckIns = members.filter((m) => m.checkin_overdue_since);
   const counts = attainmentBands(goals.map(attainment));
   const data = dashboard.data;
   const chart = useMemo(() => {
@@ -76,6 +77,23 @@ export function TeamDashboard() {
                     <li key={goal.goal_id}>
                       <strong>{nameOf.get(goal.owner_id) ?? goal.owner_id}</strong> — {goal.title}:{" "}
                       {atRiskReason(goal, t, locale)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            <section className="card" aria-labelledby="missing-checkins-title">
+              <h2 id="missing-checkins-title">{t("team.missingCheckIns")}</h2>
+              {missingCheckIns.length === 0 ? (
+                <p>{t("team.noMissingCheckIns")}</p>
+              ) : (
+                <ul data-testid="missing-checkins">
+                  {missingCheckIns.map((m) => (
+                    <li key={m.person_id}>
+                      {t("team.checkInMissingSince", {
+                        name: m.display_name,
+                        since: date(m.checkin_overdue_since ?? "", locale),
+                      })}
                     </li>
                   ))}
                 </ul>

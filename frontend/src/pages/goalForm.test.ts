@@ -7,7 +7,10 @@ const form: GoalForm = {
   kinds: "order_processed, call",
   aggregation: "count",
   currency: "EUR",
+  target_kind: "fixed",
   target: " 12 ",
+  change_percent: "",
+  baseline: "previous_period",
   unit: "orders",
   start: "2026-12-01",
   end: "",
@@ -35,6 +38,13 @@ describe("the set-a-goal form", () => {
     });
     expect(goalBody({ ...form, aggregation: "sum_amount", end: "2026-12-31" }).metric.currency).toBe("EUR");
     expect(goalBody({ ...form, aggregation: "sum_amount", end: "2026-12-31" }).end).toBe("2026-12-31");
+  });
+
+  it("sends a growth target instead of a number when the target is relative", () => {
+    const body = goalBody({ ...form, target_kind: "relative", change_percent: " 10 ", baseline: "same_period_last_year" });
+    expect(body.target).toBeNull();
+    expect(body.relative_target).toEqual({ change_percent: "10", baseline: "same_period_last_year" });
+    expect(goalBody(form).relative_target).toBeUndefined();
   });
 
   it("asks for the check once an owner, a title and a start are there", () => {

@@ -12,7 +12,11 @@ export interface GoalForm {
   kinds: string;
   aggregation: "count" | "sum_quantity" | "sum_amount";
   currency: string;
+  /** "fixed": `target` as typed; "relative": +/- `change_percent` over the `baseline` period's actual. */
+  target_kind: "fixed" | "relative";
   target: string;
+  change_percent: string;
+  baseline: "previous_period" | "same_period_last_year";
   unit: string;
   start: string;
   end: string;
@@ -40,7 +44,9 @@ export function goalBody(form: GoalForm): GoalIn {
       aggregation: form.aggregation,
       currency: form.aggregation === "sum_amount" && form.currency.trim() !== "" ? form.currency.trim() : null,
     },
-    target: form.target.trim(),
+    ...(form.target_kind === "relative"
+      ? { target: null, relative_target: { change_percent: form.change_percent.trim(), baseline: form.baseline } }
+      : { target: form.target.trim() }),
     unit: form.unit.trim(),
     start: form.start,
     end: form.end === "" ? null : form.end,

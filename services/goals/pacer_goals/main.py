@@ -6,8 +6,8 @@ from fastapi import FastAPI
 
 from pacer_goals.adapters import repository
 from pacer_goals.adapters.personal_data import PERSONAL_DATA
+from pacer_goals.api import checkins, ingest, sign_in, teams
 from pacer_goals.api import goals as goal_routes
-from pacer_goals.api import ingest, sign_in, teams
 from pacer_goals.consumers import subscriptions
 from pacer_goals.service.checkins import CheckInWorker
 from pacer_goals.service.context import Goals
@@ -33,7 +33,7 @@ def build(settings: GoalsSettings | None = None, clock: Clock | None = None) -> 
             settings=settings or GoalsSettings(),
             title="Pacer goals",
             description=DESCRIPTION,
-            routers=[goal_routes.router, teams.router, ingest.router, sign_in.router],
+            routers=[goal_routes.router, checkins.router, teams.router, ingest.router, sign_in.router],
             indexes=repository.INDEXES,
             personal_data=PERSONAL_DATA,
             publishes=[topics.GOALS_EVENTS, topics.SALES_ACTIVITY],

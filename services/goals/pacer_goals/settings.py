@@ -38,6 +38,9 @@ class GoalsSettings(ServiceSettings):
     deadline_poll_seconds: float = Field(default=1.0, gt=0, description="Longest sleep of the deadline worker")
     checkin_weekday: int = Field(default=4, ge=0, le=6, description="Weekly check-in day, 0 = Monday, local time")
     checkin_hour: int = Field(default=16, ge=0, le=23, description="Weekly check-in hour, local time")
+    checkin_reminder_hours: float = Field(
+        default=24, gt=0, description="Hours after a weekly check-in falls due before its one gentle reminder"
+    )
     ingest_max_batch: int = Field(default=1000, ge=1, description="Most activities one ingest request may carry")
 
     @field_validator("at_risk_levels")

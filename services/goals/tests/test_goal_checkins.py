@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from goals_support import GoalsWorld, events_of, sale, token
@@ -54,3 +55,95 @@ async def test_a_draft_activated_later_gets_its_weekly_check_in(
     records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInDue")), timeout=30)
     [check_in] = events_of(records, "GoalCheckInDue")
     assert goal["goal_id"] in check_in["data"]["goals"]
+
+
+async def _check_in_due(world: GoalsWorld, clock: ShiftedClock) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Ann's active goal and the weekly check-in it brought, once the clock has passed the check-in hour."""
+    now = clock.now()
+    goal = await world.set_goal(
+        title="Calls this month", start=now.isoformat(), end=(now + timedelta(days=30)).isoformat()
+    )
+    clock.set(now + timedelta(days=7, minutes=1))  # past the first check-in, wherever the week began
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInDue")), timeout=30)
+    [due] = events_of(records, "GoalCheckInDue")
+    return goal, due
+
+
+async def test_the_assistant_answers_the_check_in_and_the_manager_reads_it(
+    goals_at_a_moved_clock: GoalsWorld, clock: ShiftedClock
+) -> None:
+    world = goals_at_a_moved_clock
+    goal, due = await _check_in_due(world, clock)
+    checkin_id = due["data"]["checkin_id"]
+    body = {
+        "goals": [{"goal_id": goal["goal_id"], "progress_note": "14 calls, two demos booked"}],
+        "obstacles": "the CRM was down on Tuesday",
+        "help_needed": "a price list for the new range",
+        "confidence": 4,
+    }
+    as_mia = await world.http.post(f"/v1/checkins/{checkin_id}/answer", json=body, headers=token("mia", Role.MANAGER))
+    assert as_mia.status_code == 403, "only the assistant answers her own check-in"
+    bad = await world.http.post(
+        f"/v1/checkins/{checkin_id}/answer", json={**body, "confidence": 9}, headers=token("ann", Role.ASSISTANT)
+    )
+    assert bad.status_code == 422
+    assert "confidence" in bad.text
+
+    answered = await world.http.post(
+        f"/v1/checkins/{checkin_id}/answer", json=body, headers=token("ann", Role.ASSISTANT)
+    )
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["status"] == "recorded"
+    again = await world.http.post(f"/v1/checkins/{checkin_id}/answer", json=body, headers=token("ann", Role.ASSISTANT))
+    assert again.status_code == 409, "a check-in is answered once"
+
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInRecorded")), timeout=30)
+    [recorded] = events_of(records, "GoalCheckInRecorded")
+    assert recorded["subject"] == "ann"
+    assert recorded["data"]["goals"] == [
+        {"goal_id": goal["goal_id"], "title": "Calls this month", "progress_note": "14 calls, two demos booked"}
+    ]
+    assert (recorded["data"]["confidence"], recorded["data"]["help_needed"]) == (4, "a price list for the new range")
+
+    latest = await world.http.get(
+        "/v1/checkins", params={"owner_id": "ann", "status": "recorded", "limit": 1}, headers=token("mia", Role.MANAGER)
+    )
+    assert latest.status_code == 200, latest.text
+    [shown] = latest.json()
+    assert (shown["checkin_id"], shown["obstacles"], shown["confidence"]) == (
+        checkin_id,
+        "the CRM was down on Tuesday",
+        4,
+    )
+    outsider = await world.http.get(f"/v1/checkins/{checkin_id}", headers=token("max", Role.MANAGER))
+    assert outsider.status_code == 403
+
+
+async def test_a_missing_check_in_is_reminded_once_then_shows_on_the_managers_dashboard(
+    goals_at_a_moved_clock: GoalsWorld, clock: ShiftedClock
+) -> None:
+    world = goals_at_a_moved_clock
+    _goal, due = await _check_in_due(world, clock)
+    checkin_id = due["data"]["checkin_id"]
+
+    async def anns_row() -> dict[str, Any]:
+        board = await world.http.get("/v1/teams/north/dashboard", headers=token("mia", Role.MANAGER))
+        assert board.status_code == 200, board.text
+        return next(m for m in board.json()["members"] if m["person_id"] == "ann")  # type: ignore[no-any-return]
+
+    assert (await anns_row())["checkin_overdue_since"] is None, "not missing before the reminder"
+    clock.advance(timedelta(hours=25))
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInOverdue")), timeout=30)
+    [reminder] = events_of(records, "GoalCheckInOverdue")
+    assert (reminder["subject"], reminder["data"]["checkin_id"]) == ("ann", checkin_id)
+    row = await anns_row()
+    assert row["checkin_overdue_since"] is not None
+
+    answer = {"goals": [], "confidence": 2, "obstacles": "two customers on holiday"}
+    late = await world.http.post(f"/v1/checkins/{checkin_id}/answer", json=answer, headers=token("ann", Role.ASSISTANT))
+    assert late.status_code == 200, late.text
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInRecorded")), timeout=30)
+    reminders = [e for e in events_of(records, "GoalCheckInOverdue") if e["data"]["checkin_id"] == checkin_id]
+    assert len(reminders) == 1, "one gentle reminder, never a second"
+    assert events_of(records, "GoalCheckInRecorded")[0]["data"]["late"] is True
+    assert (await anns_row())["checkin_overdue_since"] is None, "answered late: off the dashboard"

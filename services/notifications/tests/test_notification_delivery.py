@@ -15,7 +15,14 @@ from pacer_notifications.domain.preferences import CHANNELS
 from pacer_notifications.main import build
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.auth import Role
-from pacer_shared.events.goals import GoalAtRisk, GoalCheckInDue, WeekSummary
+from pacer_shared.events.goals import (
+    GoalAtRisk,
+    GoalCheckInDue,
+    GoalCheckInOverdue,
+    GoalCheckInRecorded,
+    GoalNote,
+    WeekSummary,
+)
 from pacer_shared.events.incentives import BonusCalculated, RecognitionGranted
 from pacer_shared.events.people import ChatHandles, PersonUpserted
 from pacer_testkit.stack import Stack, eventually, metrics_text, read_topic, roster_reached
@@ -209,7 +216,7 @@ async def test_bonus_amounts_never_reach_a_group_channel(notifier: Notifier) -> 
 
     [recognition] = await notifier.posts("wecom")
     assert "Closer of the month" in recognition.payload["markdown"]["content"]
-    [mail] = await notifier.mail_to("bob@example.com")
+    [mail] = await notifier.mail_to("cid@example.com")
     assert (
         "8.800,00" in mail.get_body(preferencelist=("plain",)).get_content()
         or "8,800.00" in mail.get_body(preferencelist=("plain",)).get_content()
@@ -385,3 +392,34 @@ async def test_a_recognition_for_a_company_value_names_the_value_in_both_languag
     content = team.payload["markdown"]["content"]
     assert "Customer first" in content
     assert "客户第一" in content
+async def test_a_recorded_check_in_reaches_the_manager_and_a_missing_one_gets_a_gentle_reminder(
+    notifier: Notifier,
+) -> None:
+    now = notifier.clock.now()
+    await notifier.publish(
+        GoalCheckInRecorded(
+            checkin_id="c1",
+            owner_id="ann",
+            team_id="north",
+            week_start=now - timedelta(days=7),
+            due_at=now,
+            recorded_at=now,
+            goals=[GoalNote(goal_id="g1", title="Calls this week", progress_note="14 calls, two demos")],
+            obstacles="the CRM was down on Tuesday",
+            help_needed="a price list for the new range",
+            confidence=4,
+        ),
+        GoalCheckInOverdue(checkin_id="c2", owner_id="cid", week_start=now - timedelta(days=7), due_at=now),
+    )
+
+    [post] = await notifier.posts("dingtalk")
+    assert "Weekly check-in from Ann Assistant" in post.payload["markdown"]["title"]
+    text = post.payload["markdown"]["text"]
+    assert "Calls this week**: 14 calls, two demos" in text
+    assert "Help needed: a price list for the new range" in text
+    assert "Confidence: 4 of 5" in text
+    assert not notifier.mailbox.to("ann@example.com"), "her own answer is not sent back to her"
+
+    [reminder] = await notifier.mail_to("cid@example.com")
+    assert reminder["Subject"] == "A gentle reminder: your weekly check-in"
+    assert "your manager reads them before your next 1:1" in reminder.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]

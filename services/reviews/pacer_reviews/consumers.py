@@ -10,13 +10,13 @@ from pacer_reviews.service.context import Reviews
 from pacer_shared import topics
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
-from pacer_shared.events.goals import GoalEvent
+from pacer_shared.events.goals import GoalCheckInRecorded, GoalEvent
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Session
 
 
 def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
-    async def on_goals(events: Sequence[Event[GoalEvent]], session: Session) -> None:
+    async def on_goals(events: Sequence[Event[GoalEvent | GoalCheckInRecorded]], session: Session) -> None:
         await inputs.apply_goal_events(reviews, events, session)
 
     async def on_feedback(events: Sequence[Event[inputs.FeedbackReceived]], session: Session) -> None:
@@ -26,8 +26,11 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
         await cycles.follow_managers(reviews, events, session)
 
     return [
-        Subscription(
-            name="goal-outcomes", topics=[topics.GOALS_EVENTS], handle=on_goals, event_types=inputs.GOAL_TYPES
+        Subscription[GoalEvent | GoalCheckInRecorded](
+            name="goal-outcomes",
+            topics=[topics.GOALS_EVENTS],
+            handle=on_goals,
+            event_types=(*inputs.GOAL_TYPES, GoalCheckInRecorded),
         ),
         Subscription[inputs.FeedbackReceived](
             name="feedback", topics=[topics.FEEDBACK_EVENTS], handle=on_feedback, event_types=inputs.FEEDBACK_TYPES

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from pacer_reviews.adapters import checkins
 from pacer_reviews.adapters.personal_data import PERSONAL_DATA
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
@@ -32,7 +33,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
             title="Pacer reviews",
             description=DESCRIPTION,
             routers=[template_routes.router, cycle_routes.router, review_routes.router, training_routes.router],
-            indexes=INDEXES,
+            indexes={**INDEXES, **checkins.INDEXES},
             personal_data=PERSONAL_DATA,
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,

@@ -16,8 +16,10 @@ from pacer_shared.events.goals import (
     GoalAchieved,
     GoalAtRisk,
     GoalCancelled,
+    GoalCheckInRecorded,
     GoalMetric,
     GoalMissed,
+    GoalNote,
     GoalProgressed,
     GoalSet,
     MetricAggregation,
@@ -270,3 +272,33 @@ async def test_anonymous_aggregates_show_in_the_review_of_the_manager_they_conce
         "a completed review keeps its inputs"
     )
     assert first != second
+
+
+async def test_the_weekly_agenda_shows_the_check_in_the_assistant_answered_that_week(world: ReviewsWorld) -> None:
+    reviews = await open_week(world)
+    ann = reviews["ann"]["review_id"]
+    answered = dict(
+        owner_id="ann",
+        team_id="north",
+        week_start=WEEK["start"] - timedelta(days=3),
+        recorded_at=IN_THE_WEEK + timedelta(days=1),
+        goals=[GoalNote(goal_id="calls", title="Calls this week", progress_note="12 calls, two demos booked")],
+        obstacles="the CRM was down on Tuesday",
+        help_needed="a price list for the new range",
+        confidence=3,
+    )
+    await world.publish(
+        GoalCheckInRecorded(checkin_id="last-week", due_at=WEEK["start"] - timedelta(days=3), **answered),
+        GoalCheckInRecorded(checkin_id="this-week", due_at=IN_THE_WEEK + timedelta(days=1), **answered),
+    )
+
+    async def answered_arrived() -> dict[str, Any] | None:
+        agenda = await agenda_of(world, ann, "mia", Role.MANAGER)
+        return agenda if agenda["checkin"] else None
+
+    agenda = await eventually(answered_arrived, what="Ann's check-in to reach her agenda")
+    assert agenda["checkin"]["progress_notes"] == {"Calls this week": "12 calls, two demos booked"}
+    assert agenda["talking_points"][0] == (
+        "Weekly check-in: confidence 3 of 5; obstacles: the CRM was down on Tuesday; "
+        "help needed: a price list for the new range"
+    )

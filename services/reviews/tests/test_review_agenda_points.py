@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pacer_reviews.domain.agenda import (
+    CheckInFacts,
     FeedbackFacts,
     GoalFacts,
     GoalStatus,
@@ -135,3 +136,36 @@ def test_anonymous_releases_add_up_per_window_and_only_windows_released_in_the_p
 
 def test_numbers_keep_at_most_two_decimals_and_never_an_exponent() -> None:
     assert [number(Decimal(v)) for v in ("40", "4E+1", "12.50", "12.345", "0")] == ["40", "40", "12.5", "12.35", "0"]
+
+
+def test_the_weeks_check_in_is_a_talking_point_first_when_the_assistant_asks_for_help() -> None:
+    def with_check_in(confidence: int, help_needed: str) -> list[str]:
+        answered = CheckInFacts(
+            confidence=confidence,
+            obstacles="the CRM was down on Tuesday",
+            help_needed=help_needed,
+            notes=[("Calls", "12 calls, two demos"), ("Quotes", "")],
+            late=False,
+        )
+        goals = [goal("calls", actual=Decimal(20), expected_by_now=Decimal(20))]
+        return agenda(
+            review_id="r1",
+            person_id="ann",
+            manager_id="mia",
+            week=WEEK,
+            now=NOW,
+            goals=goals,
+            training=[],
+            feedback=[],
+            anonymous=[],
+            checkin=answered,
+        ).talking_points
+
+    confident = with_check_in(4, "")
+    assert confident[1] == "Weekly check-in: confidence 4 of 5; obstacles: the CRM was down on Tuesday"
+    asking = with_check_in(4, "a price list for the new range")
+    assert asking[0] == (
+        "Weekly check-in: confidence 4 of 5; obstacles: the CRM was down on Tuesday; "
+        "help needed: a price list for the new range"
+    ), "a request for help is discussed before the goals"
+    assert with_check_in(2, "")[0].startswith("Weekly check-in: confidence 2 of 5")

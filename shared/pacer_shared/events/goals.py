@@ -132,6 +132,49 @@ class GoalCheckInDue(EventData):
     owner_id: str
     week_start: AwareDatetime
     goals: dict[str, WeekSummary] = Field(default_factory=dict, description="by goal id")
+    checkin_id: str | None = Field(
+        default=None, description="The check-in to answer (POST /v1/checkins/{checkin_id}/answer)"
+    )
+    due_at: AwareDatetime | None = None
+
+
+class GoalNote(Record):
+    goal_id: str
+    title: str = ""
+    progress_note: str = ""
+
+
+class GoalCheckInRecorded(EventData):
+    """An assistant answered a weekly check-in: for the manager and the next 1:1 agenda."""
+
+    event_type = "GoalCheckInRecorded"
+    topic = topics.GOALS_EVENTS
+    subject_field = "owner_id"
+
+    checkin_id: str
+    owner_id: str
+    team_id: str | None = None
+    week_start: AwareDatetime
+    due_at: AwareDatetime
+    recorded_at: AwareDatetime
+    late: bool = Field(default=False, description="Answered after the gentle reminder went out")
+    goals: list[GoalNote] = Field(default_factory=list, description="Progress notes, one per goal")
+    obstacles: str = ""
+    help_needed: str = ""
+    confidence: int = Field(ge=1, le=5, description="How sure the assistant is of reaching the goals, 1 to 5")
+
+
+class GoalCheckInOverdue(EventData):
+    """A weekly check-in still unanswered when its reminder time came: one gentle reminder, sent once."""
+
+    event_type = "GoalCheckInOverdue"
+    topic = topics.GOALS_EVENTS
+    subject_field = "owner_id"
+
+    checkin_id: str
+    owner_id: str
+    week_start: AwareDatetime
+    due_at: AwareDatetime
 
 
 class GoalMissAnalyzed(GoalEvent):

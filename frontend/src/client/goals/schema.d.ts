@@ -291,6 +291,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check-ins you may see, newest first (yours; a manager's also their reports') */
+        get: operations["list_checkins_v1_checkins_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkins/{checkin_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One check-in with its answer */
+        get: operations["get_checkin_v1_checkins__checkin_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checkins/{checkin_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer the week's check-in (the assistant it asks, once); the manager is told */
+        post: operations["answer_v1_checkins__checkin_id__answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/teams/{team_id}/dashboard": {
         parameters: {
             query?: never;
@@ -298,7 +349,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each member's open goals with progress, pace and at-risk */
+        /** Each member's open goals with progress, pace and at-risk, and who owes a weekly check-in */
         get: operations["dashboard_v1_teams__team_id__dashboard_get"];
         put?: never;
         post?: never;
@@ -426,6 +477,80 @@ export interface components {
             /** Client */
             client: string | null;
         };
+        /**
+         * Baseline
+         * @enum {string}
+         */
+        Baseline: "previous_period" | "same_period_last_year";
+        /** CheckInAnswerIn */
+        CheckInAnswerIn: {
+            /**
+             * Goals
+             * @description Progress notes per goal
+             */
+            goals?: components["schemas"]["GoalNoteIn"][];
+            /**
+             * Obstacles
+             * @default
+             */
+            obstacles: string;
+            /**
+             * Help Needed
+             * @default
+             */
+            help_needed: string;
+            /**
+             * Confidence
+             * @description How sure of reaching the goals: 1 (not) to 5 (very)
+             */
+            confidence: number;
+        };
+        /** CheckInOut */
+        CheckInOut: {
+            /** Checkin Id */
+            checkin_id: string;
+            /** Owner Id */
+            owner_id: string;
+            /**
+             * Owner Name
+             * @description The assistant's display name from the roster (their id if unknown)
+             */
+            owner_name: string;
+            /** Team Id */
+            team_id: string | null;
+            /**
+             * Week Start
+             * Format: date-time
+             */
+            week_start: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** @description due, overdue (reminded and still unanswered) or recorded */
+            status: components["schemas"]["CheckInStatus"];
+            /** Reminded At */
+            reminded_at: string | null;
+            /** Recorded At */
+            recorded_at: string | null;
+            /**
+             * Goals
+             * @description The goals the check-in asks about, with the answer's notes
+             */
+            goals: components["schemas"]["GoalNoteOut"][];
+            /** Obstacles */
+            obstacles: string | null;
+            /** Help Needed */
+            help_needed: string | null;
+            /** Confidence */
+            confidence: number | null;
+        };
+        /**
+         * CheckInStatus
+         * @enum {string}
+         */
+        CheckInStatus: "due" | "overdue" | "recorded";
         /** DashboardOut */
         DashboardOut: {
             /** Team Id */
@@ -443,6 +568,7 @@ export interface components {
         /**
          * GoalIn
          * @description A goal to set. Dates and times without an offset are in the owner's time zone; an end date is inclusive.
+         *     Give either `target` or `relative_target`.
          */
         GoalIn: {
             /** Owner Id */
@@ -453,7 +579,9 @@ export interface components {
             title: string;
             metric: components["schemas"]["GoalMetric"];
             /** Target */
-            target: number | string;
+            target?: number | string | null;
+            /** @description A growth target instead of `target`; refused when the baseline period has no actual */
+            relative_target?: components["schemas"]["RelativeTargetIn"] | null;
             /** Unit */
             unit: string;
             /** Start */
@@ -491,6 +619,25 @@ export interface components {
             aggregation: components["schemas"]["MetricAggregation"];
             /** Currency */
             currency?: string | null;
+        };
+        /** GoalNoteIn */
+        GoalNoteIn: {
+            /** Goal Id */
+            goal_id: string;
+            /**
+             * Progress Note
+             * @default
+             */
+            progress_note: string;
+        };
+        /** GoalNoteOut */
+        GoalNoteOut: {
+            /** Goal Id */
+            goal_id: string;
+            /** Title */
+            title: string;
+            /** Progress Note */
+            progress_note: string;
         };
         /** GoalOut */
         GoalOut: {
@@ -543,6 +690,8 @@ export interface components {
             } | null;
             /** Needs Miss Analysis */
             needs_miss_analysis: boolean;
+            /** @description For a relative target: what it was resolved from */
+            growth?: components["schemas"]["GrowthOut"] | null;
             /** Expected By Now */
             expected_by_now: string;
             /** Pace Ratio */
@@ -571,6 +720,32 @@ export interface components {
          * @enum {string}
          */
         GoalStatus: "draft" | "active" | "achieved" | "missed" | "cancelled";
+        /**
+         * GrowthOut
+         * @description What a relative target was resolved from.
+         */
+        GrowthOut: {
+            /** Change Percent */
+            change_percent: string;
+            baseline: components["schemas"]["Baseline"];
+            /**
+             * Baseline Start
+             * Format: date-time
+             */
+            baseline_start: string;
+            /**
+             * Baseline End
+             * Format: date-time
+             */
+            baseline_end: string;
+            /**
+             * Baseline Actual
+             * @description The same metric's actual in the baseline period
+             */
+            baseline_actual: string;
+            /** Resolved Target */
+            resolved_target: string;
+        };
         /** Health */
         Health: {
             /**
@@ -640,6 +815,11 @@ export interface components {
             goals: components["schemas"]["GoalOut"][];
             /** At Risk */
             at_risk: boolean;
+            /**
+             * Checkin Overdue Since
+             * @description Due time of the oldest weekly check-in still unanswered after its gentle reminder (null: none)
+             */
+            checkin_overdue_since: string | null;
         };
         /**
          * MetricAggregation
@@ -751,6 +931,19 @@ export interface components {
          */
         Recurrence: "none" | "weekly" | "monthly" | "quarterly";
         /**
+         * RelativeTargetIn
+         * @description +N% (or −N%) over the same metric's actual in a baseline period, resolved when the goal is activated.
+         */
+        RelativeTargetIn: {
+            /**
+             * Change Percent
+             * @description 10 for +10%, -5 for -5%
+             */
+            change_percent: number | string;
+            /** @description previous_period: the period just before; same_period_last_year: the same dates a year before */
+            baseline: components["schemas"]["Baseline"];
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -831,6 +1024,8 @@ export interface components {
             achievable: components["schemas"]["Verdict"];
             relevant: components["schemas"]["Verdict"];
             time_bound: components["schemas"]["Verdict"];
+            /** @description For a relative target: the resolved number and the baseline it came from */
+            growth?: components["schemas"]["GrowthOut"] | null;
         };
         /** Verdict */
         Verdict: {
@@ -1898,6 +2093,196 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_checkins_v1_checkins_get: {
+        parameters: {
+            query?: {
+                /** @description Whose; the latest answer: status=recorded&limit=1 */
+                owner_id?: string | null;
+                status?: components["schemas"]["CheckInStatus"] | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_checkin_v1_checkins__checkin_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkin_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answer_v1_checkins__checkin_id__answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkin_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInAnswerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

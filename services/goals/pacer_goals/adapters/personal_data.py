@@ -1,7 +1,7 @@
 """What goals holds that names a person (`pacer_shared.privacy`): their goals, their history, the activities
-credited to them; elsewhere, the goals and decisions they made for others."""
+credited to them, their weekly check-ins; elsewhere, the goals and decisions they made for others."""
 
-from pacer_goals.adapters.repository import ACTIVITIES, CHECKINS, GOALS, HISTORY, MEMBERSHIPS
+from pacer_goals.adapters.repository import ACTIVITIES, CHECKINS, GOALS, HISTORY, MEMBERSHIPS, WEEKLY_CHECKINS
 from pacer_shared.privacy import Erase, Holding
 
 PERSONAL_DATA = (
@@ -16,4 +16,5 @@ PERSONAL_DATA = (
     Holding(ACTIVITIES, ("assistant_id", "retraction_assistant_id")),
     Holding(MEMBERSHIPS, ("_id",)),
     Holding(CHECKINS, ("_id",)),
+    Holding(WEEKLY_CHECKINS, ("owner_id",)),
 )

@@ -11,6 +11,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, InsertOne, ReplaceOne, Up
 
 from pacer_goals.domain.activities import ActivityState
 from pacer_goals.domain.goal import Adjustment, Goal, GoalStatus, MissAnalysis
+from pacer_goals.domain.growth import Baseline, ResolvedGrowth
 from pacer_goals.domain.metric import measure
 from pacer_goals.domain.pace import PaceProfile
 from pacer_goals.domain.periods import Period
@@ -24,6 +25,7 @@ HISTORY = "goal_history"
 ACTIVITIES = "activities"
 MEMBERSHIPS = "memberships"
 CHECKINS = "checkin_schedule"
+WEEKLY_CHECKINS = "weekly_checkins"
 
 OPEN = [GoalStatus.ACTIVE.value, GoalStatus.ACHIEVED.value]
 OPEN_NOW: Document = {"status": {"$in": OPEN}, "closed_at": None}
@@ -41,6 +43,11 @@ INDEXES: IndexPlan = {
     HISTORY: [IndexModel([("goal_id", ASCENDING), ("at", ASCENDING)], name="by_goal")],
     ACTIVITIES: [IndexModel([("assistant_id", ASCENDING), ("occurred_at", DESCENDING)], name="by_assistant")],
     CHECKINS: [IndexModel([("next_due_at", ASCENDING)], name="due")],
+    WEEKLY_CHECKINS: [
+        IndexModel([("owner_id", ASCENDING), ("due_at", DESCENDING)], name="by_owner"),
+        # The reminder work reads only the check-ins whose reminder is due; answered or reminded ones drop out.
+        IndexModel([("remind_at", ASCENDING)], name="reminder_due", sparse=True),
+    ],
 }
 
 
@@ -349,6 +356,7 @@ def goal_to_document(goal: Goal, now: datetime) -> Document:
         "adjustments": [asdict(a) for a in goal.adjustments],
         "miss_analysis": asdict(goal.miss_analysis) if goal.miss_analysis else None,
         "needs_miss_analysis": goal.status is GoalStatus.MISSED and goal.miss_analysis is None,
+        "growth": _growth_to_document(goal.growth),
         "next_due_at": goal.next_due_at(now),
         "version": goal.version + 1,
     }
@@ -383,10 +391,36 @@ def goal_from_document(document: Document) -> Goal:
         closed_at=document.get("closed_at"),
         adjustments=[Adjustment(**a) for a in document.get("adjustments", [])],
         miss_analysis=MissAnalysis(**document["miss_analysis"]) if document.get("miss_analysis") else None,
+        growth=_growth_from_document(document.get("growth")),
         version=document["version"],
     )
     goal.stored = document
     return goal
+
+
+def _growth_to_document(growth: ResolvedGrowth | None) -> Document | None:
+    if growth is None:
+        return None
+    return {
+        "change_percent": str(growth.change_percent),
+        "baseline": growth.baseline.value,
+        "baseline_start": growth.baseline_period.start,
+        "baseline_end": growth.baseline_period.end,
+        "baseline_actual": growth.baseline_actual,
+        "target": growth.target,
+    }
+
+
+def _growth_from_document(document: Document | None) -> ResolvedGrowth | None:
+    if not document:
+        return None
+    return ResolvedGrowth(
+        change_percent=Decimal(document["change_percent"]),
+        baseline=Baseline(document["baseline"]),
+        baseline_period=Period(document["baseline_start"], document["baseline_end"]),
+        baseline_actual=document["baseline_actual"],
+        target=document["target"],
+    )
 
 
 def activity_to_document(state: ActivityState) -> Document:

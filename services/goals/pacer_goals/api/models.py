@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pacer_goals.domain.goal import Goal, GoalStatus
+from pacer_goals.domain.growth import Baseline, GrowthTarget, ResolvedGrowth
 from pacer_goals.domain.pace import PaceProfile, ratio_of
 from pacer_goals.domain.smart import SmartReport
 from pacer_goals.service.commands import GoalDraft, report_json
@@ -29,8 +30,22 @@ def within_years(value: T) -> T:
 Moment = Annotated[datetime | date, AfterValidator(within_years)]
 
 
+class RelativeTargetIn(BaseModel):
+    """+N% (or −N%) over the same metric's actual in a baseline period, resolved when the goal is activated."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    change_percent: Decimal = Field(
+        gt=-100, le=1000, max_digits=7, decimal_places=2, description="10 for +10%, -5 for -5%"
+    )
+    baseline: Baseline = Field(
+        description="previous_period: the period just before; same_period_last_year: the same dates a year before"
+    )
+
+
 class GoalIn(BaseModel):
-    """A goal to set. Dates and times without an offset are in the owner's time zone; an end date is inclusive."""
+    """A goal to set. Dates and times without an offset are in the owner's time zone; an end date is inclusive.
+    Give either `target` or `relative_target`."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -38,7 +53,10 @@ class GoalIn(BaseModel):
     owner_kind: OwnerKind = OwnerKind.ASSISTANT
     title: str = Field(min_length=1, max_length=200)
     metric: GoalMetric
-    target: Decimal = Field(gt=0, max_digits=18, decimal_places=4)
+    target: Decimal | None = Field(default=None, gt=0, max_digits=18, decimal_places=4)
+    relative_target: RelativeTargetIn | None = Field(
+        default=None, description="A growth target instead of `target`; refused when the baseline period has no actual"
+    )
     unit: str = Field(min_length=1, max_length=40)
     start: Moment
     end: Moment | None = Field(default=None, description="Omit for a recurring goal: one whole period")
@@ -57,8 +75,40 @@ class GoalIn(BaseModel):
 
     _timezone = field_validator("timezone")(lambda value: value if value is None else validate_timezone(value))
 
+    @model_validator(mode="after")
+    def _one_target(self) -> GoalIn:
+        if (self.target is None) == (self.relative_target is None):
+            raise ValueError("give either a target or a relative_target")
+        return self
+
     def draft(self) -> GoalDraft:
-        return GoalDraft(**self.model_dump(exclude={"metric"}), metric=self.metric)
+        relative = self.relative_target
+        growth = GrowthTarget(relative.change_percent, relative.baseline) if relative else None
+        return GoalDraft(**self.model_dump(exclude={"metric", "relative_target"}), metric=self.metric, growth=growth)
+
+
+class GrowthOut(BaseModel):
+    """What a relative target was resolved from."""
+
+    change_percent: Decimal
+    baseline: Baseline
+    baseline_start: datetime
+    baseline_end: datetime
+    baseline_actual: Decimal = Field(description="The same metric's actual in the baseline period")
+    resolved_target: Decimal
+
+    @classmethod
+    def of(cls, growth: ResolvedGrowth | None) -> GrowthOut | None:
+        if growth is None:
+            return None
+        return cls(
+            change_percent=growth.change_percent,
+            baseline=growth.baseline,
+            baseline_start=growth.baseline_period.start,
+            baseline_end=growth.baseline_period.end,
+            baseline_actual=growth.baseline_actual,
+            resolved_target=growth.target,
+        )
 
 
 class Verdict(BaseModel):
@@ -74,10 +124,14 @@ class SmartOut(BaseModel):
     achievable: Verdict
     relevant: Verdict
     time_bound: Verdict
+    growth: GrowthOut | None = Field(
+        default=None, description="For a relative target: the resolved number and the baseline it came from"
+    )
 
     @classmethod
     def of(cls, report: SmartReport) -> SmartOut:
-        return cls(passed=report.passed, **{k: Verdict(**v) for k, v in report_json(report).items()})
+        letters = {k: Verdict(**v) for k, v in report_json(report).items()}
+        return cls(passed=report.passed, growth=GrowthOut.of(report.growth), **letters)
 
 
 class AdjustmentOut(BaseModel):
@@ -118,6 +172,7 @@ class GoalFields(BaseModel):
     adjustments: list[AdjustmentOut]
     miss_analysis: dict[str, Any] | None
     needs_miss_analysis: bool
+    growth: GrowthOut | None = Field(default=None, description="For a relative target: what it was resolved from")
 
     @staticmethod
     def of_goal(goal: Goal) -> dict[str, Any]:
@@ -145,6 +200,7 @@ class GoalFields(BaseModel):
             "adjustments": [AdjustmentOut(**vars(a)) for a in goal.adjustments],
             "miss_analysis": vars(goal.miss_analysis) if goal.miss_analysis else None,
             "needs_miss_analysis": goal.status is GoalStatus.MISSED and goal.miss_analysis is None,
+            "growth": GrowthOut.of(goal.growth),
         }
 
 

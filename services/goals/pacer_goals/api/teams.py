@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
 from pacer_goals.api.deps import GoalsDep
@@ -21,6 +23,9 @@ class MemberOut(BaseModel):
     display_name: str
     goals: list[GoalOut]
     at_risk: bool
+    checkin_overdue_since: datetime | None = Field(
+        description="Due time of the oldest weekly check-in still unanswered after its gentle reminder (null: none)"
+    )
 
 
 class DashboardOut(BaseModel):
@@ -31,7 +36,7 @@ class DashboardOut(BaseModel):
 
 @router.get(
     "/{team_id}/dashboard",
-    summary="Each member's open goals with progress, pace and at-risk",
+    summary="Each member's open goals with progress, pace and at-risk, and who owes a weekly check-in",
     response_model=DashboardOut,
 )
 async def dashboard(team_id: str, goals: GoalsDep, principal: CurrentPrincipal) -> Response:
@@ -52,6 +57,7 @@ async def dashboard(team_id: str, goals: GoalsDep, principal: CurrentPrincipal) 
                 "display_name": row.person["display_name"],
                 "goals": member_goals,
                 "at_risk": any(g["at_risk"] for g in member_goals),
+                "checkin_overdue_since": row.checkin_overdue_since,
             }
         )
     answer = {"team_id": team_id, "team_goals": shown(team_goals), "members": members}

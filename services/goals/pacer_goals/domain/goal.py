@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pacer_goals.domain.errors import GoalRuleViolation
+from pacer_goals.domain.growth import ResolvedGrowth
 from pacer_goals.domain.pace import Pace, PaceProfile
 from pacer_goals.domain.periods import Period, next_period
 from pacer_shared.events import EventData
@@ -97,6 +98,8 @@ class Goal:
     adjustments: list[Adjustment] = field(default_factory=list)
     miss_analysis: MissAnalysis | None = None
     previous_goal_id: str | None = None
+    growth: ResolvedGrowth | None = None
+    """For a relative target: the baseline it was resolved from when the goal was set or activated."""
     version: int = 0
     events: list[EventData] = field(default_factory=list, repr=False)
     new_history: list[HistoryEntry] = field(default_factory=list, repr=False)
@@ -155,6 +158,13 @@ class Goal:
         return due
 
     # ------------------------------------------------------------ changing
+
+    def grow_from(self, growth: ResolvedGrowth) -> None:
+        """A relative target resolved (again) against its baseline: a draft waits for its activation to be
+        resolved from the activities stored by then."""
+        if self.status is not GoalStatus.DRAFT:
+            raise GoalRuleViolation("a relative target is resolved when the goal is activated, not after")
+        self.growth, self.target = growth, growth.target
 
     def activate(self, now: datetime, by: str) -> None:
         if self.status is not GoalStatus.DRAFT:

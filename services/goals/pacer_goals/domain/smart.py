@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from pacer_goals.domain.growth import ResolvedGrowth
 from pacer_shared.events.goals import MetricAggregation
 
 STRETCH = Decimal("1.5")
@@ -38,6 +39,11 @@ class SmartInput:
     """The owner's results with the same metric in the comparable periods before this one, latest first."""
     linked: bool
     standalone_allowed: bool
+    growth: ResolvedGrowth | None = None
+    """A relative target resolved against its baseline: `target` is the resolved number."""
+    growth_refused: str | None = None
+    """Why a relative target could not be resolved (no baseline): the goal is not measurable."""
+    growth_explained: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class SmartReport:
     achievable: Verdict
     relevant: Verdict
     time_bound: Verdict
+    growth: ResolvedGrowth | None = None
 
     @property
     def passed(self) -> bool:
@@ -72,6 +79,7 @@ def check(goal: SmartInput) -> SmartReport:
         achievable=_achievable(goal),
         relevant=_relevant(goal),
         time_bound=_time_bound(goal),
+        growth=goal.growth,
     )
 
 
@@ -84,12 +92,16 @@ def _specific(goal: SmartInput) -> Verdict:
 
 
 def _measurable(goal: SmartInput) -> Verdict:
+    if goal.growth_refused is not None:
+        return Verdict(False, goal.growth_refused)
     if goal.target <= 0:
         return Verdict(False, "the target must be a positive number")
     if not goal.unit.strip():
         return Verdict(False, "the target needs a unit (calls, orders, CNY, ...)")
     if goal.aggregation is MetricAggregation.SUM_AMOUNT and not goal.currency:
         return Verdict(False, "a money goal needs a currency")
+    if goal.growth is not None:
+        return Verdict(True, f"{goal.growth_explained}, {goal.aggregation.value.replace('_', ' ')}")
     return Verdict(True, f"{goal.target} {goal.unit}, {goal.aggregation.value.replace('_', ' ')}")
 
 

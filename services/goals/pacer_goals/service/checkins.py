@@ -1,16 +1,19 @@
-"""Weekly check-ins: once a week per assistant with open goals, a summary of the week for the 1:1."""
+"""Weekly check-ins: once a week per assistant with open goals, a summary of the week for the 1:1; the answer
+goes to the manager, and an unanswered check-in gets one gentle reminder."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import functools
+import uuid
 from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pymongo.errors import PyMongoError
 
+from pacer_goals.domain.checkin import CheckIn
 from pacer_goals.domain.goal import Goal
 from pacer_goals.service.context import Goals
 from pacer_shared.events.goals import GoalCheckInDue, WeekSummary
@@ -54,7 +57,20 @@ class CheckInWorker:
         for schedule in due:
             with contextlib.suppress(_AlreadyDone):
                 await goals.runtime.uow.run(functools.partial(self._check_in, schedule))
-        return len(due)
+        reminders = await goals.checkins.reminders_due(now, 200)
+        for checkin_id in reminders:
+            await goals.runtime.uow.run(functools.partial(self._remind, checkin_id))
+        return len(due) + len(reminders)
+
+    async def _remind(self, checkin_id: str, session: Session) -> None:
+        goals = self._goals
+        checkin = await goals.checkins.get(checkin_id, session)
+        if checkin is None:
+            return
+        checkin.remind(goals.runtime.clock.now())
+        # Read and written in one transaction: a replica reminding at the same time conflicts and, on its retry,
+        # finds the reminder sent.
+        await goals.checkins.save(checkin, session)
 
     async def _check_in(self, schedule: Document, session: Session) -> None:
         goals, now = self._goals, self._goals.runtime.clock.now()
@@ -90,7 +106,23 @@ class CheckInWorker:
             )
             for goal in open_goals
         }
-        goals.runtime.uow.publish(session, GoalCheckInDue(owner_id=owner_id, week_start=week_start, goals=summary))
+        due_at = schedule["next_due_at"]
+        checkin = CheckIn(
+            checkin_id=str(uuid.uuid4()),
+            owner_id=owner_id,
+            team_id=open_goals[0].team_id,
+            week_start=week_start,
+            due_at=due_at,
+            remind_at=max(due_at, now) + timedelta(hours=goals.settings.checkin_reminder_hours),
+            goal_titles={goal.goal_id: goal.title for goal in open_goals},
+        )
+        await goals.checkins.add(checkin, session)
+        goals.runtime.uow.publish(
+            session,
+            GoalCheckInDue(
+                owner_id=owner_id, week_start=week_start, goals=summary, checkin_id=checkin.checkin_id, due_at=due_at
+            ),
+        )
 
 
 class _AlreadyDone(Exception):

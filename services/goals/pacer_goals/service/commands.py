@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pacer_goals.domain.errors import GoalRuleViolation
 from pacer_goals.domain.goal import Goal
+from pacer_goals.domain.growth import GrowthTarget, NoBaseline, ResolvedGrowth, baseline_period, explain, resolve
 from pacer_goals.domain.pace import PaceProfile
 from pacer_goals.domain.periods import Period, local_midnight, period_starting
 from pacer_goals.domain.smart import SmartInput, SmartReport, check
@@ -37,7 +38,8 @@ class GoalDraft:
     owner_kind: OwnerKind
     title: str
     metric: GoalMetric
-    target: Decimal
+    target: Decimal | None
+    """None when `growth` sets it."""
     unit: str
     start: date | datetime
     end: date | datetime | None
@@ -46,6 +48,7 @@ class GoalDraft:
     parent_goal_id: str | None
     timezone: str | None
     activate: bool
+    growth: GrowthTarget | None = None
 
 
 @dataclass(frozen=True)
@@ -106,13 +109,25 @@ async def smart_check(goals: Goals, draft: GoalDraft, session: Session | None = 
     placed = await place(goals, draft)
     history = await _recent_results(goals, draft, placed, session)
     linked = draft.parent_goal_id is not None and await goals.repository.get(draft.parent_goal_id, session) is not None
+    growth, refused, target = None, None, draft.target or Decimal(0)
+    if draft.growth is not None:
+        try:
+            growth = await resolve_growth(
+                goals, draft.growth, draft.owner_kind, draft.owner_id, draft, placed.period, placed.zone, session
+            )
+            target = growth.target
+        except GoalRuleViolation as error:
+            refused = str(error)
     report = check(
         SmartInput(
             owner_known=placed.owner_known,
             kinds=draft.metric.kinds,
             aggregation=draft.metric.aggregation,
             currency=draft.metric.currency,
-            target=draft.target,
+            target=target,
+            growth=growth,
+            growth_refused=refused,
+            growth_explained=explain(growth, draft.unit, placed.zone) if growth else "",
             unit=draft.unit,
             start=placed.period.start,
             end=placed.period.end,
@@ -123,6 +138,23 @@ async def smart_check(goals: Goals, draft: GoalDraft, session: Session | None = 
         )
     )
     return report, placed
+
+
+async def resolve_growth(
+    goals: Goals,
+    growth: GrowthTarget,
+    owner_kind: OwnerKind,
+    owner_id: str,
+    shape: GoalDraft | Goal,
+    period: Period,
+    zone: ZoneInfo,
+    session: Session | None,
+) -> ResolvedGrowth:
+    """A relative target against the owner's actual in its baseline period, from the activities stored now."""
+    before = baseline_period(period, shape.recurrence, growth.baseline, zone)
+    owners = await contributors(goals, owner_kind, owner_id, session)
+    actual, activities = await goals.repository.totals(owners, shape.metric, before, session)
+    return resolve(growth, before, actual, activities, shape.metric.aggregation, shape.unit, zone)
 
 
 async def smart_check_as(goals: Goals, principal: Principal, draft: GoalDraft) -> SmartReport:
@@ -162,7 +194,7 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
             team_id=placed.team_id,
             title=draft.title,
             metric=draft.metric,
-            target=draft.target,
+            target=report.growth.target if report.growth else draft.target or Decimal(0),
             unit=draft.unit,
             timezone=placed.zone.key,
             period=placed.period,
@@ -173,6 +205,7 @@ async def create_goal(goals: Goals, principal: Principal, draft: GoalDraft) -> t
             created_by=principal.subject,
             created_at=now,
             parent_goal_id=draft.parent_goal_id,
+            growth=report.growth,
         )
         if draft.activate and not _sets_own(principal, goal):
             await _go_live(goals, goal, principal, now, session)
@@ -230,7 +263,17 @@ def _sets_own(principal: Principal, goal: Goal) -> bool:
 
 async def _go_live(goals: Goals, goal: Goal, principal: Principal, now: datetime, session: Session) -> None:
     """Activate a goal (set active, or a draft activated later): counted from the activities already stored, and
-    an assistant's weekly check-in starting."""
+    an assistant's weekly check-in starting. A relative target is resolved again from the activities stored by now:
+    a draft's baseline period may have had late activities since it was set."""
+    if goal.growth is not None:
+        growth = GrowthTarget(goal.growth.change_percent, goal.growth.baseline)
+        try:
+            resolved = await resolve_growth(
+                goals, growth, goal.owner_kind, goal.owner_id, goal, goal.period, goal.zone, session
+            )
+        except NoBaseline as error:
+            raise Unprocessable(str(error)) from error
+        goal.grow_from(resolved)
     goal.activate(now, principal.subject)
     await recount_and_announce(goals, goal, session)
     if goal.owner_kind is OwnerKind.ASSISTANT:

@@ -116,6 +116,8 @@ async def history(goals: Goals, principal: Principal, goal_id: str) -> list[Docu
 class MemberProgress:
     person: Document
     goals: list[GoalView]
+    checkin_overdue_since: datetime | None = None
+    """Due time of the oldest weekly check-in still unanswered after its reminder."""
 
 
 async def team_dashboard(
@@ -138,5 +140,9 @@ async def team_dashboard(
             team_goals.append(view)
         else:
             owned[view.goal.owner_id].append(view)
-    rows = [MemberProgress(m, owned.get(m["_id"], [])) for m in sorted(members, key=lambda m: m["display_name"])]
+    overdue = await goals.checkins.overdue_owners(m["_id"] for m in members)
+    rows = [
+        MemberProgress(m, owned.get(m["_id"], []), overdue.get(m["_id"]))
+        for m in sorted(members, key=lambda m: m["display_name"])
+    ]
     return team_goals, rows

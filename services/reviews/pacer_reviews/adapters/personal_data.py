@@ -1,6 +1,7 @@
-"""What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes
-and feedback pulled into them; elsewhere, the reviews they wrote and the cycles and courses they set up."""
+"""What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes,
+check-ins and feedback pulled into them; elsewhere, the reviews they wrote and the cycles and courses they set up."""
 
+from pacer_reviews.adapters.checkins import CHECKINS
 from pacer_reviews.adapters.repository import ANONYMOUS, ASSIGNMENTS, CYCLES, FEEDBACK, GOALS, REVIEWS, TEMPLATES
 from pacer_shared.privacy import Erase, Holding
 
@@ -11,6 +12,7 @@ PERSONAL_DATA = (
     Holding(TEMPLATES, ("created_by",), Erase.PSEUDONYMISE),
     Holding(GOALS, ("owner_id",)),
     Holding(FEEDBACK, ("recipient_id",)),
+    Holding(CHECKINS, ("owner_id",)),
     Holding(ANONYMOUS, ("subject_id",)),
     Holding(ANONYMOUS, ("manager_id",), Erase.PSEUDONYMISE),
     Holding(ASSIGNMENTS, ("person_id",)),

@@ -55,6 +55,18 @@ class FeedbackFacts:
 
 
 @dataclass(frozen=True)
+class CheckInFacts:
+    """What the assistant answered in the week's check-in (GoalCheckInRecorded)."""
+
+    confidence: int
+    obstacles: str
+    help_needed: str
+    notes: Sequence[tuple[str, str]]
+    """(goal title, progress note) for each goal the check-in asked about."""
+    late: bool
+
+
+@dataclass(frozen=True)
 class Week:
     start: datetime
     end: datetime
@@ -97,6 +109,21 @@ class FeedbackPoint(BaseModel):
     talking_point: str
 
 
+class CheckInPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    confidence: int = Field(description="1 (not confident) to 5 (very) of reaching the goals")
+    obstacles: str
+    help_needed: str
+    late: bool = Field(description="Answered after the goals service's reminder")
+    progress_notes: dict[str, str] = Field(description="By goal title, what the assistant wrote")
+    talking_point: str
+
+
+LOW_CONFIDENCE = 2
+"""At or below this, the check-in is discussed first: the assistant says the goals are slipping."""
+
+
 class Agenda(BaseModel):
     """A weekly check-in's agenda: the talking points in the order to discuss them, and the facts behind them."""
 
@@ -109,10 +136,16 @@ class Agenda(BaseModel):
     week_end: datetime
     timezone: str = Field(description="The person's time zone, in which the week is counted")
     as_of: datetime
-    talking_points: list[str] = Field(description="At-risk goals first, then other goals, training and feedback")
+    talking_points: list[str] = Field(
+        description="At-risk goals first (after the check-in when it asks for help or is not confident), then other "
+        "goals, the check-in, training and feedback"
+    )
     goals: list[GoalPoint]
     training: list[TrainingPoint] = Field(description="Open assignments, overdue first")
     feedback: FeedbackPoint
+    checkin: CheckInPoint | None = Field(
+        description="The week's check-in as the assistant answered it (GoalCheckInRecorded); null: not answered"
+    )
     anonymous_feedback: list[AnonymousAggregate] = Field(
         description="Released aggregates concerning the person, with a release in the week; never single texts"
     )
@@ -195,6 +228,22 @@ def feedback_point(received: Sequence[FeedbackFacts]) -> FeedbackPoint:
     return FeedbackPoint(praise=kinds["praise"], improvement=kinds["improvement"], themes=themes, talking_point=said)
 
 
+def checkin_point(answered: CheckInFacts) -> CheckInPoint:
+    said = f"Weekly check-in{' (answered late)' if answered.late else ''}: confidence {answered.confidence} of 5"
+    if answered.obstacles:
+        said += f"; obstacles: {answered.obstacles}"
+    if answered.help_needed:
+        said += f"; help needed: {answered.help_needed}"
+    return CheckInPoint(
+        confidence=answered.confidence,
+        obstacles=answered.obstacles,
+        help_needed=answered.help_needed,
+        late=answered.late,
+        progress_notes={title: note for title, note in answered.notes if note},
+        talking_point=said,
+    )
+
+
 def agenda(
     *,
     review_id: str,
@@ -206,6 +255,7 @@ def agenda(
     training: Sequence[TrainingFacts],
     feedback: Sequence[FeedbackFacts],
     anonymous: Sequence[AnonymousAggregate],
+    checkin: CheckInFacts | None = None,
 ) -> Agenda:
     order = list(GoalStatus)
     goal_points = sorted(
@@ -216,6 +266,9 @@ def agenda(
         (training_point(t, now, week.zone) for t in training), key=lambda p: (not p.overdue, p.due_at, p.title)
     )
     feedback_summary = feedback_point(feedback)
+    answered = checkin_point(checkin) if checkin is not None else None
+    said = [answered.talking_point] if answered is not None else []
+    worried = checkin is not None and (checkin.confidence <= LOW_CONFIDENCE or bool(checkin.help_needed))
     return Agenda(
         review_id=review_id,
         person_id=person_id,
@@ -225,7 +278,9 @@ def agenda(
         timezone=week.zone.key,
         as_of=now,
         talking_points=[
+            *(said if worried else []),
             *(p.talking_point for p in goal_points),
+            *([] if worried else said),
             *(p.talking_point for p in training_points),
             feedback_summary.talking_point,
             *(a.talking_point for a in anonymous),
@@ -233,6 +288,7 @@ def agenda(
         goals=goal_points,
         training=training_points,
         feedback=feedback_summary,
+        checkin=answered,
         anonymous_feedback=list(anonymous),
     )
 

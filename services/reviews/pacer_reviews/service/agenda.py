@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from pacer_reviews.domain.agenda import Agenda, FeedbackFacts, GoalFacts, TrainingFacts, Week, agenda
+from pacer_reviews.domain.agenda import (
+    Agenda,
+    CheckInFacts,
+    FeedbackFacts,
+    GoalFacts,
+    TrainingFacts,
+    Week,
+    agenda,
+)
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.flow import check_visible, load
 from pacer_reviews.service.inputs import anonymous_released
@@ -16,7 +24,8 @@ from pacer_shared.problems import NotFound
 
 
 async def agenda_for(reviews: Reviews, principal: Principal, review_id: str) -> Agenda:
-    """The week's goals (at-risk first), open training and feedback received, as talking points."""
+    """The week's goals (at-risk first), the check-in the assistant answered, open training and feedback received,
+    as talking points."""
     review = await load(reviews, review_id)
     check_visible(review, principal)
     if review["cadence"] != Cadence.WEEKLY:
@@ -36,6 +45,19 @@ async def agenda_for(reviews: Reviews, principal: Principal, review_id: str) -> 
             for f in await reviews.feedback.received(person_id, week.start, week.end)
         ],
         anonymous=await anonymous_released(reviews, person_id, week.start, week.end),
+        checkin=_checkin(await reviews.checkins.latest_due_in(person_id, week.start, week.end)),
+    )
+
+
+def _checkin(answered: Document | None) -> CheckInFacts | None:
+    if answered is None:
+        return None
+    return CheckInFacts(
+        confidence=answered["confidence"],
+        obstacles=answered.get("obstacles", ""),
+        help_needed=answered.get("help_needed", ""),
+        notes=[(goal.get("title") or goal["goal_id"], goal.get("progress_note", "")) for goal in answered["goals"]],
+        late=answered.get("late", False),
     )
 
 

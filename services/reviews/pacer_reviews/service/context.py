@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pacer_reviews.adapters.checkins import AnsweredCheckIns
 from pacer_reviews.adapters.repository import (
     AnonymousAggregates,
     CycleReviews,
@@ -28,6 +29,7 @@ class Reviews:
     feedback: ReceivedFeedback
     anonymous: AnonymousAggregates
     training: TrainingAssignments
+    checkins: AnsweredCheckIns
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -43,4 +45,5 @@ class Reviews:
             ReceivedFeedback(db),
             AnonymousAggregates(db),
             TrainingAssignments(db),
+            AnsweredCheckIns(db),
         )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate, aggregates
 from pacer_reviews.service.context import Reviews
@@ -18,6 +18,7 @@ from pacer_shared.events.goals import (
     GoalAdjusted,
     GoalAtRisk,
     GoalCancelled,
+    GoalCheckInRecorded,
     GoalEvent,
     GoalMissed,
     GoalProgressed,
@@ -30,9 +31,18 @@ FeedbackReceived = FeedbackGiven | AnonymousFeedbackPublished
 FEEDBACK_TYPES = (FeedbackGiven, AnonymousFeedbackPublished)
 
 
-async def apply_goal_events(reviews: Reviews, events: Sequence[Event[GoalEvent]], session: Session) -> None:
-    """Keep, per goal, its latest numbers and pace, its outcome, its latest at-risk warning and any cancellation."""
-    await reviews.goals.record(events, session)
+async def apply_goal_events(
+    reviews: Reviews, events: Sequence[Event[GoalEvent | GoalCheckInRecorded]], session: Session
+) -> None:
+    """Keep, per goal, its latest numbers and pace, its outcome, its latest at-risk warning and any cancellation;
+    and the answered check-ins, whole, for the 1:1 agenda of their week."""
+    goal_events: list[Event[GoalEvent]] = []
+    for event in events:
+        if isinstance(event.data, GoalCheckInRecorded):
+            await reviews.checkins.record(event.data, session)
+        else:
+            goal_events.append(cast(Event[GoalEvent], event))
+    await reviews.goals.record(goal_events, session)
 
 
 async def apply_feedback_events(reviews: Reviews, events: Sequence[Event[FeedbackReceived]], session: Session) -> None:
