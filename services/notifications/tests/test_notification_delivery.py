@@ -392,6 +392,8 @@ async def test_a_recognition_for_a_company_value_names_the_value_in_both_languag
     content = team.payload["markdown"]["content"]
     assert "Customer first" in content
     assert "客户第一" in content
+
+
 async def test_a_recorded_check_in_reaches_the_manager_and_a_missing_one_gets_a_gentle_reminder(
     notifier: Notifier,
 ) -> None:

@@ -421,7 +421,7 @@ export interface components {
             as_of: string;
             /**
              * Talking Points
-             * @description At-risk goals first, then other goals, training and feedback
+             * @description At-risk goals first (after the check-in when it asks for help or is not confident), then other goals, the check-in, training and feedback
              */
             talking_points: string[];
             /** Goals */
@@ -432,6 +432,8 @@ export interface components {
              */
             training: components["schemas"]["TrainingPoint"][];
             feedback: components["schemas"]["FeedbackPoint"];
+            /** @description The week's check-in as the assistant answered it (GoalCheckInRecorded); null: not answered */
+            checkin: components["schemas"]["CheckInPoint"] | null;
             /**
              * Anonymous Feedback
              * @description Released aggregates concerning the person, with a release in the week; never single texts
@@ -608,6 +610,32 @@ export interface components {
          * @enum {string}
          */
         Cadence: "weekly" | "monthly" | "quarterly" | "custom";
+        /** CheckInPoint */
+        CheckInPoint: {
+            /**
+             * Confidence
+             * @description 1 (not confident) to 5 (very) of reaching the goals
+             */
+            confidence: number;
+            /** Obstacles */
+            obstacles: string;
+            /** Help Needed */
+            help_needed: string;
+            /**
+             * Late
+             * @description Answered after the goals service's reminder
+             */
+            late: boolean;
+            /**
+             * Progress Notes
+             * @description By goal title, what the assistant wrote
+             */
+            progress_notes: {
+                [key: string]: string;
+            };
+            /** Talking Point */
+            talking_point: string;
+        };
         /** CourseOut */
         CourseOut: {
             /** Course Id */
