@@ -1,7 +1,17 @@
 """What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes
-and feedback pulled into them; elsewhere, the reviews they wrote and the cycles and courses they set up."""
+and feedback pulled into them; elsewhere, the reviews they wrote, the cycles and courses they set up
+and the team meetings they organize or attend (ids only: names and addresses are read from the roster when sent)."""
 
-from pacer_reviews.adapters.repository import ANONYMOUS, ASSIGNMENTS, CYCLES, FEEDBACK, GOALS, REVIEWS, TEMPLATES
+from pacer_reviews.adapters.repository import (
+    ANONYMOUS,
+    ASSIGNMENTS,
+    CYCLES,
+    FEEDBACK,
+    GOALS,
+    MEETINGS,
+    REVIEWS,
+    TEMPLATES,
+)
 from pacer_shared.privacy import Erase, Holding
 
 PERSONAL_DATA = (
@@ -15,4 +25,5 @@ PERSONAL_DATA = (
     Holding(ANONYMOUS, ("manager_id",), Erase.PSEUDONYMISE),
     Holding(ASSIGNMENTS, ("person_id",)),
     Holding(ASSIGNMENTS, ("assigned_by",), Erase.PSEUDONYMISE),
+    Holding(MEETINGS, ("organizer_id", "attendee_ids", "created_by"), Erase.PSEUDONYMISE),
 )

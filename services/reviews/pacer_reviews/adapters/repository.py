@@ -31,6 +31,7 @@ GOALS = "goal_outcomes"
 FEEDBACK = "feedback_received"
 ANONYMOUS = "anonymous_aggregates"
 ASSIGNMENTS = "training_assignments"
+MEETINGS = "meetings"
 
 OPEN_STATUSES = ("scheduled", "self_submitted")
 """A review still waiting for an assessment."""
@@ -47,6 +48,10 @@ INDEXES: IndexPlan = {
     FEEDBACK: [IndexModel([("recipient_id", ASCENDING), ("at", ASCENDING)], name="by_recipient")],
     ANONYMOUS: [IndexModel([("manager_id", ASCENDING), ("window_start", ASCENDING)], name="by_manager")],
     ASSIGNMENTS: [IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person")],
+    MEETINGS: [
+        IndexModel([("team_id", ASCENDING), ("status", ASCENDING)], name="by_team"),
+        IndexModel([("attendee_ids", ASCENDING)], name="by_attendee"),
+    ],
 }
 
 
@@ -321,3 +326,32 @@ class TrainingAssignments:
         return await self._collection.find(
             {"person_id": person_id, "completed_at": None}, {"_id": 1, "course_id": 1, "due_at": 1}
         ).to_list()
+
+
+class Meetings:
+    """Team meetings, one document per recurring meeting; `sequence` is its revision (the iCalendar SEQUENCE)."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[MEETINGS]
+
+    async def add(self, document: Document, session: Session) -> None:
+        await self._collection.insert_one(document, session=session)
+
+    async def get(self, meeting_id: str) -> Document | None:
+        return await self._collection.find_one({"_id": meeting_id})
+
+    async def replace(self, found: Document, document: Document, session: Session) -> bool:
+        """Store the next revision of the meeting read as `found`; False if another revision came first."""
+        replaced = await self._collection.replace_one(
+            {"_id": found["_id"], "sequence": found["sequence"]}, document, session=session
+        )
+        return replaced.matched_count > 0
+
+    async def listed(
+        self, team_id: str | None, status: str | None, teams: list[str] | None, attending: str | None
+    ) -> list[Document]:
+        """By team and status; `teams` and `attending` (when given) keep those of these teams or with this attendee."""
+        query: dict[str, Any] = {k: v for k, v in {"team_id": team_id, "status": status}.items() if v}
+        if teams is not None or attending is not None:
+            query["$or"] = [{"team_id": {"$in": teams or []}}, {"attendee_ids": attending}]
+        return await self._collection.find(query).sort([("team_id", 1), ("created_at", 1)]).limit(500).to_list()

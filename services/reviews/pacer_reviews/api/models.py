@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate
 from pacer_reviews.service.flow import Assessment, Development
-from pacer_shared.events.reviews import Cadence
+from pacer_shared.events.reviews import Cadence, MeetingCadence
 
 ReviewStatus = Literal["scheduled", "self_submitted", "completed", "acknowledged"]
 
@@ -213,3 +213,66 @@ class ReviewDetail(ReviewWithAssessments):
     inputs: ReviewInputs = Field(description="The period's inputs; a completed review's as they were then")
     late_inputs: dict[str, list[str]] | None = Field(description="Ids of inputs that arrived after completion")
     open_training: list[OpenTraining]
+
+
+# ---------------------------------------------------------------- meetings
+
+
+class MeetingBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    team_id: str = Field(min_length=1, max_length=100)
+    cadence: MeetingCadence = Field(
+        description="weekly: every week on `weekday`; monthly: the month's first `weekday`; quarterly: the quarter's"
+    )
+    weekday: int = Field(ge=0, le=6, description="0 Monday … 6 Sunday")
+    hour: int = Field(ge=0, le=23, description="In the meeting's time zone")
+    minute: int = Field(default=0, ge=0, le=59)
+    duration_minutes: int = Field(ge=5, le=480)
+    title: str | None = Field(default=None, min_length=1, max_length=200, description="Default: by the cadence")
+    timezone: str | None = Field(default=None, description="IANA zone; default: the team's manager's")
+    starts_on: date | None = Field(default=None, description="No occurrence before this day; default: today")
+
+
+class MeetingChangeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    cadence: MeetingCadence | None = None
+    weekday: int | None = Field(default=None, ge=0, le=6)
+    hour: int | None = Field(default=None, ge=0, le=23)
+    minute: int | None = Field(default=None, ge=0, le=59)
+    duration_minutes: int | None = Field(default=None, ge=5, le=480)
+    timezone: str | None = None
+
+
+class MeetingCancelBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Occurrence(BaseModel):
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class MeetingOut(BaseModel):
+    meeting_id: str
+    team_id: str
+    title: str
+    cadence: MeetingCadence
+    weekday: int
+    hour: int
+    minute: int
+    duration_minutes: int
+    timezone: str
+    rrule: str = Field(description="The recurrence as the invitation's RFC 5545 RRULE")
+    organizer_id: str
+    attendee_ids: list[str]
+    sequence: int = Field(description="The invitation's revision: raised on every change and on cancellation")
+    status: Literal["scheduled", "cancelled"]
+    next_occurrence: Occurrence | None = Field(description="In UTC; null once cancelled")
+    created_by: str
+    created_at: AwareDatetime
+    changed_at: AwareDatetime

@@ -9,6 +9,7 @@ from pacer_reviews.adapters.repository import (
     CycleReviews,
     Cycles,
     GoalOutcomes,
+    Meetings,
     ReceivedFeedback,
     Templates,
     TrainingAssignments,
@@ -28,6 +29,7 @@ class Reviews:
     feedback: ReceivedFeedback
     anonymous: AnonymousAggregates
     training: TrainingAssignments
+    meetings: Meetings
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -43,4 +45,5 @@ class Reviews:
             ReceivedFeedback(db),
             AnonymousAggregates(db),
             TrainingAssignments(db),
+            Meetings(db),
         )
