@@ -59,6 +59,8 @@ class Organisation:
     reply_token: str = ""
     released: dict[str, str] = field(default_factory=dict)
     plan_id: str = ""
+    meetings: dict[str, str] = field(default_factory=dict)
+    """A weekly meeting per team (north, south), by team."""
     release_anonymous: Callable[[], object] | None = None
     """Moves the feedback service to its next scheduled release of anonymous feedback."""
 
@@ -150,6 +152,11 @@ class Organisation:
     async def training(self, person: str) -> str:
         body = {"person_id": person, "course_id": "crm-hygiene", "due_at": soon(days=30)}
         return (await self.ok("reviews", "POST", "/v1/training/assignments", json=body))["assignment_id"]  # type: ignore[no-any-return]
+
+    async def meeting(self, team: str) -> str:
+        """A weekly meeting of the team, scheduled by hr (its organizer: the team's manager)."""
+        body = {"team_id": team, "cadence": "weekly", "weekday": 1, "hour": 9, "duration_minutes": 30}
+        return (await self.ok("reviews", "POST", "/v1/meetings", json=body))["meeting_id"]  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ feedback
 
@@ -246,6 +253,7 @@ class Organisation:
         self.cycle_id = await self.cycle(list(PEOPLE))
         self.reviews = await self.reviews_of(self.cycle_id)
         self.weekly = await self.reviews_of(await self.cycle(list(PEOPLE), cadence="weekly"))
+        self.meetings = {team: await self.meeting(team) for team in ("north", "south")}
         self.feedback = {person: await self.feedback_to(person) for person in PEOPLE}
         self.requests = {person: await self.request_about(person, ["max"]) for person in PEOPLE}
         await self._last_month()

@@ -82,6 +82,11 @@ reviews        GET  /v1/reviews/{review_id}/agenda                              
 reviews        GET  /v1/training/catalogue                                        Y         Y        Y    Y      N
 reviews        POST /v1/training/assignments                                      N         NYN      Y    Y      N
 reviews        POST /v1/training/assignments/{assignment_id}/complete             YNN       YNN      YNN  YNN    N
+reviews        POST /v1/meetings                                                  N         YYN      Y    N      N
+reviews        GET  /v1/meetings                                                  YYN       YYN      Y    N      N
+reviews        GET  /v1/meetings/{meeting_id}                                     YYN       YYN      Y    N      N
+reviews        PATCH /v1/meetings/{meeting_id}                                   N         YYN      Y    N      N
+reviews        POST /v1/meetings/{meeting_id}/cancel                              N         YYN      Y    N      N
 
 feedback       POST /v1/feedback                                                  -YY       -YY      -YY  -YY    N
 feedback       POST /v1/feedback/{feedback_id}/replies                            YNN       YYN      YNN  YNN    N

@@ -41,7 +41,7 @@ def test_weekly_meetings_keep_their_local_hour_across_the_change_from_summer_tim
     assert plan.first_start() == datetime(2026, 10, 26, 10, 30, tzinfo=BERLIN), "the first Monday on or after the start"
     first, second = plan.occurrences(datetime(2026, 10, 20, tzinfo=UTC), count=2)
     assert (first.astimezone(UTC).hour, second.astimezone(UTC).hour) == (9, 9)
-    before, after = plan.occurrences(datetime(2026, 10, 19, tzinfo=UTC) - timedelta(days=7), count=2)
+    before, _ = plan.occurrences(datetime(2026, 10, 19, tzinfo=UTC) - timedelta(days=7), count=2)
     assert before == first, "nothing before the first day"
     summer = weekly(starts_on=date(2026, 10, 19))
     in_summer, in_winter = summer.occurrences(datetime(2026, 10, 1, tzinfo=UTC), count=2)
@@ -111,4 +111,5 @@ def test_the_invitation_is_an_itip_request_in_the_teams_zone_and_the_cancellatio
     assert cancelled.content_type == "text/calendar; method=CANCEL"
     calendar = icalendar.Calendar.from_ical(cancelled.content)
     (event,) = calendar.walk("VEVENT")
-    assert (calendar["METHOD"], event["UID"], event["SEQUENCE"], event["STATUS"]) == ("CANCEL", uid("m-1"), 2, "CANCELLED")
+    assert (calendar["METHOD"], event["UID"]) == ("CANCEL", uid("m-1"))
+    assert (event["SEQUENCE"], event["STATUS"]) == (2, "CANCELLED")
