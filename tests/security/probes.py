@@ -308,6 +308,11 @@ async def _get_meeting(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/meetings/{call.organisation.meetings[call.team]}")
 
 
+@probe("reviews", "GET /v1/meetings/{meeting_id}/agenda")
+async def _meeting_agenda(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/meetings/{call.organisation.meetings[call.team]}/agenda")
+
+
 @probe("reviews", "PATCH /v1/meetings/{meeting_id}")
 async def _change_meeting(call: Call) -> Outcome:
     meeting_id = await call.organisation.meeting(call.team)

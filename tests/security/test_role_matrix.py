@@ -85,6 +85,7 @@ reviews        POST /v1/training/assignments/{assignment_id}/complete           
 reviews        POST /v1/meetings                                                  N         YYN      Y    N      N
 reviews        GET  /v1/meetings                                                  YYN       YYN      Y    N      N
 reviews        GET  /v1/meetings/{meeting_id}                                     YYN       YYN      Y    N      N
+reviews        GET  /v1/meetings/{meeting_id}/agenda                              YYN       YYN      Y    N      N
 reviews        PATCH /v1/meetings/{meeting_id}                                   N         YYN      Y    N      N
 reviews        POST /v1/meetings/{meeting_id}/cancel                              N         YYN      Y    N      N
 

@@ -14,6 +14,7 @@ from pacer_reviews.api import training as training_routes
 from pacer_reviews.consumers import subscriptions
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.cycles import CycleWorker
+from pacer_reviews.service.meeting_agenda import AgendaWorker
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
@@ -23,7 +24,7 @@ DESCRIPTION = "Review cycles on a cadence with explainable scores, development p
 
 
 def background(reviews: Reviews) -> list[BackgroundLoop]:
-    return [CycleWorker(reviews).run]
+    return [CycleWorker(reviews).run, AgendaWorker(reviews).run]
 
 
 def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -> FastAPI:

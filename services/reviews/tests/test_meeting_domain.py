@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 
+from pacer_reviews.domain.agenda import GoalFacts, TrainingFacts
 from pacer_reviews.domain.calendar import invitation, uid
+from pacer_reviews.domain.meeting_agenda import AgendaFacts, Occasion, OpenItem, OwnedGoal, Win, team_agenda
 from pacer_reviews.domain.meetings import Meeting, MeetingRefused, Person, Schedule, attendees_of
 from pacer_shared.events.reviews import MeetingCadence
 
@@ -113,3 +116,95 @@ def test_the_invitation_is_an_itip_request_in_the_teams_zone_and_the_cancellatio
     (event,) = calendar.walk("VEVENT")
     assert (calendar["METHOD"], event["UID"]) == ("CANCEL", uid("m-1"))
     assert (event["SEQUENCE"], event["STATUS"]) == (2, "CANCELLED")
+
+
+# ---------------------------------------------------------------- the agenda
+
+
+def goal(owner: str, goal_id: str, title: str, target: int, actual: int | None, **facts: object) -> OwnedGoal:
+    fields: dict[str, object] = {
+        "goal_id": goal_id,
+        "title": title,
+        "unit": "calls",
+        "target": Decimal(target),
+        "actual": None if actual is None else Decimal(actual),
+        "expected_by_now": None,
+        "outcome": None,
+        "warned_below": None,
+        **facts,
+    }
+    return OwnedGoal(owner, GoalFacts(**fields), NOW - timedelta(days=3), NOW + timedelta(days=4))  # type: ignore[arg-type]
+
+
+NOW = datetime(2026, 12, 6, 9, tzinfo=UTC)
+NAMES = {"ann": "Ann", "bob": "Bob", "cid": "Cid", "north": "Team north"}
+
+
+def occasion(cadence: MeetingCadence = MeetingCadence.WEEKLY) -> Occasion:
+    return Occasion(
+        "m-1",
+        "north",
+        "Weekly team meeting",
+        cadence,
+        "Europe/Berlin",
+        NOW + timedelta(hours=20),
+        NOW - timedelta(days=6),
+        NOW,
+    )
+
+
+def test_the_agenda_puts_at_risk_goals_first_with_why_then_wins_themes_training_and_open_items() -> None:
+    facts = AgendaFacts(
+        names=NAMES,
+        goals=[
+            goal("bob", "g-bob", "Quotes", 10, 6, expected_by_now=Decimal(5)),
+            goal("ann", "g-ann", "Calls", 40, 12, expected_by_now=Decimal(25), warned_below=Decimal("0.6")),
+            goal("north", "g-team", "Team revenue", 100, 100, outcome="achieved"),
+        ],
+        wins=[
+            Win("cid", "award", "Customer hero", NOW - timedelta(days=1)),
+            Win("north", "goal_achieved", "Team revenue", NOW - timedelta(days=2)),
+        ],
+        feedback_tags=[["follow-up", "reports"], ["follow-up"]],
+        training=[("ann", TrainingFacts("t-1", "crm-hygiene", "CRM hygiene", NOW - timedelta(days=1)))],
+        action_items=[OpenItem("a-1", "Call back ACME", "bob", NOW + timedelta(days=2), NOW - timedelta(days=6))],
+    )
+    agenda = team_agenda(occasion(), facts)
+    assert [g.goal_id for g in agenda.goals] == ["g-ann", "g-bob", "g-team"], "at risk first, achieved last"
+    assert agenda.talking_points[0] == (
+        "Ann: Goal 'Calls' is at risk: 12 of 40 calls, pace expects 25 (48% of pace, warned below 60%)"
+    )
+    assert agenda.talking_points[3:] == [
+        "Win: Team north achieved 'Team revenue'",
+        "Recognition: Cid received the award 'Customer hero'",
+        "Feedback themes since the last meeting: follow-up (2), reports (1)",
+        "Ann: Training 'CRM hygiene' is overdue: it was due on 2026-12-05",
+        "Open action item (Bob, due 2026-12-08): Call back ACME",
+    ]
+    assert agenda.month is None, "only a monthly meeting looks back at the month"
+
+
+def test_a_monthly_agenda_sets_last_month_against_plan_and_lists_the_month_ahead() -> None:
+    facts = AgendaFacts(
+        names=NAMES,
+        goals=[],
+        wins=[],
+        feedback_tags=[],
+        training=[],
+        action_items=[],
+        last_month=[
+            goal("ann", "g-1", "Calls", 40, 44, outcome="achieved"),
+            goal("bob", "g-2", "Calls", 40, 30, outcome="missed"),
+        ],
+        next_month=[goal("ann", "g-3", "Calls", 45, None)],
+        month_start=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    month = team_agenda(occasion(MeetingCadence.MONTHLY), facts).month
+    assert month is not None
+    assert (month.achieved, month.missed, month.attainment) == (1, 1, Decimal("0.9250"))
+    assert month.talking_points == [
+        "Last month (2026-11) against plan: 1 of 2 goals achieved, mean attainment 93%",
+        "  Ann: 'Calls' 44 of 40 calls",
+        "  Bob: 'Calls' 30 of 40 calls",
+        "The month ahead: 1 goals set: Ann 'Calls' 45 calls",
+    ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from email.message import EmailMessage
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -13,6 +15,9 @@ import pytest
 from reviews_support import ReviewsWorld
 
 from pacer_shared.auth import Role
+from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
+from pacer_shared.events.goals import GoalAchieved, GoalAtRisk, GoalMetric, GoalSet, MetricAggregation
+from pacer_shared.events.incentives import RecognitionGranted
 from pacer_testkit.outlets import Mailbox, outlets, text_of
 from pacer_testkit.stack import eventually
 from pacer_testkit.world import RunningService, ServiceWorld
@@ -21,6 +26,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NORTH = ["mia", "ann", "bob", "cid"]
 """Team north in the roster: Mia (its manager, organizing) first, then its members by id."""
 ADDRESSES = [f"mailto:{p}@example.com" for p in NORTH]
+CALLS = GoalMetric(kinds=["call"], aggregation=MetricAggregation.COUNT)
 WEEKLY = {"team_id": "north", "cadence": "weekly", "weekday": 0, "hour": 10, "minute": 30, "duration_minutes": 45}
 
 
@@ -81,8 +87,11 @@ async def test_the_teams_manager_or_hr_schedules_and_only_the_team_sees_it(world
     scheduled = await world.get("/v1/meetings?status=scheduled", "hana", Role.HR)
     assert [m["meeting_id"] for m in scheduled.json()] == [monthly["meeting_id"]]
 
-    published = await world.events(lambda records: sum(r.json()["type"].startswith("Meeting") for r in records) >= 3)
-    kinds = [(e["type"], e["subject"], e["data"]["sequence"]) for e in published if e["type"].startswith("Meeting")]
+    published = await world.events(
+        lambda records: sum(r.json()["type"] in ("MeetingScheduled", "MeetingCancelled") for r in records) >= 3
+    )
+    plans = ("MeetingScheduled", "MeetingChanged", "MeetingCancelled")  # an agenda may go too, by the date
+    kinds = [(e["type"], e["subject"], e["data"]["sequence"]) for e in published if e["type"] in plans]
     assert kinds == [
         ("MeetingScheduled", monthly["meeting_id"], 0),
         ("MeetingScheduled", weekly["meeting_id"], 0),
@@ -102,9 +111,11 @@ class Team(ServiceWorld):
     mailbox: Mailbox
 
     async def mail(self, address: str, count: int) -> list[EmailMessage]:
+        """The first `count` invitations to this address (its agenda emails, carrying no calendar, left out)."""
+
         async def arrived() -> list[EmailMessage] | None:
-            found = self.mailbox.to(address)
-            return found if len(found) >= count else None
+            found = [m for m in self.mailbox.to(address) if any(m.iter_attachments())]
+            return found[:count] if len(found) >= count else None
 
         return await eventually(arrived, timeout=60, what=f"{count} email(s) to {address}")
 
@@ -165,9 +176,9 @@ async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancel
             "Bob Assistant",
             "Cid Assistant",
         ]
-    (ann,) = team.mailbox.to("ann@example.com")
+    (ann,) = await team.mail("ann@example.com", 1)
     assert ann["Subject"] == "会议邀请：Weekly team meeting", "Ann reads Chinese"
-    (bob,) = team.mailbox.to("bob@example.com")
+    (bob,) = await team.mail("bob@example.com", 1)
     assert bob["Subject"] == "Invitation: Weekly team meeting"
     assert "Europe/Berlin" in text_of(bob)
 
@@ -184,7 +195,7 @@ async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancel
         assert event["UID"] == f"{meeting['meeting_id']}@meetings.pacer", "the same event, revised"
         assert event.decoded("DTSTART") == first.replace(hour=11)
         assert event["SUMMARY"] == "Team sync"
-    assert team.mailbox.to("bob@example.com")[1]["Subject"] == "Updated invitation: Team sync"
+    assert (await team.mail("bob@example.com", 2))[1]["Subject"] == "Updated invitation: Team sync"
 
     cancelled = await team.post(f"/v1/meetings/{meeting['meeting_id']}/cancel", {}, "hana", Role.HR)
     assert cancelled.status_code == 200, cancelled.text
@@ -195,9 +206,115 @@ async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancel
         assert (method, calendar["METHOD"], event["SEQUENCE"], event["STATUS"]) == ("CANCEL", "CANCEL", 2, "CANCELLED")
         assert event["UID"] == f"{meeting['meeting_id']}@meetings.pacer"
         assert [str(a) for a in event["ATTENDEE"]] == ADDRESSES
-    assert team.mailbox.to("ann@example.com")[2]["Subject"] == "会议已取消：Team sync"
+    assert (await team.mail("ann@example.com", 3))[2]["Subject"] == "会议已取消：Team sync"
     assert not [
         m
         for m in team.mailbox.messages
         if str(m["To"]).split("<")[-1].rstrip(">") not in {f"{p}@example.com" for p in NORTH}
     ], "nobody outside the team is invited"
+
+
+# ---------------------------------------------------------------- the agenda, a day before
+
+
+def this_week(goal_id: str, owner: str, title: str) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "goal_id": goal_id,
+        "owner_id": owner,
+        "title": title,
+        "period_start": now - timedelta(days=2),
+        "period_end": now + timedelta(days=5),
+    }
+
+
+async def test_a_day_before_the_meeting_its_agenda_goes_to_the_attendees_at_risk_goals_first(team: Team) -> None:
+    today = datetime.now(BERLIN)
+    later = {"weekday": (today + timedelta(days=3)).weekday(), "starts_on": today.date().isoformat()}
+    created = await team.post("/v1/meetings", {**WEEKLY, **later}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["meeting_id"]
+    assigned = await team.post(
+        "/v1/training/assignments",
+        {"person_id": "ann", "course_id": "crm-hygiene", "due_at": (datetime.now(UTC) + timedelta(days=1)).isoformat()},
+        "mia",
+        Role.MANAGER,
+    )
+    assert assigned.status_code == 201, assigned.text
+    await team.publish(
+        GoalSet(**this_week("calls", "ann", "Calls"), metric=CALLS, target=Decimal(40), unit="calls", set_by="mia"),
+        GoalAtRisk(
+            **this_week("calls", "ann", "Calls"),
+            target=Decimal(40),
+            actual=Decimal(12),
+            expected_by_now=Decimal(25),
+            pace_ratio=Decimal("0.48"),
+            level=Decimal("0.6"),
+        ),
+        GoalSet(**this_week("quotes", "bob", "Quotes"), metric=CALLS, target=Decimal(10), unit="quotes", set_by="mia"),
+        GoalAchieved(
+            **this_week("quotes", "bob", "Quotes"),
+            target=Decimal(10),
+            actual=Decimal(11),
+            attainment=Decimal("1.1"),
+            achieved_at=datetime.now(UTC),
+        ),
+        RecognitionGranted(
+            person_id="cid", recognition_id=f"r-{meeting_id}", kind="award", name="Customer hero", team_id="north"
+        ),
+        RecognitionGranted(person_id="ann", recognition_id=f"p-{meeting_id}", kind="award", name="Quiet", private=True),
+        FeedbackGiven(
+            feedback_id=f"f-{meeting_id}",
+            author_id="mia",
+            recipient_id="bob",
+            kind=FeedbackKind.PRAISE,
+            direction=FeedbackDirection.DOWNWARD,
+            text="Great follow-up",
+            tags=["follow-up"],
+        ),
+    )
+    expected = [
+        "Ann Assistant: Goal 'Calls' is at risk: 12 of 40 calls, pace expects 25 (48% of pace, warned below 60%)",
+        "Bob Assistant: Goal 'Quotes' is achieved: 11 of 10 quotes (110%)",
+        "Win: Bob Assistant achieved 'Quotes'",
+        "Recognition: Cid Assistant received the award 'Customer hero'",
+        "Feedback themes since the last meeting: follow-up (1)",
+    ]
+
+    async def previewed() -> dict[str, Any] | None:
+        found = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "bob", Role.ASSISTANT)).json()
+        return found if found["talking_points"][: len(expected)] == expected else None
+
+    preview = await eventually(previewed, what="the goals, wins and feedback in the agenda's preview")
+    assert preview["status"] == "preview"
+    assert preview["talking_points"][len(expected)].startswith("Ann Assistant: Training ")
+    assert "Quiet" not in str(preview), "a private recognition is no team's business"
+    assert not [m for m in team.mailbox.messages if "Agenda" in str(m["Subject"])], "not yet: days ahead"
+
+    soon = datetime.now(BERLIN) + timedelta(hours=3)  # within a day: its agenda is due at once
+    moved = await team.call(
+        "PATCH", f"/v1/meetings/{meeting_id}", "mia", Role.MANAGER, {"weekday": soon.weekday(), "hour": soon.hour}
+    )
+    assert moved.status_code == 200, moved.text
+    occurrence = moved.json()["next_occurrence"]["start"]
+
+    async def agenda_mail() -> EmailMessage | None:
+        return next((m for m in team.mailbox.to("bob@example.com") if "Agenda" in str(m["Subject"])), None)
+
+    mail = await eventually(agenda_mail, timeout=60, what="the agenda by email to Bob")
+    body = text_of(mail)
+    assert body.index(expected[0]) < body.index(expected[2]) < body.index(expected[4]), body
+    sent = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "ann", Role.ASSISTANT)).json()
+    assert sent["status"] == "sent"
+    assert sent["talking_points"][: len(expected)] == expected
+    assert datetime.fromisoformat(sent["occurrence_start"]) == datetime.fromisoformat(occurrence)
+
+    async def ann_agenda() -> list[EmailMessage] | None:
+        return [m for m in team.mailbox.to("ann@example.com") if "议程" in str(m["Subject"])] or None
+
+    (ann,) = await eventually(ann_agenda, timeout=60, what="the agenda in Chinese to Ann")
+    assert expected[0] in text_of(ann)
+    published = await team.events(lambda rs: any(r.json()["type"] == "MeetingAgendaReady" for r in rs))
+    ready = [e for e in published if e["type"] == "MeetingAgendaReady"]
+    assert len(ready) == 1, "one agenda per occurrence"
+    assert ready[0]["data"]["attendee_ids"] == NORTH

@@ -174,3 +174,12 @@ class MeetingCancelled(MeetingEvent):
     event_type = "MeetingCancelled"
     cancelled_by: str
     reason: str | None = None
+
+
+class MeetingAgendaReady(MeetingEvent):
+    """A day before an occurrence: its agenda, built from what the team's events said since the last one."""
+
+    event_type = "MeetingAgendaReady"
+    occurrence_start: AwareDatetime
+    occurrence_end: AwareDatetime
+    talking_points: list[str] = Field(description="In the order to discuss them: at-risk goals first")

@@ -401,6 +401,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/meetings/{meeting_id}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The coming occurrence's agenda: as sent a day before, or a preview built now */
+        get: operations["agenda_v1_meetings__meeting_id__agenda_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -422,6 +439,24 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /** ActionItemPoint */
+        ActionItemPoint: {
+            /** Item Id */
+            item_id: string;
+            /** Text */
+            text: string;
+            /** Owner Id */
+            owner_id: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Talking Point */
+            talking_point: string;
         };
         /**
          * Agenda
@@ -472,6 +507,68 @@ export interface components {
              * @description Released aggregates concerning the person, with a release in the week; never single texts
              */
             anonymous_feedback: components["schemas"]["AnonymousAggregate"][];
+        };
+        /** AgendaOut */
+        AgendaOut: {
+            /** Meeting Id */
+            meeting_id: string;
+            /** Team Id */
+            team_id: string;
+            /** Title */
+            title: string;
+            cadence: components["schemas"]["MeetingCadence"];
+            /**
+             * Occurrence Start
+             * Format: date-time
+             */
+            occurrence_start: string;
+            /**
+             * Since
+             * Format: date-time
+             * @description The previous occurrence (or when the meeting was scheduled): wins from then
+             */
+            since: string;
+            /** Timezone */
+            timezone: string;
+            /**
+             * As Of
+             * Format: date-time
+             */
+            as_of: string;
+            /**
+             * Talking Points
+             * @description At-risk goals first, then the rest, in the order to discuss
+             */
+            talking_points: string[];
+            /** Goals */
+            goals: components["schemas"]["TeamGoalPoint"][];
+            /** Wins */
+            wins: components["schemas"]["WinPoint"][];
+            /**
+             * Feedback Themes
+             * @description Tag counts of the named feedback the team received
+             */
+            feedback_themes: {
+                [key: string]: number;
+            };
+            /**
+             * Training
+             * @description Open assignments due by the next meeting, overdue first
+             */
+            training: components["schemas"]["TeamTrainingPoint"][];
+            /**
+             * Action Items
+             * @description Still open from earlier meetings, oldest due first
+             */
+            action_items: components["schemas"]["ActionItemPoint"][];
+            /** @description Monthly meetings only */
+            month: components["schemas"]["MonthReview"] | null;
+            /**
+             * Status
+             * @description sent: as attendees received it a day before; preview: built now from the same facts
+             * @enum {string}
+             */
+            status: "sent" | "preview";
         };
         /**
          * AnonymousAggregate
@@ -1010,6 +1107,35 @@ export interface components {
              */
             changed_at: string;
         };
+        /**
+         * MonthReview
+         * @description A monthly meeting's look back at last month's goals against their targets, and ahead at next month's.
+         */
+        MonthReview: {
+            /**
+             * Month Start
+             * Format: date-time
+             */
+            month_start: string;
+            /** Achieved */
+            achieved: number;
+            /** Missed */
+            missed: number;
+            /**
+             * Attainment
+             * @description Mean actual / target of last month's closed goals
+             */
+            attainment: string | null;
+            /** Outcomes */
+            outcomes: components["schemas"]["TeamGoalPoint"][];
+            /**
+             * Next Month
+             * @description Goals set for next month so far
+             */
+            next_month: components["schemas"]["TeamGoalPoint"][];
+            /** Talking Points */
+            talking_points: string[];
+        };
         /** Occurrence */
         Occurrence: {
             /**
@@ -1358,6 +1484,67 @@ export interface components {
              */
             source: string;
         };
+        /** TeamGoalPoint */
+        TeamGoalPoint: {
+            /** Goal Id */
+            goal_id: string;
+            /** Title */
+            title: string;
+            status: components["schemas"]["GoalStatus"];
+            /**
+             * Actual
+             * @description Progress at the latest goal event; null before any progress
+             */
+            actual: string | null;
+            /** Target */
+            target: string | null;
+            /** Unit */
+            unit: string;
+            /**
+             * Attainment
+             * @description actual / target
+             */
+            attainment: string | null;
+            /**
+             * Expected By Now
+             * @description What the pace expected at the latest goal event
+             */
+            expected_by_now: string | null;
+            /**
+             * Pace
+             * @description actual / expected_by_now
+             */
+            pace: string | null;
+            /**
+             * Warned Below
+             * @description The pace fraction whose crossing raised the latest GoalAtRisk
+             */
+            warned_below: string | null;
+            /** Talking Point */
+            talking_point: string;
+            /** Owner Id */
+            owner_id: string;
+            /** Owner Name */
+            owner_name: string;
+        };
+        /** TeamTrainingPoint */
+        TeamTrainingPoint: {
+            /** Person Id */
+            person_id: string;
+            /** Assignment Id */
+            assignment_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Talking Point */
+            talking_point: string;
+        };
         /**
          * TemplateIn
          * @description What a review asks: criteria and goal attainment with weights summing to 100.
@@ -1435,6 +1622,22 @@ export interface components {
             due_at: string;
             /** Overdue */
             overdue: boolean;
+            /** Talking Point */
+            talking_point: string;
+        };
+        /** WinPoint */
+        WinPoint: {
+            /** Person Id */
+            person_id: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
             /** Talking Point */
             talking_point: string;
         };
@@ -3025,6 +3228,64 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agenda_v1_meetings__meeting_id__agenda_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

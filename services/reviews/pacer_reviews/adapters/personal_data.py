@@ -3,12 +3,15 @@ and feedback pulled into them; elsewhere, the reviews they wrote, the cycles and
 and the team meetings they organize or attend (ids only: names and addresses are read from the roster when sent)."""
 
 from pacer_reviews.adapters.repository import (
+    ACTION_ITEMS,
+    AGENDAS,
     ANONYMOUS,
     ASSIGNMENTS,
     CYCLES,
     FEEDBACK,
     GOALS,
     MEETINGS,
+    RECOGNITIONS,
     REVIEWS,
     TEMPLATES,
 )
@@ -26,4 +29,8 @@ PERSONAL_DATA = (
     Holding(ASSIGNMENTS, ("person_id",)),
     Holding(ASSIGNMENTS, ("assigned_by",), Erase.PSEUDONYMISE),
     Holding(MEETINGS, ("organizer_id", "attendee_ids", "created_by"), Erase.PSEUDONYMISE),
+    Holding(RECOGNITIONS, ("person_id",)),
+    # An agenda names people in its talking points; one that names the person goes (the meeting keeps its minutes).
+    Holding(AGENDAS, ("person_ids",)),
+    Holding(ACTION_ITEMS, ("owner_id", "created_by", "done_by"), Erase.PSEUDONYMISE),
 )

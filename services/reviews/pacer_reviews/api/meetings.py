@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, status
 
 from pacer_reviews.api.deps import ReviewsDep
-from pacer_reviews.api.models import MeetingBody, MeetingCancelBody, MeetingChangeBody, MeetingOut
-from pacer_reviews.service import meetings
+from pacer_reviews.api.models import AgendaOut, MeetingBody, MeetingCancelBody, MeetingChangeBody, MeetingOut
+from pacer_reviews.service import meeting_agenda, meetings
 from pacer_shared.auth import RESPONSES, Principal, Role, require
 from pacer_shared.problems import responses
 
@@ -62,3 +62,13 @@ async def cancel(
     meeting_id: str, reviews: ReviewsDep, principal: Organizer, body: MeetingCancelBody | None = None
 ) -> dict[str, Any]:
     return await meetings.cancel(reviews, principal, meeting_id, body.reason if body else None)
+
+
+@router.get(
+    "/{meeting_id}/agenda",
+    response_model=AgendaOut,
+    summary="The coming occurrence's agenda: as sent a day before, or a preview built now",
+    responses=responses(404),
+)
+async def agenda(meeting_id: str, reviews: ReviewsDep, principal: Attendee) -> dict[str, Any]:
+    return await meeting_agenda.agenda_of(reviews, principal, meeting_id)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate
+from pacer_reviews.domain.meeting_agenda import TeamAgenda
 from pacer_reviews.service.flow import Assessment, Development
 from pacer_shared.events.reviews import Cadence, MeetingCadence
 
@@ -276,3 +277,9 @@ class MeetingOut(BaseModel):
     created_by: str
     created_at: AwareDatetime
     changed_at: AwareDatetime
+
+
+class AgendaOut(TeamAgenda):
+    status: Literal["sent", "preview"] = Field(
+        description="sent: as attendees received it a day before; preview: built now from the same facts"
+    )

@@ -76,6 +76,16 @@ class Schedule:
                     break
         return found
 
+    def previous(self, before: datetime) -> datetime | None:
+        """The latest start earlier than `before`; None if the series begins at or after it."""
+        found = None
+        for wall in self._walls(self.first_start().replace(tzinfo=None)):
+            start = wall.replace(tzinfo=self.zone)
+            if start >= before:
+                return found
+            found = start
+        return found
+
     def _walls(self, start: datetime) -> Iterator[datetime]:
         """Wall-clock starts from `start` on, made by the very RRULE the invitation carries."""
         return iter(rrulestr(self.rrule, dtstart=start))

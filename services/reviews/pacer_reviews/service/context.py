@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pacer_reviews.adapters.repository import (
+    ActionItems,
     AnonymousAggregates,
     CycleReviews,
     Cycles,
     GoalOutcomes,
+    MeetingAgendas,
     Meetings,
     ReceivedFeedback,
+    Recognitions,
     Templates,
     TrainingAssignments,
 )
@@ -30,6 +33,9 @@ class Reviews:
     anonymous: AnonymousAggregates
     training: TrainingAssignments
     meetings: Meetings
+    agendas: MeetingAgendas
+    recognitions: Recognitions
+    action_items: ActionItems
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -46,4 +52,7 @@ class Reviews:
             AnonymousAggregates(db),
             TrainingAssignments(db),
             Meetings(db),
+            MeetingAgendas(db),
+            Recognitions(db),
+            ActionItems(db),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +41,9 @@ class MeetingChange:
     timezone: str | None
 
 
+AGENDA_LEAD = timedelta(days=1)
+"""How long before an occurrence its agenda is built and sent."""
+
 DEFAULT_TITLES = {
     MeetingCadence.WEEKLY: "Weekly team meeting",
     MeetingCadence.MONTHLY: "Monthly summary and plan",
@@ -67,7 +70,13 @@ async def schedule(reviews: Reviews, principal: Principal, meeting: MeetingIn) -
         organizer=_person(organizer),
         attendees=await _attendees(reviews, meeting.team_id, organizer),
     )
-    document = {**_document(entity), "created_by": principal.subject, "created_at": now, "changed_at": now}
+    document = {
+        **_document(entity),
+        "created_by": principal.subject,
+        "created_at": now,
+        "changed_at": now,
+        **_next_agenda(entity, now),
+    }
     event = MeetingScheduled(**_plan_event(entity, now))
 
     async def work(session: Session) -> None:
@@ -106,6 +115,9 @@ async def change(reviews: Reviews, principal: Principal, meeting_id: str, wanted
     if not changes:
         return view(found, now)
     document = {**found, **_document(entity), "changed_at": now}
+    upcoming = _next_agenda(entity, now)
+    if upcoming["occurrence_start"] != found.get("occurrence_start"):  # moved: its agenda is built (again) for it
+        document |= upcoming
     event = MeetingChanged(**_plan_event(entity, now), changed_by=principal.subject, changes=changes)
     await _save(reviews, found, document, event)
     return view(document, now)
@@ -120,7 +132,14 @@ async def cancel(reviews: Reviews, principal: Principal, meeting_id: str, reason
     except MeetingRefused as refused:
         raise Conflict(str(refused)) from refused
     now = reviews.runtime.clock.now()
-    document = {**found, **_document(entity), "changed_at": now, "cancelled_at": now, "cancel_reason": reason}
+    document = {
+        **found,
+        **_document(entity),
+        "changed_at": now,
+        "cancelled_at": now,
+        "cancel_reason": reason,
+        "agenda_due_at": None,
+    }
     event = MeetingCancelled(
         **_about(entity), attachments=[calendar.invitation(entity, now)], cancelled_by=principal.subject, reason=reason
     )
@@ -151,7 +170,7 @@ def view(document: Document, now: datetime) -> Document:
     if document["status"] == "scheduled":
         (start,) = plan.occurrences(now)
         upcoming = {"start": utc(start), "end": utc(start + plan.duration)}
-    shown = {k: v for k, v in document.items() if k not in ("_id", "starts_on")}
+    shown = {k: v for k, v in document.items() if k not in ("_id", "starts_on", "occurrence_start", "agenda_due_at")}
     return {"meeting_id": document["_id"], **shown, "rrule": plan.rrule, "next_occurrence": upcoming}
 
 
@@ -241,6 +260,14 @@ def _document(meeting: Meeting) -> Document:
         "sequence": meeting.sequence,
         "status": meeting.status,
     }
+
+
+def _next_agenda(meeting: Meeting, now: datetime) -> Document:
+    """The occurrence whose agenda comes next, and when to build it: a day before (at once if that has passed)."""
+    upcoming = meeting.next_occurrence(now)
+    assert upcoming is not None  # a scheduled meeting always has a next occurrence
+    start = utc(upcoming[0])
+    return {"occurrence_start": start, "agenda_due_at": start - AGENDA_LEAD}
 
 
 def _about(meeting: Meeting) -> dict[str, Any]:
