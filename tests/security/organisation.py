@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from security.support import ROLE_OF
@@ -157,6 +158,30 @@ class Organisation:
         """A weekly meeting of the team, scheduled by hr (its organizer: the team's manager)."""
         body = {"team_id": team, "cadence": "weekly", "weekday": 1, "hour": 9, "duration_minutes": 30}
         return (await self.ok("reviews", "POST", "/v1/meetings", json=body))["meeting_id"]  # type: ignore[no-any-return]
+
+    async def held_meeting(self, team: str) -> str:
+        """A weekly meeting of the team whose first occurrence began an hour ago: its minutes can be recorded."""
+        began = datetime.now(ZoneInfo("Europe/Berlin")) - timedelta(hours=1)
+        body = {
+            "team_id": team,
+            "cadence": "weekly",
+            "weekday": began.weekday(),
+            "hour": began.hour,
+            "duration_minutes": 30,
+            "timezone": "Europe/Berlin",
+            "starts_on": began.date().isoformat(),
+        }
+        return (await self.ok("reviews", "POST", "/v1/meetings", json=body))["meeting_id"]  # type: ignore[no-any-return]
+
+    async def action_item(self, person: str) -> str | None:
+        """An open action item of `person` from their team's meeting; None for someone in no team meeting."""
+        team = {"ann": "north", "bob": "north", "mia": "north", "dan": "south"}.get(person)
+        if team is None:
+            return None
+        meeting_id = await self.held_meeting(team)
+        item = {"text": "Follow up the quote", "owner_id": person, "due_at": soon(days=3)}
+        minutes = await self.ok("reviews", "POST", f"/v1/meetings/{meeting_id}/minutes", json={"action_items": [item]})
+        return minutes["action_items"][0]["item_id"]  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ feedback
 

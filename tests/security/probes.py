@@ -325,6 +325,25 @@ async def _cancel_meeting(call: Call) -> Outcome:
     return await call.send("POST", f"/v1/meetings/{meeting_id}/cancel", json={})
 
 
+@probe("reviews", "POST /v1/meetings/{meeting_id}/minutes")
+async def _record_minutes(call: Call) -> Outcome:
+    meeting_id = await call.organisation.held_meeting(call.team)
+    return await call.send("POST", f"/v1/meetings/{meeting_id}/minutes", json={"decisions": ["Thursdays"]})
+
+
+@probe("reviews", "GET /v1/meetings/{meeting_id}/minutes")
+async def _read_minutes(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/meetings/{call.organisation.meetings[call.team]}/minutes")
+
+
+@probe("reviews", "POST /v1/action-items/{item_id}/done")
+async def _close_action_item(call: Call) -> Outcome:
+    item_id = await call.organisation.action_item(call.person)
+    if item_id is None:
+        return Outcome.REFUSED  # hr and admins attend no team meeting: there is no item of theirs to close
+    return await call.send("POST", f"/v1/action-items/{item_id}/done")
+
+
 @probe("reviews", "GET /v1/training/catalogue")
 async def _catalogue(call: Call) -> Outcome:
     return await call.send("GET", "/v1/training/catalogue")

@@ -8,6 +8,7 @@ from pacer_reviews.adapters.personal_data import PERSONAL_DATA
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
 from pacer_reviews.api import meetings as meeting_routes
+from pacer_reviews.api import minutes as minutes_routes
 from pacer_reviews.api import reviews as review_routes
 from pacer_reviews.api import templates as template_routes
 from pacer_reviews.api import training as training_routes
@@ -15,6 +16,7 @@ from pacer_reviews.consumers import subscriptions
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.cycles import CycleWorker
 from pacer_reviews.service.meeting_agenda import AgendaWorker
+from pacer_reviews.service.minutes import ActionItemWorker
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
@@ -24,7 +26,7 @@ DESCRIPTION = "Review cycles on a cadence with explainable scores, development p
 
 
 def background(reviews: Reviews) -> list[BackgroundLoop]:
-    return [CycleWorker(reviews).run, AgendaWorker(reviews).run]
+    return [CycleWorker(reviews).run, AgendaWorker(reviews).run, ActionItemWorker(reviews).run]
 
 
 def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -39,6 +41,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
                 review_routes.router,
                 training_routes.router,
                 meeting_routes.router,
+                minutes_routes.router,
             ],
             indexes=INDEXES,
             personal_data=PERSONAL_DATA,

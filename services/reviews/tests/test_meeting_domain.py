@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from pacer_reviews.domain.action_items import Next, Reminder, next_reminder
 from pacer_reviews.domain.agenda import GoalFacts, TrainingFacts
 from pacer_reviews.domain.calendar import invitation, uid
 from pacer_reviews.domain.meeting_agenda import AgendaFacts, Occasion, OpenItem, OwnedGoal, Win, team_agenda
@@ -208,3 +209,20 @@ def test_a_monthly_agenda_sets_last_month_against_plan_and_lists_the_month_ahead
         "  Bob: 'Calls' 30 of 40 calls",
         "The month ahead: 1 goals set: Ann 'Calls' 45 calls",
     ]
+
+
+# ---------------------------------------------------------------- action items
+
+
+def test_an_action_item_reminds_once_as_it_falls_due_and_once_when_overdue() -> None:
+    due, lead = NOW + timedelta(days=3), timedelta(hours=24)
+    early = next_reminder(due, frozenset(), NOW, lead)
+    assert early == Next(None, due - lead), "nothing to say yet: look again a day before"
+    falling_due = next_reminder(due, frozenset(), due - timedelta(hours=2), lead)
+    assert falling_due == Next(Reminder.DUE, due)
+    assert next_reminder(due, frozenset({Reminder.DUE}), due - timedelta(hours=1), lead) == Next(None, due)
+    assert next_reminder(due, frozenset({Reminder.DUE}), due, lead) == Next(Reminder.OVERDUE, None)
+    done = frozenset({Reminder.DUE, Reminder.OVERDUE})
+    assert next_reminder(due, done, due + timedelta(days=9), lead) == Next(None, None), "never twice"
+    missed_window = next_reminder(due, frozenset(), due + timedelta(hours=5), lead)
+    assert missed_window == Next(Reminder.OVERDUE, None), "late, it says overdue rather than due"

@@ -318,3 +318,97 @@ async def test_a_day_before_the_meeting_its_agenda_goes_to_the_attendees_at_risk
     ready = [e for e in published if e["type"] == "MeetingAgendaReady"]
     assert len(ready) == 1, "one agenda per occurrence"
     assert ready[0]["data"]["attendee_ids"] == NORTH
+
+
+# ---------------------------------------------------------------- minutes and action items
+
+
+async def test_minutes_record_action_items_that_remind_once_each_and_stay_on_the_agenda_until_done(team: Team) -> None:
+    began = datetime.now(BERLIN) - timedelta(hours=1)
+    plan = {"weekday": began.weekday(), "hour": began.hour, "minute": 0, "starts_on": began.date().isoformat()}
+    created = await team.post("/v1/meetings", {**WEEKLY, **plan}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["meeting_id"]
+    held_at = began.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+    now = datetime.now(UTC)
+    items = [
+        {"text": "Send the Q4 price list", "owner_id": "ann", "due_at": (now + timedelta(seconds=4)).isoformat()},
+        {"text": "Merge CRM duplicates", "owner_id": "bob", "due_at": (now + timedelta(days=3)).isoformat()},
+    ]
+    body = {"notes": "Reports move to Thursday.", "decisions": ["Reports on Thursdays"], "action_items": items}
+    path = f"/v1/meetings/{meeting_id}/minutes"
+    assert (await team.post(path, body, "ann", Role.ASSISTANT)).status_code == 403
+    stranger = await team.post(path, {**body, "action_items": [{**items[0], "owner_id": "dan"}]}, "mia", Role.MANAGER)
+    assert stranger.status_code == 422, stranger.text
+    assert "dan" in stranger.json()["detail"]
+    future = (held_at + timedelta(days=7)).isoformat()
+    ahead = await team.post(path, {**body, "occurrence_start": future}, "mia", Role.MANAGER)
+    assert ahead.status_code == 422, ahead.text
+    assert "begun" in ahead.json()["detail"]
+
+    recorded = await team.post(path, body, "mia", Role.MANAGER)
+    assert recorded.status_code == 201, recorded.text
+    minutes = recorded.json()
+    assert datetime.fromisoformat(minutes["occurrence_start"]) == held_at, "the latest occurrence that began"
+    assert [(i["owner_id"], i["status"]) for i in minutes["action_items"]] == [("ann", "open"), ("bob", "open")]
+    ann_item, bob_item = (i["item_id"] for i in minutes["action_items"])
+    assert (await team.post(path, body, "mia", Role.MANAGER)).status_code == 409, "one record per occurrence"
+
+    def reminders(records: list[Any]) -> list[tuple[str, str]]:
+        return [
+            (r.json()["type"], r.json()["data"]["item_id"])
+            for r in records
+            if r.json()["type"] in ("ActionItemDue", "ActionItemOverdue")
+        ]
+
+    published = await team.events(lambda rs: ("ActionItemOverdue", ann_item) in reminders(rs), timeout=60)
+    held = [e for e in published if e["type"] == "MeetingHeld"]
+    assert [(e["subject"], e["data"]["action_item_ids"], e["data"]["decisions"]) for e in held] == [
+        (meeting_id, [ann_item, bob_item], 1)
+    ]
+
+    async def settled() -> list[dict[str, Any]] | None:
+        stored = {i["_id"]: i for i in await team.stored("action_items")}
+        ann = stored[ann_item]
+        return list(stored.values()) if ann["next_reminder_at"] is None else None
+
+    stored = {i["_id"]: i for i in await eventually(settled, what="Ann's item to need no more reminders")}
+    assert sorted(stored[ann_item]["reminders_raised"]) == ["due", "overdue"]
+    assert stored[bob_item]["reminders_raised"] == [], "three days ahead: nothing yet"
+    published = await team.events(lambda rs: ("ActionItemOverdue", ann_item) in reminders(rs))
+    assert reminders([_Record(e) for e in published]) == [("ActionItemDue", ann_item), ("ActionItemOverdue", ann_item)]
+
+    async def ann_reminders() -> list[str] | None:
+        subjects = [str(m["Subject"]) for m in team.mailbox.to("ann@example.com")]
+        wanted = ["待办即将到期：Send the Q4 price list", "待办已逾期：Send the Q4 price list"]
+        return subjects if all(w in subjects for w in wanted) else None
+
+    await eventually(ann_reminders, timeout=60, what="Ann's two reminders by email")
+
+    assert (await team.get(path, "dan", Role.ASSISTANT)).status_code == 403
+    listed = (await team.get(path, "bob", Role.ASSISTANT)).json()
+    assert [(m["decisions"], len(m["action_items"])) for m in listed] == [(["Reports on Thursdays"], 2)]
+
+    agenda = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "mia", Role.MANAGER)).json()
+    open_items = [p for p in agenda["talking_points"] if p.startswith("Open action item")]
+    assert open_items[0].startswith("Open action item (Ann Assistant, overdue since ")
+    assert open_items[0].endswith("): Send the Q4 price list")
+    assert open_items[1].endswith("): Merge CRM duplicates")
+
+    assert (await team.post(f"/v1/action-items/{bob_item}/done", {}, "ann", Role.ASSISTANT)).status_code == 403
+    closed = await team.post(f"/v1/action-items/{bob_item}/done", {}, "bob", Role.ASSISTANT)
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "done"
+    assert (await team.post(f"/v1/action-items/{bob_item}/done", {}, "bob", Role.ASSISTANT)).status_code == 409
+    agenda = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "mia", Role.MANAGER)).json()
+    assert [p for p in agenda["talking_points"] if p.startswith("Open action item")] == open_items[:1]
+
+
+class _Record:
+    """A published event in the shape `reminders` reads."""
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        self._event = event
+
+    def json(self) -> dict[str, Any]:
+        return self._event

@@ -183,3 +183,37 @@ class MeetingAgendaReady(MeetingEvent):
     occurrence_start: AwareDatetime
     occurrence_end: AwareDatetime
     talking_points: list[str] = Field(description="In the order to discuss them: at-risk goals first")
+
+
+class MeetingHeld(MeetingEvent):
+    """The organizer recorded the minutes of an occurrence: it took place, with these decisions and action items."""
+
+    event_type = "MeetingHeld"
+    occurrence_start: AwareDatetime
+    recorded_by: str
+    decisions: int = Field(description="How many decisions the minutes record (their text stays in reviews)")
+    action_item_ids: list[str]
+
+
+class ActionItemEvent(EventData):
+    """An action item from a meeting's minutes, keyed by its owner."""
+
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "owner_id"
+
+    item_id: str
+    meeting_id: str
+    team_id: str
+    meeting_title: str
+    text: str
+    owner_id: str
+    organizer_id: str
+    due_at: AwareDatetime
+
+
+class ActionItemDue(ActionItemEvent):
+    event_type = "ActionItemDue"
+
+
+class ActionItemOverdue(ActionItemEvent):
+    event_type = "ActionItemOverdue"

@@ -11,6 +11,7 @@ from pacer_reviews.adapters.repository import (
     FEEDBACK,
     GOALS,
     MEETINGS,
+    MINUTES,
     RECOGNITIONS,
     REVIEWS,
     TEMPLATES,
@@ -32,5 +33,6 @@ PERSONAL_DATA = (
     Holding(RECOGNITIONS, ("person_id",)),
     # An agenda names people in its talking points; one that names the person goes (the meeting keeps its minutes).
     Holding(AGENDAS, ("person_ids",)),
-    Holding(ACTION_ITEMS, ("owner_id", "created_by", "done_by"), Erase.PSEUDONYMISE),
+    Holding(ACTION_ITEMS, ("owner_id", "organizer_id", "created_by", "done_by"), Erase.PSEUDONYMISE),
+    Holding(MINUTES, ("recorded_by",), Erase.PSEUDONYMISE),
 )

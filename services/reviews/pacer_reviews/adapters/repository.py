@@ -34,6 +34,7 @@ ASSIGNMENTS = "training_assignments"
 MEETINGS = "meetings"
 AGENDAS = "meeting_agendas"
 RECOGNITIONS = "recognitions"
+MINUTES = "meeting_minutes"
 ACTION_ITEMS = "action_items"
 """What a meeting decided someone does by a date; open until done, reminded once when due and once when overdue."""
 """Recognitions granted to people (badges, awards, kudos): what a team meeting celebrates as wins."""
@@ -60,6 +61,7 @@ INDEXES: IndexPlan = {
     ],
     AGENDAS: [IndexModel([("meeting_id", ASCENDING), ("occurrence_start", ASCENDING)], name="by_meeting")],
     RECOGNITIONS: [IndexModel([("person_id", ASCENDING), ("at", ASCENDING)], name="by_person")],
+    MINUTES: [IndexModel([("meeting_id", ASCENDING), ("occurrence_start", ASCENDING)], name="by_meeting")],
     ACTION_ITEMS: [
         IndexModel([("meeting_id", ASCENDING), ("status", ASCENDING)], name="by_meeting"),
         IndexModel([("next_reminder_at", ASCENDING)], sparse=True, name="due"),
@@ -500,3 +502,21 @@ class ActionItems:
             session=session,
         )
         return moved.matched_count > 0
+
+
+class MeetingMinutes:
+    """The minutes of each occurrence (`<meeting id>:<occurrence start>`), recorded once."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[MINUTES]
+
+    async def add(self, document: Document, session: Session) -> bool:
+        """False when this occurrence's minutes are already recorded."""
+        try:
+            await self._collection.insert_one(document, session=session)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def of_meeting(self, meeting_id: str) -> list[Document]:
+        return await self._collection.find({"meeting_id": meeting_id}).sort("occurrence_start", -1).limit(100).to_list()

@@ -283,3 +283,45 @@ class AgendaOut(TeamAgenda):
     status: Literal["sent", "preview"] = Field(
         description="sent: as attendees received it a day before; preview: built now from the same facts"
     )
+
+
+class ActionItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=1000)
+    owner_id: str = Field(description="An attendee of the meeting")
+    due_at: AwareDatetime = Field(description="With its UTC offset; its owner is reminded a day before and once late")
+
+
+class MinutesBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occurrence_start: AwareDatetime | None = Field(
+        default=None, description="Which occurrence (one that has begun); default: the latest"
+    )
+    notes: str = Field(default="", max_length=20000)
+    decisions: list[str] = Field(default_factory=list, max_length=50)
+    action_items: list[ActionItemIn] = Field(default_factory=list, max_length=50)
+
+
+class ActionItemOut(BaseModel):
+    item_id: str
+    meeting_id: str
+    text: str
+    owner_id: str
+    due_at: AwareDatetime
+    status: Literal["open", "done"]
+    created_by: str
+    created_at: AwareDatetime
+    done_at: AwareDatetime | None
+    done_by: str | None
+
+
+class MinutesOut(BaseModel):
+    meeting_id: str
+    occurrence_start: AwareDatetime
+    notes: str
+    decisions: list[str]
+    recorded_by: str
+    recorded_at: AwareDatetime
+    action_items: list[ActionItemOut]

@@ -11,6 +11,7 @@ from pacer_reviews.adapters.repository import (
     Cycles,
     GoalOutcomes,
     MeetingAgendas,
+    MeetingMinutes,
     Meetings,
     ReceivedFeedback,
     Recognitions,
@@ -36,6 +37,7 @@ class Reviews:
     agendas: MeetingAgendas
     recognitions: Recognitions
     action_items: ActionItems
+    minutes: MeetingMinutes
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -55,4 +57,5 @@ class Reviews:
             MeetingAgendas(db),
             Recognitions(db),
             ActionItems(db),
+            MeetingMinutes(db),
         )

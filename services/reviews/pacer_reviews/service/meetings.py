@@ -89,8 +89,8 @@ async def schedule(reviews: Reviews, principal: Principal, meeting: MeetingIn) -
 
 async def change(reviews: Reviews, principal: Principal, meeting_id: str, wanted: MeetingChange) -> Document:
     """A new revision: the invitation goes again to the team as it is now, with the SEQUENCE one higher."""
-    found = await _load(reviews, meeting_id)
-    await _check_organizing(reviews, principal, found)
+    found = await load(reviews, meeting_id)
+    await check_organizing(reviews, principal, found)
     entity = await _entity(reviews, found)
     current = entity.schedule
     plan = Schedule(
@@ -124,8 +124,8 @@ async def change(reviews: Reviews, principal: Principal, meeting_id: str, wanted
 
 
 async def cancel(reviews: Reviews, principal: Principal, meeting_id: str, reason: str | None) -> Document:
-    found = await _load(reviews, meeting_id)
-    await _check_organizing(reviews, principal, found)
+    found = await load(reviews, meeting_id)
+    await check_organizing(reviews, principal, found)
     entity = await _entity(reviews, found)
     try:
         entity.cancel()
@@ -157,7 +157,7 @@ async def listed(reviews: Reviews, principal: Principal, team_id: str | None, st
 
 
 async def one(reviews: Reviews, principal: Principal, meeting_id: str) -> Document:
-    found = await _load(reviews, meeting_id)
+    found = await load(reviews, meeting_id)
     if not await _may_see(reviews, principal, found):
         raise Forbidden("a meeting is seen by its attendees, the team's manager and hr")
     return view(found, reviews.runtime.clock.now())
@@ -309,14 +309,14 @@ async def _save(reviews: Reviews, found: Document, document: Document, event: An
     await reviews.runtime.uow.run(work)
 
 
-async def _load(reviews: Reviews, meeting_id: str) -> Document:
+async def load(reviews: Reviews, meeting_id: str) -> Document:
     found = await reviews.meetings.get(meeting_id)
     if found is None:
         raise NotFound(f"no meeting {meeting_id}")
     return found
 
 
-async def _check_organizing(reviews: Reviews, principal: Principal, meeting: Document) -> None:
+async def check_organizing(reviews: Reviews, principal: Principal, meeting: Document) -> None:
     if principal.has(Role.HR):
         return
     if meeting["team_id"] not in await reviews.runtime.people.teams_led_by(principal.subject):
