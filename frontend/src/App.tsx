@@ -15,6 +15,7 @@ import { AnonymousFeedback } from "./pages/AnonymousFeedback";
 import { AuditTrail } from "./pages/AuditTrail";
 import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
+import { Meetings } from "./pages/Meetings";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
 import { PersonData } from "./pages/PersonData";
@@ -104,6 +105,7 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="feedback" element={<MyFeedback />} />
                   <Route path="bonus" element={<BonusStatements />} />
                   <Route path="reviews" element={<Reviews />} />
+                  <Route path="meetings" element={<Meetings />} />
                   <Route path="anonymous" element={<AnonymousFeedback />} />
                   <Route path="recognition" element={<Recognition />} />
                   <Route element={<Only roles={["hr", "admin"]} />}>

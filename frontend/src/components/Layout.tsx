@@ -12,17 +12,18 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   const reviews = { to: "/reviews", label: "nav.reviews" };
   const anonymous = { to: "/anonymous", label: "nav.anonymous" };
   const recognition = { to: "/recognition", label: "nav.recognition" };
+  const meetings = { to: "/meetings", label: "nav.meetings" };
   if (role === "assistant") {
     const own = [{ to: "/my-week", label: "nav.myWeek" }, { to: "/set-goal", label: "nav.proposeGoal" }];
-    return [...own, reviews, feedback, anonymous, recognition, bonus];
+    return [...own, reviews, meetings, feedback, anonymous, recognition, bonus];
   }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
-    return [team, ...goals, reviews, feedback, anonymous, recognition, bonus];
+    return [team, ...goals, reviews, meetings, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
-  if (role === "hr") return [team, cycles, feedback, anonymous, ...privacy];
+  if (role === "hr") return [team, cycles, meetings, feedback, anonymous, ...privacy];
   return [team, cycles, ...privacy];
 }
 
