@@ -19,6 +19,7 @@ from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, Feedb
 from pacer_shared.events.goals import GoalAchieved, GoalAtRisk, GoalMetric, GoalSet, MetricAggregation
 from pacer_shared.events.incentives import RecognitionGranted
 from pacer_testkit.outlets import Mailbox, outlets, text_of
+from pacer_testkit.roster import person as roster_person
 from pacer_testkit.stack import eventually
 from pacer_testkit.world import RunningService, ServiceWorld
 
@@ -100,6 +101,17 @@ async def test_the_teams_manager_or_hr_schedules_and_only_the_team_sees_it(world
     scheduled_event = next(e for e in published if e["type"] == "MeetingScheduled")
     assert scheduled_event["data"]["attendee_ids"] == NORTH
     assert scheduled_event["data"]["occurrence_start"].startswith(monthly["next_occurrence"]["start"][:16])
+
+    # Fay joins team north: the next revision of the meeting invites the team as the roster has it now.
+    await world.load([roster_person("fay", "assistant", "mia", "north", display_name="Fay Assistant")])
+    retitled = await world.call(
+        "PATCH", f"/v1/meetings/{monthly['meeting_id']}", "mia", Role.MANAGER, {"title": "Month in review"}
+    )
+    assert retitled.status_code == 200, retitled.text
+    assert (retitled.json()["attendee_ids"], retitled.json()["sequence"]) == ([*NORTH, "fay"], 1)
+    published = await world.events(lambda records: any(r.json()["type"] == "MeetingChanged" for r in records))
+    (changed,) = [e for e in published if e["type"] == "MeetingChanged"]
+    assert (changed["data"]["changes"], changed["data"]["changed_by"]) == (["title", "attendees"], "mia")
 
 
 # ---------------------------------------------------------------- invitations by email

@@ -167,7 +167,9 @@ class MeetingScheduled(MeetingPlan):
 class MeetingChanged(MeetingPlan):
     event_type = "MeetingChanged"
     changed_by: str
-    changes: list[str] = Field(description="What changed: title, weekday, hour, minute, duration_minutes, timezone")
+    changes: list[str] = Field(
+        description="What changed: title, cadence, weekday, hour, minute, duration_minutes, timezone, attendees"
+    )
 
 
 class MeetingCancelled(MeetingEvent):

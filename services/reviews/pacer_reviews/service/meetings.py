@@ -109,8 +109,10 @@ async def change(reviews: Reviews, principal: Principal, meeting_id: str, wanted
         changes = entity.change(wanted.title, plan)
     except MeetingRefused as refused:
         raise Conflict(str(refused)) from refused
-    if entity.attendees != before and not changes:
-        changes, entity.sequence = ["attendees"], entity.sequence + 1
+    if entity.attendees != before:  # the team changed in the roster: the new revision invites it as it is
+        if not changes:
+            entity.sequence += 1
+        changes = [*changes, "attendees"]
     now = reviews.runtime.clock.now()
     if not changes:
         return view(found, now)
