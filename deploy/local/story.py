@@ -1,8 +1,9 @@
 """The people side of the demo: what a manager, hr and the assistants do while the goals run.
 
 Through the services' APIs, as the people would: hr opens a review cycle and adopts a bonus plan whose
-period is the goals' period, the manager praises and awards, a colleague sends kudos, and once the goals
-are decided the review is self-assessed and completed. The ledger then calculates the bonus statements.
+period is the goals' period, the manager praises and awards, a colleague sends kudos, the manager schedules the
+team's weekly meeting, and once the goals are decided the review is self-assessed and completed. The ledger
+then calculates the bonus statements.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -89,6 +91,7 @@ class Story:
             (self.goals_start, self._set_up),
             (self.goals_start + timedelta(seconds=45), self._praise_and_kudos),
             (self.goals_start + timedelta(seconds=100), self._award),
+            (self.goals_start + timedelta(seconds=110), self._team_meeting),
             (self.goals_end + timedelta(seconds=15), self._review),
         ]
         for moment, step in steps:
@@ -133,6 +136,21 @@ class Story:
         award = {"person_id": "bob", "name": "Rising star", "citation": "Took over three new accounts this week"}
         await self._call("incentives", "POST", "/v1/awards", "mia", Role.MANAGER, award)
         self._note("Mia gave Bob the 'Rising star' award")
+
+    async def _team_meeting(self) -> None:
+        """Mia's weekly team meeting, its next occurrence within the day: the invitation (an .ics) goes out, and
+        the agenda (goals at risk, the award, feedback themes) at once, a day before it."""
+        soon = datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(hours=2)
+        meeting = {
+            "team_id": "north",
+            "cadence": "weekly",
+            "weekday": soon.weekday(),
+            "hour": soon.hour,
+            "duration_minutes": 45,
+            "timezone": "Europe/Berlin",
+        }
+        await self._call("reviews", "POST", "/v1/meetings", "mia", Role.MANAGER, meeting)
+        self._note("Mia scheduled team north's weekly meeting: invitations and its agenda go out by email")
 
     async def _review(self) -> None:
         [review] = await self._call("reviews", "GET", "/v1/reviews?person_id=ann", "hana", Role.HR)

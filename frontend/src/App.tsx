@@ -16,6 +16,7 @@ import { AuditTrail } from "./pages/AuditTrail";
 import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
 import { CheckIns } from "./pages/CheckIns";
+import { Meetings } from "./pages/Meetings";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
 import { NotificationPreferences } from "./pages/NotificationPreferences";
@@ -109,6 +110,7 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="feedback" element={<MyFeedback />} />
                   <Route path="bonus" element={<BonusStatements />} />
                   <Route path="reviews" element={<Reviews />} />
+                  <Route path="meetings" element={<Meetings />} />
                   <Route path="anonymous" element={<AnonymousFeedback />} />
                   <Route path="recognition" element={<Recognition />} />
                   <Route path="trends" element={<TrendsHome />} />

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from pymongo import AsyncMongoClient
@@ -64,6 +65,8 @@ class Organisation:
     reply_token: str = ""
     released: dict[str, str] = field(default_factory=dict)
     plan_id: str = ""
+    meetings: dict[str, str] = field(default_factory=dict)
+    """A weekly meeting per team (north, south), by team."""
     release_anonymous: Callable[[], object] | None = None
     """Moves the feedback service to its next scheduled release of anonymous feedback."""
 
@@ -183,6 +186,35 @@ class Organisation:
         body = {"person_id": person, "course_id": "crm-hygiene", "due_at": soon(days=30)}
         return (await self.ok("reviews", "POST", "/v1/training/assignments", json=body))["assignment_id"]  # type: ignore[no-any-return]
 
+    async def meeting(self, team: str) -> str:
+        """A weekly meeting of the team, scheduled by hr (its organizer: the team's manager)."""
+        body = {"team_id": team, "cadence": "weekly", "weekday": 1, "hour": 9, "duration_minutes": 30}
+        return (await self.ok("reviews", "POST", "/v1/meetings", json=body))["meeting_id"]  # type: ignore[no-any-return]
+
+    async def held_meeting(self, team: str) -> str:
+        """A weekly meeting of the team whose first occurrence began an hour ago: its minutes can be recorded."""
+        began = datetime.now(ZoneInfo("Europe/Berlin")) - timedelta(hours=1)
+        body = {
+            "team_id": team,
+            "cadence": "weekly",
+            "weekday": began.weekday(),
+            "hour": began.hour,
+            "duration_minutes": 30,
+            "timezone": "Europe/Berlin",
+            "starts_on": began.date().isoformat(),
+        }
+        return (await self.ok("reviews", "POST", "/v1/meetings", json=body))["meeting_id"]  # type: ignore[no-any-return]
+
+    async def action_item(self, person: str) -> str | None:
+        """An open action item of `person` from their team's meeting; None for someone in no team meeting."""
+        team = {"ann": "north", "bob": "north", "mia": "north", "dan": "south"}.get(person)
+        if team is None:
+            return None
+        meeting_id = await self.held_meeting(team)
+        item = {"text": "Follow up the quote", "owner_id": person, "due_at": soon(days=3)}
+        minutes = await self.ok("reviews", "POST", f"/v1/meetings/{meeting_id}/minutes", json={"action_items": [item]})
+        return minutes["action_items"][0]["item_id"]  # type: ignore[no-any-return]
+
     # ------------------------------------------------------------ feedback
 
     async def feedback_to(self, person: str) -> str:
@@ -279,6 +311,7 @@ class Organisation:
         self.cycle_id = await self.cycle(list(PEOPLE))
         self.reviews = await self.reviews_of(self.cycle_id)
         self.weekly = await self.reviews_of(await self.cycle(list(PEOPLE), cadence="weekly"))
+        self.meetings = {team: await self.meeting(team) for team in ("north", "south")}
         self.feedback = {person: await self.feedback_to(person) for person in PEOPLE}
         self.requests = {person: await self.request_about(person, ["max"]) for person in PEOPLE}
         await self._last_month()

@@ -313,6 +313,59 @@ async def _agenda(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/reviews/{call.organisation.weekly[call.person]}/agenda")
 
 
+@probe("reviews", "POST /v1/meetings")
+async def _schedule_meeting(call: Call) -> Outcome:
+    body = {"team_id": call.team, "cadence": "monthly", "weekday": 0, "hour": 10, "duration_minutes": 60}
+    return await call.send("POST", "/v1/meetings", json=body)
+
+
+@probe("reviews", "GET /v1/meetings")
+async def _list_meetings(call: Call) -> Outcome:
+    wanted = call.organisation.meetings[call.team]
+    return await call.listed("/v1/meetings", {"team_id": call.team}, itemgetter("meeting_id"), wanted)
+
+
+@probe("reviews", "GET /v1/meetings/{meeting_id}")
+async def _get_meeting(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/meetings/{call.organisation.meetings[call.team]}")
+
+
+@probe("reviews", "GET /v1/meetings/{meeting_id}/agenda")
+async def _meeting_agenda(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/meetings/{call.organisation.meetings[call.team]}/agenda")
+
+
+@probe("reviews", "PATCH /v1/meetings/{meeting_id}")
+async def _change_meeting(call: Call) -> Outcome:
+    meeting_id = await call.organisation.meeting(call.team)
+    return await call.send("PATCH", f"/v1/meetings/{meeting_id}", json={"hour": 11})
+
+
+@probe("reviews", "POST /v1/meetings/{meeting_id}/cancel")
+async def _cancel_meeting(call: Call) -> Outcome:
+    meeting_id = await call.organisation.meeting(call.team)
+    return await call.send("POST", f"/v1/meetings/{meeting_id}/cancel", json={})
+
+
+@probe("reviews", "POST /v1/meetings/{meeting_id}/minutes")
+async def _record_minutes(call: Call) -> Outcome:
+    meeting_id = await call.organisation.held_meeting(call.team)
+    return await call.send("POST", f"/v1/meetings/{meeting_id}/minutes", json={"decisions": ["Thursdays"]})
+
+
+@probe("reviews", "GET /v1/meetings/{meeting_id}/minutes")
+async def _read_minutes(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/meetings/{call.organisation.meetings[call.team]}/minutes")
+
+
+@probe("reviews", "POST /v1/action-items/{item_id}/done")
+async def _close_action_item(call: Call) -> Outcome:
+    item_id = await call.organisation.action_item(call.person)
+    if item_id is None:
+        return Outcome.REFUSED  # hr and admins attend no team meeting: there is no item of theirs to close
+    return await call.send("POST", f"/v1/action-items/{item_id}/done")
+
+
 @probe("reviews", "GET /v1/training/catalogue")
 async def _catalogue(call: Call) -> Outcome:
     return await call.send("GET", "/v1/training/catalogue")

@@ -39,7 +39,8 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)
 #   Y  allowed: 2xx, or, for a list, the item is in it
 #   N  forbidden: 403, or, for a list, the item is left out
 #   -  refused for another reason, whoever asks: feedback or kudos to oneself; hr's own goal adjustments
-#      never wait for approval, so there is nothing to decide; only assistants earn bonus statements
+#      never wait for approval, so there is nothing to decide; only assistants earn bonus statements; hr and
+#      admins attend no team meeting, so no action item is theirs
 # Local sign-in answers anyone, with a token or without, in local mode (as here) and no one in production
 # (services/goals/tests/test_local_sign_in.py).
 # "*" rows are on every service.
@@ -88,6 +89,15 @@ reviews        GET  /v1/training/catalogue                                      
 reviews        GET  /v1/training/assignments                                      YNN       YYN      Y    Y      N
 reviews        POST /v1/training/assignments                                      N         NYN      Y    Y      N
 reviews        POST /v1/training/assignments/{assignment_id}/complete             YNN       YNN      YNN  YNN    N
+reviews        POST /v1/meetings                                                  N         YYN      Y    N      N
+reviews        GET  /v1/meetings                                                  YYN       YYN      Y    N      N
+reviews        GET  /v1/meetings/{meeting_id}                                     YYN       YYN      Y    N      N
+reviews        GET  /v1/meetings/{meeting_id}/agenda                              YYN       YYN      Y    N      N
+reviews        PATCH /v1/meetings/{meeting_id}                                   N         YYN      Y    N      N
+reviews        POST /v1/meetings/{meeting_id}/cancel                              N         YYN      Y    N      N
+reviews        POST /v1/meetings/{meeting_id}/minutes                             N         YYN      Y    N      N
+reviews        GET  /v1/meetings/{meeting_id}/minutes                             YYN       YYN      Y    N      N
+reviews        POST /v1/action-items/{item_id}/done                               YNN       YYN      -YY  -NN    N
 
 feedback       POST /v1/feedback                                                  -YY       -YY      -YY  -YY    N
 feedback       POST /v1/feedback/{feedback_id}/replies                            YNN       YYN      YNN  YNN    N

@@ -14,17 +14,20 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   const recognition = { to: "/recognition", label: "nav.recognition" };
   const trends = { to: "/trends", label: "nav.trends" };
   const checkins = { to: "/check-ins", label: "nav.checkins" };
+  const meetings = { to: "/meetings", label: "nav.meetings" };
   if (role === "assistant") {
     const own = [{ to: "/my-week", label: "nav.myWeek" }, checkins, { to: "/set-goal", label: "nav.proposeGoal" }];
-    return [...own, trends, reviews, { to: "/training", label: "nav.myTraining" }, feedback, anonymous, recognition, bonus];
+    return [...own, trends, reviews, meetings, { to: "/training", label: "nav.myTraining" }, feedback, anonymous, recognition, bonus];
   }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
-    return [team, trends, ...goals, checkins, reviews, feedback, anonymous, recognition, bonus];
+    return [team, trends, ...goals, checkins, reviews, meetings, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
-  if (role === "hr") return [team, trends, cycles, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
+  if (role === "hr") {
+    return [team, trends, cycles, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
+  }
   return [team, cycles, ...privacy];
 }
 

@@ -1,16 +1,18 @@
-"""What the reviews service consumes: goal outcomes and feedback for the scores, the roster for who reviews whom."""
+"""What the reviews service consumes: goal outcomes and feedback for the scores, the roster for who reviews whom,
+recognitions for the wins a team meeting celebrates."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from pacer_reviews.service import cycles, inputs
+from pacer_reviews.service import cycles, inputs, meeting_agenda
 from pacer_reviews.service.context import Reviews
 from pacer_shared import topics
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.goals import GoalCheckInRecorded, GoalEvent
+from pacer_shared.events.incentives import RecognitionGranted
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Session
 
@@ -24,6 +26,9 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
 
     async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await cycles.follow_managers(reviews, events, session)
+
+    async def on_recognitions(events: Sequence[Event[RecognitionGranted]], session: Session) -> None:
+        await meeting_agenda.record_recognitions(reviews, list(events), session)
 
     return [
         Subscription[GoalEvent | GoalCheckInRecorded](
@@ -40,5 +45,11 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
             topics=[topics.ORG_PEOPLE],
             handle=on_roster,
             event_types=(PersonUpserted,),
+        ),
+        Subscription(
+            name="recognitions",
+            topics=[topics.INCENTIVES_EVENTS],
+            handle=on_recognitions,
+            event_types=(RecognitionGranted,),
         ),
     ]

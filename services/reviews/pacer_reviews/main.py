@@ -8,22 +8,26 @@ from pacer_reviews.adapters import checkins
 from pacer_reviews.adapters.personal_data import PERSONAL_DATA
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
+from pacer_reviews.api import meetings as meeting_routes
+from pacer_reviews.api import minutes as minutes_routes
 from pacer_reviews.api import reviews as review_routes
 from pacer_reviews.api import templates as template_routes
 from pacer_reviews.api import training as training_routes
 from pacer_reviews.consumers import subscriptions
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.cycles import CycleWorker
+from pacer_reviews.service.meeting_agenda import AgendaWorker
+from pacer_reviews.service.minutes import ActionItemWorker
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
-DESCRIPTION = "Review cycles on a cadence with explainable scores, development plans and training."
+DESCRIPTION = "Review cycles on a cadence with explainable scores, development plans, training and team meetings."
 
 
 def background(reviews: Reviews) -> list[BackgroundLoop]:
-    return [CycleWorker(reviews).run]
+    return [CycleWorker(reviews).run, AgendaWorker(reviews).run, ActionItemWorker(reviews).run]
 
 
 def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -32,7 +36,14 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
             settings=settings or ReviewsSettings(),
             title="Pacer reviews",
             description=DESCRIPTION,
-            routers=[template_routes.router, cycle_routes.router, review_routes.router, training_routes.router],
+            routers=[
+                template_routes.router,
+                cycle_routes.router,
+                review_routes.router,
+                training_routes.router,
+                meeting_routes.router,
+                minutes_routes.router,
+            ],
             indexes={**INDEXES, **checkins.INDEXES},
             personal_data=PERSONAL_DATA,
             publishes=[topics.REVIEWS_EVENTS],

@@ -1,4 +1,4 @@
-"""Events published by the reviews service on `reviews.events`, keyed by the reviewed person."""
+"""Events published by the reviews service on `reviews.events`, keyed by the reviewed person (meetings: by meeting)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import AwareDatetime, Field
 
 from pacer_shared import topics
+from pacer_shared.events.attachments import Attachment
 from pacer_shared.events.base import EventData, Record
 
 
@@ -120,3 +121,101 @@ class TrainingCompleted(EventData):
     course_id: str
     category: TrainingCategory
     completed_at: AwareDatetime
+
+
+class MeetingCadence(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class MeetingEvent(EventData):
+    """A team meeting, keyed by the meeting: its invitations, changes and cancellation stay in order."""
+
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "meeting_id"
+
+    meeting_id: str
+    team_id: str
+    title: str
+    cadence: MeetingCadence
+    organizer_id: str
+    attendee_ids: list[str] = Field(description="Everyone invited: the team's members from the roster")
+    timezone: str = Field(description="The IANA zone the meeting recurs in (weekday, hour)")
+    sequence: int = Field(description="The iCalendar SEQUENCE: 0 when scheduled, one more on every change")
+    attachments: list[Attachment] = Field(
+        default=[], description="The iTIP message (`invite.ics`) sent to every attendee with the notification"
+    )
+
+
+class MeetingPlan(MeetingEvent):
+    """When the meeting recurs and when it next takes place."""
+
+    weekday: int = Field(description="0 Monday … 6 Sunday")
+    hour: int
+    minute: int
+    duration_minutes: int
+    rrule: str = Field(description="The recurrence as an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO")
+    occurrence_start: AwareDatetime = Field(description="The next occurrence")
+    occurrence_end: AwareDatetime
+
+
+class MeetingScheduled(MeetingPlan):
+    event_type = "MeetingScheduled"
+
+
+class MeetingChanged(MeetingPlan):
+    event_type = "MeetingChanged"
+    changed_by: str
+    changes: list[str] = Field(
+        description="What changed: title, cadence, weekday, hour, minute, duration_minutes, timezone, attendees"
+    )
+
+
+class MeetingCancelled(MeetingEvent):
+    event_type = "MeetingCancelled"
+    cancelled_by: str
+    reason: str | None = None
+
+
+class MeetingAgendaReady(MeetingEvent):
+    """A day before an occurrence: its agenda, built from what the team's events said since the last one."""
+
+    event_type = "MeetingAgendaReady"
+    occurrence_start: AwareDatetime
+    occurrence_end: AwareDatetime
+    talking_points: list[str] = Field(description="In the order to discuss them: at-risk goals first")
+
+
+class MeetingHeld(MeetingEvent):
+    """The organizer recorded the minutes of an occurrence: it took place, with these decisions and action items."""
+
+    event_type = "MeetingHeld"
+    occurrence_start: AwareDatetime
+    recorded_by: str
+    decisions: int = Field(description="How many decisions the minutes record (their text stays in reviews)")
+    action_item_ids: list[str]
+
+
+class ActionItemEvent(EventData):
+    """An action item from a meeting's minutes, keyed by its owner."""
+
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "owner_id"
+
+    item_id: str
+    meeting_id: str
+    team_id: str
+    meeting_title: str
+    text: str
+    owner_id: str
+    organizer_id: str
+    due_at: AwareDatetime
+
+
+class ActionItemDue(ActionItemEvent):
+    event_type = "ActionItemDue"
+
+
+class ActionItemOverdue(ActionItemEvent):
+    event_type = "ActionItemOverdue"

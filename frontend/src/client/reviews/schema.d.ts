@@ -366,6 +366,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meetings you attend or organize (hr: every team's) */
+        get: operations["listed_v1_meetings_get"];
+        put?: never;
+        /** Schedule a team's recurring meeting and invite its members (the team's manager, hr) */
+        post: operations["schedule_v1_meetings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/meetings/{meeting_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One meeting */
+        get: operations["one_v1_meetings__meeting_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the meeting: the invitation goes again with a higher SEQUENCE */
+        patch: operations["change_v1_meetings__meeting_id__patch"];
+        trace?: never;
+    };
+    "/v1/meetings/{meeting_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the meeting: attendees' calendars drop it (METHOD:CANCEL) */
+        post: operations["cancel_v1_meetings__meeting_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/meetings/{meeting_id}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The coming occurrence's agenda: as sent a day before, or a preview built now */
+        get: operations["agenda_v1_meetings__meeting_id__agenda_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/meetings/{meeting_id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meeting's minutes, latest occurrence first, with their action items */
+        get: operations["listed_v1_meetings__meeting_id__minutes_get"];
+        put?: never;
+        /** Record an occurrence's notes, decisions and action items (the team's manager, hr); once */
+        post: operations["record_v1_meetings__meeting_id__minutes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/action-items/{item_id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an action item (its owner, the team's manager, hr) */
+        post: operations["done_v1_action_items__item_id__done_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -387,6 +492,72 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /** ActionItemIn */
+        ActionItemIn: {
+            /** Text */
+            text: string;
+            /**
+             * Owner Id
+             * @description An attendee of the meeting
+             */
+            owner_id: string;
+            /**
+             * Due At
+             * Format: date-time
+             * @description With its UTC offset; its owner is reminded a day before and once late
+             */
+            due_at: string;
+        };
+        /** ActionItemOut */
+        ActionItemOut: {
+            /** Item Id */
+            item_id: string;
+            /** Meeting Id */
+            meeting_id: string;
+            /** Text */
+            text: string;
+            /** Owner Id */
+            owner_id: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "done";
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Done At */
+            done_at: string | null;
+            /** Done By */
+            done_by: string | null;
+        };
+        /** ActionItemPoint */
+        ActionItemPoint: {
+            /** Item Id */
+            item_id: string;
+            /** Text */
+            text: string;
+            /** Owner Id */
+            owner_id: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Talking Point */
+            talking_point: string;
         };
         /**
          * Agenda
@@ -439,6 +610,68 @@ export interface components {
              * @description Released aggregates concerning the person, with a release in the week; never single texts
              */
             anonymous_feedback: components["schemas"]["AnonymousAggregate"][];
+        };
+        /** AgendaOut */
+        AgendaOut: {
+            /** Meeting Id */
+            meeting_id: string;
+            /** Team Id */
+            team_id: string;
+            /** Title */
+            title: string;
+            cadence: components["schemas"]["MeetingCadence"];
+            /**
+             * Occurrence Start
+             * Format: date-time
+             */
+            occurrence_start: string;
+            /**
+             * Since
+             * Format: date-time
+             * @description The previous occurrence (or when the meeting was scheduled): wins from then
+             */
+            since: string;
+            /** Timezone */
+            timezone: string;
+            /**
+             * As Of
+             * Format: date-time
+             */
+            as_of: string;
+            /**
+             * Talking Points
+             * @description At-risk goals first, then the rest, in the order to discuss
+             */
+            talking_points: string[];
+            /** Goals */
+            goals: components["schemas"]["TeamGoalPoint"][];
+            /** Wins */
+            wins: components["schemas"]["WinPoint"][];
+            /**
+             * Feedback Themes
+             * @description Tag counts of the named feedback the team received
+             */
+            feedback_themes: {
+                [key: string]: number;
+            };
+            /**
+             * Training
+             * @description Open assignments due by the next meeting, overdue first
+             */
+            training: components["schemas"]["TeamTrainingPoint"][];
+            /**
+             * Action Items
+             * @description Still open from earlier meetings, oldest due first
+             */
+            action_items: components["schemas"]["ActionItemPoint"][];
+            /** @description Monthly meetings only */
+            month: components["schemas"]["MonthReview"] | null;
+            /**
+             * Status
+             * @description sent: as attendees received it a day before; preview: built now from the same facts
+             * @enum {string}
+             */
+            status: "sent" | "preview";
         };
         /**
          * AnonymousAggregate
@@ -929,6 +1162,206 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /** MeetingBody */
+        MeetingBody: {
+            /** Team Id */
+            team_id: string;
+            /** @description weekly: every week on `weekday`; monthly: the month's first `weekday`; quarterly: the quarter's */
+            cadence: components["schemas"]["MeetingCadence"];
+            /**
+             * Weekday
+             * @description 0 Monday … 6 Sunday
+             */
+            weekday: number;
+            /**
+             * Hour
+             * @description In the meeting's time zone
+             */
+            hour: number;
+            /**
+             * Minute
+             * @default 0
+             */
+            minute: number;
+            /** Duration Minutes */
+            duration_minutes: number;
+            /**
+             * Title
+             * @description Default: by the cadence
+             */
+            title?: string | null;
+            /**
+             * Timezone
+             * @description IANA zone; default: the team's manager's
+             */
+            timezone?: string | null;
+            /**
+             * Starts On
+             * @description No occurrence before this day; default: today
+             */
+            starts_on?: string | null;
+        };
+        /**
+         * MeetingCadence
+         * @enum {string}
+         */
+        MeetingCadence: "weekly" | "monthly" | "quarterly";
+        /** MeetingCancelBody */
+        MeetingCancelBody: {
+            /** Reason */
+            reason?: string | null;
+        };
+        /** MeetingChangeBody */
+        MeetingChangeBody: {
+            /** Title */
+            title?: string | null;
+            cadence?: components["schemas"]["MeetingCadence"] | null;
+            /** Weekday */
+            weekday?: number | null;
+            /** Hour */
+            hour?: number | null;
+            /** Minute */
+            minute?: number | null;
+            /** Duration Minutes */
+            duration_minutes?: number | null;
+            /** Timezone */
+            timezone?: string | null;
+        };
+        /** MeetingOut */
+        MeetingOut: {
+            /** Meeting Id */
+            meeting_id: string;
+            /** Team Id */
+            team_id: string;
+            /** Title */
+            title: string;
+            cadence: components["schemas"]["MeetingCadence"];
+            /** Weekday */
+            weekday: number;
+            /** Hour */
+            hour: number;
+            /** Minute */
+            minute: number;
+            /** Duration Minutes */
+            duration_minutes: number;
+            /** Timezone */
+            timezone: string;
+            /**
+             * Rrule
+             * @description The recurrence as the invitation's RFC 5545 RRULE
+             */
+            rrule: string;
+            /** Organizer Id */
+            organizer_id: string;
+            /** Attendee Ids */
+            attendee_ids: string[];
+            /**
+             * Sequence
+             * @description The invitation's revision: raised on every change and on cancellation
+             */
+            sequence: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "scheduled" | "cancelled";
+            /** @description In UTC; null once cancelled */
+            next_occurrence: components["schemas"]["Occurrence"] | null;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+        };
+        /** MinutesBody */
+        MinutesBody: {
+            /**
+             * Occurrence Start
+             * @description Which occurrence (one that has begun); default: the latest
+             */
+            occurrence_start?: string | null;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /** Decisions */
+            decisions?: string[];
+            /** Action Items */
+            action_items?: components["schemas"]["ActionItemIn"][];
+        };
+        /** MinutesOut */
+        MinutesOut: {
+            /** Meeting Id */
+            meeting_id: string;
+            /**
+             * Occurrence Start
+             * Format: date-time
+             */
+            occurrence_start: string;
+            /** Notes */
+            notes: string;
+            /** Decisions */
+            decisions: string[];
+            /** Recorded By */
+            recorded_by: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Action Items */
+            action_items: components["schemas"]["ActionItemOut"][];
+        };
+        /**
+         * MonthReview
+         * @description A monthly meeting's look back at last month's goals against their targets, and ahead at next month's.
+         */
+        MonthReview: {
+            /**
+             * Month Start
+             * Format: date-time
+             */
+            month_start: string;
+            /** Achieved */
+            achieved: number;
+            /** Missed */
+            missed: number;
+            /**
+             * Attainment
+             * @description Mean actual / target of last month's closed goals
+             */
+            attainment: string | null;
+            /** Outcomes */
+            outcomes: components["schemas"]["TeamGoalPoint"][];
+            /**
+             * Next Month
+             * @description Goals set for next month so far
+             */
+            next_month: components["schemas"]["TeamGoalPoint"][];
+            /** Talking Points */
+            talking_points: string[];
+        };
+        /** Occurrence */
+        Occurrence: {
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+        };
         /** OpenTraining */
         OpenTraining: {
             /** Assignment Id */
@@ -1294,6 +1727,67 @@ export interface components {
              */
             source: string;
         };
+        /** TeamGoalPoint */
+        TeamGoalPoint: {
+            /** Goal Id */
+            goal_id: string;
+            /** Title */
+            title: string;
+            status: components["schemas"]["GoalStatus"];
+            /**
+             * Actual
+             * @description Progress at the latest goal event; null before any progress
+             */
+            actual: string | null;
+            /** Target */
+            target: string | null;
+            /** Unit */
+            unit: string;
+            /**
+             * Attainment
+             * @description actual / target
+             */
+            attainment: string | null;
+            /**
+             * Expected By Now
+             * @description What the pace expected at the latest goal event
+             */
+            expected_by_now: string | null;
+            /**
+             * Pace
+             * @description actual / expected_by_now
+             */
+            pace: string | null;
+            /**
+             * Warned Below
+             * @description The pace fraction whose crossing raised the latest GoalAtRisk
+             */
+            warned_below: string | null;
+            /** Talking Point */
+            talking_point: string;
+            /** Owner Id */
+            owner_id: string;
+            /** Owner Name */
+            owner_name: string;
+        };
+        /** TeamTrainingPoint */
+        TeamTrainingPoint: {
+            /** Person Id */
+            person_id: string;
+            /** Assignment Id */
+            assignment_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Talking Point */
+            talking_point: string;
+        };
         /**
          * TemplateIn
          * @description What a review asks: criteria and goal attainment with weights summing to 100.
@@ -1421,6 +1915,22 @@ export interface components {
             due_at: string;
             /** Overdue */
             overdue: boolean;
+            /** Talking Point */
+            talking_point: string;
+        };
+        /** WinPoint */
+        WinPoint: {
+            /** Person Id */
+            person_id: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
             /** Talking Point */
             talking_point: string;
         };
@@ -2756,6 +3266,597 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssignmentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listed_v1_meetings_get: {
+        parameters: {
+            query?: {
+                team_id?: string | null;
+                status?: ("scheduled" | "cancelled") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    schedule_v1_meetings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    one_v1_meetings__meeting_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_v1_meetings__meeting_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingChangeBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_v1_meetings__meeting_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MeetingCancelBody"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agenda_v1_meetings__meeting_id__agenda_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listed_v1_meetings__meeting_id__minutes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_v1_meetings__meeting_id__minutes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MinutesBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    done_v1_action_items__item_id__done_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItemOut"];
                 };
             };
             /** @description Unauthorized */

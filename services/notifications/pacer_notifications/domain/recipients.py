@@ -56,9 +56,18 @@ def recipients(
             if team and not rule.private and not envelope.data.get("private", False):
                 found.append(Recipient(key=f"team:{team}", person=None, team_id=team))
         elif kind.startswith("field:"):
-            person(envelope.data.get(kind.removeprefix("field:")))
+            for person_id in named_in(envelope, kind):
+                person(person_id)
     unique = {r.key: r for r in found}
     return list(unique.values()), missing
+
+
+def named_in(envelope: CloudEvent, kind: str) -> list[str]:
+    """The ids in the event's field that a `field:<name>` recipient names: one id, or a list of them."""
+    value = envelope.data.get(kind.removeprefix("field:"))
+    if isinstance(value, list):
+        return [str(v) for v in value if v]
+    return [str(value)] if value else []
 
 
 def about(envelope: CloudEvent, people: Mapping[str, Person]) -> dict[str, Any]:
@@ -97,7 +106,9 @@ def channels_for(
     chats = [c for c in here.personal_channels() if c is not Channel.EMAIL and handles.get(c)]
     available = (["email"] if person.get("email") else []) + chats
     mandatory = event_type in here.mandatory_event_types
-    if rule.private:  # by email even when the person put chats first or alone: a chat is the one place it cannot go
+    # By email even when the person put chats first or alone: a chat is the one place a private matter cannot go,
+    # and no chat robot can carry an attachment.
+    if rule.private or rule.attachments:
         return ["email"] if "email" in available and (mandatory or preferences.wants(event_type, "email")) else []
     order = preferences.channels or [*chats, "email"]
     chosen = [c for c in order if c in available and (mandatory or preferences.wants(event_type, c))]

@@ -27,6 +27,8 @@ class Rule(BaseModel):
     template: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     priority: Priority = Priority.NORMAL
     private: bool = False
+    attachments: bool = False
+    """The event's attachments (an invitation's .ics) are the point of the message: only email carries them."""
 
     @field_validator("recipients")
     @classmethod

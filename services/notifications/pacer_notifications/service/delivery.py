@@ -233,6 +233,7 @@ class DeliveryWorker:
                         user_text.plain(message.body),
                         markdown_to_html(message.body),
                         delivery["_id"],
+                        [] if delivery.get("digest") else delivery["event"]["data"].get("attachments") or [],
                     )
                 except ValueError as error:  # the same message fails the same way on every try: fail over now
                     return Outcome(delivered=False, retryable=False, reason=f"cannot be written as an email: {error}")

@@ -16,7 +16,7 @@ from bson import ObjectId
 
 from pacer_notifications.domain.delivery import Delivery, Status, delivery_id
 from pacer_notifications.domain.preferences import Preferences
-from pacer_notifications.domain.recipients import Recipient, about, channels_for, contact, recipients
+from pacer_notifications.domain.recipients import Recipient, about, channels_for, contact, named_in, recipients
 from pacer_notifications.domain.rules import Rule
 from pacer_notifications.domain.timing import Timing, timing
 from pacer_notifications.service.context import Notifications
@@ -91,10 +91,11 @@ class _Roster:
     ) -> _Roster:
         people = notifications.runtime.people
         named = {envelope.subject for envelope, _ in ruled if envelope.subject} | {
-            value
+            person_id
             for envelope, rule in ruled
             for kind in rule.recipients
-            if kind.startswith("field:") and (value := envelope.data.get(kind.removeprefix("field:")))
+            if kind.startswith("field:")
+            for person_id in named_in(envelope, kind)
         }
         found = await people.many(named, session)
         managers = {

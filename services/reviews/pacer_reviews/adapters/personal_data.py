@@ -1,8 +1,22 @@
 """What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes,
-check-ins and feedback pulled into them; elsewhere, the reviews they wrote and the cycles and courses they set up."""
+check-ins and feedback pulled into them; elsewhere, the reviews they wrote, the cycles and courses they set up
+and the team meetings they organize or attend (ids only: names and addresses are read from the roster when sent)."""
 
 from pacer_reviews.adapters.checkins import CHECKINS
-from pacer_reviews.adapters.repository import ANONYMOUS, ASSIGNMENTS, CYCLES, FEEDBACK, GOALS, REVIEWS, TEMPLATES
+from pacer_reviews.adapters.repository import (
+    ACTION_ITEMS,
+    AGENDAS,
+    ANONYMOUS,
+    ASSIGNMENTS,
+    CYCLES,
+    FEEDBACK,
+    GOALS,
+    MEETINGS,
+    MINUTES,
+    RECOGNITIONS,
+    REVIEWS,
+    TEMPLATES,
+)
 from pacer_shared.privacy import Erase, Holding
 
 PERSONAL_DATA = (
@@ -17,4 +31,10 @@ PERSONAL_DATA = (
     Holding(ANONYMOUS, ("manager_id",), Erase.PSEUDONYMISE),
     Holding(ASSIGNMENTS, ("person_id",)),
     Holding(ASSIGNMENTS, ("assigned_by",), Erase.PSEUDONYMISE),
+    Holding(MEETINGS, ("organizer_id", "attendee_ids", "created_by"), Erase.PSEUDONYMISE),
+    Holding(RECOGNITIONS, ("person_id",)),
+    # An agenda names people in its talking points; one that names the person goes (the meeting keeps its minutes).
+    Holding(AGENDAS, ("person_ids",)),
+    Holding(ACTION_ITEMS, ("owner_id", "organizer_id", "created_by", "done_by"), Erase.PSEUDONYMISE),
+    Holding(MINUTES, ("recorded_by",), Erase.PSEUDONYMISE),
 )

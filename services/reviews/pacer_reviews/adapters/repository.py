@@ -31,6 +31,13 @@ GOALS = "goal_outcomes"
 FEEDBACK = "feedback_received"
 ANONYMOUS = "anonymous_aggregates"
 ASSIGNMENTS = "training_assignments"
+MEETINGS = "meetings"
+AGENDAS = "meeting_agendas"
+RECOGNITIONS = "recognitions"
+MINUTES = "meeting_minutes"
+ACTION_ITEMS = "action_items"
+"""What a meeting decided someone does by a date; open until done, reminded once when due and once when overdue."""
+"""Recognitions granted to people (badges, awards, kudos): what a team meeting celebrates as wins."""
 
 OPEN_STATUSES = ("scheduled", "self_submitted")
 """A review still waiting for an assessment."""
@@ -49,6 +56,18 @@ INDEXES: IndexPlan = {
     ASSIGNMENTS: [
         IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person"),
         IndexModel([("person_id", ASCENDING), ("due_at", ASCENDING), ("_id", ASCENDING)], name="by_person_due"),
+    ],
+    MEETINGS: [
+        IndexModel([("team_id", ASCENDING), ("status", ASCENDING)], name="by_team"),
+        IndexModel([("attendee_ids", ASCENDING)], name="by_attendee"),
+        IndexModel([("agenda_due_at", ASCENDING)], sparse=True, name="agenda_due"),
+    ],
+    AGENDAS: [IndexModel([("meeting_id", ASCENDING), ("occurrence_start", ASCENDING)], name="by_meeting")],
+    RECOGNITIONS: [IndexModel([("person_id", ASCENDING), ("at", ASCENDING)], name="by_person")],
+    MINUTES: [IndexModel([("meeting_id", ASCENDING), ("occurrence_start", ASCENDING)], name="by_meeting")],
+    ACTION_ITEMS: [
+        IndexModel([("meeting_id", ASCENDING), ("status", ASCENDING)], name="by_meeting"),
+        IndexModel([("next_reminder_at", ASCENDING)], sparse=True, name="due"),
     ],
 }
 
@@ -234,6 +253,24 @@ class GoalOutcomes:
         }
         return await self._collection.find(query).sort("_id", 1).to_list()
 
+    async def of_owners(self, owner_ids: list[str], **period: Any) -> list[Document]:
+        """Goals of these owners (people, and a team by its id) not cancelled, whose period matches `period`:
+        `running=(start, end)` overlaps it, `ending=(start, end)` ends in it, `starting=(start, end)` starts in it,
+        `achieved=(start, end)` was achieved in it."""
+        query: dict[str, Any] = {"owner_id": {"$in": owner_ids}, "cancelled_at": {"$exists": False}}
+        if "running" in period:
+            query |= {"period_end": {"$gt": period["running"][0]}, "period_start": {"$lt": period["running"][1]}}
+        if "ending" in period:
+            query |= {"period_end": {"$gt": period["ending"][0], "$lte": period["ending"][1]}}
+        if "starting" in period:
+            query |= {"period_start": {"$gte": period["starting"][0], "$lt": period["starting"][1]}}
+        if "achieved" in period:
+            query |= {
+                "outcome": "achieved",
+                "outcome_at": {"$gte": period["achieved"][0], "$lt": period["achieved"][1]},
+            }
+        return await self._collection.find(query).sort("_id", 1).limit(1000).to_list()
+
 
 def _facts(data: GoalEvent, at: datetime) -> dict[str, Any]:
     if isinstance(data, GoalAchieved | GoalMissed):
@@ -279,6 +316,12 @@ class ReceivedFeedback:
             .sort("_id", 1)
             .to_list()
         )
+
+    async def received_by(self, person_ids: list[str], start: datetime, end: datetime) -> list[Document]:
+        """What these people received in the period: kind and tags only."""
+        return await self._collection.find(
+            {"recipient_id": {"$in": person_ids}, "at": {"$gte": start, "$lt": end}}, {"kind": 1, "tags": 1}
+        ).to_list()
 
 
 class AnonymousAggregates:
@@ -328,8 +371,164 @@ class TrainingAssignments:
     async def open_for(self, person_id: str) -> list[Document]:
         return await self._collection.find({"person_id": person_id, "completed_at": None}).to_list()
 
+    async def open_of(self, person_ids: list[str]) -> list[Document]:
+        return await self._collection.find({"person_id": {"$in": person_ids}, "completed_at": None}).to_list()
+
     async def open_summaries(self, person_id: str) -> list[Document]:
         """The person's open assignments: id, course and due date only."""
         return await self._collection.find(
             {"person_id": person_id, "completed_at": None}, {"_id": 1, "course_id": 1, "due_at": 1}
         ).to_list()
+
+
+class Meetings:
+    """Team meetings, one document per recurring meeting; `sequence` is its revision (the iCalendar SEQUENCE)."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[MEETINGS]
+
+    async def add(self, document: Document, session: Session) -> None:
+        await self._collection.insert_one(document, session=session)
+
+    async def get(self, meeting_id: str) -> Document | None:
+        return await self._collection.find_one({"_id": meeting_id})
+
+    async def replace(self, found: Document, document: Document, session: Session) -> bool:
+        """Store the next revision of the meeting read as `found`; False if another revision came first."""
+        replaced = await self._collection.replace_one(
+            {"_id": found["_id"], "sequence": found["sequence"]}, document, session=session
+        )
+        return replaced.matched_count > 0
+
+    async def listed(
+        self, team_id: str | None, status: str | None, teams: list[str] | None, attending: str | None
+    ) -> list[Document]:
+        """By team and status; `teams` and `attending` (when given) keep those of these teams or with this attendee."""
+        query: dict[str, Any] = {k: v for k, v in {"team_id": team_id, "status": status}.items() if v}
+        if teams is not None or attending is not None:
+            query["$or"] = [{"team_id": {"$in": teams or []}}, {"attendee_ids": attending}]
+        return await self._collection.find(query).sort([("team_id", 1), ("created_at", 1)]).limit(500).to_list()
+
+    async def agenda_due(self, now: datetime, limit: int) -> list[Document]:
+        """Scheduled meetings whose next agenda should be built by now, the earliest first."""
+        return (
+            await self._collection.find({"agenda_due_at": {"$lte": now}, "status": "scheduled"})
+            .sort("agenda_due_at", ASCENDING)
+            .limit(limit)
+            .to_list()
+        )
+
+    async def move_agenda(
+        self, found: Document, occurrence_start: datetime, agenda_due_at: datetime, session: Session
+    ) -> bool:
+        """Move the next agenda on from the one `found` was read with; False if another writer already did."""
+        moved = await self._collection.update_one(
+            {"_id": found["_id"], "agenda_due_at": found["agenda_due_at"]},
+            {"$set": {"occurrence_start": occurrence_start, "agenda_due_at": agenda_due_at}},
+            session=session,
+        )
+        return moved.matched_count > 0
+
+
+class MeetingAgendas:
+    """The agenda sent for each occurrence of a meeting (`<meeting id>:<occurrence start>`)."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[AGENDAS]
+
+    async def add(self, document: Document, session: Session) -> None:
+        await self._collection.replace_one({"_id": document["_id"]}, document, upsert=True, session=session)
+
+    async def latest(self, meeting_id: str) -> Document | None:
+        return await self._collection.find_one({"meeting_id": meeting_id}, sort=[("occurrence_start", -1)])
+
+
+class Recognitions:
+    """Recognitions granted to people, as incentives announced them; private ones are never kept for a team."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[RECOGNITIONS]
+
+    async def record(self, recognition_id: str, facts: Document, session: Session) -> None:
+        await self._collection.update_one(
+            {"_id": recognition_id}, {"$setOnInsert": facts}, upsert=True, session=session
+        )
+
+    async def granted(self, person_ids: list[str], start: datetime, end: datetime) -> list[Document]:
+        return (
+            await self._collection.find({"person_id": {"$in": person_ids}, "at": {"$gte": start, "$lt": end}})
+            .sort("at", ASCENDING)
+            .to_list()
+        )
+
+
+class ActionItems:
+    """Action items from meetings' minutes; `next_reminder_at` is when the worker next looks at an open one."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[ACTION_ITEMS]
+
+    async def add_many(self, documents: list[Document], session: Session) -> None:
+        if documents:
+            await self._collection.insert_many(documents, session=session)
+
+    async def get(self, item_id: str) -> Document | None:
+        return await self._collection.find_one({"_id": item_id})
+
+    async def open_of(self, meeting_id: str) -> list[Document]:
+        return (
+            await self._collection.find({"meeting_id": meeting_id, "status": "open"})
+            .sort("due_at", ASCENDING)
+            .to_list()
+        )
+
+    async def of_occurrence(self, meeting_id: str, occurrence_start: datetime) -> list[Document]:
+        return (
+            await self._collection.find({"meeting_id": meeting_id, "occurrence_start": occurrence_start})
+            .sort("_id", ASCENDING)
+            .to_list()
+        )
+
+    async def close(self, item_id: str, at: datetime, by: str) -> bool:
+        done = await self._collection.update_one(
+            {"_id": item_id, "status": "open"},
+            {"$set": {"status": "done", "done_at": at, "done_by": by, "next_reminder_at": None}},
+        )
+        return done.matched_count > 0
+
+    async def reminders_due(self, now: datetime, limit: int) -> list[Document]:
+        return (
+            await self._collection.find({"next_reminder_at": {"$lte": now}})
+            .sort("next_reminder_at", ASCENDING)
+            .limit(limit)
+            .to_list()
+        )
+
+    async def move_reminder(
+        self, item: Document, next_reminder_at: datetime | None, raised: list[str], session: Session
+    ) -> bool:
+        """Move the item's next reminder on from the one it was read with; False if another writer already did."""
+        moved = await self._collection.update_one(
+            {"_id": item["_id"], "next_reminder_at": item["next_reminder_at"]},
+            {"$set": {"next_reminder_at": next_reminder_at, "reminders_raised": raised}},
+            session=session,
+        )
+        return moved.matched_count > 0
+
+
+class MeetingMinutes:
+    """The minutes of each occurrence (`<meeting id>:<occurrence start>`), recorded once."""
+
+    def __init__(self, db: Database) -> None:
+        self._collection = db[MINUTES]
+
+    async def add(self, document: Document, session: Session) -> bool:
+        """False when this occurrence's minutes are already recorded."""
+        try:
+            await self._collection.insert_one(document, session=session)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def of_meeting(self, meeting_id: str) -> list[Document]:
+        return await self._collection.find({"meeting_id": meeting_id}).sort("occurrence_start", -1).limit(100).to_list()

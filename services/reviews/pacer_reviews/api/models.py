@@ -8,9 +8,10 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate
+from pacer_reviews.domain.meeting_agenda import TeamAgenda
 from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.service.flow import Assessment, Development
-from pacer_shared.events.reviews import Cadence, TrainingCategory
+from pacer_shared.events.reviews import Cadence, MeetingCadence, TrainingCategory
 
 ReviewStatus = Literal["scheduled", "self_submitted", "completed", "acknowledged"]
 
@@ -248,3 +249,114 @@ class TemplateOut(TemplateIn):
     version: int
     created_by: str
     created_at: datetime
+
+
+# ---------------------------------------------------------------- meetings
+
+
+class MeetingBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    team_id: str = Field(min_length=1, max_length=100)
+    cadence: MeetingCadence = Field(
+        description="weekly: every week on `weekday`; monthly: the month's first `weekday`; quarterly: the quarter's"
+    )
+    weekday: int = Field(ge=0, le=6, description="0 Monday … 6 Sunday")
+    hour: int = Field(ge=0, le=23, description="In the meeting's time zone")
+    minute: int = Field(default=0, ge=0, le=59)
+    duration_minutes: int = Field(ge=5, le=480)
+    title: str | None = Field(default=None, min_length=1, max_length=200, description="Default: by the cadence")
+    timezone: str | None = Field(default=None, description="IANA zone; default: the team's manager's")
+    starts_on: date | None = Field(default=None, description="No occurrence before this day; default: today")
+
+
+class MeetingChangeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    cadence: MeetingCadence | None = None
+    weekday: int | None = Field(default=None, ge=0, le=6)
+    hour: int | None = Field(default=None, ge=0, le=23)
+    minute: int | None = Field(default=None, ge=0, le=59)
+    duration_minutes: int | None = Field(default=None, ge=5, le=480)
+    timezone: str | None = None
+
+
+class MeetingCancelBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Occurrence(BaseModel):
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class MeetingOut(BaseModel):
+    meeting_id: str
+    team_id: str
+    title: str
+    cadence: MeetingCadence
+    weekday: int
+    hour: int
+    minute: int
+    duration_minutes: int
+    timezone: str
+    rrule: str = Field(description="The recurrence as the invitation's RFC 5545 RRULE")
+    organizer_id: str
+    attendee_ids: list[str]
+    sequence: int = Field(description="The invitation's revision: raised on every change and on cancellation")
+    status: Literal["scheduled", "cancelled"]
+    next_occurrence: Occurrence | None = Field(description="In UTC; null once cancelled")
+    created_by: str
+    created_at: AwareDatetime
+    changed_at: AwareDatetime
+
+
+class AgendaOut(TeamAgenda):
+    status: Literal["sent", "preview"] = Field(
+        description="sent: as attendees received it a day before; preview: built now from the same facts"
+    )
+
+
+class ActionItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=1000)
+    owner_id: str = Field(description="An attendee of the meeting")
+    due_at: AwareDatetime = Field(description="With its UTC offset; its owner is reminded a day before and once late")
+
+
+class MinutesBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occurrence_start: AwareDatetime | None = Field(
+        default=None, description="Which occurrence (one that has begun); default: the latest"
+    )
+    notes: str = Field(default="", max_length=20000)
+    decisions: list[str] = Field(default_factory=list, max_length=50)
+    action_items: list[ActionItemIn] = Field(default_factory=list, max_length=50)
+
+
+class ActionItemOut(BaseModel):
+    item_id: str
+    meeting_id: str
+    text: str
+    owner_id: str
+    due_at: AwareDatetime
+    status: Literal["open", "done"]
+    created_by: str
+    created_at: AwareDatetime
+    done_at: AwareDatetime | None
+    done_by: str | None
+
+
+class MinutesOut(BaseModel):
+    meeting_id: str
+    occurrence_start: AwareDatetime
+    notes: str
+    decisions: list[str]
+    recorded_by: str
+    recorded_at: AwareDatetime
+    action_items: list[ActionItemOut]

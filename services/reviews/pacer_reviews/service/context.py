@@ -6,11 +6,16 @@ from dataclasses import dataclass
 
 from pacer_reviews.adapters.checkins import AnsweredCheckIns
 from pacer_reviews.adapters.repository import (
+    ActionItems,
     AnonymousAggregates,
     CycleReviews,
     Cycles,
     GoalOutcomes,
+    MeetingAgendas,
+    MeetingMinutes,
+    Meetings,
     ReceivedFeedback,
+    Recognitions,
     Templates,
     TrainingAssignments,
 )
@@ -30,6 +35,11 @@ class Reviews:
     anonymous: AnonymousAggregates
     training: TrainingAssignments
     checkins: AnsweredCheckIns
+    meetings: Meetings
+    agendas: MeetingAgendas
+    recognitions: Recognitions
+    action_items: ActionItems
+    minutes: MeetingMinutes
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -46,4 +56,9 @@ class Reviews:
             AnonymousAggregates(db),
             TrainingAssignments(db),
             AnsweredCheckIns(db),
+            Meetings(db),
+            MeetingAgendas(db),
+            Recognitions(db),
+            ActionItems(db),
+            MeetingMinutes(db),
         )

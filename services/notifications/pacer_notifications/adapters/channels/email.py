@@ -1,23 +1,29 @@
-"""Email over SMTP with aiosmtplib: a plain-text and an HTML part, STARTTLS or TLS and auth as settings."""
+"""Email over SMTP with aiosmtplib: a plain-text and an HTML part, attachments, STARTTLS or TLS and auth as settings."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import functools
 import os
 import ssl
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from email.headerregistry import ContentTypeHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import formataddr
+from typing import Any, cast
 
 import aiosmtplib
 
 from pacer_notifications.adapters.channels.user_text import one_line
 from pacer_notifications.domain.outcome import Outcome
 
+_CONTENT_TYPES = HeaderRegistry()
 MESSAGE_IDS = uuid.UUID("6c1f8a1e-2b57-4f0e-9d43-1a8e5c7b9f20")
 
 
@@ -33,7 +39,19 @@ class SmtpConfig:
     cafile: str | None = None
 
 
-def compose(sender: str, to_name: str, to_address: str, subject: str, text: str, html: str, key: str) -> EmailMessage:
+def compose(
+    sender: str,
+    to_name: str,
+    to_address: str,
+    subject: str,
+    text: str,
+    html: str,
+    key: str,
+    attachments: Sequence[Mapping[str, Any]] = (),
+) -> EmailMessage:
+    """The message as plain text and HTML, with the event's attachments (`pacer_shared.events.attachments`).
+
+    Raises ValueError for what cannot be written as an email (a header with a line break, a bad attachment)."""
     message = EmailMessage()
     # Python's email package refuses a header value holding a line break (CRLF would start a header of the
     # writer's choosing); goal titles and display names are typed by people, so each header is put on one line.
@@ -45,7 +63,39 @@ def compose(sender: str, to_name: str, to_address: str, subject: str, text: str,
     message["Message-ID"] = f"<{uuid.uuid5(MESSAGE_IDS, key)}@pacer.local>"
     message.set_content(text)
     message.add_alternative(f"<!doctype html><html><body>{html}</body></html>", subtype="html")
+    for attachment in attachments:
+        _attach(message, attachment)
     return message
+
+
+def _attach(message: EmailMessage, attachment: Mapping[str, Any]) -> None:
+    """One attachment with its filename and content type, parameters included (`text/calendar; method=REQUEST`:
+    RFC 6047 section 2.4 has calendar clients read the iTIP method from the MIME part)."""
+    content_type = cast(ContentTypeHeader, _CONTENT_TYPES("content-type", one_line(str(attachment["content_type"]))))
+    given = str(attachment["content_type"]).split(";")[0].strip().lower()
+    if given != content_type.content_type or content_type.maintype == "multipart":  # the parser's default: unreadable
+        raise ValueError(f"attachment {attachment.get('filename')!r}: bad content type {attachment['content_type']!r}")
+    filename = one_line(str(attachment["filename"]))
+    parameters = dict(content_type.params)
+    if attachment.get("encoding") == "base64":
+        try:
+            data = base64.b64decode(str(attachment["content"]), validate=True)
+        except binascii.Error as error:
+            raise ValueError(f"attachment {filename!r}: content is not base64") from error
+        message.add_attachment(
+            data,
+            maintype=content_type.maintype,
+            subtype=content_type.subtype,
+            filename=filename,
+            params=parameters,
+        )
+    elif content_type.maintype == "text":
+        parameters.pop("charset", None)  # the text is written as UTF-8 whatever the producer said
+        message.add_attachment(
+            str(attachment["content"]), subtype=content_type.subtype, filename=filename, params=parameters
+        )
+    else:
+        raise ValueError(f"attachment {filename!r}: a {content_type.content_type} attachment must be base64")
 
 
 def _tls_context(cafile: str | None) -> ssl.SSLContext:

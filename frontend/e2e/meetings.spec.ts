@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, illustrate, signInAs } from "./support";
+
+// The harness set Ann's and Bob's "Calls this week" in team north. The browser runs in Europe/Berlin, Mia's
+// zone and so her team's: a meeting whose weekday and hour were an hour ago has begun, and its minutes can be kept.
+
+test("a manager schedules the team meeting, reads its agenda, records minutes; the assistant finds her action item", async ({
+  page,
+}) => {
+  const began = new Date(Date.now() - 3_600_000);
+  const weekday = String((began.getDay() + 6) % 7); // the API counts from Monday
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  const due = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}`;
+
+  await signInAs(page, "Sign in as Mia Manager");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Meetings" }).click();
+  await expect(page.getByRole("heading", { name: "Team meetings" })).toBeVisible();
+  const schedule = page.getByRole("form", { name: "Schedule a team meeting" });
+  await schedule.getByLabel("Weekday").selectOption(weekday);
+  await schedule.getByLabel("Hour (in the team's time zone)").fill(String(began.getHours()));
+  await schedule.getByRole("button", { name: "Schedule and invite the team" }).click();
+
+  const meeting = page.getByTestId("meeting").filter({ hasText: "Weekly team meeting" }).first();
+  await expect(meeting).toContainText("(Europe/Berlin), 45 minutes");
+  await expect(meeting.getByTestId("agenda")).toContainText("Goal 'Calls this week'");
+  await expectAccessible(page, "the team's meetings with a schedule form");
+
+  const minutes = meeting.getByRole("form", { name: "Minutes of Weekly team meeting" });
+  await minutes.getByLabel("Notes").fill("Reports move to Thursday.");
+  await minutes.getByLabel("Decisions (one per line)").fill("Reports on Thursdays");
+  await minutes.getByLabel("What is to be done").fill("Send the Q4 price list");
+  await minutes.getByLabel("Owner").selectOption("ann");
+  await minutes.getByLabel("Due on").fill(due);
+  await illustrate(page, "meeting-minutes");
+  await minutes.getByRole("button", { name: "Record the minutes" }).click();
+  await expect(meeting.getByRole("status")).toContainText("Minutes recorded");
+  await expect(meeting.getByTestId("agenda")).toContainText("Open action item (Ann Assistant, due ");
+  await expect(meeting.getByTestId("agenda")).toContainText("Send the Q4 price list");
+
+  await page.getByLabel("Language").selectOption("zh-CN");
+  await expect(page.getByRole("heading", { name: "团队会议", exact: true })).toBeVisible();
+  await expect(meeting).toContainText("每周，");
+  await expectAccessible(page, "the team's meetings in Chinese");
+  await page.getByLabel("语言").selectOption("en");
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await signInAs(page, "Sign in as Ann Assistant");
+  await page.getByRole("navigation", { name: /主导航|Main/ }).getByRole("link", { name: /会议|Meetings/ }).click();
+  const hers = page.getByTestId("meeting").first();
+  await expect(hers.getByTestId("agenda")).toContainText("Send the Q4 price list");
+  await expect(hers.getByRole("form")).toHaveCount(0);
+});

@@ -1,0 +1,242 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { answer } from "../api/clients";
+import { usePlatform } from "../api/ApiContext";
+import { useSession } from "../auth/AuthContext";
+import { Failure } from "../components/Failure";
+import { FieldError } from "../components/FieldError";
+import { SubmissionErrors } from "../components/SubmissionErrors";
+import { useSubmission } from "../components/useSubmission";
+import type { components } from "../client/reviews/schema";
+import { day } from "../format";
+
+type Meeting = components["schemas"]["MeetingOut"];
+const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
+
+/** Team meetings: the ones you attend or organize, each with its coming agenda; the team's manager (or hr)
+ * schedules them and records the minutes with action items. */
+export function Meetings() {
+  const { t } = useTranslation();
+  const { apis, config } = usePlatform();
+  const { person } = useSession();
+  const meetings = useQuery({
+    queryKey: ["meetings"],
+    queryFn: () => answer(apis.reviews.GET("/v1/meetings", { params: { query: { status: "scheduled" } } })),
+    refetchInterval: config.refetch_seconds * 1000,
+  });
+  const organizes = person.role === "manager" || person.role === "hr";
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t("meetings.title")}</h1>
+      <p className="hint">{t("meetings.intro")}</p>
+      {organizes && <ScheduleForm />}
+      {meetings.error && <Failure error={meetings.error} />}
+      {meetings.isPending && <p>{t("app.loading")}</p>}
+      {meetings.data?.length === 0 && <p>{t("meetings.empty")}</p>}
+      {meetings.data?.map((meeting) => (
+        <MeetingCard key={meeting.meeting_id} meeting={meeting} organizes={organizes} />
+      ))}
+    </section>
+  );
+}
+
+function ScheduleForm() {
+  const { t } = useTranslation();
+  const { apis } = usePlatform();
+  const { person } = useSession();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState({
+    team_id: person.team_id ?? "",
+    cadence: "weekly" as "weekly" | "monthly" | "quarterly",
+    weekday: "0",
+    hour: "10",
+    duration_minutes: "45",
+  });
+  const request = useSubmission(
+    () =>
+      answer(
+        apis.reviews.POST("/v1/meetings", {
+          body: {
+            team_id: draft.team_id,
+            cadence: draft.cadence,
+            weekday: Number(draft.weekday),
+            hour: Number(draft.hour),
+            minute: 0,
+            duration_minutes: Number(draft.duration_minutes),
+          },
+        }),
+      ),
+    () => void queryClient.invalidateQueries({ queryKey: ["meetings"] }),
+  );
+  return (
+    <form aria-label={t("meetings.schedule")} noValidate onSubmit={request.submit} className="card">
+      <h2>{t("meetings.schedule")}</h2>
+      <SubmissionErrors submission={request} />
+      {person.role === "hr" && (
+        <div className="field">
+          <label htmlFor="meeting-team">{t("meetings.team")}</label>
+          <input
+            id="meeting-team"
+            value={draft.team_id}
+            {...request.invalid("team_id", "meeting-team-error")}
+            onChange={(e) => { setDraft({ ...draft, team_id: e.target.value }); }}
+          />
+          <FieldError id="meeting-team-error" messages={request.errors.team_id} />
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="meeting-cadence">{t("meetings.cadence")}</label>
+        <select
+          id="meeting-cadence"
+          value={draft.cadence}
+          onChange={(e) => { setDraft({ ...draft, cadence: e.target.value as typeof draft.cadence }); }}
+        >
+          {(["weekly", "monthly", "quarterly"] as const).map((c) => (
+            <option key={c} value={c}>{t(`meetings.cadences.${c}`)}</option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="meeting-weekday">{t("meetings.weekday")}</label>
+        <select id="meeting-weekday" value={draft.weekday} onChange={(e) => { setDraft({ ...draft, weekday: e.target.value }); }}>
+          {WEEKDAYS.map((d) => (
+            <option key={d} value={String(d)}>{t(`meetings.weekdays.${d}`)}</option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="meeting-hour">{t("meetings.hour")}</label>
+        <input
+          id="meeting-hour"
+          inputMode="numeric"
+          value={draft.hour}
+          {...request.invalid("hour", "meeting-hour-error")}
+          onChange={(e) => { setDraft({ ...draft, hour: e.target.value }); }}
+        />
+        <FieldError id="meeting-hour-error" messages={request.errors.hour} />
+      </div>
+      <div className="field">
+        <label htmlFor="meeting-duration">{t("meetings.duration")}</label>
+        <input
+          id="meeting-duration"
+          inputMode="numeric"
+          value={draft.duration_minutes}
+          {...request.invalid("duration_minutes", "meeting-duration-error")}
+          onChange={(e) => { setDraft({ ...draft, duration_minutes: e.target.value }); }}
+        />
+        <FieldError id="meeting-duration-error" messages={request.errors.duration_minutes} />
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={request.pending}>{t("meetings.scheduleSubmit")}</button>
+      </div>
+    </form>
+  );
+}
+
+function MeetingCard({ meeting, organizes }: { meeting: Meeting; organizes: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { apis } = usePlatform();
+  const agenda = useQuery({
+    queryKey: ["meeting-agenda", meeting.meeting_id],
+    queryFn: () =>
+      answer(apis.reviews.GET("/v1/meetings/{meeting_id}/agenda", { params: { path: { meeting_id: meeting.meeting_id } } })),
+  });
+  const locale = i18n.language;
+  const time = `${String(meeting.hour).padStart(2, "0")}:${String(meeting.minute).padStart(2, "0")}`;
+  return (
+    <article className="card" data-testid="meeting" aria-labelledby={`meeting-${meeting.meeting_id}`}>
+      <h2 id={`meeting-${meeting.meeting_id}`}>{meeting.title}</h2>
+      <p>
+        {t("meetings.when", {
+          cadence: t(`meetings.cadences.${meeting.cadence}`),
+          weekday: t(`meetings.weekdays.${meeting.weekday}`),
+          time,
+          zone: meeting.timezone,
+          minutes: meeting.duration_minutes,
+        })}
+      </p>
+      {meeting.next_occurrence && (
+        <p>{t("meetings.next", { when: day(meeting.next_occurrence.start, locale) })}</p>
+      )}
+      <h3>{agenda.data?.status === "sent" ? t("meetings.agendaSent") : t("meetings.agendaPreview")}</h3>
+      {agenda.error && <Failure error={agenda.error} />}
+      {agenda.data && (
+        <ul data-testid="agenda">
+          {agenda.data.talking_points.length === 0 && <li>{t("meetings.nothing")}</li>}
+          {agenda.data.talking_points.map((point) => (
+            <li key={point}>{point}</li>
+          ))}
+        </ul>
+      )}
+      {organizes && <MinutesForm meeting={meeting} />}
+    </article>
+  );
+}
+
+function MinutesForm({ meeting }: { meeting: Meeting }) {
+  const { t } = useTranslation();
+  const { apis } = usePlatform();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState({ notes: "", decisions: "", item: "", owner: meeting.attendee_ids[0] ?? "", due: "" });
+  const id = (field: string) => `minutes-${meeting.meeting_id}-${field}`;
+  const request = useSubmission(
+    () =>
+      answer(
+        apis.reviews.POST("/v1/meetings/{meeting_id}/minutes", {
+          params: { path: { meeting_id: meeting.meeting_id } },
+          body: {
+            notes: draft.notes,
+            decisions: draft.decisions.split("\n").map((line) => line.trim()).filter(Boolean),
+            action_items: draft.item
+              ? [{ text: draft.item, owner_id: draft.owner, due_at: new Date(`${draft.due}T17:00`).toISOString() }]
+              : [],
+          },
+        }),
+      ),
+    () => void queryClient.invalidateQueries({ queryKey: ["meeting-agenda", meeting.meeting_id] }),
+  );
+  if (request.data) return <p role="status">{t("meetings.minutesRecorded")}</p>;
+  return (
+    <form aria-label={t("meetings.minutes", { title: meeting.title })} noValidate onSubmit={request.submit}>
+      <h3>{t("meetings.minutes", { title: meeting.title })}</h3>
+      <SubmissionErrors submission={request} />
+      <div className="field">
+        <label htmlFor={id("notes")}>{t("meetings.notes")}</label>
+        <textarea id={id("notes")} rows={2} value={draft.notes} onChange={(e) => { setDraft({ ...draft, notes: e.target.value }); }} />
+      </div>
+      <div className="field">
+        <label htmlFor={id("decisions")}>{t("meetings.decisions")}</label>
+        <textarea
+          id={id("decisions")}
+          rows={2}
+          value={draft.decisions}
+          onChange={(e) => { setDraft({ ...draft, decisions: e.target.value }); }}
+        />
+      </div>
+      <fieldset>
+        <legend>{t("meetings.actionItem")}</legend>
+        <div className="field">
+          <label htmlFor={id("item")}>{t("meetings.itemText")}</label>
+          <input id={id("item")} value={draft.item} onChange={(e) => { setDraft({ ...draft, item: e.target.value }); }} />
+        </div>
+        <div className="field">
+          <label htmlFor={id("owner")}>{t("meetings.owner")}</label>
+          <select id={id("owner")} value={draft.owner} onChange={(e) => { setDraft({ ...draft, owner: e.target.value }); }}>
+            {meeting.attendee_ids.map((attendee) => (
+              <option key={attendee} value={attendee}>{attendee}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={id("due")}>{t("meetings.due")}</label>
+          <input id={id("due")} type="date" value={draft.due} onChange={(e) => { setDraft({ ...draft, due: e.target.value }); }} />
+        </div>
+      </fieldset>
+      <FieldError id={id("error")} messages={request.errors[""]} />
+      <div className="actions">
+        <button type="submit" disabled={request.pending}>{t("meetings.record")}</button>
+      </div>
+    </form>
+  );
+}

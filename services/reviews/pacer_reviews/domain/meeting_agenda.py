@@ -1,0 +1,269 @@
+"""A team meeting's agenda: the team's goals (at-risk first, with why), wins, feedback themes, training due, open
+action items and, in a monthly meeting, last month against plan and next month's goals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pacer_reviews.domain.agenda import (
+    GoalFacts,
+    GoalPoint,
+    GoalStatus,
+    TrainingFacts,
+    goal_point,
+    number,
+    percent,
+    training_point,
+)
+from pacer_reviews.domain.anonymous import themes_text
+from pacer_shared.events.reviews import MeetingCadence
+
+
+@dataclass(frozen=True)
+class OwnedGoal:
+    owner_id: str
+    facts: GoalFacts
+    period_start: datetime
+    period_end: datetime
+
+
+@dataclass(frozen=True)
+class Win:
+    person_id: str
+    kind: str
+    """goal_achieved | badge | award | kudos"""
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    item_id: str
+    text: str
+    owner_id: str
+    due_at: datetime
+    meeting_occurrence: datetime
+
+
+class TeamGoalPoint(GoalPoint):
+    owner_id: str
+    owner_name: str
+
+
+class WinPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    person_id: str
+    kind: str
+    name: str
+    at: datetime
+    talking_point: str
+
+
+class TeamTrainingPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    person_id: str
+    assignment_id: str
+    title: str
+    due_at: datetime
+    overdue: bool
+    talking_point: str
+
+
+class ActionItemPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item_id: str
+    text: str
+    owner_id: str
+    due_at: datetime
+    overdue: bool
+    talking_point: str
+
+
+class MonthReview(BaseModel):
+    """A monthly meeting's look back at last month's goals against their targets, and ahead at next month's."""
+
+    model_config = ConfigDict(frozen=True)
+
+    month_start: datetime
+    achieved: int
+    missed: int
+    attainment: Decimal | None = Field(description="Mean actual / target of last month's closed goals")
+    outcomes: list[TeamGoalPoint]
+    next_month: list[TeamGoalPoint] = Field(description="Goals set for next month so far")
+    talking_points: list[str]
+
+
+class TeamAgenda(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    meeting_id: str
+    team_id: str
+    title: str
+    cadence: MeetingCadence
+    occurrence_start: datetime
+    since: datetime = Field(description="The previous occurrence (or when the meeting was scheduled): wins from then")
+    timezone: str
+    as_of: datetime
+    talking_points: list[str] = Field(description="At-risk goals first, then the rest, in the order to discuss")
+    goals: list[TeamGoalPoint]
+    wins: list[WinPoint]
+    feedback_themes: dict[str, int] = Field(description="Tag counts of the named feedback the team received")
+    training: list[TeamTrainingPoint] = Field(description="Open assignments due by the next meeting, overdue first")
+    action_items: list[ActionItemPoint] = Field(description="Still open from earlier meetings, oldest due first")
+    month: MonthReview | None = Field(description="Monthly meetings only")
+
+
+@dataclass(frozen=True)
+class AgendaFacts:
+    """What reviews knows of the team, read from its projections; `names` maps person ids to display names."""
+
+    names: Mapping[str, str]
+    goals: Sequence[OwnedGoal]
+    wins: Sequence[Win]
+    feedback_tags: Sequence[Sequence[str]]
+    training: Sequence[tuple[str, TrainingFacts]]
+    action_items: Sequence[OpenItem]
+    last_month: Sequence[OwnedGoal] = ()
+    next_month: Sequence[OwnedGoal] = ()
+    month_start: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Occasion:
+    meeting_id: str
+    team_id: str
+    title: str
+    cadence: MeetingCadence
+    timezone: str
+    occurrence_start: datetime
+    since: datetime
+    now: datetime
+
+
+def team_agenda(occasion: Occasion, facts: AgendaFacts) -> TeamAgenda:
+    order = list(GoalStatus)
+    goals = sorted(
+        (_team_goal(g, facts.names) for g in facts.goals),
+        key=lambda p: (order.index(p.status), p.pace if p.pace is not None else Decimal("Infinity"), p.owner_name),
+    )
+    wins = sorted((_win(w, facts.names) for w in facts.wins), key=lambda w: w.at)
+    themes = dict(Counter(tag for tags in facts.feedback_tags for tag in tags).most_common())
+    training = sorted(
+        (_training(person, t, occasion, facts.names) for person, t in facts.training),
+        key=lambda p: (not p.overdue, p.due_at, p.person_id),
+    )
+    items = sorted((_item(i, occasion, facts.names) for i in facts.action_items), key=lambda i: (i.due_at, i.item_id))
+    month = _month(facts) if occasion.cadence is MeetingCadence.MONTHLY and facts.month_start else None
+    feedback = [f"Feedback themes since the last meeting: {themes_text(themes)}"] if themes else []
+    return TeamAgenda(
+        meeting_id=occasion.meeting_id,
+        team_id=occasion.team_id,
+        title=occasion.title,
+        cadence=occasion.cadence,
+        occurrence_start=occasion.occurrence_start,
+        since=occasion.since,
+        timezone=occasion.timezone,
+        as_of=occasion.now,
+        talking_points=[
+            *(g.talking_point for g in goals),
+            *(w.talking_point for w in wins),
+            *feedback,
+            *(t.talking_point for t in training),
+            *(i.talking_point for i in items),
+            *(month.talking_points if month else []),
+        ],
+        goals=goals,
+        wins=wins,
+        feedback_themes=themes,
+        training=training,
+        action_items=items,
+        month=month,
+    )
+
+
+def _team_goal(goal: OwnedGoal, names: Mapping[str, str]) -> TeamGoalPoint:
+    point = goal_point(goal.facts)
+    owner = names.get(goal.owner_id, goal.owner_id)
+    return TeamGoalPoint(
+        **{**point.model_dump(), "talking_point": f"{owner}: {point.talking_point}"},
+        owner_id=goal.owner_id,
+        owner_name=owner,
+    )
+
+
+def _win(win: Win, names: Mapping[str, str]) -> WinPoint:
+    who = names.get(win.person_id, win.person_id)
+    said = {
+        "goal_achieved": f"Win: {who} achieved '{win.name}'",
+        "badge": f"Recognition: {who} earned the badge '{win.name}'",
+        "award": f"Recognition: {who} received the award '{win.name}'",
+        "kudos": f"Recognition: kudos to {who}: '{win.name}'",
+    }.get(win.kind, f"Recognition: {who}: '{win.name}'")
+    return WinPoint(person_id=win.person_id, kind=win.kind, name=win.name, at=win.at, talking_point=said)
+
+
+def _training(person: str, training: TrainingFacts, occasion: Occasion, names: Mapping[str, str]) -> TeamTrainingPoint:
+    point = training_point(training, occasion.now, ZoneInfo(occasion.timezone))
+    return TeamTrainingPoint(
+        person_id=person,
+        assignment_id=training.assignment_id,
+        title=training.title,
+        due_at=training.due_at,
+        overdue=point.overdue,
+        talking_point=f"{names.get(person, person)}: {point.talking_point}",
+    )
+
+
+def _item(item: OpenItem, occasion: Occasion, names: Mapping[str, str]) -> ActionItemPoint:
+    overdue = item.due_at <= occasion.now
+    due = item.due_at.astimezone(ZoneInfo(occasion.timezone)).date().isoformat()
+    state = f"overdue since {due}" if overdue else f"due {due}"
+    owner = names.get(item.owner_id, item.owner_id)
+    return ActionItemPoint(
+        item_id=item.item_id,
+        text=item.text,
+        owner_id=item.owner_id,
+        due_at=item.due_at,
+        overdue=overdue,
+        talking_point=f"Open action item ({owner}, {state}): {item.text}",
+    )
+
+
+def _month(facts: AgendaFacts) -> MonthReview:
+    assert facts.month_start is not None
+    outcomes = sorted((_team_goal(g, facts.names) for g in facts.last_month), key=lambda p: (p.owner_name, p.title))
+    ahead = sorted((_team_goal(g, facts.names) for g in facts.next_month), key=lambda p: (p.owner_name, p.title))
+    closed = [p for p in outcomes if p.status in (GoalStatus.ACHIEVED, GoalStatus.MISSED)]
+    achieved = sum(1 for p in closed if p.status is GoalStatus.ACHIEVED)
+    ratios = [p.attainment for p in closed if p.attainment is not None]
+    attainment = (sum(ratios, Decimal(0)) / len(ratios)).quantize(Decimal("0.0001")) if ratios else None
+    month = facts.month_start.strftime("%Y-%m")
+    said = [
+        f"Last month ({month}) against plan: {achieved} of {len(closed)} goals achieved"
+        + (f", mean attainment {percent(attainment)}" if attainment is not None else ""),
+        *(f"  {p.owner_name}: '{p.title}' {number(p.actual)} of {number(p.target)} {p.unit}".rstrip() for p in closed),
+        f"The month ahead: {len(ahead)} goals set" + (": " + "; ".join(_planned(p) for p in ahead) if ahead else ""),
+    ]
+    return MonthReview(
+        month_start=facts.month_start,
+        achieved=achieved,
+        missed=len(closed) - achieved,
+        attainment=attainment,
+        outcomes=outcomes,
+        next_month=ahead,
+        talking_points=said,
+    )
+
+
+def _planned(goal: TeamGoalPoint) -> str:
+    return f"{goal.owner_name} '{goal.title}' {number(goal.target)} {goal.unit}".rstrip()

@@ -1,0 +1,213 @@
+"""A team meeting's agenda, built a day before each occurrence from the projections reviews keeps, and sent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pymongo.errors import PyMongoError
+
+from pacer_reviews.domain.agenda import GoalFacts, TrainingFacts
+from pacer_reviews.domain.meeting_agenda import AgendaFacts, Occasion, OpenItem, OwnedGoal, TeamAgenda, Win, team_agenda
+from pacer_reviews.domain.meetings import utc
+from pacer_reviews.service.context import Reviews
+from pacer_reviews.service.meetings import AGENDA_LEAD, one, schedule_of
+from pacer_reviews.service.training import CATALOGUE
+from pacer_shared.auth import Principal
+from pacer_shared.events import Event
+from pacer_shared.events.incentives import RecognitionGranted
+from pacer_shared.events.reviews import MeetingAgendaReady, MeetingCadence
+from pacer_shared.logs import get_logger
+from pacer_shared.mongo import Document, Session
+from pacer_shared.problems import NotFound
+
+log = get_logger(__name__)
+
+
+def agenda_due(occurrence_start: datetime) -> datetime:
+    return occurrence_start - AGENDA_LEAD
+
+
+async def agenda_of(reviews: Reviews, principal: Principal, meeting_id: str) -> dict[str, Any]:
+    """The agenda sent for the coming occurrence; before it is sent, a preview built now from the same facts."""
+    meeting = await one(reviews, principal, meeting_id)
+    upcoming = meeting["next_occurrence"]
+    sent = await reviews.agendas.latest(meeting_id)
+    if sent is not None and (upcoming is None or sent["occurrence_start"] == upcoming["start"]):
+        return {"status": "sent", **sent["agenda"]}
+    if upcoming is None:
+        raise NotFound(f"meeting {meeting_id} is cancelled and had no agenda sent")
+    found = await reviews.meetings.get(meeting_id)
+    assert found is not None  # `one` found it
+    built = await build(reviews, found, upcoming["start"])
+    return {"status": "preview", **built.model_dump(mode="json")}
+
+
+async def build(reviews: Reviews, meeting: Document, occurrence_start: datetime) -> TeamAgenda:
+    now = reviews.runtime.clock.now()
+    plan = schedule_of(meeting)
+    zone = plan.zone
+    since = plan.previous(occurrence_start) or meeting["created_at"]
+    people = meeting["attendee_ids"]
+    owners = [*people, meeting["team_id"]]
+    known = await reviews.runtime.people.many(people)
+    names = {pid: (known.get(pid) or {}).get("display_name") or pid for pid in people}
+    names[meeting["team_id"]] = f"Team {meeting['team_id']}"
+    (after,) = plan.occurrences(occurrence_start)  # training due before the meeting after this one is discussed now
+    achieved = await reviews.goals.of_owners(owners, achieved=(since, now))
+    facts = AgendaFacts(
+        names=names,
+        goals=[_owned(g) for g in await reviews.goals.of_owners(owners, running=(since, occurrence_start))],
+        wins=[Win(g["owner_id"], "goal_achieved", g.get("title") or g["_id"], g["outcome_at"]) for g in achieved]
+        + [
+            Win(r["person_id"], r["kind"], r["name"], r["at"])
+            for r in await reviews.recognitions.granted(people, since, now)
+        ],
+        feedback_tags=[f.get("tags", []) for f in await reviews.feedback.received_by(people, since, now)],
+        training=[
+            (t["person_id"], _training(t)) for t in await reviews.training.open_of(people) if t["due_at"] < after
+        ],
+        action_items=[_item(i) for i in await reviews.action_items.open_of(meeting["_id"])],
+        **(await _month(reviews, owners, occurrence_start, zone) if plan.cadence is MeetingCadence.MONTHLY else {}),
+    )
+    occasion = Occasion(
+        meeting_id=meeting["_id"],
+        team_id=meeting["team_id"],
+        title=meeting["title"],
+        cadence=plan.cadence,
+        timezone=plan.timezone,
+        occurrence_start=occurrence_start,
+        since=since,
+        now=now,
+    )
+    return team_agenda(occasion, facts)
+
+
+async def _month(reviews: Reviews, owners: list[str], occurrence_start: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """Last month (the one before the meeting's) against plan, and the month ahead (the meeting's own: a monthly
+    meeting falls in its first week)."""
+    local = occurrence_start.astimezone(zone).date()
+    this_month = local.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    next_month = (this_month + timedelta(days=32)).replace(day=1)
+    start, middle, end = (_midnight(d, zone) for d in (last_month, this_month, next_month))
+    return {
+        "month_start": start,
+        "last_month": [_owned(g) for g in await reviews.goals.of_owners(owners, ending=(start, middle))],
+        "next_month": [_owned(g) for g in await reviews.goals.of_owners(owners, starting=(middle, end))],
+    }
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return utc(datetime(day.year, day.month, day.day, tzinfo=zone))
+
+
+def _owned(goal: Document) -> OwnedGoal:
+    facts = GoalFacts(
+        goal_id=goal["_id"],
+        title=goal.get("title", ""),
+        unit=goal.get("unit", ""),
+        target=goal.get("target"),
+        actual=goal.get("actual"),
+        expected_by_now=goal.get("expected_by_now"),
+        outcome=goal.get("outcome"),
+        warned_below=(goal.get("at_risk") or {}).get("level"),
+    )
+    return OwnedGoal(goal["owner_id"], facts, goal.get("period_start"), goal.get("period_end"))  # type: ignore[arg-type]
+
+
+def _training(assignment: Document) -> TrainingFacts:
+    course = CATALOGUE.get(assignment["course_id"])
+    return TrainingFacts(
+        assignment_id=assignment["_id"],
+        course_id=assignment["course_id"],
+        title=course.title if course else assignment["course_id"],
+        due_at=assignment["due_at"],
+    )
+
+
+def _item(item: Document) -> OpenItem:
+    return OpenItem(item["_id"], item["text"], item["owner_id"], item["due_at"], item["occurrence_start"])
+
+
+async def record_recognitions(reviews: Reviews, events: list[Event[RecognitionGranted]], session: Session) -> None:
+    """Keep what a team meeting celebrates; a recognition granted as private is never shown to a team."""
+    for event in events:
+        data = event.data
+        if data.private:
+            continue
+        facts = {"person_id": data.person_id, "kind": data.kind, "name": data.name, "at": event.time}
+        await reviews.recognitions.record(data.recognition_id, facts, session)
+
+
+# ---------------------------------------------------------------- the worker
+
+
+class AgendaWorker:
+    """Builds and sends each occurrence's agenda a day before it, once, whichever replica gets there first."""
+
+    def __init__(self, reviews: Reviews) -> None:
+        self._reviews = reviews
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except PyMongoError as error:
+                log.warning("agenda worker cannot reach MongoDB; retrying", error=str(error))
+            await asyncio.sleep(self._reviews.settings.scheduler_poll_seconds)
+
+    async def run_once(self) -> None:
+        now = self._reviews.runtime.clock.now()
+        for meeting in await self._reviews.meetings.agenda_due(now, 50):
+            with contextlib.suppress(_Taken):
+                await self._send(meeting, now)
+
+    async def _send(self, meeting: Document, now: datetime) -> None:
+        reviews = self._reviews
+        plan = schedule_of(meeting)
+        occurrence = meeting["occurrence_start"]
+        (following,) = plan.occurrences(occurrence)
+        # An occurrence that passed while no worker ran gets no agenda: a late agenda is noise.
+        agenda = await build(reviews, meeting, occurrence) if occurrence > now else None
+
+        async def work(session: Session) -> None:
+            if not await reviews.meetings.move_agenda(meeting, utc(following), agenda_due(utc(following)), session):
+                raise _Taken
+            if agenda is None:
+                return
+            document = {
+                "_id": f"{meeting['_id']}:{occurrence.isoformat()}",
+                "meeting_id": meeting["_id"],
+                "occurrence_start": occurrence,
+                "person_ids": sorted({*meeting["attendee_ids"], *(g.owner_id for g in agenda.goals)}),
+                "agenda": agenda.model_dump(mode="json"),
+                "built_at": now,
+            }
+            await reviews.agendas.add(document, session)
+            reviews.runtime.uow.publish(
+                session,
+                MeetingAgendaReady(
+                    meeting_id=meeting["_id"],
+                    team_id=meeting["team_id"],
+                    title=meeting["title"],
+                    cadence=plan.cadence,
+                    organizer_id=meeting["organizer_id"],
+                    attendee_ids=meeting["attendee_ids"],
+                    timezone=plan.timezone,
+                    sequence=meeting["sequence"],
+                    occurrence_start=occurrence,
+                    occurrence_end=occurrence + plan.duration,
+                    talking_points=agenda.talking_points,
+                ),
+            )
+
+        await reviews.runtime.uow.run(functools.partial(work))
+
+
+class _Taken(Exception):
+    """Another replica moved this meeting's agenda on first."""

@@ -1,0 +1,430 @@
+"""Team meetings on the real stack: who may schedule them, what the API shows, and the invitations attendees receive
+by email over SMTP (reviews publishes, notifications sends), parsed as a calendar would."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from reviews_support import ReviewsWorld
+
+from pacer_shared.auth import Role
+from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
+from pacer_shared.events.goals import GoalAchieved, GoalAtRisk, GoalMetric, GoalSet, MetricAggregation
+from pacer_shared.events.incentives import RecognitionGranted
+from pacer_testkit.outlets import Mailbox, outlets, text_of
+from pacer_testkit.roster import person as roster_person
+from pacer_testkit.stack import eventually
+from pacer_testkit.world import RunningService, ServiceWorld
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NORTH = ["mia", "ann", "bob", "cid"]
+"""Team north in the roster: Mia (its manager, organizing) first, then its members by id."""
+ADDRESSES = [f"mailto:{p}@example.com" for p in NORTH]
+CALLS = GoalMetric(kinds=["call"], aggregation=MetricAggregation.COUNT)
+WEEKLY = {"team_id": "north", "cadence": "weekly", "weekday": 0, "hour": 10, "minute": 30, "duration_minutes": 45}
+
+
+async def test_the_teams_manager_or_hr_schedules_and_only_the_team_sees_it(world: ReviewsWorld) -> None:
+    assert (await world.post("/v1/meetings", WEEKLY, "ann", Role.ASSISTANT)).status_code == 403
+    assert (await world.post("/v1/meetings", WEEKLY, "max", Role.MANAGER)).status_code == 403, "not max's team"
+    assert (await world.post("/v1/meetings", WEEKLY, "ada", Role.ADMIN)).status_code == 403
+    bad_zone = await world.post("/v1/meetings", {**WEEKLY, "timezone": "Mars/Olympus"}, "mia", Role.MANAGER)
+    assert bad_zone.status_code == 422, bad_zone.text
+    assert "timezone" in bad_zone.json()["detail"]
+    bad_hour = await world.post("/v1/meetings", {**WEEKLY, "hour": 24}, "mia", Role.MANAGER)
+    assert bad_hour.status_code == 422
+    assert "hour" in bad_hour.text
+    nobody_leads = await world.post("/v1/meetings", {**WEEKLY, "team_id": "west"}, "hana", Role.HR)
+    assert nobody_leads.status_code == 422, nobody_leads.text
+    assert "no manager" in nobody_leads.json()["detail"]
+
+    by_hr = await world.post("/v1/meetings", {**WEEKLY, "cadence": "monthly", "weekday": 4}, "hana", Role.HR)
+    assert by_hr.status_code == 201, by_hr.text
+    monthly = by_hr.json()
+    assert (monthly["organizer_id"], monthly["attendee_ids"], monthly["created_by"]) == ("mia", NORTH, "hana")
+    assert (monthly["timezone"], monthly["rrule"]) == ("Europe/Berlin", "FREQ=MONTHLY;BYDAY=1FR")
+    assert monthly["sequence"] == 0
+    start = datetime.fromisoformat(monthly["next_occurrence"]["start"]).astimezone(BERLIN)
+    assert (start.weekday(), start.day <= 7, start.hour, start.minute) == (4, True, 10, 30), "first Friday, 10:30"
+    assert monthly["title"] == "Monthly summary and plan"
+
+    in_shanghai = await world.post("/v1/meetings", {**WEEKLY, "timezone": "Asia/Shanghai"}, "mia", Role.MANAGER)
+    assert in_shanghai.status_code == 201, in_shanghai.text
+    weekly = in_shanghai.json()
+    start = datetime.fromisoformat(weekly["next_occurrence"]["start"])
+    assert start.astimezone(ZoneInfo("Asia/Shanghai")).hour == 10
+    assert start.astimezone(UTC).hour == 2
+
+    listed = await world.get("/v1/meetings", "ann", Role.ASSISTANT)
+    assert {m["meeting_id"] for m in listed.json()} == {monthly["meeting_id"], weekly["meeting_id"]}
+    assert (await world.get("/v1/meetings", "dan", Role.ASSISTANT)).json() == []
+    assert (await world.get("/v1/meetings?team_id=north", "max", Role.MANAGER)).json() == []
+    assert (await world.get(f"/v1/meetings/{weekly['meeting_id']}", "dan", Role.ASSISTANT)).status_code == 403
+    assert (await world.get(f"/v1/meetings/{weekly['meeting_id']}", "bob", Role.ASSISTANT)).status_code == 200
+    assert (await world.get("/v1/meetings/no-such", "hana", Role.HR)).status_code == 404
+
+    meeting_path = f"/v1/meetings/{weekly['meeting_id']}"
+    assert (await world.call("PATCH", meeting_path, "ann", Role.ASSISTANT, {"hour": 9})).status_code == 403
+    assert (await world.call("PATCH", meeting_path, "max", Role.MANAGER, {"hour": 9})).status_code == 403
+    unchanged = await world.call("PATCH", meeting_path, "mia", Role.MANAGER, {"hour": 10})
+    assert unchanged.json()["sequence"] == 0, "the same plan again is no new revision"
+    assert (await world.post(f"{meeting_path}/cancel", {}, "max", Role.MANAGER)).status_code == 403
+    cancelled = await world.post(f"{meeting_path}/cancel", {"reason": "merged"}, "hana", Role.HR)
+    assert cancelled.status_code == 200, cancelled.text
+    assert (cancelled.json()["status"], cancelled.json()["sequence"], cancelled.json()["next_occurrence"]) == (
+        "cancelled",
+        1,
+        None,
+    )
+    assert (await world.post(f"{meeting_path}/cancel", {}, "hana", Role.HR)).status_code == 409
+    assert (await world.call("PATCH", meeting_path, "mia", Role.MANAGER, {"hour": 9})).status_code == 409
+    scheduled = await world.get("/v1/meetings?status=scheduled", "hana", Role.HR)
+    assert [m["meeting_id"] for m in scheduled.json()] == [monthly["meeting_id"]]
+
+    published = await world.events(
+        lambda records: sum(r.json()["type"] in ("MeetingScheduled", "MeetingCancelled") for r in records) >= 3
+    )
+    plans = ("MeetingScheduled", "MeetingChanged", "MeetingCancelled")  # an agenda may go too, by the date
+    revisions: dict[str, list[tuple[str, int]]] = {}
+    for e in published:  # in order within a meeting (its key): meetings may sit on different partitions
+        if e["type"] in plans:
+            revisions.setdefault(e["subject"], []).append((e["type"], e["data"]["sequence"]))
+    assert revisions == {
+        monthly["meeting_id"]: [("MeetingScheduled", 0)],
+        weekly["meeting_id"]: [("MeetingScheduled", 0), ("MeetingCancelled", 1)],
+    }
+    scheduled_event = next(
+        e for e in published if e["type"] == "MeetingScheduled" and e["subject"] == monthly["meeting_id"]
+    )
+    assert scheduled_event["data"]["attendee_ids"] == NORTH
+    assert scheduled_event["data"]["occurrence_start"].startswith(monthly["next_occurrence"]["start"][:16])
+
+    # Fay joins team north: the next revision of the meeting invites the team as the roster has it now.
+    await world.load([roster_person("fay", "assistant", "mia", "north", display_name="Fay Assistant")])
+    retitled = await world.call(
+        "PATCH", f"/v1/meetings/{monthly['meeting_id']}", "mia", Role.MANAGER, {"title": "Month in review"}
+    )
+    assert retitled.status_code == 200, retitled.text
+    assert (retitled.json()["attendee_ids"], retitled.json()["sequence"]) == ([*NORTH, "fay"], 1)
+    published = await world.events(lambda records: any(r.json()["type"] == "MeetingChanged" for r in records))
+    (changed,) = [e for e in published if e["type"] == "MeetingChanged"]
+    assert (changed["data"]["changes"], changed["data"]["changed_by"]) == (["title", "attendees"], "mia")
+
+
+# ---------------------------------------------------------------- invitations by email
+
+
+class Team(ServiceWorld):
+    """Reviews, with notifications beside it sending to a real SMTP server."""
+
+    mailbox: Mailbox
+
+    async def mail(self, address: str, count: int) -> list[EmailMessage]:
+        """The first `count` invitations to this address (its agenda emails, carrying no calendar, left out)."""
+
+        async def arrived() -> list[EmailMessage] | None:
+            found = [m for m in self.mailbox.to(address) if any(m.iter_attachments())]
+            return found[:count] if len(found) >= count else None
+
+        return await eventually(arrived, timeout=60, what=f"{count} email(s) to {address}")
+
+
+@pytest.fixture
+async def team(running_service: RunningService) -> AsyncIterator[Team]:
+    tuning = {"PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS": "0.05", "PACER_NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.1"}
+    async with (
+        outlets() as out,
+        running_service("pacer_notifications.main", world=ServiceWorld, **out.env, **tuning),
+        running_service("pacer_reviews.main", world=Team) as reviews,
+    ):
+        reviews.mailbox = out.mailbox
+        yield reviews
+
+
+def invitation(message: EmailMessage) -> tuple[str, icalendar.Calendar]:
+    """The attached .ics as a calendar client reads it, and the method its MIME part names."""
+    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename() == "invite.ics"
+    return str(part.get_param("method")), icalendar.Calendar.from_ical(part.get_content())
+
+
+def the_event(calendar: icalendar.Calendar) -> icalendar.Event:
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancellation(team: Team) -> None:
+    starts_on = date.today() + timedelta(days=1)
+    created = await team.post("/v1/meetings", {**WEEKLY, "starts_on": starts_on.isoformat()}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting = created.json()
+    first = datetime.fromisoformat(meeting["next_occurrence"]["start"]).astimezone(BERLIN)
+
+    for person in NORTH:  # Mia reads chat first (DingTalk), but only email carries the invitation
+        (message,) = await team.mail(f"{person}@example.com", 1)
+        method, calendar = invitation(message)
+        event = the_event(calendar)
+        assert (method, calendar["METHOD"]) == ("REQUEST", "REQUEST")
+        assert event["UID"] == f"{meeting['meeting_id']}@meetings.pacer"
+        assert event["SEQUENCE"] == 0
+        assert event["SUMMARY"] == "Weekly team meeting"
+        assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+        assert event.decoded("DTSTART") == first
+        assert first.date() >= starts_on
+        assert (first.weekday(), first.hour, first.minute) == (0, 10, 30)
+        assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=45)
+        assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;BYDAY=MO"
+        assert event["STATUS"] == "CONFIRMED"
+        assert [z["TZID"] for z in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+        assert str(event["ORGANIZER"]) == "mailto:mia@example.com"
+        assert event["ORGANIZER"].params["CN"] == "Mia Manager"
+        assert [str(a) for a in event["ATTENDEE"]] == ADDRESSES
+        assert [a.params["CN"] for a in event["ATTENDEE"]] == [
+            "Mia Manager",
+            "Ann Assistant",
+            "Bob Assistant",
+            "Cid Assistant",
+        ]
+    (ann,) = await team.mail("ann@example.com", 1)
+    assert ann["Subject"] == "会议邀请：Weekly team meeting", "Ann reads Chinese"
+    (bob,) = await team.mail("bob@example.com", 1)
+    assert bob["Subject"] == "Invitation: Weekly team meeting"
+    assert "Europe/Berlin" in text_of(bob)
+
+    changed = await team.call(
+        "PATCH", f"/v1/meetings/{meeting['meeting_id']}", "mia", Role.MANAGER, {"hour": 11, "title": "Team sync"}
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["sequence"] == 1
+    for person in NORTH:
+        update = (await team.mail(f"{person}@example.com", 2))[1]
+        method, calendar = invitation(update)
+        event = the_event(calendar)
+        assert (method, calendar["METHOD"], event["SEQUENCE"]) == ("REQUEST", "REQUEST", 1)
+        assert event["UID"] == f"{meeting['meeting_id']}@meetings.pacer", "the same event, revised"
+        assert event.decoded("DTSTART") == first.replace(hour=11)
+        assert event["SUMMARY"] == "Team sync"
+    assert (await team.mail("bob@example.com", 2))[1]["Subject"] == "Updated invitation: Team sync"
+
+    cancelled = await team.post(f"/v1/meetings/{meeting['meeting_id']}/cancel", {}, "hana", Role.HR)
+    assert cancelled.status_code == 200, cancelled.text
+    for person in NORTH:
+        cancellation = (await team.mail(f"{person}@example.com", 3))[2]
+        method, calendar = invitation(cancellation)
+        event = the_event(calendar)
+        assert (method, calendar["METHOD"], event["SEQUENCE"], event["STATUS"]) == ("CANCEL", "CANCEL", 2, "CANCELLED")
+        assert event["UID"] == f"{meeting['meeting_id']}@meetings.pacer"
+        assert [str(a) for a in event["ATTENDEE"]] == ADDRESSES
+    assert (await team.mail("ann@example.com", 3))[2]["Subject"] == "会议已取消：Team sync"
+    assert not [
+        m
+        for m in team.mailbox.messages
+        if str(m["To"]).split("<")[-1].rstrip(">") not in {f"{p}@example.com" for p in NORTH}
+    ], "nobody outside the team is invited"
+
+
+# ---------------------------------------------------------------- the agenda, a day before
+
+
+def this_week(goal_id: str, owner: str, title: str) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "goal_id": goal_id,
+        "owner_id": owner,
+        "title": title,
+        "period_start": now - timedelta(days=2),
+        "period_end": now + timedelta(days=5),
+    }
+
+
+async def test_a_day_before_the_meeting_its_agenda_goes_to_the_attendees_at_risk_goals_first(team: Team) -> None:
+    today = datetime.now(BERLIN)
+    later = {"weekday": (today + timedelta(days=3)).weekday(), "starts_on": today.date().isoformat()}
+    created = await team.post("/v1/meetings", {**WEEKLY, **later}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["meeting_id"]
+    assigned = await team.post(
+        "/v1/training/assignments",
+        {"person_id": "ann", "course_id": "crm-hygiene", "due_at": (datetime.now(UTC) + timedelta(days=1)).isoformat()},
+        "mia",
+        Role.MANAGER,
+    )
+    assert assigned.status_code == 201, assigned.text
+    await team.publish(
+        GoalSet(**this_week("calls", "ann", "Calls"), metric=CALLS, target=Decimal(40), unit="calls", set_by="mia"),
+        GoalAtRisk(
+            **this_week("calls", "ann", "Calls"),
+            target=Decimal(40),
+            actual=Decimal(12),
+            expected_by_now=Decimal(25),
+            pace_ratio=Decimal("0.48"),
+            level=Decimal("0.6"),
+        ),
+        GoalSet(**this_week("quotes", "bob", "Quotes"), metric=CALLS, target=Decimal(10), unit="quotes", set_by="mia"),
+        GoalAchieved(
+            **this_week("quotes", "bob", "Quotes"),
+            target=Decimal(10),
+            actual=Decimal(11),
+            attainment=Decimal("1.1"),
+            achieved_at=datetime.now(UTC),
+        ),
+        RecognitionGranted(
+            person_id="cid", recognition_id=f"r-{meeting_id}", kind="award", name="Customer hero", team_id="north"
+        ),
+        RecognitionGranted(person_id="ann", recognition_id=f"p-{meeting_id}", kind="award", name="Quiet", private=True),
+        FeedbackGiven(
+            feedback_id=f"f-{meeting_id}",
+            author_id="mia",
+            recipient_id="bob",
+            kind=FeedbackKind.PRAISE,
+            direction=FeedbackDirection.DOWNWARD,
+            text="Great follow-up",
+            tags=["follow-up"],
+        ),
+    )
+    expected = [
+        "Ann Assistant: Goal 'Calls' is at risk: 12 of 40 calls, pace expects 25 (48% of pace, warned below 60%)",
+        "Bob Assistant: Goal 'Quotes' is achieved: 11 of 10 quotes (110%)",
+        "Win: Bob Assistant achieved 'Quotes'",
+        "Recognition: Cid Assistant received the award 'Customer hero'",
+        "Feedback themes since the last meeting: follow-up (1)",
+    ]
+
+    async def previewed() -> dict[str, Any] | None:
+        found = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "bob", Role.ASSISTANT)).json()
+        return found if found["talking_points"][: len(expected)] == expected else None
+
+    preview = await eventually(previewed, what="the goals, wins and feedback in the agenda's preview")
+    assert preview["status"] == "preview"
+    assert preview["talking_points"][len(expected)].startswith("Ann Assistant: Training ")
+    assert "Quiet" not in str(preview), "a private recognition is no team's business"
+    assert not [m for m in team.mailbox.messages if "Agenda" in str(m["Subject"])], "not yet: days ahead"
+
+    soon = datetime.now(BERLIN) + timedelta(hours=3)  # within a day: its agenda is due at once
+    moved = await team.call(
+        "PATCH", f"/v1/meetings/{meeting_id}", "mia", Role.MANAGER, {"weekday": soon.weekday(), "hour": soon.hour}
+    )
+    assert moved.status_code == 200, moved.text
+    occurrence = moved.json()["next_occurrence"]["start"]
+
+    async def agenda_mail() -> EmailMessage | None:
+        return next((m for m in team.mailbox.to("bob@example.com") if "Agenda" in str(m["Subject"])), None)
+
+    mail = await eventually(agenda_mail, timeout=60, what="the agenda by email to Bob")
+    body = text_of(mail)
+    assert body.index(expected[0]) < body.index(expected[2]) < body.index(expected[4]), body
+    sent = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "ann", Role.ASSISTANT)).json()
+    assert sent["status"] == "sent"
+    assert sent["talking_points"][: len(expected)] == expected
+    assert datetime.fromisoformat(sent["occurrence_start"]) == datetime.fromisoformat(occurrence)
+
+    async def ann_agenda() -> list[EmailMessage] | None:
+        return [m for m in team.mailbox.to("ann@example.com") if "议程" in str(m["Subject"])] or None
+
+    (ann,) = await eventually(ann_agenda, timeout=60, what="the agenda in Chinese to Ann")
+    assert expected[0] in text_of(ann)
+    published = await team.events(lambda rs: any(r.json()["type"] == "MeetingAgendaReady" for r in rs))
+    ready = [e for e in published if e["type"] == "MeetingAgendaReady"]
+    assert len(ready) == 1, "one agenda per occurrence"
+    assert ready[0]["data"]["attendee_ids"] == NORTH
+
+
+# ---------------------------------------------------------------- minutes and action items
+
+
+async def test_minutes_record_action_items_that_remind_once_each_and_stay_on_the_agenda_until_done(team: Team) -> None:
+    began = datetime.now(BERLIN) - timedelta(hours=1)
+    plan = {"weekday": began.weekday(), "hour": began.hour, "minute": 0, "starts_on": began.date().isoformat()}
+    created = await team.post("/v1/meetings", {**WEEKLY, **plan}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["meeting_id"]
+    held_at = began.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+    now = datetime.now(UTC)
+    items = [
+        {"text": "Send the Q4 price list", "owner_id": "ann", "due_at": (now + timedelta(seconds=4)).isoformat()},
+        {"text": "Merge CRM duplicates", "owner_id": "bob", "due_at": (now + timedelta(days=3)).isoformat()},
+    ]
+    body = {"notes": "Reports move to Thursday.", "decisions": ["Reports on Thursdays"], "action_items": items}
+    path = f"/v1/meetings/{meeting_id}/minutes"
+    assert (await team.post(path, body, "ann", Role.ASSISTANT)).status_code == 403
+    stranger = await team.post(path, {**body, "action_items": [{**items[0], "owner_id": "dan"}]}, "mia", Role.MANAGER)
+    assert stranger.status_code == 422, stranger.text
+    assert "dan" in stranger.json()["detail"]
+    future = (held_at + timedelta(days=7)).isoformat()
+    ahead = await team.post(path, {**body, "occurrence_start": future}, "mia", Role.MANAGER)
+    assert ahead.status_code == 422, ahead.text
+    assert "begun" in ahead.json()["detail"]
+
+    recorded = await team.post(path, body, "mia", Role.MANAGER)
+    assert recorded.status_code == 201, recorded.text
+    minutes = recorded.json()
+    assert datetime.fromisoformat(minutes["occurrence_start"]) == held_at, "the latest occurrence that began"
+    assert [(i["owner_id"], i["status"]) for i in minutes["action_items"]] == [("ann", "open"), ("bob", "open")]
+    ann_item, bob_item = (i["item_id"] for i in minutes["action_items"])
+    assert (await team.post(path, body, "mia", Role.MANAGER)).status_code == 409, "one record per occurrence"
+
+    def reminders(records: list[Any]) -> list[tuple[str, str]]:
+        return [
+            (r.json()["type"], r.json()["data"]["item_id"])
+            for r in records
+            if r.json()["type"] in ("ActionItemDue", "ActionItemOverdue")
+        ]
+
+    published = await team.events(lambda rs: ("ActionItemOverdue", ann_item) in reminders(rs), timeout=60)
+    held = [e for e in published if e["type"] == "MeetingHeld"]
+    assert [(e["subject"], e["data"]["action_item_ids"], e["data"]["decisions"]) for e in held] == [
+        (meeting_id, [ann_item, bob_item], 1)
+    ]
+
+    async def settled() -> list[dict[str, Any]] | None:
+        stored = {i["_id"]: i for i in await team.stored("action_items")}
+        ann = stored[ann_item]
+        return list(stored.values()) if ann["next_reminder_at"] is None else None
+
+    stored = {i["_id"]: i for i in await eventually(settled, what="Ann's item to need no more reminders")}
+    assert sorted(stored[ann_item]["reminders_raised"]) == ["due", "overdue"]
+    assert stored[bob_item]["reminders_raised"] == [], "three days ahead: nothing yet"
+    published = await team.events(lambda rs: ("ActionItemOverdue", ann_item) in reminders(rs))
+    assert reminders([_Record(e) for e in published]) == [("ActionItemDue", ann_item), ("ActionItemOverdue", ann_item)]
+
+    async def ann_reminders() -> list[str] | None:
+        subjects = [str(m["Subject"]) for m in team.mailbox.to("ann@example.com")]
+        wanted = ["待办即将到期：Send the Q4 price list", "待办已逾期：Send the Q4 price list"]
+        return subjects if all(w in subjects for w in wanted) else None
+
+    await eventually(ann_reminders, timeout=60, what="Ann's two reminders by email")
+
+    assert (await team.get(path, "dan", Role.ASSISTANT)).status_code == 403
+    listed = (await team.get(path, "bob", Role.ASSISTANT)).json()
+    assert [(m["decisions"], len(m["action_items"])) for m in listed] == [(["Reports on Thursdays"], 2)]
+
+    agenda = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "mia", Role.MANAGER)).json()
+    open_items = [p for p in agenda["talking_points"] if p.startswith("Open action item")]
+    assert open_items[0].startswith("Open action item (Ann Assistant, overdue since ")
+    assert open_items[0].endswith("): Send the Q4 price list")
+    assert open_items[1].endswith("): Merge CRM duplicates")
+
+    assert (await team.post(f"/v1/action-items/{bob_item}/done", {}, "ann", Role.ASSISTANT)).status_code == 403
+    closed = await team.post(f"/v1/action-items/{bob_item}/done", {}, "bob", Role.ASSISTANT)
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "done"
+    assert (await team.post(f"/v1/action-items/{bob_item}/done", {}, "bob", Role.ASSISTANT)).status_code == 409
+    agenda = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "mia", Role.MANAGER)).json()
+    assert [p for p in agenda["talking_points"] if p.startswith("Open action item")] == open_items[:1]
+
+
+class _Record:
+    """A published event in the shape `reminders` reads."""
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        self._event = event
+
+    def json(self) -> dict[str, Any]:
+        return self._event
