@@ -39,7 +39,7 @@ CONSUMERS = {
     "goals.events": {"reviews.goal-outcomes", "incentives.ledger-inputs", "notifications.routing"},
     "feedback.events": {"reviews.feedback", "incentives.ledger-inputs", "notifications.routing"},
     "reviews.events": {"incentives.ledger-inputs", "notifications.routing"},
-    "incentives.events": {"notifications.routing"},
+    "incentives.events": {"reviews.recognitions", "notifications.routing"},
 }
 TYPE_ON = {
     "org.people": "PersonUpserted",
