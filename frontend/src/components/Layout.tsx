@@ -18,7 +18,7 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
-    return [team, ...goals, reviews, feedback, anonymous, recognition, bonus];
+    return [team, ...goals, reviews, { to: "/one-on-one", label: "nav.oneOnOne" }, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
