@@ -101,6 +101,8 @@ export const en = {
     atRisk: "At risk",
     noneAtRisk: "No goal is at risk.",
     empty: "No assistants in this team.",
+    sparkline: "{{name}}, {{kind}} a day over the last {{days}} days ({{total}} in all): {{counts}}",
+    kinds: { call: "calls", visit: "visits", demo: "demos", order_processed: "orders processed" },
   },
   setGoal: {
     title: "Set a goal",

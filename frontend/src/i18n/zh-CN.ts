@@ -102,6 +102,8 @@ export const zhCN: Texts = {
     atRisk: "有风险",
     noneAtRisk: "没有有风险的目标。",
     empty: "该团队没有销售助理。",
+    sparkline: "{{name}}近 {{days}} 天每天的{{kind}}（共 {{total}}）：{{counts}}",
+    kinds: { call: "电话", visit: "拜访", demo: "演示", order_processed: "处理的订单" },
   },
   setGoal: {
     title: "设定目标",
