@@ -84,8 +84,8 @@ async def review_to_write(platform: Platform) -> None:
 
 
 async def weekly_check_in(platform: Platform) -> None:
-    """Ann's and Cid's weekly check-ins of this week, opened by hr: Mia's 1:1 agendas with them, Cid's missed visits
-    among his."""
+    """Ann's and Bob's weekly check-ins of this week, opened by hr, for Mia's 1:1 agendas with them (Cid's reviews
+    journey keeps his one review)."""
     template = await platform.call("reviews", "POST", "/v1/templates", "hana", Role.HR, REVIEW_TEMPLATE)
     assert template.status_code == 201, template.text
     cycle = {
@@ -93,7 +93,7 @@ async def weekly_check_in(platform: Platform) -> None:
         "cadence": "weekly",
         "template_name": REVIEW_TEMPLATE["name"],
         "period_start": datetime.now(UTC).date().isoformat(),
-        "person_ids": ["ann", "cid"],
+        "person_ids": ["ann", "bob"],
     }
     opened = await platform.call("reviews", "POST", "/v1/cycles", "hana", Role.HR, cycle)
     assert opened.status_code == 201, opened.text
