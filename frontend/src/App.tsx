@@ -20,6 +20,7 @@ import { Meetings } from "./pages/Meetings";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
 import { NotificationPreferences } from "./pages/NotificationPreferences";
+import { OneOnOne } from "./pages/OneOnOne";
 import { PersonData } from "./pages/PersonData";
 import { Recognition } from "./pages/Recognition";
 import { Reviews } from "./pages/Reviews";
@@ -118,6 +119,9 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="trends/assistant/:assistantId" element={<AssistantTrends />} />
                   <Route path="notifications" element={<NotificationPreferences />} />
                   <Route path="training" element={<Training />} />
+                  <Route element={<Only roles={["manager"]} />}>
+                    <Route path="one-on-one" element={<OneOnOne />} />
+                  </Route>
                   <Route element={<Only roles={["hr", "admin"]} />}>
                     <Route path="audit" element={<AuditTrail />} />
                     <Route path="personal-data" element={<PersonData />} />

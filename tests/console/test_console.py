@@ -28,7 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pacer_shared.auth import Role
-from pacer_testkit.platform import Platform, running_platform, sale
+from pacer_testkit.platform import REVIEW_TEMPLATE, Platform, running_platform, sale
 from pacer_testkit.stack import ROOT, Stack, eventually, free_port
 
 CHROMIUM = Path(os.environ.get("PACER_CHROMIUM", "/usr/bin/chromium"))
@@ -83,6 +83,22 @@ async def review_to_write(platform: Platform) -> None:
     """Cid's review of the days around today, opened by hr: his missed goal is one of its inputs."""
     today = datetime.now(UTC).date()
     await platform.open_review("cid", today - timedelta(days=1), today + timedelta(days=1))
+
+
+async def weekly_check_in(platform: Platform) -> None:
+    """Ann's and Bob's weekly check-ins of this week, opened by hr, for Mia's 1:1 agendas with them (Cid's reviews
+    journey keeps his one review)."""
+    template = await platform.call("reviews", "POST", "/v1/templates", "hana", Role.HR, REVIEW_TEMPLATE)
+    assert template.status_code == 201, template.text
+    cycle = {
+        "name": f"north-weekly-{uuid.uuid4().hex[:6]}",
+        "cadence": "weekly",
+        "template_name": REVIEW_TEMPLATE["name"],
+        "period_start": datetime.now(UTC).date().isoformat(),
+        "person_ids": ["ann", "bob"],
+    }
+    opened = await platform.call("reviews", "POST", "/v1/cycles", "hana", Role.HR, cycle)
+    assert opened.status_code == 201, opened.text
 
 
 async def private_award(platform: Platform) -> None:
@@ -189,6 +205,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await ask_adjustment(platform, anns, "ann", 6, "Two sick days")
         await goals_to_decide(platform)
         await review_to_write(platform)
+        await weekly_check_in(platform)
         await private_award(platform)
         await checkins_due(platform)
 

@@ -21,7 +21,8 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
-    return [team, trends, ...goals, checkins, reviews, meetings, feedback, anonymous, recognition, bonus];
+    const oneOnOne = { to: "/one-on-one", label: "nav.oneOnOne" };
+    return [team, trends, ...goals, checkins, reviews, oneOnOne, meetings, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];

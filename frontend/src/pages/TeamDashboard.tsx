@@ -12,6 +12,7 @@ import { Failure } from "../components/Failure";
 import { Pager } from "../components/Pager";
 import { pageOf } from "../components/paging";
 import { date, number, percent } from "../format";
+import { ActivitySparkline } from "./ActivitySparkline";
 import { atRiskReason, attainment, statusText } from "./goalText";
 
 type GoalOut = components["schemas"]["GoalOut"];
@@ -118,7 +119,16 @@ export function TeamDashboard() {
                 <tbody>
                   {shown.items.map(({ member, goal }) => (
                     <tr key={`${member.person_id}-${goal?.goal_id ?? "none"}`}>
-                      <th scope="row">{member.display_name}</th>
+                      <th scope="row">
+                        {member.display_name}
+                        {goal === (member.goals[0] ?? null) && (
+                          <ActivitySparkline
+                            assistantId={member.person_id}
+                            name={member.display_name}
+                            kind={member.goals[0]?.metric.kinds[0] ?? "call"}
+                          />
+                        )}
+                      </th>
                       {goal ? (
                         <>
                           <td>
