@@ -1,9 +1,17 @@
-"""Waiting for a wake-up with a time limit, in a way that never hides a cancellation."""
+"""Waiting for a wake-up with a time limit, in a way that never hides a cancellation; polling for good."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
+from typing import NoReturn
+
+from pymongo.errors import PyMongoError
+
+from pacer_shared.logs import get_logger
+
+log = get_logger(__name__)
 
 
 async def wake_or_timeout(wakeup: asyncio.Event, seconds: float) -> None:
@@ -18,3 +26,17 @@ async def wake_or_timeout(wakeup: asyncio.Event, seconds: float) -> None:
         async with asyncio.timeout(max(0.0, seconds)):
             await wakeup.wait()
     wakeup.clear()
+
+
+async def poll(step: Callable[[], Awaitable[object]], seconds: float, what: str) -> NoReturn:
+    """Run `step` every `seconds` for as long as the service runs: a background worker's loop.
+
+    A database that cannot be reached is logged and tried again next round, so a MongoDB election or restart pauses
+    the worker instead of ending it.
+    """
+    while True:
+        try:
+            await step()
+        except PyMongoError as error:
+            log.warning(f"{what} cannot reach MongoDB; retrying", error=str(error))
+        await asyncio.sleep(seconds)

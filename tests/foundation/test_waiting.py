@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from pymongo.errors import AutoReconnect
 
-from pacer_shared.waiting import wake_or_timeout
+from pacer_shared.waiting import poll, wake_or_timeout
 
 STEPS = 12
 """Event-loop steps to let pass before cancelling: covers waking up, the wait's own bookkeeping and the next round."""
@@ -54,3 +55,22 @@ async def test_the_wait_ends_after_its_time_without_a_wakeup() -> None:
 
     assert loop.time() - began >= 0.05
     assert not wakeup.is_set()
+
+
+async def test_a_polling_worker_goes_on_after_the_database_cannot_be_reached() -> None:
+    rounds: list[str] = []
+    done = asyncio.Event()
+
+    async def step() -> None:
+        rounds.append("round")
+        if len(rounds) == 1:
+            raise AutoReconnect("connection pool paused")
+        done.set()
+
+    worker = asyncio.create_task(poll(step, 0.0, "test worker"))
+    try:
+        async with asyncio.timeout(10):
+            await done.wait()
+    finally:
+        worker.cancel()
+    assert len(rounds) >= 2  # the round after the failure ran

@@ -3,24 +3,21 @@ goes to the manager, and an unanswered check-in gets one gentle reminder."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import uuid
 from collections import Counter
 from datetime import datetime, time, timedelta
+from typing import NoReturn
 from zoneinfo import ZoneInfo
-
-from pymongo.errors import PyMongoError
 
 from pacer_goals.domain.checkin import CheckIn
 from pacer_goals.domain.goal import Goal
 from pacer_goals.service.context import Goals
 from pacer_shared.events.goals import GoalCheckInDue, WeekSummary
-from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
+from pacer_shared.waiting import poll
 
-log = get_logger(__name__)
 WEEK = timedelta(days=7)
 
 
@@ -42,13 +39,8 @@ class CheckInWorker:
     def __init__(self, goals: Goals) -> None:
         self._goals = goals
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except PyMongoError as error:
-                log.warning("check-in worker cannot reach MongoDB; retrying", error=str(error))
-            await asyncio.sleep(self._goals.settings.deadline_poll_seconds * 5)
+    async def run(self) -> NoReturn:
+        await poll(self.run_once, self._goals.settings.deadline_poll_seconds * 5, "check-in worker")
 
     async def run_once(self) -> int:
         goals = self._goals

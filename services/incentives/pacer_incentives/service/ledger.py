@@ -7,14 +7,11 @@ updates so replicas and restarts never calculate a statement twice.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
-
-from pymongo.errors import PyMongoError
+from typing import Any, NoReturn
 
 from pacer_incentives.domain import ledger
 from pacer_incentives.domain.ledger import Line, NotFinal, Statement, Subject
@@ -25,11 +22,10 @@ from pacer_incentives.service.context import Incentives
 from pacer_incentives.service.plans import period_of, plan_of
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.incentives import BonusAdjusted, BonusApproved, BonusCalculated
-from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, Forbidden, NotFound
+from pacer_shared.waiting import poll
 
-log = get_logger(__name__)
 BATCH = 100
 CARRIED_FIELDS = ("plan_key", "plan_id", "plan_version", "person_id", "team_id", "manager_id", "currency")
 
@@ -86,13 +82,8 @@ class LedgerWorker:
     def __init__(self, incentives: Incentives) -> None:
         self._incentives = incentives
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except PyMongoError as error:
-                log.warning("ledger worker cannot reach MongoDB; retrying", error=str(error))
-            await asyncio.sleep(self._incentives.settings.ledger_poll_seconds)
+    async def run(self) -> NoReturn:
+        await poll(self.run_once, self._incentives.settings.ledger_poll_seconds, "ledger worker")
 
     async def run_once(self) -> None:
         now = self._incentives.runtime.clock.now()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import DuplicateKeyError
 
 from pacer_incentives.domain.facts import fold
 from pacer_incentives.domain.periods import Cadence, Period, following, period_at
@@ -24,11 +24,10 @@ from pacer_shared.events import Event
 from pacer_shared.events.goals import GoalAchieved, GoalMissed, OwnerKind
 from pacer_shared.events.incentives import RecognitionGranted
 from pacer_shared.events.reviews import TrainingCompleted
-from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
+from pacer_shared.waiting import poll
 
-log = get_logger(__name__)
 OUTCOME_TYPES = frozenset({"GoalSet", "GoalAchieved", "GoalMissed", "GoalCancelled", "GoalAdjusted"})
 
 
@@ -232,13 +231,8 @@ class MonthlyBadges:
     def __init__(self, incentives: Incentives) -> None:
         self._incentives = incentives
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except PyMongoError as error:
-                log.warning("monthly badges cannot reach MongoDB; retrying", error=str(error))
-            await asyncio.sleep(self._incentives.settings.ledger_poll_seconds)
+    async def run(self) -> NoReturn:
+        await poll(self.run_once, self._incentives.settings.ledger_poll_seconds, "monthly badges")
 
     async def run_once(self) -> None:
         cursors = self._incentives.cursors

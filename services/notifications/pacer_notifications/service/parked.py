@@ -3,18 +3,16 @@ too long (`UNKNOWN_PERSON_WAIT_SECONDS`)."""
 
 from __future__ import annotations
 
-import asyncio
-
-from pymongo.errors import PyMongoError
+import functools
+from typing import NoReturn
 
 from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.dead_letters import dead_letter_event
 from pacer_notifications.service.routing import route
 from pacer_shared.events import CloudEvent
-from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Session
+from pacer_shared.waiting import poll
 
-log = get_logger(__name__)
 ROUND_SECONDS = 2.0
 BATCH = 50
 
@@ -47,10 +45,5 @@ class ParkedEvents:
     def __init__(self, notifications: Notifications) -> None:
         self._n = notifications
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await retry_parked(self._n)
-            except PyMongoError as error:
-                log.warning("cannot reach MongoDB to route parked events; retrying", error=str(error))
-            await asyncio.sleep(ROUND_SECONDS)
+    async def run(self) -> NoReturn:
+        await poll(functools.partial(retry_parked, self._n), ROUND_SECONDS, "parked-event routing")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import uuid
@@ -10,11 +9,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from prometheus_client import Gauge
-from pymongo.errors import PyMongoError
 
 from pacer_reviews.adapters.repository import OPEN_STATUSES
 from pacer_reviews.domain.templates import TemplateIn
@@ -25,6 +23,7 @@ from pacer_shared.events.reviews import Cadence, ReviewCycleOpened, ReviewOverdu
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session, microseconds
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
+from pacer_shared.waiting import poll
 
 log = get_logger(__name__)
 SCHEDULE_LAG = Gauge(
@@ -272,13 +271,8 @@ class CycleWorker:
     def __init__(self, reviews: Reviews) -> None:
         self._reviews = reviews
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except PyMongoError as error:
-                log.warning("review scheduler cannot reach MongoDB; retrying", error=str(error))
-            await asyncio.sleep(self._reviews.settings.scheduler_poll_seconds)
+    async def run(self) -> NoReturn:
+        await poll(self.run_once, self._reviews.settings.scheduler_poll_seconds, "review scheduler")
 
     async def run_once(self) -> None:
         now = self._reviews.runtime.clock.now()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
-
-from pymongo.errors import PyMongoError
 
 from pacer_reviews.domain.agenda import GoalFacts, TrainingFacts
 from pacer_reviews.domain.meeting_agenda import AgendaFacts, Occasion, OpenItem, OwnedGoal, TeamAgenda, Win, team_agenda
@@ -21,11 +18,9 @@ from pacer_shared.auth import Principal
 from pacer_shared.events import Event
 from pacer_shared.events.incentives import RecognitionGranted
 from pacer_shared.events.reviews import MeetingAgendaReady, MeetingCadence
-from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import NotFound
-
-log = get_logger(__name__)
+from pacer_shared.waiting import poll
 
 
 def agenda_due(occurrence_start: datetime) -> datetime:
@@ -153,13 +148,8 @@ class AgendaWorker:
     def __init__(self, reviews: Reviews) -> None:
         self._reviews = reviews
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except PyMongoError as error:
-                log.warning("agenda worker cannot reach MongoDB; retrying", error=str(error))
-            await asyncio.sleep(self._reviews.settings.scheduler_poll_seconds)
+    async def run(self) -> NoReturn:
+        await poll(self.run_once, self._reviews.settings.scheduler_poll_seconds, "agenda worker")
 
     async def run_once(self) -> None:
         now = self._reviews.runtime.clock.now()

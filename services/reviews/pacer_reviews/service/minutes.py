@@ -3,15 +3,12 @@ next agendas until done."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from pymongo.errors import PyMongoError
+from typing import Any, NoReturn
 
 from pacer_reviews.domain.action_items import Reminder, first_look, next_reminder
 from pacer_reviews.domain.meetings import utc
@@ -19,11 +16,9 @@ from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.meetings import check_organizing, load, one, schedule_of
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.reviews import ActionItemDue, ActionItemOverdue, MeetingCadence, MeetingHeld
-from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
-
-log = get_logger(__name__)
+from pacer_shared.waiting import poll
 
 
 @dataclass(frozen=True)
@@ -159,13 +154,8 @@ class ActionItemWorker:
     def __init__(self, reviews: Reviews) -> None:
         self._reviews = reviews
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except PyMongoError as error:
-                log.warning("action item worker cannot reach MongoDB; retrying", error=str(error))
-            await asyncio.sleep(self._reviews.settings.scheduler_poll_seconds)
+    async def run(self) -> NoReturn:
+        await poll(self.run_once, self._reviews.settings.scheduler_poll_seconds, "action item worker")
 
     async def run_once(self) -> None:
         now = self._reviews.runtime.clock.now()
