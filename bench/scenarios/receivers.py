@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from pacer_testkit.chat_receivers import Inbox, Post, receivers, serve
+from pacer_testkit.chat_receivers import Inbox, Post, receivers
+from pacer_testkit.serving import serve
 from pacer_testkit.stack import free_port
 
 SECRETS = {"dingtalk": "SEC-bench-dingtalk", "feishu": "bench-feishu-secret", "wecom": "bench-wecom-key"}

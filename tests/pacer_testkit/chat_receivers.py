@@ -7,31 +7,26 @@ answers as the vendor does, on success and on failure, so an adapter's `judge` i
 Pacer's webhook secret; a channel without one accepts unsigned posts.
 
 `Inbox` records accepted and rejected posts, and can be told to make the next posts fail (`fail_next`) or to
-answer an HTML page with 200 (`garbage_next`), as a proxy in the way would. `serve(app)` runs an app with
+answer an HTML page with 200 (`garbage_next`), as a proxy in the way would. `pacer_testkit.serving.serve(app)` runs an app with
 uvicorn on 127.0.0.1 in the current event loop and yields its base URL.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
 import json
-import socket
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
 CHANNELS = ("slack", "teams", "wecom", "dingtalk", "feishu", "webhook")
 GARBAGE_HTML = (
@@ -463,27 +458,3 @@ def receivers(secrets: dict[str, str]) -> tuple[Starlette, Inbox]:
         return Route(f"/{channel}", receive, methods=["POST"])
 
     return Starlette(routes=[route(channel) for channel in CHANNELS]), inbox
-
-
-@asynccontextmanager
-async def serve(app: ASGIApp) -> AsyncIterator[str]:
-    """Run `app` on 127.0.0.1 and a free port in the current event loop; yield its base URL, then stop it."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()  # raises what stopped it
-                raise RuntimeError("the receiver stopped before it started")
-            await asyncio.sleep(0.005)  # readiness poll: uvicorn has no started event
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        if not task.done():
-            await task
-        sock.close()

@@ -9,7 +9,6 @@ every token and make the next queries answer with a quota error.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -17,13 +16,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pacer_testkit.stack import eventually, free_port
+from pacer_testkit.serving import serve
 
 APP_ID = "FSAID_fake"
 APP_SECRET = "fake-app-secret"
@@ -128,19 +126,7 @@ def _error(code: int, message: str) -> JSONResponse:
 
 @asynccontextmanager
 async def running_fake_fxiaoke() -> AsyncIterator[FakeFxiaoke]:
-    port = free_port()
-    fake = FakeFxiaoke(f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(fake.app(), host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    try:
-
-        async def started() -> bool:
-            if task.done():
-                task.result()  # it could not listen: say why
-            return bool(server.started)
-
-        await eventually(started, 10, "the fake Fxiaoke to listen")
+    fake = FakeFxiaoke(url="")
+    async with serve(fake.app()) as url:
+        fake.url = url  # answered in tokens and links, read per request
         yield fake
-    finally:
-        server.should_exit = True
-        await task

@@ -20,13 +20,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pacer_testkit.stack import eventually, free_port
+from pacer_testkit.serving import serve
 
 CLIENT_ID = "1000.FAKECLIENT"
 CLIENT_SECRET = "fake-client-secret"
@@ -263,19 +262,7 @@ def _since(request: Request) -> datetime | None:
 
 @asynccontextmanager
 async def running_fake_zoho() -> AsyncIterator[FakeZoho]:
-    port = free_port()
-    fake = FakeZoho(f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(fake.app(), host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    try:
-
-        async def started() -> bool:
-            if task.done():
-                task.result()  # it could not listen: say why
-            return bool(server.started)
-
-        await eventually(started, 10, "the fake Zoho to listen")
+    fake = FakeZoho(url="")
+    async with serve(fake.app()) as url:
+        fake.url = url  # answered in tokens and links, read per request
         yield fake
-    finally:
-        server.should_exit = True
-        await task

@@ -20,7 +20,8 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from pacer_testkit.chat_receivers import Inbox, Post, receivers, serve
+from pacer_testkit.chat_receivers import Inbox, Post, receivers
+from pacer_testkit.serving import serve
 from pacer_testkit.stack import free_port
 
 SECRETS = {"dingtalk": "SEC-dingtalk-secret", "feishu": "feishu-signing-secret", "wecom": "north-team-key"}

@@ -28,7 +28,8 @@ from pacer_notifications.adapters.channels.chat import (
     dingtalk_sign,
     slack_mrkdwn,
 )
-from pacer_testkit.chat_receivers import Inbox, receivers, serve
+from pacer_testkit.chat_receivers import Inbox, receivers
+from pacer_testkit.serving import serve
 
 SECRETS = {
     "wecom": "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa",
