@@ -1,7 +1,7 @@
 # Pacer's two commands (and the benchmarks), plus the pieces they are made of.
 .PHONY: run test bench bootstrap stack-up stack-down lint schemas clients console-check
 
-run: ## set everything up, start the local stack and the five services, and print where to look
+run: ## set everything up, start the local stack and all the services, and print where to look
 	@scripts/bootstrap.sh
 	@.venv/bin/python deploy/local/run.py
 

@@ -1,4 +1,4 @@
-"""`make run`: the console, the local stack, the six services under honcho, where to look, and the live demo.
+"""`make run`: the console, the local stack, the seven services under honcho, where to look, and the live demo.
 
 Ctrl-C (or SIGTERM) stops the console and the services (through honcho), then the stack servers by
 their PIDs; nothing is left running.
