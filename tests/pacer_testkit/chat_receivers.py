@@ -7,8 +7,8 @@ answers as the vendor does, on success and on failure, so an adapter's `judge` i
 Pacer's webhook secret; a channel without one accepts unsigned posts.
 
 `Inbox` records accepted and rejected posts, and can be told to make the next posts fail (`fail_next`) or to
-answer an HTML page with 200 (`garbage_next`), as a proxy in the way would. `pacer_testkit.serving.serve(app)` runs an app with
-uvicorn on 127.0.0.1 in the current event loop and yields its base URL.
+answer an HTML page with 200 (`garbage_next`), as a proxy in the way would. `pacer_testkit.serving.serve(app)`
+runs them with uvicorn on 127.0.0.1 in the current event loop and yields the base URL.
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ async def test_bonus_amounts_never_reach_a_group_channel(notifier: Notifier) -> 
 
     [recognition] = await notifier.posts("wecom")
     assert "Closer of the month" in recognition.payload["markdown"]["content"]
-    [mail] = await notifier.mail_to("cid@example.com")
+    [mail] = await notifier.mail_to("bob@example.com")
     assert (
         "8.800,00" in mail.get_body(preferencelist=("plain",)).get_content()
         or "8,800.00" in mail.get_body(preferencelist=("plain",)).get_content()
