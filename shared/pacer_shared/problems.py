@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pacer_shared.logs import get_logger
@@ -113,6 +114,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         return problem_response(error.status_code, str(error.detail), str(error.detail), request)
+
+    @app.exception_handler(ConnectionFailure)
+    async def on_database_unreachable(request: Request, error: ConnectionFailure) -> JSONResponse:
+        # A MongoDB election or a paused connection pool (AutoReconnect) passes in seconds: the client should try
+        # again, which a 500 does not tell it.
+        log.warning("database unreachable", path=request.url.path, error=str(error))
+        response = problem_response(503, "Service unavailable", "The database cannot be reached; try again.", request)
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
