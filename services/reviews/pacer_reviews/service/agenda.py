@@ -38,8 +38,8 @@ async def agenda_for(reviews: Reviews, principal: Principal, review_id: str) -> 
         manager_id=review["manager_id"],
         week=week,
         now=reviews.runtime.clock.now(),
-        goals=[_goal(g) for g in await reviews.goals.overlapping(person_id, week.start, week.end)],
-        training=[_training(t) for t in await reviews.training.open_for(person_id)],
+        goals=[goal_facts(g) for g in await reviews.goals.overlapping(person_id, week.start, week.end)],
+        training=[training_facts(t) for t in await reviews.training.open_for(person_id)],
         feedback=[
             FeedbackFacts(f["kind"], f["tags"])
             for f in await reviews.feedback.received(person_id, week.start, week.end)
@@ -68,7 +68,8 @@ async def _week(reviews: Reviews, review: Document) -> Week:
     return Week(review["period_start"].astimezone(zone), review["period_end"].astimezone(zone), zone)
 
 
-def _goal(goal: Document) -> GoalFacts:
+def goal_facts(goal: Document) -> GoalFacts:
+    """A stored goal as an agenda shows it: the 1:1's and the team meeting's."""
     return GoalFacts(
         goal_id=goal["_id"],
         title=goal.get("title", ""),
@@ -81,7 +82,7 @@ def _goal(goal: Document) -> GoalFacts:
     )
 
 
-def _training(assignment: Document) -> TrainingFacts:
+def training_facts(assignment: Document) -> TrainingFacts:
     course = CATALOGUE.get(assignment["course_id"])
     return TrainingFacts(
         assignment_id=assignment["_id"],

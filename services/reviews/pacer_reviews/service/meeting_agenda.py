@@ -8,12 +8,11 @@ from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from pacer_reviews.domain.agenda import GoalFacts, TrainingFacts
 from pacer_reviews.domain.meeting_agenda import AgendaFacts, Occasion, OpenItem, OwnedGoal, TeamAgenda, Win, team_agenda
 from pacer_reviews.domain.meetings import utc
+from pacer_reviews.service.agenda import goal_facts, training_facts
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.meetings import AGENDA_LEAD, one, schedule_of
-from pacer_reviews.service.training import CATALOGUE
 from pacer_shared.auth import Principal
 from pacer_shared.events import Event
 from pacer_shared.events.incentives import RecognitionGranted
@@ -64,7 +63,7 @@ async def build(reviews: Reviews, meeting: Document, occurrence_start: datetime)
         ],
         feedback_tags=[f.get("tags", []) for f in await reviews.feedback.received_by(people, since, now)],
         training=[
-            (t["person_id"], _training(t)) for t in await reviews.training.open_of(people) if t["due_at"] < after
+            (t["person_id"], training_facts(t)) for t in await reviews.training.open_of(people) if t["due_at"] < after
         ],
         action_items=[_item(i) for i in await reviews.action_items.open_of(meeting["_id"])],
         **(await _month(reviews, owners, occurrence_start, zone) if plan.cadence is MeetingCadence.MONTHLY else {}),
@@ -102,27 +101,7 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
 
 
 def _owned(goal: Document) -> OwnedGoal:
-    facts = GoalFacts(
-        goal_id=goal["_id"],
-        title=goal.get("title", ""),
-        unit=goal.get("unit", ""),
-        target=goal.get("target"),
-        actual=goal.get("actual"),
-        expected_by_now=goal.get("expected_by_now"),
-        outcome=goal.get("outcome"),
-        warned_below=(goal.get("at_risk") or {}).get("level"),
-    )
-    return OwnedGoal(goal["owner_id"], facts, goal.get("period_start"), goal.get("period_end"))  # type: ignore[arg-type]
-
-
-def _training(assignment: Document) -> TrainingFacts:
-    course = CATALOGUE.get(assignment["course_id"])
-    return TrainingFacts(
-        assignment_id=assignment["_id"],
-        course_id=assignment["course_id"],
-        title=course.title if course else assignment["course_id"],
-        due_at=assignment["due_at"],
-    )
+    return OwnedGoal(goal["owner_id"], goal_facts(goal), goal.get("period_start"), goal.get("period_end"))  # type: ignore[arg-type]
 
 
 def _item(item: Document) -> OpenItem:
