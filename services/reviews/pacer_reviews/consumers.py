@@ -1,5 +1,6 @@
 """What the reviews service consumes: goal outcomes and feedback for the scores, the roster for who reviews whom,
-recognitions for the wins a team meeting celebrates."""
+recognitions for the wins a team meeting celebrates, promotion recommendations for the quarterly meeting and
+acting-lead assignments as evidence in reviews."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from pacer_shared import topics
 from pacer_shared.consumer import Subscription
 from pacer_shared.events import Event
 from pacer_shared.events.goals import GoalCheckInRecorded, GoalEvent
-from pacer_shared.events.incentives import RecognitionGranted
+from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommended, RecognitionGranted
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Session
+
+Leadership = RecognitionGranted | PromotionRecommended | ActingLeadAssigned
 
 
 def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
@@ -27,8 +30,8 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
     async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await cycles.follow_managers(reviews, events, session)
 
-    async def on_recognitions(events: Sequence[Event[RecognitionGranted]], session: Session) -> None:
-        await meeting_agenda.record_recognitions(reviews, list(events), session)
+    async def on_incentives(events: Sequence[Event[Leadership]], session: Session) -> None:
+        await meeting_agenda.record_leadership(reviews, list(events), session)
 
     return [
         Subscription[GoalEvent | GoalCheckInRecorded](
@@ -46,10 +49,11 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
             handle=on_roster,
             event_types=(PersonUpserted,),
         ),
-        Subscription(
+        # The consumer group keeps its first name so that a deployed one does not start again from the beginning.
+        Subscription[Leadership](
             name="recognitions",
             topics=[topics.INCENTIVES_EVENTS],
-            handle=on_recognitions,
-            event_types=(RecognitionGranted,),
+            handle=on_incentives,
+            event_types=(RecognitionGranted, PromotionRecommended, ActingLeadAssigned),
         ),
     ]

@@ -17,7 +17,7 @@ from reviews_support import ReviewsWorld
 from pacer_shared.auth import Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
 from pacer_shared.events.goals import GoalAchieved, GoalAtRisk, GoalMetric, GoalSet, MetricAggregation
-from pacer_shared.events.incentives import RecognitionGranted
+from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommended, RecognitionGranted
 from pacer_testkit.outlets import Mailbox, outlets, text_of
 from pacer_testkit.roster import person as roster_person
 from pacer_testkit.stack import eventually
@@ -336,6 +336,84 @@ async def test_a_day_before_the_meeting_its_agenda_goes_to_the_attendees_at_risk
     assert ready[0]["data"]["attendee_ids"] == NORTH
 
 
+async def test_a_quarterly_agenda_reviews_last_quarter_with_results_and_promotions_for_the_manager_only(
+    world: ReviewsWorld,
+) -> None:
+    created = await world.call(
+        "POST", "/v1/meetings", "mia", Role.MANAGER, {**WEEKLY, "cadence": "quarterly", "title": "Quarter"}
+    )
+    assert created.status_code == 201, created.text
+    meeting = created.json()
+    occurs = datetime.fromisoformat(meeting["next_occurrence"]["start"]).astimezone(BERLIN).date()
+    ended = occurs.replace(month=(occurs.month - 1) // 3 * 3 + 1, day=1) - timedelta(days=1)
+    quarter = ended.replace(month=(ended.month - 1) // 3 * 3 + 1, day=1)
+    name = f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}"
+    cycle = {"name": "north-quarter", "cadence": "quarterly", "template_name": "monthly-summary", "team_id": "north"}
+    opened = await world.call("POST", "/v1/cycles", "hana", Role.HR, {**cycle, "period_start": quarter.isoformat()})
+    assert opened.status_code == 201, opened.text
+    listed = (await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)).json()
+    ann_review = next(r["review_id"] for r in listed if r["person_id"] == "ann")
+    await world.publish(
+        PromotionRecommended(person_id="bob", rule="steady-achiever", evidence=["3 goals achieved in a row"]),
+        ActingLeadAssigned(
+            person_id="ann",
+            assignment_id=f"lead-{meeting['meeting_id']}",
+            scope="project",
+            scope_name="CRM clean-up",
+            starts_on=quarter + timedelta(days=10),
+            ends_on=quarter + timedelta(days=40),
+            assigned_by="mia",
+        ),
+    )
+
+    async def led() -> dict[str, Any] | None:
+        review = (await world.call("GET", f"/v1/reviews/{ann_review}", "ann", Role.ASSISTANT)).json()
+        return review if review["inputs"]["acting_leads"] else None
+
+    review = await eventually(led, what="Ann's acting lead among her review's evidence")
+    assert review["inputs"]["acting_leads"] == [
+        {
+            "scope": "project",
+            "scope_name": "CRM clean-up",
+            "starts_on": (quarter + timedelta(days=10)).isoformat(),
+            "ends_on": (quarter + timedelta(days=40)).isoformat(),
+        }
+    ]
+    path = f"/v1/reviews/{ann_review}"
+    own = await world.call("POST", f"{path}/self", "ann", Role.ASSISTANT, {"ratings": {"records": 5}})
+    assert own.status_code in (200, 409), own.text  # 409: her own step's deadline has passed
+    done = await world.call("POST", f"{path}/manager", "mia", Role.MANAGER, {"ratings": {"records": 4, "teamwork": 3}})
+    assert done.status_code == 200, done.text
+    score = done.json()["result"]["score"]
+
+    async def preview(who: str, role: Role) -> dict[str, Any] | None:
+        agenda = (await world.call("GET", f"/v1/meetings/{meeting['meeting_id']}/agenda", who, role)).json()
+        return agenda if (agenda.get("quarter") or {}).get("reviews_completed") == 1 else None
+
+    for_manager = await eventually(lambda: preview("mia", Role.MANAGER), what="the quarter's reviews in the agenda")
+    quarter_part = for_manager["quarter"]
+    assert (quarter_part["quarter"], quarter_part["reviews_open"]) == (name, 2)
+    assert Decimal(quarter_part["mean_score"]) == Decimal(score)
+    assert [(r["person_id"], r["status"], r["score"]) for r in quarter_part["results"]] == [
+        ("ann", "completed", score),
+        ("bob", "scheduled", None),
+        ("cid", "scheduled", None),
+    ]
+    assert [(p["person_id"], p["rule"]) for p in quarter_part["promotions"]] == [("bob", "steady-achiever")]
+    said = f"Last quarter's reviews ({name}): 1 of 3 completed, mean score {Decimal(score).normalize():f}"
+    assert said in for_manager["talking_points"]
+
+    for_team = await world.call("GET", f"/v1/meetings/{meeting['meeting_id']}/agenda", "bob", Role.ASSISTANT)
+    assert for_team.status_code == 200, for_team.text
+    team_part = for_team.json()["quarter"]
+    assert (team_part["results"], team_part["promotions"]) == (None, None), "each result is private"
+    assert (team_part["reviews_completed"], Decimal(team_part["mean_score"])) == (1, Decimal(score))
+    assert "steady-achiever" not in for_team.text
+    assert said in for_team.json()["talking_points"]
+    hr = (await world.call("GET", f"/v1/meetings/{meeting['meeting_id']}/agenda", "hana", Role.HR)).json()
+    assert [r["person_id"] for r in hr["quarter"]["results"]] == ["ann", "bob", "cid"]
+
+
 # ---------------------------------------------------------------- minutes and action items
 
 
@@ -400,6 +478,10 @@ async def test_minutes_record_action_items_that_remind_once_each_and_stay_on_the
         return subjects if all(w in subjects for w in wanted) else None
 
     await eventually(ann_reminders, timeout=60, what="Ann's two reminders by email")
+    bob_minutes = [m for m in team.mailbox.to("bob@example.com") if str(m["Subject"]).startswith("Minutes: ")]
+    assert len(bob_minutes) == 1, "the minutes are announced once to each attendee"
+    assert "1 decision and 2 action items" in text_of(bob_minutes[0])
+    assert [str(m["Subject"]) for m in team.mailbox.to("ann@example.com") if "会议纪要" in str(m["Subject"])]
 
     assert (await team.get(path, "dan", Role.ASSISTANT)).status_code == 403
     listed = (await team.get(path, "bob", Role.ASSISTANT)).json()

@@ -493,6 +493,26 @@ export interface components {
              */
             at: string;
         };
+        /** ActingLeadInput */
+        ActingLeadInput: {
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "project" | "team";
+            /** Scope Name */
+            scope_name: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+        };
         /** ActionItemIn */
         ActionItemIn: {
             /** Text */
@@ -666,6 +686,8 @@ export interface components {
             action_items: components["schemas"]["ActionItemPoint"][];
             /** @description Monthly meetings only */
             month: components["schemas"]["MonthReview"] | null;
+            /** @description Quarterly meetings only */
+            quarter?: components["schemas"]["QuarterReview"] | null;
             /**
              * Status
              * @description sent: as attendees received it a day before; preview: built now from the same facts
@@ -1406,6 +1428,76 @@ export interface components {
             /** Person Ids */
             person_ids: string[] | null;
         };
+        /** QuarterPromotion */
+        QuarterPromotion: {
+            /** Person Id */
+            person_id: string;
+            /** Name */
+            name: string;
+            /** Rule */
+            rule: string;
+            /** Evidence */
+            evidence: string[];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** QuarterResult */
+        QuarterResult: {
+            /** Person Id */
+            person_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @description The review's status: scheduled, self_submitted, completed, acknowledged
+             */
+            status: string;
+            /** Score */
+            score: string | null;
+            /** Rating Label */
+            rating_label: string | null;
+        };
+        /**
+         * QuarterReview
+         * @description A quarterly meeting's look back at last quarter's review cycle. The team hears the counts and the mean score;
+         *     each person's result and the promotion recommendations are for the organizer, the team's manager and hr only.
+         */
+        QuarterReview: {
+            /**
+             * Quarter Start
+             * Format: date-time
+             */
+            quarter_start: string;
+            /**
+             * Quarter
+             * @description e.g. 2026-Q3, in the team's zone
+             */
+            quarter: string;
+            /** Reviews Completed */
+            reviews_completed: number;
+            /** Reviews Open */
+            reviews_open: number;
+            /** Mean Score */
+            mean_score: string | null;
+            /**
+             * Results
+             * @description Each person's review (the organizer, the team's manager and hr only; null for everyone else)
+             */
+            results: components["schemas"]["QuarterResult"][] | null;
+            /**
+             * Promotions
+             * @description Promotion recommendations since the quarter began (the organizer, the team's manager and hr only)
+             */
+            promotions: components["schemas"]["QuarterPromotion"][] | null;
+            /**
+             * Talking Points
+             * @description What the whole team hears: counts and the mean score only
+             */
+            talking_points: string[];
+        };
         /** Readiness */
         Readiness: {
             /**
@@ -1492,7 +1584,8 @@ export interface components {
         };
         /**
          * ReviewInputs
-         * @description What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released.
+         * @description What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released,
+         *     projects or teams led as acting lead.
          */
         ReviewInputs: {
             /** Goals Achieved */
@@ -1511,6 +1604,12 @@ export interface components {
             feedback: components["schemas"]["FeedbackCounts"];
             /** Anonymous Feedback */
             anonymous_feedback: components["schemas"]["AnonymousAggregate"][];
+            /**
+             * Acting Leads
+             * @description Acting-lead assignments that ran in the period: evidence of leadership
+             * @default []
+             */
+            acting_leads: components["schemas"]["ActingLeadInput"][];
         };
         /**
          * ReviewOut

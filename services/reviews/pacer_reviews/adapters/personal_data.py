@@ -3,6 +3,7 @@ check-ins and feedback pulled into them; elsewhere, the reviews they wrote, the 
 and the team meetings they organize or attend (ids only: names and addresses are read from the roster when sent)."""
 
 from pacer_reviews.adapters.checkins import CHECKINS
+from pacer_reviews.adapters.leadership import ACTING_LEADS, PROMOTIONS
 from pacer_reviews.adapters.repository import (
     ACTION_ITEMS,
     AGENDAS,
@@ -37,4 +38,6 @@ PERSONAL_DATA = (
     Holding(AGENDAS, ("person_ids",)),
     Holding(ACTION_ITEMS, ("owner_id", "organizer_id", "created_by", "done_by"), Erase.PSEUDONYMISE),
     Holding(MINUTES, ("recorded_by",), Erase.PSEUDONYMISE),
+    Holding(PROMOTIONS, ("person_id",)),
+    Holding(ACTING_LEADS, ("person_id",)),
 )

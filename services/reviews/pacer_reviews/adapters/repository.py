@@ -188,6 +188,14 @@ class CycleReviews:
         )
         return moved.matched_count > 0
 
+    async def ending_in(self, person_ids: list[str], start: datetime, end: datetime) -> list[Document]:
+        """The reviews of these people whose period ends after `start` and by `end`, without the assessments."""
+        found = self._collection.find(
+            {"person_id": {"$in": person_ids}, "period_end": {"$gt": start, "$lte": end}},
+            {"person_id": 1, "status": 1, "result.score": 1, "result.label": 1, "period_end": 1},
+        )
+        return await found.sort("period_end", ASCENDING).to_list()
+
 
 class GoalOutcomes:
     """Per goal: its latest numbers and pace, its outcome, its latest at-risk warning and any cancellation."""

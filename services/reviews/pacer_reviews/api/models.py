@@ -117,8 +117,16 @@ class FeedbackCounts(BaseModel):
     themes: dict[str, int] = Field(description="Tag -> how often it was given")
 
 
+class ActingLeadInput(BaseModel):
+    scope: Literal["project", "team"]
+    scope_name: str
+    starts_on: date
+    ends_on: date
+
+
 class ReviewInputs(BaseModel):
-    """What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released."""
+    """What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released,
+    projects or teams led as acting lead."""
 
     goals_achieved: int
     goals_missed: int
@@ -127,6 +135,9 @@ class ReviewInputs(BaseModel):
     goals: list[GoalInput]
     feedback: FeedbackCounts
     anonymous_feedback: list[AnonymousAggregate]
+    acting_leads: list[ActingLeadInput] = Field(
+        default=[], description="Acting-lead assignments that ran in the period: evidence of leadership"
+    )
 
 
 class ScoreLine(BaseModel):

@@ -103,6 +103,49 @@ class MonthReview(BaseModel):
     talking_points: list[str]
 
 
+class QuarterResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    person_id: str
+    name: str
+    status: str = Field(description="The review's status: scheduled, self_submitted, completed, acknowledged")
+    score: Decimal | None
+    rating_label: str | None
+
+
+class QuarterPromotion(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    person_id: str
+    name: str
+    rule: str
+    evidence: list[str]
+    at: datetime
+
+
+class QuarterReview(BaseModel):
+    """A quarterly meeting's look back at last quarter's review cycle. The team hears the counts and the mean score;
+    each person's result and the promotion recommendations are for the organizer, the team's manager and hr only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    quarter_start: datetime
+    quarter: str = Field(description="e.g. 2026-Q3, in the team's zone")
+    reviews_completed: int
+    reviews_open: int
+    mean_score: Decimal | None
+    results: list[QuarterResult] | None = Field(
+        description="Each person's review (the organizer, the team's manager and hr only; null for everyone else)"
+    )
+    promotions: list[QuarterPromotion] | None = Field(
+        description="Promotion recommendations since the quarter began (the organizer, the team's manager and hr only)"
+    )
+    talking_points: list[str] = Field(description="What the whole team hears: counts and the mean score only")
+
+    def for_team(self) -> QuarterReview:
+        return self.model_copy(update={"results": None, "promotions": None})
+
+
 class TeamAgenda(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -121,6 +164,27 @@ class TeamAgenda(BaseModel):
     training: list[TeamTrainingPoint] = Field(description="Open assignments due by the next meeting, overdue first")
     action_items: list[ActionItemPoint] = Field(description="Still open from earlier meetings, oldest due first")
     month: MonthReview | None = Field(description="Monthly meetings only")
+    quarter: QuarterReview | None = Field(default=None, description="Quarterly meetings only")
+
+    def for_team(self) -> TeamAgenda:
+        """What an attendee who is not the organizer, the team's manager or hr reads."""
+        return self.model_copy(update={"quarter": self.quarter.for_team()}) if self.quarter else self
+
+
+@dataclass(frozen=True)
+class QuarterlyReviewFacts:
+    person_id: str
+    status: str
+    score: Decimal | None
+    rating_label: str | None
+
+
+@dataclass(frozen=True)
+class Promotion:
+    person_id: str
+    rule: str
+    evidence: Sequence[str]
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -136,6 +200,11 @@ class AgendaFacts:
     last_month: Sequence[OwnedGoal] = ()
     next_month: Sequence[OwnedGoal] = ()
     month_start: datetime | None = None
+    reviews: Sequence[QuarterlyReviewFacts] = ()
+    promotions: Sequence[Promotion] = ()
+    quarter_start: datetime | None = None
+    quarter_name: str = ""
+    """e.g. 2026-Q3, in the team's zone"""
 
 
 @dataclass(frozen=True)
@@ -164,6 +233,7 @@ def team_agenda(occasion: Occasion, facts: AgendaFacts) -> TeamAgenda:
     )
     items = sorted((_item(i, occasion, facts.names) for i in facts.action_items), key=lambda i: (i.due_at, i.item_id))
     month = _month(facts) if occasion.cadence is MeetingCadence.MONTHLY and facts.month_start else None
+    quarter = _quarter(facts) if occasion.cadence is MeetingCadence.QUARTERLY and facts.quarter_start else None
     feedback = [f"Feedback themes since the last meeting: {themes_text(themes)}"] if themes else []
     return TeamAgenda(
         meeting_id=occasion.meeting_id,
@@ -181,6 +251,7 @@ def team_agenda(occasion: Occasion, facts: AgendaFacts) -> TeamAgenda:
             *(t.talking_point for t in training),
             *(i.talking_point for i in items),
             *(month.talking_points if month else []),
+            *(quarter.talking_points if quarter else []),
         ],
         goals=goals,
         wins=wins,
@@ -188,6 +259,7 @@ def team_agenda(occasion: Occasion, facts: AgendaFacts) -> TeamAgenda:
         training=training,
         action_items=items,
         month=month,
+        quarter=quarter,
     )
 
 
@@ -262,6 +334,46 @@ def _month(facts: AgendaFacts) -> MonthReview:
         outcomes=outcomes,
         next_month=ahead,
         talking_points=said,
+    )
+
+
+def _quarter(facts: AgendaFacts) -> QuarterReview:
+    assert facts.quarter_start is not None
+    results = sorted(
+        (
+            QuarterResult(
+                person_id=r.person_id,
+                name=facts.names.get(r.person_id, r.person_id),
+                status=r.status,
+                score=r.score,
+                rating_label=r.rating_label,
+            )
+            for r in facts.reviews
+        ),
+        key=lambda r: (r.name, r.person_id),
+    )
+    scores = [r.score for r in results if r.score is not None]
+    mean = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
+    promotions = [
+        QuarterPromotion(
+            person_id=p.person_id,
+            name=facts.names.get(p.person_id, p.person_id),
+            rule=p.rule,
+            evidence=list(p.evidence),
+            at=p.at,
+        )
+        for p in sorted(facts.promotions, key=lambda p: (p.at, p.person_id))
+    ]
+    said = f"Last quarter's reviews ({facts.quarter_name}): {len(scores)} of {len(results)} completed"
+    return QuarterReview(
+        quarter_start=facts.quarter_start,
+        quarter=facts.quarter_name,
+        reviews_completed=len(scores),
+        reviews_open=len(results) - len(scores),
+        mean_score=mean,
+        results=results,
+        promotions=promotions,
+        talking_points=[said + (f", mean score {number(mean)}" if mean is not None else "")],
     )
 
 

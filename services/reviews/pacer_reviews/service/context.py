@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pacer_reviews.adapters.checkins import AnsweredCheckIns
+from pacer_reviews.adapters.leadership import ActingLeads, Promotions
 from pacer_reviews.adapters.repository import (
     ActionItems,
     AnonymousAggregates,
@@ -40,6 +41,8 @@ class Reviews:
     recognitions: Recognitions
     action_items: ActionItems
     minutes: MeetingMinutes
+    promotions: Promotions
+    acting_leads: ActingLeads
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -61,4 +64,6 @@ class Reviews:
             Recognitions(db),
             ActionItems(db),
             MeetingMinutes(db),
+            Promotions(db),
+            ActingLeads(db),
         )

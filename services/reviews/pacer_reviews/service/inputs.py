@@ -1,13 +1,15 @@
-"""What reviews learn from other services, by events only: goal progress and outcomes, feedback received."""
+"""What reviews learn from other services, by events only: goal progress and outcomes, feedback received,
+acting-lead assignments."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate, aggregates
 from pacer_reviews.service.context import Reviews
@@ -68,6 +70,7 @@ class Inputs:
     goals: list[Document]
     feedback: list[Document]
     anonymous: list[AnonymousAggregate]
+    acting_leads: list[Document]
 
     @property
     def attainment(self) -> Decimal | None:
@@ -96,6 +99,9 @@ class Inputs:
                 "themes": dict(Counter(tag for f in self.feedback for tag in f["tags"])),
             },
             "anonymous_feedback": [a.model_dump() for a in self.anonymous],
+            "acting_leads": [
+                {k: lead[k] for k in ("scope", "scope_name", "starts_on", "ends_on")} for lead in self.acting_leads
+            ],
         }
 
     def ids(self) -> dict[str, list[str]]:
@@ -103,16 +109,22 @@ class Inputs:
             "goals": sorted(g["_id"] for g in self.goals),
             "feedback": sorted(f["_id"] for f in self.feedback),
             "anonymous": sorted(i for a in self.anonymous for i in a.release_ids),
+            "acting_leads": sorted(lead["_id"] for lead in self.acting_leads),
         }
 
 
 async def inputs_for(reviews: Reviews, person_id: str, start: datetime, end: datetime) -> Inputs:
-    """Goals of this person that closed in the period with an outcome, feedback they received in it and the
-    anonymous aggregates concerning them released in it."""
+    """Goals of this person that closed in the period with an outcome, feedback they received in it, the
+    anonymous aggregates concerning them released in it, and the projects or teams they led as acting lead in it
+    (whole days in their own zone: the period's bounds are their midnights)."""
+    person = await reviews.runtime.people.get(person_id) or {}
+    zone = ZoneInfo(person.get("timezone") or "UTC")
+    first, last = start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
     return Inputs(
         goals=await reviews.goals.closed_in(person_id, start, end),
         feedback=await reviews.feedback.received(person_id, start, end),
         anonymous=await anonymous_released(reviews, person_id, start, end),
+        acting_leads=await reviews.acting_leads.overlapping(person_id, first, last),
     )
 
 

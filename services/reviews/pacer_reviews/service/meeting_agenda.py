@@ -5,17 +5,28 @@ from __future__ import annotations
 import contextlib
 import functools
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from pacer_reviews.domain.meeting_agenda import AgendaFacts, Occasion, OpenItem, OwnedGoal, TeamAgenda, Win, team_agenda
+from pacer_reviews.domain.meeting_agenda import (
+    AgendaFacts,
+    Occasion,
+    OpenItem,
+    OwnedGoal,
+    Promotion,
+    QuarterlyReviewFacts,
+    TeamAgenda,
+    Win,
+    team_agenda,
+)
 from pacer_reviews.domain.meetings import utc
 from pacer_reviews.service.agenda import goal_facts, training_facts
 from pacer_reviews.service.context import Reviews
-from pacer_reviews.service.meetings import AGENDA_LEAD, one, schedule_of
+from pacer_reviews.service.meetings import AGENDA_LEAD, may_read_private, one, schedule_of
 from pacer_shared.auth import Principal
 from pacer_shared.events import Event
-from pacer_shared.events.incentives import RecognitionGranted
+from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommended, RecognitionGranted
 from pacer_shared.events.reviews import MeetingAgendaReady, MeetingCadence
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import NotFound
@@ -30,15 +41,18 @@ async def agenda_of(reviews: Reviews, principal: Principal, meeting_id: str) -> 
     """The agenda sent for the coming occurrence; before it is sent, a preview built now from the same facts."""
     meeting = await one(reviews, principal, meeting_id)
     upcoming = meeting["next_occurrence"]
-    sent = await reviews.agendas.latest(meeting_id)
-    if sent is not None and (upcoming is None or sent["occurrence_start"] == upcoming["start"]):
-        return {"status": "sent", **sent["agenda"]}
-    if upcoming is None:
-        raise NotFound(f"meeting {meeting_id} is cancelled and had no agenda sent")
     found = await reviews.meetings.get(meeting_id)
     assert found is not None  # `one` found it
-    built = await build(reviews, found, upcoming["start"])
-    return {"status": "preview", **built.model_dump(mode="json")}
+    sent = await reviews.agendas.latest(meeting_id)
+    if sent is not None and (upcoming is None or sent["occurrence_start"] == upcoming["start"]):
+        status, agenda = "sent", TeamAgenda.model_validate(sent["agenda"])
+    elif upcoming is None:
+        raise NotFound(f"meeting {meeting_id} is cancelled and had no agenda sent")
+    else:
+        status, agenda = "preview", await build(reviews, found, upcoming["start"])
+    if not await may_read_private(reviews, principal, found):
+        agenda = agenda.for_team()
+    return {"status": status, **agenda.model_dump(mode="json")}
 
 
 async def build(reviews: Reviews, meeting: Document, occurrence_start: datetime) -> TeamAgenda:
@@ -67,6 +81,7 @@ async def build(reviews: Reviews, meeting: Document, occurrence_start: datetime)
         ],
         action_items=[_item(i) for i in await reviews.action_items.open_of(meeting["_id"])],
         **(await _month(reviews, owners, occurrence_start, zone) if plan.cadence is MeetingCadence.MONTHLY else {}),
+        **(await _quarter(reviews, people, occurrence_start, zone) if plan.cadence is MeetingCadence.QUARTERLY else {}),
     )
     occasion = Occasion(
         meeting_id=meeting["_id"],
@@ -96,6 +111,35 @@ async def _month(reviews: Reviews, owners: list[str], occurrence_start: datetime
     }
 
 
+async def _quarter(reviews: Reviews, people: list[str], occurrence_start: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """The quarter before the meeting's (a quarterly meeting falls in its quarter's first weeks): the reviews of the
+    cycle that covered it, and the promotions recommended since it began. A review's period ends at midnight in the
+    person's own zone, so a day's slack either side keeps the neighbouring quarters' reviews out."""
+    local = occurrence_start.astimezone(zone).date()
+    this_quarter = local.replace(month=(local.month - 1) // 3 * 3 + 1, day=1)
+    last_quarter = (this_quarter - timedelta(days=1)).replace(day=1)
+    last_quarter = last_quarter.replace(month=(last_quarter.month - 1) // 3 * 3 + 1)
+    start, end = _midnight(last_quarter, zone), _midnight(this_quarter, zone)
+    ending = await reviews.reviews.ending_in(people, start + timedelta(days=1), end + timedelta(days=1))
+    return {
+        "quarter_start": start,
+        "quarter_name": f"{last_quarter.year}-Q{(last_quarter.month - 1) // 3 + 1}",
+        "reviews": [
+            QuarterlyReviewFacts(
+                r["person_id"],
+                r["status"],
+                Decimal(r["result"]["score"]) if "result" in r else None,
+                r["result"]["label"] if "result" in r else None,
+            )
+            for r in ending
+        ],
+        "promotions": [
+            Promotion(p["person_id"], p["rule"], p["evidence"], p["at"])
+            for p in await reviews.promotions.of(people, start)
+        ],
+    }
+
+
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
     return utc(datetime(day.year, day.month, day.day, tzinfo=zone))
 
@@ -108,14 +152,32 @@ def _item(item: Document) -> OpenItem:
     return OpenItem(item["_id"], item["text"], item["owner_id"], item["due_at"], item["occurrence_start"])
 
 
-async def record_recognitions(reviews: Reviews, events: list[Event[RecognitionGranted]], session: Session) -> None:
-    """Keep what a team meeting celebrates; a recognition granted as private is never shown to a team."""
+async def record_leadership(
+    reviews: Reviews,
+    events: list[Event[RecognitionGranted | PromotionRecommended | ActingLeadAssigned]],
+    session: Session,
+) -> None:
+    """Keep what a team meeting celebrates (a recognition granted as private is never shown to a team), the promotion
+    recommendations its quarterly review discusses in private, and acting-lead assignments for reviews' evidence."""
     for event in events:
         data = event.data
-        if data.private:
-            continue
-        facts = {"person_id": data.person_id, "kind": data.kind, "name": data.name, "at": event.time}
-        await reviews.recognitions.record(data.recognition_id, facts, session)
+        if isinstance(data, RecognitionGranted):
+            if data.private:
+                continue
+            facts = {"person_id": data.person_id, "kind": data.kind, "name": data.name, "at": event.time}
+            await reviews.recognitions.record(data.recognition_id, facts, session)
+        elif isinstance(data, PromotionRecommended):
+            facts = {"person_id": data.person_id, "rule": data.rule, "evidence": data.evidence, "at": event.time}
+            await reviews.promotions.record(event.id, facts, session)
+        else:
+            facts = {
+                "person_id": data.person_id,
+                "scope": data.scope,
+                "scope_name": data.scope_name,
+                "starts_on": data.starts_on.isoformat(),
+                "ends_on": data.ends_on.isoformat(),
+            }
+            await reviews.acting_leads.record(data.assignment_id, facts, session)
 
 
 # ---------------------------------------------------------------- the worker

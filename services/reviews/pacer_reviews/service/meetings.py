@@ -325,6 +325,14 @@ async def check_organizing(reviews: Reviews, principal: Principal, meeting: Docu
         raise Forbidden("a meeting is changed by the team's manager or hr")
 
 
+async def may_read_private(reviews: Reviews, principal: Principal, meeting: Document) -> bool:
+    """The organizer, the team's manager and hr read each person's review result and the promotion recommendations in
+    a quarterly agenda; other attendees read the team's counts only."""
+    if principal.has(Role.HR) or principal.subject == meeting["organizer_id"]:
+        return True
+    return bool(meeting["team_id"] in await reviews.runtime.people.teams_led_by(principal.subject))
+
+
 async def _may_see(reviews: Reviews, principal: Principal, meeting: Document) -> bool:
     if principal.has(Role.HR) or principal.subject in meeting["attendee_ids"]:
         return True
