@@ -49,4 +49,28 @@ test("a manager schedules the team meeting, reads its agenda, records minutes; t
   const hers = page.getByTestId("meeting").first();
   await expect(hers.getByTestId("agenda")).toContainText("Send the Q4 price list");
   await expect(hers.getByRole("form")).toHaveCount(0);
+  await page.getByLabel(/语言|Language/).selectOption("en");
+  await hers.getByRole("button", { name: "Mark done: Send the Q4 price list" }).click();
+  await expect(hers.getByTestId("action-item")).toHaveCount(0);
+  await expect(hers.getByTestId("agenda")).not.toContainText("Send the Q4 price list");
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await signInAs(page, "Sign in as Mia Manager");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Meetings" }).click();
+  const mine = page.getByTestId("meeting").filter({ hasText: "Weekly team meeting" }).first();
+  await mine.getByText("Change or cancel Weekly team meeting").click();
+  const change = mine.getByRole("form", { name: "Change or cancel Weekly team meeting" });
+  await change.getByLabel("Title").fill("Monday kick-off");
+  await change.getByLabel("Duration (minutes)").fill("1");
+  await change.getByRole("button", { name: "Save and send the new invitation" }).click();
+  await expect(change.getByLabel("Duration (minutes)")).toHaveAttribute("aria-invalid", "true");
+  await change.getByLabel("Duration (minutes)").fill("30");
+  await change.getByRole("button", { name: "Save and send the new invitation" }).click();
+  const moved = page.getByTestId("meeting").filter({ hasText: "Monday kick-off" });
+  await expect(moved).toContainText("(Europe/Berlin), 30 minutes");
+  await expectAccessible(page, "a meeting's change form");
+  // The form stays open after the change: the card is the same meeting, retitled.
+  await moved.getByLabel("Reason for cancelling (optional)").fill("Replaced by the monthly meeting");
+  await moved.getByRole("button", { name: "Cancel the meeting" }).click();
+  await expect(page.getByTestId("meeting").filter({ hasText: "Monday kick-off" })).toHaveCount(0);
 });

@@ -12,6 +12,7 @@ import type { components } from "../client/reviews/schema";
 import { day } from "../format";
 
 type Meeting = components["schemas"]["MeetingOut"];
+type Agenda = components["schemas"]["AgendaOut"];
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
 
 /** Team meetings: the ones you attend or organize, each with its coming agenda; the team's manager (or hr)
@@ -169,8 +170,206 @@ function MeetingCard({ meeting, organizes }: { meeting: Meeting; organizes: bool
           ))}
         </ul>
       )}
+      {agenda.data?.quarter?.results && <QuarterResults quarter={agenda.data.quarter} />}
+      <ActionItems meeting={meeting} organizes={organizes} />
       {organizes && <MinutesForm meeting={meeting} />}
+      {organizes && <ChangeForm meeting={meeting} />}
     </article>
+  );
+}
+
+/** Last quarter's review results and promotion recommendations: the API sends them to the organizer, the team's
+ * manager and hr only, so their presence is what decides whether they show. */
+function QuarterResults({ quarter }: { quarter: NonNullable<Agenda["quarter"]> }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-label={t("meetings.quarterResults", { quarter: quarter.quarter })} data-testid="quarter">
+      <h3>{t("meetings.quarterResults", { quarter: quarter.quarter })}</h3>
+      <p className="hint">{t("meetings.privateHint")}</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("meetings.person")}</th>
+            <th scope="col">{t("meetings.reviewStatus")}</th>
+            <th scope="col">{t("meetings.score")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(quarter.results ?? []).map((result) => (
+            <tr key={result.person_id}>
+              <th scope="row">{result.name}</th>
+              <td>{t(`meetings.statuses.${result.status}`, { defaultValue: result.status })}</td>
+              <td>{result.score ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {(quarter.promotions ?? []).length > 0 && (
+        <>
+          <h4>{t("meetings.promotions")}</h4>
+          <ul>
+            {(quarter.promotions ?? []).map((promotion) => (
+              <li key={`${promotion.person_id}-${promotion.rule}`}>
+                {promotion.name}: {promotion.rule} ({promotion.evidence.join("; ")})
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The meeting's open action items, read from its minutes (an agenda already sent keeps the items open when it
+ * went); their owner, the team's manager or hr marks one done. */
+function ActionItems({ meeting, organizes }: { meeting: Meeting; organizes: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { apis } = usePlatform();
+  const { person } = useSession();
+  const minutes = useQuery({
+    queryKey: ["meeting-minutes", meeting.meeting_id],
+    queryFn: () =>
+      answer(apis.reviews.GET("/v1/meetings/{meeting_id}/minutes", { params: { path: { meeting_id: meeting.meeting_id } } })),
+  });
+  const items = (minutes.data ?? [])
+    .flatMap((recorded) => recorded.action_items)
+    .filter((item) => item.status === "open" && (organizes || item.owner_id === person.person_id));
+  if (items.length === 0) return null;
+  return (
+    <section aria-label={t("meetings.openItems", { title: meeting.title })}>
+      <h3>{t("meetings.openItems", { title: meeting.title })}</h3>
+      <ul>
+        {items.map((item) => (
+          <li key={item.item_id} data-testid="action-item">
+            {item.text} ({item.owner_id}, {t("meetings.dueOn", { day: day(item.due_at, i18n.language) })}){" "}
+            <DoneButton meeting={meeting} itemId={item.item_id} text={item.text} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function DoneButton({ meeting, itemId, text }: { meeting: Meeting; itemId: string; text: string }) {
+  const { t } = useTranslation();
+  const { apis } = usePlatform();
+  const queryClient = useQueryClient();
+  const request = useSubmission(
+    () => answer(apis.reviews.POST("/v1/action-items/{item_id}/done", { params: { path: { item_id: itemId } } })),
+    () => {
+      void queryClient.invalidateQueries({ queryKey: ["meeting-minutes", meeting.meeting_id] });
+      void queryClient.invalidateQueries({ queryKey: ["meeting-agenda", meeting.meeting_id] });
+    },
+  );
+  return (
+    <>
+      <button type="button" onClick={request.send} disabled={request.pending} aria-label={t("meetings.markDone", { text })}>
+        {t("meetings.done")}
+      </button>
+      {request.failure && <Failure error={request.failure} />}
+    </>
+  );
+}
+
+/** The organizer moves, retitles or cancels the meeting; every attendee's calendar follows the new invitation. */
+function ChangeForm({ meeting }: { meeting: Meeting }) {
+  const { t } = useTranslation();
+  const { apis } = usePlatform();
+  const queryClient = useQueryClient();
+  const id = (field: string) => `change-${meeting.meeting_id}-${field}`;
+  const [draft, setDraft] = useState({
+    title: meeting.title,
+    weekday: String(meeting.weekday),
+    hour: String(meeting.hour),
+    duration_minutes: String(meeting.duration_minutes),
+    reason: "",
+  });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ["meetings"] });
+  const change = useSubmission(
+    () =>
+      answer(
+        apis.reviews.PATCH("/v1/meetings/{meeting_id}", {
+          params: { path: { meeting_id: meeting.meeting_id } },
+          body: {
+            title: draft.title,
+            weekday: Number(draft.weekday),
+            hour: Number(draft.hour),
+            duration_minutes: Number(draft.duration_minutes),
+          },
+        }),
+      ),
+    refresh,
+  );
+  const cancel = useSubmission(
+    () =>
+      answer(
+        apis.reviews.POST("/v1/meetings/{meeting_id}/cancel", {
+          params: { path: { meeting_id: meeting.meeting_id } },
+          body: { reason: draft.reason || null },
+        }),
+      ),
+    refresh,
+  );
+  return (
+    <details>
+      <summary>{t("meetings.change", { title: meeting.title })}</summary>
+      <form aria-label={t("meetings.change", { title: meeting.title })} noValidate onSubmit={change.submit}>
+        <SubmissionErrors submission={change} />
+        <div className="field">
+          <label htmlFor={id("title")}>{t("meetings.meetingTitle")}</label>
+          <input
+            id={id("title")}
+            value={draft.title}
+            {...change.invalid("title", id("title-error"))}
+            onChange={(e) => { setDraft({ ...draft, title: e.target.value }); }}
+          />
+          <FieldError id={id("title-error")} messages={change.errors.title} />
+        </div>
+        <div className="field">
+          <label htmlFor={id("weekday")}>{t("meetings.weekday")}</label>
+          <select id={id("weekday")} value={draft.weekday} onChange={(e) => { setDraft({ ...draft, weekday: e.target.value }); }}>
+            {WEEKDAYS.map((d) => (
+              <option key={d} value={String(d)}>{t(`meetings.weekdays.${d}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={id("hour")}>{t("meetings.hour")}</label>
+          <input
+            id={id("hour")}
+            inputMode="numeric"
+            value={draft.hour}
+            {...change.invalid("hour", id("hour-error"))}
+            onChange={(e) => { setDraft({ ...draft, hour: e.target.value }); }}
+          />
+          <FieldError id={id("hour-error")} messages={change.errors.hour} />
+        </div>
+        <div className="field">
+          <label htmlFor={id("duration")}>{t("meetings.duration")}</label>
+          <input
+            id={id("duration")}
+            inputMode="numeric"
+            value={draft.duration_minutes}
+            {...change.invalid("duration_minutes", id("duration-error"))}
+            onChange={(e) => { setDraft({ ...draft, duration_minutes: e.target.value }); }}
+          />
+          <FieldError id={id("duration-error")} messages={change.errors.duration_minutes} />
+        </div>
+        <div className="actions">
+          <button type="submit" disabled={change.pending}>{t("meetings.changeSubmit")}</button>
+        </div>
+        <div className="field">
+          <label htmlFor={id("reason")}>{t("meetings.reason")}</label>
+          <input id={id("reason")} value={draft.reason} onChange={(e) => { setDraft({ ...draft, reason: e.target.value }); }} />
+        </div>
+        {cancel.failure && <Failure error={cancel.failure} />}
+        <div className="actions">
+          <button type="button" className="danger" onClick={cancel.send} disabled={cancel.pending}>
+            {t("meetings.cancelSubmit")}
+          </button>
+        </div>
+      </form>
+    </details>
   );
 }
 
@@ -194,7 +393,10 @@ function MinutesForm({ meeting }: { meeting: Meeting }) {
           },
         }),
       ),
-    () => void queryClient.invalidateQueries({ queryKey: ["meeting-agenda", meeting.meeting_id] }),
+    () => {
+      void queryClient.invalidateQueries({ queryKey: ["meeting-agenda", meeting.meeting_id] });
+      void queryClient.invalidateQueries({ queryKey: ["meeting-minutes", meeting.meeting_id] });
+    },
   );
   if (request.data) return <p role="status">{t("meetings.minutesRecorded")}</p>;
   return (
