@@ -39,6 +39,8 @@ class FakeFxiaoke:
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
     token_requests: list[float] = field(default_factory=list)
+    """When tokens were asked for in the last minute: the endpoint's own rate limit."""
+    tokens_issued: int = 0
     throttled: int = 0
     _last_ms: int = 0
 
@@ -94,6 +96,7 @@ class FakeFxiaoke:
             return _error(QUOTA_EXCEEDED, "token requests over the limit")
         token = secrets.token_hex(16)
         self.tokens.add(token)
+        self.tokens_issued += 1
         return JSONResponse(
             {"errorCode": 0, "errorMessage": "success", "corpAccessToken": token, "corpId": CORP_ID, "expiresIn": 7200}
         )
