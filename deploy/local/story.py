@@ -1,9 +1,9 @@
 """The people side of the demo: what a manager, hr and the assistants do while the goals run.
 
 Through the services' APIs, as the people would: hr opens a review cycle and adopts a bonus plan whose
-period is the goals' period, the manager praises and awards, a colleague sends kudos, the manager schedules the
-team's weekly meeting, and once the goals are decided the review is self-assessed and completed. The ledger
-then calculates the bonus statements.
+period is the goals' period, the manager praises and awards, a colleague sends kudos, the manager asks Bob for a
+check-in and he answers it, the manager schedules the team's weekly meeting, and once the goals are decided the
+review is self-assessed and completed. The ledger then calculates the bonus statements.
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ class Story:
         steps = [
             (self.goals_start, self._set_up),
             (self.goals_start + timedelta(seconds=45), self._praise_and_kudos),
+            (self.goals_start + timedelta(seconds=90), self._check_in),
             (self.goals_start + timedelta(seconds=100), self._award),
             (self.goals_start + timedelta(seconds=110), self._team_meeting),
             (self.goals_end + timedelta(seconds=15), self._review),
@@ -136,6 +137,19 @@ class Story:
         award = {"person_id": "bob", "name": "Rising star", "citation": "Took over three new accounts this week"}
         await self._call("incentives", "POST", "/v1/awards", "mia", Role.MANAGER, award)
         self._note("Mia gave Bob the 'Rising star' award")
+
+    async def _check_in(self) -> None:
+        """The weekly check-in falls on Friday afternoon; Mia asks for one now, and Bob answers it in the console's
+        place: she is told by email, and his 1:1 agenda leads with it."""
+        checkin = await self._call("goals", "POST", "/v1/checkins", "mia", Role.MANAGER, {"owner_id": "bob"})
+        answer = {
+            "goals": [{"goal_id": goal["goal_id"], "progress_note": "Calls going well"} for goal in checkin["goals"]],
+            "obstacles": "Two customers asked for prices we do not have yet",
+            "help_needed": "The new price list",
+            "confidence": 4,
+        }
+        await self._call("goals", "POST", f"/v1/checkins/{checkin['checkin_id']}/answer", "bob", Role.ASSISTANT, answer)
+        self._note("Mia asked Bob for a check-in; he answered it (confidence 4, needs the new price list)")
 
     async def _team_meeting(self) -> None:
         """Mia's weekly team meeting, its next occurrence within the day: the invitation (an .ics) goes out, and

@@ -200,6 +200,11 @@ async def _list_checkins(call: Call) -> Outcome:
     return await call.listed("/v1/checkins", {"owner_id": call.person, "limit": 200}, itemgetter("checkin_id"), wanted)
 
 
+@probe("goals", "POST /v1/checkins")
+async def _request_checkin(call: Call) -> Outcome:
+    return await call.send("POST", "/v1/checkins", json={"owner_id": call.person})
+
+
 @probe("goals", "GET /v1/checkins/{checkin_id}")
 async def _get_checkin(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/checkins/{call.organisation.checkins[call.person][0]}")

@@ -66,6 +66,7 @@ goals          POST /v1/goals/{goal_id}/adjustments/{adjustment_id}/decision    
 goals          POST /v1/goals/{goal_id}/cancel                                    N         NYN      Y    Y      N
 goals          POST /v1/goals/{goal_id}/miss-analysis                             YNN       YYN      Y    Y      N
 goals          GET  /v1/checkins                                                  YNN       YYN      Y    Y      N
+goals          POST /v1/checkins                                                  N         NYN      NYY  NYY    N
 goals          GET  /v1/checkins/{checkin_id}                                     YNN       YYN      Y    Y      N
 goals          POST /v1/checkins/{checkin_id}/answer                              YNN       YNN      YNN  YNN    N
 goals          GET  /v1/teams/{team_id}/dashboard                                 N         YYN      Y    Y      N

@@ -147,3 +147,30 @@ async def test_a_missing_check_in_is_reminded_once_then_shows_on_the_managers_da
     assert len(reminders) == 1, "one gentle reminder, never a second"
     assert events_of(records, "GoalCheckInRecorded")[0]["data"]["late"] is True
     assert (await anns_row())["checkin_overdue_since"] is None, "answered late: off the dashboard"
+
+
+async def test_a_manager_asks_for_a_check_in_between_weeks_and_the_assistant_answers_it(
+    goals_at_a_moved_clock: GoalsWorld,
+) -> None:
+    world = goals_at_a_moved_clock
+    asked = {"owner_id": "ann"}
+    assert (await world.http.post("/v1/checkins", json=asked, headers=token("mia", Role.MANAGER))).status_code == 422
+    goal = await world.set_goal(title="Calls this month")
+    for who, role in (("ann", Role.ASSISTANT), ("max", Role.MANAGER), ("bob", Role.ASSISTANT)):
+        refused = await world.http.post("/v1/checkins", json=asked, headers=token(who, role))
+        assert refused.status_code == 403, f"{who} may not ask Ann for a check-in"
+    requested = await world.http.post("/v1/checkins", json=asked, headers=token("mia", Role.MANAGER))
+    assert requested.status_code == 201, requested.text
+    checkin = requested.json()
+    assert (checkin["owner_id"], checkin["status"]) == ("ann", "due")
+    assert [g["title"] for g in checkin["goals"]] == ["Calls this month"]
+
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInDue")), timeout=30)
+    [due] = events_of(records, "GoalCheckInDue")
+    assert (due["data"]["checkin_id"], list(due["data"]["goals"])) == (checkin["checkin_id"], [goal["goal_id"]])
+    answered = await world.http.post(
+        f"/v1/checkins/{checkin['checkin_id']}/answer", json={"confidence": 5}, headers=token("ann", Role.ASSISTANT)
+    )
+    assert answered.status_code == 200, answered.text
+    records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInRecorded")), timeout=30)
+    assert [e["data"]["checkin_id"] for e in events_of(records, "GoalCheckInRecorded")] == [checkin["checkin_id"]]

@@ -301,7 +301,8 @@ export interface paths {
         /** Check-ins you may see, newest first (yours; a manager's also their reports') */
         get: operations["list_checkins_v1_checkins_get"];
         put?: never;
-        post?: never;
+        /** Ask an assistant for a check-in now, on top of the weekly one (their manager, hr) */
+        post: operations["request_checkin_v1_checkins_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -545,6 +546,14 @@ export interface components {
             help_needed: string | null;
             /** Confidence */
             confidence: number | null;
+        };
+        /** CheckInRequestIn */
+        CheckInRequestIn: {
+            /**
+             * Owner Id
+             * @description The assistant asked (one of your reports)
+             */
+            owner_id: string;
         };
         /**
          * CheckInStatus
@@ -2132,6 +2141,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckInOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_checkin_v1_checkins_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */

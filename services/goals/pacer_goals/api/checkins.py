@@ -46,6 +46,12 @@ class CheckInAnswerIn(BaseModel):
         )
 
 
+class CheckInRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    owner_id: str = Field(min_length=1, max_length=128, description="The assistant asked (one of your reports)")
+
+
 class GoalNoteOut(BaseModel):
     goal_id: str
     title: str
@@ -102,6 +108,17 @@ async def list_checkins(
     found = await answers.list_checkins(goals, principal, owner_id, status, limit)
     names = await _names(goals, found)
     return [CheckInOut.of(checkin, names) for checkin in found]
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Ask an assistant for a check-in now, on top of the weekly one (their manager, hr)",
+    responses=responses(403, 422),
+)
+async def request_checkin(body: CheckInRequestIn, goals: GoalsDep, principal: CurrentPrincipal) -> CheckInOut:
+    checkin = await answers.request_checkin(goals, principal, body.owner_id)
+    return CheckInOut.of(checkin, await _names(goals, [checkin]))
 
 
 @router.get("/{checkin_id}", summary="One check-in with its answer", responses=responses(404))

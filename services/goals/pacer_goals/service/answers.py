@@ -1,10 +1,12 @@
-"""Answering a weekly check-in, and reading check-ins: the assistant's own, a manager's reports', hr's all."""
+"""Answering a weekly check-in, asking for one between weeks, and reading check-ins: the assistant's own, a manager's
+reports', hr's all."""
 
 from __future__ import annotations
 
 from pacer_goals.domain.checkin import CheckIn, CheckInAnswer, CheckInStatus
 from pacer_goals.domain.errors import GoalRuleViolation
 from pacer_goals.service.access import is_manager_of
+from pacer_goals.service.checkins import raise_checkin
 from pacer_goals.service.context import Goals
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.goals import OwnerKind
@@ -27,6 +29,22 @@ async def record_answer(goals: Goals, principal: Principal, checkin_id: str, ans
             raise Unprocessable(str(error)) from error
         await goals.checkins.save(checkin, session)
         return checkin
+
+    return await goals.runtime.uow.run(work)
+
+
+async def request_checkin(goals: Goals, principal: Principal, owner_id: str) -> CheckIn:
+    """A check-in due now, on top of the weekly one: a manager wants the update before a 1:1 or a meeting."""
+    if owner_id == principal.subject or not await is_manager_of(
+        principal, OwnerKind.ASSISTANT, owner_id, goals.runtime.people
+    ):
+        raise Forbidden("a check-in is asked for by the person's manager or hr")
+
+    async def work(session: Session) -> CheckIn:
+        open_goals = await goals.repository.open_goals_for([owner_id], [], session)
+        if not open_goals:
+            raise Unprocessable(f"owner_id: {owner_id} has no open goals to check in on")
+        return await raise_checkin(goals, owner_id, open_goals, goals.runtime.clock.now(), session)
 
     return await goals.runtime.uow.run(work)
 

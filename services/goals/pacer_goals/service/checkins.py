@@ -82,39 +82,48 @@ class CheckInWorker:
         )
         if moved.matched_count == 0:
             raise _AlreadyDone  # another replica sent this week's check-in
-        week_start = now - WEEK
-        week = await goals.repository.activities.find(
-            {"assistant_id": owner_id, "retracted": False, "occurred_at": {"$gte": week_start, "$lt": now}},
-            {"kind": 1},
-            session=session,
-        ).to_list()
-        kinds = Counter(str(document["kind"]) for document in week)
-        summary = {
-            goal.goal_id: WeekSummary(
-                activity_counts=dict(kinds),
-                progress=goal.actual,
-                target=goal.target,
-                expected_by_now=goal.expected_by(now),
-            )
-            for goal in open_goals
-        }
-        due_at = schedule["next_due_at"]
-        checkin = CheckIn(
-            checkin_id=str(uuid.uuid4()),
-            owner_id=owner_id,
-            team_id=open_goals[0].team_id,
-            week_start=week_start,
-            due_at=due_at,
-            remind_at=max(due_at, now) + timedelta(hours=goals.settings.checkin_reminder_hours),
-            goal_titles={goal.goal_id: goal.title for goal in open_goals},
+        await raise_checkin(goals, owner_id, open_goals, schedule["next_due_at"], session)
+
+
+async def raise_checkin(
+    goals: Goals, owner_id: str, open_goals: list[Goal], due_at: datetime, session: Session
+) -> CheckIn:
+    """A check-in on these open goals, with the week's activity, due at `due_at`: stored, and `GoalCheckInDue`
+    published in the same transaction."""
+    now = goals.runtime.clock.now()
+    week_start = now - WEEK
+    week = await goals.repository.activities.find(
+        {"assistant_id": owner_id, "retracted": False, "occurred_at": {"$gte": week_start, "$lt": now}},
+        {"kind": 1},
+        session=session,
+    ).to_list()
+    kinds = Counter(str(document["kind"]) for document in week)
+    summary = {
+        goal.goal_id: WeekSummary(
+            activity_counts=dict(kinds),
+            progress=goal.actual,
+            target=goal.target,
+            expected_by_now=goal.expected_by(now),
         )
-        await goals.checkins.add(checkin, session)
-        goals.runtime.uow.publish(
-            session,
-            GoalCheckInDue(
-                owner_id=owner_id, week_start=week_start, goals=summary, checkin_id=checkin.checkin_id, due_at=due_at
-            ),
-        )
+        for goal in open_goals
+    }
+    checkin = CheckIn(
+        checkin_id=str(uuid.uuid4()),
+        owner_id=owner_id,
+        team_id=open_goals[0].team_id,
+        week_start=week_start,
+        due_at=due_at,
+        remind_at=max(due_at, now) + timedelta(hours=goals.settings.checkin_reminder_hours),
+        goal_titles={goal.goal_id: goal.title for goal in open_goals},
+    )
+    await goals.checkins.add(checkin, session)
+    goals.runtime.uow.publish(
+        session,
+        GoalCheckInDue(
+            owner_id=owner_id, week_start=week_start, goals=summary, checkin_id=checkin.checkin_id, due_at=due_at
+        ),
+    )
+    return checkin
 
 
 class _AlreadyDone(Exception):
