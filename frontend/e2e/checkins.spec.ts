@@ -35,5 +35,10 @@ test("an assistant answers the weekly check-in and the manager reads it and sees
   await expect(anns).toContainText("Help needed: 新产品的价目表");
   await expect(page.getByTestId("checkins-waiting")).toContainText("Bob Assistant: due");
   await expect(page.getByTestId("checkins-waiting")).toContainText("reminded and still missing");
+  const ask = page.getByRole("form", { name: "Ask for a check-in now" });
+  await ask.getByLabel("Whom").selectOption({ label: "Ann Assistant" });
+  await ask.getByRole("button", { name: "Ask now" }).click();
+  await expect(ask.getByRole("status")).toContainText("Ann Assistant is asked for a check-in");
+  await expect(page.getByTestId("checkins-waiting")).toContainText("Ann Assistant: due");
   await expectAccessible(page, "the manager's check-ins");
 });

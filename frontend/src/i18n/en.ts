@@ -205,6 +205,11 @@ export const en = {
     answerHeading: "{{who}}, {{when}}: confidence {{confidence}} of 5",
     noNote: "no note",
     none: "none",
+    ask: "Ask for a check-in now",
+    askWhom: "Whom",
+    chooseWhom: "Choose a report",
+    askSubmit: "Ask now",
+    asked: "{{who}} is asked for a check-in; it shows under Not answered yet until answered.",
   },
   miss: {
     title: "Missed goals: why, and what next",

@@ -206,6 +206,11 @@ export const zhCN: Texts = {
     answerHeading: "{{who}}，{{when}}：信心 {{confidence}} / 5",
     noNote: "无备注",
     none: "无",
+    ask: "立即请成员提交回顾",
+    askWhom: "成员",
+    chooseWhom: "选择一位下属",
+    askSubmit: "立即请求",
+    asked: "已请 {{who}} 提交回顾；回答之前会显示在“尚未回答”中。",
   },
   miss: {
     title: "未达成的目标：原因与下一步",

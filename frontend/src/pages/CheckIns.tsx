@@ -43,6 +43,7 @@ export function CheckIns() {
         <CheckInForm key={checkin.checkin_id} checkin={checkin} onDone={setDone} />
       ))}
       {checkins.data && open.length === 0 && person.role === "assistant" && <p>{t("checkins.nothingDue")}</p>}
+      {person.role === "manager" && person.team_id && <AskForm teamId={person.team_id} />}
       {waiting.length > 0 && (
         <section className="card" aria-labelledby="waiting-title">
           <h2 id="waiting-title">{t("checkins.waiting")}</h2>
@@ -64,6 +65,49 @@ export function CheckIns() {
         </section>
       )}
     </section>
+  );
+}
+
+/** A manager who wants the update before a 1:1 asks a report for a check-in now, on top of the weekly one. */
+function AskForm({ teamId }: { teamId: string }) {
+  const { t } = useTranslation();
+  const { apis } = usePlatform();
+  const { person } = useSession();
+  const queryClient = useQueryClient();
+  const [owner, setOwner] = useState("");
+  const team = useQuery({
+    queryKey: ["team-dashboard", teamId],
+    queryFn: () => answer(apis.goals.GET("/v1/teams/{team_id}/dashboard", { params: { path: { team_id: teamId } } })),
+  });
+  const request = useSubmission(
+    () => answer(apis.goals.POST("/v1/checkins", { body: { owner_id: owner } })),
+    () => void queryClient.invalidateQueries({ queryKey: ["checkins", person.person_id] }),
+  );
+  const members = team.data?.members ?? [];
+  return (
+    <form aria-label={t("checkins.ask")} noValidate onSubmit={request.submit} className="card">
+      <h2>{t("checkins.ask")}</h2>
+      <SubmissionErrors submission={request} />
+      {request.data && <p role="status">{t("checkins.asked", { who: request.data.owner_name })}</p>}
+      <div className="field">
+        <label htmlFor="ask-owner">{t("checkins.askWhom")}</label>
+        <select
+          id="ask-owner"
+          value={owner}
+          {...request.invalid("owner_id", "ask-owner-error")}
+          onChange={(e) => { setOwner(e.target.value); request.reset(); }}
+        >
+          <option value="">{t("checkins.chooseWhom")}</option>
+          {members.map((member) => (
+            <option key={member.person_id} value={member.person_id}>{member.display_name}</option>
+          ))}
+        </select>
+        <FieldError id="ask-owner-error" messages={request.errors.owner_id} />
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={request.pending || !owner}>{t("checkins.askSubmit")}</button>
+      </div>
+    </form>
   );
 }
 
