@@ -150,6 +150,7 @@ def connection_files(folder: Path, org_url: str) -> None:
             "allow_any_login_url": True,
             "client_id": CLIENT_ID,
             "client_secret_env": "SF_CLIENT_SECRET",
+            "limit_backoff_seconds": 0.2,
         },
         "objects": [
             {
@@ -360,6 +361,21 @@ async def test_an_ended_session_and_a_spent_api_limit_are_ridden_out(world: Worl
     visits = await world.status(VISITS)
     assert visits["crm"] == "salesforce"
     assert visits["activities_recorded"] >= 1
+
+    # A message that arrives while the limit is spent is not acknowledged, so Salesforce delivers it again.
+    org.spend_limit(1_000)
+    deal = await org.create(
+        "Opportunity", {"Name": "Umbrella", "IsWon": True, "Amount": 300, "OwnerId": world.ann}, notify=False
+    )
+    message = org.message([("04l5e0000077777AAA", "Opportunity", deal)])
+    failed = await org.deliver(message, world.outbound_url)
+    assert failed.status_code == 503
+    assert failed.headers["content-type"] == "application/problem+json"
+    org.spend_limit(0)
+    delivered = await org.deliver(message, world.outbound_url)
+    assert delivered.status_code == 200
+    assert b"<Ack>true</Ack>" in delivered.content
+    await world.totals_reach("after a message refused for the spent limit came again")
 
 
 def _now() -> str:

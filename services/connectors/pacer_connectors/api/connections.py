@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import httpx
 from fastapi import APIRouter, Body, Depends, Request, Response
 
-from pacer_connectors.adapters.salesforce import ACK, MessageUnreadable, parse_outbound
+from pacer_connectors.adapters.salesforce import ACK, MessageUnreadable, SalesforceError, parse_outbound
 from pacer_connectors.api.deps import ConnectorsDep
 from pacer_connectors.api.models import CallbackAccepted, ConnectionList, ConnectionStatus
 from pacer_connectors.service import metrics
@@ -54,6 +55,13 @@ async def zoho_notify(
     return CallbackAccepted(changes=changes)
 
 
+class CrmUnavailable(Problem):
+    """The CRM failed while the records a push names were read: not acknowledged, so the CRM delivers it again."""
+
+    status = 503
+    title = "Service unavailable"
+
+
 MAX_MESSAGE_BYTES = 1_000_000
 """An Outbound Message holds at most 100 notifications of a few fields each: far below this."""
 
@@ -65,7 +73,7 @@ MAX_MESSAGE_BYTES = 1_000_000
     "Notification/Id is acknowledged without reading them again.",
     responses={
         200: {"description": "The SOAP acknowledgement", "content": {"text/xml": {"schema": {"type": "string"}}}},
-        **responses(400, 403, 404),
+        **responses(400, 403, 404, 503),
     },
     response_class=Response,
     openapi_extra={
@@ -92,4 +100,8 @@ async def salesforce_outbound(connection_id: str, connectors: ConnectorsDep, req
     except CallbackRefused as refused:
         metrics.ERRORS.labels(connection_id, "callback_refused").inc()
         raise Forbidden(str(refused)) from None
+    except (SalesforceError, httpx.HTTPError) as failed:
+        # Salesforce retries an unacknowledged message (for 24 hours), and the next pass reads the records anyway.
+        metrics.ERRORS.labels(connection_id, "callback_failed").inc()
+        raise CrmUnavailable(f"Salesforce failed while the message's records were read: {failed}") from None
     return Response(ACK, media_type="text/xml")
