@@ -286,6 +286,17 @@ async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once
     assert world.org.token_requests["client_credentials"] >= 1
 
 
+async def test_a_run_whose_query_locator_expired_starts_again_and_misses_nothing(world: World) -> None:
+    org = world.org
+    await world.connectors.wait_ready()
+    emails = [t for t in org.records["Task"].values() if t["OwnerId"] == world.ann and t["TaskSubtype"] == "Email"]
+    org.refuse_next_locator = True
+    for task in emails:  # some 350 changes since the last pass, more than one batch: the run pages
+        await org.update("Task", task["Id"], notify=False, TaskSubtype="Call")
+    await world.totals_reach("after a run restarted on an expired locator")
+    assert org.refused_locators == 1
+
+
 async def test_outbound_messages_edits_and_deletions_keep_goals_equal_to_the_org(world: World) -> None:
     org = world.org
     await world.connectors.wait_ready()

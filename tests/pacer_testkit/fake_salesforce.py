@@ -93,6 +93,9 @@ class FakeSalesforce:
     held: list[bytes] = field(default_factory=list)
     hold: bool = False
     """Keep the next messages back (as a failing endpoint's retries do), delivered by `deliver_held`."""
+    refuse_next_locator: bool = False
+    """Answer the next `nextRecordsUrl` as a locator that has expired (they do after some idle minutes)."""
+    refused_locators: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _locators: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -261,6 +264,10 @@ class FakeSalesforce:
         if refused := self._refused(request):
             return refused
         locator, _, offset = request.path_params["locator"].rpartition("-")
+        if self.refuse_next_locator:
+            self.refuse_next_locator = False
+            self.refused_locators += 1
+            self._locators.pop(locator, None)
         if locator not in self._locators or not offset.isdigit():
             return _errors(404, "INVALID_QUERY_LOCATOR", "invalid query locator")
         return await self._batch(self._locators[locator], locator, int(offset))
