@@ -17,9 +17,10 @@ from typing import Any
 
 import httpx
 from security.organisation import EARNERS, TEMPLATE, Organisation, bonus_plan, goal_body, soon, statement_id
-from security.support import CONNECTION, Actor, Relation
+from security.support import CONNECTION, SALESFORCE_CONNECTION, Actor, Relation
 
 from pacer_shared.auth import Role
+from pacer_testkit.stack import bearer
 
 
 class Outcome(StrEnum):
@@ -726,3 +727,21 @@ async def _zoho_callback(call: Call) -> Outcome:
     """A caller with any role, but not the CRM's channel token: refused whoever the bearer token names."""
     body = {"module": "Calls", "ids": ["1"], "operation": "insert", "channel_id": 1000, "token": "not-the-token"}
     return await call.send("POST", f"/v1/connections/{CONNECTION}/zoho/notify", json=body)
+
+
+@probe("connectors", "POST /v1/connections/{connection_id}/salesforce/outbound")
+async def _salesforce_outbound(call: Call) -> Outcome:
+    """A caller with any role sending a well-formed Outbound Message, but from another org: refused."""
+    message = (
+        '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/'
+        'envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><notifications xmlns="http:'
+        '//soap.sforce.com/2005/09/outbound"><OrganizationId>00D5e000000ZZZZEAG</OrganizationId><Notification><Id>'
+        '04l5e00000Gx7QzAAJ</Id><sObject xsi:type="sf:Task" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>'
+        "00T5e00000AbCdEAAV</sf:Id></sObject></Notification></notifications></soapenv:Body></soapenv:Envelope>"
+    )
+    response = await call.organisation.http["connectors"].post(
+        f"/v1/connections/{SALESFORCE_CONNECTION}/salesforce/outbound",
+        content=message,
+        headers={"Content-Type": "text/xml", **bearer(call.caller.person_id, call.caller.role)},
+    )
+    return outcome_of(response)

@@ -67,6 +67,11 @@ CONNECTION = "crm-north"
 fails and retries while its status and callback endpoints answer as they always do."""
 
 
+SALESFORCE_CONNECTION = "crm-south"
+"""A Salesforce org at an address nobody answers, so its Outbound Message endpoint answers as it always does."""
+SALESFORCE_ORG = "00D5e000000KQ2eEAG"
+
+
 @asynccontextmanager
 async def organisation(stack: Stack, log_dir: Path, with_connectors: bool = False) -> AsyncIterator[Platform]:
     """The six services (and the connectors, when asked) as processes in a namespace of their own, once each knows
@@ -94,7 +99,22 @@ def _connectors_settings(log_dir: Path) -> dict[str, str]:
         "objects": [{"object": "Calls", "kind": "call"}],
     }
     (folder / f"{CONNECTION}.yaml").write_text(yaml.safe_dump(connection))
+    salesforce = {
+        "id": SALESFORCE_CONNECTION,
+        "crm": "salesforce",
+        "salesforce": {
+            "flow": "client_credentials",
+            "login_url": f"http://127.0.0.1:{free_port()}",
+            "allow_any_login_url": True,
+            "client_id": "3MVG9CLIENT",
+            "client_secret_env": "MATRIX_SALESFORCE_SECRET",
+            "organization_id": SALESFORCE_ORG,
+        },
+        "objects": [{"object": "Task", "kind": "call", "owner_field": "OwnerId", "occurred_at_field": "CreatedDate"}],
+    }
+    (folder / f"{SALESFORCE_CONNECTION}.yaml").write_text(yaml.safe_dump(salesforce))
     return {
+        "MATRIX_SALESFORCE_SECRET": "secret",
         "PACER_CONNECTORS_CONNECTIONS_DIR": str(folder),
         "MATRIX_ZOHO_SECRET": "secret",
         "MATRIX_ZOHO_REFRESH": "refresh",

@@ -153,6 +153,7 @@ analytics      GET  /v1/analytics/assistants/{assistant_id}/training-effect     
 connectors     GET  /v1/connections                                               N         N        Y    Y      N
 connectors     GET  /v1/connections/{connection_id}                               N         N        Y    Y      N
 connectors     POST /v1/connections/{connection_id}/zoho/notify                   N         N        N    N      N
+connectors     POST /v1/connections/{connection_id}/salesforce/outbound           N         N        N    N      N
 incentives     GET  /v1/teams/{team_id}/leaderboard                               YYN       YYN      Y    N      N
 incentives     GET  /v1/promotions                                                N         N        Y    N      N
 """
@@ -163,6 +164,8 @@ PUBLIC = {
     "POST /v1/local-sign-in",
     # The CRM calls back without a bearer token: the channel's token in the body is what it is checked by.
     "POST /v1/connections/{connection_id}/zoho/notify",
+    # Salesforce's Outbound Messages carry no bearer token either: the org id in the message is checked.
+    "POST /v1/connections/{connection_id}/salesforce/outbound",
 }
 
 

@@ -13,7 +13,9 @@ from pacer_connectors.settings import ConnectorsSettings
 from pacer_shared import topics
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
-DESCRIPTION = "Learns of changes in a company's CRM (Zoho CRM, Fxiaoke) and publishes them as sales activities."
+DESCRIPTION = (
+    "Learns of changes in a company's CRM (Zoho CRM, Fxiaoke, Salesforce) and publishes them as sales activities."
+)
 
 
 def background(connectors: Connectors) -> list[BackgroundLoop]:

@@ -110,7 +110,8 @@ def test_an_owner_who_is_no_pacer_person_is_unmapped_never_guessed() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"crm": "salesforce"}, "crm"),
+        ({"crm": "hubspot"}, "crm"),
+        ({"crm": "salesforce"}, "salesforce: the Salesforce settings are required"),
         ({"zoho": None}, "zoho: the Zoho settings are required"),
         ({"objects": []}, "objects"),
         ({"objects": [{"object": "Deals", "kind": "deal_closed", "amount_field": "Amount"}]}, "needs currency"),
@@ -141,6 +142,7 @@ def test_the_documented_default_mappings_are_valid_connections(monkeypatch: pyte
         "ZOHO_CHANNEL_TOKEN",
         "FXIAOKE_APP_SECRET",
         "FXIAOKE_PERMANENT_CODE",
+        "SALESFORCE_PRIVATE_KEY",
     )
     for variable in secrets:
         monkeypatch.setenv(variable, "set")
@@ -151,6 +153,13 @@ def test_the_documented_default_mappings_are_valid_connections(monkeypatch: pyte
             "ActiveRecordObj": "lead_followed_up",
             "QuoteObj": "quote_sent",
             "SalesOrderObj": "order_processed",
+        },
+        "salesforce-main": {
+            "Task": "call",
+            "Event": "customer_visit",
+            "Quote": "quote_sent",
+            "Order": "order_processed",
+            "Opportunity": "deal_closed",
         },
         "zoho-main": {
             "Calls": "call",

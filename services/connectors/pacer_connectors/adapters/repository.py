@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,9 +17,13 @@ from pacer_shared.mongo import Database, Document, IndexPlan, Session
 RECORDS = "crm_records"
 CURSORS = "sync_cursors"
 STATUS = "connection_status"
+NOTIFICATIONS = "outbound_notifications"
+NOTIFICATION_DAYS = 2
+"""How long an Outbound Message's Notification/Id is remembered: Salesforce retries one for 24 hours."""
 
 INDEXES: IndexPlan = {
     RECORDS: [IndexModel([("connection_id", ASCENDING), ("unmapped", ASCENDING)], name="unmapped_by_connection")],
+    NOTIFICATIONS: [IndexModel("expires_at", expireAfterSeconds=0, name="expiry")],
     # The shared roster's indexes plus the one CRM users are matched by.
     people.PEOPLE: [*people.INDEXES[people.PEOPLE], IndexModel([("email", ASCENDING)], name="by_email")],
 }
@@ -63,6 +67,7 @@ class ConnectorRepository:
         self._cursors = db[CURSORS]
         self._status = db[STATUS]
         self._people = db[people.PEOPLE]
+        self._notifications = db[NOTIFICATIONS]
 
     # ------------------------------------------------------------ records
 
@@ -106,6 +111,24 @@ class ConnectorRepository:
 
     async def cursors_of(self, connection_id: str) -> list[Document]:
         return await self._cursors.find({"connection_id": connection_id}).to_list()
+
+    # ------------------------------------------------------------ push notifications
+
+    async def unseen_notifications(self, connection_id: str, ids: Iterable[str]) -> set[str]:
+        """Which of these notification ids this connection has not applied yet (a redelivery's are all seen)."""
+        wanted = sorted(set(ids))
+        seen = self._notifications.find({"_id": {"$in": [f"{connection_id}:{i}" for i in wanted]}}, {"_id": 1})
+        applied = {doc["_id"].split(":", 1)[1] async for doc in seen}
+        return set(wanted) - applied
+
+    async def note_notifications(self, connection_id: str, ids: Iterable[str], at: datetime) -> None:
+        expires = at + timedelta(days=NOTIFICATION_DAYS)
+        writes = [
+            UpdateOne({"_id": f"{connection_id}:{i}"}, {"$set": {"at": at, "expires_at": expires}}, upsert=True)
+            for i in ids
+        ]
+        if writes:
+            await self._notifications.bulk_write(writes)
 
     # ------------------------------------------------------------ people
 

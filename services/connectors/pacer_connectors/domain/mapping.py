@@ -5,6 +5,7 @@ Validated when the service starts; a mistake names the file and the field, and t
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -22,7 +23,13 @@ ZOHO_ACCOUNTS = (
 """Zoho's data centres, each with its own accounts server:
 https://www.zoho.com/accounts/protocol/oauth/multi-dc.html and https://www.zoho.com/assist/api/refresh-access-token.html"""
 
+SALESFORCE_LOGINS = ("https://login.salesforce.com", "https://test.salesforce.com")
+"""Where the JWT bearer flow posts (production, sandboxes) and the audience of its assertion; the client credentials
+flow posts to the org's My Domain (https://<name>.my.salesforce.com) instead:
+https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm"""
+
 ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+SOQL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 class Strict(BaseModel):
@@ -122,17 +129,70 @@ class FxiaokeSettings(Strict):
         return self
 
 
+class SalesforceSettings(Strict):
+    flow: Literal["jwt_bearer", "client_credentials"] = Field(
+        description="OAuth 2.0 JWT bearer (a certificate's key signs the assertion) or client credentials"
+    )
+    login_url: str = Field(
+        default=SALESFORCE_LOGINS[0],
+        description="The token endpoint's host: login. or test.salesforce.com, or the org's My Domain (required by "
+        "the client credentials flow)",
+    )
+    client_id: str = Field(min_length=1, description="The connected app's consumer key")
+    username: str | None = Field(default=None, description="JWT bearer: the integration user the API calls run as")
+    private_key_env: str | None = Field(
+        default=None, pattern=ENV_NAME, description="JWT bearer: environment variable holding the PEM private key"
+    )
+    client_secret_env: str | None = Field(
+        default=None, pattern=ENV_NAME, description="Client credentials: environment variable holding the secret"
+    )
+    audience: str | None = Field(
+        default=None,
+        description="JWT bearer: the assertion's `aud`; default login.salesforce.com (test. for sandboxes)",
+    )
+    api_version: str = Field(default="62.0", pattern=r"^[0-9]{2,3}\.0$")
+    organization_id: str | None = Field(
+        default=None,
+        pattern=r"^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$",
+        description="The org's id: Outbound Messages from any other org are refused; unset, all are",
+    )
+    limit_backoff_seconds: float = Field(
+        default=60, gt=0, description="First wait after REQUEST_LIMIT_EXCEEDED, doubled at each refusal"
+    )
+    allow_any_login_url: bool = Field(default=False, description="Accept a login URL outside Salesforce (tests)")
+
+    @model_validator(mode="after")
+    def _flow_has_its_secrets(self) -> SalesforceSettings:
+        host = self.login_url.removeprefix("https://").split("/")[0]
+        if not self.allow_any_login_url and not (
+            self.login_url.startswith("https://") and host.endswith(".salesforce.com")
+        ):
+            raise ValueError(f"login_url: {self.login_url!r} is no Salesforce login (https://*.salesforce.com)")
+        if self.flow == "jwt_bearer" and not (self.username and self.private_key_env):
+            raise ValueError("jwt_bearer: username and private_key_env are required")
+        if self.flow == "client_credentials" and not self.client_secret_env:
+            raise ValueError("client_credentials: client_secret_env is required")
+        return self
+
+    @property
+    def jwt_audience(self) -> str:
+        if self.audience:
+            return self.audience
+        return SALESFORCE_LOGINS[1] if "test.salesforce.com" in self.login_url else SALESFORCE_LOGINS[0]
+
+
 class Connection(Strict):
     """One company's CRM account and its mapping (one YAML file)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
-    crm: Literal["zoho", "fxiaoke"]
+    crm: Literal["zoho", "fxiaoke", "salesforce"]
     source_system: str = Field(default="", description="`source_system` of the activities; default: the CRM's name")
     poll_seconds: float = Field(default=300, gt=0, description="Catch-up between pushes, and the only way without")
     objects: Annotated[list[ObjectRule], Field(min_length=1)]
     people: PeopleMapping = PeopleMapping()
     zoho: ZohoSettings | None = None
     fxiaoke: FxiaokeSettings | None = None
+    salesforce: SalesforceSettings | None = None
 
     @field_validator("objects")
     @classmethod
@@ -148,6 +208,13 @@ class Connection(Strict):
             raise ValueError("zoho: the Zoho settings are required when crm is zoho")
         if self.crm == "fxiaoke" and self.fxiaoke is None:
             raise ValueError("fxiaoke: the Fxiaoke settings are required when crm is fxiaoke")
+        if self.crm == "salesforce" and self.salesforce is None:
+            raise ValueError("salesforce: the Salesforce settings are required when crm is salesforce")
+        # The fields go into SOQL: API names only, so a connection file cannot change what a query asks.
+        if self.crm == "salesforce" and (
+            wrong := sorted({f for r in self.objects for f in r.fields if not SOQL_NAME.match(f)})
+        ):
+            raise ValueError(f"objects: not Salesforce field API names: {', '.join(wrong)}")
         if not self.source_system:
             object.__setattr__(self, "source_system", self.crm)
         return self

@@ -66,6 +66,9 @@ def _secrets(connection: Connection) -> tuple[dict[str, str], list[str]]:
     if connection.fxiaoke is not None:
         f = connection.fxiaoke
         names = {"app_secret_env": f.app_secret_env, "permanent_code_env": f.permanent_code_env}
+    if connection.salesforce is not None:
+        sf = connection.salesforce
+        names = {"private_key_env": sf.private_key_env, "client_secret_env": sf.client_secret_env}
     secrets, missing = {}, []
     for setting, variable in names.items():
         if variable is None:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from pacer_connectors.adapters.fxiaoke import FxiaokeClient
 from pacer_connectors.adapters.repository import ConnectorRepository
+from pacer_connectors.adapters.salesforce import SalesforceClient
 from pacer_connectors.adapters.zoho import ZohoClient
 from pacer_connectors.service.connections import Configured
 from pacer_connectors.service.fxiaoke_sync import FxiaokeConnector
+from pacer_connectors.service.salesforce_sync import SalesforceConnector
 from pacer_connectors.service.sync import Sync
 from pacer_connectors.service.zoho_sync import ZohoConnector
 from pacer_connectors.settings import ConnectorsSettings
@@ -23,6 +25,8 @@ class Connectors:
     zoho: dict[str, ZohoConnector]
     """Zoho connections by id (their callbacks are routed here)."""
     fxiaoke: dict[str, FxiaokeConnector]
+    salesforce: dict[str, SalesforceConnector]
+    """Salesforce connections by id (their Outbound Messages are routed here)."""
 
     @classmethod
     def of(cls, runtime: Runtime, configured: list[Configured]) -> Connectors:
@@ -30,7 +34,14 @@ class Connectors:
         repository = ConnectorRepository(runtime.db)
         zoho: dict[str, ZohoConnector] = {}
         fxiaoke: dict[str, FxiaokeConnector] = {}
+        salesforce: dict[str, SalesforceConnector] = {}
         for c in configured:
+            if (sf := c.connection.salesforce) is not None and c.connection.crm == "salesforce":
+                secret = c.secrets["private_key_env" if sf.flow == "jwt_bearer" else "client_secret_env"]
+                sync = Sync(runtime, repository, c.connection)
+                salesforce[c.connection.id] = SalesforceConnector(
+                    sync, SalesforceClient(sf, secret), runtime.settings.retry_seconds
+                )
             z, f = c.connection.zoho, c.connection.fxiaoke
             if f is not None and c.connection.crm == "fxiaoke":
                 fx = FxiaokeClient(f, c.secrets["app_secret_env"], c.secrets["permanent_code_env"])
@@ -42,15 +53,17 @@ class Connectors:
                 zoho[c.connection.id] = ZohoConnector(
                     sync, client, c.secrets.get("channel_token_env"), runtime.settings.retry_seconds
                 )
-        return cls(runtime, repository, runtime.settings, zoho, fxiaoke)
+        return cls(runtime, repository, runtime.settings, zoho, fxiaoke, salesforce)
 
     @property
     def connection_ids(self) -> list[str]:
-        return sorted([*self.zoho, *self.fxiaoke])
+        return sorted([*self.zoho, *self.fxiaoke, *self.salesforce])
 
     def sync_of(self, connection_id: str) -> Sync | None:
-        connector = self.zoho.get(connection_id) or self.fxiaoke.get(connection_id)
+        connector = (
+            self.zoho.get(connection_id) or self.fxiaoke.get(connection_id) or self.salesforce.get(connection_id)
+        )
         return None if connector is None else connector.sync
 
-    def loops(self) -> list[ZohoConnector | FxiaokeConnector]:
-        return [*self.zoho.values(), *self.fxiaoke.values()]
+    def loops(self) -> list[ZohoConnector | FxiaokeConnector | SalesforceConnector]:
+        return [*self.zoho.values(), *self.fxiaoke.values(), *self.salesforce.values()]
