@@ -74,4 +74,4 @@ def ended_by(today: date, within_days: int) -> list[ReportPeriod]:
         if this_quarter == 1
         else ReportPeriod(today.year, quarter=this_quarter - 1)
     )
-    return [p for p in (month, quarter) if (today - p.last).days <= within_days]
+    return [p for p in (month, quarter) if (today - p.last).days - 1 <= within_days]  # days since the day after
