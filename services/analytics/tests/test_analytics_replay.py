@@ -21,9 +21,11 @@ from pacer_testkit.world import RunningService
 
 # 01:00 on 14 October in Shanghai (ann), 19:00 on 13 October in Berlin (bob).
 CHECK = datetime(2026, 10, 13, 17, tzinfo=UTC)
-ANN_DAYS = [date(2026, 8, 25) + timedelta(days=n) for n in range(50)]  # up to 13 October: her last day is busy
-ANN_PER_DAY = 40  # 2,000 events: a history long enough that the worker spends several ticks replaying it
-BOB_DAYS = [date(2026, 9, 1) + timedelta(days=n) for n in range(35)]  # up to 5 October, then nothing
+# Both histories start on the first day of their four usual weeks, so a check that ran on the first days read
+# would already see a usual week and nothing in the last seven days.
+ANN_DAYS = [date(2026, 9, 9) + timedelta(days=n) for n in range(35)]  # up to 13 October: her last days are busy
+ANN_PER_DAY = 40  # 1,400 events: a history long enough that the worker spends several ticks replaying it
+BOB_DAYS = [date(2026, 9, 8) + timedelta(days=n) for n in range(28)]  # up to 5 October, then nothing
 
 
 def noon(day: date) -> datetime:
