@@ -31,7 +31,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "deploy" / "local"), str(ROOT / "tests")]
 import localstack  # noqa: E402
 
 from bench import report  # noqa: E402
-from bench.scenarios import api, console_ui, deadline, fanout, ingest, latency, memory  # noqa: E402
+from bench.scenarios import analytics, api, console_ui, deadline, fanout, ingest, latency, memory  # noqa: E402
 from bench.scenarios.common import Bench, note  # noqa: E402
 from pacer_testkit.stack import Stack  # noqa: E402
 
@@ -53,6 +53,8 @@ class Sizes:
     api_seconds: int
     memory_events: list[int]
     fanout_events: int
+    analytics_events: list[int]
+    analytics_requests: int
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> Sizes:
@@ -76,6 +78,8 @@ class Sizes:
             api_seconds=pick("api_seconds", 30, 3),
             memory_events=counts(pick("memory_events", "10000,1000000", "100,1000")),
             fanout_events=pick("fanout_events", 1000, 20),
+            analytics_events=counts(pick("analytics_events", "10000,1000000", "1000,5000")),
+            analytics_requests=pick("analytics_requests", 200, 20),
         )
 
 
@@ -95,6 +99,9 @@ def scenarios(bench: Bench, sizes: Sizes) -> dict[str, Callable[[], Awaitable[di
         ),
         "memory": lambda: memory.run(bench, sizes.memory_events, assistants=20 if quick else 1000),
         "fanout": lambda: fanout.run(bench, sizes.fanout_events, people=20 if quick else 200),
+        "analytics": lambda: analytics.run(
+            bench, sizes.analytics_events, assistants=20, requests=sizes.analytics_requests
+        ),
         "console": lambda: console_ui.run(
             bench, assistants=5 if quick else 50, goals_each=2 if quick else 3, runs=2 if quick else 10
         ),
@@ -107,7 +114,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--kafka", help="bootstrap servers of a broker you run (with --mongo: no stack is started)")
     parser.add_argument("--mongo", help="URL of a MongoDB-compatible server you run")
     parser.add_argument(
-        "--scenarios", help="comma-separated: ingest,latency,deadline,api,memory,fanout,console (default all)"
+        "--scenarios", help="comma-separated: ingest,latency,deadline,api,memory,fanout,analytics,console (default all)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (bench/results)")
     parser.add_argument("--events", type=int, help="ingest: SalesActivityRecorded published (200000)")
@@ -120,6 +127,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--api-seconds", type=int, help="api: seconds of load on each endpoint (30)")
     parser.add_argument("--memory-events", help="memory: checkpoints in processed events (10000,1000000)")
     parser.add_argument("--fanout-events", type=int, help="fan-out: GoalAchieved events (1000)")
+    parser.add_argument(
+        "--analytics-events", help="analytics: checkpoints in events; rates over the first (10000,1000000)"
+    )
+    parser.add_argument("--analytics-requests", type=int, help="analytics: team series requests timed (200)")
     return parser.parse_args()
 
 

@@ -30,7 +30,7 @@ def _load(path: Path) -> ModuleType:
 Figure = _load(ROOT / "bench" / "scenarios" / "common.py").Figure
 lag_meter = _load(ROOT / "bench" / "scenarios" / "kafka.py").lag_meter
 
-SCENARIOS = ["ingest", "latency", "deadline", "api", "memory", "fanout", "console"]
+SCENARIOS = ["ingest", "latency", "deadline", "api", "memory", "fanout", "analytics", "console"]
 SERVICES = ["goals", "reviews", "feedback", "incentives", "notifications"]
 
 
@@ -77,6 +77,7 @@ def test_every_benchmark_scenario_reports_pacer_beside_its_baseline_and_their_ra
     assert all(d["seconds_from_deadline_to_last_goal_missed"] >= 0 for d in deadlines), "no miss before its deadline"
     assert scenarios["api"]["details"]["requests"]["pacer"] > 0
     assert list(scenarios["memory"]["details"]["growth_percent"]) == SERVICES
+    assert len(scenarios["analytics"]["details"]["rss_mib"]) == 2, "analytics' RSS at both checkpoints"
     fanout = scenarios["fanout"]["details"]
     assert fanout["emails"] > 0, "the SMTP receiver got messages"
     assert fanout["chat_posts"] > 0, "the chat receivers got messages"

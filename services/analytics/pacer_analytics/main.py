@@ -6,14 +6,20 @@ as one of the service's background loops and stops it when the service stops.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
+
 from fastapi import FastAPI
 
+from pacer_analytics.adapters.mailings import Mailings
 from pacer_analytics.api import funnel, movers, outcomes, reports, series, training
 from pacer_analytics.service.context import Analytics
+from pacer_analytics.service.report_mailing import mail_due_reports
 from pacer_analytics.settings import AnalyticsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
+from pacer_shared.waiting import poll
 
 DESCRIPTION = (
     "Activity trends from live sales events: per assistant and team, per day, week or month in each person's own "
@@ -22,7 +28,12 @@ DESCRIPTION = (
 
 
 def background(analytics: Analytics) -> list[BackgroundLoop]:
-    return [analytics.run_streams]
+    mailings = Mailings(analytics.runtime.db, timedelta(seconds=analytics.settings.report_lease_seconds))
+
+    async def mail_reports() -> None:
+        await poll(partial(mail_due_reports, analytics, mailings), analytics.settings.report_tick_seconds, "reports")
+
+    return [analytics.run_streams, mail_reports]
 
 
 def build(settings: AnalyticsSettings | None = None, clock: Clock | None = None) -> FastAPI:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import tempfile
 from decimal import Decimal
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from pacer_shared.settings import ServiceSettings
 
@@ -45,6 +46,25 @@ class AnalyticsSettings(ServiceSettings):
         gt=0,
         description="How often a worker looks for assistants whose local day has turned (each is checked once a day)",
     )
+    organisation_timezone: str = Field(
+        default="UTC",
+        description="The organisation's IANA time zone: a month or quarter ends at its midnight, and the team reports "
+        "are mailed then",
+    )
+    report_mail_within_days: int = Field(
+        default=7,
+        ge=0,
+        description="A period's reports are mailed until this many days after it ended (a worker that was down at the "
+        "turn of the month catches up; a new deployment does not mail periods long gone)",
+    )
+    report_tick_seconds: float = Field(
+        default=60.0, gt=0, description="How often a worker looks for a month or quarter whose reports are due"
+    )
+    report_lease_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How long a worker holds a team's report to mail it before another may take it over",
+    )
     funnel_kinds: list[str] = Field(
         default=["call", "quote_sent", "order_processed", "deal_closed"],
         min_length=2,
@@ -55,6 +75,20 @@ class AnalyticsSettings(ServiceSettings):
         min_length=1,
         description="Where the attainment distribution of goal outcomes is cut (actual / target), ascending",
     )
+
+    @field_validator("organisation_timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{zone!r} is no IANA time zone") from None
+        return zone
+
+    @property
+    def organisation_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.organisation_timezone)
+
     training_kinds: dict[str, list[str]] = Field(
         default={
             "sales_skills": ["call", "customer_visit", "lead_followed_up", "deal_closed"],

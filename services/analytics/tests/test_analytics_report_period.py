@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pacer_analytics.domain.report import NoSuchPeriod, ReportPeriod
+from pacer_analytics.domain.report import NoSuchPeriod, ReportPeriod, ended_by
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,18 @@ def test_a_period_holds_its_days_and_is_compared_with_the_month_before_or_the_qu
 def test_what_is_no_month_or_quarter_with_one_before_it_is_refused(name: str) -> None:
     with pytest.raises(NoSuchPeriod):
         ReportPeriod.parse(name)
+
+
+@pytest.mark.parametrize(
+    ("today", "due"),
+    [
+        (date(2026, 12, 1), ["2026-11"]),  # a month ended; the third quarter ended two months ago
+        (date(2026, 12, 8), ["2026-11"]),  # still within the week after
+        (date(2026, 12, 9), []),  # too late: a new deployment does not mail a period long gone
+        (date(2027, 1, 1), ["2026-12", "2026-Q4"]),  # a year's last month and quarter at once
+        (date(2026, 4, 3), ["2026-03", "2026-Q1"]),
+        (date(2026, 11, 20), []),
+    ],
+)
+def test_the_periods_due_are_the_month_and_quarter_that_just_ended(today: date, due: list[str]) -> None:
+    assert [p.name for p in ended_by(today, within_days=7)] == due

@@ -13,8 +13,8 @@ from typing import Any
 from analytics_support import AnalyticsWorld, DayCount, recorded, recount, retracted
 from openpyxl import load_workbook
 
-from pacer_testkit.roster import ROSTER, assistants_of
-from pacer_testkit.stack import bearer
+from pacer_testkit.roster import ROSTER, assistants_of, member
+from pacer_testkit.stack import bearer, eventually
 
 NORTH = assistants_of("north")
 NAMES = {p.person_id: p.display_name for p in ROSTER}
@@ -271,3 +271,64 @@ async def test_a_team_report_is_for_its_manager_and_hr_only(analytics: Analytics
     for who, role in (("max", "manager"), ("ann", "assistant")):
         refused = await analytics.http.get("/v1/analytics/teams/north/reports/2026-11.xlsx", headers=bearer(who, role))
         assert refused.status_code == 403, (who, refused.text)
+
+
+async def test_a_report_speaks_the_readers_language_from_the_roster_or_as_asked(analytics: AnalyticsWorld) -> None:
+    await analytics.send(recorded("ann", at("2026-11-03"), quantity="2"), recorded("bob", at("2026-10-07")))
+    await analytics.until_recounted(["ann", "bob"], ["call"], date(2026, 10, 1), date(2026, 11, 30))
+
+    async def fetch(file: str, who: tuple[str, str], lang: str | None = None) -> bytes:
+        response = await analytics.http.get(
+            f"/v1/analytics/teams/north/reports/2026-11.{file}",
+            params={"lang": lang} if lang else {},
+            headers=bearer(*who),
+        )
+        assert response.status_code == 200, response.text
+        return response.content
+
+    chinese = load_workbook(io.BytesIO(await fetch("xlsx", ("mia", "manager"), "zh-CN")))
+    assert chinese.sheetnames == ["活动", "变化", "趋势", "说明"]
+    rows = list(chinese["活动"].iter_rows(values_only=True))
+    assert rows[0] == ("助理编号", "助理", "类型", "次数", "数量")
+    assert rows[1] == ("ann", "Ann Assistant", "call", 1, 2), "the numbers and names stay as recorded"
+    assert rows[-1][1] == "团队 north"
+    change = list(chinese["变化"].iter_rows(values_only=True))
+    assert change[0][3:7] == ("次数 2026-11", "次数 2026-10", "次数变化", "次数变化率")
+    assert next(chinese["趋势"].iter_rows(values_only=True)) == ("周起始日", "call")
+    about = dict(chinese["说明"].iter_rows(min_row=2, values_only=True))
+    assert (about["团队"], about["期间"], about["对比期间"]) == ("north", "2026-11", "2026-10")
+
+    text = (await fetch("csv", ("mia", "manager"), "zh-CN")).decode("utf-8")
+    header, ann_call = list(csv.reader(io.StringIO(text)))[:2]
+    assert header == [
+        "范围",
+        "助理编号",
+        "助理",
+        "类型",
+        "次数",
+        "数量",
+        "上期次数",
+        "上期数量",
+        "次数变化",
+        "次数变化率",
+        "数量变化",
+    ]
+    assert ann_call[1:6] == ["ann", "Ann Assistant", "call", "1", "2"]
+
+    # Hana reads Chinese by her roster record; she may still ask for English.
+    hana = member("hana").model_copy(update={"locale": "zh-CN"})
+    await analytics.publish(hana)
+
+    async def in_chinese() -> bool:
+        return load_workbook(io.BytesIO(await fetch("xlsx", ("hana", "hr")))).sheetnames[0] == "活动"
+
+    await eventually(in_chinese, 60, "hana's report in her roster's language")
+    english = load_workbook(io.BytesIO(await fetch("xlsx", ("hana", "hr"), "en")))
+    assert english.sheetnames == ["Activity", "Change", "Trend", "About"]
+    assert next(english["Activity"].iter_rows(values_only=True))[:3] == ("Assistant ID", "Assistant", "Kind")
+
+    refused = await analytics.http.get(
+        "/v1/analytics/teams/north/reports/2026-11.xlsx", params={"lang": "fr"}, headers=bearer("mia", "manager")
+    )
+    assert refused.status_code == 422, refused.text
+    assert "lang" in refused.json()["errors"][0]["field"], refused.text

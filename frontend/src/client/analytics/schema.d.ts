@@ -664,6 +664,11 @@ export interface components {
          */
         ReportFormat: "csv" | "xlsx";
         /**
+         * ReportLanguage
+         * @enum {string}
+         */
+        ReportLanguage: "en" | "zh-CN";
+        /**
          * RosterEntry
          * @description A person as the roster names them: enough to pick them by name and know where they sit.
          */
@@ -1688,7 +1693,10 @@ export interface operations {
     };
     team_report_file_v1_analytics_teams__team_id__reports__period___format__get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The report's language (headers, sheet names); by default the reader's roster locale */
+                lang?: components["schemas"]["ReportLanguage"] | null;
+            };
             header?: never;
             path: {
                 team_id: string;
@@ -1700,7 +1708,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV: one row per assistant and kind, then per kind for the team. XLSX: a sheet per view (Activity, Change, Trend with its chart, About) */
+            /** @description CSV: one row per assistant and kind, then per kind for the team. XLSX: a sheet per view (Activity, Change, Trend with its chart, About). Headers and sheet names in the reader's language */
             200: {
                 headers: {
                     [name: string]: unknown;

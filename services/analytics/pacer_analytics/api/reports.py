@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from pacer_analytics.adapters.report_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, as_csv, as_xlsx
 from pacer_analytics.api.deps import AnalyticsDep
 from pacer_analytics.api.models import ReportFormat, report_period
 from pacer_analytics.domain.report import ReportPeriod
+from pacer_analytics.domain.report_language import ReportLanguage
 from pacer_analytics.service.reports import team_report
 from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
@@ -28,7 +29,7 @@ Period = Annotated[ReportPeriod, Depends(report_period)]
     responses={
         200: {
             "description": "CSV: one row per assistant and kind, then per kind for the team. XLSX: a sheet per view "
-            "(Activity, Change, Trend with its chart, About)",
+            "(Activity, Change, Trend with its chart, About). Headers and sheet names in the reader's language",
             "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
         },
         **responses(422),
@@ -41,12 +42,19 @@ async def team_report_file(
     analytics: AnalyticsDep,
     principal: CurrentPrincipal,
     audit: AuditDep,
+    lang: Annotated[
+        ReportLanguage | None,
+        Query(description="The report's language (headers, sheet names); by default the reader's roster locale"),
+    ] = None,
 ) -> Response:
     report = await team_report(analytics, principal, team_id, period)
+    if lang is None:
+        reader = await analytics.runtime.people.get(principal.subject)
+        lang = ReportLanguage.for_locale(reader.get("locale") if reader else None)
     await audit.record("activity_report.read", f"team/{team_id}/activity")
     # Only safe characters in a header's file name, whatever a team id holds.
     name = re.sub(r"[^A-Za-z0-9._-]", "_", f"pacer-{team_id}-{period.name}.{format}")
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format is ReportFormat.CSV:
-        return Response(as_csv(report), media_type=CSV_MEDIA_TYPE, headers=disposition)
-    return Response(as_xlsx(report), media_type=XLSX_MEDIA_TYPE, headers=disposition)
+        return Response(as_csv(report, lang), media_type=CSV_MEDIA_TYPE, headers=disposition)
+    return Response(as_xlsx(report, lang), media_type=XLSX_MEDIA_TYPE, headers=disposition)

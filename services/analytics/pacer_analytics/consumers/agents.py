@@ -7,7 +7,8 @@ assistant; the third keeps the daily totals in the partition that owns the assis
 only from the partition its keys belong to, so its changelog rebuilds it exactly.
 
 Two more agents read topics already keyed by the person they are about, so they keep their tables straight from
-them: goals.events into each assistant's goal outcomes, reviews.events into the courses each person completed.
+them: goals.events into each assistant's goal outcomes, reviews.events into the courses each person completed,
+incentives.events into each person's bonus statements (for hr's copy of the team reports).
 
 The early warning runs in the third agent too, on ticks: a timer sends a tick into each partition of the
 by-assistant topic this worker holds, and the agent checks that partition's assistants whose local day has turned
@@ -31,8 +32,10 @@ from zoneinfo import ZoneInfo
 import faust
 from babel.numbers import list_currencies
 
+from pacer_analytics.adapters.catch_up import CatchUp
 from pacer_analytics.consumers.tables import Tables
 from pacer_analytics.domain.activity import ActivityState, Contribution
+from pacer_analytics.domain.bonus import Statement
 from pacer_analytics.domain.day import DayTotals, day_key
 from pacer_analytics.domain.outcome import GoalState
 from pacer_analytics.domain.training import Completion
@@ -52,6 +55,7 @@ from pacer_shared.events.goals import (
     GoalSet,
     OwnerKind,
 )
+from pacer_shared.events.incentives import BonusAdjusted, BonusApproved, BonusCalculated
 from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import SharedProducer
@@ -62,6 +66,8 @@ log = get_logger(__name__)
 CONSUMER = "activity"
 GOALS_CONSUMER = "goal-outcomes"
 TRAINING_CONSUMER = "training-completions"
+BONUS_CONSUMER = "bonus-statements"
+BONUS_EVENTS = (BonusCalculated, BonusAdjusted, BonusApproved)
 OUTCOME_EVENTS = (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
 UTC = ZoneInfo("UTC")
 CURRENCIES = frozenset(list_currencies())
@@ -77,16 +83,27 @@ class Streams:
     clock: Clock
     warnings: Warnings
     tick_seconds: float
+    catch_up: CatchUp
+    """Ticks wait until the worker has read the history its input held at start (adapters/catch_up.py)."""
+
+
+def activity_stages(app: faust.App, names: TopicNames) -> list[str]:
+    """The topics an activity passes through, in order: sales.activity, re-keyed by activity, then by assistant."""
+    return [names(topics.SALES_ACTIVITY), f"{app.conf.id}-activity-by-id", f"{app.conf.id}-contribution-by-assistant"]
+
+
+def catch_up_stages(app: faust.App, names: TopicNames) -> list[list[str]]:
+    """What the warnings and reports wait for at start: the activity's three topics in order, and the bonus
+    statements (read in one step) beside the first."""
+    sales_topic, *later = activity_stages(app, names)
+    return [[sales_topic, names(topics.INCENTIVES_EVENTS)], *([topic] for topic in later)]
 
 
 def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
-    sales = app.topic(streams.names(topics.SALES_ACTIVITY), key_serializer="raw", value_serializer="raw")
-    by_activity = app.topic(
-        f"{app.conf.id}-activity-by-id", internal=True, key_serializer="json", value_serializer="json"
-    )
-    by_assistant = app.topic(
-        f"{app.conf.id}-contribution-by-assistant", internal=True, key_serializer="json", value_serializer="json"
-    )
+    sales_topic, by_activity_topic, by_assistant_topic = activity_stages(app, streams.names)
+    sales = app.topic(sales_topic, key_serializer="raw", value_serializer="raw")
+    by_activity = app.topic(by_activity_topic, internal=True, key_serializer="json", value_serializer="json")
+    by_assistant = app.topic(by_assistant_topic, internal=True, key_serializer="json", value_serializer="json")
 
     goal_events = app.topic(streams.names(topics.GOALS_EVENTS), key_serializer="raw", value_serializer="raw")
 
@@ -131,6 +148,31 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
                 courses[data.assignment_id] = done.to_json()
                 tables.trainings[data.person_id] = courses
 
+    incentive_events = app.topic(streams.names(topics.INCENTIVES_EVENTS), key_serializer="raw", value_serializer="raw")
+
+    @app.agent(incentive_events, name="bonus-statements")
+    async def follow_bonuses(stream: faust.StreamT[Any]) -> None:
+        """incentives.events is keyed by the person, so each person's statements are kept in their own partition."""
+        async for event in stream.events():
+            received = await _decoded(event, streams, topics.INCENTIVES_EVENTS, BONUS_CONSUMER)
+            if received is None or not isinstance(received.data, BONUS_EVENTS):
+                continue  # recognition and promotions carry no amount of a statement
+            data = received.data
+            statements = dict(tables.bonuses.get(data.person_id) or {})
+            known = statements.get(data.statement_id)
+            before = Statement.from_json(known) if known else Statement(data.statement_id, data.person_id)
+            if isinstance(data, BonusCalculated):
+                zone = await streams.zones.of(data.person_id) or UTC
+                last = (data.period_end - timedelta(microseconds=1)).astimezone(zone).date()
+                after = before.on_calculated(data.period_start.astimezone(zone).date(), last, data.total, data.currency)
+            elif isinstance(data, BonusAdjusted):
+                after = before.on_adjusted(received.id, data.adjustment, data.currency)
+            else:
+                after = before.on_approved(data.total, data.currency)
+            if after.to_json() != known:
+                statements[data.statement_id] = after.to_json()
+                tables.bonuses[data.person_id] = statements
+
     @app.agent(sales, name="sales-activity")
     async def rekey(stream: faust.StreamT[Any]) -> None:
         async for event in stream.events():
@@ -170,7 +212,13 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
                 streams.warnings.watch(activity.assistant_id, activity.kind, partition)
 
     async def tick() -> None:
-        """A tick into each partition of the by-assistant topic this worker holds, stamped with the service's time."""
+        """A tick into each partition of the by-assistant topic this worker holds, stamped with the service's time.
+
+        None while the worker is still replaying the history it found at start: an assistant checked half-way
+        through would have their old weeks counted without their recent days, and be warned of a drop that is not
+        one."""
+        if not await streams.catch_up.reached():
+            return
         at = streams.clock.now().isoformat()
         for held in sorted(app.assignor.assigned_actives()):
             if held.topic == by_assistant.get_topic_name():

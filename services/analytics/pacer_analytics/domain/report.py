@@ -61,3 +61,17 @@ class ReportPeriod:
     def trend_granularity(self) -> Granularity:
         """A month is read week by week, a quarter month by month."""
         return Granularity.MONTH if self.quarter else Granularity.WEEK
+
+
+def ended_by(today: date, within_days: int) -> list[ReportPeriod]:
+    """The month and the quarter that ended last before `today` (the organisation's day), each while no more than
+    `within_days` days have passed since its last day: a worker down at the turn of the month still mails its
+    reports when it is back, but a new deployment does not mail a period long gone."""
+    month = ReportPeriod(today.year - 1, month=12) if today.month == 1 else ReportPeriod(today.year, today.month - 1)
+    this_quarter = (today.month - 1) // 3 + 1
+    quarter = (
+        ReportPeriod(today.year - 1, quarter=4)
+        if this_quarter == 1
+        else ReportPeriod(today.year, quarter=this_quarter - 1)
+    )
+    return [p for p in (month, quarter) if (today - p.last).days - 1 <= within_days]  # days since the day after

@@ -9,6 +9,8 @@ import faust
 from faust.tables.manager import TableManager
 from faust.types import TableT
 
+from pacer_analytics.adapters.bonuses import BonusStatements
+from pacer_analytics.adapters.catch_up import CatchUp
 from pacer_analytics.adapters.daily import DailyTotals
 from pacer_analytics.adapters.events import EventPublisher
 from pacer_analytics.consumers import agents, tables
@@ -35,6 +37,11 @@ class Analytics:
     """assistant -> their goals' states (consumers/tables.py), read by the outcomes API."""
     trainings: TableT[str, Any]
     """person -> the courses they completed (consumers/tables.py), read by the training-effect API."""
+    catch_up: CatchUp
+    """Whether the worker has read the history its input held at start: warnings and reports wait for it."""
+    bonuses: BonusStatements
+    """Each person's bonus statements (consumers/tables.py), for hr's copy of the team reports."""
+    publisher: EventPublisher
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -44,12 +51,24 @@ class Analytics:
         declared = tables.declare(app)
         zones = TimeZones(runtime.people, settings.roster_cache_seconds)
         rule = DropRule(settings.warning_threshold, settings.warning_min_weekly_average)
-        warnings = Warnings(declared, zones, EventPublisher(runtime.producer, runtime.topics), rule)
+        publisher = EventPublisher(runtime.producer, runtime.topics)
+        warnings = Warnings(declared, zones, publisher, rule)
+        catch_up = CatchUp(settings, app.conf.id, agents.catch_up_stages(app, runtime.topics))
         streams = agents.Streams(
-            runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds
+            runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds, catch_up
         )
         agents.declare(app, declared, streams)
-        return cls(runtime, settings, app, DailyTotals(declared.daily), declared.goals, declared.trainings)
+        return cls(
+            runtime,
+            settings,
+            app,
+            DailyTotals(declared.daily),
+            declared.goals,
+            declared.trainings,
+            catch_up,
+            BonusStatements(declared.bonuses),
+            publisher,
+        )
 
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
@@ -60,8 +79,12 @@ class Analytics:
 
     async def run_streams(self) -> None:
         """The faust worker, for as long as the service runs; if it stops by itself the service is unready."""
-        await ensure_topics(self.settings, [topics.SALES_ACTIVITY, topics.GOALS_EVENTS, topics.REVIEWS_EVENTS])
+        await ensure_topics(
+            self.settings,
+            [topics.SALES_ACTIVITY, topics.GOALS_EVENTS, topics.REVIEWS_EVENTS, topics.INCENTIVES_EVENTS],
+        )
         await declare_internal_topics(self.streams, self.settings)
+        await self.catch_up.start()  # the history to read is what the input holds now, before the worker reads it
         await self.streams.start()
         try:
             await self.streams.wait_until_stopped()

@@ -3,15 +3,17 @@ compared with, and the team's trend inside the period, read from the same tables
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from pacer_analytics.domain.bonus import Statement
 from pacer_analytics.domain.day import DayTotals
 from pacer_analytics.domain.report import ReportPeriod
 from pacer_analytics.domain.series import MonthOverMonth, PeriodTotals, roll_up
 from pacer_analytics.service.access import readable_team
 from pacer_analytics.service.context import Analytics
 from pacer_shared.auth import Principal
+from pacer_shared.mongo import Document
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class TeamReport:
     """Every assistant × every kind the team recorded in either period (zeros included), then the team per kind."""
     trend: dict[str, list[PeriodTotals]]
     """The team's totals per kind, week by week in a month, month by month in a quarter."""
+    bonuses: list[Statement] | None = None
+    """hr's copy only: the assistants' bonus statements whose period ends in this one. None: a copy without any."""
 
     @property
     def currencies(self) -> list[str]:
@@ -46,8 +50,12 @@ class TeamReport:
 
 
 async def team_report(analytics: Analytics, principal: Principal, team_id: str, period: ReportPeriod) -> TeamReport:
+    """The team's report for someone who may read it."""
+    return report_of(analytics, team_id, await readable_team(analytics.runtime.people, principal, team_id), period)
+
+
+def report_of(analytics: Analytics, team_id: str, members: list[Document], period: ReportPeriod) -> TeamReport:
     """The team's current assistants, each on their own calendar days, as the team's series counts them."""
-    members = await readable_team(analytics.runtime.people, principal, team_id)
     assistants = sorted(
         (Assistant(m["_id"], m.get("display_name") or m["_id"]) for m in members), key=lambda a: a.assistant_id
     )
@@ -74,3 +82,15 @@ def _whole(period: ReportPeriod, found: list[tuple[date, DayTotals]]) -> PeriodT
     for _, day in found:
         totals.absorb(day)
     return totals
+
+
+def with_bonuses(analytics: Analytics, report: TeamReport) -> TeamReport:
+    """hr's copy: the same report with each assistant's statements whose period ends inside the report's."""
+    period = report.period
+    statements = [
+        statement
+        for assistant in report.assistants
+        for statement in analytics.bonuses.of(assistant.assistant_id)
+        if statement.ends_within(period.first, period.last) and statement.total is not None
+    ]
+    return replace(report, bonuses=sorted(statements, key=lambda s: (s.person_id, str(s.period_last), s.statement_id)))
