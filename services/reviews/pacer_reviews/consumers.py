@@ -1,12 +1,12 @@
 """What the reviews service consumes: goal outcomes and feedback for the scores, the roster for who reviews whom,
-recognitions for the wins a team meeting celebrates."""
+recognitions for the wins a team meeting celebrates; newcomers in the roster for onboarding."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from pacer_reviews.service import cycles, inputs, meeting_agenda
+from pacer_reviews.service import cycles, inputs, meeting_agenda, programmes
 from pacer_reviews.service.context import Reviews
 from pacer_shared import topics
 from pacer_shared.consumer import Subscription
@@ -27,6 +27,9 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
     async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await cycles.follow_managers(reviews, events, session)
 
+    async def on_newcomers(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
+        await programmes.onboard_newcomers(reviews, events, session)
+
     async def on_recognitions(events: Sequence[Event[RecognitionGranted]], session: Session) -> None:
         await meeting_agenda.record_recognitions(reviews, list(events), session)
 
@@ -44,6 +47,12 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
             name="review-managers",
             topics=[topics.ORG_PEOPLE],
             handle=on_roster,
+            event_types=(PersonUpserted,),
+        ),
+        Subscription(
+            name="onboarding",
+            topics=[topics.ORG_PEOPLE],
+            handle=on_newcomers,
             event_types=(PersonUpserted,),
         ),
         Subscription(

@@ -1,7 +1,9 @@
 """What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes,
-check-ins and feedback pulled into them; elsewhere, the reviews they wrote, the cycles and courses they set up
-and the team meetings they organize or attend (ids only: names and addresses are read from the roster when sent)."""
+check-ins and feedback pulled into them, the programmes they are enrolled in and when the roster first showed them;
+elsewhere, the reviews they wrote, the cycles, courses and programmes they set up and the team meetings they
+organize or attend (ids only: names and addresses are read from the roster when sent)."""
 
+from pacer_reviews.adapters.catalogue import ARRIVALS, COURSES, ENROLMENTS, PROGRAMMES
 from pacer_reviews.adapters.checkins import CHECKINS
 from pacer_reviews.adapters.repository import (
     ACTION_ITEMS,
@@ -37,4 +39,9 @@ PERSONAL_DATA = (
     Holding(AGENDAS, ("person_ids",)),
     Holding(ACTION_ITEMS, ("owner_id", "organizer_id", "created_by", "done_by"), Erase.PSEUDONYMISE),
     Holding(MINUTES, ("recorded_by",), Erase.PSEUDONYMISE),
+    Holding(ENROLMENTS, ("person_id",)),
+    Holding(ENROLMENTS, ("assigned_by",), Erase.PSEUDONYMISE),
+    Holding(ARRIVALS, ("_id",)),
+    Holding(COURSES, ("updated_by",), Erase.PSEUDONYMISE),
+    Holding(PROGRAMMES, ("created_by",), Erase.PSEUDONYMISE),
 )

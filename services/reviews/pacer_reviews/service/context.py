@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pacer_reviews.adapters.catalogue import Catalogue
 from pacer_reviews.adapters.checkins import AnsweredCheckIns
 from pacer_reviews.adapters.repository import (
     ActionItems,
@@ -40,6 +41,7 @@ class Reviews:
     recognitions: Recognitions
     action_items: ActionItems
     minutes: MeetingMinutes
+    catalogue: Catalogue
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -61,4 +63,5 @@ class Reviews:
             Recognitions(db),
             ActionItems(db),
             MeetingMinutes(db),
+            Catalogue(db),
         )
