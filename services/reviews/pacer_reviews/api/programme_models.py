@@ -21,7 +21,12 @@ class CourseIn(BaseModel):
     category: TrainingCategory = Field(description="The course's kind: onboarding, product, sales skills, ...")
     duration_minutes: int = Field(ge=1, le=10000, description="How long the course takes")
     pass_mark: Decimal | None = Field(
-        default=None, ge=0, le=100, description="The assessment's pass mark (0-100); omit for a course without one"
+        default=None,
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="The assessment's pass mark (0-100); omit for a course without one",
     )
 
 
@@ -90,5 +95,10 @@ class CompleteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     score: Decimal | None = Field(
-        default=None, ge=0, le=100, description="The assessment's score, for a course with an assessment"
+        default=None,
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="The assessment's score, for a course with an assessment",
     )
