@@ -394,6 +394,53 @@ async def _complete_training(call: Call) -> Outcome:
     return await call.send("POST", f"/v1/training/assignments/{assignment_id}/complete")
 
 
+PROGRAMME = {"title": "Product launch", "courses": [{"course_id": "product-basics"}, {"course_id": "follow-up"}]}
+
+
+async def _programme(call: Call) -> str:
+    """A programme made by hr for this probe alone."""
+    made = await call.organisation.ok("reviews", "POST", "/v1/training/programmes", json=PROGRAMME)
+    return str(made["programme_id"])
+
+
+@probe("reviews", "PUT /v1/training/courses/{course_id}")
+async def _put_course(call: Call) -> Outcome:
+    body = {"title": "Objection handling", "category": "sales_skills", "duration_minutes": 60, "pass_mark": 70}
+    return await call.send("PUT", f"/v1/training/courses/course-{uuid.uuid4().hex[:8]}", json=body)
+
+
+@probe("reviews", "GET /v1/training/programmes")
+async def _programmes(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/training/programmes")
+
+
+@probe("reviews", "POST /v1/training/programmes")
+async def _create_programme(call: Call) -> Outcome:
+    return await call.send("POST", "/v1/training/programmes", json=PROGRAMME)
+
+
+@probe("reviews", "GET /v1/training/programmes/{programme_id}")
+async def _one_programme(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/training/programmes/{await _programme(call)}")
+
+
+@probe("reviews", "PUT /v1/training/programmes/{programme_id}")
+async def _change_programme(call: Call) -> Outcome:
+    changed = {**PROGRAMME, "title": "Product launch, second wave"}
+    return await call.send("PUT", f"/v1/training/programmes/{await _programme(call)}", json=changed)
+
+
+@probe("reviews", "POST /v1/training/programmes/{programme_id}/enrolments")
+async def _enrol(call: Call) -> Outcome:
+    path = f"/v1/training/programmes/{await _programme(call)}/enrolments"
+    return await call.send("POST", path, json={"person_ids": [call.person]})
+
+
+@probe("reviews", "GET /v1/training/enrolments")
+async def _enrolments(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/training/enrolments", params={"person_id": call.person})
+
+
 # ---------------------------------------------------------------- feedback
 
 

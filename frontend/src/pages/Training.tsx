@@ -11,6 +11,7 @@ import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDraft } from "../components/useDraft";
 import { useSubmission } from "../components/useSubmission";
 import { day } from "../format";
+import { CatalogueEditor, MyProgrammes, ProgrammeEditor } from "./Programmes";
 
 const PAGE = 20;
 
@@ -27,9 +28,15 @@ export function Training() {
         <>
           <Assign personId={chosen} onPerson={setChosen} />
           {chosen && <Assignments personId={chosen} own={false} />}
+          {chosen && <MyProgrammes personId={chosen} own={false} />}
+          <ProgrammeEditor />
+          <CatalogueEditor />
         </>
       ) : (
-        <Assignments personId={person.person_id} own />
+        <>
+          <MyProgrammes personId={person.person_id} own />
+          <Assignments personId={person.person_id} own />
+        </>
       )}
     </section>
   );

@@ -96,6 +96,7 @@ class AnalyticsSettings(ServiceSettings):
             "company_policy": ["report_prepared", "order_processed"],
             "time_management": ["report_prepared", "lead_followed_up"],
             "leadership": [],
+            "onboarding": [],
         },
         description="The activity kinds each training category is meant to move (TrainingCompleted names a category)",
     )

@@ -143,3 +143,21 @@ def test_a_mandatory_message_falls_over_to_every_channel_the_person_has_but_a_pr
     assert channels_for(settings, person, only_email, "GoalMissed", public) == ["email", "slack", "wecom"]
     assert channels_for(settings, person, only_email, "GoalAtRisk", public) == ["email"], "not mandatory: as chosen"
     assert channels_for(settings, person, Preferences(channels=["wecom"]), "BonusApproved", private) == ["email"]
+
+
+def test_a_programme_is_announced_to_the_person_and_its_completion_to_them_and_their_manager() -> None:
+    rules = load_rules(None).root
+    assert rules["ProgrammeAssigned"].recipients == ["subject"]
+    assert rules["ProgrammeCompleted"].recipients == ["subject", "manager"]
+    renderer = Renderer()
+    assigned = {"title": "Onboarding", "course_ids": ["welcome", "pricing-quiz"], "onboarding": True}
+    zh = renderer.render("programme_assigned", "zh-CN", "Asia/Shanghai", data=assigned, about={"display_name": "Zoe"})
+    en = renderer.render("programme_assigned", "en", "UTC", data=assigned, about={"display_name": "Zoe"})
+    assert plain(zh.subject) == "培训计划：Onboarding"
+    assert "共 2 门课程" in plain(zh.body)
+    assert plain(en.subject) == "Training programme: Onboarding"
+    assert "2 courses" in plain(en.body)
+    done = {"title": "Onboarding", "completed_at": "2026-12-07T02:00:00+00:00"}
+    zh = renderer.render("programme_completed", "zh-CN", "Asia/Shanghai", data=done, about={"display_name": "Zoe"})
+    assert "Zoe 已于" in plain(zh.body)
+    assert "2026年12月7日" in plain(zh.body)

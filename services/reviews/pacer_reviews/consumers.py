@@ -1,13 +1,13 @@
 """What the reviews service consumes: goal outcomes and feedback for the scores, the roster for who reviews whom,
-recognitions for the wins a team meeting celebrates, promotion recommendations for the quarterly meeting and
-acting-lead assignments as evidence in reviews."""
+recognitions for the wins a team meeting celebrates, promotion recommendations for the quarterly meeting,
+acting-lead assignments as evidence in reviews; newcomers in the roster for onboarding."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from pacer_reviews.service import cycles, inputs, meeting_agenda
+from pacer_reviews.service import cycles, inputs, meeting_agenda, programmes
 from pacer_reviews.service.context import Reviews
 from pacer_shared import topics
 from pacer_shared.consumer import Subscription
@@ -30,6 +30,9 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
     async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await cycles.follow_managers(reviews, events, session)
 
+    async def on_newcomers(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
+        await programmes.onboard_newcomers(reviews, events, session)
+
     async def on_incentives(events: Sequence[Event[Leadership]], session: Session) -> None:
         await meeting_agenda.record_leadership(reviews, list(events), session)
 
@@ -47,6 +50,12 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
             name="review-managers",
             topics=[topics.ORG_PEOPLE],
             handle=on_roster,
+            event_types=(PersonUpserted,),
+        ),
+        Subscription(
+            name="onboarding",
+            topics=[topics.ORG_PEOPLE],
+            handle=on_newcomers,
             event_types=(PersonUpserted,),
         ),
         # The consumer group keeps its first name so that a deployed one does not start again from the beginning.

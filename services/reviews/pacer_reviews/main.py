@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pacer_reviews.adapters import checkins, leadership
+from pacer_reviews.adapters import catalogue, checkins, leadership
 from pacer_reviews.adapters.personal_data import PERSONAL_DATA
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
 from pacer_reviews.api import meetings as meeting_routes
 from pacer_reviews.api import minutes as minutes_routes
+from pacer_reviews.api import programmes as programme_routes
 from pacer_reviews.api import reviews as review_routes
 from pacer_reviews.api import templates as template_routes
 from pacer_reviews.api import training as training_routes
@@ -41,10 +42,11 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
                 cycle_routes.router,
                 review_routes.router,
                 training_routes.router,
+                programme_routes.router,
                 meeting_routes.router,
                 minutes_routes.router,
             ],
-            indexes={**INDEXES, **checkins.INDEXES, **leadership.INDEXES},
+            indexes={**INDEXES, **checkins.INDEXES, **catalogue.INDEXES, **leadership.INDEXES},
             personal_data=PERSONAL_DATA,
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,

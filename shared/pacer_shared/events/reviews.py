@@ -94,6 +94,7 @@ class TrainingCategory(StrEnum):
     COMPANY_POLICY = "company_policy"
     LEADERSHIP = "leadership"
     TIME_MANAGEMENT = "time_management"
+    ONBOARDING = "onboarding"
 
 
 class TrainingAssigned(EventData):
@@ -109,6 +110,8 @@ class TrainingAssigned(EventData):
     due_at: AwareDatetime
     assigned_by: str
     review_id: str | None = None
+    programme_id: str | None = Field(default=None, description="The programme whose next course this is, if one")
+    enrolment_id: str | None = Field(default=None, description="The person's enrolment in that programme")
 
 
 class TrainingCompleted(EventData):
@@ -120,6 +123,36 @@ class TrainingCompleted(EventData):
     person_id: str
     course_id: str
     category: TrainingCategory
+    completed_at: AwareDatetime
+    score: Decimal | None = Field(default=None, description="The assessment's score (at or above its pass mark)")
+    programme_id: str | None = Field(default=None, description="The programme the course belongs to, if one")
+
+
+class ProgrammeAssigned(EventData):
+    """A person is enrolled in a programme: its first course is assigned with it, the next ones one by one."""
+
+    event_type = "ProgrammeAssigned"
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "person_id"
+
+    enrolment_id: str
+    programme_id: str
+    title: str
+    person_id: str
+    course_ids: list[str] = Field(description="The programme's courses in the order they fall due")
+    onboarding: bool = Field(description="Assigned by itself when the person first appeared in the roster")
+    assigned_by: str | None = Field(description="Who assigned it; none for onboarding")
+
+
+class ProgrammeCompleted(EventData):
+    event_type = "ProgrammeCompleted"
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "person_id"
+
+    enrolment_id: str
+    programme_id: str
+    title: str
+    person_id: str
     completed_at: AwareDatetime
 
 

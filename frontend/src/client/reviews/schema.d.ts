@@ -321,7 +321,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Courses that development suggestions can assign */
+        /** The courses: what programmes, managers and reviews can assign */
         get: operations["catalogue_v1_training_catalogue_get"];
         put?: never;
         post?: never;
@@ -358,8 +358,95 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark your training as completed */
+        /** Mark your training as completed, with the assessment's score if it has one (below the pass mark it stays open) */
         post: operations["complete_v1_training_assignments__assignment_id__complete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training/courses/{course_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add a course or change one (hr) */
+        put: operations["put_course_v1_training_courses__course_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training/programmes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Programmes: courses in the order they fall due */
+        get: operations["listed_v1_training_programmes_get"];
+        put?: never;
+        /** Set up a programme (hr) */
+        post: operations["create_v1_training_programmes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training/programmes/{programme_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One programme */
+        get: operations["one_v1_training_programmes__programme_id__get"];
+        /** Change a programme (hr); who is enrolled keeps the courses they started with */
+        put: operations["change_v1_training_programmes__programme_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training/programmes/{programme_id}/enrolments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a programme to a team, a role or a list of people (hr) */
+        post: operations["enrol_v1_training_programmes__programme_id__enrolments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training/enrolments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's programmes and how far they are (the person, their manager, hr) */
+        get: operations["progress_v1_training_enrolments_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -823,8 +910,29 @@ export interface components {
              * @description The review whose development suggestion assigned it, if one did
              */
             review_id: string | null;
+            /**
+             * Programme Id
+             * @description The programme it is a course of, if one
+             */
+            programme_id?: string | null;
             /** Completed At */
             completed_at: string | null;
+            /**
+             * Pass Mark
+             * @description The assessment's pass mark (0-100), if it has one
+             */
+            pass_mark?: string | null;
+            /**
+             * Score
+             * @description The passing score it was completed with
+             */
+            score?: string | null;
+            /**
+             * Attempts
+             * @description Every assessment score recorded, passed or not
+             * @default []
+             */
+            attempts: components["schemas"]["Attempt"][];
         };
         /** AssignmentPage */
         AssignmentPage: {
@@ -832,6 +940,16 @@ export interface components {
             items: components["schemas"]["AssignmentOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** Attempt */
+        Attempt: {
+            /** Score */
+            score: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** AuditPage */
         AuditPage: {
@@ -891,13 +1009,49 @@ export interface components {
             /** Talking Point */
             talking_point: string;
         };
-        /** CourseOut */
-        CourseOut: {
-            /** Course Id */
-            course_id: string;
+        /** CompleteIn */
+        CompleteIn: {
+            /**
+             * Score
+             * @description The assessment's score, for a course with an assessment
+             */
+            score?: number | string | null;
+        };
+        /** CourseIn */
+        CourseIn: {
             /** Title */
             title: string;
+            /** @description The course's kind: onboarding, product, sales skills, ... */
             category: components["schemas"]["TrainingCategory"];
+            /**
+             * Duration Minutes
+             * @description How long the course takes
+             */
+            duration_minutes: number;
+            /**
+             * Pass Mark
+             * @description The assessment's pass mark (0-100); omit for a course without one
+             */
+            pass_mark?: number | string | null;
+        };
+        /** CourseOut */
+        CourseOut: {
+            /** Title */
+            title: string;
+            /** @description The course's kind: onboarding, product, sales skills, ... */
+            category: components["schemas"]["TrainingCategory"];
+            /**
+             * Duration Minutes
+             * @description How long the course takes
+             */
+            duration_minutes: number;
+            /**
+             * Pass Mark
+             * @description The assessment's pass mark (0-100); omit for a course without one
+             */
+            pass_mark?: string | null;
+            /** Course Id */
+            course_id: string;
         };
         /** CriterionIn */
         "CriterionIn-Input": {
@@ -1077,6 +1231,41 @@ export interface components {
             suggestion: string;
             /** Course Id */
             course_id: string | null;
+        };
+        /** EnrolmentOut */
+        EnrolmentOut: {
+            /** Enrolment Id */
+            enrolment_id: string;
+            /** Programme Id */
+            programme_id: string;
+            /** Title */
+            title: string;
+            /** Onboarding */
+            onboarding: boolean;
+            /**
+             * Assigned At
+             * Format: date-time
+             */
+            assigned_at: string;
+            /** Completed At */
+            completed_at: string | null;
+            /** Completed Courses */
+            completed_courses: number;
+            /** Courses */
+            courses: components["schemas"]["ProgressStep"][];
+        };
+        /** EnrolmentResult */
+        EnrolmentResult: {
+            /**
+             * Enrolled
+             * @description Newly enrolled: their first course is assigned
+             */
+            enrolled: string[];
+            /**
+             * Already Enrolled
+             * @description Enrolled before; nothing changed for them
+             */
+            already_enrolled: string[];
         };
         /** FeedbackCounts */
         FeedbackCounts: {
@@ -1428,6 +1617,86 @@ export interface components {
             /** Person Ids */
             person_ids: string[] | null;
         };
+        /** PopulationIn */
+        PopulationIn: {
+            /**
+             * Team Id
+             * @description A team's active members
+             */
+            team_id?: string | null;
+            /** @description Everyone active with this role (within the team if one) */
+            role?: components["schemas"]["Role"] | null;
+            /**
+             * Person Ids
+             * @description And these people
+             * @default []
+             */
+            person_ids: string[];
+        };
+        /** ProgrammeIn */
+        ProgrammeIn: {
+            /** Title */
+            title: string;
+            /**
+             * Courses
+             * @description In the order they fall due
+             */
+            courses: components["schemas"]["StepIn"][];
+            /**
+             * Onboarding
+             * @description Assigned by itself to each assistant who first appears in the roster from now on
+             * @default false
+             */
+            onboarding: boolean;
+        };
+        /** ProgrammeOut */
+        ProgrammeOut: {
+            /** Title */
+            title: string;
+            /**
+             * Courses
+             * @description In the order they fall due
+             */
+            courses: components["schemas"]["StepIn"][];
+            /**
+             * Onboarding
+             * @description Assigned by itself to each assistant who first appears in the roster from now on
+             * @default false
+             */
+            onboarding: boolean;
+            /** Programme Id */
+            programme_id: string;
+            /**
+             * Onboarding Since
+             * @description Newcomers from this moment on are onboarded
+             */
+            onboarding_since: string | null;
+        };
+        /** ProgressStep */
+        ProgressStep: {
+            /** Course Id */
+            course_id: string;
+            /** Course Title */
+            course_title: string;
+            /** Pass Mark */
+            pass_mark: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "completed" | "due" | "upcoming";
+            /**
+             * Assignment Id
+             * @description Once the course fell due: the assignment to complete
+             */
+            assignment_id: string | null;
+            /** Due At */
+            due_at: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /** Score */
+            score: string | null;
+        };
         /** QuarterPromotion */
         QuarterPromotion: {
             /** Person Id */
@@ -1748,6 +2017,11 @@ export interface components {
             manager: components["schemas"]["AssessmentOut"] | null;
         };
         /**
+         * Role
+         * @enum {string}
+         */
+        Role: "assistant" | "manager" | "hr" | "admin";
+        /**
          * RosterEntry
          * @description A person as the roster names them: enough to pick them by name and know where they sit.
          */
@@ -1825,6 +2099,17 @@ export interface components {
              * @description manager | goals
              */
             source: string;
+        };
+        /** StepIn */
+        StepIn: {
+            /** Course Id */
+            course_id: string;
+            /**
+             * Due Days
+             * @description Days to complete it from when it falls due
+             * @default 14
+             */
+            due_days: number;
         };
         /** TeamGoalPoint */
         TeamGoalPoint: {
@@ -1998,7 +2283,7 @@ export interface components {
          * TrainingCategory
          * @enum {string}
          */
-        TrainingCategory: "product" | "sales_skills" | "company_policy" | "leadership" | "time_management";
+        TrainingCategory: "product" | "sales_skills" | "company_policy" | "leadership" | "time_management" | "onboarding";
         /** TrainingPoint */
         TrainingPoint: {
             /** Assignment Id */
@@ -3356,7 +3641,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CompleteIn"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -3365,6 +3654,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssignmentOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -3396,6 +3694,442 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_course_v1_training_courses__course_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listed_v1_training_programmes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_v1_training_programmes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgrammeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    one_v1_training_programmes__programme_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_v1_training_programmes__programme_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgrammeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enrol_v1_training_programmes__programme_id__enrolments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PopulationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    progress_v1_training_enrolments_get: {
+        parameters: {
+            query: {
+                person_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

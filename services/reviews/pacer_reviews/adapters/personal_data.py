@@ -1,7 +1,9 @@
 """What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes,
-check-ins and feedback pulled into them; elsewhere, the reviews they wrote, the cycles and courses they set up
-and the team meetings they organize or attend (ids only: names and addresses are read from the roster when sent)."""
+check-ins and feedback pulled into them, the programmes they are enrolled in and when the roster first showed them;
+elsewhere, the reviews they wrote, the cycles, courses and programmes they set up and the team meetings they
+organize or attend (ids only: names and addresses are read from the roster when sent)."""
 
+from pacer_reviews.adapters.catalogue import ARRIVALS, COURSES, ENROLMENTS, PROGRAMMES
 from pacer_reviews.adapters.checkins import CHECKINS
 from pacer_reviews.adapters.leadership import ACTING_LEADS, PROMOTIONS
 from pacer_reviews.adapters.repository import (
@@ -40,4 +42,9 @@ PERSONAL_DATA = (
     Holding(MINUTES, ("recorded_by",), Erase.PSEUDONYMISE),
     Holding(PROMOTIONS, ("person_id",)),
     Holding(ACTING_LEADS, ("person_id",)),
+    Holding(ENROLMENTS, ("person_id",)),
+    Holding(ENROLMENTS, ("assigned_by",), Erase.PSEUDONYMISE),
+    Holding(ARRIVALS, ("_id",)),
+    Holding(COURSES, ("updated_by",), Erase.PSEUDONYMISE),
+    Holding(PROGRAMMES, ("created_by",), Erase.PSEUDONYMISE),
 )

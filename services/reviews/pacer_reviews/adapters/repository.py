@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
@@ -56,6 +57,7 @@ INDEXES: IndexPlan = {
     ASSIGNMENTS: [
         IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person"),
         IndexModel([("person_id", ASCENDING), ("due_at", ASCENDING), ("_id", ASCENDING)], name="by_person_due"),
+        IndexModel([("enrolment_id", ASCENDING)], sparse=True, name="by_enrolment"),
     ],
     MEETINGS: [
         IndexModel([("team_id", ASCENDING), ("status", ASCENDING)], name="by_team"),
@@ -364,8 +366,19 @@ class TrainingAssignments:
     async def get(self, assignment_id: str, session: Session) -> Document | None:
         return await self._collection.find_one({"_id": assignment_id}, session=session)
 
-    async def complete(self, assignment_id: str, at: datetime, session: Session) -> None:
-        await self._collection.update_one({"_id": assignment_id}, {"$set": {"completed_at": at}}, session=session)
+    async def complete(self, assignment_id: str, at: datetime, score: Decimal | None, session: Session) -> None:
+        changes = {"completed_at": at, "score": score}
+        attempt = {"score": score, "at": at}
+        update: Document = {"$set": changes, "$push": {"attempts": attempt}} if score is not None else {"$set": changes}
+        await self._collection.update_one({"_id": assignment_id}, update, session=session)
+
+    async def attempted(self, assignment_id: str, score: Decimal, at: datetime, session: Session) -> None:
+        """An assessment below its pass mark: kept, and the course stays open."""
+        attempt = {"score": score, "at": at}
+        await self._collection.update_one({"_id": assignment_id}, {"$push": {"attempts": attempt}}, session=session)
+
+    async def of_enrolment(self, enrolment_id: str) -> list[Document]:
+        return await self._collection.find({"enrolment_id": enrolment_id}).to_list()
 
     async def of_person(self, person_id: str, after: tuple[datetime, str] | None, limit: int) -> list[Document]:
         """The person's assignments by due date (then id), from just after the (due, id) `after`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -228,10 +229,9 @@ class ReviewDetail(ReviewWithAssessments):
     open_training: list[OpenTraining]
 
 
-class CourseOut(BaseModel):
-    course_id: str
-    title: str
-    category: TrainingCategory
+class Attempt(BaseModel):
+    score: Decimal
+    at: datetime
 
 
 class AssignmentOut(BaseModel):
@@ -245,7 +245,11 @@ class AssignmentOut(BaseModel):
     due_at: datetime
     assigned_by: str
     review_id: str | None = Field(description="The review whose development suggestion assigned it, if one did")
+    programme_id: str | None = Field(default=None, description="The programme it is a course of, if one")
     completed_at: datetime | None
+    pass_mark: Decimal | None = Field(default=None, description="The assessment's pass mark (0-100), if it has one")
+    score: Decimal | None = Field(default=None, description="The passing score it was completed with")
+    attempts: list[Attempt] = Field(default=[], description="Every assessment score recorded, passed or not")
 
 
 class AssignmentPage(BaseModel):

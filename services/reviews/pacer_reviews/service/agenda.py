@@ -13,10 +13,10 @@ from pacer_reviews.domain.agenda import (
     Week,
     agenda,
 )
+from pacer_reviews.domain.programmes import DEFAULT_COURSES
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.flow import check_visible, load
 from pacer_reviews.service.inputs import anonymous_released
-from pacer_reviews.service.training import CATALOGUE
 from pacer_shared.auth import Principal
 from pacer_shared.events.reviews import Cadence
 from pacer_shared.mongo import Document
@@ -83,10 +83,12 @@ def goal_facts(goal: Document) -> GoalFacts:
 
 
 def training_facts(assignment: Document) -> TrainingFacts:
-    course = CATALOGUE.get(assignment["course_id"])
+    # The title it was assigned under; assignments made before titles were kept read the default catalogue's.
+    course = DEFAULT_COURSES.get(assignment["course_id"])
+    title = assignment.get("course_title") or (course.title if course else assignment["course_id"])
     return TrainingFacts(
         assignment_id=assignment["_id"],
         course_id=assignment["course_id"],
-        title=course.title if course else assignment["course_id"],
+        title=title,
         due_at=assignment["due_at"],
     )

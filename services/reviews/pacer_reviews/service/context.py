@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pacer_reviews.adapters.catalogue import Catalogue
 from pacer_reviews.adapters.checkins import AnsweredCheckIns
 from pacer_reviews.adapters.leadership import ActingLeads, Promotions
 from pacer_reviews.adapters.repository import (
@@ -43,6 +44,7 @@ class Reviews:
     minutes: MeetingMinutes
     promotions: Promotions
     acting_leads: ActingLeads
+    catalogue: Catalogue
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -66,4 +68,5 @@ class Reviews:
             MeetingMinutes(db),
             Promotions(db),
             ActingLeads(db),
+            Catalogue(db),
         )

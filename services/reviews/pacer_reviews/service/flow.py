@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from pacer_reviews.domain.scoring import Explanation, explain
+from pacer_reviews.service.assigning import assignment
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.cycles import next_due, review_about, template
 from pacer_reviews.service.inputs import inputs_for
-from pacer_reviews.service.training import CATALOGUE, assignment
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.reviews import DevelopmentItem, ReviewCompleted, ReviewStep, ReviewSubmitted
 from pacer_shared.mongo import Document, Session
@@ -72,7 +72,7 @@ async def submit(
             required=step is ReviewStep.MANAGER,
         )
         for item in body.development:
-            if item.course_id is not None and item.course_id not in CATALOGUE:
+            if item.course_id is not None and await reviews.catalogue.courses.get(item.course_id, session) is None:
                 raise Unprocessable(f"development.course_id: no course {item.course_id!r} in the catalogue")
         part = {**asdict(body), "submitted_by": principal.subject, "submitted_at": now}
         changes: dict[str, Any] = {step.value: part}

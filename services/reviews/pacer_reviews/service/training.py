@@ -1,73 +1,24 @@
-"""Training: a catalogue of courses, assignments with due dates, and completion by the assistant."""
+"""Training: assignments with due dates, and completion by the assistant (with the assessment's score if the course
+has one); the courses come from the catalogue."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
+from pacer_reviews.domain.programmes import Course
+from pacer_reviews.service.assigning import assignment
 from pacer_reviews.service.context import Reviews
+from pacer_reviews.service.programmes import next_course
 from pacer_shared.auth import Principal, Role
-from pacer_shared.events.reviews import TrainingAssigned, TrainingCategory, TrainingCompleted
+from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.mongo import Document, Session
 from pacer_shared.paging import decode_cursor, encode_cursor
 from pacer_shared.people import can_see_person
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
-
-@dataclass(frozen=True)
-class Course:
-    course_id: str
-    title: str
-    category: TrainingCategory
-
-
-CATALOGUE = {
-    course.course_id: course
-    for course in (
-        Course("product-basics", "Product knowledge: the catalogue and pricing", TrainingCategory.PRODUCT),
-        Course("product-advanced", "Product knowledge: configurations and competitors", TrainingCategory.PRODUCT),
-        Course("crm-hygiene", "Sales skills: customer records that help the rep", TrainingCategory.SALES_SKILLS),
-        Course("follow-up", "Sales skills: following up leads and quotes", TrainingCategory.SALES_SKILLS),
-        Course(
-            "compliance", "Company policy: discounts, approvals and data protection", TrainingCategory.COMPANY_POLICY
-        ),
-        Course("first-lead", "Leadership: coordinating a small team", TrainingCategory.LEADERSHIP),
-        Course("time-blocks", "Time management: planning the week around customers", TrainingCategory.TIME_MANAGEMENT),
-    )
-}
-
-
-async def assignment(
-    reviews: Reviews, session: Session, person_id: str, course_id: str, due_at: datetime, by: str, review_id: str | None
-) -> TrainingAssigned:
-    """Record an assignment in the caller's transaction and return its event."""
-    course = CATALOGUE.get(course_id)
-    if course is None:
-        raise Unprocessable(f"course_id: no course {course_id!r} in the catalogue")
-    assignment_id = str(uuid.uuid4())
-    await reviews.training.add(
-        {
-            "_id": assignment_id,
-            "person_id": person_id,
-            "course_id": course_id,
-            "due_at": due_at,
-            "assigned_by": by,
-            "review_id": review_id,
-            "completed_at": None,
-        },
-        session,
-    )
-    return TrainingAssigned(
-        assignment_id=assignment_id,
-        person_id=person_id,
-        course_id=course_id,
-        course_title=course.title,
-        category=course.category,
-        due_at=due_at,
-        assigned_by=by,
-        review_id=review_id,
-    )
+OPEN: Document = {"completed_at": None, "score": None, "attempts": []}
 
 
 async def assign(reviews: Reviews, principal: Principal, person_id: str, course_id: str, due_at: datetime) -> Document:
@@ -80,12 +31,13 @@ async def assign(reviews: Reviews, principal: Principal, person_id: str, course_
     async def work(session: Session) -> Document:
         event = await assignment(reviews, session, person_id, course_id, due_at, principal.subject, None)
         reviews.runtime.uow.publish(session, event)
-        return {"_id": event.assignment_id, **event.model_dump(exclude={"assignment_id"}), "completed_at": None}
+        return {"_id": event.assignment_id, **event.model_dump(exclude={"assignment_id"}), **OPEN}
 
     return await reviews.runtime.uow.run(work)
 
 
-async def complete(reviews: Reviews, principal: Principal, assignment_id: str) -> Document:
+async def complete(reviews: Reviews, principal: Principal, assignment_id: str, score: Decimal | None) -> Document:
+    """Complete the course; an assessment below its pass mark is kept as an attempt and the course stays open."""
     now = reviews.runtime.clock.now()
 
     async def work(session: Session) -> Document:
@@ -96,19 +48,29 @@ async def complete(reviews: Reviews, principal: Principal, assignment_id: str) -
             raise Forbidden("the person assigned completes their training")
         if found["completed_at"] is not None:
             raise Conflict("this training is already completed")
-        await reviews.training.complete(assignment_id, now, session)
-        course = CATALOGUE[found["course_id"]]
-        reviews.runtime.uow.publish(
-            session,
+        course = await course_of(reviews, found["course_id"], session)
+        attempts = [*found.get("attempts", []), {"score": score, "at": now}] if score is not None else []
+        if not course.passed_by(score):
+            assert score is not None  # passed_by refuses a missing score for a course with an assessment
+            await reviews.training.attempted(assignment_id, score, now, session)
+            return {**found, "attempts": attempts}
+        await reviews.training.complete(assignment_id, now, score, session)
+        events: list[Any] = [
             TrainingCompleted(
                 assignment_id=assignment_id,
                 person_id=found["person_id"],
                 course_id=course.course_id,
                 category=course.category,
                 completed_at=now,
-            ),
-        )
-        return {**found, "completed_at": now}
+                score=score,
+                programme_id=found.get("programme_id"),
+            )
+        ]
+        if found.get("enrolment_id"):
+            events += await next_course(reviews, session, found, now)
+        for event in events:
+            reviews.runtime.uow.publish(session, event)
+        return {**found, "completed_at": now, "score": score, "attempts": attempts or found.get("attempts", [])}
 
     return await reviews.runtime.uow.run(work)
 
@@ -128,12 +90,19 @@ async def assignments_of(
     return found[:limit], encode_cursor(last["due_at"], last["_id"]) if last else None
 
 
-def shown(assignment: Document) -> Document:
-    """An assignment as the API answers it: with its course's title and category from the catalogue."""
-    course = CATALOGUE[assignment["course_id"]]
+async def course_of(reviews: Reviews, course_id: str, session: Session | None = None) -> Course:
+    course = await reviews.catalogue.courses.get(course_id, session)
+    if course is None:
+        raise NotFound(f"course {course_id!r} is no longer in the catalogue")
+    return course
+
+
+def shown(assignment: Document, course: Course) -> Document:
+    """An assignment as the API answers it: with its course's title, category and pass mark from the catalogue."""
     return {
         **{k: v for k, v in assignment.items() if k != "_id"},
         "assignment_id": assignment["_id"],
         "course_title": course.title,
         "category": course.category,
+        "pass_mark": course.pass_mark,
     }

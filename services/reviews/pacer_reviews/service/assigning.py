@@ -1,0 +1,58 @@
+"""Assigning one course to one person, inside the caller's transaction: by a manager, a review or a programme."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pacer_reviews.service.context import Reviews
+from pacer_shared.events.reviews import TrainingAssigned
+from pacer_shared.mongo import Session
+from pacer_shared.problems import Unprocessable
+
+
+async def assignment(
+    reviews: Reviews,
+    session: Session,
+    person_id: str,
+    course_id: str,
+    due_at: datetime,
+    by: str,
+    review_id: str | None,
+    enrolment: tuple[str, str] | None = None,
+) -> TrainingAssigned:
+    """Record an assignment and return its event; `enrolment` is (programme id, enrolment id) for a programme's."""
+    course = await reviews.catalogue.courses.get(course_id, session)
+    if course is None:
+        raise Unprocessable(f"course_id: no course {course_id!r} in the catalogue")
+    programme_id, enrolment_id = enrolment or (None, None)
+    assignment_id = str(uuid.uuid4())
+    await reviews.training.add(
+        {
+            "_id": assignment_id,
+            "person_id": person_id,
+            "course_id": course_id,
+            "course_title": course.title,
+            "due_at": due_at,
+            "assigned_by": by,
+            "review_id": review_id,
+            "programme_id": programme_id,
+            "enrolment_id": enrolment_id,
+            "completed_at": None,
+            "score": None,
+            "attempts": [],
+        },
+        session,
+    )
+    return TrainingAssigned(
+        assignment_id=assignment_id,
+        person_id=person_id,
+        course_id=course_id,
+        course_title=course.title,
+        category=course.category,
+        due_at=due_at,
+        assigned_by=by,
+        review_id=review_id,
+        programme_id=programme_id,
+        enrolment_id=enrolment_id,
+    )

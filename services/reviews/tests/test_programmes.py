@@ -1,0 +1,157 @@
+"""The training catalogue through the API, programmes assigned to a population, onboarding assigned by itself to
+newcomers, and assessment scores, on the real stack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviews_support import ReviewsWorld
+
+from pacer_shared.auth import Role
+from pacer_testkit.roster import member, person
+from pacer_testkit.stack import eventually
+
+WELCOME = {"title": "Welcome to the sales floor", "category": "onboarding", "duration_minutes": 90}
+QUIZ = {"title": "Pricing, with a quiz", "category": "product", "duration_minutes": 45, "pass_mark": 70}
+
+
+async def with_courses(world: ReviewsWorld) -> None:
+    for course_id, body in (("welcome", WELCOME), ("pricing-quiz", QUIZ)):
+        made = await world.call("PUT", f"/v1/training/courses/{course_id}", "hana", Role.HR, body)
+        assert made.status_code == 200, made.text
+
+
+async def programme(world: ReviewsWorld, title: str, onboarding: bool = False) -> str:
+    body = {
+        "title": title,
+        "courses": [{"course_id": "welcome", "due_days": 3}, {"course_id": "pricing-quiz", "due_days": 10}],
+        "onboarding": onboarding,
+    }
+    made = await world.call("POST", "/v1/training/programmes", "hana", Role.HR, body)
+    assert made.status_code == 201, made.text
+    return str(made.json()["programme_id"])
+
+
+async def progress(world: ReviewsWorld, person_id: str, who: str = "hana", role: str = Role.HR) -> Any:
+    answer = await world.call("GET", f"/v1/training/enrolments?person_id={person_id}", who, role)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+async def test_hr_keeps_the_catalogue_and_everyone_reads_it_with_the_courses_it_always_had(world: ReviewsWorld) -> None:
+    await with_courses(world)
+    by_assistant = await world.call("PUT", "/v1/training/courses/welcome", "ann", Role.ASSISTANT, WELCOME)
+    too_high = await world.call("PUT", "/v1/training/courses/quiz-2", "hana", Role.HR, {**QUIZ, "pass_mark": 120})
+    bad_id = await world.call("PUT", "/v1/training/courses/Not%20an%20id", "hana", Role.HR, QUIZ)
+    renamed = {**WELCOME, "title": "Follow-ups that close", "category": "sales_skills"}
+    assert (await world.call("PUT", "/v1/training/courses/follow-up", "hana", Role.HR, renamed)).status_code == 200
+
+    catalogue = await world.call("GET", "/v1/training/catalogue", "ann", Role.ASSISTANT)
+    courses = {c["course_id"]: c for c in catalogue.json()}
+    assert by_assistant.status_code == 403
+    assert too_high.status_code == 422
+    assert "pass_mark" in too_high.text
+    assert bad_id.status_code == 422
+    assert courses["pricing-quiz"] == {"course_id": "pricing-quiz", **QUIZ, "pass_mark": "70"}
+    assert courses["welcome"]["pass_mark"] is None
+    assert courses["follow-up"]["title"] == "Follow-ups that close"
+    assert courses["compliance"]["category"] == "company_policy"  # a default nobody changed
+
+    # A course id reviews always had still assigns, under the title hr gave it.
+    body = {"person_id": "ann", "course_id": "follow-up", "due_at": "2027-01-31T00:00:00Z"}
+    assigned = await world.call("POST", "/v1/training/assignments", "mia", Role.MANAGER, body)
+    assert assigned.status_code == 201, assigned.text
+    assert assigned.json()["course_title"] == "Follow-ups that close"
+
+
+async def test_the_onboarding_programme_goes_once_to_a_newcomer_and_never_to_people_there_before(
+    world: ReviewsWorld,
+) -> None:
+    await with_courses(world)
+    onboarding = await programme(world, "Onboarding", onboarding=True)
+    second = {"title": "Another", "courses": [{"course_id": "welcome"}], "onboarding": True}
+    refused = await world.call("POST", "/v1/training/programmes", "hana", Role.HR, second)
+    assert refused.status_code == 409, refused.text
+
+    zoe = person("zoe", "assistant", "mia", "north")
+    ann_moved = member("ann").model_copy(update={"display_name": "Ann A. Assistant"})
+    await world.publish(ann_moved, zoe)
+    [enrolment] = await eventually(lambda: progress(world, "zoe"), what="zoe's onboarding")
+    # zoe's record again (an update, as an HRIS sends): still one enrolment, one first course.
+    await world.publish(zoe.model_copy(update={"display_name": "Zoe Newcomer"}))
+
+    async def renamed(person_id: str, name: str) -> bool:
+        answer = await world.call("GET", f"/v1/people/{person_id}", "hana", Role.HR)
+        return answer.status_code == 200 and answer.json()["display_name"] == name
+
+    await eventually(lambda: renamed("zoe", "Zoe Newcomer"), what="zoe's second record applied")
+    await eventually(lambda: renamed("ann", "Ann A. Assistant"), what="ann's new record applied")
+
+    assert enrolment["programme_id"] == onboarding
+    assert enrolment["onboarding"] is True
+    assert [(c["course_id"], c["status"]) for c in enrolment["courses"]] == [
+        ("welcome", "due"),
+        ("pricing-quiz", "upcoming"),
+    ]
+    assert await progress(world, "zoe") == [enrolment]
+    assert await progress(world, "ann") == []
+    events = await world.events(lambda rs: any(r.json()["type"] == "ProgrammeAssigned" for r in rs))
+    about_zoe = [(e["type"], e["data"].get("course_id")) for e in events if e["data"].get("person_id") == "zoe"]
+    assert about_zoe == [("ProgrammeAssigned", None), ("TrainingAssigned", "welcome")]
+    assert not [e for e in events if e["type"] == "ProgrammeAssigned" and e["data"]["person_id"] != "zoe"]
+
+
+async def test_a_programme_goes_to_a_population_and_each_course_falls_due_when_the_one_before_is_passed(
+    world: ReviewsWorld,
+) -> None:
+    await with_courses(world)
+    launch = await programme(world, "New product launch")
+    population = {"team_id": "north", "role": "assistant", "person_ids": ["dan"]}
+    path = f"/v1/training/programmes/{launch}/enrolments"
+    assert (await world.call("POST", path, "mia", Role.MANAGER, population)).status_code == 403
+    unknown = await world.call("POST", path, "hana", Role.HR, {"person_ids": ["nobody"]})
+    assert unknown.status_code == 422
+    assert "nobody" in unknown.text
+    assert (await world.call("POST", path, "hana", Role.HR, {})).status_code == 422
+
+    first = await world.call("POST", path, "hana", Role.HR, population)
+    again = await world.call("POST", path, "hana", Role.HR, population)
+    assert first.json() == {"enrolled": ["ann", "bob", "cid", "dan"], "already_enrolled": []}
+    assert again.json() == {"enrolled": [], "already_enrolled": ["ann", "bob", "cid", "dan"]}
+
+    [mine] = await progress(world, "ann", "ann", Role.ASSISTANT)
+    assert (await world.call("GET", "/v1/training/enrolments?person_id=ann", "bob", Role.ASSISTANT)).status_code == 403
+    welcome = mine["courses"][0]["assignment_id"]
+    done = await world.call("POST", f"/v1/training/assignments/{welcome}/complete", "ann", Role.ASSISTANT)
+    assert done.status_code == 200, done.text
+
+    [mine] = await progress(world, "ann", "mia", Role.MANAGER)
+    assert [c["status"] for c in mine["courses"]] == ["completed", "due"]
+    quiz = mine["courses"][1]["assignment_id"]
+    complete = f"/v1/training/assignments/{quiz}/complete"
+    no_score = await world.call("POST", complete, "ann", Role.ASSISTANT)
+    failed = await world.call("POST", complete, "ann", Role.ASSISTANT, {"score": 55})
+    assert no_score.status_code == 422
+    assert "score" in no_score.text
+    assert failed.status_code == 200, failed.text
+    assert failed.json()["completed_at"] is None
+    assert [a["score"] for a in failed.json()["attempts"]] == ["55"]
+    [mine] = await progress(world, "ann")
+    assert mine["courses"][1]["status"] == "due"
+    assert mine["completed_at"] is None
+
+    passed = await world.call("POST", complete, "ann", Role.ASSISTANT, {"score": 84})
+    assert passed.json()["score"] == "84"
+    assert [a["score"] for a in passed.json()["attempts"]] == ["55", "84"]
+    [mine] = await progress(world, "ann")
+    assert [(c["status"], c["score"]) for c in mine["courses"]] == [("completed", None), ("completed", "84")]
+    assert mine["completed_at"] is not None
+    assert mine["completed_courses"] == 2
+
+    events = await world.events(lambda rs: any(r.json()["type"] == "ProgrammeCompleted" for r in rs))
+    ann = [e for e in events if e["data"].get("person_id") == "ann"]
+    completed = [(e["data"]["course_id"], e["data"].get("score")) for e in ann if e["type"] == "TrainingCompleted"]
+    assert completed == [("welcome", None), ("pricing-quiz", "84")]
+    assert [e["data"]["programme_id"] for e in ann if e["type"] == "ProgrammeCompleted"] == [launch]
+    assigned = [e["data"]["course_id"] for e in ann if e["type"] == "TrainingAssigned"]
+    assert assigned == ["welcome", "pricing-quiz"]
