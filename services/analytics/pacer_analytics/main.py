@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pacer_analytics.api import funnel, movers, outcomes, reports, series, training
+from pacer_analytics.api import funnel, growth, movers, outcomes, reports, series, training, warnings, workload
 from pacer_analytics.service.context import Analytics
 from pacer_analytics.settings import AnalyticsSettings
 from pacer_shared import topics
@@ -31,7 +31,17 @@ def build(settings: AnalyticsSettings | None = None, clock: Clock | None = None)
             settings=settings or AnalyticsSettings(),
             title="Pacer analytics",
             description=DESCRIPTION,
-            routers=[series.router, funnel.router, outcomes.router, movers.router, training.router, reports.router],
+            routers=[
+                series.router,
+                growth.router,
+                funnel.router,
+                outcomes.router,
+                movers.router,
+                training.router,
+                reports.router,
+                workload.router,
+                warnings.router,
+            ],
             context=Analytics.of,
             background=background,
             unready=Analytics.unready,

@@ -2,7 +2,8 @@
 
 None has a window yet: `activities` and `daily` grow with the activities recorded (see the README's analytics
 section); `watched` holds one record per assistant, `warned` one per warning raised, `goals` one per assistant
-with each of their goals, `trainings` one per person with each course they completed.
+with each of their goals, `trainings` one per person with each course they completed, `workload` one per
+assistant and day with the local time of each activity.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Tables:
     """assistant -> {goal id -> GoalState}: their goals' outcomes and attainment, from goals.events."""
     trainings: TableT[str, Any]
     """person -> {assignment id -> Completion}: the courses they completed, from reviews.events."""
+    workload: TableT[str, Any]
+    """[assistant, local day] -> {activity id -> local time of day}, every kind: the workload (domain/workload.py)."""
 
 
 def declare(app: faust.App) -> Tables:
@@ -38,4 +41,5 @@ def declare(app: faust.App) -> Tables:
         warned=app.Table("warned", key_type=str),
         goals=app.Table("goals", key_type=str),
         trainings=app.Table("trainings", key_type=str),
+        workload=app.Table("workload", key_type=str),
     )

@@ -11,6 +11,7 @@ from faust.types import TableT
 
 from pacer_analytics.adapters.daily import DailyTotals
 from pacer_analytics.adapters.events import EventPublisher
+from pacer_analytics.adapters.workload import WorkloadDays
 from pacer_analytics.consumers import agents, tables
 from pacer_analytics.consumers.app import declare_internal_topics, faust_app
 from pacer_analytics.domain.warning import DropRule
@@ -35,6 +36,10 @@ class Analytics:
     """assistant -> their goals' states (consumers/tables.py), read by the outcomes API."""
     trainings: TableT[str, Any]
     """person -> the courses they completed (consumers/tables.py), read by the training-effect API."""
+    workload: WorkloadDays
+    """[assistant, day] -> each activity's local time of day, read by the workload API."""
+    warned: TableT[str, Any]
+    """[assistant, kind, ISO week] -> when ActivityDropped was sent, read by the warnings API."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -49,7 +54,16 @@ class Analytics:
             runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds
         )
         agents.declare(app, declared, streams)
-        return cls(runtime, settings, app, DailyTotals(declared.daily), declared.goals, declared.trainings)
+        return cls(
+            runtime,
+            settings,
+            app,
+            DailyTotals(declared.daily),
+            declared.goals,
+            declared.trainings,
+            workload=WorkloadDays(declared.workload),
+            warned=declared.warned,
+        )
 
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
