@@ -195,7 +195,14 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
     dist = await asyncio.to_thread(console.build)
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    cors = {"PACER_CORS_ALLOWED_ORIGINS": json.dumps([origin])}
+    cors = {
+        "PACER_CORS_ALLOWED_ORIGINS": json.dumps([origin]),
+        # Analytics looks for assistants whose day has turned every few seconds, not minutes, so the early warning
+        # a journey causes is raised while it waits; a usual week of a quarter of an activity counts, so a check that
+        # runs after the first of a journey's activities arrived (each assistant is checked once a day) already warns.
+        "PACER_ANALYTICS_WARNING_TICK_SECONDS": "2",
+        "PACER_ANALYTICS_WARNING_MIN_WEEKLY_AVERAGE": "0.25",
+    }
     namespace = f"ui{uuid.uuid4().hex[:8]}"
     async with running_platform(stack, namespace, tmp_path / "services", extra_env=cors) as platform:
         anns, bobs = await set_goal(platform, "ann"), await set_goal(platform, "bob")

@@ -113,3 +113,43 @@ export function trendOption(periods: readonly string[], lines: readonly TrendLin
     })),
   };
 }
+
+export interface FunnelStep {
+  name: string;
+  value: number;
+}
+
+/** The funnel's steps top first, as the API orders them (not re-sorted by size: a chain is read in its order). */
+export function funnelOption(steps: readonly FunnelStep[]): EChartsCoreOption {
+  return {
+    animation: false,
+    tooltip: { trigger: "item" },
+    series: [
+      {
+        type: "funnel",
+        sort: "none",
+        left: "10%",
+        width: "80%",
+        top: 8,
+        bottom: 8,
+        minSize: "8%",
+        gap: 2,
+        label: { show: true, position: "inside", color: "#fff" },
+        itemStyle: { color: "#1f5fa8" },
+        data: steps.map((step) => ({ ...step })),
+      },
+    ],
+  };
+}
+
+/** Bars over labelled buckets, e.g. the goal outcomes' attainment distribution as the analytics service cuts it. */
+export function bucketOption(labels: readonly string[], counts: readonly number[], seriesName: string): EChartsCoreOption {
+  return {
+    animation: false,
+    grid: { left: 40, right: 16, top: 16, bottom: 32 },
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: [...labels] },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ name: seriesName, type: "bar", data: [...counts], itemStyle: { color: "#1f5fa8" } }],
+  };
+}

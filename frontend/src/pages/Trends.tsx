@@ -11,12 +11,11 @@ import { Chart } from "../charts/Chart";
 import { type TrendLine, trendOption } from "../charts/options";
 import { Failure } from "../components/Failure";
 import { number, percent } from "../format";
+import { type Scope, TrendInsights } from "./TrendInsights";
 import { defaults, type Granularity, isReportPeriod, periodLabel } from "./trendText";
 
 const KINDS = ["call", "quote_sent", "order_processed", "deal_closed"] as const;
 const GRANULARITIES: Granularity[] = ["day", "week", "month"];
-
-type Scope = { team: string } | { assistant: string };
 
 /** `/trends`: an assistant's own, a manager's team's; hr chooses a team. */
 export function TrendsHome() {
@@ -232,6 +231,15 @@ function Trends({ scope }: { scope: Scope }) {
           </table>
         )}
       </section>
+      <TrendInsights
+        scope={scope}
+        kinds={kinds}
+        from={from}
+        to={to}
+        granularity={granularity}
+        month={month}
+        kindName={kindName}
+      />
       {"team" in scope && <Reports team={id} initial={start.report} />}
       {members.length > 0 && (
         <section className="card" aria-labelledby="members-title">

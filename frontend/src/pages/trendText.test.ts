@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaults, isReportPeriod, periodLabel } from "./trendText";
+import { defaults, isReportPeriod, periodLabel, quarterOf } from "./trendText";
 
 describe("periodLabel", () => {
   it("names a month by month and year, and a day or a week by its first day, in the reader's language", () => {
@@ -24,5 +24,14 @@ describe("isReportPeriod", () => {
   it("takes a month or a quarter and nothing else", () => {
     expect(["2026-11", "2026-Q4"].every(isReportPeriod)).toBe(true);
     expect(["2026-13", "2026-Q5", "2026-q4", "2026-11-01", ""].some(isReportPeriod)).toBe(false);
+  });
+});
+
+describe("quarterOf", () => {
+  it("names the quarter a day is in", () => {
+    expect(quarterOf(new Date(2026, 0, 1))).toBe("2026-Q1");
+    expect(quarterOf(new Date(2026, 2, 31))).toBe("2026-Q1");
+    expect(quarterOf(new Date(2026, 3, 1))).toBe("2026-Q2");
+    expect(quarterOf(new Date(2026, 11, 31))).toBe("2026-Q4");
   });
 });

@@ -28,3 +28,8 @@ export function defaults(today: Date): { from: string; to: string; month: string
 export function isReportPeriod(value: string): boolean {
   return /^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/.test(value);
 }
+
+/** The quarter a day of the reader's calendar is in, as the API names it (2026-Q4). */
+export function quarterOf(today: Date): string {
+  return `${today.getFullYear()}-Q${Math.floor(today.getMonth() / 3) + 1}`;
+}

@@ -12,7 +12,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from pacer_analytics.adapters.mailings import Mailings
-from pacer_analytics.api import funnel, movers, outcomes, reports, series, training
+from pacer_analytics.api import funnel, growth, movers, outcomes, reports, series, training, warnings, workload
 from pacer_analytics.service.context import Analytics
 from pacer_analytics.service.report_mailing import mail_due_reports
 from pacer_analytics.settings import AnalyticsSettings
@@ -42,7 +42,17 @@ def build(settings: AnalyticsSettings | None = None, clock: Clock | None = None)
             settings=settings or AnalyticsSettings(),
             title="Pacer analytics",
             description=DESCRIPTION,
-            routers=[series.router, funnel.router, outcomes.router, movers.router, training.router, reports.router],
+            routers=[
+                series.router,
+                growth.router,
+                funnel.router,
+                outcomes.router,
+                movers.router,
+                training.router,
+                reports.router,
+                workload.router,
+                warnings.router,
+            ],
             context=Analytics.of,
             background=background,
             unready=Analytics.unready,

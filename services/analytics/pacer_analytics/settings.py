@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from pacer_analytics.domain.workload import WorkingHours
 from pacer_shared.settings import ServiceSettings
 
 
@@ -100,3 +101,25 @@ class AnalyticsSettings(ServiceSettings):
         },
         description="The activity kinds each training category is meant to move (TrainingCompleted names a category)",
     )
+    working_hours: str = Field(
+        default="09:00-18:00",
+        description="The organisation's working hours (HH:MM-HH:MM), in each person's own time zone, for the workload",
+    )
+    working_days: list[str] = Field(
+        default=["mon", "tue", "wed", "thu", "fri"],
+        description="The organisation's working days (mon … sun); activity on any other day is outside working hours",
+    )
+    workload_min_team: int = Field(
+        default=3,
+        ge=2,
+        description="Fewest assistants a team needs before its median load is shown beside a person's own: with two, "
+        "the median would give away the colleague's numbers",
+    )
+
+    @model_validator(mode="after")
+    def _working_hours_are_a_span(self) -> AnalyticsSettings:
+        self.hours()  # refused at start-up, not at the first read
+        return self
+
+    def hours(self) -> WorkingHours:
+        return WorkingHours.parse(self.working_hours, self.working_days)

@@ -188,6 +188,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/assistants/{assistant_id}/period-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assistant's activity of a kind in a month against the month before, or in a quarter against the same quarter a year earlier */
+        get: operations["assistant_period_change_v1_analytics_assistants__assistant_id__period_change_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/teams/{team_id}/period-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team's activity of a kind in a month against the month before, or in a quarter against the same quarter a year earlier */
+        get: operations["team_period_change_v1_analytics_teams__team_id__period_change_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/assistants/{assistant_id}/funnel": {
         parameters: {
             query?: never;
@@ -282,6 +316,43 @@ export interface paths {
         };
         /** A team's month or quarter: activity per assistant and kind, the change against the month before or the same quarter a year earlier, and the trend inside it */
         get: operations["team_report_file_v1_analytics_teams__team_id__reports__period___format__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/assistants/{assistant_id}/workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One assistant's activity outside working hours and load against their team's median, per period
+         * @description For the assistant themselves, their manager, hr and admins: never a teammate, never another team's manager, and never listed or ranked for a whole team.
+         */
+        get: operations["assistant_workload_v1_analytics_assistants__assistant_id__workload_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/teams/{team_id}/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ActivityDropped warnings raised about a team's assistants on days in a range, newest first */
+        get: operations["team_warnings_v1_analytics_teams__team_id__warnings_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -601,6 +672,36 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** PeriodChangeOut */
+        PeriodChangeOut: {
+            /** Kind */
+            kind: string;
+            /**
+             * Period
+             * @description The period asked for: a month (2026-11) or a quarter (2026-Q4)
+             */
+            period: string;
+            /**
+             * Compared With
+             * @description The month before, or the same quarter a year earlier
+             */
+            compared_with: string;
+            /** @description The period asked for (so far, if it has not ended) */
+            current: components["schemas"]["PointOut"];
+            /** @description The period it is compared with, whole */
+            previous: components["schemas"]["PointOut"];
+            /** Count Change */
+            count_change: number;
+            /**
+             * Count Change Ratio
+             * @description Change of the count over the previous; null from zero
+             */
+            count_change_ratio: string | null;
+            /** Quantity Change */
+            quantity_change: string;
+            /** Assistant Ids */
+            assistant_ids: string[];
+        };
         /** PersonalDataExport */
         PersonalDataExport: {
             /** Service */
@@ -777,6 +878,143 @@ export interface components {
              * @description Every course completed, most recent first
              */
             courses: components["schemas"]["EffectOut"][];
+        };
+        /** WarningOut */
+        WarningOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Week
+             * @description The ISO week it was raised in (once per assistant, kind and week)
+             */
+            week: string;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /**
+             * Checked On
+             * Format: date
+             * @description The day checked, in the assistant's own calendar
+             */
+            checked_on: string;
+            /**
+             * Recent Count
+             * @description The kind's count in the seven days before checked_on, as counted now
+             */
+            recent_count: number;
+            /**
+             * Weekly Average
+             * @description The usual week: the four weeks before those seven days, averaged
+             */
+            weekly_average: string;
+        };
+        /** WarningsOut */
+        WarningsOut: {
+            /** Team Id */
+            team_id: string;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Assistant Ids
+             * @description Whose warnings are listed: the team's current assistants
+             */
+            assistant_ids: string[];
+            /**
+             * Warnings
+             * @description Newest first
+             */
+            warnings: components["schemas"]["WarningOut"][];
+        };
+        /** WorkloadOut */
+        WorkloadOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /** Team Id */
+            team_id: string | null;
+            granularity: components["schemas"]["Granularity"];
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Working Hours
+             * @description The organisation's working hours, in the assistant's own time zone
+             */
+            working_hours: string;
+            /** Working Days */
+            working_days: string[];
+            /**
+             * Team Size
+             * @description The team's current assistants, the assistant included
+             */
+            team_size: number;
+            /**
+             * Team Median Shown
+             * @description False when the team has too few assistants to show a median
+             */
+            team_median_shown: boolean;
+            /**
+             * Periods
+             * @description Every period touching the range, empty ones included
+             */
+            periods: components["schemas"]["WorkloadPeriodOut"][];
+        };
+        /** WorkloadPeriodOut */
+        WorkloadPeriodOut: {
+            /**
+             * Start
+             * Format: date
+             * @description The period's first day (a Monday for weeks, the 1st for months)
+             */
+            start: string;
+            /**
+             * Activities
+             * @description Activities of every kind
+             */
+            activities: number;
+            /**
+             * Outside Hours
+             * @description Of those, on a day off or outside the working hours of a working day
+             */
+            outside_hours: number;
+            /**
+             * On Days Off
+             * @description Of those outside hours, on a day that is not a working day
+             */
+            on_days_off: number;
+            /**
+             * Outside Share
+             * @description outside_hours / activities; null without activity
+             */
+            outside_share: string | null;
+            /**
+             * Team Median
+             * @description Median activities of the team's assistants in the period; null when the team is too small
+             */
+            team_median: string | null;
+            /**
+             * Load Ratio
+             * @description activities / team_median; null when there is no median or it is 0
+             */
+            load_ratio: string | null;
         };
         /** FieldProblem */
         FieldProblem: {
@@ -1399,6 +1637,123 @@ export interface operations {
             };
         };
     };
+    assistant_period_change_v1_analytics_assistants__assistant_id__period_change_get: {
+        parameters: {
+            query: {
+                /** @description Activity kind */
+                kind: string;
+                /** @description A month (2026-11: against the month before) or a quarter (2026-Q4: against 2025-Q4) */
+                period: string;
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodChangeOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_period_change_v1_analytics_teams__team_id__period_change_get: {
+        parameters: {
+            query: {
+                /** @description Activity kind */
+                kind: string;
+                /** @description A month (2026-11: against the month before) or a quarter (2026-Q4: against 2025-Q4) */
+                period: string;
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodChangeOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     assistant_funnel_v1_analytics_assistants__assistant_id__funnel_get: {
         parameters: {
             query: {
@@ -1716,6 +2071,125 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": unknown;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assistant_workload_v1_analytics_assistants__assistant_id__workload_get: {
+        parameters: {
+            query: {
+                /** @description First day, in the assistant's own calendar */
+                from: string;
+                /** @description Last day, included */
+                to: string;
+                /** @description Days, ISO weeks (from Monday) or calendar months */
+                granularity?: components["schemas"]["Granularity"];
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkloadOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_warnings_v1_analytics_teams__team_id__warnings_get: {
+        parameters: {
+            query: {
+                /** @description First day checked, in each assistant's own calendar */
+                from: string;
+                /** @description Last day, included */
+                to: string;
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningsOut"];
                 };
             };
             /** @description Unauthorized */

@@ -33,6 +33,7 @@ import faust
 from babel.numbers import list_currencies
 
 from pacer_analytics.adapters.catch_up import CatchUp
+from pacer_analytics.adapters.workload import WorkloadDays
 from pacer_analytics.consumers.tables import Tables
 from pacer_analytics.domain.activity import ActivityState, Contribution
 from pacer_analytics.domain.bonus import Statement
@@ -210,6 +211,7 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
                 tables.daily[key] = totals.to_json()
             if value["counts"]:
                 streams.warnings.watch(activity.assistant_id, activity.kind, partition)
+            WorkloadDays(tables.workload).apply(activity, counts=value["counts"])
 
     async def tick() -> None:
         """A tick into each partition of the by-assistant topic this worker holds, stamped with the service's time.
@@ -265,9 +267,16 @@ async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, d
         return None
     data = received.data
     if isinstance(data, SalesActivityRecorded):
-        day = await streams.zones.day_of(data.assistant_id, data.occurred_at)
+        local = data.occurred_at.astimezone(await streams.zones.of(data.assistant_id) or UTC)
         activity = Contribution(
-            data.activity_id, data.assistant_id, data.kind, day, data.quantity, data.amount, data.currency
+            data.activity_id,
+            data.assistant_id,
+            data.kind,
+            local.date(),
+            data.quantity,
+            data.amount,
+            data.currency,
+            local.time().replace(tzinfo=None),
         )
         return data.activity_id, {"change": "recorded", "activity": activity.to_json()}
     if isinstance(data, SalesActivityRetracted):

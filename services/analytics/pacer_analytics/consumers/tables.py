@@ -4,6 +4,8 @@ None has a window yet: `activities` and `daily` grow with the activities recorde
 section); `watched` holds one record per assistant, `warned` one per warning raised, `goals` one per assistant
 with each of their goals, `trainings` one per person with each course they completed, `bonuses` one per person
 with each of their bonus statements.
+with each of their goals, `trainings` one per person with each course they completed, `workload` one per
+assistant and day with the local time of each activity.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class Tables:
     """person -> {assignment id -> Completion}: the courses they completed, from reviews.events."""
     bonuses: TableT[str, Any]
     """person -> {statement id -> Statement}: their bonus statements, from incentives.events, for hr's reports."""
+    workload: TableT[str, Any]
+    """[assistant, local day] -> {activity id -> local time of day}, every kind: the workload (domain/workload.py)."""
 
 
 def declare(app: faust.App) -> Tables:
@@ -42,4 +46,5 @@ def declare(app: faust.App) -> Tables:
         goals=app.Table("goals", key_type=str),
         trainings=app.Table("trainings", key_type=str),
         bonuses=app.Table("bonuses", key_type=str),
+        workload=app.Table("workload", key_type=str),
     )

@@ -8,7 +8,7 @@ needs only the activity's id: the activity's own record says whose it was and on
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,8 @@ class Contribution:
     quantity: Decimal
     amount: Decimal | None
     currency: str | None
+    local_time: time | None = None
+    """The time of day in the assistant's own zone, for the workload; None in records kept before it was."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -31,6 +33,7 @@ class Contribution:
             "day": self.day.isoformat(),
             "quantity": str(self.quantity),
             "amount": None if self.amount is None else str(self.amount),
+            "local_time": None if self.local_time is None else self.local_time.isoformat(),
         }
 
     @classmethod
@@ -43,6 +46,7 @@ class Contribution:
             quantity=Decimal(raw["quantity"]),
             amount=None if raw["amount"] is None else Decimal(raw["amount"]),
             currency=raw["currency"],
+            local_time=time.fromisoformat(raw["local_time"]) if raw.get("local_time") else None,
         )
 
 

@@ -13,6 +13,7 @@ from pacer_analytics.adapters.bonuses import BonusStatements
 from pacer_analytics.adapters.catch_up import CatchUp
 from pacer_analytics.adapters.daily import DailyTotals
 from pacer_analytics.adapters.events import EventPublisher
+from pacer_analytics.adapters.workload import WorkloadDays
 from pacer_analytics.consumers import agents, tables
 from pacer_analytics.consumers.app import declare_internal_topics, faust_app
 from pacer_analytics.domain.warning import DropRule
@@ -42,6 +43,10 @@ class Analytics:
     bonuses: BonusStatements
     """Each person's bonus statements (consumers/tables.py), for hr's copy of the team reports."""
     publisher: EventPublisher
+    workload: WorkloadDays
+    """[assistant, day] -> each activity's local time of day, read by the workload API."""
+    warned: TableT[str, Any]
+    """[assistant, kind, ISO week] -> when ActivityDropped was sent, read by the warnings API."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -68,6 +73,8 @@ class Analytics:
             catch_up,
             BonusStatements(declared.bonuses),
             publisher,
+            workload=WorkloadDays(declared.workload),
+            warned=declared.warned,
         )
 
     def unready(self) -> dict[str, str]:
