@@ -1,10 +1,11 @@
 """Console: the JavaScript a first visit loads (gzip), and the time until the team dashboard shows every row in
 Chromium, against a static HTML page showing the same table from the same server, in the same run.
 
-The goals service holds one team of assistants with their goals; the built console and the static page are served
-by one local server (deploy/local/console.py). frontend/scripts/measure-dashboard.mjs drives Debian's Chromium
-with Playwright, a fresh context per run (nothing cached), and reads the page's own clock when the table's last row
-is there. The first run of each is a warm-up and is left out.
+The goals service holds one team of assistants with their goals, the analytics service their activity (the
+table's sparklines); the built console and the static page are served by one local server
+(deploy/local/console.py). frontend/scripts/measure-dashboard.mjs drives Debian's Chromium with Playwright, a
+fresh context per run (nothing cached), and reads the page's own clock when the table's last row is there. The
+first run of each is a warm-up and is left out.
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict
         port = free_port()
         origin = f"http://127.0.0.1:{port}"
         cors = {"PACER_CORS_ALLOWED_ORIGINS": json.dumps([origin])}
-        async with services(bench, namespace, {"goals": cors}) as running:
+        async with services(bench, namespace, {"goals": cors, "analytics": cors}) as running:
             goals = running["goals"]
-            await publish_roster(bench, namespace, roster, reaching=["goals"])
+            await publish_roster(bench, namespace, roster, reaching=["goals", "analytics"])
             now = datetime.now(UTC)
             await insert_goals(
                 bench,
@@ -71,7 +72,8 @@ async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict
             )
             headers = bearer("m0", "manager")
             board = await _dashboard(goals.url, headers, assistants * goals_each)
-            apis = dict.fromkeys(console.LOCAL_APIS, goals.url)  # the dashboard reads goals alone
+            # The dashboard reads goals and analytics; no other service is asked.
+            apis = {**dict.fromkeys(console.LOCAL_APIS, goals.url), "analytics": running["analytics"].url}
             page = Route("/static-dashboard", lambda _request: HTMLResponse(_static_page(board, rows)))
             app = console.console_app(dist, console.runtime_config(apis), [page])
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
