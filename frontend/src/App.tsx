@@ -1,35 +1,38 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { Suspense, useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from "react-router";
 import { PlatformContext } from "./api/ApiContext";
 import { createApis } from "./api/clients";
 import { ApiError } from "./api/problem";
 import { type Auth, AuthContext, useAuth } from "./auth/AuthContext";
-import { userManager } from "./auth/oidc";
 import { loadSession, type Role, saveSession, type Session } from "./auth/session";
 import { Layout } from "./components/Layout";
 import type { ConsoleConfig } from "./config";
 import { chosenLanguage, pickLanguage } from "./i18n/language";
-import { AnonymousFeedback } from "./pages/AnonymousFeedback";
-import { AuditTrail } from "./pages/AuditTrail";
-import { AuthCallback } from "./pages/AuthCallback";
-import { BonusStatements } from "./pages/BonusStatements";
-import { CheckIns } from "./pages/CheckIns";
-import { Meetings } from "./pages/Meetings";
-import { MyFeedback } from "./pages/MyFeedback";
-import { MyWeek } from "./pages/MyWeek";
-import { NotificationPreferences } from "./pages/NotificationPreferences";
-import { OneOnOne } from "./pages/OneOnOne";
-import { PersonData } from "./pages/PersonData";
-import { Recognition } from "./pages/Recognition";
-import { Reviews } from "./pages/Reviews";
-import { SetGoal } from "./pages/SetGoal";
-import { SignIn } from "./pages/SignIn";
-import { TeamDashboard } from "./pages/TeamDashboard";
-import { TeamGoals } from "./pages/TeamGoals";
-import { AssistantTrends, TeamTrends, TrendsHome } from "./pages/Trends";
-import { Training } from "./pages/Training";
+import {
+  AnonymousFeedback,
+  AssistantTrends,
+  AuditTrail,
+  AuthCallback,
+  BonusStatements,
+  CheckIns,
+  Meetings,
+  MyFeedback,
+  MyWeek,
+  NotificationPreferences,
+  OneOnOne,
+  PersonData,
+  Recognition,
+  Reviews,
+  SetGoal,
+  SignIn,
+  TeamDashboard,
+  TeamGoals,
+  Training,
+  TeamTrends,
+  TrendsHome,
+} from "./pages";
 
 /** The token requests carry, read when each is sent: a session that changes needs no new clients. */
 class CurrentToken {
@@ -83,7 +86,9 @@ export function App({ config }: { config: ConsoleConfig }) {
       },
       signOut: () => {
         change(null, "signed-out");
-        if (config.auth.mode === "oidc") void userManager(config.auth).signoutRedirect();
+        const settings = config.auth;
+        // The identity provider's client is loaded only where it is used: local mode never needs it.
+        if (settings.mode === "oidc") void import("./auth/oidc").then((oidc) => oidc.userManager(settings).signoutRedirect());
       },
     }),
     [session, expired, signedOut, change, i18n, config],
@@ -95,41 +100,43 @@ export function App({ config }: { config: ConsoleConfig }) {
       <AuthContext.Provider value={auth}>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
-            <Routes>
-              <Route path="/sign-in" element={<SignIn />} />
-              <Route path="/auth/callback" element={<AuthCallback />} />
-              <Route element={<SignedIn />}>
-                <Route element={<Layout />}>
-                  <Route index element={<Home />} />
-                  <Route path="my-week" element={<MyWeek />} />
-                  <Route path="check-ins" element={<CheckIns />} />
-                  <Route path="team" element={<TeamDashboard />} />
-                  <Route path="team/:teamId" element={<TeamDashboard />} />
-                  <Route path="team-goals" element={<TeamGoals />} />
-                  <Route path="team-goals/:teamId" element={<TeamGoals />} />
-                  <Route path="set-goal" element={<SetGoal />} />
-                  <Route path="feedback" element={<MyFeedback />} />
-                  <Route path="bonus" element={<BonusStatements />} />
-                  <Route path="reviews" element={<Reviews />} />
-                  <Route path="meetings" element={<Meetings />} />
-                  <Route path="anonymous" element={<AnonymousFeedback />} />
-                  <Route path="recognition" element={<Recognition />} />
-                  <Route path="trends" element={<TrendsHome />} />
-                  <Route path="trends/team/:teamId" element={<TeamTrends />} />
-                  <Route path="trends/assistant/:assistantId" element={<AssistantTrends />} />
-                  <Route path="notifications" element={<NotificationPreferences />} />
-                  <Route path="training" element={<Training />} />
-                  <Route element={<Only roles={["manager"]} />}>
-                    <Route path="one-on-one" element={<OneOnOne />} />
+            <Suspense fallback={null}>
+              <Routes>
+                <Route path="/sign-in" element={<SignIn />} />
+                <Route path="/auth/callback" element={<AuthCallback />} />
+                <Route element={<SignedIn />}>
+                  <Route element={<Layout />}>
+                    <Route index element={<Home />} />
+                    <Route path="my-week" element={<MyWeek />} />
+                    <Route path="check-ins" element={<CheckIns />} />
+                    <Route path="team" element={<TeamDashboard />} />
+                    <Route path="team/:teamId" element={<TeamDashboard />} />
+                    <Route path="team-goals" element={<TeamGoals />} />
+                    <Route path="team-goals/:teamId" element={<TeamGoals />} />
+                    <Route path="set-goal" element={<SetGoal />} />
+                    <Route path="feedback" element={<MyFeedback />} />
+                    <Route path="bonus" element={<BonusStatements />} />
+                    <Route path="reviews" element={<Reviews />} />
+                    <Route path="meetings" element={<Meetings />} />
+                    <Route path="anonymous" element={<AnonymousFeedback />} />
+                    <Route path="recognition" element={<Recognition />} />
+                    <Route path="trends" element={<TrendsHome />} />
+                    <Route path="trends/team/:teamId" element={<TeamTrends />} />
+                    <Route path="trends/assistant/:assistantId" element={<AssistantTrends />} />
+                    <Route path="notifications" element={<NotificationPreferences />} />
+                    <Route path="training" element={<Training />} />
+                    <Route element={<Only roles={["manager"]} />}>
+                      <Route path="one-on-one" element={<OneOnOne />} />
+                    </Route>
+                    <Route element={<Only roles={["hr", "admin"]} />}>
+                      <Route path="audit" element={<AuditTrail />} />
+                      <Route path="personal-data" element={<PersonData />} />
+                    </Route>
+                    <Route path="*" element={<NotFound />} />
                   </Route>
-                  <Route element={<Only roles={["hr", "admin"]} />}>
-                    <Route path="audit" element={<AuditTrail />} />
-                    <Route path="personal-data" element={<PersonData />} />
-                  </Route>
-                  <Route path="*" element={<NotFound />} />
                 </Route>
-              </Route>
-            </Routes>
+              </Routes>
+            </Suspense>
           </BrowserRouter>
         </QueryClientProvider>
       </AuthContext.Provider>

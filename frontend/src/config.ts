@@ -66,8 +66,9 @@ export function parseConfig(raw: unknown): ConsoleConfig {
   throw new ConfigError('config.json: auth.mode must be "local" or "oidc"');
 }
 
-export async function loadConfig(): Promise<ConsoleConfig> {
-  const response = await fetch("/config.json", { cache: "no-store" });
+/** Reads config.json, or takes over the request index.html already made for it. */
+export async function loadConfig(early?: Promise<Response>): Promise<ConsoleConfig> {
+  const response = await (early ?? fetch("/config.json", { cache: "no-store" }));
   if (!response.ok) throw new ConfigError(`config.json: the server answered ${response.status}`);
   return parseConfig(await response.json());
 }

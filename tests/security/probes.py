@@ -714,6 +714,15 @@ async def _assistant_change(call: Call) -> Outcome:
     )
 
 
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/series/by-assistant")
+async def _team_series_by_assistant(call: Call) -> Outcome:
+    return await call.send(
+        "GET",
+        f"/v1/analytics/teams/{call.team}/series/by-assistant",
+        params={"kind": ["call", "deal_closed"], "from": "2026-06-01", "to": "2026-06-30"},
+    )
+
+
 @probe("analytics", "GET /v1/analytics/teams/{team_id}/change")
 async def _team_change(call: Call) -> Outcome:
     return await call.send(

@@ -148,6 +148,7 @@ incentives     GET  /v1/recognitions                                            
 
 analytics      GET  /v1/analytics/assistants/{assistant_id}/series                YNN       YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/series                          N         YYN      Y    Y      N
+analytics      GET  /v1/analytics/teams/{team_id}/series/by-assistant             N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/assistants/{assistant_id}/change                YNN       YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/change                          N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/reports/{period}.{format}       N         YYN      Y    Y      N

@@ -8,6 +8,7 @@ import type { paths as IncentivesPaths } from "../client/incentives/schema";
 import type { paths as NotificationsPaths } from "../client/notifications/schema";
 import type { paths as ReviewsPaths } from "../client/reviews/schema";
 import type { ConsoleConfig } from "../config";
+import { earlyRequests } from "../early";
 import { ApiError, isProblem } from "./problem";
 
 export interface Apis {
@@ -25,7 +26,7 @@ export interface Credentials {
   expired(): void;
 }
 
-export function createApis(config: ConsoleConfig, credentials: Credentials): Apis {
+export function createApis(config: ConsoleConfig, credentials: Credentials, early = earlyRequests): Apis {
   const auth: Middleware = {
     onRequest({ request }) {
       const token = credentials.token();
@@ -38,7 +39,7 @@ export function createApis(config: ConsoleConfig, credentials: Credentials): Api
     },
   };
   function client<Paths extends object>(baseUrl: string): Client<Paths> {
-    const made = createClient<Paths>({ baseUrl });
+    const made = createClient<Paths>({ baseUrl, fetch: early.fetch });
     made.use(auth);
     return made;
   }

@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 import { useAuth, useSession } from "../auth/AuthContext";
@@ -64,7 +65,9 @@ export function Layout() {
         </div>
       </header>
       <main id="content">
-        <Outlet />
+        <Suspense fallback={<p>{t("app.loading")}</p>}>
+          <Outlet />
+        </Suspense>
       </main>
     </>
   );

@@ -13,6 +13,7 @@ import { Pager } from "../components/Pager";
 import { pageOf } from "../components/paging";
 import { date, number, percent } from "../format";
 import { ActivitySparkline } from "./ActivitySparkline";
+import { activityKey, useTeamActivity } from "./teamActivity";
 import { atRiskReason, attainment, statusText } from "./goalText";
 
 type GoalOut = components["schemas"]["GoalOut"];
@@ -52,6 +53,8 @@ export function TeamDashboard() {
     return distributionOption(attainmentBands(all.map(attainment)), t("team.goalsInBucket"));
   }, [data, t]);
   const shown = pageOf(rows, page, ROWS_PER_PAGE);
+  const sparklineKind = (member: MemberOut) => member.goals[0]?.metric.kinds[0] ?? "call";
+  const activity = useTeamActivity(teamId, members.map(sparklineKind), data !== undefined);
   const nameOf = new Map(members.map((m) => [m.person_id, m.display_name]));
   const summary = ATTAINMENT_BANDS.map((band, i) => `${band.label}: ${counts[i] ?? 0}`).join(", ");
 
@@ -123,9 +126,9 @@ export function TeamDashboard() {
                         {member.display_name}
                         {goal === (member.goals[0] ?? null) && (
                           <ActivitySparkline
-                            assistantId={member.person_id}
+                            counts={activity?.get(activityKey(member.person_id, sparklineKind(member)))}
                             name={member.display_name}
-                            kind={member.goals[0]?.metric.kinds[0] ?? "call"}
+                            kind={sparklineKind(member)}
                           />
                         )}
                       </th>

@@ -142,6 +142,21 @@ class AnalyticsWorld(ServiceWorld):
             headers=bearer(*as_),
         )
 
+    async def team_series_by_assistant(
+        self,
+        team: str,
+        kinds: list[str],
+        first: date,
+        last: date,
+        granularity: str = "day",
+        as_: tuple[str, str] = ("hana", "hr"),
+    ) -> httpx.Response:
+        return await self.http.get(
+            f"/v1/analytics/teams/{team}/series/by-assistant",
+            params={"kind": kinds, "from": first.isoformat(), "to": last.isoformat(), "granularity": granularity},
+            headers=bearer(*as_),
+        )
+
     async def days_shown(self, assistant: str, kind: str, first: date, last: date) -> dict[str, dict[str, Any]]:
         response = await self.series(assistant, kind, first, last)
         assert response.status_code == 200, response.text

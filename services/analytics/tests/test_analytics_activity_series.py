@@ -143,3 +143,39 @@ async def test_what_cannot_be_counted_is_dead_lettered_and_the_stream_moves_on(a
     )
     assert sorted(r.headers["pacer-dlq-kind"] for r in letters) == ["malformed", "rejected"]
     assert {r.headers["pacer-dlq-consumer"] for r in letters} == {"analytics.activity"}
+
+
+async def test_a_teams_series_by_assistant_is_each_of_its_assistants_own_series_in_one_answer(
+    analytics: AnalyticsWorld,
+) -> None:
+    day = datetime(2026, 9, 14, 12, tzinfo=UTC)
+    await analytics.send(
+        recorded("ann", day, quantity="2"),
+        recorded("ann", day + timedelta(days=1), "deal_closed", amount="100", currency="CNY"),
+        recorded("bob", day + timedelta(days=2)),
+        recorded("dan", day),  # south: not in north's answer
+    )
+    first, last = date(2026, 9, 10), date(2026, 9, 20)
+    await analytics.until_recounted(["ann", "bob", "dan"], KINDS, first, last)
+
+    answer = await analytics.team_series_by_assistant(
+        "north", ["deal_closed", "call", "call"], first, last, as_=("mia", "manager")
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["team_id"], body["kinds"], body["from"], body["to"]) == (
+        "north",
+        ["deal_closed", "call"],
+        "2026-09-10",
+        "2026-09-20",
+    )
+    north = assistants_of("north")
+    assert [(s["assistant_id"], s["kind"]) for s in body["series"]] == [
+        (a, k) for a in north for k in ("deal_closed", "call")
+    ]
+    for one in body["series"]:  # the same numbers as each assistant's own series, empty days included
+        alone = await analytics.series(one["assistant_id"], one["kind"], first, last)
+        assert one["points"] == alone.json()["points"], one
+    assert shown(body["series"][north.index("ann") * 2 + 1]["points"]) == {
+        "2026-09-14": {"count": 1, "quantity": Decimal(2), "amounts": {}}
+    }

@@ -154,6 +154,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/teams/{team_id}/series/by-assistant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each assistant of a team's own activity of some kinds per day, week or month, in one answer */
+        get: operations["team_series_by_assistant_v1_analytics_teams__team_id__series_by_assistant_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/assistants/{assistant_id}/change": {
         parameters: {
             query?: never;
@@ -619,6 +636,18 @@ export interface components {
              */
             fallers: components["schemas"]["MoveOut"][];
         };
+        /** OneAssistantSeriesOut */
+        OneAssistantSeriesOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Points
+             * @description Every period touching the range, empty ones included
+             */
+            points: components["schemas"]["PointOut"][];
+        };
         /** OutcomesOut */
         OutcomesOut: {
             /** Team Id */
@@ -838,6 +867,29 @@ export interface components {
             steps: components["schemas"]["StepOut"][];
             /** Team Id */
             team_id: string;
+        };
+        /** TeamSeriesByAssistantOut */
+        TeamSeriesByAssistantOut: {
+            /** Team Id */
+            team_id: string;
+            /** Kinds */
+            kinds: string[];
+            granularity: components["schemas"]["Granularity"];
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Series
+             * @description One per assistant of the team and kind asked for, by assistant, then in the order the kinds came
+             */
+            series: components["schemas"]["OneAssistantSeriesOut"][];
         };
         /** TeamSeriesOut */
         TeamSeriesOut: {
@@ -1489,6 +1541,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamSeriesOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_series_by_assistant_v1_analytics_teams__team_id__series_by_assistant_get: {
+        parameters: {
+            query: {
+                /** @description Activity kinds, the parameter repeated for each */
+                kind: string[];
+                /** @description First day, in each assistant's own calendar */
+                from: string;
+                /** @description Last day, included */
+                to: string;
+                /** @description Days, ISO weeks (from Monday) or calendar months */
+                granularity?: components["schemas"]["Granularity"];
+            };
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamSeriesByAssistantOut"];
                 };
             };
             /** @description Unauthorized */

@@ -9,14 +9,14 @@ from enum import StrEnum
 from typing import Annotated, Self
 
 from fastapi import Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from pacer_analytics.domain.funnel import Step
 from pacer_analytics.domain.outcome import Outcomes
 from pacer_analytics.domain.report import PERIOD_PATTERN, NoSuchPeriod, ReportPeriod
 from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals
 from pacer_analytics.service.funnel import Funnel, FunnelRequest
-from pacer_analytics.service.series import Series, SeriesRequest
+from pacer_analytics.service.series import AssistantSeries, Series, SeriesRequest
 from pacer_shared.problems import Unprocessable
 
 KIND_PATTERN = r"^[a-z][a-z0-9_.-]*$"
@@ -73,6 +73,47 @@ class AssistantSeriesOut(SeriesOut):
 
 class TeamSeriesOut(SeriesOut):
     team_id: str
+
+
+MAX_KINDS = 10
+
+
+def kinds_request(
+    kind: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_KIND, pattern=KIND_PATTERN)]],
+        Query(min_length=1, max_length=MAX_KINDS, description="Activity kinds, the parameter repeated for each"),
+    ],
+    from_: Annotated[date, Query(alias="from", description="First day, in each assistant's own calendar")],
+    to: Annotated[date, Query(description="Last day, included")],
+    granularity: Annotated[Granularity, Query(description="Days, ISO weeks (from Monday) or calendar months")] = (
+        Granularity.DAY
+    ),
+) -> tuple[list[str], SeriesRequest]:
+    kinds = list(dict.fromkeys(kind))  # a kind asked twice is answered once
+    return kinds, SeriesRequest(kinds[0], granularity, from_, to)
+
+
+class OneAssistantSeriesOut(BaseModel):
+    assistant_id: str
+    kind: str
+    points: list[PointOut] = Field(description="Every period touching the range, empty ones included")
+
+    @classmethod
+    def of(cls, found: AssistantSeries) -> OneAssistantSeriesOut:
+        return cls(
+            assistant_id=found.assistant_id, kind=found.kind, points=[PointOut.of(period) for period in found.periods]
+        )
+
+
+class TeamSeriesByAssistantOut(BaseModel):
+    team_id: str
+    kinds: list[str]
+    granularity: Granularity
+    from_: date = Field(serialization_alias="from")
+    to: date
+    series: list[OneAssistantSeriesOut] = Field(
+        description="One per assistant of the team and kind asked for, by assistant, then in the order the kinds came"
+    )
 
 
 def month_of(

@@ -12,7 +12,10 @@ from pacer_analytics.api.models import (
     KIND_PATTERN,
     AssistantSeriesOut,
     ChangeOut,
+    OneAssistantSeriesOut,
+    TeamSeriesByAssistantOut,
     TeamSeriesOut,
+    kinds_request,
     month_of,
     series_request,
 )
@@ -23,6 +26,7 @@ from pacer_shared.problems import responses
 
 router = APIRouter(prefix="/v1/analytics", tags=["trends"], responses=RESPONSES)
 Request = Annotated[series.SeriesRequest, Depends(series_request)]
+KindsRequest = Annotated[tuple[list[str], series.SeriesRequest], Depends(kinds_request)]
 Kind = Annotated[str, Query(min_length=1, max_length=64, pattern=KIND_PATTERN, description="Activity kind")]
 Month = Annotated[date, Depends(month_of)]
 
@@ -56,6 +60,30 @@ async def team_series(
     found = await series.of_team(analytics, principal, team_id, request)
     await audit.record("activity_series.read", f"team/{team_id}/activity")
     return TeamSeriesOut.of(request, found, team_id=team_id)
+
+
+@router.get(
+    "/teams/{team_id}/series/by-assistant",
+    summary="Each assistant of a team's own activity of some kinds per day, week or month, in one answer",
+    response_model=TeamSeriesByAssistantOut,
+    response_model_by_alias=True,
+    responses=responses(422),
+)
+async def team_series_by_assistant(
+    team_id: str, asked: KindsRequest, analytics: AnalyticsDep, principal: CurrentPrincipal, audit: AuditDep
+) -> TeamSeriesByAssistantOut:
+    kinds, request = asked
+    found = await series.by_assistant(analytics, principal, team_id, kinds, request)
+    # Everyone's own numbers are in it: one record of the read, naming the team and that it was per person.
+    await audit.record("activity_series.read", f"team/{team_id}/activity/by-assistant")
+    return TeamSeriesByAssistantOut(
+        team_id=team_id,
+        kinds=kinds,
+        granularity=request.granularity,
+        from_=request.first,
+        to=request.last,
+        series=[OneAssistantSeriesOut.of(one) for one in found],
+    )
 
 
 @router.get(

@@ -54,6 +54,36 @@ async def of_team(analytics: Analytics, principal: Principal, team_id: str, requ
     return Series(roll_up(request.granularity, request.first, request.last, found), members)
 
 
+@dataclass(frozen=True)
+class AssistantSeries:
+    assistant_id: str
+    kind: str
+    periods: list[PeriodTotals]
+
+
+async def by_assistant(
+    analytics: Analytics, principal: Principal, team_id: str, kinds: list[str], request: SeriesRequest
+) -> list[AssistantSeries]:
+    """Each of the team's assistants' own series of each kind, in one answer: a team page drawing one line per
+    assistant asks once, and the trail records one read of the team, not one per person shown."""
+    within_limits(analytics, request.first, request.last)
+    members = sorted(m["_id"] for m in await readable_team(analytics.runtime.people, principal, team_id))
+    return [
+        AssistantSeries(
+            member,
+            kind,
+            roll_up(
+                request.granularity,
+                request.first,
+                request.last,
+                analytics.daily.of(member, kind, request.first, request.last),
+            ),
+        )
+        for member in members
+        for kind in kinds
+    ]
+
+
 async def month_over_month(
     analytics: Analytics,
     principal: Principal,

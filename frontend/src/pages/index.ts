@@ -1,0 +1,32 @@
+// Each page in a chunk of its own, loaded when its route is first shown: the first screen parses its own code and
+// the shell's, not every other screen's (bench/PERFORMANCE.md, the console).
+import { type ComponentType, lazy } from "react";
+
+function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+
+/** The team dashboard's code, asked for as soon as the console starts on it (main.tsx), beside config.json. */
+export const loadTeamDashboard = () => import("./TeamDashboard");
+
+export const AnonymousFeedback = page(() => import("./AnonymousFeedback"), "AnonymousFeedback");
+export const AuditTrail = page(() => import("./AuditTrail"), "AuditTrail");
+export const AuthCallback = page(() => import("./AuthCallback"), "AuthCallback");
+export const BonusStatements = page(() => import("./BonusStatements"), "BonusStatements");
+export const CheckIns = page(() => import("./CheckIns"), "CheckIns");
+export const Meetings = page(() => import("./Meetings"), "Meetings");
+export const MyFeedback = page(() => import("./MyFeedback"), "MyFeedback");
+export const MyWeek = page(() => import("./MyWeek"), "MyWeek");
+export const NotificationPreferences = page(() => import("./NotificationPreferences"), "NotificationPreferences");
+export const OneOnOne = page(() => import("./OneOnOne"), "OneOnOne");
+export const PersonData = page(() => import("./PersonData"), "PersonData");
+export const Recognition = page(() => import("./Recognition"), "Recognition");
+export const Reviews = page(() => import("./Reviews"), "Reviews");
+export const SetGoal = page(() => import("./SetGoal"), "SetGoal");
+export const SignIn = page(() => import("./SignIn"), "SignIn");
+export const TeamDashboard = page(loadTeamDashboard, "TeamDashboard");
+export const TeamGoals = page(() => import("./TeamGoals"), "TeamGoals");
+export const Training = page(() => import("./Training"), "Training");
+export const TrendsHome = page(() => import("./Trends"), "TrendsHome");
+export const TeamTrends = page(() => import("./Trends"), "TeamTrends");
+export const AssistantTrends = page(() => import("./Trends"), "AssistantTrends");
