@@ -1,5 +1,5 @@
 """What the reviews service consumes: goal outcomes and feedback for the scores, the roster for who reviews whom,
-recognitions for the wins a team meeting celebrates."""
+recognitions for the wins a team meeting celebrates, customer ratings from the CRMs' activities."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pacer_shared.events import Event
 from pacer_shared.events.goals import GoalCheckInRecorded, GoalEvent
 from pacer_shared.events.incentives import RecognitionGranted
 from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.sales import SalesActivity
 from pacer_shared.mongo import Session
 
 
@@ -29,6 +30,9 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
 
     async def on_recognitions(events: Sequence[Event[RecognitionGranted]], session: Session) -> None:
         await meeting_agenda.record_recognitions(reviews, list(events), session)
+
+    async def on_sales(events: Sequence[Event[SalesActivity]], session: Session) -> None:
+        await inputs.apply_sales_activity(reviews, events, session)
 
     return [
         Subscription[GoalEvent | GoalCheckInRecorded](
@@ -51,5 +55,11 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
             topics=[topics.INCENTIVES_EVENTS],
             handle=on_recognitions,
             event_types=(RecognitionGranted,),
+        ),
+        Subscription[SalesActivity](
+            name="customer-ratings",
+            topics=[topics.SALES_ACTIVITY],
+            handle=on_sales,
+            event_types=inputs.SALES_TYPES,
         ),
     ]

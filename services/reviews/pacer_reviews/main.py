@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pacer_reviews.adapters import checkins
+from pacer_reviews.adapters import checkins, customer_ratings
 from pacer_reviews.adapters.personal_data import PERSONAL_DATA
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
@@ -44,7 +44,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
                 meeting_routes.router,
                 minutes_routes.router,
             ],
-            indexes={**INDEXES, **checkins.INDEXES},
+            indexes={**INDEXES, **checkins.INDEXES, **customer_ratings.INDEXES},
             personal_data=PERSONAL_DATA,
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,

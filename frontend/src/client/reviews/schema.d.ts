@@ -895,6 +895,19 @@ export interface components {
             /** Weight */
             weight: string;
         };
+        /** CustomerRatingInput */
+        CustomerRatingInput: {
+            /**
+             * Average
+             * @description Mean customer score (1-5) in the period, two decimals; none: no rating
+             */
+            average: string | null;
+            /**
+             * Count
+             * @description How many customer ratings the period holds (retracted ones left out)
+             */
+            count: number;
+        };
         /** CycleBody */
         CycleBody: {
             /** Name */
@@ -1492,7 +1505,8 @@ export interface components {
         };
         /**
          * ReviewInputs
-         * @description What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released.
+         * @description What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released,
+         *     customer ratings.
          */
         ReviewInputs: {
             /** Goals Achieved */
@@ -1511,6 +1525,13 @@ export interface components {
             feedback: components["schemas"]["FeedbackCounts"];
             /** Anonymous Feedback */
             anonymous_feedback: components["schemas"]["AnonymousAggregate"][];
+            /**
+             * @description Customers' ratings of the person in the period (reviews completed before they were kept: none)
+             * @default {
+             *       "count": 0
+             *     }
+             */
+            customer_ratings: components["schemas"]["CustomerRatingInput"];
         };
         /**
          * ReviewOut
@@ -1805,6 +1826,12 @@ export interface components {
              */
             goal_weight: number | string;
             /**
+             * Customer Rating Weight
+             * @description Weight of the period's average customer rating in the score
+             * @default 0
+             */
+            customer_rating_weight: number | string;
+            /**
              * @default {
              *       "minimum": 1,
              *       "maximum": 5,
@@ -1836,6 +1863,12 @@ export interface components {
              */
             goal_weight: string;
             /**
+             * Customer Rating Weight
+             * @description Weight of the period's average customer rating in the score
+             * @default 0
+             */
+            customer_rating_weight: string;
+            /**
              * @default {
              *       "minimum": 1,
              *       "maximum": 5,
@@ -1866,6 +1899,12 @@ export interface components {
              * @description Weight of goal attainment in the score
              */
             goal_weight: string;
+            /**
+             * Customer Rating Weight
+             * @description Weight of the period's average customer rating in the score
+             * @default 0
+             */
+            customer_rating_weight: string;
             /**
              * @default {
              *       "minimum": 1,

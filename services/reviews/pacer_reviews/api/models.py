@@ -117,8 +117,14 @@ class FeedbackCounts(BaseModel):
     themes: dict[str, int] = Field(description="Tag -> how often it was given")
 
 
+class CustomerRatingInput(BaseModel):
+    average: str | None = Field(description="Mean customer score (1-5) in the period, two decimals; none: no rating")
+    count: int = Field(description="How many customer ratings the period holds (retracted ones left out)")
+
+
 class ReviewInputs(BaseModel):
-    """What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released."""
+    """What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released,
+    customer ratings."""
 
     goals_achieved: int
     goals_missed: int
@@ -127,6 +133,10 @@ class ReviewInputs(BaseModel):
     goals: list[GoalInput]
     feedback: FeedbackCounts
     anonymous_feedback: list[AnonymousAggregate]
+    customer_ratings: CustomerRatingInput = Field(
+        default=CustomerRatingInput(average=None, count=0),
+        description="Customers' ratings of the person in the period (reviews completed before they were kept: none)",
+    )
 
 
 class ScoreLine(BaseModel):

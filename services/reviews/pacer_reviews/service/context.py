@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pacer_reviews.adapters.checkins import AnsweredCheckIns
+from pacer_reviews.adapters.customer_ratings import CustomerRatings
 from pacer_reviews.adapters.repository import (
     ActionItems,
     AnonymousAggregates,
@@ -40,6 +41,7 @@ class Reviews:
     recognitions: Recognitions
     action_items: ActionItems
     minutes: MeetingMinutes
+    customer_ratings: CustomerRatings
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -61,4 +63,5 @@ class Reviews:
             Recognitions(db),
             ActionItems(db),
             MeetingMinutes(db),
+            CustomerRatings(db),
         )

@@ -1,4 +1,5 @@
-"""What reviews learn from other services, by events only: goal progress and outcomes, feedback received."""
+"""What reviews learn from other services, by events only: goal progress and outcomes, feedback received, customer
+ratings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate, aggregates
+from pacer_reviews.domain.customer_ratings import CustomerRatingSummary, summarise
 from pacer_reviews.service.context import Reviews
 from pacer_shared.events import Event
 from pacer_shared.events.feedback import AnonymousFeedbackPublished, FeedbackGiven
@@ -24,11 +26,13 @@ from pacer_shared.events.goals import (
     GoalProgressed,
     GoalSet,
 )
+from pacer_shared.events.sales import CUSTOMER_RATING, SalesActivity, SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.mongo import Document, Session
 
 GOAL_TYPES = (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
 FeedbackReceived = FeedbackGiven | AnonymousFeedbackPublished
 FEEDBACK_TYPES = (FeedbackGiven, AnonymousFeedbackPublished)
+SALES_TYPES = (SalesActivityRecorded, SalesActivityRetracted)
 
 
 async def apply_goal_events(
@@ -61,6 +65,23 @@ async def apply_feedback_events(reviews: Reviews, events: Sequence[Event[Feedbac
             )
 
 
+async def apply_sales_activity(reviews: Reviews, events: Sequence[Event[SalesActivity]], session: Session) -> None:
+    """Keep customer ratings (score and when); a retraction of any activity id withdraws the rating it names."""
+    for event in events:
+        data = event.data
+        if isinstance(data, SalesActivityRetracted):
+            await reviews.customer_ratings.retract(data.activity_id, session)
+        elif data.kind == CUSTOMER_RATING:
+            facts = {
+                "assistant_id": data.assistant_id,
+                "score": data.score,
+                "occurred_at": data.occurred_at,
+                "customer_id": data.customer_id,
+                "source_system": data.source_system,
+            }
+            await reviews.customer_ratings.record(data.activity_id, facts, session)
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Everything a review shows from other services for one person and period."""
@@ -68,6 +89,11 @@ class Inputs:
     goals: list[Document]
     feedback: list[Document]
     anonymous: list[AnonymousAggregate]
+    customer_ratings: list[Document]
+
+    @property
+    def customers(self) -> CustomerRatingSummary | None:
+        return summarise(r["score"] for r in self.customer_ratings)
 
     @property
     def attainment(self) -> Decimal | None:
@@ -96,6 +122,10 @@ class Inputs:
                 "themes": dict(Counter(tag for f in self.feedback for tag in f["tags"])),
             },
             "anonymous_feedback": [a.model_dump() for a in self.anonymous],
+            "customer_ratings": {
+                "average": str(self.customers.average) if self.customers else None,
+                "count": len(self.customer_ratings),
+            },
         }
 
     def ids(self) -> dict[str, list[str]]:
@@ -103,6 +133,7 @@ class Inputs:
             "goals": sorted(g["_id"] for g in self.goals),
             "feedback": sorted(f["_id"] for f in self.feedback),
             "anonymous": sorted(i for a in self.anonymous for i in a.release_ids),
+            "customer_ratings": sorted(r["_id"] for r in self.customer_ratings),
         }
 
 
@@ -113,6 +144,7 @@ async def inputs_for(reviews: Reviews, person_id: str, start: datetime, end: dat
         goals=await reviews.goals.closed_in(person_id, start, end),
         feedback=await reviews.feedback.received(person_id, start, end),
         anonymous=await anonymous_released(reviews, person_id, start, end),
+        customer_ratings=await reviews.customer_ratings.given(person_id, start, end),
     )
 
 
