@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pacer_reviews.adapters import checkins, customer_ratings
+from pacer_reviews.adapters import checkins, customer_ratings, role_profiles
 from pacer_reviews.adapters.personal_data import PERSONAL_DATA
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
+from pacer_reviews.api import duties as duty_routes
 from pacer_reviews.api import meetings as meeting_routes
 from pacer_reviews.api import minutes as minutes_routes
 from pacer_reviews.api import reviews as review_routes
@@ -43,8 +44,9 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
                 training_routes.router,
                 meeting_routes.router,
                 minutes_routes.router,
+                duty_routes.router,
             ],
-            indexes={**INDEXES, **checkins.INDEXES, **customer_ratings.INDEXES},
+            indexes={**INDEXES, **checkins.INDEXES, **customer_ratings.INDEXES, **role_profiles.INDEXES},
             personal_data=PERSONAL_DATA,
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,

@@ -1,8 +1,10 @@
 """What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes,
-check-ins and feedback pulled into them; elsewhere, the reviews they wrote, the cycles and courses they set up
-and the team meetings they organize or attend (ids only: names and addresses are read from the roster when sent)."""
+check-ins, customer ratings and feedback pulled into them, their duty evaluations; elsewhere, the reviews and
+evaluations they wrote, the cycles, courses and role profiles they set up and the team meetings they organize or
+attend (ids only: names and addresses are read from the roster when sent)."""
 
 from pacer_reviews.adapters.checkins import CHECKINS
+from pacer_reviews.adapters.customer_ratings import CUSTOMER_RATINGS
 from pacer_reviews.adapters.repository import (
     ACTION_ITEMS,
     AGENDAS,
@@ -17,6 +19,7 @@ from pacer_reviews.adapters.repository import (
     REVIEWS,
     TEMPLATES,
 )
+from pacer_reviews.adapters.role_profiles import DUTY_EVALUATIONS, ROLE_PROFILES
 from pacer_shared.privacy import Erase, Holding
 
 PERSONAL_DATA = (
@@ -37,4 +40,8 @@ PERSONAL_DATA = (
     Holding(AGENDAS, ("person_ids",)),
     Holding(ACTION_ITEMS, ("owner_id", "organizer_id", "created_by", "done_by"), Erase.PSEUDONYMISE),
     Holding(MINUTES, ("recorded_by",), Erase.PSEUDONYMISE),
+    Holding(CUSTOMER_RATINGS, ("assistant_id",)),
+    Holding(DUTY_EVALUATIONS, ("person_id",)),
+    Holding(DUTY_EVALUATIONS, ("manager_id", "recorded_by"), Erase.PSEUDONYMISE),
+    Holding(ROLE_PROFILES, ("created_by",), Erase.PSEUDONYMISE),
 )

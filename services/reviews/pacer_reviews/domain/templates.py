@@ -45,6 +45,9 @@ class TemplateIn(BaseModel):
     customer_rating_weight: Decimal = Field(
         default=Decimal(0), ge=0, le=100, description="Weight of the period's average customer rating in the score"
     )
+    role_profile_id: str | None = Field(
+        default=None, description="The role profile version the criteria were drawn from, one per duty"
+    )
     scale: ScaleIn = ScaleIn(
         labels={1: "Needs improvement", 2: "Developing", 3: "Solid", 4: "Strong", 5: "Outstanding"}
     )

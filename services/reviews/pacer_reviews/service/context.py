@@ -20,6 +20,7 @@ from pacer_reviews.adapters.repository import (
     Templates,
     TrainingAssignments,
 )
+from pacer_reviews.adapters.role_profiles import DutyEvaluations, RoleProfiles
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared.service import Runtime
 
@@ -42,6 +43,8 @@ class Reviews:
     action_items: ActionItems
     minutes: MeetingMinutes
     customer_ratings: CustomerRatings
+    role_profiles: RoleProfiles
+    evaluations: DutyEvaluations
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -64,4 +67,6 @@ class Reviews:
             ActionItems(db),
             MeetingMinutes(db),
             CustomerRatings(db),
+            RoleProfiles(db),
+            DutyEvaluations(db),
         )
