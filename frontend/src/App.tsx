@@ -16,6 +16,7 @@ import { AuditTrail } from "./pages/AuditTrail";
 import { AuthCallback } from "./pages/AuthCallback";
 import { BonusStatements } from "./pages/BonusStatements";
 import { CheckIns } from "./pages/CheckIns";
+import { Duties } from "./pages/Duties";
 import { Meetings } from "./pages/Meetings";
 import { MyFeedback } from "./pages/MyFeedback";
 import { MyWeek } from "./pages/MyWeek";
@@ -119,6 +120,7 @@ export function App({ config }: { config: ConsoleConfig }) {
                   <Route path="trends/assistant/:assistantId" element={<AssistantTrends />} />
                   <Route path="notifications" element={<NotificationPreferences />} />
                   <Route path="training" element={<Training />} />
+                  <Route path="duties" element={<Duties />} />
                   <Route element={<Only roles={["manager"]} />}>
                     <Route path="one-on-one" element={<OneOnOne />} />
                   </Route>
