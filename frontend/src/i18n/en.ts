@@ -560,6 +560,7 @@ export const en = {
       ReviewScheduled: "A review is scheduled",
       ReviewOverdue: "A review is overdue",
       ReviewCompleted: "A review is completed",
+      DutyEvaluationRecorded: "Your duties are scored for a quarter",
       FeedbackGiven: "Feedback for you",
       AnonymousFeedbackPublished: "Anonymous feedback results are released",
       BonusCalculated: "A bonus statement is calculated",

@@ -556,6 +556,7 @@ export const zhCN: Texts = {
       ReviewScheduled: "已安排评估",
       ReviewOverdue: "评估已逾期",
       ReviewCompleted: "评估已完成",
+      DutyEvaluationRecorded: "季度职责评分已记录",
       FeedbackGiven: "有给您的反馈",
       AnonymousFeedbackPublished: "匿名反馈结果已发布",
       BonusCalculated: "奖金明细已计算",

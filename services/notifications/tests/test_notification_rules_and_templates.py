@@ -143,3 +143,14 @@ def test_a_mandatory_message_falls_over_to_every_channel_the_person_has_but_a_pr
     assert channels_for(settings, person, only_email, "GoalMissed", public) == ["email", "slack", "wecom"]
     assert channels_for(settings, person, only_email, "GoalAtRisk", public) == ["email"], "not mandatory: as chosen"
     assert channels_for(settings, person, Preferences(channels=["wecom"]), "BonusApproved", private) == ["email"]
+
+
+def test_a_duty_evaluation_tells_the_person_their_quarters_average_in_their_language() -> None:
+    renderer = Renderer()
+    data = {"quarter": "2026-Q3", "average": "3.8", "revision": 2}
+    zh = renderer.render("duty_evaluation_recorded", "zh-CN", "Asia/Shanghai", data=data, about={"display_name": "Ann"})
+    en = renderer.render("duty_evaluation_recorded", "en", "Europe/Berlin", data=data, about={"display_name": "Ann"})
+    assert plain(en.subject) == "Your duties for 2026-Q3 are scored"
+    assert "average 3.8 of 5 (corrected)" in plain(en.body)
+    assert plain(zh.subject) == "2026-Q3 职责评分已记录"
+    assert "平均 3.8 分" in plain(zh.body)
