@@ -373,10 +373,11 @@ async def _role_profiles(call: Call) -> Outcome:
 
 @probe("reviews", "POST /v1/role-profiles")
 async def _save_role_profile(call: Call) -> Outcome:
+    # For the admin role, which no one is evaluated in: the assistants' profile, which other probes score, stays.
     body = {
         "name": f"p-{uuid.uuid4().hex[:10]}",
-        "title": "Key-account assistant",
-        "role": "assistant",
+        "title": "Platform administrator",
+        "role": "admin",
         "duties": [{"key": "key_accounts", "name": "Key accounts", "expectations": ["Visited monthly"]}],
     }
     return await call.send("POST", "/v1/role-profiles", json=body)
@@ -401,8 +402,8 @@ def _last_quarter() -> str:
 
 @probe("reviews", "PUT /v1/duty-evaluations/{person_id}/{quarter}")
 async def _score_duties(call: Call) -> Outcome:
-    duties = ("order_processing", "customer_communication", "sales_support", "reporting")
-    body = {"scores": dict.fromkeys(duties, 4)}
+    shown = await call.organisation.call("reviews", "GET", "/v1/duty-evaluations/ann", "hana", Role.HR)
+    body = {"scores": {duty["key"]: 4 for duty in shown.json()["duties"]}}
     return await call.send("PUT", f"/v1/duty-evaluations/{call.person}/{_last_quarter()}", json=body)
 
 
