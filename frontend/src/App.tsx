@@ -17,6 +17,7 @@ import {
   AuthCallback,
   BonusStatements,
   CheckIns,
+  Duties,
   Meetings,
   MyFeedback,
   MyWeek,
@@ -125,6 +126,7 @@ export function App({ config }: { config: ConsoleConfig }) {
                     <Route path="trends/assistant/:assistantId" element={<AssistantTrends />} />
                     <Route path="notifications" element={<NotificationPreferences />} />
                     <Route path="training" element={<Training />} />
+                    <Route path="duties" element={<Duties />} />
                     <Route element={<Only roles={["manager"]} />}>
                       <Route path="one-on-one" element={<OneOnOne />} />
                     </Route>

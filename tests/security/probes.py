@@ -372,6 +372,52 @@ async def _close_action_item(call: Call) -> Outcome:
     return await call.send("POST", f"/v1/action-items/{item_id}/done")
 
 
+@probe("reviews", "GET /v1/role-profiles")
+async def _role_profiles(call: Call) -> Outcome:
+    return await call.listed("/v1/role-profiles", {}, itemgetter("name"), "sales-assistant")
+
+
+@probe("reviews", "POST /v1/role-profiles")
+async def _save_role_profile(call: Call) -> Outcome:
+    # For the admin role, which no one is evaluated in: the assistants' profile, which other probes score, stays.
+    body = {
+        "name": f"p-{uuid.uuid4().hex[:10]}",
+        "title": "Platform administrator",
+        "role": "admin",
+        "duties": [{"key": "key_accounts", "name": "Key accounts", "expectations": ["Visited monthly"]}],
+    }
+    return await call.send("POST", "/v1/role-profiles", json=body)
+
+
+@probe("reviews", "GET /v1/role-profiles/{profile_id}")
+async def _role_profile(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/role-profiles/sales-assistant:v1")
+
+
+@probe("reviews", "POST /v1/templates/from-role-profile")
+async def _template_from_profile(call: Call) -> Outcome:
+    body = {"name": "duties", "title": "Duties", "profile_id": "sales-assistant:v1", "goal_weight": 20}
+    return await call.send("POST", "/v1/templates/from-role-profile", json=body)
+
+
+def _last_quarter() -> str:
+    today = date.today()
+    index = today.year * 4 + (today.month - 1) // 3 - 1
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+@probe("reviews", "PUT /v1/duty-evaluations/{person_id}/{quarter}")
+async def _score_duties(call: Call) -> Outcome:
+    shown = await call.organisation.call("reviews", "GET", "/v1/duty-evaluations/ann", "hana", Role.HR)
+    body = {"scores": {duty["key"]: 4 for duty in shown.json()["duties"]}}
+    return await call.send("PUT", f"/v1/duty-evaluations/{call.person}/{_last_quarter()}", json=body)
+
+
+@probe("reviews", "GET /v1/duty-evaluations/{person_id}")
+async def _duty_trend(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/duty-evaluations/{call.person}")
+
+
 @probe("reviews", "GET /v1/training/catalogue")
 async def _catalogue(call: Call) -> Outcome:
     return await call.send("GET", "/v1/training/catalogue")

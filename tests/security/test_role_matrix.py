@@ -106,6 +106,12 @@ reviews        POST /v1/meetings/{meeting_id}/cancel                            
 reviews        POST /v1/meetings/{meeting_id}/minutes                             N         YYN      Y    N      N
 reviews        GET  /v1/meetings/{meeting_id}/minutes                             YYN       YYN      Y    N      N
 reviews        POST /v1/action-items/{item_id}/done                               YNN       YYN      -YY  -NN    N
+reviews        GET  /v1/role-profiles                                             Y         Y        Y    Y      N
+reviews        POST /v1/role-profiles                                             N         N        Y    Y      N
+reviews        GET  /v1/role-profiles/{profile_id}                                Y         Y        Y    Y      N
+reviews        POST /v1/templates/from-role-profile                               N         N        Y    Y      N
+reviews        PUT  /v1/duty-evaluations/{person_id}/{quarter}                    N         NYN      NYY  N      N
+reviews        GET  /v1/duty-evaluations/{person_id}                              YNN       YYN      Y    Y      N
 
 feedback       POST /v1/feedback                                                  -YY       -YY      -YY  -YY    N
 feedback       POST /v1/feedback/{feedback_id}/replies                            YNN       YYN      YNN  YNN    N

@@ -16,19 +16,20 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   const trends = { to: "/trends", label: "nav.trends" };
   const checkins = { to: "/check-ins", label: "nav.checkins" };
   const meetings = { to: "/meetings", label: "nav.meetings" };
+  const duties = { to: "/duties", label: "nav.duties" };
   if (role === "assistant") {
     const own = [{ to: "/my-week", label: "nav.myWeek" }, checkins, { to: "/set-goal", label: "nav.proposeGoal" }];
-    return [...own, trends, reviews, meetings, { to: "/training", label: "nav.myTraining" }, feedback, anonymous, recognition, bonus];
+    return [...own, trends, reviews, duties, meetings, { to: "/training", label: "nav.myTraining" }, feedback, anonymous, recognition, bonus];
   }
   if (role === "manager") {
     const goals = [{ to: "/team-goals", label: "nav.teamGoals" }, { to: "/set-goal", label: "nav.setGoal" }];
     const oneOnOne = { to: "/one-on-one", label: "nav.oneOnOne" };
-    return [team, trends, ...goals, checkins, reviews, oneOnOne, meetings, feedback, anonymous, recognition, bonus];
+    return [team, trends, ...goals, checkins, reviews, duties, oneOnOne, meetings, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
   if (role === "hr") {
-    return [team, trends, cycles, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
+    return [team, trends, cycles, duties, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
   }
   return [team, cycles, ...privacy];
 }

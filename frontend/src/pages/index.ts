@@ -14,6 +14,7 @@ export const AuditTrail = page(() => import("./AuditTrail"), "AuditTrail");
 export const AuthCallback = page(() => import("./AuthCallback"), "AuthCallback");
 export const BonusStatements = page(() => import("./BonusStatements"), "BonusStatements");
 export const CheckIns = page(() => import("./CheckIns"), "CheckIns");
+export const Duties = page(() => import("./Duties"), "Duties");
 export const Meetings = page(() => import("./Meetings"), "Meetings");
 export const MyFeedback = page(() => import("./MyFeedback"), "MyFeedback");
 export const MyWeek = page(() => import("./MyWeek"), "MyWeek");

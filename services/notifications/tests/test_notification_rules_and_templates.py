@@ -161,3 +161,14 @@ def test_a_programme_is_announced_to_the_person_and_its_completion_to_them_and_t
     zh = renderer.render("programme_completed", "zh-CN", "Asia/Shanghai", data=done, about={"display_name": "Zoe"})
     assert "Zoe 已于" in plain(zh.body)
     assert "2026年12月7日" in plain(zh.body)
+
+
+def test_a_duty_evaluation_tells_the_person_their_quarters_average_in_their_language() -> None:
+    renderer = Renderer()
+    data = {"quarter": "2026-Q3", "average": "3.8", "revision": 2}
+    zh = renderer.render("duty_evaluation_recorded", "zh-CN", "Asia/Shanghai", data=data, about={"display_name": "Ann"})
+    en = renderer.render("duty_evaluation_recorded", "en", "Europe/Berlin", data=data, about={"display_name": "Ann"})
+    assert plain(en.subject) == "Your duties for 2026-Q3 are scored"
+    assert "average 3.8 of 5 (corrected)" in plain(en.body)
+    assert plain(zh.subject) == "2026-Q3 职责评分已记录"
+    assert "平均 3.8 分" in plain(zh.body)

@@ -1,6 +1,7 @@
 """What the reviews service consumes: goal outcomes and feedback for the scores, the roster for who reviews whom,
 recognitions for the wins a team meeting celebrates, promotion recommendations for the quarterly meeting,
-acting-lead assignments as evidence in reviews; newcomers in the roster for onboarding."""
+acting-lead assignments as evidence in reviews, customer ratings from the CRMs' activities; newcomers in the roster
+for onboarding."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pacer_shared.events import Event
 from pacer_shared.events.goals import GoalCheckInRecorded, GoalEvent
 from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommended, RecognitionGranted
 from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.sales import SalesActivity
 from pacer_shared.mongo import Session
 
 Leadership = RecognitionGranted | PromotionRecommended | ActingLeadAssigned
@@ -35,6 +37,9 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
 
     async def on_incentives(events: Sequence[Event[Leadership]], session: Session) -> None:
         await meeting_agenda.record_leadership(reviews, list(events), session)
+
+    async def on_sales(events: Sequence[Event[SalesActivity]], session: Session) -> None:
+        await inputs.apply_sales_activity(reviews, events, session)
 
     return [
         Subscription[GoalEvent | GoalCheckInRecorded](
@@ -64,5 +69,11 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
             topics=[topics.INCENTIVES_EVENTS],
             handle=on_incentives,
             event_types=(RecognitionGranted, PromotionRecommended, ActingLeadAssigned),
+        ),
+        Subscription[SalesActivity](
+            name="customer-ratings",
+            topics=[topics.SALES_ACTIVITY],
+            handle=on_sales,
+            event_types=inputs.SALES_TYPES,
         ),
     ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pacer_reviews.adapters import catalogue, checkins, leadership
+from pacer_reviews.adapters import catalogue, checkins, customer_ratings, leadership, role_profiles
 from pacer_reviews.adapters.personal_data import PERSONAL_DATA
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
+from pacer_reviews.api import duties as duty_routes
 from pacer_reviews.api import meetings as meeting_routes
 from pacer_reviews.api import minutes as minutes_routes
 from pacer_reviews.api import programmes as programme_routes
@@ -45,8 +46,16 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
                 programme_routes.router,
                 meeting_routes.router,
                 minutes_routes.router,
+                duty_routes.router,
             ],
-            indexes={**INDEXES, **checkins.INDEXES, **catalogue.INDEXES, **leadership.INDEXES},
+            indexes={
+                **INDEXES,
+                **checkins.INDEXES,
+                **catalogue.INDEXES,
+                **leadership.INDEXES,
+                **customer_ratings.INDEXES,
+                **role_profiles.INDEXES,
+            },
             personal_data=PERSONAL_DATA,
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,

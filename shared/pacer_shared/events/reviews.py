@@ -88,6 +88,39 @@ class ReviewOverdue(ReviewEvent):
     responsible_id: str
 
 
+class RoleProfileSaved(EventData):
+    """hr saved a version of a role profile: the duties people in that roster role are evaluated against."""
+
+    event_type = "RoleProfileSaved"
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "profile_name"
+
+    profile_id: str = Field(description="`<profile_name>:v<version>`")
+    profile_name: str
+    profile_version: int
+    role: str = Field(description="The roster role (`PersonUpserted.role`) the profile describes")
+    duty_keys: list[str]
+    saved_by: str
+
+
+class DutyEvaluationRecorded(EventData):
+    """A manager (or hr) scored each duty of a person's role profile for a quarter, or corrected those scores."""
+
+    event_type = "DutyEvaluationRecorded"
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "person_id"
+
+    evaluation_id: str = Field(description="`<person id>:<quarter>`")
+    person_id: str
+    manager_id: str | None = None
+    quarter: str = Field(description="`YYYY-Qn`")
+    profile_id: str = Field(description="The role profile version the duties come from, pinned at the first score")
+    scores: dict[str, int] = Field(description="Duty key -> score on the 1-5 duty scale")
+    average: Decimal
+    revision: int = Field(description="1 when first recorded, one more with every correction")
+    recorded_by: str
+
+
 class TrainingCategory(StrEnum):
     PRODUCT = "product"
     SALES_SKILLS = "sales_skills"

@@ -19,8 +19,11 @@ STANDARD_KINDS = (
     "order_processed",
     "deal_closed",
     "report_prepared",
+    "customer_rating",
 )
 """Well-known activity kinds; a producer may also send its own kind string."""
+CUSTOMER_RATING = "customer_rating"
+"""A customer's rating of the assistant (`score` 1-5), which reviews average over a period."""
 
 MAX_QUANTITY = Decimal("1000000")
 MAX_AMOUNT = Decimal("1000000000000000")
@@ -54,11 +57,23 @@ class SalesActivityRecorded(EventData):
     customer_id: str | None = None
     deal_id: str | None = None
     rep_id: str | None = Field(default=None, description="The sales rep the assistant supported")
+    score: int | None = Field(
+        default=None, description="A `customer_rating`'s score, 1 (poor) to 5 (excellent); no other kind carries one"
+    )
 
     @model_validator(mode="after")
     def _money_has_currency(self) -> SalesActivityRecorded:
         if self.amount is not None and self.currency is None:
             raise ValueError("currency is required when amount is given")
+        return self
+
+    @model_validator(mode="after")
+    def _rating_has_score(self) -> SalesActivityRecorded:
+        # The bounds are checked here rather than on the field so the reason names the kind it applies to.
+        if self.kind == CUSTOMER_RATING and (self.score is None or not 1 <= self.score <= 5):
+            raise ValueError(f"score: a customer_rating needs a score from 1 to 5, got {self.score}")
+        if self.kind != CUSTOMER_RATING and self.score is not None:
+            raise ValueError(f"score: only a customer_rating carries a score, not a {self.kind}")
         return self
 
 

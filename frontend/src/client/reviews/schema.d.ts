@@ -558,6 +558,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/role-profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest version of every role profile */
+        get: operations["list_profiles_v1_role_profiles_get"];
+        put?: never;
+        /** Create a role profile, or its next version (hr) */
+        post: operations["save_profile_v1_role_profiles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/role-profiles/{profile_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a role profile */
+        get: operations["get_profile_v1_role_profiles__profile_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/from-role-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a template (or its next version) with one criterion per duty of a role profile (hr) */
+        post: operations["template_from_profile_v1_templates_from_role_profile_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duty-evaluations/{person_id}/{quarter}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Score each duty of a person's role profile for a quarter, or correct the scores (their manager, hr) */
+        put: operations["score_duties_v1_duty_evaluations__person_id___quarter__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duty-evaluations/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's duty scores across quarters (the person, their manager, hr) */
+        get: operations["duty_trend_v1_duty_evaluations__person_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1071,6 +1157,19 @@ export interface components {
             /** Weight */
             weight: string;
         };
+        /** CustomerRatingInput */
+        CustomerRatingInput: {
+            /**
+             * Average
+             * @description Mean customer score (1-5) in the period, two decimals; none: no rating
+             */
+            average: string | null;
+            /**
+             * Count
+             * @description How many customer ratings the period holds (retracted ones left out)
+             */
+            count: number;
+        };
         /** CycleBody */
         CycleBody: {
             /** Name */
@@ -1231,6 +1330,95 @@ export interface components {
             suggestion: string;
             /** Course Id */
             course_id: string | null;
+        };
+        /** Duty */
+        Duty: {
+            /**
+             * Key
+             * @description Stable key: the criterion key of templates made from the profile
+             */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Expectations
+             * @description What doing the duty well looks like, one statement each
+             */
+            expectations: string[];
+            /**
+             * Skills
+             * @description Skills the duty needs
+             * @default []
+             */
+            skills: string[];
+        };
+        /** DutyEvaluationOut */
+        DutyEvaluationOut: {
+            /** Quarter */
+            quarter: string;
+            /**
+             * Profile Id
+             * @description The role profile version scored against, pinned at the first score
+             */
+            profile_id: string;
+            /** Scores */
+            scores: {
+                [key: string]: number;
+            };
+            /** Average */
+            average: string;
+            /** Comment */
+            comment: string;
+            /** Revision */
+            revision: number;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+        };
+        /** DutyName */
+        DutyName: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+        };
+        /** DutyScoresIn */
+        DutyScoresIn: {
+            /**
+             * Scores
+             * @description Duty key -> score, 1 (well below expectations) to 5 (well above)
+             */
+            scores: {
+                [key: string]: number;
+            };
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+        };
+        /**
+         * DutyTrend
+         * @description A person's duty evaluations, oldest quarter first, and per duty of their current profile its line.
+         */
+        DutyTrend: {
+            /** Person Id */
+            person_id: string;
+            /**
+             * Profile Id
+             * @description The profile the person's roster role has now (none: no profile)
+             */
+            profile_id: string | null;
+            /** Duties */
+            duties: components["schemas"]["DutyName"][];
+            /** Quarters */
+            quarters: components["schemas"]["DutyEvaluationOut"][];
+            /** Series */
+            series: {
+                [key: string]: components["schemas"]["TrendPoint"][];
+            };
         };
         /** EnrolmentOut */
         EnrolmentOut: {
@@ -1854,7 +2042,7 @@ export interface components {
         /**
          * ReviewInputs
          * @description What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released,
-         *     projects or teams led as acting lead.
+         *     projects or teams led as acting lead, customer ratings.
          */
         ReviewInputs: {
             /** Goals Achieved */
@@ -1879,6 +2067,13 @@ export interface components {
              * @default []
              */
             acting_leads: components["schemas"]["ActingLeadInput"][];
+            /**
+             * @description Customers' ratings of the person in the period (reviews completed before they were kept: none)
+             * @default {
+             *       "count": 0
+             *     }
+             */
+            customer_ratings: components["schemas"]["CustomerRatingInput"];
         };
         /**
          * ReviewOut
@@ -2021,6 +2216,45 @@ export interface components {
          * @enum {string}
          */
         Role: "assistant" | "manager" | "hr" | "admin";
+        /**
+         * RoleProfileIn
+         * @description The duties of one roster role.
+         */
+        RoleProfileIn: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /** @description The roster role whose people are evaluated against these duties */
+            role: components["schemas"]["Role"];
+            /** Duties */
+            duties: components["schemas"]["Duty"][];
+        };
+        /**
+         * RoleProfileOut
+         * @description A version of a role profile; `sales-assistant:v1` ships with Pacer (`created_by` pacer, no `created_at`).
+         */
+        RoleProfileOut: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /** @description The roster role whose people are evaluated against these duties */
+            role: components["schemas"]["Role"];
+            /** Duties */
+            duties: components["schemas"]["Duty"][];
+            /**
+             * Profile Id
+             * @description `<name>:v<version>`
+             */
+            profile_id: string;
+            /** Version */
+            version: number;
+            /** Created By */
+            created_by: string;
+            /** Created At */
+            created_at: string | null;
+        };
         /**
          * RosterEntry
          * @description A person as the roster names them: enough to pick them by name and know where they sit.
@@ -2173,6 +2407,49 @@ export interface components {
             talking_point: string;
         };
         /**
+         * TemplateFromProfileIn
+         * @description A review template whose criteria are a role profile version's duties, one criterion each.
+         */
+        TemplateFromProfileIn: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /**
+             * Profile Id
+             * @description The role profile version, e.g. `sales-assistant:v1`
+             */
+            profile_id: string;
+            /** Goal Weight */
+            goal_weight: number | string;
+            /**
+             * Customer Rating Weight
+             * @default 0
+             */
+            customer_rating_weight: number | string;
+            /**
+             * Duty Weights
+             * @description Weight per duty key; without it the duties share what is left of 100 evenly
+             */
+            duty_weights?: {
+                [key: string]: number | string;
+            } | null;
+            /**
+             * @default {
+             *       "minimum": 1,
+             *       "maximum": 5,
+             *       "labels": {
+             *         "1": "Needs improvement",
+             *         "2": "Developing",
+             *         "3": "Solid",
+             *         "4": "Strong",
+             *         "5": "Outstanding"
+             *       }
+             *     }
+             */
+            scale: components["schemas"]["ScaleIn"];
+        };
+        /**
          * TemplateIn
          * @description What a review asks: criteria and goal attainment with weights summing to 100.
          */
@@ -2188,6 +2465,17 @@ export interface components {
              * @description Weight of goal attainment in the score
              */
             goal_weight: number | string;
+            /**
+             * Customer Rating Weight
+             * @description Weight of the period's average customer rating in the score
+             * @default 0
+             */
+            customer_rating_weight: number | string;
+            /**
+             * Role Profile Id
+             * @description The role profile version the criteria were drawn from, one per duty
+             */
+            role_profile_id?: string | null;
             /**
              * @default {
              *       "minimum": 1,
@@ -2220,6 +2508,17 @@ export interface components {
              */
             goal_weight: string;
             /**
+             * Customer Rating Weight
+             * @description Weight of the period's average customer rating in the score
+             * @default 0
+             */
+            customer_rating_weight: string;
+            /**
+             * Role Profile Id
+             * @description The role profile version the criteria were drawn from, one per duty
+             */
+            role_profile_id?: string | null;
+            /**
              * @default {
              *       "minimum": 1,
              *       "maximum": 5,
@@ -2250,6 +2549,17 @@ export interface components {
              * @description Weight of goal attainment in the score
              */
             goal_weight: string;
+            /**
+             * Customer Rating Weight
+             * @description Weight of the period's average customer rating in the score
+             * @default 0
+             */
+            customer_rating_weight: string;
+            /**
+             * Role Profile Id
+             * @description The role profile version the criteria were drawn from, one per duty
+             */
+            role_profile_id?: string | null;
             /**
              * @default {
              *       "minimum": 1,
@@ -2301,6 +2611,16 @@ export interface components {
             overdue: boolean;
             /** Talking Point */
             talking_point: string;
+        };
+        /** TrendPoint */
+        TrendPoint: {
+            /** Quarter */
+            quarter: string;
+            /**
+             * Score
+             * @description None: the duty was not in the profile version that quarter was scored on
+             */
+            score: number | null;
         };
         /** WinPoint */
         WinPoint: {
@@ -4721,6 +5041,388 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_profiles_v1_role_profiles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleProfileOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    save_profile_v1_role_profiles_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleProfileIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleProfileOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_profile_v1_role_profiles__profile_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                profile_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleProfileOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    template_from_profile_v1_templates_from_role_profile_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateFromProfileIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    score_duties_v1_duty_evaluations__person_id___quarter__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: string;
+                quarter: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyScoresIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyEvaluationOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    duty_trend_v1_duty_evaluations__person_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyTrend"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

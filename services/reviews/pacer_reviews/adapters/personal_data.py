@@ -1,10 +1,12 @@
 """What reviews holds that names a person (`pacer_shared.privacy`): their reviews and training, the goal outcomes,
-check-ins and feedback pulled into them, the programmes they are enrolled in and when the roster first showed them;
-elsewhere, the reviews they wrote, the cycles, courses and programmes they set up and the team meetings they
-organize or attend (ids only: names and addresses are read from the roster when sent)."""
+check-ins, customer ratings and feedback pulled into them, their duty evaluations, the programmes they are enrolled
+in and when the roster first showed them; elsewhere, the reviews and evaluations they wrote, the cycles, courses,
+programmes and role profiles they set up and the team meetings they organize or attend (ids only: names and addresses
+are read from the roster when sent)."""
 
 from pacer_reviews.adapters.catalogue import ARRIVALS, COURSES, ENROLMENTS, PROGRAMMES
 from pacer_reviews.adapters.checkins import CHECKINS
+from pacer_reviews.adapters.customer_ratings import CUSTOMER_RATINGS
 from pacer_reviews.adapters.leadership import ACTING_LEADS, PROMOTIONS
 from pacer_reviews.adapters.repository import (
     ACTION_ITEMS,
@@ -20,6 +22,7 @@ from pacer_reviews.adapters.repository import (
     REVIEWS,
     TEMPLATES,
 )
+from pacer_reviews.adapters.role_profiles import DUTY_EVALUATIONS, ROLE_PROFILES
 from pacer_shared.privacy import Erase, Holding
 
 PERSONAL_DATA = (
@@ -47,4 +50,8 @@ PERSONAL_DATA = (
     Holding(ARRIVALS, ("_id",)),
     Holding(COURSES, ("updated_by",), Erase.PSEUDONYMISE),
     Holding(PROGRAMMES, ("created_by",), Erase.PSEUDONYMISE),
+    Holding(CUSTOMER_RATINGS, ("assistant_id",)),
+    Holding(DUTY_EVALUATIONS, ("person_id",)),
+    Holding(DUTY_EVALUATIONS, ("manager_id", "recorded_by"), Erase.PSEUDONYMISE),
+    Holding(ROLE_PROFILES, ("created_by",), Erase.PSEUDONYMISE),
 )

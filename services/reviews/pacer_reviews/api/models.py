@@ -125,9 +125,14 @@ class ActingLeadInput(BaseModel):
     ends_on: date
 
 
+class CustomerRatingInput(BaseModel):
+    average: str | None = Field(description="Mean customer score (1-5) in the period, two decimals; none: no rating")
+    count: int = Field(description="How many customer ratings the period holds (retracted ones left out)")
+
+
 class ReviewInputs(BaseModel):
     """What a review pulls in from the period: goals closed, feedback received, anonymous aggregates released,
-    projects or teams led as acting lead."""
+    projects or teams led as acting lead, customer ratings."""
 
     goals_achieved: int
     goals_missed: int
@@ -138,6 +143,10 @@ class ReviewInputs(BaseModel):
     anonymous_feedback: list[AnonymousAggregate]
     acting_leads: list[ActingLeadInput] = Field(
         default=[], description="Acting-lead assignments that ran in the period: evidence of leadership"
+    )
+    customer_ratings: CustomerRatingInput = Field(
+        default=CustomerRatingInput(average=None, count=0),
+        description="Customers' ratings of the person in the period (reviews completed before they were kept: none)",
     )
 
 

@@ -5,7 +5,9 @@
 Criteria are rated by the manager on the template's scale. Goal attainment becomes a
 rating on the same scale: scale_min + (scale_max − scale_min) × min(attainment, CAP) / CAP,
 with attainment the mean of actual / target over the goals closed in the period.
-An input that does not exist (no goals closed) is listed as missing and its weight is
+Customer ratings, when the template weights them, become a rating the same way: their period average on
+the customers' 1-5 scale moved linearly onto the template's scale.
+An input that does not exist (no goals closed, no customer rating) is listed as missing and its weight is
 left out of the sum, never counted as zero.
 """
 
@@ -14,10 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from pacer_reviews.domain.customer_ratings import CustomerRatingSummary
+
 ATTAINMENT_CAP = Decimal("1.25")
 """125% attainment earns the top of the scale; more does not raise the review further."""
 GOAL_ATTAINMENT = "goal_attainment"
 """The key of the score line that goal attainment rates, beside the template's criteria."""
+CUSTOMER_RATING = "customer_rating"
+"""The key of the score line that customers' ratings make."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,8 @@ def explain(
     ratings: dict[str, int],
     attainment: Decimal | None,
     goals_counted: int,
+    customer_weight: Decimal = Decimal(0),
+    customers: CustomerRatingSummary | None = None,
 ) -> Explanation:
     lines = [
         Line(c.key, c.name, c.weight, Decimal(ratings[c.key]), Decimal(0), "manager assessment")
@@ -86,6 +94,13 @@ def explain(
                     GOAL_ATTAINMENT, "Goal attainment", goal_weight, goal_rating(attainment, scale), Decimal(0), source
                 )
             )
+    if customer_weight > 0:
+        if customers is None:
+            missing.append("customer rating: no customer rated the person in the period")
+        else:
+            source = f"mean customer score {customers.average} of 5 over {customers.count} rating(s)"
+            on_scale = customers.on_scale(scale.minimum, scale.maximum)
+            lines.append(Line(CUSTOMER_RATING, "Customer rating", customer_weight, on_scale, Decimal(0), source))
     total_weight = sum((line.weight for line in lines), Decimal(0))
     if total_weight == 0:
         raise ValueError("nothing to score: no rated criterion and no goals")

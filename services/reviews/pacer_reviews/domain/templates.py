@@ -42,6 +42,12 @@ class TemplateIn(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     criteria: list[CriterionIn] = Field(min_length=1, max_length=20)
     goal_weight: Decimal = Field(ge=0, le=100, description="Weight of goal attainment in the score")
+    customer_rating_weight: Decimal = Field(
+        default=Decimal(0), ge=0, le=100, description="Weight of the period's average customer rating in the score"
+    )
+    role_profile_id: str | None = Field(
+        default=None, description="The role profile version the criteria were drawn from, one per duty"
+    )
     scale: ScaleIn = ScaleIn(
         labels={1: "Needs improvement", 2: "Developing", 3: "Solid", 4: "Strong", 5: "Outstanding"}
     )
@@ -51,9 +57,11 @@ class TemplateIn(BaseModel):
         keys = [c.key for c in self.criteria]
         if len(set(keys)) != len(keys):
             raise ValueError("criteria: each key must be unique")
-        total = sum((c.weight for c in self.criteria), self.goal_weight)
+        total = sum((c.weight for c in self.criteria), self.goal_weight + self.customer_rating_weight)
         if total != 100:
-            raise ValueError(f"weights: criteria and goal_weight must sum to 100, they sum to {total}")
+            raise ValueError(
+                f"weights: criteria, goal_weight and customer_rating_weight must sum to 100, they sum to {total}"
+            )
         return self
 
     def criteria_model(self) -> list[Criterion]:

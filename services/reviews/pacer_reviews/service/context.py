@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pacer_reviews.adapters.catalogue import Catalogue
 from pacer_reviews.adapters.checkins import AnsweredCheckIns
+from pacer_reviews.adapters.customer_ratings import CustomerRatings
 from pacer_reviews.adapters.leadership import ActingLeads, Promotions
 from pacer_reviews.adapters.repository import (
     ActionItems,
@@ -21,6 +22,7 @@ from pacer_reviews.adapters.repository import (
     Templates,
     TrainingAssignments,
 )
+from pacer_reviews.adapters.role_profiles import DutyEvaluations, RoleProfiles
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared.service import Runtime
 
@@ -45,6 +47,9 @@ class Reviews:
     promotions: Promotions
     acting_leads: ActingLeads
     catalogue: Catalogue
+    customer_ratings: CustomerRatings
+    role_profiles: RoleProfiles
+    evaluations: DutyEvaluations
 
     @classmethod
     def of(cls, runtime: Runtime) -> Reviews:
@@ -69,4 +74,7 @@ class Reviews:
             Promotions(db),
             ActingLeads(db),
             Catalogue(db),
+            CustomerRatings(db),
+            RoleProfiles(db),
+            DutyEvaluations(db),
         )

@@ -61,7 +61,8 @@ async def template(reviews: Reviews, template_id: str) -> TemplateIn:
     found = await reviews.templates.get(template_id)
     if found is None:
         raise NotFound(f"no template {template_id}")
-    return TemplateIn.model_validate({k: found[k] for k in ("name", "title", "criteria", "goal_weight", "scale")})
+    fields = ("name", "title", "criteria", "goal_weight", "customer_rating_weight", "role_profile_id", "scale")
+    return TemplateIn.model_validate({k: found[k] for k in fields if k in found})  # older versions lack some
 
 
 # ---------------------------------------------------------------- cycles

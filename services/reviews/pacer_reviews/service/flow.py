@@ -88,6 +88,8 @@ async def submit(
                 body.ratings,
                 inputs.attainment,
                 len(inputs.goals),
+                form.customer_rating_weight,
+                inputs.customers,
             )
             changes.update(status="completed", result=_result(result, inputs.summary(), inputs.ids(), now))
             events.append(_completed(review, result, inputs.summary(), body))

@@ -1,5 +1,5 @@
 """What reviews learn from other services, by events only: goal progress and outcomes, feedback received,
-acting-lead assignments."""
+acting-lead assignments, customer ratings."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate, aggregates
+from pacer_reviews.domain.customer_ratings import CustomerRatingSummary, summarise
 from pacer_reviews.service.context import Reviews
 from pacer_shared.events import Event
 from pacer_shared.events.feedback import AnonymousFeedbackPublished, FeedbackGiven
@@ -26,11 +27,13 @@ from pacer_shared.events.goals import (
     GoalProgressed,
     GoalSet,
 )
+from pacer_shared.events.sales import CUSTOMER_RATING, SalesActivity, SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.mongo import Document, Session
 
 GOAL_TYPES = (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
 FeedbackReceived = FeedbackGiven | AnonymousFeedbackPublished
 FEEDBACK_TYPES = (FeedbackGiven, AnonymousFeedbackPublished)
+SALES_TYPES = (SalesActivityRecorded, SalesActivityRetracted)
 
 
 async def apply_goal_events(
@@ -63,6 +66,23 @@ async def apply_feedback_events(reviews: Reviews, events: Sequence[Event[Feedbac
             )
 
 
+async def apply_sales_activity(reviews: Reviews, events: Sequence[Event[SalesActivity]], session: Session) -> None:
+    """Keep customer ratings (score and when); a retraction of any activity id withdraws the rating it names."""
+    for event in events:
+        data = event.data
+        if isinstance(data, SalesActivityRetracted):
+            await reviews.customer_ratings.retract(data.activity_id, session)
+        elif data.kind == CUSTOMER_RATING:
+            facts = {
+                "assistant_id": data.assistant_id,
+                "score": data.score,
+                "occurred_at": data.occurred_at,
+                "customer_id": data.customer_id,
+                "source_system": data.source_system,
+            }
+            await reviews.customer_ratings.record(data.activity_id, facts, session)
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Everything a review shows from other services for one person and period."""
@@ -71,6 +91,11 @@ class Inputs:
     feedback: list[Document]
     anonymous: list[AnonymousAggregate]
     acting_leads: list[Document]
+    customer_ratings: list[Document]
+
+    @property
+    def customers(self) -> CustomerRatingSummary | None:
+        return summarise(r["score"] for r in self.customer_ratings)
 
     @property
     def attainment(self) -> Decimal | None:
@@ -102,6 +127,10 @@ class Inputs:
             "acting_leads": [
                 {k: lead[k] for k in ("scope", "scope_name", "starts_on", "ends_on")} for lead in self.acting_leads
             ],
+            "customer_ratings": {
+                "average": str(self.customers.average) if self.customers else None,
+                "count": len(self.customer_ratings),
+            },
         }
 
     def ids(self) -> dict[str, list[str]]:
@@ -110,6 +139,7 @@ class Inputs:
             "feedback": sorted(f["_id"] for f in self.feedback),
             "anonymous": sorted(i for a in self.anonymous for i in a.release_ids),
             "acting_leads": sorted(lead["_id"] for lead in self.acting_leads),
+            "customer_ratings": sorted(r["_id"] for r in self.customer_ratings),
         }
 
 
@@ -125,6 +155,7 @@ async def inputs_for(reviews: Reviews, person_id: str, start: datetime, end: dat
         feedback=await reviews.feedback.received(person_id, start, end),
         anonymous=await anonymous_released(reviews, person_id, start, end),
         acting_leads=await reviews.acting_leads.overlapping(person_id, first, last),
+        customer_ratings=await reviews.customer_ratings.given(person_id, start, end),
     )
 
 
