@@ -25,7 +25,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -53,6 +53,10 @@ REFRESH_SECONDS = 1.0
 """How soon a replica screens for a person another replica erased."""
 ALIAS_CACHE = 100_000
 """Pseudonyms kept computed: the ids of a busy day's events, so screening one costs a lookup, not a hash."""
+
+
+StateExport = Callable[[str], Awaitable[dict[str, list[Any]]]]
+"""A person's id -> what a service holds about them outside MongoDB, by the name of where it is kept."""
 
 
 class Erase(StrEnum):
@@ -238,15 +242,18 @@ class PersonalData:
     erasures: Erasures
     clock: Clock
     service: str
+    state: StateExport | None = None
 
     async def export(self, person_id: str) -> dict[str, list[Any]]:
+        held = await self.state(person_id) if self.state is not None else {}
         found: dict[str, dict[Any, Any]] = {}
         for holding in self.holdings:
             if holding.export:
                 async for document in self.db[holding.collection].find(await holding.query(self.db, person_id)):
                     # A document two holdings match (her review, which she also signed) is handed over once.
                     found.setdefault(holding.collection, {})[document["_id"]] = jsonable(document)
-        return {collection: list(documents.values()) for collection, documents in found.items()}
+        documents = {collection: list(documents.values()) for collection, documents in found.items()}
+        return {**documents, **{name: jsonable(rows) for name, rows in held.items() if rows}}
 
     async def erase(self, person_id: str, session: Session) -> dict[str, int]:
         """Every holding, in declaration order (deletions before the pseudonyms of what remains)."""

@@ -56,6 +56,7 @@ from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import SharedProducer
 from pacer_shared.logs import get_logger
+from pacer_shared.privacy import Erasures
 from pacer_shared.topics import TopicNames
 
 log = get_logger(__name__)
@@ -77,6 +78,8 @@ class Streams:
     clock: Clock
     warnings: Warnings
     tick_seconds: float
+    erasures: Erasures
+    """Events about a person erased are acknowledged, not counted (consumers/erasure.py)."""
 
 
 def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
@@ -207,7 +210,7 @@ async def _decoded(event: faust.EventT[Any], streams: Streams, logical: str, con
         )
         return None
     metrics.EVENTS_CONSUMED.labels(consumer, message.topic, received.type).inc()
-    return received
+    return streams.erasures.screen(received)
 
 
 async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, dict[str, Any]] | None:

@@ -11,7 +11,7 @@ from faust.types import TableT
 
 from pacer_analytics.adapters.daily import DailyTotals
 from pacer_analytics.adapters.events import EventPublisher
-from pacer_analytics.consumers import agents, tables
+from pacer_analytics.consumers import agents, erasure, tables
 from pacer_analytics.consumers.app import declare_internal_topics, faust_app
 from pacer_analytics.domain.warning import DropRule
 from pacer_analytics.service.warnings import Warnings
@@ -35,6 +35,8 @@ class Analytics:
     """assistant -> their goals' states (consumers/tables.py), read by the outcomes API."""
     trainings: TableT[str, Any]
     """person -> the courses they completed (consumers/tables.py), read by the training-effect API."""
+    worker_tables: tables.Tables
+    """All of them, for the export of what they hold about a person."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -46,10 +48,21 @@ class Analytics:
         rule = DropRule(settings.warning_threshold, settings.warning_min_weekly_average)
         warnings = Warnings(declared, zones, EventPublisher(runtime.producer, runtime.topics), rule)
         streams = agents.Streams(
-            runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds
+            runtime.topics,
+            zones,
+            runtime.producer,
+            runtime.clock,
+            warnings,
+            settings.warning_tick_seconds,
+            runtime.erasures,
         )
         agents.declare(app, declared, streams)
-        return cls(runtime, settings, app, DailyTotals(declared.daily), declared.goals, declared.trainings)
+        erasure.declare(app, declared, runtime.topics, runtime.erasures)
+        return cls(runtime, settings, app, DailyTotals(declared.daily), declared.goals, declared.trainings, declared)
+
+    async def personal_state(self, person_id: str) -> dict[str, list[Any]]:
+        """The worker's table rows about the person, for `GET /v1/people/{person_id}/export`."""
+        return erasure.held_about(self.worker_tables, person_id)
 
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
