@@ -21,6 +21,7 @@ the person's last record once compaction has removed everything before it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
@@ -125,6 +126,8 @@ def pseudonym(key: str, person_id: str) -> str:
     return f"erased-{digest[:24]}"
 
 
+FOLDED = re.compile(r"\r?\n[ \t]")
+"""A line break that continues the line before (iCalendar's and email headers' folding)."""
 SEPARATORS = ":/|#@ "
 """What separates the parts of a compound key (`statement/p-7`, `p-7:2026-12`)."""
 
@@ -145,17 +148,38 @@ class Identity:
     def replaced(self, value: Any) -> Any:
         """The value with the person's id, name and email, wherever they appear, put as their pseudonym."""
         if isinstance(value, str):
-            if value == self.person_id:
-                return self.alias
-            value = re.sub(_part(self.person_id), lambda m: f"{m.group(1)}{self.alias}{m.group(2)}", value)
-            for trace in self.traces:
-                value = value.replace(trace, self.alias)
-            return value
+            return self._text(value)
         if isinstance(value, list):
             return [self.replaced(item) for item in value]
         if isinstance(value, dict):
+            if value.get("encoding") == "base64" and isinstance(value.get("content"), str):
+                return {**{k: self.replaced(v) for k, v in value.items()}, "content": self._encoded(value["content"])}
             return {k: self.replaced(v) for k, v in value.items()}
         return value
+
+    def _text(self, value: str) -> str:
+        if value == self.person_id:
+            return self.alias
+        value = re.sub(_part(self.person_id), lambda m: f"{m.group(1)}{self.alias}{m.group(2)}", value)
+        for trace in self.traces:
+            value = value.replace(trace, self.alias)
+        # An invitation's calendar text folds its long lines (RFC 5545 section 3.1), often inside an attendee's
+        # name or address: read unfolded, it names them whole. Unfolded text is still valid to a calendar.
+        unfolded = FOLDED.sub("", value)
+        if unfolded != value and self._names(unfolded):
+            return self._text(unfolded)
+        return value
+
+    def _names(self, text: str) -> bool:
+        return re.search(_part(self.person_id), text) is not None or any(trace in text for trace in self.traces)
+
+    def _encoded(self, content: str) -> str:
+        """A base64 attachment (`pacer_shared.events.attachments`) whose text names the person, rewritten."""
+        try:
+            text = base64.b64decode(content, validate=True).decode()
+        except ValueError:  # binary (or not base64): nothing text-shaped to look into
+            return content
+        return base64.b64encode(self._text(text).encode()).decode()
 
 
 def jsonable(value: Any) -> Any:
