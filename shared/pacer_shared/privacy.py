@@ -85,6 +85,8 @@ class Holding:
     person's own documents elsewhere (a goal's history). Declared before the holding that deletes those."""
     export: bool = True
     """False for the service's own plumbing (the published outbox rows): erased, but nothing a person asked for."""
+    cleared: tuple[str, ...] = ()
+    """Fields (dotted paths) a pseudonymised document loses: the free text people wrote about the person."""
 
     async def query(self, db: Database, person_id: str, session: Session | None = None) -> Document:
         named: list[Document] = [{name: person_id} for name in self.fields]
@@ -180,6 +182,18 @@ class Identity:
         except ValueError:  # binary (or not base64): nothing text-shaped to look into
             return content
         return base64.b64encode(self._text(text).encode()).decode()
+
+
+def _without(document: Document, paths: Iterable[str]) -> Document:
+    """The document with the fields at `paths` emptied, keeping their type (a readable record stays readable)."""
+    for path in paths:
+        *parents, name = path.split(".")
+        holder: Any = document
+        for parent in parents:
+            holder = holder.get(parent) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and name in holder:
+            holder[name] = type(holder[name])() if isinstance(holder[name], str | list | dict) else None
+    return document
 
 
 def jsonable(value: Any) -> Any:
@@ -294,7 +308,7 @@ class PersonalData:
             else:
                 changed = 0
                 for document in await collection.find(query, session=session).to_list():
-                    kept = identity.replaced(document)
+                    kept = identity.replaced(_without(document, holding.cleared))
                     if kept["_id"] == document["_id"]:
                         await collection.replace_one({"_id": document["_id"]}, kept, session=session)
                     else:  # the id was part of the key (`plan:period:p-7`)

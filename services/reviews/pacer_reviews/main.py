@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pacer_reviews.adapters import checkins
-from pacer_reviews.adapters.personal_data import PERSONAL_DATA
+from pacer_reviews.adapters.personal_data import personal_data
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
 from pacer_reviews.api import meetings as meeting_routes
@@ -31,9 +31,10 @@ def background(reviews: Reviews) -> list[BackgroundLoop]:
 
 
 def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or ReviewsSettings()
     return create_app(
         ServiceSpec(
-            settings=settings or ReviewsSettings(),
+            settings=settings,
             title="Pacer reviews",
             description=DESCRIPTION,
             routers=[
@@ -45,7 +46,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
                 minutes_routes.router,
             ],
             indexes={**INDEXES, **checkins.INDEXES},
-            personal_data=PERSONAL_DATA,
+            personal_data=personal_data(settings.retention),
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,
             subscriptions=subscriptions,
