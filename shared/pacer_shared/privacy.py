@@ -86,10 +86,16 @@ class Holding:
     export: bool = True
     """False for the service's own plumbing (the published outbox rows): erased, but nothing a person asked for."""
     cleared: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    """Fields naming the person by their email address (a CRM user the connectors could not map), any case."""
     """Fields (dotted paths) a pseudonymised document loses: the free text people wrote about the person."""
 
-    async def query(self, db: Database, person_id: str, session: Session | None = None) -> Document:
+    async def query(
+        self, db: Database, person_id: str, session: Session | None = None, email: str | None = None
+    ) -> Document:
         named: list[Document] = [{name: person_id} for name in self.fields]
+        if email:
+            named += [{name: {"$regex": f"^{re.escape(email)}$", "$options": "i"}} for name in self.emails]
         named += [{name: {"$regex": _part(person_id)}} for name in self.paths]
         named += [{name: {"$regex": re.escape(json.dumps(person_id))}} for name in self.texts]
         if self.via is not None:
@@ -220,10 +226,13 @@ class Erasures:
         self._db = db
         self._key = key
         self._known: set[str] = set()
+        self._emails: set[str] = set()
         self._aliases: dict[str, str] = {}
 
     async def load(self) -> None:
-        self._known = {d["_id"] async for d in self._db[ERASURES].find({}, {"_id": 1})}
+        registered = await self._db[ERASURES].find({}).to_list()
+        self._known = {d["_id"] for d in registered}
+        self._emails = {alias for d in registered for alias in d.get("emails", ())}
 
     async def follow(self) -> None:
         """Read the register again and again: an erasure another replica applied screens this one's events too."""
@@ -245,6 +254,11 @@ class Erasures:
     def erased(self, value: object) -> bool:
         return isinstance(value, str) and self.alias(value) in self._known
 
+    def email_erased(self, email: str) -> str | None:
+        """The pseudonym of an erased person's address (whose roster record is gone), else None."""
+        alias = self.alias(email.strip().lower())
+        return alias if alias in self._emails else None
+
     def screen(self, event: Event[Any]) -> Event[Any] | None:
         """The event as a service may apply it: None when it is about a person erased (a replay must not bring
         them back), and with their pseudonym where it names one otherwise (the author of a colleague's praise)."""
@@ -264,11 +278,17 @@ class Erasures:
         envelope = event.envelope.model_copy(update={"data": {**event.envelope.data, **changes}})
         return Event(envelope, data.model_copy(update=changes))
 
-    async def add(self, alias: str, session: Session) -> None:
-        await self._db[ERASURES].replace_one({"_id": alias}, {"_id": alias}, upsert=True, session=session)
+    async def add(self, alias: str, session: Session, email: str | None = None) -> None:
+        """The person's pseudonym, and their address's where the roster knew it (the address, hashed, is how a system
+        that names people by email, a CRM, still recognises them; a replay without the roster cannot add it)."""
+        emails = [self.alias(email.strip().lower())] if email else []
+        await self._db[ERASURES].update_one(
+            {"_id": alias}, {"$addToSet": {"emails": {"$each": emails}}}, upsert=True, session=session
+        )
 
-    def committed(self, aliases: Iterable[str]) -> None:
+    def committed(self, aliases: Iterable[str], emails: Iterable[str] = ()) -> None:
         self._known.update(aliases)
+        self._emails.update(self.alias(email.strip().lower()) for email in emails)
 
 
 @dataclass
@@ -284,10 +304,12 @@ class PersonalData:
 
     async def export(self, person_id: str) -> dict[str, list[Any]]:
         held = await self.state(person_id) if self.state is not None else {}
+        email = ((await self.db[PEOPLE].find_one({"_id": person_id})) or {}).get("email")
         found: dict[str, dict[Any, Any]] = {}
         for holding in self.holdings:
             if holding.export:
-                async for document in self.db[holding.collection].find(await holding.query(self.db, person_id)):
+                query = await holding.query(self.db, person_id, email=email)
+                async for document in self.db[holding.collection].find(query):
                     # A document two holdings match (her review, which she also signed) is handed over once.
                     found.setdefault(holding.collection, {})[document["_id"]] = jsonable(document)
         documents = {collection: list(documents.values()) for collection, documents in found.items()}
@@ -301,7 +323,7 @@ class PersonalData:
         counts: dict[str, int] = {}
         for holding in self.holdings:
             collection = self.db[holding.collection]
-            query = await holding.query(self.db, person_id, session)
+            query = await holding.query(self.db, person_id, session, known.get("email"))
             if holding.erase is Erase.DELETE:
                 deleted = await collection.delete_many(query, session=session)
                 changed = deleted.deleted_count
@@ -317,15 +339,19 @@ class PersonalData:
                     changed += 1
             if changed:
                 counts[holding.collection] = counts.get(holding.collection, 0) + changed
-        await self.erasures.add(alias, session)
+        await self.erasures.add(alias, session, known.get("email"))
         return counts
 
     def subscription(self) -> Subscription[PersonErased]:
         erased: list[str] = []  # the pseudonyms of a batch, screened for once it has committed
+        emails: list[str] = []  # and the addresses the roster knew them by
 
         async def erase_all(events: Sequence[Event[PersonErased]], session: Session) -> None:
             erased.clear()
+            emails.clear()
             for event in events:
+                known = await self.db[PEOPLE].find_one({"_id": event.data.person_id}, session=session) or {}
+                emails.extend([known["email"]] if known.get("email") else [])
                 counts = await self.erase(event.data.person_id, session)
                 erased.append(self.erasures.alias(event.data.person_id))
                 # The pseudonym, never the id: the log outlives the erasure.
@@ -336,7 +362,7 @@ class PersonalData:
             topics=[topics.ORG_PEOPLE],
             handle=erase_all,
             event_types=(PersonErased,),
-            after_commit=lambda: self.erasures.committed(erased),
+            after_commit=lambda: self.erasures.committed(erased, emails),
             last=True,
         )
 
