@@ -86,9 +86,9 @@ class Holding:
     export: bool = True
     """False for the service's own plumbing (the published outbox rows): erased, but nothing a person asked for."""
     cleared: tuple[str, ...] = ()
+    """Fields (dotted paths) a pseudonymised document loses: the free text people wrote about the person."""
     emails: tuple[str, ...] = ()
     """Fields naming the person by their email address (a CRM user the connectors could not map), any case."""
-    """Fields (dotted paths) a pseudonymised document loses: the free text people wrote about the person."""
 
     async def query(
         self, db: Database, person_id: str, session: Session | None = None, email: str | None = None
