@@ -75,6 +75,8 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
             )
             await _until_ready("Kafka", producer.start)
             box = Outbox(db, names, f"/pacer/{settings.service_name}", spec.clock)
+            erasures = privacy.Erasures(db, settings.pseudonym_key.get_secret_value())
+            await erasures.load()
             runtime = Runtime(
                 settings=settings,
                 clock=spec.clock,
@@ -85,12 +87,16 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
                 uow=UnitOfWork(db, box),
                 people=people.People(db),
                 topics=names,
+                erasures=erasures,
             )
             context = spec.context(runtime)
-            erasures = privacy.Erasures(db, settings.pseudonym_key.get_secret_value())
-            await erasures.load()
             personal_data = privacy.PersonalData(
-                db, (*spec.personal_data, *privacy.SHARED_HOLDINGS), erasures, spec.clock, settings.service_name
+                db,
+                (*spec.personal_data, *privacy.SHARED_HOLDINGS),
+                erasures,
+                spec.clock,
+                settings.service_name,
+                spec.personal_state(context),
             )
             subscriptions: list[consumer.Subscription[Any]] = [
                 runtime.people.subscription(),

@@ -21,11 +21,12 @@ the person's last record once compaction has removed everything before it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -55,6 +56,10 @@ ALIAS_CACHE = 100_000
 """Pseudonyms kept computed: the ids of a busy day's events, so screening one costs a lookup, not a hash."""
 
 
+StateExport = Callable[[str], Awaitable[dict[str, list[Any]]]]
+"""A person's id -> what a service holds about them outside MongoDB, by the name of where it is kept."""
+
+
 class Erase(StrEnum):
     DELETE = "delete"
     """The document is about the person: it goes."""
@@ -80,9 +85,17 @@ class Holding:
     person's own documents elsewhere (a goal's history). Declared before the holding that deletes those."""
     export: bool = True
     """False for the service's own plumbing (the published outbox rows): erased, but nothing a person asked for."""
+    cleared: tuple[str, ...] = ()
+    """Fields (dotted paths) a pseudonymised document loses: the free text people wrote about the person."""
+    emails: tuple[str, ...] = ()
+    """Fields naming the person by their email address (a CRM user the connectors could not map), any case."""
 
-    async def query(self, db: Database, person_id: str, session: Session | None = None) -> Document:
+    async def query(
+        self, db: Database, person_id: str, session: Session | None = None, email: str | None = None
+    ) -> Document:
         named: list[Document] = [{name: person_id} for name in self.fields]
+        if email:
+            named += [{name: {"$regex": f"^{re.escape(email)}$", "$options": "i"}} for name in self.emails]
         named += [{name: {"$regex": _part(person_id)}} for name in self.paths]
         named += [{name: {"$regex": re.escape(json.dumps(person_id))}} for name in self.texts]
         if self.via is not None:
@@ -121,6 +134,8 @@ def pseudonym(key: str, person_id: str) -> str:
     return f"erased-{digest[:24]}"
 
 
+FOLDED = re.compile(r"\r?\n[ \t]")
+"""A line break that continues the line before (iCalendar's and email headers' folding)."""
 SEPARATORS = ":/|#@ "
 """What separates the parts of a compound key (`statement/p-7`, `p-7:2026-12`)."""
 
@@ -141,17 +156,50 @@ class Identity:
     def replaced(self, value: Any) -> Any:
         """The value with the person's id, name and email, wherever they appear, put as their pseudonym."""
         if isinstance(value, str):
-            if value == self.person_id:
-                return self.alias
-            value = re.sub(_part(self.person_id), lambda m: f"{m.group(1)}{self.alias}{m.group(2)}", value)
-            for trace in self.traces:
-                value = value.replace(trace, self.alias)
-            return value
+            return self._text(value)
         if isinstance(value, list):
             return [self.replaced(item) for item in value]
         if isinstance(value, dict):
+            if value.get("encoding") == "base64" and isinstance(value.get("content"), str):
+                return {**{k: self.replaced(v) for k, v in value.items()}, "content": self._encoded(value["content"])}
             return {k: self.replaced(v) for k, v in value.items()}
         return value
+
+    def _text(self, value: str) -> str:
+        if value == self.person_id:
+            return self.alias
+        value = re.sub(_part(self.person_id), lambda m: f"{m.group(1)}{self.alias}{m.group(2)}", value)
+        for trace in self.traces:
+            value = value.replace(trace, self.alias)
+        # An invitation's calendar text folds its long lines (RFC 5545 section 3.1), often inside an attendee's
+        # name or address: read unfolded, it names them whole. Unfolded text is still valid to a calendar.
+        unfolded = FOLDED.sub("", value)
+        if unfolded != value and self._names(unfolded):
+            return self._text(unfolded)
+        return value
+
+    def _names(self, text: str) -> bool:
+        return re.search(_part(self.person_id), text) is not None or any(trace in text for trace in self.traces)
+
+    def _encoded(self, content: str) -> str:
+        """A base64 attachment (`pacer_shared.events.attachments`) whose text names the person, rewritten."""
+        try:
+            text = base64.b64decode(content, validate=True).decode()
+        except ValueError:  # binary (or not base64): nothing text-shaped to look into
+            return content
+        return base64.b64encode(self._text(text).encode()).decode()
+
+
+def _without(document: Document, paths: Iterable[str]) -> Document:
+    """The document with the fields at `paths` emptied, keeping their type (a readable record stays readable)."""
+    for path in paths:
+        *parents, name = path.split(".")
+        holder: Any = document
+        for parent in parents:
+            holder = holder.get(parent) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and name in holder:
+            holder[name] = type(holder[name])() if isinstance(holder[name], str | list | dict) else None
+    return document
 
 
 def jsonable(value: Any) -> Any:
@@ -178,10 +226,13 @@ class Erasures:
         self._db = db
         self._key = key
         self._known: set[str] = set()
+        self._emails: set[str] = set()
         self._aliases: dict[str, str] = {}
 
     async def load(self) -> None:
-        self._known = {d["_id"] async for d in self._db[ERASURES].find({}, {"_id": 1})}
+        registered = await self._db[ERASURES].find({}).to_list()
+        self._known = {d["_id"] for d in registered}
+        self._emails = {alias for d in registered for alias in d.get("emails", ())}
 
     async def follow(self) -> None:
         """Read the register again and again: an erasure another replica applied screens this one's events too."""
@@ -203,6 +254,11 @@ class Erasures:
     def erased(self, value: object) -> bool:
         return isinstance(value, str) and self.alias(value) in self._known
 
+    def email_erased(self, email: str) -> str | None:
+        """The pseudonym of an erased person's address (whose roster record is gone), else None."""
+        alias = self.alias(email.strip().lower())
+        return alias if alias in self._emails else None
+
     def screen(self, event: Event[Any]) -> Event[Any] | None:
         """The event as a service may apply it: None when it is about a person erased (a replay must not bring
         them back), and with their pseudonym where it names one otherwise (the author of a colleague's praise)."""
@@ -222,11 +278,17 @@ class Erasures:
         envelope = event.envelope.model_copy(update={"data": {**event.envelope.data, **changes}})
         return Event(envelope, data.model_copy(update=changes))
 
-    async def add(self, alias: str, session: Session) -> None:
-        await self._db[ERASURES].replace_one({"_id": alias}, {"_id": alias}, upsert=True, session=session)
+    async def add(self, alias: str, session: Session, email: str | None = None) -> None:
+        """The person's pseudonym, and their address's where the roster knew it (the address, hashed, is how a system
+        that names people by email, a CRM, still recognises them; a replay without the roster cannot add it)."""
+        emails = [self.alias(email.strip().lower())] if email else []
+        await self._db[ERASURES].update_one(
+            {"_id": alias}, {"$addToSet": {"emails": {"$each": emails}}}, upsert=True, session=session
+        )
 
-    def committed(self, aliases: Iterable[str]) -> None:
+    def committed(self, aliases: Iterable[str], emails: Iterable[str] = ()) -> None:
         self._known.update(aliases)
+        self._emails.update(self.alias(email.strip().lower()) for email in emails)
 
 
 @dataclass
@@ -238,15 +300,20 @@ class PersonalData:
     erasures: Erasures
     clock: Clock
     service: str
+    state: StateExport | None = None
 
     async def export(self, person_id: str) -> dict[str, list[Any]]:
+        held = await self.state(person_id) if self.state is not None else {}
+        email = ((await self.db[PEOPLE].find_one({"_id": person_id})) or {}).get("email")
         found: dict[str, dict[Any, Any]] = {}
         for holding in self.holdings:
             if holding.export:
-                async for document in self.db[holding.collection].find(await holding.query(self.db, person_id)):
+                query = await holding.query(self.db, person_id, email=email)
+                async for document in self.db[holding.collection].find(query):
                     # A document two holdings match (her review, which she also signed) is handed over once.
                     found.setdefault(holding.collection, {})[document["_id"]] = jsonable(document)
-        return {collection: list(documents.values()) for collection, documents in found.items()}
+        documents = {collection: list(documents.values()) for collection, documents in found.items()}
+        return {**documents, **{name: jsonable(rows) for name, rows in held.items() if rows}}
 
     async def erase(self, person_id: str, session: Session) -> dict[str, int]:
         """Every holding, in declaration order (deletions before the pseudonyms of what remains)."""
@@ -256,14 +323,14 @@ class PersonalData:
         counts: dict[str, int] = {}
         for holding in self.holdings:
             collection = self.db[holding.collection]
-            query = await holding.query(self.db, person_id, session)
+            query = await holding.query(self.db, person_id, session, known.get("email"))
             if holding.erase is Erase.DELETE:
                 deleted = await collection.delete_many(query, session=session)
                 changed = deleted.deleted_count
             else:
                 changed = 0
                 for document in await collection.find(query, session=session).to_list():
-                    kept = identity.replaced(document)
+                    kept = identity.replaced(_without(document, holding.cleared))
                     if kept["_id"] == document["_id"]:
                         await collection.replace_one({"_id": document["_id"]}, kept, session=session)
                     else:  # the id was part of the key (`plan:period:p-7`)
@@ -272,15 +339,19 @@ class PersonalData:
                     changed += 1
             if changed:
                 counts[holding.collection] = counts.get(holding.collection, 0) + changed
-        await self.erasures.add(alias, session)
+        await self.erasures.add(alias, session, known.get("email"))
         return counts
 
     def subscription(self) -> Subscription[PersonErased]:
         erased: list[str] = []  # the pseudonyms of a batch, screened for once it has committed
+        emails: list[str] = []  # and the addresses the roster knew them by
 
         async def erase_all(events: Sequence[Event[PersonErased]], session: Session) -> None:
             erased.clear()
+            emails.clear()
             for event in events:
+                known = await self.db[PEOPLE].find_one({"_id": event.data.person_id}, session=session) or {}
+                emails.extend([known["email"]] if known.get("email") else [])
                 counts = await self.erase(event.data.person_id, session)
                 erased.append(self.erasures.alias(event.data.person_id))
                 # The pseudonym, never the id: the log outlives the erasure.
@@ -291,7 +362,7 @@ class PersonalData:
             topics=[topics.ORG_PEOPLE],
             handle=erase_all,
             event_types=(PersonErased,),
-            after_commit=lambda: self.erasures.committed(erased),
+            after_commit=lambda: self.erasures.committed(erased, emails),
             last=True,
         )
 

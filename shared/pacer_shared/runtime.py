@@ -11,6 +11,7 @@ from pacer_shared.kafka import SharedProducer
 from pacer_shared.mongo import Database, Document
 from pacer_shared.outbox import Outbox
 from pacer_shared.people import People
+from pacer_shared.privacy import Erasures
 from pacer_shared.settings import ServiceSettings
 from pacer_shared.topics import TopicNames
 from pacer_shared.unit_of_work import UnitOfWork
@@ -29,3 +30,5 @@ class Runtime:
     uow: UnitOfWork
     people: People
     topics: TopicNames
+    erasures: Erasures
+    """The people erased, by pseudonym: what keeps state outside MongoDB (analytics' tables) from taking them back."""

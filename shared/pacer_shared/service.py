@@ -67,6 +67,9 @@ class ServiceSpec(Generic[C]):
     clock: Clock = field(default_factory=SystemClock)
     personal_data: Sequence[privacy.Holding] = ()
     """The service's own collections that name a person: exported and erased with the shared ones."""
+    personal_state: Callable[[C], privacy.StateExport | None] = lambda context: None
+    """What the service holds about a person outside MongoDB (analytics' tables), added to the export; it erases
+    that itself, from `PersonErased`."""
     private_paths: Sequence[str] = ()
     """Path prefixes whose requests leave no access-log line and no per-route metrics (anonymous feedback)."""
 

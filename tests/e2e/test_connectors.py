@@ -22,8 +22,10 @@ import pytest_asyncio
 import yaml
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
+from pymongo import AsyncMongoClient
 
 from pacer_shared.auth import Role
+from pacer_shared.events.people import PersonErased
 from pacer_shared.kafka import partitions_of
 from pacer_testkit.fake_fxiaoke import APP_ID, APP_SECRET, PERMANENT_CODE, FakeFxiaoke, running_fake_fxiaoke
 from pacer_testkit.fake_zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho, running_fake_zoho
@@ -390,3 +392,62 @@ async def test_fxiaoke_follow_ups_feed_goals_voided_ones_are_retracted_and_error
     assert fx.tokens_issued > tokens_before, "the expired token was replaced"
     assert status["errors"] > errors_before
     assert status["unmapped_users"] == {"FSUID_TEMP": 1}
+
+
+CID = {"id": "4150868000000225020", "email": "cid@example.com", "name": "Cid Assistant"}
+
+
+async def traces_of_cid(world: World) -> list[str]:
+    """Where the connectors' database still names Cid: by id (a whole value) or by address."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(world.stack.mongo_url)
+    found = []
+    try:
+        db = client[f"{world.namespace}_connectors"]
+        for name in await db.list_collection_names():
+            async for document in db[name].find({}):
+                text = json.dumps(document, default=str)
+                if '"cid"' in text or CID["email"] in text or CID["name"] in text:
+                    found.append(f"{name}/{document['_id']}")
+    finally:
+        await client.close()
+    return found
+
+
+async def test_an_erased_person_is_not_named_by_the_connectors_again_whatever_the_crm_still_says(
+    world: World,
+) -> None:
+    if world.connectors.process is None:  # run on its own
+        world.connectors.start()
+    await world.connectors.wait_ready()
+    first = await world.zoho.create("Calls", {"Subject": "Cid's call", "Owner": CID})
+
+    async def exported() -> list[Any] | None:
+        async with httpx.AsyncClient(base_url=world.connectors.url, timeout=15) as http:
+            response = await http.get("/v1/people/cid/export", headers=bearer("hana", Role.HR))
+        records = response.json()["holdings"].get("crm_records", [])
+        return records if any(r["counted"]["assistant_id"] == "cid" for r in records if r.get("counted")) else None
+
+    await eventually(exported, 60, "Cid's call in the connectors' part of her export")
+
+    async with producer(world.stack.kafka_bootstrap) as client:
+        await publish(client, f"{world.namespace}.org.people", PersonErased(person_id="cid"))
+
+    async def forgotten() -> bool:
+        return not await traces_of_cid(world)
+
+    await eventually(forgotten, 60, "no trace of Cid in the connectors' database")
+
+    # The CRM still credits her: new and edited records publish nothing about her and report her by pseudonym only.
+    moment = datetime.now(UTC).isoformat()
+    await world.zoho.create("Calls", {"Subject": "Cid's next call", "Owner": CID})
+    await world.zoho.update("Calls", first, Subject="Cid's call, edited")
+    await eventually(lambda: _caught_up_after(world, moment), 60, "a pass after her erasure")
+    unmapped = (await world.status()).json()["unmapped_users"]
+    assert CID["email"] not in unmapped
+    assert [user for user in unmapped if user.startswith("erased-")], unmapped
+    assert not await traces_of_cid(world)
+    topic = f"{world.namespace}.sales.activity"
+    held = await messages_on(world.stack.kafka_bootstrap, topic)
+    published = await read_topic(world.stack.kafka_bootstrap, topic, lambda records: len(records) >= held, 60)
+    after = [r.json() for r in published if r.json()["time"] > moment]
+    assert not [e for e in after if e["data"].get("assistant_id") == "cid"], "published about her again"

@@ -1,7 +1,8 @@
 """A person's right to their data: everything Pacer holds about them handed over, then forgotten for good.
 
 The person works a little while first, so that every service holds something about them: a goal and the sales
-that achieved it, named feedback to and from them, a review, kudos, the messages about all of it. Then they are
+that achieved it (one of them a call their CRM recorded), named feedback to and from them, a review, kudos, a team
+meeting's invitation, the messages about all of it, analytics' counts. Then they are
 exported, erased, and looked for the way someone with the databases in hand would: every collection of every
 service, every string in every document, for their id, name and email. Last, each service's database is emptied
 and its topics read again from the start: the person must not come back.
@@ -13,12 +14,14 @@ import asyncio
 import json
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
+import yaml
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
@@ -27,10 +30,12 @@ from pacer_shared.auth import Role
 from pacer_shared.cli import group_lag
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.kafka import partitions_of
-from pacer_testkit.platform import SERVICES, Platform, sale, unique
-from pacer_testkit.stack import eventually, roster_reached, run_pacer
+from pacer_testkit.fake_zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho, running_fake_zoho
+from pacer_testkit.platform import SERVICES, Platform, running_platform, sale, unique
+from pacer_testkit.stack import Stack, eventually, roster_reached, run_pacer
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# Seven services started, worked, erased, then all stopped and replayed from every topic's start.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
 
 SUFFIX = uuid.uuid4().hex[:8]
 ZOE = PersonUpserted(
@@ -44,6 +49,51 @@ ZOE = PersonUpserted(
     locale="en",
 )
 TRACES = (ZOE.person_id, ZOE.display_name, ZOE.email)
+ZOE_IN_THE_CRM = {"id": f"41508680000{SUFFIX}", "email": ZOE.email, "name": ZOE.display_name}
+EVERY_SERVICE = [*SERVICES, "connectors"]
+CONNECTION = "zoho-main"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def zoho() -> AsyncIterator[FakeZoho]:
+    async with running_fake_zoho() as fake:
+        yield fake
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def platform(
+    platform_stack: Stack, zoho: FakeZoho, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Platform]:
+    """The platform with the connectors too, syncing a CRM (a local fake Zoho) whose users are matched by email."""
+    folder = tmp_path_factory.mktemp("connections")
+    connection = {
+        "id": CONNECTION,
+        "crm": "zoho",
+        "poll_seconds": 1,
+        "zoho": {
+            "accounts_url": zoho.url,
+            "allow_any_accounts_url": True,
+            "client_id": CLIENT_ID,
+            "client_secret_env": "ZOHO_CLIENT_SECRET",
+            "refresh_token_env": "ZOHO_REFRESH_TOKEN",
+            "notify_url": "http://127.0.0.1:9/not-called",
+            "channel_id": 1_006_800_212,
+            "channel_token_env": "ZOHO_CHANNEL_TOKEN",
+        },
+        "objects": [{"object": "Calls", "kind": "call"}],
+    }
+    (folder / f"{CONNECTION}.yaml").write_text(yaml.safe_dump(connection))
+    connectors = {
+        "PACER_CONNECTORS_CONNECTIONS_DIR": str(folder),
+        "PACER_CONNECTORS_RETRY_SECONDS": "0.5",
+        "ZOHO_CLIENT_SECRET": CLIENT_SECRET,
+        "ZOHO_REFRESH_TOKEN": REFRESH_TOKEN,
+        "ZOHO_CHANNEL_TOKEN": "channel-token",
+    }
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    path = tmp_path_factory.mktemp("platform")
+    async with running_platform(platform_stack, namespace, path, extra={"connectors": connectors}) as running:
+        yield running
 
 
 def strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -66,7 +116,7 @@ async def traces_in_databases(platform: Platform) -> list[str]:
     found: list[str] = []
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.stack.mongo_url)
     try:
-        for service in SERVICES:
+        for service in EVERY_SERVICE:
             db = client[f"{platform.namespace}_{service}"]
             for name in await db.list_collection_names():
                 async for document in db[name].find({}):
@@ -78,7 +128,7 @@ async def traces_in_databases(platform: Platform) -> list[str]:
     return found
 
 
-async def work_a_little(platform: Platform) -> dict[str, Any]:
+async def work_a_little(platform: Platform, zoho: FakeZoho) -> dict[str, Any]:
     """Zoe's week: enough that every service holds something about her."""
     await platform.publish(ZOE)
     for service in platform.services.values():
@@ -87,6 +137,18 @@ async def work_a_little(platform: Platform) -> dict[str, Any]:
     goal = await platform.set_goal(ZOE.person_id, unique("Calls"), target=1)
     await platform.record_sales(sale(ZOE.person_id))
     await platform.mail(ZOE.email, "Goal achieved")
+    await zoho.create("Calls", {"Subject": "Acme follow-up", "Owner": ZOE_IN_THE_CRM}, notify=False)
+    # Her team's weekly meeting: every attendee's invitation names her, with her address, in its calendar text.
+    weekly = {"team_id": "north", "cadence": "weekly", "weekday": 0, "hour": 10, "minute": 30, "duration_minutes": 30}
+    meeting = await platform.call("reviews", "POST", "/v1/meetings", "mia", Role.MANAGER, weekly)
+    assert meeting.status_code == 201, meeting.text
+
+    async def invited() -> bool:
+        return any(any(m.iter_attachments()) for m in platform.outlets.mailbox.to("ann@example.com")) and any(
+            any(m.iter_attachments()) for m in platform.outlets.mailbox.to(ZOE.email)
+        )
+
+    await eventually(invited, 60, "the meeting's invitations to ann and to Zoe")
     praise = {"recipient_id": ZOE.person_id, "kind": "praise", "text": f"{ZOE.display_name} calmed Acme down."}
     assert (await platform.call("feedback", "POST", "/v1/feedback", "mia", Role.MANAGER, praise)).status_code == 201
     thanks = {"recipient_id": "ann", "kind": "praise", "text": "Thanks for covering my calls."}
@@ -150,9 +212,9 @@ async def caught_up(platform: Platform, service: str) -> bool:
 
 
 async def test_a_person_is_exported_from_every_service_then_erased_from_every_database_for_good(
-    platform: Platform,
+    platform: Platform, zoho: FakeZoho
 ) -> None:
-    goal = await work_a_little(platform)
+    goal = await work_a_little(platform, zoho)
 
     # ---- export: each service hands over its part, to hr only, and says so in its audit trail
     refused = await platform.call("goals", "GET", f"/v1/people/{ZOE.person_id}/export", "mia", Role.MANAGER)
@@ -165,7 +227,7 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
         return response.json()["holdings"]  # type: ignore[no-any-return]
 
     async def complete() -> dict[str, dict[str, list[dict[str, Any]]]] | None:
-        parts = {service: await exported(service) for service in SERVICES}
+        parts = {service: await exported(service) for service in EVERY_SERVICE}
         ready = all(
             [
                 parts["goals"].get("goals"),
@@ -175,6 +237,8 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
                 len(parts["feedback"].get("feedback", [])) == 2,
                 parts["incentives"].get("recognitions"),
                 parts["notifications"].get("deliveries"),
+                parts["analytics"].get("tables/daily"),
+                parts["connectors"].get("crm_records"),
             ]
         )
         return parts if ready else None
@@ -183,7 +247,7 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
     assert [g["_id"] for g in parts["goals"]["goals"]] == [goal["goal_id"]]
     assert {f["text"] for f in parts["feedback"]["feedback"]} == {praise_text(), "Thanks for covering my calls."}
     assert [r["person_id"] for r in parts["reviews"]["reviews"]] == [ZOE.person_id]
-    for service in SERVICES:
+    for service in EVERY_SERVICE:
         assert parts[service]["people"][0]["email"] == ZOE.email, f"{service} knows her from the roster"
     audit = (await platform.call("goals", "GET", "/v1/audit?action=personal_data.exported", "hana", Role.HR)).json()
     assert audit["items"], "each export is in the audit trail"
@@ -195,17 +259,23 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
     assert gathered.returncode == 0, gathered.stderr
     document = json.loads(gathered.stdout)
     assert document["person_id"] == ZOE.person_id
-    assert set(document["services"]) == set(SERVICES)
+    assert set(document["services"]) == set(EVERY_SERVICE)
     assert [g["_id"] for g in document["services"]["goals"]["goals"]] == [goal["goal_id"]]
 
     before = await traces_in_databases(platform)
-    assert {trace.split("/")[0].split(".")[0] for trace in before} == set(SERVICES), before
+    assert {trace.split("/")[0].split(".")[0] for trace in before} == set(EVERY_SERVICE), before
 
     # ---- erasure
     erased = await pacer(platform, "people", "erase", ZOE.person_id)
     assert erased.returncode == 0, erased.stderr
 
     await forgotten(platform)
+
+    async def out_of_the_tables() -> bool:
+        after = await platform.call("analytics", "GET", f"/v1/people/{ZOE.person_id}/export", "hana", Role.HR)
+        return not [name for name in after.json()["holdings"] if name.startswith("tables/")]
+
+    await eventually(out_of_the_tables, 60, "analytics' tables to hold nothing about her")
     gone = await platform.call("goals", "GET", f"/v1/people/{ZOE.person_id}", "hana", Role.HR)
     assert gone.status_code == 404
 
@@ -219,14 +289,14 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
     # ---- replay: every service's database emptied, every topic read again from the start
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.stack.mongo_url)
     try:
-        for service in SERVICES:
+        for service in EVERY_SERVICE:
             await asyncio.to_thread(platform.services[service].stop)
             await client.drop_database(f"{platform.namespace}_{service}")
             await rewind(platform, service)
             await platform.start(service)
     finally:
         await client.close()
-    for service in SERVICES:
+    for service in EVERY_SERVICE:
 
         async def done(service: str = service) -> bool:
             return await caught_up(platform, service)

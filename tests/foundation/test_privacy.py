@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from decimal import Decimal
+
+import icalendar
 
 from pacer_shared.events import Event, wrap
 from pacer_shared.events.feedback import FeedbackGiven
@@ -72,3 +75,44 @@ def test_events_about_an_erased_person_are_not_applied_and_others_carry_their_ps
     assert screened.data.author_id == erasures.alias("zoe")
     assert screened.envelope.data["author_id"] == erasures.alias("zoe"), "handlers that keep the envelope see it too"
     assert screened.data.recipient_id == "ann"
+
+
+def invitation(name: str, email: str) -> str:
+    """A meeting's iCalendar as reviews writes it (`pacer_reviews.domain.calendar`): the attendee line folds."""
+    calendar = icalendar.Calendar()
+    meeting = icalendar.Event()
+    meeting.add("uid", "m-1@meetings.pacer")
+    meeting.add("summary", "Team north weekly")
+    meeting.add("organizer", "mailto:mia@example.com", parameters={"CN": "Mia"})
+    parameters = {"CN": name, "ROLE": "REQ-PARTICIPANT", "CUTYPE": "INDIVIDUAL", "PARTSTAT": "NEEDS-ACTION"}
+    meeting.add("attendee", f"mailto:{email}", parameters=parameters)
+    calendar.add_component(meeting)
+    return str(calendar.to_ical().decode())
+
+
+def test_an_invitation_keeps_no_trace_of_the_person_even_where_its_lines_fold_or_it_is_base64() -> None:
+    """The .ics a meeting event carries (and notifications keeps with each delivery) names every attendee; calendars
+    fold lines at 75 octets, often in the middle of an address."""
+    email = "zoe.quist@sales.example.com"
+    # A name whose length puts the fold inside her address, as it falls for many real names.
+    name = next(n for n in (f"Zoe Quist{'e' * k}" for k in range(40)) if email not in invitation(n, email))
+    zoe = Identity("zoe-7", "erased-1", (name, email))
+    text = invitation(name, email)
+    attachments = [
+        {"filename": "invite.ics", "content_type": "text/calendar; method=REQUEST", "content": text},
+        {
+            "filename": "invite.ics",
+            "content_type": "text/calendar",
+            "content": base64.b64encode(text.encode()).decode(),
+            "encoding": "base64",
+        },
+    ]
+
+    kept = zoe.replaced({"event": {"data": {"attachments": attachments}}})["event"]["data"]["attachments"]
+
+    for written in (kept[0]["content"], base64.b64decode(kept[1]["content"]).decode()):
+        unfolded = written.replace("\r\n ", "")
+        assert not [trace for trace in ("zoe-7", name, email) if trace in unfolded], unfolded
+        assert "mailto:mia@example.com" in unfolded, "the organizer stays"
+        attendee = icalendar.Calendar.from_ical(written).walk("VEVENT")[0].get("attendee")
+        assert (str(attendee), attendee.params["CN"]) == ("mailto:erased-1", "erased-1"), "still a calendar"

@@ -58,6 +58,7 @@ def build(settings: AnalyticsSettings | None = None, clock: Clock | None = None)
             unready=Analytics.unready,
             clock=clock or SystemClock(),
             publishes=[topics.ANALYTICS_EVENTS],
+            personal_state=lambda analytics: analytics.personal_state,
         )
     )
 

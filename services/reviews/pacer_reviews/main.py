@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pacer_reviews.adapters import catalogue, checkins, customer_ratings, leadership, role_profiles
-from pacer_reviews.adapters.personal_data import PERSONAL_DATA
+from pacer_reviews.adapters.personal_data import personal_data
 from pacer_reviews.adapters.repository import INDEXES
 from pacer_reviews.api import cycles as cycle_routes
 from pacer_reviews.api import duties as duty_routes
@@ -33,9 +33,10 @@ def background(reviews: Reviews) -> list[BackgroundLoop]:
 
 
 def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or ReviewsSettings()
     return create_app(
         ServiceSpec(
-            settings=settings or ReviewsSettings(),
+            settings=settings,
             title="Pacer reviews",
             description=DESCRIPTION,
             routers=[
@@ -56,7 +57,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
                 **customer_ratings.INDEXES,
                 **role_profiles.INDEXES,
             },
-            personal_data=PERSONAL_DATA,
+            personal_data=personal_data(settings.retention),
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,
             subscriptions=subscriptions,

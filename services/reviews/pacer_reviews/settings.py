@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field
@@ -9,10 +10,21 @@ from pydantic import Field
 from pacer_shared.settings import ServiceSettings
 
 
+class Retention(StrEnum):
+    DELETE = "delete"
+    """An erased person's reviews go with them."""
+    PSEUDONYMISE = "pseudonymise"
+    """Their completed reviews stay as pseudonymised aggregates: scores and criteria, no id, name or free text."""
+
+
 class ReviewsSettings(ServiceSettings):
     service_name: ClassVar[str] = "reviews"
 
     http_port: int = 8102
+    retention: Retention = Field(
+        default=Retention.DELETE,
+        description="What erasing a person does to their completed reviews: delete them, or pseudonymise them",
+    )
     metrics_port: int = 9102
     self_due_days: int = Field(
         default=3, ge=0, description="Days after the period ends that the self-assessment is due"

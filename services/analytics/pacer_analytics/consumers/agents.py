@@ -61,6 +61,7 @@ from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 from pacer_shared.kafka import SharedProducer
 from pacer_shared.logs import get_logger
+from pacer_shared.privacy import Erasures
 from pacer_shared.topics import TopicNames
 
 log = get_logger(__name__)
@@ -86,6 +87,9 @@ class Streams:
     tick_seconds: float
     catch_up: CatchUp
     """Ticks wait until the worker has read the history its input held at start (adapters/catch_up.py)."""
+
+    erasures: Erasures
+    """Events about a person erased are acknowledged, not counted (consumers/erasure.py)."""
 
 
 def activity_stages(app: faust.App, names: TopicNames) -> list[str]:
@@ -257,7 +261,7 @@ async def _decoded(event: faust.EventT[Any], streams: Streams, logical: str, con
         )
         return None
     metrics.EVENTS_CONSUMED.labels(consumer, message.topic, received.type).inc()
-    return received
+    return streams.erasures.screen(received)
 
 
 async def _change_of(event: faust.EventT[Any], streams: Streams) -> tuple[str, dict[str, Any]] | None:

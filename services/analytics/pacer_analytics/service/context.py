@@ -14,7 +14,7 @@ from pacer_analytics.adapters.catch_up import CatchUp
 from pacer_analytics.adapters.daily import DailyTotals
 from pacer_analytics.adapters.events import EventPublisher
 from pacer_analytics.adapters.workload import WorkloadDays
-from pacer_analytics.consumers import agents, tables
+from pacer_analytics.consumers import agents, erasure, tables
 from pacer_analytics.consumers.app import declare_internal_topics, faust_app
 from pacer_analytics.domain.warning import DropRule
 from pacer_analytics.service.warnings import Warnings
@@ -47,6 +47,8 @@ class Analytics:
     """[assistant, day] -> each activity's local time of day, read by the workload API."""
     warned: TableT[str, Any]
     """[assistant, kind, ISO week] -> when ActivityDropped was sent, read by the warnings API."""
+    worker_tables: tables.Tables
+    """All of them, for the export of what they hold about a person."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -60,9 +62,17 @@ class Analytics:
         warnings = Warnings(declared, zones, publisher, rule)
         catch_up = CatchUp(settings, app.conf.id, agents.catch_up_stages(app, runtime.topics))
         streams = agents.Streams(
-            runtime.topics, zones, runtime.producer, runtime.clock, warnings, settings.warning_tick_seconds, catch_up
+            runtime.topics,
+            zones,
+            runtime.producer,
+            runtime.clock,
+            warnings,
+            settings.warning_tick_seconds,
+            catch_up,
+            runtime.erasures,
         )
         agents.declare(app, declared, streams)
+        erasure.declare(app, declared, runtime.topics, runtime.erasures)
         return cls(
             runtime,
             settings,
@@ -73,9 +83,14 @@ class Analytics:
             catch_up,
             BonusStatements(declared.bonuses),
             publisher,
-            workload=WorkloadDays(declared.workload),
-            warned=declared.warned,
+            WorkloadDays(declared.workload),
+            declared.warned,
+            declared,
         )
+
+    async def personal_state(self, person_id: str) -> dict[str, list[Any]]:
+        """The worker's table rows about the person, for `GET /v1/people/{person_id}/export`."""
+        return erasure.held_about(self.worker_tables, person_id)
 
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer

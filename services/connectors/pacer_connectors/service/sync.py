@@ -90,7 +90,7 @@ class Sync:
         self, records: Sequence[CrmRecord], report: SyncReport
     ) -> list[tuple[CrmRecord, Counted | None, str, str | None]]:
         """Each record with what it counts as (None: nothing) and the reason a change would be retracted for."""
-        people = await self._people_of(records)
+        people, erased = await self._people_of(records)
         readings: list[tuple[CrmRecord, Counted | None, str, str | None]] = []
         for record in records:
             rule = self.connection.rule_for(record.crm_object)
@@ -103,14 +103,18 @@ class Sync:
                 continue  # left as it was: a record the mapping cannot read is reported, not retracted
             if isinstance(reading, Unmapped):
                 user = reading.user.email or reading.user.id if reading.user else "(no owner)"
+                # An erased person's records count for nothing and are reported under their pseudonym: the operator
+                # sees a mapping line or CRM user to remove, and nothing here names them again.
+                user = erased.get(reading.user, user) if reading.user else user
                 report.unmapped[user] = report.unmapped.get(user, 0) + 1
                 readings.append((record, None, UNMAPPED_REASON, user))
             else:
                 readings.append((record, reading, CHANGED, None))
         return readings
 
-    async def _people_of(self, records: Sequence[CrmRecord]) -> dict[CrmUser, str]:
-        """The Pacer person of each record's owner: the connection's table first, then the roster by email."""
+    async def _people_of(self, records: Sequence[CrmRecord]) -> tuple[dict[CrmUser, str], dict[CrmUser, str]]:
+        """The Pacer person of each record's owner: the connection's table first, then the roster by email; and the
+        pseudonym of each owner who is a person erased."""
         mapping = self.connection.people
         users = set()
         for record in records:
@@ -119,13 +123,19 @@ class Sync:
                 users.add(user)
         by_email = await self.repository.people_by_email(u.email for u in users if u.email) if mapping.by_email else {}
         people: dict[CrmUser, str] = {}
+        erased: dict[CrmUser, str] = {}
+        erasures = self.runtime.erasures
         for user in users:
             person = mapping.table.get(user.id) or (mapping.table.get(user.email) if user.email else None)
             if person is None and user.email:
                 person = by_email.get(user.email.lower())
-            if person is not None:
+            if person is not None and erasures.erased(person):
+                erased[user] = erasures.alias(person)
+            elif person is not None:
                 people[user] = person
-        return people
+            elif user.email and (alias := erasures.email_erased(user.email)):
+                erased[user] = alias
+        return people, erased
 
 
 def _step(

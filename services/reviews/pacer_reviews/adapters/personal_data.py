@@ -2,7 +2,12 @@
 check-ins, customer ratings and feedback pulled into them, their duty evaluations, the programmes they are enrolled
 in and when the roster first showed them; elsewhere, the reviews and evaluations they wrote, the cycles, courses,
 programmes and role profiles they set up and the team meetings they organize or attend (ids only: names and addresses
-are read from the roster when sent)."""
+are read from the roster when sent).
+
+Where the organisation's retention keeps reviews (`REVIEWS_RETENTION=pseudonymise`), the person's completed reviews
+stay as aggregates: the cycle, period, template, ratings, score and its explanation by criterion, under their
+pseudonym and without anything written in words (notes, development items, comments, the goals and anonymous
+results listed); the counts behind the score stay."""
 
 from pacer_reviews.adapters.catalogue import ARRIVALS, COURSES, ENROLMENTS, PROGRAMMES
 from pacer_reviews.adapters.checkins import CHECKINS
@@ -23,10 +28,30 @@ from pacer_reviews.adapters.repository import (
     TEMPLATES,
 )
 from pacer_reviews.adapters.role_profiles import DUTY_EVALUATIONS, ROLE_PROFILES
+from pacer_reviews.settings import Retention
 from pacer_shared.privacy import Erase, Holding
 
+DONE = ["completed", "acknowledged"]
+WORDS = (
+    *(f"self.{name}" for name in ("strengths", "weaknesses", "development", "comment")),
+    *(f"manager.{name}" for name in ("strengths", "weaknesses", "development", "comment")),
+    *("acknowledgement.comment", "result.inputs.goals", "result.inputs.anonymous_feedback", "result.input_ids"),
+)
+"""What a kept review loses: the free text written in it, and the goals (titles) and results behind its score."""
+
+
+def personal_data(retention: Retention) -> tuple[Holding, ...]:
+    if retention is Retention.DELETE:
+        reviews: tuple[Holding, ...] = (Holding(REVIEWS, ("person_id",)),)
+    else:
+        reviews = (
+            Holding(REVIEWS, ("person_id",), only={"status": {"$nin": DONE}}),
+            Holding(REVIEWS, ("person_id",), Erase.PSEUDONYMISE, only={"status": {"$in": DONE}}, cleared=WORDS),
+        )
+    return (*reviews, *PERSONAL_DATA)
+
+
 PERSONAL_DATA = (
-    Holding(REVIEWS, ("person_id",)),
     Holding(REVIEWS, ("manager_id", "self.submitted_by", "manager.submitted_by"), Erase.PSEUDONYMISE),
     Holding(CYCLES, ("population.person_ids", "opened_by"), Erase.PSEUDONYMISE),
     Holding(TEMPLATES, ("created_by",), Erase.PSEUDONYMISE),
