@@ -191,7 +191,10 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
         async for activity_id, change in stream.items():
             state = ActivityState.from_json(tables.activities.get(activity_id))
             if change["change"] == "recorded":
-                after = state.on_recorded(Contribution.from_json(change["activity"]))
+                recorded = Contribution.from_json(change["activity"])
+                if streams.erasures.erased(recorded.assistant_id):
+                    continue  # re-keyed before her erasure and read again after a restart: not counted again
+                after = state.on_recorded(recorded)
             else:
                 after = state.on_retracted()
             if after != state:
@@ -208,6 +211,8 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
                 await streams.warnings.check(partition, datetime.fromisoformat(value["tick"]))
                 continue
             activity = Contribution.from_json(value["activity"])
+            if streams.erasures.erased(activity.assistant_id):
+                continue  # as in activity-state: the internal topics still carry what was sent before her erasure
             key = day_key(activity.assistant_id, activity.kind, activity.day.isoformat())
             totals = DayTotals.from_json(tables.daily.get(key))
             moved = totals.add(activity) if value["counts"] else totals.remove(activity.activity_id)

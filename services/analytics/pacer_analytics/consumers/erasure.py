@@ -3,8 +3,9 @@ that owns it, so the changelogs carry tombstones and a worker rebuilt from them 
 
 faust writes a table's changelog record to the partition of the event being processed, so a row can only be removed
 while processing a message of the partition it was written from. The erasure topic reaches each of them by its key:
-keyed like the by-assistant topic (JSON) it lands in the partition of the person's daily totals, warnings and watch;
-keyed like goals.events and reviews.events (the raw id) in the partition of their goals and courses; keyed like the
+keyed like the by-assistant topic (JSON) it lands in the partition of the person's daily totals, workload, warnings
+and watch; keyed like goals.events, reviews.events and incentives.events (the raw id) in the partition of their
+goals, courses and bonus statements; keyed like the
 by-activity topic in the partition of each activity's state. The daily step forwards the ids of the activities it
 removes, since only it knows them.
 
@@ -30,9 +31,11 @@ from pacer_shared.topics import ORG_PEOPLE, TopicNames
 
 log = get_logger(__name__)
 ASSISTANT = "assistant"
-"""Her daily totals, the kinds watched for the early warning and the warnings sent (the by-assistant partition)."""
+"""Her daily totals and workload, the kinds watched for the early warning and the warnings sent (the by-assistant
+partition)."""
 PERSON = "person"
-"""Her goals' outcomes and the courses she completed (the partition goals.events and reviews.events key her to)."""
+"""Her goals' outcomes, the courses she completed and her bonus statements (the partition goals.events,
+reviews.events and incentives.events key her to)."""
 ACTIVITY = "activity"
 """One activity's state (the by-activity partition)."""
 
@@ -72,12 +75,13 @@ def declare(app: faust.App, tables: Tables, names: TopicNames, erasures: Erasure
 
 
 def forget_assistant(tables: Tables, person_id: str) -> list[str]:
-    """Removes her daily totals, watch and warnings; the ids of the activities those totals were made of."""
+    """Removes her daily totals, workload, watch and warnings; the ids of the activities those totals were made of."""
     activities: list[str] = []
     for key in [k for k in list(tables.daily.keys()) if json.loads(k)[0] == person_id]:
         activities += DayTotals.from_json(tables.daily.pop(key)).activities
-    for key in [k for k in list(tables.warned.keys()) if json.loads(k)[0] == person_id]:
-        del tables.warned[key]
+    for table in (tables.warned, tables.workload):
+        for key in [k for k in list(table.keys()) if json.loads(k)[0] == person_id]:
+            del table[key]
     tables.watched.pop(person_id, None)
     return activities
 
@@ -85,6 +89,7 @@ def forget_assistant(tables: Tables, person_id: str) -> list[str]:
 def forget_person(tables: Tables, person_id: str) -> None:
     tables.goals.pop(person_id, None)
     tables.trainings.pop(person_id, None)
+    tables.bonuses.pop(person_id, None)
 
 
 def held_about(tables: Tables, person_id: str) -> dict[str, list[Any]]:
@@ -103,5 +108,11 @@ def held_about(tables: Tables, person_id: str) -> dict[str, list[Any]]:
         "tables/goals": [{"key": person_id, "goals": tables.goals[person_id]}] if person_id in tables.goals else [],
         "tables/trainings": (
             [{"key": person_id, "courses": tables.trainings[person_id]}] if person_id in tables.trainings else []
+        ),
+        "tables/workload": [
+            {"key": k, "times": v} for k, v in list(tables.workload.items()) if json.loads(k)[0] == person_id
+        ],
+        "tables/bonuses": (
+            [{"key": person_id, "statements": tables.bonuses[person_id]}] if person_id in tables.bonuses else []
         ),
     }
