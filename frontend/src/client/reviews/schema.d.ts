@@ -161,7 +161,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The newest cycles, latest period first, each with how far it is */
+        /** The cycles, latest period first, each with how far it is, a page at a time */
         get: operations["list_cycles_v1_cycles_get"];
         put?: never;
         /** Open a cycle: one scheduled review per person */
@@ -196,7 +196,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reviews you may see, by person, cycle or status */
+        /** Reviews you may see, by person, manager, cycle, cadence or status, newest period first, a page at a time */
         get: operations["list_reviews_v1_reviews_get"];
         put?: never;
         post?: never;
@@ -969,6 +969,16 @@ export interface components {
              */
             next_open_at: string | null;
         };
+        /** CyclePage */
+        CyclePage: {
+            /** Items */
+            items: components["schemas"]["CycleWithProgress"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
         /**
          * CycleProgress
          * @description How far a cycle is: its reviews per status and the steps called overdue.
@@ -1568,6 +1578,16 @@ export interface components {
             /** @description The score, once the manager completed the review */
             result: components["schemas"]["ReviewResult"] | null;
             acknowledgement: components["schemas"]["Acknowledgement"] | null;
+        };
+        /** ReviewPage */
+        ReviewPage: {
+            /** Items */
+            items: components["schemas"]["ReviewOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** ReviewResult */
         ReviewResult: {
@@ -2443,6 +2463,7 @@ export interface operations {
     list_cycles_v1_cycles_get: {
         parameters: {
             query?: {
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -2457,7 +2478,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CycleWithProgress"][];
+                    "application/json": components["schemas"]["CyclePage"];
                 };
             };
             /** @description Unauthorized */
@@ -2620,8 +2641,13 @@ export interface operations {
         parameters: {
             query?: {
                 person_id?: string | null;
+                /** @description The reviews this manager writes */
+                manager_id?: string | null;
                 cycle_id?: string | null;
+                cadence?: components["schemas"]["Cadence"] | null;
                 status?: string | null;
+                cursor?: string | null;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -2635,7 +2661,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewOut"][];
+                    "application/json": components["schemas"]["ReviewPage"];
                 };
             };
             /** @description Unauthorized */

@@ -99,8 +99,13 @@ class Cycles:
     def __init__(self, db: Database) -> None:
         self._collection = db[CYCLES]
 
-    async def recent(self, limit: int) -> list[Document]:
-        return await self._collection.find().sort([("period_start", -1), ("opened_at", -1)]).limit(limit).to_list()
+    async def recent(self, after: tuple[str, str] | None, limit: int) -> list[Document]:
+        """Latest period first (then id), from just after the (period_start, id) `after`."""
+        query: dict[str, Any] = {}
+        if after is not None:
+            start, cycle_id = after
+            query = {"$or": [{"period_start": {"$lt": start}}, {"period_start": start, "_id": {"$lt": cycle_id}}]}
+        return await self._collection.find(query).sort([("period_start", -1), ("_id", -1)]).limit(limit).to_list()
 
     async def exists(self, cycle_id: str, session: Session) -> bool:
         return await self._collection.find_one({"_id": cycle_id}, session=session) is not None
@@ -136,17 +141,18 @@ class CycleReviews:
         return await self._collection.find({"cycle_id": cycle_id}, {"status": 1, "overdue_raised": 1}).to_list()
 
     async def listed(
-        self, person_id: str | None, cycle_id: str | None, status: str | None, involving: str | None, limit: int
+        self, wanted: Document, involving: str | None, after: tuple[datetime, str] | None, limit: int
     ) -> list[Document]:
-        """Newest period first, without the assessments; `involving` keeps the person's own and their reports'."""
-        query: dict[str, Any] = {
-            k: v for k, v in {"person_id": person_id, "cycle_id": cycle_id, "status": status}.items() if v
-        }
+        """Newest period first (then id), without the assessments, from just after the (period_end, id) `after`;
+        `wanted` is the fields' values asked for, `involving` keeps the person's own and their reports'."""
+        clauses: list[Document] = [{k: v for k, v in wanted.items() if v}]
         if involving is not None:
-            query["$or"] = [{"person_id": involving}, {"manager_id": involving}]
-        return (
-            await self._collection.find(query, {"self": 0, "manager": 0}).sort("period_end", -1).limit(limit).to_list()
-        )
+            clauses.append({"$or": [{"person_id": involving}, {"manager_id": involving}]})
+        if after is not None:
+            end, review_id = after
+            clauses.append({"$or": [{"period_end": {"$lt": end}}, {"period_end": end, "_id": {"$lt": review_id}}]})
+        found = self._collection.find({"$and": clauses}, {"self": 0, "manager": 0})
+        return await found.sort([("period_end", -1), ("_id", -1)]).limit(limit).to_list()
 
     async def add_many(self, documents: list[Document], session: Session) -> None:
         await self._collection.insert_many(documents, session=session)

@@ -103,6 +103,11 @@ class CycleWithProgress(CycleOut):
     progress: CycleProgress
 
 
+class CyclePage(BaseModel):
+    items: list[CycleWithProgress]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
 class GoalInput(BaseModel):
     goal_id: str
     title: str
@@ -198,6 +203,11 @@ class ReviewOut(BaseModel):
     next_due_at: AwareDatetime | None = Field(description="The next step deadline still watched (none: no more)")
     result: ReviewResult | None = Field(description="The score, once the manager completed the review")
     acknowledgement: Acknowledgement | None
+
+
+class ReviewPage(BaseModel):
+    items: list[ReviewOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
 class ReviewWithAssessments(ReviewOut):
