@@ -6,7 +6,7 @@ import { usePlatform } from "../api/ApiContext";
 import { useSession } from "../auth/AuthContext";
 import type { components } from "../client/reviews/schema";
 import { Failure } from "../components/Failure";
-import { date, number, percent, periodDays } from "../format";
+import { date, number, percent } from "../format";
 
 type Agenda = components["schemas"]["Agenda"];
 
@@ -53,7 +53,7 @@ export function OneOnOne() {
               <option key={r.review_id} value={r.review_id}>
                 {t("oneOnOne.option", {
                   name: names.get(r.person_id) ?? r.person_id,
-                  week: date(periodDays(r.period_start, r.period_end).first, i18n.language),
+                  week: date(r.period_first_day, i18n.language),
                 })}
               </option>
             ))}

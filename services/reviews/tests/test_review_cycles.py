@@ -12,6 +12,7 @@ from pacer_shared.auth import Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
 from pacer_shared.events.goals import GoalAchieved, GoalCancelled, GoalMissed, GoalProgressed
 from pacer_testkit.roster import ROSTER, assistants_of
+from pacer_testkit.roster import person as roster_person
 from pacer_testkit.stack import eventually
 
 
@@ -97,6 +98,17 @@ async def test_reviews_and_cycles_are_read_a_page_at_a_time_newest_period_first(
     refused = await world.call("GET", "/v1/cycles?cursor=nonsense", "hana", Role.HR)
     assert refused.status_code == 422, refused.text
     assert "cursor" in refused.json()["detail"]
+
+
+async def test_a_review_names_its_period_by_the_days_of_the_persons_own_calendar(world: ReviewsWorld) -> None:
+    # Kiritimati is UTC+14: its November starts on 31 October in UTC, which no reading of the instants in UTC
+    # (nor noon UTC) puts on the right day.
+    await world.load([roster_person("kai", "assistant", "mia", "north", timezone="Pacific/Kiritimati")])
+    [kai] = await open_month(world, team_id=None, person_ids=["kai"], period_start="2026-11-01")
+    assert (kai["period_start"], kai["period_end"]) == ("2026-10-31T10:00:00Z", "2026-11-30T10:00:00Z")
+    assert (kai["period_first_day"], kai["period_last_day"]) == ("2026-11-01", "2026-11-30")
+    seen = (await world.call("GET", f"/v1/reviews/{kai['review_id']}", "kai", Role.ASSISTANT)).json()
+    assert (seen["period_first_day"], seen["period_last_day"]) == ("2026-11-01", "2026-11-30")
 
 
 async def test_a_person_named_twice_is_reviewed_once_and_an_empty_list_is_refused(world: ReviewsWorld) -> None:

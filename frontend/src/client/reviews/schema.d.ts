@@ -1457,6 +1457,18 @@ export interface components {
              */
             period_end: string;
             /**
+             * Period First Day
+             * Format: date
+             * @description The period's first day in the person's own calendar
+             */
+            period_first_day: string;
+            /**
+             * Period Last Day
+             * Format: date
+             * @description The period's last day in the person's own calendar (inclusive)
+             */
+            period_last_day: string;
+            /**
              * Status
              * @enum {string}
              */
@@ -1551,6 +1563,18 @@ export interface components {
              */
             period_end: string;
             /**
+             * Period First Day
+             * Format: date
+             * @description The period's first day in the person's own calendar
+             */
+            period_first_day: string;
+            /**
+             * Period Last Day
+             * Format: date
+             * @description The period's last day in the person's own calendar (inclusive)
+             */
+            period_last_day: string;
+            /**
              * Status
              * @enum {string}
              */
@@ -1635,6 +1659,18 @@ export interface components {
              * @description Midnight after the period's last day in the person's zone
              */
             period_end: string;
+            /**
+             * Period First Day
+             * Format: date
+             * @description The period's first day in the person's own calendar
+             */
+            period_first_day: string;
+            /**
+             * Period Last Day
+             * Format: date
+             * @description The period's last day in the person's own calendar (inclusive)
+             */
+            period_last_day: string;
             /**
              * Status
              * @enum {string}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
@@ -127,9 +127,29 @@ class CycleReviews:
 
     def __init__(self, db: Database) -> None:
         self._collection = db[REVIEWS]
+        self._cycles = db[CYCLES]
 
     async def get(self, review_id: str, session: Session | None = None) -> Document | None:
-        return await self._collection.find_one({"_id": review_id}, session=session)
+        found = await self._collection.find_one({"_id": review_id}, session=session)
+        return (await self._with_days([found], session))[0] if found else None
+
+    async def _with_days(self, reviews: list[Document], session: Session | None = None) -> list[Document]:
+        """Reviews scheduled before they kept their period's days take them from their cycle, whose dates they are."""
+        undated = {r["cycle_id"] for r in reviews if "period_first_day" not in r}
+        if not undated:
+            return reviews
+        cycles = {
+            c["_id"]: c
+            async for c in self._cycles.find(
+                {"_id": {"$in": list(undated)}}, {"period_start": 1, "period_end": 1}, session=session
+            )
+        }
+        for review in reviews:
+            if "period_first_day" not in review:
+                cycle = cycles[review["cycle_id"]]
+                last = date.fromisoformat(cycle["period_end"]) - timedelta(days=1)
+                review.update(period_first_day=cycle["period_start"], period_last_day=last.isoformat())
+        return reviews
 
     async def statuses(self, cycle_ids: list[str]) -> list[Document]:
         """The status and overdue steps of every review of these cycles."""
@@ -152,7 +172,7 @@ class CycleReviews:
             end, review_id = after
             clauses.append({"$or": [{"period_end": {"$lt": end}}, {"period_end": end, "_id": {"$lt": review_id}}]})
         found = self._collection.find({"$and": clauses}, {"self": 0, "manager": 0})
-        return await found.sort([("period_end", -1), ("_id", -1)]).limit(limit).to_list()
+        return await self._with_days(await found.sort([("period_end", -1), ("_id", -1)]).limit(limit).to_list())
 
     async def add_many(self, documents: list[Document], session: Session) -> None:
         await self._collection.insert_many(documents, session=session)

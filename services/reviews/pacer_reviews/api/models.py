@@ -196,6 +196,8 @@ class ReviewOut(BaseModel):
     template_id: str
     period_start: AwareDatetime = Field(description="Midnight of the period's first day in the person's zone")
     period_end: AwareDatetime = Field(description="Midnight after the period's last day in the person's zone")
+    period_first_day: date = Field(description="The period's first day in the person's own calendar")
+    period_last_day: date = Field(description="The period's last day in the person's own calendar (inclusive)")
     status: ReviewStatus
     self_due_at: AwareDatetime
     manager_due_at: AwareDatetime

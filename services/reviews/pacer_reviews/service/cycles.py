@@ -237,6 +237,9 @@ def _review(reviews: Reviews, cycle: Document, template_doc: Document, person: D
         # The period in the person's zone, as their goals are: a goal ending at their local midnight belongs to it.
         "period_start": _local_midnight(date.fromisoformat(cycle["period_start"]), zone),
         "period_end": _local_midnight(end, zone),
+        # The same period as the person's calendar names it: no zone can move these days.
+        "period_first_day": cycle["period_start"],
+        "period_last_day": (end - timedelta(days=1)).isoformat(),
         "status": "scheduled",
         "self_due_at": self_due.astimezone(ZoneInfo("UTC")),
         "manager_due_at": manager_due.astimezone(ZoneInfo("UTC")),
