@@ -167,7 +167,7 @@ class Story:
         self._note("Mia scheduled team north's weekly meeting: invitations and its agenda go out by email")
 
     async def _review(self) -> None:
-        [review] = await self._call("reviews", "GET", "/v1/reviews?person_id=ann", "hana", Role.HR)
+        [review] = (await self._call("reviews", "GET", "/v1/reviews?person_id=ann", "hana", Role.HR))["items"]
         path = f"/v1/reviews/{review['review_id']}"
         own = {"ratings": {"records": 4, "responsiveness": 4}, "strengths": "Fast call-backs"}
         await self._call("reviews", "POST", f"{path}/self", "ann", Role.ASSISTANT, own)

@@ -24,6 +24,15 @@ test("a manager sets a goal with the SMART check letter by letter, activates a d
   await page.getByRole("button", { name: "Set the goal" }).click();
   await expect(page.getByLabel("Target")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByRole("alert").first()).toContainText("Please correct the fields marked below.");
+  await expect(page.getByLabel("Target")).toHaveAccessibleDescription(/valid decimal/);
+  // Refused in Chinese, the goals API's reason reads in Chinese on the same field.
+  await page.getByLabel("Language").selectOption("zh-CN");
+  await page.getByRole("button", { name: "设定目标" }).click();
+  await expect(page.getByLabel("目标值")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("目标值")).toHaveAccessibleDescription("请填写数字。");
+  await expect(page.getByRole("alert").first()).toContainText("请更正下方标出的字段。");
+  await expectAccessible(page, "a refused goal form in Chinese");
+  await page.getByLabel("语言").selectOption("en");
 
   // Filled in with a period already over: the time-bound letter fails, with the service's reason.
   await page.getByLabel("Activities that count").fill("order_processed");

@@ -18,11 +18,16 @@ export function date(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
 }
 
+/** A period named by its plain calendar days (ISO dates, the last inclusive), as the person whose period it is. */
+export function days(firstDay: string, lastDay: string, locale: string): { start: string; end: string } {
+  return { start: date(firstDay, locale), end: date(lastDay, locale) };
+}
+
 const HOUR = 3_600_000;
 
 /**
- * A review period's first and last day. Its bounds are midnights in the reviewed person's own zone, which the
- * API does not name; each lies within twelve hours of the UTC midnight of its day in the zones the roster uses
+ * A goal baseline's first and last day. Its bounds are midnights in the owner's own zone, which the API does not
+ * name; each lies within twelve hours of the UTC midnight of its day in the zones the roster uses
  * (UTC−12 to UTC+12), so noon UTC after the first bound and before the last falls on the right days.
  */
 export function periodDays(start: string, end: string): { first: string; last: string } {

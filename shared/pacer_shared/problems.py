@@ -51,16 +51,37 @@ class Conflict(Problem):
 
 
 class Unprocessable(Problem):
-    """Input that is well-formed but breaks a rule of the domain."""
+    """Input that is well-formed but breaks a rule of the domain.
+
+    With `field` and `code` the reason is also one of the body's `errors`, like a schema's: `code` is its stable
+    `type` (a client words it in its own language from the code and `ctx`), `detail` the English text.
+    """
 
     status = 422
     title = "Unprocessable content"
 
+    def __init__(
+        self,
+        detail: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        ctx: dict[str, str | int | float] | None = None,
+        **extensions: Any,
+    ) -> None:
+        if field is not None and code is not None:
+            message = detail.removeprefix(f"{field.split('.')[-1]}: ")
+            extensions.setdefault("errors", [{"field": field, "message": message, "type": code, "ctx": ctx}])
+        super().__init__(detail, **extensions)
+
 
 class FieldProblem(BaseModel):
     field: str = Field(description="Where the input was wrong, e.g. `body.target` or `query.limit`")
-    message: str
-    type: str
+    message: str = Field(description="Why, in English")
+    type: str = Field(description="A stable code of the reason: pydantic's error type, or the service's own")
+    ctx: dict[str, str | int | float] | None = Field(
+        default=None, description='The reason\'s values, e.g. `{"min_length": 3}`, for a client to word it'
+    )
 
 
 class ProblemDetails(BaseModel):
@@ -95,6 +116,14 @@ def problem_response(status: int, title: str, detail: str, request: Request, **e
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def _ctx(error: Any) -> dict[str, str | int | float] | None:
+    """pydantic's values of a reason (`min_length`, `gt`, `expected`), as JSON numbers or text."""
+    values = error.get("ctx")
+    if not values:
+        return None
+    return {k: v if isinstance(v, int | float) and not isinstance(v, bool) else str(v) for k, v in values.items()}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def on_problem(request: Request, error: Problem) -> JSONResponse:
@@ -103,7 +132,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         fields = [
-            {"field": ".".join(str(part) for part in e["loc"]), "message": e["msg"], "type": e["type"]}
+            {"field": ".".join(str(part) for part in e["loc"]), "message": e["msg"], "type": e["type"], "ctx": _ctx(e)}
             for e in error.errors()
         ]
         detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)

@@ -249,7 +249,7 @@ class Platform:
         opened = await self.call("reviews", "POST", "/v1/cycles", "hana", Role.HR, cycle)
         assert opened.status_code == 201, opened.text
         listed = await self.call("reviews", "GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)
-        [review] = listed.json()
+        [review] = listed.json()["items"]
         return review  # type: ignore[no-any-return]
 
     async def complete_review(self, review: dict[str, Any], ratings: dict[str, int]) -> None:

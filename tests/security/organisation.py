@@ -162,7 +162,7 @@ class Organisation:
 
     async def reviews_of(self, cycle_id: str) -> dict[str, str]:
         found = await self.ok("reviews", "GET", "/v1/reviews", params={"cycle_id": cycle_id})
-        return {review["person_id"]: review["review_id"] for review in found}
+        return {review["person_id"]: review["review_id"] for review in found["items"]}
 
     async def review(self, person: str) -> str:
         return (await self.reviews_of(await self.cycle([person])))[person]

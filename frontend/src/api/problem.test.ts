@@ -8,11 +8,11 @@ const problem = {
   detail: "body.person_id: String should have at least 1 character",
   instance: "/v1/local-sign-in",
   errors: [
-    { field: "body.person_id", message: "String should have at least 1 character", type: "string_too_short" },
-    { field: "body.metric.kinds", message: "List should have at least 1 item", type: "too_short" },
-    { field: "body.metric.kinds", message: "Unknown kind", type: "value_error" },
-    { field: "query.limit", message: "Input should be less than or equal to 200", type: "less_than_equal" },
-    { field: "body", message: "Field required", type: "missing" },
+    { field: "body.person_id", message: "String should have at least 1 character", type: "string_too_short", ctx: null },
+    { field: "body.metric.kinds", message: "List should have at least 1 item", type: "too_short", ctx: null },
+    { field: "body.metric.kinds", message: "Unknown kind", type: "value_error", ctx: null },
+    { field: "query.limit", message: "Input should be less than or equal to 200", type: "less_than_equal", ctx: null },
+    { field: "body", message: "Field required", type: "missing", ctx: null },
   ],
 };
 

@@ -1,5 +1,6 @@
 // Errors the APIs answer as RFC 9457 problems, made into something a screen can show.
 import type { components } from "../client/goals/schema";
+import { reasonText } from "./reasons";
 
 export type Problem = components["schemas"]["Problem"];
 
@@ -22,14 +23,14 @@ export function isProblem(body: unknown): body is Problem {
 
 /**
  * A 422's reasons by form field: `body.metric.kinds` is the field `metric.kinds`; what names no field of the body
- * (a query parameter, the whole body) is kept under "" so the form can still show it.
+ * (a query parameter, the whole body) is kept under "" so the form can still show it. Each reason is in `language`.
  */
-export function fieldErrors(problem: Problem | null): Record<string, string[]> {
+export function fieldErrors(problem: Problem | null, language = "en"): Record<string, string[]> {
   const found: Record<string, string[]> = {};
   for (const error of problem?.errors ?? []) {
     const [where, ...path] = error.field.split(".");
     const field = where === "body" ? path.join(".") : "";
-    (found[field] ??= []).push(error.message);
+    (found[field] ??= []).push(reasonText(error, language));
   }
   return found;
 }

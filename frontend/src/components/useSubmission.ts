@@ -1,4 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { ApiError, fieldErrors, type Problem } from "../api/problem";
 
 export interface Submission<T> {
@@ -23,9 +24,10 @@ export interface Submission<T> {
 
 /** A form sent to one of the APIs: the request, its 422 reasons by field, and any other refusal. */
 export function useSubmission<T>(send: () => Promise<T>, onSuccess?: (answer: T) => void): Submission<T> {
+  const { i18n } = useTranslation();
   const mutation = useMutation({ mutationFn: send, onSuccess });
   const problem = mutation.error instanceof ApiError && mutation.error.status === 422 ? mutation.error.problem : null;
-  const errors = fieldErrors(problem);
+  const errors = fieldErrors(problem, i18n.language);
   return {
     submit: (event) => {
       event.preventDefault();

@@ -559,6 +559,7 @@ export const en = {
     empty: "No weekly check-in of your reports is open.",
     with: "Check-in",
     option: "{{name}}, week of {{week}}",
+    earlier: "Earlier weeks",
     agendaOf: "Agenda with {{name}}",
     week: "{{first}} to {{last}} ({{zone}})",
     goals: "Goals",

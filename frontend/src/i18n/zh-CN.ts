@@ -556,6 +556,7 @@ export const zhCN: Texts = {
     empty: "您的下属目前没有进行中的每周面谈。",
     with: "面谈",
     option: "{{name}}，{{week}} 这一周",
+    earlier: "更早的几周",
     agendaOf: "与 {{name}} 的议程",
     week: "{{first}} 至 {{last}}（{{zone}}）",
     goals: "目标",

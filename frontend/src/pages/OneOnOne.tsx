@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { answer } from "../api/clients";
@@ -6,28 +6,36 @@ import { usePlatform } from "../api/ApiContext";
 import { useSession } from "../auth/AuthContext";
 import type { components } from "../client/reviews/schema";
 import { Failure } from "../components/Failure";
-import { date, number, percent, periodDays } from "../format";
+import { date, number, percent } from "../format";
 
 type Agenda = components["schemas"]["Agenda"];
+
+/** Weekly check-ins the picker reads at a time. */
+const WEEKS = 50;
 
 /** A manager's weekly 1:1s: one report's check-in as an agenda, problems first, in the reader's language. */
 export function OneOnOne() {
   const { t, i18n } = useTranslation();
   const { apis } = usePlatform();
   const { person } = useSession();
-  const reviews = useQuery({
-    queryKey: ["reviews", person.person_id],
-    queryFn: () => answer(apis.reviews.GET("/v1/reviews")),
+  // Her reports' weekly check-ins, newest week first, a page at a time (her own are her manager's to hold).
+  const reviews = useInfiniteQuery({
+    queryKey: ["reviews", person.person_id, "weekly"],
+    queryFn: ({ pageParam }) =>
+      answer(
+        apis.reviews.GET("/v1/reviews", {
+          params: { query: { manager_id: person.person_id, cadence: "weekly", limit: WEEKS, cursor: pageParam } },
+        }),
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   const people = useQuery({
     queryKey: ["feedback-recipients"],
     queryFn: () => answer(apis.feedback.GET("/v1/feedback/recipients")),
   });
   const names = new Map((people.data ?? []).map((p) => [p.person_id, p.display_name]));
-  // Her reports' weekly check-ins, the newest week first; her own check-ins are her manager's to hold.
-  const weekly = (reviews.data ?? [])
-    .filter((r) => r.cadence === "weekly" && r.person_id !== person.person_id)
-    .sort((a, b) => b.period_start.localeCompare(a.period_start));
+  const weekly = reviews.data?.pages.flatMap((page) => page.items) ?? [];
   const [chosen, setChosen] = useState("");
   const reviewId = chosen || weekly[0]?.review_id || "";
   return (
@@ -45,11 +53,16 @@ export function OneOnOne() {
               <option key={r.review_id} value={r.review_id}>
                 {t("oneOnOne.option", {
                   name: names.get(r.person_id) ?? r.person_id,
-                  week: date(periodDays(r.period_start, r.period_end).first, i18n.language),
+                  week: date(r.period_first_day, i18n.language),
                 })}
               </option>
             ))}
           </select>
+          {reviews.hasNextPage && (
+            <button type="button" disabled={reviews.isFetchingNextPage} onClick={() => void reviews.fetchNextPage()}>
+              {t("oneOnOne.earlier")}
+            </button>
+          )}
         </div>
       )}
       {reviewId && <AgendaCard reviewId={reviewId} name={(id) => names.get(id) ?? id} />}

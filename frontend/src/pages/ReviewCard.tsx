@@ -9,7 +9,7 @@ import { FieldError } from "../components/FieldError";
 import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDraft } from "../components/useDraft";
 import { useSubmission } from "../components/useSubmission";
-import { date, day, number, percent, periodDays } from "../format";
+import { day, days, number, percent } from "../format";
 import { AssessmentForm, type Template } from "./AssessmentForm";
 
 type ReviewOut = components["schemas"]["ReviewOut"];
@@ -33,8 +33,7 @@ export function ReviewCard({ review, name }: { review: ReviewOut; name: string }
       answer(apis.reviews.GET("/v1/templates/{template_id}", { params: { path: { template_id: review.template_id } } })),
     staleTime: Infinity, // a template version never changes
   });
-  const { first, last } = periodDays(review.period_start, review.period_end);
-  const period = { start: date(first, locale), end: date(last, locale) };
+  const period = days(review.period_first_day, review.period_last_day, locale);
   const headingId = `review-${review.review_id}`;
   const selfDue = new Date(review.self_due_at) <= new Date();
   const managersTurn = !own && (review.status === "self_submitted" || (review.status === "scheduled" && selfDue));

@@ -1,38 +1,30 @@
-import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { answer } from "../api/clients";
 import { usePlatform } from "../api/ApiContext";
 import { Failure } from "../components/Failure";
 import { Pager } from "../components/Pager";
-import { pageOf } from "../components/paging";
+import { useCursorPages } from "../components/useCursorPages";
 import { date } from "../format";
 
-/** The newest cycles the page reads at once (the API's largest page), shown ten at a time. */
-const READ = 200;
 const PAGE_SIZE = 10;
 const DAY = 86_400_000;
 
 /** hr follows the review cycles: how many reviews each holds, how far they are, which steps ran late. */
 export function ReviewCycles() {
   const { t, i18n } = useTranslation();
-  const { apis, config } = usePlatform();
-  const [page, setPage] = useState(0);
-  const cycles = useQuery({
-    queryKey: ["review-cycles"],
-    queryFn: () => answer(apis.reviews.GET("/v1/cycles", { params: { query: { limit: READ } } })),
-    refetchInterval: config.refetch_seconds * 1000,
-  });
+  const { apis } = usePlatform();
+  const cycles = useCursorPages(["review-cycles"], (cursor) =>
+    answer(apis.reviews.GET("/v1/cycles", { params: { query: { limit: PAGE_SIZE, cursor } } })),
+  );
   const locale = i18n.language;
-  const shown = pageOf(cycles.data ?? [], page, PAGE_SIZE);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("cycles.title")}</h1>
       <p className="hint">{t("cycles.intro")}</p>
-      {cycles.error && <Failure error={cycles.error} />}
-      {cycles.isPending && <p>{t("app.loading")}</p>}
-      {cycles.data?.length === 0 && <p>{t("cycles.empty")}</p>}
-      {shown.items.length > 0 && (
+      {cycles.query.error && <Failure error={cycles.query.error} />}
+      {cycles.query.isPending && <p>{t("app.loading")}</p>}
+      {cycles.query.data && cycles.items.length === 0 && cycles.page === 0 && <p>{t("cycles.empty")}</p>}
+      {cycles.items.length > 0 && (
         <table data-testid="cycles">
           <caption className="hint">{t("cycles.caption")}</caption>
           <thead>
@@ -45,7 +37,7 @@ export function ReviewCycles() {
             </tr>
           </thead>
           <tbody>
-            {shown.items.map((cycle) => {
+            {cycles.items.map((cycle) => {
               const { progress } = cycle;
               const count = (status: string) => progress.by_status[status] ?? 0;
               const done = count("completed") + count("acknowledged");
@@ -88,7 +80,7 @@ export function ReviewCycles() {
           </tbody>
         </table>
       )}
-      <Pager page={page} hasNext={shown.hasNext} onPage={setPage} />
+      <Pager page={cycles.page} hasNext={cycles.hasNext} onPage={cycles.toPage} />
     </section>
   );
 }

@@ -212,16 +212,16 @@ export function SetGoal() {
           report={report}
           checking={check.isFetching}
           incomplete={incomplete || !checkable(settled)}
-          reasons={incomplete && check.error instanceof ApiError ? checkReasons(check.error) : []}
+          reasons={incomplete && check.error instanceof ApiError ? checkReasons(check.error, i18n.language) : []}
         />
       </div>
     </section>
   );
 }
 
-/** Why the check could not judge the form yet, as the service said it. */
-function checkReasons(error: ApiError): string[] {
-  const reasons = Object.values(fieldErrors(error.problem)).flat();
+/** Why the check could not judge the form yet, as the service said it, in the reader's language. */
+function checkReasons(error: ApiError, language: string): string[] {
+  const reasons = Object.values(fieldErrors(error.problem, language)).flat();
   return reasons.length ? reasons : [error.message];
 }
 

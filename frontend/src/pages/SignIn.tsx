@@ -55,7 +55,7 @@ function OidcSignIn({ settings, returnTo }: { settings: OidcSettings; returnTo: 
 }
 
 function LocalSignIn({ returnTo }: { returnTo: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { apis } = usePlatform();
   const { signIn } = useAuth();
   const navigate = useNavigate();
@@ -79,7 +79,7 @@ function LocalSignIn({ returnTo }: { returnTo: string }) {
     if (wanted > page && next && cursors.length <= wanted) setCursors([...cursors, next]);
     setPage(wanted);
   }
-  const refused = choose.error instanceof ApiError ? fieldErrors(choose.error.problem) : {};
+  const refused = choose.error instanceof ApiError ? fieldErrors(choose.error.problem, i18n.language) : {};
   return (
     <>
       <p>{t("signIn.localIntro")}</p>

@@ -351,7 +351,9 @@ async def test_a_quarterly_agenda_reviews_last_quarter_with_results_and_promotio
     cycle = {"name": "north-quarter", "cadence": "quarterly", "template_name": "monthly-summary", "team_id": "north"}
     opened = await world.call("POST", "/v1/cycles", "hana", Role.HR, {**cycle, "period_start": quarter.isoformat()})
     assert opened.status_code == 201, opened.text
-    listed = (await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)).json()
+    listed = (await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)).json()[
+        "items"
+    ]
     ann_review = next(r["review_id"] for r in listed if r["person_id"] == "ann")
     await world.publish(
         PromotionRecommended(person_id="bob", rule="steady-achiever", evidence=["3 goals achieved in a row"]),

@@ -46,7 +46,7 @@ async def open_week(world: ReviewsWorld, **population: Any) -> dict[str, dict[st
     opened = await world.call("POST", "/v1/cycles", "hana", Role.HR, body)
     assert opened.status_code == 201, opened.text
     listed = await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)
-    return {r["person_id"]: r for r in listed.json()}
+    return {r["person_id"]: r for r in listed.json()["items"]}
 
 
 def goal_set(goal_id: str, title: str, target: int, unit: str, week_start: datetime = WEEK["start"]) -> GoalSet:
@@ -191,7 +191,7 @@ async def test_a_review_that_is_not_a_weekly_check_in_has_no_agenda(world: Revie
     body = {"name": "north-monthly", "cadence": "monthly", "template_name": "monthly-summary", "team_id": "north"}
     opened = await world.call("POST", "/v1/cycles", "hana", Role.HR, {**body, "period_start": "2026-11-01"})
     listed = await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)
-    monthly = listed.json()[0]["review_id"]
+    monthly = listed.json()["items"][0]["review_id"]
     refused = await world.call("GET", f"/v1/reviews/{monthly}/agenda", "mia", Role.MANAGER)
     assert refused.status_code == 404
     assert refused.headers["content-type"] == "application/problem+json"

@@ -12,6 +12,7 @@ from pacer_shared.auth import Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
 from pacer_shared.events.goals import GoalAchieved, GoalCancelled, GoalMissed, GoalProgressed
 from pacer_testkit.roster import ROSTER, assistants_of
+from pacer_testkit.roster import person as roster_person
 from pacer_testkit.stack import eventually
 
 
@@ -47,7 +48,7 @@ async def open_month(world: ReviewsWorld, **extra: Any) -> list[dict[str, Any]]:
     opened = await world.call("POST", "/v1/cycles", "hana", Role.HR, body)
     assert opened.status_code == 201, opened.text
     listed = await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)
-    return sorted(listed.json(), key=lambda r: r["person_id"])  # type: ignore[no-any-return]
+    return sorted(listed.json()["items"], key=lambda r: r["person_id"])  # type: ignore[no-any-return]
 
 
 async def test_a_cycle_schedules_one_review_per_person_of_its_population(world: ReviewsWorld) -> None:
@@ -59,6 +60,55 @@ async def test_a_cycle_schedules_one_review_per_person_of_its_population(world: 
     assert [e["type"] for e in events].count("ReviewScheduled") == len(north)
     [opened] = [e for e in events if e["type"] == "ReviewCycleOpened"]
     assert opened["data"]["population_size"] == len(north)
+
+
+async def every_page(world: ReviewsWorld, path: str, who: str, role: Role) -> list[list[dict[str, Any]]]:
+    """Each page of a list, following `next_cursor` to the end."""
+    pages: list[list[dict[str, Any]]] = []
+    cursor: str | None = None
+    while not pages or cursor:
+        answered = await world.call("GET", f"{path}&cursor={cursor}" if cursor else path, who, role)
+        assert answered.status_code == 200, answered.text
+        pages.append(answered.json()["items"])
+        cursor = answered.json()["next_cursor"]
+    return pages
+
+
+async def test_reviews_and_cycles_are_read_a_page_at_a_time_newest_period_first(world: ReviewsWorld) -> None:
+    north = assistants_of("north")
+    for months in (-3, -2, -1):
+        await open_month(world, name=f"north-{months}", period_start=month_start(months))
+
+    pages = await every_page(world, "/v1/reviews?limit=2", "hana", Role.HR)
+    listed = [r for page in pages for r in page]
+    assert [len(page) for page in pages[:-1]] == [2] * (len(pages) - 1)
+    assert len({r["review_id"] for r in listed}) == len(listed) == 3 * len(north)
+    assert [r["period_end"] for r in listed] == sorted((r["period_end"] for r in listed), reverse=True)
+    # A manager's page of the reviews she writes; an assistant's of her own: the same visibility, paged.
+    written = [
+        r for page in await every_page(world, "/v1/reviews?manager_id=mia&limit=2", "mia", Role.MANAGER) for r in page
+    ]
+    assert sorted(r["review_id"] for r in written) == sorted(r["review_id"] for r in listed)
+    own = [r for page in await every_page(world, "/v1/reviews?limit=1", "ann", Role.ASSISTANT) for r in page]
+    assert [r["cycle_id"] for r in own] == [f"north-{m}:{month_start(m)}" for m in (-1, -2, -3)]
+
+    cycles = await every_page(world, "/v1/cycles?limit=1", "hana", Role.HR)
+    assert [[c["name"] for c in page] for page in cycles] == [["north--1"], ["north--2"], ["north--3"]]
+    assert [c["progress"]["reviews"] for page in cycles for c in page] == [len(north)] * 3
+    refused = await world.call("GET", "/v1/cycles?cursor=nonsense", "hana", Role.HR)
+    assert refused.status_code == 422, refused.text
+    assert "cursor" in refused.json()["detail"]
+
+
+async def test_a_review_names_its_period_by_the_days_of_the_persons_own_calendar(world: ReviewsWorld) -> None:
+    # Kiritimati is UTC+14: its November starts on 31 October in UTC, which no reading of the instants in UTC
+    # (nor noon UTC) puts on the right day.
+    await world.load([roster_person("kai", "assistant", "mia", "north", timezone="Pacific/Kiritimati")])
+    [kai] = await open_month(world, team_id=None, person_ids=["kai"], period_start="2026-11-01")
+    assert (kai["period_start"], kai["period_end"]) == ("2026-10-31T10:00:00Z", "2026-11-30T10:00:00Z")
+    assert (kai["period_first_day"], kai["period_last_day"]) == ("2026-11-01", "2026-11-30")
+    seen = (await world.call("GET", f"/v1/reviews/{kai['review_id']}", "kai", Role.ASSISTANT)).json()
+    assert (seen["period_first_day"], seen["period_last_day"]) == ("2026-11-01", "2026-11-30")
 
 
 async def test_a_person_named_twice_is_reviewed_once_and_an_empty_list_is_refused(world: ReviewsWorld) -> None:
@@ -289,7 +339,7 @@ async def test_overdue_steps_raise_a_reminder_once_each(world: ReviewsWorld) -> 
     assert ann["self_due_at"] < datetime.now(UTC).isoformat()
 
     async def settled() -> list[dict[str, Any]] | None:
-        reviews = (await world.call("GET", "/v1/reviews", "hana", Role.HR)).json()
+        reviews = (await world.call("GET", "/v1/reviews", "hana", Role.HR)).json()["items"]
         return reviews if all(r["next_due_at"] is None for r in reviews) else None
 
     await eventually(settled, what="both steps of every review to be called overdue")
@@ -313,7 +363,7 @@ async def test_hr_sees_each_cycle_with_how_far_its_reviews_are(world: ReviewsWor
     assert submitted.status_code == 200, submitted.text
     listed = await world.call("GET", "/v1/cycles", "hana", Role.HR)
     assert listed.status_code == 200, listed.text
-    [cycle] = [c for c in listed.json() if c["cycle_id"] == ann["cycle_id"]]
+    [cycle] = [c for c in listed.json()["items"] if c["cycle_id"] == ann["cycle_id"]]
     assert (cycle["name"], cycle["template_id"], cycle["population"]["team_id"]) == (
         "north-monthly",
         "monthly-summary:v1",
@@ -441,7 +491,7 @@ async def test_a_recurring_cycle_opens_the_next_period_by_itself(world: ReviewsW
     begun = {f"north-weekly:{week_start(w).isoformat()}" for w in (-2, -1, 0)}
 
     async def next_weeks_open() -> list[dict[str, Any]] | None:
-        reviews = (await world.call("GET", "/v1/reviews?person_id=ann", "hana", Role.HR)).json()
+        reviews = (await world.call("GET", "/v1/reviews?person_id=ann", "hana", Role.HR)).json()["items"]
         return reviews if begun <= {r["cycle_id"] for r in reviews} else None
 
     reviews = await eventually(next_weeks_open, what="the following weeks' cycles to open by themselves")
@@ -459,7 +509,7 @@ async def test_a_recurring_cycle_skips_a_period_it_cannot_open_and_goes_on(world
     this_week = f"north-weekly:{week_start(0).isoformat()}"
 
     async def this_week_open() -> bool:
-        reviews = (await world.call("GET", "/v1/reviews?person_id=ann", "hana", Role.HR)).json()
+        reviews = (await world.call("GET", "/v1/reviews?person_id=ann", "hana", Role.HR)).json()["items"]
         return this_week in {r["cycle_id"] for r in reviews}
 
     await eventually(this_week_open, what="the recurrence to skip the week opened by hand and open this one")

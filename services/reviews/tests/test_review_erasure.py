@@ -44,7 +44,7 @@ async def open_review(world: ReviewsWorld) -> dict[str, Any]:
     }
     opened = await world.post("/v1/cycles", cycle, "hana", Role.HR)
     assert opened.status_code == 201, opened.text
-    [review] = (await world.get(f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)).json()
+    [review] = (await world.get(f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)).json()["items"]
     return review  # type: ignore[no-any-return]
 
 

@@ -58,7 +58,7 @@ async def test_schedule_lag_follows_the_oldest_overdue_step_until_every_step_is_
     opened = await http.post("/v1/cycles", json={**body, "team_id": "north"}, headers=bearer("hana", Role.HR))
     assert opened.status_code == 201, opened.text
     listed = await http.get(f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", headers=bearer("hana", Role.HR))
-    scheduled = listed.json()
+    scheduled = listed.json()["items"]
     assert len(scheduled) == len(assistants_of("north"))
     now = clock.now()
 

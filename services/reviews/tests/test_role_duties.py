@@ -100,7 +100,7 @@ async def test_a_template_drawn_from_a_profile_has_one_criterion_per_duty(world:
     assert opened.status_code == 201, opened.text
     [review] = (
         await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "ann", Role.ASSISTANT)
-    ).json()
+    ).json()["items"]
     assert review["template_id"] == "quarterly-duties:v1"
 
 

@@ -751,10 +751,24 @@ export interface components {
              * @description Where the input was wrong, e.g. `body.target` or `query.limit`
              */
             field: string;
-            /** Message */
+            /**
+             * Message
+             * @description Why, in English
+             */
             message: string;
-            /** Type */
+            /**
+             * Type
+             * @description A stable code of the reason: pydantic's error type, or the service's own
+             */
             type: string;
+            /**
+             * Ctx
+             * @description The reason's values, e.g. `{"min_length": 3}`, for a client to word it
+             * @default null
+             */
+            ctx: {
+                [key: string]: string | number;
+            } | null;
         };
         /**
          * Problem

@@ -161,7 +161,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The newest cycles, latest period first, each with how far it is */
+        /** The cycles, latest period first, each with how far it is, a page at a time */
         get: operations["list_cycles_v1_cycles_get"];
         put?: never;
         /** Open a cycle: one scheduled review per person */
@@ -196,7 +196,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reviews you may see, by person, cycle or status */
+        /** Reviews you may see, by person, manager, cycle, cadence or status, newest period first, a page at a time */
         get: operations["list_reviews_v1_reviews_get"];
         put?: never;
         post?: never;
@@ -1244,6 +1244,16 @@ export interface components {
              */
             next_open_at: string | null;
         };
+        /** CyclePage */
+        CyclePage: {
+            /** Items */
+            items: components["schemas"]["CycleWithProgress"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
         /**
          * CycleProgress
          * @description How far a cycle is: its reviews per status and the steps called overdue.
@@ -1996,6 +2006,18 @@ export interface components {
              */
             period_end: string;
             /**
+             * Period First Day
+             * Format: date
+             * @description The period's first day in the person's own calendar
+             */
+            period_first_day: string;
+            /**
+             * Period Last Day
+             * Format: date
+             * @description The period's last day in the person's own calendar (inclusive)
+             */
+            period_last_day: string;
+            /**
              * Status
              * @enum {string}
              */
@@ -2104,6 +2126,18 @@ export interface components {
              */
             period_end: string;
             /**
+             * Period First Day
+             * Format: date
+             * @description The period's first day in the person's own calendar
+             */
+            period_first_day: string;
+            /**
+             * Period Last Day
+             * Format: date
+             * @description The period's last day in the person's own calendar (inclusive)
+             */
+            period_last_day: string;
+            /**
              * Status
              * @enum {string}
              */
@@ -2131,6 +2165,16 @@ export interface components {
             /** @description The score, once the manager completed the review */
             result: components["schemas"]["ReviewResult"] | null;
             acknowledgement: components["schemas"]["Acknowledgement"] | null;
+        };
+        /** ReviewPage */
+        ReviewPage: {
+            /** Items */
+            items: components["schemas"]["ReviewOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** ReviewResult */
         ReviewResult: {
@@ -2178,6 +2222,18 @@ export interface components {
              * @description Midnight after the period's last day in the person's zone
              */
             period_end: string;
+            /**
+             * Period First Day
+             * Format: date
+             * @description The period's first day in the person's own calendar
+             */
+            period_first_day: string;
+            /**
+             * Period Last Day
+             * Format: date
+             * @description The period's last day in the person's own calendar (inclusive)
+             */
+            period_last_day: string;
             /**
              * Status
              * @enum {string}
@@ -2645,10 +2701,24 @@ export interface components {
              * @description Where the input was wrong, e.g. `body.target` or `query.limit`
              */
             field: string;
-            /** Message */
+            /**
+             * Message
+             * @description Why, in English
+             */
             message: string;
-            /** Type */
+            /**
+             * Type
+             * @description A stable code of the reason: pydantic's error type, or the service's own
+             */
             type: string;
+            /**
+             * Ctx
+             * @description The reason's values, e.g. `{"min_length": 3}`, for a client to word it
+             * @default null
+             */
+            ctx: {
+                [key: string]: string | number;
+            } | null;
         };
         /**
          * Problem
@@ -3147,6 +3217,7 @@ export interface operations {
     list_cycles_v1_cycles_get: {
         parameters: {
             query?: {
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -3161,7 +3232,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CycleWithProgress"][];
+                    "application/json": components["schemas"]["CyclePage"];
                 };
             };
             /** @description Unauthorized */
@@ -3324,8 +3395,13 @@ export interface operations {
         parameters: {
             query?: {
                 person_id?: string | null;
+                /** @description The reviews this manager writes */
+                manager_id?: string | null;
                 cycle_id?: string | null;
+                cadence?: components["schemas"]["Cadence"] | null;
                 status?: string | null;
+                cursor?: string | null;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -3339,7 +3415,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewOut"][];
+                    "application/json": components["schemas"]["ReviewPage"];
                 };
             };
             /** @description Unauthorized */

@@ -84,17 +84,28 @@ def _period(draft: GoalDraft, zone: ZoneInfo) -> Period:
     start = _moment(draft.start, zone)
     if draft.end is None:
         if draft.recurrence is Recurrence.NONE:
-            raise Unprocessable("end: a one-off goal needs an end (or choose a recurrence)")
+            raise Unprocessable(
+                "end: a one-off goal needs an end (or choose a recurrence)", field="body.end", code="goal_end_missing"
+            )
         return period_starting(start.astimezone(zone).date(), draft.recurrence, zone)
     end = _moment(draft.end, zone, inclusive_day=True)
     if end <= start:
-        raise Unprocessable(f"end: the goal ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+        raise Unprocessable(
+            f"end: the goal ends ({end.isoformat()}) before it starts ({start.isoformat()})",
+            field="body.end",
+            code="goal_end_before_start",
+        )
     return Period(start, _within_longest(start, end))
 
 
 def _within_longest(start: datetime, end: datetime) -> datetime:
     if end - start > LONGEST_PERIOD:
-        raise Unprocessable(f"end: a goal's period is at most {LONGEST_PERIOD.days} days; this one ends {end.date()}")
+        raise Unprocessable(
+            f"end: a goal's period is at most {LONGEST_PERIOD.days} days; this one ends {end.date()}",
+            field="body.end",
+            code="goal_period_too_long",
+            ctx={"max_days": LONGEST_PERIOD.days},
+        )
     return end
 
 

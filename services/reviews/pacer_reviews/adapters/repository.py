@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -101,8 +101,13 @@ class Cycles:
     def __init__(self, db: Database) -> None:
         self._collection = db[CYCLES]
 
-    async def recent(self, limit: int) -> list[Document]:
-        return await self._collection.find().sort([("period_start", -1), ("opened_at", -1)]).limit(limit).to_list()
+    async def recent(self, after: tuple[str, str] | None, limit: int) -> list[Document]:
+        """Latest period first (then id), from just after the (period_start, id) `after`."""
+        query: dict[str, Any] = {}
+        if after is not None:
+            start, cycle_id = after
+            query = {"$or": [{"period_start": {"$lt": start}}, {"period_start": start, "_id": {"$lt": cycle_id}}]}
+        return await self._collection.find(query).sort([("period_start", -1), ("_id", -1)]).limit(limit).to_list()
 
     async def exists(self, cycle_id: str, session: Session) -> bool:
         return await self._collection.find_one({"_id": cycle_id}, session=session) is not None
@@ -124,9 +129,29 @@ class CycleReviews:
 
     def __init__(self, db: Database) -> None:
         self._collection = db[REVIEWS]
+        self._cycles = db[CYCLES]
 
     async def get(self, review_id: str, session: Session | None = None) -> Document | None:
-        return await self._collection.find_one({"_id": review_id}, session=session)
+        found = await self._collection.find_one({"_id": review_id}, session=session)
+        return (await self._with_days([found], session))[0] if found else None
+
+    async def _with_days(self, reviews: list[Document], session: Session | None = None) -> list[Document]:
+        """Reviews scheduled before they kept their period's days take them from their cycle, whose dates they are."""
+        undated = {r["cycle_id"] for r in reviews if "period_first_day" not in r}
+        if not undated:
+            return reviews
+        cycles = {
+            c["_id"]: c
+            async for c in self._cycles.find(
+                {"_id": {"$in": list(undated)}}, {"period_start": 1, "period_end": 1}, session=session
+            )
+        }
+        for review in reviews:
+            if "period_first_day" not in review:
+                cycle = cycles[review["cycle_id"]]
+                last = date.fromisoformat(cycle["period_end"]) - timedelta(days=1)
+                review.update(period_first_day=cycle["period_start"], period_last_day=last.isoformat())
+        return reviews
 
     async def statuses(self, cycle_ids: list[str]) -> list[Document]:
         """The status and overdue steps of every review of these cycles."""
@@ -138,17 +163,18 @@ class CycleReviews:
         return await self._collection.find({"cycle_id": cycle_id}, {"status": 1, "overdue_raised": 1}).to_list()
 
     async def listed(
-        self, person_id: str | None, cycle_id: str | None, status: str | None, involving: str | None, limit: int
+        self, wanted: Document, involving: str | None, after: tuple[datetime, str] | None, limit: int
     ) -> list[Document]:
-        """Newest period first, without the assessments; `involving` keeps the person's own and their reports'."""
-        query: dict[str, Any] = {
-            k: v for k, v in {"person_id": person_id, "cycle_id": cycle_id, "status": status}.items() if v
-        }
+        """Newest period first (then id), without the assessments, from just after the (period_end, id) `after`;
+        `wanted` is the fields' values asked for, `involving` keeps the person's own and their reports'."""
+        clauses: list[Document] = [{k: v for k, v in wanted.items() if v}]
         if involving is not None:
-            query["$or"] = [{"person_id": involving}, {"manager_id": involving}]
-        return (
-            await self._collection.find(query, {"self": 0, "manager": 0}).sort("period_end", -1).limit(limit).to_list()
-        )
+            clauses.append({"$or": [{"person_id": involving}, {"manager_id": involving}]})
+        if after is not None:
+            end, review_id = after
+            clauses.append({"$or": [{"period_end": {"$lt": end}}, {"period_end": end, "_id": {"$lt": review_id}}]})
+        found = self._collection.find({"$and": clauses}, {"self": 0, "manager": 0})
+        return await self._with_days(await found.sort([("period_end", -1), ("_id", -1)]).limit(limit).to_list())
 
     async def add_many(self, documents: list[Document], session: Session) -> None:
         await self._collection.insert_many(documents, session=session)

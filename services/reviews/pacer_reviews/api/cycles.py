@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 
 from pacer_reviews.api.deps import Planner, ReviewsDep
-from pacer_reviews.api.models import CycleBody, CycleOut, CycleProgress, CycleWithProgress
+from pacer_reviews.api.models import CycleBody, CycleOut, CyclePage, CycleProgress
 from pacer_reviews.service import cycles
 from pacer_shared.auth import RESPONSES, Principal, Role, require
 from pacer_shared.problems import responses
@@ -31,13 +31,17 @@ async def open_cycle(body: CycleBody, reviews: ReviewsDep, principal: Planner) -
 
 @router.get(
     "/cycles",
-    response_model=list[CycleWithProgress],
-    summary="The newest cycles, latest period first, each with how far it is",
+    response_model=CyclePage,
+    summary="The cycles, latest period first, each with how far it is, a page at a time",
 )
 async def list_cycles(
-    reviews: ReviewsDep, _: Overseer, limit: Annotated[int, Query(ge=1, le=200)] = 50
-) -> list[dict[str, Any]]:
-    return [{"cycle_id": c.pop("_id"), **c} for c in await cycles.recent(reviews, limit)]
+    reviews: ReviewsDep,
+    _: Overseer,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    found, next_cursor = await cycles.recent(reviews, cursor, limit)
+    return {"items": [{"cycle_id": c.pop("_id"), **c} for c in found], "next_cursor": next_cursor}
 
 
 @router.get(

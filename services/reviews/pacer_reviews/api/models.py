@@ -104,6 +104,11 @@ class CycleWithProgress(CycleOut):
     progress: CycleProgress
 
 
+class CyclePage(BaseModel):
+    items: list[CycleWithProgress]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
 class GoalInput(BaseModel):
     goal_id: str
     title: str
@@ -212,6 +217,8 @@ class ReviewOut(BaseModel):
     template_id: str
     period_start: AwareDatetime = Field(description="Midnight of the period's first day in the person's zone")
     period_end: AwareDatetime = Field(description="Midnight after the period's last day in the person's zone")
+    period_first_day: date = Field(description="The period's first day in the person's own calendar")
+    period_last_day: date = Field(description="The period's last day in the person's own calendar (inclusive)")
     status: ReviewStatus
     self_due_at: AwareDatetime
     manager_due_at: AwareDatetime
@@ -219,6 +226,11 @@ class ReviewOut(BaseModel):
     next_due_at: AwareDatetime | None = Field(description="The next step deadline still watched (none: no more)")
     result: ReviewResult | None = Field(description="The score, once the manager completed the review")
     acknowledgement: Acknowledgement | None
+
+
+class ReviewPage(BaseModel):
+    items: list[ReviewOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
 class ReviewWithAssessments(ReviewOut):

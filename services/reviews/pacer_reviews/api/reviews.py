@@ -11,7 +11,7 @@ from pacer_reviews.api.models import (
     AcknowledgeIn,
     AssessmentIn,
     ReviewDetail,
-    ReviewOut,
+    ReviewPage,
     ReviewWithAssessments,
     ScoreExplanation,
 )
@@ -20,24 +20,33 @@ from pacer_reviews.service import flow
 from pacer_reviews.service.agenda import agenda_for
 from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
-from pacer_shared.events.reviews import ReviewStep
+from pacer_shared.events.reviews import Cadence, ReviewStep
 from pacer_shared.problems import Conflict, responses
 
 router = APIRouter(prefix="/v1", tags=["reviews"], responses=RESPONSES)
 
 
-@router.get("/reviews", response_model=list[ReviewOut], summary="Reviews you may see, by person, cycle or status")
+@router.get(
+    "/reviews",
+    response_model=ReviewPage,
+    summary="Reviews you may see, by person, manager, cycle, cadence or status, newest period first, a page at a time",
+)
 async def list_reviews(
     reviews: ReviewsDep,
     principal: CurrentPrincipal,
     audit: AuditDep,
     person_id: str | None = None,
+    manager_id: Annotated[str | None, Query(description="The reviews this manager writes")] = None,
     cycle_id: str | None = None,
+    cadence: Cadence | None = None,
     review_status: Annotated[str | None, Query(alias="status")] = None,
-) -> list[dict[str, Any]]:
-    found = await flow.visible(reviews, principal, person_id, cycle_id, review_status)
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    wanted = flow.ReviewFilter(person_id, manager_id, cycle_id, cadence.value if cadence else None, review_status)
+    found, next_cursor = await flow.visible(reviews, principal, wanted, cursor, limit)
     await audit.record("review.listed", f"reviews?person_id={person_id or '*'}&cycle_id={cycle_id or '*'}")
-    return [{"review_id": r.pop("_id"), **r} for r in found]
+    return {"items": [{"review_id": r.pop("_id"), **r} for r in found], "next_cursor": next_cursor}
 
 
 @router.get(

@@ -22,6 +22,7 @@ from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.reviews import Cadence, ReviewCycleOpened, ReviewOverdue, ReviewScheduled, ReviewStep
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session, microseconds
+from pacer_shared.paging import decode_cursor, encode_cursor
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 from pacer_shared.waiting import poll
 
@@ -89,15 +90,21 @@ async def dashboard(reviews: Reviews, cycle_id: str) -> dict[str, Any]:
     return _progress(cycle_id, found)
 
 
-async def recent(reviews: Reviews, limit: int) -> list[Document]:
-    """The newest cycles by their period, each with how far it is (one read of their reviews)."""
-    found = await reviews.cycles.recent(limit)
+async def recent(reviews: Reviews, cursor: str | None, limit: int) -> tuple[list[Document], str | None]:
+    """One page of the cycles, latest period first, each with how far it is (one read of their reviews), and the
+    cursor of the next page if there is one."""
+    after = decode_cursor(cursor) if cursor else None
+    more = await reviews.cycles.recent((after[0].date().isoformat(), after[1]) if after else None, limit + 1)
+    found = more[:limit]
     ids = [c["_id"] for c in found]
     counted = await reviews.reviews.statuses(ids)
     of: dict[str, list[Document]] = {cycle_id: [] for cycle_id in ids}
     for review in counted:
         of[review["cycle_id"]].append(review)
-    return [{**cycle, "progress": _progress(cycle["_id"], of[cycle["_id"]])} for cycle in found]
+    page = [{**cycle, "progress": _progress(cycle["_id"], of[cycle["_id"]])} for cycle in found]
+    # The cursor carries the period's first day as that day's UTC midnight: the shape every list's cursor has.
+    last = found[-1] if len(more) > limit else None
+    return page, encode_cursor(_utc(date.fromisoformat(last["period_start"])), last["_id"]) if last else None
 
 
 def _progress(cycle_id: str, found: list[Document]) -> dict[str, Any]:
@@ -231,6 +238,9 @@ def _review(reviews: Reviews, cycle: Document, template_doc: Document, person: D
         # The period in the person's zone, as their goals are: a goal ending at their local midnight belongs to it.
         "period_start": _local_midnight(date.fromisoformat(cycle["period_start"]), zone),
         "period_end": _local_midnight(end, zone),
+        # The same period as the person's calendar names it: no zone can move these days.
+        "period_first_day": cycle["period_start"],
+        "period_last_day": (end - timedelta(days=1)).isoformat(),
         "status": "scheduled",
         "self_due_at": self_due.astimezone(ZoneInfo("UTC")),
         "manager_due_at": manager_due.astimezone(ZoneInfo("UTC")),

@@ -15,6 +15,7 @@ from pacer_reviews.service.inputs import inputs_for
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.reviews import DevelopmentItem, ReviewCompleted, ReviewStep, ReviewSubmitted
 from pacer_shared.mongo import Document, Session
+from pacer_shared.paging import decode_cursor, encode_cursor
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
 TRAINING_DUE = timedelta(days=30)
@@ -39,13 +40,25 @@ class Assessment:
     comment: str
 
 
+@dataclass(frozen=True)
+class ReviewFilter:
+    person_id: str | None = None
+    manager_id: str | None = None
+    cycle_id: str | None = None
+    cadence: str | None = None
+    status: str | None = None
+
+
 async def visible(
-    reviews: Reviews, principal: Principal, person_id: str | None, cycle_id: str | None, status: str | None
-) -> list[Document]:
-    """The newest 200 reviews the principal may see (hr and admins: all; others: their own and their reports'),
-    without the assessments."""
+    reviews: Reviews, principal: Principal, wanted: ReviewFilter, cursor: str | None, limit: int
+) -> tuple[list[Document], str | None]:
+    """One page of the reviews the principal may see (hr and admins: all; others: their own and their reports'),
+    newest period first, without the assessments, and the cursor of the next page if there is one."""
     involving = None if principal.has(Role.HR, Role.ADMIN) else principal.subject
-    return await reviews.reviews.listed(person_id, cycle_id, status, involving, 200)
+    after = decode_cursor(cursor) if cursor else None
+    found = await reviews.reviews.listed(asdict(wanted), involving, after, limit + 1)
+    last = found[limit - 1] if len(found) > limit else None
+    return found[:limit], encode_cursor(last["period_end"], last["_id"]) if last else None
 
 
 async def load(reviews: Reviews, review_id: str, session: Session | None = None) -> Document:
