@@ -121,11 +121,7 @@ class AnalyticsWorld(ServiceWorld):
         granularity: str = "day",
         as_: tuple[str, str] = ("hana", "hr"),
     ) -> httpx.Response:
-        return await self.http.get(
-            f"/v1/analytics/assistants/{assistant}/series",
-            params={"kind": kind, "from": first.isoformat(), "to": last.isoformat(), "granularity": granularity},
-            headers=bearer(*as_),
-        )
+        return await self._series(f"assistants/{assistant}/series", kind, first, last, granularity, as_)
 
     async def team_series(
         self,
@@ -136,11 +132,7 @@ class AnalyticsWorld(ServiceWorld):
         granularity: str = "day",
         as_: tuple[str, str] = ("hana", "hr"),
     ) -> httpx.Response:
-        return await self.http.get(
-            f"/v1/analytics/teams/{team}/series",
-            params={"kind": kind, "from": first.isoformat(), "to": last.isoformat(), "granularity": granularity},
-            headers=bearer(*as_),
-        )
+        return await self._series(f"teams/{team}/series", kind, first, last, granularity, as_)
 
     async def team_series_by_assistant(
         self,
@@ -151,9 +143,14 @@ class AnalyticsWorld(ServiceWorld):
         granularity: str = "day",
         as_: tuple[str, str] = ("hana", "hr"),
     ) -> httpx.Response:
+        return await self._series(f"teams/{team}/series/by-assistant", kinds, first, last, granularity, as_)
+
+    async def _series(
+        self, path: str, kind: str | list[str], first: date, last: date, granularity: str, as_: tuple[str, str]
+    ) -> httpx.Response:
         return await self.http.get(
-            f"/v1/analytics/teams/{team}/series/by-assistant",
-            params={"kind": kinds, "from": first.isoformat(), "to": last.isoformat(), "granularity": granularity},
+            f"/v1/analytics/{path}",
+            params={"kind": kind, "from": first.isoformat(), "to": last.isoformat(), "granularity": granularity},
             headers=bearer(*as_),
         )
 
