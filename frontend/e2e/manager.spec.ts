@@ -19,7 +19,7 @@ test("a manager sets a goal with the SMART check letter by letter, activates a d
   await expect(smart.getByTestId("smart-summary")).toContainText("Choose an assistant");
 
   // Submitted half-filled: the goals API's reasons land on the fields.
-  await page.getByLabel("Assistant").selectOption({ label: "Cid Assistant" });
+  await page.getByLabel("Assistant", { exact: true }).selectOption({ label: "Cid Assistant" });
   await page.getByLabel("Title").fill("Orders this month");
   await page.getByRole("button", { name: "Set the goal" }).click();
   await expect(page.getByLabel("Target")).toHaveAttribute("aria-invalid", "true");

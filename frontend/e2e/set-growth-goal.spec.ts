@@ -13,7 +13,7 @@ function dayInBerlin(days: number): string {
 test("a manager sets a growth goal and sees the number it resolves to before setting it", async ({ page }) => {
   await signInAs(page, "Sign in as Mia Manager");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Set a goal" }).click();
-  await page.getByLabel("Assistant").selectOption({ label: "Bob Assistant" });
+  await page.getByLabel("Assistant", { exact: true }).selectOption({ label: "Bob Assistant" });
   await page.getByLabel("Title").fill("Growth in calls");
   await page.getByLabel("Number or growth").selectOption({ label: "Growth over a baseline (+/- %)" });
   await page.getByLabel("Change (%)").fill("10");

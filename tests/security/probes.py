@@ -802,6 +802,34 @@ async def _team_movers(call: Call) -> Outcome:
     )
 
 
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/workload")
+async def _assistant_workload(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/assistants/{call.person}/workload", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/period-change")
+async def _assistant_period_change(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/assistants/{call.person}/period-change", params={"kind": "call", "period": "2026-Q2"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/period-change")
+async def _team_period_change(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/period-change", params={"kind": "call", "period": "2026-Q2"}
+    )
+
+
+@probe("analytics", "GET /v1/analytics/teams/{team_id}/warnings")
+async def _team_warnings(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/teams/{call.team}/warnings", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )
+
+
 @probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/training-effect")
 async def _training_effect(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/analytics/assistants/{call.person}/training-effect")

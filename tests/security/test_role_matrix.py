@@ -163,6 +163,10 @@ analytics      GET  /v1/analytics/teams/{team_id}/funnel                        
 analytics      GET  /v1/analytics/teams/{team_id}/outcomes                        N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/movers                          N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/assistants/{assistant_id}/training-effect       YNN       YYN      Y    Y      N
+analytics      GET  /v1/analytics/assistants/{assistant_id}/workload              YNN       YYN      Y    Y      N
+analytics      GET  /v1/analytics/assistants/{assistant_id}/period-change         YNN       YYN      Y    Y      N
+analytics      GET  /v1/analytics/teams/{team_id}/period-change                   N         YYN      Y    Y      N
+analytics      GET  /v1/analytics/teams/{team_id}/warnings                        N         YYN      Y    Y      N
 
 connectors     GET  /v1/connections                                               N         N        Y    Y      N
 connectors     GET  /v1/connections/{connection_id}                               N         N        Y    Y      N

@@ -49,7 +49,8 @@ async def open_rated_review(world: ReviewsWorld) -> dict[str, Any]:
     }
     opened = await world.call("POST", "/v1/cycles", "hana", Role.HR, body)
     assert opened.status_code == 201, opened.text
-    [review] = (await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)).json()
+    listed = await world.call("GET", f"/v1/reviews?cycle_id={opened.json()['cycle_id']}", "hana", Role.HR)
+    [review] = listed.json()["items"]
     return review  # type: ignore[no-any-return]
 
 
