@@ -18,6 +18,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import console
 import pytest
@@ -87,18 +88,22 @@ async def review_to_write(platform: Platform) -> None:
 
 async def weekly_check_in(platform: Platform) -> None:
     """Ann's and Bob's weekly check-ins of this week, opened by hr, for Mia's 1:1 agendas with them (Cid's reviews
-    journey keeps his one review)."""
+    journey keeps his one review).
+
+    One cycle each, for the week as each one's own calendar names it: on a Sunday evening in Europe it is already
+    Monday in Shanghai, and a week named by one date would have ended for Ann before her goal began."""
     template = await platform.call("reviews", "POST", "/v1/templates", "hana", Role.HR, REVIEW_TEMPLATE)
     assert template.status_code == 201, template.text
-    cycle = {
-        "name": f"north-weekly-{uuid.uuid4().hex[:6]}",
-        "cadence": "weekly",
-        "template_name": REVIEW_TEMPLATE["name"],
-        "period_start": datetime.now(UTC).date().isoformat(),
-        "person_ids": ["ann", "bob"],
-    }
-    opened = await platform.call("reviews", "POST", "/v1/cycles", "hana", Role.HR, cycle)
-    assert opened.status_code == 201, opened.text
+    for person_id, zone in (("ann", "Asia/Shanghai"), ("bob", "Europe/Berlin")):
+        cycle = {
+            "name": f"north-weekly-{person_id}-{uuid.uuid4().hex[:6]}",
+            "cadence": "weekly",
+            "template_name": REVIEW_TEMPLATE["name"],
+            "period_start": datetime.now(ZoneInfo(zone)).date().isoformat(),
+            "person_ids": [person_id],
+        }
+        opened = await platform.call("reviews", "POST", "/v1/cycles", "hana", Role.HR, cycle)
+        assert opened.status_code == 201, opened.text
 
 
 async def private_award(platform: Platform) -> None:
