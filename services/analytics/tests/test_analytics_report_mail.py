@@ -22,7 +22,7 @@ from pacer_shared.events.incentives import BonusAdjusted, BonusCalculated
 from pacer_testkit.clocked import FileClock
 from pacer_testkit.outlets import Outlets, outlets, text_of
 from pacer_testkit.roster import roster_with
-from pacer_testkit.stack import ServiceProcess, Stack, create_topics, eventually, producer, read_topic
+from pacer_testkit.stack import ServiceProcess, Stack, bearer, create_topics, eventually, producer, read_topic
 from pacer_testkit.world import RunningService, ServiceWorld
 
 NOTIFICATIONS = "pacer_notifications.main"
@@ -179,6 +179,20 @@ async def test_a_month_end_mails_each_manager_their_teams_report_and_hr_a_copy_w
     assert next(book["活动"].iter_rows(values_only=True))[:3] == ("助理编号", "助理", "类型")
     shown = [tuple(map(number, r[:5])) for r in book["活动"].iter_rows(min_row=2, values_only=True)]
     assert shown == [(*r[:1], "团队 north" if r[0] is None else r[1], *r[2:5]) for r in rows[1:]], "the same numbers"
+
+    # The same copies downloaded from the API: hr's with the Bonuses sheet, the manager's without.
+    downloaded = await analytics.http.get(
+        "/v1/analytics/teams/north/reports/2026-11.xlsx", headers=bearer("hana", "hr")
+    )
+    assert downloaded.status_code == 200, downloaded.text
+    assert 'filename="pacer-north-2026-11-hr.xlsx"' in downloaded.headers["content-disposition"]
+    hr_download = load_workbook(io.BytesIO(downloaded.content))
+    assert hr_download.sheetnames == book.sheetnames
+    assert list(hr_download["奖金"].iter_rows(values_only=True)) == list(book["奖金"].iter_rows(values_only=True))
+    downloaded = await analytics.http.get(
+        "/v1/analytics/teams/north/reports/2026-11.xlsx", headers=bearer("mia", "manager")
+    )
+    assert load_workbook(io.BytesIO(downloaded.content)).sheetnames == ["Activity", "Change", "Trend", "About"]
 
     [south] = mailbox.to("max@example.com")
     assert attachment(south)[0] == "pacer-south-2026-11.xlsx"
