@@ -835,6 +835,13 @@ async def _training_effect(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/analytics/assistants/{call.person}/training-effect")
 
 
+@probe("analytics", "GET /v1/analytics/assistants/{assistant_id}/outcomes")
+async def _assistant_outcomes(call: Call) -> Outcome:
+    return await call.send(
+        "GET", f"/v1/analytics/assistants/{call.person}/outcomes", params={"from": "2026-06-01", "to": "2026-06-30"}
+    )
+
+
 @probe("analytics", "GET /v1/analytics/teams/{team_id}/outcomes")
 async def _team_outcomes(call: Call) -> Outcome:
     return await call.send(

@@ -160,6 +160,7 @@ analytics      GET  /v1/analytics/teams/{team_id}/change                        
 analytics      GET  /v1/analytics/teams/{team_id}/reports/{period}.{format}       N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/assistants/{assistant_id}/funnel                YNN       YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/funnel                          N         YYN      Y    Y      N
+analytics      GET  /v1/analytics/assistants/{assistant_id}/outcomes              YNN       YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/outcomes                        N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/teams/{team_id}/movers                          N         YYN      Y    Y      N
 analytics      GET  /v1/analytics/assistants/{assistant_id}/training-effect       YNN       YYN      Y    Y      N

@@ -139,9 +139,21 @@ async def test_team_outcomes_equal_a_recount_after_duplicates_and_reordering(ana
     north, south = recount(published, assistants_of("north")), recount(published, assistants_of("south"))
     assert all(north[k] for k in ("achieved", "missed", "in_progress", "at_risk", "cancelled")), "every outcome occurs"
 
+    async def own_of(assistant: str, who: tuple[str, str]) -> dict[str, Any]:
+        response = await analytics.http.get(
+            f"/v1/analytics/assistants/{assistant}/outcomes",
+            params={"from": FIRST.isoformat(), "to": LAST.isoformat()},
+            headers=bearer(*who),
+        )
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
     async def matches() -> bool:
         assert shown(await outcomes_of("north", ("mia", "manager"))) == north
         assert shown(await outcomes_of("south", ("hana", "hr"))) == south
+        # Each assistant's own page: her goals alone, read by herself and by her manager.
+        assert shown(await own_of("ann", ("ann", "assistant"))) == recount(published, ["ann"])
+        assert shown(await own_of("bob", ("mia", "manager"))) == recount(published, ["bob"])
         return True
 
     await eventually(matches, 120, "the outcomes to equal the recount of goals.events")
@@ -153,3 +165,9 @@ async def test_team_outcomes_equal_a_recount_after_duplicates_and_reordering(ana
         headers=bearer("mia", "manager"),
     )
     assert forbidden.status_code == 403
+    colleague = await analytics.http.get(
+        "/v1/analytics/assistants/bob/outcomes",
+        params={"from": "2026-06-01", "to": "2026-06-30"},
+        headers=bearer("ann", "assistant"),
+    )
+    assert colleague.status_code == 403, "a colleague's outcomes are not hers to read"

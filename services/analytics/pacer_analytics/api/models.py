@@ -6,7 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from fastapi import Path, Query
 from pydantic import BaseModel, Field, StringConstraints
@@ -232,11 +232,9 @@ class BucketOut(BaseModel):
     goals: int
 
 
-class OutcomesOut(BaseModel):
-    team_id: str
+class _OutcomeCounts(BaseModel):
     from_: date = Field(serialization_alias="from")
     to: date
-    assistant_ids: list[str] = Field(description="Whose goals are counted: the team's current assistants")
     goals: int = Field(description="Goals whose period's last day, in their owner's calendar, is in the range")
     achieved: int
     missed: int
@@ -245,18 +243,33 @@ class OutcomesOut(BaseModel):
     cancelled: int
     distribution: list[BucketOut] = Field(description="Attainment (actual / target) of all but cancelled goals")
 
+    @staticmethod
+    def counts(first: date, last: date, found: Outcomes) -> dict[str, Any]:
+        return {
+            "from_": first,
+            "to": last,
+            "goals": found.goals,
+            "achieved": found.achieved,
+            "missed": found.missed,
+            "in_progress": found.in_progress,
+            "at_risk": found.at_risk,
+            "cancelled": found.cancelled,
+            "distribution": [BucketOut(lower=b.lower, upper=b.upper, goals=b.goals) for b in found.distribution],
+        }
+
+
+class OutcomesOut(_OutcomeCounts):
+    team_id: str
+    assistant_ids: list[str] = Field(description="Whose goals are counted: the team's current assistants")
+
     @classmethod
     def of(cls, team_id: str, first: date, last: date, found: Outcomes, members: list[str]) -> OutcomesOut:
-        return cls(
-            team_id=team_id,
-            from_=first,
-            to=last,
-            assistant_ids=members,
-            goals=found.goals,
-            achieved=found.achieved,
-            missed=found.missed,
-            in_progress=found.in_progress,
-            at_risk=found.at_risk,
-            cancelled=found.cancelled,
-            distribution=[BucketOut(lower=b.lower, upper=b.upper, goals=b.goals) for b in found.distribution],
-        )
+        return cls(team_id=team_id, assistant_ids=members, **cls.counts(first, last, found))
+
+
+class AssistantOutcomesOut(_OutcomeCounts):
+    assistant_id: str
+
+    @classmethod
+    def of(cls, assistant_id: str, first: date, last: date, found: Outcomes) -> AssistantOutcomesOut:
+        return cls(assistant_id=assistant_id, **cls.counts(first, last, found))
