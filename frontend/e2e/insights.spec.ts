@@ -102,6 +102,9 @@ test("a manager reads her team's funnel, outcomes, movers, warnings and quarter;
   await expect(load.getByRole("row", { name: /^Sep 14, 2026/ }).getByRole("cell")).toHaveText(["0", "0", "0", "0", "—"]);
   await expect(page.getByRole("heading", { name: "Top movers" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Early warnings" })).toHaveCount(0);
+  // Her own goal outcomes: none of her goals ended in those two weeks of September.
+  await expect(page.getByRole("heading", { name: "Goal outcomes" })).toBeVisible();
+  await expect(page.getByTestId("outcomes").getByRole("definition").first()).toHaveText("0");
   await page.getByRole("button", { name: "Sign out" }).click();
 
   // Ann reads her own workload in Chinese; Bob, her team mate, is refused it.

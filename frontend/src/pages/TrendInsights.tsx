@@ -35,7 +35,7 @@ export function TrendInsights(props: Props) {
     <>
       <FunnelCard {...props} />
       <QuarterChange {...props} />
-      {"team" in scope && <GoalOutcomes team={scope.team} from={props.from} to={props.to} />}
+      <GoalOutcomes scope={scope} from={props.from} to={props.to} />
       {"team" in scope && person.role !== "assistant" && <Movers {...props} team={scope.team} />}
       {"team" in scope && person.role !== "assistant" && <EarlyWarnings {...props} team={scope.team} />}
       {"assistant" in scope && (
@@ -182,18 +182,24 @@ function QuarterChange({ scope, kinds, kindName }: Props) {
   );
 }
 
-function GoalOutcomes({ team, from, to }: { team: string; from: string; to: string }) {
+function GoalOutcomes({ scope, from, to }: { scope: Scope; from: string; to: string }) {
   const { t, i18n } = useTranslation();
   const { apis, config } = usePlatform();
   const locale = i18n.language;
   const outcomes = useQuery({
-    queryKey: ["trend-outcomes", team, from, to],
-    queryFn: () =>
-      answer(
-        apis.analytics.GET("/v1/analytics/teams/{team_id}/outcomes", {
-          params: { path: { team_id: team }, query: { from, to } },
-        }),
-      ),
+    queryKey: ["trend-outcomes", scope, from, to],
+    queryFn: (): Promise<components["schemas"]["AssistantOutcomesOut"] | components["schemas"]["OutcomesOut"]> =>
+      "team" in scope
+        ? answer(
+            apis.analytics.GET("/v1/analytics/teams/{team_id}/outcomes", {
+              params: { path: { team_id: scope.team }, query: { from, to } },
+            }),
+          )
+        : answer(
+            apis.analytics.GET("/v1/analytics/assistants/{assistant_id}/outcomes", {
+              params: { path: { assistant_id: scope.assistant }, query: { from, to } },
+            }),
+          ),
     enabled: valid(from, to),
     refetchInterval: config.refetch_seconds * 1000,
   });

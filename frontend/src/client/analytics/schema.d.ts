@@ -273,6 +273,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/assistants/{assistant_id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An assistant's own goal outcomes for the periods ending in a range of days, and their attainment distribution (the assistant, their manager, hr) */
+        get: operations["assistant_outcomes_v1_analytics_assistants__assistant_id__outcomes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/teams/{team_id}/outcomes": {
         parameters: {
             query?: never;
@@ -406,6 +423,47 @@ export interface components {
             assistant_ids: string[];
             /** Steps */
             steps: components["schemas"]["StepOut"][];
+            /** Assistant Id */
+            assistant_id: string;
+        };
+        /** AssistantOutcomesOut */
+        AssistantOutcomesOut: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Goals
+             * @description Goals whose period's last day, in their owner's calendar, is in the range
+             */
+            goals: number;
+            /** Achieved */
+            achieved: number;
+            /** Missed */
+            missed: number;
+            /**
+             * In Progress
+             * @description Neither achieved nor missed yet
+             */
+            in_progress: number;
+            /**
+             * At Risk
+             * @description Of those in progress, how many goals has announced at risk
+             */
+            at_risk: number;
+            /** Cancelled */
+            cancelled: number;
+            /**
+             * Distribution
+             * @description Attainment (actual / target) of all but cancelled goals
+             */
+            distribution: components["schemas"]["BucketOut"][];
             /** Assistant Id */
             assistant_id: string;
         };
@@ -650,8 +708,6 @@ export interface components {
         };
         /** OutcomesOut */
         OutcomesOut: {
-            /** Team Id */
-            team_id: string;
             /**
              * From
              * Format: date
@@ -662,11 +718,6 @@ export interface components {
              * Format: date
              */
             to: string;
-            /**
-             * Assistant Ids
-             * @description Whose goals are counted: the team's current assistants
-             */
-            assistant_ids: string[];
             /**
              * Goals
              * @description Goals whose period's last day, in their owner's calendar, is in the range
@@ -693,6 +744,13 @@ export interface components {
              * @description Attainment (actual / target) of all but cancelled goals
              */
             distribution: components["schemas"]["BucketOut"][];
+            /** Team Id */
+            team_id: string;
+            /**
+             * Assistant Ids
+             * @description Whose goals are counted: the team's current assistants
+             */
+            assistant_ids: string[];
         };
         /** PeoplePage */
         PeoplePage: {
@@ -1999,6 +2057,60 @@ export interface operations {
             };
         };
     };
+    assistant_outcomes_v1_analytics_assistants__assistant_id__outcomes_get: {
+        parameters: {
+            query: {
+                /** @description First day a goal's period may end on (owner's calendar) */
+                from: string;
+                /** @description Last day, included */
+                to: string;
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantOutcomesOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     team_outcomes_v1_analytics_teams__team_id__outcomes_get: {
         parameters: {
             query: {
@@ -2187,7 +2299,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV: one row per assistant and kind, then per kind for the team. XLSX: a sheet per view (Activity, Change, Trend with its chart, About). Headers and sheet names in the reader's language */
+            /** @description CSV: one row per assistant and kind, then per kind for the team. XLSX: a sheet per view (Activity, Change, Trend with its chart, About; for hr also Bonuses, the statements whose period ends in this one, as in hr's mailed copy). Headers and sheet names in the reader's language */
             200: {
                 headers: {
                     [name: string]: unknown;
