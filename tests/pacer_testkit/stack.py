@@ -57,6 +57,8 @@ class Stack:
             # Metrics of a service run in the test's own process go to a free port (`metrics_text`).
             "PACER_HTTP_HOST": "127.0.0.1",
             "PACER_METRICS_PORT": "0",
+            # The tests' sales history sits on fixed days years back; the retention test sets its own horizon.
+            "PACER_ANALYTICS_RETENTION_DAYS": "3650",
             **extra,
         }
 

@@ -28,6 +28,13 @@ class AnalyticsSettings(ServiceSettings):
         description="Where the stream worker keeps its local files (RocksDB tables, if chosen); the images' /tmp",
     )
     series_max_days: int = Field(default=400, ge=1, description="Most days one series request may span")
+    retention_days: int = Field(
+        default=500,
+        ge=1,
+        description="Days of activity the tables keep, back from each assistant's today: older days are purged once a "
+        "day, and an activity of an older day is not counted (it shows in pacer_analytics_beyond_retention_total). "
+        "The default covers a quarter against the same quarter a year before, mailed a week late",
+    )
     roster_cache_seconds: float = Field(
         default=30.0, ge=0, description="How long a person's time zone is reused before the roster is read again"
     )

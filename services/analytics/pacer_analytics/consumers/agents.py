@@ -213,13 +213,21 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
             activity = Contribution.from_json(value["activity"])
             if streams.erasures.erased(activity.assistant_id):
                 continue  # as in activity-state: the internal topics still carry what was sent before her erasure
+            now = streams.clock.now()
+            if not await streams.warnings.kept(activity.assistant_id, activity.day, now):
+                # A day the tables no longer keep (or never did): not counted, and its state not kept either, so
+                # what is refused here leaves nothing behind. Refused in this stage, where the purge runs, so a
+                # day is never counted again after it was purged.
+                await streams.warnings.forget_activities([activity.activity_id])
+                continue
             key = day_key(activity.assistant_id, activity.kind, activity.day.isoformat())
             totals = DayTotals.from_json(tables.daily.get(key))
             moved = totals.add(activity) if value["counts"] else totals.remove(activity.activity_id)
             if moved:
                 tables.daily[key] = totals.to_json()
             if value["counts"]:
-                streams.warnings.watch(activity.assistant_id, activity.kind, partition)
+                today = now.astimezone(await streams.zones.of(activity.assistant_id) or UTC).date()
+                streams.warnings.watch(activity.assistant_id, activity.kind, partition, today)
             WorkloadDays(tables.workload).apply(activity, counts=value["counts"])
 
     async def tick() -> None:

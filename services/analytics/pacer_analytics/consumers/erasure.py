@@ -40,9 +40,19 @@ ACTIVITY = "activity"
 """One activity's state (the by-activity partition)."""
 
 
-def declare(app: faust.App, tables: Tables, names: TopicNames, erasures: Erasures) -> None:
+def orders(app: faust.App) -> faust.TopicT:
+    """The internal topic of erase orders, each keyed to the partition whose rows it removes."""
+    return app.topic(f"{app.conf.id}-erasure-by-key", internal=True, key_serializer="raw", value_serializer="json")
+
+
+async def forget_activities(erasure: faust.TopicT, activity_ids: list[str]) -> None:
+    """Each activity's state out of the by-activity partition that owns it (also used by the retention purge)."""
+    for activity_id in activity_ids:
+        await erasure.send(key=codecs.dumps("json", activity_id), value={"erase": ACTIVITY})
+
+
+def declare(app: faust.App, tables: Tables, names: TopicNames, erasures: Erasures, erasure: faust.TopicT) -> None:
     people = app.topic(names(ORG_PEOPLE), key_serializer="raw", value_serializer="raw")
-    erasure = app.topic(f"{app.conf.id}-erasure-by-key", internal=True, key_serializer="raw", value_serializer="json")
 
     async def erase_everywhere(person_id: str) -> None:
         await erasure.send(key=codecs.dumps("json", person_id), value={"erase": ASSISTANT, "person": person_id})
@@ -64,8 +74,7 @@ def declare(app: faust.App, tables: Tables, names: TopicNames, erasures: Erasure
         async for order in stream.events():
             value = order.value
             if value["erase"] == ASSISTANT:
-                for activity_id in forget_assistant(tables, value["person"]):
-                    await erasure.send(key=codecs.dumps("json", activity_id), value={"erase": ACTIVITY})
+                await forget_activities(erasure, forget_assistant(tables, value["person"]))
             elif value["erase"] == PERSON:
                 forget_person(tables, value["person"])
             elif value["erase"] == ACTIVITY:

@@ -1,11 +1,9 @@
 """The tables analytics keeps, each backed by a compacted changelog topic it is rebuilt from after a restart.
 
-None has a window yet: `activities` and `daily` grow with the activities recorded (see the README's analytics
-section); `watched` holds one record per assistant, `warned` one per warning raised, `goals` one per assistant
-with each of their goals, `trainings` one per person with each course they completed, `bonuses` one per person
-with each of their bonus statements.
-with each of their goals, `trainings` one per person with each course they completed, `workload` one per
-assistant and day with the local time of each activity.
+`daily`, `workload`, `warned` and the states in `activities` keep RETENTION_DAYS of each assistant's days: the
+daily check purges older ones (service/warnings.py). `watched` holds one record per assistant, `goals` one per
+assistant with each of their goals, `trainings` one per person with each course they completed, `bonuses` one per
+person with each of their bonus statements.
 """
 
 from __future__ import annotations

@@ -90,32 +90,42 @@ class Watch:
 
     `partition` is the partition of the assistant's contributions: a check runs in the stream of that partition,
     so what it writes goes to the changelog partition the assistant's other records are in.
+
+    `kept_from` is the earliest local day the assistant's rows may still hold: the retention horizon when they were
+    first seen (nothing older is counted), moved on by each day's purge.
     """
 
     partition: int
     kinds: tuple[str, ...] = ()
     checked_on: date | None = None
+    kept_from: date | None = None
 
-    def seen(self, kind: str, partition: int) -> Watch:
+    def seen(self, kind: str, partition: int, horizon: date) -> Watch:
         kinds = self.kinds if kind in self.kinds else tuple(sorted((*self.kinds, kind)))
-        return Watch(partition, kinds, self.checked_on)
+        return Watch(partition, kinds, self.checked_on, self.kept_from or horizon)
 
     def due(self, today: date) -> bool:
         return self.checked_on is None or today > self.checked_on
 
-    def checked(self, today: date) -> Watch:
-        return Watch(self.partition, self.kinds, today)
+    def checked(self, today: date, kept_from: date) -> Watch:
+        return Watch(self.partition, self.kinds, today, kept_from)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "partition": self.partition,
             "kinds": list(self.kinds),
             "checked_on": self.checked_on.isoformat() if self.checked_on else None,
+            "kept_from": self.kept_from.isoformat() if self.kept_from else None,
         }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any] | None, partition: int) -> Watch:
         if raw is None:
             return cls(partition)
-        checked = raw.get("checked_on")
-        return cls(raw["partition"], tuple(raw["kinds"]), date.fromisoformat(checked) if checked else None)
+        checked, kept = raw.get("checked_on"), raw.get("kept_from")
+        return cls(
+            raw["partition"],
+            tuple(raw["kinds"]),
+            date.fromisoformat(checked) if checked else None,
+            date.fromisoformat(kept) if kept else None,
+        )

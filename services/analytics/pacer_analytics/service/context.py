@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, cast
 
 import faust
@@ -59,7 +60,15 @@ class Analytics:
         zones = TimeZones(runtime.people, settings.roster_cache_seconds)
         rule = DropRule(settings.warning_threshold, settings.warning_min_weekly_average)
         publisher = EventPublisher(runtime.producer, runtime.topics)
-        warnings = Warnings(declared, zones, publisher, rule)
+        erase_orders = erasure.orders(app)
+        warnings = Warnings(
+            declared,
+            zones,
+            publisher,
+            rule,
+            settings.retention_days,
+            partial(erasure.forget_activities, erase_orders),
+        )
         catch_up = CatchUp(settings, app.conf.id, agents.catch_up_stages(app, runtime.topics))
         streams = agents.Streams(
             runtime.topics,
@@ -72,7 +81,7 @@ class Analytics:
             runtime.erasures,
         )
         agents.declare(app, declared, streams)
-        erasure.declare(app, declared, runtime.topics, runtime.erasures)
+        erasure.declare(app, declared, runtime.topics, runtime.erasures, erase_orders)
         return cls(
             runtime,
             settings,
