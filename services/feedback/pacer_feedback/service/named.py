@@ -12,6 +12,7 @@ from pacer_feedback.service.context import Feedback
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind, FeedbackRequested, Visibility
 from pacer_shared.mongo import Document, Session
+from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Forbidden, NotFound, Unprocessable
 
 
@@ -135,21 +136,28 @@ async def recipients(feedback: Feedback, person_id: str) -> list[tuple[Document,
     return [(p, direction(person_id, p, me, requested=False)) for p in chosen]
 
 
-async def inbox(feedback: Feedback, person_id: str, limit: int) -> list[Document]:
-    return await feedback.named.received(person_id, limit)
+async def inbox(
+    feedback: Feedback, person_id: str, cursor: str | None, limit: int
+) -> tuple[list[Document], str | None]:
+    """One page of the feedback a person received, newest first, and the cursor of the next page if there is one."""
+    found = await feedback.named.received(person_id, cursor, limit + 1)
+    return found[:limit], cursor_after(found, limit, "created_at")
 
 
-async def sent(feedback: Feedback, person_id: str, limit: int) -> list[Document]:
-    return await feedback.named.sent(person_id, limit)
+async def sent(feedback: Feedback, person_id: str, cursor: str | None, limit: int) -> tuple[list[Document], str | None]:
+    found = await feedback.named.sent(person_id, cursor, limit + 1)
+    return found[:limit], cursor_after(found, limit, "created_at")
 
 
-async def about_person(feedback: Feedback, principal: Principal, person_id: str, limit: int) -> list[Document]:
+async def about_person(
+    feedback: Feedback, principal: Principal, person_id: str, cursor: str | None, limit: int
+) -> tuple[list[Document], str | None]:
     """The feedback a person received, for them, their manager and hr."""
     if principal.subject != person_id and not principal.has(Role.HR, Role.ADMIN):
         person = await feedback.runtime.people.get(person_id)
         if person is None or person.get("manager_id") != principal.subject:
             raise Forbidden("a person's feedback is seen by them, their manager and hr")
-    return await inbox(feedback, person_id, limit)
+    return await inbox(feedback, person_id, cursor, limit)
 
 
 async def themes(feedback: Feedback, person_id: str, since: datetime, until: datetime) -> dict[str, int]:
