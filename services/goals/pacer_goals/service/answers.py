@@ -59,9 +59,14 @@ async def get_checkin(goals: Goals, principal: Principal, checkin_id: str) -> Ch
 
 
 async def list_checkins(
-    goals: Goals, principal: Principal, owner_id: str | None, status: CheckInStatus | None, limit: int
-) -> list[CheckIn]:
-    """Newest first: the latest recorded check-in of a person is `status=recorded, limit=1`."""
+    goals: Goals,
+    principal: Principal,
+    owner_id: str | None,
+    status: list[CheckInStatus] | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[CheckIn], str | None]:
+    """A page, newest first: the latest recorded check-in of a person is `status=recorded, limit=1`."""
     if owner_id is not None:
         owners = [owner_id] if await _may_read(goals, principal, owner_id) else []
     else:
@@ -69,8 +74,8 @@ async def list_checkins(
         if principal.has(Role.MANAGER):
             owners += [p["_id"] for p in await goals.runtime.people.reports_of(principal.subject)]
     if not owners:
-        return []
-    return await goals.checkins.of_owners(owners, status, limit)
+        return [], None
+    return await goals.checkins.of_owners(owners, status, cursor, limit)
 
 
 async def _may_read(goals: Goals, principal: Principal, owner_id: str) -> bool:
