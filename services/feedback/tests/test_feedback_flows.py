@@ -184,6 +184,8 @@ async def test_bad_feedback_is_refused_with_a_clear_message_and_nothing_stored(w
     assert "text" in empty.json()["detail"]
     assert "text" in huge.json()["detail"]
     assert "due_at" in no_offset.json()["detail"]
+    [reason] = stranger.json()["errors"]
+    assert (reason["field"], reason["type"]) == ("body.recipient_id", "person_not_in_organisation")
     assert "not someone in your organisation" in stranger.json()["detail"]
     assert (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).json()["items"] == []
     assert (await world.get("/v1/people/bob/feedback", "dan", Role.MANAGER)).status_code == 403

@@ -154,7 +154,11 @@ async def test_a_manager_asks_for_a_check_in_between_weeks_and_the_assistant_ans
 ) -> None:
     world = goals_at_a_moved_clock
     asked = {"owner_id": "ann"}
-    assert (await world.http.post("/v1/checkins", json=asked, headers=token("mia", Role.MANAGER))).status_code == 422
+    without_goals = await world.http.post("/v1/checkins", json=asked, headers=token("mia", Role.MANAGER))
+    assert without_goals.status_code == 422
+    assert [(e["field"], e["type"]) for e in without_goals.json()["errors"]] == [
+        ("body.owner_id", "checkin_no_open_goals")
+    ]
     goal = await world.set_goal(title="Calls this month")
     for who, role in (("ann", Role.ASSISTANT), ("max", Role.MANAGER), ("bob", Role.ASSISTANT)):
         refused = await world.http.post("/v1/checkins", json=asked, headers=token(who, role))

@@ -28,10 +28,15 @@ class NewFeedback:
     request_id: str | None = None
 
 
-async def person_in_roster(feedback: Feedback, person_id: str) -> Document:
+async def person_in_roster(feedback: Feedback, person_id: str, field: str = "recipient_id") -> Document:
     person = await feedback.runtime.people.get(person_id)
     if person is None or not person.get("active", True):
-        raise Unprocessable(f"recipient_id: {person_id!r} is not someone in your organisation")
+        raise Unprocessable(
+            f"{field}: {person_id!r} is not someone in your organisation",
+            field=f"body.{field}",
+            code="person_not_in_organisation",
+            ctx={"person_id": person_id},
+        )
     return person
 
 
@@ -48,7 +53,9 @@ def direction(author: str, recipient: Document, author_doc: Document | None, req
 async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Document:
     recipient = await person_in_roster(feedback, new.recipient_id)
     if new.recipient_id == principal.subject:
-        raise Unprocessable("recipient_id: feedback goes to someone else")
+        raise Unprocessable(
+            "recipient_id: feedback goes to someone else", field="body.recipient_id", code="feedback_to_self"
+        )
     author = await feedback.runtime.people.get(principal.subject)
     now = feedback.runtime.clock.now()
     document: Document = {
@@ -175,9 +182,9 @@ async def request(
     if not principal.has(Role.HR, Role.ADMIN) and about.get("manager_id") != principal.subject:
         raise Forbidden("360 feedback is requested by the person's manager or hr")
     for respondent in respondent_ids:
-        await person_in_roster(feedback, respondent)
+        await person_in_roster(feedback, respondent, "respondent_ids")
     if due_at <= feedback.runtime.clock.now():
-        raise Unprocessable("due_at: the due date must be in the future")
+        raise Unprocessable("due_at: the due date must be in the future", field="body.due_at", code="due_not_ahead")
     document: Document = {
         "_id": str(uuid.uuid4()),
         "about_id": about_id,
