@@ -48,7 +48,9 @@ test("assistants give praise to a peer and improvement upward, a manager gives f
   // Her inbox is read a page at a time from the API: Cid's oldest note is on the next page.
   const inbox = page.getByRole("region", { name: "Inbox" });
   await expect(inbox.getByText("Earlier note 0")).toHaveCount(0);
+  const nextPage = page.waitForRequest((r) => r.url().includes("/v1/feedback/inbox") && r.url().includes("cursor="));
   await inbox.getByRole("button", { name: "Next" }).click();
+  await nextPage;
   await expect(inbox.getByText("Earlier note 0")).toBeVisible();
   await expect(inbox.getByText("Our weekly 1:1s get cancelled too often.")).toHaveCount(0);
   await inbox.getByRole("button", { name: "Previous" }).click();
