@@ -45,6 +45,16 @@ test("assistants give praise to a peer and improvement upward, a manager gives f
   await expect(mias).toContainText("Improvement");
   await expect(mias).toContainText("upward, from your team");
   await expect(mias).toContainText("Our weekly 1:1s get cancelled too often.");
+  // Her inbox is read a page at a time from the API: Cid's oldest note is on the next page.
+  const inbox = page.getByRole("region", { name: "Inbox" });
+  await expect(inbox.getByText("Earlier note 0")).toHaveCount(0);
+  const nextPage = page.waitForRequest((r) => r.url().includes("/v1/feedback/inbox") && r.url().includes("cursor="));
+  await inbox.getByRole("button", { name: "Next" }).click();
+  await nextPage;
+  await expect(inbox.getByText("Earlier note 0")).toBeVisible();
+  await expect(inbox.getByText("Our weekly 1:1s get cancelled too often.")).toHaveCount(0);
+  await inbox.getByRole("button", { name: "Previous" }).click();
+  await expect(mias).toContainText("Our weekly 1:1s get cancelled too often.");
   const mine = page.getByRole("form", { name: "Give feedback" });
   await mine.getByLabel("To", { exact: true }).selectOption({ label: "Cid Assistant (your report)" });
   await mine.getByLabel("What you want to say").fill("Great follow-up with Acme.");

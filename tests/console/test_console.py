@@ -113,6 +113,14 @@ async def private_award(platform: Platform) -> None:
     assert response.status_code == 201, response.text
 
 
+async def earlier_feedback(platform: Platform) -> None:
+    """Cid's notes to Mia from before the journeys, more than her inbox shows on its first page."""
+    for n in range(10):
+        body = {"recipient_id": "mia", "kind": "improvement", "text": f"Earlier note {n}"}
+        response = await platform.call("feedback", "POST", "/v1/feedback", "cid", Role.ASSISTANT, body)
+        assert response.status_code == 201, response.text
+
+
 async def ask_adjustment(platform: Platform, goal: dict[str, Any], who: str, target: int, reason: str) -> None:
     path = f"/v1/goals/{goal['goal_id']}/adjustments"
     response = await platform.call("goals", "POST", path, who, Role.ASSISTANT, {"new_target": target, "reason": reason})
@@ -219,6 +227,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await review_to_write(platform)
         await weekly_check_in(platform)
         await private_award(platform)
+        await earlier_feedback(platform)
         await checkins_due(platform)
 
         apis = {name: service.url for name, service in platform.services.items()}

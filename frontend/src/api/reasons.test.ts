@@ -19,6 +19,28 @@ describe("reasonText", () => {
     );
   });
 
+  it("words the refusals of the goals, feedback, incentives and reviews forms by their code", () => {
+    const notOpen = { message: "only an open goal can be adjusted; this one is missed", type: "goal_not_open", ctx: { status: "missed" } };
+    expect(reasonText(notOpen, "zh-CN")).toBe("只有进行中的目标可以调整；此目标未达成。");
+    const over = { message: "the goal's period has ended", type: "goal_period_over", ctx: { action: "cancelled" } };
+    expect(reasonText(over, "zh-CN")).toBe("目标周期已经结束，不能再取消，只等结算。");
+    expect(reasonText({ message: "the goal's period has already ended", type: "goal_period_over" }, "zh-CN")).toBe(
+      "目标周期已经结束。",
+    );
+    expect(reasonText({ message: "an adjustment is already waiting", type: "adjustment_pending" }, "zh-CN")).toBe(
+      "已有一项调整在等待审批。",
+    );
+    expect(reasonText({ message: "feedback goes to someone else", type: "feedback_to_self" }, "zh-CN")).toBe(
+      "反馈要给别人，不能给自己。",
+    );
+    const value = { message: "'x' is not one of the company values (teamwork)", type: "value_unknown", ctx: { known: "teamwork" } };
+    expect(reasonText(value, "zh-CN")).toBe("不是公司的价值观之一（可选：teamwork）。");
+    const scale = { message: "quality outside the scale 1-5", type: "ratings_outside_scale", ctx: { criteria: "quality", min: 1, max: 5 } };
+    expect(reasonText(scale, "zh-CN")).toBe("评分须在 1–5 之间。");
+    expect(reasonText({ ...scale, ctx: { criteria: "quality" } }, "zh-CN")).toBe(scale.message);
+    expect(reasonText(notOpen, "en")).toBe(notOpen.message);
+  });
+
   it("keeps the service's text in English, for a code it does not know, and when a value it needs is missing", () => {
     const tooShort = { message: "String should have at least 3 characters", type: "string_too_short", ctx: { min_length: 3 } };
     expect(reasonText(tooShort, "en")).toBe("String should have at least 3 characters");

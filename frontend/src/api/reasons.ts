@@ -14,6 +14,17 @@ const needs =
     return value === undefined ? null : words(value);
   };
 
+const GOAL_STATUS: Record<string, string> = {
+  draft: "是草稿",
+  active: "正在进行",
+  achieved: "已达成",
+  missed: "未达成",
+  cancelled: "已取消",
+};
+const goalStatus = (status: string | number) => GOAL_STATUS[String(status)] ?? `状态为 ${status}`;
+const ACTION: Record<string, string> = { adjusted: "调整", cancelled: "取消" };
+const action = (what: string | number) => ACTION[String(what)] ?? String(what);
+
 const zhCN: Record<string, Wording> = {
   missing: () => "此项必填。",
   string_too_short: needs("min_length", (n) => `至少需要 ${n} 个字符。`),
@@ -48,6 +59,30 @@ const zhCN: Record<string, Wording> = {
   goal_end_missing: () => "一次性目标需要结束日期（或选择重复周期）。",
   goal_end_before_start: () => "结束日期早于开始日期。",
   goal_period_too_long: needs("max_days", (n) => `目标周期最长 ${n} 天。`),
+  // The goals service's rules of adjusting, activating, cancelling and analysing a goal, and of check-ins.
+  goal_not_open: needs("status", (status) => `只有进行中的目标可以调整；此目标${goalStatus(status)}。`),
+  goal_not_draft: needs("status", (status) => `只有草稿目标可以激活；此目标${goalStatus(status)}。`),
+  goal_not_cancellable: needs("status", (status) => `此目标${goalStatus(status)}，不能取消。`),
+  goal_period_over: (ctx) =>
+    ctx.action === undefined ? "目标周期已经结束。" : `目标周期已经结束，不能再${action(ctx.action)}，只等结算。`,
+  goal_not_missed: () => "只有未达成的目标需要原因分析。",
+  adjustment_changes_nothing: () => "调整需要修改目标值、结束日期或两者。",
+  adjustment_end_not_ahead: () => "新的结束日期必须晚于现在和开始日期。",
+  adjustment_pending: () => "已有一项调整在等待审批。",
+  checkin_goal_unknown: needs("goals", (goals) => `这些目标不属于本次签到：${goals}。`),
+  checkin_no_open_goals: () => "此人没有进行中的目标，无法签到。",
+  // The feedback service's rules.
+  person_not_in_organisation: () => "此人不在你的组织中。",
+  feedback_to_self: () => "反馈要给别人，不能给自己。",
+  due_not_ahead: () => "截止时间必须在将来。",
+  // The incentives service's rules.
+  kudos_to_self: () => "点赞要给别人，不能给自己。",
+  value_unknown: needs("known", (known) => `不是公司的价值观之一（可选：${known}）。`),
+  // The reviews service's rules of an assessment's ratings.
+  ratings_unknown_criteria: needs("criteria", (criteria) => `模板中没有这些评估项：${criteria}。`),
+  ratings_outside_scale: (ctx) =>
+    ctx.min === undefined || ctx.max === undefined ? null : `评分须在 ${ctx.min}–${ctx.max} 之间。`,
+  ratings_missing: needs("criteria", (criteria) => `经理需要为每一项评分；还缺：${criteria}。`),
 };
 
 const WORDINGS: Record<string, Record<string, Wording>> = { "zh-CN": zhCN };

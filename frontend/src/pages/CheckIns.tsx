@@ -7,14 +7,18 @@ import { useSession } from "../auth/AuthContext";
 import type { components } from "../client/goals/schema";
 import { Failure } from "../components/Failure";
 import { FieldError } from "../components/FieldError";
+import { Pager } from "../components/Pager";
 import { SubmissionErrors } from "../components/SubmissionErrors";
+import { useCursorPages } from "../components/useCursorPages";
 import { useDraft } from "../components/useDraft";
 import { useSubmission } from "../components/useSubmission";
 import { date } from "../format";
 
 type CheckInOut = components["schemas"]["CheckInOut"];
 
-const RECENT = 20;
+/** The API's largest page: unanswered check-ins are at most a few per report. */
+const UNANSWERED = 200;
+const PAGE_SIZE = 5;
 const CONFIDENCE = [1, 2, 3, 4, 5];
 
 /** Weekly check-ins: the assistant answers the week's; a manager reads what their reports answered. */
@@ -23,15 +27,20 @@ export function CheckIns() {
   const { apis, config } = usePlatform();
   const { person } = useSession();
   const [done, setDone] = useState<string | null>(null);
+  // What still waits for an answer is read at once (a week's check-ins of one's reports); the answers a page at a time.
   const checkins = useQuery({
-    queryKey: ["checkins", person.person_id],
-    queryFn: () => answer(apis.goals.GET("/v1/checkins", { params: { query: { limit: RECENT } } })),
+    queryKey: ["checkins", person.person_id, "unanswered"],
+    queryFn: () =>
+      answer(apis.goals.GET("/v1/checkins", { params: { query: { status: ["due", "overdue"], limit: UNANSWERED } } })),
     refetchInterval: config.refetch_seconds * 1000,
   });
-  const all = checkins.data ?? [];
-  const open = all.filter((c) => c.owner_id === person.person_id && c.status !== "recorded");
-  const answered = all.filter((c) => c.status === "recorded");
-  const waiting = all.filter((c) => c.owner_id !== person.person_id && c.status !== "recorded");
+  const answers = useCursorPages(["checkins", person.person_id, "recorded"], (cursor) =>
+    answer(apis.goals.GET("/v1/checkins", { params: { query: { status: ["recorded"], limit: PAGE_SIZE, cursor } } })),
+  );
+  const all = checkins.data?.items ?? [];
+  const open = all.filter((c) => c.owner_id === person.person_id);
+  const answered = answers.items;
+  const waiting = all.filter((c) => c.owner_id !== person.person_id);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("checkins.title")}</h1>
@@ -56,12 +65,14 @@ export function CheckIns() {
           </ul>
         </section>
       )}
-      {answered.length > 0 && (
+      {answers.query.error && <Failure error={answers.query.error} />}
+      {(answered.length > 0 || answers.page > 0) && (
         <section className="card" aria-labelledby="answered-title">
           <h2 id="answered-title">{t("checkins.answered")}</h2>
           {answered.map((c) => (
             <Answered key={c.checkin_id} checkin={c} />
           ))}
+          <Pager page={answers.page} hasNext={answers.hasNext} onPage={answers.toPage} />
         </section>
       )}
     </section>

@@ -8,16 +8,15 @@ import type { components } from "../client/feedback/schema";
 import { Failure } from "../components/Failure";
 import { FieldError } from "../components/FieldError";
 import { Pager } from "../components/Pager";
-import { pageOf } from "../components/paging";
 import { SubmissionErrors } from "../components/SubmissionErrors";
+import { useCursorPages } from "../components/useCursorPages";
 import { useDraft } from "../components/useDraft";
 import { useSubmission } from "../components/useSubmission";
 import { day } from "../format";
 
 type RecipientOut = components["schemas"]["RecipientOut"];
 
-/** The newest feedback the inbox reads at once (the API's largest page), shown ten at a time. */
-const INBOX_READ = 200;
+/** Feedback shown a page at a time, newest first, each page read from the API by its cursor. */
 const PAGE_SIZE = 10;
 
 interface Draft {
@@ -30,15 +29,10 @@ interface Draft {
 /** Feedback received, and feedback given: praise or improvement to a peer, upward to one's manager, down to a report. */
 export function MyFeedback() {
   const { t } = useTranslation();
-  const { apis, config } = usePlatform();
+  const { apis } = usePlatform();
   const recipients = useQuery({
     queryKey: ["feedback-recipients"],
     queryFn: () => answer(apis.feedback.GET("/v1/feedback/recipients")),
-  });
-  const inbox = useQuery({
-    queryKey: ["feedback-inbox"],
-    queryFn: () => answer(apis.feedback.GET("/v1/feedback/inbox", { params: { query: { limit: INBOX_READ } } })),
-    refetchInterval: config.refetch_seconds * 1000,
   });
   const people = recipients.data ?? [];
   const names = new Map(people.map((p) => [p.person_id, p.display_name]));
@@ -47,7 +41,7 @@ export function MyFeedback() {
       <h1 id="page-title">{t("feedback.title")}</h1>
       <div className="panels">
         <GiveFeedback people={people} failure={recipients.error} />
-        <Inbox items={inbox.data ?? []} error={inbox.error} loading={inbox.isPending} nameOf={(id) => names.get(id) ?? id} />
+        <Inbox nameOf={(id) => names.get(id) ?? id} />
       </div>
     </section>
   );
@@ -157,28 +151,22 @@ function GiveFeedback({ people, failure }: { people: RecipientOut[]; failure: Er
   );
 }
 
-function Inbox({
-  items,
-  error,
-  loading,
-  nameOf,
-}: {
-  items: components["schemas"]["FeedbackOut"][];
-  error: Error | null;
-  loading: boolean;
-  nameOf: (id: string) => string;
-}) {
+function Inbox({ nameOf }: { nameOf: (id: string) => string }) {
   const { t, i18n } = useTranslation();
-  const [page, setPage] = useState(0);
-  const shown = pageOf(items, page, PAGE_SIZE);
+  const { apis } = usePlatform();
+  const inbox = useCursorPages(["feedback-inbox"], (cursor) =>
+    answer(apis.feedback.GET("/v1/feedback/inbox", { params: { query: { limit: PAGE_SIZE, cursor } } })),
+  );
+  const error = inbox.query.error;
+  const loading = inbox.query.isPending;
   return (
     <section className="card" aria-labelledby="inbox-title">
       <h2 id="inbox-title">{t("feedback.inbox")}</h2>
       {error && <Failure error={error} />}
       {loading && <p>{t("app.loading")}</p>}
-      {!loading && items.length === 0 && <p>{t("feedback.empty")}</p>}
+      {!loading && inbox.items.length === 0 && inbox.page === 0 && <p>{t("feedback.empty")}</p>}
       <ul className="plain-list feedback-list" data-testid="inbox">
-        {shown.items.map((item) => (
+        {inbox.items.map((item) => (
           <li key={item.feedback_id} aria-label={t("feedback.from", { name: nameOf(item.author_id) })}>
             <div>
               <span className={`badge badge-${item.kind}`}>{t(`feedback.kinds.${item.kind}`)}</span>{" "}
@@ -192,7 +180,7 @@ function Inbox({
           </li>
         ))}
       </ul>
-      <Pager page={page} hasNext={shown.hasNext} onPage={setPage} />
+      <Pager page={inbox.page} hasNext={inbox.hasNext} onPage={inbox.toPage} />
     </section>
   );
 }

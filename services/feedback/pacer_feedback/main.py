@@ -34,6 +34,7 @@ def build(settings: FeedbackSettings | None = None, clock: Clock | None = None) 
             description=DESCRIPTION,
             routers=[named_routes.router, anonymous_routes.router],
             indexes={**named.INDEXES, **anonymous.INDEXES},
+            retired_indexes=named.RETIRED_INDEXES,
             personal_data=PERSONAL_DATA,
             publishes=[topics.FEEDBACK_EVENTS],
             context=Feedback.of,

@@ -50,11 +50,52 @@ async def test_instant_and_upward_feedback_flow_to_events_with_their_direction(w
     assert given[up.json()["feedback_id"]]["data"]["direction"] == "upward"
 
     inbox = (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).json()
-    assert [f["text"] for f in inbox] == ["Great follow-up with Acme."]
-    assert [f["recipient_id"] for f in (await world.get("/v1/feedback/sent", "bob", Role.ASSISTANT)).json()] == [
-        "cid",
-        "mia",
-    ]
+    assert [f["text"] for f in inbox["items"]] == ["Great follow-up with Acme."]
+    assert inbox["next_cursor"] is None
+    sent = (await world.get("/v1/feedback/sent", "bob", Role.ASSISTANT)).json()
+    assert [f["recipient_id"] for f in sent["items"]] == ["cid", "mia"]
+
+
+async def every_page(world: FeedbackWorld, path: str, who: str, role: Role) -> list[list[str]]:
+    """The texts of each page of a list, following `next_cursor` to the end."""
+    pages: list[list[str]] = []
+    cursor: str | None = None
+    while not pages or cursor:
+        answered = await world.get(f"{path}&cursor={cursor}" if cursor else path, who, role)
+        assert answered.status_code == 200, answered.text
+        pages.append([f["text"] for f in answered.json()["items"]])
+        cursor = answered.json()["next_cursor"]
+    return pages
+
+
+async def test_inbox_sent_and_a_persons_feedback_are_read_a_page_at_a_time_newest_first(world: FeedbackWorld) -> None:
+    async def praise(text: str) -> None:
+        given = await world.post(
+            "/v1/feedback", {"recipient_id": "bob", "kind": "praise", "text": text}, "mia", Role.MANAGER
+        )
+        assert given.status_code == 201, given.text
+
+    for n in range(5):
+        await praise(f"praise {n}")
+    newest_first = [f"praise {n}" for n in reversed(range(5))]
+    for path, who, role in (
+        ("/v1/feedback/inbox?limit=2", "bob", Role.ASSISTANT),
+        ("/v1/feedback/sent?limit=2", "mia", Role.MANAGER),
+        ("/v1/people/bob/feedback?limit=2", "mia", Role.MANAGER),
+    ):
+        assert await every_page(world, path, who, role) == [newest_first[:2], newest_first[2:4], newest_first[4:]]
+
+    # Feedback given while the pages are read comes first on the next reading, and moves nothing already shown.
+    first = (await world.get("/v1/feedback/inbox?limit=2", "bob", Role.ASSISTANT)).json()
+    await praise("praise while reading")
+    rest = await every_page(world, f"/v1/feedback/inbox?limit=2&cursor={first['next_cursor']}", "bob", Role.ASSISTANT)
+    assert [f["text"] for f in first["items"]] + [t for page in rest for t in page] == newest_first
+    again = await every_page(world, "/v1/feedback/inbox?limit=3", "bob", Role.ASSISTANT)
+    assert [t for page in again for t in page] == ["praise while reading", *newest_first]
+
+    for refused in ("/v1/feedback/inbox?limit=201", "/v1/feedback/inbox?cursor=nonsense"):
+        answered = await world.get(refused, "bob", Role.ASSISTANT)
+        assert answered.status_code == 422, answered.text
 
 
 async def test_threads_take_replies_from_their_people_only(world: FeedbackWorld) -> None:
@@ -143,8 +184,10 @@ async def test_bad_feedback_is_refused_with_a_clear_message_and_nothing_stored(w
     assert "text" in empty.json()["detail"]
     assert "text" in huge.json()["detail"]
     assert "due_at" in no_offset.json()["detail"]
+    [reason] = stranger.json()["errors"]
+    assert (reason["field"], reason["type"]) == ("body.recipient_id", "person_not_in_organisation")
     assert "not someone in your organisation" in stranger.json()["detail"]
-    assert (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).json() == []
+    assert (await world.get("/v1/feedback/inbox", "bob", Role.ASSISTANT)).json()["items"] == []
     assert (await world.get("/v1/people/bob/feedback", "dan", Role.MANAGER)).status_code == 403
 
 

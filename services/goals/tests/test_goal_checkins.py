@@ -109,7 +109,7 @@ async def test_the_assistant_answers_the_check_in_and_the_manager_reads_it(
         "/v1/checkins", params={"owner_id": "ann", "status": "recorded", "limit": 1}, headers=token("mia", Role.MANAGER)
     )
     assert latest.status_code == 200, latest.text
-    [shown] = latest.json()
+    [shown] = latest.json()["items"]
     assert (shown["checkin_id"], shown["obstacles"], shown["confidence"]) == (
         checkin_id,
         "the CRM was down on Tuesday",
@@ -154,7 +154,11 @@ async def test_a_manager_asks_for_a_check_in_between_weeks_and_the_assistant_ans
 ) -> None:
     world = goals_at_a_moved_clock
     asked = {"owner_id": "ann"}
-    assert (await world.http.post("/v1/checkins", json=asked, headers=token("mia", Role.MANAGER))).status_code == 422
+    without_goals = await world.http.post("/v1/checkins", json=asked, headers=token("mia", Role.MANAGER))
+    assert without_goals.status_code == 422
+    assert [(e["field"], e["type"]) for e in without_goals.json()["errors"]] == [
+        ("body.owner_id", "checkin_no_open_goals")
+    ]
     goal = await world.set_goal(title="Calls this month")
     for who, role in (("ann", Role.ASSISTANT), ("max", Role.MANAGER), ("bob", Role.ASSISTANT)):
         refused = await world.http.post("/v1/checkins", json=asked, headers=token(who, role))
@@ -174,3 +178,52 @@ async def test_a_manager_asks_for_a_check_in_between_weeks_and_the_assistant_ans
     assert answered.status_code == 200, answered.text
     records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInRecorded")), timeout=30)
     assert [e["data"]["checkin_id"] for e in events_of(records, "GoalCheckInRecorded")] == [checkin["checkin_id"]]
+
+
+async def test_check_ins_are_read_a_page_at_a_time_newest_first(goals_at_a_moved_clock: GoalsWorld) -> None:
+    world = goals_at_a_moved_clock
+    await world.set_goal(title="Calls this month")
+
+    async def ask() -> str:
+        requested = await world.http.post("/v1/checkins", json={"owner_id": "ann"}, headers=token("mia", Role.MANAGER))
+        assert requested.status_code == 201, requested.text
+        return str(requested.json()["checkin_id"])
+
+    asked = [await ask() for _ in range(5)]
+
+    async def every_page(query: dict[str, Any], who: str, role: Role) -> list[list[str]]:
+        pages: list[list[str]] = []
+        cursor: str | None = None
+        while not pages or cursor:
+            params = {**query, "limit": 2, **({"cursor": cursor} if cursor else {})}
+            answered = await world.http.get("/v1/checkins", params=params, headers=token(who, role))
+            assert answered.status_code == 200, answered.text
+            pages.append([c["checkin_id"] for c in answered.json()["items"]])
+            cursor = answered.json()["next_cursor"]
+        return pages
+
+    for query, who, role in (
+        ({}, "ann", Role.ASSISTANT),
+        ({"owner_id": "ann"}, "mia", Role.MANAGER),
+        ({"status": ["due", "overdue"]}, "mia", Role.MANAGER),
+    ):
+        pages = await every_page(query, who, role)
+        listed = [c for page in pages for c in page]
+        assert [len(page) for page in pages[:-1]] == [2] * (len(pages) - 1)
+        assert sorted(listed) == sorted(asked), "each check-in exactly once"
+
+    # One asked for while the pages are read comes first on the next reading and moves nothing already shown.
+    first = (await world.http.get("/v1/checkins", params={"limit": 2}, headers=token("ann", Role.ASSISTANT))).json()
+    later = await ask()
+    rest = await world.http.get(
+        "/v1/checkins", params={"limit": 200, "cursor": first["next_cursor"]}, headers=token("ann", Role.ASSISTANT)
+    )
+    seen = [c["checkin_id"] for c in first["items"] + rest.json()["items"]]
+    assert sorted(seen) == sorted(asked), "each check-in exactly once"
+    again = (await world.http.get("/v1/checkins", params={"limit": 1}, headers=token("ann", Role.ASSISTANT))).json()
+    assert [c["checkin_id"] for c in again["items"]] == [later]
+
+    assert await every_page({"status": "recorded"}, "ann", Role.ASSISTANT) == [[]]
+    for refused in ({"limit": 201}, {"cursor": "nonsense"}):
+        answered = await world.http.get("/v1/checkins", params=refused, headers=token("ann", Role.ASSISTANT))
+        assert answered.status_code == 422, answered.text

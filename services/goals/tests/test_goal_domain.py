@@ -205,10 +205,11 @@ def test_adjustments_need_a_change_an_open_goal_and_one_at_a_time() -> None:
     with pytest.raises(GoalRuleViolation, match="changes the target"):
         g.request_adjustment(by="ann", reason="r", new_target=None, new_period_end=None, approved=False, now=START)
     g.request_adjustment(by="ann", reason="r", new_target=Decimal(8), new_period_end=None, approved=False, now=START)
-    with pytest.raises(GoalRuleViolation, match="already waiting"):
+    with pytest.raises(GoalRuleViolation, match="already waiting") as pending:
         g.request_adjustment(
             by="ann", reason="r", new_target=Decimal(7), new_period_end=None, approved=False, now=START
         )
+    assert (pending.value.code, pending.value.field) == ("adjustment_pending", "body")
     g.cancel("mia", "reorg", START)
     with pytest.raises(GoalRuleViolation, match="no longer apply"):
         g.decide_adjustment(g.adjustments[0].adjustment_id, approve=True, by="mia", now=START)

@@ -189,6 +189,13 @@ async def test_the_full_flow_ends_in_a_score_whose_explanation_adds_up(world: Re
     )
     assert out_of_scale.status_code == 422
     assert "outside the scale 1-5" in out_of_scale.json()["detail"]
+    # A stable code and its values, for the console to word the reason in the reader's language.
+    [reason] = out_of_scale.json()["errors"]
+    assert (reason["field"], reason["type"], reason["ctx"]) == (
+        "body.ratings",
+        "ratings_outside_scale",
+        {"criteria": "records", "min": 1, "max": 5},
+    )
     wrong_person = await world.call(
         "POST",
         f"/v1/reviews/{ann['review_id']}/manager",

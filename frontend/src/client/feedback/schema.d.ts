@@ -178,7 +178,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Feedback you received, newest first */
+        /** Feedback you received, newest first, a page at a time */
         get: operations["inbox_v1_feedback_inbox_get"];
         put?: never;
         post?: never;
@@ -195,7 +195,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Feedback you gave, newest first */
+        /** Feedback you gave, newest first, a page at a time */
         get: operations["sent_v1_feedback_sent_get"];
         put?: never;
         post?: never;
@@ -212,7 +212,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The feedback a person received (them, their manager, hr) */
+        /** The feedback a person received (them, their manager, hr), newest first, a page at a time */
         get: operations["about_v1_people__person_id__feedback_get"];
         put?: never;
         post?: never;
@@ -553,6 +553,16 @@ export interface components {
             replies: {
                 [key: string]: unknown;
             }[];
+        };
+        /** FeedbackPage */
+        FeedbackPage: {
+            /** Items */
+            items: components["schemas"]["FeedbackOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Health */
         Health: {
@@ -1309,6 +1319,7 @@ export interface operations {
     inbox_v1_feedback_inbox_get: {
         parameters: {
             query?: {
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -1323,7 +1334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FeedbackOut"][];
+                    "application/json": components["schemas"]["FeedbackPage"];
                 };
             };
             /** @description Unauthorized */
@@ -1358,6 +1369,7 @@ export interface operations {
     sent_v1_feedback_sent_get: {
         parameters: {
             query?: {
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -1372,7 +1384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FeedbackOut"][];
+                    "application/json": components["schemas"]["FeedbackPage"];
                 };
             };
             /** @description Unauthorized */
@@ -1407,6 +1419,7 @@ export interface operations {
     about_v1_people__person_id__feedback_get: {
         parameters: {
             query?: {
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -1423,7 +1436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FeedbackOut"][];
+                    "application/json": components["schemas"]["FeedbackPage"];
                 };
             };
             /** @description Unauthorized */

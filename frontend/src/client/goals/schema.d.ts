@@ -298,7 +298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Check-ins you may see, newest first (yours; a manager's also their reports') */
+        /** Check-ins you may see, newest first, a page at a time (yours; a manager's also their reports') */
         get: operations["list_checkins_v1_checkins_get"];
         put?: never;
         /** Ask an assistant for a check-in now, on top of the weekly one (their manager, hr) */
@@ -546,6 +546,16 @@ export interface components {
             help_needed: string | null;
             /** Confidence */
             confidence: number | null;
+        };
+        /** CheckInPage */
+        CheckInPage: {
+            /** Items */
+            items: components["schemas"]["CheckInOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** CheckInRequestIn */
         CheckInRequestIn: {
@@ -2139,7 +2149,9 @@ export interface operations {
             query?: {
                 /** @description Whose; the latest answer: status=recorded&limit=1 */
                 owner_id?: string | null;
-                status?: components["schemas"]["CheckInStatus"] | null;
+                /** @description Any of these (repeat it: status=due&status=overdue) */
+                status?: components["schemas"]["CheckInStatus"][] | null;
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -2154,7 +2166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CheckInOut"][];
+                    "application/json": components["schemas"]["CheckInPage"];
                 };
             };
             /** @description Unauthorized */

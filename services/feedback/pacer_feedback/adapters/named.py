@@ -7,18 +7,21 @@ from datetime import datetime
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
+from pacer_shared.paging import newest_first_after
 
 FEEDBACK = "feedback"
 REQUESTS = "feedback_requests"
 
 INDEXES: IndexPlan = {
     FEEDBACK: [
-        IndexModel([("recipient_id", ASCENDING), ("created_at", DESCENDING)], name="inbox"),
-        IndexModel([("author_id", ASCENDING), ("created_at", DESCENDING)], name="sent"),
+        IndexModel([("recipient_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)], name="inbox_pages"),
+        IndexModel([("author_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)], name="sent_pages"),
         IndexModel([("request_id", ASCENDING)], name="by_request", sparse=True),
     ],
     REQUESTS: [IndexModel([("about_id", ASCENDING)], name="by_subject")],
 }
+RETIRED_INDEXES = {FEEDBACK: ["inbox", "sent"]}
+"""(person, created_at) before the id that breaks ties between pages joined them."""
 
 
 class NamedFeedback:
@@ -36,11 +39,16 @@ class NamedFeedback:
     async def add_reply(self, feedback_id: str, entry: Document) -> None:
         await self._collection.update_one({"_id": feedback_id}, {"$push": {"replies": entry}})
 
-    async def received(self, person_id: str, limit: int) -> list[Document]:
-        return await self._collection.find({"recipient_id": person_id}).sort("created_at", -1).limit(limit).to_list()
+    async def received(self, person_id: str, after: str | None, limit: int) -> list[Document]:
+        """Newest first, `limit` of them from the one after the cursor `after`."""
+        return await self._newest({"recipient_id": person_id}, after, limit)
 
-    async def sent(self, person_id: str, limit: int) -> list[Document]:
-        return await self._collection.find({"author_id": person_id}).sort("created_at", -1).limit(limit).to_list()
+    async def sent(self, person_id: str, after: str | None, limit: int) -> list[Document]:
+        return await self._newest({"author_id": person_id}, after, limit)
+
+    async def _newest(self, wanted: Document, after: str | None, limit: int) -> list[Document]:
+        found = self._collection.find({"$and": [wanted, newest_first_after(after, "created_at")]})
+        return await found.sort([("created_at", -1), ("_id", -1)]).limit(limit).to_list()
 
     async def tags_received(self, person_id: str, since: datetime, until: datetime) -> list[str]:
         found = self._collection.find(

@@ -73,6 +73,11 @@ class FeedbackOut(BaseModel):
         return cls(feedback_id=document["_id"], **{k: v for k, v in document.items() if k != "_id"})
 
 
+class FeedbackPage(BaseModel):
+    items: list[FeedbackOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
 class RequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from pacer_feedback.api.deps import FeedbackDep
-from pacer_feedback.api.models import FeedbackIn, FeedbackOut, RecipientOut, ReplyIn, RequestIn, ResponseIn
+from pacer_feedback.api.models import (
+    FeedbackIn,
+    FeedbackOut,
+    FeedbackPage,
+    RecipientOut,
+    ReplyIn,
+    RequestIn,
+    ResponseIn,
+)
 from pacer_feedback.service import named
 from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Role
@@ -43,24 +51,41 @@ async def recipients(feedback: FeedbackDep, principal: CurrentPrincipal) -> list
     ]
 
 
-@router.get("/feedback/inbox", summary="Feedback you received, newest first")
-async def inbox(feedback: FeedbackDep, principal: CurrentPrincipal, limit: Limit = 50) -> list[FeedbackOut]:
-    return [FeedbackOut.of(d) for d in await named.inbox(feedback, principal.subject, limit)]
+def _page(found: tuple[list[dict[str, Any]], str | None]) -> FeedbackPage:
+    items, next_cursor = found
+    return FeedbackPage(items=[FeedbackOut.of(d) for d in items], next_cursor=next_cursor)
 
 
-@router.get("/feedback/sent", summary="Feedback you gave, newest first")
-async def sent(feedback: FeedbackDep, principal: CurrentPrincipal, limit: Limit = 50) -> list[FeedbackOut]:
-    return [FeedbackOut.of(d) for d in await named.sent(feedback, principal.subject, limit)]
+@router.get("/feedback/inbox", summary="Feedback you received, newest first, a page at a time")
+async def inbox(
+    feedback: FeedbackDep, principal: CurrentPrincipal, cursor: str | None = None, limit: Limit = 50
+) -> FeedbackPage:
+    return _page(await named.inbox(feedback, principal.subject, cursor, limit))
 
 
-@router.get("/people/{person_id}/feedback", summary="The feedback a person received (them, their manager, hr)")
+@router.get("/feedback/sent", summary="Feedback you gave, newest first, a page at a time")
+async def sent(
+    feedback: FeedbackDep, principal: CurrentPrincipal, cursor: str | None = None, limit: Limit = 50
+) -> FeedbackPage:
+    return _page(await named.sent(feedback, principal.subject, cursor, limit))
+
+
+@router.get(
+    "/people/{person_id}/feedback",
+    summary="The feedback a person received (them, their manager, hr), newest first, a page at a time",
+)
 async def about(
-    person_id: str, feedback: FeedbackDep, principal: CurrentPrincipal, audit: AuditDep, limit: Limit = 50
-) -> list[FeedbackOut]:
-    found = await named.about_person(feedback, principal, person_id, limit)
+    person_id: str,
+    feedback: FeedbackDep,
+    principal: CurrentPrincipal,
+    audit: AuditDep,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> FeedbackPage:
+    found = await named.about_person(feedback, principal, person_id, cursor, limit)
     if person_id != principal.subject:
         await audit.record("feedback.read", f"person/{person_id}/feedback")
-    return [FeedbackOut.of(d) for d in found]
+    return _page(found)
 
 
 @router.get("/people/{person_id}/themes", summary="Tag counts of the feedback a person received in a period")
@@ -72,7 +97,7 @@ async def themes(
     principal: CurrentPrincipal,
     audit: AuditDep,
 ) -> dict[str, int]:
-    await named.about_person(feedback, principal, person_id, 1)  # the same rights as reading it
+    await named.about_person(feedback, principal, person_id, None, 1)  # the same rights as reading it
     if person_id != principal.subject:
         await audit.record("feedback_themes.read", f"person/{person_id}/themes")
     return await named.themes(feedback, person_id, since, until)

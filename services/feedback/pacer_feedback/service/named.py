@@ -12,6 +12,7 @@ from pacer_feedback.service.context import Feedback
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind, FeedbackRequested, Visibility
 from pacer_shared.mongo import Document, Session
+from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Forbidden, NotFound, Unprocessable
 
 
@@ -27,10 +28,15 @@ class NewFeedback:
     request_id: str | None = None
 
 
-async def person_in_roster(feedback: Feedback, person_id: str) -> Document:
+async def person_in_roster(feedback: Feedback, person_id: str, field: str = "recipient_id") -> Document:
     person = await feedback.runtime.people.get(person_id)
     if person is None or not person.get("active", True):
-        raise Unprocessable(f"recipient_id: {person_id!r} is not someone in your organisation")
+        raise Unprocessable(
+            f"{field}: {person_id!r} is not someone in your organisation",
+            field=f"body.{field}",
+            code="person_not_in_organisation",
+            ctx={"person_id": person_id},
+        )
     return person
 
 
@@ -47,7 +53,9 @@ def direction(author: str, recipient: Document, author_doc: Document | None, req
 async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Document:
     recipient = await person_in_roster(feedback, new.recipient_id)
     if new.recipient_id == principal.subject:
-        raise Unprocessable("recipient_id: feedback goes to someone else")
+        raise Unprocessable(
+            "recipient_id: feedback goes to someone else", field="body.recipient_id", code="feedback_to_self"
+        )
     author = await feedback.runtime.people.get(principal.subject)
     now = feedback.runtime.clock.now()
     document: Document = {
@@ -135,21 +143,28 @@ async def recipients(feedback: Feedback, person_id: str) -> list[tuple[Document,
     return [(p, direction(person_id, p, me, requested=False)) for p in chosen]
 
 
-async def inbox(feedback: Feedback, person_id: str, limit: int) -> list[Document]:
-    return await feedback.named.received(person_id, limit)
+async def inbox(
+    feedback: Feedback, person_id: str, cursor: str | None, limit: int
+) -> tuple[list[Document], str | None]:
+    """One page of the feedback a person received, newest first, and the cursor of the next page if there is one."""
+    found = await feedback.named.received(person_id, cursor, limit + 1)
+    return found[:limit], cursor_after(found, limit, "created_at")
 
 
-async def sent(feedback: Feedback, person_id: str, limit: int) -> list[Document]:
-    return await feedback.named.sent(person_id, limit)
+async def sent(feedback: Feedback, person_id: str, cursor: str | None, limit: int) -> tuple[list[Document], str | None]:
+    found = await feedback.named.sent(person_id, cursor, limit + 1)
+    return found[:limit], cursor_after(found, limit, "created_at")
 
 
-async def about_person(feedback: Feedback, principal: Principal, person_id: str, limit: int) -> list[Document]:
+async def about_person(
+    feedback: Feedback, principal: Principal, person_id: str, cursor: str | None, limit: int
+) -> tuple[list[Document], str | None]:
     """The feedback a person received, for them, their manager and hr."""
     if principal.subject != person_id and not principal.has(Role.HR, Role.ADMIN):
         person = await feedback.runtime.people.get(person_id)
         if person is None or person.get("manager_id") != principal.subject:
             raise Forbidden("a person's feedback is seen by them, their manager and hr")
-    return await inbox(feedback, person_id, limit)
+    return await inbox(feedback, person_id, cursor, limit)
 
 
 async def themes(feedback: Feedback, person_id: str, since: datetime, until: datetime) -> dict[str, int]:
@@ -167,9 +182,9 @@ async def request(
     if not principal.has(Role.HR, Role.ADMIN) and about.get("manager_id") != principal.subject:
         raise Forbidden("360 feedback is requested by the person's manager or hr")
     for respondent in respondent_ids:
-        await person_in_roster(feedback, respondent)
+        await person_in_roster(feedback, respondent, "respondent_ids")
     if due_at <= feedback.runtime.clock.now():
-        raise Unprocessable("due_at: the due date must be in the future")
+        raise Unprocessable("due_at: the due date must be in the future", field="body.due_at", code="due_not_ahead")
     document: Document = {
         "_id": str(uuid.uuid4()),
         "about_id": about_id,

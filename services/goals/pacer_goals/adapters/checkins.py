@@ -11,6 +11,7 @@ from pymongo import ASCENDING, DESCENDING
 from pacer_goals.adapters.repository import WEEKLY_CHECKINS
 from pacer_goals.domain.checkin import CheckIn, CheckInAnswer, CheckInStatus
 from pacer_shared.mongo import Database, Document, Session
+from pacer_shared.paging import cursor_after, newest_first_after
 from pacer_shared.unit_of_work import UnitOfWork
 
 
@@ -43,14 +44,16 @@ class CheckInRepository:
         return [d["_id"] async for d in found.limit(limit)]
 
     async def of_owners(
-        self, owner_ids: Iterable[str], status: CheckInStatus | None = None, limit: int = 50
-    ) -> list[CheckIn]:
-        """Newest first."""
+        self, owner_ids: Iterable[str], status: list[CheckInStatus] | None, after: str | None, limit: int
+    ) -> tuple[list[CheckIn], str | None]:
+        """One page, newest due first (the id breaks ties), and the cursor of the next page if there is one."""
         query: dict[str, Any] = {"owner_id": {"$in": sorted(set(owner_ids))}}
-        if status is not None:
-            query["status"] = status.value
-        found = self.checkins.find(query).sort([("due_at", DESCENDING), ("_id", ASCENDING)]).limit(limit)
-        return [checkin_from_document(d) async for d in found]
+        if status:
+            query["status"] = {"$in": [s.value for s in status]}
+        query.update(newest_first_after(after, "due_at"))
+        found = self.checkins.find(query).sort([("due_at", DESCENDING), ("_id", DESCENDING)]).limit(limit + 1)
+        documents = await found.to_list()
+        return [checkin_from_document(d) for d in documents[:limit]], cursor_after(documents, limit, "due_at")
 
     async def overdue_owners(self, owner_ids: Iterable[str]) -> dict[str, datetime]:
         """Each of these owners with a check-in still unanswered after its reminder: the oldest such due time."""

@@ -97,17 +97,27 @@ class CheckInOut(BaseModel):
         )
 
 
-@router.get("", summary="Check-ins you may see, newest first (yours; a manager's also their reports')")
+class CheckInPage(BaseModel):
+    items: list[CheckInOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+@router.get(
+    "", summary="Check-ins you may see, newest first, a page at a time (yours; a manager's also their reports')"
+)
 async def list_checkins(
     goals: GoalsDep,
     principal: CurrentPrincipal,
     owner_id: Annotated[str | None, Query(description="Whose; the latest answer: status=recorded&limit=1")] = None,
-    status: CheckInStatus | None = None,
+    status: Annotated[
+        list[CheckInStatus] | None, Query(description="Any of these (repeat it: status=due&status=overdue)")
+    ] = None,
+    cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-) -> list[CheckInOut]:
-    found = await answers.list_checkins(goals, principal, owner_id, status, limit)
+) -> CheckInPage:
+    found, next_cursor = await answers.list_checkins(goals, principal, owner_id, status, cursor, limit)
     names = await _names(goals, found)
-    return [CheckInOut.of(checkin, names) for checkin in found]
+    return CheckInPage(items=[CheckInOut.of(checkin, names) for checkin in found], next_cursor=next_cursor)
 
 
 @router.post(

@@ -55,7 +55,12 @@ class CheckIn:
         if not LOWEST_CONFIDENCE <= answer.confidence <= HIGHEST_CONFIDENCE:
             raise GoalRuleViolation(f"confidence: from {LOWEST_CONFIDENCE} to {HIGHEST_CONFIDENCE}")
         if unknown := sorted(set(answer.progress_notes) - set(self.goal_titles)):
-            raise GoalRuleViolation(f"goals: {', '.join(unknown)} not part of this check-in")
+            raise GoalRuleViolation(
+                f"goals: {', '.join(unknown)} not part of this check-in",
+                code="checkin_goal_unknown",
+                field="body.goals",
+                ctx={"goals": ", ".join(unknown)},
+            )
         late = self.status is CheckInStatus.OVERDUE
         self.status, self.recorded_at, self.answer, self.remind_at = CheckInStatus.RECORDED, now, answer, None
         self.events.append(

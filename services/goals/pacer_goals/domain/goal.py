@@ -168,9 +168,13 @@ class Goal:
 
     def activate(self, now: datetime, by: str) -> None:
         if self.status is not GoalStatus.DRAFT:
-            raise GoalRuleViolation(f"only a draft goal can be activated; this one is {self.status}")
+            raise GoalRuleViolation(
+                f"only a draft goal can be activated; this one is {self.status}",
+                code="goal_not_draft",
+                ctx={"status": self.status.value},
+            )
         if self.period.end <= now:
-            raise GoalRuleViolation("the goal's period has already ended")
+            raise GoalRuleViolation("the goal's period has already ended", code="goal_period_over")
         self.status = GoalStatus.ACTIVE
         self._record(now, "activated", by, {})
         self.events.append(
@@ -281,14 +285,24 @@ class Goal:
         now: datetime,
     ) -> Adjustment:
         if not self.is_open:
-            raise GoalRuleViolation(f"only an open goal can be adjusted; this one is {self.status}")
+            raise GoalRuleViolation(
+                f"only an open goal can be adjusted; this one is {self.status}",
+                code="goal_not_open",
+                ctx={"status": self.status.value},
+            )
         self._before_deadline(now, "adjusted")
         if new_target is None and new_period_end is None:
-            raise GoalRuleViolation("an adjustment changes the target, the period end or both")
+            raise GoalRuleViolation(
+                "an adjustment changes the target, the period end or both", code="adjustment_changes_nothing"
+            )
         if new_period_end is not None and (new_period_end <= now or new_period_end <= self.period.start):
-            raise GoalRuleViolation("the new period end must be in the future and after the start")
+            raise GoalRuleViolation(
+                "the new period end must be in the future and after the start",
+                code="adjustment_end_not_ahead",
+                field="body.new_period_end",
+            )
         if any(a.status == "pending" for a in self.adjustments):
-            raise GoalRuleViolation("an adjustment is already waiting for approval")
+            raise GoalRuleViolation("an adjustment is already waiting for approval", code="adjustment_pending")
         adjustment = Adjustment(
             adjustment_id=str(uuid.uuid4()),
             requested_by=by,
@@ -350,7 +364,11 @@ class Goal:
 
     def cancel(self, by: str, reason: str, now: datetime) -> None:
         if self.status in (GoalStatus.MISSED, GoalStatus.CANCELLED) or self.is_closed:
-            raise GoalRuleViolation(f"a {self.status} goal cannot be cancelled")
+            raise GoalRuleViolation(
+                f"a {self.status} goal cannot be cancelled",
+                code="goal_not_cancellable",
+                ctx={"status": self.status.value},
+            )
         announced = self.status is not GoalStatus.DRAFT  # a draft was never announced (no GoalSet): nothing to retract
         if announced:
             self._before_deadline(now, "cancelled")
@@ -361,7 +379,7 @@ class Goal:
 
     def analyze_miss(self, by: str, cause: str, action_plan: str, now: datetime) -> None:
         if self.status is not GoalStatus.MISSED:
-            raise GoalRuleViolation("only a missed goal takes a cause analysis")
+            raise GoalRuleViolation("only a missed goal takes a cause analysis", code="goal_not_missed")
         self.miss_analysis = MissAnalysis(cause=cause, action_plan=action_plan, analyzed_by=by, analyzed_at=now)
         self._record(now, "miss_analyzed", by, {"cause": cause, "action_plan": action_plan})
         self.events.append(GoalMissAnalyzed(**self._about(), analyzed_by=by, cause=cause, action_plan=action_plan))
@@ -372,7 +390,11 @@ class Goal:
         """Past its end a goal waits to be called at its deadline: changing it then would turn a miss into
         something else (a lower target achieved, a later end, a cancellation)."""
         if now >= self.period.end:
-            raise GoalRuleViolation(f"the goal's period has ended; it can no longer be {what}, only called")
+            raise GoalRuleViolation(
+                f"the goal's period has ended; it can no longer be {what}, only called",
+                code="goal_period_over",
+                ctx={"action": what},
+            )
 
     def _check_achieved(self, now: datetime) -> None:
         if self.status is GoalStatus.ACTIVE and self.actual >= self.target:

@@ -8,6 +8,7 @@ from pacer_goals.domain.errors import GoalRuleViolation
 from pacer_goals.service.access import is_manager_of
 from pacer_goals.service.checkins import raise_checkin
 from pacer_goals.service.context import Goals
+from pacer_goals.service.refusals import refused
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.goals import OwnerKind
 from pacer_shared.mongo import Session
@@ -26,7 +27,7 @@ async def record_answer(goals: Goals, principal: Principal, checkin_id: str, ans
         try:
             checkin.record(answer, goals.runtime.clock.now())
         except GoalRuleViolation as error:
-            raise Unprocessable(str(error)) from error
+            raise refused(error) from error
         await goals.checkins.save(checkin, session)
         return checkin
 
@@ -43,7 +44,12 @@ async def request_checkin(goals: Goals, principal: Principal, owner_id: str) -> 
     async def work(session: Session) -> CheckIn:
         open_goals = await goals.repository.open_goals_for([owner_id], [], session)
         if not open_goals:
-            raise Unprocessable(f"owner_id: {owner_id} has no open goals to check in on")
+            raise Unprocessable(
+                f"owner_id: {owner_id} has no open goals to check in on",
+                field="body.owner_id",
+                code="checkin_no_open_goals",
+                ctx={"owner_id": owner_id},
+            )
         return await raise_checkin(goals, owner_id, open_goals, goals.runtime.clock.now(), session)
 
     return await goals.runtime.uow.run(work)
@@ -59,9 +65,14 @@ async def get_checkin(goals: Goals, principal: Principal, checkin_id: str) -> Ch
 
 
 async def list_checkins(
-    goals: Goals, principal: Principal, owner_id: str | None, status: CheckInStatus | None, limit: int
-) -> list[CheckIn]:
-    """Newest first: the latest recorded check-in of a person is `status=recorded, limit=1`."""
+    goals: Goals,
+    principal: Principal,
+    owner_id: str | None,
+    status: list[CheckInStatus] | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[CheckIn], str | None]:
+    """A page, newest first: the latest recorded check-in of a person is `status=recorded, limit=1`."""
     if owner_id is not None:
         owners = [owner_id] if await _may_read(goals, principal, owner_id) else []
     else:
@@ -69,8 +80,8 @@ async def list_checkins(
         if principal.has(Role.MANAGER):
             owners += [p["_id"] for p in await goals.runtime.people.reports_of(principal.subject)]
     if not owners:
-        return []
-    return await goals.checkins.of_owners(owners, status, limit)
+        return [], None
+    return await goals.checkins.of_owners(owners, status, cursor, limit)
 
 
 async def _may_read(goals: Goals, principal: Principal, owner_id: str) -> bool:

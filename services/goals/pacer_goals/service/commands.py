@@ -20,6 +20,7 @@ from pacer_goals.service.access import ensure_can_manage, ensure_can_read, is_ma
 from pacer_goals.service.checkins import first_checkin
 from pacer_goals.service.context import Goals
 from pacer_goals.service.progress import contributors, recount_and_announce
+from pacer_goals.service.refusals import refused
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.goals import GoalMetric, OwnerKind, Recurrence
 from pacer_shared.mongo import Session
@@ -247,7 +248,7 @@ async def change(goals: Goals, goal_id: str, principal: Principal, action: Actio
         try:
             await action(goal, session)
         except GoalRuleViolation as error:
-            raise Unprocessable(str(error)) from error
+            raise refused(error) from error
         now = goals.runtime.clock.now()
         await goals.repository.save([goal], now, session)
         return goal  # what the committed attempt saved, not an aborted one's

@@ -156,7 +156,12 @@ def company_value(incentives: Incentives, value_id: str | None) -> CompanyValue 
     found = next((v for v in values if v.value_id == value_id), None)
     if found is None:
         known = ", ".join(v.value_id for v in values) or "none configured"
-        raise Unprocessable(f"value_id: {value_id!r} is not one of the company values ({known})")
+        raise Unprocessable(
+            f"value_id: {value_id!r} is not one of the company values ({known})",
+            field="body.value_id",
+            code="value_unknown",
+            ctx={"known": known},
+        )
     return found
 
 
@@ -165,7 +170,7 @@ async def kudos(
 ) -> Document:
     """Peer kudos, within each giver's monthly budget; never to oneself."""
     if to == principal.subject:
-        raise Unprocessable("to: kudos go to someone else")
+        raise Unprocessable("to: kudos go to someone else", field="body.to", code="kudos_to_self")
     value = company_value(incentives, value_id)
     person = await incentives.runtime.people.get(to)
     if person is None or not person.get("active", True):

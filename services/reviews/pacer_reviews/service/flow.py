@@ -147,11 +147,26 @@ def _check_turn(review: Document, principal: Principal, step: ReviewStep, now: d
 def _check_ratings(ratings: dict[str, int], criteria: list[Any], low: int, high: int, required: bool) -> None:
     keys = {c.key for c in criteria}
     if unknown := sorted(set(ratings) - keys):
-        raise Unprocessable(f"ratings: unknown criteria {', '.join(unknown)}")
+        raise Unprocessable(
+            f"ratings: unknown criteria {', '.join(unknown)}",
+            field="body.ratings",
+            code="ratings_unknown_criteria",
+            ctx={"criteria": ", ".join(unknown)},
+        )
     if outside := sorted(k for k, v in ratings.items() if not low <= v <= high):
-        raise Unprocessable(f"ratings: {', '.join(outside)} outside the scale {low}-{high}")
+        raise Unprocessable(
+            f"ratings: {', '.join(outside)} outside the scale {low}-{high}",
+            field="body.ratings",
+            code="ratings_outside_scale",
+            ctx={"criteria": ", ".join(outside), "min": low, "max": high},
+        )
     if required and (missing := sorted(keys - set(ratings))):
-        raise Unprocessable(f"ratings: the manager rates every criterion; missing {', '.join(missing)}")
+        raise Unprocessable(
+            f"ratings: the manager rates every criterion; missing {', '.join(missing)}",
+            field="body.ratings",
+            code="ratings_missing",
+            ctx={"criteria": ", ".join(missing)},
+        )
 
 
 def _result(result: Explanation, summary: dict[str, Any], ids: dict[str, list[str]], now: datetime) -> Document:
