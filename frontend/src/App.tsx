@@ -15,6 +15,7 @@ import {
   AssistantTrends,
   AuditTrail,
   AuthCallback,
+  BonusPlans,
   BonusStatements,
   CheckIns,
   Duties,
@@ -129,6 +130,9 @@ export function App({ config }: { config: ConsoleConfig }) {
                     <Route path="duties" element={<Duties />} />
                     <Route element={<Only roles={["manager"]} />}>
                       <Route path="one-on-one" element={<OneOnOne />} />
+                    </Route>
+                    <Route element={<Only roles={["hr"]} />}>
+                      <Route path="bonus-plans" element={<BonusPlans />} />
                     </Route>
                     <Route element={<Only roles={["hr", "admin"]} />}>
                       <Route path="audit" element={<AuditTrail />} />

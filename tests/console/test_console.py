@@ -16,6 +16,7 @@ import json
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,6 +79,33 @@ async def goals_to_decide(platform: Platform) -> None:
     assert response.json()["status"] == "draft", response.text
     await platform.goal_where(missed["goal_id"], lambda g: g["status"] == "missed", "Cid's goal to be missed")
     await platform.events("incentives.events", "BonusCalculated", person_id="cid")
+
+
+async def statement_for_hr(platform: Platform) -> None:
+    """Dan's bonus statement of a short south period in which he reached his goal, approved by Max: it waits for hr's
+    second approval, and hr simulates the plan's next version on that period."""
+    now = datetime.now(UTC)
+    # Long enough for his calls to count before the deadline on a busy machine: a late call would miss the goal.
+    deadline = now.replace(microsecond=0) + timedelta(seconds=30)
+    goal = {
+        "owner_id": "dan",
+        "title": "Calls before the stand-up",
+        "metric": {"kinds": ["call"], "aggregation": "count"},
+        "target": 2,
+        "unit": "calls",
+        "start": (now - timedelta(seconds=1)).isoformat(),
+        "end": deadline.isoformat(),
+    }
+    response = await platform.call("goals", "POST", "/v1/goals", "max", Role.MANAGER, goal)
+    assert response.status_code == 201, response.text
+    await platform.record_sales(sale("dan"), sale("dan"))
+    await platform.bonus_plan("south", now - timedelta(minutes=1), deadline + timedelta(seconds=2))
+    [calculated] = await platform.events("incentives.events", "BonusCalculated", person_id="dan")
+    assert Decimal(calculated["data"]["total"]) == Decimal(1000), calculated
+    path = f"/v1/statements/{calculated['data']['statement_id']}/approve"
+    approved = await platform.call("incentives", "POST", path, "max", Role.MANAGER)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "manager_approved", approved.text
 
 
 async def review_to_write(platform: Platform) -> None:
@@ -224,6 +252,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await platform.goal_where(bobs["goal_id"], lambda g: g["actual"] == "9", "Bob's calls to count")
         await ask_adjustment(platform, anns, "ann", 6, "Two sick days")
         await goals_to_decide(platform)
+        await statement_for_hr(platform)
         await review_to_write(platform)
         await weekly_check_in(platform)
         await private_award(platform)

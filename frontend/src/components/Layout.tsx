@@ -29,7 +29,8 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
   if (role === "hr") {
-    return [team, trends, cycles, duties, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
+    const plans = { to: "/bonus-plans", label: "nav.bonusPlans" };
+    return [team, trends, cycles, duties, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, plans, bonus, ...privacy];
   }
   return [team, cycles, ...privacy];
 }

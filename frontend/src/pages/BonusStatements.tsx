@@ -8,6 +8,7 @@ import type { components } from "../client/incentives/schema";
 import { Failure } from "../components/Failure";
 import { Pager } from "../components/Pager";
 import { pageOf } from "../components/paging";
+import { usePeopleNames } from "../components/usePeopleNames";
 import { day } from "../format";
 
 type StatementOut = components["schemas"]["StatementOut"];
@@ -17,23 +18,37 @@ type LineOut = components["schemas"]["LineOut"];
 const READ = 500;
 const PAGE_SIZE = 5;
 
-/** Bonus statements line by line with their formulas: an assistant's own; a manager's team's, to approve. */
+/** Which statements hr reads: the ones waiting for its approval, or every one. */
+type HrView = "manager_approved" | "all";
+
+/** Bonus statements line by line with their formulas: an assistant's own; a manager's team's, to approve first;
+ * everyone's for hr, whose approval comes second and freezes the statement. */
 export function BonusStatements() {
   const { t } = useTranslation();
   const { apis, config } = usePlatform();
   const { person } = useSession();
   const [page, setPage] = useState(0);
+  const [view, setView] = useState<HrView>("manager_approved");
+  const [approved, setApproved] = useState<string | null>(null);
   const manager = person.role === "manager";
+  const hr = person.role === "hr";
   const statements = useQuery({
-    queryKey: ["statements", person.person_id],
+    queryKey: ["statements", person.person_id, hr ? view : null],
     queryFn: () =>
       answer(
         apis.incentives.GET("/v1/statements", {
-          params: { query: { person_id: manager ? undefined : person.person_id, limit: READ } },
+          params: {
+            query: {
+              person_id: manager || hr ? undefined : person.person_id,
+              status: hr && view !== "all" ? view : undefined,
+              limit: READ,
+            },
+          },
         }),
       ),
     refetchInterval: config.refetch_seconds * 1000,
   });
+  const rosterName = usePeopleNames(hr);
   const teamId = person.team_id ?? "";
   const team = useQuery({
     queryKey: ["team-dashboard", teamId],
@@ -42,19 +57,45 @@ export function BonusStatements() {
   });
   const names = new Map((team.data?.members ?? []).map((m) => [m.person_id, m.display_name]));
   names.set(person.person_id, person.display_name);
+  const nameOf = (personId: string) => names.get(personId) ?? rosterName(personId);
   const shown = pageOf(statements.data ?? [], page, PAGE_SIZE);
+  let title = t("bonus.title");
+  if (manager) title = t("bonus.teamTitle");
+  if (hr) title = t("bonus.hrTitle");
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title">{manager ? t("bonus.teamTitle") : t("bonus.title")}</h1>
+      <h1 id="page-title">{title}</h1>
+      {hr && (
+        <div className="field">
+          <label htmlFor="statements-view">{t("bonus.show")}</label>
+          <select
+            id="statements-view"
+            value={view}
+            onChange={(event) => { setView(event.target.value as HrView); setPage(0); setApproved(null); }}
+          >
+            <option value="manager_approved">{t("bonus.views.manager_approved")}</option>
+            <option value="all">{t("bonus.views.all")}</option>
+          </select>
+        </div>
+      )}
+      {approved && (
+        <p className="notice notice-done" role="status">
+          {t("bonus.approvedNotice", { name: approved })}
+        </p>
+      )}
       {statements.error && <Failure error={statements.error} />}
       {statements.isPending && <p>{t("app.loading")}</p>}
-      {statements.data?.length === 0 && <p>{t("bonus.empty")}</p>}
+      {statements.data?.length === 0 && <p>{hr && view !== "all" ? t("bonus.noneWaiting") : t("bonus.empty")}</p>}
       {shown.items.map((statement) => (
         <Statement
           key={statement.explanation.statement_id}
           statement={statement}
-          name={names.get(statement.explanation.person_id) ?? statement.explanation.person_id}
-          approvable={manager && statement.status === "calculated"}
+          name={nameOf(statement.explanation.person_id)}
+          approvable={
+            (manager && statement.status === "calculated") ||
+            (hr && statement.status === "manager_approved" && !approvedBy(statement, person.person_id))
+          }
+          onApproved={(done) => { if (done.status === "approved") setApproved(nameOf(done.explanation.person_id)); }}
         />
       ))}
       <Pager page={page} hasNext={shown.hasNext} onPage={setPage} />
@@ -62,11 +103,26 @@ export function BonusStatements() {
   );
 }
 
+/** Whoever took the first step does not take the second: the service refuses it, so the button is not offered. */
+function approvedBy(statement: StatementOut, personId: string): boolean {
+  return statement.approvals.some((approval) => approval.by === personId);
+}
+
 function money(amount: string, currency: string, locale: string): string {
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(amount));
 }
 
-function Statement({ statement, name, approvable }: { statement: StatementOut; name: string; approvable: boolean }) {
+function Statement({
+  statement,
+  name,
+  approvable,
+  onApproved,
+}: {
+  statement: StatementOut;
+  name: string;
+  approvable: boolean;
+  onApproved: (statement: StatementOut) => void;
+}) {
   const { t, i18n } = useTranslation();
   const { apis } = usePlatform();
   const queryClient = useQueryClient();
@@ -80,7 +136,10 @@ function Statement({ statement, name, approvable }: { statement: StatementOut; n
           params: { path: { statement_id: explanation.statement_id } },
         }),
       ),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["statements"] }),
+    onSuccess: (done) => {
+      onApproved(done);
+      void queryClient.invalidateQueries({ queryKey: ["statements"] });
+    },
   });
   const lines: LineOut[] = [...explanation.lines, ...explanation.adjustments];
   return (
@@ -96,6 +155,13 @@ function Statement({ statement, name, approvable }: { statement: StatementOut; n
         <span className={`badge badge-statement-${statement.status}`}>{t(`bonus.status.${statement.status}`, { defaultValue: statement.status })}</span>
       </header>
       <p className="hint">{t("bonus.plan", { plan: explanation.plan_id, version: explanation.plan_version })}</p>
+      {statement.approvals.length > 0 && (
+        <p className="hint" data-testid="statement-approvals">
+          {statement.approvals
+            .map((approval) => t("bonus.approvedStep", { by: approval.by, role: t(`roles.${approval.role}`, { defaultValue: approval.role }), at: day(approval.at, locale) }))
+            .join(" · ")}
+        </p>
+      )}
       <table>
         <caption className="hint">{t("bonus.caption")}</caption>
         <thead>
@@ -131,7 +197,7 @@ function Statement({ statement, name, approvable }: { statement: StatementOut; n
       {approvable && (
         <div className="actions">
           <button type="button" disabled={approve.isPending} onClick={() => { approve.mutate(); }}>
-            {t("bonus.approve")}
+            {statement.status === "manager_approved" ? t("bonus.approveSecond") : t("bonus.approve")}
           </button>
         </div>
       )}

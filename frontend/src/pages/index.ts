@@ -12,6 +12,7 @@ export const loadTeamDashboard = () => import("./TeamDashboard");
 export const AnonymousFeedback = page(() => import("./AnonymousFeedback"), "AnonymousFeedback");
 export const AuditTrail = page(() => import("./AuditTrail"), "AuditTrail");
 export const AuthCallback = page(() => import("./AuthCallback"), "AuthCallback");
+export const BonusPlans = page(() => import("./BonusPlans"), "BonusPlans");
 export const BonusStatements = page(() => import("./BonusStatements"), "BonusStatements");
 export const CheckIns = page(() => import("./CheckIns"), "CheckIns");
 export const Duties = page(() => import("./Duties"), "Duties");
