@@ -24,8 +24,10 @@ import {
   NotificationPreferences,
   OneOnOne,
   PersonData,
+  Promotions,
   Recognition,
   Reviews,
+  ReviewTemplates,
   SetGoal,
   SignIn,
   TeamDashboard,
@@ -130,7 +132,11 @@ export function App({ config }: { config: ConsoleConfig }) {
                     <Route element={<Only roles={["manager"]} />}>
                       <Route path="one-on-one" element={<OneOnOne />} />
                     </Route>
+                    <Route element={<Only roles={["hr"]} />}>
+                      <Route path="promotions" element={<Promotions />} />
+                    </Route>
                     <Route element={<Only roles={["hr", "admin"]} />}>
+                      <Route path="review-templates" element={<ReviewTemplates />} />
                       <Route path="audit" element={<AuditTrail />} />
                       <Route path="personal-data" element={<PersonData />} />
                     </Route>

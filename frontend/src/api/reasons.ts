@@ -48,6 +48,12 @@ const zhCN: Record<string, Wording> = {
   goal_end_missing: () => "一次性目标需要结束日期（或选择重复周期）。",
   goal_end_before_start: () => "结束日期早于开始日期。",
   goal_period_too_long: needs("max_days", (n) => `目标周期最长 ${n} 天。`),
+  // The reviews service's rules of a template and a cycle.
+  template_weights_total: needs("total", (n) => `各项权重之和须为 100，当前为 ${n}。`),
+  criteria_keys_repeated: () => "每个评估项的标识须唯一。",
+  template_unknown: needs("template_name", (name) => `没有名为 ${name} 的模板。`),
+  cycle_end_missing: () => "自定义周期需要不早于开始日期的结束日期。",
+  cycle_population_empty: () => "名单中没有符合该团队、角色或人员列表的人。",
 };
 
 const WORDINGS: Record<string, Record<string, Wording>> = { "zh-CN": zhCN };

@@ -27,11 +27,13 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
     return [team, trends, ...goals, checkins, reviews, duties, oneOnOne, meetings, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
+  const templates = { to: "/review-templates", label: "nav.reviewTemplates" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
   if (role === "hr") {
-    return [team, trends, cycles, duties, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
+    const promotions = { to: "/promotions", label: "nav.promotions" };
+    return [team, trends, cycles, templates, promotions, duties, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
   }
-  return [team, cycles, ...privacy];
+  return [team, cycles, templates, ...privacy];
 }
 
 export function Layout() {
