@@ -68,7 +68,7 @@ export function ReviewTemplates() {
         </table>
       )}
       <Pager page={templates.page} hasNext={templates.hasNext} onPage={templates.toPage} />
-      {open && <TemplateVersions name={open} />}
+      {open && <TemplateVersions key={open} name={open} />}
     </section>
   );
 }
@@ -89,7 +89,8 @@ function TemplateVersions({ name }: { name: string }) {
       {(versions.data ?? []).map((version) => (
         <Version key={version.template_id} version={version} />
       ))}
-      {latest && <NewVersion key={latest.template_id} latest={latest} />}
+      {/* Drafted once from the newest version: the draft stays as typed after it is saved, which is then the newest. */}
+      {latest && <NewVersion latest={latest} />}
     </section>
   );
 }
