@@ -364,7 +364,7 @@ export const zhCN: Texts = {
     cadence: { weekly: "每周", monthly: "每月", quarterly: "每季度", custom: "自定义" },
   },
   openCycle: {
-    title: "开启评估周期",
+    title: "开启一轮评估",
     name: "周期名称",
     nameHint: "小写字母、数字和连字符，例如 north-q1。",
     cadence: "频率",
