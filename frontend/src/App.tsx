@@ -25,8 +25,10 @@ import {
   NotificationPreferences,
   OneOnOne,
   PersonData,
+  Promotions,
   Recognition,
   Reviews,
+  ReviewTemplates,
   SetGoal,
   SignIn,
   TeamDashboard,
@@ -133,8 +135,10 @@ export function App({ config }: { config: ConsoleConfig }) {
                     </Route>
                     <Route element={<Only roles={["hr"]} />}>
                       <Route path="bonus-plans" element={<BonusPlans />} />
+                      <Route path="promotions" element={<Promotions />} />
                     </Route>
                     <Route element={<Only roles={["hr", "admin"]} />}>
+                      <Route path="review-templates" element={<ReviewTemplates />} />
                       <Route path="audit" element={<AuditTrail />} />
                       <Route path="personal-data" element={<PersonData />} />
                     </Route>

@@ -6,7 +6,9 @@ past its reminder), and runs the Playwright suite in `frontend/e2e` against it
 with Debian's Chromium. The suite publishes sales activities to `sales.activity` through this harness
 (`POST /__test__/sales`), as a CRM would, and moves the feedback service's clock past its daily release of
 anonymous results (`POST /__test__/anonymous-release`). Failures keep Playwright's screenshot and trace in the test's
-temporary directory. `PACER_CONSOLE_SCREENSHOTS=1` also writes the README's pictures to `docs/console/`.
+temporary directory. Before the suite, Dan's last three quarters are reviewed Outstanding through the reviews API, so
+incentives recommends his promotion to hr. `PACER_CONSOLE_SCREENSHOTS=1` also writes the README's pictures to
+`docs/console/`.
 """
 
 from __future__ import annotations
@@ -134,6 +136,45 @@ async def weekly_check_in(platform: Platform) -> None:
         assert opened.status_code == 201, opened.text
 
 
+QUARTERLY_TEMPLATE: dict[str, Any] = {
+    "name": "quarterly-evaluation",
+    "title": "Quarterly evaluation",
+    "criteria": [
+        {"key": "records", "name": "Customer-record quality", "weight": 40},
+        {"key": "teamwork", "name": "Teamwork", "weight": 30},
+    ],
+    "goal_weight": 20,
+    "customer_rating_weight": 10,
+}
+
+
+async def promotion_to_consider(platform: Platform) -> None:
+    """Dan's last three quarters reviewed Outstanding, through the reviews API as he and Max would: incentives'
+    promotion rule (three consecutive quarterly ratings of 4 or more, training done) recommends him to hr."""
+    template = await platform.call("reviews", "POST", "/v1/templates", "hana", Role.HR, QUARTERLY_TEMPLATE)
+    assert template.status_code == 201, template.text
+    today = datetime.now(ZoneInfo("America/New_York")).date()
+    this_quarter = today.year * 4 + (today.month - 1) // 3
+    for quarter in range(this_quarter - 3, this_quarter):
+        cycle = {
+            "name": f"dan-q{quarter % 4 + 1}-{uuid.uuid4().hex[:6]}",
+            "cadence": "quarterly",
+            "template_name": QUARTERLY_TEMPLATE["name"],
+            "period_start": f"{quarter // 4}-{3 * (quarter % 4) + 1:02d}-01",
+            "person_ids": ["dan"],
+        }
+        opened = await platform.call("reviews", "POST", "/v1/cycles", "hana", Role.HR, cycle)
+        assert opened.status_code == 201, opened.text
+        path = f"/v1/reviews?cycle_id={opened.json()['cycle_id']}"
+        [review] = (await platform.call("reviews", "GET", path, "hana", Role.HR)).json()["items"]
+        ratings = {"ratings": {"records": 5, "teamwork": 5}}
+        for who, role, step in (("dan", Role.ASSISTANT, "self"), ("max", Role.MANAGER, "manager")):
+            path = f"/v1/reviews/{review['review_id']}/{step}"
+            done = await platform.call("reviews", "POST", path, who, role, ratings)
+            assert done.status_code == 200, done.text
+    await platform.events("incentives.events", "PromotionRecommended", person_id="dan")
+
+
 async def private_award(platform: Platform) -> None:
     """Mia's private award to Cid: Cid and she see it, his team mates never do."""
     body = {"person_id": "cid", "name": "Quiet hero", "citation": "Covered the phones all week.", "private": True}
@@ -257,6 +298,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await weekly_check_in(platform)
         await private_award(platform)
         await earlier_feedback(platform)
+        await promotion_to_consider(platform)
         await checkins_due(platform)
 
         apis = {name: service.url for name, service in platform.services.items()}

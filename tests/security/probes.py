@@ -258,6 +258,16 @@ async def _get_template(call: Call) -> Outcome:
     return await call.send("GET", f"/v1/templates/{call.organisation.template_id}")
 
 
+@probe("reviews", "GET /v1/templates")
+async def _list_templates(call: Call) -> Outcome:
+    return await call.send("GET", "/v1/templates")
+
+
+@probe("reviews", "GET /v1/templates/{name}/versions")
+async def _template_versions(call: Call) -> Outcome:
+    return await call.send("GET", f"/v1/templates/{TEMPLATE['name']}/versions")
+
+
 @probe("reviews", "POST /v1/cycles")
 async def _open_cycle(call: Call) -> Outcome:
     body = {

@@ -76,6 +76,8 @@ goals          POST /v1/local-sign-in                                           
 
 reviews        POST /v1/templates                                                 N         N        Y    Y      N
 reviews        GET  /v1/templates/{template_id}                                   Y         Y        Y    Y      N
+reviews        GET  /v1/templates                                                 Y         Y        Y    Y      N
+reviews        GET  /v1/templates/{name}/versions                                 Y         Y        Y    Y      N
 reviews        POST /v1/cycles                                                    N         NYN      Y    Y      N
 reviews        GET  /v1/cycles                                                    N         N        Y    Y      N
 reviews        GET  /v1/cycles/{cycle_id}/dashboard                               N         N        Y    Y      N

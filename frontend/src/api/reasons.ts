@@ -83,6 +83,12 @@ const zhCN: Record<string, Wording> = {
   ratings_outside_scale: (ctx) =>
     ctx.min === undefined || ctx.max === undefined ? null : `评分须在 ${ctx.min}–${ctx.max} 之间。`,
   ratings_missing: needs("criteria", (criteria) => `经理需要为每一项评分；还缺：${criteria}。`),
+  // The reviews service's rules of a template and a cycle.
+  template_weights_total: needs("total", (n) => `各项权重之和须为 100，当前为 ${n}。`),
+  criteria_keys_repeated: () => "每个评估项的标识须唯一。",
+  template_unknown: needs("template_name", (name) => `没有名为 ${name} 的模板。`),
+  cycle_end_missing: () => "自定义周期需要不早于开始日期的结束日期。",
+  cycle_population_empty: () => "名单中没有符合该团队、角色或人员列表的人。",
 };
 
 const WORDINGS: Record<string, Record<string, Wording>> = { "zh-CN": zhCN };

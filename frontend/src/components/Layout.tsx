@@ -27,12 +27,15 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
     return [team, trends, ...goals, checkins, reviews, duties, oneOnOne, meetings, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
+  const templates = { to: "/review-templates", label: "nav.reviewTemplates" };
   const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
   if (role === "hr") {
     const plans = { to: "/bonus-plans", label: "nav.bonusPlans" };
-    return [team, trends, cycles, duties, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, plans, bonus, ...privacy];
+    const promotions = { to: "/promotions", label: "nav.promotions" };
+    const training = { to: "/training", label: "nav.training" };
+    return [team, trends, cycles, templates, promotions, duties, meetings, training, feedback, anonymous, plans, bonus, ...privacy];
   }
-  return [team, cycles, ...privacy];
+  return [team, cycles, templates, ...privacy];
 }
 
 export function Layout() {

@@ -5,11 +5,12 @@ import { Failure } from "../components/Failure";
 import { Pager } from "../components/Pager";
 import { useCursorPages } from "../components/useCursorPages";
 import { date } from "../format";
+import { OpenCycle } from "./OpenCycle";
 
 const PAGE_SIZE = 10;
 const DAY = 86_400_000;
 
-/** hr follows the review cycles: how many reviews each holds, how far they are, which steps ran late. */
+/** hr opens review cycles and follows them: how many reviews each holds, how far they are, which steps ran late. */
 export function ReviewCycles() {
   const { t, i18n } = useTranslation();
   const { apis } = usePlatform();
@@ -21,6 +22,7 @@ export function ReviewCycles() {
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("cycles.title")}</h1>
       <p className="hint">{t("cycles.intro")}</p>
+      <OpenCycle />
       {cycles.query.error && <Failure error={cycles.query.error} />}
       {cycles.query.isPending && <p>{t("app.loading")}</p>}
       {cycles.query.data && cycles.items.length === 0 && cycles.page === 0 && <p>{t("cycles.empty")}</p>}

@@ -521,3 +521,44 @@ async def test_a_recurring_cycle_skips_a_period_it_cannot_open_and_goes_on(world
 
     await eventually(this_week_open, what="the recurrence to skip the week opened by hand and open this one")
     assert "recurring cycle skips a period" in world.service.log_path.read_text()
+
+
+async def test_templates_list_their_newest_version_and_each_keeps_every_version(world: ReviewsWorld) -> None:
+    weekly = {**TEMPLATE, "name": "weekly-check-in", "title": "Weekly check-in"}
+    assert (await world.call("POST", "/v1/templates", "hana", Role.HR, weekly)).status_code == 201
+    records = [{"key": "records", "name": "Records", "weight": 50}]
+    changed = {**TEMPLATE, "criteria": records, "customer_rating_weight": 10}
+    assert (await world.call("POST", "/v1/templates", "hana", Role.HR, changed)).json()["version"] == 2
+
+    first = await world.call("GET", "/v1/templates?limit=1", "mia", Role.MANAGER)
+    assert first.status_code == 200, first.text
+    [monthly] = first.json()["items"]
+    assert (monthly["template_id"], monthly["customer_rating_weight"]) == ("monthly-summary:v2", "10")
+    cursor = first.json()["next_cursor"]
+    rest = (await world.call("GET", f"/v1/templates?limit=1&cursor={cursor}", "mia", Role.MANAGER)).json()
+    assert [t["template_id"] for t in rest["items"]] == ["weekly-check-in:v1"]
+    assert rest["next_cursor"] is None
+
+    versions = await world.call("GET", "/v1/templates/monthly-summary/versions", "ann", Role.ASSISTANT)
+    assert [(v["version"], [c["weight"] for c in v["criteria"]]) for v in versions.json()] == [
+        (2, ["50"]),
+        (1, ["30", "30"]),
+    ]
+    assert versions.json()[1]["created_by"] == "hana"
+    missing = await world.call("GET", "/v1/templates/nothing-here/versions", "hana", Role.HR)
+    assert missing.status_code == 404
+
+
+async def test_template_and_cycle_refusals_name_their_field(world: ReviewsWorld) -> None:
+    bad = await world.call("POST", "/v1/templates", "hana", Role.HR, {**TEMPLATE, "goal_weight": 10})
+    assert bad.status_code == 422
+    [reason] = bad.json()["errors"]
+    assert (reason["type"], reason["ctx"]) == ("template_weights_total", {"total": "70"})
+    body = {"name": "later", "cadence": "custom", "template_name": "nope", "period_start": "2026-11-01"}
+    unknown = await world.call("POST", "/v1/cycles", "hana", Role.HR, body)
+    assert [(e["field"], e["type"]) for e in unknown.json()["errors"]] == [("body.template_name", "template_unknown")]
+    endless = await world.call("POST", "/v1/cycles", "hana", Role.HR, {**body, "template_name": "monthly-summary"})
+    assert [(e["field"], e["type"]) for e in endless.json()["errors"]] == [("body.period_end", "cycle_end_missing")]
+    nobody = {**body, "template_name": "monthly-summary", "period_end": "2026-11-02", "team_id": "nowhere"}
+    empty = await world.call("POST", "/v1/cycles", "hana", Role.HR, nobody)
+    assert [(e["field"], e["type"]) for e in empty.json()["errors"]] == [("body.team_id", "cycle_population_empty")]

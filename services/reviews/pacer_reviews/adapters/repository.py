@@ -86,6 +86,24 @@ class Templates:
     async def get(self, template_id: str) -> Document | None:
         return await self._collection.find_one({"_id": template_id})
 
+    async def latest_of_each(self, after: str | None, limit: int) -> list[Document]:
+        """The newest version of each template, by name, from just after the name `after`."""
+        start = [{"$match": {"name": {"$gt": after}}}] if after is not None else []
+        found = await self._collection.aggregate(
+            [
+                *start,
+                {"$sort": {"name": 1, "version": -1}},
+                {"$group": {"_id": "$name", "latest": {"$first": "$$ROOT"}}},
+                {"$sort": {"_id": 1}},
+                {"$limit": limit},
+            ]
+        )
+        return [group["latest"] async for group in found]
+
+    async def versions(self, name: str) -> list[Document]:
+        """Every version of one template, newest first."""
+        return await self._collection.find({"name": name}).sort("version", -1).to_list()
+
     async def add(self, document: Document) -> bool:
         """False when another save took this version first."""
         try:

@@ -13,6 +13,7 @@ from pacer_reviews.domain.meeting_agenda import TeamAgenda
 from pacer_reviews.domain.templates import TemplateIn
 from pacer_reviews.service.flow import Assessment, Development
 from pacer_shared.events.reviews import Cadence, MeetingCadence, TrainingCategory
+from pacer_shared.mongo import Document
 
 ReviewStatus = Literal["scheduled", "self_submitted", "completed", "acknowledged"]
 
@@ -285,6 +286,15 @@ class TemplateOut(TemplateIn):
     version: int
     created_by: str
     created_at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> TemplateOut:
+        return cls.model_validate({"template_id": document["_id"], **{k: v for k, v in document.items() if k != "_id"}})
+
+
+class TemplatePage(BaseModel):
+    items: list[TemplateOut] = Field(description="Each template in its newest version, by name")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
 # ---------------------------------------------------------------- meetings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from pacer_reviews.domain.scoring import Criterion, Scale
 
@@ -56,11 +57,14 @@ class TemplateIn(BaseModel):
     def _weights(self) -> TemplateIn:
         keys = [c.key for c in self.criteria]
         if len(set(keys)) != len(keys):
-            raise ValueError("criteria: each key must be unique")
+            # A stable code beside the English text: a client words the reason itself and places it on the criteria.
+            raise PydanticCustomError("criteria_keys_repeated", "criteria: each key must be unique")
         total = sum((c.weight for c in self.criteria), self.goal_weight + self.customer_rating_weight)
         if total != 100:
-            raise ValueError(
-                f"weights: criteria, goal_weight and customer_rating_weight must sum to 100, they sum to {total}"
+            raise PydanticCustomError(
+                "template_weights_total",
+                "weights: criteria, goal_weight and customer_rating_weight must sum to 100, they sum to {total}",
+                {"total": str(total)},
             )
         return self
 

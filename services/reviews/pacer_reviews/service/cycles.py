@@ -66,6 +66,21 @@ async def template(reviews: Reviews, template_id: str) -> TemplateIn:
     return TemplateIn.model_validate({k: found[k] for k in fields if k in found})  # older versions lack some
 
 
+async def latest_templates(reviews: Reviews, cursor: str | None, limit: int) -> tuple[list[Document], str | None]:
+    """One page of the templates, by name, each in its newest version, and the next page's cursor (the last name)."""
+    more = await reviews.templates.latest_of_each(cursor, limit + 1)
+    found = more[:limit]
+    return found, found[-1]["name"] if len(more) > limit else None
+
+
+async def template_versions(reviews: Reviews, name: str) -> list[Document]:
+    """Every version of a template, newest first: what each cycle opened on it asked."""
+    found = await reviews.templates.versions(name)
+    if not found:
+        raise NotFound(f"no template {name}")
+    return found
+
+
 # ---------------------------------------------------------------- cycles
 
 
@@ -120,7 +135,11 @@ def period_of(cadence: Cadence, start: date, end: date | None) -> tuple[date, da
     """The period's first day and the day after its last."""
     if cadence is Cadence.CUSTOM:
         if end is None or end < start:
-            raise Unprocessable("period_end: a custom cycle needs an end on or after its start")
+            raise Unprocessable(
+                "period_end: a custom cycle needs an end on or after its start",
+                field="body.period_end",
+                code="cycle_end_missing",
+            )
         return start, end + timedelta(days=1)
     if cadence is Cadence.WEEKLY:
         first = start - timedelta(days=start.weekday())
@@ -144,11 +163,22 @@ async def open_cycle(
     """
     latest = await reviews.templates.latest(cycle.template_name)
     if latest is None:
-        raise Unprocessable(f"template_name: no template {cycle.template_name!r}")
+        raise Unprocessable(
+            f"template_name: no template {cycle.template_name!r}",
+            field="body.template_name",
+            code="template_unknown",
+            ctx={"template_name": cycle.template_name},
+        )
     first, after_last = period_of(cycle.cadence, cycle.period_start, cycle.period_end)
     population = await _population(reviews, cycle)
     if not population:
-        raise Unprocessable("population: nobody in the roster matches the cycle's team, role or list")
+        # Who the cycle is for is one choice of three fields: the reason names the field that was given.
+        where = "person_ids" if cycle.person_ids else ("team_id" if cycle.team_id else "role")
+        raise Unprocessable(
+            f"{where}: nobody in the roster matches the cycle's team, role or list",
+            field=f"body.{where}",
+            code="cycle_population_empty",
+        )
     if manager is not None and (outside := sorted(p["_id"] for p in population if p.get("manager_id") != manager)):
         raise Forbidden(f"a manager opens cycles for their own reports only, not for {', '.join(outside)}")
     cycle_id = f"{cycle.name}:{first.isoformat()}"
