@@ -17,12 +17,14 @@ import {
   AuthCallback,
   BonusStatements,
   CheckIns,
+  Deliveries,
   Duties,
   Meetings,
   MyFeedback,
   MyWeek,
   NotificationPreferences,
   OneOnOne,
+  People,
   PersonData,
   Recognition,
   Reviews,
@@ -133,6 +135,10 @@ export function App({ config }: { config: ConsoleConfig }) {
                     <Route element={<Only roles={["hr", "admin"]} />}>
                       <Route path="audit" element={<AuditTrail />} />
                       <Route path="personal-data" element={<PersonData />} />
+                      <Route path="people" element={<People />} />
+                    </Route>
+                    <Route element={<Only roles={["admin"]} />}>
+                      <Route path="deliveries" element={<Deliveries />} />
                     </Route>
                     <Route path="*" element={<NotFound />} />
                   </Route>

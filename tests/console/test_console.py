@@ -135,6 +135,24 @@ async def checkins_due(platform: Platform) -> None:
         await client.close()
 
 
+async def undeliverable_feedback(platform: Platform) -> None:
+    """Max's praise for Dan, whose mail server refused it for good (a 550 for his mailbox, his one channel), so an
+    admin finds a failed notification; the mailbox is back before the journeys start, so a retry gets through."""
+    mailbox = platform.outlets.mailbox
+    mailbox.refuse("dan@example.com")
+    praise = {"recipient_id": "dan", "kind": "praise", "text": "Thorough quotes all week."}
+    response = await platform.call("feedback", "POST", "/v1/feedback", "max", Role.MANAGER, praise)
+    assert response.status_code == 201, response.text
+
+    async def given_up() -> bool:
+        query = "/v1/deliveries?person_id=dan&status=dead"
+        found = await platform.call("notifications", "GET", query, "hana", Role.HR)
+        return any(d["event_type"] == "FeedbackGiven" for d in found.json()["items"])
+
+    await eventually(given_up, 60, "Dan's email about Max's praise to be given up")
+    mailbox.accept("dan@example.com")
+
+
 def sales_route(platform: Platform) -> Route:
     async def record(request: Request) -> Response:
         wanted = await request.json()
@@ -220,6 +238,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await weekly_check_in(platform)
         await private_award(platform)
         await checkins_due(platform)
+        await undeliverable_feedback(platform)
 
         apis = {name: service.url for name, service in platform.services.items()}
         harness = [sales_route(platform), release_route(platform)]

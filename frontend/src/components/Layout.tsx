@@ -27,11 +27,15 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
     return [team, trends, ...goals, checkins, reviews, duties, oneOnOne, meetings, feedback, anonymous, recognition, bonus];
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
-  const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
+  const privacy = [
+    { to: "/people", label: "nav.people" },
+    { to: "/audit", label: "nav.audit" },
+    { to: "/personal-data", label: "nav.personData" },
+  ];
   if (role === "hr") {
     return [team, trends, cycles, duties, meetings, { to: "/training", label: "nav.training" }, feedback, anonymous, ...privacy];
   }
-  return [team, cycles, ...privacy];
+  return [team, cycles, ...privacy, { to: "/deliveries", label: "nav.deliveries" }];
 }
 
 export function Layout() {
