@@ -54,3 +54,40 @@ test("admin finds Dan's failed notification and sends it again; hr cannot", asyn
   await page.goto("/deliveries");
   await expect(page.getByRole("alert")).toContainText("As hr, you may not see this.");
 });
+
+test("hr reads the roster a page at a time, narrows it to a team and opens a person's data", async ({ page }) => {
+  await signInAs(page, "Sign in as Hana HR");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("link", { name: "People" }).click();
+  await expect(page.getByRole("heading", { name: "People", exact: true })).toBeVisible();
+  const people = page.getByTestId("people");
+  await expect(people).toHaveAccessibleName("The people in the roster, by name");
+  await expect(people.getByRole("row", { name: /^Ada Admin/ })).toContainText("admin");
+  await expectAccessible(page, "the roster");
+  await illustrate(page, "people");
+
+  const filters = page.getByRole("group", { name: "Narrow the roster" });
+  await filters.getByLabel("Team id").fill("north");
+  await filters.getByLabel("Role").selectOption({ label: "assistant" });
+  await expect(people.getByRole("row")).toHaveCount(4); // the header and north's three assistants, by name
+  const cid = people.getByRole("row", { name: /^Cid Assistant/ });
+  await expect(cid.getByRole("cell")).toHaveText(["assistant", "north", "mia", "en", "America/New_York"]);
+  await expect(people.getByRole("row", { name: /^Ann Assistant/ })).toContainText("Asia/Shanghai");
+
+  await page.getByLabel("Language").selectOption("zh-CN");
+  await expect(page.getByRole("heading", { name: "人员名册", exact: true })).toBeVisible();
+  await expectAccessible(page, "the roster in Chinese");
+  await page.getByLabel("语言").selectOption("en");
+
+  await cid.getByRole("link", { name: "Cid Assistant: their data" }).click();
+  await expect(page.getByRole("heading", { name: "A person's data" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Cid Assistant (cid)" })).toBeVisible();
+  const holdings = page.getByTestId("personal-data");
+  await expect(holdings.getByRole("row", { name: /^Goals/ })).toContainText(/goals: [1-9]/);
+  // The connectors answer for what they hold too: Cid is in no CRM connection here, so nothing, but an answer.
+  const connectors = holdings.getByRole("row", { name: /^Connectors/ });
+  await expect(connectors).toContainText("Nothing");
+  await expect(connectors.getByRole("cell").last()).toHaveText("0");
+  await expect(page.getByRole("button", { name: "Download all seven as one JSON document" })).toBeEnabled();
+  await expectAccessible(page, "a person's data with the connectors' part");
+});

@@ -227,7 +227,9 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         "PACER_ANALYTICS_WARNING_MIN_WEEKLY_AVERAGE": "0.25",
     }
     namespace = f"ui{uuid.uuid4().hex[:8]}"
-    async with running_platform(stack, namespace, tmp_path / "services", extra_env=cors) as platform:
+    # The connectors run too, with no CRM connection: a person's data page asks them what they hold.
+    connectors = {"connectors": {}}
+    async with running_platform(stack, namespace, tmp_path / "services", extra_env=cors, extra=connectors) as platform:
         anns, bobs = await set_goal(platform, "ann"), await set_goal(platform, "bob")
         await platform.record_sales(*(sale("bob") for _ in range(9)))
         await platform.goal_where(anns["goal_id"], lambda g: g["at_risk"], "Ann's goal to be warned at risk")

@@ -649,6 +649,7 @@ export const en = {
     incentives: "Incentives",
     notifications: "Notifications",
     analytics: "Analytics",
+    connectors: "Connectors",
   },
   audit: {
     title: "Audit trail",
@@ -671,7 +672,7 @@ export const en = {
   personData: {
     title: "A person's data",
     intro:
-      "Everything each of the six services holds that names a person, as stored, to answer the person's request for their data. Each export is recorded in the audit trail.",
+      "Everything each of the seven services holds that names a person, as stored, to answer the person's request for their data. Each export is recorded in the audit trail.",
     erasure:
       "Erasure is not done here: it cannot be undone, and it goes to every service over Kafka. An operator erases a person with:",
     placeholder: "PERSON",
@@ -690,9 +691,9 @@ export const en = {
     nothing: "Nothing",
     collection: "{{collection}}: {{count}}",
     incomplete:
-      "Not every service answered ({{services}}): the download waits for all six, so a partial export never looks complete.",
+      "Not every service answered ({{services}}): the download waits for all seven, so a partial export never looks complete.",
     exportedAt: "Exported {{at}}",
-    download: "Download all six as one JSON document",
+    download: "Download all seven as one JSON document",
   },
   deliveries: {
     title: "Deliveries",

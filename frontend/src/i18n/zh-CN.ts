@@ -645,6 +645,7 @@ export const zhCN: Texts = {
     incentives: "激励",
     notifications: "通知",
     analytics: "分析",
+    connectors: "连接器",
   },
   audit: {
     title: "审计记录",
@@ -665,7 +666,7 @@ export const zhCN: Texts = {
   },
   personData: {
     title: "个人数据",
-    intro: "六个服务中提及某人的全部数据（按原样存储），用于答复本人的数据查阅请求。每次导出都会记入审计记录。",
+    intro: "七个服务中提及某人的全部数据（按原样存储），用于答复本人的数据查阅请求。每次导出都会记入审计记录。",
     erasure: "此处不提供删除：删除无法撤销，并会通过 Kafka 发送到每个服务。由运维人员执行以下命令删除某人的数据：",
     placeholder: "人员ID",
     pick: "从花名册中选择",
@@ -682,9 +683,9 @@ export const zhCN: Texts = {
     documents: "文档数",
     nothing: "无",
     collection: "{{collection}}：{{count}}",
-    incomplete: "并非所有服务都已答复（{{services}}）：下载需等待全部六个服务，以免不完整的导出看似完整。",
+    incomplete: "并非所有服务都已答复（{{services}}）：下载需等待全部七个服务，以免不完整的导出看似完整。",
     exportedAt: "导出时间：{{at}}",
-    download: "将六个服务的数据下载为一个 JSON 文件",
+    download: "将七个服务的数据下载为一个 JSON 文件",
   },
   deliveries: {
     title: "通知投递",
