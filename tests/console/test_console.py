@@ -228,7 +228,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
     }
     namespace = f"ui{uuid.uuid4().hex[:8]}"
     # The connectors run too, with no CRM connection: a person's data page asks them what they hold.
-    connectors = {"connectors": {}}
+    connectors: dict[str, dict[str, str]] = {"connectors": {}}
     async with running_platform(stack, namespace, tmp_path / "services", extra_env=cors, extra=connectors) as platform:
         anns, bobs = await set_goal(platform, "ann"), await set_goal(platform, "bob")
         await platform.record_sales(*(sale("bob") for _ in range(9)))
