@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 CLIENTS = Path(__file__).resolve().parents[1] / "frontend" / "src" / "client"
-SERVICES = ("goals", "reviews", "feedback", "incentives", "notifications", "analytics")
+SERVICES = ("goals", "reviews", "feedback", "incentives", "notifications", "analytics", "connectors")
 
 
 def document(service: str) -> dict[str, Any]:

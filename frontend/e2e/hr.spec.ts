@@ -4,9 +4,9 @@ import { expectAccessible, illustrate, signInAs } from "./support";
 
 // The harness set Cid a goal, "Visits before noon", which he missed: every service knows him, goals holds his goal.
 
-const SERVICES = ["goals", "reviews", "feedback", "incentives", "notifications", "analytics"];
+const SERVICES = ["goals", "reviews", "feedback", "incentives", "notifications", "analytics", "connectors"];
 
-test("hr exports a person's data from all six services and reads the export in each service's audit trail", async ({
+test("hr exports a person's data from all seven services and reads the export in each service's audit trail", async ({
   page,
 }) => {
   await signInAs(page, "Sign in as Hana HR");
@@ -31,7 +31,7 @@ test("hr exports a person's data from all six services and reads the export in e
   await expect(page.getByLabel("Person id")).toHaveValue("cid");
   await expect(page.getByRole("heading", { name: "Cid Assistant (cid)" })).toBeVisible();
   const holdings = page.getByTestId("personal-data");
-  for (const service of ["Goals", "Reviews", "Feedback", "Incentives", "Notifications", "Analytics"]) {
+  for (const service of ["Goals", "Reviews", "Feedback", "Incentives", "Notifications", "Analytics", "Connectors"]) {
     await expect(holdings.getByRole("row", { name: new RegExp(`^${service}`) })).not.toContainText("Loading");
   }
   await expect(holdings.getByRole("row", { name: /^Goals/ })).toContainText(/goals: [1-9]/);
@@ -41,7 +41,7 @@ test("hr exports a person's data from all six services and reads the export in e
   await illustrate(page, "personal-data");
 
   const saving = page.waitForEvent("download");
-  await page.getByRole("button", { name: "Download all six as one JSON document" }).click();
+  await page.getByRole("button", { name: "Download all seven as one JSON document" }).click();
   const saved = await saving;
   const exported = JSON.parse(await readFile(await saved.path(), "utf8")) as {
     person_id: string;

@@ -18,12 +18,14 @@ import {
   BonusPlans,
   BonusStatements,
   CheckIns,
+  Deliveries,
   Duties,
   Meetings,
   MyFeedback,
   MyWeek,
   NotificationPreferences,
   OneOnOne,
+  People,
   PersonData,
   Promotions,
   Recognition,
@@ -141,6 +143,10 @@ export function App({ config }: { config: ConsoleConfig }) {
                       <Route path="review-templates" element={<ReviewTemplates />} />
                       <Route path="audit" element={<AuditTrail />} />
                       <Route path="personal-data" element={<PersonData />} />
+                      <Route path="people" element={<People />} />
+                    </Route>
+                    <Route element={<Only roles={["admin"]} />}>
+                      <Route path="deliveries" element={<Deliveries />} />
                     </Route>
                     <Route path="*" element={<NotFound />} />
                   </Route>

@@ -8,6 +8,7 @@ const apis = {
   incentives: "/incentives",
   notifications: "/notifications",
   analytics: "/analytics",
+  connectors: "/connectors",
 };
 
 describe("parseConfig", () => {

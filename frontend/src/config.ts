@@ -1,7 +1,7 @@
 // The console's runtime configuration, served as /config.json beside the built files: the same build runs
 // locally and in production, and only this file says where the APIs are and how people sign in.
 
-export const SERVICES = ["goals", "reviews", "feedback", "incentives", "notifications", "analytics"] as const;
+export const SERVICES = ["goals", "reviews", "feedback", "incentives", "notifications", "analytics", "connectors"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface OidcSettings {

@@ -212,6 +212,24 @@ async def checkins_due(platform: Platform) -> None:
         await client.close()
 
 
+async def undeliverable_feedback(platform: Platform) -> None:
+    """Max's praise for Dan, whose mail server refused it for good (a 550 for his mailbox, his one channel), so an
+    admin finds a failed notification; the mailbox is back before the journeys start, so a retry gets through."""
+    mailbox = platform.outlets.mailbox
+    mailbox.refuse("dan@example.com")
+    praise = {"recipient_id": "dan", "kind": "praise", "text": "Thorough quotes all week."}
+    response = await platform.call("feedback", "POST", "/v1/feedback", "max", Role.MANAGER, praise)
+    assert response.status_code == 201, response.text
+
+    async def given_up() -> bool:
+        query = "/v1/deliveries?person_id=dan&status=dead"
+        found = await platform.call("notifications", "GET", query, "hana", Role.HR)
+        return any(d["event_type"] == "FeedbackGiven" for d in found.json()["items"])
+
+    await eventually(given_up, 60, "Dan's email about Max's praise to be given up")
+    mailbox.accept("dan@example.com")
+
+
 def sales_route(platform: Platform) -> Route:
     async def record(request: Request) -> Response:
         wanted = await request.json()
@@ -286,7 +304,9 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         "PACER_ANALYTICS_WARNING_MIN_WEEKLY_AVERAGE": "0.25",
     }
     namespace = f"ui{uuid.uuid4().hex[:8]}"
-    async with running_platform(stack, namespace, tmp_path / "services", extra_env=cors) as platform:
+    # The connectors run too, with no CRM connection: a person's data page asks them what they hold.
+    connectors: dict[str, dict[str, str]] = {"connectors": {}}
+    async with running_platform(stack, namespace, tmp_path / "services", extra_env=cors, extra=connectors) as platform:
         anns, bobs = await set_goal(platform, "ann"), await set_goal(platform, "bob")
         await platform.record_sales(*(sale("bob") for _ in range(9)))
         await platform.goal_where(anns["goal_id"], lambda g: g["at_risk"], "Ann's goal to be warned at risk")
@@ -300,6 +320,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await earlier_feedback(platform)
         await promotion_to_consider(platform)
         await checkins_due(platform)
+        await undeliverable_feedback(platform)
 
         apis = {name: service.url for name, service in platform.services.items()}
         harness = [sales_route(platform), release_route(platform)]

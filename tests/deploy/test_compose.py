@@ -36,8 +36,6 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "connectors": ConnectorsSettings,
 }
 INFRA = ("kafka", "mongo", "mailpit", "prometheus", "grafana")
-BACKGROUND_ONLY = {"connectors"}
-"""Services the console does not call: their API is for operators and the CRMs' callbacks."""
 
 
 def port_of(name: str) -> int:
@@ -101,7 +99,7 @@ def test_the_console_is_built_from_its_image_and_every_service_allows_its_origin
     assert console["ports"] == ["127.0.0.1:8600:8080"]
     assert console["read_only"] is True
     baked = json.loads((ROOT / "frontend" / "public" / "config.json").read_text())
-    apis = {name: f"http://127.0.0.1:{port_of(name)}" for name in SETTINGS if name not in BACKGROUND_ONLY}
+    apis = {name: f"http://127.0.0.1:{port_of(name)}" for name in SETTINGS}
     assert baked["apis"] == apis, "what the image serves"
     for name in SETTINGS:
         origins = json.loads(services[name]["environment"]["PACER_CORS_ALLOWED_ORIGINS"])

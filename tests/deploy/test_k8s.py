@@ -425,7 +425,7 @@ def test_the_console_serves_static_files_with_its_config_from_a_config_map(rende
     assert config["auth"]["mode"] == ("local" if rendered.overlay == "local" else "oidc")
     if config["auth"]["mode"] == "oidc":
         assert {"authority", "client_id"} <= set(config["auth"])
-    apis = {name: f"/{name}" for name in SETTINGS if name != "connectors"}  # operators' and the CRMs' API only
+    apis = {name: f"/{name}" for name in SETTINGS}  # the console asks the connectors what they hold about a person
     assert config["apis"] == apis, "each API under its prefix on the one origin"
 
 

@@ -126,7 +126,9 @@ async def test_anonymous_feedback_reaches_hr_and_the_manager_only_once_k_submiss
             assert author not in text_of(email)
     published = await platform.events("feedback.events", "AnonymousFeedbackPublished")
     assert [event["data"]["submissions"] for event in published] == [3], "one release, of all three, none before"
-    deliveries = (await platform.call("notifications", "GET", "/v1/deliveries?person_id=mia", "hana", Role.HR)).json()
+    deliveries = (await platform.call("notifications", "GET", "/v1/deliveries?person_id=mia", "hana", Role.HR)).json()[
+        "items"
+    ]
     anonymous = [d for d in deliveries if d["event_type"] == "AnonymousFeedbackPublished"]
     assert [d["channel"] for d in anonymous] == ["email"], "private: never to the manager's chat"
 
@@ -164,7 +166,9 @@ async def test_goal_outcomes_and_a_review_rating_make_a_bonus_statement_sent_pri
 
     [email] = await platform.mail("eve@example.com", "Your bonus statement")
     assert "€600.00" in text_of(email)
-    deliveries = (await platform.call("notifications", "GET", "/v1/deliveries?person_id=eve", "hana", Role.HR)).json()
+    deliveries = (await platform.call("notifications", "GET", "/v1/deliveries?person_id=eve", "hana", Role.HR)).json()[
+        "items"
+    ]
     bonus = [d for d in deliveries if d["event_type"] == "BonusCalculated"]
     assert [d["channel"] for d in bonus] == ["email"], "an amount never goes to chat, though eve prefers Feishu"
 

@@ -190,7 +190,7 @@ async def test_notifications_killed_mid_delivery_sends_every_message_exactly_onc
                 for person in ("mia", "north")
                 for d in (
                     await platform.call("notifications", "GET", f"/v1/deliveries?person_id={person}", "hana", Role.HR)
-                ).json()
+                ).json()["items"]
             ]
             return mailbox.waiting > 0 and all(d["status"] == "delivered" for d in chats)
 

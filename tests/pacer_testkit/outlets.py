@@ -32,7 +32,7 @@ class Mailbox:
 
     `held()` keeps senders waiting after they name a recipient and before they transmit the message, as a slow
     server would: a sender that dies meanwhile has delivered nothing. `refuse(address)` answers that recipient
-    with a permanent 550, as a server does for a mailbox that does not exist.
+    with a permanent 550, as a server does for a mailbox that does not exist, until `accept(address)`.
     """
 
     def __init__(self) -> None:
@@ -65,6 +65,10 @@ class Mailbox:
 
     def refuse(self, address: str) -> None:
         self.refused.add(address)
+
+    def accept(self, address: str) -> None:
+        """The mailbox exists again: mail to it is taken from now on."""
+        self.refused.discard(address)
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]

@@ -620,6 +620,11 @@ async def _deliveries(call: Call) -> Outcome:
     return await call.send("GET", "/v1/deliveries", params={"person_id": call.person})
 
 
+@probe("notifications", "POST /v1/deliveries/{notification_id}/retry")
+async def _retry_delivery(call: Call) -> Outcome:
+    return await call.send("POST", "/v1/deliveries/matrix-no-such-notification/retry")
+
+
 @probe("notifications", "POST /v1/test-send")
 async def _test_send(call: Call) -> Outcome:
     return await call.send("POST", "/v1/test-send", json={"channel": "email", "to": "ops@example.com"})

@@ -40,7 +40,9 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)
 #   N  forbidden: 403, or, for a list, the item is left out
 #   -  refused for another reason, whoever asks: feedback or kudos to oneself; hr's own goal adjustments
 #      never wait for approval, so there is nothing to decide; only assistants earn bonus statements; hr and
-#      admins attend no team meeting, so no action item is theirs
+#      admins attend no team meeting, so no action item is theirs; an admin's retry of a notification is probed
+#      on one that does not exist (404): past the role check, retries themselves are
+#      services/notifications/tests/test_delivery_history.py
 # Local sign-in answers anyone, with a token or without, in local mode (as here) and no one in production
 # (services/goals/tests/test_local_sign_in.py).
 # "*" rows are on every service.
@@ -136,6 +138,7 @@ notifications  GET  /v1/preference-options                                      
 notifications  GET  /v1/preferences/{person_id}                                   YNN       YNN      Y    Y      N
 notifications  PUT  /v1/preferences/{person_id}                                   YNN       YNN      Y    Y      N
 notifications  GET  /v1/deliveries                                                YNN       YYN      Y    Y      N
+notifications  POST /v1/deliveries/{notification_id}/retry                        N         N        N    -      N
 notifications  POST /v1/test-send                                                 N         N        N    Y      N
 
 incentives     POST /v1/plans                                                     N         N        Y    N      N

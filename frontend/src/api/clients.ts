@@ -2,6 +2,7 @@
 // the signed-in person's token, and a 401 from any of them ends the session.
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths as AnalyticsPaths } from "../client/analytics/schema";
+import type { paths as ConnectorsPaths } from "../client/connectors/schema";
 import type { paths as FeedbackPaths } from "../client/feedback/schema";
 import type { paths as GoalsPaths } from "../client/goals/schema";
 import type { paths as IncentivesPaths } from "../client/incentives/schema";
@@ -18,6 +19,7 @@ export interface Apis {
   incentives: Client<IncentivesPaths>;
   notifications: Client<NotificationsPaths>;
   analytics: Client<AnalyticsPaths>;
+  connectors: Client<ConnectorsPaths>;
 }
 
 export interface Credentials {
@@ -50,6 +52,7 @@ export function createApis(config: ConsoleConfig, credentials: Credentials, earl
     incentives: client<IncentivesPaths>(config.apis.incentives),
     notifications: client<NotificationsPaths>(config.apis.notifications),
     analytics: client<AnalyticsPaths>(config.apis.analytics),
+    connectors: client<ConnectorsPaths>(config.apis.connectors),
   };
 }
 

@@ -28,14 +28,18 @@ function navigation(role: Role, teamId: string | null): { to: string; label: str
   }
   const cycles = { to: "/reviews", label: "nav.cycles" };
   const templates = { to: "/review-templates", label: "nav.reviewTemplates" };
-  const privacy = [{ to: "/audit", label: "nav.audit" }, { to: "/personal-data", label: "nav.personData" }];
+  const privacy = [
+    { to: "/people", label: "nav.people" },
+    { to: "/audit", label: "nav.audit" },
+    { to: "/personal-data", label: "nav.personData" },
+  ];
   if (role === "hr") {
     const plans = { to: "/bonus-plans", label: "nav.bonusPlans" };
     const promotions = { to: "/promotions", label: "nav.promotions" };
     const training = { to: "/training", label: "nav.training" };
     return [team, trends, cycles, templates, promotions, duties, meetings, training, feedback, anonymous, plans, bonus, ...privacy];
   }
-  return [team, cycles, templates, ...privacy];
+  return [team, cycles, templates, ...privacy, { to: "/deliveries", label: "nav.deliveries" }];
 }
 
 export function Layout() {

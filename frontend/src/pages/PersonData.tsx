@@ -10,7 +10,8 @@ import { PersonPicker } from "../components/PersonPicker";
 import { SERVICES } from "../config";
 import { day } from "../format";
 
-/** hr exports everything Pacer holds that names a person: each service's part, and all six as one document. */
+/** hr exports everything Pacer holds that names a person: each service's part (the connectors' too), and all seven
+ * as one document. */
 export function PersonData() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();

@@ -15,12 +15,14 @@ export const AuthCallback = page(() => import("./AuthCallback"), "AuthCallback")
 export const BonusPlans = page(() => import("./BonusPlans"), "BonusPlans");
 export const BonusStatements = page(() => import("./BonusStatements"), "BonusStatements");
 export const CheckIns = page(() => import("./CheckIns"), "CheckIns");
+export const Deliveries = page(() => import("./Deliveries"), "Deliveries");
 export const Duties = page(() => import("./Duties"), "Duties");
 export const Meetings = page(() => import("./Meetings"), "Meetings");
 export const MyFeedback = page(() => import("./MyFeedback"), "MyFeedback");
 export const MyWeek = page(() => import("./MyWeek"), "MyWeek");
 export const NotificationPreferences = page(() => import("./NotificationPreferences"), "NotificationPreferences");
 export const OneOnOne = page(() => import("./OneOnOne"), "OneOnOne");
+export const People = page(() => import("./People"), "People");
 export const PersonData = page(() => import("./PersonData"), "PersonData");
 export const Promotions = page(() => import("./Promotions"), "Promotions");
 export const Recognition = page(() => import("./Recognition"), "Recognition");

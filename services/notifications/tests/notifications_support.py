@@ -81,7 +81,7 @@ class Notifier(ServiceWorld):
     async def deliveries(self, person_id: str) -> list[dict[str, Any]]:
         response = await self.http.get(f"/v1/deliveries?person_id={person_id}", headers=token("hana", Role.HR))
         assert response.status_code == 200, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()["items"]  # type: ignore[no-any-return]
 
     async def notification_events(self, until: Any) -> list[dict[str, Any]]:
         return await self.events(until)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pacer_notifications.domain.delivery import Delivery, RetryPolicy, Status
+from pacer_notifications.domain.delivery import Delivery, RetryPolicy, Status, why_not_retry
 from pacer_notifications.domain.outcome import Outcome
 from pacer_shared.events.notifications import NotificationDelivered, NotificationFailed
 
@@ -85,3 +85,12 @@ def test_a_sent_message_is_announced_once_with_its_attempts() -> None:
     [delivered] = sent.events
     assert isinstance(delivered, NotificationDelivered)
     assert (delivered.notification_id, delivered.attempts, delivered.cause_event_id) == (sent.id, 2, "e-1")
+
+
+def test_only_a_failed_message_not_delivered_elsewhere_may_be_sent_again() -> None:
+    assert why_not_retry(Status.DEAD, {}) is None
+    assert why_not_retry(Status.FAILED, {"email": Status.DEAD}) is None
+    assert why_not_retry(Status.DELIVERED, {}) == "this notification was already delivered"
+    assert why_not_retry(Status.SENDING, {}) == "this notification is still being sent"
+    assert why_not_retry(Status.FAILED, {"email": Status.DELIVERED}) == "this message was already delivered by email"
+    assert why_not_retry(Status.DEAD, {"feishu": Status.PENDING}) == "this message is still being sent by feishu"

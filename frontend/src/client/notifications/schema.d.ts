@@ -162,10 +162,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A person's notifications, newest first, with status and attempts */
+        /** A person's notifications, newest first, with status and attempts, a page at a time */
         get: operations["deliveries_v1_deliveries_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/deliveries/{notification_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed notification again on its channel (admins); the outcome joins its history */
+        post: operations["retry_v1_deliveries__notification_id__retry_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -262,6 +279,21 @@ export interface components {
             attempts: components["schemas"]["AttemptOut"][];
             /** Last Error */
             last_error: string | null;
+            /**
+             * Retried At
+             * @description When an admin sent it again by hand
+             */
+            retried_at?: string[];
+        };
+        /** DeliveryPage */
+        DeliveryPage: {
+            /** Items */
+            items: components["schemas"]["DeliveryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Digest */
         Digest: {
@@ -431,6 +463,11 @@ export interface components {
             /** Locale */
             locale: string;
         };
+        /**
+         * Status
+         * @enum {string}
+         */
+        Status: "pending" | "sending" | "delivered" | "failed" | "dead";
         /** TestSendIn */
         TestSendIn: {
             channel: components["schemas"]["Channel"];
@@ -991,6 +1028,9 @@ export interface operations {
         parameters: {
             query: {
                 person_id: string;
+                /** @description Only these statuses; `failed` and `dead` are the failed ones */
+                status?: components["schemas"]["Status"][] | null;
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -1005,7 +1045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryOut"][];
+                    "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
             /** @description Unauthorized */
@@ -1019,6 +1059,73 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_v1_deliveries__notification_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -42,6 +42,7 @@ STATE = (
     "finished_at",
     "lease_until",
     "claim",
+    "retried_at",
 )
 """A delivery document's fields that its state machine changes; the rest is the message routing froze."""
 
@@ -176,9 +177,35 @@ class DeliveryRepository:
         if updates:
             await self.deliveries.bulk_write(updates, session=session, ordered=False)
 
-    async def history(self, person_id: str, limit: int) -> list[Document]:
-        found = self.deliveries.find({"recipient_id": person_id}, {"event": 0}).sort("created_at", DESCENDING)
+    async def history(
+        self, person_id: str, statuses: Collection[str], after: tuple[datetime, str] | None, limit: int
+    ) -> list[Document]:
+        """A person's deliveries, newest first, those after the `after` keyset (created_at, id) when given."""
+        query: Document = {"recipient_id": person_id}
+        if statuses:
+            query["status"] = {"$in": list(statuses)}
+        if after is not None:
+            at, last_id = after
+            query["$or"] = [{"created_at": {"$lt": at}}, {"created_at": at, "_id": {"$lt": last_id}}]
+        found = self.deliveries.find(query, {"event": 0}).sort([("created_at", DESCENDING), ("_id", DESCENDING)])
         return await found.limit(limit).to_list()
+
+    async def get(self, delivery_id: str) -> Document | None:
+        return await self.deliveries.find_one({"_id": delivery_id}, {"event": 0})
+
+    async def same_message(self, delivery: Document) -> list[Document]:
+        """The deliveries of this delivery's message on the recipient's other channels (its failovers)."""
+        query = {"event_id": delivery["event_id"], "recipient_key": delivery["recipient_key"]}
+        found = self.deliveries.find({**query, "_id": {"$ne": delivery["_id"]}}, {"channel": 1, "status": 1})
+        return await found.to_list()
+
+    async def reopen(self, delivery_id: str, now: datetime) -> bool:
+        """Make a failed delivery due again, once: of two admins retrying it at the same moment one wins."""
+        reopened = await self.deliveries.update_one(
+            {"_id": delivery_id, "status": {"$in": [Status.FAILED.value, Status.DEAD.value]}},
+            {"$set": {"status": Status.PENDING.value, "due_at": now}, "$push": {"retried_at": now}},
+        )
+        return reopened.modified_count == 1
 
     async def deferred(self, now: datetime) -> int:
         return await self.deliveries.count_documents({"status": "pending", "due_at": {"$gt": now}})

@@ -1,4 +1,4 @@
-"""Delivery history per person, and a test send for admins checking a channel's configuration."""
+"""Delivery history per person, an admin's retry of a failed one, and a test send checking a channel's configuration."""
 
 from __future__ import annotations
 
@@ -10,36 +10,55 @@ from fastapi import APIRouter, Depends, Query
 from pacer_notifications.adapters.channels import email
 from pacer_notifications.adapters.channels.chat import ADAPTERS, ChatEndpoint, ChatMessage, Outcome
 from pacer_notifications.api.deps import NotificationsDep
-from pacer_notifications.api.models import AttemptOut, DeliveryOut, TestSendIn
+from pacer_notifications.api.models import DeliveryOut, DeliveryPage, TestSendIn
 from pacer_notifications.domain.channels import Channel
+from pacer_notifications.domain.delivery import Status
+from pacer_notifications.service.retry import retry_delivery
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal, Principal, Role, require
-from pacer_shared.problems import Forbidden, Unprocessable
+from pacer_shared.paging import decode_cursor, encode_cursor
+from pacer_shared.problems import Forbidden, Unprocessable, responses
 
 router = APIRouter(prefix="/v1", tags=["deliveries"], responses=RESPONSES)
 
 
-@router.get("/deliveries", summary="A person's notifications, newest first, with status and attempts")
+@router.get("/deliveries", summary="A person's notifications, newest first, with status and attempts, a page at a time")
 async def deliveries(
     notifications: NotificationsDep,
     principal: CurrentPrincipal,
     person_id: str,
+    status: Annotated[
+        list[Status] | None, Query(description="Only these statuses; `failed` and `dead` are the failed ones")
+    ] = None,
+    cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[DeliveryOut]:
+) -> DeliveryPage:
     await _ensure_can_see(notifications, principal, person_id)
-    return [
-        DeliveryOut(
-            notification_id=d["_id"],
-            event_id=d["event_id"],
-            event_type=d["event_type"],
-            channel=d["channel"],
-            status=d["status"],
-            due_at=d["due_at"],
-            deferred=d.get("deferred"),
-            attempts=[AttemptOut(**a) for a in d.get("attempts", [])],
-            last_error=d.get("last_error"),
-        )
-        for d in await notifications.repository.history(person_id, limit)
-    ]
+    after = decode_cursor(cursor) if cursor else None
+    found = await notifications.repository.history(person_id, status or [], after, limit + 1)
+    page = found[:limit]
+    more = len(found) > limit
+    return DeliveryPage(
+        items=[DeliveryOut.of(d) for d in page],
+        next_cursor=encode_cursor(page[-1]["created_at"], page[-1]["_id"]) if more else None,
+    )
+
+
+@router.post(
+    "/deliveries/{notification_id}/retry",
+    status_code=202,
+    summary="Send a failed notification again on its channel (admins); the outcome joins its history",
+    responses=responses(404, 409),
+)
+async def retry(
+    notification_id: str,
+    notifications: NotificationsDep,
+    _: Annotated[Principal, Depends(require(Role.ADMIN))],
+    audit: AuditDep,
+) -> DeliveryOut:
+    reopened = await retry_delivery(notifications, notification_id)
+    await audit.record("notification.retried", f"notification/{notification_id}")
+    return DeliveryOut.of(reopened)
 
 
 async def _ensure_can_see(notifications: Any, principal: Principal, person_id: str) -> None:

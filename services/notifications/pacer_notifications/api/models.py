@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -27,6 +28,27 @@ class DeliveryOut(BaseModel):
     deferred: str | None
     attempts: list[AttemptOut]
     last_error: str | None
+    retried_at: list[datetime] = Field(default_factory=list, description="When an admin sent it again by hand")
+
+    @classmethod
+    def of(cls, document: dict[str, Any]) -> DeliveryOut:
+        return cls(
+            notification_id=document["_id"],
+            event_id=document["event_id"],
+            event_type=document["event_type"],
+            channel=document["channel"],
+            status=document["status"],
+            due_at=document["due_at"],
+            deferred=document.get("deferred"),
+            attempts=[AttemptOut(**a) for a in document.get("attempts", [])],
+            last_error=document.get("last_error"),
+            retried_at=document.get("retried_at", []),
+        )
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
 class TestSendIn(BaseModel):

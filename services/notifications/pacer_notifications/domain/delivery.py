@@ -6,6 +6,7 @@ the delivery of the same message on the recipient's next channel. No I/O: the wo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -32,6 +33,24 @@ class Status(StrEnum):
 def delivery_id(event_id: str, recipient_key: str, channel: str) -> str:
     """One send per event, recipient and channel, however often the event is replayed."""
     return f"{event_id}:{recipient_key}:{channel}"
+
+
+def why_not_retry(status: Status, same_message: Mapping[str, Status]) -> str | None:
+    """Why a delivery cannot be sent again by hand, or None when it can.
+
+    Only a delivery that ended in failure is sent again, and not when its message is already delivered, or on
+    its way, on another of the recipient's channels (`same_message`, by channel): the person would read it twice.
+    """
+    if status is Status.DELIVERED:
+        return "this notification was already delivered"
+    if status in (Status.PENDING, Status.SENDING):
+        return "this notification is still being sent"
+    for channel, other in sorted(same_message.items()):
+        if other is Status.DELIVERED:
+            return f"this message was already delivered by {channel}"
+        if other in (Status.PENDING, Status.SENDING):
+            return f"this message is still being sent by {channel}"
+    return None
 
 
 @dataclass(frozen=True)
