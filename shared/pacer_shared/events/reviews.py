@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field
 from pacer_shared import topics
 from pacer_shared.events.attachments import Attachment
 from pacer_shared.events.base import EventData, Record
+from pacer_shared.talking_points import TalkingPoint
 
 
 class Cadence(StrEnum):
@@ -250,7 +251,11 @@ class MeetingAgendaReady(MeetingEvent):
     event_type = "MeetingAgendaReady"
     occurrence_start: AwareDatetime
     occurrence_end: AwareDatetime
-    talking_points: list[str] = Field(description="In the order to discuss them: at-risk goals first")
+    talking_points: list[str] = Field(description="In the order to discuss them: at-risk goals first (in English)")
+    points: list[TalkingPoint] = Field(
+        default_factory=list,
+        description="`talking_points` as codes and values, so each attendee reads them in their own language",
+    )
 
 
 class MeetingHeld(MeetingEvent):

@@ -749,8 +749,13 @@ export interface components {
             due_at: string;
             /** Overdue */
             overdue: boolean;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /**
          * Agenda
@@ -788,6 +793,11 @@ export interface components {
              * @description At-risk goals first (after the check-in when it asks for help or is not confident), then other goals, the check-in, training and feedback
              */
             talking_points: string[];
+            /**
+             * Points
+             * @description `talking_points`' codes and values
+             */
+            points?: components["schemas"]["TalkingPoint"][];
             /** Goals */
             goals: components["schemas"]["GoalPoint"][];
             /**
@@ -836,6 +846,11 @@ export interface components {
              * @description At-risk goals first, then the rest, in the order to discuss
              */
             talking_points: string[];
+            /**
+             * Points
+             * @description `talking_points`' codes and values
+             */
+            points?: components["schemas"]["TalkingPoint"][];
             /** Goals */
             goals: components["schemas"]["TeamGoalPoint"][];
             /** Wins */
@@ -1092,8 +1107,13 @@ export interface components {
             progress_notes: {
                 [key: string]: string;
             };
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /** CompleteIn */
         CompleteIn: {
@@ -1492,8 +1512,13 @@ export interface components {
             themes: {
                 [key: string]: number;
             };
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /** GoalInput */
         GoalInput: {
@@ -1547,8 +1572,13 @@ export interface components {
              * @description The pace fraction whose crossing raised the latest GoalAtRisk
              */
             warned_below: string | null;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /**
          * GoalStatus
@@ -1757,6 +1787,11 @@ export interface components {
             next_month: components["schemas"]["TeamGoalPoint"][];
             /** Talking Points */
             talking_points: string[];
+            /**
+             * Points
+             * @description `talking_points`' codes and values
+             */
+            points?: components["schemas"]["TalkingPoint"][];
         };
         /** Occurrence */
         Occurrence: {
@@ -1964,6 +1999,11 @@ export interface components {
              * @description What the whole team hears: counts and the mean score only
              */
             talking_points: string[];
+            /**
+             * Points
+             * @description `talking_points`' codes and values
+             */
+            points?: components["schemas"]["TalkingPoint"][];
         };
         /** Readiness */
         Readiness: {
@@ -2401,6 +2441,21 @@ export interface components {
              */
             due_days: number;
         };
+        /**
+         * TalkingPoint
+         * @description One point to discuss: `code` names the sentence, `params` its values (absent keys: that part is left out).
+         */
+        TalkingPoint: {
+            /**
+             * Code
+             * @description e.g. goal.at_risk, training.overdue, action_item.open; see the README
+             */
+            code: string;
+            /** Params */
+            params?: {
+                [key: string]: string;
+            };
+        };
         /** TeamGoalPoint */
         TeamGoalPoint: {
             /** Goal Id */
@@ -2437,8 +2492,13 @@ export interface components {
              * @description The pace fraction whose crossing raised the latest GoalAtRisk
              */
             warned_below: string | null;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
             /** Owner Id */
             owner_id: string;
             /** Owner Name */
@@ -2459,8 +2519,13 @@ export interface components {
             due_at: string;
             /** Overdue */
             overdue: boolean;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /**
          * TemplateFromProfileIn
@@ -2665,8 +2730,13 @@ export interface components {
             due_at: string;
             /** Overdue */
             overdue: boolean;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /** TrendPoint */
         TrendPoint: {
@@ -2691,8 +2761,13 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /** FieldProblem */
         FieldProblem: {
@@ -3814,7 +3889,10 @@ export interface operations {
     };
     agenda_v1_reviews__review_id__agenda_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language to word the talking points in (en, zh-CN); default: the reader's roster locale */
+                locale?: string | null;
+            };
             header?: never;
             path: {
                 review_id: string;
@@ -4874,7 +4952,10 @@ export interface operations {
     };
     agenda_v1_meetings__meeting_id__agenda_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language to word the talking points in (en, zh-CN); default: the reader's roster locale */
+                locale?: string | null;
+            };
             header?: never;
             path: {
                 meeting_id: string;
