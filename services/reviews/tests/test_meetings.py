@@ -238,6 +238,40 @@ async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancel
     ], "nobody outside the team is invited"
 
 
+async def test_someone_who_leaves_the_team_gets_a_cancel_of_their_attendance_and_the_rest_the_revision(
+    team: Team,
+) -> None:
+    starts_on = date.today() + timedelta(days=1)
+    created = await team.post("/v1/meetings", {**WEEKLY, "starts_on": starts_on.isoformat()}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["meeting_id"]
+    for person in NORTH:
+        await team.mail(f"{person}@example.com", 1)
+
+    # Cid moves to team south in the roster while the weekly meeting recurs.
+    await team.load([roster_person("cid", "assistant", "sam", "south", display_name="Cid Assistant")])
+
+    (_, cancellation) = await team.mail("cid@example.com", 2)
+    method, calendar = invitation(cancellation)
+    event = the_event(calendar)
+    assert (method, calendar["METHOD"], event["SEQUENCE"]) == ("CANCEL", "CANCEL", 1)
+    assert event["UID"] == f"{meeting_id}@meetings.pacer", "the same event, so Cid's calendar drops it"
+    assert str(event["ATTENDEE"]) == "mailto:cid@example.com", "the CANCEL names Cid's attendance alone"
+    assert "STATUS" not in event, "STATUS:CANCELLED would cancel the series itself"
+    assert cancellation["Subject"] == "No longer invited: Weekly team meeting"
+    remaining = ["mia", "ann", "bob"]
+    for person in remaining:
+        (_, update) = await team.mail(f"{person}@example.com", 2)
+        method, calendar = invitation(update)
+        event = the_event(calendar)
+        assert (method, event["SEQUENCE"], event["STATUS"]) == ("REQUEST", 1, "CONFIRMED")
+        assert event["UID"] == f"{meeting_id}@meetings.pacer"
+        assert [str(a) for a in event["ATTENDEE"]] == [f"mailto:{p}@example.com" for p in remaining]
+    shown = (await team.get(f"/v1/meetings/{meeting_id}", "mia", Role.MANAGER)).json()
+    assert (shown["attendee_ids"], shown["sequence"]) == (remaining, 1)
+    assert len([m for m in team.mailbox.to("cid@example.com") if any(m.iter_attachments())]) == 2, "one CANCEL"
+
+
 # ---------------------------------------------------------------- the agenda, a day before
 
 

@@ -245,6 +245,15 @@ class MeetingCancelled(MeetingEvent):
     reason: str | None = None
 
 
+class MeetingAttendanceCancelled(MeetingEvent):
+    """Someone left the team (or the company) while its meeting recurs: they get a CANCEL of their own attendance
+    (same UID, the raised SEQUENCE); `attendee_ids` are those still invited, who get the MeetingChanged beside it."""
+
+    event_type = "MeetingAttendanceCancelled"
+    released_ids: list[str] = Field(description="Those no longer invited: the CANCEL attachment goes to them")
+    reason: str = Field(description="left_team | inactive")
+
+
 class MeetingAgendaReady(MeetingEvent):
     """A day before an occurrence: its agenda, built from what the team's events said since the last one."""
 
