@@ -178,6 +178,25 @@ class ProgrammeAssigned(EventData):
     assigned_by: str | None = Field(description="Who assigned it; none for onboarding")
 
 
+class ProgrammeCourseDue(EventData):
+    """Completing a programme's course made its next one due: the person is told which, and by when."""
+
+    event_type = "ProgrammeCourseDue"
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "person_id"
+
+    enrolment_id: str
+    programme_id: str
+    title: str = Field(description="The programme's title")
+    person_id: str
+    assignment_id: str
+    course_id: str
+    course_title: str
+    due_at: AwareDatetime
+    position: int = Field(description="Which course of the programme this is, from 1")
+    courses: int = Field(description="How many courses the programme has")
+
+
 class ProgrammeCompleted(EventData):
     event_type = "ProgrammeCompleted"
     topic = topics.REVIEWS_EVENTS
