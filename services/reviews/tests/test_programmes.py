@@ -4,6 +4,7 @@ newcomers, and assessment scores, on the real stack."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -174,7 +175,7 @@ async def mailed(running_service: RunningService) -> AsyncIterator[Mailed]:
     async with (
         outlets() as out,
         running_service("pacer_notifications.main", world=ServiceWorld, **out.env, **tuning),
-        running_service("pacer_reviews.main", world=Mailed) as reviews,
+        running_service("pacer_reviews.main", world=Mailed, PACER_REVIEWS_TRAINING_REMINDER_HOURS="1") as reviews,
     ):
         reviews.mailbox = out.mailbox
         yield reviews
@@ -224,3 +225,26 @@ async def test_completing_a_course_tells_the_assistant_once_that_the_programmes_
     assert len(await next_due("bob@example.com", "Next course due: Pricing, with a quiz")() or []) == 1, (
         "the last course completes the programme: no next one is announced"
     )
+
+
+async def test_an_open_course_nearing_its_due_date_reminds_its_person_once(mailed: Mailed) -> None:
+    await with_courses(mailed)
+    now = datetime.now(UTC)
+    # The reminder's lead is an hour here: these fall within it in a few seconds, and at once.
+    soon, within_lead = now + timedelta(hours=1, seconds=5), now + timedelta(minutes=30)
+    made: dict[str, str] = {}
+    for who, due_at in (("bob", soon), ("ann", soon), ("bob", within_lead)):
+        body = {"person_id": who, "course_id": "welcome", "due_at": due_at.isoformat()}
+        assigned = await mailed.call("POST", "/v1/training/assignments", "mia", Role.MANAGER, body)
+        assert assigned.status_code == 201, assigned.text
+        made.setdefault(who, assigned.json()["assignment_id"])
+
+    async def reminded(address: str, subject: str) -> list[EmailMessage] | None:
+        return [m for m in mailed.mailbox.to(address) if str(m["Subject"]) == subject] or None
+
+    bob = await eventually(lambda: reminded("bob@example.com", "Training due soon: Welcome to the sales floor"), 60)
+    ann = await eventually(lambda: reminded("ann@example.com", "培训即将到期：Welcome to the sales floor"), 60)
+    assert (len(bob), len(ann)) == (1, 1)
+    events = await mailed.events(lambda rs: sum(r.json()["type"] == "TrainingDueSoon" for r in rs) >= 2)
+    due = sorted((e["data"]["person_id"], e["data"]["assignment_id"]) for e in events if e["type"] == "TrainingDueSoon")
+    assert due == [("ann", made["ann"]), ("bob", made["bob"])], "once each; none for a course assigned within the lead"

@@ -148,6 +148,21 @@ class TrainingAssigned(EventData):
     enrolment_id: str | None = Field(default=None, description="The person's enrolment in that programme")
 
 
+class TrainingDueSoon(EventData):
+    """An open course falls due within the reminder's lead (reviews' `training_reminder_hours`): reminded once."""
+
+    event_type = "TrainingDueSoon"
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "person_id"
+
+    assignment_id: str
+    person_id: str
+    course_id: str
+    course_title: str
+    due_at: AwareDatetime
+    programme_id: str | None = Field(default=None, description="The programme the course belongs to, if one")
+
+
 class TrainingCompleted(EventData):
     event_type = "TrainingCompleted"
     topic = topics.REVIEWS_EVENTS
