@@ -71,7 +71,7 @@ class Demo:
         try:
             await self._seed_roster()
             start, end = await self._set_goals()
-            self._story = Story(self._urls, start, end, GOAL_MINUTES)
+            self._story = Story(self._urls, start, end, GOAL_MINUTES, arrive=self._publish)
             with Live(self._view({}, [], []), refresh_per_second=2, screen=False) as live:
                 tasks = [asyncio.create_task(self._crm()), asyncio.create_task(self._story.run())]
                 try:

@@ -65,6 +65,12 @@ ROSTER = [
 ]
 
 
+NEWCOMER = person(
+    "nia", "assistant", "mia", "north", timezone="Asia/Shanghai", display_name="Nia Newcomer", locale="zh-CN"
+)
+"""Joins team north while the demo runs, so the onboarding programme is assigned to her by itself."""
+
+
 def member(person_id: str) -> PersonUpserted:
     """The roster's record of one person."""
     return next(p for p in ROSTER if p.person_id == person_id)

@@ -2,22 +2,25 @@
 
 Through the services' APIs, as the people would: hr opens a review cycle and adopts a bonus plan whose
 period is the goals' period, the manager praises and awards, a colleague sends kudos, the manager asks Bob for a
-check-in and he answers it, the manager schedules the team's weekly meeting, and once the goals are decided the
-review is self-assessed and completed. The ledger then calculates the bonus statements.
+check-in and he answers it, a newcomer joins and is enrolled in the onboarding programme, the manager schedules the
+team's weekly meeting, and once the goals are decided the review is self-assessed and completed. The ledger then
+calculates the bonus statements.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from people import NEWCOMER
 
 from pacer_shared.auth import Role, mint_local_token
+from pacer_shared.events.people import PersonUpserted
 from pacer_shared.settings import ServiceSettings
 
 TEMPLATE = {
@@ -28,6 +31,13 @@ TEMPLATE = {
         {"key": "responsiveness", "name": "Responsiveness", "weight": 30},
     ],
     "goal_weight": 40,
+}
+
+
+ONBOARDING = {
+    "title": "Onboarding: the first two weeks",
+    "courses": [{"course_id": "product-basics", "due_days": 7}, {"course_id": "crm-hygiene", "due_days": 14}],
+    "onboarding": True,
 }
 
 
@@ -58,6 +68,8 @@ class Story:
     goals_start: datetime
     goals_end: datetime
     minutes: int
+    arrive: Callable[[PersonUpserted], Awaitable[None]]
+    """Publishes a roster record to `org.people`, as the HRIS would."""
     happened: list[tuple[datetime, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -89,6 +101,7 @@ class Story:
         """Each step at its moment; a step that fails is shown and the story goes on."""
         steps = [
             (self.goals_start, self._set_up),
+            (self.goals_start + timedelta(seconds=30), self._onboarding),
             (self.goals_start + timedelta(seconds=45), self._praise_and_kudos),
             (self.goals_start + timedelta(seconds=90), self._check_in),
             (self.goals_start + timedelta(seconds=100), self._award),
@@ -119,6 +132,16 @@ class Story:
         self._note("hr opened a review cycle for Ann")
         await self._call("incentives", "POST", "/v1/plans", "hana", Role.HR, bonus_plan(self.goals_start, self.minutes))
         self._note(f"hr adopted a bonus plan for this {self.minutes}-minute period")
+
+    async def _onboarding(self) -> None:
+        """hr marks an onboarding programme (kept from an earlier run), then Nia joins team north in the roster:
+        reviews enrols her by itself and assigns its first course; she is told in Chinese."""
+        programmes = await self._call("reviews", "GET", "/v1/training/programmes", "hana", Role.HR)
+        if not any(p["onboarding"] for p in programmes):
+            await self._call("reviews", "POST", "/v1/training/programmes", "hana", Role.HR, ONBOARDING)
+            self._note("hr set up the onboarding programme (two courses, one after the other)")
+        await self.arrive(NEWCOMER)
+        self._note("Nia joined team north: the onboarding programme is assigned to her by itself")
 
     async def _praise_and_kudos(self) -> None:
         praise = {

@@ -40,6 +40,8 @@ test("a manager schedules the team meeting, reads its agenda, records minutes; t
   await page.getByLabel("Language").selectOption("zh-CN");
   await expect(page.getByRole("heading", { name: "团队会议", exact: true })).toBeVisible();
   await expect(meeting).toContainText("每周，");
+  // The talking points follow the console's language too.
+  await expect(meeting.getByTestId("agenda")).toContainText("目标“Calls this week”");
   await expectAccessible(page, "the team's meetings in Chinese");
   await page.getByLabel("语言").selectOption("en");
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -155,6 +155,7 @@ def connection_file(folder: Path, notify_url: str, zoho_url: str) -> None:
                 "amount_field": "Amount",
                 "currency": "CNY",
             },
+            {"object": "Surveys", "kind": "customer_rating", "score_field": "Satisfaction"},
         ],
         "people": {"table": {BOB["id"]: "bob"}},
     }
@@ -349,6 +350,24 @@ async def test_status_shows_sync_lag_and_unmapped_users_to_hr_only(world: World)
     assert CONNECTION in shown.stdout
     assert f"{STRANGER['email']} (1)" in shown.stdout
     await world.totals_reach("with a stranger's call left out")
+
+
+async def test_a_crm_satisfaction_field_is_published_as_a_customer_rating_not_dead_lettered(world: World) -> None:
+    await world.zoho.create("Surveys", {"Subject": "after the visit", "Satisfaction": 4.6, "Owner": ANN})
+    off_scale = await world.zoho.create("Surveys", {"Subject": "out of ten", "Satisfaction": 9, "Owner": ANN})
+
+    def rated(records: list[Any]) -> bool:
+        return any(r.json()["data"].get("kind") == "customer_rating" for r in records)
+
+    published = await read_topic(world.stack.kafka_bootstrap, f"{world.namespace}.sales.activity", rated, 60)
+    ratings = [r.json()["data"] for r in published if r.json()["data"].get("kind") == "customer_rating"]
+    assert [(r["assistant_id"], r["score"], r["quantity"]) for r in ratings] == [("ann", 5, "1")], "4.6 is 5 stars"
+
+    async def refused() -> list[str] | None:
+        said = (await world.status()).json()["last_unreadable"]
+        return said if any(f"Surveys {off_scale}: Satisfaction is 9" in line for line in said) else None
+
+    await eventually(refused, 60, "the rating out of ten reported as unreadable, not guessed into 1-5")
 
 
 async def _caught_up_after(world: World, moment: str) -> str | None:

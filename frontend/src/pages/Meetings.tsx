@@ -138,12 +138,17 @@ function ScheduleForm() {
 function MeetingCard({ meeting, organizes }: { meeting: Meeting; organizes: boolean }) {
   const { t, i18n } = useTranslation();
   const { apis } = usePlatform();
-  const agenda = useQuery({
-    queryKey: ["meeting-agenda", meeting.meeting_id],
-    queryFn: () =>
-      answer(apis.reviews.GET("/v1/meetings/{meeting_id}/agenda", { params: { path: { meeting_id: meeting.meeting_id } } })),
-  });
   const locale = i18n.language;
+  // The talking points come worded in the language the console shows.
+  const agenda = useQuery({
+    queryKey: ["meeting-agenda", meeting.meeting_id, locale],
+    queryFn: () =>
+      answer(
+        apis.reviews.GET("/v1/meetings/{meeting_id}/agenda", {
+          params: { path: { meeting_id: meeting.meeting_id }, query: { locale } },
+        }),
+      ),
+  });
   const time = `${String(meeting.hour).padStart(2, "0")}:${String(meeting.minute).padStart(2, "0")}`;
   return (
     <article className="card" data-testid="meeting" aria-labelledby={`meeting-${meeting.meeting_id}`}>

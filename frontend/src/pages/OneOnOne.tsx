@@ -75,8 +75,10 @@ function AgendaCard({ reviewId, name }: { reviewId: string; name: (id: string) =
   const { apis, config } = usePlatform();
   const locale = i18n.language;
   const agenda = useQuery({
-    queryKey: ["agenda", reviewId],
-    queryFn: () => answer(apis.reviews.GET("/v1/reviews/{review_id}/agenda", { params: { path: { review_id: reviewId } } })),
+    queryKey: ["agenda", reviewId, locale],
+    // The talking points come worded in the language the console shows.
+    queryFn: () =>
+      answer(apis.reviews.GET("/v1/reviews/{review_id}/agenda", { params: { path: { review_id: reviewId }, query: { locale } } })),
     refetchInterval: config.refetch_seconds * 1000,
   });
   if (agenda.error) return <Failure error={agenda.error} />;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,9 +16,11 @@ from pacer_connectors.domain.mapping import Connection
 from pacer_connectors.domain.records import (
     CHANGED,
     DELETED,
+    Counted,
     CrmRecord,
     CrmUser,
     RecordState,
+    RecordUnreadable,
     Unmapped,
     read,
     reconcile,
@@ -182,3 +186,60 @@ def test_a_deal_closed_on_a_date_counts_on_that_day() -> None:
     assert not isinstance(counted, Unmapped)
     assert counted is not None
     assert counted.occurred_at.date().isoformat() == "2026-03-02"
+
+
+RATINGS = Connection.model_validate(
+    {
+        **CONNECTION.model_dump(exclude_none=True),
+        "objects": [{"object": "Surveys", "kind": "customer_rating", "score_field": "Satisfaction"}],
+    }
+)
+
+
+def survey(satisfaction: Any) -> CrmRecord:
+    fields = {"Satisfaction": satisfaction, "Created_Time": T0.isoformat(), "Owner": {"id": ANN.id, "email": ANN.email}}
+    return CrmRecord("Surveys", "7", fields, T0)
+
+
+@pytest.mark.parametrize(("satisfaction", "stars"), [(5, 5), ("4", 4), (4.5, 5), ("4.49", 4), (1, 1), ("2.5", 3)])
+def test_a_crm_satisfaction_field_becomes_a_customer_rating_in_whole_stars(satisfaction: Any, stars: int) -> None:
+    rule = RATINGS.rule_for("Surveys")
+    assert rule is not None
+    counted = read(rule, survey(satisfaction), {ANN: "ann"})
+    _, [recorded] = reconcile(RATINGS, record_key(RATINGS, "Surveys", "7"), None, counted or None, T0, CHANGED)  # type: ignore[arg-type]
+    assert isinstance(recorded, SalesActivityRecorded)
+    assert (recorded.kind, recorded.score, recorded.quantity) == ("customer_rating", stars, Decimal(1))
+
+
+@pytest.mark.parametrize("satisfaction", [None, "", "great", 0, 0.4, 5.6, 10, True, "NaN"])
+def test_a_rating_that_is_missing_or_off_the_scale_is_refused_not_guessed(satisfaction: Any) -> None:
+    rule = RATINGS.rule_for("Surveys")
+    assert rule is not None
+    with pytest.raises(RecordUnreadable, match="Satisfaction"):
+        read(rule, survey(satisfaction), {ANN: "ann"})
+
+
+def test_a_changed_rating_retracts_and_records_the_new_one_and_other_records_keep_their_fingerprint() -> None:
+    rule = RATINGS.rule_for("Surveys")
+    assert rule is not None
+    key = record_key(RATINGS, "Surveys", "7")
+    first, _ = reconcile(RATINGS, key, None, read(rule, survey(3), {ANN: "ann"}), T0, CHANGED)  # type: ignore[arg-type]
+    later = T0 + timedelta(minutes=1)
+    _, events = reconcile(RATINGS, key, first, read(rule, survey(4), {ANN: "ann"}), later, CHANGED)  # type: ignore[arg-type]
+    assert [type(e).__name__ for e in events] == ["SalesActivityRetracted", "SalesActivityRecorded"]
+    assert events[1].score == 4
+    call = Counted("ann", "call", Decimal(1), None, None, T0)
+    stored = json.dumps(["ann", "call", "1", "None", None, T0.isoformat()])  # as records were fingerprinted before
+    assert call.fingerprint == hashlib.sha256(stored.encode()).hexdigest()[:32], "no call is published again"
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"object": "Surveys", "kind": "customer_rating"}, "needs score_field"),
+        ({"object": "Calls", "kind": "call", "score_field": "Satisfaction"}, "for kind customer_rating only"),
+    ],
+)
+def test_a_rating_rule_names_its_score_field_and_only_a_rating_rule_has_one(rule: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Connection.model_validate({**CONNECTION.model_dump(exclude_none=True), "objects": [rule]})

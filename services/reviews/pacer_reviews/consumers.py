@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pacer_reviews.service import cycles, inputs, meeting_agenda, programmes
+from pacer_reviews.service import cycles, inputs, meeting_agenda, meetings, programmes
 from pacer_reviews.service.context import Reviews
 from pacer_shared import topics
 from pacer_shared.consumer import Subscription
@@ -31,6 +31,7 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
 
     async def on_roster(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await cycles.follow_managers(reviews, events, session)
+        await meetings.release_leavers(reviews, events, session)
 
     async def on_newcomers(events: Sequence[Event[PersonUpserted]], session: Session) -> None:
         await programmes.onboard_newcomers(reviews, events, session)

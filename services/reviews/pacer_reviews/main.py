@@ -20,6 +20,7 @@ from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.cycles import CycleWorker
 from pacer_reviews.service.meeting_agenda import AgendaWorker
 from pacer_reviews.service.minutes import ActionItemWorker
+from pacer_reviews.service.training import TrainingReminderWorker
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
@@ -29,7 +30,12 @@ DESCRIPTION = "Review cycles on a cadence with explainable scores, development p
 
 
 def background(reviews: Reviews) -> list[BackgroundLoop]:
-    return [CycleWorker(reviews).run, AgendaWorker(reviews).run, ActionItemWorker(reviews).run]
+    return [
+        CycleWorker(reviews).run,
+        AgendaWorker(reviews).run,
+        ActionItemWorker(reviews).run,
+        TrainingReminderWorker(reviews).run,
+    ]
 
 
 def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -> FastAPI:

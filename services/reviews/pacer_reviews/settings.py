@@ -35,6 +35,9 @@ class ReviewsSettings(ServiceSettings):
     scheduler_poll_seconds: float = Field(
         default=1.0, gt=0, description="Longest sleep of the cycle and overdue worker"
     )
+    training_reminder_hours: float = Field(
+        default=48, gt=0, description="How long before an open course is due its person is reminded (once)"
+    )
     action_item_reminder_hours: float = Field(
         default=24, gt=0, description="How long before an action item is due its owner is reminded"
     )

@@ -28,6 +28,14 @@ NORTH = ["mia", "ann", "bob", "cid"]
 """Team north in the roster: Mia (its manager, organizing) first, then its members by id."""
 ADDRESSES = [f"mailto:{p}@example.com" for p in NORTH]
 CALLS = GoalMetric(kinds=["call"], aggregation=MetricAggregation.COUNT)
+CHINESE = [
+    "Ann Assistant：目标“Calls”有风险：12/40 calls，按进度应达 25（达到进度的 48%，低于预警线 60%）",
+    "Bob Assistant：目标“Quotes”已达成：11/10 quotes（110%）",
+    "喜报：Bob Assistant 达成了“Quotes”",
+    "表彰：Cid Assistant 获得奖项“Customer hero”",
+    "自上次会议以来的反馈主题：follow-up (1)",
+]
+"""The agenda's first talking points as Ann (zh-CN in the roster) reads them."""
 WEEKLY = {"team_id": "north", "cadence": "weekly", "weekday": 0, "hour": 10, "minute": 30, "duration_minutes": 45}
 
 
@@ -230,6 +238,40 @@ async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancel
     ], "nobody outside the team is invited"
 
 
+async def test_someone_who_leaves_the_team_gets_a_cancel_of_their_attendance_and_the_rest_the_revision(
+    team: Team,
+) -> None:
+    starts_on = date.today() + timedelta(days=1)
+    created = await team.post("/v1/meetings", {**WEEKLY, "starts_on": starts_on.isoformat()}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["meeting_id"]
+    for person in NORTH:
+        await team.mail(f"{person}@example.com", 1)
+
+    # Cid moves to team south in the roster while the weekly meeting recurs.
+    await team.load([roster_person("cid", "assistant", "sam", "south", display_name="Cid Assistant")])
+
+    (_, cancellation) = await team.mail("cid@example.com", 2)
+    method, calendar = invitation(cancellation)
+    event = the_event(calendar)
+    assert (method, calendar["METHOD"], event["SEQUENCE"]) == ("CANCEL", "CANCEL", 1)
+    assert event["UID"] == f"{meeting_id}@meetings.pacer", "the same event, so Cid's calendar drops it"
+    assert str(event["ATTENDEE"]) == "mailto:cid@example.com", "the CANCEL names Cid's attendance alone"
+    assert "STATUS" not in event, "STATUS:CANCELLED would cancel the series itself"
+    assert cancellation["Subject"] == "No longer invited: Weekly team meeting"
+    remaining = ["mia", "ann", "bob"]
+    for person in remaining:
+        (_, update) = await team.mail(f"{person}@example.com", 2)
+        method, calendar = invitation(update)
+        event = the_event(calendar)
+        assert (method, event["SEQUENCE"], event["STATUS"]) == ("REQUEST", 1, "CONFIRMED")
+        assert event["UID"] == f"{meeting_id}@meetings.pacer"
+        assert [str(a) for a in event["ATTENDEE"]] == [f"mailto:{p}@example.com" for p in remaining]
+    shown = (await team.get(f"/v1/meetings/{meeting_id}", "mia", Role.MANAGER)).json()
+    assert (shown["attendee_ids"], shown["sequence"]) == (remaining, 1)
+    assert len([m for m in team.mailbox.to("cid@example.com") if any(m.iter_attachments())]) == 2, "one CANCEL"
+
+
 # ---------------------------------------------------------------- the agenda, a day before
 
 
@@ -320,7 +362,7 @@ async def test_a_day_before_the_meeting_its_agenda_goes_to_the_attendees_at_risk
     mail = await eventually(agenda_mail, timeout=60, what="the agenda by email to Bob")
     body = text_of(mail)
     assert body.index(expected[0]) < body.index(expected[2]) < body.index(expected[4]), body
-    sent = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "ann", Role.ASSISTANT)).json()
+    sent = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "bob", Role.ASSISTANT)).json()
     assert sent["status"] == "sent"
     assert sent["talking_points"][: len(expected)] == expected
     assert datetime.fromisoformat(sent["occurrence_start"]) == datetime.fromisoformat(occurrence)
@@ -329,7 +371,12 @@ async def test_a_day_before_the_meeting_its_agenda_goes_to_the_attendees_at_risk
         return [m for m in team.mailbox.to("ann@example.com") if "议程" in str(m["Subject"])] or None
 
     (ann,) = await eventually(ann_agenda, timeout=60, what="the agenda in Chinese to Ann")
-    assert expected[0] in text_of(ann)
+    assert CHINESE[0] in text_of(ann), "Ann reads the talking points in her own language"
+    assert expected[0] not in text_of(ann)
+    in_chinese = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "ann", Role.ASSISTANT)).json()
+    assert in_chinese["talking_points"][: len(CHINESE)] == CHINESE, "the console reads them in Ann's roster locale"
+    asked = await team.get(f"/v1/meetings/{meeting_id}/agenda?locale=en", "ann", Role.ASSISTANT)
+    assert asked.json()["talking_points"][: len(expected)] == expected, "or in the language the console shows"
     published = await team.events(lambda rs: any(r.json()["type"] == "MeetingAgendaReady" for r in rs))
     ready = [e for e in published if e["type"] == "MeetingAgendaReady"]
     assert len(ready) == 1, "one agenda per occurrence"

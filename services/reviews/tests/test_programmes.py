@@ -3,13 +3,19 @@ newcomers, and assessment scores, on the real stack."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
 
+import pytest
 from reviews_support import ReviewsWorld
 
 from pacer_shared.auth import Role
+from pacer_testkit.outlets import Mailbox, outlets, text_of
 from pacer_testkit.roster import member, person
 from pacer_testkit.stack import eventually
+from pacer_testkit.world import RunningService, ServiceWorld
 
 WELCOME = {"title": "Welcome to the sales floor", "category": "onboarding", "duration_minutes": 90}
 QUIZ = {"title": "Pricing, with a quiz", "category": "product", "duration_minutes": 45, "pass_mark": 70}
@@ -155,3 +161,90 @@ async def test_a_programme_goes_to_a_population_and_each_course_falls_due_when_t
     assert [e["data"]["programme_id"] for e in ann if e["type"] == "ProgrammeCompleted"] == [launch]
     assigned = [e["data"]["course_id"] for e in ann if e["type"] == "TrainingAssigned"]
     assert assigned == ["welcome", "pricing-quiz"]
+
+
+class Mailed(ReviewsWorld):
+    """Reviews, with notifications beside it sending to a real SMTP server."""
+
+    mailbox: Mailbox
+
+
+@pytest.fixture
+async def mailed(running_service: RunningService) -> AsyncIterator[Mailed]:
+    tuning = {"PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS": "0.05", "PACER_NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.1"}
+    async with (
+        outlets() as out,
+        running_service("pacer_notifications.main", world=ServiceWorld, **out.env, **tuning),
+        running_service("pacer_reviews.main", world=Mailed, PACER_REVIEWS_TRAINING_REMINDER_HOURS="1") as reviews,
+    ):
+        reviews.mailbox = out.mailbox
+        yield reviews
+
+
+async def test_completing_a_course_tells_the_assistant_once_that_the_programmes_next_is_due(mailed: Mailed) -> None:
+    await with_courses(mailed)
+    launch = await programme(mailed, "New product launch")
+    enrolled = await mailed.call(
+        "POST", f"/v1/training/programmes/{launch}/enrolments", "hana", Role.HR, {"person_ids": ["ann", "bob"]}
+    )
+    assert enrolled.status_code == 200, enrolled.text
+    for who in ("ann", "bob"):
+        [mine] = await progress(mailed, who, who, Role.ASSISTANT)
+        welcome = mine["courses"][0]["assignment_id"]
+        done = await mailed.call("POST", f"/v1/training/assignments/{welcome}/complete", who, Role.ASSISTANT)
+        assert done.status_code == 200, done.text
+
+    def next_due(address: str, subject: str) -> Callable[[], Awaitable[list[EmailMessage] | None]]:
+        async def arrived() -> list[EmailMessage] | None:
+            return [m for m in mailed.mailbox.to(address) if str(m["Subject"]) == subject] or None
+
+        return arrived
+
+    (bob,) = await eventually(next_due("bob@example.com", "Next course due: Pricing, with a quiz"), timeout=60)
+    assert "course 2 of 2" in text_of(bob)
+    assert "New product launch" in text_of(bob)
+    (ann,) = await eventually(next_due("ann@example.com", "下一门课程：Pricing, with a quiz"), timeout=60)
+    assert "第 2 门，共 2 门" in text_of(ann), "Ann reads it in Chinese"
+    events = await mailed.events(lambda rs: sum(r.json()["type"] == "ProgrammeCourseDue" for r in rs) >= 2)
+    due = [e["data"] for e in events if e["type"] == "ProgrammeCourseDue"]
+    assert sorted((d["person_id"], d["course_id"], d["position"]) for d in due) == [
+        ("ann", "pricing-quiz", 2),
+        ("bob", "pricing-quiz", 2),
+    ]
+
+    [mine] = await progress(mailed, "bob", "bob", Role.ASSISTANT)
+    passed = await mailed.call(
+        "POST",
+        f"/v1/training/assignments/{mine['courses'][1]['assignment_id']}/complete",
+        "bob",
+        Role.ASSISTANT,
+        {"score": 90},
+    )
+    assert passed.status_code == 200, passed.text
+    await mailed.events(lambda rs: any(r.json()["type"] == "ProgrammeCompleted" for r in rs))
+    assert len(await next_due("bob@example.com", "Next course due: Pricing, with a quiz")() or []) == 1, (
+        "the last course completes the programme: no next one is announced"
+    )
+
+
+async def test_an_open_course_nearing_its_due_date_reminds_its_person_once(mailed: Mailed) -> None:
+    await with_courses(mailed)
+    now = datetime.now(UTC)
+    # The reminder's lead is an hour here: these fall within it in a few seconds, and at once.
+    soon, within_lead = now + timedelta(hours=1, seconds=5), now + timedelta(minutes=30)
+    made: dict[str, str] = {}
+    for who, due_at in (("bob", soon), ("ann", soon), ("bob", within_lead)):
+        body = {"person_id": who, "course_id": "welcome", "due_at": due_at.isoformat()}
+        assigned = await mailed.call("POST", "/v1/training/assignments", "mia", Role.MANAGER, body)
+        assert assigned.status_code == 201, assigned.text
+        made.setdefault(who, assigned.json()["assignment_id"])
+
+    async def reminded(address: str, subject: str) -> list[EmailMessage] | None:
+        return [m for m in mailed.mailbox.to(address) if str(m["Subject"]) == subject] or None
+
+    bob = await eventually(lambda: reminded("bob@example.com", "Training due soon: Welcome to the sales floor"), 60)
+    ann = await eventually(lambda: reminded("ann@example.com", "培训即将到期：Welcome to the sales floor"), 60)
+    assert (len(bob), len(ann)) == (1, 1)
+    events = await mailed.events(lambda rs: sum(r.json()["type"] == "TrainingDueSoon" for r in rs) >= 2)
+    due = sorted((e["data"]["person_id"], e["data"]["assignment_id"]) for e in events if e["type"] == "TrainingDueSoon")
+    assert due == [("ann", made["ann"]), ("bob", made["bob"])], "once each; none for a course assigned within the lead"

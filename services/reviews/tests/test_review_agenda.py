@@ -180,7 +180,12 @@ async def test_the_weekly_agenda_puts_at_risk_goals_first_with_open_training_and
         "Feedback received this week: 2 praise, 1 improvement; themes: follow-up (2), teamwork (2)",
     ]
 
-    assert (await agenda_of(world, ann, "ann", Role.ASSISTANT))["talking_points"] == agenda["talking_points"]
+    in_chinese = (await agenda_of(world, ann, "ann", Role.ASSISTANT))["talking_points"]
+    at_risk = "目标“Calls this week”有风险：12/40 calls，按进度应达 25（达到进度的 48%，低于预警线 60%）"
+    assert in_chinese[0] == at_risk, "Ann (zh-CN in the roster) reads her agenda in Chinese"
+    assert len(in_chinese) == len(agenda["talking_points"])
+    asked = await world.call("GET", f"/v1/reviews/{ann}/agenda?locale=en", "ann", Role.ASSISTANT)
+    assert asked.json()["talking_points"] == agenda["talking_points"], "or in the language the console shows"
     assert (await agenda_of(world, ann, "hana", Role.HR))["review_id"] == ann
     for outsider in ("bob", "dan"):
         refused = await world.call("GET", f"/v1/reviews/{ann}/agenda", outsider, Role.ASSISTANT)

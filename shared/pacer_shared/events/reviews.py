@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field
 from pacer_shared import topics
 from pacer_shared.events.attachments import Attachment
 from pacer_shared.events.base import EventData, Record
+from pacer_shared.talking_points import TalkingPoint
 
 
 class Cadence(StrEnum):
@@ -147,6 +148,21 @@ class TrainingAssigned(EventData):
     enrolment_id: str | None = Field(default=None, description="The person's enrolment in that programme")
 
 
+class TrainingDueSoon(EventData):
+    """An open course falls due within the reminder's lead (reviews' `training_reminder_hours`): reminded once."""
+
+    event_type = "TrainingDueSoon"
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "person_id"
+
+    assignment_id: str
+    person_id: str
+    course_id: str
+    course_title: str
+    due_at: AwareDatetime
+    programme_id: str | None = Field(default=None, description="The programme the course belongs to, if one")
+
+
 class TrainingCompleted(EventData):
     event_type = "TrainingCompleted"
     topic = topics.REVIEWS_EVENTS
@@ -175,6 +191,25 @@ class ProgrammeAssigned(EventData):
     course_ids: list[str] = Field(description="The programme's courses in the order they fall due")
     onboarding: bool = Field(description="Assigned by itself when the person first appeared in the roster")
     assigned_by: str | None = Field(description="Who assigned it; none for onboarding")
+
+
+class ProgrammeCourseDue(EventData):
+    """Completing a programme's course made its next one due: the person is told which, and by when."""
+
+    event_type = "ProgrammeCourseDue"
+    topic = topics.REVIEWS_EVENTS
+    subject_field = "person_id"
+
+    enrolment_id: str
+    programme_id: str
+    title: str = Field(description="The programme's title")
+    person_id: str
+    assignment_id: str
+    course_id: str
+    course_title: str
+    due_at: AwareDatetime
+    position: int = Field(description="Which course of the programme this is, from 1")
+    courses: int = Field(description="How many courses the programme has")
 
 
 class ProgrammeCompleted(EventData):
@@ -244,13 +279,26 @@ class MeetingCancelled(MeetingEvent):
     reason: str | None = None
 
 
+class MeetingAttendanceCancelled(MeetingEvent):
+    """Someone left the team (or the company) while its meeting recurs: they get a CANCEL of their own attendance
+    (same UID, the raised SEQUENCE); `attendee_ids` are those still invited, who get the MeetingChanged beside it."""
+
+    event_type = "MeetingAttendanceCancelled"
+    released_ids: list[str] = Field(description="Those no longer invited: the CANCEL attachment goes to them")
+    reason: str = Field(description="left_team | inactive")
+
+
 class MeetingAgendaReady(MeetingEvent):
     """A day before an occurrence: its agenda, built from what the team's events said since the last one."""
 
     event_type = "MeetingAgendaReady"
     occurrence_start: AwareDatetime
     occurrence_end: AwareDatetime
-    talking_points: list[str] = Field(description="In the order to discuss them: at-risk goals first")
+    talking_points: list[str] = Field(description="In the order to discuss them: at-risk goals first (in English)")
+    points: list[TalkingPoint] = Field(
+        default_factory=list,
+        description="`talking_points` as codes and values, so each attendee reads them in their own language",
+    )
 
 
 class MeetingHeld(MeetingEvent):

@@ -767,8 +767,13 @@ export interface components {
             due_at: string;
             /** Overdue */
             overdue: boolean;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /**
          * Agenda
@@ -806,6 +811,11 @@ export interface components {
              * @description At-risk goals first (after the check-in when it asks for help or is not confident), then other goals, the check-in, training and feedback
              */
             talking_points: string[];
+            /**
+             * Points
+             * @description `talking_points`' codes and values
+             */
+            points?: components["schemas"]["TalkingPoint"][];
             /** Goals */
             goals: components["schemas"]["GoalPoint"][];
             /**
@@ -854,6 +864,11 @@ export interface components {
              * @description At-risk goals first, then the rest, in the order to discuss
              */
             talking_points: string[];
+            /**
+             * Points
+             * @description `talking_points`' codes and values
+             */
+            points?: components["schemas"]["TalkingPoint"][];
             /** Goals */
             goals: components["schemas"]["TeamGoalPoint"][];
             /** Wins */
@@ -1110,8 +1125,13 @@ export interface components {
             progress_notes: {
                 [key: string]: string;
             };
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /** CompleteIn */
         CompleteIn: {
@@ -1510,8 +1530,13 @@ export interface components {
             themes: {
                 [key: string]: number;
             };
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /** GoalInput */
         GoalInput: {
@@ -1565,8 +1590,13 @@ export interface components {
              * @description The pace fraction whose crossing raised the latest GoalAtRisk
              */
             warned_below: string | null;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /**
          * GoalStatus
@@ -1775,6 +1805,11 @@ export interface components {
             next_month: components["schemas"]["TeamGoalPoint"][];
             /** Talking Points */
             talking_points: string[];
+            /**
+             * Points
+             * @description `talking_points`' codes and values
+             */
+            points?: components["schemas"]["TalkingPoint"][];
         };
         /** Occurrence */
         Occurrence: {
@@ -1982,6 +2017,11 @@ export interface components {
              * @description What the whole team hears: counts and the mean score only
              */
             talking_points: string[];
+            /**
+             * Points
+             * @description `talking_points`' codes and values
+             */
+            points?: components["schemas"]["TalkingPoint"][];
         };
         /** Readiness */
         Readiness: {
@@ -2419,6 +2459,21 @@ export interface components {
              */
             due_days: number;
         };
+        /**
+         * TalkingPoint
+         * @description One point to discuss: `code` names the sentence, `params` its values (absent keys: that part is left out).
+         */
+        TalkingPoint: {
+            /**
+             * Code
+             * @description e.g. goal.at_risk, training.overdue, action_item.open; see the README
+             */
+            code: string;
+            /** Params */
+            params?: {
+                [key: string]: string;
+            };
+        };
         /** TeamGoalPoint */
         TeamGoalPoint: {
             /** Goal Id */
@@ -2455,8 +2510,13 @@ export interface components {
              * @description The pace fraction whose crossing raised the latest GoalAtRisk
              */
             warned_below: string | null;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
             /** Owner Id */
             owner_id: string;
             /** Owner Name */
@@ -2477,8 +2537,13 @@ export interface components {
             due_at: string;
             /** Overdue */
             overdue: boolean;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /**
          * TemplateFromProfileIn
@@ -2696,8 +2761,13 @@ export interface components {
             due_at: string;
             /** Overdue */
             overdue: boolean;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /** TrendPoint */
         TrendPoint: {
@@ -2722,8 +2792,13 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** Talking Point */
+            /**
+             * Talking Point
+             * @description `said` worded in the reader's language
+             */
             talking_point: string;
+            /** @description The point's code and values */
+            said?: components["schemas"]["TalkingPoint"] | null;
         };
         /** FieldProblem */
         FieldProblem: {
@@ -3953,7 +4028,10 @@ export interface operations {
     };
     agenda_v1_reviews__review_id__agenda_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language to word the talking points in (en, zh-CN); default: the reader's roster locale */
+                locale?: string | null;
+            };
             header?: never;
             path: {
                 review_id: string;
@@ -5013,7 +5091,10 @@ export interface operations {
     };
     agenda_v1_meetings__meeting_id__agenda_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language to word the talking points in (en, zh-CN); default: the reader's roster locale */
+                locale?: string | null;
+            };
             header?: never;
             path: {
                 meeting_id: string;

@@ -201,6 +201,7 @@ def _document(state: RecordState) -> Document:
             "amount": None if counted.amount is None else str(counted.amount),
             "currency": counted.currency,
             "occurred_at": counted.occurred_at.isoformat(),
+            "score": counted.score,
         },
     }
 
@@ -217,6 +218,7 @@ def _state(doc: Document) -> RecordState:
             None if c["amount"] is None else Decimal(c["amount"]),
             c["currency"],
             datetime.fromisoformat(c["occurred_at"]),
+            c.get("score"),
         )
     )
     return RecordState(

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from pacer_shared.events.sales import STANDARD_KINDS
+from pacer_shared.events.sales import CUSTOMER_RATING, STANDARD_KINDS
 
 ZOHO_ACCOUNTS = (
     "https://accounts.zoho.com",
@@ -58,17 +58,33 @@ class ObjectRule(Strict):
     amount_field: str | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="The amount's currency (ISO 4217)")
     currency_field: str | None = Field(default=None, description="Where a multi-currency CRM names the currency")
+    score_field: str | None = Field(
+        default=None,
+        description="kind customer_rating only, and required by it: the field holding the customer's rating, 1-5 "
+        "(a decimal rounds half up to a whole star; empty, not a number or outside 1-5 is refused as unreadable)",
+    )
 
     @model_validator(mode="after")
     def _amount_has_currency(self) -> ObjectRule:
         if self.amount_field and not (self.currency or self.currency_field):
             raise ValueError(f"{self.object}: amount_field needs currency or currency_field")
+        if self.kind == CUSTOMER_RATING and not self.score_field:
+            raise ValueError(f"{self.object}: kind customer_rating needs score_field (the rating, 1-5)")
+        if self.score_field and self.kind != CUSTOMER_RATING:
+            raise ValueError(f"{self.object}: score_field is for kind customer_rating only, not {self.kind}")
         return self
 
     @property
     def fields(self) -> list[str]:
         """The fields a fetch of this object must ask for."""
-        wanted = [self.owner_field, self.occurred_at_field, self.quantity_field, self.amount_field, self.currency_field]
+        wanted = [
+            self.owner_field,
+            self.occurred_at_field,
+            self.quantity_field,
+            self.amount_field,
+            self.currency_field,
+            self.score_field,
+        ]
         if self.when:
             wanted.append(self.when.field)
         return sorted({f for f in wanted if f})

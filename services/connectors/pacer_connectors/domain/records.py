@@ -16,7 +16,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from pacer_connectors.domain.mapping import Connection, ObjectRule
@@ -70,19 +70,21 @@ class Counted:
     amount: Decimal | None
     currency: str | None
     occurred_at: datetime
+    score: int | None = None
+    """A customer_rating's stars, 1-5."""
 
     @property
     def fingerprint(self) -> str:
-        canonical = json.dumps(
-            [
-                self.assistant_id,
-                self.kind,
-                str(self.quantity),
-                str(self.amount),
-                self.currency,
-                self.occurred_at.isoformat(),
-            ]
-        )
+        parts: list[str | None] = [
+            self.assistant_id,
+            self.kind,
+            str(self.quantity),
+            str(self.amount),
+            self.currency,
+            self.occurred_at.isoformat(),
+        ]
+        # Only a rating has a score: every other record keeps the fingerprint it was stored with.
+        canonical = json.dumps(parts if self.score is None else [*parts, self.score])
         return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
@@ -146,7 +148,23 @@ def read(rule: ObjectRule, record: CrmRecord, people: dict[CrmUser, str]) -> Cou
     if quantity is None or quantity <= 0:
         return None  # nothing happened that counts (a call of zero minutes)
     currency = (fields.get(rule.currency_field) if rule.currency_field else None) or rule.currency
-    return Counted(person, rule.kind, quantity, amount, currency if amount is not None else None, occurred_at)
+    score = _stars(rule.score_field, fields.get(rule.score_field), record) if rule.score_field else None
+    return Counted(person, rule.kind, quantity, amount, currency if amount is not None else None, occurred_at, score)
+
+
+def _stars(field: str, value: Any, record: CrmRecord) -> int:
+    """A customer's rating as whole stars: 4.5 is 5 and 4.49 is 4 (half up, as people round); a rating that is
+    missing, no number, or outside 1-5 is refused rather than guessed into the scale."""
+    where = f"{record.crm_object} {record.record_id}: {field}"
+    if isinstance(value, bool):
+        raise RecordUnreadable(f"{where} is {value!r}, not a rating from 1 to 5")
+    try:
+        rating = _decimal(value)
+    except (ValueError, InvalidOperation):
+        raise RecordUnreadable(f"{where} is {value!r}, not a rating from 1 to 5") from None
+    if rating is None or not rating.is_finite() or not Decimal(1) <= rating <= Decimal(5):
+        raise RecordUnreadable(f"{where} is {value!r}, not a rating from 1 to 5")
+    return int(rating.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _moment(value: str) -> datetime:
@@ -206,6 +224,7 @@ def reconcile(
                 currency=counted.currency,
                 occurred_at=counted.occurred_at,
                 source_system=connection.source_system,
+                score=counted.score,
             )
         )
     return after, events

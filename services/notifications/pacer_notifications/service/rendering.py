@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.runtime import Context
 
 from pacer_notifications.adapters.channels import user_text
+from pacer_shared import talking_points
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 LOCALES = ("en", "zh-CN")
@@ -72,6 +73,14 @@ def _day(context: Context, value: Any) -> str:
     return str(format_date(day, format="medium", locale=_babel(context)))
 
 
+def _talking_points(context: Context, data: Any) -> list[str]:
+    """An agenda's points worded in the reader's language; an event from before points had codes keeps its English."""
+    points, said = data.get("points") or [], data.get("talking_points") or []
+    if len(points) != len(said):
+        return list(said)
+    return [talking_points.render(p, str(context["locale"])) for p in points]
+
+
 def _decimal(value: Any) -> Decimal:
     try:
         return Decimal(str(value))
@@ -93,12 +102,13 @@ class Renderer:
             autoescape=False,  # noqa: S701 - values are escaped per channel, see above
             finalize=user_text.mark,
         )
-        filters: dict[str, Callable[..., str]] = {
+        filters: dict[str, Callable[..., str | list[str]]] = {
             "number": _number,
             "money": _money,
             "percent": _percent,
             "when": _when,
             "day": _day,
+            "talking_points": _talking_points,
         }
         for name, function in filters.items():
             self._env.filters[name] = pass_context(function)

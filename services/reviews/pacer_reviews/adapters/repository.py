@@ -58,6 +58,7 @@ INDEXES: IndexPlan = {
         IndexModel([("person_id", ASCENDING), ("completed_at", ASCENDING)], name="by_person"),
         IndexModel([("person_id", ASCENDING), ("due_at", ASCENDING), ("_id", ASCENDING)], name="by_person_due"),
         IndexModel([("enrolment_id", ASCENDING)], sparse=True, name="by_enrolment"),
+        IndexModel([("remind_at", ASCENDING)], sparse=True, name="reminder_due"),
     ],
     MEETINGS: [
         IndexModel([("team_id", ASCENDING), ("status", ASCENDING)], name="by_team"),
@@ -413,13 +414,29 @@ class TrainingAssignments:
     async def complete(self, assignment_id: str, at: datetime, score: Decimal | None, session: Session) -> None:
         changes = {"completed_at": at, "score": score}
         attempt = {"score": score, "at": at}
-        update: Document = {"$set": changes, "$push": {"attempts": attempt}} if score is not None else {"$set": changes}
+        update: Document = {"$set": changes, "$unset": {"remind_at": ""}}  # completed: nothing to remind of
+        if score is not None:
+            update["$push"] = {"attempts": attempt}
         await self._collection.update_one({"_id": assignment_id}, update, session=session)
 
     async def attempted(self, assignment_id: str, score: Decimal, at: datetime, session: Session) -> None:
         """An assessment below its pass mark: kept, and the course stays open."""
         attempt = {"score": score, "at": at}
         await self._collection.update_one({"_id": assignment_id}, {"$push": {"attempts": attempt}}, session=session)
+
+    async def reminders_due(self, now: datetime, limit: int) -> list[Document]:
+        """Open assignments whose reminder is due by now, the earliest first (read from the sparse index)."""
+        found = self._collection.find({"remind_at": {"$lte": now}}).sort("remind_at", ASCENDING)
+        return await found.limit(limit).to_list()
+
+    async def take_reminder(self, found: Document, at: datetime, session: Session) -> bool:
+        """False when another replica took this reminder first."""
+        taken = await self._collection.update_one(
+            {"_id": found["_id"], "remind_at": found["remind_at"]},
+            {"$unset": {"remind_at": ""}, "$set": {"reminded_at": at}},
+            session=session,
+        )
+        return taken.modified_count == 1
 
     async def of_enrolment(self, enrolment_id: str) -> list[Document]:
         return await self._collection.find({"enrolment_id": enrolment_id}).to_list()

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 
-from pacer_reviews.api.deps import ReviewsDep
+from pacer_reviews.api.deps import Locale, ReviewsDep
 from pacer_reviews.api.models import AgendaOut, MeetingBody, MeetingCancelBody, MeetingChangeBody, MeetingOut
 from pacer_reviews.service import meeting_agenda, meetings
 from pacer_shared.auth import RESPONSES, Principal, Role, require
@@ -70,5 +70,5 @@ async def cancel(
     summary="The coming occurrence's agenda: as sent a day before, or a preview built now",
     responses=responses(404),
 )
-async def agenda(meeting_id: str, reviews: ReviewsDep, principal: Attendee) -> dict[str, Any]:
-    return await meeting_agenda.agenda_of(reviews, principal, meeting_id)
+async def agenda(meeting_id: str, reviews: ReviewsDep, principal: Attendee, locale: Locale = None) -> dict[str, Any]:
+    return await meeting_agenda.agenda_of(reviews, principal, meeting_id, locale)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from pacer_reviews.api.deps import ReviewsDep
+from pacer_reviews.api.deps import Locale, ReviewsDep
 from pacer_reviews.api.models import (
     AcknowledgeIn,
     AssessmentIn,
@@ -120,9 +120,9 @@ async def score(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal
     summary="The 1:1 agenda of a weekly check-in, as talking points",
     responses=responses(404),
 )
-async def agenda(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> Agenda:
+async def agenda(review_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, locale: Locale = None) -> Agenda:
     """The week's goals (at-risk first, with why), open training, feedback received; 404 unless the review is weekly."""
-    return await agenda_for(reviews, principal, review_id)
+    return await agenda_for(reviews, principal, review_id, locale)
 
 
 def _public(review: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from pacer_reviews.domain.anonymous import AnonymousAggregate, themes_text
+from pacer_shared.talking_points import TalkingPoint, point, render
 
 
 class GoalStatus(StrEnum):
@@ -86,7 +87,8 @@ class GoalPoint(BaseModel):
     expected_by_now: Decimal | None = Field(description="What the pace expected at the latest goal event")
     pace: Decimal | None = Field(description="actual / expected_by_now")
     warned_below: Decimal | None = Field(description="The pace fraction whose crossing raised the latest GoalAtRisk")
-    talking_point: str
+    talking_point: str = Field(description="`said` worded in the reader's language")
+    said: TalkingPoint | None = Field(default=None, description="The point's code and values")
 
 
 class TrainingPoint(BaseModel):
@@ -97,7 +99,8 @@ class TrainingPoint(BaseModel):
     title: str
     due_at: datetime
     overdue: bool
-    talking_point: str
+    talking_point: str = Field(description="`said` worded in the reader's language")
+    said: TalkingPoint | None = Field(default=None, description="The point's code and values")
 
 
 class FeedbackPoint(BaseModel):
@@ -106,7 +109,8 @@ class FeedbackPoint(BaseModel):
     praise: int
     improvement: int
     themes: dict[str, int] = Field(description="Tag counts of the named feedback received in the week")
-    talking_point: str
+    talking_point: str = Field(description="`said` worded in the reader's language")
+    said: TalkingPoint | None = Field(default=None, description="The point's code and values")
 
 
 class CheckInPoint(BaseModel):
@@ -117,7 +121,8 @@ class CheckInPoint(BaseModel):
     help_needed: str
     late: bool = Field(description="Answered after the goals service's reminder")
     progress_notes: dict[str, str] = Field(description="By goal title, what the assistant wrote")
-    talking_point: str
+    talking_point: str = Field(description="`said` worded in the reader's language")
+    said: TalkingPoint | None = Field(default=None, description="The point's code and values")
 
 
 LOW_CONFIDENCE = 2
@@ -140,6 +145,7 @@ class Agenda(BaseModel):
         description="At-risk goals first (after the check-in when it asks for help or is not confident), then other "
         "goals, the check-in, training and feedback"
     )
+    points: list[TalkingPoint] = Field(default_factory=list, description="`talking_points`' codes and values")
     goals: list[GoalPoint]
     training: list[TrainingPoint] = Field(description="Open assignments, overdue first")
     feedback: FeedbackPoint
@@ -155,6 +161,7 @@ def goal_point(goal: GoalFacts) -> GoalPoint:
     attainment = _ratio(goal.actual, goal.target)
     pace = _ratio(goal.actual, goal.expected_by_now)
     status = _status(goal, pace)
+    said = goal_said(goal, status, attainment, pace)
     return GoalPoint(
         goal_id=goal.goal_id,
         title=goal.title,
@@ -166,7 +173,8 @@ def goal_point(goal: GoalFacts) -> GoalPoint:
         expected_by_now=goal.expected_by_now,
         pace=pace,
         warned_below=goal.warned_below,
-        talking_point=_goal_talking_point(goal, status, attainment, pace),
+        talking_point=render(said),
+        said=said,
     )
 
 
@@ -183,37 +191,40 @@ def _status(goal: GoalFacts, pace: Decimal | None) -> GoalStatus:
     return GoalStatus.ON_TRACK
 
 
-def _goal_talking_point(goal: GoalFacts, status: GoalStatus, attainment: Decimal | None, pace: Decimal | None) -> str:
-    name = f"Goal '{goal.title or goal.goal_id}'"
-    unit = f" {goal.unit}" if goal.unit else ""
-    progress = f"{number(goal.actual or Decimal(0))} of {number(goal.target)}{unit}" if goal.target else "no target"
-    expects = f", pace expects {number(goal.expected_by_now)}" if goal.expected_by_now is not None else ""
-    of_pace = f"{percent(pace)} of pace" if pace is not None else ""
+def goal_said(goal: GoalFacts, status: GoalStatus, attainment: Decimal | None, pace: Decimal | None) -> TalkingPoint:
+    progress = {
+        "title": goal.title or goal.goal_id,
+        "unit": goal.unit,
+        "actual": number(goal.actual or Decimal(0)),
+        "target": number(goal.target) if goal.target else None,
+    }
+    expected = number(goal.expected_by_now) if goal.expected_by_now is not None else None
+    of_pace = percent(pace) if pace is not None else None
     if status is GoalStatus.AT_RISK:
-        why = ", ".join(part for part in (of_pace, f"warned below {percent(goal.warned_below)}") if part)
-        return f"{name} is at risk: {progress}{expects} ({why})"
+        return point("goal.at_risk", **progress, expected=expected, pace=of_pace, warned=percent(goal.warned_below))
     if status is GoalStatus.MISSED:
         short = max((goal.target or Decimal(0)) - (goal.actual or Decimal(0)), Decimal(0))
-        return f"{name} was missed: {progress} ({percent(attainment)}), {number(short)} short"
+        return point("goal.missed", **progress, attainment=percent(attainment), short=number(short))
     if status is GoalStatus.ACHIEVED:
-        return f"{name} is achieved: {progress} ({percent(attainment)})"
+        return point("goal.achieved", **progress, attainment=percent(attainment))
     if status is GoalStatus.NO_PROGRESS:
-        return f"{name}: no progress reported yet (target {number(goal.target)}{unit})"
-    recovered = "; back on pace after an at-risk warning" if goal.warned_below is not None else ""
-    return f"{name} is on track: {progress}{expects}{f' ({of_pace})' if of_pace else ''}{recovered}"
+        return point("goal.no_progress", **{**progress, "target": number(goal.target)})
+    recovered = "yes" if goal.warned_below is not None else None
+    return point("goal.on_track", **progress, expected=expected, pace=of_pace, recovered=recovered)
 
 
 def training_point(training: TrainingFacts, now: datetime, zone: ZoneInfo) -> TrainingPoint:
     overdue = training.due_at <= now
     due = training.due_at.astimezone(zone).date().isoformat()
-    said = f"is overdue: it was due on {due}" if overdue else f"is open, due on {due}"
+    said = point("training.overdue" if overdue else "training.open", title=training.title, due=due)
     return TrainingPoint(
         assignment_id=training.assignment_id,
         course_id=training.course_id,
         title=training.title,
         due_at=training.due_at,
         overdue=overdue,
-        talking_point=f"Training '{training.title}' {said}",
+        talking_point=render(said),
+        said=said,
     )
 
 
@@ -221,26 +232,35 @@ def feedback_point(received: Sequence[FeedbackFacts]) -> FeedbackPoint:
     kinds = Counter(f.kind for f in received)
     themes = dict(Counter(tag for f in received for tag in f.tags))
     if received:
-        said = f"Feedback received this week: {kinds['praise']} praise, {kinds['improvement']} improvement"
-        said += f"; themes: {themes_text(themes)}" if themes else ""
+        said = point(
+            "feedback.week",
+            praise=str(kinds["praise"]),
+            improvement=str(kinds["improvement"]),
+            themes=themes_text(themes),
+        )
     else:
-        said = "No feedback received this week"
-    return FeedbackPoint(praise=kinds["praise"], improvement=kinds["improvement"], themes=themes, talking_point=said)
+        said = point("feedback.none_this_week")
+    return FeedbackPoint(
+        praise=kinds["praise"], improvement=kinds["improvement"], themes=themes, talking_point=render(said), said=said
+    )
 
 
 def checkin_point(answered: CheckInFacts) -> CheckInPoint:
-    said = f"Weekly check-in{' (answered late)' if answered.late else ''}: confidence {answered.confidence} of 5"
-    if answered.obstacles:
-        said += f"; obstacles: {answered.obstacles}"
-    if answered.help_needed:
-        said += f"; help needed: {answered.help_needed}"
+    said = point(
+        "checkin",
+        confidence=str(answered.confidence),
+        late="yes" if answered.late else None,
+        obstacles=answered.obstacles,
+        help=answered.help_needed,
+    )
     return CheckInPoint(
         confidence=answered.confidence,
         obstacles=answered.obstacles,
         help_needed=answered.help_needed,
         late=answered.late,
         progress_notes={title: note for title, note in answered.notes if note},
-        talking_point=said,
+        talking_point=render(said),
+        said=said,
     )
 
 
@@ -267,8 +287,16 @@ def agenda(
     )
     feedback_summary = feedback_point(feedback)
     answered = checkin_point(checkin) if checkin is not None else None
-    said = [answered.talking_point] if answered is not None else []
+    said = [answered.said] if answered is not None and answered.said is not None else []
     worried = checkin is not None and (checkin.confidence <= LOW_CONFIDENCE or bool(checkin.help_needed))
+    points = [
+        *(said if worried else []),
+        *(p.said for p in goal_points if p.said is not None),
+        *([] if worried else said),
+        *(p.said for p in training_points if p.said is not None),
+        *([feedback_summary.said] if feedback_summary.said is not None else []),
+        *(a.said for a in anonymous),
+    ]
     return Agenda(
         review_id=review_id,
         person_id=person_id,
@@ -277,14 +305,8 @@ def agenda(
         week_end=week.end,
         timezone=week.zone.key,
         as_of=now,
-        talking_points=[
-            *(said if worried else []),
-            *(p.talking_point for p in goal_points),
-            *([] if worried else said),
-            *(p.talking_point for p in training_points),
-            feedback_summary.talking_point,
-            *(a.talking_point for a in anonymous),
-        ],
+        talking_points=[render(p) for p in points],
+        points=points,
         goals=goal_points,
         training=training_points,
         feedback=feedback_summary,

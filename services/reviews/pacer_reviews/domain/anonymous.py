@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from pacer_shared.talking_points import TalkingPoint, point, render
+
 
 class AnonymousAggregate(BaseModel):
     """Released anonymous feedback about one subject (a team or a manager) in one window."""
@@ -31,14 +33,20 @@ class AnonymousAggregate(BaseModel):
         return day.isoformat()  # MongoDB stores datetimes, not days: a completed review keeps its inputs as dumped
 
     @property
-    def talking_point(self) -> str:
-        last_day = (self.window_end - timedelta(days=1)).date()
-        window = f"{self.window_start.date().isoformat()} to {last_day.isoformat()}"
-        themes = f"; themes: {themes_text(self.themes)}" if self.themes else ""
-        return (
-            f"Anonymous feedback about {self.subject_kind} {self.subject_id} ({window}): "
-            f"{self.submissions} submissions{themes}"
+    def said(self) -> TalkingPoint:
+        return point(
+            "feedback.anonymous",
+            subject_kind=self.subject_kind,
+            subject=self.subject_id,
+            **{"from": self.window_start.date().isoformat()},
+            to=(self.window_end - timedelta(days=1)).date().isoformat(),
+            submissions=str(self.submissions),
+            themes=themes_text(self.themes),
         )
+
+    @property
+    def talking_point(self) -> str:
+        return render(self.said)
 
 
 def aggregates(releases: Iterable[Mapping[str, Any]], released_since: datetime) -> list[AnonymousAggregate]:

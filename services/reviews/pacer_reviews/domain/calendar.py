@@ -31,7 +31,14 @@ def invitation(meeting: Meeting, now: datetime) -> Attachment:
     return Attachment(filename=FILENAME, content_type=f"text/calendar; method={method}", content=text)
 
 
-def to_ical(meeting: Meeting, method: str, now: datetime) -> str:
+def uninvitation(meeting: Meeting, released: list[Person], now: datetime) -> Attachment:
+    """CANCEL for those no longer invited (RFC 5546 section 3.2.5, "uninvite"): the same UID at the raised SEQUENCE,
+    naming only them and without STATUS, which would cancel the whole series for everyone."""
+    text = to_ical(meeting, "CANCEL", now, attendees=released)
+    return Attachment(filename=FILENAME, content_type="text/calendar; method=CANCEL", content=text)
+
+
+def to_ical(meeting: Meeting, method: str, now: datetime, attendees: list[Person] | None = None) -> str:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)  # RFC 5545 section 3.7.3
     calendar.add("version", "2.0")  # section 3.7.4
@@ -49,15 +56,16 @@ def to_ical(meeting: Meeting, method: str, now: datetime) -> str:
     event.add("dtend", start + schedule.duration)
     event.add("rrule", icalendar.vRecur.from_ical(schedule.rrule))  # section 3.8.5.3
     event.add("organizer", _address(meeting.organizer), parameters=_named(meeting.organizer))  # section 3.8.4.3
-    for attendee in meeting.attendees:  # section 3.8.4.1
+    for attendee in meeting.attendees if attendees is None else attendees:  # section 3.8.4.1
         if attendee.email is None:
             continue  # without an address a calendar cannot reach them; the roster is the place to fix it
         parameters = {**_named(attendee), "ROLE": "REQ-PARTICIPANT", "CUTYPE": "INDIVIDUAL"}
         if method == "REQUEST" and attendee.person_id != meeting.organizer.person_id:
             parameters |= {"PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"}
         event.add("attendee", _address(attendee), parameters=parameters)
-    # RFC 5546 section 3.2.5: a CANCEL of the whole series says so in STATUS.
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    # RFC 5546 section 3.2.5: a CANCEL of the whole series says so in STATUS; one that uninvites some must not.
+    if attendees is None:
+        event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     calendar.add_component(event)
     # RFC 5545 section 3.6.5: every TZID used needs its VTIMEZONE in the same object; icalendar builds it from the
     # zone database the service runs with.

@@ -24,6 +24,7 @@ from pacer_reviews.domain.agenda import (
 )
 from pacer_reviews.domain.anonymous import themes_text
 from pacer_shared.events.reviews import MeetingCadence
+from pacer_shared.talking_points import TalkingPoint, point, render
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class WinPoint(BaseModel):
     kind: str
     name: str
     at: datetime
-    talking_point: str
+    talking_point: str = Field(description="`said` worded in the reader's language")
+    said: TalkingPoint | None = Field(default=None, description="The point's code and values")
 
 
 class TeamTrainingPoint(BaseModel):
@@ -75,7 +77,8 @@ class TeamTrainingPoint(BaseModel):
     title: str
     due_at: datetime
     overdue: bool
-    talking_point: str
+    talking_point: str = Field(description="`said` worded in the reader's language")
+    said: TalkingPoint | None = Field(default=None, description="The point's code and values")
 
 
 class ActionItemPoint(BaseModel):
@@ -86,7 +89,8 @@ class ActionItemPoint(BaseModel):
     owner_id: str
     due_at: datetime
     overdue: bool
-    talking_point: str
+    talking_point: str = Field(description="`said` worded in the reader's language")
+    said: TalkingPoint | None = Field(default=None, description="The point's code and values")
 
 
 class MonthReview(BaseModel):
@@ -101,6 +105,7 @@ class MonthReview(BaseModel):
     outcomes: list[TeamGoalPoint]
     next_month: list[TeamGoalPoint] = Field(description="Goals set for next month so far")
     talking_points: list[str]
+    points: list[TalkingPoint] = Field(default_factory=list, description="`talking_points`' codes and values")
 
 
 class QuarterResult(BaseModel):
@@ -141,6 +146,7 @@ class QuarterReview(BaseModel):
         description="Promotion recommendations since the quarter began (the organizer, the team's manager and hr only)"
     )
     talking_points: list[str] = Field(description="What the whole team hears: counts and the mean score only")
+    points: list[TalkingPoint] = Field(default_factory=list, description="`talking_points`' codes and values")
 
     def for_team(self) -> QuarterReview:
         return self.model_copy(update={"results": None, "promotions": None})
@@ -158,6 +164,7 @@ class TeamAgenda(BaseModel):
     timezone: str
     as_of: datetime
     talking_points: list[str] = Field(description="At-risk goals first, then the rest, in the order to discuss")
+    points: list[TalkingPoint] = Field(default_factory=list, description="`talking_points`' codes and values")
     goals: list[TeamGoalPoint]
     wins: list[WinPoint]
     feedback_themes: dict[str, int] = Field(description="Tag counts of the named feedback the team received")
@@ -234,7 +241,16 @@ def team_agenda(occasion: Occasion, facts: AgendaFacts) -> TeamAgenda:
     items = sorted((_item(i, occasion, facts.names) for i in facts.action_items), key=lambda i: (i.due_at, i.item_id))
     month = _month(facts) if occasion.cadence is MeetingCadence.MONTHLY and facts.month_start else None
     quarter = _quarter(facts) if occasion.cadence is MeetingCadence.QUARTERLY and facts.quarter_start else None
-    feedback = [f"Feedback themes since the last meeting: {themes_text(themes)}"] if themes else []
+    feedback = [point("meeting.feedback_themes", themes=themes_text(themes))] if themes else []
+    points = [
+        *(g.said for g in goals if g.said is not None),
+        *(w.said for w in wins if w.said is not None),
+        *feedback,
+        *(t.said for t in training if t.said is not None),
+        *(i.said for i in items if i.said is not None),
+        *(month.points if month else []),
+        *(quarter.points if quarter else []),
+    ]
     return TeamAgenda(
         meeting_id=occasion.meeting_id,
         team_id=occasion.team_id,
@@ -244,15 +260,8 @@ def team_agenda(occasion: Occasion, facts: AgendaFacts) -> TeamAgenda:
         since=occasion.since,
         timezone=occasion.timezone,
         as_of=occasion.now,
-        talking_points=[
-            *(g.talking_point for g in goals),
-            *(w.talking_point for w in wins),
-            *feedback,
-            *(t.talking_point for t in training),
-            *(i.talking_point for i in items),
-            *(month.talking_points if month else []),
-            *(quarter.talking_points if quarter else []),
-        ],
+        talking_points=[render(p) for p in points],
+        points=points,
         goals=goals,
         wins=wins,
         feedback_themes=themes,
@@ -264,10 +273,11 @@ def team_agenda(occasion: Occasion, facts: AgendaFacts) -> TeamAgenda:
 
 
 def _team_goal(goal: OwnedGoal, names: Mapping[str, str]) -> TeamGoalPoint:
-    point = goal_point(goal.facts)
+    goal_said = goal_point(goal.facts)
     owner = names.get(goal.owner_id, goal.owner_id)
+    said = _about(goal_said.said, owner)
     return TeamGoalPoint(
-        **{**point.model_dump(), "talking_point": f"{owner}: {point.talking_point}"},
+        **{**goal_said.model_dump(), "talking_point": render(said), "said": said},
         owner_id=goal.owner_id,
         owner_name=owner,
     )
@@ -275,39 +285,45 @@ def _team_goal(goal: OwnedGoal, names: Mapping[str, str]) -> TeamGoalPoint:
 
 def _win(win: Win, names: Mapping[str, str]) -> WinPoint:
     who = names.get(win.person_id, win.person_id)
-    said = {
-        "goal_achieved": f"Win: {who} achieved '{win.name}'",
-        "badge": f"Recognition: {who} earned the badge '{win.name}'",
-        "award": f"Recognition: {who} received the award '{win.name}'",
-        "kudos": f"Recognition: kudos to {who}: '{win.name}'",
-    }.get(win.kind, f"Recognition: {who}: '{win.name}'")
-    return WinPoint(person_id=win.person_id, kind=win.kind, name=win.name, at=win.at, talking_point=said)
+    kind = win.kind if win.kind in ("goal_achieved", "badge", "award", "kudos") else "other"
+    said = point(f"win.{kind}", who=who, name=win.name)
+    return WinPoint(
+        person_id=win.person_id, kind=win.kind, name=win.name, at=win.at, talking_point=render(said), said=said
+    )
 
 
 def _training(person: str, training: TrainingFacts, occasion: Occasion, names: Mapping[str, str]) -> TeamTrainingPoint:
-    point = training_point(training, occasion.now, ZoneInfo(occasion.timezone))
+    training_said = training_point(training, occasion.now, ZoneInfo(occasion.timezone))
+    said = _about(training_said.said, names.get(person, person))
     return TeamTrainingPoint(
         person_id=person,
         assignment_id=training.assignment_id,
         title=training.title,
         due_at=training.due_at,
-        overdue=point.overdue,
-        talking_point=f"{names.get(person, person)}: {point.talking_point}",
+        overdue=training_said.overdue,
+        talking_point=render(said),
+        said=said,
     )
+
+
+def _about(said: TalkingPoint | None, who: str) -> TalkingPoint:
+    assert said is not None  # built just now
+    return said.model_copy(update={"params": {**said.params, "about": who}})
 
 
 def _item(item: OpenItem, occasion: Occasion, names: Mapping[str, str]) -> ActionItemPoint:
     overdue = item.due_at <= occasion.now
     due = item.due_at.astimezone(ZoneInfo(occasion.timezone)).date().isoformat()
-    state = f"overdue since {due}" if overdue else f"due {due}"
     owner = names.get(item.owner_id, item.owner_id)
+    said = point("action_item.overdue" if overdue else "action_item.open", owner=owner, due=due, text=item.text)
     return ActionItemPoint(
         item_id=item.item_id,
         text=item.text,
         owner_id=item.owner_id,
         due_at=item.due_at,
         overdue=overdue,
-        talking_point=f"Open action item ({owner}, {state}): {item.text}",
+        talking_point=render(said),
+        said=said,
     )
 
 
@@ -321,10 +337,25 @@ def _month(facts: AgendaFacts) -> MonthReview:
     attainment = (sum(ratios, Decimal(0)) / len(ratios)).quantize(Decimal("0.0001")) if ratios else None
     month = facts.month_start.strftime("%Y-%m")
     said = [
-        f"Last month ({month}) against plan: {achieved} of {len(closed)} goals achieved"
-        + (f", mean attainment {percent(attainment)}" if attainment is not None else ""),
-        *(f"  {p.owner_name}: '{p.title}' {number(p.actual)} of {number(p.target)} {p.unit}".rstrip() for p in closed),
-        f"The month ahead: {len(ahead)} goals set" + (": " + "; ".join(_planned(p) for p in ahead) if ahead else ""),
+        point(
+            "month.against_plan",
+            month=month,
+            achieved=str(achieved),
+            closed=str(len(closed)),
+            attainment=percent(attainment) if attainment is not None else None,
+        ),
+        *(
+            point(
+                "month.outcome",
+                owner=p.owner_name,
+                title=p.title,
+                actual=number(p.actual),
+                target=number(p.target),
+                unit=p.unit,
+            )
+            for p in closed
+        ),
+        point("month.ahead", count=str(len(ahead)), goals="; ".join(_planned(p) for p in ahead)),
     ]
     return MonthReview(
         month_start=facts.month_start,
@@ -333,7 +364,8 @@ def _month(facts: AgendaFacts) -> MonthReview:
         attainment=attainment,
         outcomes=outcomes,
         next_month=ahead,
-        talking_points=said,
+        talking_points=[render(p) for p in said],
+        points=said,
     )
 
 
@@ -364,7 +396,13 @@ def _quarter(facts: AgendaFacts) -> QuarterReview:
         )
         for p in sorted(facts.promotions, key=lambda p: (p.at, p.person_id))
     ]
-    said = f"Last quarter's reviews ({facts.quarter_name}): {len(scores)} of {len(results)} completed"
+    said = point(
+        "quarter.reviews",
+        quarter=facts.quarter_name,
+        completed=str(len(scores)),
+        total=str(len(results)),
+        mean=number(mean) if mean is not None else None,
+    )
     return QuarterReview(
         quarter_start=facts.quarter_start,
         quarter=facts.quarter_name,
@@ -373,7 +411,8 @@ def _quarter(facts: AgendaFacts) -> QuarterReview:
         mean_score=mean,
         results=results,
         promotions=promotions,
-        talking_points=[said + (f", mean score {number(mean)}" if mean is not None else "")],
+        talking_points=[render(said)],
+        points=[said],
     )
 
 

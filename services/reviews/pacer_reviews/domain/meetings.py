@@ -136,6 +136,17 @@ class Meeting:
             self.sequence += 1
         return changed
 
+    def release(self, person_ids: set[str]) -> list[Person]:
+        """Those who left the team are no longer invited: one revision (a SEQUENCE higher) without them. The
+        organizer stays; a cancelled meeting invites nobody to release."""
+        if self.cancelled:
+            return []
+        leaving = [a for a in self.attendees if a.person_id in person_ids and a.person_id != self.organizer.person_id]
+        if leaving:
+            self.attendees = [a for a in self.attendees if a not in leaving]
+            self.sequence += 1  # RFC 5546 section 2.1.4: uninviting is a change of the event
+        return leaving
+
     def cancel(self) -> None:
         if self.cancelled:
             raise MeetingRefused(f"meeting {self.meeting_id} is already cancelled")

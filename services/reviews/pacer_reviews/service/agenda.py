@@ -14,25 +14,26 @@ from pacer_reviews.domain.agenda import (
     agenda,
 )
 from pacer_reviews.domain.programmes import DEFAULT_COURSES
-from pacer_reviews.service.context import Reviews
+from pacer_reviews.service.context import Reviews, reader_locale
 from pacer_reviews.service.flow import check_visible, load
 from pacer_reviews.service.inputs import anonymous_released
 from pacer_shared.auth import Principal
 from pacer_shared.events.reviews import Cadence
 from pacer_shared.mongo import Document
 from pacer_shared.problems import NotFound
+from pacer_shared.talking_points import localise
 
 
-async def agenda_for(reviews: Reviews, principal: Principal, review_id: str) -> Agenda:
+async def agenda_for(reviews: Reviews, principal: Principal, review_id: str, locale: str | None = None) -> Agenda:
     """The week's goals (at-risk first), the check-in the assistant answered, open training and feedback received,
-    as talking points."""
+    as talking points in the reader's language."""
     review = await load(reviews, review_id)
     check_visible(review, principal)
     if review["cadence"] != Cadence.WEEKLY:
         raise NotFound(f"review {review_id} is a {review['cadence']} review: a 1:1 agenda belongs to a weekly check-in")
     person_id = review["person_id"]
     week = await _week(reviews, review)
-    return agenda(
+    built = agenda(
         review_id=review_id,
         person_id=person_id,
         manager_id=review["manager_id"],
@@ -47,6 +48,8 @@ async def agenda_for(reviews: Reviews, principal: Principal, review_id: str) -> 
         anonymous=await anonymous_released(reviews, person_id, week.start, week.end),
         checkin=_checkin(await reviews.checkins.latest_due_in(person_id, week.start, week.end)),
     )
+    worded = localise(built.model_dump(mode="json"), await reader_locale(reviews, principal, locale))
+    return Agenda.model_validate(worded)
 
 
 def _checkin(answered: Document | None) -> CheckInFacts | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pacer_reviews.service.context import Reviews
 from pacer_shared.events.reviews import TrainingAssigned
@@ -27,6 +27,9 @@ async def assignment(
         raise Unprocessable(f"course_id: no course {course_id!r} in the catalogue")
     programme_id, enrolment_id = enrolment or (None, None)
     assignment_id = str(uuid.uuid4())
+    # Reminded once, a lead before it is due; a course assigned within that lead needs no reminder beside its news.
+    remind_at = due_at - timedelta(hours=reviews.settings.training_reminder_hours)
+    reminder = {"remind_at": remind_at} if remind_at > reviews.runtime.clock.now() else {}
     await reviews.training.add(
         {
             "_id": assignment_id,
@@ -41,6 +44,7 @@ async def assignment(
             "completed_at": None,
             "score": None,
             "attempts": [],
+            **reminder,
         },
         session,
     )

@@ -24,7 +24,9 @@ from pacer_reviews.adapters.repository import (
 )
 from pacer_reviews.adapters.role_profiles import DutyEvaluations, RoleProfiles
 from pacer_reviews.settings import ReviewsSettings
+from pacer_shared.auth import Principal
 from pacer_shared.service import Runtime
+from pacer_shared.talking_points import pick
 
 
 @dataclass
@@ -78,3 +80,11 @@ class Reviews:
             RoleProfiles(db),
             DutyEvaluations(db),
         )
+
+
+async def reader_locale(reviews: Reviews, principal: Principal, wanted: str | None) -> str:
+    """The language an agenda is worded in: the one the reader asks for (the console's), else their roster locale."""
+    if wanted:
+        return pick(wanted)
+    person = await reviews.runtime.people.get(principal.subject)
+    return pick((person or {}).get("locale"))

@@ -22,7 +22,7 @@ from pacer_reviews.domain.meeting_agenda import (
 )
 from pacer_reviews.domain.meetings import utc
 from pacer_reviews.service.agenda import goal_facts, training_facts
-from pacer_reviews.service.context import Reviews
+from pacer_reviews.service.context import Reviews, reader_locale
 from pacer_reviews.service.meetings import AGENDA_LEAD, may_read_private, one, schedule_of
 from pacer_shared.auth import Principal
 from pacer_shared.events import Event
@@ -30,6 +30,7 @@ from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommen
 from pacer_shared.events.reviews import MeetingAgendaReady, MeetingCadence
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import NotFound
+from pacer_shared.talking_points import localise
 from pacer_shared.waiting import poll
 
 
@@ -37,8 +38,11 @@ def agenda_due(occurrence_start: datetime) -> datetime:
     return occurrence_start - AGENDA_LEAD
 
 
-async def agenda_of(reviews: Reviews, principal: Principal, meeting_id: str) -> dict[str, Any]:
-    """The agenda sent for the coming occurrence; before it is sent, a preview built now from the same facts."""
+async def agenda_of(
+    reviews: Reviews, principal: Principal, meeting_id: str, locale: str | None = None
+) -> dict[str, Any]:
+    """The agenda sent for the coming occurrence; before it is sent, a preview built now from the same facts; its
+    talking points worded in the reader's language."""
     meeting = await one(reviews, principal, meeting_id)
     upcoming = meeting["next_occurrence"]
     found = await reviews.meetings.get(meeting_id)
@@ -52,7 +56,8 @@ async def agenda_of(reviews: Reviews, principal: Principal, meeting_id: str) -> 
         status, agenda = "preview", await build(reviews, found, upcoming["start"])
     if not await may_read_private(reviews, principal, found):
         agenda = agenda.for_team()
-    return {"status": status, **agenda.model_dump(mode="json")}
+    worded = localise(agenda.model_dump(mode="json"), await reader_locale(reviews, principal, locale))
+    return {"status": status, **worded}
 
 
 async def build(reviews: Reviews, meeting: Document, occurrence_start: datetime) -> TeamAgenda:
@@ -234,6 +239,7 @@ class AgendaWorker:
                     occurrence_start=occurrence,
                     occurrence_end=occurrence + plan.duration,
                     talking_points=agenda.talking_points,
+                    points=agenda.points,
                 ),
             )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,7 +13,15 @@ from pacer_reviews.domain import calendar
 from pacer_reviews.domain.meetings import Meeting, MeetingRefused, Person, Schedule, attendees_of, utc
 from pacer_reviews.service.context import Reviews
 from pacer_shared.auth import Principal, Role
-from pacer_shared.events.reviews import MeetingCadence, MeetingCancelled, MeetingChanged, MeetingScheduled
+from pacer_shared.events import Event
+from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.reviews import (
+    MeetingAttendanceCancelled,
+    MeetingCadence,
+    MeetingCancelled,
+    MeetingChanged,
+    MeetingScheduled,
+)
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
@@ -147,6 +156,37 @@ async def cancel(reviews: Reviews, principal: Principal, meeting_id: str, reason
     )
     await _save(reviews, found, document, event)
     return view(document, now)
+
+
+async def release_leavers(reviews: Reviews, events: Sequence[Event[PersonUpserted]], session: Session) -> None:
+    """Someone who left a meeting's team (or the company) is no longer invited: they get a CANCEL of their own
+    attendance and the others the revision without them, both at the raised SEQUENCE. Read from the roster record
+    itself, since the people projection may not have taken it in yet."""
+    for event in events:
+        person = event.data
+        for found in await reviews.meetings.listed(None, "scheduled", None, person.person_id):
+            if person.active and found["team_id"] == person.team_id:
+                continue
+            entity = await _entity(reviews, found)
+            released = entity.release({person.person_id})
+            if not released:
+                continue  # the organizer stays; the team's manager changes the meeting or cancels it
+            # Their name and address as this record gives them: the projection may already have moved on.
+            leaver = Person(person.person_id, person.display_name, str(person.email))
+            now = reviews.runtime.clock.now()
+            document = {**found, **_document(entity), "changed_at": now}
+            by = f"roster:{event.id}"
+            cancelled = MeetingAttendanceCancelled(
+                **_about(entity),
+                attachments=[calendar.uninvitation(entity, [leaver], now)],
+                released_ids=[person.person_id],
+                reason="left_team" if person.active else "inactive",
+            )
+            changed = MeetingChanged(**_plan_event(entity, now), changed_by=by, changes=["attendees"])
+            if not await reviews.meetings.replace(found, document, session):
+                raise Conflict(f"meeting {found['_id']} was changed meanwhile")  # the batch is retried
+            reviews.runtime.uow.publish(session, cancelled)
+            reviews.runtime.uow.publish(session, changed)
 
 
 async def listed(reviews: Reviews, principal: Principal, team_id: str | None, status: str | None) -> list[Document]:

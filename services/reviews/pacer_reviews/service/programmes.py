@@ -15,7 +15,7 @@ from pacer_reviews.service.context import Reviews
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events import Event
 from pacer_shared.events.people import PersonUpserted
-from pacer_shared.events.reviews import ProgrammeAssigned, ProgrammeCompleted
+from pacer_shared.events.reviews import ProgrammeAssigned, ProgrammeCompleted, ProgrammeCourseDue
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
@@ -191,7 +191,20 @@ async def next_course(reviews: Reviews, session: Session, completed: Document, n
     by = enrolment.get("assigned_by") or ONBOARDING_BY
     due_at = programme.due_at(following, now)
     ids = (programme.programme_id, enrolment["_id"])
-    return [await assignment(reviews, session, enrolment["person_id"], following.course_id, due_at, by, None, ids)]
+    made = await assignment(reviews, session, enrolment["person_id"], following.course_id, due_at, by, None, ids)
+    due = ProgrammeCourseDue(
+        enrolment_id=enrolment["_id"],
+        programme_id=programme.programme_id,
+        title=programme.title,
+        person_id=enrolment["person_id"],
+        assignment_id=made.assignment_id,
+        course_id=made.course_id,
+        course_title=made.course_title,
+        due_at=made.due_at,
+        position=done + 1,
+        courses=len(steps),
+    )
+    return [made, due]
 
 
 async def progress_of(reviews: Reviews, person_id: str) -> list[Document]:

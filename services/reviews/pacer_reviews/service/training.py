@@ -3,20 +3,22 @@ has one); the courses come from the catalogue."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from pacer_reviews.domain.programmes import Course
 from pacer_reviews.service.assigning import assignment
 from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.programmes import next_course
 from pacer_shared.auth import Principal, Role
-from pacer_shared.events.reviews import TrainingCompleted
+from pacer_shared.events.reviews import TrainingCompleted, TrainingDueSoon
 from pacer_shared.mongo import Document, Session
 from pacer_shared.paging import decode_cursor, encode_cursor
 from pacer_shared.people import can_see_person
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
+from pacer_shared.waiting import poll
 
 OPEN: Document = {"completed_at": None, "score": None, "attempts": []}
 
@@ -106,3 +108,36 @@ def shown(assignment: Document, course: Course) -> Document:
         "category": course.category,
         "pass_mark": course.pass_mark,
     }
+
+
+# ---------------------------------------------------------------- reminders
+
+
+class TrainingReminderWorker:
+    """Reminds a person once that an open course falls due soon, whichever replica looks first."""
+
+    def __init__(self, reviews: Reviews) -> None:
+        self._reviews = reviews
+
+    async def run(self) -> NoReturn:
+        await poll(self.run_once, self._reviews.settings.scheduler_poll_seconds, "training reminder worker")
+
+    async def run_once(self) -> None:
+        now = self._reviews.runtime.clock.now()
+        for found in await self._reviews.training.reminders_due(now, 200):
+            await self._reviews.runtime.uow.run(functools.partial(self._remind, found, now))
+
+    async def _remind(self, found: Document, now: datetime, session: Session) -> None:
+        if not await self._reviews.training.take_reminder(found, now, session):
+            return  # another replica reminded
+        if found["completed_at"] is not None or found["due_at"] <= now:
+            return  # done, or already past due while no worker ran: a "due soon" would be wrong
+        reminder = TrainingDueSoon(
+            assignment_id=found["_id"],
+            person_id=found["person_id"],
+            course_id=found["course_id"],
+            course_title=found.get("course_title") or found["course_id"],
+            due_at=found["due_at"],
+            programme_id=found.get("programme_id"),
+        )
+        self._reviews.runtime.uow.publish(session, reminder)
