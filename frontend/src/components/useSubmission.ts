@@ -16,8 +16,12 @@ export interface Submission<T> {
   problem: Problem | null;
   /** The 422's reasons by form field (`""`: reasons that name no field). */
   errors: Record<string, string[]>;
-  /** A field's accessibility attributes: invalid, and described by its reasons, while the 422 names it. */
+  /** A field's accessibility attributes: invalid, and described by its reasons, while the 422 names it. Calling it
+   * claims the field: its reasons are shown beside it. */
   invalid: (field: string, errorId: string) => { "aria-invalid"?: true; "aria-describedby"?: string };
+  /** The reasons of fields no input on the form claimed (a rule about several inputs, a field the form does not
+   * show), so <SubmissionErrors> shows them rather than point at a field that is not marked. */
+  unclaimed: () => string[];
   /** Forget the last answer: the form changed since. */
   reset: () => void;
 }
@@ -28,6 +32,8 @@ export function useSubmission<T>(send: () => Promise<T>, onSuccess?: (answer: T)
   const mutation = useMutation({ mutationFn: send, onSuccess });
   const problem = mutation.error instanceof ApiError && mutation.error.status === 422 ? mutation.error.problem : null;
   const errors = fieldErrors(problem, i18n.language);
+  // Filled while the form renders its inputs, before <SubmissionErrors> (a child) renders and reads it.
+  const claimed = new Set<string>();
   return {
     submit: (event) => {
       event.preventDefault();
@@ -39,8 +45,12 @@ export function useSubmission<T>(send: () => Promise<T>, onSuccess?: (answer: T)
     failure: mutation.error && !problem ? mutation.error : null,
     problem,
     errors,
-    invalid: (field, errorId) =>
-      errors[field] ? { "aria-invalid": true, "aria-describedby": errorId } : {},
+    invalid: (field, errorId) => {
+      claimed.add(field);
+      return errors[field] ? { "aria-invalid": true, "aria-describedby": errorId } : {};
+    },
+    unclaimed: () =>
+      Object.entries(errors).flatMap(([field, messages]) => (field === "" || claimed.has(field) ? [] : messages)),
     reset: () => { mutation.reset(); },
   };
 }
