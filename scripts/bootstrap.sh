@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Pacer needs on a fresh machine: uv, the workspace, the Kafka jars, SecantusDB, the console's
-# Node packages; with --test-tools also promtool, which the suite uses to test the Prometheus alert rules, and
-# Chromium with CJK fonts, which the console's browser tests drive.
+# Node packages; with --test-tools also promtool, which the suite uses to test the Prometheus alert rules,
+# Chromium with CJK fonts, which the console's browser tests drive, and nginx, which serves the console's image.
 # Safe to run again: every step reuses what an earlier run installed or cached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,8 @@ if [ "${1:-}" = "--test-tools" ]; then
     command -v chromium >/dev/null || need_apt+=(chromium)
     # Without a CJK font the console's Chinese pages render as boxes in the browser tests' screenshots.
     ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+    # The console image's nginx.conf is tested with a real nginx (it writes config.json into index.html).
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 fi
 if ((${#need_apt[@]})); then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

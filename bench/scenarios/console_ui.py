@@ -3,9 +3,10 @@ Chromium, against a static HTML page showing the same table from the same server
 
 The goals service holds one team of assistants with their goals, the analytics service their activity (the
 table's sparklines); the built console and the static page are served by one local server
-(deploy/local/console.py). frontend/scripts/measure-dashboard.mjs drives Debian's Chromium with Playwright, a
-fresh context per run (nothing cached), and reads the page's own clock when the table's last row is there. The
-first run of each is a warm-up and is left out.
+(deploy/local/console.py), which also serves each API under its own path prefix (/goals/v1/...), as the Ingress does
+in production: the console calls the APIs on its own origin, with no CORS preflight. frontend/scripts/
+measure-dashboard.mjs drives Debian's Chromium with Playwright, a fresh context per run (nothing cached), and reads
+the page's own clock when the table's last row is there. The first run of each is a warm-up and is left out.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import uvicorn
-from starlette.responses import HTMLResponse
-from starlette.routing import Route
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from bench.scenarios.common import Bench, Figure, note, result, scratch, services
 from bench.scenarios.population import goal_document, insert_goals, publish_roster
@@ -56,8 +60,7 @@ async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict
     async with scratch(bench) as namespace:
         port = free_port()
         origin = f"http://127.0.0.1:{port}"
-        cors = {"PACER_CORS_ALLOWED_ORIGINS": json.dumps([origin])}
-        async with services(bench, namespace, {"goals": cors, "analytics": cors}) as running:
+        async with services(bench, namespace, {"goals": {}, "analytics": {}}) as running:
             goals = running["goals"]
             await publish_roster(bench, namespace, roster, reaching=["goals", "analytics"])
             now = datetime.now(UTC)
@@ -73,30 +76,32 @@ async def run(bench: Bench, assistants: int, goals_each: int, runs: int) -> dict
             headers = bearer("m0", "manager")
             board = await _dashboard(goals.url, headers, assistants * goals_each)
             # The dashboard reads goals and analytics; no other service is asked.
-            apis = {**dict.fromkeys(console.LOCAL_APIS, goals.url), "analytics": running["analytics"].url}
+            upstreams = {"goals": goals.url, "analytics": running["analytics"].url}
+            apis = {**dict.fromkeys(console.LOCAL_APIS, "/goals"), "analytics": "/analytics"}
             page = Route("/static-dashboard", lambda _request: HTMLResponse(_static_page(board, rows)))
-            app = console.console_app(dist, console.runtime_config(apis), [page])
-            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-            serving = asyncio.create_task(server.serve())
-            try:
-                await eventually(lambda: _up(origin), timeout=30, what="the console's server")
-                session = {
-                    "token": headers["Authorization"].removeprefix("Bearer "),
-                    "expires_at": int((time.time() + 3600) * 1000),
-                    "person": {
-                        "person_id": "m0",
-                        "display_name": "M0",
-                        "role": "manager",
-                        "team_id": TEAM,
-                        "locale": "en",
-                    },
-                }
-                note(f"console: {runs} loads of each page in Chromium")
-                ours = await _measure(f"{origin}/team/{TEAM}", rows, runs + 1, json.dumps(session))
-                theirs = await _measure(f"{origin}/static-dashboard", rows, runs + 1, None)
-            finally:
-                server.should_exit = True
-                await serving
+            async with _ingress(upstreams) as prefixes:
+                app = console.console_app(dist, console.runtime_config(apis), [page, *prefixes])
+                server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+                serving = asyncio.create_task(server.serve())
+                try:
+                    await eventually(lambda: _up(origin), timeout=30, what="the console's server")
+                    session = {
+                        "token": headers["Authorization"].removeprefix("Bearer "),
+                        "expires_at": int((time.time() + 3600) * 1000),
+                        "person": {
+                            "person_id": "m0",
+                            "display_name": "M0",
+                            "role": "manager",
+                            "team_id": TEAM,
+                            "locale": "en",
+                        },
+                    }
+                    note(f"console: {runs} loads of each page in Chromium")
+                    ours = await _measure(f"{origin}/team/{TEAM}", rows, runs + 1, json.dumps(session))
+                    theirs = await _measure(f"{origin}/static-dashboard", rows, runs + 1, None)
+                finally:
+                    server.should_exit = True
+                    await serving
     static_kb = len(gzip.compress(_static_page(board, rows).encode())) / 1024
     return result(
         "console",
@@ -142,6 +147,34 @@ def _initial_javascript(dist: Any) -> float:
             # Static imports only (`from"./x.js"`): what a dynamic import() loads comes later, like the charts.
             wanted += [chunk.parent / name for name in re.findall(r'from\s*"\./([^"]+\.js)"', chunk.read_text())]
     return sum(len(gzip.compress(path.read_bytes())) for path in files) / 1024
+
+
+@asynccontextmanager
+async def _ingress(upstreams: Mapping[str, str]) -> AsyncIterator[list[BaseRoute]]:
+    """Each API under its own path prefix of the console's origin, the prefix stripped: what the production Ingress
+    does (deploy/k8s/base/ingress.yaml), so the browser makes the requests it makes there, with no CORS preflight."""
+    async with httpx.AsyncClient(timeout=30) as http:
+
+        def prefix(name: str, upstream: str) -> Route:
+            async def forward(request: Request) -> Response:
+                headers = {k: v for k, v in request.headers.items() if k not in HOP_BY_HOP}
+                answer = await http.request(
+                    request.method,
+                    f"{upstream}/{request.path_params['path']}",
+                    params=request.query_params,
+                    headers=headers,
+                    content=await request.body(),
+                )
+                # httpx decoded the body: its length and encoding headers no longer describe what is sent on.
+                kept = {k: v for k, v in answer.headers.items() if k not in {*HOP_BY_HOP, "content-encoding"}}
+                return Response(answer.content, answer.status_code, kept)
+
+            return Route(f"/{name}/{{path:path}}", forward, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+
+        yield [prefix(name, upstream.rstrip("/")) for name, upstream in upstreams.items()]
+
+
+HOP_BY_HOP = {"host", "connection", "keep-alive", "transfer-encoding", "content-length", "upgrade"}
 
 
 async def _dashboard(url: str, headers: dict[str, str], rows: int) -> dict[str, Any]:

@@ -1,13 +1,15 @@
 """The console for `make run` and the browser tests: built once with npm, served with its runtime config.
 
 `python deploy/local/console.py --port 8600` serves `frontend/dist` with a `/config.json` pointing at the local
-services (and every other path answered by `index.html`, so the console's own routes load on refresh).
-Production serves the same files from its own image; only `config.json` differs.
+services (and every other path answered by `index.html`, so the console's own routes load on refresh). `index.html`
+carries the same config written in, as the image's nginx writes it (SSI): the page's first requests need not wait
+for `/config.json`. Production serves the same files from its own image; only `config.json` differs.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -18,7 +20,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pacer_shared.ports import local_urls
@@ -27,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
 DIST = FRONTEND / "dist"
 LOCAL_APIS = local_urls()
+# Where index.html takes the runtime config: the SSI command frontend/nginx.conf carries out in the image.
+CONFIG_SLOT = '<!--# include virtual="/config.json" -->'
 
 
 def install() -> None:
@@ -58,18 +62,24 @@ def runtime_config(apis: Mapping[str, str], refetch_seconds: int = 3) -> dict[st
 
 def console_app(dist: Path, config: Mapping[str, Any], routes: Sequence[BaseRoute] = ()) -> Starlette:
     root = dist.resolve()
+    # `<` escaped: inside a <script> element, a "</script>" in a value must not end it.
+    written = json.dumps(dict(config)).replace("<", "\\u003c")
 
     async def runtime(_: Request) -> Response:
         return JSONResponse(dict(config), headers={"Cache-Control": "no-store"})
 
+    def index() -> Response:
+        page = (root / "index.html").read_text(encoding="utf-8").replace(CONFIG_SLOT, written)
+        return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+
     async def files(request: Request) -> Response:
         wanted = (root / request.path_params["path"]).resolve()
-        if wanted.is_file() and wanted.is_relative_to(root):
+        if wanted.is_file() and wanted.is_relative_to(root) and wanted != root / "index.html":
             immutable = wanted.parent == root / "assets"  # names carry a content hash
             return FileResponse(
                 wanted, headers={"Cache-Control": "public, max-age=31536000, immutable"} if immutable else None
             )
-        return FileResponse(root / "index.html", headers={"Cache-Control": "no-cache"})
+        return index()
 
     return Starlette(routes=[Route("/config.json", runtime), *routes, Route("/{path:path}", files)])
 

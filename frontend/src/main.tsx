@@ -13,14 +13,14 @@ const root = createRoot(document.getElementById("root") as HTMLElement);
 const person = loadSession()?.person ?? null;
 startI18n(pickLanguage(chosenLanguage(person?.person_id ?? null), person?.locale ?? null, navigator.languages));
 
-// A manager's first screen: its code is asked for beside config.json, not once the router has chosen it.
+// A manager's first screen: its code (which index.html asked for beside this entry) is waited for with config.json,
+// so the page renders at once instead of through a loading fallback.
 const path = window.location.pathname;
-if (/^\/team(\/|$)/.test(path) || (path === "/" && person !== null && person.role !== "assistant")) {
-  void loadTeamDashboard();
-}
+const opensDashboard = /^\/team(\/|$)/.test(path) || (path === "/" && person !== null && person.role !== "assistant");
+const firstPage = opensDashboard ? loadTeamDashboard().catch(() => undefined) : undefined; // failing: loads in the route
 
-loadConfig(earlyRequests.takeConfig())
-  .then((config) => {
+Promise.all([loadConfig(earlyRequests.takeConfig()), firstPage])
+  .then(([config]) => {
     root.render(
       <StrictMode>
         <App config={config} />

@@ -1,13 +1,22 @@
 // Each page in a chunk of its own, loaded when its route is first shown: the first screen parses its own code and
 // the shell's, not every other screen's (bench/PERFORMANCE.md, the console).
-import { type ComponentType, lazy } from "react";
+import { type ComponentType, createElement, use } from "react";
+import { loader } from "./loader";
 
-function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
-  return lazy(() => load().then((module) => ({ default: module[name] })));
+/** A page read with `use` from its loader, not `React.lazy`, which suspends on its first render even when the code is
+ * already there. */
+function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name): ComponentType {
+  const module = loader(load);
+  function Page() {
+    return createElement(use(module())[name]);
+  }
+  Page.displayName = name;
+  return Page;
 }
 
-/** The team dashboard's code, asked for as soon as the console starts on it (main.tsx), beside config.json. */
-export const loadTeamDashboard = () => import("./TeamDashboard");
+/** The team dashboard's code, asked for as soon as the console starts on it (main.tsx), and waited for before the
+ * first render there: index.html has already asked for it beside the entry. */
+export const loadTeamDashboard = loader(() => import("./TeamDashboard"));
 
 export const AnonymousFeedback = page(() => import("./AnonymousFeedback"), "AnonymousFeedback");
 export const AuditTrail = page(() => import("./AuditTrail"), "AuditTrail");
