@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,13 +127,21 @@ async def team_dashboard(
     """The team's own goals and each assistant's open goals, for the team's lead, hr and admins; a manager with reports
     in a team someone else leads sees those reports only."""
     people = goals.runtime.people
-    members = await people.assistants_in(team_id)
-    if not principal.has(Role.HR, Role.ADMIN) and team_id not in await people.teams_led_by(principal.subject):
+    everyone = principal.has(Role.HR, Role.ADMIN)
+    # The roster reads that do not depend on each other go out together: the dashboard is the console's first screen.
+    members, led = await asyncio.gather(
+        people.assistants_in(team_id), people.teams_led_by(principal.subject) if not everyone else _no_teams()
+    )
+    leads = everyone or team_id in led
+    if not leads:
         members = [m for m in members if m.get("manager_id") == principal.subject]
         if not members:
             raise Forbidden("the dashboard is for the team's lead, the managers of its members, hr and admins")
-    team_ids = [team_id] if await can_read_team_goals(principal, team_id, people) else []
-    open_goals = await goals.dashboard_goals.find(open_goals_of([m["_id"] for m in members], team_ids))
+    team_ids = [team_id] if leads or await can_read_team_goals(principal, team_id, people) else []
+    ids = [m["_id"] for m in members]
+    open_goals, overdue = await asyncio.gather(
+        goals.dashboard_goals.find(open_goals_of(ids, team_ids)), goals.checkins.overdue_owners(ids)
+    )
     owned: dict[str, list[GoalView]] = defaultdict(list)
     team_goals = []
     for view in open_goals:
@@ -140,9 +149,12 @@ async def team_dashboard(
             team_goals.append(view)
         else:
             owned[view.goal.owner_id].append(view)
-    overdue = await goals.checkins.overdue_owners(m["_id"] for m in members)
     rows = [
         MemberProgress(m, owned.get(m["_id"], []), overdue.get(m["_id"]))
         for m in sorted(members, key=lambda m: m["display_name"])
     ]
     return team_goals, rows
+
+
+async def _no_teams() -> set[str]:
+    return set()
