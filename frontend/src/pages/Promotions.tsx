@@ -1,8 +1,9 @@
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { usePlatform } from "../api/ApiContext";
 import { answer } from "../api/clients";
 import { Failure } from "../components/Failure";
+import { usePeopleNames } from "../components/usePeopleNames";
 import { day } from "../format";
 
 /** hr's promotion recommendations: whom a rule recommends, and the evidence it cites (reviews, training, acting
@@ -16,7 +17,7 @@ export function Promotions() {
     refetchInterval: config.refetch_seconds * 1000,
   });
   const found = promotions.data ?? [];
-  const name = usePeopleNames(found.map((p) => p.person_id));
+  const name = usePeopleNames();
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("promotions.title")}</h1>
@@ -46,20 +47,4 @@ export function Promotions() {
       })}
     </section>
   );
-}
-
-/** Display names from the roster as incentives projects it; the id until (or unless) it answers. */
-function usePeopleNames(ids: string[]): (id: string) => string {
-  const { apis } = usePlatform();
-  const unique = [...new Set(ids)].sort();
-  const found = useQueries({
-    queries: unique.map((id) => ({
-      queryKey: ["person", "incentives", id],
-      queryFn: () => answer(apis.incentives.GET("/v1/people/{person_id}", { params: { path: { person_id: id } } })),
-    })),
-  });
-  return (id: string) => {
-    const name = found[unique.indexOf(id)]?.data?.display_name;
-    return typeof name === "string" ? name : id;
-  };
 }

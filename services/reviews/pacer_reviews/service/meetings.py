@@ -358,25 +358,24 @@ async def load(reviews: Reviews, meeting_id: str) -> Document:
     return found
 
 
+async def leads_team(reviews: Reviews, principal: Principal, team_id: str) -> bool:
+    """hr, or the manager the roster names lead of the team: who organizes its meetings and reads what is private."""
+    return principal.has(Role.HR) or team_id in await reviews.runtime.people.teams_led_by(principal.subject)
+
+
 async def check_organizing(reviews: Reviews, principal: Principal, meeting: Document) -> None:
-    if principal.has(Role.HR):
-        return
-    if meeting["team_id"] not in await reviews.runtime.people.teams_led_by(principal.subject):
+    if not await leads_team(reviews, principal, meeting["team_id"]):
         raise Forbidden("a meeting is changed by the team's manager or hr")
 
 
 async def may_read_private(reviews: Reviews, principal: Principal, meeting: Document) -> bool:
     """The organizer, the team's manager and hr read each person's review result and the promotion recommendations in
     a quarterly agenda; other attendees read the team's counts only."""
-    if principal.has(Role.HR) or principal.subject == meeting["organizer_id"]:
-        return True
-    return bool(meeting["team_id"] in await reviews.runtime.people.teams_led_by(principal.subject))
+    return principal.subject == meeting["organizer_id"] or await leads_team(reviews, principal, meeting["team_id"])
 
 
 async def _may_see(reviews: Reviews, principal: Principal, meeting: Document) -> bool:
-    if principal.has(Role.HR) or principal.subject in meeting["attendee_ids"]:
-        return True
-    return bool(meeting["team_id"] in await reviews.runtime.people.teams_led_by(principal.subject))
+    return principal.subject in meeting["attendee_ids"] or await leads_team(reviews, principal, meeting["team_id"])
 
 
 def _zone(name: str) -> str:

@@ -13,8 +13,8 @@ from typing import Any, NoReturn
 from pacer_reviews.domain.action_items import Reminder, first_look, next_reminder
 from pacer_reviews.domain.meetings import utc
 from pacer_reviews.service.context import Reviews
-from pacer_reviews.service.meetings import check_organizing, load, one, schedule_of
-from pacer_shared.auth import Principal, Role
+from pacer_reviews.service.meetings import check_organizing, leads_team, load, one, schedule_of
+from pacer_shared.auth import Principal
 from pacer_shared.events.reviews import ActionItemDue, ActionItemOverdue, MeetingCadence, MeetingHeld
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
@@ -111,8 +111,7 @@ async def done(reviews: Reviews, principal: Principal, item_id: str) -> Document
     item = await reviews.action_items.get(item_id)
     if item is None:
         raise NotFound(f"no action item {item_id}")
-    owner_or_hr = principal.subject == item["owner_id"] or principal.has(Role.HR)
-    if not owner_or_hr and item["team_id"] not in await reviews.runtime.people.teams_led_by(principal.subject):
+    if principal.subject != item["owner_id"] and not await leads_team(reviews, principal, item["team_id"]):
         raise Forbidden("an action item is closed by its owner, the team's manager or hr")
     now = reviews.runtime.clock.now()
     if not await reviews.action_items.close(item_id, now, principal.subject):
