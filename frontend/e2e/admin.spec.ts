@@ -12,7 +12,11 @@ test("admin finds Dan's failed notification and sends it again; hr cannot", asyn
   const roster = page.getByRole("group", { name: "Whose notifications, from the roster" });
   await roster.getByLabel("Team id").fill("south");
   await roster.getByLabel("Person", { exact: true }).selectOption({ label: "Dan Assistant (assistant, south)" });
-  await page.getByLabel("Failed ones only").check();
+  // The filter lives in the address, so the box shows its new state once the navigation has committed: click and
+  // wait for it, rather than check() which looks the moment the click is done.
+  const failedOnly = page.getByLabel("Failed ones only");
+  await failedOnly.click();
+  await expect(failedOnly).toBeChecked();
 
   const history = page.getByTestId("deliveries");
   await expect(history).toHaveAccessibleName("The person's failed notifications, newest first");
@@ -35,7 +39,8 @@ test("admin finds Dan's failed notification and sends it again; hr cannot", asyn
   // Delivered now, so it leaves the failed ones; the whole history shows how it ended.
   await expect(history.getByRole("row", { name: /Feedback for you/ })).toHaveCount(0);
   await expect(page.getByText("No notification to this person failed.")).toBeVisible();
-  await page.getByLabel("Failed ones only").uncheck();
+  await failedOnly.click();
+  await expect(failedOnly).not.toBeChecked();
   const delivered = page.getByTestId("deliveries").getByRole("row", { name: /Feedback for you/ });
   await expect(delivered).toContainText("delivered");
   await expect(delivered.getByRole("cell").nth(4)).toHaveText("2");
