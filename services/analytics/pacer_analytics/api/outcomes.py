@@ -25,7 +25,7 @@ Last = Annotated[date, Query(description="Last day, included")]
     "distribution (the assistant, their manager, hr)",
     response_model=AssistantOutcomesOut,
     response_model_by_alias=True,
-    responses=responses(422),
+    responses=responses(404, 422),
 )
 async def assistant_outcomes(
     assistant_id: str,
