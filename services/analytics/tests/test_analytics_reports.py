@@ -324,7 +324,7 @@ async def test_a_report_speaks_the_readers_language_from_the_roster_or_as_asked(
 
     await eventually(in_chinese, 60, "hana's report in her roster's language")
     english = load_workbook(io.BytesIO(await fetch("xlsx", ("hana", "hr"), "en")))
-    assert english.sheetnames == ["Activity", "Change", "Trend", "About"]
+    assert english.sheetnames == ["Activity", "Change", "Trend", "Bonuses", "About"], "hr's copy, with the bonuses"
     assert next(english["Activity"].iter_rows(values_only=True))[:3] == ("Assistant ID", "Assistant", "Kind")
 
     refused = await analytics.http.get(
