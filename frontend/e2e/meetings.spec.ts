@@ -1,15 +1,23 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, illustrate, signInAs } from "./support";
 
-// The harness set Ann's and Bob's "Calls this week" in team north. The browser runs in Europe/Berlin, Mia's
-// zone and so her team's: a meeting on today's weekday at this hour has begun, and its minutes can be kept. (An
-// hour ago would be yesterday just after midnight, and a series starting today would begin only next week.)
+// The harness set Ann's and Bob's "Calls this week" in team north, whose meetings run in Mia's zone, Europe/Berlin:
+// a meeting on today's weekday at this hour there has begun, and its minutes can be kept. Both are read in Berlin,
+// not in this process's own zone: a series starts on the team's today, so a weekday that is already yesterday
+// there (just after midnight) would have no occurrence until next week.
+const BERLIN_NOW = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/Berlin",
+  weekday: "short",
+  hour: "numeric",
+  hourCycle: "h23",
+}).formatToParts(new Date());
+const part = (type: Intl.DateTimeFormatPartTypes) => BERLIN_NOW.find((p) => p.type === type)?.value ?? "";
 
 test("a manager schedules the team meeting, reads its agenda, records minutes; the assistant finds her action item", async ({
   page,
 }) => {
-  const began = new Date();
-  const weekday = String((began.getDay() + 6) % 7); // the API counts from Monday
+  const weekday = String(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(part("weekday"))); // from Monday
+  const hour = String(Number(part("hour")));
   const tomorrow = new Date(Date.now() + 86_400_000);
   const due = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}`;
 
@@ -18,7 +26,7 @@ test("a manager schedules the team meeting, reads its agenda, records minutes; t
   await expect(page.getByRole("heading", { name: "Team meetings" })).toBeVisible();
   const schedule = page.getByRole("form", { name: "Schedule a team meeting" });
   await schedule.getByLabel("Weekday").selectOption(weekday);
-  await schedule.getByLabel("Hour (in the team's time zone)").fill(String(began.getHours()));
+  await schedule.getByLabel("Hour (in the team's time zone)").fill(hour);
   await schedule.getByRole("button", { name: "Schedule and invite the team" }).click();
 
   const meeting = page.getByTestId("meeting").filter({ hasText: "Weekly team meeting" }).first();
