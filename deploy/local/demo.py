@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaProducer
+from crm import ZohoUser
 from people import ROSTER, member
 from rich.console import Group
 from rich.live import Live
@@ -56,8 +57,9 @@ ASSISTANTS = [
 
 
 class Demo:
-    def __init__(self, kafka: str, urls: Mapping[str, str], sinks_url: str) -> None:
+    def __init__(self, kafka: str, urls: Mapping[str, str], sinks_url: str, crm_url: str | None = None) -> None:
         self._kafka = kafka
+        self._crm_user = ZohoUser(crm_url) if crm_url else None
         self._urls = urls
         self._goals = httpx.AsyncClient(base_url=urls["goals"], timeout=10)
         self._sinks = httpx.AsyncClient(base_url=sinks_url, timeout=5)
@@ -89,6 +91,8 @@ class Demo:
             await self._producer.stop()
             await self._goals.aclose()
             await self._sinks.aclose()
+            if self._crm_user is not None:
+                await self._crm_user.aclose()
 
     async def _publish(self, data: EventData) -> None:
         envelope = wrap(data, source="/demo", time=datetime.now(UTC))
@@ -120,7 +124,8 @@ class Demo:
         return start, end
 
     async def _crm(self) -> None:
-        """Each assistant's calls arrive as a Poisson process at their own rate."""
+        """Each assistant's calls arrive as a Poisson process at their own rate: logged in the CRM, when the demo has
+        one, else published as a company's own bridge would."""
         rng = random.Random(7)  # noqa: S311 - a repeatable demo, not security
         clocks = {a.person.person_id: rng.expovariate(a.calls_per_minute / 60) for a in ASSISTANTS}
         started = asyncio.get_running_loop().time()
@@ -128,16 +133,22 @@ class Demo:
             person_id, due = min(clocks.items(), key=lambda item: item[1])
             await asyncio.sleep(max(0.0, started + due - asyncio.get_running_loop().time()))
             assistant = next(a for a in ASSISTANTS if a.person.person_id == person_id)
-            await self._publish(
-                SalesActivityRecorded(
-                    activity_id=f"crm-{uuid.uuid4().hex[:12]}",
-                    assistant_id=person_id,
-                    kind="call",
-                    occurred_at=datetime.now(UTC),
-                    source_system="demo-crm",
-                    customer_id=f"cust-{rng.randint(100, 999)}",
+            customer = f"cust-{rng.randint(100, 999)}"
+            if self._crm_user is not None:
+                person = assistant.person
+                owner = {"id": f"zu-{person.person_id}", "name": person.display_name, "email": str(person.email)}
+                await self._crm_user.log_call(owner, f"Call with {customer}", datetime.now(UTC).isoformat())
+            else:
+                await self._publish(
+                    SalesActivityRecorded(
+                        activity_id=f"crm-{uuid.uuid4().hex[:12]}",
+                        assistant_id=person_id,
+                        kind="call",
+                        occurred_at=datetime.now(UTC),
+                        source_system="demo-crm",
+                        customer_id=customer,
+                    )
                 )
-            )
             clocks[person_id] = due + rng.expovariate(assistant.calls_per_minute / 60)
 
     async def _snapshot(self) -> Group:
@@ -155,7 +166,8 @@ class Demo:
         return self._view(goals, mail, chat, outcomes)
 
     def _view(self, goals: dict[str, Any], mail: list[Any], chat: list[Any], outcomes: Sequence[str] = ()) -> Group:
-        board = Table(title="Goals (live from sales.activity)", expand=True)
+        source = "the CRM, through the connector" if self._crm_user is not None else "sales.activity"
+        board = Table(title=f"Goals (live from {source})", expand=True)
         for column in ("assistant", "progress", "done", "pace", "status"):
             board.add_column(column)
         for assistant in ASSISTANTS:

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import console
+import crm
 import localstack
 
 from pacer_shared.ports import LOCAL_PORTS
@@ -31,7 +32,7 @@ CONSOLE_URL = f"http://127.0.0.1:{CONSOLE_PORT}"
 CONSOLE_DEV_URL = "http://127.0.0.1:5173"  # `npm run dev` in frontend/, for work on the console itself
 
 
-def service_env(config: localstack.StackConfig) -> dict[str, str]:
+def service_env(config: localstack.StackConfig, demo_crm: str | None = None) -> dict[str, str]:
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -51,6 +52,8 @@ def service_env(config: localstack.StackConfig) -> dict[str, str]:
     for name, port in SERVICES.items():
         env[f"PACER_{name.upper()}_HTTP_PORT"] = str(port)
         env[f"PACER_{name.upper()}_METRICS_PORT"] = str(port + METRICS_OFFSET)
+    if demo_crm:
+        env |= crm.service_env(config.dir / "connections", f"http://127.0.0.1:{SERVICES['connectors']}")
     return env
 
 
@@ -119,12 +122,14 @@ def main() -> None:
     config = localstack.StackConfig.from_env("run")
     honcho: subprocess.Popen[bytes] | None = None
     web: subprocess.Popen[bytes] | None = None
+    zoho: subprocess.Popen[bytes] | None = None
 
     def on_sigterm(*_: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_sigterm)
     with_demo = os.environ.get("PACER_DEMO", "1") != "0"
+    demo_crm = crm.chosen() if with_demo else None
     try:
         if with_demo:
             # The demo's goals, plans and messages must not meet those of an earlier, interrupted run.
@@ -134,11 +139,14 @@ def main() -> None:
         console.build()
         localstack.up(config)
         services_log = config.dir / "logs" / "services.log"
+        if demo_crm:
+            localstack.log(f"the demo logs its calls in a local Zoho CRM ({crm.ZOHO_URL}); the connector feeds goals")
+            zoho = crm.start_zoho(config.dir / "logs" / "zoho.log")
         with services_log.open("ab") as log:
             honcho = subprocess.Popen(
                 [sys.executable, "-m", "honcho", "-f", str(localstack.HERE / "Procfile"), "start"],
                 cwd=localstack.ROOT,
-                env=service_env(config),
+                env=service_env(config, demo_crm),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches us; we stop honcho ourselves, in order
@@ -158,6 +166,7 @@ def main() -> None:
                 config.kafka_bootstrap,
                 {name: f"http://127.0.0.1:{port}" for name, port in SERVICES.items()},
                 f"http://127.0.0.1:{config.sink_http_port}",
+                crm_url=crm.ZOHO_URL if demo_crm else None,
             )
             asyncio.run(demo.run())
         honcho.wait()
@@ -165,12 +174,13 @@ def main() -> None:
     except KeyboardInterrupt:
         localstack.log("stopping")
     finally:
-        if web is not None and web.poll() is None:
-            web.terminate()
-            try:
-                web.wait(10)
-            except subprocess.TimeoutExpired:
-                web.kill()
+        for process in (web, zoho):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         if honcho is not None and honcho.poll() is None:
             honcho.send_signal(signal.SIGTERM)  # honcho passes it on and waits for the services to drain
             try:

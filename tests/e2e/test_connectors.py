@@ -22,6 +22,7 @@ import pytest_asyncio
 import yaml
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
+from crm import ZohoUser
 from pymongo import AsyncMongoClient
 
 from pacer_shared.auth import Role
@@ -325,6 +326,18 @@ async def test_an_expired_token_and_rate_limits_are_ridden_out(world: World) -> 
     await world.totals_reach("after an expired token and two 429s")
     assert world.zoho.token_refreshes == refreshes + 1
     assert world.zoho.throttled_answers >= 2
+
+
+async def test_a_call_logged_through_zohos_insert_api_counts_as_in_the_demo(world: World) -> None:
+    """`PACER_DEMO_CRM=zoho make run` logs the demo's calls this way (deploy/local/crm.py)."""
+    await world.connectors.wait_ready()
+    user = ZohoUser(world.zoho.url)
+    try:
+        record_id = await user.log_call(ANN, "Call with cust-100", datetime.now(UTC).isoformat())
+    finally:
+        await user.aclose()
+    assert world.zoho.records["Calls"][record_id]["Owner"] == ANN
+    await world.totals_reach("after a call logged through the insert API")
 
 
 async def test_status_shows_sync_lag_and_unmapped_users_to_hr_only(world: World) -> None:

@@ -67,6 +67,7 @@ class FakeZoho:
     api_calls: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5_725_767_000_000_001))
     _page_tokens: dict[str, tuple[datetime | None, int]] = field(default_factory=dict)
+    _notifying: set[asyncio.Task[None]] = field(default_factory=set)
 
     # ------------------------------------------------------------ what a CRM user does
 
@@ -118,6 +119,7 @@ class FakeZoho:
                 Route("/crm/v7/actions/watch", self._watch, methods=["POST"]),
                 Route("/crm/v7/{module}/deleted", self._deleted, methods=["GET"]),
                 Route("/crm/v7/{module}", self._list, methods=["GET"]),
+                Route("/crm/v7/{module}", self._insert, methods=["POST"]),
             ]
         )
 
@@ -186,6 +188,32 @@ class FakeZoho:
         if not page:
             return Response(status_code=304 if since else 204)
         return JSONResponse({"data": page, "info": info})
+
+    async def _insert(self, request: Request) -> Response:
+        """Zoho's insert-records call, `POST /crm/v7/{module}` with `{"data": [...]}`, as a CRM client (the demo's
+        users) adds records (https://www.zoho.com/crm/developer/docs/api/v7/insert-records.html). The channel is
+        called back after the answer, as Zoho notifies asynchronously."""
+        if refused := self._refused(request):
+            return refused
+        module = request.path_params["module"]
+        ids = [await self.create(module, record, notify=False) for record in (await request.json())["data"]]
+        task = asyncio.create_task(self._notify(module, "insert", ids))
+        self._notifying.add(task)
+        task.add_done_callback(self._notifying.discard)
+        return JSONResponse(
+            {
+                "data": [
+                    {
+                        "code": "SUCCESS",
+                        "details": {"id": record_id, "Created_Time": self.records[module][record_id]["Created_Time"]},
+                        "message": "record added",
+                        "status": "success",
+                    }
+                    for record_id in ids
+                ]
+            },
+            status_code=201,
+        )
 
     async def _deleted(self, request: Request) -> Response:
         if refused := self._refused(request):
@@ -266,3 +294,20 @@ async def running_fake_zoho() -> AsyncIterator[FakeZoho]:
     async with serve(fake.app()) as url:
         fake.url = url  # answered in tokens and links, read per request
         yield fake
+
+
+def main() -> None:
+    """A fake Zoho of its own on a fixed port, for the demo's connector (`PACER_DEMO_CRM=zoho make run`)."""
+    import argparse
+
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    port = parser.parse_args().port
+    fake = FakeZoho(url=f"http://127.0.0.1:{port}")
+    uvicorn.run(fake.app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()
