@@ -14,7 +14,7 @@ from pacer_testkit.metric_catalog import defined_series, pacer_series_in
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "pacer.json"
-SERVICES = ("goals", "reviews", "feedback", "incentives", "notifications", "analytics")
+SERVICES = ("goals", "reviews", "feedback", "incentives", "notifications", "analytics", "connectors")
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +85,16 @@ def test_each_service_has_its_row_and_every_panel_there_is_about_it(
             assert f'service="{service}"' in query, query
     for series in ("pacer_http_requests_total", "pacer_events_consumed_total", "pacer_consumer_lag"):
         assert any(series in q for q in queries), series
+
+
+def test_the_connectors_row_shows_each_connections_sync_lag_records_errors_and_unmapped_users(
+    rows: dict[str, list[dict[str, Any]]],
+) -> None:
+    queries = expressions(rows["Service: connectors"])
+    for series in (
+        "pacer_connector_caught_up_timestamp_seconds",  # what PacerConnectorNotSyncing fires on
+        "pacer_connector_records_total",
+        "pacer_connector_errors_total",
+        "pacer_connector_unmapped_users",
+    ):
+        assert any(series in q and "by (connection" in q for q in queries), series
