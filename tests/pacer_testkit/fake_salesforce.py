@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
@@ -34,6 +34,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pacer_testkit.serving import serve
+
+if TYPE_CHECKING:
+    from pacer_testkit.fake_pubsub import FakePubSub
 
 CLIENT_ID = "3MVG9FAKE.CONSUMER.KEY"
 USERNAME = "pacer-integration@example.com"
@@ -96,6 +99,8 @@ class FakeSalesforce:
     refuse_next_locator: bool = False
     """Answer the next `nextRecordsUrl` as a locator that has expired (they do after some idle minutes)."""
     refused_locators: int = 0
+    pubsub: FakePubSub | None = None
+    """Where the org's change events go, when a test runs the Pub/Sub API (pacer_testkit.fake_pubsub)."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _locators: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -115,19 +120,36 @@ class FakeSalesforce:
             "Id": record_id,
             "SystemModstamp": sf_time(now),
         }
+        self._changed(sobject, "CREATE", record_id)
         if notify:
             await self._notify(sobject, record_id)
         return record_id
 
     async def update(self, sobject: str, record_id: str, notify: bool = True, **fields: Any) -> None:
         self.records[sobject][record_id].update(fields, SystemModstamp=sf_time(datetime.now(UTC)))
+        self._changed(sobject, "UPDATE", record_id)
         if notify:
             await self._notify(sobject, record_id)
 
     def delete(self, sobject: str, record_id: str) -> None:
-        """No Outbound Message: workflow rules do not fire on a deletion."""
+        """No Outbound Message: workflow rules do not fire on a deletion (a change event does)."""
         self.records[sobject].pop(record_id)
         self.deleted.setdefault(sobject, []).append({"id": record_id, "deletedDate": sf_time(datetime.now(UTC))})
+        self._changed(sobject, "DELETE", record_id)
+
+    def change_unannounced(self, sobject: str, record_id: str, **fields: Any) -> None:
+        """A change whose event Salesforce could not build: a gap event names the record, without its fields."""
+        self.records[sobject][record_id].update(fields, SystemModstamp=sf_time(datetime.now(UTC)))
+        self._changed(sobject, "GAP_UPDATE", record_id)
+
+    def change_in_bulk(self, sobject: str, record_id: str, **fields: Any) -> None:
+        """A change in a transaction too large for change events: an overflow event names the object only."""
+        self.records[sobject][record_id].update(fields, SystemModstamp=sf_time(datetime.now(UTC)))
+        self._changed(sobject, "GAP_OVERFLOW", record_id)
+
+    def _changed(self, sobject: str, change_type: str, record_id: str) -> None:
+        if self.pubsub is not None:
+            self.pubsub.publish(sobject, change_type, [record_id])
 
     # ------------------------------------------------------------ what a test does to Salesforce
 

@@ -186,6 +186,16 @@ class SalesforceClient:
                 raise SalesforceRefused(message)
             raise SalesforceError(message)
 
+    async def session(self) -> tuple[str, str]:
+        """The access token and the instance URL: what the REST calls use, and the Pub/Sub API's metadata."""
+        return await self._access()
+
+    async def forget_session(self, token: str) -> None:
+        """The session `token` was refused (by the Pub/Sub API): the next call fetches a new one."""
+        async with self._lock:
+            if self._token is not None and self._token[0] == token:
+                self._token = None
+
     async def _access(self) -> tuple[str, str]:
         async with self._lock:
             if self._token is None:

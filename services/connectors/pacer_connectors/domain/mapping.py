@@ -145,6 +145,18 @@ class FxiaokeSettings(Strict):
         return self
 
 
+class ChangeDataCapture(Strict):
+    """Salesforce's change events through the Pub/Sub API: changes in seconds, deletions included."""
+
+    pubsub_url: str = Field(default="api.pubsub.salesforce.com:7443", description="The Pub/Sub API's host:port (TLS)")
+    topic: str = Field(
+        default="/data/ChangeEvents",
+        pattern=r"^/data/[A-Za-z0-9_]+$",
+        description="/data/ChangeEvents (every object selected for CDC in Setup) or /data/<Object>ChangeEvent",
+    )
+    allow_insecure: bool = Field(default=False, description="Plaintext gRPC to a local Pub/Sub (tests)")
+
+
 class SalesforceSettings(Strict):
     flow: Literal["jwt_bearer", "client_credentials"] = Field(
         description="OAuth 2.0 JWT bearer (a certificate's key signs the assertion) or client credentials"
@@ -176,6 +188,9 @@ class SalesforceSettings(Strict):
         default=60, gt=0, description="First wait after REQUEST_LIMIT_EXCEEDED, doubled at each refusal"
     )
     allow_any_login_url: bool = Field(default=False, description="Accept a login URL outside Salesforce (tests)")
+    change_data_capture: ChangeDataCapture | None = Field(
+        default=None, description="Subscribe to the org's change events (needs organization_id: the Pub/Sub tenant)"
+    )
 
     @model_validator(mode="after")
     def _flow_has_its_secrets(self) -> SalesforceSettings:
@@ -188,6 +203,8 @@ class SalesforceSettings(Strict):
             raise ValueError("jwt_bearer: username and private_key_env are required")
         if self.flow == "client_credentials" and not self.client_secret_env:
             raise ValueError("client_credentials: client_secret_env is required")
+        if self.change_data_capture is not None and self.organization_id is None:
+            raise ValueError("change_data_capture: organization_id is required (the Pub/Sub API's tenantid)")
         return self
 
     @property

@@ -6,6 +6,14 @@ at its query locator (and starts its run again when the locator has expired). De
 `deleted` resource, from where the last pass's `latestDateCovered` left off. Outbound Messages only make changes
 arrive sooner: workflow rules do not fire on a deletion, and a message Salesforce gave up on after 24 hours is
 caught up by the next pass.
+
+Change Data Capture, where the org has it, brings every change in seconds, deletions included. Each batch of change
+events is applied with its replay id in the same transaction, so a restart resumes after the last batch applied: a
+crash before the commit reads the batch again, and its records are found unchanged. As with Outbound Messages the
+records named are read again by id and their current state applied (the event carries only the fields that changed,
+and not the owner's email); a deletion is applied as one. A gap event (Salesforce could not put the change in the
+event) is handled the same way, as the records are read anyway; an overflow event (too many changes in one
+transaction) and a replay id that has left the stream's 72 hours both start a catch-up pass at once.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import grpc
 import httpx
 
 from pacer_connectors.adapters.repository import Cursor
@@ -25,7 +34,15 @@ from pacer_connectors.adapters.salesforce import (
     SalesforceRefused,
     same_org,
 )
+from pacer_connectors.adapters.salesforce_cdc import (
+    ChangeEvent,
+    ChangeEventStream,
+    ReplayRefused,
+    SessionRefused,
+)
 from pacer_connectors.domain.mapping import ObjectRule, SalesforceSettings
+from pacer_connectors.domain.records import CrmRecord, Deletion
+from pacer_connectors.service import metrics
 from pacer_connectors.service.loop import sync_forever
 from pacer_connectors.service.sync import Sync
 from pacer_connectors.service.zoho_sync import CallbackRefused
@@ -40,6 +57,10 @@ DELETED_OVERLAP = timedelta(minutes=1)
 """The deleted resource ignores seconds: the next pass starts a minute before the last one's `latestDateCovered`."""
 DELETED_REACH = timedelta(days=14)
 """The deleted resource answers for the last 15 days only: a first pass, or one after a long stop, starts here."""
+CHANGE_EVENTS = "ChangeEvents"
+"""The cursor that keeps the replay id of the last batch of change events applied."""
+DELETES = {"DELETE", "GAP_DELETE"}
+OVERFLOW = "GAP_OVERFLOW"
 
 
 @dataclass
@@ -56,11 +77,68 @@ class SalesforceConnector:
 
     async def run(self) -> None:
         try:
-            await sync_forever(
-                self.sync, self.one_pass, (SalesforceError, httpx.HTTPError), self.retry_seconds, self.wake
-            )
+            async with asyncio.TaskGroup() as group:
+                group.create_task(
+                    sync_forever(
+                        self.sync, self.one_pass, (SalesforceError, httpx.HTTPError), self.retry_seconds, self.wake
+                    )
+                )
+                if self.settings.change_data_capture is not None:
+                    group.create_task(self.listen())
         finally:
             await self.client.aclose()
+
+    async def listen(self) -> None:
+        """Apply the org's change events as they come, resuming after the last batch applied; resubscribe after
+        any failure (a network error, a restarted Pub/Sub, an ended session) once `retry_seconds` have passed."""
+        settings, org = self.settings.change_data_capture, self.settings.organization_id
+        assert settings is not None
+        assert org is not None
+        stream = ChangeEventStream(settings, org, self.client.session)
+        connection = self.sync.connection.id
+        while True:
+            cursor = await self.sync.repository.cursor(connection, CHANGE_EVENTS, "cdc")
+            replay = bytes.fromhex(cursor.page_token) if cursor.page_token else None
+            try:
+                async for batch in stream.subscribe(replay):
+                    await self.apply_changes(batch.events, batch.replay_id)
+                continue  # the server ended the stream: subscribe again at once
+            except ReplayRefused as refused:
+                # Older than the stream keeps (72 hours), the changes since are read by a catch-up pass instead.
+                log.warning("change events: replay id refused; from the tip, and a catch-up pass", error=str(refused))
+                await self.sync.apply([], cursor=Cursor(connection, CHANGE_EVENTS, "cdc"))
+                self.wake.set()
+                continue
+            except SessionRefused:
+                await self.client.forget_session((await self.client.session())[0])
+                error = "change events: the session was refused"
+            except (SalesforceError, httpx.HTTPError, grpc.aio.AioRpcError) as failure:
+                error = f"change events: {failure}"
+            log.warning("change events failed; subscribing again", connection=connection, error=error)
+            metrics.ERRORS.labels(connection, "change_events").inc()
+            await self.sync.repository.note_error(connection, error, self.sync.runtime.clock.now())
+            await asyncio.sleep(self.retry_seconds)
+
+    async def apply_changes(self, events: list[ChangeEvent], replay_id: bytes) -> None:
+        """One batch of change events and the replay id after it, in one transaction."""
+        deletions: list[Deletion] = []
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for event in events:
+            if self.sync.connection.rule_for(event.entity) is None:
+                continue
+            if event.change_type == OVERFLOW:  # no record ids: every recent change of the object is read instead
+                self.wake.set()
+            elif event.change_type in DELETES:
+                deletions.extend(Deletion(event.entity, i, event.committed_at) for i in event.record_ids)
+            else:
+                wanted[event.entity].update(event.record_ids)
+        records: list[CrmRecord] = []
+        for sobject, ids in wanted.items():
+            rule = self.sync.connection.rule_for(sobject)
+            assert rule is not None
+            records += await self.client.by_ids(sobject, rule.fields, rule.owner_field, sorted(ids))
+        cursor = Cursor(self.sync.connection.id, CHANGE_EVENTS, "cdc", page_token=replay_id.hex())
+        await self.sync.apply(records, deletions, cursor=cursor)
 
     async def one_pass(self) -> None:
         for rule in self.sync.connection.objects:
