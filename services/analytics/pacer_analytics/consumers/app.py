@@ -31,6 +31,9 @@ def faust_app(settings: AnalyticsSettings) -> faust.App:
         topic_replication_factor=settings.topic_replication_factor,
         web_enabled=False,  # the API is the FastAPI app's; faust serves no port of its own
         producer_acks=-1,
+        # Six records an event leave the worker (re-keying and changelogs); faust's default of 0 sent each in a
+        # produce request of its own, the largest cost in a profile (bench/PERFORMANCE.md). Trends can wait 20 ms.
+        producer_linger_ms=20,
         # A worker killed without leaving the group holds its partitions this long; faust's own default is 60 s.
         broker_session_timeout=settings.consumer_session_timeout_ms / 1000,
         broker_heartbeat_interval=settings.consumer_session_timeout_ms / 3000,
