@@ -34,7 +34,7 @@ async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
         roster = [person(f"a{i}", "assistant", team_id=f"t{i % 20}") for i in range(assistants)]
         await publish_roster(bench, namespace, roster, reaching=["goals"])
         now = datetime.now(UTC)
-        await _set_goals(goals_service.url, assistants, events, now)
+        await set_goals(goals_service.url, assistants, events, now - timedelta(minutes=5), now)
         sales = (
             SalesActivityRecorded(
                 activity_id=f"act-{n}",
@@ -66,16 +66,7 @@ async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
             note(f"ingest: goals took {events:,} events in {pacer_seconds:.1f} s; now the baselines")
             bare = await consume_all(bench.stack, topic, events)
             scratchpad = client[f"{namespace}_baseline"]["progress"]
-
-            async def minimum_pipeline(messages: list[Any]) -> None:
-                counts: dict[str, int] = defaultdict(int)
-                for message in messages:
-                    counts[json.loads(message.value)["data"]["assistant_id"]] += 1
-                await scratchpad.bulk_write(
-                    [UpdateOne({"_id": k}, {"$inc": {"n": v}}, upsert=True) for k, v in counts.items()], ordered=False
-                )
-
-            minimum = await consume_all(bench.stack, topic, events, minimum_pipeline)
+            minimum = await consume_all(bench.stack, topic, events, minimum_pipeline(scratchpad))
         finally:
             await client.close()
     pacer = events / pacer_seconds
@@ -93,13 +84,28 @@ async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
     )
 
 
-async def _set_goals(url: str, assistants: int, events: int, now: datetime) -> None:
+def minimum_pipeline(scratchpad: Any) -> Callable[[list[Any]], Awaitable[None]]:
+    """The least work any correct implementation must do per batch: parse each message, one bulk upsert."""
+
+    async def work(messages: list[Any]) -> None:
+        counts: dict[str, int] = defaultdict(int)
+        for message in messages:
+            counts[json.loads(message.value)["data"]["assistant_id"]] += 1
+        await scratchpad.bulk_write(
+            [UpdateOne({"_id": k}, {"$inc": {"n": v}}, upsert=True) for k, v in counts.items()], ordered=False
+        )
+
+    return work
+
+
+async def set_goals(url: str, assistants: int, events: int, start: datetime, now: datetime) -> None:
+    """A count goal of calls for each assistant a0…, from `start` to a day after `now`."""
     body = {
         "metric": {"kinds": ["call"], "aggregation": "count"},
         "target": events * 10,
         "unit": "calls",
         "title": "bench",
-        "start": (now - timedelta(minutes=5)).isoformat(),
+        "start": start.isoformat(),
         "end": (now + timedelta(days=1)).isoformat(),
     }
     slots = asyncio.Semaphore(8)

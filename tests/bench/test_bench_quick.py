@@ -90,6 +90,29 @@ def test_every_benchmark_scenario_reports_pacer_beside_its_baseline_and_their_ra
         assert f"\n| {name} | " in table
 
 
+@pytest.mark.timeout(600)
+def test_the_backfill_scenario_counts_a_history_published_before_any_goal(stack: Stack, tmp_path: Path) -> None:
+    """Run only when named: a CRM's history stored first, then counted into goals set afterwards."""
+    arguments = ["--quick", "--scenarios", "backfill", "--kafka", stack.kafka_bootstrap, "--mongo", stack.mongo_url]
+    run = subprocess.run(
+        [sys.executable, "bench/run.py", *arguments, "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=540,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    [report] = tmp_path.glob("*.json")
+    [backfill] = json.loads(report.read_text())["scenarios"]
+    details = backfill["details"]
+    assert (details["events"], details["assistants"]) == (2000, 20)
+    assert details["minutes"] >= details["minutes_storing_activities"] > 0
+    assert details["goals_rss_mib"] > 0
+    [figure] = backfill["figures"]
+    assert figure["baseline_is"] == "minimum pipeline"
+    assert figure["ratio"] == pytest.approx(figure["pacer"] / figure["baseline"], rel=0.02, abs=0.002)
+
+
 @pytest.mark.parametrize(
     ("target", "pacer", "baseline", "met"),
     [

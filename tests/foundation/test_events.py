@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from pacer_shared import catalog, topics
-from pacer_shared.events import EVENT_TYPES, EventData, InvalidEvent, decode, upcaster, wrap
+from pacer_shared.events import EVENT_TYPES, EventData, InvalidEvent, codec, decode, upcaster, wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.sales import SalesActivityRecorded, SalesActivityRetracted
 
@@ -69,6 +69,84 @@ def test_undecodable_messages_say_why(raw: bytes, kind: str, reason: str) -> Non
         decode(raw)
     assert caught.value.kind == kind
     assert reason in caught.value.reason
+
+
+def _message(**changes: Any) -> dict[str, Any]:
+    rating = sale(kind="customer_rating", score=4)
+    document: dict[str, Any] = json.loads(wrap(rating, source="/crm", time=NOW).to_json())
+    data = document["data"]
+    for name, value in changes.items():
+        if name.startswith("data_"):
+            data[name.removeprefix("data_")] = value
+        else:
+            document[name] = value
+    return document
+
+
+UUID_TEXT = "4d9f2f3e-3a0c-4c55-9d1a-3b1b7f0f5c11"
+TRICKY_MESSAGES = [
+    _message(),
+    _message(id="{" + UUID_TEXT + "}"),
+    _message(id="urn:uuid:" + UUID_TEXT),
+    _message(id=UUID_TEXT.upper()),
+    _message(id="x"),
+    _message(time="2026-01-01T00:00:00"),
+    _message(time="2026-01-01T08:00:00+08:00"),
+    _message(time=1700000000),
+    _message(dataversion=True),
+    _message(dataversion=1.0),
+    _message(dataversion="1"),
+    _message(dataversion=0),
+    _message(dataversion=2),
+    _message(specversion=1.0),
+    _message(subject=None),
+    _message(source=""),
+    _message(type="SalesActivityRetracted"),
+    _message(data_quantity=0.1),
+    _message(data_quantity=1.0000001),
+    _message(data_quantity="1e2"),
+    _message(data_quantity="NaN"),
+    _message(data_quantity=True),
+    _message(data_quantity=1000000.0000001),
+    _message(data_amount=-0.0),
+    _message(data_amount="2.12345"),
+    _message(data_amount=1e16),
+    _message(data_currency="cny"),
+    _message(data_score=4.0),
+    _message(data_score="4"),
+    _message(data_score=4.5),
+    _message(data_score=None),
+    _message(data_kind="Call"),
+    _message(data_occurred_at="2026-01-01T00:00:00"),
+    _message(data_occurred_at=1700000000),
+    _message(data_activity_id="x" * 201),
+    _message(data_loyalty_tier="gold", partitionkey="ann"),
+]
+
+
+@pytest.mark.parametrize("document", TRICKY_MESSAGES)
+def test_the_one_pass_decoder_accepts_refuses_and_reads_exactly_as_the_step_by_step_one(
+    document: dict[str, Any],
+) -> None:
+    """Most events are decoded in one pass; what it refuses goes step by step. Either way the same event or the
+    same refusal must come out, or a message would be applied or dead-lettered according to which way it went."""
+
+    def outcome(decoder: Any) -> tuple[Any, ...]:
+        try:
+            event = decoder(json.dumps(document).encode())
+        except InvalidEvent as refusal:
+            return "refused", refusal.kind, refusal.reason
+        return event.id, event.type, event.time, event.data, event.envelope.model_dump()
+
+    assert outcome(decode) == outcome(codec._decode_in_steps)
+
+
+def test_most_events_take_the_one_pass() -> None:
+    raw = json.dumps(_message()).encode()
+    assert codec._typed().validate_json(raw).data == sale(kind="customer_rating", score=4)
+    received = decode(raw)
+    assert received.envelope.subject == "ann"  # read from the message only when asked for
+    assert received.time == NOW
 
 
 def test_money_needs_a_currency_and_quantities_must_be_sane() -> None:

@@ -1,0 +1,94 @@
+"""Backfill: a CRM connected with its history. N SalesActivityRecorded for A assistants are published before any
+goal exists (goals stores them as activities), then a goal is set for every assistant over the whole history and
+counts what is stored, until every event is in its goal's progress.
+
+Reported: the minutes of each phase and of the whole, the goals service's RSS at the end, and the minimum pipeline
+(bare consumer, JSON parse, one bulk upsert per batch) over the same topic in the same run as the baseline.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench.scenarios.common import Bench, Figure, cpu_seconds, note, result, rss_mib, scratch, services
+from bench.scenarios.ingest import consume_all, minimum_pipeline, set_goals
+from bench.scenarios.kafka import event, produce
+from bench.scenarios.population import publish_roster
+from pacer_shared.events.sales import SalesActivityRecorded
+from pacer_shared.mongo import create_client
+from pacer_testkit.roster import person
+from pacer_testkit.stack import eventually
+
+HISTORY = timedelta(days=30)
+
+
+async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
+    async with scratch(bench) as namespace, services(bench, namespace, {"goals": {}}) as running:
+        goals_service = running["goals"]
+        assert goals_service.process is not None
+        roster = [person(f"a{i}", "assistant", team_id=f"t{i % 20}") for i in range(assistants)]
+        await publish_roster(bench, namespace, roster, reaching=["goals"])
+        now = datetime.now(UTC)
+        step = HISTORY / max(events, 1)
+        topic = f"{namespace}.sales.activity"
+        # A generator: at full size the messages never sit in memory all at once.
+        history = (
+            (
+                f"a{n % assistants}".encode(),
+                event(
+                    SalesActivityRecorded(
+                        activity_id=f"act-{n}",
+                        assistant_id=f"a{n % assistants}",
+                        kind="call",
+                        occurred_at=now - HISTORY + step * n,
+                        source_system="bench",
+                    )
+                ),
+            )
+            for n in range(events)
+        )
+        cpu_before = cpu_seconds(goals_service.process.pid)
+        started = time.perf_counter()
+        produce_seconds = await produce(bench.stack, topic, history)
+        client = create_client(bench.stack.mongo_url, "bench")
+        try:
+            database = client[f"{namespace}_goals"]
+
+            async def all_stored() -> bool:
+                return await database["activities"].count_documents({}) >= events
+
+            await eventually(all_stored, timeout=300 + events / 20, what="every activity stored")
+            stored_seconds = time.perf_counter() - started
+            note(f"backfill: {events:,} activities stored in {stored_seconds:.1f} s; now the goals")
+            await set_goals(goals_service.url, assistants, events, now - HISTORY - timedelta(minutes=1), now)
+
+            async def all_counted() -> bool:
+                pipeline = [{"$group": {"_id": None, "n": {"$sum": "$activity_count"}}}]
+                total = [d async for d in await database["goals"].aggregate(pipeline)]
+                return bool(total) and total[0]["n"] >= events
+
+            await eventually(all_counted, timeout=300 + events / 20, what="every activity in its goal's progress")
+            pacer_seconds = time.perf_counter() - started
+            goals_cpu = cpu_seconds(goals_service.process.pid) - cpu_before
+            rss = rss_mib(goals_service.process.pid)
+            note(f"backfill: counted into new goals after {pacer_seconds:.1f} s; now the minimum pipeline")
+            minimum = await consume_all(
+                bench.stack, topic, events, minimum_pipeline(client[f"{namespace}_baseline"]["progress"])
+            )
+        finally:
+            await client.close()
+    rate = events / pacer_seconds
+    return result(
+        "backfill",
+        [Figure("history counted into new goals", "events/s", rate, events / minimum, "minimum pipeline")],
+        events=events,
+        assistants=assistants,
+        minutes=round(pacer_seconds / 60, 2),
+        minutes_storing_activities=round(stored_seconds / 60, 2),
+        minutes_counting_into_goals=round((pacer_seconds - stored_seconds) / 60, 2),
+        produce_seconds=round(produce_seconds, 2),
+        goals_rss_mib=round(rss),
+        goals_cpu_ms_per_event=round(goals_cpu * 1000 / events, 3),
+    )
