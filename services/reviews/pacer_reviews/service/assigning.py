@@ -35,8 +35,9 @@ async def assignment(
     programme_id, enrolment_id = enrolment or (None, None)
     assignment_id = str(uuid.uuid4())
     # Reminded once, a lead before it is due; a course assigned within that lead needs no reminder beside its news.
+    now = reviews.runtime.clock.now()
     remind_at = due_at - timedelta(hours=reviews.settings.training_reminder_hours)
-    reminder = {"remind_at": remind_at} if remind_at > reviews.runtime.clock.now() else {}
+    reminder = {"remind_at": remind_at} if remind_at > now else {}
     await reviews.training.add(
         {
             "_id": assignment_id,
@@ -51,6 +52,8 @@ async def assignment(
             "completed_at": None,
             "score": None,
             "attempts": [],
+            # Also what tells the reminders' upgrade (service/training.py) this one was made knowing of reminders.
+            "assigned_at": now,
             **reminder,
         },
         session,
