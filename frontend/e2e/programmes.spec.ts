@@ -40,7 +40,33 @@ test("hr adds an assessed course, sets up a programme and assigns it to a team; 
   await assign.getByLabel("Role").selectOption({ label: "Assistants" });
   await assign.getByRole("button", { name: "Assign programme" }).click();
   await expect(assign.getByRole("status")).toContainText("Enrolled: 1; already enrolled: 0.");
+
+  // Retired, the programme is offered for no new enrolment; restored, it is again.
+  const programmes = page.getByRole("region", { name: "Programmes", exact: true });
+  const spring = programmes.getByRole("row", { name: /Spring launch/ });
+  const offeredProgramme = assign.getByLabel("Programme", { exact: true }).getByRole("option", { name: "Spring launch" });
+  await spring.getByRole("button", { name: "Retire Spring launch" }).click();
+  await expect(programmes.getByRole("status")).toContainText("Retired: Spring launch.");
+  await expect(spring).toContainText("Retired");
+  await expect(offeredProgramme).toHaveCount(0);
+  await spring.getByRole("button", { name: "Restore Spring launch" }).click();
+  await expect(programmes.getByRole("status")).toContainText("Restored: Spring launch.");
+  await expect(spring).toContainText("Offered");
+  await expect(offeredProgramme).toHaveCount(1);
+
+  // A retired course is offered to no new programme; Dan, enrolled before, still takes it below.
+  await row.getByRole("button", { name: "Retire Launch pricing quiz" }).click();
+  await expect(page.getByRole("region", { name: "Course catalogue" }).getByRole("status")).toContainText(
+    "Retired: Launch pricing quiz.",
+  );
+  await expect(row).toContainText("Retired");
+  await expect(setUp.getByLabel("Add a course").getByRole("option", { name: "Launch pricing quiz" })).toHaveCount(0);
   await expectAccessible(page, "training catalogue and programmes for hr");
+  await page.getByLabel("Language").selectOption("zh-CN");
+  await expect(page.getByTestId("catalogue").getByRole("row", { name: /Launch pricing quiz/ })).toContainText("已停用");
+  await expect(page.getByRole("button", { name: "恢复 Launch pricing quiz" })).toBeVisible();
+  await expectAccessible(page, "training catalogue with a retired course in Chinese");
+  await page.getByLabel("语言").selectOption("en");
   await page.getByRole("button", { name: "Sign out" }).click();
 
   await signInAs(page, "Sign in as Dan Assistant");

@@ -26,6 +26,7 @@ from pacer_shared.outbox import Outbox, OutboxRelay
 from pacer_shared.runtime import Runtime
 from pacer_shared.topics import ORG_PEOPLE, TopicNames
 from pacer_shared.unit_of_work import UnitOfWork
+from pacer_shared.upgrades import apply_upgrades
 
 if TYPE_CHECKING:
     from pacer_shared.service import ServiceSpec
@@ -90,6 +91,8 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
                 erasures=erasures,
             )
             context = spec.context(runtime)
+            # Before anything reads or writes the documents: consumers and loops see only the upgraded shape.
+            await apply_upgrades(db, spec.upgrades(context), spec.clock)
             personal_data = privacy.PersonalData(
                 db,
                 (*spec.personal_data, *privacy.SHARED_HOLDINGS),

@@ -22,6 +22,7 @@ from pacer_shared.logs import hide_access_logs
 from pacer_shared.mongo import IndexPlan
 from pacer_shared.runtime import Runtime
 from pacer_shared.settings import ServiceSettings
+from pacer_shared.upgrades import Upgrade
 
 __all__ = [
     "SHUTDOWN_SECONDS",
@@ -60,6 +61,8 @@ class ServiceSpec(Generic[C]):
     """Logical topics the service produces to (created at start-up with their dead-letter topics)."""
     context: Callable[[Runtime], C] = lambda runtime: runtime  # type: ignore[assignment,return-value]
     subscriptions: Callable[[C], Sequence[Subscription[Any]]] = lambda context: ()
+    upgrades: Callable[[C], Sequence[Upgrade]] = lambda context: ()
+    """Changes to documents earlier versions wrote, applied once per database at start-up (`upgrades.py`)."""
     background: Callable[[C], Sequence[BackgroundLoop]] = lambda context: ()
     """Long-running loops (deadline work, delivery); one that dies makes the service unready."""
     unready: Callable[[C], Mapping[str, str]] = lambda context: {}

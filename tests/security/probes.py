@@ -465,6 +465,26 @@ async def _put_course(call: Call) -> Outcome:
     return await call.send("PUT", f"/v1/training/courses/course-{uuid.uuid4().hex[:8]}", json=body)
 
 
+async def _course(call: Call, retired: bool = False) -> str:
+    """A course made by hr for this probe alone (retired if asked), so retiring it takes nothing from the others."""
+    course_id = f"course-{uuid.uuid4().hex[:8]}"
+    body = {"title": "Objection handling", "category": "sales_skills", "duration_minutes": 60}
+    await call.organisation.ok("reviews", "PUT", f"/v1/training/courses/{course_id}", json=body)
+    if retired:
+        await call.organisation.ok("reviews", "POST", f"/v1/training/courses/{course_id}/retire")
+    return course_id
+
+
+@probe("reviews", "POST /v1/training/courses/{course_id}/retire")
+async def _retire_course(call: Call) -> Outcome:
+    return await call.send("POST", f"/v1/training/courses/{await _course(call)}/retire")
+
+
+@probe("reviews", "POST /v1/training/courses/{course_id}/restore")
+async def _restore_course(call: Call) -> Outcome:
+    return await call.send("POST", f"/v1/training/courses/{await _course(call, retired=True)}/restore")
+
+
 @probe("reviews", "GET /v1/training/programmes")
 async def _programmes(call: Call) -> Outcome:
     return await call.send("GET", "/v1/training/programmes")
@@ -484,6 +504,18 @@ async def _one_programme(call: Call) -> Outcome:
 async def _change_programme(call: Call) -> Outcome:
     changed = {**PROGRAMME, "title": "Product launch, second wave"}
     return await call.send("PUT", f"/v1/training/programmes/{await _programme(call)}", json=changed)
+
+
+@probe("reviews", "POST /v1/training/programmes/{programme_id}/retire")
+async def _retire_programme(call: Call) -> Outcome:
+    return await call.send("POST", f"/v1/training/programmes/{await _programme(call)}/retire")
+
+
+@probe("reviews", "POST /v1/training/programmes/{programme_id}/restore")
+async def _restore_programme(call: Call) -> Outcome:
+    programme_id = await _programme(call)
+    await call.organisation.ok("reviews", "POST", f"/v1/training/programmes/{programme_id}/retire")
+    return await call.send("POST", f"/v1/training/programmes/{programme_id}/restore")
 
 
 @probe("reviews", "POST /v1/training/programmes/{programme_id}/enrolments")

@@ -95,10 +95,14 @@ reviews        GET  /v1/training/assignments                                    
 reviews        POST /v1/training/assignments                                      N         NYN      Y    Y      N
 reviews        POST /v1/training/assignments/{assignment_id}/complete             YNN       YNN      YNN  YNN    N
 reviews        PUT  /v1/training/courses/{course_id}                              N         N        Y    Y      N
+reviews        POST /v1/training/courses/{course_id}/retire                       N         N        Y    Y      N
+reviews        POST /v1/training/courses/{course_id}/restore                      N         N        Y    Y      N
 reviews        GET  /v1/training/programmes                                       Y         Y        Y    Y      N
 reviews        POST /v1/training/programmes                                       N         N        Y    Y      N
 reviews        GET  /v1/training/programmes/{programme_id}                        Y         Y        Y    Y      N
 reviews        PUT  /v1/training/programmes/{programme_id}                        N         N        Y    Y      N
+reviews        POST /v1/training/programmes/{programme_id}/retire                 N         N        Y    Y      N
+reviews        POST /v1/training/programmes/{programme_id}/restore                N         N        Y    Y      N
 reviews        POST /v1/training/programmes/{programme_id}/enrolments             N         N        Y    Y      N
 reviews        GET  /v1/training/enrolments                                       YNN       YYN      Y    Y      N
 reviews        POST /v1/meetings                                                  N         YYN      Y    N      N

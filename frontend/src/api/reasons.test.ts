@@ -38,6 +38,10 @@ describe("reasonText", () => {
     const scale = { message: "quality outside the scale 1-5", type: "ratings_outside_scale", ctx: { criteria: "quality", min: 1, max: 5 } };
     expect(reasonText(scale, "zh-CN")).toBe("评分须在 1–5 之间。");
     expect(reasonText({ ...scale, ctx: { criteria: "quality" } }, "zh-CN")).toBe(scale.message);
+    const retired = { message: "course 'quiz' is retired", type: "course_retired", ctx: { course: "Pricing quiz" } };
+    expect(reasonText(retired, "zh-CN")).toBe("课程“Pricing quiz”已停用；恢复后才能再分配。");
+    const programme = { message: "programme 'Launch' is retired", type: "programme_retired", ctx: { programme: "Launch" } };
+    expect(reasonText(programme, "zh-CN")).toBe("培训计划“Launch”已停用；恢复后才能再分配。");
     expect(reasonText(notOpen, "en")).toBe(notOpen.message);
   });
 

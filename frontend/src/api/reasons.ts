@@ -89,6 +89,10 @@ const zhCN: Record<string, Wording> = {
   template_unknown: needs("template_name", (name) => `没有名为 ${name} 的模板。`),
   cycle_end_missing: () => "自定义周期需要不早于开始日期的结束日期。",
   cycle_population_empty: () => "名单中没有符合该团队、角色或人员列表的人。",
+  // The reviews service's rules of retired courses and programmes.
+  course_retired: needs("course", (course) => `课程“${course}”已停用；恢复后才能再分配。`),
+  programme_retired: needs("programme", (programme) => `培训计划“${programme}”已停用；恢复后才能再分配。`),
+  programme_courses_retired: needs("programme", (programme) => `培训计划“${programme}”的课程都已停用。`),
 };
 
 const WORDINGS: Record<string, Record<string, Wording>> = { "zh-CN": zhCN };

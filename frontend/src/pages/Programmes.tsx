@@ -56,6 +56,19 @@ export function CatalogueEditor() {
       void queryClient.invalidateQueries({ queryKey: ["training-catalogue"] });
     },
   );
+  const [retired, setRetired] = useState<string | null>(null);
+  const retire = useMutation({
+    mutationFn: ({ courseId, retired }: { courseId: string; retired: boolean }) =>
+      answer(
+        retired
+          ? apis.reviews.POST("/v1/training/courses/{course_id}/retire", { params: { path: { course_id: courseId } } })
+          : apis.reviews.POST("/v1/training/courses/{course_id}/restore", { params: { path: { course_id: courseId } } }),
+      ),
+    onSuccess: (course) => {
+      setRetired(t(course.retired_at ? "programmes.courseRetired" : "programmes.courseRestored", { course: course.title }));
+      void queryClient.invalidateQueries({ queryKey: ["training-catalogue"] });
+    },
+  });
   const edit = (next: Partial<typeof draft>) => {
     setSaved(null);
     save.reset();
@@ -65,6 +78,8 @@ export function CatalogueEditor() {
     <section className="card" aria-labelledby="catalogue-title">
       <h2 id="catalogue-title">{t("programmes.catalogue")}</h2>
       {catalogue.error && <Failure error={catalogue.error} />}
+      {retire.error && <Failure error={retire.error} />}
+      {retired && <p role="status">{retired}</p>}
       {catalogue.data && (
         <table data-testid="catalogue">
           <thead>
@@ -73,6 +88,7 @@ export function CatalogueEditor() {
               <th scope="col">{t("training.category")}</th>
               <th scope="col">{t("programmes.duration")}</th>
               <th scope="col">{t("programmes.passMark")}</th>
+              <th scope="col">{t("programmes.status")}</th>
             </tr>
           </thead>
           <tbody>
@@ -82,6 +98,22 @@ export function CatalogueEditor() {
                 <td>{t(`training.categories.${course.category}`)}</td>
                 <td>{t("programmes.minutes", { count: course.duration_minutes })}</td>
                 <td>{course.pass_mark ?? t("programmes.noAssessment")}</td>
+                <td>
+                  <RetiredBadge retired={Boolean(course.retired_at)} />{" "}
+                  <button
+                    type="button"
+                    disabled={retire.isPending}
+                    aria-label={t(course.retired_at ? "programmes.restoreCourse" : "programmes.retireCourse", {
+                      course: course.title,
+                    })}
+                    onClick={() => {
+                      setSaved(null);
+                      retire.mutate({ courseId: course.course_id, retired: !course.retired_at });
+                    }}
+                  >
+                    {course.retired_at ? t("programmes.restore") : t("programmes.retire")}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -213,7 +245,7 @@ export function ProgrammeEditor() {
           >
             <option value="">{t("training.chooseCourse")}</option>
             {(catalogue.data ?? [])
-              .filter((c) => !courses.includes(c.course_id))
+              .filter((c) => !c.retired_at && !courses.includes(c.course_id))
               .map((c) => (
                 <option key={c.course_id} value={c.course_id}>{c.title}</option>
               ))}
@@ -246,8 +278,107 @@ export function ProgrammeEditor() {
         </div>
         <button type="submit" disabled={create.pending}>{t("programmes.create")}</button>
       </form>
-      <EnrolPopulation programmes={programmes.data ?? []} />
+      <ProgrammeList programmes={programmes.data ?? []} />
+      <EnrolPopulation programmes={(programmes.data ?? []).filter((p) => !p.retired_at)} />
     </>
+  );
+}
+
+function RetiredBadge({ retired }: { retired: boolean }) {
+  const { t } = useTranslation();
+  return retired ? (
+    <span className="badge badge-retired">{t("programmes.retired")}</span>
+  ) : (
+    <span className="badge badge-offered">{t("programmes.offered")}</span>
+  );
+}
+
+interface ProgrammeRow {
+  programme_id: string;
+  title: string;
+  onboarding: boolean;
+  courses: unknown[];
+  retired_at?: string | null;
+}
+
+/** hr's programmes, each offered or retired, with the action that retires or restores it. */
+function ProgrammeList({ programmes }: { programmes: ProgrammeRow[] }) {
+  const { t } = useTranslation();
+  const { apis } = usePlatform();
+  const queryClient = useQueryClient();
+  const [said, setSaid] = useState<string | null>(null);
+  const retire = useMutation({
+    mutationFn: ({ programmeId, retired }: { programmeId: string; retired: boolean }) =>
+      answer(
+        retired
+          ? apis.reviews.POST("/v1/training/programmes/{programme_id}/retire", {
+              params: { path: { programme_id: programmeId } },
+            })
+          : apis.reviews.POST("/v1/training/programmes/{programme_id}/restore", {
+              params: { path: { programme_id: programmeId } },
+            }),
+      ),
+    onSuccess: (programme) => {
+      setSaid(
+        t(programme.retired_at ? "programmes.programmeRetired" : "programmes.programmeRestored", {
+          title: programme.title,
+        }),
+      );
+      void queryClient.invalidateQueries({ queryKey: ["training-programmes"] });
+    },
+  });
+  return (
+    <section className="card" aria-labelledby="programme-list-title">
+      <h2 id="programme-list-title">{t("programmes.list")}</h2>
+      <p className="hint">{t("programmes.retiredOnboardingHint")}</p>
+      {said && <p role="status">{said}</p>}
+      {retire.error && <Failure error={retire.error} />}
+      {programmes.length === 0 ? (
+        <p>{t("programmes.noProgrammes")}</p>
+      ) : (
+        <table data-testid="programmes">
+          <thead>
+            <tr>
+              <th scope="col">{t("programmes.programme")}</th>
+              <th scope="col">{t("programmes.coursesHeader")}</th>
+              <th scope="col">{t("programmes.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {programmes.map((programme) => (
+              <tr key={programme.programme_id}>
+                <th scope="row">
+                  {programme.title}
+                  {programme.onboarding && (
+                    <>
+                      {" "}
+                      <span className="badge badge-active">{t("programmes.onboardingBadge")}</span>
+                    </>
+                  )}
+                </th>
+                <td>{t("programmes.courses", { count: programme.courses.length })}</td>
+                <td>
+                  <RetiredBadge retired={Boolean(programme.retired_at)} />{" "}
+                  <button
+                    type="button"
+                    disabled={retire.isPending}
+                    aria-label={t(programme.retired_at ? "programmes.restoreProgramme" : "programmes.retireProgramme", {
+                      title: programme.title,
+                    })}
+                    onClick={() => {
+                      setSaid(null);
+                      retire.mutate({ programmeId: programme.programme_id, retired: !programme.retired_at });
+                    }}
+                  >
+                    {programme.retired_at ? t("programmes.restore") : t("programmes.retire")}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 

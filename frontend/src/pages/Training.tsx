@@ -103,7 +103,7 @@ function Assign({ personId, onPerson }: { personId: string; onPerson: (personId:
           onChange={(e) => { edit({ course_id: e.target.value }); }}
         >
           <option value="">{t("training.chooseCourse")}</option>
-          {(catalogue.data ?? []).map((course) => (
+          {(catalogue.data ?? []).filter((course) => !course.retired_at).map((course) => (
             <option key={course.course_id} value={course.course_id}>
               {course.title} — {t(`training.categories.${course.category}`)}
             </option>

@@ -20,7 +20,7 @@ from pacer_reviews.service.context import Reviews
 from pacer_reviews.service.cycles import CycleWorker
 from pacer_reviews.service.meeting_agenda import AgendaWorker
 from pacer_reviews.service.minutes import ActionItemWorker
-from pacer_reviews.service.training import TrainingReminderWorker
+from pacer_reviews.service.training import TrainingReminderWorker, earlier_reminders
 from pacer_reviews.settings import ReviewsSettings
 from pacer_shared import topics
 from pacer_shared.clock import Clock, SystemClock
@@ -67,6 +67,7 @@ def build(settings: ReviewsSettings | None = None, clock: Clock | None = None) -
             publishes=[topics.REVIEWS_EVENTS],
             context=Reviews.of,
             subscriptions=subscriptions,
+            upgrades=lambda reviews: [earlier_reminders(reviews)],
             background=background,
             clock=clock or SystemClock(),
         )

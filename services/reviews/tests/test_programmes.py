@@ -58,7 +58,7 @@ async def test_hr_keeps_the_catalogue_and_everyone_reads_it_with_the_courses_it_
     assert too_high.status_code == 422
     assert "pass_mark" in too_high.text
     assert bad_id.status_code == 422
-    assert courses["pricing-quiz"] == {"course_id": "pricing-quiz", **QUIZ, "pass_mark": "70"}
+    assert courses["pricing-quiz"] == {"course_id": "pricing-quiz", **QUIZ, "pass_mark": "70", "retired_at": None}
     assert courses["welcome"]["pass_mark"] is None
     assert courses["follow-up"]["title"] == "Follow-ups that close"
     assert courses["compliance"]["category"] == "company_policy"  # a default nobody changed

@@ -33,21 +33,40 @@ class Courses:
         found = await self._collection.find_one({"_id": course_id}, session=session)
         return _course(found) if found else DEFAULT_COURSES.get(course_id)
 
-    async def many(self, course_ids: Iterable[str]) -> dict[str, Course]:
+    async def many(self, course_ids: Iterable[str], session: Session | None = None) -> dict[str, Course]:
         ids = set(course_ids)
-        stored = {d["_id"]: _course(d) async for d in self._collection.find({"_id": {"$in": sorted(ids)}})}
+        found = self._collection.find({"_id": {"$in": sorted(ids)}}, session=session)
+        stored = {d["_id"]: _course(d) async for d in found}
         return {**{i: c for i, c in DEFAULT_COURSES.items() if i in ids}, **stored}
 
     async def all(self) -> list[Course]:
         stored = {d["_id"]: _course(d) async for d in self._collection.find({})}
         return sorted({**DEFAULT_COURSES, **stored}.values(), key=lambda c: (c.category, c.title))
 
-    async def put(self, course: Course, by: str, at: datetime) -> None:
+    async def put(self, course: Course, by: str, at: datetime) -> Course:
+        """Write what hr says of the course; whether it is retired stays as it was. Answers the course as stored."""
         document = {
             "title": course.title,
             "category": course.category.value,
             "duration_minutes": course.duration_minutes,
             "pass_mark": course.pass_mark,
+            "updated_by": by,
+            "updated_at": at,
+        }
+        stored = await self._collection.find_one_and_update(
+            {"_id": course.course_id}, {"$set": document}, upsert=True, return_document=ReturnDocument.AFTER
+        )
+        assert stored is not None  # upserted
+        return _course(stored)
+
+    async def set_retired(self, course: Course, retired_at: datetime | None, by: str, at: datetime) -> None:
+        """Retire (a time) or restore (None) the course; a default course is stored with it, as hr changed it."""
+        document = {
+            "title": course.title,
+            "category": course.category.value,
+            "duration_minutes": course.duration_minutes,
+            "pass_mark": course.pass_mark,
+            "retired_at": retired_at,
             "updated_by": by,
             "updated_at": at,
         }
@@ -61,6 +80,7 @@ def _course(document: Document) -> Course:
         TrainingCategory(document["category"]),
         document["duration_minutes"],
         document.get("pass_mark"),
+        document.get("retired_at"),
     )
 
 
@@ -83,7 +103,9 @@ class Programmes:
 
 def programme_of(document: Document) -> Programme:
     steps = tuple(Step(s["course_id"], s["due_days"]) for s in document["steps"])
-    return Programme(document["_id"], document["title"], steps, document.get("onboarding", False))
+    return Programme(
+        document["_id"], document["title"], steps, document.get("onboarding", False), document.get("retired_at")
+    )
 
 
 class Enrolments:

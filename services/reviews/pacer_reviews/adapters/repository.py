@@ -438,6 +438,26 @@ class TrainingAssignments:
         )
         return taken.modified_count == 1
 
+    async def plan_earlier_reminders(self, now: datetime, lead: timedelta) -> int:
+        """Give each open assignment made before reminders existed (no `assigned_at`, never given a `remind_at`) the
+        reminder it would have had, a lead before it is due (now, if that has passed); those already past due get
+        none. Answers how many it planned; running it again plans nothing twice."""
+        earlier = {
+            "assigned_at": {"$exists": False},
+            "remind_at": {"$exists": False},
+            "reminded_at": {"$exists": False},
+            "completed_at": None,
+            "due_at": {"$gt": now},
+        }
+        planned = 0
+        found = self._collection.find(earlier, {"due_at": 1})
+        while batch := await found.to_list(500):
+            writes = [
+                UpdateOne({"_id": d["_id"], **earlier}, {"$set": {"remind_at": d["due_at"] - lead}}) for d in batch
+            ]
+            planned += (await self._collection.bulk_write(writes, ordered=False)).modified_count
+        return planned
+
     async def of_enrolment(self, enrolment_id: str) -> list[Document]:
         return await self._collection.find({"enrolment_id": enrolment_id}).to_list()
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pacer_reviews.domain.programmes import Course
 from pacer_shared.events.people import Role as PersonRole
 from pacer_shared.events.reviews import TrainingCategory
 
@@ -32,6 +33,9 @@ class CourseIn(BaseModel):
 
 class CourseOut(CourseIn):
     course_id: str
+    retired_at: datetime | None = Field(
+        default=None, description="Since when it is retired: assigned to nobody new; open assignments go on"
+    )
 
 
 class StepIn(BaseModel):
@@ -54,6 +58,9 @@ class ProgrammeIn(BaseModel):
 class ProgrammeOut(ProgrammeIn):
     programme_id: str
     onboarding_since: datetime | None = Field(description="Newcomers from this moment on are onboarded")
+    retired_at: datetime | None = Field(
+        default=None, description="Since when it is retired: nobody new is enrolled; who is enrolled goes on"
+    )
 
 
 class PopulationIn(BaseModel):
@@ -101,4 +108,15 @@ class CompleteIn(BaseModel):
         max_digits=5,
         decimal_places=2,
         description="The assessment's score, for a course with an assessment",
+    )
+
+
+def course_out(course: Course) -> CourseOut:
+    return CourseOut(
+        course_id=course.course_id,
+        title=course.title,
+        category=course.category,
+        duration_minutes=course.duration_minutes,
+        pass_mark=course.pass_mark,
+        retired_at=course.retired_at,
     )

@@ -14,9 +14,10 @@ from pacer_reviews.api.programme_models import (
     PopulationIn,
     ProgrammeIn,
     ProgrammeOut,
+    course_out,
 )
 from pacer_reviews.domain.programmes import Course, Population, Step
-from pacer_reviews.service import programmes
+from pacer_reviews.service import programmes, retiring
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.mongo import Document
 from pacer_shared.people import can_see_person
@@ -34,8 +35,25 @@ async def put_course(
 ) -> CourseOut:
     programmes.require_hr(principal)
     course = Course(course_id, body.title, body.category, body.duration_minutes, body.pass_mark)
-    await reviews.catalogue.courses.put(course, principal.subject, reviews.runtime.clock.now())
-    return CourseOut(course_id=course_id, **body.model_dump())
+    return course_out(await reviews.catalogue.courses.put(course, principal.subject, reviews.runtime.clock.now()))
+
+
+@router.post(
+    "/courses/{course_id}/retire",
+    summary="Retire a course (hr): assigned to nobody new, nor in new enrolments; open assignments go on",
+    responses=responses(403, 404),
+)
+async def retire_course(course_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> CourseOut:
+    return course_out(await retiring.retire_course(reviews, principal, course_id, retired=True))
+
+
+@router.post(
+    "/courses/{course_id}/restore",
+    summary="Restore a retired course (hr): it can be assigned again",
+    responses=responses(403, 404),
+)
+async def restore_course(course_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> CourseOut:
+    return course_out(await retiring.retire_course(reviews, principal, course_id, retired=False))
 
 
 @router.get("/programmes", summary="Programmes: courses in the order they fall due")
@@ -67,6 +85,25 @@ async def change(
 ) -> ProgrammeOut:
     made = await programmes.put_programme(reviews, principal, programme_id, body.title, _steps(body), body.onboarding)
     return _programme(made)
+
+
+@router.post(
+    "/programmes/{programme_id}/retire",
+    summary="Retire a programme (hr): nobody new is enrolled, and an onboarding one stops onboarding; who is enrolled"
+    " goes on",
+    responses=responses(403, 404),
+)
+async def retire_programme(programme_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> ProgrammeOut:
+    return _programme(await retiring.retire_programme(reviews, principal, programme_id, retired=True))
+
+
+@router.post(
+    "/programmes/{programme_id}/restore",
+    summary="Restore a retired programme (hr): people can be enrolled again (as an ordinary programme)",
+    responses=responses(403, 404),
+)
+async def restore_programme(programme_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> ProgrammeOut:
+    return _programme(await retiring.retire_programme(reviews, principal, programme_id, retired=False))
 
 
 @router.post(
@@ -107,4 +144,5 @@ def _programme(document: Document) -> ProgrammeOut:
         courses=document["steps"],
         onboarding=document["onboarding"],
         onboarding_since=document.get("onboarding_since"),
+        retired_at=document.get("retired_at"),
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from pacer_reviews.api.deps import ReviewsDep
 from pacer_reviews.api.models import AssignIn, AssignmentOut, AssignmentPage
-from pacer_reviews.api.programme_models import CompleteIn, CourseOut
+from pacer_reviews.api.programme_models import CompleteIn, CourseOut, course_out
 from pacer_reviews.service import training
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.problems import responses
@@ -14,18 +14,12 @@ from pacer_shared.problems import responses
 router = APIRouter(prefix="/v1", tags=["reviews"], responses=RESPONSES)
 
 
-@router.get("/training/catalogue", summary="The courses: what programmes, managers and reviews can assign")
+@router.get(
+    "/training/catalogue",
+    summary="The courses: what programmes, managers and reviews can assign (a retired one only to who has it open)",
+)
 async def catalogue(reviews: ReviewsDep, _: CurrentPrincipal) -> list[CourseOut]:
-    return [
-        CourseOut(
-            course_id=c.course_id,
-            title=c.title,
-            category=c.category,
-            duration_minutes=c.duration_minutes,
-            pass_mark=c.pass_mark,
-        )
-        for c in await reviews.catalogue.courses.all()
-    ]
+    return [course_out(c) for c in await reviews.catalogue.courses.all()]
 
 
 @router.get(

@@ -19,6 +19,18 @@ class Course:
     duration_minutes: int = 60
     pass_mark: Decimal | None = None
     """The lowest assessment score (0-100) that completes the course; none when it has no assessment."""
+    retired_at: datetime | None = None
+    """Since when hr no longer offers it: nobody is assigned it anew, but whoever has it open finishes it."""
+
+    def refuse_if_retired(self, field: str) -> None:
+        """Refuse a new assignment of a retired course, naming the input that asked for it."""
+        if self.retired_at is not None:
+            raise Unprocessable(
+                f"{field.split('.')[-1]}: course {self.course_id!r} is retired; restore it to assign it again",
+                field=field,
+                code="course_retired",
+                ctx={"course": self.title},
+            )
 
     def passed_by(self, score: Decimal | None) -> bool:
         """Whether completing with this score completes the course; a score its course cannot take is refused."""
@@ -61,6 +73,8 @@ class Programme:
     title: str
     steps: tuple[Step, ...]
     onboarding: bool = False
+    retired_at: datetime | None = None
+    """Since when hr no longer enrols anyone in it; who is enrolled goes on to the end."""
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -79,6 +93,20 @@ class Programme:
 
     def due_at(self, step: Step, falls_due: datetime) -> datetime:
         return falls_due + timedelta(days=step.due_days)
+
+    def refuse_if_retired(self, field: str) -> None:
+        """Refuse a new enrolment in a retired programme."""
+        if self.retired_at is not None:
+            raise Unprocessable(
+                f"{field.split('.')[-1]}: programme {self.title!r} is retired; restore it to enrol people again",
+                field=field,
+                code="programme_retired",
+                ctx={"programme": self.title},
+            )
+
+    def without(self, retired: set[str]) -> tuple[Step, ...]:
+        """The courses a new enrolment takes: the programme's, less those retired since it was set up."""
+        return tuple(s for s in self.steps if s.course_id not in retired)
 
 
 @dataclass(frozen=True)

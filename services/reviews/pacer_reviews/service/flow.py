@@ -85,8 +85,12 @@ async def submit(
             required=step is ReviewStep.MANAGER,
         )
         for item in body.development:
-            if item.course_id is not None and await reviews.catalogue.courses.get(item.course_id, session) is None:
+            if item.course_id is None:
+                continue
+            course = await reviews.catalogue.courses.get(item.course_id, session)
+            if course is None:
                 raise Unprocessable(f"development.course_id: no course {item.course_id!r} in the catalogue")
+            course.refuse_if_retired("body.development")
         part = {**asdict(body), "submitted_by": principal.subject, "submitted_at": now}
         changes: dict[str, Any] = {step.value: part}
         events: list[Any] = [ReviewSubmitted(**review_about(review), step=step, submitted_by=principal.subject)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +44,13 @@ async def put_programme(
         found = await reviews.catalogue.programmes.get(programme.programme_id, session)
         if programme_id is not None and found is None:
             raise NotFound(f"no programme {programme_id}")
+        # A course retired since it was put in the programme may stay (new enrolments skip it); none is added anew.
+        kept = {s["course_id"] for s in (found or {}).get("steps", [])}
+        for course_id in programme.course_ids:
+            if course_id not in kept:
+                known[course_id].refuse_if_retired("body.courses")
+        if onboarding and found is not None:
+            programme_of(found).refuse_if_retired("body.onboarding")  # a retired one onboards nobody
         current = await reviews.catalogue.programmes.onboarding(session)
         if onboarding and current is not None and current["_id"] != programme.programme_id:
             raise Conflict(f"{current['title']!r} is the onboarding programme; make it an ordinary one first")
@@ -54,6 +62,7 @@ async def put_programme(
             "steps": [{"course_id": s.course_id, "due_days": s.due_days} for s in steps],
             "onboarding": onboarding,
             "onboarding_since": (since or now) if onboarding else None,
+            "retired_at": (found or {}).get("retired_at"),
             "created_by": (found or {}).get("created_by", principal.subject),
             "updated_at": now,
         }
@@ -73,8 +82,11 @@ async def get_programme(reviews: Reviews, programme_id: str) -> Document:
 async def enrol(
     reviews: Reviews, session: Session, programme_doc: Document, person_id: str, by: str | None, now: datetime
 ) -> list[Any]:
-    """Enrol the person and assign the first course; nothing when they are enrolled already. Returns the events."""
-    programme = programme_of(programme_doc)
+    """Enrol the person and assign the first course; nothing when they are enrolled already, or when every course of
+    the programme is retired. Returns the events."""
+    programme = await as_offered(reviews, programme_doc, session)
+    if programme is None:
+        return []
     enrolment = enrolment_id(programme.programme_id, person_id)
     if await reviews.catalogue.enrolments.get(enrolment, session) is not None:
         return []
@@ -85,7 +97,7 @@ async def enrol(
             "programme_id": programme.programme_id,
             "title": programme.title,
             "person_id": person_id,
-            "steps": programme_doc["steps"],
+            "steps": [{"course_id": s.course_id, "due_days": s.due_days} for s in programme.steps],
             "done": 0,
             "onboarding": by is None,
             "assigned_by": by,
@@ -116,12 +128,30 @@ async def enrol(
     return [assigned, course]
 
 
+async def as_offered(reviews: Reviews, programme_doc: Document, session: Session | None = None) -> Programme | None:
+    """The programme as a new enrolment takes it: without the courses retired since it was set up; none when every
+    one of them is."""
+    programme = programme_of(programme_doc)
+    courses = await reviews.catalogue.courses.many(programme.course_ids, session)
+    steps = programme.without({i for i, c in courses.items() if c.retired_at is not None})
+    return replace(programme, steps=steps) if steps else None
+
+
 async def enrol_population(
     reviews: Reviews, principal: Principal, programme_id: str, population: Population
 ) -> tuple[list[str], list[str]]:
     """Enrol everyone the population names, each in their own transaction; answers (enrolled, already enrolled)."""
     require_hr(principal)
     programme_doc = await get_programme(reviews, programme_id)
+    programme_of(programme_doc).refuse_if_retired("path.programme_id")
+    if await as_offered(reviews, programme_doc) is None:
+        title = programme_doc["title"]
+        raise Unprocessable(
+            f"programme_id: every course of {title!r} is retired",
+            field="path.programme_id",
+            code="programme_courses_retired",
+            ctx={"programme": title},
+        )
     people = reviews.runtime.people
     chosen: dict[str, Document] = {}
     if population.team_id is not None or population.role is not None:
@@ -191,7 +221,9 @@ async def next_course(reviews: Reviews, session: Session, completed: Document, n
     by = enrolment.get("assigned_by") or ONBOARDING_BY
     due_at = programme.due_at(following, now)
     ids = (programme.programme_id, enrolment["_id"])
-    made = await assignment(reviews, session, enrolment["person_id"], following.course_id, due_at, by, None, ids)
+    made = await assignment(
+        reviews, session, enrolment["person_id"], following.course_id, due_at, by, None, ids, continuing=True
+    )
     due = ProgrammeCourseDue(
         enrolment_id=enrolment["_id"],
         programme_id=programme.programme_id,

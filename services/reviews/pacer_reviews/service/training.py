@@ -4,7 +4,7 @@ has one); the courses come from the catalogue."""
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, NoReturn
 
@@ -18,6 +18,7 @@ from pacer_shared.mongo import Document, Session
 from pacer_shared.paging import decode_cursor, encode_cursor
 from pacer_shared.people import can_see_person
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
+from pacer_shared.upgrades import Upgrade
 from pacer_shared.waiting import poll
 
 OPEN: Document = {"completed_at": None, "score": None, "attempts": []}
@@ -111,6 +112,17 @@ def shown(assignment: Document, course: Course) -> Document:
 
 
 # ---------------------------------------------------------------- reminders
+
+
+def earlier_reminders(reviews: Reviews) -> Upgrade:
+    """Assignments made before reminders existed carry no `remind_at`: planned once at start-up, they are reminded
+    like any other (at once if their lead has begun; none for what is already past due)."""
+
+    async def apply() -> int:
+        lead = timedelta(hours=reviews.settings.training_reminder_hours)
+        return await reviews.training.plan_earlier_reminders(reviews.runtime.clock.now(), lead)
+
+    return Upgrade("training-reminders-for-earlier-assignments", apply)
 
 
 class TrainingReminderWorker:
