@@ -98,14 +98,15 @@ def provisioning_of(connectors: ConnectorsDep) -> Provisioning:
 ProvisioningDep = Annotated[Provisioning, Depends(provisioning_of)]
 Body = Annotated[Any, Depends(scim_body)]
 SCIM_BODY = {"requestBody": {"required": True, "content": {SCIM_JSON: {"schema": {"type": "object"}}}}}
+_REFUSALS: list[tuple[int | str, str]] = [
+    (400, "invalidValue, invalidSyntax, invalidFilter, invalidPath, noTarget"),
+    (401, "No SCIM token, or another one"),
+    (404, "No such resource"),
+    (409, "userName taken (uniqueness)"),
+    ("4XX", "Any other refusal (a body too large), as a SCIM error: never problem+json"),
+]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"description": why, "content": {SCIM_JSON: {"schema": {"type": "object"}}}}
-    for status, why in [
-        (400, "invalidValue, invalidSyntax, invalidFilter, invalidPath, noTarget"),
-        (401, "No SCIM token, or another one"),
-        (404, "No such resource"),
-        (409, "userName taken (uniqueness)"),
-    ]
+    status: {"description": why, "content": {SCIM_JSON: {"schema": {"type": "object"}}}} for status, why in _REFUSALS
 }
 OK: dict[int | str, dict[str, Any]] = {
     200: {"description": "The resource", "content": {SCIM_JSON: {"schema": {"type": "object"}}}}
