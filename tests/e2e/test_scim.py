@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 
 from pacer_shared.auth import Role
-from pacer_shared.events.people import ChatHandles
+from pacer_shared.events.people import ChatHandles, PersonErased
 from pacer_testkit.roster import ROSTER, person
 from pacer_testkit.stack import (
     Record,
@@ -289,6 +289,29 @@ async def test_a_replace_that_changes_nothing_publishes_nothing_and_delete_publi
     refused(await world.scim.get(f"/Users/{user['id']}"), 404)
     published = await world.roster_records_until_left(user["id"])
     assert [p["active"] for p in published] == [True, False]  # joined, left: the repeated PUTs said nothing
+
+
+async def test_an_erased_person_s_scim_user_is_forgotten_and_not_provisioned_again(world: World) -> None:
+    body = okta_user(unique("xu.ming"), "Ming", "Xu")
+    user = created(await world.scim.post("/Users", json=body))
+    group = created(
+        await world.scim.post("/Groups", json={"displayName": "Erasure", "members": [{"value": user["id"]}]})
+    )
+    await world.person_in_goals(user["id"], team_id=group["id"])
+    async with httpx.AsyncClient(base_url=world.connectors.url, timeout=15) as http:
+        export = (await http.get(f"/v1/people/{user['id']}/export", headers=bearer("hana", Role.HR))).json()
+    assert [u["_id"] for u in export["holdings"]["scim_users"]] == [user["id"]]
+
+    async with producer(world.stack.kafka_bootstrap) as client:
+        await publish(client, f"{world.namespace}.org.people", PersonErased(person_id=user["id"]))
+
+    async def forgotten() -> bool:
+        members = ok(await world.scim.get(f"/Groups/{group['id']}"))["members"]
+        gone = (await world.scim.get(f"/Users/{user['id']}")).status_code == 404
+        return gone and user["id"] not in [m["value"] for m in members] and len(members) == 1
+
+    await eventually(forgotten, 60, "the SCIM user gone and a pseudonym in the group in their place")
+    refused(await world.scim.post("/Users", json=body), 400, "invalidValue")
 
 
 async def test_users_are_paged_by_start_index_and_count(world: World) -> None:

@@ -51,6 +51,7 @@ class Provisioning:
 
     async def create_user(self, body: Any) -> Document:
         resource = user_resource(body)
+        self._refuse_erased(resource)
         candidate = await self._roster_id_for(resource)
         fresh = uuid.uuid4().hex
 
@@ -185,10 +186,16 @@ class Provisioning:
             if user is not None:
                 await self._publish_user(user, session, manager_changed=False)
 
+    def _refuse_erased(self, resource: dict[str, Any]) -> None:
+        """A person erased from Pacer is not brought back as someone new by an identity provider still assigning
+        them: the operator unassigns them there."""
+        if any(self.runtime.erasures.email_erased(email) for email in _addresses(resource)):
+            raise invalid_value(
+                "this address belongs to a person erased from Pacer: unassign them in the identity provider"
+            )
+
     async def _roster_id_for(self, resource: dict[str, Any]) -> str | None:
-        emails = [get(e, "value") for e in get(resource, "emails") or [] if isinstance(e, dict)]
-        wanted = [e.lower() for e in [*emails, get(resource, "userName")] if isinstance(e, str) and "@" in e]
-        for email in wanted:
+        for email in _addresses(resource):
             found = await self.runtime.db[people.PEOPLE].find_one({"email": email, "active": True}, {"_id": 1})
             if found is not None:
                 return str(found["_id"])
@@ -225,6 +232,11 @@ class Provisioning:
             return await self.runtime.uow.run(work)
         except DuplicateKeyError:  # two requests for one userName at once: the index decides
             raise ScimError(409, "userName is taken", "uniqueness") from None
+
+
+def _addresses(resource: dict[str, Any]) -> list[str]:
+    emails = [get(e, "value") for e in get(resource, "emails") or [] if isinstance(e, dict)]
+    return [e.lower() for e in [*emails, get(resource, "userName")] if isinstance(e, str) and "@" in e]
 
 
 def _indexed(user: Document) -> Document:
