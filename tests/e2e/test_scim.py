@@ -212,6 +212,14 @@ async def test_okta_provisions_a_person_moves_them_into_a_team_and_deactivates_t
     assert deactivated["active"] is False
     await world.person_in_goals(user["id"], active=False)
 
+    # The audit trail names the identity provider for each change, for hr to read.
+    async with httpx.AsyncClient(base_url=world.connectors.url, timeout=10) as http:
+        trail = await http.get(
+            "/v1/audit", params={"resource": f"person/{user['id']}"}, headers=bearer("hana", Role.HR)
+        )
+    actions = [(r["actor"], r["action"]) for r in reversed(trail.json()["items"])]
+    assert actions == [("identity-provider", "scim_user.created"), ("identity-provider", "scim_user.changed")]
+
 
 async def test_entra_provisions_a_person_with_a_manager_changes_them_by_path_and_disables_them(world: World) -> None:
     manager = created(await world.scim.post("/Users", json={**entra_user(unique("wang.fang"), "Fang", "Wang")}))

@@ -168,6 +168,15 @@ class ConnectorRepository:
 
     # ------------------------------------------------------------ people
 
+    async def people_ids_by_email(self, emails: Iterable[str]) -> dict[str, list[str]]:
+        """Every active roster person with each address (a CRM's roster may briefly hold one twice), in id order."""
+        wanted = sorted({e.lower() for e in emails})
+        found = self._people.find({"email": {"$in": wanted}, "active": True}, {"email": 1}).sort("_id", ASCENDING)
+        ids: dict[str, list[str]] = {}
+        async for doc in found:
+            ids.setdefault(doc["email"].lower(), []).append(doc["_id"])
+        return ids
+
     async def people_by_email(self, emails: Iterable[str]) -> dict[str, str]:
         wanted = sorted({e.lower() for e in emails})
         if not wanted:

@@ -27,6 +27,8 @@ from pacer_connectors.api.scim_discovery import (
 )
 from pacer_connectors.domain.scim_patch import ScimError, parse_filter
 from pacer_connectors.service.scim import Provisioning
+from pacer_shared.audit import Auditor, trail_from
+from pacer_shared.auth import Principal
 from pacer_shared.mongo import Document
 from pacer_shared.problems import Problem
 
@@ -89,6 +91,17 @@ async def scim_body(request: Request) -> Any:
         return json.loads(raw)
     except ValueError:
         raise ScimError(400, "the body is not JSON", "invalidSyntax") from None
+
+
+IDENTITY_PROVIDER = Principal("identity-provider", frozenset())
+"""Who the audit trail names for a SCIM change: the holder of the SCIM token, which has no Pacer role."""
+
+
+def auditor_of(request: Request) -> Auditor:
+    return Auditor(trail_from(request), IDENTITY_PROVIDER, request.client.host if request.client else None)
+
+
+AuditDep = Annotated[Auditor, Depends(auditor_of)]
 
 
 def provisioning_of(connectors: ConnectorsDep) -> Provisioning:
@@ -222,8 +235,8 @@ async def list_users(
 
 
 @guarded.post("/Users", summary="Provision a person", status_code=201, responses=CREATED, openapi_extra=SCIM_BODY)
-async def create_user(provisioning: ProvisioningDep, request: Request, body: Body) -> ScimResponse:
-    return _created("User", await provisioning.create_user(body), request)
+async def create_user(provisioning: ProvisioningDep, request: Request, body: Body, audit: AuditDep) -> ScimResponse:
+    return _created("User", await provisioning.create_user(body, audit), request)
 
 
 @guarded.get("/Users/{user_id}", summary="One user", responses=OK)
@@ -235,8 +248,10 @@ async def get_user(user_id: str, provisioning: ProvisioningDep, request: Request
 
 
 @guarded.put("/Users/{user_id}", summary="Replace a user", responses=OK, openapi_extra=SCIM_BODY)
-async def replace_user(user_id: str, provisioning: ProvisioningDep, request: Request, body: Body) -> dict[str, Any]:
-    return render("User", await provisioning.replace_user(user_id, body), request)
+async def replace_user(
+    user_id: str, provisioning: ProvisioningDep, request: Request, body: Body, audit: AuditDep
+) -> dict[str, Any]:
+    return render("User", await provisioning.replace_user(user_id, body, audit), request)
 
 
 @guarded.patch(
@@ -245,13 +260,15 @@ async def replace_user(user_id: str, provisioning: ProvisioningDep, request: Req
     responses=OK,
     openapi_extra=SCIM_BODY,
 )
-async def patch_user(user_id: str, provisioning: ProvisioningDep, request: Request, body: Body) -> dict[str, Any]:
-    return render("User", await provisioning.patch_user(user_id, body), request)
+async def patch_user(
+    user_id: str, provisioning: ProvisioningDep, request: Request, body: Body, audit: AuditDep
+) -> dict[str, Any]:
+    return render("User", await provisioning.patch_user(user_id, body, audit), request)
 
 
 @guarded.delete("/Users/{user_id}", summary="Deprovision a user (published as having left)", status_code=204)
-async def delete_user(user_id: str, provisioning: ProvisioningDep) -> Response:
-    await provisioning.delete_user(user_id)
+async def delete_user(user_id: str, provisioning: ProvisioningDep, audit: AuditDep) -> Response:
+    await provisioning.delete_user(user_id, audit)
     return Response(status_code=204)
 
 
@@ -272,8 +289,8 @@ async def list_groups(
 
 
 @guarded.post("/Groups", summary="Create a group (a team)", status_code=201, responses=CREATED, openapi_extra=SCIM_BODY)
-async def create_group(provisioning: ProvisioningDep, request: Request, body: Body) -> ScimResponse:
-    return _created("Group", await provisioning.create_group(body), request)
+async def create_group(provisioning: ProvisioningDep, request: Request, body: Body, audit: AuditDep) -> ScimResponse:
+    return _created("Group", await provisioning.create_group(body, audit), request)
 
 
 @guarded.get("/Groups/{group_id}", summary="One group", responses=OK)
@@ -287,20 +304,24 @@ async def get_group(
 
 
 @guarded.put("/Groups/{group_id}", summary="Replace a group", responses=OK, openapi_extra=SCIM_BODY)
-async def replace_group(group_id: str, provisioning: ProvisioningDep, request: Request, body: Body) -> dict[str, Any]:
-    return render("Group", await provisioning.replace_group(group_id, body), request)
+async def replace_group(
+    group_id: str, provisioning: ProvisioningDep, request: Request, body: Body, audit: AuditDep
+) -> dict[str, Any]:
+    return render("Group", await provisioning.replace_group(group_id, body, audit), request)
 
 
 @guarded.patch(
     "/Groups/{group_id}", summary="Rename a group or change its members", responses=OK, openapi_extra=SCIM_BODY
 )
-async def patch_group(group_id: str, provisioning: ProvisioningDep, request: Request, body: Body) -> dict[str, Any]:
-    return render("Group", await provisioning.patch_group(group_id, body), request)
+async def patch_group(
+    group_id: str, provisioning: ProvisioningDep, request: Request, body: Body, audit: AuditDep
+) -> dict[str, Any]:
+    return render("Group", await provisioning.patch_group(group_id, body, audit), request)
 
 
 @guarded.delete("/Groups/{group_id}", summary="Delete a group (its members leave the team)", status_code=204)
-async def delete_group(group_id: str, provisioning: ProvisioningDep) -> Response:
-    await provisioning.delete_group(group_id)
+async def delete_group(group_id: str, provisioning: ProvisioningDep, audit: AuditDep) -> Response:
+    await provisioning.delete_group(group_id, audit)
     return Response(status_code=204)
 
 

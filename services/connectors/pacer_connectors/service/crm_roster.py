@@ -23,7 +23,14 @@ async def publish_roster(sync: Sync, client: ZohoClient) -> int:
         return 0
     users = [u for u in await client.active_users() if str(u.get("status", "active")).lower() == "active"]
     emails = [str(u["email"]) for u in users if u.get("email")]
-    by_email = await sync.repository.people_by_email(emails) if connection.people.by_email else {}
+    own = f"{connection.crm}-"
+    # The ids this roster made itself are not who an address belongs to: a user published under one before the
+    # service's roster knew their address is matched to the roster's own person, and that id retired below.
+    by_email = {
+        email: found[0]
+        for email, ids in (await sync.repository.people_ids_by_email(emails)).items()
+        if (found := [i for i in ids if not i.startswith(own)])
+    }
     ids = {str(u["id"]): person_id_of(connection.crm, u, connection.people, by_email) for u in users}
     erasures = sync.runtime.erasures
     entries: dict[str, PersonUpserted] = {}

@@ -28,6 +28,7 @@ from pacer_connectors.domain.scim_people import (
     user_resource,
 )
 from pacer_shared import people
+from pacer_shared.audit import Auditor
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.mongo import Document, Session
 from pacer_shared.service import Runtime
@@ -49,7 +50,7 @@ class Provisioning:
 
     # ------------------------------------------------------------ users
 
-    async def create_user(self, body: Any) -> Document:
+    async def create_user(self, body: Any, audit: Auditor) -> Document:
         resource = user_resource(body)
         self._refuse_erased(resource)
         candidate = await self._roster_id_for(resource)
@@ -60,17 +61,18 @@ class Provisioning:
             taken = candidate is None or await self.repository.user(candidate, session) is not None
             user = _indexed(self._new(fresh if taken else str(candidate), resource))
             await self._publish_user(user, session, manager_changed=True)
+            await audit.record("scim_user.created", f"person/{user['_id']}", session)
             return user
 
         return await self._run(work)
 
-    async def replace_user(self, user_id: str, body: Any) -> Document:
-        return await self._change_user(user_id, lambda _: user_resource(body))
+    async def replace_user(self, user_id: str, body: Any, audit: Auditor) -> Document:
+        return await self._change_user(user_id, lambda _: user_resource(body), audit)
 
-    async def patch_user(self, user_id: str, body: Any) -> Document:
-        return await self._change_user(user_id, lambda current: user_resource(apply_patch(current, body)))
+    async def patch_user(self, user_id: str, body: Any, audit: Auditor) -> Document:
+        return await self._change_user(user_id, lambda current: user_resource(apply_patch(current, body)), audit)
 
-    async def delete_user(self, user_id: str) -> None:
+    async def delete_user(self, user_id: str, audit: Auditor) -> None:
         """Gone from the identity provider: the person has left (active false; erasure is a separate decision)."""
 
         async def work(session: Session) -> None:
@@ -83,10 +85,11 @@ class Provisioning:
             if user.get("published"):
                 self.runtime.uow.publish(session, PersonUpserted.model_validate({**user["published"], "active": False}))
             await self.repository.delete_user(user_id, session)
+            await audit.record("scim_user.deleted", f"person/{user_id}", session)
 
         await self._run(work)
 
-    async def _change_user(self, user_id: str, change: Change) -> Document:
+    async def _change_user(self, user_id: str, change: Change, audit: Auditor) -> Document:
         async def work(session: Session) -> Document:
             user = await self.repository.user(user_id, session)
             if user is None:
@@ -98,13 +101,14 @@ class Provisioning:
             await self._publish_user(
                 _indexed(self._touched(user)), session, manager_changed=manager_ref(resource) != before
             )
+            await audit.record("scim_user.changed", f"person/{user_id}", session)
             return user
 
         return await self._run(work)
 
     # ------------------------------------------------------------ groups
 
-    async def create_group(self, body: Any) -> Document:
+    async def create_group(self, body: Any, audit: Auditor) -> Document:
         resource = group_resource(body)
         members = member_ids(resource)
         slug = team_slug(str(get(resource, "displayName")))
@@ -119,27 +123,29 @@ class Provisioning:
             self._index_group(group)
             await self.repository.save_group(group, session)
             await self._refresh(group["members"], session)
+            await audit.record("scim_group.created", f"group/{group_id}", session)
             return group
 
         return await self._run(work)
 
-    async def replace_group(self, group_id: str, body: Any) -> Document:
-        return await self._change_group(group_id, lambda _: group_resource(body))
+    async def replace_group(self, group_id: str, body: Any, audit: Auditor) -> Document:
+        return await self._change_group(group_id, lambda _: group_resource(body), audit)
 
-    async def patch_group(self, group_id: str, body: Any) -> Document:
-        return await self._change_group(group_id, lambda current: group_resource(apply_patch(current, body)))
+    async def patch_group(self, group_id: str, body: Any, audit: Auditor) -> Document:
+        return await self._change_group(group_id, lambda current: group_resource(apply_patch(current, body)), audit)
 
-    async def delete_group(self, group_id: str) -> None:
+    async def delete_group(self, group_id: str, audit: Auditor) -> None:
         async def work(session: Session) -> None:
             group = await self.repository.group(group_id, session)
             if group is None:
                 raise not_found("Group", group_id)
             await self.repository.delete_group(group_id, session)
             await self._refresh(group["members"], session)
+            await audit.record("scim_group.deleted", f"group/{group_id}", session)
 
         await self._run(work)
 
-    async def _change_group(self, group_id: str, change: Change) -> Document:
+    async def _change_group(self, group_id: str, change: Change, audit: Auditor) -> Document:
         async def work(session: Session) -> Document:
             group = await self.repository.group(group_id, session)
             if group is None:
@@ -152,6 +158,7 @@ class Provisioning:
             self._index_group(self._touched(group))
             await self.repository.save_group(group, session)
             await self._refresh(sorted(before | set(group["members"])), session)
+            await audit.record("scim_group.changed", f"group/{group_id}", session)
             return group
 
         return await self._run(work)
