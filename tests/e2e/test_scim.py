@@ -319,6 +319,10 @@ async def test_an_erased_person_s_scim_user_is_forgotten_and_not_provisioned_aga
         return gone and user["id"] not in [m["value"] for m in members] and len(members) == 1
 
     await eventually(forgotten, 60, "the SCIM user gone and a pseudonym in the group in their place")
+    renamed = await world.scim.patch(
+        f"/Groups/{group['id']}", json=operations({"op": "replace", "path": "displayName", "value": "Erased"})
+    )
+    assert ok(renamed)["displayName"] == "Erased"  # the pseudonym among its members does not block the group
     refused(await world.scim.post("/Users", json=body), 400, "invalidValue")
 
 

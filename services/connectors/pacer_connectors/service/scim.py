@@ -119,7 +119,7 @@ class Provisioning:
                 n += 1
                 group_id = f"{slug}-{n}"
             group = self._new(group_id, _without_members(resource))
-            group["members"] = await self._known_members(members, session)
+            group["members"] = await self._known_members(members, session, already=set())
             self._index_group(group)
             await self.repository.save_group(group, session)
             await self._refresh(group["members"], session)
@@ -154,7 +154,7 @@ class Provisioning:
             resource = change(current)
             before = set(group["members"])
             group["resource"] = _without_members(resource)
-            group["members"] = await self._known_members(member_ids(resource), session)
+            group["members"] = await self._known_members(member_ids(resource), session, already=before)
             self._index_group(self._touched(group))
             await self.repository.save_group(group, session)
             await self._refresh(sorted(before | set(group["members"])), session)
@@ -213,9 +213,12 @@ class Provisioning:
         if holder is not None and holder["_id"] != user_id:
             raise ScimError(409, f"userName {get(resource, 'userName')!r} is taken", "uniqueness")
 
-    async def _known_members(self, members: list[str], session: Session) -> list[str]:
-        known = await self.repository.existing_users(members, session)
-        if unknown := [m for m in members if m not in known]:
+    async def _known_members(self, members: list[str], session: Session, *, already: set[str]) -> list[str]:
+        """The members, each one added a provisioned user; those already in the group stay whatever they are now
+        (an erased person's pseudonym)."""
+        added = [m for m in members if m not in already]
+        known = await self.repository.existing_users(added, session)
+        if unknown := [m for m in added if m not in known]:
             raise invalid_value(f"members name no provisioned user: {', '.join(unknown[:5])}")
         return members
 
