@@ -20,7 +20,8 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 
 PRODUCERS = {
     topics.SALES_ACTIVITY: "CRM and other sales systems (inbound)",
-    topics.ORG_PEOPLE: "HRIS or CRM roster, or the CSV import (inbound, compacted)",
+    topics.ORG_PEOPLE: "HRIS, the identity provider through the connectors' SCIM endpoint, a CRM roster, or the CSV "
+    "import (inbound, compacted)",
     topics.GOALS_EVENTS: "goals service",
     topics.REVIEWS_EVENTS: "reviews service",
     topics.FEEDBACK_EVENTS: "feedback service",

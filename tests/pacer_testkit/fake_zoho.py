@@ -64,6 +64,8 @@ class FakeZoho:
     """The next calls that answer 429."""
     throttled_answers: int = 0
     callbacks: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The account's users by id, as `GET /crm/v7/users` gives them (`status` active or disabled)."""
     api_calls: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5_725_767_000_000_001))
     _page_tokens: dict[str, tuple[datetime | None, int]] = field(default_factory=dict)
@@ -117,6 +119,7 @@ class FakeZoho:
             routes=[
                 Route("/oauth/v2/token", self._token, methods=["POST"]),
                 Route("/crm/v7/actions/watch", self._watch, methods=["POST"]),
+                Route("/crm/v7/users", self._users, methods=["GET"]),
                 Route("/crm/v7/{module}/deleted", self._deleted, methods=["GET"]),
                 Route("/crm/v7/{module}", self._list, methods=["GET"]),
                 Route("/crm/v7/{module}", self._insert, methods=["POST"]),
@@ -155,6 +158,22 @@ class FakeZoho:
                 headers={"Retry-After": "1"},
             )
         return None
+
+    async def _users(self, request: Request) -> Response:
+        """`GET /crm/v7/users?type=ActiveUsers&page=&per_page=`: `users` and `info` (`page`, `per_page`, `count`,
+        `more_records`), as Zoho's users API and its v2 example answer show them."""
+        if refused := self._refused(request):
+            return refused
+        q = request.query_params
+        kind, page, per_page = q.get("type", "AllUsers"), int(q.get("page", 1)), min(int(q.get("per_page", 200)), 200)
+        wanted = {"ActiveUsers": "active", "DeactiveUsers": "disabled"}.get(kind)
+        users = [u for _, u in sorted(self.users.items()) if wanted is None or u["status"] == wanted]
+        chunk = users[(page - 1) * per_page : page * per_page]
+        if not chunk:
+            return Response(status_code=204)  # Zoho answers an empty listing with 204 and no body
+        more = page * per_page < len(users)
+        info = {"per_page": per_page, "count": len(chunk), "page": page, "more_records": more}
+        return JSONResponse({"users": chunk, "info": info})
 
     async def _list(self, request: Request) -> Response:
         if refused := self._refused(request):

@@ -81,6 +81,9 @@ async def organisation(stack: Stack, log_dir: Path, with_connectors: bool = Fals
         yield platform
 
 
+SCIM_TOKEN = "matrix-scim-token-of-the-identity-provider-0123"
+
+
 def _connectors_settings(log_dir: Path) -> dict[str, str]:
     folder = log_dir / "connections"
     folder.mkdir(parents=True, exist_ok=True)
@@ -119,4 +122,6 @@ def _connectors_settings(log_dir: Path) -> dict[str, str]:
         "MATRIX_ZOHO_SECRET": "secret",
         "MATRIX_ZOHO_REFRESH": "refresh",
         "MATRIX_ZOHO_CHANNEL": "channel-token",
+        # Set, so a person's JWT on the SCIM endpoint is refused for not being it, not because SCIM is off.
+        "PACER_CONNECTORS_SCIM_TOKEN": SCIM_TOKEN,
     }

@@ -5,7 +5,8 @@ roster (support.py): mia manages ann and bob in team north, max manages dan in t
 ada an admin, crm-sync a machine. Each role calls as one of them, about its own data, a team mate's
 (a report's, for a manager) and an outsider's (dan's, or team south's); probes.py says how each
 endpoint is exercised, organisation.py what the probes find made. Without a token only the health
-endpoints, local mode's sign-in and the CRM callbacks (checked by their channel's token) answer. An endpoint
+endpoints, local mode's sign-in and the CRM callbacks (checked by their channel's token) answer; the SCIM endpoint
+answers only the identity provider's own token, never a role's (OWN_TOKEN). An endpoint
 a service publishes in its /openapi.json that the table does not list fails the suite: it has to be classified
 here.
 """
@@ -185,6 +186,27 @@ connectors     POST /v1/connections/{connection_id}/salesforce/outbound         
 incentives     GET  /v1/teams/{team_id}/leaderboard                               YYN       YYN      Y    N      N
 incentives     GET  /v1/promotions                                                N         N        Y    N      N
 """
+# The SCIM endpoint answers the identity provider's own token (PACER_CONNECTORS_SCIM_TOKEN) and no role's JWT, so it
+# has no row above: every role is refused alike, with 401, which test_scim_answers_no_role_s_token checks.
+OWN_TOKEN = {
+    "GET /scim/v2/Users",
+    "POST /scim/v2/Users",
+    "GET /scim/v2/Users/{user_id}",
+    "PUT /scim/v2/Users/{user_id}",
+    "PATCH /scim/v2/Users/{user_id}",
+    "DELETE /scim/v2/Users/{user_id}",
+    "GET /scim/v2/Groups",
+    "POST /scim/v2/Groups",
+    "GET /scim/v2/Groups/{group_id}",
+    "PUT /scim/v2/Groups/{group_id}",
+    "PATCH /scim/v2/Groups/{group_id}",
+    "DELETE /scim/v2/Groups/{group_id}",
+    "GET /scim/v2/ServiceProviderConfig",
+    "GET /scim/v2/ResourceTypes",
+    "GET /scim/v2/ResourceTypes/{name}",
+    "GET /scim/v2/Schemas",
+    "GET /scim/v2/Schemas/{schema_id}",
+}
 PUBLIC = {
     "GET /healthz",
     "GET /readyz",
@@ -260,7 +282,9 @@ async def _operations(world: Organisation, service: str) -> set[str]:
 @pytest.mark.parametrize("service", MATRIX_SERVICES)
 async def test_every_endpoint_a_service_publishes_is_classified(world: Organisation, service: str) -> None:
     published = await _operations(world, service)
-    listed = {row.endpoint for row in ROWS if row.service in ("*", service)}
+    listed = {row.endpoint for row in ROWS if row.service in ("*", service)} | (
+        OWN_TOKEN if service == "connectors" else set()
+    )
     assert published - listed == set(), f"{service}: add these endpoints to the role matrix"
     assert listed - published == set(), f"{service}: these rows of the role matrix are gone from the API"
     assert all((row.service, row.endpoint) in PROBES for row in ROWS), "every row needs a probe"
@@ -298,6 +322,20 @@ async def test_without_a_token_only_health_and_local_sign_in_answer(world: Organ
         response = await world.http[service].request(method, path.replace("{", "").replace("}", ""))
         refused[endpoint] = response.status_code == 401
     assert refused == {endpoint: endpoint not in PUBLIC for endpoint in refused}
+
+
+async def test_scim_answers_no_role_s_token(world: Organisation) -> None:
+    """Every role's JWT, an admin's too, is refused on every SCIM endpoint as no SCIM credential, in SCIM's form."""
+    answers = {}
+    for endpoint in sorted(OWN_TOKEN):
+        method, path = endpoint.split(" ")
+        for role, actor in ACTORS.items():
+            response = await world.call(
+                "connectors", method, path.replace("{", "").replace("}", ""), actor.person_id, role
+            )
+            error = response.json() if response.status_code == 401 else {}
+            answers[f"{role} {endpoint}"] = error.get("schemas") == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert answers == {answer: True for answer in answers}
 
 
 async def audit_of(world: Organisation, service: str, **wanted: str) -> list[dict[str, Any]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pacer_connectors.adapters import repository
+from pacer_connectors.adapters import repository, scim_repository
 from pacer_connectors.adapters.personal_data import PERSONAL_DATA
-from pacer_connectors.api import connections
+from pacer_connectors.api import connections, scim
 from pacer_connectors.service.connections import load
 from pacer_connectors.service.context import Connectors
 from pacer_connectors.settings import ConnectorsSettings
@@ -14,7 +14,8 @@ from pacer_shared import topics
 from pacer_shared.service import BackgroundLoop, ServiceSpec, create_app, lazy_app, serve
 
 DESCRIPTION = (
-    "Learns of changes in a company's CRM (Zoho CRM, Fxiaoke, Salesforce) and publishes them as sales activities."
+    "Learns of changes in a company's CRM (Zoho CRM, Fxiaoke, Salesforce) and publishes them as sales activities; "
+    "takes the roster from an identity provider over SCIM 2.0 (`/scim/v2`, its own bearer token)."
 )
 
 
@@ -30,10 +31,10 @@ def build(settings: ConnectorsSettings | None = None) -> FastAPI:
             settings=settings,
             title="Pacer connectors",
             description=DESCRIPTION,
-            routers=[connections.router],
-            indexes=repository.INDEXES,
+            routers=[connections.router, scim.router],
+            indexes={**repository.INDEXES, **scim_repository.INDEXES},
             personal_data=PERSONAL_DATA,
-            publishes=[topics.SALES_ACTIVITY],
+            publishes=[topics.SALES_ACTIVITY, topics.ORG_PEOPLE],
             context=lambda runtime: Connectors.of(runtime, configured),
             background=background,
         )

@@ -6,7 +6,15 @@ The connections' files map CRM users to people (`people.table`): configuration, 
 person erased stays out of what is published and reported whatever those files say (`service/sync.py`); the operator
 removes their line."""
 
-from pacer_connectors.adapters.repository import RECORDS
+from pacer_connectors.adapters.repository import RECORDS, ROSTER
+from pacer_connectors.adapters.scim_repository import GROUPS, USERS
 from pacer_shared.privacy import Erase, Holding
 
-PERSONAL_DATA = (Holding(RECORDS, ("counted.assistant_id", "unmapped"), Erase.PSEUDONYMISE, emails=("unmapped",)),)
+PERSONAL_DATA = (
+    Holding(RECORDS, ("counted.assistant_id", "unmapped"), Erase.PSEUDONYMISE, emails=("unmapped",)),
+    # A provisioned user's id is their person id; their groups keep a pseudonym in the member list.
+    Holding(USERS, ("_id",)),
+    Holding(GROUPS, ("members",), Erase.PSEUDONYMISE),
+    # What was last published for a CRM user: gone with them (an erased person is not published again).
+    Holding(ROSTER, ("person_id",)),
+)

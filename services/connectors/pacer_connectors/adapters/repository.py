@@ -18,12 +18,15 @@ RECORDS = "crm_records"
 CURSORS = "sync_cursors"
 STATUS = "connection_status"
 NOTIFICATIONS = "outbound_notifications"
+ROSTER = "crm_roster"
+"""Per CRM user of a connection that publishes the roster: the roster entry last published for them."""
 NOTIFICATION_DAYS = 2
 """How long an Outbound Message's Notification/Id is remembered: Salesforce retries one for 24 hours."""
 
 INDEXES: IndexPlan = {
     RECORDS: [IndexModel([("connection_id", ASCENDING), ("unmapped", ASCENDING)], name="unmapped_by_connection")],
     NOTIFICATIONS: [IndexModel("expires_at", expireAfterSeconds=0, name="expiry")],
+    ROSTER: [IndexModel([("connection_id", ASCENDING)], name="by_connection")],
     # The shared roster's indexes plus the one CRM users are matched by.
     people.PEOPLE: [*people.INDEXES[people.PEOPLE], IndexModel([("email", ASCENDING)], name="by_email")],
 }
@@ -68,6 +71,7 @@ class ConnectorRepository:
         self._status = db[STATUS]
         self._people = db[people.PEOPLE]
         self._notifications = db[NOTIFICATIONS]
+        self._roster = db[ROSTER]
 
     # ------------------------------------------------------------ records
 
@@ -130,7 +134,48 @@ class ConnectorRepository:
         if writes:
             await self._notifications.bulk_write(writes)
 
+    # ------------------------------------------------------------ the roster from the CRM's users
+
+    async def roster_of(self, connection_id: str, session: Session) -> dict[str, Document]:
+        """CRM user id -> the roster entry last published for them."""
+        found = self._roster.find({"connection_id": connection_id}, session=session)
+        return {doc["crm_user_id"]: doc["published"] async for doc in found}
+
+    async def roster_people(self, connection_id: str, crm_user_ids: Iterable[str]) -> dict[str, str]:
+        """CRM user id -> the person the roster from the CRM's users made of them, while they are active."""
+        wanted = {"connection_id": connection_id, "crm_user_id": {"$in": sorted(set(crm_user_ids))}}
+        found = self._roster.find({**wanted, "published.active": True}, {"crm_user_id": 1, "person_id": 1})
+        return {doc["crm_user_id"]: doc["person_id"] async for doc in found}
+
+    async def save_roster(self, connection_id: str, published: dict[str, Document], session: Session) -> None:
+        writes = [
+            UpdateOne(
+                {"_id": f"{connection_id}:{user_id}"},
+                {
+                    "$set": {
+                        "connection_id": connection_id,
+                        "crm_user_id": user_id,
+                        "person_id": entry["person_id"],
+                        "published": entry,
+                    }
+                },
+                upsert=True,
+            )
+            for user_id, entry in published.items()
+        ]
+        if writes:
+            await self._roster.bulk_write(writes, session=session)
+
     # ------------------------------------------------------------ people
+
+    async def people_ids_by_email(self, emails: Iterable[str]) -> dict[str, list[str]]:
+        """Every active roster person with each address (a CRM's roster may briefly hold one twice), in id order."""
+        wanted = sorted({e.lower() for e in emails})
+        found = self._people.find({"email": {"$in": wanted}, "active": True}, {"email": 1}).sort("_id", ASCENDING)
+        ids: dict[str, list[str]] = {}
+        async for doc in found:
+            ids.setdefault(doc["email"].lower(), []).append(doc["_id"])
+        return ids
 
     async def people_by_email(self, emails: Iterable[str]) -> dict[str, str]:
         wanted = sorted({e.lower() for e in emails})

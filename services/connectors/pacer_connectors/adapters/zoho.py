@@ -22,6 +22,9 @@ Every endpoint and field used here, as Zoho documents it (the pages found; each 
   can verify it: https://www.zoho.com/crm/developer/docs/api/v2.1/notifications/enable.html,
   https://www.zoho.com/crm/developer/docs/javascript-sdk/notification-samples.html and
   https://zoho.com/crm/developer/docs/api/v6/notifications/overview.html
+- users: `GET /crm/{version}/users` with `type` (`ActiveUsers`), `page` and `per_page` (at most 200), answering
+  `users` and `info.more_records`: https://www.zoho.com/deluge/help/crm/get-user-data.html and
+  https://www.zoho.com/de/crm/help/api-diff/getUsers.html (fields in `domain/crm_roster.py`)
 - limits: HTTP 429 with code TOO_MANY_REQUESTS; an expired access token: 401 with code INVALID_TOKEN (as #22
   names them; the status-code pages were not reached by the search).
 """
@@ -119,6 +122,17 @@ class ZohoClient:
             for item in body.get("data") or []
         ]
         return DeletedPage(deletions, bool((body.get("info") or {}).get("more_records")))
+
+    async def active_users(self) -> list[dict[str, Any]]:
+        """Every active user of the account, all pages (an account has hundreds at most)."""
+        users: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = await self._get(f"{API}/users", {"type": "ActiveUsers", "page": page, "per_page": PER_PAGE})
+            users.extend(u for u in body.get("users") or [] if isinstance(u, dict))
+            if not (body.get("info") or {}).get("more_records"):
+                return users
+            page += 1
 
     async def watch(
         self, channel_id: int, events: Sequence[str], notify_url: str, token: str, expiry: datetime

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pacer_shared.events.people import Role, validate_timezone
 from pacer_shared.events.sales import CUSTOMER_RATING, STANDARD_KINDS
 
 ZOHO_ACCOUNTS = (
@@ -99,6 +100,22 @@ class PeopleMapping(Strict):
     table: dict[str, str] = Field(
         default_factory=dict, description="CRM user id or email -> Pacer person id, for users whose emails differ"
     )
+
+
+class RosterFromCrm(Strict):
+    """Publish the roster from the CRM's active users (a company with no HRIS or identity provider feeding it)."""
+
+    roles: dict[str, Role] = Field(
+        default_factory=dict,
+        description="The CRM role's name -> the Pacer role of its users (`Sales Manager: manager`)",
+    )
+    default_role: Role = Field(
+        default=Role.ASSISTANT, description="Users whose CRM role is not in `roles` and whom the roster does not know"
+    )
+    team_field: str | None = Field(default=None, description="The user field naming the team (none: no team)")
+    timezone: str = Field(default="UTC", description="For a user whose CRM time zone is not an IANA one")
+
+    _timezone = field_validator("timezone")(validate_timezone)
 
 
 class ZohoSettings(Strict):
@@ -223,6 +240,7 @@ class Connection(Strict):
     poll_seconds: float = Field(default=300, gt=0, description="Catch-up between pushes, and the only way without")
     objects: Annotated[list[ObjectRule], Field(min_length=1)]
     people: PeopleMapping = PeopleMapping()
+    roster: RosterFromCrm | None = Field(default=None, description="Publish the roster from the CRM's users (Zoho)")
     zoho: ZohoSettings | None = None
     fxiaoke: FxiaokeSettings | None = None
     salesforce: SalesforceSettings | None = None
@@ -243,6 +261,8 @@ class Connection(Strict):
             raise ValueError("fxiaoke: the Fxiaoke settings are required when crm is fxiaoke")
         if self.crm == "salesforce" and self.salesforce is None:
             raise ValueError("salesforce: the Salesforce settings are required when crm is salesforce")
+        if self.roster is not None and self.crm != "zoho":
+            raise ValueError("roster: the roster is read from Zoho CRM's users only, so far")
         # The fields go into SOQL: API names only, so a connection file cannot change what a query asks.
         if self.crm == "salesforce" and (
             wrong := sorted({f for r in self.objects for f in r.fields if not SOQL_NAME.match(f)})

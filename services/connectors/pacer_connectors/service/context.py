@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from pacer_connectors.adapters.fxiaoke import FxiaokeClient
 from pacer_connectors.adapters.repository import ConnectorRepository
 from pacer_connectors.adapters.salesforce import SalesforceClient
+from pacer_connectors.adapters.scim_repository import ScimRepository
 from pacer_connectors.adapters.zoho import ZohoClient
+from pacer_connectors.domain.scim_people import RosterRules
 from pacer_connectors.service.connections import Configured
 from pacer_connectors.service.fxiaoke_sync import FxiaokeConnector
 from pacer_connectors.service.salesforce_sync import SalesforceConnector
+from pacer_connectors.service.scim import Provisioning
 from pacer_connectors.service.sync import Sync
 from pacer_connectors.service.zoho_sync import ZohoConnector
 from pacer_connectors.settings import ConnectorsSettings
@@ -27,6 +30,8 @@ class Connectors:
     fxiaoke: dict[str, FxiaokeConnector]
     salesforce: dict[str, SalesforceConnector]
     """Salesforce connections by id (their Outbound Messages are routed here)."""
+    provisioning: Provisioning
+    """The roster from the identity provider (SCIM)."""
 
     @classmethod
     def of(cls, runtime: Runtime, configured: list[Configured]) -> Connectors:
@@ -53,7 +58,10 @@ class Connectors:
                 zoho[c.connection.id] = ZohoConnector(
                     sync, client, c.secrets.get("channel_token_env"), runtime.settings.retry_seconds
                 )
-        return cls(runtime, repository, runtime.settings, zoho, fxiaoke, salesforce)
+        settings = runtime.settings
+        rules = RosterRules(settings.scim_team_attribute, settings.scim_team_group_prefix, settings.scim_default_role)
+        provisioning = Provisioning(runtime, ScimRepository(runtime.db), rules)
+        return cls(runtime, repository, settings, zoho, fxiaoke, salesforce, provisioning)
 
     @property
     def connection_ids(self) -> list[str]:

@@ -113,8 +113,8 @@ class Sync:
         return readings
 
     async def _people_of(self, records: Sequence[CrmRecord]) -> tuple[dict[CrmUser, str], dict[CrmUser, str]]:
-        """The Pacer person of each record's owner: the connection's table first, then the roster by email; and the
-        pseudonym of each owner who is a person erased."""
+        """The Pacer person of each record's owner: the connection's table first, then the roster it publishes from
+        the CRM's users, then the roster by email; and the pseudonym of each owner who is a person erased."""
         mapping = self.connection.people
         users = set()
         for record in records:
@@ -122,11 +122,18 @@ class Sync:
             if rule and (user := CrmUser.of(record.fields.get(rule.owner_field))):
                 users.add(user)
         by_email = await self.repository.people_by_email(u.email for u in users if u.email) if mapping.by_email else {}
+        # The connection's own roster (from the CRM's users) knows its users by id, before org.people brings them back.
+        rostered = (
+            await self.repository.roster_people(self.connection.id, (u.id for u in users))
+            if self.connection.roster
+            else {}
+        )
         people: dict[CrmUser, str] = {}
         erased: dict[CrmUser, str] = {}
         erasures = self.runtime.erasures
         for user in users:
             person = mapping.table.get(user.id) or (mapping.table.get(user.email) if user.email else None)
+            person = person or rostered.get(user.id)
             if person is None and user.email:
                 person = by_email.get(user.email.lower())
             if person is not None and erasures.erased(person):

@@ -20,6 +20,7 @@ from pacer_connectors.adapters.repository import Cursor
 from pacer_connectors.adapters.zoho import ZohoClient, ZohoError, ZohoRefused
 from pacer_connectors.domain.mapping import ObjectRule, ZohoSettings
 from pacer_connectors.domain.records import Deletion
+from pacer_connectors.service.crm_roster import publish_roster
 from pacer_connectors.service.loop import sync_forever
 from pacer_connectors.service.sync import Sync
 from pacer_shared.logs import get_logger
@@ -57,6 +58,8 @@ class ZohoConnector:
 
     async def one_pass(self) -> None:
         await self.keep_channel()
+        # The roster first: a user it has just published owns records that the catch-up below maps to them at once.
+        await publish_roster(self.sync, self.client)
         for rule in self.sync.connection.objects:
             await self.catch_up(rule)
             await self.catch_up_deletions(rule)
