@@ -19,6 +19,7 @@ from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, Feedb
 from pacer_shared.events.goals import GoalAchieved, GoalAtRisk, GoalMetric, GoalSet, MetricAggregation
 from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommended, RecognitionGranted
 from pacer_testkit.outlets import Mailbox, outlets, text_of
+from pacer_testkit.roster import ROSTER
 from pacer_testkit.roster import person as roster_person
 from pacer_testkit.stack import eventually
 from pacer_testkit.world import RunningService, ServiceWorld
@@ -168,6 +169,21 @@ def the_event(calendar: icalendar.Calendar) -> icalendar.Event:
     return event
 
 
+async def published_with_ids_only(team: Team, last: str) -> None:
+    """What reviews published about its meetings, read from `reviews.events` once `last` is there, names nobody: no
+    attendee's email and no name (notifications writes both into the invitation from its own roster). The agenda,
+    whose talking points name who they are about, is the one event that may carry a name; never an address."""
+    records = await team.records("reviews.events", lambda found: any(r.json()["type"] == last for r in found))
+    names = {p.display_name for p in ROSTER if p.team_id == "north"}
+    emails = {str(p.email) for p in ROSTER if p.team_id == "north" and p.email}
+    assert len(names) == len(emails) == 4, "Mia, Ann, Bob and Cid"
+    for record in records:
+        text = (record.value or b"").decode()
+        assert not [e for e in emails if e in text], f"{record.json()['type']} carries an address"
+        if record.json()["type"] != "MeetingAgendaReady":
+            assert not [n for n in names if n in text], f"{record.json()['type']} carries a name"
+
+
 async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancellation(team: Team) -> None:
     starts_on = date.today() + timedelta(days=1)
     created = await team.post("/v1/meetings", {**WEEKLY, "starts_on": starts_on.isoformat()}, "mia", Role.MANAGER)
@@ -236,6 +252,7 @@ async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancel
         for m in team.mailbox.messages
         if str(m["To"]).split("<")[-1].rstrip(">") not in {f"{p}@example.com" for p in NORTH}
     ], "nobody outside the team is invited"
+    await published_with_ids_only(team, "MeetingCancelled")
 
 
 async def test_someone_who_leaves_the_team_gets_a_cancel_of_their_attendance_and_the_rest_the_revision(
@@ -270,6 +287,7 @@ async def test_someone_who_leaves_the_team_gets_a_cancel_of_their_attendance_and
     shown = (await team.get(f"/v1/meetings/{meeting_id}", "mia", Role.MANAGER)).json()
     assert (shown["attendee_ids"], shown["sequence"]) == (remaining, 1)
     assert len([m for m in team.mailbox.to("cid@example.com") if any(m.iter_attachments())]) == 2, "one CANCEL"
+    await published_with_ids_only(team, "MeetingAttendanceCancelled")
 
 
 # ---------------------------------------------------------------- the agenda, a day before

@@ -108,7 +108,7 @@ def channels_for(
     mandatory = event_type in here.mandatory_event_types
     # By email even when the person put chats first or alone: a chat is the one place a private matter cannot go,
     # and no chat robot can carry an attachment.
-    if rule.private or rule.attachments:
+    if rule.email_only:
         return ["email"] if "email" in available and (mandatory or preferences.wants(event_type, "email")) else []
     order = preferences.channels or [*chats, "email"]
     chosen = [c for c in order if c in available and (mandatory or preferences.wants(event_type, c))]
