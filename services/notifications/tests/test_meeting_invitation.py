@@ -1,5 +1,6 @@
 """The invitation notifications writes from a meeting event and its roster (no servers): an iTIP REQUEST in the team's
-zone, the CANCEL of the series, the CANCEL of one person's attendance, and version 1 events still on the topic."""
+zone, the CANCEL of the series, the CANCEL of one person's attendance (which reaches them even after they left the
+company), and version 1 events still on the topic."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from pacer_notifications.domain.invitation import invitation, series_of, uid
+from pacer_notifications.domain.preferences import Preferences
+from pacer_notifications.domain.recipients import channels_for, recipients
+from pacer_notifications.domain.rules import load_rules
+from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.events import Event, EventData, decode, wrap
 from pacer_shared.events.reviews import (
     MeetingAttendanceCancelled,
@@ -174,3 +179,26 @@ def test_version_1_events_still_on_the_topic_are_read_without_the_invitation_the
     agenda = version_1("MeetingAgendaReady", agenda_v1)
     assert "attachments" not in agenda.data.model_dump()
     assert series_of(agenda.envelope) is None, "an agenda carries no invitation"
+
+
+def test_a_leavers_cancel_is_the_one_message_that_still_reaches_someone_inactive() -> None:
+    rules = load_rules(None)
+    released = MeetingAttendanceCancelled(
+        **ABOUT, attendee_ids=["mia", "ann", "bob"], sequence=1, released_ids=["cid"], reason="inactive"
+    )
+    found, missing = recipients(
+        rules.root["MeetingAttendanceCancelled"], wrap(released, source="/t", time=NOW), PEOPLE, []
+    )
+    assert ([r.key for r in found], missing) == (["person:cid"], []), "Cid left the company: the CANCEL still goes"
+    assert found[0].person is not None
+    assert channels_for(
+        NotificationsSettings(),
+        found[0].person,
+        Preferences(),
+        released.event_type,
+        rules.root["MeetingAttendanceCancelled"],
+    ) == ["email"]
+    assert [name for name, rule in rules.root.items() if rule.to_leavers] == ["MeetingAttendanceCancelled"]
+    scheduled = MeetingScheduled(**ABOUT, **PLAN, attendee_ids=["mia", "cid"], sequence=0)
+    found, _ = recipients(rules.root["MeetingScheduled"], wrap(scheduled, source="/t", time=NOW), PEOPLE, [])
+    assert [r.key for r in found] == ["person:mia"], "nothing else reaches someone who left"

@@ -290,6 +290,36 @@ async def test_someone_who_leaves_the_team_gets_a_cancel_of_their_attendance_and
     await published_with_ids_only(team, "MeetingAttendanceCancelled")
 
 
+async def test_someone_who_leaves_the_company_still_gets_the_cancel_of_their_attendance(team: Team) -> None:
+    starts_on = date.today() + timedelta(days=1)
+    created = await team.post("/v1/meetings", {**WEEKLY, "starts_on": starts_on.isoformat()}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["meeting_id"]
+    for person in NORTH:
+        await team.mail(f"{person}@example.com", 1)
+
+    # Cid leaves the company: the roster marks him inactive, and notifications sends nothing else to him.
+    await team.publish(roster_person("cid", "assistant", "mia", "north", display_name="Cid Assistant", active=False))
+
+    (_, cancellation) = await team.mail("cid@example.com", 2)
+    method, calendar = invitation(cancellation)
+    event = the_event(calendar)
+    assert (method, calendar["METHOD"], event["SEQUENCE"]) == ("CANCEL", "CANCEL", 1)
+    assert event["UID"] == f"{meeting_id}@meetings.pacer", "the same event, so Cid's calendar drops the series"
+    assert str(event["ATTENDEE"]) == "mailto:cid@example.com"
+    assert event["ATTENDEE"].params["CN"] == "Cid Assistant"
+    assert "STATUS" not in event, "the others' meeting goes on"
+    assert cancellation["Subject"] == "No longer invited: Weekly team meeting"
+    assert "you have left the organisation" in text_of(cancellation)
+    for person in ["mia", "ann", "bob"]:
+        (_, update) = await team.mail(f"{person}@example.com", 2)
+        method, calendar = invitation(update)
+        assert (method, the_event(calendar)["SEQUENCE"]) == ("REQUEST", 1)
+        assert "mailto:cid@example.com" not in [str(a) for a in the_event(calendar)["ATTENDEE"]]
+    invitations = [m for m in team.mailbox.to("cid@example.com") if any(m.iter_attachments())]
+    assert len(invitations) == 2, "the invitation, then one CANCEL"
+
+
 # ---------------------------------------------------------------- the agenda, a day before
 
 

@@ -38,7 +38,7 @@ def recipients(
         document = people.get(person_id)
         if document is None:
             missing.append(person_id)
-        elif document.get("active", True):
+        elif document.get("active", True) or rule.to_leavers:
             found.append(Recipient(key=f"person:{person_id}", person=document))
 
     for kind in rule.recipients:

@@ -32,6 +32,9 @@ class Rule(BaseModel):
     invitation: bool = False
     """The message carries the meeting's invitation (`invite.ics`), which notifications writes from the event and
     its roster (`domain/invitation.py`): by email only, like an attachment."""
+    to_leavers: bool = False
+    """Sent to people the roster marks inactive too. Only a leaver's CANCEL of their meeting attendance is: without it
+    the series they were invited to stays in their calendar; every other message stops when someone leaves."""
 
     @property
     def email_only(self) -> bool:
