@@ -109,7 +109,7 @@ EVENT_PERSON_FIELDS = (
     *("person_id", "assistant_id", "owner_id", "recipient_id", "about_id", "subject_id", "manager_id"),
     *("author_id", "respondent_ids", "responsible_id", "requested_by", "submitted_by", "set_by", "granted_by"),
     *("cancelled_by", "assigned_by", "approved_by", "analyzed_by", "adjusted_by"),
-    *("organizer_id", "attendee_ids", "changed_by"),
+    *("organizer_id", "attendee_ids", "changed_by", "released_ids"),
 )
 """The fields of Pacer's events that can name a person (`pacer_shared.events`)."""
 

@@ -1,4 +1,4 @@
-"""Attachments an event carries, sent by email only; recipients named by a list of ids; the meeting templates."""
+"""Attachments, sent by email only; recipients named by a list of ids; the meeting templates."""
 
 from __future__ import annotations
 
@@ -93,6 +93,9 @@ def test_meeting_events_go_to_every_attendee_by_email_only() -> None:
         attendee_ids=["mia", "ann", "gone"],
         timezone="Europe/Berlin",
         sequence=2,
+        series_start=datetime(2026, 12, 7, 9, 30, tzinfo=UTC),
+        duration_minutes=45,
+        rrule="FREQ=WEEKLY;BYDAY=MO",
         cancelled_by="mia",
     )
     envelope = wrap(event, source="/tests", time=datetime.now(UTC))
@@ -105,7 +108,7 @@ def test_meeting_events_go_to_every_attendee_by_email_only() -> None:
     assert channels_for(settings, mia, Preferences(channels=["dingtalk", "email"]), "MeetingCancelled", rule) == [
         "email"
     ], "a chat cannot carry the invitation"
-    assert all(rules.root[t].attachments for t in ("MeetingScheduled", "MeetingChanged", "MeetingCancelled"))
+    assert all(rules.root[t].invitation for t in ("MeetingScheduled", "MeetingChanged", "MeetingCancelled"))
 
 
 def test_meeting_messages_speak_the_readers_language_and_time() -> None:

@@ -1,4 +1,5 @@
-"""Team meetings without servers: recurrence in the team's zone, revisions, and the iTIP message they make."""
+"""Team meetings without servers: recurrence in the team's zone, revisions, agendas and action items (notifications
+writes the invitation: its own tests)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import icalendar
 import pytest
 
 from pacer_reviews.domain.action_items import Next, Reminder, next_reminder
 from pacer_reviews.domain.agenda import GoalFacts, TrainingFacts
-from pacer_reviews.domain.calendar import invitation, uid
 from pacer_reviews.domain.meeting_agenda import AgendaFacts, Occasion, OpenItem, OwnedGoal, Win, team_agenda
 from pacer_reviews.domain.meetings import Meeting, MeetingRefused, Person, Schedule, attendees_of
 from pacer_shared.events.reviews import MeetingCadence
@@ -82,41 +81,6 @@ def test_every_change_raises_the_sequence_and_a_cancelled_meeting_cannot_change(
         subject.change("Again", weekly())
     with pytest.raises(MeetingRefused, match="already cancelled"):
         subject.cancel()
-
-
-def test_the_invitation_is_an_itip_request_in_the_teams_zone_and_the_cancellation_a_cancel() -> None:
-    subject = meeting()
-    now = datetime(2026, 10, 21, 8, tzinfo=UTC)
-    sent = invitation(subject, now)
-    assert (sent.filename, sent.content_type) == ("invite.ics", "text/calendar; method=REQUEST")
-    calendar = icalendar.Calendar.from_ical(sent.content)
-    assert calendar["METHOD"] == "REQUEST"
-    (event,) = calendar.walk("VEVENT")
-    (zone,) = calendar.walk("VTIMEZONE")
-    assert zone["TZID"] == "Europe/Berlin"
-    assert event["UID"] == uid("m-1")
-    assert event["SEQUENCE"] == 0
-    assert event.decoded("DTSTART") == datetime(2026, 10, 26, 10, 30, tzinfo=BERLIN)
-    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
-    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=45)
-    assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;BYDAY=MO"
-    assert event.decoded("DTSTAMP") == now
-    assert str(event["ORGANIZER"]) == "mailto:mia@example.com"
-    assert event["ORGANIZER"].params["CN"] == "Mia Manager"
-    attendees = {str(a): a.params for a in event["ATTENDEE"]}
-    assert list(attendees) == ["mailto:mia@example.com", "mailto:ann@example.com", "mailto:bob@example.com"]
-    assert attendees["mailto:ann@example.com"]["RSVP"] == "TRUE"
-    assert attendees["mailto:ann@example.com"]["PARTSTAT"] == "NEEDS-ACTION"
-    assert event["STATUS"] == "CONFIRMED"
-
-    subject.change(None, weekly(hour=9))
-    subject.cancel()
-    cancelled = invitation(subject, now)
-    assert cancelled.content_type == "text/calendar; method=CANCEL"
-    calendar = icalendar.Calendar.from_ical(cancelled.content)
-    (event,) = calendar.walk("VEVENT")
-    assert (calendar["METHOD"], event["UID"]) == ("CANCEL", uid("m-1"))
-    assert (event["SEQUENCE"], event["STATUS"]) == (2, "CANCELLED")
 
 
 # ---------------------------------------------------------------- the agenda

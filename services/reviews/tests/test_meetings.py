@@ -19,6 +19,7 @@ from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, Feedb
 from pacer_shared.events.goals import GoalAchieved, GoalAtRisk, GoalMetric, GoalSet, MetricAggregation
 from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommended, RecognitionGranted
 from pacer_testkit.outlets import Mailbox, outlets, text_of
+from pacer_testkit.roster import ROSTER
 from pacer_testkit.roster import person as roster_person
 from pacer_testkit.stack import eventually
 from pacer_testkit.world import RunningService, ServiceWorld
@@ -168,6 +169,21 @@ def the_event(calendar: icalendar.Calendar) -> icalendar.Event:
     return event
 
 
+async def published_with_ids_only(team: Team, last: str) -> None:
+    """What reviews published about its meetings, read from `reviews.events` once `last` is there, names nobody: no
+    attendee's email and no name (notifications writes both into the invitation from its own roster). The agenda,
+    whose talking points name who they are about, is the one event that may carry a name; never an address."""
+    records = await team.records("reviews.events", lambda found: any(r.json()["type"] == last for r in found))
+    names = {p.display_name for p in ROSTER if p.team_id == "north"}
+    emails = {str(p.email) for p in ROSTER if p.team_id == "north" and p.email}
+    assert len(names) == len(emails) == 4, "Mia, Ann, Bob and Cid"
+    for record in records:
+        text = (record.value or b"").decode()
+        assert not [e for e in emails if e in text], f"{record.json()['type']} carries an address"
+        if record.json()["type"] != "MeetingAgendaReady":
+            assert not [n for n in names if n in text], f"{record.json()['type']} carries a name"
+
+
 async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancellation(team: Team) -> None:
     starts_on = date.today() + timedelta(days=1)
     created = await team.post("/v1/meetings", {**WEEKLY, "starts_on": starts_on.isoformat()}, "mia", Role.MANAGER)
@@ -236,6 +252,7 @@ async def test_attendees_receive_a_calendar_invitation_its_update_and_its_cancel
         for m in team.mailbox.messages
         if str(m["To"]).split("<")[-1].rstrip(">") not in {f"{p}@example.com" for p in NORTH}
     ], "nobody outside the team is invited"
+    await published_with_ids_only(team, "MeetingCancelled")
 
 
 async def test_someone_who_leaves_the_team_gets_a_cancel_of_their_attendance_and_the_rest_the_revision(
@@ -270,6 +287,37 @@ async def test_someone_who_leaves_the_team_gets_a_cancel_of_their_attendance_and
     shown = (await team.get(f"/v1/meetings/{meeting_id}", "mia", Role.MANAGER)).json()
     assert (shown["attendee_ids"], shown["sequence"]) == (remaining, 1)
     assert len([m for m in team.mailbox.to("cid@example.com") if any(m.iter_attachments())]) == 2, "one CANCEL"
+    await published_with_ids_only(team, "MeetingAttendanceCancelled")
+
+
+async def test_someone_who_leaves_the_company_still_gets_the_cancel_of_their_attendance(team: Team) -> None:
+    starts_on = date.today() + timedelta(days=1)
+    created = await team.post("/v1/meetings", {**WEEKLY, "starts_on": starts_on.isoformat()}, "mia", Role.MANAGER)
+    assert created.status_code == 201, created.text
+    meeting_id = created.json()["meeting_id"]
+    for person in NORTH:
+        await team.mail(f"{person}@example.com", 1)
+
+    # Cid leaves the company: the roster marks him inactive, and notifications sends nothing else to him.
+    await team.publish(roster_person("cid", "assistant", "mia", "north", display_name="Cid Assistant", active=False))
+
+    (_, cancellation) = await team.mail("cid@example.com", 2)
+    method, calendar = invitation(cancellation)
+    event = the_event(calendar)
+    assert (method, calendar["METHOD"], event["SEQUENCE"]) == ("CANCEL", "CANCEL", 1)
+    assert event["UID"] == f"{meeting_id}@meetings.pacer", "the same event, so Cid's calendar drops the series"
+    assert str(event["ATTENDEE"]) == "mailto:cid@example.com"
+    assert event["ATTENDEE"].params["CN"] == "Cid Assistant"
+    assert "STATUS" not in event, "the others' meeting goes on"
+    assert cancellation["Subject"] == "No longer invited: Weekly team meeting"
+    assert "you have left the organisation" in text_of(cancellation)
+    for person in ["mia", "ann", "bob"]:
+        (_, update) = await team.mail(f"{person}@example.com", 2)
+        method, calendar = invitation(update)
+        assert (method, the_event(calendar)["SEQUENCE"]) == ("REQUEST", 1)
+        assert "mailto:cid@example.com" not in [str(a) for a in the_event(calendar)["ATTENDEE"]]
+    invitations = [m for m in team.mailbox.to("cid@example.com") if any(m.iter_attachments())]
+    assert len(invitations) == 2, "the invitation, then one CANCEL"
 
 
 # ---------------------------------------------------------------- the agenda, a day before

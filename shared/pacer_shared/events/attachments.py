@@ -1,4 +1,4 @@
-"""A file an event carries for its readers: an invitation's iCalendar, a report. Email attaches it; chat cannot."""
+"""A file an event carries for its readers: a team report. Email attaches it; chat cannot."""
 
 from __future__ import annotations
 

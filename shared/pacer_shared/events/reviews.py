@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, Field
 
 from pacer_shared import topics
-from pacer_shared.events.attachments import Attachment
-from pacer_shared.events.base import EventData, Record
+from pacer_shared.events.base import EventData, Record, upcaster
 from pacer_shared.talking_points import TalkingPoint
 
 
@@ -231,8 +234,14 @@ class MeetingCadence(StrEnum):
 
 
 class MeetingEvent(EventData):
-    """A team meeting, keyed by the meeting: its invitations, changes and cancellation stay in order."""
+    """A team meeting, keyed by the meeting: its invitations, changes and cancellation stay in order.
 
+    Version 2 carries ids only: notifications writes the invitation (`invite.ics`) itself, with the names and
+    addresses of its own roster, so nobody's name or address is written to `reviews.events`. Version 1 carried that
+    invitation as `attachments`; its upcasters drop it.
+    """
+
+    version = 2
     topic = topics.REVIEWS_EVENTS
     subject_field = "meeting_id"
 
@@ -244,19 +253,24 @@ class MeetingEvent(EventData):
     attendee_ids: list[str] = Field(description="Everyone invited: the team's members from the roster")
     timezone: str = Field(description="The IANA zone the meeting recurs in (weekday, hour)")
     sequence: int = Field(description="The iCalendar SEQUENCE: 0 when scheduled, one more on every change")
-    attachments: list[Attachment] = Field(
-        default=[], description="The iTIP message (`invite.ics`) sent to every attendee with the notification"
+
+
+class MeetingSeries(MeetingEvent):
+    """A revision of the series a calendar holds: what an invitation (RFC 5545 / 5546) says of it."""
+
+    series_start: AwareDatetime = Field(
+        description="DTSTART: the series' first occurrence, on the wall clock of `timezone` (with its offset)"
     )
+    duration_minutes: int
+    rrule: str = Field(description="The recurrence as an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO")
 
 
-class MeetingPlan(MeetingEvent):
+class MeetingPlan(MeetingSeries):
     """When the meeting recurs and when it next takes place."""
 
     weekday: int = Field(description="0 Monday … 6 Sunday")
     hour: int
     minute: int
-    duration_minutes: int
-    rrule: str = Field(description="The recurrence as an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO")
     occurrence_start: AwareDatetime = Field(description="The next occurrence")
     occurrence_end: AwareDatetime
 
@@ -273,18 +287,20 @@ class MeetingChanged(MeetingPlan):
     )
 
 
-class MeetingCancelled(MeetingEvent):
+class MeetingCancelled(MeetingSeries):
+    """The whole series is cancelled: every attendee gets a CANCEL with STATUS:CANCELLED."""
+
     event_type = "MeetingCancelled"
     cancelled_by: str
     reason: str | None = None
 
 
-class MeetingAttendanceCancelled(MeetingEvent):
+class MeetingAttendanceCancelled(MeetingSeries):
     """Someone left the team (or the company) while its meeting recurs: they get a CANCEL of their own attendance
     (same UID, the raised SEQUENCE); `attendee_ids` are those still invited, who get the MeetingChanged beside it."""
 
     event_type = "MeetingAttendanceCancelled"
-    released_ids: list[str] = Field(description="Those no longer invited: the CANCEL attachment goes to them")
+    released_ids: list[str] = Field(description="Those no longer invited: the CANCEL goes to them")
     reason: str = Field(description="left_team | inactive")
 
 
@@ -333,3 +349,53 @@ class ActionItemDue(ActionItemEvent):
 
 class ActionItemOverdue(ActionItemEvent):
     event_type = "ActionItemOverdue"
+
+
+# ---------------------------------------------------------------- version 1: the invitation inside the event
+
+_FOLDED = re.compile(r"\r?\n[ \t]")
+_VEVENT = re.compile(r"^BEGIN:VEVENT\r?$(.*?)^END:VEVENT\r?$", re.MULTILINE | re.DOTALL)
+"""The meeting itself: its VTIMEZONE has DTSTART and RRULE lines of its own (the zone's changes of offset)."""
+_PROPERTY = re.compile(r"^(DTSTART|DTEND|RRULE)(?:;[^:\r\n]*)?:([^\r\n]*?)\r?$", re.MULTILINE)
+
+
+def _without_invitation(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name != "attachments"}
+
+
+def _series_from_invitation(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 said when the series begins only in the invitation it carried: read DTSTART, DTEND and RRULE back
+    from that text (reviews wrote it; a property missing leaves the field missing, so the event is dead-lettered)."""
+    upcast = _without_invitation(data)
+    texts = [a.get("content") for a in data.get("attachments") or [] if isinstance(a, dict)]
+    found = {
+        name: value
+        for text in texts
+        if isinstance(text, str)
+        for event in _VEVENT.findall(_FOLDED.sub("", text))[:1]
+        for name, value in _PROPERTY.findall(event)
+    }
+    try:
+        zone = ZoneInfo(str(data.get("timezone") or "UTC"))
+        start, end = (_local(found[name], zone) for name in ("DTSTART", "DTEND"))
+    except (KeyError, ValueError, ZoneInfoNotFoundError):
+        return upcast
+    minutes = int((end - start).total_seconds() // 60)
+    return {
+        "series_start": start.isoformat(),
+        "duration_minutes": minutes,
+        "rrule": found.get("RRULE"),
+        **upcast,
+    }
+
+
+def _local(value: str, zone: ZoneInfo) -> datetime:
+    """An iCalendar DATE-TIME (RFC 5545 section 3.3.5): in UTC with a final Z, else on the TZID's wall clock."""
+    moment = datetime.strptime(value.rstrip("Z"), "%Y%m%dT%H%M%S")
+    return moment.replace(tzinfo=UTC).astimezone(zone) if value.endswith("Z") else moment.replace(tzinfo=zone)
+
+
+for _series in (MeetingScheduled, MeetingChanged, MeetingCancelled, MeetingAttendanceCancelled):
+    upcaster(_series, from_version=1)(_series_from_invitation)
+for _other in (MeetingAgendaReady, MeetingHeld):
+    upcaster(_other, from_version=1)(_without_invitation)

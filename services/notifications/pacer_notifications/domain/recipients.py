@@ -38,7 +38,7 @@ def recipients(
         document = people.get(person_id)
         if document is None:
             missing.append(person_id)
-        elif document.get("active", True):
+        elif document.get("active", True) or rule.to_leavers:
             found.append(Recipient(key=f"person:{person_id}", person=document))
 
     for kind in rule.recipients:
@@ -108,7 +108,7 @@ def channels_for(
     mandatory = event_type in here.mandatory_event_types
     # By email even when the person put chats first or alone: a chat is the one place a private matter cannot go,
     # and no chat robot can carry an attachment.
-    if rule.private or rule.attachments:
+    if rule.email_only:
         return ["email"] if "email" in available and (mandatory or preferences.wants(event_type, "email")) else []
     order = preferences.channels or [*chats, "email"]
     chosen = [c for c in order if c in available and (mandatory or preferences.wants(event_type, c))]

@@ -28,7 +28,17 @@ class Rule(BaseModel):
     priority: Priority = Priority.NORMAL
     private: bool = False
     attachments: bool = False
-    """The event's attachments (an invitation's .ics) are the point of the message: only email carries them."""
+    """The event's attachments (a team report's XLSX) are the point of the message: only email carries them."""
+    invitation: bool = False
+    """The message carries the meeting's invitation (`invite.ics`), which notifications writes from the event and
+    its roster (`domain/invitation.py`): by email only, like an attachment."""
+    to_leavers: bool = False
+    """Sent to people the roster marks inactive too. Only a leaver's CANCEL of their meeting attendance is: without it
+    the series they were invited to stays in their calendar; every other message stops when someone leaves."""
+
+    @property
+    def email_only(self) -> bool:
+        return self.private or self.attachments or self.invitation
 
     @field_validator("recipients")
     @classmethod

@@ -233,7 +233,7 @@ class DeliveryWorker:
                         user_text.plain(message.body),
                         markdown_to_html(message.body),
                         delivery["_id"],
-                        [] if delivery.get("digest") else delivery["event"]["data"].get("attachments") or [],
+                        [] if delivery.get("digest") else _attachments(delivery),
                     )
                 except ValueError as error:  # the same message fails the same way on every try: fail over now
                     return Outcome(delivered=False, retryable=False, reason=f"cannot be written as an email: {error}")
@@ -338,3 +338,11 @@ class DeliveryWorker:
                     for r in batch:
                         r.written.set_result(None)
         await record.written
+
+
+def _attachments(delivery: Document) -> list[Document]:
+    """What routing attached (a meeting's invitation it wrote), else the files the event itself carries (a team
+    report; a meeting event of version 1, routed before notifications wrote invitations, still has its own)."""
+    if "attachments" in delivery:
+        return list(delivery["attachments"])
+    return list(delivery["event"]["data"].get("attachments") or [])

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 
+from pacer_notifications.domain import invitation
 from pacer_notifications.domain.delivery import Delivery, Status, delivery_id
 from pacer_notifications.domain.preferences import Preferences
 from pacer_notifications.domain.recipients import Recipient, about, channels_for, contact, named_in, recipients
@@ -68,9 +69,10 @@ async def route(
     deliveries = [
         delivery
         for envelope, rule, found in routed
+        for attachments in [_attachments(rule, envelope, roster.people)]
         for recipient in found
         for delivery in _deliveries_for(
-            notifications, rule, envelope, recipient, about(envelope, roster.people), preferences, now
+            notifications, rule, envelope, recipient, about(envelope, roster.people), preferences, now, attachments
         )
     ]
     await notifications.repository.add(deliveries, session)
@@ -97,6 +99,7 @@ class _Roster:
             if kind.startswith("field:")
             for person_id in named_in(envelope, kind)
         }
+        named |= {person_id for envelope, rule in ruled for person_id in _invited(rule, envelope)}
         found = await people.many(named, session)
         managers = {
             manager
@@ -110,6 +113,21 @@ class _Roster:
         return cls(found, await people.with_role("hr", session) if asks_hr else [])
 
 
+def _invited(rule: Rule, envelope: CloudEvent) -> list[str]:
+    """Whom a meeting's invitation names, to be read from the roster with the recipients."""
+    series = invitation.series_of(envelope) if rule.invitation else None
+    return invitation.people_named(series) if series is not None else []
+
+
+def _attachments(rule: Rule, envelope: CloudEvent, people: Mapping[str, Document]) -> list[Document] | None:
+    """The files the message carries when they are not the event's own: a meeting's invitation, written once per
+    event with the names and addresses the roster has now, the same for every attendee. None: the event's files."""
+    series = invitation.series_of(envelope) if rule.invitation else None
+    if series is None:
+        return None
+    return [invitation.invitation(series, people, envelope.time).model_dump(mode="json")]
+
+
 def _deliveries_for(
     notifications: Notifications,
     rule: Rule,
@@ -118,6 +136,7 @@ def _deliveries_for(
     subject: Document,
     preferences_of: Mapping[str, Preferences],
     now: datetime,
+    attachments: list[Document] | None,
 ) -> list[Delivery]:
     message: Document = {
         "event_id": envelope.id,
@@ -134,6 +153,8 @@ def _deliveries_for(
         "seq": ObjectId(),  # increasing: among messages due at once, the routing order
         "digest": False,
     }
+    if attachments is not None:
+        message["attachments"] = attachments
     if recipient.person is None:
         endpoint = notifications.settings.endpoint("team", team_id=recipient.team_id)
         if endpoint is None:

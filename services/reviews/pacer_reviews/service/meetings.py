@@ -1,4 +1,5 @@
-"""Team meetings: scheduled by the team's manager or hr, changed and cancelled, each revision sent as an invitation."""
+"""Team meetings: scheduled by the team's manager or hr, changed and cancelled, each revision published for
+notifications to send as an invitation (it writes the `invite.ics` from the event and its own roster)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pacer_reviews.domain import calendar
 from pacer_reviews.domain.meetings import Meeting, MeetingRefused, Person, Schedule, attendees_of, utc
 from pacer_reviews.service.context import Reviews
 from pacer_shared.auth import Principal, Role
@@ -151,9 +151,7 @@ async def cancel(reviews: Reviews, principal: Principal, meeting_id: str, reason
         "cancel_reason": reason,
         "agenda_due_at": None,
     }
-    event = MeetingCancelled(
-        **_about(entity), attachments=[calendar.invitation(entity, now)], cancelled_by=principal.subject, reason=reason
-    )
+    event = MeetingCancelled(**_series(entity), cancelled_by=principal.subject, reason=reason)
     await _save(reviews, found, document, event)
     return view(document, now)
 
@@ -171,14 +169,11 @@ async def release_leavers(reviews: Reviews, events: Sequence[Event[PersonUpserte
             released = entity.release({person.person_id})
             if not released:
                 continue  # the organizer stays; the team's manager changes the meeting or cancels it
-            # Their name and address as this record gives them: the projection may already have moved on.
-            leaver = Person(person.person_id, person.display_name, str(person.email))
             now = reviews.runtime.clock.now()
             document = {**found, **_document(entity), "changed_at": now}
             by = f"roster:{event.id}"
             cancelled = MeetingAttendanceCancelled(
-                **_about(entity),
-                attachments=[calendar.uninvitation(entity, [leaver], now)],
+                **_series(entity),
                 released_ids=[person.person_id],
                 reason="left_team" if person.active else "inactive",
             )
@@ -325,18 +320,27 @@ def _about(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _series(meeting: Meeting) -> dict[str, Any]:
+    """What the invitation says of the series: ids and times only, never a name or an address (notifications
+    reads those from its own roster when it writes the `invite.ics`)."""
+    plan = meeting.schedule
+    return {
+        **_about(meeting),
+        "series_start": plan.first_start(),
+        "duration_minutes": plan.duration_minutes,
+        "rrule": plan.rrule,
+    }
+
+
 def _plan_event(meeting: Meeting, now: datetime) -> dict[str, Any]:
     plan = meeting.schedule
     upcoming = meeting.next_occurrence(now)
     assert upcoming is not None  # a scheduled meeting always has a next occurrence
     return {
-        **_about(meeting),
-        "attachments": [calendar.invitation(meeting, now)],
+        **_series(meeting),
         "weekday": plan.weekday,
         "hour": plan.hour,
         "minute": plan.minute,
-        "duration_minutes": plan.duration_minutes,
-        "rrule": plan.rrule,
         "occurrence_start": utc(upcoming[0]),
         "occurrence_end": utc(upcoming[1]),
     }
