@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pacer_connectors.adapters.fxiaoke import FxiaokeClient
 from pacer_connectors.adapters.repository import ConnectorRepository
+from pacer_connectors.adapters.roster_read import RosterRead
 from pacer_connectors.adapters.salesforce import SalesforceClient
 from pacer_connectors.adapters.scim_repository import ScimRepository
 from pacer_connectors.adapters.zoho import ZohoClient
@@ -37,24 +38,25 @@ class Connectors:
     def of(cls, runtime: Runtime, configured: list[Configured]) -> Connectors:
         assert isinstance(runtime.settings, ConnectorsSettings)
         repository = ConnectorRepository(runtime.db)
+        roster_read = RosterRead(runtime.settings)
         zoho: dict[str, ZohoConnector] = {}
         fxiaoke: dict[str, FxiaokeConnector] = {}
         salesforce: dict[str, SalesforceConnector] = {}
         for c in configured:
             if (sf := c.connection.salesforce) is not None and c.connection.crm == "salesforce":
                 secret = c.secrets["private_key_env" if sf.flow == "jwt_bearer" else "client_secret_env"]
-                sync = Sync(runtime, repository, c.connection)
+                sync = Sync(runtime, repository, c.connection, roster_read)
                 salesforce[c.connection.id] = SalesforceConnector(
                     sync, SalesforceClient(sf, secret), runtime.settings.retry_seconds
                 )
             z, f = c.connection.zoho, c.connection.fxiaoke
             if f is not None and c.connection.crm == "fxiaoke":
                 fx = FxiaokeClient(f, c.secrets["app_secret_env"], c.secrets["permanent_code_env"])
-                sync = Sync(runtime, repository, c.connection)
+                sync = Sync(runtime, repository, c.connection, roster_read)
                 fxiaoke[c.connection.id] = FxiaokeConnector(sync, fx, runtime.settings.retry_seconds)
             if z is not None and c.connection.crm == "zoho":
                 client = ZohoClient(z, c.secrets["client_secret_env"], c.secrets["refresh_token_env"])
-                sync = Sync(runtime, repository, c.connection)
+                sync = Sync(runtime, repository, c.connection, roster_read)
                 zoho[c.connection.id] = ZohoConnector(
                     sync, client, c.secrets.get("channel_token_env"), runtime.settings.retry_seconds
                 )

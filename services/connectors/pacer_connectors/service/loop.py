@@ -23,6 +23,8 @@ async def sync_forever(
     wake: asyncio.Event,
 ) -> None:
     connection = sync.connection
+    if sync.roster_read is not None:
+        await sync.roster_read.wait()
     # The stopped-syncing alert measures from the last clean pass, or from now for a connection that has never had
     # one: so one that never syncs also alerts, and a restart does not hide how long ago the last pass was.
     last = (await sync.repository.status(connection.id)).get("caught_up_at")

@@ -96,6 +96,8 @@ class SalesforceConnector:
         assert org is not None
         stream = ChangeEventStream(settings, org, self.client.session)
         connection = self.sync.connection.id
+        if self.sync.roster_read is not None:
+            await self.sync.roster_read.wait()
         while True:
             cursor = await self.sync.repository.cursor(connection, CHANGE_EVENTS, "cdc")
             replay = bytes.fromhex(cursor.page_token) if cursor.page_token else None

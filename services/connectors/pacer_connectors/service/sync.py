@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pacer_connectors.adapters.repository import ConnectorRepository, Cursor, SyncReport
+from pacer_connectors.adapters.roster_read import RosterRead
 from pacer_connectors.domain.mapping import Connection
 from pacer_connectors.domain.records import (
     CHANGED,
@@ -43,6 +44,8 @@ class Sync:
     runtime: Runtime
     repository: ConnectorRepository
     connection: Connection
+    roster_read: RosterRead | None = None
+    """Waited for before the first pass: records are matched to people by the roster (adapters/roster_read.py)."""
     unmapped: set[str] = field(default_factory=set)
 
     async def apply(
