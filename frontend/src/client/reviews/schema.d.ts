@@ -478,7 +478,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Meetings you attend or organize (hr: every team's) */
+        /** Meetings you attend or organize (hr: every team's), newest first, a page at a time */
         get: operations["listed_v1_meetings_get"];
         put?: never;
         /** Schedule a team's recurring meeting and invite its members (the team's manager, hr) */
@@ -1736,6 +1736,16 @@ export interface components {
              * Format: date-time
              */
             changed_at: string;
+        };
+        /** MeetingPage */
+        MeetingPage: {
+            /** Items */
+            items: components["schemas"]["MeetingOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** MinutesBody */
         MinutesBody: {
@@ -4766,6 +4776,8 @@ export interface operations {
             query?: {
                 team_id?: string | null;
                 status?: ("scheduled" | "cancelled") | null;
+                cursor?: string | null;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -4779,7 +4791,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeetingOut"][];
+                    "application/json": components["schemas"]["MeetingPage"];
                 };
             };
             /** @description Unauthorized */

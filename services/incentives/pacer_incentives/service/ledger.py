@@ -23,6 +23,7 @@ from pacer_incentives.service.plans import period_of, plan_of
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.incentives import BonusAdjusted, BonusApproved, BonusCalculated
 from pacer_shared.mongo import Document, Session
+from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Conflict, Forbidden, NotFound
 from pacer_shared.waiting import poll
 
@@ -355,9 +356,10 @@ async def statements_for(
     person_id: str | None,
     plan_id: str | None,
     status: str | None,
+    cursor: str | None,
     limit: int,
-) -> list[Document]:
-    """Statements: one's own, one's team's (managers), everyone's (hr)."""
+) -> tuple[list[Document], str | None]:
+    """A page of statements (one's own, one's team's for managers, everyone's for hr) and the next page's cursor."""
     readable_by: tuple[list[str], str | None] | None = None
     if not principal.has(Role.HR):
         if principal.has(Role.MANAGER):
@@ -367,9 +369,10 @@ async def statements_for(
             raise Forbidden("assistants see only their own statements")
         else:
             readable_by = ([principal.subject], None)
-    return await incentives.statements.listed(
-        limit, person_id=person_id, plan_id=plan_id, status=status, readable_by=readable_by
+    found = await incentives.statements.listed(
+        limit + 1, person_id=person_id, plan_id=plan_id, status=status, readable_by=readable_by, cursor=cursor
     )
+    return found[:limit], cursor_after(found, limit, "period_start")
 
 
 def can_see(principal: Principal, statement: Document) -> bool:
