@@ -57,6 +57,7 @@ export const en = {
     notFound: "Nothing is here.",
     network: "The service could not be reached. It may be starting; the page tries again.",
     generic: "Something went wrong: {{detail}}",
+    conflict: "Not done: {{detail}}",
     fields: "Please correct the fields marked below.",
   },
   goal: {

@@ -58,6 +58,7 @@ export const zhCN: Texts = {
     notFound: "此处没有内容。",
     network: "无法连接服务，可能正在启动；页面会自动重试。",
     generic: "出错了：{{detail}}",
+    conflict: "未能完成：{{detail}}",
     fields: "请更正下方标出的字段。",
   },
   goal: {

@@ -143,17 +143,20 @@ async def test_approval_goes_manager_then_hr_and_freezes_the_statement(world: In
     early = await world.call("POST", approve, "hana", Role.HR)
     assert early.status_code == 409
     assert "manager approves first" in early.json()["detail"]
+    assert early.json()["code"] == "statement_manager_first", "a stable code the console words in Chinese"
     assert (await world.call("POST", approve, "mia", Role.MANAGER)).json()["status"] == "manager_approved"
     assert (await world.call("POST", approve, "mia", Role.MANAGER)).status_code == 409
     alone = await world.call("POST", approve, "mia", Role.HR)  # a manager who also holds the hr role
     assert alone.status_code == 409
     assert "other than the first approver" in alone.json()["detail"]
+    assert alone.json()["code"] == "statement_second_approver"
     approved = await world.call("POST", approve, "hana", Role.HR)
     assert approved.json()["status"] == "approved"
     assert [a["by"] for a in approved.json()["approvals"]] == ["mia", "hana"]
     frozen = await world.call("POST", approve, "hana", Role.HR)
     assert frozen.status_code == 409
     assert "frozen" in frozen.json()["detail"]
+    assert frozen.json()["code"] == "statement_frozen"
 
     events = await world.events(lambda rs: any(r.json()["type"] == "BonusApproved" for r in rs))
     [event] = [e for e in events if e["type"] == "BonusApproved"]

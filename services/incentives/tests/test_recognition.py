@@ -105,6 +105,7 @@ async def test_kudos_count_against_a_monthly_budget_and_never_go_to_oneself(worl
     beyond = await world.call("POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "cid", "message": "one more"})
     assert beyond.status_code == 409
     assert "budget of 5" in beyond.json()["detail"]
+    assert (beyond.json()["code"], beyond.json()["ctx"]["budget"]) == ("kudos_budget_used", 5), "for a client to word"
     budget = (await world.call("GET", "/v1/kudos/budget", "ann", Role.ASSISTANT)).json()
     assert (budget["budget"], budget["remaining"]) == (5, 0)
 

@@ -313,18 +313,20 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
         person = await incentives.runtime.people.get(statement["person_id"], session)
         manager = person.get("manager_id") if person else statement["manager_id"]
         if status == "approved":
-            raise Conflict("the statement is approved and frozen; later changes go to a new statement")
+            raise Conflict(
+                "the statement is approved and frozen; later changes go to a new statement", code="statement_frozen"
+            )
         if status == "calculated":
             first = principal.subject == manager or (manager is None and principal.has(Role.HR))
             if not first and principal.has(Role.HR):
-                raise Conflict("the person's manager approves first, then hr")
+                raise Conflict("the person's manager approves first, then hr", code="statement_manager_first")
             if not first:
                 raise Forbidden("only the person's manager approves the statement first")
             step = {"status": "manager_approved"}
         elif not principal.has(Role.HR):
-            raise Conflict("the manager has approved; hr approves next")
+            raise Conflict("the manager has approved; hr approves next", code="statement_hr_next")
         elif principal.subject in {a["by"] for a in statement["approvals"]}:
-            raise Conflict("someone other than the first approver approves next")
+            raise Conflict("someone other than the first approver approves next", code="statement_second_approver")
         else:
             step = {"status": "approved"}
         approval: Document = {

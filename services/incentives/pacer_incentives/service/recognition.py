@@ -187,6 +187,8 @@ async def kudos(
         if used >= rules.monthly_budget:
             raise Conflict(
                 f"the kudos budget of {rules.monthly_budget} for {month} is used up; it renews next month",
+                code="kudos_budget_used",
+                ctx={"budget": rules.monthly_budget, "month": month},
                 remaining=0,
             )
         await incentives.kudos_budgets.spend(key, session)
