@@ -44,7 +44,7 @@ export function BonusStatements() {
       }),
     ),
   );
-  const rosterName = usePeopleNames(hr);
+  const rosterName = usePeopleNames();
   const teamId = person.team_id ?? "";
   const team = useQuery({
     queryKey: ["team-dashboard", teamId],
@@ -86,6 +86,7 @@ export function BonusStatements() {
           key={statement.explanation.statement_id}
           statement={statement}
           name={nameOf(statement.explanation.person_id)}
+          nameOf={nameOf}
           approvable={
             (manager && statement.status === "calculated") ||
             (hr && statement.status === "manager_approved" && !approvedBy(statement, person.person_id))
@@ -110,11 +111,13 @@ function money(amount: string, currency: string, locale: string): string {
 function Statement({
   statement,
   name,
+  nameOf,
   approvable,
   onApproved,
 }: {
   statement: StatementOut;
   name: string;
+  nameOf: (personId: string) => string;
   approvable: boolean;
   onApproved: (statement: StatementOut) => void;
 }) {
@@ -153,7 +156,7 @@ function Statement({
       {statement.approvals.length > 0 && (
         <p className="hint" data-testid="statement-approvals">
           {statement.approvals
-            .map((approval) => t("bonus.approvedStep", { by: approval.by, role: t(`roles.${approval.role}`, { defaultValue: approval.role }), at: day(approval.at, locale) }))
+            .map((approval) => t("bonus.approvedStep", { by: nameOf(approval.by), role: t(`roles.${approval.role}`, { defaultValue: approval.role }), at: day(approval.at, locale) }))
             .join(" · ")}
         </p>
       )}

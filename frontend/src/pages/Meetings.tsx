@@ -9,6 +9,7 @@ import { FieldError } from "../components/FieldError";
 import { More } from "../components/More";
 import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useMorePages } from "../components/useMorePages";
+import { usePeopleNames } from "../components/usePeopleNames";
 import { useSubmission } from "../components/useSubmission";
 import type { components } from "../client/reviews/schema";
 import { day } from "../format";
@@ -232,6 +233,7 @@ function QuarterResults({ quarter }: { quarter: NonNullable<Agenda["quarter"]> }
  * went); their owner, the team's manager or hr marks one done. */
 function ActionItems({ meeting, organizes }: { meeting: Meeting; organizes: boolean }) {
   const { t, i18n } = useTranslation();
+  const names = usePeopleNames();
   const { apis } = usePlatform();
   const { person } = useSession();
   const minutes = useQuery({
@@ -249,7 +251,7 @@ function ActionItems({ meeting, organizes }: { meeting: Meeting; organizes: bool
       <ul>
         {items.map((item) => (
           <li key={item.item_id} data-testid="action-item">
-            {item.text} ({item.owner_id}, {t("meetings.dueOn", { day: day(item.due_at, i18n.language) })}){" "}
+            {item.text} ({names(item.owner_id)}, {t("meetings.dueOn", { day: day(item.due_at, i18n.language) })}){" "}
             <DoneButton meeting={meeting} itemId={item.item_id} text={item.text} />
           </li>
         ))}

@@ -11,6 +11,7 @@ import { More } from "../components/More";
 import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDraft } from "../components/useDraft";
 import { useMorePages } from "../components/useMorePages";
+import { usePeopleNames } from "../components/usePeopleNames";
 import { useSubmission } from "../components/useSubmission";
 import { day, number, percent } from "../format";
 import { GiveAward } from "./GiveAward";
@@ -38,9 +39,7 @@ export function Recognition() {
     queryKey: ["feedback-recipients"],
     queryFn: () => answer(apis.feedback.GET("/v1/feedback/recipients")),
   });
-  const names = new Map((recipients.data ?? []).map((p) => [p.person_id, p.display_name]));
-  names.set(person.person_id, person.display_name);
-  const nameOf = (id: string) => names.get(id) ?? id;
+  const nameOf = usePeopleNames();
   const values = useQuery({
     queryKey: ["company-values"],
     queryFn: () => answer(apis.incentives.GET("/v1/values")),
