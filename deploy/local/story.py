@@ -213,10 +213,13 @@ class Story:
     async def outcomes(self) -> list[str]:
         """Bonus statements and recognitions as the services report them now."""
         lines = []
-        statements = await self._call("incentives", "GET", "/v1/statements?plan_id=demo-sprint-bonus", "hana", Role.HR)
-        for statement in statements:
+        statements = await self._call(
+            "incentives", "GET", "/v1/statements?plan_id=demo-sprint-bonus&limit=200", "hana", Role.HR
+        )
+        for statement in statements["items"]:  # the demo's one period: a first page holds them all
             about = statement["explanation"]
             lines.append(f"bonus {about['person_id']}: {about['currency']} {about['total']} ({statement['status']})")
-        for recognition in await self._call("incentives", "GET", "/v1/recognitions", "hana", Role.HR):
+        recognitions = await self._call("incentives", "GET", "/v1/recognitions?limit=200", "hana", Role.HR)
+        for recognition in recognitions["items"]:
             lines.append(f"recognition {recognition['person_id']}: {recognition['name']} ({recognition['kind']})")
         return lines

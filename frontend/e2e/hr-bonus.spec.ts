@@ -19,7 +19,7 @@ test("hr simulates a plan's next version against the one in force before adoptin
   await south.getByRole("button", { name: "Versions of South sprint bonus" }).click();
   const versions = page.getByTestId("plan-versions");
   await expect(versions.getByRole("row")).toHaveCount(2); // the header and version 1
-  await expect(versions).toContainText("by hana");
+  await expect(versions).toContainText("by Hana HR");
 
   await south.getByRole("button", { name: "Write the next version of South sprint bonus" }).click();
   const form = page.getByRole("form", { name: "Next version of South sprint bonus" });
@@ -73,7 +73,7 @@ test("hr simulates a plan's next version against the one in force before adoptin
   const dans = page.getByTestId("statement").filter({ hasText: "Dan Assistant" });
   await expect(dans).toHaveCount(1);
   await expect(dans).toContainText("Approved by the manager, waiting for hr");
-  await expect(dans).toContainText("Approved by max (manager)");
+  await expect(dans).toContainText("Approved by Max Manager (manager)");
   await expect(dans.getByRole("row", { name: /attainment/i }).first()).toBeVisible();
   await expect(dans.locator("code").first()).not.toBeEmpty();
   await expect(dans.getByTestId("statement-total")).toHaveText("€1,000.00");
@@ -84,7 +84,7 @@ test("hr simulates a plan's next version against the one in force before adoptin
   await expect(page.getByRole("status")).toHaveText("Dan Assistant's statement is approved and frozen.");
   await expect(dans).toHaveCount(0);
   await page.getByLabel("Show", { exact: true }).selectOption("all");
-  await expect(approved).toContainText("Approved by hana (hr)");
+  await expect(approved).toContainText("Approved by Hana HR (hr)");
   await expect(approved.getByRole("button", { name: /Approve/ })).toHaveCount(0);
   await page.getByRole("button", { name: "Sign out" }).click();
 

@@ -67,6 +67,7 @@ test("hr exports a person's data from all seven services and reads the export in
   await filters.getByRole("button", { name: "Show" }).click();
   const records = page.getByTestId("audit-records");
   await expect(records).toHaveAccessibleName("The Incentives service's audit trail, newest first");
+  await expect(records.getByRole("row").nth(1)).toContainText("Hana HR");
   await expect(records.getByRole("row").nth(1)).toContainText("hana");
   await expect(records.getByRole("row").nth(1)).toContainText("personal_data.exported");
   await expect(records.getByRole("row").nth(1)).toContainText("person/cid");

@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, illustrate, signInAs } from "./support";
 
-// The harness had Mia give Cid a private award ("Quiet hero"): only Cid, Mia and hr may see it.
+// The harness had Mia give Cid a private award ("Quiet hero"): only Cid, Mia and hr may see it. Then ten public
+// ones ("Trade fair helper 1" to 10), so the team's feed (ten to a page, newest first) has a second page.
 
 test("an assistant gives kudos within his budget and the team sees it ranked; a private award stays with whom it concerns", async ({
   page,
@@ -24,6 +25,10 @@ test("an assistant gives kudos within his budget and the team sees it ranked; a 
   await expect(kudos).toContainText("from Bob Assistant");
   await expect(kudos).toContainText("lived our value Teamwork");
   await expect(page.getByTestId("leaderboard").getByRole("row", { name: /Ann Assistant/ })).toContainText("5");
+  await expect(feed).not.toContainText("Trade fair helper 1:");
+  await page.getByRole("button", { name: "More recognitions" }).click();
+  await expect(feed.getByRole("listitem").filter({ hasText: "Trade fair helper 1:" })).toContainText("Staffed the stand on day 1.");
+  await expect(feed.getByRole("listitem").filter({ hasText: "Trade fair helper 10:" })).toHaveCount(1);
   await expect(feed).not.toContainText("Quiet hero");
   await expectAccessible(page, "recognition");
   await illustrate(page, "recognition");
@@ -32,6 +37,9 @@ test("an assistant gives kudos within his budget and the team sees it ranked; a 
   await signInAs(page, "Sign in as Cid Assistant");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Recognition" }).click();
   const award = page.getByTestId("recognitions").getByRole("listitem").filter({ hasText: "Quiet hero" });
+  await expect(page.getByTestId("recognitions")).toContainText("Trade fair helper 10");
+  await expect(award).toHaveCount(0);
+  await page.getByRole("button", { name: "More recognitions" }).click();
   await expect(award).toContainText("Covered the phones all week.");
   await expect(award).toContainText("from Mia Manager");
   await expect(award).toContainText("private: only you, your manager and hr see it");

@@ -46,8 +46,27 @@ class Unauthorized(Problem):
 
 
 class Conflict(Problem):
+    """A request the resource's present state refuses (already done, someone else's turn, changed meanwhile).
+
+    With `code` the body carries it and its `ctx` beside `detail`, the English text: a stable reason a client words
+    in its own language, as it does a 422's `type`.
+    """
+
     status = 409
     title = "Conflict"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        ctx: dict[str, str | int | float] | None = None,
+        **extensions: Any,
+    ) -> None:
+        if code is not None:
+            extensions.setdefault("code", code)
+            extensions.setdefault("ctx", ctx)
+        super().__init__(detail, **extensions)
 
 
 class Unprocessable(Problem):
@@ -95,6 +114,10 @@ class ProblemDetails(BaseModel):
     detail: str
     instance: str
     errors: list[FieldProblem] | None = Field(default=None, description="Each invalid field, on a 422")
+    code: str | None = Field(default=None, description="On a 409: the refusal's stable code, for a client to word it")
+    ctx: dict[str, str | int | float] | None = Field(
+        default=None, description="On a 409 with a `code`: the refusal's values, e.g. its status"
+    )
 
 
 PROBLEM_REF = "#/components/schemas/Problem"

@@ -182,6 +182,15 @@ async def private_award(platform: Platform) -> None:
     assert response.status_code == 201, response.text
 
 
+async def earlier_awards(platform: Platform) -> None:
+    """Ten public awards to Cid after his private one: the team's feed holds more than its first page, so the
+    private award is read only once "More" asked the next."""
+    for day in range(1, 11):
+        body = {"person_id": "cid", "name": f"Trade fair helper {day}", "citation": f"Staffed the stand on day {day}."}
+        response = await platform.call("incentives", "POST", "/v1/awards", "mia", Role.MANAGER, body)
+        assert response.status_code == 201, response.text
+
+
 async def earlier_feedback(platform: Platform) -> None:
     """Cid's notes to Mia from before the journeys, more than her inbox shows on its first page."""
     for n in range(10):
@@ -317,6 +326,7 @@ async def test_people_use_the_console_in_a_real_browser(stack: Stack, chromium: 
         await review_to_write(platform)
         await weekly_check_in(platform)
         await private_award(platform)
+        await earlier_awards(platform)
         await earlier_feedback(platform)
         await promotion_to_consider(platform)
         await checkins_due(platform)

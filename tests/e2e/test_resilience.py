@@ -232,7 +232,7 @@ async def test_incentives_killed_while_goal_events_flow_writes_one_statement_wit
     [email] = await platform.mail("eve@example.com", "Your bonus statement")
     assert "€500.00" in text_of(email), "attainment (3/3 + 1/2) / 2 = 0.75 pays tier 0.5 of 1000"
     listed = await platform.call("incentives", "GET", "/v1/statements?person_id=eve", "hana", Role.HR)
-    [statement] = [s["explanation"] for s in listed.json()]  # the plan has one period
+    [statement] = [s["explanation"] for s in listed.json()["items"]]  # the plan has one period
     assert statement["adjustments"] == [], "a replayed event is not a late correction"
     [line] = statement["lines"]
     goals = [key for key in line["inputs"] if key.startswith("goal ")]

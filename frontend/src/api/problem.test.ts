@@ -7,6 +7,8 @@ const problem = {
   status: 422,
   detail: "body.person_id: String should have at least 1 character",
   instance: "/v1/local-sign-in",
+  code: null,
+  ctx: null,
   errors: [
     { field: "body.person_id", message: "String should have at least 1 character", type: "string_too_short", ctx: null },
     { field: "body.metric.kinds", message: "List should have at least 1 item", type: "too_short", ctx: null },

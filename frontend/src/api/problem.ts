@@ -15,6 +15,12 @@ export class ApiError extends Error {
   }
 }
 
+/** A refusal's text in `language`: a 409's `code` worded there, else the service's own English `detail`. */
+export function problemText(problem: Problem, language: string): string {
+  if (!problem.code) return problem.detail;
+  return reasonText({ message: problem.detail, type: problem.code, ctx: problem.ctx }, language);
+}
+
 export function isProblem(body: unknown): body is Problem {
   if (typeof body !== "object" || body === null) return false;
   const candidate = body as Record<string, unknown>;

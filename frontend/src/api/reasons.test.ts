@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors } from "./problem";
+import { fieldErrors, problemText, type Problem } from "./problem";
 import { reasonText } from "./reasons";
 
 describe("reasonText", () => {
@@ -63,8 +63,39 @@ describe("reasonText", () => {
       status: 422,
       detail: "body.target: Field required",
       instance: "/v1/goals",
+      code: null,
+      ctx: null,
       errors: [{ field: "body.target", message: "Field required", type: "missing", ctx: null }],
     };
     expect(fieldErrors(problem, "zh-CN")).toEqual({ target: ["此项必填。"] });
+  });
+});
+
+describe("problemText", () => {
+  const refusal = (code: string | null, ctx: Problem["ctx"] = null): Problem => ({
+    type: "about:blank",
+    title: "Conflict",
+    status: 409,
+    detail: "the manager has approved; hr approves next",
+    instance: "/v1/statements/s-1/approve",
+    errors: null,
+    code,
+    ctx,
+  });
+
+  it("words a 409's refusal in Chinese from its code and values", () => {
+    expect(problemText(refusal("statement_hr_next"), "zh-CN")).toBe("经理已经批准；下一步由人力资源批准。");
+    expect(problemText(refusal("kudos_budget_used", { budget: 5, month: "2026-12" }), "zh-CN")).toBe(
+      "本月的 5 次点赞额度已用完，下月重置。",
+    );
+    expect(problemText(refusal("review_not_completed", { status: "self_assessment" }), "zh-CN")).toBe(
+      "只有已完成的评估可以确认；此评估还在等自评。",
+    );
+  });
+
+  it("keeps the service's English text in English, for a code it does not know, or without a code", () => {
+    expect(problemText(refusal("statement_hr_next"), "en")).toBe("the manager has approved; hr approves next");
+    expect(problemText(refusal("something_new"), "zh-CN")).toBe("the manager has approved; hr approves next");
+    expect(problemText(refusal(null), "zh-CN")).toBe("the manager has approved; hr approves next");
   });
 });

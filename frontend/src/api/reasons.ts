@@ -1,5 +1,6 @@
-// A 422's reasons in the reader's language: the services say them in English with a stable code (pydantic's error
-// `type` with its `ctx`, or the service's own code for a rule of its domain), which is worded here.
+// A 422's reasons and a 409's refusal in the reader's language: the services say them in English with a stable code
+// (pydantic's error `type` with its `ctx`, the service's own code for a rule of its domain, a 409's `code` with its
+// `ctx`), which is worded here.
 import type { components } from "../client/goals/schema";
 
 export type FieldProblem = components["schemas"]["FieldProblem"];
@@ -23,6 +24,13 @@ const GOAL_STATUS: Record<string, string> = {
 };
 const goalStatus = (status: string | number) => GOAL_STATUS[String(status)] ?? `状态为 ${status}`;
 const ACTION: Record<string, string> = { adjusted: "调整", cancelled: "取消" };
+const REVIEW_STATUS: Record<string, string> = {
+  self_assessment: "还在等自评",
+  manager_assessment: "还在等经理评估",
+  completed: "已完成",
+  acknowledged: "已确认",
+};
+const reviewStatus = (status: string | number) => REVIEW_STATUS[String(status)] ?? `状态为 ${status}`;
 const action = (what: string | number) => ACTION[String(what)] ?? String(what);
 
 const zhCN: Record<string, Wording> = {
@@ -93,6 +101,23 @@ const zhCN: Record<string, Wording> = {
   course_retired: needs("course", (course) => `课程“${course}”已停用；恢复后才能再分配。`),
   programme_retired: needs("programme", (programme) => `培训计划“${programme}”已停用；恢复后才能再分配。`),
   programme_courses_retired: needs("programme", (programme) => `培训计划“${programme}”的课程都已停用。`),
+  // Refusals (409) by the state things are in now.
+  changed_meanwhile: () => "刚才有人同时做了修改；请重新读取后再试。",
+  checkin_answered: () => "这次签到已经回答过了。",
+  statement_frozen: () => "此奖金单已最终批准并冻结；之后的变动会进入新的奖金单。",
+  statement_manager_first: () => "须先由此人的经理批准，然后才轮到人力资源。",
+  statement_hr_next: () => "经理已经批准；下一步由人力资源批准。",
+  statement_second_approver: () => "第二次批准须由第一次批准人以外的人进行。",
+  kudos_budget_used: (ctx) =>
+    ctx.budget === undefined ? "本月的点赞额度已用完，下月重置。" : `本月的 ${ctx.budget} 次点赞额度已用完，下月重置。`,
+  plan_versions_overlap: needs("version", (n) => `与第 ${n} 版的生效期重叠；各版本的生效期不能重叠。`),
+  plan_version_calculated: needs("version", (n) => `第 ${n} 版在新版本开始之后的周期已有奖金单；请让新版本晚些开始。`),
+  review_completed: () => "评估已完成，不能再修改。",
+  self_assessment_submitted: () => "自评已经提交过了。",
+  manager_assessment_early: () => "经理评估须在自评之后，或自评截止之后进行。",
+  review_not_completed: needs("status", (status) => `只有已完成的评估可以确认；此评估${reviewStatus(status)}。`),
+  training_completed: () => "这项培训已经完成了。",
+  cycle_open: () => "此评估周期已经开启。",
 };
 
 const WORDINGS: Record<string, Record<string, Wording>> = { "zh-CN": zhCN };

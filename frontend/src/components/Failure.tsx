@@ -1,10 +1,10 @@
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../api/problem";
+import { ApiError, problemText } from "../api/problem";
 import { useAuth } from "../auth/AuthContext";
 
 /** What went wrong with a request, in words: a 403 says what the role may not do and the service's reason. */
 export function Failure({ error }: { error: unknown }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { session } = useAuth();
   if (error instanceof ApiError && error.status === 403) {
     const role = session ? t(`roles.${session.person.role}`) : "";
@@ -17,6 +17,9 @@ export function Failure({ error }: { error: unknown }) {
   }
   if (error instanceof ApiError && error.status === 404) {
     return <div className="notice" role="alert">{t("errors.notFound")}</div>;
+  }
+  if (error instanceof ApiError && error.status === 409 && error.problem) {
+    return <div className="notice" role="alert">{t("errors.conflict", { detail: problemText(error.problem, i18n.language) })}</div>;
   }
   if (error instanceof ApiError) {
     return <div className="notice" role="alert">{t("errors.generic", { detail: error.message })}</div>;

@@ -50,13 +50,14 @@ export const en = {
     callback: "Finishing sign-in…",
     refused: "The identity provider's token carries no Pacer role: ask an administrator for one.",
   },
-  pager: { label: "Pages", previous: "Previous", next: "Next", page: "Page {{page}}" },
+  pager: { label: "Pages", previous: "Previous", next: "Next", page: "Page {{page}}", more: "More" },
   errors: {
     forbidden: "As {{role}}, you may not see this.",
     forbiddenWhy: "The service said: {{detail}}",
     notFound: "Nothing is here.",
     network: "The service could not be reached. It may be starting; the page tries again.",
     generic: "Something went wrong: {{detail}}",
+    conflict: "Not done: {{detail}}",
     fields: "Please correct the fields marked below.",
   },
   goal: {
@@ -306,6 +307,7 @@ export const en = {
     acknowledged: "Acknowledged {{at}}.",
   },
   meetings: {
+    more: "More meetings",
     title: "Team meetings",
     intro: "Your team's recurring meetings, each with the agenda Pacer builds from the team's goals, wins, feedback, training and open action items.",
     empty: "No meetings scheduled yet.",
@@ -489,6 +491,7 @@ export const en = {
     sendAnswer: "Send the answer",
   },
   recognition: {
+    more: "More recognitions",
     title: "Recognition",
     give: "Give kudos",
     budget: "You can still give {{remaining}} of your {{budget}} kudos this month.",
@@ -519,6 +522,7 @@ export const en = {
     private: "private: only you, your manager and hr see it",
   },
   bonus: {
+    more: "More statements",
     title: "My bonus statements",
     teamTitle: "The team's bonus statements",
     empty: "No bonus statement yet.",

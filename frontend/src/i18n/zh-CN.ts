@@ -51,13 +51,14 @@ export const zhCN: Texts = {
     callback: "正在完成登录…",
     refused: "身份提供方的令牌中没有 Pacer 角色，请联系管理员。",
   },
-  pager: { label: "分页", previous: "上一页", next: "下一页", page: "第 {{page}} 页" },
+  pager: { label: "分页", previous: "上一页", next: "下一页", page: "第 {{page}} 页", more: "更多" },
   errors: {
     forbidden: "您的角色（{{role}}）无权查看此内容。",
     forbiddenWhy: "服务返回：{{detail}}",
     notFound: "此处没有内容。",
     network: "无法连接服务，可能正在启动；页面会自动重试。",
     generic: "出错了：{{detail}}",
+    conflict: "未能完成：{{detail}}",
     fields: "请更正下方标出的字段。",
   },
   goal: {
@@ -307,6 +308,7 @@ export const zhCN: Texts = {
     acknowledged: "已于 {{at}} 确认。",
   },
   meetings: {
+    more: "更多会议",
     title: "团队会议",
     intro: "你的团队例会，以及 Pacer 根据团队目标、成绩、反馈、培训和未完成待办生成的议程。",
     empty: "尚未安排会议。",
@@ -486,6 +488,7 @@ export const zhCN: Texts = {
     sendAnswer: "发送回复",
   },
   recognition: {
+    more: "更多认可",
     title: "认可",
     give: "送出点赞",
     budget: "本月你还可以送出 {{remaining}} 个点赞（共 {{budget}} 个）。",
@@ -516,6 +519,7 @@ export const zhCN: Texts = {
     private: "私密：只有你、你的经理和人力资源可见",
   },
   bonus: {
+    more: "更多奖金单",
     title: "我的奖金明细",
     teamTitle: "团队的奖金明细",
     empty: "还没有奖金明细。",

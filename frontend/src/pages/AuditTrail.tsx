@@ -7,6 +7,7 @@ import { download, shared } from "../api/everyService";
 import { ApiError } from "../api/problem";
 import { Failure } from "../components/Failure";
 import { PersonPicker } from "../components/PersonPicker";
+import { usePeopleNames } from "../components/usePeopleNames";
 import { SERVICES, type ServiceName } from "../config";
 import { day } from "../format";
 
@@ -29,6 +30,7 @@ function query(filters: Filters): Partial<Filters> {
 /** hr and admins read one service's audit trail, newest first, filtered by who, what and which. */
 export function AuditTrail() {
   const { t, i18n } = useTranslation();
+  const names = usePeopleNames();
   const { apis } = usePlatform();
   const [service, setService] = useState<ServiceName>("goals");
   const [typed, setTyped] = useState<Filters>(NONE);
@@ -126,8 +128,10 @@ export function AuditTrail() {
               <tr key={record.record_id}>
                 <td>{day(record.at, i18n.language)}</td>
                 <td>
-                  {record.actor}
-                  <div className="hint">{record.roles.map((role) => t(`roles.${role}`, role)).join(", ")}</div>
+                  {names(record.actor)}
+                  <div className="hint">
+                    {[...(names(record.actor) === record.actor ? [] : [record.actor]), ...record.roles.map((role) => t(`roles.${role}`, role))].join(", ")}
+                  </div>
                 </td>
                 <td>{record.action}</td>
                 <td>{record.resource}</td>

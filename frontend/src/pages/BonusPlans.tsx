@@ -366,6 +366,7 @@ function effective(version: PlanVersionOut, locale: string, t: Translate): strin
 }
 
 function Versions({ planId }: { planId: string }) {
+  const names = usePeopleNames();
   const { t, i18n } = useTranslation();
   const { apis } = usePlatform();
   const locale = i18n.language;
@@ -401,7 +402,7 @@ function Versions({ planId }: { planId: string }) {
                     accelerator: version.plan.accelerator,
                   })}
                 </td>
-                <td>{t("bonusPlans.adoptedByText", { by: version.created_by, at: day(version.created_at, locale) })}</td>
+                <td>{t("bonusPlans.adoptedByText", { by: names(version.created_by), at: day(version.created_at, locale) })}</td>
               </tr>
             ))}
           </tbody>

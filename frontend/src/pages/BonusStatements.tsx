@@ -6,17 +6,16 @@ import { usePlatform } from "../api/ApiContext";
 import { useSession } from "../auth/AuthContext";
 import type { components } from "../client/incentives/schema";
 import { Failure } from "../components/Failure";
-import { Pager } from "../components/Pager";
-import { pageOf } from "../components/paging";
+import { More } from "../components/More";
+import { useMorePages } from "../components/useMorePages";
 import { usePeopleNames } from "../components/usePeopleNames";
 import { day } from "../format";
 
 type StatementOut = components["schemas"]["StatementOut"];
 type LineOut = components["schemas"]["LineOut"];
 
-/** The newest statements the page reads at once (the API's largest page), shown five at a time. */
-const READ = 500;
-const PAGE_SIZE = 5;
+/** Statements a page of the API holds: the newest first, "More" reads the next. */
+const PAGE = 5;
 
 /** Which statements hr reads: the ones waiting for its approval, or every one. */
 type HrView = "manager_approved" | "all";
@@ -25,30 +24,27 @@ type HrView = "manager_approved" | "all";
  * everyone's for hr, whose approval comes second and freezes the statement. */
 export function BonusStatements() {
   const { t } = useTranslation();
-  const { apis, config } = usePlatform();
+  const { apis } = usePlatform();
   const { person } = useSession();
-  const [page, setPage] = useState(0);
   const [view, setView] = useState<HrView>("manager_approved");
   const [approved, setApproved] = useState<string | null>(null);
   const manager = person.role === "manager";
   const hr = person.role === "hr";
-  const statements = useQuery({
-    queryKey: ["statements", person.person_id, hr ? view : null],
-    queryFn: () =>
-      answer(
-        apis.incentives.GET("/v1/statements", {
-          params: {
-            query: {
-              person_id: manager || hr ? undefined : person.person_id,
-              status: hr && view !== "all" ? view : undefined,
-              limit: READ,
-            },
+  const { query: statements, items } = useMorePages(["statements", person.person_id, hr ? view : null], (cursor) =>
+    answer(
+      apis.incentives.GET("/v1/statements", {
+        params: {
+          query: {
+            person_id: manager || hr ? undefined : person.person_id,
+            status: hr && view !== "all" ? view : undefined,
+            limit: PAGE,
+            cursor,
           },
-        }),
-      ),
-    refetchInterval: config.refetch_seconds * 1000,
-  });
-  const rosterName = usePeopleNames(hr);
+        },
+      }),
+    ),
+  );
+  const rosterName = usePeopleNames();
   const teamId = person.team_id ?? "";
   const team = useQuery({
     queryKey: ["team-dashboard", teamId],
@@ -58,7 +54,6 @@ export function BonusStatements() {
   const names = new Map((team.data?.members ?? []).map((m) => [m.person_id, m.display_name]));
   names.set(person.person_id, person.display_name);
   const nameOf = (personId: string) => names.get(personId) ?? rosterName(personId);
-  const shown = pageOf(statements.data ?? [], page, PAGE_SIZE);
   let title = t("bonus.title");
   if (manager) title = t("bonus.teamTitle");
   if (hr) title = t("bonus.hrTitle");
@@ -71,7 +66,7 @@ export function BonusStatements() {
           <select
             id="statements-view"
             value={view}
-            onChange={(event) => { setView(event.target.value as HrView); setPage(0); setApproved(null); }}
+            onChange={(event) => { setView(event.target.value as HrView); setApproved(null); }}
           >
             <option value="manager_approved">{t("bonus.views.manager_approved")}</option>
             <option value="all">{t("bonus.views.all")}</option>
@@ -85,12 +80,13 @@ export function BonusStatements() {
       )}
       {statements.error && <Failure error={statements.error} />}
       {statements.isPending && <p>{t("app.loading")}</p>}
-      {statements.data?.length === 0 && <p>{hr && view !== "all" ? t("bonus.noneWaiting") : t("bonus.empty")}</p>}
-      {shown.items.map((statement) => (
+      {statements.isSuccess && items.length === 0 && <p>{hr && view !== "all" ? t("bonus.noneWaiting") : t("bonus.empty")}</p>}
+      {items.map((statement) => (
         <Statement
           key={statement.explanation.statement_id}
           statement={statement}
           name={nameOf(statement.explanation.person_id)}
+          nameOf={nameOf}
           approvable={
             (manager && statement.status === "calculated") ||
             (hr && statement.status === "manager_approved" && !approvedBy(statement, person.person_id))
@@ -98,7 +94,7 @@ export function BonusStatements() {
           onApproved={(done) => { if (done.status === "approved") setApproved(nameOf(done.explanation.person_id)); }}
         />
       ))}
-      <Pager page={page} hasNext={shown.hasNext} onPage={setPage} />
+      <More list={statements} label={t("bonus.more")} />
     </section>
   );
 }
@@ -115,11 +111,13 @@ function money(amount: string, currency: string, locale: string): string {
 function Statement({
   statement,
   name,
+  nameOf,
   approvable,
   onApproved,
 }: {
   statement: StatementOut;
   name: string;
+  nameOf: (personId: string) => string;
   approvable: boolean;
   onApproved: (statement: StatementOut) => void;
 }) {
@@ -158,7 +156,7 @@ function Statement({
       {statement.approvals.length > 0 && (
         <p className="hint" data-testid="statement-approvals">
           {statement.approvals
-            .map((approval) => t("bonus.approvedStep", { by: approval.by, role: t(`roles.${approval.role}`, { defaultValue: approval.role }), at: day(approval.at, locale) }))
+            .map((approval) => t("bonus.approvedStep", { by: nameOf(approval.by), role: t(`roles.${approval.role}`, { defaultValue: approval.role }), at: day(approval.at, locale) }))
             .join(" · ")}
         </p>
       )}

@@ -6,7 +6,10 @@ import { usePlatform } from "../api/ApiContext";
 import { useSession } from "../auth/AuthContext";
 import { Failure } from "../components/Failure";
 import { FieldError } from "../components/FieldError";
+import { More } from "../components/More";
 import { SubmissionErrors } from "../components/SubmissionErrors";
+import { useMorePages } from "../components/useMorePages";
+import { usePeopleNames } from "../components/usePeopleNames";
 import { useSubmission } from "../components/useSubmission";
 import type { components } from "../client/reviews/schema";
 import { day } from "../format";
@@ -14,18 +17,18 @@ import { day } from "../format";
 type Meeting = components["schemas"]["MeetingOut"];
 type Agenda = components["schemas"]["AgendaOut"];
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
+/** Meetings a page of the API holds: the newest first, "More" reads the next. */
+const PAGE = 10;
 
 /** Team meetings: the ones you attend or organize, each with its coming agenda; the team's manager (or hr)
  * schedules them and records the minutes with action items. */
 export function Meetings() {
   const { t } = useTranslation();
-  const { apis, config } = usePlatform();
+  const { apis } = usePlatform();
   const { person } = useSession();
-  const meetings = useQuery({
-    queryKey: ["meetings"],
-    queryFn: () => answer(apis.reviews.GET("/v1/meetings", { params: { query: { status: "scheduled" } } })),
-    refetchInterval: config.refetch_seconds * 1000,
-  });
+  const { query: meetings, items } = useMorePages(["meetings"], (cursor) =>
+    answer(apis.reviews.GET("/v1/meetings", { params: { query: { status: "scheduled", limit: PAGE, cursor } } })),
+  );
   const organizes = person.role === "manager" || person.role === "hr";
   return (
     <section aria-labelledby="page-title">
@@ -34,10 +37,11 @@ export function Meetings() {
       {organizes && <ScheduleForm />}
       {meetings.error && <Failure error={meetings.error} />}
       {meetings.isPending && <p>{t("app.loading")}</p>}
-      {meetings.data?.length === 0 && <p>{t("meetings.empty")}</p>}
-      {meetings.data?.map((meeting) => (
+      {meetings.isSuccess && items.length === 0 && <p>{t("meetings.empty")}</p>}
+      {items.map((meeting) => (
         <MeetingCard key={meeting.meeting_id} meeting={meeting} organizes={organizes} />
       ))}
+      <More list={meetings} label={t("meetings.more")} />
     </section>
   );
 }
@@ -229,6 +233,7 @@ function QuarterResults({ quarter }: { quarter: NonNullable<Agenda["quarter"]> }
  * went); their owner, the team's manager or hr marks one done. */
 function ActionItems({ meeting, organizes }: { meeting: Meeting; organizes: boolean }) {
   const { t, i18n } = useTranslation();
+  const names = usePeopleNames();
   const { apis } = usePlatform();
   const { person } = useSession();
   const minutes = useQuery({
@@ -246,7 +251,7 @@ function ActionItems({ meeting, organizes }: { meeting: Meeting; organizes: bool
       <ul>
         {items.map((item) => (
           <li key={item.item_id} data-testid="action-item">
-            {item.text} ({item.owner_id}, {t("meetings.dueOn", { day: day(item.due_at, i18n.language) })}){" "}
+            {item.text} ({names(item.owner_id)}, {t("meetings.dueOn", { day: day(item.due_at, i18n.language) })}){" "}
             <DoneButton meeting={meeting} itemId={item.item_id} text={item.text} />
           </li>
         ))}

@@ -7,10 +7,11 @@ import { useSession } from "../auth/AuthContext";
 import type { components } from "../client/incentives/schema";
 import { Failure } from "../components/Failure";
 import { FieldError } from "../components/FieldError";
-import { Pager } from "../components/Pager";
-import { pageOf } from "../components/paging";
+import { More } from "../components/More";
 import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useDraft } from "../components/useDraft";
+import { useMorePages } from "../components/useMorePages";
+import { usePeopleNames } from "../components/usePeopleNames";
 import { useSubmission } from "../components/useSubmission";
 import { day, number, percent } from "../format";
 import { GiveAward } from "./GiveAward";
@@ -24,34 +25,28 @@ function valueName(values: ValueOut[], id: string, language: string): string {
   return names?.[language] ?? names?.en ?? id;
 }
 
-/** The newest recognitions the feed reads at once, shown ten at a time. */
-const READ = 100;
-const PAGE_SIZE = 10;
+/** Recognitions a page of the API holds: the newest first, "More" reads the next. */
+const PAGE = 10;
 
 /** Kudos within the month's budget, the team's recognitions (private ones only to whom they concern), the
  * leaderboard. What is private is decided by the incentives service: this page shows what it answers. */
 export function Recognition() {
   const { t } = useTranslation();
-  const { apis, config } = usePlatform();
+  const { apis } = usePlatform();
   const { person } = useSession();
   const teamId = person.team_id ?? "";
   const recipients = useQuery({
     queryKey: ["feedback-recipients"],
     queryFn: () => answer(apis.feedback.GET("/v1/feedback/recipients")),
   });
-  const names = new Map((recipients.data ?? []).map((p) => [p.person_id, p.display_name]));
-  names.set(person.person_id, person.display_name);
-  const nameOf = (id: string) => names.get(id) ?? id;
+  const nameOf = usePeopleNames();
   const values = useQuery({
     queryKey: ["company-values"],
     queryFn: () => answer(apis.incentives.GET("/v1/values")),
   });
-  const feed = useQuery({
-    queryKey: ["recognitions", teamId],
-    queryFn: () =>
-      answer(apis.incentives.GET("/v1/recognitions", { params: { query: { team_id: teamId || undefined, limit: READ } } })),
-    refetchInterval: config.refetch_seconds * 1000,
-  });
+  const feed = useMorePages(["recognitions", teamId], (cursor) =>
+    answer(apis.incentives.GET("/v1/recognitions", { params: { query: { team_id: teamId || undefined, limit: PAGE, cursor } } })),
+  );
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("recognition.title")}</h1>
@@ -62,7 +57,7 @@ export function Recognition() {
         )}
         {teamId && <Leaderboard teamId={teamId} nameOf={nameOf} />}
       </div>
-      <Feed items={feed.data ?? []} values={values.data ?? []} error={feed.error} loading={feed.isPending} nameOf={nameOf} />
+      <Feed feed={feed} values={values.data ?? []} nameOf={nameOf} />
     </section>
   );
 }
@@ -210,21 +205,18 @@ function Leaderboard({ teamId, nameOf }: { teamId: string; nameOf: (id: string) 
 }
 
 function Feed({
-  items,
+  feed,
   values,
-  error,
-  loading,
   nameOf,
 }: {
-  items: RecognitionOut[];
+  feed: ReturnType<typeof useMorePages<RecognitionOut>>;
   values: ValueOut[];
-  error: Error | null;
-  loading: boolean;
   nameOf: (id: string) => string;
 }) {
   const { t, i18n } = useTranslation();
-  const [page, setPage] = useState(0);
-  const shown = pageOf(items, page, PAGE_SIZE);
+  const { query, items } = feed;
+  const error = query.error;
+  const loading = query.isPending;
   return (
     <section className="card" aria-labelledby="feed-title">
       <h2 id="feed-title">{t("recognition.feed")}</h2>
@@ -232,7 +224,7 @@ function Feed({
       {loading && <p>{t("app.loading")}</p>}
       {!loading && items.length === 0 && <p>{t("recognition.empty")}</p>}
       <ul className="plain-list feedback-list" data-testid="recognitions">
-        {shown.items.map((item) => (
+        {items.map((item) => (
           <li key={item.recognition_id}>
             <div>
               <span className={`badge badge-recognition-${item.kind}`}>{t(`recognition.kinds.${item.kind}`, { defaultValue: item.kind })}</span>{" "}
@@ -251,7 +243,7 @@ function Feed({
           </li>
         ))}
       </ul>
-      <Pager page={page} hasNext={shown.hasNext} onPage={setPage} />
+      <More list={query} label={t("recognition.more")} />
     </section>
   );
 }

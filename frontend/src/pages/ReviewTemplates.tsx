@@ -8,6 +8,7 @@ import { FieldError } from "../components/FieldError";
 import { Pager } from "../components/Pager";
 import { SubmissionErrors } from "../components/SubmissionErrors";
 import { useCursorPages } from "../components/useCursorPages";
+import { usePeopleNames } from "../components/usePeopleNames";
 import { useSubmission } from "../components/useSubmission";
 import { day } from "../format";
 import type { components } from "../client/reviews/schema";
@@ -97,6 +98,7 @@ function TemplateVersions({ name }: { name: string }) {
 
 function Version({ version }: { version: Template }) {
   const { t, i18n } = useTranslation();
+  const names = usePeopleNames();
   const headingId = `version-${version.template_id.replace(/[^a-z0-9-]/g, "-")}`;
   const customers = Number(version.customer_rating_weight);
   return (
@@ -105,7 +107,7 @@ function Version({ version }: { version: Template }) {
         {t("templates.versionTitle", { version: version.version, title: version.title })}
       </h3>
       <p className="hint">
-        {t("templates.savedBy", { by: version.created_by, at: day(version.created_at, i18n.language) })}
+        {t("templates.savedBy", { by: names(version.created_by), at: day(version.created_at, i18n.language) })}
       </p>
       <table>
         <caption className="hint">{t("templates.weightsOf", { version: version.version })}</caption>

@@ -37,6 +37,8 @@ describe("the review template form", () => {
       status: 422,
       detail: "body: weights ...",
       instance: "/v1/templates",
+      code: null,
+      ctx: null,
       errors: [
         { field: "body", message: "weights: must sum to 100, they sum to 90", type: "template_weights_total", ctx: { total: "90" } },
         { field: "body", message: "criteria: each key must be unique", type: "criteria_keys_repeated", ctx: null },

@@ -96,6 +96,7 @@ async def test_the_assistant_answers_the_check_in_and_the_manager_reads_it(
     assert answered.json()["status"] == "recorded"
     again = await world.http.post(f"/v1/checkins/{checkin_id}/answer", json=body, headers=token("ann", Role.ASSISTANT))
     assert again.status_code == 409, "a check-in is answered once"
+    assert again.json()["code"] == "checkin_answered", "a stable code the console words in the reader's language"
 
     records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInRecorded")), timeout=30)
     [recorded] = events_of(records, "GoalCheckInRecorded")

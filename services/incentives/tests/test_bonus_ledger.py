@@ -143,17 +143,20 @@ async def test_approval_goes_manager_then_hr_and_freezes_the_statement(world: In
     early = await world.call("POST", approve, "hana", Role.HR)
     assert early.status_code == 409
     assert "manager approves first" in early.json()["detail"]
+    assert early.json()["code"] == "statement_manager_first", "a stable code the console words in Chinese"
     assert (await world.call("POST", approve, "mia", Role.MANAGER)).json()["status"] == "manager_approved"
     assert (await world.call("POST", approve, "mia", Role.MANAGER)).status_code == 409
     alone = await world.call("POST", approve, "mia", Role.HR)  # a manager who also holds the hr role
     assert alone.status_code == 409
     assert "other than the first approver" in alone.json()["detail"]
+    assert alone.json()["code"] == "statement_second_approver"
     approved = await world.call("POST", approve, "hana", Role.HR)
     assert approved.json()["status"] == "approved"
     assert [a["by"] for a in approved.json()["approvals"]] == ["mia", "hana"]
     frozen = await world.call("POST", approve, "hana", Role.HR)
     assert frozen.status_code == 409
     assert "frozen" in frozen.json()["detail"]
+    assert frozen.json()["code"] == "statement_frozen"
 
     events = await world.events(lambda rs: any(r.json()["type"] == "BonusApproved" for r in rs))
     [event] = [e for e in events if e["type"] == "BonusApproved"]
@@ -200,9 +203,32 @@ async def test_statements_are_private_to_the_person_their_manager_and_hr(world: 
     assert (await world.call("GET", f"/v1/statements/{ANN}", "mia", Role.MANAGER)).status_code == 200
     assert (await world.call("GET", f"/v1/statements/{ANN}", "bob", Role.ASSISTANT)).status_code == 404
     assert (await world.call("GET", f"/v1/statements/{ANN}", "max", Role.MANAGER)).status_code == 404
-    own = (await world.call("GET", "/v1/statements", "bob", Role.ASSISTANT)).json()
+    own = (await world.call("GET", "/v1/statements", "bob", Role.ASSISTANT)).json()["items"]
     assert {s["explanation"]["person_id"] for s in own} <= {"bob"}
     assert (await world.call("GET", "/v1/statements?person_id=ann", "bob", Role.ASSISTANT)).status_code == 403
+
+
+async def test_statements_page_by_cursor_each_once_and_a_forged_cursor_is_refused(world: IncentivesWorld) -> None:
+    assert (await world.call("POST", "/v1/plans", "hana", Role.HR, PLAN)).status_code == 201
+    await october(world)
+    await statement(world, ANN)
+    await statement(world, BOB)
+
+    first = (await world.call("GET", "/v1/statements?limit=1", "hana", Role.HR)).json()
+    assert [s["explanation"]["statement_id"] for s in first["items"]] == [BOB], "same period: the id breaks the tie"
+    second = (await world.call("GET", f"/v1/statements?limit=1&cursor={first['next_cursor']}", "hana", Role.HR)).json()
+    assert [s["explanation"]["statement_id"] for s in second["items"]] == [ANN]
+    if second["next_cursor"] is not None:  # anyone else of the roster the plan covers comes after, never again
+        rest = await world.call("GET", f"/v1/statements?limit=200&cursor={second['next_cursor']}", "hana", Role.HR)
+        assert {BOB, ANN}.isdisjoint(s["explanation"]["statement_id"] for s in rest.json()["items"])
+        assert rest.json()["next_cursor"] is None
+    mine = (await world.call("GET", "/v1/statements?limit=1", "ann", Role.ASSISTANT)).json()
+    assert ([s["explanation"]["statement_id"] for s in mine["items"]], mine["next_cursor"]) == ([ANN], None)
+
+    assert (await world.call("GET", "/v1/statements?limit=201", "hana", Role.HR)).status_code == 422
+    forged = await world.call("GET", "/v1/statements?cursor=not-a-cursor", "hana", Role.HR)
+    assert (forged.status_code, forged.headers["content-type"]) == (422, "application/problem+json")
+    assert "cursor" in forged.json()["detail"]
 
 
 async def test_replaying_every_input_topic_from_the_start_yields_byte_identical_statements(
@@ -237,7 +263,7 @@ async def test_replaying_every_input_topic_from_the_start_yields_byte_identical_
 
 
 async def explanations(world: IncentivesWorld) -> dict[str, str]:
-    found = (await world.call("GET", "/v1/statements", "hana", Role.HR)).json()
+    found = (await world.call("GET", "/v1/statements", "hana", Role.HR)).json()["items"]
     return {s["explanation"]["statement_id"]: json.dumps(s["explanation"], sort_keys=True) for s in found}
 
 

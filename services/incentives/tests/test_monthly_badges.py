@@ -71,7 +71,7 @@ async def a_month_of_goals_and_praise(
 
 async def badges_granted(world: IncentivesWorld) -> set[tuple[str, str]]:
     async def badges() -> Any:
-        found = (await world.call("GET", "/v1/recognitions", "hana", Role.HR)).json()
+        found = (await world.call("GET", "/v1/recognitions", "hana", Role.HR)).json()["items"]
         return found if len(found) == 2 else None
 
     return {(r["name"], r["person_id"]) for r in await eventually(badges, 30, "the month's badges")}
@@ -128,7 +128,7 @@ async def test_at_the_months_end_the_teammate_with_most_value_tagged_kudos_lived
     clock.set(month_end + timedelta(hours=14, seconds=1))  # the month has ended in every time zone
 
     async def lived() -> Any:
-        found = (await world.call("GET", "/v1/recognitions", "hana", Role.HR)).json()
+        found = (await world.call("GET", "/v1/recognitions", "hana", Role.HR)).json()["items"]
         return [r for r in found if r["name"] == "Lived our values"] or None
 
     [badge] = await eventually(lived, 30, "the lived-our-values badge")

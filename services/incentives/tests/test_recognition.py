@@ -19,7 +19,7 @@ def week_end(weeks_ago: int) -> datetime:
 
 
 async def recognitions(world: IncentivesWorld, person: str, who: str = "hana", role: Role = Role.HR) -> list[Any]:
-    return (await world.call("GET", f"/v1/recognitions?person_id={person}", who, role)).json()  # type: ignore[no-any-return]
+    return (await world.call("GET", f"/v1/recognitions?person_id={person}", who, role)).json()["items"]  # type: ignore[no-any-return]
 
 
 async def test_a_goal_streak_badge_is_granted_once_when_the_streak_reaches_its_length(world: IncentivesWorld) -> None:
@@ -105,6 +105,7 @@ async def test_kudos_count_against_a_monthly_budget_and_never_go_to_oneself(worl
     beyond = await world.call("POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": "cid", "message": "one more"})
     assert beyond.status_code == 409
     assert "budget of 5" in beyond.json()["detail"]
+    assert (beyond.json()["code"], beyond.json()["ctx"]["budget"]) == ("kudos_budget_used", 5), "for a client to word"
     budget = (await world.call("GET", "/v1/kudos/budget", "ann", Role.ASSISTANT)).json()
     assert (budget["budget"], budget["remaining"]) == (5, 0)
 
@@ -144,8 +145,42 @@ async def test_a_page_of_recognitions_is_full_even_when_newer_private_ones_are_l
         award = {"person_id": "ann", "name": name, "citation": "for the team", "private": True}
         assert (await world.call("POST", "/v1/awards", "mia", Role.MANAGER, award)).status_code == 201
     page = (await world.call("GET", "/v1/recognitions?person_id=ann&limit=1", "bob", Role.ASSISTANT)).json()
-    assert [r["kind"] for r in page] == ["kudos"], "the newest one Bob may see, not an empty page"
-    assert len((await world.call("GET", "/v1/recognitions?person_id=ann", "mia", Role.MANAGER)).json()) == 3
+    assert [r["kind"] for r in page["items"]] == ["kudos"], "the newest one Bob may see, not an empty page"
+    assert page["next_cursor"] is None, "nothing else Bob may see follows"
+    assert len(await recognitions(world, "ann", "mia", Role.MANAGER)) == 3
+
+
+async def award_names(world: IncentivesWorld, query: str) -> tuple[list[str], str | None]:
+    response = await world.call("GET", f"/v1/recognitions?person_id=bob&{query}", "ann", Role.ASSISTANT)
+    assert response.status_code == 200, response.text
+    return [r["name"] for r in response.json()["items"]], response.json()["next_cursor"]
+
+
+async def test_recognitions_page_newest_first_each_once_even_when_one_is_granted_between_pages(
+    world: IncentivesWorld,
+) -> None:
+    names = [f"Award {n}" for n in range(5)]
+    for name in names:
+        award = {"person_id": "bob", "name": name, "citation": "for the team"}
+        assert (await world.call("POST", "/v1/awards", "mia", Role.MANAGER, award)).status_code == 201
+    private = {"person_id": "bob", "name": "Private one", "citation": "for the team", "private": True}
+    assert (await world.call("POST", "/v1/awards", "mia", Role.MANAGER, private)).status_code == 201
+
+    seen, cursor = await award_names(world, "limit=2")
+    assert seen == ["Award 4", "Award 3"], "Bob's private award is not Ann's to see, and takes no place on her page"
+    late = {"person_id": "bob", "name": "Granted between pages", "citation": "for the team"}
+    assert (await world.call("POST", "/v1/awards", "mia", Role.MANAGER, late)).status_code == 201
+    while cursor is not None:
+        page, cursor = await award_names(world, f"limit=2&cursor={cursor}")
+        seen += page
+    assert seen == names[::-1], "each recognition once, newest first; the new one comes before the cursor"
+    assert (await award_names(world, "limit=1"))[0] == ["Granted between pages"]
+
+    too_many = await world.call("GET", "/v1/recognitions?limit=201", "ann", Role.ASSISTANT)
+    assert too_many.status_code == 422, too_many.text
+    forged = await world.call("GET", "/v1/recognitions?cursor=not-a-cursor", "ann", Role.ASSISTANT)
+    assert (forged.status_code, forged.headers["content-type"]) == (422, "application/problem+json")
+    assert "cursor" in forged.json()["detail"]
 
 
 async def test_an_award_sent_twice_with_its_own_key_is_granted_once(world: IncentivesWorld) -> None:

@@ -72,9 +72,9 @@ async def test_the_teams_manager_or_hr_schedules_and_only_the_team_sees_it(world
     assert start.astimezone(UTC).hour == 2
 
     listed = await world.get("/v1/meetings", "ann", Role.ASSISTANT)
-    assert {m["meeting_id"] for m in listed.json()} == {monthly["meeting_id"], weekly["meeting_id"]}
-    assert (await world.get("/v1/meetings", "dan", Role.ASSISTANT)).json() == []
-    assert (await world.get("/v1/meetings?team_id=north", "max", Role.MANAGER)).json() == []
+    assert [m["meeting_id"] for m in listed.json()["items"]] == [weekly["meeting_id"], monthly["meeting_id"]]
+    assert (await world.get("/v1/meetings", "dan", Role.ASSISTANT)).json() == {"items": [], "next_cursor": None}
+    assert (await world.get("/v1/meetings?team_id=north", "max", Role.MANAGER)).json()["items"] == []
     assert (await world.get(f"/v1/meetings/{weekly['meeting_id']}", "dan", Role.ASSISTANT)).status_code == 403
     assert (await world.get(f"/v1/meetings/{weekly['meeting_id']}", "bob", Role.ASSISTANT)).status_code == 200
     assert (await world.get("/v1/meetings/no-such", "hana", Role.HR)).status_code == 404
@@ -95,7 +95,7 @@ async def test_the_teams_manager_or_hr_schedules_and_only_the_team_sees_it(world
     assert (await world.post(f"{meeting_path}/cancel", {}, "hana", Role.HR)).status_code == 409
     assert (await world.call("PATCH", meeting_path, "mia", Role.MANAGER, {"hour": 9})).status_code == 409
     scheduled = await world.get("/v1/meetings?status=scheduled", "hana", Role.HR)
-    assert [m["meeting_id"] for m in scheduled.json()] == [monthly["meeting_id"]]
+    assert [m["meeting_id"] for m in scheduled.json()["items"]] == [monthly["meeting_id"]]
 
     published = await world.events(
         lambda records: sum(r.json()["type"] in ("MeetingScheduled", "MeetingCancelled") for r in records) >= 3
@@ -125,6 +125,37 @@ async def test_the_teams_manager_or_hr_schedules_and_only_the_team_sees_it(world
     published = await world.events(lambda records: any(r.json()["type"] == "MeetingChanged" for r in records))
     (changed,) = [e for e in published if e["type"] == "MeetingChanged"]
     assert (changed["data"]["changes"], changed["data"]["changed_by"]) == (["title", "attendees"], "mia")
+
+
+async def meeting_titles(world: ReviewsWorld, query: str, who: str = "ann") -> tuple[list[str], str | None]:
+    response = await world.get(f"/v1/meetings?{query}", who, Role.ASSISTANT)
+    assert response.status_code == 200, response.text
+    return [m["title"] for m in response.json()["items"]], response.json()["next_cursor"]
+
+
+async def test_meetings_page_newest_first_each_once_even_when_one_is_scheduled_between_pages(
+    world: ReviewsWorld,
+) -> None:
+    titles = [f"Stand-up {n}" for n in range(5)]
+    for title in titles:
+        assert (await world.post("/v1/meetings", {**WEEKLY, "title": title}, "mia", Role.MANAGER)).status_code == 201
+
+    seen, cursor = await meeting_titles(world, "limit=2")
+    assert seen == ["Stand-up 4", "Stand-up 3"]
+    late = await world.post("/v1/meetings", {**WEEKLY, "title": "Scheduled between pages"}, "mia", Role.MANAGER)
+    assert late.status_code == 201, late.text
+    while cursor is not None:
+        page, cursor = await meeting_titles(world, f"limit=2&cursor={cursor}")
+        seen += page
+    assert seen == titles[::-1], "each meeting once, newest first; the new one comes before the cursor"
+    assert (await meeting_titles(world, "limit=1"))[0] == ["Scheduled between pages"]
+    assert (await meeting_titles(world, "limit=1", who="dan")) == ([], None), "not dan's team"
+
+    too_many = await world.get("/v1/meetings?limit=201", "ann", Role.ASSISTANT)
+    assert too_many.status_code == 422, too_many.text
+    forged = await world.get("/v1/meetings?cursor=not-a-cursor", "ann", Role.ASSISTANT)
+    assert (forged.status_code, forged.headers["content-type"]) == (422, "application/problem+json")
+    assert "cursor" in forged.json()["detail"]
 
 
 # ---------------------------------------------------------------- invitations by email

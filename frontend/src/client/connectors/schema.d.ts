@@ -586,6 +586,20 @@ export interface components {
              * @default null
              */
             errors: components["schemas"]["FieldProblem"][] | null;
+            /**
+             * Code
+             * @description On a 409: the refusal's stable code, for a client to word it
+             * @default null
+             */
+            code: string | null;
+            /**
+             * Ctx
+             * @description On a 409 with a `code`: the refusal's values, e.g. its status
+             * @default null
+             */
+            ctx: {
+                [key: string]: string | number;
+            } | null;
         } & {
             [key: string]: unknown;
         };

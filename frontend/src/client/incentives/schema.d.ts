@@ -179,7 +179,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Statements: your own, your team's (managers), everyone's (hr) */
+        /** Statements: your own, your team's (managers), everyone's (hr); newest period first, a page at a time */
         get: operations["list_statements_v1_statements_get"];
         put?: never;
         post?: never;
@@ -315,7 +315,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recognitions, newest first; private ones only for whom they concern */
+        /** Recognitions, newest first, a page at a time; private ones only for whom they concern */
         get: operations["list_recognitions_v1_recognitions_get"];
         put?: never;
         post?: never;
@@ -989,6 +989,16 @@ export interface components {
              */
             granted_at: string;
         };
+        /** RecognitionPage */
+        RecognitionPage: {
+            /** Items */
+            items: components["schemas"]["RecognitionOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
         /**
          * RosterEntry
          * @description A person as the roster names them: enough to pick them by name and know where they sit.
@@ -1082,6 +1092,16 @@ export interface components {
              * Format: date-time
              */
             calculated_at: string;
+        };
+        /** StatementPage */
+        StatementPage: {
+            /** Items */
+            items: components["schemas"]["StatementOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** TeamComponent */
         "TeamComponent-Input": {
@@ -1181,6 +1201,20 @@ export interface components {
              * @default null
              */
             errors: components["schemas"]["FieldProblem"][] | null;
+            /**
+             * Code
+             * @description On a 409: the refusal's stable code, for a client to word it
+             * @default null
+             */
+            code: string | null;
+            /**
+             * Ctx
+             * @description On a 409 with a `code`: the refusal's values, e.g. its status
+             * @default null
+             */
+            ctx: {
+                [key: string]: string | number;
+            } | null;
         } & {
             [key: string]: unknown;
         };
@@ -1755,6 +1789,7 @@ export interface operations {
                 person_id?: string | null;
                 plan_id?: string | null;
                 status?: string | null;
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -1769,7 +1804,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StatementOut"][];
+                    "application/json": components["schemas"]["StatementPage"];
                 };
             };
             /** @description Unauthorized */
@@ -2203,6 +2238,7 @@ export interface operations {
             query?: {
                 person_id?: string | null;
                 team_id?: string | null;
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -2217,7 +2253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecognitionOut"][];
+                    "application/json": components["schemas"]["RecognitionPage"];
                 };
             };
             /** @description Unauthorized */

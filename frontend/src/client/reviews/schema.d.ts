@@ -546,7 +546,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Meetings you attend or organize (hr: every team's) */
+        /** Meetings you attend or organize (hr: every team's), newest first, a page at a time */
         get: operations["listed_v1_meetings_get"];
         put?: never;
         /** Schedule a team's recurring meeting and invite its members (the team's manager, hr) */
@@ -1810,6 +1810,16 @@ export interface components {
              */
             changed_at: string;
         };
+        /** MeetingPage */
+        MeetingPage: {
+            /** Items */
+            items: components["schemas"]["MeetingOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
         /** MinutesBody */
         MinutesBody: {
             /**
@@ -2928,6 +2938,20 @@ export interface components {
              * @default null
              */
             errors: components["schemas"]["FieldProblem"][] | null;
+            /**
+             * Code
+             * @description On a 409: the refusal's stable code, for a client to word it
+             * @default null
+             */
+            code: string | null;
+            /**
+             * Ctx
+             * @description On a 409 with a `code`: the refusal's values, e.g. its status
+             * @default null
+             */
+            ctx: {
+                [key: string]: string | number;
+            } | null;
         } & {
             [key: string]: unknown;
         };
@@ -5076,6 +5100,8 @@ export interface operations {
             query?: {
                 team_id?: string | null;
                 status?: ("scheduled" | "cancelled") | null;
+                cursor?: string | null;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -5089,7 +5115,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeetingOut"][];
+                    "application/json": components["schemas"]["MeetingPage"];
                 };
             };
             /** @description Unauthorized */

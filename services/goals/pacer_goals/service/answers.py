@@ -23,7 +23,7 @@ async def record_answer(goals: Goals, principal: Principal, checkin_id: str, ans
         if checkin.owner_id != principal.subject:
             raise Forbidden("a check-in is answered by the assistant it asks")
         if checkin.status is CheckInStatus.RECORDED:
-            raise Conflict("this check-in is already answered")
+            raise Conflict("this check-in is already answered", code="checkin_answered")
         try:
             checkin.record(answer, goals.runtime.clock.now())
         except GoalRuleViolation as error:

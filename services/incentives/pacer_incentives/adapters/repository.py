@@ -10,6 +10,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
+from pacer_shared.paging import newest_first_after
 from pacer_shared.people import PEOPLE
 
 INPUTS = "inputs"
@@ -67,10 +68,11 @@ class Statements:
         plan_id: str | None = None,
         status: str | None = None,
         readable_by: tuple[list[str], str | None] | None = None,
+        cursor: str | None = None,
     ) -> list[Document]:
-        """Newest period first; `readable_by` (people, manager) keeps the statements of those people or of that
-        manager's team."""
-        query: dict[str, Any] = {}
+        """Newest period first, then by id, from just after `cursor`; `readable_by` (people, manager) keeps the
+        statements of those people or of that manager's team."""
+        query: dict[str, Any] = newest_first_after(cursor, "period_start")
         if person_id is not None:
             query["person_id"] = person_id
         if plan_id is not None:
@@ -83,7 +85,7 @@ class Statements:
             if manager_id is not None:
                 visible.append({"manager_id": manager_id})
             query = {"$and": [query, {"$or": visible}]}
-        return await self._collection.find(query).sort([("period_start", -1), ("_id", 1)]).limit(limit).to_list()
+        return await self._collection.find(query).sort([("period_start", -1), ("_id", -1)]).limit(limit).to_list()
 
     async def add(self, document: Document, session: Session) -> None:
         await self._collection.insert_one(document, session=session)
@@ -174,9 +176,10 @@ class Recognitions:
         person_id: str | None = None,
         team_id: str | None = None,
         private_ones_of: list[str] | None = None,
+        cursor: str | None = None,
     ) -> list[Document]:
-        """Newest first; with `private_ones_of`, private recognitions only of those people (in the query, so a page
-        is never cut short by private ones left out after it)."""
+        """Newest first (then by id), from just after `cursor`; with `private_ones_of`, private recognitions only of
+        those people (in the query, so a page is never cut short by private ones left out after it)."""
         query: dict[str, Any] = {}
         if person_id is not None:
             query["person_id"] = person_id
@@ -184,7 +187,8 @@ class Recognitions:
             query["team_id"] = team_id
         if private_ones_of is not None:
             query["$or"] = [{"private": False}, {"person_id": {"$in": private_ones_of}}]
-        return await self._collection.find(query).sort([("granted_at", -1), ("_id", 1)]).to_list(limit)
+        query = {"$and": [query, newest_first_after(cursor, "granted_at")]}
+        return await self._collection.find(query).sort([("granted_at", -1), ("_id", -1)]).to_list(limit)
 
     async def public_points(self, person_ids: list[str], start: datetime, end: datetime) -> list[tuple[str, int]]:
         """(person, points) of each grant in the period; a private award is the person's own business: it shows in

@@ -16,6 +16,7 @@ from pacer_incentives.api.models import (
     SimulateIn,
     SimulationOut,
     StatementOut,
+    StatementPage,
 )
 from pacer_incentives.domain.ledger import Line
 from pacer_incentives.domain.plan import PlanIn
@@ -77,7 +78,10 @@ def _total(lines: list[Line]) -> Decimal:
     return sum((line.amount for line in lines), Decimal(0))
 
 
-@router.get("/statements", summary="Statements: your own, your team's (managers), everyone's (hr)")
+@router.get(
+    "/statements",
+    summary="Statements: your own, your team's (managers), everyone's (hr); newest period first, a page at a time",
+)
 async def list_statements(
     incentives: IncentivesDep,
     principal: CurrentPrincipal,
@@ -85,11 +89,12 @@ async def list_statements(
     person_id: str | None = None,
     plan_id: str | None = None,
     status_: str | None = Query(default=None, alias="status", pattern="^(calculated|manager_approved|approved)$"),
-    limit: int = Query(default=100, ge=1, le=500),
-) -> list[StatementOut]:
-    found = await ledger.statements_for(incentives, principal, person_id, plan_id, status_, limit)
+    cursor: str | None = None,
+    limit: int = Query(default=50, ge=1, le=200),
+) -> StatementPage:
+    found, next_cursor = await ledger.statements_for(incentives, principal, person_id, plan_id, status_, cursor, limit)
     await audit.record("bonus_statement.listed", f"statements?person_id={person_id or '*'}")
-    return [StatementOut.of(d) for d in found]
+    return StatementPage(items=[StatementOut.of(d) for d in found], next_cursor=next_cursor)
 
 
 @router.get(

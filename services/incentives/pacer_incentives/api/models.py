@@ -89,6 +89,11 @@ class StatementOut(BaseModel):
         )
 
 
+class StatementPage(BaseModel):
+    items: list[StatementOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
 class SimulateIn(Body):
     plan: PlanIn
     period_start: AwareDatetime | None = Field(
@@ -157,6 +162,11 @@ class RecognitionOut(BaseModel):
     @classmethod
     def of(cls, document: Document) -> RecognitionOut:
         return cls.model_validate({**document, "recognition_id": document["_id"]})
+
+
+class RecognitionPage(BaseModel):
+    items: list[RecognitionOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
 class ValueOut(BaseModel):

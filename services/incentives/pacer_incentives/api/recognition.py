@@ -15,6 +15,7 @@ from pacer_incentives.api.models import (
     LeaderboardOut,
     PromotionOut,
     RecognitionOut,
+    RecognitionPage,
     StandingOut,
     ValueOut,
 )
@@ -69,15 +70,19 @@ async def kudos_budget(incentives: IncentivesDep, principal: CurrentPrincipal) -
     return KudosBudgetOut.model_validate(await recognition.kudos_left(incentives, principal.subject))
 
 
-@router.get("/recognitions", summary="Recognitions, newest first; private ones only for whom they concern")
+@router.get(
+    "/recognitions", summary="Recognitions, newest first, a page at a time; private ones only for whom they concern"
+)
 async def list_recognitions(
     incentives: IncentivesDep,
     principal: CurrentPrincipal,
     person_id: str | None = None,
     team_id: str | None = None,
-    limit: int = Query(default=100, ge=1, le=500),
-) -> list[RecognitionOut]:
-    return [RecognitionOut.of(r) for r in await recognition.listed(incentives, principal, person_id, team_id, limit)]
+    cursor: str | None = None,
+    limit: int = Query(default=50, ge=1, le=200),
+) -> RecognitionPage:
+    found, next_cursor = await recognition.listed(incentives, principal, person_id, team_id, cursor, limit)
+    return RecognitionPage(items=[RecognitionOut.of(r) for r in found], next_cursor=next_cursor)
 
 
 @router.get(

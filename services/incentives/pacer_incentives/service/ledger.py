@@ -23,6 +23,7 @@ from pacer_incentives.service.plans import period_of, plan_of
 from pacer_shared.auth import Principal, Role
 from pacer_shared.events.incentives import BonusAdjusted, BonusApproved, BonusCalculated
 from pacer_shared.mongo import Document, Session
+from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Conflict, Forbidden, NotFound
 from pacer_shared.waiting import poll
 
@@ -312,18 +313,20 @@ async def approve(incentives: Incentives, statement_key: str, principal: Princip
         person = await incentives.runtime.people.get(statement["person_id"], session)
         manager = person.get("manager_id") if person else statement["manager_id"]
         if status == "approved":
-            raise Conflict("the statement is approved and frozen; later changes go to a new statement")
+            raise Conflict(
+                "the statement is approved and frozen; later changes go to a new statement", code="statement_frozen"
+            )
         if status == "calculated":
             first = principal.subject == manager or (manager is None and principal.has(Role.HR))
             if not first and principal.has(Role.HR):
-                raise Conflict("the person's manager approves first, then hr")
+                raise Conflict("the person's manager approves first, then hr", code="statement_manager_first")
             if not first:
                 raise Forbidden("only the person's manager approves the statement first")
             step = {"status": "manager_approved"}
         elif not principal.has(Role.HR):
-            raise Conflict("the manager has approved; hr approves next")
+            raise Conflict("the manager has approved; hr approves next", code="statement_hr_next")
         elif principal.subject in {a["by"] for a in statement["approvals"]}:
-            raise Conflict("someone other than the first approver approves next")
+            raise Conflict("someone other than the first approver approves next", code="statement_second_approver")
         else:
             step = {"status": "approved"}
         approval: Document = {
@@ -355,9 +358,10 @@ async def statements_for(
     person_id: str | None,
     plan_id: str | None,
     status: str | None,
+    cursor: str | None,
     limit: int,
-) -> list[Document]:
-    """Statements: one's own, one's team's (managers), everyone's (hr)."""
+) -> tuple[list[Document], str | None]:
+    """A page of statements (one's own, one's team's for managers, everyone's for hr) and the next page's cursor."""
     readable_by: tuple[list[str], str | None] | None = None
     if not principal.has(Role.HR):
         if principal.has(Role.MANAGER):
@@ -367,9 +371,10 @@ async def statements_for(
             raise Forbidden("assistants see only their own statements")
         else:
             readable_by = ([principal.subject], None)
-    return await incentives.statements.listed(
-        limit, person_id=person_id, plan_id=plan_id, status=status, readable_by=readable_by
+    found = await incentives.statements.listed(
+        limit + 1, person_id=person_id, plan_id=plan_id, status=status, readable_by=readable_by, cursor=cursor
     )
+    return found[:limit], cursor_after(found, limit, "period_start")
 
 
 def can_see(principal: Principal, statement: Document) -> bool:

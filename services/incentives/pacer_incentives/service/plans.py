@@ -39,6 +39,8 @@ async def create_version(incentives: Incentives, plan: PlanIn, by: str) -> Docum
             f"version {other['version']} of {plan.plan_id} is effective from {existing.effective_from.isoformat()}"
             f" to {existing.effective_to.isoformat() if existing.effective_to else 'open-ended'}: versions must not"
             " overlap",
+            code="plan_versions_overlap",
+            ctx={"version": other["version"]},
         )
     if (
         latest is not None
@@ -49,7 +51,9 @@ async def create_version(incentives: Incentives, plan: PlanIn, by: str) -> Docum
         if calculated is not None:
             raise Conflict(
                 f"version {latest['version']} already has statement {calculated['_id']} for a period after "
-                f"{plan.effective_from.isoformat()}; start the new version later"
+                f"{plan.effective_from.isoformat()}; start the new version later",
+                code="plan_version_calculated",
+                ctx={"version": latest["version"]},
             )
         ended = plan_of(latest).model_copy(update={"effective_to": plan.effective_from})
         await incentives.plans.end(latest["_id"], _stored(ended))
@@ -66,7 +70,9 @@ async def create_version(incentives: Incentives, plan: PlanIn, by: str) -> Docum
     try:
         await incentives.plans.add(document)
     except DuplicateKeyError as error:
-        raise Conflict(f"version {version} of {plan.plan_id} was just created by someone else; retry") from error
+        raise Conflict(
+            f"version {version} of {plan.plan_id} was just created by someone else; retry", code="changed_meanwhile"
+        ) from error
     return document
 
 

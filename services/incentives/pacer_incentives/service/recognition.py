@@ -25,6 +25,7 @@ from pacer_shared.events.goals import GoalAchieved, GoalMissed, OwnerKind
 from pacer_shared.events.incentives import RecognitionGranted
 from pacer_shared.events.reviews import TrainingCompleted
 from pacer_shared.mongo import Document, Session
+from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 from pacer_shared.waiting import poll
 
@@ -186,6 +187,8 @@ async def kudos(
         if used >= rules.monthly_budget:
             raise Conflict(
                 f"the kudos budget of {rules.monthly_budget} for {month} is used up; it renews next month",
+                code="kudos_budget_used",
+                ctx={"budget": rules.monthly_budget, "month": month},
                 remaining=0,
             )
         await incentives.kudos_budgets.spend(key, session)
@@ -210,22 +213,24 @@ async def _recognition(incentives: Incentives, recognition_id: str) -> Document:
 
 
 async def listed(
-    incentives: Incentives, principal: Principal, person_id: str | None, team_id: str | None, limit: int
-) -> list[Document]:
-    """Recognitions, newest first; private ones only for whom they concern."""
-    people = incentives.runtime.people
+    incentives: Incentives,
+    principal: Principal,
+    person_id: str | None,
+    team_id: str | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Document], str | None]:
+    """A page of recognitions, newest first, and the next page's cursor; private ones only for whom they concern:
+    the person and their manager (whose reports the query names), and hr. Left out by the query itself, so a page
+    is full and the cursor never skips what a later page would have shown."""
     concerned = None
     if not principal.has(Role.HR):
-        concerned = [principal.subject, *(p["_id"] for p in await people.reports_of(principal.subject))]
-    found = await incentives.recognitions.listed(limit, person_id=person_id, team_id=team_id, private_ones_of=concerned)
-    return [r for r in found if can_see(principal, r, await people.get(r["person_id"]))]
-
-
-def can_see(principal: Principal, recognition: Document, person: Document | None) -> bool:
-    """Public recognition is for everyone; private only for the person, their manager and hr."""
-    if not recognition["private"] or principal.has(Role.HR):
-        return True
-    return principal.subject in (recognition["person_id"], (person or {}).get("manager_id"))
+        reports = await incentives.runtime.people.reports_of(principal.subject)
+        concerned = [principal.subject, *(p["_id"] for p in reports)]
+    found = await incentives.recognitions.listed(
+        limit + 1, person_id=person_id, team_id=team_id, private_ones_of=concerned, cursor=cursor
+    )
+    return found[:limit], cursor_after(found, limit, "granted_at")
 
 
 class MonthlyBadges:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel, UpdateOne
+from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from pacer_shared.events import Event
@@ -23,6 +23,7 @@ from pacer_shared.events.goals import (
     OwnerKind,
 )
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
+from pacer_shared.paging import newest_first_after
 
 TEMPLATES = "templates"
 CYCLES = "cycles"
@@ -510,6 +511,24 @@ class Meetings:
         if teams is not None or attending is not None:
             query["$or"] = [{"team_id": {"$in": teams or []}}, {"attendee_ids": attending}]
         return await self._collection.find(query).sort([("team_id", 1), ("created_at", 1)]).limit(500).to_list()
+
+    async def page(
+        self,
+        team_id: str | None,
+        status: str | None,
+        visible: tuple[list[str], str] | None,
+        cursor: str | None,
+        limit: int,
+    ) -> list[Document]:
+        """Newest first (then by id) from just after `cursor`, by team and status; `visible` (teams, attendee) keeps
+        those of these teams or with this attendee."""
+        query: dict[str, Any] = {k: v for k, v in {"team_id": team_id, "status": status}.items() if v}
+        if visible is not None:
+            teams, attendee = visible
+            query["$or"] = [{"team_id": {"$in": teams}}, {"attendee_ids": attendee}]
+        query = {"$and": [query, newest_first_after(cursor, "created_at")]}
+        found = self._collection.find(query).sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+        return await found.limit(limit).to_list()
 
     async def agenda_due(self, now: datetime, limit: int) -> list[Document]:
         """Scheduled meetings whose next agenda should be built by now, the earliest first."""

@@ -7,7 +7,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, status
 
 from pacer_reviews.api.deps import Locale, ReviewsDep
-from pacer_reviews.api.models import AgendaOut, MeetingBody, MeetingCancelBody, MeetingChangeBody, MeetingOut
+from pacer_reviews.api.models import (
+    AgendaOut,
+    MeetingBody,
+    MeetingCancelBody,
+    MeetingChangeBody,
+    MeetingOut,
+    MeetingPage,
+)
 from pacer_reviews.service import meeting_agenda, meetings
 from pacer_shared.auth import RESPONSES, Principal, Role, require
 from pacer_shared.problems import responses
@@ -27,14 +34,21 @@ async def schedule(body: MeetingBody, reviews: ReviewsDep, principal: Organizer)
     return await meetings.schedule(reviews, principal, meetings.MeetingIn(**body.model_dump()))
 
 
-@router.get("", response_model=list[MeetingOut], summary="Meetings you attend or organize (hr: every team's)")
+@router.get(
+    "",
+    response_model=MeetingPage,
+    summary="Meetings you attend or organize (hr: every team's), newest first, a page at a time",
+)
 async def listed(
     reviews: ReviewsDep,
     principal: Attendee,
     team_id: str | None = None,
     meeting_status: Annotated[Literal["scheduled", "cancelled"] | None, Query(alias="status")] = None,
-) -> list[dict[str, Any]]:
-    return await meetings.listed(reviews, principal, team_id, meeting_status)
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    found, next_cursor = await meetings.listed(reviews, principal, team_id, meeting_status, cursor, limit)
+    return {"items": found, "next_cursor": next_cursor}
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut, summary="One meeting", responses=responses(404))

@@ -360,6 +360,11 @@ class MeetingOut(BaseModel):
     changed_at: AwareDatetime
 
 
+class MeetingPage(BaseModel):
+    items: list[MeetingOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
 class AgendaOut(TeamAgenda):
     status: Literal["sent", "preview"] = Field(
         description="sent: as attendees received it a day before; preview: built now from the same facts"

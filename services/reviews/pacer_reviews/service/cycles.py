@@ -55,7 +55,9 @@ async def save_template(reviews: Reviews, template: TemplateIn, by: str) -> Docu
         }
         if await reviews.templates.add(document):
             return document
-    raise Conflict(f"template {template.name!r} is being changed by others right now; try again")
+    raise Conflict(
+        f"template {template.name!r} is being changed by others right now; try again", code="changed_meanwhile"
+    )
 
 
 async def template(reviews: Reviews, template_id: str) -> TemplateIn:
@@ -205,7 +207,7 @@ async def open_cycle(
         if claim is not None:
             await _take(reviews, claim, None, session)
         if await reviews.cycles.exists(cycle_id, session):
-            raise Conflict(f"cycle {cycle_id} is already open")
+            raise Conflict(f"cycle {cycle_id} is already open", code="cycle_open")
         await reviews.cycles.add(document, session)
         await reviews.reviews.add_many(reviews_to_schedule, session)
         reviews.runtime.uow.publish(

@@ -69,7 +69,9 @@ async def record(
             "first_recorded_at": before["first_recorded_at"] if before else now,
         }
         if await reviews.evaluations.save(document, revision, session) is None:
-            raise Conflict("the scores were corrected by someone else just now; read them and try again")
+            raise Conflict(
+                "the scores were corrected by someone else just now; read them and try again", code="changed_meanwhile"
+            )
         recorded = DutyEvaluationRecorded(
             evaluation_id=evaluation_id,
             person_id=person_id,

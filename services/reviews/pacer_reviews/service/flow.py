@@ -138,14 +138,17 @@ def _check_turn(review: Document, principal: Principal, step: ReviewStep, now: d
     if step is ReviewStep.MANAGER and (principal.subject == review["person_id"] or not assessor):
         raise Forbidden("the person's manager (or hr) submits the manager assessment, never the person reviewed")
     if review["status"] in ("completed", "acknowledged"):
-        raise Conflict("the review is completed: it can no longer be edited")
+        raise Conflict("the review is completed: it can no longer be edited", code="review_completed")
     if step is ReviewStep.SELF and review["status"] != "scheduled":
-        raise Conflict("the self-assessment was already submitted")
+        raise Conflict("the self-assessment was already submitted", code="self_assessment_submitted")
     # A self-assessment missed past its deadline must not hold the review open for good: the manager completes it
     # without one (the manager step's own reminder is raised then too).
     missed = review["status"] == "scheduled" and now >= review["self_due_at"]
     if step is ReviewStep.MANAGER and review["status"] != "self_submitted" and not missed:
-        raise Conflict("the manager assessment comes after the self-assessment, or once its deadline has passed")
+        raise Conflict(
+            "the manager assessment comes after the self-assessment, or once its deadline has passed",
+            code="manager_assessment_early",
+        )
 
 
 def _check_ratings(ratings: dict[str, int], criteria: list[Any], low: int, high: int, required: bool) -> None:
@@ -224,7 +227,11 @@ async def acknowledge(reviews: Reviews, principal: Principal, review_id: str, co
     if principal.subject != review["person_id"]:
         raise Forbidden("only the person reviewed acknowledges the review")
     if review["status"] != "completed":
-        raise Conflict(f"only a completed review can be acknowledged; this one is {review['status']}")
+        raise Conflict(
+            f"only a completed review can be acknowledged; this one is {review['status']}",
+            code="review_not_completed",
+            ctx={"status": review["status"]},
+        )
     acknowledgement = {"comment": comment, "at": reviews.runtime.clock.now()}
     await reviews.reviews.acknowledge(review_id, acknowledgement)
     return {**review, "status": "acknowledged", "acknowledgement": acknowledgement}

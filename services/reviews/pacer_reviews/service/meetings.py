@@ -23,6 +23,7 @@ from pacer_shared.events.reviews import (
     MeetingScheduled,
 )
 from pacer_shared.mongo import Document, Session
+from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
 
@@ -184,13 +185,17 @@ async def release_leavers(reviews: Reviews, events: Sequence[Event[PersonUpserte
             reviews.runtime.uow.publish(session, changed)
 
 
-async def listed(reviews: Reviews, principal: Principal, team_id: str | None, status: str | None) -> list[Document]:
-    """hr sees every team's meetings; a manager those of the teams they lead; everyone the meetings they attend."""
-    teams = None if principal.has(Role.HR) else sorted(await reviews.runtime.people.teams_led_by(principal.subject))
-    attending = None if principal.has(Role.HR) else principal.subject
-    found = await reviews.meetings.listed(team_id, status, teams, attending)
+async def listed(
+    reviews: Reviews, principal: Principal, team_id: str | None, status: str | None, cursor: str | None, limit: int
+) -> tuple[list[Document], str | None]:
+    """A page of meetings, newest first, and the next page's cursor: hr sees every team's meetings; a manager those
+    of the teams they lead; everyone the meetings they attend."""
+    visible = None
+    if not principal.has(Role.HR):
+        visible = (sorted(await reviews.runtime.people.teams_led_by(principal.subject)), principal.subject)
+    found = await reviews.meetings.page(team_id, status, visible, cursor, limit + 1)
     now = reviews.runtime.clock.now()
-    return [view(m, now) for m in found]
+    return [view(m, now) for m in found[:limit]], cursor_after(found, limit, "created_at")
 
 
 async def one(reviews: Reviews, principal: Principal, meeting_id: str) -> Document:

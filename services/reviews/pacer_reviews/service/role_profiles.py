@@ -58,7 +58,9 @@ async def save(reviews: Reviews, profile: RoleProfileIn, by: str) -> Document:
 
         if await reviews.runtime.uow.run(work):
             return document
-    raise Conflict(f"role profile {profile.name!r} is being changed by others right now; try again")
+    raise Conflict(
+        f"role profile {profile.name!r} is being changed by others right now; try again", code="changed_meanwhile"
+    )
 
 
 async def get(reviews: Reviews, profile_id: str) -> Document:

@@ -50,7 +50,7 @@ async def complete(reviews: Reviews, principal: Principal, assignment_id: str, s
         if found["person_id"] != principal.subject:
             raise Forbidden("the person assigned completes their training")
         if found["completed_at"] is not None:
-            raise Conflict("this training is already completed")
+            raise Conflict("this training is already completed", code="training_completed")
         course = await course_of(reviews, found["course_id"], session)
         attempts = [*found.get("attempts", []), {"score": score, "at": now}] if score is not None else []
         if not course.passed_by(score):
