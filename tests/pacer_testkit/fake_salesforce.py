@@ -58,7 +58,8 @@ PREFIXES = {"Task": "00T", "Event": "00U", "Opportunity": "006", "Quote": "0Q0",
 
 SELECT = re.compile(
     r"^SELECT (?P<fields>[A-Za-z0-9_., ]+) FROM (?P<sobject>[A-Za-z0-9_]+)"
-    r"(?: WHERE (?:SystemModstamp >= (?P<since>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)|Id IN \((?P<ids>[A-Za-z0-9',]*)\)))?"
+    r"(?: WHERE (?:SystemModstamp >= (?P<since>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)|Id IN \((?P<ids>[A-Za-z0-9',]*)\)"
+    r"|(?P<active>IsActive = true AND UserType = 'Standard')))?"
     r"(?P<ordered> ORDER BY SystemModstamp ASC, Id ASC)?$"
 )
 
@@ -83,6 +84,8 @@ class FakeSalesforce:
     org_id: str = ORG_ID
     users: dict[str, str] = field(default_factory=dict)
     """User id -> email: what `Owner.Email` answers."""
+    user_records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The User records themselves, as SOQL on `User` reads them (`UserRoleName` answers `UserRole.Name`)."""
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     deleted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
@@ -106,9 +109,25 @@ class FakeSalesforce:
 
     # ------------------------------------------------------------ what a CRM user does
 
-    def user(self, email: str) -> str:
+    def user(self, email: str, **fields: Any) -> str:
+        """A user with a Salesforce licence; `fields` as the User object names them (`FirstName`, `ManagerId`...)."""
         user_id = self._new_id("User")
         self.users[user_id] = email
+        first, last = fields.pop("FirstName", email.split("@")[0].title()), fields.pop("LastName", "Example")
+        self.user_records[user_id] = {
+            "Id": user_id,
+            "Email": email,
+            "FirstName": first,
+            "LastName": last,
+            "Name": f"{first} {last}",
+            "IsActive": True,
+            "UserType": "Standard",
+            "ManagerId": None,
+            "TimeZoneSidKey": "America/Los_Angeles",
+            "LocaleSidKey": "en_US",
+            "UserRoleName": None,
+            **fields,
+        }
         return user_id
 
     async def create(self, sobject: str, fields: dict[str, Any], notify: bool = True) -> str:
@@ -270,7 +289,9 @@ class FakeSalesforce:
             return _errors(400, "MALFORMED_QUERY", f"unexpected SOQL: {soql[:200]}")
         sobject = parsed["sobject"]
         fields = [f.strip() for f in parsed["fields"].split(",")]
-        rows = list(self.records.get(sobject, {}).values())
+        rows = list((self.user_records if sobject == "User" else self.records.get(sobject, {})).values())
+        if parsed["active"]:
+            rows = [r for r in rows if r["IsActive"] and r["UserType"] == "Standard"]
         if since := parsed["since"]:
             moment = datetime.fromisoformat(since)
             rows = [r for r in rows if datetime.fromisoformat(r["SystemModstamp"]) >= moment]
@@ -309,7 +330,10 @@ class FakeSalesforce:
             "attributes": {"type": sobject, "url": f"/services/data/{VERSION}/sobjects/{sobject}/{record['Id']}"}
         }
         for name in fields:
-            if "." in name:  # a relationship: Owner.Email
+            if name == "UserRole.Name":  # a user's role
+                role = record.get("UserRoleName")
+                row["UserRole"] = None if role is None else {"attributes": {"type": "UserRole"}, "Name": role}
+            elif "." in name:  # a relationship: Owner.Email
                 relation, inner = name.split(".", 1)
                 owner = record.get(f"{relation}Id")
                 row[relation] = (

@@ -60,7 +60,7 @@ def test_a_user_without_an_address_is_left_out_with_the_reason() -> None:
         person_of(user(email=None), "li", None, RULES, None)
 
 
-def test_only_a_zoho_connection_publishes_the_roster() -> None:
+def test_a_fxiaoke_connection_does_not_publish_the_roster_yet() -> None:
     with pytest.raises(ValidationError, match="roster"):
         Connection.model_validate(
             {

@@ -29,6 +29,10 @@ Every name used here, as Salesforce documents it:
   REQUEST_LIMIT_EXCEEDED when the org's API limit (a rolling 24 hours, or concurrent long requests) is spent:
   https://developer.salesforce.com/docs/platform/api-rest/guide/errorcodes.md and
   https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_concepts_errorhandling.htm
+- Users: `SELECT ... FROM User WHERE IsActive = true AND UserType = 'Standard'` (people with a Salesforce licence,
+  not portal or automated users), with `Name`, `FirstName`, `LastName`, `Email`, `ManagerId`, `TimeZoneSidKey` (an
+  IANA zone, e.g. `Asia/Shanghai`), `LocaleSidKey` (`zh_CN`) and the role's `UserRole.Name`:
+  https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_user.htm
 - Outbound Messages: a SOAP `notifications` element (namespace http://soap.sforce.com/2005/09/outbound) with
   `OrganizationId`, `ActionId`, `SessionId`, `EnterpriseUrl`, `PartnerUrl` and up to 100 `Notification`s, each an
   `Id` and an `sObject` (`xsi:type="sf:Opportunity"`, fields in urn:sobject.enterprise.soap.sforce.com); answered by
@@ -140,6 +144,35 @@ class SalesforceClient:
                     break
                 body = await self._call("GET", str(body["nextRecordsUrl"]))
         return found
+
+    async def active_users(self, team_field: str | None) -> list[dict[str, Any]]:
+        """The org's active users with a Salesforce licence, in the shape `domain/crm_roster.py` reads (Zoho's)."""
+        fields = ["Id", "Name", "FirstName", "LastName", "Email", "ManagerId", "TimeZoneSidKey", "LocaleSidKey"]
+        fields += ["UserRole.Name", *([team_field] if team_field else [])]
+        soql = f"SELECT {', '.join(fields)} FROM User WHERE IsActive = true AND UserType = 'Standard'"  # noqa: S608 (team_field checked by the mapping)
+        body = await self._call("GET", f"{self._data}/query", params={"q": soql})
+        users: list[dict[str, Any]] = []
+        while True:
+            for item in body.get("records") or []:
+                role = item.get("UserRole") if isinstance(item.get("UserRole"), dict) else {}
+                users.append(
+                    {
+                        "id": item["Id"],
+                        "email": item.get("Email"),
+                        "full_name": item.get("Name"),
+                        "first_name": item.get("FirstName"),
+                        "last_name": item.get("LastName"),
+                        "status": "active",
+                        "role": {"name": role.get("Name")} if role.get("Name") else None,
+                        "time_zone": item.get("TimeZoneSidKey"),
+                        "locale": item.get("LocaleSidKey"),
+                        "Reporting_To": {"id": item["ManagerId"]} if item.get("ManagerId") else None,
+                        **({team_field: item.get(team_field)} if team_field else {}),
+                    }
+                )
+            if body.get("done", True) or not body.get("nextRecordsUrl"):
+                return users
+            body = await self._call("GET", str(body["nextRecordsUrl"]))
 
     async def deleted(self, sobject: str, start: datetime, end: datetime) -> DeletedPage:
         body = await self._call(

@@ -123,8 +123,9 @@ class ZohoClient:
         ]
         return DeletedPage(deletions, bool((body.get("info") or {}).get("more_records")))
 
-    async def active_users(self) -> list[dict[str, Any]]:
-        """Every active user of the account, all pages (an account has hundreds at most)."""
+    async def active_users(self, team_field: str | None = None) -> list[dict[str, Any]]:
+        """Every active user of the account, all pages (an account has hundreds at most); Zoho answers every field,
+        `team_field` among them."""
         users: list[dict[str, Any]] = []
         page = 1
         while True:

@@ -1,5 +1,5 @@
-"""The roster from a CRM's users (Zoho's `GET /crm/v7/users`): which Pacer person each CRM user is, and the roster
-entry an active one stands for. No I/O.
+"""The roster from a CRM's users (Zoho's `GET /crm/v7/users`; Salesforce's User records, which its adapter gives in
+the same shape): which Pacer person each CRM user is, and the roster entry an active one stands for. No I/O.
 
 A user's fields as Zoho's users API shows them (https://www.zoho.com/deluge/help/crm/get-user-data.html and the v2
 example at https://www.zoho.com/de/crm/help/api-diff/getUsers.html): `id`, `email`, `full_name`, `first_name`,

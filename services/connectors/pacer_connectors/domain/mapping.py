@@ -240,7 +240,9 @@ class Connection(Strict):
     poll_seconds: float = Field(default=300, gt=0, description="Catch-up between pushes, and the only way without")
     objects: Annotated[list[ObjectRule], Field(min_length=1)]
     people: PeopleMapping = PeopleMapping()
-    roster: RosterFromCrm | None = Field(default=None, description="Publish the roster from the CRM's users (Zoho)")
+    roster: RosterFromCrm | None = Field(
+        default=None, description="Publish the roster from the CRM's users (Zoho, Salesforce)"
+    )
     zoho: ZohoSettings | None = None
     fxiaoke: FxiaokeSettings | None = None
     salesforce: SalesforceSettings | None = None
@@ -261,8 +263,11 @@ class Connection(Strict):
             raise ValueError("fxiaoke: the Fxiaoke settings are required when crm is fxiaoke")
         if self.crm == "salesforce" and self.salesforce is None:
             raise ValueError("salesforce: the Salesforce settings are required when crm is salesforce")
-        if self.roster is not None and self.crm != "zoho":
-            raise ValueError("roster: the roster is read from Zoho CRM's users only, so far")
+        if self.roster is not None and self.crm not in ("zoho", "salesforce"):
+            raise ValueError("roster: the roster is read from Zoho CRM's and Salesforce's users only, so far")
+        team_field = self.roster.team_field if self.roster else None
+        if self.crm == "salesforce" and team_field and not SOQL_NAME.match(team_field):
+            raise ValueError(f"roster.team_field: {team_field!r} is no field API name")
         # The fields go into SOQL: API names only, so a connection file cannot change what a query asks.
         if self.crm == "salesforce" and (
             wrong := sorted({f for r in self.objects for f in r.fields if not SOQL_NAME.match(f)})

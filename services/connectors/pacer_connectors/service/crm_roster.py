@@ -5,7 +5,8 @@ what was published, so a pass repeated or killed half-way publishes each change 
 
 from __future__ import annotations
 
-from pacer_connectors.adapters.zoho import ZohoClient
+from typing import Any, Protocol
+
 from pacer_connectors.domain.crm_roster import UserUnusable, person_id_of, person_of
 from pacer_connectors.service.sync import Sync
 from pacer_shared.events.people import PersonUpserted
@@ -15,13 +16,21 @@ from pacer_shared.mongo import Document, Session
 log = get_logger(__name__)
 
 
-async def publish_roster(sync: Sync, client: ZohoClient) -> int:
+class UsersOfCrm(Protocol):
+    async def active_users(self, team_field: str | None) -> list[dict[str, Any]]:
+        """The CRM's active users, each in the shape `domain/crm_roster.py` reads."""
+        ...
+
+
+async def publish_roster(sync: Sync, client: UsersOfCrm) -> int:
     """One pass; the number of roster entries published."""
     connection = sync.connection
     rules = connection.roster
     if rules is None:
         return 0
-    users = [u for u in await client.active_users() if str(u.get("status", "active")).lower() == "active"]
+    users = [
+        u for u in await client.active_users(rules.team_field) if str(u.get("status", "active")).lower() == "active"
+    ]
     emails = [str(u["email"]) for u in users if u.get("email")]
     own = f"{connection.crm}-"
     # The ids this roster made itself are not who an address belongs to: a user published under one before the

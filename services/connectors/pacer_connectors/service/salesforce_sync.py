@@ -43,6 +43,7 @@ from pacer_connectors.adapters.salesforce_cdc import (
 from pacer_connectors.domain.mapping import ObjectRule, SalesforceSettings
 from pacer_connectors.domain.records import CrmRecord, Deletion
 from pacer_connectors.service import metrics
+from pacer_connectors.service.crm_roster import publish_roster
 from pacer_connectors.service.loop import sync_forever
 from pacer_connectors.service.sync import Sync
 from pacer_connectors.service.zoho_sync import CallbackRefused
@@ -143,6 +144,8 @@ class SalesforceConnector:
         await self.sync.apply(records, deletions, cursor=cursor)
 
     async def one_pass(self) -> None:
+        # The roster first: a user it has just published owns records that the catch-up below maps to them at once.
+        await publish_roster(self.sync, self.client)
         for rule in self.sync.connection.objects:
             await self.catch_up(rule)
             await self.catch_up_deletions(rule)
