@@ -85,9 +85,10 @@ async def run(bench: Bench, events: int, assistants: int) -> dict[str, Any]:
         [Figure("history counted into new goals", "events/s", rate, events / minimum, "minimum pipeline")],
         events=events,
         assistants=assistants,
-        minutes=round(pacer_seconds / 60, 2),
-        minutes_storing_activities=round(stored_seconds / 60, 2),
-        minutes_counting_into_goals=round((pacer_seconds - stored_seconds) / 60, 2),
+        # Four places: a quick run takes seconds, which two would round to nothing.
+        minutes=round(pacer_seconds / 60, 4),
+        minutes_storing_activities=round(stored_seconds / 60, 4),
+        minutes_counting_into_goals=round((pacer_seconds - stored_seconds) / 60, 4),
         produce_seconds=round(produce_seconds, 2),
         goals_rss_mib=round(rss),
         goals_cpu_ms_per_event=round(goals_cpu * 1000 / events, 3),
