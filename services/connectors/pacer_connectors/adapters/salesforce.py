@@ -137,12 +137,7 @@ class SalesforceClient:
         for start in range(0, len(ids), IDS_PER_QUERY):
             quoted = ",".join(f"'{i}'" for i in ids[start : start + IDS_PER_QUERY] if RECORD_ID.match(i))
             soql = f"SELECT {_select(fields, owner_field)} FROM {sobject} WHERE Id IN ({quoted})"  # noqa: S608 (ids checked)
-            body = await self._call("GET", f"{self._data}/query", params={"q": soql})
-            while True:
-                found.extend(_record(sobject, owner_field, item) for item in body.get("records") or [])
-                if body.get("done", True) or not body.get("nextRecordsUrl"):
-                    break
-                body = await self._call("GET", str(body["nextRecordsUrl"]))
+            found += [_record(sobject, owner_field, item) for item in await self._every_row(soql)]
         return found
 
     async def active_users(self, team_field: str | None) -> list[dict[str, Any]]:
@@ -150,28 +145,35 @@ class SalesforceClient:
         fields = ["Id", "Name", "FirstName", "LastName", "Email", "ManagerId", "TimeZoneSidKey", "LocaleSidKey"]
         fields += ["UserRole.Name", *([team_field] if team_field else [])]
         soql = f"SELECT {', '.join(fields)} FROM User WHERE IsActive = true AND UserType = 'Standard'"  # noqa: S608 (team_field checked by the mapping)
-        body = await self._call("GET", f"{self._data}/query", params={"q": soql})
         users: list[dict[str, Any]] = []
+        for item in await self._every_row(soql):
+            named_role = item.get("UserRole")
+            role = named_role if isinstance(named_role, dict) else {}
+            users.append(
+                {
+                    "id": item["Id"],
+                    "email": item.get("Email"),
+                    "full_name": item.get("Name"),
+                    "first_name": item.get("FirstName"),
+                    "last_name": item.get("LastName"),
+                    "status": "active",
+                    "role": {"name": role.get("Name")} if role.get("Name") else None,
+                    "time_zone": item.get("TimeZoneSidKey"),
+                    "locale": item.get("LocaleSidKey"),
+                    "Reporting_To": {"id": item["ManagerId"]} if item.get("ManagerId") else None,
+                    **({team_field: item.get(team_field)} if team_field else {}),
+                }
+            )
+        return users
+
+    async def _every_row(self, soql: str) -> list[dict[str, Any]]:
+        """Every row a query answers, following `nextRecordsUrl` to the last batch."""
+        body = await self._call("GET", f"{self._data}/query", params={"q": soql})
+        rows: list[dict[str, Any]] = []
         while True:
-            for item in body.get("records") or []:
-                role = item.get("UserRole") if isinstance(item.get("UserRole"), dict) else {}
-                users.append(
-                    {
-                        "id": item["Id"],
-                        "email": item.get("Email"),
-                        "full_name": item.get("Name"),
-                        "first_name": item.get("FirstName"),
-                        "last_name": item.get("LastName"),
-                        "status": "active",
-                        "role": {"name": role.get("Name")} if role.get("Name") else None,
-                        "time_zone": item.get("TimeZoneSidKey"),
-                        "locale": item.get("LocaleSidKey"),
-                        "Reporting_To": {"id": item["ManagerId"]} if item.get("ManagerId") else None,
-                        **({team_field: item.get(team_field)} if team_field else {}),
-                    }
-                )
+            rows += body.get("records") or []
             if body.get("done", True) or not body.get("nextRecordsUrl"):
-                return users
+                return rows
             body = await self._call("GET", str(body["nextRecordsUrl"]))
 
     async def deleted(self, sobject: str, start: datetime, end: datetime) -> DeletedPage:
