@@ -174,6 +174,12 @@ async def test_creates_edits_and_deletions_arrive_by_change_events(world: World)
     await world.total_reaches_org("after a deletion")
 
 
+async def test_an_unreadable_change_event_is_skipped_and_the_stream_goes_on(world: World) -> None:
+    world.pubsub.publish_garbage("Opportunity")
+    await world.win(250)
+    await world.total_reaches_org("after an event that is not Avro of its schema")
+
+
 async def test_a_gap_event_reads_the_record_it_names(world: World) -> None:
     deal = await world.win(700)
     await world.total_reaches_org("before the gap")

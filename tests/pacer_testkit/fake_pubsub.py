@@ -132,6 +132,11 @@ class FakePubSub:
         self.events.append(Stored(replay_id, entity, named, event))
         self._wake_all()
 
+    def publish_garbage(self, entity: str) -> None:
+        """An event whose payload is not Avro of the schema it names."""
+        self.publish(entity, "UPDATE", [])
+        self.events[-1].event.payload = b"\xff\xfe not avro"
+
     def forget_all(self) -> None:
         """Every event so far leaves the stream: a replay id among them is refused from now on."""
         self.kept_from = len(self.events)

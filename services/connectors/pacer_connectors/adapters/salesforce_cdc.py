@@ -30,7 +30,7 @@ import asyncio
 import io
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,6 +59,12 @@ class Batch:
 
     events: list[ChangeEvent]
     replay_id: bytes
+    unreadable: list[str] = field(default_factory=list)
+    """Why each event that could not be read was not: skipped, so one bad event does not stop the stream."""
+
+
+class EventUnreadable(ValueError):
+    """Not a change event in the schema it names (bad Avro, no ChangeEventHeader)."""
 
 
 class ReplayRefused(Exception):
@@ -111,12 +117,19 @@ class ChangeEventStream:
             call = subscribe(requests(), metadata=metadata)
             try:
                 async for response in call:
-                    events = [await self._decode(channel, metadata, e.event) for e in response.events]
+                    events: list[ChangeEvent] = []
+                    unreadable: list[str] = []
+                    for consumed in response.events:
+                        try:
+                            events.append(await self._decode(channel, metadata, consumed.event))
+                        except EventUnreadable as error:
+                            unreadable.append(f"event {consumed.event.id}: {error}")
                     if response.pending_num_requested == 0:  # delivered all it was asked for: ask for more
                         await more.put(pb.FetchRequest(num_requested=BATCH))
                     yield Batch(
                         events,
                         response.events[-1].replay_id if response.events else response.latest_replay_id,
+                        unreadable,
                     )
             except grpc.aio.AioRpcError as error:
                 if error.code() == grpc.StatusCode.UNAUTHENTICATED:
@@ -139,12 +152,14 @@ class ChangeEventStream:
             )
             info = await get_schema(pb.SchemaRequest(schema_id=event.schema_id), metadata=metadata)
             schema = self._schemas[event.schema_id] = fastavro.parse_schema(json.loads(info.schema_json))
-        body = fastavro.schemaless_reader(io.BytesIO(event.payload), schema)
-        assert isinstance(body, dict)
-        header = body["ChangeEventHeader"]
-        return ChangeEvent(
-            str(header["entityName"]),
-            [str(i) for i in header["recordIds"]],
-            str(header["changeType"]),
-            datetime.fromtimestamp(int(header["commitTimestamp"]) / 1000, UTC),
-        )
+        try:
+            body: Any = fastavro.schemaless_reader(io.BytesIO(event.payload), schema)
+            header = body["ChangeEventHeader"]
+            return ChangeEvent(
+                str(header["entityName"]),
+                [str(i) for i in header["recordIds"]],
+                str(header["changeType"]),
+                datetime.fromtimestamp(int(header["commitTimestamp"]) / 1000, UTC),
+            )
+        except (ValueError, KeyError, TypeError, EOFError, IndexError) as error:
+            raise EventUnreadable(f"not a change event in schema {event.schema_id}: {error!r}") from None

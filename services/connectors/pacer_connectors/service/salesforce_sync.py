@@ -104,6 +104,9 @@ class SalesforceConnector:
             replay = bytes.fromhex(cursor.page_token) if cursor.page_token else None
             try:
                 async for batch in stream.subscribe(replay):
+                    for reason in batch.unreadable:  # counted and skipped: the catch-up pass reads the records anyway
+                        log.warning("change event unreadable; skipped", connection=connection, reason=reason)
+                        metrics.RECORDS.labels(connection, "unreadable").inc()
                     await self.apply_changes(batch.events, batch.replay_id)
                 continue  # the server ended the stream: subscribe again at once
             except ReplayRefused as refused:
