@@ -363,6 +363,10 @@ async def test_every_refusal_is_a_scim_error(world: World) -> None:
     group = {"displayName": "Ghosts", "members": [{"value": "not-a-user"}]}
     refused(await world.scim.post("/Groups", json=group), 400, "invalidValue")
     refused(await world.scim.get("/Nowhere"), 404)
+    for method, path, allow in [("DELETE", "/ServiceProviderConfig", "GET"), ("PUT", "/Users", "GET, POST")]:
+        wrong_method = await world.scim.request(method, path, json={})
+        refused(wrong_method, 405)
+        assert wrong_method.headers["Allow"] == allow
 
     # No token, a wrong one, and a person's own JWT (even an admin's) are all refused: SCIM has its own token.
     async with httpx.AsyncClient(base_url=f"{world.connectors.url}/scim/v2", timeout=10) as anyone:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.routing import compile_path
 
 from pacer_connectors.api.deps import ConnectorsDep
 from pacer_connectors.api.scim_discovery import (
@@ -361,6 +362,19 @@ router.include_router(guarded)
 
 
 @router.api_route("/{anything:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-async def unknown(anything: str) -> Response:
-    """Anything else under /scim/v2 is a SCIM 404, not the platform's problem+json."""
+async def unknown(anything: str, request: Request) -> Response:
+    """Anything else under /scim/v2 is a SCIM error, not the platform's problem+json: 405 naming the methods allowed
+    when the path is an endpoint's (RFC 7644 §3.12 lists 405 for a method the endpoint does not support), else 404."""
+    # The app's OpenAPI document is the public list of its paths and methods (FastAPI caches it); route objects of
+    # included routers are not public API.
+    allowed = sorted(
+        method.upper()
+        for path, operations in request.app.openapi()["paths"].items()
+        if compile_path(path)[0].match(request.url.path)
+        for method in operations
+    )
+    if allowed:
+        error = error_response(ScimError(405, f"{request.method} is not supported on /{anything}"))
+        error.headers["Allow"] = ", ".join(allowed)
+        return error
     raise ScimError(404, f"no SCIM endpoint /{anything}")
