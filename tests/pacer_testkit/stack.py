@@ -65,6 +65,19 @@ class Stack:
 
 def start_local_stack() -> localstack.StackConfig:
     config = localstack.StackConfig.from_env("test")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, … when the suite runs on several workers
+    if worker:
+        # Each worker gets a stack of its own, 100 ports further on per worker, so one worker's SIGKILLed broker or
+        # emptied mailbox is never another's; tests already keep apart by namespace within a stack.
+        n = int(worker.removeprefix("gw"))
+        config = localstack.StackConfig(
+            profile=f"{config.profile}-{worker}",
+            kafka_port=config.kafka_port + 100 * n,
+            mongo_port=config.mongo_port + 100 * n,
+            smtp_port=config.smtp_port + 100 * n,
+            sink_http_port=config.sink_http_port + 100 * n,
+            mongo_in_memory=config.mongo_in_memory,
+        )
     localstack.down(config, wipe=True)
     localstack.up(config)
     return config
