@@ -21,7 +21,14 @@ import pytest_asyncio
 import yaml
 
 from pacer_shared.auth import Role
-from pacer_testkit.fake_fxiaoke import APP_ID, APP_SECRET, PERMANENT_CODE, FakeFxiaoke, running_fake_fxiaoke
+from pacer_testkit.fake_fxiaoke import (
+    APP_ID,
+    APP_SECRET,
+    PERMANENT_CODE,
+    QUOTA_EXCEEDED,
+    FakeFxiaoke,
+    running_fake_fxiaoke,
+)
 from pacer_testkit.roster import ROSTER
 from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, producer, publish, roster_reached
 
@@ -199,6 +206,12 @@ async def test_a_member_stopped_in_fxiaoke_leaves_the_roster_through_an_expired_
     world.fx.users[LI_LEI]["isStop"] = True
     await world.person(li_lei, active=False)
     assert (await world.status())["errors"] > errors_before, "the refused pass is counted"
+    # The log names the refusal with Fxiaoke's errorCode and the call's traceId, which the operator can quote to it.
+    refusals = [
+        line for line in world.connectors.log_path.read_text().splitlines() if f"errorCode {QUOTA_EXCEEDED}" in line
+    ]
+    assert refusals, "the quota refusal is logged"
+    assert "traceId" in refusals[-1], refusals[-1]
     assert world.fx.user_lists > lists_before
     world.fx.users[LI_LEI]["isStop"] = False  # rehired
     await world.person(li_lei, active=True)

@@ -119,7 +119,11 @@ class FxiaokeClient:
             answer = _json(await self._http.post(path, json={**body, **arguments}))
             if answer.get("errorCode") == 0:
                 return answer
-        raise FxiaokeError(f"{path}: errorCode {answer.get('errorCode')} {answer.get('errorMessage', '')}".strip())
+        # traceId: the request's own id in Fxiaoke's answers, by which Fxiaoke can find that call.
+        trace = f" (traceId {answer['traceId']})" if answer.get("traceId") else ""
+        raise FxiaokeError(
+            f"{path}: errorCode {answer.get('errorCode')} {answer.get('errorMessage', '')}{trace}".strip()
+        )
 
     async def _access(self, renew: bool) -> tuple[str, str]:
         async with self._lock:
