@@ -3,8 +3,10 @@ connectors' tests (the shapes and the links are in pacer_connectors/adapters/fxi
 
 Every answer is HTTP 200 and says how it went in `errorCode` (0: success). It issues corp access tokens (and
 refuses to issue them faster than its own limit), answers `/cgi/crm/v2/data/query` with filters on
-`last_modified_time`, ascending order and offset paging (limit at most 100, offsets below 10,000). A test can expire
-every token and make the next queries answer with a quota error.
+`last_modified_time`, ascending order and offset paging (limit at most 100, offsets below 10,000), and
+`/cgi/user/list` (the company's members in detail, unpaged, as the documentation shows them; the links are in
+pacer_connectors/adapters/fxiaoke.py). A test can expire every token and make the next calls answer with a quota
+error.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ APP_ID = "FSAID_fake"
 APP_SECRET = "fake-app-secret"
 PERMANENT_CODE = "fake-permanent-code"
 CORP_ID = "FSCID_fake"
+WHOLE_COMPANY = 999_999
 TOKEN_REQUESTS_PER_MINUTE = 10
 INVALID_TOKEN = 20016
 QUOTA_EXCEEDED = 20035
@@ -40,6 +43,10 @@ class FakeFxiaoke:
     tokens: set[str] = field(default_factory=set)
     token_requests: list[float] = field(default_factory=list)
     """When tokens were asked for in the last minute: the endpoint's own rate limit."""
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The company's members by open user id, as `/cgi/user/list` gives them (`isStop` true: stopped)."""
+    user_lists: int = 0
+    """How many member lists were answered (a test can see the roster was read again)."""
     tokens_issued: int = 0
     throttled: int = 0
     _last_ms: int = 0
@@ -68,6 +75,29 @@ class FakeFxiaoke:
     def void(self, crm_object: str, record_id: str) -> None:
         self.update(crm_object, record_id, life_status="invalid")
 
+    def user(self, open_user_id: str, name: str, email: str | None, **fields: Any) -> str:
+        """A member as `/cgi/user/list` shows one: its documented fields, `isStop` false, in department 1000."""
+        self.users[open_user_id] = {
+            "openUserId": open_user_id,
+            "account": open_user_id.lower(),
+            "name": name,
+            "nickName": name,
+            "isStop": False,
+            "email": email or "",
+            "mobile": "",
+            "gender": "M",
+            "position": "",
+            "departmentIds": [WHOLE_COMPANY, 1000],
+            "mainDepartmentId": 1000,
+            "attachingDepartmentIds": [],
+            "employeeNumber": "",
+            "hireDate": "2024-03-01",
+            "createTime": self._now_ms(),
+            "leaderId": None,
+            **fields,
+        }
+        return open_user_id
+
     def expire_tokens(self) -> None:
         self.tokens.clear()
 
@@ -79,6 +109,7 @@ class FakeFxiaoke:
             routes=[
                 Route("/cgi/corpAccessToken/get/V2", self._token, methods=["POST"]),
                 Route("/cgi/crm/v2/data/query", self._query, methods=["POST"]),
+                Route("/cgi/user/list", self._user_list, methods=["POST"]),
             ]
         )
 
@@ -101,13 +132,42 @@ class FakeFxiaoke:
             {"errorCode": 0, "errorMessage": "success", "corpAccessToken": token, "corpId": CORP_ID, "expiresIn": 7200}
         )
 
-    async def _query(self, request: Request) -> JSONResponse:
-        body = await request.json()
+    def _refused(self, body: dict[str, Any]) -> JSONResponse | None:
+        """An expired token or a spent quota, answered as Fxiaoke does: HTTP 200 with the errorCode."""
         if body.get("corpId") != CORP_ID or body.get("corpAccessToken") not in self.tokens:
             return _error(INVALID_TOKEN, "corpAccessToken invalid or expired")
         if self.throttled > 0:
             self.throttled -= 1
             return _error(QUOTA_EXCEEDED, "calls over the limit")
+        return None
+
+    async def _user_list(self, request: Request) -> JSONResponse:
+        """获取部门下成员信息(详细): `departmentId` (999999: the whole company), `fetchChild` and
+        `showDepartmentIdsDetail` at the top of the body; `userList` in the answer, beside `errorCode`."""
+        body = await request.json()
+        if refused := self._refused(body):
+            return refused
+        department, deep = body.get("departmentId"), body.get("fetchChild") is True
+        if not isinstance(department, int) or department < 0:
+            return _error(10001, "departmentId: a non-negative integer is required")
+        self.user_lists += 1
+        members = [
+            u
+            for u in self.users.values()
+            if (deep and department in u["departmentIds"]) or u["mainDepartmentId"] == department
+        ]
+        if body.get("showDepartmentIdsDetail") is not True:
+            members = [
+                {k: v for k, v in u.items() if k not in ("mainDepartmentId", "attachingDepartmentIds")} for u in members
+            ]
+        return JSONResponse(
+            {"userList": members, "traceId": secrets.token_hex(6), "errorCode": 0, "errorMessage": "success"}
+        )
+
+    async def _query(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        if refused := self._refused(body):
+            return refused
         data = body["data"]
         query = data["search_query_info"]
         limit, offset = int(query["limit"]), int(query["offset"])

@@ -1,5 +1,6 @@
-"""The roster from a CRM's users (Zoho's `GET /crm/v7/users`; Salesforce's User records, which its adapter gives in
-the same shape): which Pacer person each CRM user is, and the roster entry an active one stands for. No I/O.
+"""The roster from a CRM's users (Zoho's `GET /crm/v7/users`; Salesforce's User records and Fxiaoke's members, which
+their adapters give in the same shape): which Pacer person each CRM user is, and the roster entry an active one
+stands for. No I/O.
 
 A user's fields as Zoho's users API shows them (https://www.zoho.com/deluge/help/crm/get-user-data.html and the v2
 example at https://www.zoho.com/de/crm/help/api-diff/getUsers.html): `id`, `email`, `full_name`, `first_name`,
@@ -39,7 +40,9 @@ def person_of(
     user: Mapping[str, Any], person_id: str, manager_id: str | None, rules: RosterFromCrm, known: Document | None
 ) -> PersonUpserted:
     """The roster entry of an active CRM user. What the CRM does not say (chat handles, teams led, a role its CRM role
-    does not map to) stays as the roster already has it."""
+    does not map to; a time zone, locale or address where its users have none, as Fxiaoke's members have no zone or
+    locale and often no address) stays as the roster already has it. A user with no address whom the roster does not
+    know is no roster entry (UserUnusable): the address is never made up."""
     role_name = (user.get("role") or {}).get("name") if isinstance(user.get("role"), dict) else None
     role = rules.roles.get(str(role_name)) or (Role(known["role"]) if known else rules.default_role)
     parts = [user.get("first_name"), user.get("last_name")]
@@ -47,17 +50,20 @@ def person_of(
     team = user.get(rules.team_field) if rules.team_field else None
     if isinstance(team, dict):  # a lookup field: {"name": ..., "id": ...}
         team = team.get("name")
+    before = known or {}
+    email = user.get("email") or before.get("email")
+    zone = user.get("time_zone")
     try:
         return PersonUpserted(
             person_id=person_id,
-            display_name=str(name),
-            email=str(user.get("email") or ""),
+            display_name=str(name or email or ""),
+            email=str(email or ""),
             role=role,
             manager_id=manager_id,
             team_id=str(team) if team else None,
             leads_team_ids=(known or {}).get("leads_team_ids") or [],
-            timezone=_timezone(user.get("time_zone"), rules.timezone),
-            locale=str(user.get("locale") or user.get("language") or "en").replace("_", "-"),
+            timezone=_timezone(zone, rules.timezone) if zone or not before.get("timezone") else before["timezone"],
+            locale=str(user.get("locale") or user.get("language") or before.get("locale") or "en").replace("_", "-"),
             chat=(known or {}).get("chat") or {},
             active=True,
         )

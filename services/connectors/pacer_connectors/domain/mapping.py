@@ -107,13 +107,20 @@ class RosterFromCrm(Strict):
 
     roles: dict[str, Role] = Field(
         default_factory=dict,
-        description="The CRM role's name -> the Pacer role of its users (`Sales Manager: manager`)",
+        description="The CRM role's name -> the Pacer role of its users (`Sales Manager: manager`); Fxiaoke's "
+        "member list names no role: there, the member's `position`",
     )
     default_role: Role = Field(
         default=Role.ASSISTANT, description="Users whose CRM role is not in `roles` and whom the roster does not know"
     )
-    team_field: str | None = Field(default=None, description="The user field naming the team (none: no team)")
-    timezone: str = Field(default="UTC", description="For a user whose CRM time zone is not an IANA one")
+    team_field: str | None = Field(
+        default=None,
+        description="The user field naming the team (none: no team); Fxiaoke: a member field such as mainDepartmentId",
+    )
+    timezone: str = Field(
+        default="UTC",
+        description="For a user whose CRM time zone is not an IANA one, or who has none the roster knows (Fxiaoke's)",
+    )
 
     _timezone = field_validator("timezone")(validate_timezone)
 
@@ -241,7 +248,7 @@ class Connection(Strict):
     objects: Annotated[list[ObjectRule], Field(min_length=1)]
     people: PeopleMapping = PeopleMapping()
     roster: RosterFromCrm | None = Field(
-        default=None, description="Publish the roster from the CRM's users (Zoho, Salesforce)"
+        default=None, description="Publish the roster from the CRM's users (Zoho, Salesforce, Fxiaoke)"
     )
     zoho: ZohoSettings | None = None
     fxiaoke: FxiaokeSettings | None = None
@@ -263,8 +270,6 @@ class Connection(Strict):
             raise ValueError("fxiaoke: the Fxiaoke settings are required when crm is fxiaoke")
         if self.crm == "salesforce" and self.salesforce is None:
             raise ValueError("salesforce: the Salesforce settings are required when crm is salesforce")
-        if self.roster is not None and self.crm not in ("zoho", "salesforce"):
-            raise ValueError("roster: the roster is read from Zoho CRM's and Salesforce's users only, so far")
         team_field = self.roster.team_field if self.roster else None
         if self.crm == "salesforce" and team_field and not SOQL_NAME.match(team_field):
             raise ValueError(f"roster.team_field: {team_field!r} is no field API name")

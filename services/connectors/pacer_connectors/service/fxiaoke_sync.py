@@ -1,6 +1,7 @@
 """A Fxiaoke connection's loop. Fxiaoke documents no push of CRM changes, so every pass polls each object for what
 was modified since the last one, oldest modification first; a voided record (life_status `invalid`) counts nothing,
-so an activity published for it is retracted."""
+so an activity published for it is retracted. With a `roster` in the connection file, each pass first publishes the
+roster from the company's members (`/cgi/user/list`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import httpx
 from pacer_connectors.adapters.fxiaoke import DEEPEST_OFFSET, LIMIT, FxiaokeClient, FxiaokeError
 from pacer_connectors.adapters.repository import Cursor
 from pacer_connectors.domain.mapping import ObjectRule
+from pacer_connectors.service.crm_roster import publish_roster
 from pacer_connectors.service.loop import sync_forever
 from pacer_connectors.service.sync import Sync
 from pacer_connectors.service.zoho_sync import OVERLAP
@@ -31,6 +33,8 @@ class FxiaokeConnector:
             await self.client.aclose()
 
     async def one_pass(self) -> None:
+        # The roster first: a member it has just published owns records that the catch-up below maps to them at once.
+        await publish_roster(self.sync, self.client)
         for rule in self.sync.connection.objects:
             await self.catch_up(rule)
 
