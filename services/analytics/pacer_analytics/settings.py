@@ -32,8 +32,8 @@ class AnalyticsSettings(ServiceSettings):
     )
     advertised_url: str | None = Field(
         default=None,
-        description="Where the other workers of the group reach this one's API (faust's canonical_url), e.g. "
-        "http://$(POD_IP):8106; by default http://HTTP_HOST:HTTP_PORT, with this machine's name for 0.0.0.0",
+        description="Where the other workers of the group reach this one's API (faust's canonical_url); by default "
+        "http://HTTP_HOST:HTTP_PORT, with the address this machine's name resolves to (a pod's IP) for 0.0.0.0",
     )
     peer_secret: SecretStr = Field(
         default=SecretStr(LOCAL_PEER_SECRET),
@@ -162,7 +162,12 @@ class AnalyticsSettings(ServiceSettings):
         """The address this worker advertises to the group for the others' table reads."""
         if self.advertised_url:
             return self.advertised_url.rstrip("/")
-        host = socket.gethostname() if self.http_host in ("0.0.0.0", "::", "") else self.http_host  # noqa: S104
+        host = self.http_host
+        if host in ("0.0.0.0", "::", ""):  # noqa: S104 - listening everywhere: say where it is reached
+            try:
+                host = socket.gethostbyname(socket.gethostname())  # a pod's or container's /etc/hosts names its IP
+            except OSError:
+                host = socket.gethostname()
         return f"http://{host}:{self.http_port}"
 
     def hours(self) -> WorkingHours:
