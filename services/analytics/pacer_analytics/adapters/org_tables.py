@@ -108,25 +108,31 @@ class OrgTables:
             await asyncio.sleep(RETRY_SECONDS)  # the next assignment, announced by no event of ours
 
     async def _read_once(self, ask: Ask) -> Rows:
+        owners = {table: self._placement.owners(table) for table in {*ask.get, *ask.scan}}
+        found: dict[tuple[str, str], str] = {}
+
+        def owner(table: str, person: str) -> str:
+            if (table, person) not in found:
+                held = owners[table]
+                url = held[self._placement.partition(table, person, len(held))] if held else None
+                if url is None:
+                    raise Moved(f"no worker holds {table} of {person!r}")
+                found[table, person] = url
+            return found[table, person]
+
         split: dict[str, Ask] = defaultdict(lambda: Ask(keys_only=ask.keys_only))
         for table, keys in ask.get.items():
             for key in keys:
-                split[self._owner(table, person_of(table, key))].get[table].add(key)
+                split[owner(table, person_of(table, key))].get[table].add(key)
         for table, people in ask.scan.items():
             for person in people:
-                split[self._owner(table, person)].scan[table].add(person)
+                split[owner(table, person)].scan[table].add(person)
         parts = await asyncio.gather(*(self._read_at(url, part) for url, part in split.items()))
         merged: Rows = {table: {} for table in TABLES}
         for part in parts:
             for table, rows in part.items():
                 merged[table].update(rows)
         return merged
-
-    def _owner(self, table: str, person: str) -> str:
-        owner = self._placement.owner(table, person)
-        if owner is None:
-            raise Moved(f"no worker holds {table} of {person!r}")
-        return owner
 
     async def _read_at(self, url: str, ask: Ask) -> Rows:
         if url == self._placement.url:
@@ -145,8 +151,9 @@ class OrgTables:
         """The rows asked for from this worker's own tables, if it holds every part and has rebuilt them."""
         if self._unready():
             raise Moved("this worker is rebuilding its tables")
-        for table, person in ask.people():
-            if not self._placement.holds(table, person):
+        holding = {table: self._placement.holding(table) for table in {*ask.get, *ask.scan}}
+        for table, person in set(ask.people()):
+            if not holding[table](person):
                 raise Moved(f"this worker does not hold {table} of {person!r}")
         found: Rows = {}
         for table, keys in ask.get.items():

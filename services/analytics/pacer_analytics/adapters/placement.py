@@ -21,7 +21,7 @@ from typing import Any, cast
 import faust
 from aiokafka.partitioner import murmur2
 from faust.assignor import PartitionAssignor
-from faust.types import TP, TableT
+from faust.types import TableT
 
 from pacer_analytics.consumers.tables import Tables
 from pacer_shared import topics
@@ -105,22 +105,17 @@ class Placement:
             return []
         return [held.get(partition) for partition in range(max(held) + 1)]
 
-    def owner(self, table: str, person: str) -> str | None:
-        owners = self.owners(table)
-        return owners[self.partition(table, person, len(owners))] if owners else None
-
     def held(self) -> int:
         """How many partitions of the activity this worker holds now (the same for every table)."""
         topic = self.changelog("daily")
         return sum(1 for tp in self._app.assignor.assigned_actives() if tp.topic == topic)
 
-    def holds(self, table: str, person: str) -> bool:
-        """Whether this worker reads the person's partition of the table now (not as a standby)."""
-        owners = self.owners(table)
-        if not owners:
-            return False
-        tp = TP(self.changelog(table), self.partition(table, person, len(owners)))
-        return tp in self._app.assignor.assigned_actives()
+    def holding(self, table: str) -> Callable[[str], bool]:
+        """Whether this worker reads a person's partition of the table now (not as a standby), as of this call."""
+        partitions = len(self.owners(table))
+        topic = self.changelog(table)
+        active = {tp.partition for tp in self._app.assignor.assigned_actives() if tp.topic == topic}
+        return lambda person: partitions > 0 and self.partition(table, person, partitions) in active
 
 
 TABLES = ("activities", "daily", "watched", "warned", "goals", "trainings", "bonuses", "workload")
