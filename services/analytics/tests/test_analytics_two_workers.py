@@ -117,6 +117,7 @@ async def test_two_workers_split_the_partitions_and_answer_alike_also_after_one_
             return mine > 0 and theirs > 0 and mine + theirs == 3  # PACER_TOPIC_PARTITIONS in the tests
 
         await eventually(split, 120, "the two workers to share the three partitions")
+        await _peer_route_is_for_workers_only(first.url)
 
         rng = random.Random(21)
         sent = [activity(rng, n) for n in range(160)]
@@ -144,3 +145,15 @@ async def test_two_workers_split_the_partitions_and_answer_alike_also_after_one_
 
 async def _holds_all(worker: ServiceProcess) -> bool:
     return await held(worker) == 3
+
+
+async def _peer_route_is_for_workers_only(url: str) -> None:
+    """The route the workers read each other's rows through answers nobody else, a person's token included, and is
+    not in the API's description."""
+    asked = {"scan": {"daily": ["ann"]}}
+    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+        for headers in ({}, {"X-Pacer-Peer-Secret": "guessed"}, HR):
+            refused = await client.post("/internal/v1/tables/rows", json=asked, headers=headers)
+            assert refused.status_code == 403, refused.text
+            assert "rows" not in refused.json()
+        assert not [path for path in (await client.get("/openapi.json")).json()["paths"] if "internal" in path]

@@ -80,17 +80,14 @@ class Analytics:
         erasure.declare(app, declared, runtime.topics, runtime.erasures, erase_orders)
         placement = Placement(app, declared, runtime.topics, agents.activity_stages(app, runtime.topics))
         PARTITIONS_HELD.set_function(placement.held)
-        unready: list[Analytics] = []
         org = OrgTables(
             placement,
-            lambda: unready[0].unready(),
+            partial(rebuilding, app),
             settings.peer_secret.get_secret_value(),
             settings.peer_timeout_seconds,
             settings.peer_wait_seconds,
         )
-        analytics = cls(runtime, settings, app, catch_up, publisher, declared, org)
-        unready.append(analytics)
-        return analytics
+        return cls(runtime, settings, app, catch_up, publisher, declared, org)
 
     async def read(self, ask: Ask) -> View:
         """The rows asked for, from every partition, whichever worker holds it."""
@@ -111,9 +108,7 @@ class Analytics:
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
         with partial numbers: it is unready instead, so nobody is shown them."""
-        if not cast(TableManager, self.streams.tables).recovery.completed.is_set() or self.streams.rebalancing:
-            return {"tables": "rebuilding from their changelog topics"}
-        return {}
+        return rebuilding(self.streams)
 
     async def run_streams(self) -> None:
         """The faust worker, for as long as the service runs; if it stops by itself the service is unready."""
@@ -129,3 +124,10 @@ class Analytics:
             log.error("the stream worker stopped by itself", crashed=repr(self.streams.crash_reason))
         finally:
             await self.streams.stop()
+
+
+def rebuilding(app: faust.App) -> dict[str, str]:
+    """Why the worker's tables may not be read yet, if they may not: rebuilding from their changelogs."""
+    if not cast(TableManager, app.tables).recovery.completed.is_set() or app.rebalancing:
+        return {"tables": "rebuilding from their changelog topics"}
+    return {}
