@@ -48,7 +48,7 @@ REPLICAS = {
         "feedback": 2,
         "incentives": 2,
         "notifications": 3,
-        "analytics": 1,
+        "analytics": 2,
         "connectors": 1,
     },
 }
@@ -296,6 +296,8 @@ def test_config_and_secret_give_every_service_valid_settings(
             secret_env = {"PACER_JWT_SECRET": "x" * 32, "PACER_PSEUDONYM_KEY": "z" * 32}
             if name == "feedback":
                 secret_env["PACER_FEEDBACK_ANONYMITY_KEY"] = "y" * 32
+            if name == "analytics":
+                secret_env["PACER_ANALYTICS_PEER_SECRET"] = "p" * 32
         else:
             assert secret_ref["name"].startswith("pacer-secrets")
             data = secrets[secret_ref["name"]]["data"]
@@ -334,6 +336,7 @@ def test_the_base_alone_is_production_with_encrypted_transports(
                 "PACER_JWT_SECRET": "x" * 32,
                 "PACER_FEEDBACK_ANONYMITY_KEY": "y" * 32,
                 "PACER_PSEUDONYM_KEY": "z" * 32,
+                "PACER_ANALYTICS_PEER_SECRET": "p" * 32,
             }.items():
                 scoped.setenv(key, value)
             settings = settings_class()  # production refuses insecure transports: constructing is the check

@@ -12,7 +12,18 @@ from functools import partial
 from fastapi import FastAPI
 
 from pacer_analytics.adapters.mailings import Mailings
-from pacer_analytics.api import funnel, growth, movers, outcomes, reports, series, training, warnings, workload
+from pacer_analytics.api import (
+    funnel,
+    growth,
+    movers,
+    outcomes,
+    peers,
+    reports,
+    series,
+    training,
+    warnings,
+    workload,
+)
 from pacer_analytics.service.context import Analytics
 from pacer_analytics.service.report_mailing import mail_due_reports
 from pacer_analytics.settings import AnalyticsSettings
@@ -52,6 +63,7 @@ def build(settings: AnalyticsSettings | None = None, clock: Clock | None = None)
                 reports.router,
                 workload.router,
                 warnings.router,
+                peers.router,
             ],
             context=Analytics.of,
             background=background,

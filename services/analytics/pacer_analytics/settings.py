@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import socket
 import tempfile
 from decimal import Decimal
 from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from pacer_analytics.domain.workload import WorkingHours
 from pacer_shared.settings import ServiceSettings
+
+LOCAL_PEER_SECRET = "pacer-analytics-local-peer-secret"  # noqa: S105 - refused outside local mode
 
 
 class AnalyticsSettings(ServiceSettings):
@@ -26,6 +29,25 @@ class AnalyticsSettings(ServiceSettings):
     data_dir: str = Field(
         default_factory=lambda: f"{tempfile.gettempdir()}/pacer-analytics",
         description="Where the stream worker keeps its local files (RocksDB tables, if chosen); the images' /tmp",
+    )
+    advertised_url: str | None = Field(
+        default=None,
+        description="Where the other workers of the group reach this one's API (faust's canonical_url); by default "
+        "http://HTTP_HOST:HTTP_PORT, with the address this machine's name resolves to (a pod's IP) for 0.0.0.0",
+    )
+    peer_secret: SecretStr = Field(
+        default=SecretStr(LOCAL_PEER_SECRET),
+        description="Shared by the workers of one deployment: a worker reads the table rows another holds with it "
+        "(at least 32 characters, and not the development default, outside local mode)",
+    )
+    peer_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="How long a worker waits for another's rows before it tries the read again"
+    )
+    peer_wait_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description="How long a read waits for the group to settle after a worker joined, left or died, before it "
+        "answers 503: longer than consumer_session_timeout_ms and a rebalance",
     )
     series_max_days: int = Field(default=400, ge=1, description="Most days one series request may span")
     retention_days: int = Field(
@@ -127,6 +149,26 @@ class AnalyticsSettings(ServiceSettings):
     def _working_hours_are_a_span(self) -> AnalyticsSettings:
         self.hours()  # refused at start-up, not at the first read
         return self
+
+    @model_validator(mode="after")
+    def _peer_secret_is_secret(self) -> AnalyticsSettings:
+        if self.environment != "local":
+            secret = self.peer_secret.get_secret_value()
+            if secret == LOCAL_PEER_SECRET or len(secret) < 32:
+                raise ValueError("peer_secret: set a secret of at least 32 characters outside local mode")
+        return self
+
+    def own_url(self) -> str:
+        """The address this worker advertises to the group for the others' table reads."""
+        if self.advertised_url:
+            return self.advertised_url.rstrip("/")
+        host = self.http_host
+        if host in ("0.0.0.0", "::", ""):  # noqa: S104 - listening everywhere: say where it is reached
+            try:
+                host = socket.gethostbyname(socket.gethostname())  # a pod's or container's /etc/hosts names its IP
+            except OSError:
+                host = socket.gethostname()
+        return f"http://{host}:{self.http_port}"
 
     def hours(self) -> WorkingHours:
         return WorkingHours.parse(self.working_hours, self.working_days)

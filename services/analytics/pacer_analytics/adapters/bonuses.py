@@ -1,16 +1,15 @@
-"""Reads the bonuses table for hr's copy of a team report: one person's statements, from the worker's partitions."""
+"""Reads the bonuses table for hr's copy of a team report: one person's statements, from a read's rows."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-
-from faust.types import TableT
 
 from pacer_analytics.domain.bonus import Statement
 
 
 class BonusStatements:
-    def __init__(self, table: TableT[str, Any]) -> None:
+    def __init__(self, table: Mapping[str, Any]) -> None:
         self._table = table
 
     def of(self, person_id: str) -> list[Statement]:

@@ -1,20 +1,18 @@
-"""Reads the daily table for the API: one assistant's days of one kind, from the worker's own partitions."""
+"""Reads daily totals: one assistant's days of one kind, from the worker's own table or from a read's rows."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
-
-from faust.types import TableT
 
 from pacer_analytics.domain.day import DayTotals, day_key
 from pacer_analytics.domain.series import days
 
 
 class DailyTotals:
-    def __init__(self, table: TableT[str, Any]) -> None:
+    def __init__(self, table: Mapping[str, Any]) -> None:
         self._table = table
 
     def of(self, assistant_id: str, kind: str, first: date, last: date) -> Iterator[tuple[date, DayTotals]]:

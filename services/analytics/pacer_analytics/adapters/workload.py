@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from datetime import date, time
 from typing import Any
-
-from faust.types import TableT
 
 from pacer_analytics.domain.activity import Contribution
 from pacer_analytics.domain.series import days
@@ -19,7 +17,7 @@ def workload_key(assistant_id: str, day: str) -> str:
 
 
 class WorkloadDays:
-    def __init__(self, table: TableT[str, Any]) -> None:
+    def __init__(self, table: MutableMapping[str, Any]) -> None:
         self._table = table
 
     def apply(self, activity: Contribution, counts: bool) -> None:

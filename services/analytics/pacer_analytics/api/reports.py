@@ -56,7 +56,7 @@ async def team_report_file(
     copy = ""
     if format is ReportFormat.XLSX and principal.has(Role.HR):
         # hr's copy, as mailed: bonus amounts are for hr alone, and reading them is audited like reading statements.
-        report, copy = with_bonuses(analytics, report), "-hr"
+        report, copy = await with_bonuses(analytics, report), "-hr"
         await audit.record("bonus_statement.listed", f"team/{team_id}/reports/{period.name}")
     # Only safe characters in a header's file name, whatever a team id holds.
     name = re.sub(r"[^A-Za-z0-9._-]", "_", f"pacer-{team_id}-{period.name}{copy}.{format}")

@@ -30,6 +30,9 @@ def faust_app(settings: AnalyticsSettings) -> faust.App:
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication_factor,
         web_enabled=False,  # the API is the FastAPI app's; faust serves no port of its own
+        # What the worker tells the group it is reached at: every member learns who holds which partition with
+        # this address, and asks the holder's API for its rows (adapters/org_tables.py).
+        canonical_url=settings.own_url(),
         producer_acks=-1,
         # Six records an event leave the worker (re-keying and changelogs); faust's default of 0 sent each in a
         # produce request of its own, the largest cost in a profile (bench/PERFORMANCE.md). Trends can wait 20 ms.

@@ -16,6 +16,7 @@ of erasures (`pacer_shared.privacy`) first, as every other service's consumers d
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import faust
@@ -101,27 +102,29 @@ def forget_person(tables: Tables, person_id: str) -> None:
     tables.bonuses.pop(person_id, None)
 
 
-def held_about(tables: Tables, person_id: str) -> dict[str, list[Any]]:
-    """What the worker's tables hold about the person, for the export."""
-    daily = {k: v for k, v in list(tables.daily.items()) if json.loads(k)[0] == person_id}
+def held_about(tables: Mapping[str, Mapping[str, Any]], person_id: str) -> dict[str, list[Any]]:
+    """What the tables (by name) hold about the person, for the export."""
+    daily = {k: v for k, v in tables["daily"].items() if json.loads(k)[0] == person_id}
     activities = [a for totals in daily.values() for a in DayTotals.from_json(totals).activities]
+    keyed = {
+        name: [{"key": person_id, field: tables[name][person_id]}] if person_id in tables[name] else []
+        for name, field in (("goals", "goals"), ("trainings", "courses"), ("bonuses", "statements"))
+    }
     return {
         "tables/daily": [{"key": k, "totals": v} for k, v in daily.items()],
         "tables/activities": [
-            {"key": a, "state": tables.activities[a]} for a in activities if tables.activities.get(a) is not None
+            {"key": a, "state": tables["activities"][a]} for a in activities if tables["activities"].get(a) is not None
         ],
-        "tables/watched": [{"key": person_id, **tables.watched[person_id]}] if person_id in tables.watched else [],
+        "tables/watched": [{"key": person_id, **tables["watched"][person_id]}]
+        if person_id in tables["watched"]
+        else [],
         "tables/warned": [
-            {"key": k, "sent_at": v} for k, v in list(tables.warned.items()) if json.loads(k)[0] == person_id
+            {"key": k, "sent_at": v} for k, v in tables["warned"].items() if json.loads(k)[0] == person_id
         ],
-        "tables/goals": [{"key": person_id, "goals": tables.goals[person_id]}] if person_id in tables.goals else [],
-        "tables/trainings": (
-            [{"key": person_id, "courses": tables.trainings[person_id]}] if person_id in tables.trainings else []
-        ),
+        "tables/goals": keyed["goals"],
+        "tables/trainings": keyed["trainings"],
         "tables/workload": [
-            {"key": k, "times": v} for k, v in list(tables.workload.items()) if json.loads(k)[0] == person_id
+            {"key": k, "times": v} for k, v in tables["workload"].items() if json.loads(k)[0] == person_id
         ],
-        "tables/bonuses": (
-            [{"key": person_id, "statements": tables.bonuses[person_id]}] if person_id in tables.bonuses else []
-        ),
+        "tables/bonuses": keyed["bonuses"],
     }

@@ -8,15 +8,16 @@ from typing import Any, cast
 
 import faust
 from faust.tables.manager import TableManager
-from faust.types import TableT
+from prometheus_client import Gauge
 
-from pacer_analytics.adapters.bonuses import BonusStatements
 from pacer_analytics.adapters.catch_up import CatchUp
-from pacer_analytics.adapters.daily import DailyTotals
 from pacer_analytics.adapters.events import EventPublisher
-from pacer_analytics.adapters.workload import WorkloadDays
+from pacer_analytics.adapters.org_tables import Ask, OrgTables
+from pacer_analytics.adapters.placement import Placement
+from pacer_analytics.adapters.view import View, ask_people
 from pacer_analytics.consumers import agents, erasure, tables
 from pacer_analytics.consumers.app import declare_internal_topics, faust_app
+from pacer_analytics.domain.day import DayTotals
 from pacer_analytics.domain.warning import DropRule
 from pacer_analytics.service.warnings import Warnings
 from pacer_analytics.service.zones import TimeZones
@@ -27,6 +28,10 @@ from pacer_shared.logs import get_logger
 from pacer_shared.service import Runtime
 
 log = get_logger(__name__)
+PARTITIONS_HELD = Gauge(
+    "pacer_analytics_partitions_held",
+    "Partitions of the activity tables this worker holds (not as a standby): the group splits them between workers",
+)
 
 
 @dataclass(frozen=True)
@@ -34,22 +39,13 @@ class Analytics:
     runtime: Runtime
     settings: AnalyticsSettings
     streams: faust.App
-    daily: DailyTotals
-    goal_states: TableT[str, Any]
-    """assistant -> their goals' states (consumers/tables.py), read by the outcomes API."""
-    trainings: TableT[str, Any]
-    """person -> the courses they completed (consumers/tables.py), read by the training-effect API."""
     catch_up: CatchUp
     """Whether the worker has read the history its input held at start: warnings and reports wait for it."""
-    bonuses: BonusStatements
-    """Each person's bonus statements (consumers/tables.py), for hr's copy of the team reports."""
     publisher: EventPublisher
-    workload: WorkloadDays
-    """[assistant, day] -> each activity's local time of day, read by the workload API."""
-    warned: TableT[str, Any]
-    """[assistant, kind, ISO week] -> when ActivityDropped was sent, read by the warnings API."""
     worker_tables: tables.Tables
-    """All of them, for the export of what they hold about a person."""
+    """This worker's own tables, written by its agents, holding only the partitions the group gave it."""
+    org: OrgTables
+    """The rows of every partition, read from whichever worker holds them: what the API answers from."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Analytics:
@@ -82,31 +78,37 @@ class Analytics:
         )
         agents.declare(app, declared, streams)
         erasure.declare(app, declared, runtime.topics, runtime.erasures, erase_orders)
-        return cls(
-            runtime,
-            settings,
-            app,
-            DailyTotals(declared.daily),
-            declared.goals,
-            declared.trainings,
-            catch_up,
-            BonusStatements(declared.bonuses),
-            publisher,
-            WorkloadDays(declared.workload),
-            declared.warned,
-            declared,
+        placement = Placement(app, declared, runtime.topics, agents.activity_stages(app, runtime.topics))
+        PARTITIONS_HELD.set_function(placement.held)
+        org = OrgTables(
+            placement,
+            partial(rebuilding, app),
+            settings.peer_secret.get_secret_value(),
+            settings.peer_timeout_seconds,
+            settings.peer_wait_seconds,
         )
+        return cls(runtime, settings, app, catch_up, publisher, declared, org)
+
+    async def read(self, ask: Ask) -> View:
+        """The rows asked for, from every partition, whichever worker holds it."""
+        return View(await self.org.read(ask))
 
     async def personal_state(self, person_id: str) -> dict[str, list[Any]]:
-        """The worker's table rows about the person, for `GET /v1/people/{person_id}/export`."""
-        return erasure.held_about(self.worker_tables, person_id)
+        """The table rows about the person in every partition, for `GET /v1/people/{person_id}/export`."""
+        ask = Ask()
+        for table in ("daily", "watched", "warned", "goals", "trainings", "workload", "bonuses"):
+            ask_people(ask, table, [person_id])
+        about = (await self.read(ask)).rows
+        activities = Ask()
+        for raw in about["daily"].values():
+            ask_people(activities, "activities", DayTotals.from_json(raw).activities)
+        about["activities"] = (await self.read(activities)).rows["activities"]
+        return erasure.held_about(about, person_id)
 
     def unready(self) -> dict[str, str]:
         """Until its tables are rebuilt from their changelogs (at start-up, after a rebalance) a worker would answer
         with partial numbers: it is unready instead, so nobody is shown them."""
-        if not cast(TableManager, self.streams.tables).recovery.completed.is_set() or self.streams.rebalancing:
-            return {"tables": "rebuilding from their changelog topics"}
-        return {}
+        return rebuilding(self.streams)
 
     async def run_streams(self) -> None:
         """The faust worker, for as long as the service runs; if it stops by itself the service is unready."""
@@ -122,3 +124,10 @@ class Analytics:
             log.error("the stream worker stopped by itself", crashed=repr(self.streams.crash_reason))
         finally:
             await self.streams.stop()
+
+
+def rebuilding(app: faust.App) -> dict[str, str]:
+    """Why the worker's tables may not be read yet, if they may not: rebuilding from their changelogs."""
+    if not cast(TableManager, app.tables).recovery.completed.is_set() or app.rebalancing:
+        return {"tables": "rebuilding from their changelog topics"}
+    return {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from pacer_analytics.adapters.org_tables import Ask
+from pacer_analytics.adapters.view import ask_days
 from pacer_analytics.domain.movers import Move, movers
 from pacer_analytics.domain.series import month_bounds
 from pacer_analytics.service.access import readable_team
@@ -21,9 +23,10 @@ async def of_team(
     members = sorted(m["_id"] for m in await readable_team(analytics.runtime.people, principal, team_id))
     previous_first, last = month_bounds(month)
     first = month.replace(day=1)
+    view = await analytics.read(ask_days(Ask(), members, [kind], previous_first, last))
 
     def count(member: str, since: date, until: date) -> int:
-        return sum(totals.count for _, totals in analytics.daily.of(member, kind, since, until))
+        return sum(totals.count for _, totals in view.daily.of(member, kind, since, until))
 
     moves = [
         Move(member, count(member, previous_first, first - timedelta(days=1)), count(member, first, last))

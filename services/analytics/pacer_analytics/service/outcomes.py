@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pacer_analytics.adapters.org_tables import Ask
+from pacer_analytics.adapters.view import ask_people
 from pacer_analytics.domain.outcome import GoalState, Outcomes, outcomes
 from pacer_analytics.service.access import readable_assistant, readable_team
 from pacer_analytics.service.context import Analytics
@@ -18,7 +20,7 @@ async def of_team(
     """The team's current assistants' goals whose period's last day (their own calendar) is in [first, last]."""
     within_limits(analytics, first, last)
     members = sorted(m["_id"] for m in await readable_team(analytics.runtime.people, principal, team_id))
-    return _outcomes(analytics, members, first, last), members
+    return await _outcomes(analytics, members, first, last), members
 
 
 async def of_assistant(
@@ -27,14 +29,15 @@ async def of_assistant(
     """The assistant's own goals whose period's last day (their own calendar) is in [first, last]."""
     within_limits(analytics, first, last)
     await readable_assistant(analytics.runtime.people, principal, assistant_id)
-    return _outcomes(analytics, [assistant_id], first, last)
+    return await _outcomes(analytics, [assistant_id], first, last)
 
 
-def _outcomes(analytics: Analytics, owners: list[str], first: date, last: date) -> Outcomes:
+async def _outcomes(analytics: Analytics, owners: list[str], first: date, last: date) -> Outcomes:
+    view = await analytics.read(ask_people(Ask(), "goals", owners))
     states = [
         state
         for owner in owners
-        for raw in (analytics.goal_states.get(owner) or {}).values()
+        for raw in (view.goals.get(owner) or {}).values()
         if first <= (state := GoalState.from_json(raw)).last_day <= last
     ]
     return outcomes(states, analytics.settings.attainment_buckets)

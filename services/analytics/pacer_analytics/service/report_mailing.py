@@ -63,11 +63,11 @@ async def _teams(analytics: Analytics) -> list[str]:
 async def _mail_team(analytics: Analytics, period: ReportPeriod, team_id: str, at: datetime) -> list[str]:
     people = analytics.runtime.people
     members = await people.assistants_in(team_id)
-    report = report_of(analytics, team_id, members, period)
+    report = await report_of(analytics, team_id, members, period)
     leads = await _leads_of(analytics, team_id, members)
     copies: list[tuple[Literal["manager", "hr"], TeamReport, list[Document]]] = [
         ("manager", report, leads),
-        ("hr", with_bonuses(analytics, report), await people.with_role("hr")),
+        ("hr", await with_bonuses(analytics, report), await people.with_role("hr")),
     ]
     event_ids = []
     for audience, copy, readers in copies:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from pacer_analytics.adapters.org_tables import Ask
+from pacer_analytics.adapters.view import ask_days, ask_people
 from pacer_analytics.domain.bonus import Statement
 from pacer_analytics.domain.day import DayTotals
 from pacer_analytics.domain.report import ReportPeriod
@@ -51,20 +53,26 @@ class TeamReport:
 
 async def team_report(analytics: Analytics, principal: Principal, team_id: str, period: ReportPeriod) -> TeamReport:
     """The team's report for someone who may read it."""
-    return report_of(analytics, team_id, await readable_team(analytics.runtime.people, principal, team_id), period)
+    return await report_of(
+        analytics, team_id, await readable_team(analytics.runtime.people, principal, team_id), period
+    )
 
 
-def report_of(analytics: Analytics, team_id: str, members: list[Document], period: ReportPeriod) -> TeamReport:
+async def report_of(analytics: Analytics, team_id: str, members: list[Document], period: ReportPeriod) -> TeamReport:
     """The team's current assistants, each on their own calendar days, as the team's series counts them."""
     assistants = sorted(
         (Assistant(m["_id"], m.get("display_name") or m["_id"]) for m in members), key=lambda a: a.assistant_id
     )
     ids = [a.assistant_id for a in assistants]
     earlier = period.compared_with
-    kinds = sorted(analytics.daily.kinds_of(ids, (period.first, period.last), (earlier.first, earlier.last)))
+    recorded = await analytics.read(replace(ask_people(Ask(), "daily", ids), keys_only=True))
+    kinds = sorted(recorded.daily.kinds_of(ids, (period.first, period.last), (earlier.first, earlier.last)))
+    view = await analytics.read(
+        ask_days(ask_days(Ask(), ids, kinds, period.first, period.last), ids, kinds, earlier.first, earlier.last)
+    )
 
     def days(who: list[str], kind: str, of: ReportPeriod) -> list[tuple[date, DayTotals]]:
-        return [day for member in who for day in analytics.daily.of(member, kind, of.first, of.last)]
+        return [day for member in who for day in view.daily.of(member, kind, of.first, of.last)]
 
     def change(who: list[str], kind: str) -> MonthOverMonth:
         return MonthOverMonth(_whole(period, days(who, kind, period)), _whole(earlier, days(who, kind, earlier)))
@@ -84,13 +92,14 @@ def _whole(period: ReportPeriod, found: list[tuple[date, DayTotals]]) -> PeriodT
     return totals
 
 
-def with_bonuses(analytics: Analytics, report: TeamReport) -> TeamReport:
+async def with_bonuses(analytics: Analytics, report: TeamReport) -> TeamReport:
     """hr's copy: the same report with each assistant's statements whose period ends inside the report's."""
     period = report.period
+    view = await analytics.read(ask_people(Ask(), "bonuses", [a.assistant_id for a in report.assistants]))
     statements = [
         statement
         for assistant in report.assistants
-        for statement in analytics.bonuses.of(assistant.assistant_id)
+        for statement in view.bonuses.of(assistant.assistant_id)
         if statement.ends_within(period.first, period.last) and statement.total is not None
     ]
     return replace(report, bonuses=sorted(statements, key=lambda s: (s.person_id, str(s.period_last), s.statement_id)))

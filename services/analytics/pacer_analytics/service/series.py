@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NoReturn
 
+from pacer_analytics.adapters.org_tables import Ask
+from pacer_analytics.adapters.view import ask_days
 from pacer_analytics.domain.series import Granularity, MonthOverMonth, PeriodTotals, month_bounds, roll_up
 from pacer_analytics.service.access import readable_assistant, readable_team
 from pacer_analytics.service.context import Analytics
@@ -42,7 +44,8 @@ def refuse(field: str, message: str) -> NoReturn:
 async def of_assistant(analytics: Analytics, principal: Principal, assistant_id: str, request: SeriesRequest) -> Series:
     within_limits(analytics, request.first, request.last)
     await readable_assistant(analytics.runtime.people, principal, assistant_id)
-    found = analytics.daily.of(assistant_id, request.kind, request.first, request.last)
+    view = await analytics.read(ask_days(Ask(), [assistant_id], [request.kind], request.first, request.last))
+    found = view.daily.of(assistant_id, request.kind, request.first, request.last)
     return Series(roll_up(request.granularity, request.first, request.last, found), [assistant_id])
 
 
@@ -50,7 +53,8 @@ async def of_team(analytics: Analytics, principal: Principal, team_id: str, requ
     """Each assistant's days in their own time zone, added up: a team's day is its members' days."""
     within_limits(analytics, request.first, request.last)
     members = sorted(m["_id"] for m in await readable_team(analytics.runtime.people, principal, team_id))
-    found = [day for member in members for day in analytics.daily.of(member, request.kind, request.first, request.last)]
+    view = await analytics.read(ask_days(Ask(), members, [request.kind], request.first, request.last))
+    found = [day for member in members for day in view.daily.of(member, request.kind, request.first, request.last)]
     return Series(roll_up(request.granularity, request.first, request.last, found), members)
 
 
@@ -68,6 +72,7 @@ async def by_assistant(
     assistant asks once, and the trail records one read of the team, not one per person shown."""
     within_limits(analytics, request.first, request.last)
     members = sorted(m["_id"] for m in await readable_team(analytics.runtime.people, principal, team_id))
+    view = await analytics.read(ask_days(Ask(), members, kinds, request.first, request.last))
     return [
         AssistantSeries(
             member,
@@ -76,7 +81,7 @@ async def by_assistant(
                 request.granularity,
                 request.first,
                 request.last,
-                analytics.daily.of(member, kind, request.first, request.last),
+                view.daily.of(member, kind, request.first, request.last),
             ),
         )
         for member in members

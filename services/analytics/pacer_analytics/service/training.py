@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pacer_analytics.adapters.org_tables import Ask
+from pacer_analytics.adapters.view import ask_days, ask_people
 from pacer_analytics.domain.training import Completion, Effect, effect
 from pacer_analytics.service.access import readable_assistant
 from pacer_analytics.service.context import Analytics
@@ -19,14 +21,29 @@ async def of_assistant(analytics: Analytics, principal: Principal, assistant_id:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     today = analytics.runtime.clock.now().astimezone(zone).date()
+    courses = await analytics.read(ask_people(Ask(), "trainings", [assistant_id]))
     completions = sorted(
-        (Completion.from_json(raw) for raw in (analytics.trainings.get(assistant_id) or {}).values()),
+        (Completion.from_json(raw) for raw in (courses.trainings.get(assistant_id) or {}).values()),
         key=lambda c: (c.completed_on, c.assignment_id),
         reverse=True,
     )
+    targets = analytics.settings.training_kinds
+    # Which days each effect counts is the domain's to say: asked once with nothing counted, to learn the spans,
+    # then again with the days read from the workers that hold them.
+    spans: list[tuple[str, date, date]] = []
+
+    def note(kind: str, first: date, last: date) -> int:
+        spans.append((kind, first, last))
+        return 0
+
+    for completion in completions:
+        effect(completion, targets.get(completion.category, []), weeks, today, note)
+    ask = Ask()
+    for kind, first, last in spans:
+        ask_days(ask, [assistant_id], [kind], first, last)
+    view = await analytics.read(ask)
 
     def count(kind: str, first: date, last: date) -> int:
-        return sum(t.count for _, t in analytics.daily.of(assistant_id, kind, first, last))
+        return sum(t.count for _, t in view.daily.of(assistant_id, kind, first, last))
 
-    targets = analytics.settings.training_kinds
     return [effect(c, targets.get(c.category, []), weeks, today, count) for c in completions]

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pacer_analytics.adapters.org_tables import Ask
+from pacer_analytics.adapters.view import ask_days, ask_people
 from pacer_analytics.domain.warning import BASELINE_WEEKS, Windows
 from pacer_analytics.service.access import readable_team
 from pacer_analytics.service.context import Analytics
@@ -38,22 +40,37 @@ async def of_team(
     """
     within_limits(analytics, first, last)
     members = {m["_id"]: m for m in await readable_team(analytics.runtime.people, principal, team_id)}
-    found = []
-    for key, sent in list(analytics.warned.items()):
+    raised = await analytics.read(ask_people(Ask(), "warned", members))
+    checks = []
+    for key, sent in raised.warned.items():
         assistant_id, kind, week = json.loads(key)
         if assistant_id not in members:
             continue
         sent_at = datetime.fromisoformat(sent)
         checked_on = sent_at.astimezone(_zone_of(members[assistant_id])).date()
-        if not first <= checked_on <= last:
-            continue
-        windows = Windows(checked_on)
+        if first <= checked_on <= last:
+            checks.append((assistant_id, kind, week, sent_at, Windows(checked_on)))
+    ask = Ask()
+    for assistant_id, kind, _, _, windows in checks:
+        for span in (windows.baseline, windows.recent):
+            ask_days(ask, [assistant_id], [kind], *span)
+    view = await analytics.read(ask)
 
-        def count(span: tuple[date, date], who: str = assistant_id, what: str = kind) -> int:
-            return sum(totals.count for _, totals in analytics.daily.of(who, what, *span))
+    def count(span: tuple[date, date], who: str, what: str) -> int:
+        return sum(totals.count for _, totals in view.daily.of(who, what, *span))
 
-        average = Decimal(count(windows.baseline)) / BASELINE_WEEKS
-        found.append(RaisedWarning(assistant_id, kind, week, sent_at, checked_on, count(windows.recent), average))
+    found = [
+        RaisedWarning(
+            assistant_id,
+            kind,
+            week,
+            sent_at,
+            windows.checked_on,
+            count(windows.recent, assistant_id, kind),
+            Decimal(count(windows.baseline, assistant_id, kind)) / BASELINE_WEEKS,
+        )
+        for assistant_id, kind, week, sent_at, windows in checks
+    ]
     found.sort(key=lambda w: (w.sent_at, w.assistant_id, w.kind), reverse=True)
     return found, sorted(members)
 

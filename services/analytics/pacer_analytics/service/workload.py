@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pacer_analytics.adapters.org_tables import Ask
+from pacer_analytics.adapters.view import ask_workload
 from pacer_analytics.domain.series import Granularity
 from pacer_analytics.domain.workload import WorkloadPeriod, with_team_median, workload
 from pacer_analytics.service.access import readable_assistant
@@ -31,11 +33,6 @@ async def of_assistant(
     within_limits(analytics, first, last)
     person = await readable_assistant(analytics.runtime.people, principal, assistant_id)
     hours = analytics.settings.hours()
-
-    def periods_of(who: str) -> list[WorkloadPeriod]:
-        return workload(granularity, first, last, analytics.workload.of(who, first, last), hours)
-
-    mine = periods_of(assistant_id)
     team_id = person.get("team_id")
     members = (
         [m["_id"] for m in await analytics.runtime.people.team(team_id) if m.get("role") == "assistant"]
@@ -43,6 +40,12 @@ async def of_assistant(
         else []
     )
     shown = len(members) >= analytics.settings.workload_min_team
+    view = await analytics.read(ask_workload(Ask(), {assistant_id, *(members if shown else [])}, first, last))
+
+    def periods_of(who: str) -> list[WorkloadPeriod]:
+        return workload(granularity, first, last, view.workload.of(who, first, last), hours)
+
+    mine = periods_of(assistant_id)
     if shown:
         mine = with_team_median(mine, [periods_of(member) for member in sorted(members)])
     return Workload(team_id, len(members), shown, mine)
