@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, type QueryKey } from "@tanstack/react-query";
 import { Suspense, useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from "react-router";
@@ -57,13 +57,22 @@ function retry(failures: number, error: Error): boolean {
   return failures < 3;
 }
 
-export function App({ config }: { config: ConsoleConfig }) {
+/** A query's key and the data it starts with (an answer index.html already has: main.tsx). */
+export type Seed = readonly [QueryKey, unknown];
+
+export function App({ config, seeds = [] }: { config: ConsoleConfig; seeds?: readonly Seed[] }) {
   const { i18n } = useTranslation();
   const [session, setSession] = useState<Session | null>(loadSession);
   const [expired, setExpired] = useState(false);
   const [signedOut, setSignedOut] = useState(false);
   const [current] = useState(() => new CurrentToken(session?.token ?? null)); // what the API clients send
-  const queryClient = useMemo(() => new QueryClient({ defaultOptions: { queries: { retry } } }), []);
+  const [queryClient] = useState(() => {
+    const client = new QueryClient({ defaultOptions: { queries: { retry } } });
+    // Shown on the first render; still stale, so the query asks again as it mounts (and takes over the request the
+    // answer came from).
+    for (const [key, data] of seeds) client.setQueryData(key, data);
+    return client;
+  });
 
   const change = useCallback(
     (next: Session | null, ended: "expired" | "signed-out" | null) => {

@@ -68,3 +68,40 @@ describe("requests index.html started early", () => {
     expect(requests(undefined).made.takeConfig()).toBeUndefined();
   });
 });
+
+describe("an early answer shown on the first render", () => {
+  function answeredEarly(body: unknown, authorization = "Bearer one", started = 1_000): Early {
+    const response = Promise.resolve(new Response("early"));
+    return { started, dashboard: Promise.resolve({ url: URL_, authorization, response, body: Promise.resolve(body) }) };
+  }
+
+  it("is there once read, for the same URL and token only, and the request is still handed over", async () => {
+    const { made, sent } = requests(answeredEarly({ team_id: "t0" }));
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the answer has been read
+    expect(made.answered(URL_, "Bearer one")).toEqual({ team_id: "t0" });
+    expect(made.answered(URL_, "Bearer two")).toBeUndefined();
+    expect(made.answered(`${URL_}?page=2`, "Bearer one")).toBeUndefined();
+    expect(await (await made.fetch(get())).text()).toBe("early");
+    expect(sent).toEqual([]);
+  });
+
+  it("is not there before it arrived, when it failed, or long after the page loaded", async () => {
+    const waiting: Early = {
+      started: 1_000,
+      dashboard: Promise.resolve({
+        url: URL_,
+        authorization: "Bearer one",
+        response: new Promise<Response>(() => undefined),
+        body: new Promise(() => undefined),
+      }),
+    };
+    const cases = [
+      requests(waiting).made,
+      requests(answeredEarly(null)).made, // not ok: index.html reads no body
+      requests(answeredEarly({ team_id: "t0" }, "Bearer one", 1_000), 1_000 + EARLY_FOR_MS).made,
+      requests({ started: 1_000, dashboard: Promise.reject(new Error("no config")) }).made,
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    for (const made of cases) expect(made.answered(URL_, "Bearer one")).toBeUndefined();
+  });
+});

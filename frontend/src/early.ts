@@ -7,6 +7,9 @@ export interface EarlyRequest {
   url: string;
   authorization: string;
   response: Promise<Response>;
+  /** The answer's JSON, read from a copy as soon as it arrives (null unless it succeeded): the response itself is
+   * left for the request it stands in for. */
+  body?: Promise<unknown>;
 }
 
 export interface Early {
@@ -29,6 +32,8 @@ export class EarlyRequests {
   private config: Promise<Response> | undefined;
   private pending: Promise<EarlyRequest>[];
 
+  private readonly arrived: { url: string; authorization: string; body: unknown }[] = [];
+
   constructor(
     private readonly early: Early | undefined,
     private readonly now: () => number = Date.now,
@@ -36,6 +41,21 @@ export class EarlyRequests {
   ) {
     this.config = early?.config;
     this.pending = early?.dashboard ? [early.dashboard] : [];
+    // Noted as soon as each answer has been read, so that `answered` can tell without waiting.
+    void early?.dashboard
+      ?.then(async ({ url, authorization, body }) => {
+        const read = await body;
+        if (read !== null && read !== undefined) this.arrived.push({ url, authorization, body: read });
+      })
+      .catch(() => undefined);
+  }
+
+  /** The JSON of a successful answer index.html already has for a GET of this URL with this Authorization header,
+   * if it has arrived by now (never waited for), within the time an early request may stand in for a new one. The
+   * page can show it on its first render; the request itself is still handed over once by `fetch`. */
+  answered(url: string, authorization: string): unknown {
+    if (!this.fresh()) return undefined;
+    return this.arrived.find((a) => a.url === url && a.authorization === authorization)?.body;
   }
 
   /** The config.json response index.html asked for, once. */

@@ -1,21 +1,46 @@
 // Numbers and times as the reader's language writes them; values arrive from the APIs as decimal strings.
 
+// A formatter is built once per language and options and reused: building one costs far more than formatting with it,
+// and the team dashboard formats a few numbers per row on its first render (bench/PERFORMANCE.md, the console).
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify([locale, options]);
+  let format = numberFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify([locale, options]);
+  let format = dateFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, options);
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
 export function number(value: string | number, locale: string): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(Number(value));
+  return numberFormat(locale, { maximumFractionDigits: 2 }).format(Number(value));
 }
 
 export function percent(fraction: string | number | null | undefined, locale: string): string {
   if (fraction === null || fraction === undefined) return "—";
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(Number(fraction));
+  return numberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(Number(fraction));
 }
 
 export function day(iso: string, locale: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
+  return dateFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
 }
 
 /** A calendar day (an ISO date, or a day's first instant in UTC), without a time. */
 export function date(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+  return dateFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
 }
 
 /** A period named by its plain calendar days (ISO dates, the last inclusive), as the person whose period it is. */

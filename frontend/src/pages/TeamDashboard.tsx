@@ -13,6 +13,7 @@ import { Pager } from "../components/Pager";
 import { pageOf } from "../components/paging";
 import { date, number, percent } from "../format";
 import { ActivitySparkline } from "./ActivitySparkline";
+import { teamDashboardKey } from "./dashboardQuery";
 import { activityKey, useTeamActivity } from "./teamActivity";
 import { atRiskReason, attainment, statusText } from "./goalText";
 
@@ -34,7 +35,7 @@ export function TeamDashboard() {
   const [page, setPage] = useState(0);
   const locale = i18n.language;
   const dashboard = useQuery({
-    queryKey: ["team-dashboard", teamId],
+    queryKey: teamDashboardKey(teamId),
     queryFn: () => answer(apis.goals.GET("/v1/teams/{team_id}/dashboard", { params: { path: { team_id: teamId } } })),
     enabled: teamId !== "",
     refetchInterval: config.refetch_seconds * 1000,

@@ -129,10 +129,9 @@ async def team_dashboard(
     people = goals.runtime.people
     everyone = principal.has(Role.HR, Role.ADMIN)
     # The roster reads that do not depend on each other go out together: the dashboard is the console's first screen.
-    members, led = await asyncio.gather(
-        people.assistants_in(team_id), people.teams_led_by(principal.subject) if not everyone else _no_teams()
+    members, leads = await asyncio.gather(
+        people.assistants_in(team_id), _true() if everyone else people.leads(principal.subject, team_id)
     )
-    leads = everyone or team_id in led
     if not leads:
         members = [m for m in members if m.get("manager_id") == principal.subject]
         if not members:
@@ -156,5 +155,5 @@ async def team_dashboard(
     return team_goals, rows
 
 
-async def _no_teams() -> set[str]:
-    return set()
+async def _true() -> bool:
+    return True
