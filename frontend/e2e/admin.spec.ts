@@ -29,6 +29,18 @@ test("admin finds Dan's failed notification and sends it again; hr cannot", asyn
   await expectAccessible(page, "a person's failed notifications");
   await illustrate(page, "deliveries");
 
+  // A second tab of Ada's on the same failed notification, whose list is not refreshed after (its refreshes are
+  // held back here, as a tab left in the background would show it): its retry comes after the first.
+  const stale = await page.context().newPage();
+  await signInAs(stale, "Sign in as Ada Admin");
+  await stale.goto("/deliveries?person=dan&failed=1");
+  const staleRetry = stale.getByTestId("deliveries").getByRole("button", { name: /^Retry: Feedback for you by Email/ });
+  await expect(staleRetry).toBeVisible();
+  await stale.route(
+    (url) => url.pathname.endsWith("/v1/deliveries"),
+    (route) => (route.request().method() === "GET" ? route.abort() : route.continue()),
+  );
+
   // Retried from the keyboard: the button names the notification it sends again.
   const retry = praise.getByRole("button", { name: /^Retry: Feedback for you by Email/ });
   await retry.focus();
@@ -46,6 +58,14 @@ test("admin finds Dan's failed notification and sends it again; hr cannot", asyn
   await expect(delivered.getByRole("cell").nth(4)).toHaveText("2");
   await expect(delivered.getByRole("button", { name: /^Retry/ })).toHaveCount(0);
   await expectAccessible(page, "a person's notifications");
+
+  // The second tab's retry is refused, and says why: the notification was delivered meanwhile.
+  await staleRetry.click();
+  const refusal = stale.getByRole("alert").filter({ hasText: /^Not done/ });
+  await expect(refusal).toHaveText("Not done: this notification was already delivered");
+  await stale.getByLabel("Language").selectOption("zh-CN");
+  await expect(stale.getByRole("alert").filter({ hasText: /^未能完成/ })).toHaveText("未能完成：这条通知已经送达，不再重发。");
+  await stale.close();
 
   await page.getByLabel("Language").selectOption("zh-CN");
   await expect(page.getByRole("heading", { name: "通知投递" })).toBeVisible();
