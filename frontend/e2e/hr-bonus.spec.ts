@@ -88,8 +88,15 @@ test("hr simulates a plan's next version against the one in force before adoptin
   await expect(approved.getByRole("button", { name: /Approve/ })).toHaveCount(0);
   await page.getByRole("button", { name: "Sign out" }).click();
 
-  // A manager approves first, but writes no plan: the editor says so instead of showing a form the service refuses.
+  // Max may not read the roster, yet sees who in hr approved his report's statement by name, as the incentives
+  // service answers it from its own roster.
   await signInAs(page, "Sign in as Max Manager");
+  await nav.getByRole("link", { name: "Bonus", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "The team's bonus statements" })).toBeVisible();
+  await expect(approved.getByTestId("statement-approvals")).toContainText("Approved by Hana HR (hr)");
+  await expect(approved.getByTestId("statement-approvals")).not.toContainText("hana");
+
+  // A manager approves first, but writes no plan: the editor says so instead of showing a form the service refuses.
   await expect(nav.getByRole("link", { name: "Bonus plans" })).toHaveCount(0);
   await page.goto("/bonus-plans");
   await expect(page.getByRole("alert")).toHaveText("As manager, you may not see this.");
