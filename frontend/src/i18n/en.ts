@@ -3,6 +3,14 @@ export const en = {
   app: { name: "Pacer", skip: "Skip to content", loading: "Loading…", retry: "Try again" },
   nav: {
     label: "Main",
+    groups: {
+      mine: "My work",
+      team: "Team",
+      reviews: "People & reviews",
+      pay: "Pay",
+      learning: "Learning",
+      admin: "Roster & privacy",
+    },
     myWeek: "My week",
     checkins: "Check-ins",
     team: "Team dashboard",

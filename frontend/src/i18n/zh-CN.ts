@@ -4,6 +4,14 @@ export const zhCN: Texts = {
   app: { name: "Pacer", skip: "跳到正文", loading: "加载中…", retry: "重试" },
   nav: {
     label: "主导航",
+    groups: {
+      mine: "我的工作",
+      team: "团队",
+      reviews: "人员与评估",
+      pay: "薪酬",
+      learning: "培训发展",
+      admin: "名册与隐私",
+    },
     myWeek: "我的一周",
     checkins: "每周回顾",
     team: "团队看板",
