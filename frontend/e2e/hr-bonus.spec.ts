@@ -36,19 +36,42 @@ test("hr simulates a plan's next version against the one in force before adoptin
   await currency.fill("EUR");
   await expect(currency).not.toHaveAttribute("aria-invalid");
 
+  // A percentage of each person's salary figure instead: Dan's, picked by name, is what his line is simulated on,
+  // on version 1's period, where he reached his goal.
+  const simulate = form.getByRole("button", { name: "Simulate", exact: true });
+  const simulation = page.getByTestId("simulation");
+  const dan = simulation.getByRole("row", { name: /Dan Assistant/ });
+  await form.getByLabel("Simulate the period holding", { exact: true }).fill(wallTime(millis(from)));
+  await form.getByLabel("Base kind", { exact: true }).selectOption("salary_percent");
+  await form.getByLabel("Percent of salary", { exact: true }).fill("10");
+  const salaries = form.getByRole("group", { name: "Salary figures" });
+  await salaries.getByRole("button", { name: "Add a person's salary" }).click();
+  await salaries.getByLabel("Salary 1: person").selectOption({ label: "Dan Assistant (south)" });
+  const salary = salaries.getByLabel("Salary 1: amount");
+  await salary.fill("-20000");
+  await simulate.click();
+  await expect(salary).toHaveAttribute("aria-invalid", "true");
+  await expect(salaries.locator("#plan-salary-0-error")).toContainText("greater than or equal to 0");
+  await salary.fill("20000");
+  await simulate.click();
+  await expect(dan).toContainText("€2,000.00");
+  await salary.fill("30000");
+  await simulate.click();
+  await expect(dan).toContainText("€3,000.00");
+  await expectAccessible(page, "a plan's salary figures with their simulation");
+  await form.getByLabel("Base kind", { exact: true }).selectOption("fixed");
+
   // Version 2 pays half as much again, for one period starting where version 1 ends; simulated on version 1's period.
   await form.getByLabel("Base amount", { exact: true }).fill("1500");
   await form.getByLabel("In force from", { exact: true }).fill(wallTime(millis(until)));
   await form.getByLabel("In force until", { exact: true }).fill(wallTime(2 * millis(until) - millis(from)));
   await form.getByLabel("Simulate the period holding", { exact: true }).fill(wallTime(millis(from)));
   await expect(form.getByRole("button", { name: "Adopt this version" })).toBeDisabled();
-  await form.getByRole("button", { name: "Simulate", exact: true }).focus();
+  await simulate.focus();
   await page.keyboard.press("Enter"); // the form works from the keyboard
-  const simulation = page.getByTestId("simulation");
   await expect(simulation.getByTestId("simulation-total")).toHaveText(
     "Total €1,500.00; In force (version 1): €1,000.00",
   );
-  const dan = simulation.getByRole("row", { name: /Dan Assistant/ });
   await expect(dan).toContainText("€1,500.00");
   await expect(dan).toContainText("€1,000.00");
   await expect(page.getByTestId("simulation-chart").locator("svg")).toBeVisible();
@@ -88,8 +111,15 @@ test("hr simulates a plan's next version against the one in force before adoptin
   await expect(approved.getByRole("button", { name: /Approve/ })).toHaveCount(0);
   await page.getByRole("button", { name: "Sign out" }).click();
 
-  // A manager approves first, but writes no plan: the editor says so instead of showing a form the service refuses.
+  // Max may not read the roster, yet sees who in hr approved his report's statement by name, as the incentives
+  // service answers it from its own roster.
   await signInAs(page, "Sign in as Max Manager");
+  await nav.getByRole("link", { name: "Bonus", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "The team's bonus statements" })).toBeVisible();
+  await expect(approved.getByTestId("statement-approvals")).toContainText("Approved by Hana HR (hr)");
+  await expect(approved.getByTestId("statement-approvals")).not.toContainText("hana");
+
+  // A manager approves first, but writes no plan: the editor says so instead of showing a form the service refuses.
   await expect(nav.getByRole("link", { name: "Bonus plans" })).toHaveCount(0);
   await page.goto("/bonus-plans");
   await expect(page.getByRole("alert")).toHaveText("As manager, you may not see this.");

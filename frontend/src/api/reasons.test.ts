@@ -93,6 +93,16 @@ describe("problemText", () => {
     );
   });
 
+  it("words the refusals of a meeting's minutes and changes and of a delivery's retry in Chinese", () => {
+    expect(problemText(refusal("minutes_recorded", { occurrence_start: "2026-12-07T09:00:00+00:00" }), "zh-CN")).toBe(
+      "这次会议的纪要已经记录过了；每次会议只记录一份纪要。",
+    );
+    expect(problemText(refusal("meeting_cancelled"), "zh-CN")).toBe("此会议已取消；如需开会，请重新安排一个。");
+    expect(problemText(refusal("delivery_delivered"), "zh-CN")).toBe("这条通知已经送达，不再重发。");
+    expect(problemText(refusal("message_sending", { channel: "feishu" }), "zh-CN")).toBe("这条消息正在通过飞书发送。");
+    expect(problemText(refusal("message_delivered"), "zh-CN")).toBe("the manager has approved; hr approves next");
+  });
+
   it("keeps the service's English text in English, for a code it does not know, or without a code", () => {
     expect(problemText(refusal("statement_hr_next"), "en")).toBe("the manager has approved; hr approves next");
     expect(problemText(refusal("something_new"), "zh-CN")).toBe("the manager has approved; hr approves next");

@@ -32,6 +32,16 @@ const REVIEW_STATUS: Record<string, string> = {
 };
 const reviewStatus = (status: string | number) => REVIEW_STATUS[String(status)] ?? `状态为 ${status}`;
 const action = (what: string | number) => ACTION[String(what)] ?? String(what);
+const CHANNEL: Record<string, string> = {
+  email: "邮件",
+  slack: "Slack",
+  teams: "Microsoft Teams",
+  wecom: "企业微信",
+  dingtalk: "钉钉",
+  feishu: "飞书",
+  webhook: "Webhook",
+};
+const channelName = (channel: string | number) => CHANNEL[String(channel)] ?? String(channel);
 
 const zhCN: Record<string, Wording> = {
   missing: () => "此项必填。",
@@ -118,6 +128,13 @@ const zhCN: Record<string, Wording> = {
   review_not_completed: needs("status", (status) => `只有已完成的评估可以确认；此评估${reviewStatus(status)}。`),
   training_completed: () => "这项培训已经完成了。",
   cycle_open: () => "此评估周期已经开启。",
+  minutes_recorded: () => "这次会议的纪要已经记录过了；每次会议只记录一份纪要。",
+  action_item_done: () => "这项待办已经完成了。",
+  meeting_cancelled: () => "此会议已取消；如需开会，请重新安排一个。",
+  delivery_delivered: () => "这条通知已经送达，不再重发。",
+  delivery_sending: () => "这条通知正在发送中。",
+  message_delivered: needs("channel", (channel) => `这条消息已经通过${channelName(channel)}送达，不再重发。`),
+  message_sending: needs("channel", (channel) => `这条消息正在通过${channelName(channel)}发送。`),
 };
 
 const WORDINGS: Record<string, Record<string, Wording>> = { "zh-CN": zhCN };

@@ -1,5 +1,5 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { answer } from "../api/clients";
 import { usePlatform } from "../api/ApiContext";
@@ -264,6 +264,7 @@ export function BonusPlans() {
               </div>
             )}
           </div>
+          {form.base_kind === "salary_percent" && <Salaries form={form} edit={edit} errors={errors} />}
         </fieldset>
         <Tiers form={form} edit={edit} errors={errors} />
         <div className="field-row">
@@ -472,6 +473,98 @@ function Tiers({ form, edit, errors }: RowsProps) {
       <div className="actions">
         <button type="button" onClick={() => { edit({ ...form, tiers: [...form.tiers, { min_attainment: "", payout: "" }] }); }}>
           {t("bonusPlans.addTier")}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+/** The assistants of the roster, by name, every page of it: whose salary figure a row sets. */
+function useAssistants() {
+  const { apis } = usePlatform();
+  const people = useInfiniteQuery({
+    queryKey: ["roster", "assistant", ""],
+    queryFn: ({ pageParam }) =>
+      answer(
+        apis.goals.GET("/v1/people", {
+          params: { query: { limit: 200, role: "assistant", ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+  });
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = people;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  return { error: people.error, listed: people.data?.pages.flatMap((page) => page.items) ?? [] };
+}
+
+/** A salary_percent base's salary figures: a row per person, picked by name, with the amount the percentage is of;
+ * the service's reasons about an amount are shown on its row. */
+function Salaries({ form, edit, errors }: RowsProps) {
+  const { t } = useTranslation();
+  const { error, listed } = useAssistants();
+  const rows = form.salary_rows;
+  const set = (index: number, key: "person_id" | "amount", value: string) => {
+    edit({ ...form, salary_rows: rows.map((row, i) => (i === index ? { ...row, [key]: value } : row)) });
+  };
+  const id = (index: number, part: string) => `plan-salary-${String(index)}-${part}`;
+  return (
+    <fieldset className="field" aria-describedby="plan-salaries-hint">
+      <legend>{t("bonusPlans.salaries")}</legend>
+      <p className="hint" id="plan-salaries-hint">{t("bonusPlans.salariesHint")}</p>
+      {error && <Failure error={error} />}
+      {rows.map((row, index) => {
+        const taken = new Set(rows.filter((_, i) => i !== index).map((other) => other.person_id));
+        const reasons = row.person_id ? errors[`base.salaries.${row.person_id}`] : undefined;
+        const known = listed.some((person) => person.person_id === row.person_id);
+        return (
+          <div key={index} className="field-row">
+            <div className="field">
+              <label htmlFor={id(index, "person")}>{t("bonusPlans.salaryPerson", { n: index + 1 })}</label>
+              <select
+                id={id(index, "person")}
+                value={row.person_id}
+                onChange={(event) => { set(index, "person_id", event.target.value); }}
+              >
+                <option value="">{t("bonusPlans.salaryNobody")}</option>
+                {row.person_id && !known && <option value={row.person_id}>{row.person_id}</option>}
+                {listed
+                  .filter((person) => !taken.has(person.person_id))
+                  .map((person) => (
+                    <option key={person.person_id} value={person.person_id}>
+                      {person.team_id ? `${person.display_name} (${person.team_id})` : person.display_name}
+                    </option>
+                  ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={id(index, "amount")}>{t("bonusPlans.salaryAmount", { n: index + 1 })}</label>
+              <input
+                id={id(index, "amount")}
+                inputMode="decimal"
+                value={row.amount}
+                onChange={(event) => { set(index, "amount", event.target.value); }}
+                {...(reasons ? { "aria-invalid": true as const, "aria-describedby": id(index, "error") } : {})}
+              />
+              <FieldError id={id(index, "error")} messages={reasons} />
+            </div>
+            <div className="actions">
+              <button
+                type="button"
+                onClick={() => { edit({ ...form, salary_rows: rows.filter((_, i) => i !== index) }); }}
+              >
+                {t("bonusPlans.removeSalary", { n: index + 1 })}
+              </button>
+            </div>
+          </div>
+        );
+      })}
+      <FieldError id="plan-salaries-error" messages={errors["base.salaries"]} />
+      <div className="actions">
+        <button type="button" onClick={() => { edit({ ...form, salary_rows: [...rows, { person_id: "", amount: "" }] }); }}>
+          {t("bonusPlans.addSalary")}
         </button>
       </div>
     </fieldset>

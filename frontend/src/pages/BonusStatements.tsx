@@ -156,7 +156,7 @@ function Statement({
       {statement.approvals.length > 0 && (
         <p className="hint" data-testid="statement-approvals">
           {statement.approvals
-            .map((approval) => t("bonus.approvedStep", { by: nameOf(approval.by), role: t(`roles.${approval.role}`, { defaultValue: approval.role }), at: day(approval.at, locale) }))
+            .map((approval) => t("bonus.approvedStep", { by: approval.by_name ?? nameOf(approval.by), role: t(`roles.${approval.role}`, { defaultValue: approval.role }), at: day(approval.at, locale) }))
             .join(" · ")}
         </p>
       )}

@@ -267,8 +267,11 @@ function DoneButton({ meeting, itemId, text }: { meeting: Meeting; itemId: strin
   const request = useSubmission(
     () => answer(apis.reviews.POST("/v1/action-items/{item_id}/done", { params: { path: { item_id: itemId } } })),
     () => {
-      void queryClient.invalidateQueries({ queryKey: ["meeting-minutes", meeting.meeting_id] });
-      void queryClient.invalidateQueries({ queryKey: ["meeting-agenda", meeting.meeting_id] });
+      // A read begun before the item was done (the agenda in a language just chosen) would answer it still open: it
+      // is dropped, and the agenda and minutes read again.
+      for (const queryKey of [["meeting-minutes", meeting.meeting_id], ["meeting-agenda", meeting.meeting_id]]) {
+        void queryClient.cancelQueries({ queryKey }).then(() => queryClient.invalidateQueries({ queryKey }));
+      }
     },
   );
   return (

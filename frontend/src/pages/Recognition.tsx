@@ -230,7 +230,7 @@ function Feed({
               <span className={`badge badge-recognition-${item.kind}`}>{t(`recognition.kinds.${item.kind}`, { defaultValue: item.kind })}</span>{" "}
               <strong>{t("recognition.for", { name: nameOf(item.person_id) })}</strong>{" "}
               <span className="hint">
-                {item.granted_by ? t("recognition.by", { name: nameOf(item.granted_by) }) : t("recognition.byRule")} ·{" "}
+                {item.granted_by ? t("recognition.by", { name: item.granted_by_name ?? nameOf(item.granted_by) }) : t("recognition.byRule")} ·{" "}
                 {day(item.granted_at, i18n.language)} · {t("recognition.pointsOf", { points: item.points })}
                 {item.value_id && ` · ${t("recognition.livedValue", { value: valueName(values, item.value_id, i18n.language) })}`}
                 {item.private && ` · ${t("recognition.private")}`}

@@ -53,6 +53,19 @@ describe("a bonus plan's form", () => {
     expect(body.cap).toBe(""); // required: sent blank, so the service names the field
   });
 
+  it("sends each person's salary figure by id, keeps them for the next version, and leaves out a row with nobody", () => {
+    const rows = [
+      { person_id: "dan", amount: " 30000 " },
+      { person_id: "", amount: "5" },
+      { person_id: "ann", amount: "" },
+    ];
+    const body = planBody({ ...EMPTY_PLAN, base_kind: "salary_percent", base_percent: "10", salary_rows: rows });
+    expect(body.base).toEqual({ kind: "salary_percent", percent: "10", salaries: { dan: "30000", ann: "" } });
+    const next = planForm({ ...written, base: { kind: "salary_percent", amount: null, percent: "10", salaries: { dan: "30000" } } });
+    expect(next.salary_rows).toEqual([{ person_id: "dan", amount: "30000" }]);
+    expect(planFieldErrors({ "plan.base.salaries.dan": ["negative"] })).toEqual({ "base.salaries.dan": ["negative"] });
+  });
+
   it("shows a simulation's reasons on the plan's own fields", () => {
     expect(planFieldErrors({ "plan.tiers.0.payout": ["bad"], plan: ["whole"], "": ["query"] })).toEqual({
       "tiers.0.payout": ["bad"],

@@ -14,6 +14,12 @@ export interface MultiplierRow {
   multiplier: string;
 }
 
+/** One person's salary figure of a salary_percent base: whom (picked by name), and the amount as typed. */
+export interface SalaryRow {
+  person_id: string;
+  amount: string;
+}
+
 export type PeriodKind = "monthly" | "quarterly" | "fixed";
 
 export interface PlanForm {
@@ -31,8 +37,8 @@ export interface PlanForm {
   base_kind: "fixed" | "salary_percent";
   base_amount: string;
   base_percent: string;
-  /** Each person's salary figure of a salary_percent base, kept as the version had it. */
-  salaries: Record<string, string>;
+  /** Each person's salary figure of a salary_percent base, a row per person. */
+  salary_rows: SalaryRow[];
   tiers: TierRow[];
   accelerator: string;
   cap: string;
@@ -56,7 +62,7 @@ export const EMPTY_PLAN: PlanForm = {
   base_kind: "fixed",
   base_amount: "",
   base_percent: "",
-  salaries: {},
+  salary_rows: [],
   tiers: [
     { min_attainment: "0", payout: "0" },
     { min_attainment: "1", payout: "1" },
@@ -106,7 +112,7 @@ export function planBody(form: PlanForm): PlanBody {
     base:
       form.base_kind === "fixed"
         ? { kind: "fixed", amount: form.base_amount.trim() || null }
-        : { kind: "salary_percent", percent: form.base_percent.trim() || null, salaries: form.salaries },
+        : { kind: "salary_percent", percent: form.base_percent.trim() || null, salaries: salaries(form.salary_rows) },
     tiers: form.tiers.map((tier) => ({ min_attainment: tier.min_attainment.trim(), payout: tier.payout.trim() })),
     cap: form.cap.trim(),
     eligibility: {
@@ -131,6 +137,12 @@ export function planBody(form: PlanForm): PlanBody {
   return body;
 }
 
+/** The salary figures by person id; a row whose person is not chosen yet is left out, a blank amount is sent blank
+ * so the service names it. */
+export function salaries(rows: SalaryRow[]): Record<string, string> {
+  return Object.fromEntries(rows.filter((row) => row.person_id !== "").map((row) => [row.person_id, row.amount.trim()]));
+}
+
 function decimal(value: number | string | null | undefined): string {
   return value === null || value === undefined ? "" : String(value);
 }
@@ -151,7 +163,7 @@ export function planForm(plan: PlanShown): PlanForm {
     base_kind: plan.base.kind,
     base_amount: decimal(plan.base.amount),
     base_percent: decimal(plan.base.percent),
-    salaries: Object.fromEntries(Object.entries(plan.base.salaries ?? {}).map(([who, amount]) => [who, amount])),
+    salary_rows: Object.entries(plan.base.salaries ?? {}).map(([person_id, amount]) => ({ person_id, amount })),
     tiers: plan.tiers.map((tier) => ({ min_attainment: tier.min_attainment, payout: tier.payout })),
     accelerator: decimal(plan.accelerator),
     cap: decimal(plan.cap),

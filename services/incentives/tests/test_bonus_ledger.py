@@ -153,6 +153,11 @@ async def test_approval_goes_manager_then_hr_and_freezes_the_statement(world: In
     approved = await world.call("POST", approve, "hana", Role.HR)
     assert approved.json()["status"] == "approved"
     assert [a["by"] for a in approved.json()["approvals"]] == ["mia", "hana"]
+    # Ann may not read the roster, yet sees who approved her statement by name, from the service's own roster.
+    hers = (await world.call("GET", f"/v1/statements/{ANN}", "ann", Role.ASSISTANT)).json()
+    assert [(a["by"], a["by_name"]) for a in hers["approvals"]] == [("mia", "Mia Manager"), ("hana", "Hana HR")]
+    listed = (await world.call("GET", "/v1/statements?person_id=ann", "ann", Role.ASSISTANT)).json()["items"]
+    assert [a["by_name"] for s in listed for a in s["approvals"]] == ["Mia Manager", "Hana HR"]
     frozen = await world.call("POST", approve, "hana", Role.HR)
     assert frozen.status_code == 409
     assert "frozen" in frozen.json()["detail"]
@@ -193,6 +198,7 @@ async def test_someone_without_a_manager_is_approved_by_two_different_people_in_
     approved = await world.call("POST", approve, "hugo", Role.HR)
     assert approved.json()["status"] == "approved"
     assert [(a["by"], a["role"]) for a in approved.json()["approvals"]] == [("hana", "hr"), ("hugo", "hr")]
+    assert [a["by_name"] for a in approved.json()["approvals"]] == ["Hana HR", None], "hugo is in no roster"
 
 
 async def test_statements_are_private_to_the_person_their_manager_and_hr(world: IncentivesWorld) -> None:

@@ -123,9 +123,14 @@ async def test_awards_come_from_the_persons_manager_and_private_ones_stay_privat
     assert (await world.call("POST", "/v1/awards", "bob", Role.ASSISTANT, award)).status_code == 403
     given = await world.call("POST", "/v1/awards", "mia", Role.MANAGER, award)
     assert given.status_code == 201, given.text
-    assert (given.json()["points"], given.json()["granted_by"]) == (40, "mia")
+    assert (given.json()["points"], given.json()["granted_by"], given.json()["granted_by_name"]) == (
+        40,
+        "mia",
+        "Mia Manager",
+    )
 
-    assert [r["name"] for r in await recognitions(world, "ann", "ann", Role.ASSISTANT)] == ["Star of the month"]
+    [hers] = await recognitions(world, "ann", "ann", Role.ASSISTANT)
+    assert (hers["name"], hers["granted_by_name"]) == ("Star of the month", "Mia Manager"), "by name, for Ann too"
     assert await recognitions(world, "ann", "bob", Role.ASSISTANT) == []
     board = (await world.call("GET", "/v1/teams/north/leaderboard?by=points", "bob", Role.ASSISTANT)).json()
     assert {s["person_id"]: Decimal(s["score"]) for s in board["standings"]}["ann"] == 0, "its points stay private"

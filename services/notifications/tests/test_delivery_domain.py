@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pacer_notifications.domain.delivery import Delivery, RetryPolicy, Status, why_not_retry
+from pacer_notifications.domain.delivery import Delivery, RetryPolicy, RetryRefused, Status, why_not_retry
 from pacer_notifications.domain.outcome import Outcome
 from pacer_shared.events.notifications import NotificationDelivered, NotificationFailed
 
@@ -90,7 +90,14 @@ def test_a_sent_message_is_announced_once_with_its_attempts() -> None:
 def test_only_a_failed_message_not_delivered_elsewhere_may_be_sent_again() -> None:
     assert why_not_retry(Status.DEAD, {}) is None
     assert why_not_retry(Status.FAILED, {"email": Status.DEAD}) is None
-    assert why_not_retry(Status.DELIVERED, {}) == "this notification was already delivered"
-    assert why_not_retry(Status.SENDING, {}) == "this notification is still being sent"
-    assert why_not_retry(Status.FAILED, {"email": Status.DELIVERED}) == "this message was already delivered by email"
-    assert why_not_retry(Status.DEAD, {"feishu": Status.PENDING}) == "this message is still being sent by feishu"
+    assert why_not_retry(Status.DELIVERED, {}) == RetryRefused(
+        "delivery_delivered", "this notification was already delivered"
+    )
+    assert why_not_retry(Status.SENDING, {}) == RetryRefused(
+        "delivery_sending", "this notification is still being sent"
+    )
+    by_email = why_not_retry(Status.FAILED, {"email": Status.DELIVERED})
+    assert by_email == RetryRefused("message_delivered", "this message was already delivered by email", "email")
+    assert by_email.ctx == {"channel": "email"}
+    by_feishu = why_not_retry(Status.DEAD, {"feishu": Status.PENDING})
+    assert by_feishu == RetryRefused("message_sending", "this message is still being sent by feishu", "feishu")

@@ -87,7 +87,10 @@ async def test_an_admin_retries_a_failed_email_and_it_is_delivered_once(notifier
 
     again = await notifier.http.post(f"/v1/deliveries/{dead['notification_id']}/retry", headers=ADMIN)
     assert again.status_code == 409
-    assert "already delivered" in again.json()["detail"]
+    assert (again.json()["code"], again.json()["detail"]) == (
+        "delivery_delivered",
+        "this notification was already delivered",
+    )
     assert len(notifier.mailbox.to("ann@example.com")) == 1, "a delivered message is never sent again"
 
 
@@ -114,6 +117,7 @@ async def test_only_failed_notifications_of_this_service_can_be_retried_and_only
 
     refused = await notifier.http.post(f"/v1/deliveries/{sent['notification_id']}/retry", headers=ADMIN)
     assert refused.status_code == 409
+    assert refused.json()["code"] == "delivery_delivered"
     assert "already delivered" in refused.json()["detail"]
     missing = await notifier.http.post("/v1/deliveries/no-such-notification/retry", headers=ADMIN)
     assert missing.status_code == 404

@@ -92,8 +92,11 @@ async def test_the_teams_manager_or_hr_schedules_and_only_the_team_sees_it(world
         1,
         None,
     )
-    assert (await world.post(f"{meeting_path}/cancel", {}, "hana", Role.HR)).status_code == 409
-    assert (await world.call("PATCH", meeting_path, "mia", Role.MANAGER, {"hour": 9})).status_code == 409
+    again = await world.post(f"{meeting_path}/cancel", {}, "hana", Role.HR)
+    assert (again.status_code, again.json()["code"]) == (409, "meeting_cancelled"), again.text
+    changed = await world.call("PATCH", meeting_path, "mia", Role.MANAGER, {"hour": 9})
+    assert (changed.status_code, changed.json()["code"]) == (409, "meeting_cancelled"), changed.text
+    assert "schedule a new one" in changed.json()["detail"]
     scheduled = await world.get("/v1/meetings?status=scheduled", "hana", Role.HR)
     assert [m["meeting_id"] for m in scheduled.json()["items"]] == [monthly["meeting_id"]]
 
@@ -574,7 +577,10 @@ async def test_minutes_record_action_items_that_remind_once_each_and_stay_on_the
     assert datetime.fromisoformat(minutes["occurrence_start"]) == held_at, "the latest occurrence that began"
     assert [(i["owner_id"], i["status"]) for i in minutes["action_items"]] == [("ann", "open"), ("bob", "open")]
     ann_item, bob_item = (i["item_id"] for i in minutes["action_items"])
-    assert (await team.post(path, body, "mia", Role.MANAGER)).status_code == 409, "one record per occurrence"
+    twice = await team.post(path, body, "mia", Role.MANAGER)
+    assert twice.status_code == 409, "one record per occurrence"
+    assert twice.json()["code"] == "minutes_recorded"
+    assert datetime.fromisoformat(twice.json()["ctx"]["occurrence_start"]) == held_at
 
     def reminders(records: list[Any]) -> list[tuple[str, str]]:
         return [
@@ -625,7 +631,8 @@ async def test_minutes_record_action_items_that_remind_once_each_and_stay_on_the
     closed = await team.post(f"/v1/action-items/{bob_item}/done", {}, "bob", Role.ASSISTANT)
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "done"
-    assert (await team.post(f"/v1/action-items/{bob_item}/done", {}, "bob", Role.ASSISTANT)).status_code == 409
+    done_again = await team.post(f"/v1/action-items/{bob_item}/done", {}, "bob", Role.ASSISTANT)
+    assert (done_again.status_code, done_again.json()["code"]) == (409, "action_item_done")
     agenda = (await team.get(f"/v1/meetings/{meeting_id}/agenda", "mia", Role.MANAGER)).json()
     assert [p for p in agenda["talking_points"] if p.startswith("Open action item")] == open_items[:1]
 

@@ -449,6 +449,11 @@ export interface components {
         Approval: {
             /** By */
             by: string;
+            /**
+             * By Name
+             * @description The approver's display name in the roster; null when the roster no longer has them
+             */
+            by_name?: string | null;
             /** Role */
             role: string;
             /**
@@ -976,6 +981,11 @@ export interface components {
             points: number;
             /** Granted By */
             granted_by: string | null;
+            /**
+             * Granted By Name
+             * @description The giver's display name in the roster; null for a badge or once they left it
+             */
+            granted_by_name?: string | null;
             /** Private */
             private: boolean;
             /**

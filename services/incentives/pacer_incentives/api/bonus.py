@@ -17,6 +17,7 @@ from pacer_incentives.api.models import (
     SimulationOut,
     StatementOut,
     StatementPage,
+    display_names,
 )
 from pacer_incentives.domain.ledger import Line
 from pacer_incentives.domain.plan import PlanIn
@@ -94,7 +95,8 @@ async def list_statements(
 ) -> StatementPage:
     found, next_cursor = await ledger.statements_for(incentives, principal, person_id, plan_id, status_, cursor, limit)
     await audit.record("bonus_statement.listed", f"statements?person_id={person_id or '*'}")
-    return StatementPage(items=[StatementOut.of(d) for d in found], next_cursor=next_cursor)
+    names = await display_names(incentives.runtime.people, StatementOut.named(found))
+    return StatementPage(items=[StatementOut.of(d, names) for d in found], next_cursor=next_cursor)
 
 
 @router.get(
@@ -109,7 +111,7 @@ async def get_statement(
     if found is None or not ledger.can_see(principal, found):
         raise NotFound(f"no statement {statement_id}")
     await audit.record("bonus_statement.read", f"statement/{statement_id}")
-    return StatementOut.of(found)
+    return StatementOut.of(found, await display_names(incentives.runtime.people, StatementOut.named([found])))
 
 
 @router.post(
@@ -118,7 +120,10 @@ async def get_statement(
     responses=responses(404, 409),
 )
 async def approve(statement_id: str, incentives: IncentivesDep, principal: Approver, audit: AuditDep) -> StatementOut:
-    statement = StatementOut.of(await ledger.approve(incentives, statement_id, principal))
+    approved = await ledger.approve(incentives, statement_id, principal)
+    statement = StatementOut.of(
+        approved, await display_names(incentives.runtime.people, StatementOut.named([approved]))
+    )
     await audit.record("bonus_statement.approved", f"statement/{statement_id}")
     return statement
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -11,6 +12,17 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pacer_incentives.domain.plan import PlanIn
 from pacer_incentives.domain.values import CompanyValue
 from pacer_shared.mongo import Document
+from pacer_shared.people import People
+
+NO_NAMES: Mapping[str, str] = {}
+
+
+async def display_names(people: People, person_ids: Iterable[str | None]) -> dict[str, str]:
+    """The roster's display names of these people, from this service's own projection: a reader who may not read
+    the roster still sees by name the people an answer names (an approver, who gave an award). Ids the roster no
+    longer holds (erased) have none."""
+    found = await people.many(i for i in person_ids if i)
+    return {i: d["display_name"] for i, d in found.items() if d.get("display_name")}
 
 
 class Body(BaseModel):
@@ -67,6 +79,9 @@ class Explanation(BaseModel):
 
 class Approval(BaseModel):
     by: str
+    by_name: str | None = Field(
+        default=None, description="The approver's display name in the roster; null when the roster no longer has them"
+    )
     role: str
     at: datetime
 
@@ -78,15 +93,20 @@ class StatementOut(BaseModel):
     calculated_at: datetime
 
     @classmethod
-    def of(cls, document: Document) -> StatementOut:
+    def of(cls, document: Document, names: Mapping[str, str] = NO_NAMES) -> StatementOut:
         fields = Explanation.model_fields
         explanation = {k: v for k, v in document.items() if k in fields}
         return cls(
             explanation=Explanation.model_validate({**explanation, "statement_id": document["_id"]}),
             status=document["status"],
-            approvals=document["approvals"],
+            approvals=[Approval.model_validate({**a, "by_name": names.get(a["by"])}) for a in document["approvals"]],
             calculated_at=document["calculated_at"],
         )
+
+    @staticmethod
+    def named(documents: Iterable[Document]) -> list[str]:
+        """Whose names the statements show: their approvers."""
+        return [a["by"] for d in documents for a in d["approvals"]]
 
 
 class StatementPage(BaseModel):
@@ -155,13 +175,18 @@ class RecognitionOut(BaseModel):
     citation: str
     points: int
     granted_by: str | None
+    granted_by_name: str | None = Field(
+        default=None, description="The giver's display name in the roster; null for a badge or once they left it"
+    )
     private: bool
     value_id: str | None = Field(default=None, description="The company value it recognises, if any")
     granted_at: datetime
 
     @classmethod
-    def of(cls, document: Document) -> RecognitionOut:
-        return cls.model_validate({**document, "recognition_id": document["_id"]})
+    def of(cls, document: Document, names: Mapping[str, str] = NO_NAMES) -> RecognitionOut:
+        giver = document.get("granted_by")
+        named = {"granted_by_name": names.get(giver) if giver else None}
+        return cls.model_validate({**document, **named, "recognition_id": document["_id"]})
 
 
 class RecognitionPage(BaseModel):

@@ -18,6 +18,7 @@ from pacer_incentives.api.models import (
     RecognitionPage,
     StandingOut,
     ValueOut,
+    display_names,
 )
 from pacer_incentives.domain.periods import Cadence, period_at
 from pacer_incentives.service import leaderboards, recognition
@@ -47,7 +48,7 @@ async def give_award(body: AwardIn, incentives: IncentivesDep, principal: Approv
         body.award_id,
         body.value_id,
     )
-    return RecognitionOut.of(granted)
+    return RecognitionOut.of(granted, await display_names(incentives.runtime.people, [granted.get("granted_by")]))
 
 
 @router.post(
@@ -57,7 +58,8 @@ async def give_award(body: AwardIn, incentives: IncentivesDep, principal: Approv
     responses=responses(404, 409, 422),
 )
 async def give_kudos(body: KudosIn, incentives: IncentivesDep, principal: CurrentPrincipal) -> RecognitionOut:
-    return RecognitionOut.of(await recognition.kudos(incentives, principal, body.to, body.message, body.value_id))
+    given = await recognition.kudos(incentives, principal, body.to, body.message, body.value_id)
+    return RecognitionOut.of(given, await display_names(incentives.runtime.people, [given.get("granted_by")]))
 
 
 @router.get("/values", summary="The company values kudos and awards can name, in English and Chinese")
@@ -82,7 +84,8 @@ async def list_recognitions(
     limit: int = Query(default=50, ge=1, le=200),
 ) -> RecognitionPage:
     found, next_cursor = await recognition.listed(incentives, principal, person_id, team_id, cursor, limit)
-    return RecognitionPage(items=[RecognitionOut.of(r) for r in found], next_cursor=next_cursor)
+    names = await display_names(incentives.runtime.people, [r.get("granted_by") for r in found])
+    return RecognitionPage(items=[RecognitionOut.of(r, names) for r in found], next_cursor=next_cursor)
 
 
 @router.get(

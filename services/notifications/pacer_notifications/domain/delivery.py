@@ -35,21 +35,35 @@ def delivery_id(event_id: str, recipient_key: str, channel: str) -> str:
     return f"{event_id}:{recipient_key}:{channel}"
 
 
-def why_not_retry(status: Status, same_message: Mapping[str, Status]) -> str | None:
+@dataclass(frozen=True)
+class RetryRefused:
+    """Why a delivery is not sent again: `code` (with `channel` where another channel is the reason) for a client
+    to word in its reader's language, `reason` in English."""
+
+    code: str
+    reason: str
+    channel: str | None = None
+
+    @property
+    def ctx(self) -> dict[str, str | int | float] | None:
+        return None if self.channel is None else {"channel": self.channel}
+
+
+def why_not_retry(status: Status, same_message: Mapping[str, Status]) -> RetryRefused | None:
     """Why a delivery cannot be sent again by hand, or None when it can.
 
     Only a delivery that ended in failure is sent again, and not when its message is already delivered, or on
     its way, on another of the recipient's channels (`same_message`, by channel): the person would read it twice.
     """
     if status is Status.DELIVERED:
-        return "this notification was already delivered"
+        return RetryRefused("delivery_delivered", "this notification was already delivered")
     if status in (Status.PENDING, Status.SENDING):
-        return "this notification is still being sent"
+        return RetryRefused("delivery_sending", "this notification is still being sent")
     for channel, other in sorted(same_message.items()):
         if other is Status.DELIVERED:
-            return f"this message was already delivered by {channel}"
+            return RetryRefused("message_delivered", f"this message was already delivered by {channel}", channel)
         if other in (Status.PENDING, Status.SENDING):
-            return f"this message is still being sent by {channel}"
+            return RetryRefused("message_sending", f"this message is still being sent by {channel}", channel)
     return None
 
 

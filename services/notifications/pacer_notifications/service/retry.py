@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pacer_notifications.domain.delivery import Status, why_not_retry
+from pacer_notifications.domain.delivery import RetryRefused, Status, why_not_retry
 from pacer_notifications.service.context import Notifications
 from pacer_shared.mongo import Document
 from pacer_shared.problems import Conflict, NotFound
@@ -21,9 +21,9 @@ async def retry_delivery(notifications: Notifications, delivery_id: str) -> Docu
     others = {d["channel"]: Status(d["status"]) for d in await repository.same_message(delivery)}
     reason = why_not_retry(Status(delivery["status"]), others)
     if reason is None and not await repository.reopen(delivery_id, notifications.runtime.clock.now()):
-        reason = "this notification was retried or changed meanwhile"
+        reason = RetryRefused("changed_meanwhile", "this notification was retried or changed meanwhile")
     if reason is not None:
-        raise Conflict(reason)
+        raise Conflict(reason.reason, code=reason.code, ctx=reason.ctx)
     notifications.queue.hand([delivery_id])
     reopened = await repository.get(delivery_id)
     if reopened is None:  # erased meanwhile, with the person

@@ -17,7 +17,11 @@ QUARTER_FIRST_MONTHS = (1, 4, 7, 10)
 
 
 class MeetingRefused(Exception):
-    """What was asked cannot be done to this meeting (it is cancelled)."""
+    """What was asked cannot be done to this meeting (it is cancelled); `code` names the reason for a client."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ class Meeting:
     def change(self, title: str | None, schedule: Schedule) -> list[str]:
         """Apply what differs; nothing differing changes nothing (and raises no sequence)."""
         if self.cancelled:
-            raise MeetingRefused(f"meeting {self.meeting_id} is cancelled; schedule a new one")
+            raise MeetingRefused(f"meeting {self.meeting_id} is cancelled; schedule a new one", "meeting_cancelled")
         before = {"title": self.title, **_plan(self.schedule)}
         after = {"title": title if title is not None else self.title, **_plan(schedule)}
         changed = [name for name in after if after[name] != before[name]]
@@ -149,7 +153,7 @@ class Meeting:
 
     def cancel(self) -> None:
         if self.cancelled:
-            raise MeetingRefused(f"meeting {self.meeting_id} is already cancelled")
+            raise MeetingRefused(f"meeting {self.meeting_id} is already cancelled", "meeting_cancelled")
         self.status = "cancelled"
         self.sequence += 1  # RFC 5546 section 2.1.4: a CANCEL always raises the sequence
 

@@ -118,7 +118,7 @@ async def change(reviews: Reviews, principal: Principal, meeting_id: str, wanted
     try:
         changes = entity.change(wanted.title, plan)
     except MeetingRefused as refused:
-        raise Conflict(str(refused)) from refused
+        raise Conflict(str(refused), code=refused.code) from refused
     if entity.attendees != before:  # the team changed in the roster: the new revision invites it as it is
         if not changes:
             entity.sequence += 1
@@ -142,7 +142,7 @@ async def cancel(reviews: Reviews, principal: Principal, meeting_id: str, reason
     try:
         entity.cancel()
     except MeetingRefused as refused:
-        raise Conflict(str(refused)) from refused
+        raise Conflict(str(refused), code=refused.code) from refused
     now = reviews.runtime.clock.now()
     document = {
         **found,
@@ -354,7 +354,9 @@ def _plan_event(meeting: Meeting, now: datetime) -> dict[str, Any]:
 async def _save(reviews: Reviews, found: Document, document: Document, event: Any) -> None:
     async def work(session: Session) -> None:
         if not await reviews.meetings.replace(found, document, session):
-            raise Conflict(f"meeting {found['_id']} was changed meanwhile; read it again and retry")
+            raise Conflict(
+                f"meeting {found['_id']} was changed meanwhile; read it again and retry", code="changed_meanwhile"
+            )
         reviews.runtime.uow.publish(session, event)
 
     await reviews.runtime.uow.run(work)

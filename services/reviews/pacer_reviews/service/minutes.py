@@ -92,7 +92,11 @@ async def record(reviews: Reviews, principal: Principal, meeting_id: str, minute
 
     async def work(session: Session) -> None:
         if not await reviews.minutes.add(document, session):
-            raise Conflict(f"the minutes of {occurrence.isoformat()} are already recorded")
+            raise Conflict(
+                f"the minutes of {occurrence.isoformat()} are already recorded",
+                code="minutes_recorded",
+                ctx={"occurrence_start": occurrence.isoformat()},
+            )
         await reviews.action_items.add_many(items, session)
         reviews.runtime.uow.publish(session, held)
 
@@ -115,7 +119,7 @@ async def done(reviews: Reviews, principal: Principal, item_id: str) -> Document
         raise Forbidden("an action item is closed by its owner, the team's manager or hr")
     now = reviews.runtime.clock.now()
     if not await reviews.action_items.close(item_id, now, principal.subject):
-        raise Conflict(f"action item {item_id} is already done")
+        raise Conflict(f"action item {item_id} is already done", code="action_item_done")
     return _item({**item, "status": "done", "done_at": now, "done_by": principal.subject})
 
 
