@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -203,10 +204,44 @@ async def read_topic(
 # ---------------------------------------------------------------- service processes
 
 
+def _ports_of_this_worker() -> Iterator[int]:
+    """Ports below the kernel's ephemeral range, in a slice of their own per pytest worker, from a random start.
+
+    A port the kernel picks for `bind(0)` is free only until it is closed: a service started a moment later can find
+    it taken by an outgoing connection (those draw from the same ephemeral range) or by the other worker's next
+    service. Ports below that range are never given to connections, and each worker hands out its own slice in turn.
+    """
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    first = 20000  # above the local stacks' own ports (11025 …, 18025 …, 19092 …)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    width = (low - first) // max(workers, 1)
+    start = first + worker * width
+    reserved = {29092, 29093, 29192, 29193}  # the private stacks of test_readiness.py and test_resilience.py
+    offset = random.randrange(width)
+    while True:
+        for n in range(width):
+            port = start + (offset + n) % width
+            if port not in reserved:
+                yield port
+
+
+_PORTS = _ports_of_this_worker()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nobody listens on now and that no other test of this run is handed meanwhile."""
+    for port in _PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("unreachable: the ports cycle")
 
 
 class ServiceProcess:
@@ -252,7 +287,7 @@ class ServiceProcess:
             )
         return self
 
-    async def wait_ready(self, timeout: float = 90.0) -> None:
+    async def wait_ready(self, timeout: float = 180.0) -> None:
         async def ready() -> bool:
             if self.process is not None and self.process.poll() is not None:
                 raise AssertionError(f"{self.service} exited with {self.process.returncode}; log: {self.log_tail()}")
