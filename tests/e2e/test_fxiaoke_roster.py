@@ -30,7 +30,16 @@ from pacer_testkit.fake_fxiaoke import (
     running_fake_fxiaoke,
 )
 from pacer_testkit.roster import ROSTER
-from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, producer, publish, roster_reached
+from pacer_testkit.stack import (
+    ServiceProcess,
+    Stack,
+    bearer,
+    eventually,
+    producer,
+    publish,
+    roster_reached,
+    roster_shows,
+)
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(300)]
 
@@ -53,20 +62,7 @@ class World:
     connectors: ServiceProcess
 
     async def person(self, person_id: str, **expected: Any) -> dict[str, Any]:
-        async with httpx.AsyncClient(base_url=self.goals.url, timeout=10) as http:
-            last: list[Any] = [None]
-
-            async def shown() -> dict[str, Any] | None:
-                response = await http.get(f"/v1/people/{person_id}", headers=bearer("hana", Role.HR))
-                last[0] = body = response.json() if response.status_code == 200 else response.status_code
-                if not isinstance(body, dict):
-                    return None
-                return body if all(body.get(k) == v for k, v in expected.items()) else None
-
-            try:
-                return await eventually(shown, 60, f"goals to show {person_id} with {expected}")
-            except AssertionError as error:
-                raise AssertionError(f"{error}; the roster shows {last[0]}") from None
+        return await roster_shows(self.goals.url, person_id, **expected)
 
     async def status(self) -> dict[str, Any]:
         async with httpx.AsyncClient(base_url=self.connectors.url, timeout=15) as http:

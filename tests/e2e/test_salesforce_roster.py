@@ -19,7 +19,15 @@ import yaml
 from pacer_shared.auth import Role
 from pacer_testkit.fake_salesforce import CLIENT_ID, CLIENT_SECRET, FakeSalesforce, running_fake_salesforce
 from pacer_testkit.roster import ROSTER
-from pacer_testkit.stack import ServiceProcess, Stack, bearer, eventually, producer, publish, roster_reached
+from pacer_testkit.stack import (
+    ServiceProcess,
+    Stack,
+    bearer,
+    producer,
+    publish,
+    roster_reached,
+    roster_shows,
+)
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(300)]
 
@@ -35,14 +43,7 @@ class World:
     retired: str
 
     async def person(self, person_id: str, **expected: Any) -> dict[str, Any]:
-        async with httpx.AsyncClient(base_url=self.goals.url, timeout=10) as http:
-
-            async def shown() -> dict[str, Any] | None:
-                response = await http.get(f"/v1/people/{person_id}", headers=bearer("hana", Role.HR))
-                body = response.json() if response.status_code == 200 else None
-                return body if body and all(body.get(k) == v for k, v in expected.items()) else None
-
-            return await eventually(shown, 60, f"goals to show {person_id} with {expected}")
+        return await roster_shows(self.goals.url, person_id, **expected)
 
 
 def connection_file(folder: Path, org_url: str) -> None:

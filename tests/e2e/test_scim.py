@@ -27,6 +27,7 @@ from pacer_testkit.stack import (
     publish,
     read_topic,
     roster_reached,
+    roster_shows,
 )
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(300)]
@@ -51,18 +52,7 @@ class World:
 
     async def person_in_goals(self, person_id: str, **expected: Any) -> dict[str, Any]:
         """Wait until the goals service's roster shows this person with these fields."""
-        async with httpx.AsyncClient(base_url=self.goals.url, timeout=10) as http:
-            last: list[dict[str, Any]] = [{}]
-
-            async def shown() -> dict[str, Any] | None:
-                response = await http.get(f"/v1/people/{person_id}", headers=bearer("hana", Role.HR))
-                last[0] = body = response.json() if response.status_code == 200 else {}
-                return body if body and all(body.get(k) == v for k, v in expected.items()) else None
-
-            try:
-                return await eventually(shown, 60, f"goals to show {person_id} with {expected}")
-            except AssertionError as error:
-                raise AssertionError(f"{error}; the roster shows {last[0]}") from None
+        return await roster_shows(self.goals.url, person_id, **expected)
 
     async def roster_records_until_left(self, person_id: str) -> list[dict[str, Any]]:
         """The person's PersonUpserted records on org.people, read until the one saying they left. The outbox

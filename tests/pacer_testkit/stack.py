@@ -414,3 +414,22 @@ async def roster_reached(http: httpx.AsyncClient, person_ids: list[str]) -> None
         return True
 
     await eventually(known, what=f"the roster ({', '.join(person_ids)}) to reach the service")
+
+
+async def roster_shows(service_url: str, person_id: str, **expected: Any) -> dict[str, Any]:
+    """Wait until a service's roster projection shows this person with these fields (asked as hr); the person as shown.
+    On the deadline the error says what the roster showed last."""
+    async with httpx.AsyncClient(base_url=service_url, timeout=10) as http:
+        last: list[Any] = [None]
+
+        async def shown() -> dict[str, Any] | None:
+            response = await http.get(f"/v1/people/{person_id}", headers=bearer("hana", "hr"))
+            last[0] = body = response.json() if response.status_code == 200 else response.status_code
+            if not isinstance(body, dict):
+                return None
+            return body if all(body.get(k) == v for k, v in expected.items()) else None
+
+        try:
+            return await eventually(shown, 60, f"the roster to show {person_id} with {expected}")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; it shows {last[0]}") from None

@@ -2,6 +2,7 @@
 // (pydantic's error `type` with its `ctx`, the service's own code for a rule of its domain, a 409's `code` with its
 // `ctx`), which is worded here.
 import type { components } from "../client/goals/schema";
+import { zhCN as zhCNTexts } from "../i18n/zh-CN";
 
 export type FieldProblem = components["schemas"]["FieldProblem"];
 type Values = NonNullable<FieldProblem["ctx"]>;
@@ -32,15 +33,7 @@ const REVIEW_STATUS: Record<string, string> = {
 };
 const reviewStatus = (status: string | number) => REVIEW_STATUS[String(status)] ?? `状态为 ${status}`;
 const action = (what: string | number) => ACTION[String(what)] ?? String(what);
-const CHANNEL: Record<string, string> = {
-  email: "邮件",
-  slack: "Slack",
-  teams: "Microsoft Teams",
-  wecom: "企业微信",
-  dingtalk: "钉钉",
-  feishu: "飞书",
-  webhook: "Webhook",
-};
+const CHANNEL: Record<string, string> = zhCNTexts.preferences.channels;
 const channelName = (channel: string | number) => CHANNEL[String(channel)] ?? String(channel);
 
 const zhCN: Record<string, Wording> = {
