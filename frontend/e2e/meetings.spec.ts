@@ -38,7 +38,7 @@ test("a manager schedules the team meeting, reads its agenda, records minutes; t
   await minutes.getByLabel("Notes").fill("Reports move to Thursday.");
   await minutes.getByLabel("Decisions (one per line)").fill("Reports on Thursdays");
   await minutes.getByLabel("What is to be done").fill("Send the Q4 price list");
-  await minutes.getByLabel("Owner").selectOption("ann");
+  await minutes.getByLabel("Owner").selectOption({ label: "Ann Assistant" }); // attendees by name, not id
   await minutes.getByLabel("Due on").fill(due);
   await illustrate(page, "meeting-minutes");
   await minutes.getByRole("button", { name: "Record the minutes" }).click();

@@ -390,6 +390,7 @@ function MinutesForm({ meeting }: { meeting: Meeting }) {
   const { t } = useTranslation();
   const { apis } = usePlatform();
   const queryClient = useQueryClient();
+  const names = usePeopleNames();
   const [draft, setDraft] = useState({ notes: "", decisions: "", item: "", owner: meeting.attendee_ids[0] ?? "", due: "" });
   const id = (field: string) => `minutes-${meeting.meeting_id}-${field}`;
   const request = useSubmission(
@@ -439,7 +440,7 @@ function MinutesForm({ meeting }: { meeting: Meeting }) {
           <label htmlFor={id("owner")}>{t("meetings.owner")}</label>
           <select id={id("owner")} value={draft.owner} onChange={(e) => { setDraft({ ...draft, owner: e.target.value }); }}>
             {meeting.attendee_ids.map((attendee) => (
-              <option key={attendee} value={attendee}>{attendee}</option>
+              <option key={attendee} value={attendee}>{names(attendee)}</option>
             ))}
           </select>
         </div>
