@@ -1,3 +1,4 @@
+import { teamDashboardKey } from "./dashboardQuery";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -47,7 +48,7 @@ export function BonusStatements() {
   const rosterName = usePeopleNames();
   const teamId = person.team_id ?? "";
   const team = useQuery({
-    queryKey: ["team-dashboard", teamId],
+    queryKey: teamDashboardKey(teamId),
     queryFn: () => answer(apis.goals.GET("/v1/teams/{team_id}/dashboard", { params: { path: { team_id: teamId } } })),
     enabled: manager && teamId !== "",
   });

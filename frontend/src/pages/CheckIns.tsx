@@ -1,3 +1,4 @@
+import { teamDashboardKey } from "./dashboardQuery";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -87,7 +88,7 @@ function AskForm({ teamId }: { teamId: string }) {
   const queryClient = useQueryClient();
   const [owner, setOwner] = useState("");
   const team = useQuery({
-    queryKey: ["team-dashboard", teamId],
+    queryKey: teamDashboardKey(teamId),
     queryFn: () => answer(apis.goals.GET("/v1/teams/{team_id}/dashboard", { params: { path: { team_id: teamId } } })),
   });
   const request = useSubmission(

@@ -1,3 +1,4 @@
+import { teamDashboardKey } from "./dashboardQuery";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -48,7 +49,7 @@ export function SetGoal() {
   const form = useMemo(() => (own ? { ...typed, owner_id: person.person_id } : typed), [own, typed, person.person_id]);
   const [set, setSet] = useState<{ title: string; owner: string; draft: boolean } | null>(null);
   const team = useQuery({
-    queryKey: ["team-dashboard", teamId],
+    queryKey: teamDashboardKey(teamId),
     queryFn: () => answer(apis.goals.GET("/v1/teams/{team_id}/dashboard", { params: { path: { team_id: teamId } } })),
     enabled: teamId !== "" && !own,
   });

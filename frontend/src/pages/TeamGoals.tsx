@@ -1,3 +1,4 @@
+import { teamDashboardKey } from "./dashboardQuery";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -24,7 +25,7 @@ export function TeamGoals() {
   const { person } = useSession();
   const { teamId = person.team_id ?? "" } = useParams();
   const dashboard = useQuery({
-    queryKey: ["team-dashboard", teamId],
+    queryKey: teamDashboardKey(teamId),
     queryFn: () => answer(apis.goals.GET("/v1/teams/{team_id}/dashboard", { params: { path: { team_id: teamId } } })),
     enabled: teamId !== "",
     refetchInterval: config.refetch_seconds * 1000,
