@@ -27,9 +27,7 @@ from pacer_testkit.stack import (
     Stack,
     bearer,
     eventually,
-    producer,
-    publish,
-    roster_reached,
+    publish_roster,
     roster_shows,
 )
 
@@ -121,11 +119,7 @@ async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Async
             world = World(zoho, goals, connectors)
             # Before the roster reaches them, Mia's CRM user can only be a person of the CRM's own.
             await world.person(f"zoho-{MIA}", active=True)
-            async with producer(stack.kafka_bootstrap) as client:
-                for member in ROSTER:
-                    await publish(client, f"{namespace}.org.people", member)
-            async with httpx.AsyncClient(base_url=goals.url, timeout=10) as http:
-                await roster_reached(http, ["mia", "ann"])
+            await publish_roster(stack, namespace, ROSTER, goals.url, ["mia", "ann"])
             yield world
         finally:
             connectors.stop()

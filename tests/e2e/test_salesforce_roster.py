@@ -23,9 +23,7 @@ from pacer_testkit.stack import (
     ServiceProcess,
     Stack,
     bearer,
-    producer,
-    publish,
-    roster_reached,
+    publish_roster,
     roster_shows,
 )
 
@@ -96,11 +94,7 @@ async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Async
         goals.start()
         try:
             await goals.wait_ready()
-            async with producer(stack.kafka_bootstrap) as client:
-                for member in ROSTER:
-                    await publish(client, f"{namespace}.org.people", member)
-            async with httpx.AsyncClient(base_url=goals.url, timeout=10) as http:
-                await roster_reached(http, ["mia", "ann"])
+            await publish_roster(stack, namespace, ROSTER, goals.url, ["mia", "ann"])
             connectors.start()
             await connectors.wait_ready()
             yield World(org, goals, li_lei, portal, retired)

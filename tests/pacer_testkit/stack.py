@@ -416,6 +416,17 @@ async def roster_reached(http: httpx.AsyncClient, person_ids: list[str]) -> None
     await eventually(known, what=f"the roster ({', '.join(person_ids)}) to reach the service")
 
 
+async def publish_roster(
+    stack: Stack, namespace: str, roster: Iterable[EventData], service_url: str, known: list[str]
+) -> None:
+    """Publish the roster to the namespace's `org.people` and wait until the service at `service_url` knows `known`."""
+    async with producer(stack.kafka_bootstrap) as client:
+        for member in roster:
+            await publish(client, f"{namespace}.org.people", member)
+    async with httpx.AsyncClient(base_url=service_url, timeout=10) as http:
+        await roster_reached(http, known)
+
+
 async def roster_shows(service_url: str, person_id: str, **expected: Any) -> dict[str, Any]:
     """Wait until a service's roster projection shows this person with these fields (asked as hr); the person as shown.
     On the deadline the error says what the roster showed last."""
