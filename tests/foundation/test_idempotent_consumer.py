@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.partitioner import murmur2
 from foundation.conftest import PROBE
 from pymongo import AsyncMongoClient
@@ -148,15 +149,28 @@ async def test_a_person_upserted_then_deleted_in_one_batch_ends_deleted(
             topic,
             PersonUpserted(person_id="gone", display_name="Gone", email="g@example.com", role="assistant"),
         )
-        await client.send_and_wait(topic, None, key=b"gone")
+        tombstone = await client.send_and_wait(topic, None, key=b"gone")
+    read = TopicPartition(topic, tombstone.partition)
     async with running(PROBE, "probe", probe_env, tmp_path) as probe, httpx.AsyncClient(base_url=probe.url) as http:
+        # Asked once the probe has committed past the tombstone: asked earlier, a fetch that happened to return the
+        # upsert alone would show the person still active.
+        await eventually(
+            lambda: _committed_past(stack, f"{namespace}.pacer-probe", read, tombstone.offset),
+            what="the probe to read the backlog through the tombstone",
+        )
+        answer = await http.get("/v1/people/gone", headers=bearer("roster-check", "hr"))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["active"] is False
 
-        async def seen() -> dict[str, object] | None:
-            answer = await http.get("/v1/people/gone", headers=bearer("roster-check", "hr"))
-            return answer.json() if answer.status_code == 200 else None
 
-        person = await eventually(seen, what="the backlog to reach the probe's roster")
-    assert person["active"] is False
+async def _committed_past(stack: Stack, group: str, partition: TopicPartition, offset: int) -> bool:
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group, partitions=[partition])
+    finally:
+        await admin.close()
+    return partition in committed and committed[partition].offset > offset
 
 
 async def test_an_older_roster_record_read_after_a_newer_one_changes_nothing(

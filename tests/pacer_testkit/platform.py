@@ -66,6 +66,7 @@ TUNING = {
         "PACER_NOTIFICATIONS_BACKOFF_BASE_SECONDS": "0.05",
         "PACER_NOTIFICATIONS_DELIVERY_POLL_SECONDS": "0.1",
     },
+    "analytics": {"PACER_ANALYTICS_WARNING_TICK_SECONDS": "1"},
 }
 REVIEW_TEMPLATE: dict[str, Any] = {
     "name": "monthly-summary",

@@ -53,17 +53,19 @@ class CatchUp:
 
     async def _end_offsets(self, names: list[str]) -> dict[TopicPartition, int]:
         admin = AIOKafkaAdminClient(**self._settings.kafka_client_options(), client_id="pacer-analytics-catch-up")
-        consumer = AIOKafkaConsumer(**self._settings.kafka_client_options(), enable_auto_commit=False)
         await admin.start()
-        await consumer.start()
         try:
             partitions = await partitions_of(admin, names)
+        finally:
+            await admin.close()
+        consumer = AIOKafkaConsumer(**self._settings.kafka_client_options(), enable_auto_commit=False)
+        await consumer.start()
+        try:
             starts, ends = await consumer.beginning_offsets(partitions), await consumer.end_offsets(partitions)
-            # A partition whose every message retention deleted holds nothing to read.
-            return {tp: end for tp, end in ends.items() if end > starts[tp]}
         finally:
             await consumer.stop()
-            await admin.close()
+        # A partition whose every message retention deleted holds nothing to read.
+        return {tp: end for tp, end in ends.items() if end > starts[tp]}
 
     async def _read_up_to(self, ends: dict[TopicPartition, int]) -> bool:
         admin = AIOKafkaAdminClient(**self._settings.kafka_client_options(), client_id="pacer-analytics-catch-up")

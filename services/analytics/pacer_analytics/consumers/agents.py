@@ -30,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import faust
+from aiokafka.errors import KafkaError
 from babel.numbers import list_currencies
 
 from pacer_analytics.adapters.catch_up import CatchUp
@@ -235,13 +236,19 @@ def declare(app: faust.App, tables: Tables, streams: Streams) -> None:
 
         None while the worker is still replaying the history it found at start: an assistant checked half-way
         through would have their old weeks counted without their recent days, and be warned of a drop that is not
-        one."""
-        if not await streams.catch_up.reached():
-            return
-        at = streams.clock.now().isoformat()
-        for held in sorted(app.assignor.assigned_actives()):
-            if held.topic == by_assistant.get_topic_name():
-                await by_assistant.send(key=None, value={"tick": at}, partition=held.partition)
+        one.
+
+        A tick the broker cannot take (an outage, a coordinator moving after a rebalance) is skipped, not raised:
+        raised, it would crash the whole worker, and the next tick does the same work anyway."""
+        try:
+            if not await streams.catch_up.reached():
+                return
+            at = streams.clock.now().isoformat()
+            for held in sorted(app.assignor.assigned_actives()):
+                if held.topic == by_assistant.get_topic_name():
+                    await by_assistant.send(key=None, value={"tick": at}, partition=held.partition)
+        except (KafkaError, OSError, TimeoutError) as error:
+            log.warning("early-warning tick skipped; the next one tries again", error=repr(error))
 
     app.timer(interval=streams.tick_seconds)(tick)
 
