@@ -7,7 +7,7 @@ people wrote them), so wording a point is only choosing the sentence around them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -195,8 +195,13 @@ WORDINGS: dict[str, dict[str, Wording]] = {
         "zh-CN": lambda p: f"  {p['owner']}：“{p['title']}” {p.get('actual', '?')}/{p.get('target', '?')}{_unit(p)}",
     },
     "month.ahead": {
+        # `goals`: the goals in one text, as points written before `month.planned` listed them one by one
         "en": lambda p: f"The month ahead: {p['count']} goals set" + (f": {p['goals']}" if "goals" in p else ""),
         "zh-CN": lambda p: f"下月计划：已设 {p['count']} 个目标" + (f"：{p['goals']}" if "goals" in p else ""),
+    },
+    "month.planned": {
+        "en": lambda p: f"  {p['owner']}: '{p['title']}' {p.get('target', '?')}{_unit(p)}",
+        "zh-CN": lambda p: f"  {p['owner']}：“{p['title']}” {p.get('target', '?')}{_unit(p)}",
     },
     "quarter.reviews": {"en": _quarter_en, "zh-CN": _quarter_zh},
 }
@@ -210,9 +215,41 @@ def pick(locale: str | None) -> str:
     return next((loc for loc in LOCALES if loc.split("-")[0].lower() == language), "en")
 
 
-def render(said: TalkingPoint | Mapping[str, Any], locale: str | None = "en") -> str:
-    """The point in the reader's language; a point about someone (`who_about`) is prefixed with their name."""
+PEOPLE = ("about", "who", "owner")
+"""The params that name a person; each comes with `<param>_id`, the person's id."""
+
+
+def by_id(said: TalkingPoint) -> TalkingPoint:
+    """The point naming people by id only, for events: a topic keeps what it was sent until its retention, and an id
+    names nobody once every service has forgotten whom it belonged to. Readers put the names back (`render`)."""
+    return said.model_copy(update={"params": {k: v for k, v in said.params.items() if f"{k}_id" not in said.params}})
+
+
+def people_in(points: Iterable[TalkingPoint | Mapping[str, Any]]) -> set[str]:
+    """The ids of the people the points name."""
+    return {
+        value
+        for said in points
+        for key, value in (said.params if isinstance(said, TalkingPoint) else said.get("params") or {}).items()
+        if key.removesuffix("_id") in PEOPLE and key.endswith("_id")
+    }
+
+
+def render(
+    said: TalkingPoint | Mapping[str, Any], locale: str | None = "en", names: Mapping[str, str] | None = None
+) -> str:
+    """The point in the reader's language; a point about someone (`about`) is prefixed with their name.
+
+    A person the point names by id only is named from `names` (the reader's roster), else by the id."""
     code, params = (said.code, said.params) if isinstance(said, TalkingPoint) else (said["code"], said["params"])
+    params = {
+        **params,
+        **{
+            key: (names or {}).get(params[f"{key}_id"]) or params.get(key) or params[f"{key}_id"]
+            for key in PEOPLE
+            if f"{key}_id" in params
+        },
+    }
     chosen = pick(locale)
     wordings = WORDINGS.get(code)
     text = wordings[chosen](params) if wordings else f"{code}: {params}"

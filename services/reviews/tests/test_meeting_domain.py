@@ -14,6 +14,7 @@ from pacer_reviews.domain.agenda import GoalFacts, TrainingFacts
 from pacer_reviews.domain.meeting_agenda import AgendaFacts, Occasion, OpenItem, OwnedGoal, Win, team_agenda
 from pacer_reviews.domain.meetings import Meeting, MeetingRefused, Person, Schedule, attendees_of
 from pacer_shared.events.reviews import MeetingCadence
+from pacer_shared.talking_points import by_id, people_in, render
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MIA = Person("mia", "Mia Manager", "mia@example.com")
@@ -171,8 +172,34 @@ def test_a_monthly_agenda_sets_last_month_against_plan_and_lists_the_month_ahead
         "Last month (2026-11) against plan: 1 of 2 goals achieved, mean attainment 93%",
         "  Ann: 'Calls' 44 of 40 calls",
         "  Bob: 'Calls' 30 of 40 calls",
-        "The month ahead: 1 goals set: Ann 'Calls' 45 calls",
+        "The month ahead: 1 goals set",
+        "  Ann: 'Calls' 45 calls",
     ]
+
+
+def test_the_points_an_event_carries_name_people_by_id_and_read_back_with_the_readers_names() -> None:
+    facts = AgendaFacts(
+        names=NAMES,
+        goals=[goal("ann", "g-1", "Calls", 40, 12)],
+        wins=[],
+        feedback_tags=[],
+        training=[],
+        action_items=[],
+        last_month=[goal("bob", "g-2", "Calls", 40, 30, outcome="missed")],
+        next_month=[goal("ann", "g-3", "Calls", 45, None)],
+        month_start=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    agenda = team_agenda(occasion(MeetingCadence.MONTHLY), facts)
+    assert agenda.month is not None
+    points = [*agenda.points, *agenda.month.points]
+    sent = [by_id(p) for p in points]
+    assert not [p for p in sent if {"Ann", "Bob"} & set(p.params.values())], sent
+    assert people_in(sent) == {"ann", "bob"}
+    readers = {"ann": "Ann Lee", "bob": "Bob Wu"}
+    assert [render(p, "en", readers) for p in sent] == [
+        render(p, "en").replace("Ann", "Ann Lee").replace("Bob", "Bob Wu") for p in points
+    ]
+    assert render(sent[0], "en").startswith("ann: Goal 'Calls'"), "a name the reader does not know: the id"
 
 
 # ---------------------------------------------------------------- action items

@@ -3,6 +3,7 @@ by email over SMTP (reviews publishes, notifications sends), parsed as a calenda
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from pacer_shared.auth import Role
 from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, FeedbackKind
 from pacer_shared.events.goals import GoalAchieved, GoalAtRisk, GoalMetric, GoalSet, MetricAggregation
 from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommended, RecognitionGranted
+from pacer_shared.talking_points import people_in
 from pacer_testkit.outlets import Mailbox, outlets, text_of
 from pacer_testkit.roster import ROSTER
 from pacer_testkit.roster import person as roster_person
@@ -463,6 +465,10 @@ async def test_a_day_before_the_meeting_its_agenda_goes_to_the_attendees_at_risk
     ready = [e for e in published if e["type"] == "MeetingAgendaReady"]
     assert len(ready) == 1, "one agenda per occurrence"
     assert ready[0]["data"]["attendee_ids"] == NORTH
+    # The mails above name everyone; the topic, which keeps what it was sent until its retention, names nobody.
+    on_the_topic = json.dumps(ready[0], ensure_ascii=False)
+    assert not [n for n in ("Ann Assistant", "Bob Assistant", "Cid Assistant") if n in on_the_topic], on_the_topic
+    assert {"ann", "bob", "cid"} <= people_in(ready[0]["data"]["points"])
 
 
 async def test_a_quarterly_agenda_reviews_last_quarter_with_results_and_promotions_for_the_manager_only(

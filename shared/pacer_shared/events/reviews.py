@@ -305,15 +305,25 @@ class MeetingAttendanceCancelled(MeetingSeries):
 
 
 class MeetingAgendaReady(MeetingEvent):
-    """A day before an occurrence: its agenda, built from what the team's events said since the last one."""
+    """A day before an occurrence: its agenda, built from what the team's events said since the last one.
 
+    Version 3 names people by id only: a point about someone carries `about_id`, `who_id` or `owner_id`, and each
+    reader puts in the name from their own roster (`pacer_shared.talking_points.render`). Version 2 carried their
+    display names, in the points and in the English `talking_points`, which this version no longer fills.
+    """
+
+    version = 3
     event_type = "MeetingAgendaReady"
     occurrence_start: AwareDatetime
     occurrence_end: AwareDatetime
-    talking_points: list[str] = Field(description="In the order to discuss them: at-risk goals first (in English)")
     points: list[TalkingPoint] = Field(
         default_factory=list,
-        description="`talking_points` as codes and values, so each attendee reads them in their own language",
+        description="In the order to discuss them (at-risk goals first), as codes and values, so each attendee "
+        "reads them in their own language",
+    )
+    talking_points: list[str] = Field(
+        default_factory=list,
+        description="The points in English, in events written before version 3 only (names and all)",
     )
 
 
@@ -399,3 +409,5 @@ for _series in (MeetingScheduled, MeetingChanged, MeetingCancelled, MeetingAtten
     upcaster(_series, from_version=1)(_series_from_invitation)
 for _other in (MeetingAgendaReady, MeetingHeld):
     upcaster(_other, from_version=1)(_without_invitation)
+# Version 2's points read as they are: a name in a point is used where the point has no id (`render`).
+upcaster(MeetingAgendaReady, from_version=2)(dict)

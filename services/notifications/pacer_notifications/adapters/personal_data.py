@@ -3,11 +3,19 @@ to them; the messages about them to others (their manager told of a missed goal)
 
 from pacer_notifications.adapters.repository import DELIVERIES, PARKED, PREFERENCES
 from pacer_shared.privacy import Erase, Holding, event_fields
+from pacer_shared.talking_points import PEOPLE
+
+POINT_PEOPLE = tuple(f"event.data.points.params.{name}_id" for name in PEOPLE)
 
 PERSONAL_DATA = (
     Holding(PREFERENCES, ("_id",)),
     Holding(DELIVERIES, ("recipient_id", "person.person_id", "about.person_id", "event.subject")),
-    Holding(DELIVERIES, event_fields("event.data"), Erase.PSEUDONYMISE),
+    # An agenda's points name people by id (`talking_points.PEOPLE`); `names` has their names as sending needs them.
+    Holding(
+        DELIVERIES,
+        (*event_fields("event.data"), *POINT_PEOPLE, "names.person_id"),
+        Erase.PSEUDONYMISE,
+    ),
     Holding(PARKED, ("event.subject",)),
-    Holding(PARKED, event_fields("event.data"), Erase.PSEUDONYMISE),
+    Holding(PARKED, (*event_fields("event.data"), *POINT_PEOPLE), Erase.PSEUDONYMISE),
 )

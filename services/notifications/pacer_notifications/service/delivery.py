@@ -214,7 +214,13 @@ class DeliveryWorker:
     def _render_one(self, item: Document, locale: str | None, zone: str | None) -> Message:
         event = item["event"]
         return self._n.renderer.render(
-            item["template"], locale, zone, data=event["data"], event=event, about=item.get("about") or {}
+            item["template"],
+            locale,
+            zone,
+            data=event["data"],
+            event=event,
+            about=item.get("about") or {},
+            names={named["person_id"]: named["display_name"] for named in item.get("names") or []},
         )
 
     async def _send(self, delivery: Document, message: Message) -> Outcome:

@@ -74,11 +74,13 @@ def _day(context: Context, value: Any) -> str:
 
 
 def _talking_points(context: Context, data: Any) -> list[str]:
-    """An agenda's points worded in the reader's language; an event from before points had codes keeps its English."""
+    """An agenda's points worded in the reader's language, naming people as the roster did at routing (`names`);
+    an event from before points had codes keeps its English."""
     points, said = data.get("points") or [], data.get("talking_points") or []
-    if len(points) != len(said):
+    if said and len(points) != len(said):
         return list(said)
-    return [talking_points.render(p, str(context["locale"])) for p in points]
+    names = context.get("names") or {}
+    return [talking_points.render(p, str(context["locale"]), names) for p in points]
 
 
 def _decimal(value: Any) -> Decimal:

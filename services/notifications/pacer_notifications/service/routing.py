@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
@@ -21,6 +22,7 @@ from pacer_notifications.domain.recipients import Recipient, about, channels_for
 from pacer_notifications.domain.rules import Rule
 from pacer_notifications.domain.timing import Timing, timing
 from pacer_notifications.service.context import Notifications
+from pacer_shared import talking_points
 from pacer_shared.events import CloudEvent, Event, EventData
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
@@ -70,9 +72,18 @@ async def route(
         delivery
         for envelope, rule, found in routed
         for attachments in [_attachments(rule, envelope, roster.people)]
+        for named in [_names(envelope, roster.people)]
         for recipient in found
         for delivery in _deliveries_for(
-            notifications, rule, envelope, recipient, about(envelope, roster.people), preferences, now, attachments
+            notifications,
+            rule,
+            envelope,
+            recipient,
+            about(envelope, roster.people),
+            preferences,
+            now,
+            attachments,
+            named,
         )
     ]
     await notifications.repository.add(deliveries, session)
@@ -100,6 +111,7 @@ class _Roster:
             for person_id in named_in(envelope, kind)
         }
         named |= {person_id for envelope, rule in ruled for person_id in _invited(rule, envelope)}
+        named |= {person_id for envelope, _ in ruled for person_id in talking_points.people_in(_points(envelope))}
         found = await people.many(named, session)
         managers = {
             manager
@@ -111,6 +123,21 @@ class _Roster:
         found |= await people.many(managers, session)
         asks_hr = any("hr" in rule.recipients for _, rule in ruled)
         return cls(found, await people.with_role("hr", session) if asks_hr else [])
+
+
+def _points(envelope: CloudEvent) -> list[Any]:
+    """An agenda's talking points (MeetingAgendaReady), which name people by id."""
+    points = envelope.data.get("points") if isinstance(envelope.data, dict) else None
+    return points if isinstance(points, list) else []
+
+
+def _names(envelope: CloudEvent, people: Mapping[str, Document]) -> list[Document]:
+    """The names of the people an agenda's points name, from the roster at routing time, as sending needs them."""
+    return [
+        {"person_id": person_id, "display_name": people[person_id]["display_name"]}
+        for person_id in sorted(talking_points.people_in(_points(envelope)))
+        if person_id in people
+    ]
 
 
 def _invited(rule: Rule, envelope: CloudEvent) -> list[str]:
@@ -137,6 +164,7 @@ def _deliveries_for(
     preferences_of: Mapping[str, Preferences],
     now: datetime,
     attachments: list[Document] | None,
+    names: list[Document],
 ) -> list[Delivery]:
     message: Document = {
         "event_id": envelope.id,
@@ -155,6 +183,8 @@ def _deliveries_for(
     }
     if attachments is not None:
         message["attachments"] = attachments
+    if names:
+        message["names"] = names
     if recipient.person is None:
         endpoint = notifications.settings.endpoint("team", team_id=recipient.team_id)
         if endpoint is None:

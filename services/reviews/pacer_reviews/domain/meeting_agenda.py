@@ -275,7 +275,7 @@ def team_agenda(occasion: Occasion, facts: AgendaFacts) -> TeamAgenda:
 def _team_goal(goal: OwnedGoal, names: Mapping[str, str]) -> TeamGoalPoint:
     goal_said = goal_point(goal.facts)
     owner = names.get(goal.owner_id, goal.owner_id)
-    said = _about(goal_said.said, owner)
+    said = _about(goal_said.said, goal.owner_id, owner)
     return TeamGoalPoint(
         **{**goal_said.model_dump(), "talking_point": render(said), "said": said},
         owner_id=goal.owner_id,
@@ -286,7 +286,7 @@ def _team_goal(goal: OwnedGoal, names: Mapping[str, str]) -> TeamGoalPoint:
 def _win(win: Win, names: Mapping[str, str]) -> WinPoint:
     who = names.get(win.person_id, win.person_id)
     kind = win.kind if win.kind in ("goal_achieved", "badge", "award", "kudos") else "other"
-    said = point(f"win.{kind}", who=who, name=win.name)
+    said = point(f"win.{kind}", who=who, who_id=win.person_id, name=win.name)
     return WinPoint(
         person_id=win.person_id, kind=win.kind, name=win.name, at=win.at, talking_point=render(said), said=said
     )
@@ -294,7 +294,7 @@ def _win(win: Win, names: Mapping[str, str]) -> WinPoint:
 
 def _training(person: str, training: TrainingFacts, occasion: Occasion, names: Mapping[str, str]) -> TeamTrainingPoint:
     training_said = training_point(training, occasion.now, ZoneInfo(occasion.timezone))
-    said = _about(training_said.said, names.get(person, person))
+    said = _about(training_said.said, person, names.get(person, person))
     return TeamTrainingPoint(
         person_id=person,
         assignment_id=training.assignment_id,
@@ -306,16 +306,22 @@ def _training(person: str, training: TrainingFacts, occasion: Occasion, names: M
     )
 
 
-def _about(said: TalkingPoint | None, who: str) -> TalkingPoint:
+def _about(said: TalkingPoint | None, person_id: str, name: str) -> TalkingPoint:
     assert said is not None  # built just now
-    return said.model_copy(update={"params": {**said.params, "about": who}})
+    return said.model_copy(update={"params": {**said.params, "about": name, "about_id": person_id}})
 
 
 def _item(item: OpenItem, occasion: Occasion, names: Mapping[str, str]) -> ActionItemPoint:
     overdue = item.due_at <= occasion.now
     due = item.due_at.astimezone(ZoneInfo(occasion.timezone)).date().isoformat()
     owner = names.get(item.owner_id, item.owner_id)
-    said = point("action_item.overdue" if overdue else "action_item.open", owner=owner, due=due, text=item.text)
+    said = point(
+        "action_item.overdue" if overdue else "action_item.open",
+        owner=owner,
+        owner_id=item.owner_id,
+        due=due,
+        text=item.text,
+    )
     return ActionItemPoint(
         item_id=item.item_id,
         text=item.text,
@@ -348,6 +354,7 @@ def _month(facts: AgendaFacts) -> MonthReview:
             point(
                 "month.outcome",
                 owner=p.owner_name,
+                owner_id=p.owner_id,
                 title=p.title,
                 actual=number(p.actual),
                 target=number(p.target),
@@ -355,7 +362,18 @@ def _month(facts: AgendaFacts) -> MonthReview:
             )
             for p in closed
         ),
-        point("month.ahead", count=str(len(ahead)), goals="; ".join(_planned(p) for p in ahead)),
+        point("month.ahead", count=str(len(ahead))),
+        *(
+            point(
+                "month.planned",
+                owner=p.owner_name,
+                owner_id=p.owner_id,
+                title=p.title,
+                target=number(p.target),
+                unit=p.unit,
+            )
+            for p in ahead
+        ),
     ]
     return MonthReview(
         month_start=facts.month_start,
@@ -414,7 +432,3 @@ def _quarter(facts: AgendaFacts) -> QuarterReview:
         talking_points=[render(said)],
         points=[said],
     )
-
-
-def _planned(goal: TeamGoalPoint) -> str:
-    return f"{goal.owner_name} '{goal.title}' {number(goal.target)} {goal.unit}".rstrip()

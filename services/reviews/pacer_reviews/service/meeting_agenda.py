@@ -30,7 +30,7 @@ from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommen
 from pacer_shared.events.reviews import MeetingAgendaReady, MeetingCadence
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import NotFound
-from pacer_shared.talking_points import localise
+from pacer_shared.talking_points import by_id, localise
 from pacer_shared.waiting import poll
 
 
@@ -238,8 +238,7 @@ class AgendaWorker:
                     sequence=meeting["sequence"],
                     occurrence_start=occurrence,
                     occurrence_end=occurrence + plan.duration,
-                    talking_points=agenda.talking_points,
-                    points=agenda.points,
+                    points=[by_id(p) for p in agenda.points],
                 ),
             )
 
