@@ -89,9 +89,13 @@ class OrgTables:
     ) -> None:
         self._placement = placement
         self._unready = unready
-        self._secret = secret
-        self._timeout = timeout
         self._wait = wait
+        # One client for the worker's life: a dashboard's read reuses its connections to the other workers instead
+        # of opening one per peer per read.
+        self._peers = httpx.AsyncClient(timeout=timeout, headers={PEER_HEADER: secret})
+
+    async def close(self) -> None:
+        await self._peers.aclose()
 
     async def read(self, ask: Ask) -> Rows:
         """The rows asked for, from whichever workers hold them; Unavailable when the group has not settled."""
@@ -137,10 +141,7 @@ class OrgTables:
     async def _read_at(self, url: str, ask: Ask) -> Rows:
         if url == self._placement.url:
             return self.serve(ask)
-        async with httpx.AsyncClient(timeout=self._timeout) as client:
-            response = await client.post(
-                f"{url}/internal/v1/tables/rows", json=ask.to_json(), headers={PEER_HEADER: self._secret}
-            )
+        response = await self._peers.post(f"{url}/internal/v1/tables/rows", json=ask.to_json())
         if response.status_code in (409, 503):
             raise Moved(f"{url} answered {response.status_code}: {response.text[:200]}")
         response.raise_for_status()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
@@ -122,6 +123,9 @@ class Analytics:
         try:
             await self.streams.wait_until_stopped()
             log.error("the stream worker stopped by itself", crashed=repr(self.streams.crash_reason))
+        except asyncio.CancelledError:
+            await self.org.close()  # the service is stopping: no reads left to pass on to the other workers
+            raise
         finally:
             await self.streams.stop()
 
