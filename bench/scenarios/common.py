@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import operator
 import os
 import re
@@ -10,12 +11,13 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
 from pacer_shared.mongo import create_client
@@ -146,6 +148,31 @@ async def services(
     finally:
         # In a thread: a stopping service may still be posting to receivers served by this event loop.
         await asyncio.gather(*(asyncio.to_thread(service.stop) for service in started.values()))
+
+
+async def reading_a_backlog(
+    service: ServiceProcess, write: Callable[[], Awaitable[float]], begun: Callable[[], Awaitable[bool]]
+) -> tuple[float, float]:
+    """Stop the service, have `write` publish the backlog (it returns the seconds that took), start the service again.
+
+    Returns those seconds and the moment (`time.perf_counter`) the service began on the backlog: when it answered
+    ready or `begun()` first held, whichever came first. Timed from there the service reads a backlog, as the
+    baselines do (their clock starts at their first batch), instead of keeping pace with how fast this load
+    generator publishes.
+    """
+    await asyncio.to_thread(service.stop)
+    written = await write()
+    service.start()
+    deadline = time.monotonic() + 240
+    async with httpx.AsyncClient(timeout=2) as http:
+        while time.monotonic() < deadline:
+            if await begun():
+                return written, time.perf_counter()
+            with contextlib.suppress(httpx.HTTPError):
+                if (await http.get(f"{service.url}/readyz")).status_code == 200:
+                    return written, time.perf_counter()
+            await asyncio.sleep(0.05)  # polled: neither the first count nor readiness is announced
+    raise AssertionError(f"{service.service} did not start on the backlog; log: {service.log_tail()}")
 
 
 def cpu_seconds(pid: int) -> float:
