@@ -24,6 +24,7 @@ from pacer_shared.logs import configure_logging, get_logger
 from pacer_shared.mongo import Document, create_client, ensure_indexes
 from pacer_shared.outbox import Outbox, OutboxRelay
 from pacer_shared.runtime import Runtime
+from pacer_shared.shredding import PersonKeys
 from pacer_shared.topics import ORG_PEOPLE, TopicNames
 from pacer_shared.unit_of_work import UnitOfWork
 from pacer_shared.upgrades import apply_upgrades
@@ -100,6 +101,7 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
                 spec.clock,
                 settings.service_name,
                 spec.personal_state(context),
+                PersonKeys.of(client, settings) if settings.seals_text else None,
             )
             subscriptions: list[consumer.Subscription[Any]] = [
                 runtime.people.subscription(),

@@ -47,6 +47,7 @@ from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, Document, Session
 from pacer_shared.outbox import OUTBOX
 from pacer_shared.people import PEOPLE
+from pacer_shared.shredding import PersonKeys
 
 log = get_logger(__name__)
 ERASURES = "erasures"
@@ -301,6 +302,9 @@ class PersonalData:
     clock: Clock
     service: str
     state: StateExport | None = None
+    keys: PersonKeys | None = None
+    """The people's keys, in a service that seals what they write (`pacer_shared.shredding`): erasing a person
+    destroys theirs, so every copy of that text on the topics can no longer be read."""
 
     async def export(self, person_id: str) -> dict[str, list[Any]]:
         held = await self.state(person_id) if self.state is not None else {}
@@ -340,6 +344,9 @@ class PersonalData:
             if changed:
                 counts[holding.collection] = counts.get(holding.collection, 0) + changed
         await self.erasures.add(alias, session, known.get("email"))
+        if self.keys is not None:
+            # Outside the transaction (the keys are another database's): a batch applied again destroys it again.
+            await self.keys.destroy(person_id)
         return counts
 
     def subscription(self) -> Subscription[PersonErased]:

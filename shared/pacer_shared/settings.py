@@ -13,12 +13,15 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSetti
 
 LOCAL_JWT_SECRET = "pacer-local-development-secret-change-me"  # noqa: S105 - refused outside local mode
 LOCAL_PSEUDONYM_KEY = "pacer-local-pseudonym-key-change-me"  # refused outside local mode
+LOCAL_SHREDDING_KEY = "pacer-local-shredding-key-change-me"  # refused outside local mode
 
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PACER_", extra="ignore")
 
     service_name: ClassVar[str] = "service"
+    seals_text: ClassVar[bool] = False
+    """Whether the service seals or opens what people write about each other (`pacer_shared.shredding`)."""
 
     environment: Literal["local", "production"] = Field(
         default="local", description="`production` refuses development defaults such as the local JWT secret"
@@ -96,6 +99,17 @@ class ServiceSettings(BaseSettings):
         "secret: with it, a guessed id can be matched to its pseudonym)",
     )
 
+    keys_database: str = Field(
+        default="pacer_keys",
+        description="The MongoDB database of people's keys, which seal what they write about each other on the "
+        "topics (feedback and notifications use it; an erasure destroys the person's key)",
+    )
+    shredding_key: SecretStr = Field(
+        default=SecretStr(LOCAL_SHREDDING_KEY),
+        description="Wraps the people's keys in `keys_database` (the same in feedback and notifications; lost, no "
+        "sealed text opens again)",
+    )
+
     allow_insecure_transport: bool = Field(
         default=False,
         description="Outside local mode, accept Kafka without TLS (and, in notifications, SMTP without TLS)",
@@ -144,6 +158,11 @@ class ServiceSettings(BaseSettings):
         if pseudonym_key == self.jwt_secret.get_secret_value():
             # Whoever can verify tokens could then reverse pseudonyms by guessing ids.
             raise ValueError("pseudonym_key: must differ from jwt_secret")
+        shredding_key = self.shredding_key.get_secret_value()
+        if self.seals_text and (shredding_key == LOCAL_SHREDDING_KEY or len(shredding_key) < 32):
+            raise ValueError("shredding_key: set a random key of at least 32 characters outside local mode")
+        if self.seals_text and shredding_key in (pseudonym_key, self.jwt_secret.get_secret_value()):
+            raise ValueError("shredding_key: must differ from jwt_secret and pseudonym_key")
         if self.kafka_security_protocol in ("PLAINTEXT", "SASL_PLAINTEXT") and not self.allow_insecure_transport:
             raise ValueError(
                 f"kafka_security_protocol: {self.kafka_security_protocol} sends events (bonus amounts, reviews) "

@@ -296,6 +296,8 @@ def test_config_and_secret_give_every_service_valid_settings(
             secret_env = {"PACER_JWT_SECRET": "x" * 32, "PACER_PSEUDONYM_KEY": "z" * 32}
             if name == "feedback":
                 secret_env["PACER_FEEDBACK_ANONYMITY_KEY"] = "y" * 32
+            if name in ("feedback", "notifications"):
+                secret_env["PACER_SHREDDING_KEY"] = "s" * 32
             if name == "analytics":
                 secret_env["PACER_ANALYTICS_PEER_SECRET"] = "p" * 32
         else:
@@ -337,6 +339,7 @@ def test_the_base_alone_is_production_with_encrypted_transports(
                 "PACER_FEEDBACK_ANONYMITY_KEY": "y" * 32,
                 "PACER_PSEUDONYM_KEY": "z" * 32,
                 "PACER_ANALYTICS_PEER_SECRET": "p" * 32,
+                "PACER_SHREDDING_KEY": "s" * 32,
             }.items():
                 scoped.setenv(key, value)
             settings = settings_class()  # production refuses insecure transports: constructing is the check

@@ -30,7 +30,10 @@ from pacer_shared.auth import Role
 from pacer_shared.cli import group_lag
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.kafka import partitions_of
+from pacer_shared.settings import LOCAL_SHREDDING_KEY
+from pacer_shared.shredding import PersonKeys
 from pacer_testkit.fake_zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho, running_fake_zoho
+from pacer_testkit.outlets import text_of
 from pacer_testkit.platform import SERVICES, Platform, running_platform, sale, unique
 from pacer_testkit.stack import Stack, eventually, roster_reached, run_pacer
 
@@ -116,7 +119,7 @@ async def traces_in_databases(platform: Platform) -> list[str]:
     found: list[str] = []
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.stack.mongo_url)
     try:
-        for service in EVERY_SERVICE:
+        for service in [*EVERY_SERVICE, "keys"]:  # and the people's keys (`pacer_shared.shredding`)
             db = client[f"{platform.namespace}_{service}"]
             for name in await db.list_collection_names():
                 async for document in db[name].find({}):
@@ -151,6 +154,8 @@ async def work_a_little(platform: Platform, zoho: FakeZoho) -> dict[str, Any]:
     await eventually(invited, 60, "the meeting's invitations to ann and to Zoe")
     praise = {"recipient_id": ZOE.person_id, "kind": "praise", "text": f"{ZOE.display_name} calmed Acme down."}
     assert (await platform.call("feedback", "POST", "/v1/feedback", "mia", Role.MANAGER, praise)).status_code == 201
+    (told,) = await platform.mail(ZOE.email, "New feedback")
+    assert praise["text"] in text_of(told), "notifications opens the sealed text to tell her"
     thanks = {"recipient_id": "ann", "kind": "praise", "text": "Thanks for covering my calls."}
     sent = await platform.call("feedback", "POST", "/v1/feedback", ZOE.person_id, Role.ASSISTANT, thanks)
     assert sent.status_code == 201, sent.text
@@ -263,13 +268,23 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
     assert [g["_id"] for g in document["services"]["goals"]["goals"]] == [goal["goal_id"]]
 
     before = await traces_in_databases(platform)
-    assert {trace.split("/")[0].split(".")[0] for trace in before} == set(EVERY_SERVICE), before
+    assert {trace.split("/")[0].split(".")[0] for trace in before} == {*EVERY_SERVICE, "keys"}, before
+    # What Zoe wrote and what was written about her travels sealed: the topic never held it in clear, and her key
+    # (with the other person's) opens it.
+    given = await feedback_about_zoe(platform)
+    assert not [e for e in given if e["data"].get("text") is not None], "no text in clear on feedback.events"
+    assert "calmed Acme" not in json.dumps(given)
+    assert "covering my calls" not in json.dumps(given)
+    assert sorted([await opened(platform, e) for e in given], key=str) == sorted(
+        [praise_text(), "Thanks for covering my calls."]
+    )
 
     # ---- erasure
     erased = await pacer(platform, "people", "erase", ZOE.person_id)
     assert erased.returncode == 0, erased.stderr
 
     await forgotten(platform)
+    assert [await opened(platform, e) for e in given] == [None, None], "her key went: every copy on the topic is shut"
 
     async def out_of_the_tables() -> bool:
         after = await platform.call("analytics", "GET", f"/v1/people/{ZOE.person_id}/export", "hana", Role.HR)
@@ -317,6 +332,24 @@ async def forgotten(platform: Platform) -> None:
         await eventually(clean, 60, "no database to hold Zoe's id, name or email")
     except AssertionError as error:
         raise AssertionError(f"{error}; still in: {remaining}") from None
+
+
+async def feedback_about_zoe(platform: Platform) -> list[dict[str, Any]]:
+    """The two FeedbackGiven events by and about her, as feedback.events holds them."""
+    events = await platform.events("feedback.events", "FeedbackGiven", 2)
+    mine = [e for e in events if ZOE.person_id in (e["data"]["author_id"], e["data"]["recipient_id"])]
+    assert len(mine) == 2, mine
+    return mine
+
+
+async def opened(platform: Platform, event: dict[str, Any]) -> str | None:
+    """The event's text as a reader holding the keys database and the shredding key would open it."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.stack.mongo_url)
+    try:
+        keys = PersonKeys(client[f"{platform.namespace}_keys"], LOCAL_SHREDDING_KEY)
+        return await keys.open(event["data"]["sealed_text"], event["data"]["feedback_id"])
+    finally:
+        await client.close()
 
 
 def praise_text() -> str:

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_notifications.settings import NotificationsSettings
-from pacer_shared.settings import LOCAL_PSEUDONYM_KEY
+from pacer_shared.settings import LOCAL_PSEUDONYM_KEY, LOCAL_SHREDDING_KEY
 
 
 def test_a_service_prefixed_variable_wins_over_the_shared_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,6 +35,7 @@ def production(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setenv("PACER_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
     monkeypatch.setenv("PACER_NOTIFICATIONS_SMTP_SECURITY", "starttls")
     monkeypatch.setenv("PACER_PSEUDONYM_KEY", "p" * 40)
+    monkeypatch.setenv("PACER_SHREDDING_KEY", "s" * 40)
     return monkeypatch
 
 
@@ -48,6 +49,25 @@ def test_production_refuses_a_default_short_or_reused_pseudonym_key(production: 
     production.setenv("PACER_PSEUDONYM_KEY", "x" * 40)
     with pytest.raises(ValidationError, match="pseudonym_key: must differ from jwt_secret"):
         GoalsSettings()  # whoever verifies tokens could match guessed ids to pseudonyms
+
+
+def test_production_refuses_a_default_short_or_reused_shredding_key_where_text_is_sealed(
+    production: pytest.MonkeyPatch,
+) -> None:
+    production.setenv("PACER_JWT_SECRET", "x" * 40)
+    production.setenv("PACER_JWT_AUDIENCE", "pacer")
+    production.setenv("PACER_FEEDBACK_ANONYMITY_KEY", "a" * 40)
+    for weak in (LOCAL_SHREDDING_KEY, "short"):
+        production.setenv("PACER_SHREDDING_KEY", weak)
+        for settings in (FeedbackSettings, NotificationsSettings):
+            with pytest.raises(ValidationError, match="shredding_key: set a random key"):
+                settings()
+        assert GoalsSettings().environment == "production", "goals seals nothing: it needs no such key"
+    production.setenv("PACER_SHREDDING_KEY", "p" * 40)
+    with pytest.raises(ValidationError, match="shredding_key: must differ"):
+        FeedbackSettings()  # one leaked key would then open what the other protects
+    production.setenv("PACER_SHREDDING_KEY", "s" * 40)
+    assert FeedbackSettings().shredding_key.get_secret_value() == "s" * 40
 
 
 def test_production_accepts_a_real_secret_or_a_jwks_url(production: pytest.MonkeyPatch) -> None:

@@ -53,6 +53,7 @@ class Stack:
             "PACER_TOPIC_PREFIX": f"{namespace}.",
             "PACER_TOPIC_PARTITIONS": "3",
             f"PACER_{service.upper()}_MONGO_DATABASE": f"{namespace}_{service}",
+            "PACER_KEYS_DATABASE": f"{namespace}_keys",
             "PACER_LOG_JSON": "true",
             "PACER_OUTBOX_POLL_INTERVAL_MS": "50",
             # Metrics of a service run in the test's own process go to a free port (`metrics_text`).

@@ -14,6 +14,7 @@ LOCAL_ANONYMITY_KEY = "pacer-local-anonymity-key-change-me"
 
 class FeedbackSettings(ServiceSettings):
     service_name: ClassVar[str] = "feedback"
+    seals_text: ClassVar[bool] = True
 
     http_port: int = 8103
     metrics_port: int = 9103

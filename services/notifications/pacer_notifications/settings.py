@@ -31,6 +31,7 @@ class TeamChannelSetting(ChatEndpointSetting):
 
 class NotificationsSettings(ServiceSettings):
     service_name: ClassVar[str] = "notifications"
+    seals_text: ClassVar[bool] = True
 
     http_port: int = 8105
     metrics_port: int = 9105

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from pacer_shared import topics
-from pacer_shared.events.base import EventData
+from pacer_shared.events.base import EventData, upcaster
+from pacer_shared.shredding import SealedText
 
 
 class FeedbackKind(StrEnum):
@@ -32,6 +33,11 @@ class Visibility(StrEnum):
 
 
 class FeedbackGiven(EventData):
+    """Named feedback. Version 2 carries its text sealed (`sealed_text`) under the keys of its author and its
+    recipient: erasing either destroys that person's key, and every copy of the text on the topics can no longer
+    be read (`pacer_shared.shredding`). Version 1 carried it in clear as `text`."""
+
+    version = 2
     event_type = "FeedbackGiven"
     topic = topics.FEEDBACK_EVENTS
     subject_field = "recipient_id"
@@ -42,11 +48,21 @@ class FeedbackGiven(EventData):
     kind: FeedbackKind
     direction: FeedbackDirection
     visibility: Visibility = Visibility.PRIVATE
-    text: str
+    sealed_text: SealedText | None = Field(
+        default=None,
+        description="The text, sealed for [author_id, recipient_id] with `feedback_id` as associated data",
+    )
+    text: str | None = Field(default=None, description="The text in clear: in events of version 1 only")
     tags: list[str] = []
     goal_id: str | None = None
     review_id: str | None = None
     request_id: str | None = None
+
+    @model_validator(mode="after")
+    def _has_text(self) -> FeedbackGiven:
+        if (self.sealed_text is None) == (self.text is None):
+            raise ValueError("one of sealed_text (version 2) and text (version 1)")
+        return self
 
 
 class FeedbackRequested(EventData):
@@ -84,3 +100,6 @@ class AnonymousFeedbackPublished(EventData):
         description="The day of the scheduled release in the organisation's zone: all the time a reader may see "
         "(absent from releases made before releases were scheduled)",
     )
+
+
+upcaster(FeedbackGiven, from_version=1)(dict)  # read as written: `text` in clear, nothing sealed

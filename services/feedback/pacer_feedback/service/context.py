@@ -8,6 +8,7 @@ from pacer_feedback.adapters.anonymous import AnonymousFeedback
 from pacer_feedback.adapters.named import FeedbackRequests, NamedFeedback
 from pacer_feedback.settings import FeedbackSettings
 from pacer_shared.service import Runtime
+from pacer_shared.shredding import PersonKeys
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,18 @@ class Feedback:
     named: NamedFeedback
     requests: FeedbackRequests
     anonymous: AnonymousFeedback
+    keys: PersonKeys
+    """Seal named feedback's text for the topic (`pacer_shared.shredding`)."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Feedback:
         assert isinstance(runtime.settings, FeedbackSettings)
         db = runtime.db
-        return cls(runtime, runtime.settings, NamedFeedback(db), FeedbackRequests(db), AnonymousFeedback(db))
+        return cls(
+            runtime,
+            runtime.settings,
+            NamedFeedback(db),
+            FeedbackRequests(db),
+            AnonymousFeedback(db),
+            PersonKeys.of(runtime.client, runtime.settings),
+        )

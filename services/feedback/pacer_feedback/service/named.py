@@ -14,6 +14,7 @@ from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, Feedb
 from pacer_shared.mongo import Document, Session
 from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Forbidden, NotFound, Unprocessable
+from pacer_shared.shredding import PersonKeys
 
 
 @dataclass(frozen=True)
@@ -74,31 +75,30 @@ async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Do
         "replies": [],
     }
 
+    # Sealed before the transaction: making the author's and recipient's keys is no part of it (they are kept).
+    event = await given_event(feedback.keys, document, now)
+
     async def work(session: Session) -> None:
         request_id = new.request_id
         if request_id is not None and not await feedback.requests.note_response(request_id, principal.subject, session):
             raise Unprocessable("you already responded to this request")
         await feedback.named.add(document, session)
-        feedback.runtime.uow.publish(session, given_event(document))
+        feedback.runtime.uow.publish(session, event)
 
     await feedback.runtime.uow.run(work)
     return document
 
 
-def given_event(document: Document) -> FeedbackGiven:
-    fields = (
-        "author_id",
-        "recipient_id",
-        "kind",
-        "direction",
-        "visibility",
-        "text",
-        "tags",
-        "goal_id",
-        "review_id",
-        "request_id",
+async def given_event(keys: PersonKeys, document: Document, now: datetime) -> FeedbackGiven:
+    """The event, its text sealed for its author and its recipient: either one's erasure shreds it on the topic."""
+    fields = ("author_id", "recipient_id", "kind", "direction", "visibility", "tags", "goal_id", "review_id")
+    people = [document["author_id"], document["recipient_id"]]
+    return FeedbackGiven(
+        feedback_id=document["_id"],
+        sealed_text=await keys.seal(people, document["text"], document["_id"], now),
+        request_id=document["request_id"],
+        **{f: document[f] for f in fields},
     )
-    return FeedbackGiven(feedback_id=document["_id"], **{f: document[f] for f in fields})
 
 
 async def reply(feedback: Feedback, principal: Principal, feedback_id: str, text: str) -> Document:

@@ -13,6 +13,7 @@ from pacer_notifications.service.handoff import DeliveryQueue
 from pacer_notifications.service.rendering import Renderer
 from pacer_notifications.settings import NotificationsSettings
 from pacer_shared.service import Runtime
+from pacer_shared.shredding import PersonKeys
 
 
 @dataclass
@@ -24,6 +25,8 @@ class Notifications:
     renderer: Renderer
     http: httpx.AsyncClient
     mail: email.SmtpSender
+    keys: PersonKeys
+    """Open the texts events carry sealed (`pacer_shared.shredding`)."""
     queue: DeliveryQueue = field(default_factory=DeliveryQueue)
     """Deliveries due now, handed from routing to the delivery worker."""
 
@@ -39,6 +42,7 @@ class Notifications:
             renderer=Renderer(),
             http=httpx.AsyncClient(timeout=settings.http_timeout_seconds, follow_redirects=False),
             mail=email.SmtpSender(_smtp_config(settings), settings.smtp_keepalive_seconds),
+            keys=PersonKeys.of(runtime.client, settings),
         )
 
 

@@ -183,8 +183,9 @@ class DeliveryWorker:
 
     async def _deliver(self, items: list[Document]) -> None:
         deliveries = [delivery_of(item) for item in items]
+        data = [await self._opened(item) for item in items]
         try:
-            message = self._render(items)
+            message = self._render(items, data)
         except RenderError as error:
             outcome = Outcome(delivered=False, retryable=False, reason=str(error))
             await self._finish(deliveries, outcome, last_channel=True)
@@ -203,21 +204,30 @@ class DeliveryWorker:
             delivery.retry(outcome, now, timedelta(seconds=delay))
         await self._record(_Record(attempted=deliveries))
 
-    def _render(self, items: list[Document]) -> Message:
+    async def _opened(self, item: Document) -> Document:
+        """The event's data with its sealed text opened (FeedbackGiven), None if shredded meanwhile: opened for each
+        send and never stored here in clear, so an erasure before the send leaves nothing readable behind."""
+        data: Document = item["event"]["data"]
+        sealed = data.get("sealed_text")
+        if not isinstance(sealed, dict):
+            return data
+        return {**data, "text": await self._n.keys.open(sealed, str(data.get("feedback_id")))}
+
+    def _render(self, items: list[Document], data: list[Document]) -> Message:
         person = items[0].get("person")
         locale, zone = (person or {}).get("locale"), (person or {}).get("timezone")
-        rendered = [self._render_one(item, locale, zone) for item in items]
+        rendered = [self._render_one(item, opened, locale, zone) for item, opened in zip(items, data, strict=True)]
         if len(rendered) == 1 and not items[0].get("digest"):
             return rendered[0]
         return self._n.renderer.render("digest", locale, zone, items=rendered)
 
-    def _render_one(self, item: Document, locale: str | None, zone: str | None) -> Message:
+    def _render_one(self, item: Document, data: Document, locale: str | None, zone: str | None) -> Message:
         event = item["event"]
         return self._n.renderer.render(
             item["template"],
             locale,
             zone,
-            data=event["data"],
+            data=data,
             event=event,
             about=item.get("about") or {},
             names={named["person_id"]: named["display_name"] for named in item.get("names") or []},

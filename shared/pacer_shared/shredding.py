@@ -1,0 +1,127 @@
+"""Crypto-shredding: what people write about each other travels on the topics sealed with keys that belong to them.
+
+A topic keeps what it was sent until its retention, past anyone's erasure. So the free text of named feedback is
+sealed before it is published: a data key encrypts it (AES-256-GCM, the feedback's id as associated data, so a
+ciphertext cannot be moved to another feedback), and that data key is split in two shares (XOR), each wrapped
+under the key of one person the text is about: its author and its recipient. Erasing either person destroys their
+key, and with it every copy of the text in every topic, dead-letter topic and mirror, at once.
+
+The people's keys live in a MongoDB database of their own (`keys_database`), shared by the services that seal and
+open (feedback, notifications) like the broker is, each key wrapped under `shredding_key`, so the database alone
+opens nothing. `docs/crypto-shredding.md` has the reasoning.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import BaseModel, ConfigDict, Field
+from pymongo import AsyncMongoClient
+
+from pacer_shared.mongo import Database, Document, Session
+from pacer_shared.settings import ServiceSettings
+
+KEYS = "person_keys"
+NONCE = 12  # bytes: GCM's standard nonce
+
+
+class SealedText(BaseModel):
+    """A text only the keys of `key_ids` open together; destroying any one of them shreds it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    alg: Literal["AES-256-GCM"] = "AES-256-GCM"
+    key_ids: list[str] = Field(description="The people whose keys each unwrap one share of the data key, in order")
+    shares: list[str] = Field(description="Each share of the data key wrapped under its person's key (base64)")
+    nonce: str = Field(description="base64")
+    ciphertext: str = Field(description="base64, with GCM's tag")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _wrap(key: bytes, secret: bytes, context: bytes) -> bytes:
+    nonce = os.urandom(NONCE)
+    return nonce + AESGCM(key).encrypt(nonce, secret, context)
+
+
+def _unwrap(key: bytes, wrapped: bytes, context: bytes) -> bytes:
+    return AESGCM(key).decrypt(wrapped[:NONCE], wrapped[NONCE:], context)
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return bytes(x ^ y for x, y in zip(a, b, strict=True))
+
+
+def seal_with(keys: Mapping[str, bytes], people: Sequence[str], text: str, context: str) -> SealedText:
+    """`text` sealed so that the keys of every one of `people` are needed to open it (pure: keys given)."""
+    data_key = AESGCM.generate_key(bit_length=256)
+    shares = [os.urandom(32) for _ in people[1:]]
+    shares.insert(0, data_key)
+    for share in shares[1:]:
+        shares[0] = _xor(shares[0], share)  # the shares XOR back to the data key
+    nonce = os.urandom(NONCE)
+    return SealedText(
+        key_ids=list(people),
+        shares=[_b64(_wrap(keys[p], s, context.encode())) for p, s in zip(people, shares, strict=True)],
+        nonce=_b64(nonce),
+        ciphertext=_b64(AESGCM(data_key).encrypt(nonce, text.encode(), context.encode())),
+    )
+
+
+def open_with(keys: Mapping[str, bytes], sealed: SealedText, context: str) -> str | None:
+    """The text, or None when a key it needs is gone (the person was erased) or it was not sealed for `context`."""
+    data_key = bytes(32)
+    try:
+        for person, share in zip(sealed.key_ids, sealed.shares, strict=True):
+            key = keys.get(person)
+            if key is None:
+                return None
+            data_key = _xor(data_key, _unwrap(key, base64.b64decode(share), context.encode()))
+        nonce, ciphertext = base64.b64decode(sealed.nonce), base64.b64decode(sealed.ciphertext)
+        plain = AESGCM(data_key).decrypt(nonce, ciphertext, context.encode())
+    except (InvalidTag, ValueError):
+        return None
+    return plain.decode()
+
+
+class PersonKeys:
+    """Each person's key, created on first use and destroyed on their erasure."""
+
+    @classmethod
+    def of(cls, client: AsyncMongoClient[Document], settings: ServiceSettings) -> PersonKeys:
+        return cls(client[settings.keys_database], settings.shredding_key.get_secret_value())
+
+    def __init__(self, database: Database, master: str) -> None:
+        self._keys = database[KEYS]
+        # The stored keys are wrapped under this one: whoever holds the database alone cannot use them.
+        self._master = hashlib.sha256(master.encode()).digest()
+
+    async def _of(self, people: Sequence[str], create: bool, now: datetime | None) -> dict[str, bytes]:
+        if create:
+            for person in people:  # the first writer's key wins; a racing one is never used
+                wrapped = _wrap(self._master, AESGCM.generate_key(bit_length=256), person.encode())
+                await self._keys.update_one(
+                    {"_id": person}, {"$setOnInsert": {"wrapped": wrapped, "created_at": now}}, upsert=True
+                )
+        found = self._keys.find({"_id": {"$in": list(people)}})
+        return {doc["_id"]: _unwrap(self._master, doc["wrapped"], doc["_id"].encode()) async for doc in found}
+
+    async def seal(self, people: Sequence[str], text: str, context: str, now: datetime) -> SealedText:
+        return seal_with(await self._of(people, create=True, now=now), people, text, context)
+
+    async def open(self, sealed: SealedText | Mapping[str, Any], context: str) -> str | None:
+        sealed = sealed if isinstance(sealed, SealedText) else SealedText.model_validate(sealed)
+        return open_with(await self._of(sealed.key_ids, create=False, now=None), sealed, context)
+
+    async def destroy(self, person_id: str, session: Session | None = None) -> None:
+        """Every text sealed for the person can no longer be opened, wherever its copies are."""
+        await self._keys.delete_one({"_id": person_id}, session=session)
