@@ -371,6 +371,14 @@ async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Org
     await world.ok("incentives", "POST", f"/v1/statements/{statement}/approve", "mia")
     template = {**TEMPLATE, "name": f"audited-{uuid.uuid4().hex[:8]}"}
     template_id = (await world.ok("reviews", "POST", "/v1/templates", json=template))["template_id"]
+    course = f"audited-{uuid.uuid4().hex[:8]}"
+    about = {"title": "Audited course", "category": "product", "duration_minutes": 30}
+    await world.ok("reviews", "PUT", f"/v1/training/courses/{course}", json=about)
+    await world.ok("reviews", "POST", f"/v1/training/courses/{course}/retire")
+    await world.ok("reviews", "POST", f"/v1/training/courses/{course}/restore")
+    steps = {"title": "Audited programme", "courses": [{"course_id": course, "due_days": 7}], "onboarding": False}
+    programme_id = (await world.ok("reviews", "POST", "/v1/training/programmes", json=steps))["programme_id"]
+    await world.ok("reviews", "POST", f"/v1/training/programmes/{programme_id}/retire")
     await world.ok("reviews", "GET", f"/v1/reviews/{world.completed['bob']}", "mia")
     await world.ok("feedback", "GET", "/v1/people/bob/feedback", "mia")
     await world.ok(
@@ -385,6 +393,11 @@ async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Org
         ("incentives", "hana", "bonus_plan.adopted", f"plan/{plan['plan_id']}/version/1"),
         ("incentives", "mia", "bonus_statement.approved", f"statement/{statement}"),
         ("reviews", "hana", "review_template.changed", f"template/{template_id}"),
+        ("reviews", "hana", "course.changed", f"course/{course}"),
+        ("reviews", "hana", "course.retired", f"course/{course}"),
+        ("reviews", "hana", "course.restored", f"course/{course}"),
+        ("reviews", "hana", "programme.changed", f"programme/{programme_id}"),
+        ("reviews", "hana", "programme.retired", f"programme/{programme_id}"),
         *read_before,
     ]
     for row in expected:

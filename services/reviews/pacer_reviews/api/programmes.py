@@ -18,6 +18,7 @@ from pacer_reviews.api.programme_models import (
 )
 from pacer_reviews.domain.programmes import Course, Population, Step
 from pacer_reviews.service import programmes, retiring
+from pacer_shared.audit import AuditDep
 from pacer_shared.auth import RESPONSES, CurrentPrincipal
 from pacer_shared.mongo import Document
 from pacer_shared.people import can_see_person
@@ -31,11 +32,14 @@ async def put_course(
     body: CourseIn,
     reviews: ReviewsDep,
     principal: CurrentPrincipal,
+    audit: AuditDep,
     course_id: str = Path(pattern=COURSE_ID),
 ) -> CourseOut:
     programmes.require_hr(principal)
     course = Course(course_id, body.title, body.category, body.duration_minutes, body.pass_mark)
-    return course_out(await reviews.catalogue.courses.put(course, principal.subject, reviews.runtime.clock.now()))
+    saved = await reviews.catalogue.courses.put(course, principal.subject, reviews.runtime.clock.now())
+    await audit.record("course.changed", f"course/{course_id}")
+    return course_out(saved)
 
 
 @router.post(
@@ -43,8 +47,10 @@ async def put_course(
     summary="Retire a course (hr): assigned to nobody new, nor in new enrolments; open assignments go on",
     responses=responses(403, 404),
 )
-async def retire_course(course_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> CourseOut:
-    return course_out(await retiring.retire_course(reviews, principal, course_id, retired=True))
+async def retire_course(course_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep) -> CourseOut:
+    retired = await retiring.retire_course(reviews, principal, course_id, retired=True)
+    await audit.record("course.retired", f"course/{course_id}")
+    return course_out(retired)
 
 
 @router.post(
@@ -52,8 +58,12 @@ async def retire_course(course_id: str, reviews: ReviewsDep, principal: CurrentP
     summary="Restore a retired course (hr): it can be assigned again",
     responses=responses(403, 404),
 )
-async def restore_course(course_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> CourseOut:
-    return course_out(await retiring.retire_course(reviews, principal, course_id, retired=False))
+async def restore_course(
+    course_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep
+) -> CourseOut:
+    restored = await retiring.retire_course(reviews, principal, course_id, retired=False)
+    await audit.record("course.restored", f"course/{course_id}")
+    return course_out(restored)
 
 
 @router.get("/programmes", summary="Programmes: courses in the order they fall due")
@@ -64,10 +74,10 @@ async def listed(reviews: ReviewsDep, _: CurrentPrincipal) -> list[ProgrammeOut]
 @router.post(
     "/programmes", status_code=status.HTTP_201_CREATED, summary="Set up a programme (hr)", responses=responses(409)
 )
-async def create(body: ProgrammeIn, reviews: ReviewsDep, principal: CurrentPrincipal) -> ProgrammeOut:
-    return _programme(
-        await programmes.put_programme(reviews, principal, None, body.title, _steps(body), body.onboarding)
-    )
+async def create(body: ProgrammeIn, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep) -> ProgrammeOut:
+    made = await programmes.put_programme(reviews, principal, None, body.title, _steps(body), body.onboarding)
+    await audit.record("programme.changed", f"programme/{made['_id']}")
+    return _programme(made)
 
 
 @router.get("/programmes/{programme_id}", summary="One programme", responses=responses(404))
@@ -81,9 +91,10 @@ async def one(programme_id: str, reviews: ReviewsDep, _: CurrentPrincipal) -> Pr
     responses=responses(404, 409),
 )
 async def change(
-    programme_id: str, body: ProgrammeIn, reviews: ReviewsDep, principal: CurrentPrincipal
+    programme_id: str, body: ProgrammeIn, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep
 ) -> ProgrammeOut:
     made = await programmes.put_programme(reviews, principal, programme_id, body.title, _steps(body), body.onboarding)
+    await audit.record("programme.changed", f"programme/{programme_id}")
     return _programme(made)
 
 
@@ -93,8 +104,12 @@ async def change(
     " goes on",
     responses=responses(403, 404),
 )
-async def retire_programme(programme_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> ProgrammeOut:
-    return _programme(await retiring.retire_programme(reviews, principal, programme_id, retired=True))
+async def retire_programme(
+    programme_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep
+) -> ProgrammeOut:
+    retired = await retiring.retire_programme(reviews, principal, programme_id, retired=True)
+    await audit.record("programme.retired", f"programme/{programme_id}")
+    return _programme(retired)
 
 
 @router.post(
@@ -102,8 +117,12 @@ async def retire_programme(programme_id: str, reviews: ReviewsDep, principal: Cu
     summary="Restore a retired programme (hr): people can be enrolled again (as an ordinary programme)",
     responses=responses(403, 404),
 )
-async def restore_programme(programme_id: str, reviews: ReviewsDep, principal: CurrentPrincipal) -> ProgrammeOut:
-    return _programme(await retiring.retire_programme(reviews, principal, programme_id, retired=False))
+async def restore_programme(
+    programme_id: str, reviews: ReviewsDep, principal: CurrentPrincipal, audit: AuditDep
+) -> ProgrammeOut:
+    restored = await retiring.retire_programme(reviews, principal, programme_id, retired=False)
+    await audit.record("programme.restored", f"programme/{programme_id}")
+    return _programme(restored)
 
 
 @router.post(
