@@ -217,6 +217,7 @@ def pick(locale: str | None) -> str:
 
 PEOPLE = ("about", "who", "owner")
 """The params that name a person; each comes with `<param>_id`, the person's id."""
+PERSON_IDS = tuple(f"{name}_id" for name in PEOPLE)
 
 
 def by_id(said: TalkingPoint) -> TalkingPoint:
@@ -231,7 +232,7 @@ def people_in(points: Iterable[TalkingPoint | Mapping[str, Any]]) -> set[str]:
         value
         for said in points
         for key, value in (said.params if isinstance(said, TalkingPoint) else said.get("params") or {}).items()
-        if key.removesuffix("_id") in PEOPLE and key.endswith("_id")
+        if key in PERSON_IDS
     }
 
 
