@@ -13,6 +13,7 @@ and the send is retried: the one window in which a message can go out twice.
 from __future__ import annotations
 
 import asyncio
+import collections
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -88,6 +89,10 @@ class DeliveryWorker:
         )
         self._held: dict[str, ObjectId] = {}
         """Deliveries this worker holds (in line or being sent), with the claim that took them."""
+        self._lined: collections.Counter[str] = collections.Counter()
+        """How many messages in line hold each delivery: two when an admin's retry reopened one still being sent."""
+        self._sending: set[str] = set()
+        """Deliveries whose send is under way."""
 
     async def run(self) -> None:
         try:
@@ -134,9 +139,11 @@ class DeliveryWorker:
         digests: dict[str, list[Document]] = {}
         held = self._held
         for delivery in claimed:
-            if delivery["_id"] in held:  # already ours (its lease ran out while it waited): keep the one in line
-                held[delivery["_id"]] = delivery["claim"]
+            if delivery["_id"] in held and delivery["_id"] not in self._sending:
+                held[delivery["_id"]] = delivery["claim"]  # its lease ran out while it waited: keep the one in line
                 continue
+            # Otherwise new, or reopened by an admin's retry while its failed send was still being written up: it
+            # goes in line behind that send (sent at once, not after its lease ran out).
             key = f"{delivery['recipient_key']}:{delivery['channel']}"
             if delivery.get("digest") and key in digests:
                 digests[key].append(delivery)
@@ -152,6 +159,7 @@ class DeliveryWorker:
         # await from here on, so no task ends between the look-up and the append).
         for key, message in messages:
             held.update((item["_id"], item["claim"]) for item in message)
+            self._lined.update(item["_id"] for item in message)
             if key in self._queues:
                 self._queues[key].append(message)
                 continue
@@ -173,11 +181,16 @@ class DeliveryWorker:
     async def _deliver_in_order(self, key: str, queue: list[list[Document]]) -> None:
         try:
             for items in queue:  # messages put in line while this runs are sent too
+                self._sending.update(item["_id"] for item in items)
                 try:
                     await self._deliver(items)
                 finally:
                     for item in items:
-                        self._held.pop(item["_id"], None)
+                        self._sending.discard(item["_id"])
+                        self._lined[item["_id"]] -= 1
+                        if self._lined[item["_id"]] <= 0:
+                            del self._lined[item["_id"]]
+                            self._held.pop(item["_id"], None)
         finally:
             del self._queues[key]  # with no await since the last message: nothing is put in line and left
 
