@@ -331,13 +331,16 @@ async def running_platform(
     names = [*SERVICES, *(extra or {})]
     async with outlets() as out:
         env = {
+            # Merged in this order, each overriding the one before: a suite's own settings win over the tuning.
             name: stack.service_env(
                 namespace,
                 name,
-                **TUNING.get(name, {}),
-                **(out.env if name == "notifications" else {}),
-                **(extra_env or {}),
-                **(extra or {}).get(name, {}),
+                **{
+                    **TUNING.get(name, {}),
+                    **(out.env if name == "notifications" else {}),
+                    **(extra_env or {}),
+                    **(extra or {}).get(name, {}),
+                },
             )
             for name in names
         }
