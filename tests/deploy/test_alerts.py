@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from pacer_shared import cli
+from pacer_shared.settings import ServiceSettings
 from pacer_testkit.metric_catalog import BUILTIN, PACER_SERIES, defined_collectors, defined_series, pacer_series_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,6 +176,7 @@ def test_rules_name_only_series_the_code_defines() -> None:
 def test_runbooks_and_the_readme_name_only_series_the_code_defines() -> None:
     # Package and database names share the prefix: pacer_shared, pacer_goals (also the goals database), ...
     packages = {"pacer_shared", "pacer_testkit", *(f"pacer_{p.name}" for p in (ROOT / "services").iterdir())}
+    packages.add(ServiceSettings.model_fields["keys_database"].default)  # the people's keys' database
     # Every pacer_* word of the prose counts, quoted or not: English apostrophes make quoting useless to skip by.
     # A collector's own name (a histogram's, in the metrics table) is a name the code defines too.
     known = packages | defined_series() | set(defined_collectors())
