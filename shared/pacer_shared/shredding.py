@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo import AsyncMongoClient
 
-from pacer_shared.mongo import Database, Document, Session
+from pacer_shared.mongo import Database, Document
 from pacer_shared.settings import ServiceSettings
 
 KEYS = "person_keys"
@@ -105,23 +105,26 @@ class PersonKeys:
         # The stored keys are wrapped under this one: whoever holds the database alone cannot use them.
         self._master = hashlib.sha256(master.encode()).digest()
 
-    async def _of(self, people: Sequence[str], create: bool, now: datetime | None) -> dict[str, bytes]:
-        if create:
-            for person in people:  # the first writer's key wins; a racing one is never used
-                wrapped = _wrap(self._master, AESGCM.generate_key(bit_length=256), person.encode())
-                await self._keys.update_one(
-                    {"_id": person}, {"$setOnInsert": {"wrapped": wrapped, "created_at": now}}, upsert=True
-                )
+    async def _create(self, people: Sequence[str], now: datetime) -> None:
+        """A key for each of these people who has none yet; the first writer's wins, a racing one is never used."""
+        for person in people:
+            wrapped = _wrap(self._master, AESGCM.generate_key(bit_length=256), person.encode())
+            await self._keys.update_one(
+                {"_id": person}, {"$setOnInsert": {"wrapped": wrapped, "created_at": now}}, upsert=True
+            )
+
+    async def _read(self, people: Sequence[str]) -> dict[str, bytes]:
         found = self._keys.find({"_id": {"$in": list(people)}})
         return {doc["_id"]: _unwrap(self._master, doc["wrapped"], doc["_id"].encode()) async for doc in found}
 
     async def seal(self, people: Sequence[str], text: str, context: str, now: datetime) -> SealedText:
-        return seal_with(await self._of(people, create=True, now=now), people, text, context)
+        await self._create(people, now)
+        return seal_with(await self._read(people), people, text, context)
 
     async def open(self, sealed: SealedText | Mapping[str, Any], context: str) -> str | None:
         sealed = sealed if isinstance(sealed, SealedText) else SealedText.model_validate(sealed)
-        return open_with(await self._of(sealed.key_ids, create=False, now=None), sealed, context)
+        return open_with(await self._read(sealed.key_ids), sealed, context)
 
-    async def destroy(self, person_id: str, session: Session | None = None) -> None:
+    async def destroy(self, person_id: str) -> None:
         """Every text sealed for the person can no longer be opened, wherever its copies are."""
-        await self._keys.delete_one({"_id": person_id}, session=session)
+        await self._keys.delete_one({"_id": person_id})
