@@ -91,12 +91,21 @@ async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Do
 
 async def given_event(keys: PersonKeys, document: Document, now: datetime) -> FeedbackGiven:
     """The event, its text sealed for its author and its recipient: either one's erasure shreds it on the topic."""
-    fields = ("author_id", "recipient_id", "kind", "direction", "visibility", "tags", "goal_id", "review_id")
+    fields = (
+        "author_id",
+        "recipient_id",
+        "kind",
+        "direction",
+        "visibility",
+        "tags",
+        "goal_id",
+        "review_id",
+        "request_id",
+    )
     people = [document["author_id"], document["recipient_id"]]
     return FeedbackGiven(
         feedback_id=document["_id"],
         sealed_text=await keys.seal(people, document["text"], document["_id"], now),
-        request_id=document["request_id"],
         **{f: document[f] for f in fields},
     )
 
