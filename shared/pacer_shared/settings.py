@@ -159,10 +159,11 @@ class ServiceSettings(BaseSettings):
             # Whoever can verify tokens could then reverse pseudonyms by guessing ids.
             raise ValueError("pseudonym_key: must differ from jwt_secret")
         shredding_key = self.shredding_key.get_secret_value()
-        if self.seals_text and (shredding_key == LOCAL_SHREDDING_KEY or len(shredding_key) < 32):
-            raise ValueError("shredding_key: set a random key of at least 32 characters outside local mode")
-        if self.seals_text and shredding_key in (pseudonym_key, self.jwt_secret.get_secret_value()):
-            raise ValueError("shredding_key: must differ from jwt_secret and pseudonym_key")
+        if self.seals_text:
+            if shredding_key == LOCAL_SHREDDING_KEY or len(shredding_key) < 32:
+                raise ValueError("shredding_key: set a random key of at least 32 characters outside local mode")
+            if shredding_key in (pseudonym_key, self.jwt_secret.get_secret_value()):
+                raise ValueError("shredding_key: must differ from jwt_secret and pseudonym_key")
         if self.kafka_security_protocol in ("PLAINTEXT", "SASL_PLAINTEXT") and not self.allow_insecure_transport:
             raise ValueError(
                 f"kafka_security_protocol: {self.kafka_security_protocol} sends events (bonus amounts, reviews) "
