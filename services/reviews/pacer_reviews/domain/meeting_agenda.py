@@ -350,30 +350,9 @@ def _month(facts: AgendaFacts) -> MonthReview:
             closed=str(len(closed)),
             attainment=percent(attainment) if attainment is not None else None,
         ),
-        *(
-            point(
-                "month.outcome",
-                owner=p.owner_name,
-                owner_id=p.owner_id,
-                title=p.title,
-                actual=number(p.actual),
-                target=number(p.target),
-                unit=p.unit,
-            )
-            for p in closed
-        ),
+        *(_goal_said("month.outcome", p, actual=number(p.actual)) for p in closed),
         point("month.ahead", count=str(len(ahead))),
-        *(
-            point(
-                "month.planned",
-                owner=p.owner_name,
-                owner_id=p.owner_id,
-                title=p.title,
-                target=number(p.target),
-                unit=p.unit,
-            )
-            for p in ahead
-        ),
+        *(_goal_said("month.planned", p) for p in ahead),
     ]
     return MonthReview(
         month_start=facts.month_start,
@@ -384,6 +363,19 @@ def _month(facts: AgendaFacts) -> MonthReview:
         next_month=ahead,
         talking_points=[render(p) for p in said],
         points=said,
+    )
+
+
+def _goal_said(code: str, goal: TeamGoalPoint, **values: str | None) -> TalkingPoint:
+    """A line about one owner's goal of the month: who (by name and id), what, how much."""
+    return point(
+        code,
+        owner=goal.owner_name,
+        owner_id=goal.owner_id,
+        title=goal.title,
+        target=number(goal.target),
+        unit=goal.unit,
+        **values,
     )
 
 
