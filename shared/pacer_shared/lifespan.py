@@ -80,6 +80,7 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
             erasures = privacy.Erasures(db, settings.pseudonym_key.get_secret_value())
             await erasures.load()
             runtime = Runtime(
+                keys=PersonKeys.of(client, settings) if settings.seals_text else None,
                 settings=settings,
                 clock=spec.clock,
                 client=client,
@@ -101,7 +102,7 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
                 spec.clock,
                 settings.service_name,
                 spec.personal_state(context),
-                PersonKeys.of(client, settings) if settings.seals_text else None,
+                runtime.keys,
             )
             subscriptions: list[consumer.Subscription[Any]] = [
                 runtime.people.subscription(),

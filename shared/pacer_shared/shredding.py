@@ -1,14 +1,15 @@
 """Crypto-shredding: what people write about each other travels on the topics sealed with keys that belong to them.
 
-A topic keeps what it was sent until its retention, past anyone's erasure. So the free text of named feedback is
-sealed before it is published: a data key encrypts it (AES-256-GCM, the feedback's id as associated data, so a
-ciphertext cannot be moved to another feedback), and that data key is split in two shares (XOR), each wrapped
-under the key of one person the text is about: its author and its recipient. Erasing either person destroys their
-key, and with it every copy of the text in every topic, dead-letter topic and mirror, at once.
+A topic keeps what it was sent until its retention, past anyone's erasure. So the texts an event declares
+(`EventData.sealing`: named feedback, action items, citations, notes) are sealed before they are published: a data
+key encrypts each (AES-256-GCM, the id of what it belongs to as associated data, so a ciphertext cannot be moved to
+another feedback or item), and that data key is split in shares (XOR), one wrapped under the key of each person the
+text is sealed for (feedback: its author and its recipient). Erasing any of them destroys their key, and with it
+every copy of the text in every topic, dead-letter topic and mirror, at once.
 
 The people's keys live in a MongoDB database of their own (`keys_database`), shared by the services that seal and
-open (feedback, notifications) like the broker is, each key wrapped under `shredding_key`, so the database alone
-opens nothing. `docs/crypto-shredding.md` has the reasoning.
+open (feedback, reviews, incentives, notifications) like the broker is, each key wrapped under `shredding_key`, so
+the database alone opens nothing. `docs/crypto-shredding.md` has the reasoning.
 """
 
 from __future__ import annotations
@@ -18,30 +19,18 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pydantic import BaseModel, ConfigDict, Field
 from pymongo import AsyncMongoClient
 
+from pacer_shared.events.base import EventData, SealedText
 from pacer_shared.mongo import Database, Document
 from pacer_shared.settings import ServiceSettings
 
 KEYS = "person_keys"
 NONCE = 12  # bytes: GCM's standard nonce
-
-
-class SealedText(BaseModel):
-    """A text only the keys of `key_ids` open together; destroying any one of them shreds it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    alg: Literal["AES-256-GCM"] = "AES-256-GCM"
-    key_ids: list[str] = Field(description="The people whose keys each unwrap one share of the data key, in order")
-    shares: list[str] = Field(description="Each share of the data key wrapped under its person's key (base64)")
-    nonce: str = Field(description="base64")
-    ciphertext: str = Field(description="base64, with GCM's tag")
 
 
 def _b64(data: bytes) -> str:
@@ -117,13 +106,32 @@ class PersonKeys:
         found = self._keys.find({"_id": {"$in": list(people)}})
         return {doc["_id"]: _unwrap(self._master, doc["wrapped"], doc["_id"].encode()) async for doc in found}
 
-    async def seal(self, people: Sequence[str], text: str, context: str, now: datetime) -> SealedText:
+    async def seal(self, event: type[EventData], data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        """`data` for an `event` with each of its texts (`EventData.sealing`) sealed in place of the clear one."""
+        sealing = event.sealing
+        if sealing is None:
+            return dict(data)
+        people = [str(data[field]) for field in sealing.people]
         await self._create(people, now)
-        return seal_with(await self._read(people), people, text, context)
+        keys, context = await self._read(people), str(data[sealing.bound_to])
+        sealed = {k: v for k, v in data.items() if k not in sealing.texts}
+        for name in sealing.texts:
+            sealed[f"sealed_{name}"] = seal_with(keys, people, data[name], context)
+        return sealed
 
-    async def open(self, sealed: SealedText | Mapping[str, Any], context: str) -> str | None:
-        sealed = sealed if isinstance(sealed, SealedText) else SealedText.model_validate(sealed)
-        return open_with(await self._read(sealed.key_ids), sealed, context)
+    async def open(self, event: type[EventData] | None, data: Mapping[str, Any]) -> dict[str, Any]:
+        """An `event`'s data (as JSON) with each sealed text opened in clear, None where it can no longer be read."""
+        sealing, opened = event.sealing if event is not None else None, dict(data)
+        if sealing is None:
+            return opened
+        for name in sealing.texts:
+            sealed = data.get(f"sealed_{name}")
+            if isinstance(sealed, Mapping):
+                text = SealedText.model_validate(sealed)
+                opened[name] = open_with(await self._read(text.key_ids), text, str(data.get(sealing.bound_to)))
+            else:
+                opened[name] = data.get(name)  # in clear (an older version), or absent: a template still finds it
+        return opened
 
     async def destroy(self, person_id: str) -> None:
         """Every text sealed for the person can no longer be opened, wherever its copies are."""

@@ -30,12 +30,11 @@ from pacer_shared.auth import Role
 from pacer_shared.cli import group_lag
 from pacer_shared.events.people import PersonUpserted
 from pacer_shared.kafka import partitions_of
-from pacer_shared.settings import LOCAL_SHREDDING_KEY
-from pacer_shared.shredding import PersonKeys
 from pacer_testkit.fake_zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho, running_fake_zoho
 from pacer_testkit.outlets import text_of
 from pacer_testkit.platform import SERVICES, Platform, running_platform, sale, unique
 from pacer_testkit.stack import Stack, eventually, roster_reached, run_pacer
+from pacer_testkit.stack import opened as opened_data
 
 # Seven services started, worked, erased, then all stopped and replayed from every topic's start.
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
@@ -160,7 +159,7 @@ async def work_a_little(platform: Platform, zoho: FakeZoho) -> dict[str, Any]:
     sent = await platform.call("feedback", "POST", "/v1/feedback", ZOE.person_id, Role.ASSISTANT, thanks)
     assert sent.status_code == 201, sent.text
     kudos = await platform.call(
-        "incentives", "POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": ZOE.person_id, "message": "Great save!"}
+        "incentives", "POST", "/v1/kudos", "ann", Role.ASSISTANT, {"to": ZOE.person_id, "message": kudos_text()}
     )
     assert kudos.status_code == 201, kudos.text
     today = datetime.now(UTC).date()
@@ -269,14 +268,14 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
 
     before = await traces_in_databases(platform)
     assert {trace.split("/")[0].split(".")[0] for trace in before} == {*EVERY_SERVICE, "keys"}, before
-    # What Zoe wrote and what was written about her travels sealed: the topic never held it in clear, and her key
-    # (with the other person's) opens it.
-    given = await feedback_about_zoe(platform)
-    assert not [e for e in given if e["data"].get("text") is not None], "no text in clear on feedback.events"
-    assert "calmed Acme" not in json.dumps(given)
-    assert "covering my calls" not in json.dumps(given)
-    assert sorted([await opened(platform, e) for e in given], key=str) == sorted(
-        [praise_text(), "Thanks for covering my calls."]
+    # What Zoe wrote, what was written about her and the kudos she got travel sealed: the topics never held them in
+    # clear, and her key (with the other person's) opens them.
+    sealed = await sealed_for_zoe(platform)
+    assert not [e for e, name in sealed if e["data"].get(name) is not None], "no text in clear on the topics"
+    assert not [e for e, _ in sealed if "calmed Acme" in json.dumps(e) or "covering my calls" in json.dumps(e)]
+    assert ZOE.display_name not in json.dumps([e for e, _ in sealed])
+    assert sorted([await opened(platform, e, name) for e, name in sealed], key=str) == sorted(
+        [praise_text(), "Thanks for covering my calls.", kudos_text()]
     )
 
     # ---- erasure
@@ -284,7 +283,8 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
     assert erased.returncode == 0, erased.stderr
 
     await forgotten(platform)
-    assert [await opened(platform, e) for e in given] == [None, None], "her key went: every copy on the topic is shut"
+    assert [await opened(platform, e, name) for e, name in sealed] == [None] * 3, "her key went: every copy is shut"
+    assert not await traces_on_topics(platform), "her name or address is still readable on a topic"
 
     async def out_of_the_tables() -> bool:
         after = await platform.call("analytics", "GET", f"/v1/people/{ZOE.person_id}/export", "hana", Role.HR)
@@ -334,22 +334,48 @@ async def forgotten(platform: Platform) -> None:
         raise AssertionError(f"{error}; still in: {remaining}") from None
 
 
-async def feedback_about_zoe(platform: Platform) -> list[dict[str, Any]]:
-    """The two FeedbackGiven events by and about her, as feedback.events holds them."""
-    events = await platform.events("feedback.events", "FeedbackGiven", 2)
-    mine = [e for e in events if ZOE.person_id in (e["data"]["author_id"], e["data"]["recipient_id"])]
-    assert len(mine) == 2, mine
-    return mine
+async def sealed_for_zoe(platform: Platform) -> list[tuple[dict[str, Any], str]]:
+    """The events carrying a text sealed with her key, and the text's name: the two FeedbackGiven by and about her,
+    the kudos she got."""
+    given = await platform.events("feedback.events", "FeedbackGiven", 2)
+    mine = [e for e in given if ZOE.person_id in (e["data"]["author_id"], e["data"]["recipient_id"])]
+    kudos = await platform.events("incentives.events", "RecognitionGranted", 1, person_id=ZOE.person_id, kind="kudos")
+    assert (len(mine), len(kudos)) == (2, 1), (mine, kudos)
+    return [*((e, "text") for e in mine), (kudos[0], "citation")]
 
 
-async def opened(platform: Platform, event: dict[str, Any]) -> str | None:
+async def opened(platform: Platform, event: dict[str, Any], name: str) -> str | None:
     """The event's text as a reader holding the keys database and the shredding key would open it."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.stack.mongo_url)
+    return (await opened_data(platform.stack, platform.namespace, event))[name]  # type: ignore[no-any-return]
+
+
+async def traces_on_topics(platform: Platform) -> list[str]:
+    """Where a topic still holds her name or address readable: `topic@partition:offset`. The roster's own topic
+    is left out: the organisation's HRIS wrote her there, and a tombstone and compaction remove her (README)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=platform.stack.kafka_bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=platform.stack.kafka_bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    found = []
     try:
-        keys = PersonKeys(client[f"{platform.namespace}_keys"], LOCAL_SHREDDING_KEY)
-        return await keys.open(event["data"]["sealed_text"], event["data"]["feedback_id"])
+        ours = {t for t in await admin.list_topics() if t.startswith(f"{platform.namespace}.")}
+        partitions = await partitions_of(admin, ours - {platform.topic("org.people")})
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+            for messages in (await consumer.getmany(timeout_ms=500)).values():
+                for m in messages:
+                    if m.value and any(t.encode() in m.value for t in (ZOE.display_name, ZOE.email)):
+                        found.append(f"{m.topic}@{m.partition}:{m.offset}")
     finally:
-        await client.close()
+        await consumer.stop()
+        await admin.close()
+    return found
+
+
+def kudos_text() -> str:
+    return f"Great save, {ZOE.display_name}!"
 
 
 def praise_text() -> str:

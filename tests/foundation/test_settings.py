@@ -7,7 +7,9 @@ from pydantic import ValidationError
 
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
+from pacer_incentives.settings import IncentivesSettings
 from pacer_notifications.settings import NotificationsSettings
+from pacer_reviews.settings import ReviewsSettings
 from pacer_shared.settings import LOCAL_PSEUDONYM_KEY, LOCAL_SHREDDING_KEY
 
 
@@ -59,7 +61,7 @@ def test_production_refuses_a_default_short_or_reused_shredding_key_where_text_i
     production.setenv("PACER_FEEDBACK_ANONYMITY_KEY", "a" * 40)
     for weak in (LOCAL_SHREDDING_KEY, "short"):
         production.setenv("PACER_SHREDDING_KEY", weak)
-        for settings in (FeedbackSettings, NotificationsSettings):
+        for settings in (FeedbackSettings, IncentivesSettings, NotificationsSettings, ReviewsSettings):
             with pytest.raises(ValidationError, match="shredding_key: set a random key"):
                 settings()
         assert GoalsSettings().environment == "production", "goals seals nothing: it needs no such key"

@@ -22,8 +22,11 @@ import httpx
 import localstack
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from pymongo import AsyncMongoClient
 
-from pacer_shared.events import CloudEvent, EventData, wrap
+from pacer_shared.events import EVENT_TYPES, CloudEvent, EventData, wrap
+from pacer_shared.settings import LOCAL_SHREDDING_KEY
+from pacer_shared.shredding import PersonKeys
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -200,6 +203,17 @@ async def read_topic(
         raise AssertionError(f"timed out after {timeout}s reading {topic}; saw {len(records)} records")
     finally:
         await consumer.stop()
+
+
+async def opened(stack: Stack, namespace: str, event: Mapping[str, Any]) -> dict[str, Any]:
+    """A CloudEvent's data with its sealed texts opened (None where shredded), as whoever held the test's keys
+    database and the local shredding key would open them."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url)
+    try:
+        keys = PersonKeys(client[f"{namespace}_keys"], LOCAL_SHREDDING_KEY)
+        return await keys.open(EVENT_TYPES[event["type"]], event["data"])
+    finally:
+        await client.close()
 
 
 # ---------------------------------------------------------------- service processes

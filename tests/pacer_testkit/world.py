@@ -22,7 +22,17 @@ from pymongo import AsyncMongoClient
 from pacer_shared.events import CloudEvent, EventData, wrap
 from pacer_shared.events.people import PersonUpserted
 from pacer_testkit.roster import ROSTER
-from pacer_testkit.stack import Record, ServiceProcess, Stack, bearer, in_process, producer, read_topic, roster_reached
+from pacer_testkit.stack import (
+    Record,
+    ServiceProcess,
+    Stack,
+    bearer,
+    in_process,
+    opened,
+    producer,
+    read_topic,
+    roster_reached,
+)
 from pacer_testkit.stack import running as running_process
 
 W = TypeVar("W", bound="ServiceWorld")
@@ -83,6 +93,10 @@ class ServiceWorld:
     async def events(self, until: Callable[[list[Record]], bool], timeout: float = 30) -> list[dict[str, Any]]:
         """The service's own events topic as CloudEvent documents, once `until` holds."""
         return [r.json() for r in await self.records(f"{self.name}.events", until, timeout)]
+
+    async def opened(self, event: dict[str, Any]) -> dict[str, Any]:
+        """A CloudEvent's data with its sealed texts opened (`pacer_testkit.stack.opened`)."""
+        return await opened(self.stack, self.namespace, event)
 
     async def stored(self, collection: str) -> list[dict[str, Any]]:
         """What someone with read access to the service's database sees in a collection."""

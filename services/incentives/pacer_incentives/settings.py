@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 
 class IncentivesSettings(ServiceSettings):
     service_name: ClassVar[str] = "incentives"
+    seals_text: ClassVar[bool] = True
 
     http_port: int = 8104
     metrics_port: int = 9104

@@ -3,6 +3,7 @@ published, and cited in a promotion recommendation."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +12,13 @@ from incentives_support import IncentivesWorld, review
 from pacer_shared.auth import Role
 from pacer_testkit.stack import eventually
 
-FAIR = {"scope": "project", "scope_name": "Spring trade fair", "starts_on": "2026-03-01", "ends_on": "2026-04-30"}
+FAIR = {
+    "scope": "project",
+    "scope_name": "Spring trade fair",
+    "starts_on": "2026-03-01",
+    "ends_on": "2026-04-30",
+    "note": "Ann runs the stand and its follow-ups",
+}
 
 
 async def test_a_manager_records_an_acting_lead_that_the_person_sees_and_a_teammate_does_not(
@@ -36,12 +43,15 @@ async def test_a_manager_records_an_acting_lead_that_the_person_sees_and_a_teamm
     assert peeking.status_code == 403, peeking.text
 
     events = await world.events(lambda rs: any(r.json()["type"] == "ActingLeadAssigned" for r in rs))
-    [published] = [e["data"] for e in events if e["type"] == "ActingLeadAssigned"]
-    assert (published["assignment_id"], published["scope_name"], published["starts_on"]) == (
+    [event] = [e for e in events if e["type"] == "ActingLeadAssigned"]
+    published = await world.opened(event)
+    assert (published["assignment_id"], published["scope_name"], published["starts_on"], published["note"]) == (
         assignment["assignment_id"],
         "Spring trade fair",
         "2026-03-01",
+        FAIR["note"],
     )
+    assert FAIR["note"] not in json.dumps(event), "the note travels sealed for Ann"
 
 
 async def test_a_promotion_recommendation_cites_the_acting_lead_assignments(world: IncentivesWorld) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -136,7 +137,8 @@ async def test_awards_come_from_the_persons_manager_and_private_ones_stay_privat
     assert {s["person_id"]: Decimal(s["score"]) for s in board["standings"]}["ann"] == 0, "its points stay private"
     events = await world.events(lambda rs: any(r.json()["type"] == "RecognitionGranted" for r in rs))
     [event] = [e for e in events if e["type"] == "RecognitionGranted"]
-    assert (event["data"]["kind"], event["data"]["private"], event["data"]["citation"]) == (
+    assert "Q4 renewal" not in json.dumps(event), "the citation travels sealed for Ann"
+    assert (event["data"]["kind"], event["data"]["private"], (await world.opened(event))["citation"]) == (
         "award",
         True,
         "Rescued the Q4 renewal",

@@ -19,6 +19,7 @@ class Retention(StrEnum):
 
 class ReviewsSettings(ServiceSettings):
     service_name: ClassVar[str] = "reviews"
+    seals_text: ClassVar[bool] = True
 
     http_port: int = 8102
     retention: Retention = Field(

@@ -611,6 +611,9 @@ async def test_minutes_record_action_items_that_remind_once_each_and_stay_on_the
     assert stored[bob_item]["reminders_raised"] == [], "three days ahead: nothing yet"
     published = await team.events(lambda rs: ("ActionItemOverdue", ann_item) in reminders(rs))
     assert reminders([_Record(e) for e in published]) == [("ActionItemDue", ann_item), ("ActionItemOverdue", ann_item)]
+    sent = [e for e in published if e["type"] in ("ActionItemDue", "ActionItemOverdue")]
+    assert "Q4 price list" not in json.dumps(sent), "what the minutes say travels sealed for the item's owner"
+    assert {(await team.opened(e))["text"] for e in sent} == {"Send the Q4 price list"}
 
     async def ann_reminders() -> list[str] | None:
         subjects = [str(m["Subject"]) for m in team.mailbox.to("ann@example.com")]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -14,6 +15,32 @@ class Record(BaseModel):
     """An immutable value object nested inside event payloads; unknown fields are ignored."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SealedText(BaseModel):
+    """A text only the keys of `key_ids` open together; destroying any one of them shreds it
+    (`pacer_shared.shredding`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    alg: Literal["AES-256-GCM"] = "AES-256-GCM"
+    key_ids: list[str] = Field(description="The people whose keys each unwrap one share of the data key, in order")
+    shares: list[str] = Field(description="Each share of the data key wrapped under its person's key (base64)")
+    nonce: str = Field(description="base64")
+    ciphertext: str = Field(description="base64, with GCM's tag")
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """Which texts of an event travel sealed, for whom, and bound to what.
+
+    Each text `name` travels as `sealed_name`, sealed under the keys of the people the fields `people` name, so
+    erasing any one of them shreds it; the value of `bound_to` is the associated data, so a ciphertext cannot be
+    moved to another event. Events written before the text was sealed carry it in clear as `name`."""
+
+    texts: tuple[str, ...]
+    people: tuple[str, ...]
+    bound_to: str
 
 
 class EventData(Record):
@@ -32,6 +59,15 @@ class EventData(Record):
     subject_fallback: ClassVar[str | None] = None
     """The field that keys the event when an optional `subject_field` is absent."""
     upcasters: ClassVar[dict[int, Upcaster]] = {}
+    sealing: ClassVar[Sealing | None] = None
+    """The texts people wrote that the event carries sealed (`pacer_shared.shredding`)."""
+
+    @model_validator(mode="after")
+    def _sealed_or_clear(self) -> Self:
+        for name in self.sealing.texts if self.sealing else ():
+            if getattr(self, name) is not None and getattr(self, f"sealed_{name}") is not None:
+                raise ValueError(f"{name} in clear (an older version) or sealed_{name}, not both")
+        return self
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -11,8 +11,7 @@ from enum import StrEnum
 from pydantic import AwareDatetime, Field, model_validator
 
 from pacer_shared import topics
-from pacer_shared.events.base import EventData, upcaster
-from pacer_shared.shredding import SealedText
+from pacer_shared.events.base import EventData, SealedText, Sealing, upcaster
 
 
 class FeedbackKind(StrEnum):
@@ -41,6 +40,7 @@ class FeedbackGiven(EventData):
     event_type = "FeedbackGiven"
     topic = topics.FEEDBACK_EVENTS
     subject_field = "recipient_id"
+    sealing = Sealing(texts=("text",), people=("author_id", "recipient_id"), bound_to="feedback_id")
 
     feedback_id: str
     author_id: str

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from pacer_shared import topics
-from pacer_shared.events.base import EventData
+from pacer_shared.events.base import EventData, SealedText, Sealing, upcaster
 
 
 class IncentiveEvent(EventData):
@@ -50,11 +50,20 @@ class BonusApproved(IncentiveEvent):
 
 
 class RecognitionGranted(IncentiveEvent):
+    """Version 2 carries the citation, what the giver wrote, sealed for the person recognised
+    (`pacer_shared.shredding`); version 1 carried it in clear."""
+
+    version = 2
     event_type = "RecognitionGranted"
+    sealing = Sealing(texts=("citation",), people=("person_id",), bound_to="recognition_id")
+
     recognition_id: str
     kind: str = Field(description="badge | award | kudos")
     name: str
-    citation: str = ""
+    sealed_citation: SealedText | None = Field(
+        default=None, description="Sealed for person_id, bound to recognition_id"
+    )
+    citation: str | None = Field(default=None, description="In clear: in events of version 1 only")
     granted_by: str | None = None
     team_id: str | None = None
     private: bool = False
@@ -75,11 +84,20 @@ class PromotionRecommended(IncentiveEvent):
 class ActingLeadAssigned(IncentiveEvent):
     """A person leads a project or a small team for a period: evidence of leadership for reviews and promotion."""
 
+    version = 2
     event_type = "ActingLeadAssigned"
+    sealing = Sealing(texts=("note",), people=("person_id",), bound_to="assignment_id")
+
     assignment_id: str
     scope: Literal["project", "team"]
     scope_name: str
     starts_on: date
     ends_on: date
     assigned_by: str
-    note: str = ""
+    sealed_note: SealedText | None = Field(default=None, description="Sealed for person_id, bound to assignment_id")
+    note: str | None = Field(default=None, description="In clear: in events of version 1 only")
+
+
+# Version 1 is read as written: the texts in clear, nothing sealed.
+upcaster(RecognitionGranted, from_version=1)(dict)
+upcaster(ActingLeadAssigned, from_version=1)(dict)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AwareDatetime, Field
 
 from pacer_shared import topics
-from pacer_shared.events.base import EventData, Record, upcaster
+from pacer_shared.events.base import EventData, Record, SealedText, Sealing, upcaster
 from pacer_shared.talking_points import TalkingPoint
 
 
@@ -338,16 +338,21 @@ class MeetingHeld(MeetingEvent):
 
 
 class ActionItemEvent(EventData):
-    """An action item from a meeting's minutes, keyed by its owner."""
+    """An action item from a meeting's minutes, keyed by its owner. Version 2 carries what people typed, the item
+    and the meeting's title, sealed for its owner (`pacer_shared.shredding`); version 1 carried both in clear."""
 
+    version = 2
     topic = topics.REVIEWS_EVENTS
     subject_field = "owner_id"
+    sealing = Sealing(texts=("meeting_title", "text"), people=("owner_id",), bound_to="item_id")
 
     item_id: str
     meeting_id: str
     team_id: str
-    meeting_title: str
-    text: str
+    sealed_meeting_title: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to item_id")
+    sealed_text: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to item_id")
+    meeting_title: str | None = Field(default=None, description="In clear: in events of version 1 only")
+    text: str | None = Field(default=None, description="In clear: in events of version 1 only")
     owner_id: str
     organizer_id: str
     due_at: AwareDatetime
@@ -411,3 +416,5 @@ for _other in (MeetingAgendaReady, MeetingHeld):
     upcaster(_other, from_version=1)(_without_invitation)
 # Version 2's points read as they are: a name in a point is used where the point has no id (`render`).
 upcaster(MeetingAgendaReady, from_version=2)(dict)
+upcaster(ActionItemDue, from_version=1)(dict)  # read as written: the texts in clear, nothing sealed
+upcaster(ActionItemOverdue, from_version=1)(dict)

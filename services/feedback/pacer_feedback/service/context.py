@@ -8,7 +8,6 @@ from pacer_feedback.adapters.anonymous import AnonymousFeedback
 from pacer_feedback.adapters.named import FeedbackRequests, NamedFeedback
 from pacer_feedback.settings import FeedbackSettings
 from pacer_shared.service import Runtime
-from pacer_shared.shredding import PersonKeys
 
 
 @dataclass(frozen=True)
@@ -18,8 +17,6 @@ class Feedback:
     named: NamedFeedback
     requests: FeedbackRequests
     anonymous: AnonymousFeedback
-    keys: PersonKeys
-    """Seal named feedback's text for the topic (`pacer_shared.shredding`)."""
 
     @classmethod
     def of(cls, runtime: Runtime) -> Feedback:
@@ -31,5 +28,4 @@ class Feedback:
             NamedFeedback(db),
             FeedbackRequests(db),
             AnonymousFeedback(db),
-            PersonKeys.of(runtime.client, runtime.settings),
         )

@@ -14,7 +14,7 @@ from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, Feedb
 from pacer_shared.mongo import Document, Session
 from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Forbidden, NotFound, Unprocessable
-from pacer_shared.shredding import PersonKeys
+from pacer_shared.service import Runtime
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Do
     }
 
     # Sealed before the transaction: making the author's and recipient's keys is no part of it (they are kept).
-    event = await given_event(feedback.keys, document, now)
+    event = await given_event(feedback.runtime, document)
 
     async def work(session: Session) -> None:
         request_id = new.request_id
@@ -89,7 +89,7 @@ async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Do
     return document
 
 
-async def given_event(keys: PersonKeys, document: Document, now: datetime) -> FeedbackGiven:
+async def given_event(runtime: Runtime, document: Document) -> FeedbackGiven:
     """The event, its text sealed for its author and its recipient: either one's erasure shreds it on the topic."""
     fields = (
         "author_id",
@@ -102,12 +102,8 @@ async def given_event(keys: PersonKeys, document: Document, now: datetime) -> Fe
         "review_id",
         "request_id",
     )
-    people = [document["author_id"], document["recipient_id"]]
-    return FeedbackGiven(
-        feedback_id=document["_id"],
-        sealed_text=await keys.seal(people, document["text"], document["_id"], now),
-        **{f: document[f] for f in fields},
-    )
+    clear = {"feedback_id": document["_id"], "text": document["text"], **{f: document[f] for f in fields}}
+    return await runtime.sealed(FeedbackGiven, clear)
 
 
 async def reply(feedback: Feedback, principal: Principal, feedback_id: str, text: str) -> Document:

@@ -43,21 +43,15 @@ async def assign(
         "assigned_at": incentives.runtime.clock.now(),
     }
 
+    fields = ("person_id", "scope", "scope_name", "starts_on", "ends_on", "assigned_by", "note")
+    # Sealed before the transaction: making the person's key is no part of it (it is kept).
+    event = await incentives.runtime.sealed(
+        ActingLeadAssigned, {"assignment_id": assignment_id, **{f: document[f] for f in fields}}
+    )
+
     async def work(session: Session) -> None:
         await incentives.acting_leads.add(document, session)
-        incentives.runtime.uow.publish(
-            session,
-            ActingLeadAssigned(
-                person_id=person_id,
-                assignment_id=assignment_id,
-                scope=scope,
-                scope_name=scope_name,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                assigned_by=principal.subject,
-                note=note,
-            ),
-        )
+        incentives.runtime.uow.publish(session, event)
 
     await incentives.runtime.uow.run(work)
     found = await incentives.acting_leads.get(assignment_id)

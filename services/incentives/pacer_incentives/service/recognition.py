@@ -67,22 +67,20 @@ async def grant(incentives: Incentives, grant: Grant, session: Session, at: date
         },
         session,
     )
-    incentives.runtime.uow.publish(
-        session,
-        RecognitionGranted(
-            person_id=grant.person_id,
-            recognition_id=grant.recognition_id,
-            kind=grant.kind,
-            name=grant.name,
-            citation=grant.citation,
-            granted_by=grant.granted_by,
-            team_id=team_id,
-            private=grant.private,
-            points=grant.points,
-            value_id=grant.value.value_id if grant.value else None,
-            value_names=grant.value.names() if grant.value else {},
-        ),
-    )
+    granted = {
+        "person_id": grant.person_id,
+        "recognition_id": grant.recognition_id,
+        "kind": grant.kind,
+        "name": grant.name,
+        "citation": grant.citation,
+        "granted_by": grant.granted_by,
+        "team_id": team_id,
+        "private": grant.private,
+        "points": grant.points,
+        "value_id": grant.value.value_id if grant.value else None,
+        "value_names": grant.value.names() if grant.value else {},
+    }
+    incentives.runtime.uow.publish(session, await incentives.runtime.sealed(RecognitionGranted, granted))
     return True
 
 

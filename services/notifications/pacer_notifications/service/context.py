@@ -34,6 +34,7 @@ class Notifications:
     def of(cls, runtime: Runtime) -> Notifications:
         assert isinstance(runtime.settings, NotificationsSettings)
         settings = runtime.settings
+        assert runtime.keys is not None, "notifications opens sealed texts (seals_text)"
         return cls(
             runtime=runtime,
             repository=DeliveryRepository(runtime.db),
@@ -42,7 +43,7 @@ class Notifications:
             renderer=Renderer(),
             http=httpx.AsyncClient(timeout=settings.http_timeout_seconds, follow_redirects=False),
             mail=email.SmtpSender(_smtp_config(settings), settings.smtp_keepalive_seconds),
-            keys=PersonKeys.of(runtime.client, settings),
+            keys=runtime.keys,
         )
 
 

@@ -32,6 +32,7 @@ from pacer_notifications.service.context import Notifications
 from pacer_notifications.service.dead_letters import dead_letter_event
 from pacer_notifications.service.handoff import DeliveryQueue
 from pacer_notifications.service.rendering import Message, RenderError, markdown_to_html
+from pacer_shared.events import EVENT_TYPES
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Document, Session
 
@@ -218,13 +219,10 @@ class DeliveryWorker:
         await self._record(_Record(attempted=deliveries))
 
     async def _opened(self, item: Document) -> Document:
-        """The event's data with its sealed text opened (FeedbackGiven), None if shredded meanwhile: opened for each
-        send and never stored here in clear, so an erasure before the send leaves nothing readable behind."""
-        data: Document = item["event"]["data"]
-        sealed = data.get("sealed_text")
-        if not isinstance(sealed, dict):
-            return data
-        return {**data, "text": await self._n.keys.open(sealed, str(data.get("feedback_id")))}
+        """The event's data with its sealed texts opened (`EventData.sealing`), None where one was shredded meanwhile:
+        opened for each send and never stored here in clear, so an erasure before the send leaves nothing readable."""
+        event = item["event"]
+        return await self._n.keys.open(EVENT_TYPES.get(event["type"]), event["data"])
 
     def _render(self, items: list[Document], data: list[Document]) -> Message:
         person = items[0].get("person")
