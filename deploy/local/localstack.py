@@ -85,7 +85,7 @@ class StackConfig:
         return cls(
             profile="test",
             kafka_port=19092,
-            mongo_port=37017,
+            mongo_port=17017,
             smtp_port=11025,
             sink_http_port=18025,
             mongo_in_memory=True,
