@@ -97,6 +97,13 @@ class World:
         async with httpx.AsyncClient(base_url=self.connectors.url, timeout=15) as http:
             return await http.get(f"/v1/connections/{connection}", headers=bearer("hana", role))
 
+    async def connected(self) -> None:
+        """The connectors running: the module's first test starts them itself (to kill them half-way), so a test
+        run on its own starts them here."""
+        if self.connectors.process is None:
+            self.connectors.start()
+            await self.connectors.wait_ready()
+
     async def follow_ups_reach(self, count: int, what: str) -> None:
         async def equal() -> Decimal | None:
             seen = await self.goal_total(self.follow_ups_goal)
@@ -292,6 +299,7 @@ async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once
 
 
 async def test_callbacks_edits_deletions_and_redeliveries_keep_goals_equal_to_the_crm(world: World) -> None:
+    await world.connected()
     await world.connectors.wait_ready()
     won = await world.zoho.create("Deals", {"Deal_Name": "Acme", "Stage": "Closed Won", "Amount": 1200, "Owner": ANN})
     await world.zoho.create("Deals", {"Deal_Name": "Globex", "Stage": "Negotiation", "Amount": 800, "Owner": ANN})
@@ -318,6 +326,7 @@ async def test_callbacks_edits_deletions_and_redeliveries_keep_goals_equal_to_th
 
 
 async def test_an_expired_token_and_rate_limits_are_ridden_out(world: World) -> None:
+    await world.connected()
     await world.connectors.wait_ready()
     refreshes = world.zoho.token_refreshes
     world.zoho.expire_tokens()
@@ -330,6 +339,7 @@ async def test_an_expired_token_and_rate_limits_are_ridden_out(world: World) -> 
 
 async def test_a_call_logged_through_zohos_insert_api_counts_as_in_the_demo(world: World) -> None:
     """`PACER_DEMO_CRM=zoho make run` logs the demo's calls this way (deploy/local/crm.py)."""
+    await world.connected()
     await world.connectors.wait_ready()
     user = ZohoUser(world.zoho.url)
     try:
@@ -341,6 +351,7 @@ async def test_a_call_logged_through_zohos_insert_api_counts_as_in_the_demo(worl
 
 
 async def test_status_shows_sync_lag_and_unmapped_users_to_hr_only(world: World) -> None:
+    await world.connected()
     await world.zoho.create("Calls", {"Subject": "by a temp", "Owner": STRANGER})
 
     async def reported() -> dict[str, Any] | None:
@@ -366,6 +377,7 @@ async def test_status_shows_sync_lag_and_unmapped_users_to_hr_only(world: World)
 
 
 async def test_a_crm_satisfaction_field_is_published_as_a_customer_rating_not_dead_lettered(world: World) -> None:
+    await world.connected()
     await world.zoho.create("Surveys", {"Subject": "after the visit", "Satisfaction": 4.6, "Owner": ANN})
     off_scale = await world.zoho.create("Surveys", {"Subject": "out of ten", "Satisfaction": 9, "Owner": ANN})
 
@@ -406,6 +418,7 @@ async def messages_on(bootstrap: str, topic: str) -> int:
 async def test_fxiaoke_follow_ups_feed_goals_voided_ones_are_retracted_and_errors_come_from_error_codes(
     world: World,
 ) -> None:
+    await world.connected()
     fx = world.fxiaoke
     follow_ups = [fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": f"call back {n}"}) for n in range(150)]
     fx.create("ActiveRecordObj", {"owner": ["FSUID_TEMP"], "content": "by a temp"})
@@ -448,6 +461,7 @@ async def traces_of_cid(world: World) -> list[str]:
 async def test_an_erased_person_is_not_named_by_the_connectors_again_whatever_the_crm_still_says(
     world: World,
 ) -> None:
+    await world.connected()
     if world.connectors.process is None:  # run on its own
         world.connectors.start()
     await world.connectors.wait_ready()
