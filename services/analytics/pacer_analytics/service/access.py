@@ -19,7 +19,7 @@ async def readable_assistant(people: People, principal: Principal, assistant_id:
     if principal.has(Role.HR, Role.ADMIN) or principal.subject in (assistant_id, person.get("manager_id")):
         return person
     team = person.get("team_id")
-    if principal.has(Role.MANAGER) and team and team in await people.teams_led_by(principal.subject):
+    if principal.has(Role.MANAGER) and team and await people.leads(principal.subject, team):
         return person
     raise Forbidden("assistants see their own trends, managers their reports' and their teams', hr everyone's")
 

@@ -42,7 +42,7 @@ async def is_manager_of(principal: Principal, owner_kind: OwnerKind, owner_id: s
     if not principal.has(Role.MANAGER):
         return False
     if owner_kind is OwnerKind.TEAM:
-        return owner_id in await people.teams_led_by(principal.subject)
+        return await people.leads(principal.subject, owner_id)
     person = await people.get(owner_id)
     return person is not None and person.get("manager_id") == principal.subject
 

@@ -238,7 +238,7 @@ async def _organizer(reviews: Reviews, principal: Principal, team_id: str) -> st
         if lead is None:
             raise Unprocessable(f"team_id: team {team_id!r} has no manager in the roster to organize its meetings")
         return lead
-    if team_id not in await people.teams_led_by(principal.subject):
+    if not await people.leads(principal.subject, team_id):
         raise Forbidden(f"a manager schedules meetings of the teams they lead, not of {team_id!r}")
     return principal.subject
 
@@ -250,7 +250,7 @@ async def _lead_of(reviews: Reviews, team_id: str) -> str | None:
     candidates: list[str] = [p["_id"] for p in members if p.get("role") == "manager"]
     candidates += sorted({str(p["manager_id"]) for p in members if p.get("manager_id")})
     for candidate in dict.fromkeys(candidates):
-        if team_id in await people.teams_led_by(candidate):
+        if await people.leads(candidate, team_id):
             return candidate
     return None
 
@@ -371,7 +371,7 @@ async def load(reviews: Reviews, meeting_id: str) -> Document:
 
 async def leads_team(reviews: Reviews, principal: Principal, team_id: str) -> bool:
     """hr, or the manager the roster names lead of the team: who organizes its meetings and reads what is private."""
-    return principal.has(Role.HR) or team_id in await reviews.runtime.people.teams_led_by(principal.subject)
+    return principal.has(Role.HR) or await reviews.runtime.people.leads(principal.subject, team_id)
 
 
 async def check_organizing(reviews: Reviews, principal: Principal, meeting: Document) -> None:
