@@ -8,7 +8,6 @@ from pathlib import Path
 import faust
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.helpers import create_ssl_context
-from faust.transport.drivers import aiokafka as faust_kafka
 from mode.utils.times import want_seconds
 
 from pacer_analytics.settings import AnalyticsSettings
@@ -18,40 +17,10 @@ DECLARE_POLLS = 300
 """Five polls a second for a minute."""
 
 
-class _Consumer(faust_kafka.Consumer):
-    """faust's Kafka consumer, which also moves a stream partition the group has committed nothing of back to its
-    start whenever faust moves the others back to their committed offsets (after every rebalance).
-
-    faust does that move only where an offset was committed, and takes a committed 0 for none: a partition whose
-    first records arrived while its worker finished taking it over kept its read position, and records fetched
-    before faust resumed the streams were dropped from memory without being processed. faust's commit then passed
-    over a hole of one offset (an activity never counted) and stopped at a wider one. Read again from the start
-    instead: every stage is idempotent by activity id, so a record read twice counts once. It overrides a method of
-    faust-streaming's consumer and reads its offsets, so a new faust version (uv.lock) must keep the two-worker test
-    green (services/analytics/tests/test_analytics_two_workers.py sends while the workers take partitions over)."""
-
-    async def perform_seek(self) -> None:
-        await super().perform_seek()
-        streams = [tp for tp in self.assignment() if not self._is_changelog_tp(tp)]
-        unread = [tp for tp in streams if not self._committed_offset.get(tp)]
-        if unread:
-            await self._thread.seek_to_beginning(*(faust_kafka.ensure_aiokafka_TP(tp) for tp in unread))
-            self._read_offset.update(dict.fromkeys(unread))
-
-
-class _Transport(faust_kafka.Transport):
-    Consumer = _Consumer
-
-
-class _App(faust.App):
-    def _new_transport(self) -> faust_kafka.Transport:
-        return _Transport(self.conf.broker_consumer, self)
-
-
 def faust_app(settings: AnalyticsSettings) -> faust.App:
     """Made inside the running event loop: the FastAPI lifespan owns it and starts it beside the API."""
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)  # faust makes only the last level of its datadir
-    return _App(
+    return faust.App(
         # Its consumer group and the prefix of its changelog topics; the roster consumer's group is pacer-analytics.
         f"{settings.topic_prefix}pacer-analytics-streams",
         broker=[f"kafka://{server.strip()}" for server in settings.kafka_bootstrap_servers.split(",")],
