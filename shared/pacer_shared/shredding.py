@@ -124,13 +124,17 @@ class PersonKeys:
         sealing, opened = event.sealing if event is not None else None, dict(data)
         if sealing is None:
             return opened
+        texts = {
+            name: SealedText.model_validate(sealed)
+            for name in sealing.texts
+            if isinstance(sealed := data.get(f"sealed_{name}"), Mapping)
+        }
+        # One read of every key the texts need: an action item's text and title are sealed for the same owner.
+        keys = await self._read(sorted({p for text in texts.values() for p in text.key_ids})) if texts else {}
+        context = str(data.get(sealing.bound_to))
         for name in sealing.texts:
-            sealed = data.get(f"sealed_{name}")
-            if isinstance(sealed, Mapping):
-                text = SealedText.model_validate(sealed)
-                opened[name] = open_with(await self._read(text.key_ids), text, str(data.get(sealing.bound_to)))
-            else:
-                opened[name] = data.get(name)  # in clear (an older version), or absent: a template still finds it
+            # In clear (an older version), or absent: a template still finds the name.
+            opened[name] = open_with(keys, texts[name], context) if name in texts else data.get(name)
         return opened
 
     async def destroy(self, person_id: str) -> None:
