@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
 
+from pacer_shared.events.reviews import ActionItemDue
 from pacer_shared.shredding import open_with, seal_with
 
 KEYS = {"ann": os.urandom(32), "bob": os.urandom(32)}
@@ -40,3 +43,14 @@ def test_each_sealing_differs_though_the_text_is_the_same() -> None:
     first, second = (seal_with(KEYS, ["ann", "bob"], TEXT, "f-1") for _ in range(2))
     assert first.ciphertext != second.ciphertext
     assert first.shares != second.shares
+
+
+def test_an_event_carrying_a_text_both_in_clear_and_sealed_is_refused() -> None:
+    """What a consumer would take for the sealed text could differ from the clear one: such an event is invalid
+    (and dead-lettered with this reason), whichever event declares the text."""
+    sealed = seal_with(KEYS, ["ann"], "Call Acme back", "item-1")
+    due = datetime(2026, 12, 1, tzinfo=UTC)
+    fields = {"item_id": "item-1", "meeting_id": "m", "team_id": "north", "owner_id": "ann", "organizer_id": "mia"}
+    with pytest.raises(ValidationError, match=r"text in clear .* or sealed_text, not both"):
+        ActionItemDue(**fields, due_at=due, text="Call Acme back", sealed_text=sealed)
+    assert ActionItemDue(**fields, due_at=due, sealed_text=sealed).text is None
