@@ -42,6 +42,7 @@ from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, IndexPlan, Session
 from pacer_shared.settings import ServiceSettings
+from pacer_shared.shredding import PersonKeys
 from pacer_shared.topics import TopicNames
 from pacer_shared.unit_of_work import UnitOfWork
 
@@ -88,6 +89,9 @@ class Subscription(Generic[Payload]):
     keyed_writes: bool = False
     """The handler's writes are keyed on each event's own business key (an activity id), so applying an
     event again changes nothing: the consumer records no processed ids for it, one write per event less."""
+    opens: tuple[type[EventData], ...] = ()
+    """Payloads whose sealed texts (`EventData.sealing`) the handler reads: the consumer opens them first (None where
+    the person they were sealed for was erased). Needs the service's keys (`ServiceSettings.seals_text`)."""
 
     def __post_init__(self) -> None:
         if abstract := [t.__name__ for t in self.event_types if t not in EVENT_TYPES.values()]:
@@ -114,9 +118,13 @@ class EventConsumers:
         clock: Clock,
         subscriptions: Sequence[Subscription[Any]],
         screen: Callable[[Event[Any]], Event[Any] | None] = lambda event: event,
+        keys: PersonKeys | None = None,
     ) -> None:
+        if keys is None and (opening := [s.name for s in subscriptions if s.opens]):
+            raise ValueError(f"subscriptions {', '.join(opening)} open sealed texts: the service needs its keys")
         self._settings = settings
         self._screen = screen
+        self._keys = keys
         self._processed = db[PROCESSED]
         self._uow = unit_of_work
         self._producer = producer
@@ -278,11 +286,22 @@ class EventConsumers:
                 if not runs or runs[-1].tombstones:
                     runs.append(_Run())
                 runs[-1].events.append((screened, record))
+        if opening := [e for run in runs for e, _ in run.events if type(e.data) in subscription.opens]:
+            await self._open(opening)
         for run in runs:
             if run.tombstones:
                 await self._remove(subscription, run.tombstones)
             else:
                 await self._apply(subscription, run.events)
+
+    async def _open(self, events: list[Event[Payload]]) -> None:
+        """Each event's sealed texts opened in clear, with one read of the keys they all need."""
+        keys = self._keys
+        assert keys is not None
+        opened = await self._with_infrastructure_retries(lambda: keys.opened([event.data for event in events]))
+        for event, data in zip(events, opened, strict=True):
+            if data is not event.data:
+                event.opened(data)
 
     async def _remove(self, subscription: Subscription[Payload], keys: list[str]) -> None:
         on_tombstone = subscription.on_tombstone

@@ -76,11 +76,12 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
                 spec.retired_indexes,
             )
             await _until_ready("Kafka", producer.start)
-            box = Outbox(db, names, f"/pacer/{settings.service_name}", spec.clock)
+            keys = PersonKeys.of(client, settings) if settings.seals_text else None
+            box = Outbox(db, names, f"/pacer/{settings.service_name}", spec.clock, keys)
             erasures = privacy.Erasures(db, settings.pseudonym_key.get_secret_value())
             await erasures.load()
             runtime = Runtime(
-                keys=PersonKeys.of(client, settings) if settings.seals_text else None,
+                keys=keys,
                 settings=settings,
                 clock=spec.clock,
                 client=client,
@@ -124,7 +125,9 @@ def lifespan_of(spec: ServiceSpec[Any]) -> Callable[[FastAPI], contextlib.Abstra
             tasks = health.Tasks()
             relay_task = tasks.start("outbox relay", relay.run())
             register = tasks.start("erasures", erasures.follow())
-            consumers = EventConsumers(settings, db, runtime.uow, producer, spec.clock, subscriptions, erasures.screen)
+            consumers = EventConsumers(
+                settings, db, runtime.uow, producer, spec.clock, subscriptions, erasures.screen, keys
+            )
             tasks.watch("consumers", await consumers.start())
             loops = [tasks.start(getattr(loop, "__name__", "loop"), loop()) for loop in spec.background(context)]
             monitor = tasks.start("monitor", _monitor(relay, consumers))

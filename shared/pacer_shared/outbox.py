@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
@@ -39,6 +40,7 @@ from pacer_shared.events import CloudEvent, EventData, wrap
 from pacer_shared.kafka import Producer
 from pacer_shared.logs import get_logger
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
+from pacer_shared.shredding import PersonKeys, needs_sealing
 from pacer_shared.topics import TopicNames
 from pacer_shared.waiting import wake_or_timeout
 
@@ -62,19 +64,24 @@ INDEXES: IndexPlan = {
 class Outbox:
     """Where a unit of work stages the events it raises (handlers publish through `unit_of_work.UnitOfWork`)."""
 
-    def __init__(self, db: Database, topic_names: TopicNames, source: str, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, topic_names: TopicNames, source: str, clock: Clock, keys: PersonKeys | None = None
+    ) -> None:
         self._collection = db[OUTBOX]
         self._topics = topic_names
         self._source = source
         self._clock = clock
+        self._keys = keys
+        """The people's keys, in a service that publishes texts people wrote (`EventData.sealing`)."""
         self.committed = asyncio.Event()
         """Set after a transaction that added events commits, to wake the relay at once."""
 
     async def add(self, session: Session, *events: EventData) -> list[CloudEvent]:
         """Stage events in the caller's transaction; they are published only if it commits."""
         now = self._clock.now()
-        envelopes = [wrap(event, source=self._source, time=now) for event in events]
-        staged = list(zip(events, envelopes, strict=True))
+        sealed = await self._sealed(events, now)
+        envelopes = [wrap(event, source=self._source, time=now) for event in sealed]
+        staged = list(zip(sealed, envelopes, strict=True))
         rows = [
             {
                 "_id": (seq := ObjectId()),
@@ -98,6 +105,15 @@ class Outbox:
         if rows:
             await self._collection.insert_many(rows, session=session)
         return envelopes
+
+    async def _sealed(self, events: Sequence[EventData], now: datetime) -> Sequence[EventData]:
+        """Every text the events declare sealed (`EventData.sealing`) sealed here, where every event passes, so no
+        producer can publish one in clear by forgetting to seal it."""
+        if self._keys is not None:
+            return await self._keys.sealed(events, now)
+        if declared := sorted({event.event_type for event in events if needs_sealing(event)}):
+            raise RuntimeError(f"{self._source} publishes {', '.join(declared)} but has no keys to seal their texts")
+        return events
 
 
 class OutboxRelay:

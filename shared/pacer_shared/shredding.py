@@ -16,21 +16,24 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, UpdateOne
 
-from pacer_shared.events.base import EventData, SealedText
+from pacer_shared.events.base import EventData, SealedText, Sealing
 from pacer_shared.mongo import Database, Document
 from pacer_shared.settings import ServiceSettings
 
 KEYS = "person_keys"
 NONCE = 12  # bytes: GCM's standard nonce
+
+D = TypeVar("D", bound=EventData)
 
 
 def _b64(data: bytes) -> str:
@@ -94,49 +97,113 @@ class PersonKeys:
         # The stored keys are wrapped under this one: whoever holds the database alone cannot use them.
         self._master = hashlib.sha256(master.encode()).digest()
 
-    async def _create(self, people: Sequence[str], now: datetime) -> None:
-        """A key for each of these people who has none yet; the first writer's wins, a racing one is never used."""
-        for person in people:
-            wrapped = _wrap(self._master, AESGCM.generate_key(bit_length=256), person.encode())
-            await self._keys.update_one(
-                {"_id": person}, {"$setOnInsert": {"wrapped": wrapped, "created_at": now}}, upsert=True
-            )
+    async def _for(self, people: Iterable[str], now: datetime) -> dict[str, bytes]:
+        """The keys of these people, a key created for each who has none yet (the first writer's wins, a racing
+        one is never used): one read, and one write only for people never sealed for before."""
+        wanted = sorted(set(people))
+        keys = await self._read(wanted)
+        if missing := [person for person in wanted if person not in keys]:
+            created = [
+                UpdateOne({"_id": p}, {"$setOnInsert": {"wrapped": self._new_key(p), "created_at": now}}, upsert=True)
+                for p in missing
+            ]
+            await self._keys.bulk_write(created, ordered=False)
+            keys |= await self._read(missing)
+        return keys
+
+    def _new_key(self, person: str) -> bytes:
+        return _wrap(self._master, os.urandom(32), person.encode())
 
     async def _read(self, people: Sequence[str]) -> dict[str, bytes]:
+        if not people:
+            return {}
         found = self._keys.find({"_id": {"$in": list(people)}})
         return {doc["_id"]: _unwrap(self._master, doc["wrapped"], doc["_id"].encode()) async for doc in found}
 
-    async def seal(self, event: type[EventData], data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-        """`data` for an `event` with each of its texts (`EventData.sealing`) sealed in place of the clear one."""
-        sealing = event.sealing
-        if sealing is None:
-            return dict(data)
-        people = [str(data[field]) for field in sealing.people]
-        await self._create(people, now)
-        keys, context = await self._read(people), str(data[sealing.bound_to])
-        sealed = {k: v for k, v in data.items() if k not in sealing.texts}
-        for name in sealing.texts:
-            sealed[f"sealed_{name}"] = seal_with(keys, people, data[name], context)
-        return sealed
+    async def sealed(self, events: Sequence[EventData], now: datetime) -> list[EventData]:
+        """The events with every text they declare (`EventData.sealing`) and carry in clear sealed in its place:
+        one read of the keys they need, whatever their number (goals stages one event per goal a batch moved)."""
+        clear = [event for event in events if needs_sealing(event)]
+        if not clear:
+            return list(events)
+        keys = await self._for((p for event in clear for p in _people(event)), now)
+        sealed = {id(event): _seal(event, keys) for event in clear}
+        return [sealed.get(id(event), event) for event in events]
+
+    async def opened(self, events: Sequence[D]) -> list[D]:
+        """The events with their sealed texts opened in clear (None where a key is gone: that person was erased),
+        for a consumer that reads them (`Subscription.opens`): one read of the keys they all need."""
+        sealed = {id(event): texts for event in events if (texts := _sealed_texts(event.__dict__, event.sealing))}
+        keys = await self._read(sorted({p for texts in sealed.values() for t in texts.values() for p in t.key_ids}))
+        return [_open_event(event, sealed[id(event)], keys) if id(event) in sealed else event for event in events]
 
     async def open(self, event: type[EventData] | None, data: Mapping[str, Any]) -> dict[str, Any]:
         """An `event`'s data (as JSON) with each sealed text opened in clear, None where it can no longer be read."""
-        sealing, opened = event.sealing if event is not None else None, dict(data)
-        if sealing is None:
-            return opened
-        texts = {
-            name: SealedText.model_validate(sealed)
-            for name in sealing.texts
-            if isinstance(sealed := data.get(f"sealed_{name}"), Mapping)
-        }
+        sealing = event.sealing if event is not None else None
+        texts = _sealed_texts(data, sealing)
         # One read of every key the texts need: an action item's text and title are sealed for the same owner.
-        keys = await self._read(sorted({p for text in texts.values() for p in text.key_ids})) if texts else {}
-        context = str(data.get(sealing.bound_to))
-        for name in sealing.texts:
-            # In clear (an older version), or absent: a template still finds the name.
-            opened[name] = open_with(keys, texts[name], context) if name in texts else data.get(name)
-        return opened
+        keys = await self._read(sorted({p for text in texts.values() for p in text.key_ids}))
+        return dict(data) | _opened(data, sealing, texts, keys)
 
     async def destroy(self, person_id: str) -> None:
         """Every text sealed for the person can no longer be opened, wherever its copies are."""
         await self._keys.delete_one({"_id": person_id})
+
+
+def needs_sealing(event: EventData) -> bool:
+    """Whether the event carries in clear a text it declares sealed (as its producer built it)."""
+    sealing = event.sealing
+    return (
+        sealing is not None
+        and sealing.applies(event.__dict__)
+        and any(getattr(event, name) is not None for name in sealing.fields)
+    )
+
+
+def _people(event: EventData) -> list[str]:
+    assert event.sealing is not None
+    return [str(getattr(event, field)) for field in event.sealing.people]
+
+
+def _seal(event: EventData, keys: Mapping[str, bytes]) -> EventData:
+    sealing = event.sealing
+    assert sealing is not None
+    people, context = _people(event), str(getattr(event, sealing.bound_to))
+    as_json = event.model_dump(mode="json", include=set(sealing.structured))
+    update: dict[str, Any] = {}
+    for name in sealing.fields:
+        if (value := getattr(event, name)) is not None:
+            text = value if name in sealing.texts else json.dumps(as_json[name], ensure_ascii=False)
+            update |= {name: None, f"sealed_{name}": seal_with(keys, people, text, context)}
+    return event.model_copy(update=update)
+
+
+def _open_event(event: D, texts: Mapping[str, SealedText], keys: Mapping[str, bytes]) -> D:
+    return type(event).model_validate(event.model_dump() | _opened(event.__dict__, event.sealing, texts, keys))
+
+
+def _sealed_texts(data: Mapping[str, Any], sealing: Sealing | None) -> dict[str, SealedText]:
+    """The sealed texts in an event's data, by the name of their clear field."""
+    texts: dict[str, SealedText] = {}
+    for name in sealing.fields if sealing is not None else ():
+        value = data.get(f"sealed_{name}")
+        if isinstance(value, SealedText):
+            texts[name] = value
+        elif isinstance(value, Mapping):
+            texts[name] = SealedText.model_validate(value)
+    return texts
+
+
+def _opened(
+    data: Mapping[str, Any], sealing: Sealing | None, texts: Mapping[str, SealedText], keys: Mapping[str, bytes]
+) -> dict[str, Any]:
+    """The clear fields of the sealed `texts` (None for one that can no longer be opened), the sealed ones emptied."""
+    if sealing is None or not texts:
+        return {}
+    context = str(data.get(sealing.bound_to))
+    opened: dict[str, Any] = {}
+    for name, sealed in texts.items():
+        text = open_with(keys, sealed, context)
+        value = json.loads(text) if text is not None and name in sealing.structured else text
+        opened |= {name: value, f"sealed_{name}": None}
+    return opened

@@ -296,7 +296,7 @@ def test_config_and_secret_give_every_service_valid_settings(
             secret_env = {"PACER_JWT_SECRET": "x" * 32, "PACER_PSEUDONYM_KEY": "z" * 32}
             if name == "feedback":
                 secret_env["PACER_FEEDBACK_ANONYMITY_KEY"] = "y" * 32
-            if name in ("feedback", "incentives", "notifications", "reviews"):  # they seal or open texts
+            if settings_class.seals_text:
                 secret_env["PACER_SHREDDING_KEY"] = "s" * 32
             if name == "analytics":
                 secret_env["PACER_ANALYTICS_PEER_SECRET"] = "p" * 32

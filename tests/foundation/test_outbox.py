@@ -7,9 +7,11 @@ import subprocess
 import sys
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
+import pytest
 from bson import ObjectId
 from foundation.conftest import PROBE
 from prometheus_client import REGISTRY
@@ -18,11 +20,21 @@ from pymongo import AsyncMongoClient
 from pacer_shared import topics
 from pacer_shared.auth import Role, mint_local_token
 from pacer_shared.clock import SystemClock
-from pacer_shared.events import CloudEvent, wrap
+from pacer_shared.events import EVENT_TYPES, CloudEvent, decode, wrap
+from pacer_shared.events.goals import (
+    GoalAdjusted,
+    GoalCheckInRecorded,
+    GoalMetric,
+    GoalNote,
+    GoalSet,
+    MetricAggregation,
+    OwnerKind,
+)
 from pacer_shared.kafka import SharedProducer, ensure_topics
 from pacer_shared.mongo import Session, create_client, ensure_indexes
 from pacer_shared.outbox import INDEXES, OUTBOX, Outbox, OutboxRelay
-from pacer_shared.settings import ServiceSettings
+from pacer_shared.settings import LOCAL_SHREDDING_KEY, ServiceSettings
+from pacer_shared.shredding import PersonKeys
 from pacer_shared.topics import TopicNames
 from pacer_shared.unit_of_work import UnitOfWork
 from pacer_testkit.probe import NoteIn, note_event
@@ -152,3 +164,54 @@ async def test_a_transaction_staging_thousands_of_events_publishes_them_all_in_o
     assert [r.headers["ce_id"] for r in records] == [legacy.id, *(envelope.id for envelope in staged)]
     assert [r.json()["data"]["recognition_id"] for r in records[:3]] == ["legacy", "n-0", "n-1"]
     assert records[-1].key == b"p0"  # n-2499, and 2499 = 7 × 357
+
+
+async def test_the_outbox_seals_the_texts_an_event_declares_and_a_service_without_keys_cannot_stage_them(
+    stack: Stack, namespace: str
+) -> None:
+    """Every event passes the outbox, so sealing there means no producer can publish a goal's title or a check-in's
+    notes in clear; a team's goal names no one person and keeps its title in clear."""
+    client = create_client(stack.mongo_url, "outbox-seal-test")
+    db = client[f"{namespace}_outbox_seal"]
+    keys = PersonKeys(client[f"{namespace}_keys"], LOCAL_SHREDDING_KEY)
+    period = {"period_start": datetime(2026, 12, 1, tzinfo=UTC), "period_end": datetime(2027, 1, 1, tzinfo=UTC)}
+    mine = GoalAdjusted(
+        goal_id="g-ann", owner_id="ann", title="Win back Zhang Wei's account", reason="Zhang Wei moved to Acme",
+        adjusted_by="mia", old_target=Decimal(10), new_target=Decimal(8), **period,
+    )  # fmt: skip
+    team = GoalSet(
+        goal_id="g-north", owner_id="north", owner_kind=OwnerKind.TEAM, title="North: 300 calls", set_by="mia",
+        metric=GoalMetric(kinds=["call"], aggregation=MetricAggregation.COUNT), target=Decimal(300), unit="calls",
+        **period,
+    )  # fmt: skip
+    checkin = GoalCheckInRecorded(
+        checkin_id="c-1", owner_id="ann", week_start=period["period_start"], due_at=period["period_start"],
+        recorded_at=period["period_start"], confidence=3, obstacles="Zhang Wei is on leave",
+        goals=[GoalNote(goal_id="g-ann", title="Win back Zhang Wei's account", progress_note="two calls")],
+    )  # fmt: skip
+    try:
+        outbox = Outbox(db, TopicNames(f"{namespace}."), "/pacer/test", SystemClock(), keys)
+        staged = await UnitOfWork(db, outbox).run(lambda session: outbox.add(session, mine, team, checkin))
+        wire = [envelope.to_json().decode() for envelope in staged]
+        assert ["Zhang Wei" in text for text in wire] == [False, False, False]
+        assert '"North: 300 calls"' in wire[1]
+        opened = [await keys.open(EVENT_TYPES[e.type], e.data) for e in staged]
+        assert (opened[0]["title"], opened[0]["reason"]) == ("Win back Zhang Wei's account", "Zhang Wei moved to Acme")
+        assert opened[2]["obstacles"] == "Zhang Wei is on leave"
+        assert opened[2]["goals"] == [{"goal_id": "g-ann", "title": mine.title, "progress_note": "two calls"}]
+        # What a consumer that reads the texts gets (`Subscription.opens`): the events typed, in clear.
+        typed = await keys.opened([decode(e.to_json()).data for e in staged])
+        assert typed == [mine, team, checkin]
+
+        await keys.destroy("ann")  # her erasure
+        assert (await keys.open(GoalAdjusted, staged[0].data))["title"] is None
+        [shredded] = await keys.opened([decode(staged[2].to_json()).data])
+        assert isinstance(shredded, GoalCheckInRecorded)
+        assert (shredded.goals, shredded.obstacles, shredded.confidence) == (None, None, 3)
+
+        without_keys = Outbox(db, TopicNames(f"{namespace}."), "/pacer/test", SystemClock())
+        with pytest.raises(RuntimeError, match="GoalAdjusted but has no keys"):
+            await UnitOfWork(db, without_keys).run(lambda session: without_keys.add(session, mine))
+        assert len(await UnitOfWork(db, without_keys).run(lambda session: without_keys.add(session, team))) == 1
+    finally:
+        await client.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from pacer_connectors.settings import ConnectorsSettings
 from pacer_feedback.settings import FeedbackSettings
 from pacer_goals.settings import GoalsSettings
 from pacer_incentives.settings import IncentivesSettings
@@ -61,10 +62,10 @@ def test_production_refuses_a_default_short_or_reused_shredding_key_where_text_i
     production.setenv("PACER_FEEDBACK_ANONYMITY_KEY", "a" * 40)
     for weak in (LOCAL_SHREDDING_KEY, "short"):
         production.setenv("PACER_SHREDDING_KEY", weak)
-        for settings in (FeedbackSettings, IncentivesSettings, NotificationsSettings, ReviewsSettings):
+        for settings in (FeedbackSettings, GoalsSettings, IncentivesSettings, NotificationsSettings, ReviewsSettings):
             with pytest.raises(ValidationError, match="shredding_key: set a random key"):
                 settings()
-        assert GoalsSettings().environment == "production", "goals seals nothing: it needs no such key"
+        assert ConnectorsSettings().environment == "production", "connectors seals nothing: it needs no such key"
     production.setenv("PACER_SHREDDING_KEY", "p" * 40)
     with pytest.raises(ValidationError, match="shredding_key: must differ"):
         FeedbackSettings()  # one leaked key would then open what the other protects

@@ -12,6 +12,7 @@ from pacer_shared.settings import ServiceSettings
 
 class GoalsSettings(ServiceSettings):
     service_name: ClassVar[str] = "goals"
+    seals_text: ClassVar[bool] = True
 
     http_port: int = 8101
     metrics_port: int = 9101

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -101,10 +102,12 @@ async def test_the_assistant_answers_the_check_in_and_the_manager_reads_it(
     records = await world.goal_events(lambda rs: bool(events_of(rs, "GoalCheckInRecorded")), timeout=30)
     [recorded] = events_of(records, "GoalCheckInRecorded")
     assert recorded["subject"] == "ann"
-    assert recorded["data"]["goals"] == [
+    assert "two demos" not in json.dumps(recorded), "what she wrote travels sealed for her"
+    said = await world.opened(recorded)
+    assert said["goals"] == [
         {"goal_id": goal["goal_id"], "title": "Calls this month", "progress_note": "14 calls, two demos booked"}
     ]
-    assert (recorded["data"]["confidence"], recorded["data"]["help_needed"]) == (4, "a price list for the new range")
+    assert (said["confidence"], said["help_needed"]) == (4, "a price list for the new range")
 
     latest = await world.http.get(
         "/v1/checkins", params={"owner_id": "ann", "status": "recorded", "limit": 1}, headers=token("mia", Role.MANAGER)

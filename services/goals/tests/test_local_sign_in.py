@@ -53,6 +53,7 @@ async def production_goals(
     monkeypatch.setenv("PACER_JWT_SECRET", "a-production-secret-of-forty-characters!")
     monkeypatch.setenv("PACER_JWT_AUDIENCE", "pacer")
     monkeypatch.setenv("PACER_PSEUDONYM_KEY", "a-production-pseudonym-key-of-forty-chars")
+    monkeypatch.setenv("PACER_SHREDDING_KEY", "a-production-shredding-key-of-forty-chars")
     monkeypatch.setenv("PACER_ALLOW_INSECURE_TRANSPORT", "true")  # the test broker has no TLS listener
     async with in_process(build(GoalsSettings())) as http:
         yield http

@@ -30,6 +30,7 @@ def subscriptions(incentives: Incentives) -> list[Subscription[Any]]:
             topics=[topics.GOALS_EVENTS, topics.REVIEWS_EVENTS, topics.FEEDBACK_EVENTS],
             handle=on_inputs,
             event_types=inputs.INPUT_TYPES,
+            opens=inputs.GOAL_TYPES,  # their titles name statements' lines; praise stays sealed in the log
         ),
         Subscription(
             name="deactivations",

@@ -48,6 +48,7 @@ def subscriptions(reviews: Reviews) -> list[Subscription[Any]]:
             topics=[topics.GOALS_EVENTS],
             handle=on_goals,
             event_types=(*inputs.GOAL_TYPES, GoalCheckInRecorded),
+            opens=(*inputs.GOAL_TYPES, GoalCheckInRecorded),  # titles, notes: kept here, where erasure reaches
         ),
         Subscription[inputs.FeedbackReceived](
             name="feedback", topics=[topics.FEEDBACK_EVENTS], handle=on_feedback, event_types=inputs.FEEDBACK_TYPES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Self
 
@@ -36,11 +36,26 @@ class Sealing:
 
     Each text `name` travels as `sealed_name`, sealed under the keys of the people the fields `people` name, so
     erasing any one of them shreds it; the value of `bound_to` is the associated data, so a ciphertext cannot be
-    moved to another event. Events written before the text was sealed carry it in clear as `name`."""
+    moved to another event. Events written before the text was sealed carry it in clear as `name`.
+
+    The outbox seals every event it stages (`PersonKeys.sealed`), so a producer builds events with their texts in
+    clear and cannot forget to seal one; a consumer that reads them asks for them opened (`Subscription.opens`)."""
 
     texts: tuple[str, ...]
     people: tuple[str, ...]
     bound_to: str
+    structured: tuple[str, ...] = ()
+    """Texts that are not strings (a list of notes): sealed as their JSON, opened back into their type."""
+    unless: tuple[str, str] | None = None
+    """(field, value): an event whose field has that value carries its texts in clear (a team's goal names no
+    one person, so no one's erasure is its to shred)."""
+
+    def applies(self, data: Mapping[str, Any]) -> bool:
+        return self.unless is None or str(data.get(self.unless[0])) != self.unless[1]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (*self.texts, *self.structured)
 
 
 class EventData(Record):
@@ -64,7 +79,7 @@ class EventData(Record):
 
     @model_validator(mode="after")
     def _sealed_or_clear(self) -> Self:
-        for name in self.sealing.texts if self.sealing else ():
+        for name in self.sealing.fields if self.sealing else ():
             if getattr(self, name) is not None and getattr(self, f"sealed_{name}") is not None:
                 raise ValueError(f"{name} in clear (an older version) or sealed_{name}, not both")
         return self

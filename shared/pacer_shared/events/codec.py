@@ -64,6 +64,11 @@ class Event(Generic[Payload]):
             self._envelope = CloudEvent.model_validate_json(self._raw)
         return self._envelope
 
+    def opened(self, data: Payload) -> None:  # type: ignore[misc]  # the same type, only opened
+        """The payload with its sealed texts opened (`PersonKeys.opened`), in `data` and in the envelope alike."""
+        self._envelope = self.envelope.model_copy(update={"data": data.model_dump(mode="json")})
+        self.data = data
+
     def __repr__(self) -> str:
         return f"Event(id={self.id!r}, type={self.type!r}, data={self.data!r})"
 

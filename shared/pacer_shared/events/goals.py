@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import AwareDatetime, Field
 
 from pacer_shared import topics
-from pacer_shared.events.base import EventData, Record
+from pacer_shared.events.base import EventData, Record, SealedText, Sealing, upcaster
 
 
 class MetricAggregation(StrEnum):
@@ -35,17 +35,29 @@ class GoalMetric(Record):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
 
-class GoalEvent(EventData):
-    """Common fields: which goal, whose, and for which period."""
+def _owners(texts: tuple[str, ...]) -> Sealing:
+    """Texts sealed for the assistant whose goal it is, bound to the goal; a team's goal carries them in clear."""
+    return Sealing(texts=texts, people=("owner_id",), bound_to="goal_id", unless=("owner_kind", OwnerKind.TEAM.value))
 
+
+class GoalEvent(EventData):
+    """Common fields: which goal, whose, and for which period.
+
+    From version 2 the goal's title, and the reasons people give for a change, travel sealed for the assistant
+    the goal belongs to (`pacer_shared.shredding`), bound to the goal; a team's goal carries them in clear (it
+    names no one person). Version 1 carried them in clear."""
+
+    version = 2
     topic = topics.GOALS_EVENTS
     subject_field = "owner_id"
+    sealing = _owners(("title",))
 
     goal_id: str
     owner_id: str = Field(description="Assistant id, or team id for a team goal")
     owner_kind: OwnerKind = OwnerKind.ASSISTANT
     team_id: str | None = None
-    title: str = ""
+    title: str | None = Field(default=None, description="In clear: a team's goal, or an event of version 1")
+    sealed_title: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to goal_id")
     period_start: AwareDatetime
     period_end: AwareDatetime
 
@@ -101,8 +113,10 @@ class GoalMissed(GoalEvent):
 
 class GoalAdjusted(GoalEvent):
     event_type = "GoalAdjusted"
+    sealing = _owners(("title", "reason"))
     adjusted_by: str
-    reason: str
+    reason: str | None = Field(default=None, description="In clear: a team's goal, or an event of version 1")
+    sealed_reason: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to goal_id")
     old_target: Decimal
     new_target: Decimal
     old_period_end: AwareDatetime | None = None
@@ -111,8 +125,10 @@ class GoalAdjusted(GoalEvent):
 
 class GoalCancelled(GoalEvent):
     event_type = "GoalCancelled"
+    sealing = GoalAdjusted.sealing
     cancelled_by: str
-    reason: str
+    reason: str | None = Field(default=None, description="In clear: a team's goal, or an event of version 1")
+    sealed_reason: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to goal_id")
 
 
 class WeekSummary(Record):
@@ -145,11 +161,18 @@ class GoalNote(Record):
 
 
 class GoalCheckInRecorded(EventData):
-    """An assistant answered a weekly check-in: for the manager and the next 1:1 agenda."""
+    """An assistant answered a weekly check-in: for the manager and the next 1:1 agenda.
 
+    From version 2 what the assistant wrote (the notes, with their goals' titles, the obstacles and the help asked
+    for) travels sealed for them, bound to the check-in; version 1 carried it in clear."""
+
+    version = 2
     event_type = "GoalCheckInRecorded"
     topic = topics.GOALS_EVENTS
     subject_field = "owner_id"
+    sealing = Sealing(
+        texts=("obstacles", "help_needed"), structured=("goals",), people=("owner_id",), bound_to="checkin_id"
+    )
 
     checkin_id: str
     owner_id: str
@@ -158,9 +181,14 @@ class GoalCheckInRecorded(EventData):
     due_at: AwareDatetime
     recorded_at: AwareDatetime
     late: bool = Field(default=False, description="Answered after the gentle reminder went out")
-    goals: list[GoalNote] = Field(default_factory=list, description="Progress notes, one per goal")
-    obstacles: str = ""
-    help_needed: str = ""
+    goals: list[GoalNote] | None = Field(
+        default=None, description="Progress notes, one per goal. In clear: in events of version 1 only"
+    )
+    sealed_goals: SealedText | None = Field(default=None, description="The notes as JSON, sealed for owner_id")
+    obstacles: str | None = Field(default=None, description="In clear: in events of version 1 only")
+    sealed_obstacles: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to checkin_id")
+    help_needed: str | None = Field(default=None, description="In clear: in events of version 1 only")
+    sealed_help_needed: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to checkin_id")
     confidence: int = Field(ge=1, le=5, description="How sure the assistant is of reaching the goals, 1 to 5")
 
 
@@ -179,6 +207,16 @@ class GoalCheckInOverdue(EventData):
 
 class GoalMissAnalyzed(GoalEvent):
     event_type = "GoalMissAnalyzed"
+    sealing = _owners(("title", "cause", "action_plan"))
     analyzed_by: str
-    cause: str
-    action_plan: str
+    cause: str | None = Field(default=None, description="In clear: a team's goal, or an event of version 1")
+    sealed_cause: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to goal_id")
+    action_plan: str | None = Field(default=None, description="In clear: a team's goal, or an event of version 1")
+    sealed_action_plan: SealedText | None = Field(default=None, description="Sealed for owner_id, bound to goal_id")
+
+
+# Version 1 is read as written: the texts in clear, nothing sealed.
+for _event in (GoalSet, GoalProgressed, GoalAtRisk, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled):
+    upcaster(_event, from_version=1)(dict)
+upcaster(GoalMissAnalyzed, from_version=1)(dict)
+upcaster(GoalCheckInRecorded, from_version=1)(dict)

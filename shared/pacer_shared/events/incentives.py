@@ -33,11 +33,17 @@ class BonusCalculated(IncentiveEvent):
 
 
 class BonusAdjusted(IncentiveEvent):
+    """Version 2 carries the reason (it names the goals behind the change) sealed for the person; version 1 carried
+    it in clear."""
+
+    version = 2
     event_type = "BonusAdjusted"
+    sealing = Sealing(texts=("reason",), people=("person_id",), bound_to="statement_id")
     statement_id: str
     adjustment: Decimal
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    reason: str
+    sealed_reason: SealedText | None = Field(default=None, description="Sealed for person_id, bound to statement_id")
+    reason: str | None = Field(default=None, description="In clear: in events of version 1 only")
     cause_event_ids: list[str] = []
 
 
@@ -99,5 +105,6 @@ class ActingLeadAssigned(IncentiveEvent):
 
 
 # Version 1 is read as written: the texts in clear, nothing sealed.
+upcaster(BonusAdjusted, from_version=1)(dict)
 upcaster(RecognitionGranted, from_version=1)(dict)
 upcaster(ActingLeadAssigned, from_version=1)(dict)

@@ -14,7 +14,6 @@ from pacer_shared.events.feedback import FeedbackDirection, FeedbackGiven, Feedb
 from pacer_shared.mongo import Document, Session
 from pacer_shared.paging import cursor_after
 from pacer_shared.problems import Forbidden, NotFound, Unprocessable
-from pacer_shared.service import Runtime
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,7 @@ async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Do
         "replies": [],
     }
 
-    # Sealed before the transaction: making the author's and recipient's keys is no part of it (they are kept).
-    event = await given_event(feedback.runtime, document)
+    event = given_event(document)
 
     async def work(session: Session) -> None:
         request_id = new.request_id
@@ -89,8 +87,8 @@ async def give(feedback: Feedback, principal: Principal, new: NewFeedback) -> Do
     return document
 
 
-async def given_event(runtime: Runtime, document: Document) -> FeedbackGiven:
-    """The event, its text sealed for its author and its recipient: either one's erasure shreds it on the topic."""
+def given_event(document: Document) -> FeedbackGiven:
+    """The event; the outbox seals its text for its author and its recipient, so either one's erasure shreds it."""
     fields = (
         "author_id",
         "recipient_id",
@@ -103,7 +101,7 @@ async def given_event(runtime: Runtime, document: Document) -> FeedbackGiven:
         "request_id",
     )
     clear = {"feedback_id": document["_id"], "text": document["text"], **{f: document[f] for f in fields}}
-    return await runtime.sealed(FeedbackGiven, clear)
+    return FeedbackGiven.model_validate(clear)
 
 
 async def reply(feedback: Feedback, principal: Principal, feedback_id: str, text: str) -> Document:

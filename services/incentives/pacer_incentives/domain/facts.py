@@ -108,13 +108,13 @@ def apply(facts: Facts, record: InputRecord) -> None:
     goal_id = data["goal_id"]
     fact = facts.goals.get(goal_id) or GoalFact(
         goal_id=goal_id,
-        title=data.get("title", ""),
+        title=data.get("title") or "",
         owner_id=data["owner_id"],
         period_end=_time(data["period_end"]),
         target=_decimal(data.get("target") or data.get("new_target") or 1),
     )
     if record.type == "GoalSet":
-        fact = _cite(fact, record.event_id, target=_decimal(data["target"]), title=data.get("title", fact.title))
+        fact = _cite(fact, record.event_id, target=_decimal(data["target"]), title=data.get("title") or fact.title)
     elif record.type in ("GoalProgressed", "GoalAchieved", "GoalMissed"):
         changes: dict[str, Any] = {"actual": _decimal(data["actual"]), "target": _decimal(data["target"])}
         if record.type != "GoalProgressed":

@@ -44,10 +44,7 @@ async def assign(
     }
 
     fields = ("person_id", "scope", "scope_name", "starts_on", "ends_on", "assigned_by", "note")
-    # Sealed before the transaction: making the person's key is no part of it (it is kept).
-    event = await incentives.runtime.sealed(
-        ActingLeadAssigned, {"assignment_id": assignment_id, **{f: document[f] for f in fields}}
-    )
+    event = ActingLeadAssigned.model_validate({"assignment_id": assignment_id, **{f: document[f] for f in fields}})
 
     async def work(session: Session) -> None:
         await incentives.acting_leads.add(document, session)

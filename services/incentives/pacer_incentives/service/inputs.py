@@ -29,8 +29,9 @@ from pacer_shared.events.people import PersonUpserted
 from pacer_shared.events.reviews import ReviewCompleted, TrainingAssigned, TrainingCompleted
 from pacer_shared.mongo import Document, Session
 
+GOAL_TYPES = (GoalSet, GoalProgressed, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled)
 INPUT_TYPES = (
-    *(GoalSet, GoalProgressed, GoalAchieved, GoalMissed, GoalAdjusted, GoalCancelled),
+    *GOAL_TYPES,
     *(ReviewCompleted, TrainingAssigned, TrainingCompleted),
     FeedbackGiven,
 )

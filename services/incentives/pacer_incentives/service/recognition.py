@@ -80,7 +80,7 @@ async def grant(incentives: Incentives, grant: Grant, session: Session, at: date
         "value_id": grant.value.value_id if grant.value else None,
         "value_names": grant.value.names() if grant.value else {},
     }
-    incentives.runtime.uow.publish(session, await incentives.runtime.sealed(RecognitionGranted, granted))
+    incentives.runtime.uow.publish(session, RecognitionGranted.model_validate(granted))
     return True
 
 

@@ -263,7 +263,7 @@ class GoalOutcomes:
             writes.append(UpdateOne({"_id": data.goal_id}, update, upsert=True))
             # Only a newer event moves the title, the period (an adjustment moves its end) and the numbers: late or
             # redelivered older ones change nothing.
-            about = {"title": data.title, "period_start": data.period_start, "period_end": data.period_end}
+            about = {"title": data.title or "", "period_start": data.period_start, "period_end": data.period_end}
             writes.append(
                 UpdateOne(
                     {"_id": data.goal_id, **_not_after(event.time, "about_at")},

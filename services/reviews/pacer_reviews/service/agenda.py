@@ -57,9 +57,10 @@ def _checkin(answered: Document | None) -> CheckInFacts | None:
         return None
     return CheckInFacts(
         confidence=answered["confidence"],
-        obstacles=answered.get("obstacles", ""),
-        help_needed=answered.get("help_needed", ""),
-        notes=[(goal.get("title") or goal["goal_id"], goal.get("progress_note", "")) for goal in answered["goals"]],
+        # None where the assistant's erasure shredded what they wrote before it reached here
+        obstacles=answered.get("obstacles") or "",
+        help_needed=answered.get("help_needed") or "",
+        notes=[(g.get("title") or g["goal_id"], g.get("progress_note", "")) for g in answered.get("goals") or []],
         late=answered.get("late", False),
     )
 

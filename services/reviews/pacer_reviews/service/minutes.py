@@ -175,7 +175,7 @@ class ActionItemWorker:
             raise _Taken
         if decided.send is not None:
             event = ActionItemDue if decided.send is Reminder.DUE else ActionItemOverdue
-            self._reviews.runtime.uow.publish(session, await self._reviews.runtime.sealed(event, _about(item)))
+            self._reviews.runtime.uow.publish(session, event.model_validate(_about(item)))
 
 
 def _about(item: Document) -> dict[str, Any]:
