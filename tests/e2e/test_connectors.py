@@ -67,6 +67,7 @@ class World:
     calls_goal: str
     deals_goal: str
     follow_ups_goal: str
+    quotes_goal: str
 
     async def goal_total(self, goal_id: str) -> Decimal:
         async with httpx.AsyncClient(base_url=self.goals.url, timeout=15) as http:
@@ -104,12 +105,20 @@ class World:
             self.connectors.start()
             await self.connectors.wait_ready()
 
-    async def follow_ups_reach(self, count: int, what: str) -> None:
-        async def equal() -> Decimal | None:
-            seen = await self.goal_total(self.follow_ups_goal)
-            return seen if seen == count else None
+    def held_by_fxiaoke(self, crm_object: str) -> Decimal:
+        """Dan's records of the object that stand in the fake Fxiaoke: neither voided nor deleted."""
+        records = self.fxiaoke.records.get(crm_object, {}).values()
+        return Decimal(sum(r["owner"] == [DAN_FS] and r["life_status"] == "normal" for r in records))
 
-        await eventually(equal, 90, f"dan's follow-ups to count {count} {what}")
+    async def follow_ups_reach(self, what: str, crm_object: str = "ActiveRecordObj") -> None:
+        """Dan's goal for the object's kind equals what the fake Fxiaoke holds for him."""
+        goal = self.follow_ups_goal if crm_object == "ActiveRecordObj" else self.quotes_goal
+        want = self.held_by_fxiaoke(crm_object)
+
+        async def equal() -> bool:
+            return await self.goal_total(goal) == want
+
+        await eventually(equal, 90, f"dan's {crm_object} to count {want} {what}")
 
 
 def fxiaoke_file(folder: Path, fxiaoke_url: str) -> None:
@@ -131,7 +140,8 @@ def fxiaoke_file(folder: Path, fxiaoke_url: str) -> None:
                 "kind": "lead_followed_up",
                 "owner_field": "owner",
                 "occurred_at_field": "create_time",
-            }
+            },
+            {"object": "QuoteObj", "kind": "quote_sent", "owner_field": "owner", "occurred_at_field": "create_time"},
         ],
         "people": {"by_email": False, "table": {DAN_FS: "dan"}},
     }
@@ -248,6 +258,7 @@ async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Async
                 await set_goal(goals, ["call"], "count"),
                 await set_goal(goals, ["deal_closed"], "sum_amount", "CNY"),
                 await set_goal(goals, ["lead_followed_up"], "count", owner=("dan", "max")),
+                await set_goal(goals, ["quote_sent"], "count", owner=("dan", "max")),
             )
             yield world
         finally:
@@ -422,21 +433,100 @@ async def test_fxiaoke_follow_ups_feed_goals_voided_ones_are_retracted_and_error
     fx = world.fxiaoke
     follow_ups = [fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": f"call back {n}"}) for n in range(150)]
     fx.create("ActiveRecordObj", {"owner": ["FSUID_TEMP"], "content": "by a temp"})
-    await world.follow_ups_reach(150, "after a backfill of two pages")
+    await world.follow_ups_reach("after a backfill of two pages")
 
     fx.void("ActiveRecordObj", follow_ups[0])
     fx.update("ActiveRecordObj", follow_ups[1], content="call back tomorrow")  # counts the same
-    await world.follow_ups_reach(149, "after one was voided")
+    await world.follow_ups_reach("after one was voided")
 
     tokens_before, errors_before = fx.tokens_issued, (await world.status(connection=FXIAOKE)).json()["errors"]
     fx.expire_tokens()
     fx.throttle(1)
     fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": "after the quota"})
-    await world.follow_ups_reach(150, "after an expired token and a quota error, both answered with HTTP 200")
+    await world.follow_ups_reach("after an expired token and a quota error, both answered with HTTP 200")
     status = (await world.status(connection=FXIAOKE)).json()
     assert fx.tokens_issued > tokens_before, "the expired token was replaced"
     assert status["errors"] > errors_before
     assert status["unmapped_users"] == {"FSUID_TEMP": 1}
+
+
+async def test_fxiaoke_records_edited_while_a_pass_pages_make_it_skip_no_other(world: World) -> None:
+    """An edit lands between two pages of a pass, seconds after the records it passes: the record moves to the end
+    of the listing. Paging by offset, the rows after it would shift back by one, and the one skipped would be older
+    than the next pass's start (a second before the newest change read): lost for good. Paging by key, every row is
+    read."""
+    await world.connected()
+    fx = world.fxiaoke
+    await world.follow_ups_reach("before the edits")
+    edited: list[str] = []
+
+    def edit_the_first(rows: list[dict[str, Any]]) -> None:
+        fx.later(5)  # a large tenant's pages take seconds
+        fx.update("ActiveRecordObj", rows[0]["_id"], content="rescheduled while the connector pages")
+        edited.append(rows[0]["_id"])
+
+    fx.between_pages = edit_the_first
+    for n in range(250):
+        fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": f"visit report {n}"})
+    await world.follow_ups_reach("after an edit between two pages of a pass")
+    assert edited, "the fake edited a record between two pages"
+
+
+async def test_fxiaoke_pages_past_the_offset_cap_and_through_a_millisecond_fuller_than_a_page(world: World) -> None:
+    """Fxiaoke's offsets stop at 10,000 rows; the fake's cap is lowered to 200 so a few hundred rows pass it. An
+    import's rows share one millisecond, more of them than a page holds."""
+    await world.connected()
+    fx = world.fxiaoke
+    await world.follow_ups_reach("before the import")
+    fx.deepest_offset = 200
+    try:
+        fx.import_rows("ActiveRecordObj", [{"owner": [DAN_FS], "content": f"imported {n}"} for n in range(230)])
+        for n in range(220):
+            fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": f"after the import {n}"})
+        await world.follow_ups_reach("after 450 changes, past the offset cap, 230 of them in one millisecond")
+    finally:
+        fx.deepest_offset = 10_000
+
+
+async def test_a_fxiaoke_record_voided_and_deleted_between_two_passes_is_retracted(world: World) -> None:
+    """Fxiaoke deletes a voided record only; voided and deleted between two passes, no pass ever lists it voided."""
+    await world.connected()
+    fx = world.fxiaoke
+    doomed = fx.create("ActiveRecordObj", {"owner": [DAN_FS], "content": "a visit logged by mistake"})
+    await world.follow_ups_reach("with the record to delete")
+    counted = await world.goal_total(world.follow_ups_goal)
+    fx.void("ActiveRecordObj", doomed)
+    fx.delete("ActiveRecordObj", doomed)  # at once: nothing is answered in between
+    await world.follow_ups_reach("after a record was deleted outright")
+    assert await world.goal_total(world.follow_ups_goal) == counted - 1
+
+
+async def test_a_fxiaoke_backfill_killed_half_way_resumes_and_goals_equal_what_fxiaoke_holds(world: World) -> None:
+    await world.connected()
+    await world.connectors.wait_ready()
+    fx = world.fxiaoke
+    quotes = [fx.create("QuoteObj", {"owner": [DAN_FS], "name": f"quote {n}"}) for n in range(1_000)]
+    for record_id in quotes[::50]:
+        fx.void("QuoteObj", record_id)  # voided before the connector ever reads them: they count nothing
+    fx.page_delay = 0.4  # slow pages, so the kill lands between the backfill's first committed page and its last
+
+    async def half_way() -> dict[str, Any] | None:
+        body = (await world.status(connection=FXIAOKE)).json()
+        counted = await world.goal_total(world.quotes_goal)
+        return body if body.get("backfilling") and counted >= 200 else None
+
+    await eventually(half_way, 120, "the quotes' backfill to be half-way")
+    world.connectors.stop(signal.SIGKILL)
+    assert await world.goal_total(world.quotes_goal) < world.held_by_fxiaoke("QuoteObj")
+    fx.page_delay = 0.0
+    world.connectors = connector_process(
+        world.stack, world.namespace, world.connectors.log_path.parent, world.zoho, world.fxiaoke, world.connectors.port
+    )
+    world.connectors.start()
+    await world.connectors.wait_ready()
+    await world.follow_ups_reach("after the backfill resumed", "QuoteObj")
+    fx.void("QuoteObj", quotes[1])
+    await world.follow_ups_reach("after a quote was voided", "QuoteObj")
 
 
 CID = {"id": "4150868000000225020", "email": "cid@example.com", "name": "Cid Assistant"}

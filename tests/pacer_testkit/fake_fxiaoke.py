@@ -3,17 +3,21 @@ connectors' tests (the shapes and the links are in pacer_connectors/adapters/fxi
 
 Every answer is HTTP 200 and says how it went in `errorCode` (0: success). It issues corp access tokens (and
 refuses to issue them faster than its own limit), answers `/cgi/crm/v2/data/query` with filters on
-`last_modified_time`, ascending order and offset paging (limit at most 100, offsets below 10,000), and
-`/cgi/user/list` (the company's members in detail, unpaged, as the documentation shows them; the links are in
-pacer_connectors/adapters/fxiaoke.py). A test can expire every token and make the next calls answer with a quota
-error.
+`last_modified_time` (EQ, GT, GTE) and `_id` (GT, IN), ANDed, orders on several fields and offset paging (limit at
+most 100, offset + limit at most 10,000: `deepest_offset`, which a test lowers rather than create 10,000 rows),
+and `/cgi/user/list` (the company's members in detail, unpaged, as the documentation shows them; the links are in
+pacer_connectors/adapters/fxiaoke.py). Deleting takes two steps, as in Fxiaoke: a record is voided, then deleted,
+and a deleted record is in no answer. A test can expire every token, make the next calls answer with a quota
+error, slow the listing down, import rows that share one millisecond, and change records between two pages of a
+listing (`between_pages`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +53,14 @@ class FakeFxiaoke:
     """How many member lists were answered (a test can see the roster was read again)."""
     tokens_issued: int = 0
     throttled: int = 0
+    deepest_offset: int = 10_000
+    """offset + limit may not pass this (Fxiaoke: 10,000; errorCode 10013 past it)."""
+    page_delay: float = 0.0
+    """How long a listing takes to answer, like a large tenant's: long enough to stop a backfill half-way."""
+    between_pages: Callable[[list[dict[str, Any]]], None] | None = None
+    """Called once with the rows of the next full page of changes (a listing in modification order) answered,
+    before the next query is: a user's edit that lands while the connector pages."""
+    queries: int = 0
     _last_ms: int = 0
 
     def _now_ms(self) -> int:
@@ -69,11 +81,30 @@ class FakeFxiaoke:
         }
         return record_id
 
+    def later(self, seconds: float) -> None:
+        """Changes from now on happen `seconds` later than the clock says: a change made while a slow listing pages."""
+        self._last_ms += int(seconds * 1000)
+
+    def import_rows(self, crm_object: str, rows: list[dict[str, Any]]) -> list[str]:
+        """Records created by one import: they share one modification millisecond."""
+        now = self._now_ms()
+        ids = [self.create(crm_object, fields) for fields in rows]
+        for record_id in ids:
+            self.records[crm_object][record_id].update(create_time=now, last_modified_time=now)
+        return ids
+
     def update(self, crm_object: str, record_id: str, **fields: Any) -> None:
         self.records[crm_object][record_id].update(fields, last_modified_time=self._now_ms())
 
     def void(self, crm_object: str, record_id: str) -> None:
+        """作废: into the recycle bin, `life_status` invalid (`/cgi/crm/v2/data/invalid`)."""
         self.update(crm_object, record_id, life_status="invalid")
+
+    def delete(self, crm_object: str, record_id: str) -> None:
+        """删除 (`/cgi/crm/v2/data/delete`): of a voided record only, as Fxiaoke documents; gone from every answer."""
+        record = self.records[crm_object][record_id]
+        assert record["life_status"] == "invalid", "Fxiaoke deletes voided records only: void it first"
+        del self.records[crm_object][record_id]
 
     def user(self, open_user_id: str, name: str, email: str | None, **fields: Any) -> str:
         """A member as `/cgi/user/list` shows one: its documented fields, `isStop` false, in department 1000."""
@@ -171,16 +202,39 @@ class FakeFxiaoke:
         data = body["data"]
         query = data["search_query_info"]
         limit, offset = int(query["limit"]), int(query["offset"])
-        if limit > 100 or offset % limit or offset + limit > 10_000:
-            return _error(10001, "limit at most 100, offset a multiple of it, below 10000")
+        if limit > 100 or offset % limit:
+            return _error(10001, "limit at most 100, offset a multiple of it")
+        if offset + limit > self.deepest_offset:
+            return _error(10013, f"offset out of range {self.deepest_offset}")
+        self.queries += 1
+        await asyncio.sleep(self.page_delay)
         rows = list(self.records.get(data["dataObjectApiName"], {}).values())
         for condition in query.get("filters", []):
-            if condition["field_name"] == "last_modified_time" and condition["operator"] == "GTE":
-                rows = [r for r in rows if r["last_modified_time"] >= int(condition["field_values"][0])]
-        rows.sort(key=lambda r: r["last_modified_time"])
+            name, values = condition["field_name"], condition["field_values"]
+            test = _CONDITIONS.get((name, condition["operator"]))
+            if test is None:
+                return _error(10001, f"filter not supported here: {name} {condition['operator']}")
+            rows = [r for r in rows if test(r[name], values)]
+        for order in reversed(query.get("orders") or []):
+            rows.sort(key=lambda r, f=order["fieldName"]: r[f], reverse=not order["isAsc"])
         wanted = set(query.get("fieldProjection") or [])
         page = [{k: v for k, v in r.items() if not wanted or k in wanted} for r in rows[offset : offset + limit]]
+        listing = any(o["fieldName"] == "last_modified_time" for o in query.get("orders") or [])
+        if self.between_pages is not None and listing and len(page) == limit:
+            hook, self.between_pages = self.between_pages, None
+            hook(page)
         return JSONResponse({"errorCode": 0, "errorMessage": "success", "data": {"dataList": page, "total": len(rows)}})
+
+
+_CONDITIONS: dict[tuple[str, str], Callable[[Any, list[str]], bool]] = {
+    ("last_modified_time", "EQ"): lambda value, values: value == int(values[0]),
+    ("last_modified_time", "GT"): lambda value, values: value > int(values[0]),
+    ("last_modified_time", "GTE"): lambda value, values: value >= int(values[0]),
+    ("_id", "GT"): lambda value, values: value > values[0],
+    ("_id", "IN"): lambda value, values: value in values,
+}
+"""The filters this fake answers (Fxiaoke's operators are documented per field type; these are what the connector
+sends); any other is refused rather than ignored."""
 
 
 def _error(code: int, message: str) -> JSONResponse:

@@ -10,8 +10,21 @@ As Fxiaoke documents it (cited from its developer site):
   (`limit` at most 100, `offset` a multiple of it from 0, `filters` of `field_name`, `field_values`, `operator`
   such as GTE, `orders` of `fieldName` and `isAsc`, `fieldProjection`):
   https://www.fxiaoke.com/mob/guide/openapi/dist/en/pages/open-api/collection/object/AccountObj/query-acc/
-- deep paging (offset + limit is capped at 10,000) and rate limits:
-  https://developer.fxiaoke.com/openapi_v2/FAQ/deep-paging.html and .../start/guide/rate.html
+- deep paging: `offset` is capped at 10,000 (past it: errorCode 10013, "offset out of range 10000"); the documented
+  way past it is a cursor on `_id` (offset always 0, `_id` GT the last one read, beside the other filters, which
+  are ANDed): https://developer.fxiaoke.com/openapi_v2/FAQ/deep-paging.html, as fxp/skillify transcribes it
+  (skills/fxiaoke/references/query-and-paging.md, sections 4 and 5); rate limits: .../start/guide/rate.html.
+  This client never pages by offset: every query asks from the last (`last_modified_time`, `_id`) read (keyset
+  paging), so neither the cap nor a record edited while a pass pages (which moves it to the end of an offset
+  listing and shifts the rows after it back by one) makes a row be skipped; `EQ`, `GT` and `GTE` are among the
+  documented operators (same page, section 3).
+- deletion: Fxiaoke deletes in two steps, "作废" (void: `POST /cgi/crm/v2/data/invalid`, into the recycle bin,
+  `life_status` `invalid`, recoverable) and then "删除" of a voided record only (`POST /cgi/crm/v2/data/delete`:
+  "删除之前请先作废数据"), as the developer site's object pages say (fxp/skillify, skills/fxiaoke/references/
+  crm-preset-objects.md, section 5). A record's answer carries `is_deleted`; nothing documents that a query
+  returns records deleted outright, nor any feed or recycle-bin query of them. So a void seen by a pass is
+  retracted at once, and a record voided and deleted between two passes is found by asking for the ids the
+  connector counted (`_id` IN, at most 100 a call): one the query no longer returns is gone (`existing`).
 - users (the roster from the CRM's users): `POST {cloud}/cgi/user/list`, "获取部门下成员信息(详细)", with
   `departmentId`, `fetchChild` and `showDepartmentIdsDetail` at the top of the body beside the credentials (not in
   `data`); `departmentId` 999999 is the whole company (the brief member list's page says so:
@@ -38,7 +51,7 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -49,11 +62,12 @@ from pacer_connectors.domain.records import CrmRecord
 LIMIT = 100
 WHOLE_COMPANY = 999_999
 """The department id that stands for the whole company in the member lists."""
-DEEPEST_OFFSET = 10_000
-"""Past this, a query is not paged further: the next one starts from the last modification time read."""
+PAST = ">"
+"""A cursor's `after_id` once the rest of its millisecond is read: the next page starts strictly after it."""
 TOKEN_REUSE = 6_600
 """Seconds in which the token endpoint returns the same token: asking again sooner only spends its rate limit."""
 SYSTEM_FIELDS = ("_id", "last_modified_time", "life_status", "is_deleted")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class FxiaokeError(Exception):
@@ -79,26 +93,50 @@ class FxiaokeClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def query(self, crm_object: str, fields: Sequence[str], since: datetime | None, offset: int) -> Page:
-        """One page of the object's records modified at or after `since`, oldest modification first."""
-        filters = (
-            [{"field_name": "last_modified_time", "field_values": [_ms(since)], "operator": "GTE"}] if since else []
-        )
+    async def query(self, crm_object: str, fields: Sequence[str], since: datetime | None, after_id: str | None) -> Page:
+        """One page of the object's records in (`last_modified_time`, `_id`) order, from offset 0 always.
+
+        `after_id` None: the records modified at or after `since` (every record without one); `after_id` PAST:
+        those modified strictly after `since`; any other `after_id`: the rest of the millisecond `since`, the
+        records modified in it whose `_id` is greater (a millisecond can hold more records than a page)."""
+        if since is None:
+            filters, orders = [], [_order("last_modified_time"), _order("_id")]
+        elif after_id is None or after_id == PAST:
+            operator = "GTE" if after_id is None else "GT"
+            filters, orders = [_filter("last_modified_time", operator, _ms(since))], [_order("last_modified_time")]
+            orders.append(_order("_id"))
+        else:
+            filters = [_filter("last_modified_time", "EQ", _ms(since)), _filter("_id", "GT", after_id)]
+            orders = [_order("_id")]
+        items = await self._query(crm_object, fields, filters, orders)
+        return Page([_record(crm_object, item) for item in items], more=len(items) == LIMIT)
+
+    async def existing(self, crm_object: str, fields: Sequence[str], ids: Sequence[str]) -> list[CrmRecord]:
+        """Which of these records the query still returns, as they stand now."""
+        found: list[CrmRecord] = []
+        for start in range(0, len(ids), LIMIT):
+            chunk = list(ids[start : start + LIMIT])
+            items = await self._query(crm_object, fields, [_filter("_id", "IN", *chunk)], [_order("_id")])
+            found += [_record(crm_object, item) for item in items]
+        return found
+
+    async def _query(
+        self, crm_object: str, fields: Sequence[str], filters: list[dict[str, Any]], orders: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         data = {
             "dataObjectApiName": crm_object,
             "find_explicit_total_num": False,
             "search_query_info": {
                 "limit": LIMIT,
-                "offset": offset,
+                "offset": 0,
                 "filters": filters,
-                "orders": [{"fieldName": "last_modified_time", "isAsc": True}],
+                "orders": orders,
                 "fieldProjection": sorted({*fields, *SYSTEM_FIELDS}),
             },
         }
         body = await self._call("/cgi/crm/v2/data/query", {"data": data})
         items = (body.get("data") or {}).get("dataList") or []
-        records = [_record(crm_object, item) for item in items]
-        return Page(records, more=len(items) == LIMIT)
+        return [item for item in items if isinstance(item, dict)]
 
     async def active_users(self, team_field: str | None = None) -> list[dict[str, Any]]:
         """The company's members who are not stopped, in the shape `domain/crm_roster.py` reads (Zoho's)."""
@@ -170,12 +208,21 @@ def users_of(answer: dict[str, Any], team_field: str | None) -> list[dict[str, A
 
 def _record(crm_object: str, item: dict[str, Any]) -> CrmRecord:
     voided = item.get("life_status") == "invalid" or item.get("is_deleted") is True
-    modified = datetime.fromtimestamp(int(item["last_modified_time"]) / 1000, UTC)
+    modified = EPOCH + timedelta(milliseconds=int(item["last_modified_time"]))
     return CrmRecord(crm_object, str(item["_id"]), item, modified, voided=voided)
 
 
+def _filter(field: str, operator: str, *values: str) -> dict[str, Any]:
+    return {"field_name": field, "field_values": list(values), "operator": operator}
+
+
+def _order(field: str) -> dict[str, Any]:
+    return {"fieldName": field, "isAsc": True}
+
+
 def _ms(moment: datetime) -> str:
-    return str(int(moment.timestamp() * 1000))
+    """Milliseconds since the epoch, exactly (a float's rounding could move a boundary by one)."""
+    return str((moment - EPOCH) // timedelta(milliseconds=1))
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from typing import Any
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
 
-from pacer_connectors.domain.records import Counted, RecordState
+from pacer_connectors.domain.mapping import Connection
+from pacer_connectors.domain.records import Counted, RecordState, record_key
 from pacer_shared import people
 from pacer_shared.mongo import Database, Document, IndexPlan, Session
 
@@ -86,6 +87,25 @@ class ConnectorRepository:
         ]
         if writes:
             await self._records.bulk_write(writes, session=session)
+
+    async def counted_ids(self, connection: Connection, crm_object: str, after: str | None, limit: int) -> list[str]:
+        """The ids of the object's records that count for something now, in id order, the first `limit` after
+        `after` (a record id)."""
+        prefix = record_key(connection, crm_object, "")
+        start = {"$gt": prefix + after} if after is not None else {"$gte": prefix}
+        found = (
+            self._records.find(
+                {
+                    "_id": {**start, "$lt": prefix + "\U0010ffff"},
+                    "connection_id": connection.id,
+                    "counted": {"$ne": None},
+                },
+                {"_id": 1},
+            )
+            .sort("_id", ASCENDING)
+            .limit(limit)
+        )
+        return [doc["_id"].removeprefix(prefix) async for doc in found]
 
     # ------------------------------------------------------------ cursors
 

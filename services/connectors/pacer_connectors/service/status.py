@@ -25,7 +25,9 @@ async def status_of(connectors: Connectors, connection_id: str) -> dict[str, Any
         "last_sync_at": doc.get("last_sync_at"),
         "caught_up_at": caught_up,
         "lag_seconds": None if caught_up is None else max((now - caught_up).total_seconds(), 0.0),
-        "backfilling": caught_up is None or any(c.get("page_token") for c in cursors),
+        # A sweep's place in the counted records (fxiaoke_sync.py) is no run under way.
+        "backfilling": caught_up is None
+        or any(c.get("page_token") for c in cursors if not str(c["_id"]).endswith(":swept")),
         "records_seen": doc.get("records_seen", 0),
         "activities_recorded": doc.get("activities_recorded", 0),
         "activities_retracted": doc.get("activities_retracted", 0),
