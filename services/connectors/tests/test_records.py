@@ -157,6 +157,8 @@ def test_the_documented_default_mappings_are_valid_connections(monkeypatch: pyte
             "ActiveRecordObj": "lead_followed_up",
             "QuoteObj": "quote_sent",
             "SalesOrderObj": "order_processed",
+            "CheckinsObj": "customer_visit",
+            "NewOpportunityObj": "deal_closed",
         },
         "salesforce-main": {
             "Task": "call",
