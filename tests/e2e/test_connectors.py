@@ -52,6 +52,10 @@ BACKFILL = 2_100
 ANN = {"id": "4150868000000225013", "email": "ann@example.com", "name": "Ann"}
 BOB = {"id": "4150868000000225014", "email": "bob@example.com", "name": "Bob"}
 FXIAOKE = "fxiaoke-main"
+VISITS = "zoho-visits"
+VISITS_CHANNEL = 1_006_800_212
+VISITS_CHANNEL_HOURS = 0.004
+"""A channel of 14.4 seconds, renewed at half its life, while the connection polls once an hour."""
 DAN_FS = "FSUID_0D2A"
 STRANGER = {"id": "4150868000000225099", "email": "temp.rep@example.com", "name": "Temp"}
 
@@ -62,12 +66,15 @@ class World:
     namespace: str
     zoho: FakeZoho
     fxiaoke: FakeFxiaoke
+    visits: FakeZoho
+    """A second Zoho account, whose connection has a short channel and a long poll."""
     goals: ServiceProcess
     connectors: ServiceProcess
     calls_goal: str
     deals_goal: str
     follow_ups_goal: str
     quotes_goal: str
+    visits_goal: str
 
     async def goal_total(self, goal_id: str) -> Decimal:
         async with httpx.AsyncClient(base_url=self.goals.url, timeout=15) as http:
@@ -180,6 +187,27 @@ def connection_file(folder: Path, notify_url: str, zoho_url: str) -> None:
     (folder / f"{CONNECTION}.yaml").write_text(yaml.safe_dump(document))
 
 
+def visits_file(folder: Path, notify_url: str, zoho_url: str) -> None:
+    document: dict[str, Any] = {
+        "id": VISITS,
+        "crm": "zoho",
+        "poll_seconds": 3600,
+        "zoho": {
+            "accounts_url": zoho_url,
+            "allow_any_accounts_url": True,
+            "client_id": CLIENT_ID,
+            "client_secret_env": "ZOHO_CLIENT_SECRET",
+            "refresh_token_env": "ZOHO_REFRESH_TOKEN",
+            "notify_url": notify_url,
+            "channel_id": VISITS_CHANNEL,
+            "channel_token_env": "ZOHO_CHANNEL_TOKEN",
+            "channel_hours": VISITS_CHANNEL_HOURS,
+        },
+        "objects": [{"object": "Events", "kind": "customer_visit"}],
+    }
+    (folder / f"{VISITS}.yaml").write_text(yaml.safe_dump(document))
+
+
 def connector_process(
     stack: Stack, namespace: str, log_dir: Path, zoho: FakeZoho, fxiaoke: FakeFxiaoke, port: int | None = None
 ) -> ServiceProcess:
@@ -232,13 +260,14 @@ async def set_goal(
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     namespace, log_dir = f"t{uuid.uuid4().hex[:10]}", tmp_path_factory.mktemp("connectors")
-    async with running_fake_zoho() as zoho, running_fake_fxiaoke() as fxiaoke:
+    async with running_fake_zoho() as zoho, running_fake_fxiaoke() as fxiaoke, running_fake_zoho() as visits:
         for n in range(BACKFILL):  # history the connector has never seen, as an account has on day one
             await zoho.create("Calls", {"Subject": f"call {n}", "Owner": ANN if n % 3 else BOB}, notify=False)
         goals = ServiceProcess(
             "pacer_goals.main", "goals", stack.service_env(namespace, "goals"), log_dir / "goals.log"
         )
         connectors = connector_process(stack, namespace, log_dir, zoho, fxiaoke)
+        visits_file(log_dir / "connections", f"{connectors.url}/v1/connections/{VISITS}/zoho/notify", visits.url)
         world: World | None = None
         goals.start()
         try:
@@ -253,12 +282,14 @@ async def world(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Async
                 namespace,
                 zoho,
                 fxiaoke,
+                visits,
                 goals,
                 connectors,
                 await set_goal(goals, ["call"], "count"),
                 await set_goal(goals, ["deal_closed"], "sum_amount", "CNY"),
                 await set_goal(goals, ["lead_followed_up"], "count", owner=("dan", "max")),
                 await set_goal(goals, ["quote_sent"], "count", owner=("dan", "max")),
+                await set_goal(goals, ["customer_visit"], "count"),
             )
             yield world
         finally:
@@ -448,6 +479,43 @@ async def test_fxiaoke_follow_ups_feed_goals_voided_ones_are_retracted_and_error
     assert fx.tokens_issued > tokens_before, "the expired token was replaced"
     assert status["errors"] > errors_before
     assert status["unmapped_users"] == {"FSUID_TEMP": 1}
+
+
+async def test_a_zoho_channel_shorter_than_the_poll_is_renewed_before_it_lapses_and_callbacks_keep_counting(
+    world: World,
+) -> None:
+    """Zoho drops a channel at its expiry (as short as an hour); the connection polls less often than half of it."""
+    await world.connected()
+    channels = world.visits.channels
+
+    async def subscribed() -> datetime | None:
+        channel = channels.get(VISITS_CHANNEL)
+        return channel.expiry if channel is not None else None
+
+    first = await eventually(subscribed, 60, "the visits connection to subscribe its channel")
+
+    async def renewed() -> datetime | None:
+        later = channels[VISITS_CHANNEL].expiry
+        return later if later > first else None
+
+    await eventually(renewed, 30, "the channel renewed, an hour's poll notwithstanding")
+    assert datetime.now(UTC) < first, "renewed before the first subscription lapsed"
+
+    async def lapsed() -> bool:
+        return datetime.now(UTC) > first
+
+    await eventually(lapsed, 30, "the first subscription's expiry to pass")
+    callbacks = len(world.visits.callbacks)
+    await world.visits.create("Events", {"Event_Title": "site visit", "Owner": ANN})
+    assert len(world.visits.callbacks) == callbacks + 1, "the channel was live: Zoho called back"
+
+    async def counted() -> bool:
+        return await world.goal_total(world.visits_goal) == 1
+
+    await eventually(counted, 30, "the visit announced by the callback to count")
+    again = await world.visits.redeliver()
+    assert again.status_code == 200, again.text
+    assert again.json() == {"changes": 0}
 
 
 async def test_fxiaoke_records_edited_while_a_pass_pages_make_it_skip_no_other(world: World) -> None:

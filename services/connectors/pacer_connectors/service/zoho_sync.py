@@ -27,6 +27,8 @@ from pacer_shared.logs import get_logger
 
 log = get_logger(__name__)
 
+RENEW_EARLY = timedelta(seconds=1)
+"""A channel is renewed from this long before half its life: a loop woken for it at that moment always renews."""
 OVERLAP = timedelta(seconds=1)
 """Zoho's modification times have whole seconds: the next run starts one second before the newest seen, so a record
 changed in that same second after the read is not missed. What is read twice is de-duplicated by fingerprint."""
@@ -52,7 +54,14 @@ class ZohoConnector:
 
     async def run(self) -> None:
         try:
-            await sync_forever(self.sync, self.one_pass, (ZohoError, httpx.HTTPError), self.retry_seconds, self.wake)
+            await sync_forever(
+                self.sync,
+                self.one_pass,
+                (ZohoError, httpx.HTTPError),
+                self.retry_seconds,
+                self.wake,
+                self.renewal_due,
+            )
         finally:
             await self.client.aclose()
 
@@ -64,16 +73,28 @@ class ZohoConnector:
             await self.catch_up(rule)
             await self.catch_up_deletions(rule)
 
+    def renewal_due(self) -> float | None:
+        """Seconds until the channel is renewed (half its life), which the loop waits no longer than, however long
+        `poll_seconds` is: a channel may live an hour, a poll be longer. None: no channel (yet) to renew."""
+        renew_at = self._renew_at()
+        return None if renew_at is None else max((renew_at - datetime.now(UTC)).total_seconds(), 0.0)
+
+    def _renew_at(self) -> datetime | None:
+        s = self.settings
+        if not s.notify_url or self.channel_token is None or self.channel_expires is None:
+            return None
+        return self.channel_expires - timedelta(hours=s.channel_hours) / 2
+
     async def keep_channel(self) -> None:
         """Subscribe to the objects' changes, again once half the channel's life has passed (Zoho drops it after)."""
         s = self.settings
         if not s.notify_url or self.channel_token is None:
             return
         now = datetime.now(UTC)
-        life = timedelta(hours=s.channel_hours)
-        if self.channel_expires is not None and now < self.channel_expires - life / 2:
+        renew_at = self._renew_at()
+        if renew_at is not None and now < renew_at - RENEW_EARLY:
             return
-        expires = now + life
+        expires = now + timedelta(hours=s.channel_hours)
         events = [f"{rule.object}.all" for rule in self.sync.connection.objects]
         await self.client.watch(s.channel_id, events, s.notify_url, self.channel_token, expires)
         self.channel_expires = expires
