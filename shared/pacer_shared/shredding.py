@@ -143,7 +143,9 @@ class PersonKeys:
         texts = _sealed_texts(data, sealing)
         # One read of every key the texts need: an action item's text and title are sealed for the same owner.
         keys = await self._read(sorted({p for text in texts.values() for p in text.key_ids}))
-        return dict(data) | _opened(data, sealing, texts, keys)
+        # Every text the event declares has its name, in clear, opened or None: a template still finds it.
+        declared = {name: data.get(name) for name in sealing.fields} if sealing is not None else {}
+        return {**data, **declared, **_opened(data, sealing, texts, keys)}
 
     async def destroy(self, person_id: str) -> None:
         """Every text sealed for the person can no longer be opened, wherever its copies are."""
@@ -157,12 +159,15 @@ def needs_sealing(event: EventData) -> bool:
         sealing is not None
         and sealing.applies(event.__dict__)
         and any(getattr(event, name) is not None for name in sealing.fields)
+        and bool(_people(event))  # a text that names no one is no one's to shred
     )
 
 
 def _people(event: EventData) -> list[str]:
+    """The ids the sealing's `people` fields hold: one id each, or a list of them (everyone an agenda names)."""
     assert event.sealing is not None
-    return [str(getattr(event, field)) for field in event.sealing.people]
+    values = [getattr(event, field) for field in event.sealing.people]
+    return [str(v) for value in values for v in (value if isinstance(value, list) else [value]) if v is not None]
 
 
 def _seal(event: EventData, keys: Mapping[str, bytes]) -> EventData:

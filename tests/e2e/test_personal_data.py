@@ -136,7 +136,8 @@ async def work_a_little(platform: Platform, zoho: FakeZoho) -> dict[str, Any]:
     for service in platform.services.values():
         async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:
             await roster_reached(http, [ZOE.person_id])
-    goal = await platform.set_goal(ZOE.person_id, unique("Calls"), target=1)
+    # Titles are what people type: hers names her, and travels sealed on every goal event for her.
+    goal = await platform.set_goal(ZOE.person_id, unique(f"{ZOE.display_name}'s calls"), target=1)
     await platform.record_sales(sale(ZOE.person_id))
     await platform.mail(ZOE.email, "Goal achieved")
     await zoho.create("Calls", {"Subject": "Acme follow-up", "Owner": ZOE_IN_THE_CRM}, notify=False)

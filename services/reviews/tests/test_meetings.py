@@ -468,7 +468,10 @@ async def test_a_day_before_the_meeting_its_agenda_goes_to_the_attendees_at_risk
     # The mails above name everyone; the topic, which keeps what it was sent until its retention, names nobody.
     on_the_topic = json.dumps(ready[0], ensure_ascii=False)
     assert not [n for n in ("Ann Assistant", "Bob Assistant", "Cid Assistant") if n in on_the_topic], on_the_topic
-    assert {"ann", "bob", "cid"} <= people_in(ready[0]["data"]["points"])
+    # Nor the goals' titles or the award: the points travel sealed for everyone they name, who are named by id.
+    assert not [t for t in ("'Calls'", "'Quotes'", "Customer hero") if t.strip("'") in on_the_topic], on_the_topic
+    assert {"ann", "bob", "cid"} <= set(ready[0]["data"]["person_ids"])
+    assert set(ready[0]["data"]["person_ids"]) == people_in((await team.opened(ready[0]))["points"])
 
 
 async def test_a_quarterly_agenda_reviews_last_quarter_with_results_and_promotions_for_the_manager_only(

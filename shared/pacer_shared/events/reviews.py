@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, Field
 
 from pacer_shared import topics
 from pacer_shared.events.base import EventData, Record, SealedText, Sealing, upcaster
-from pacer_shared.talking_points import TalkingPoint
+from pacer_shared.talking_points import TalkingPoint, people_in
 
 
 class Cadence(StrEnum):
@@ -307,19 +307,27 @@ class MeetingAttendanceCancelled(MeetingSeries):
 class MeetingAgendaReady(MeetingEvent):
     """A day before an occurrence: its agenda, built from what the team's events said since the last one.
 
-    Version 3 names people by id only: a point about someone carries `about_id`, `who_id` or `owner_id`, and each
-    reader puts in the name from their own roster (`pacer_shared.talking_points.render`). Version 2 carried their
-    display names, in the points and in the English `talking_points`, which this version no longer fills.
+    Version 4 carries the points sealed (`pacer_shared.shredding`) for every person they name (`person_ids`): they
+    hold goal titles and what people wrote, so anyone's erasure shreds the agenda's copies on the topic. Version 3
+    carried them in clear, naming people by id only: a point about someone carries `about_id`, `who_id` or
+    `owner_id`, and each reader puts in the name from their own roster (`pacer_shared.talking_points.render`).
+    Version 2 carried their display names, in the points and in the English `talking_points`, which later versions
+    no longer fill.
     """
 
-    version = 3
+    version = 4
     event_type = "MeetingAgendaReady"
+    sealing = Sealing(texts=(), structured=("points",), people=("person_ids",), bound_to="meeting_id")
     occurrence_start: AwareDatetime
     occurrence_end: AwareDatetime
-    points: list[TalkingPoint] = Field(
-        default_factory=list,
+    person_ids: list[str] = Field(default_factory=list, description="The people the points name, in clear")
+    sealed_points: SealedText | None = Field(
+        default=None, description="The points as JSON, sealed for each of person_ids, bound to meeting_id"
+    )
+    points: list[TalkingPoint] | None = Field(
+        default=None,
         description="In the order to discuss them (at-risk goals first), as codes and values, so each attendee "
-        "reads them in their own language",
+        "reads them in their own language. In clear: in events before version 4, or naming no one",
     )
     talking_points: list[str] = Field(
         default_factory=list,
@@ -416,5 +424,13 @@ for _other in (MeetingAgendaReady, MeetingHeld):
     upcaster(_other, from_version=1)(_without_invitation)
 # Version 2's points read as they are: a name in a point is used where the point has no id (`render`).
 upcaster(MeetingAgendaReady, from_version=2)(dict)
+
+
+@upcaster(MeetingAgendaReady, from_version=3)
+def _naming(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3's points in clear, and the people they name beside them, as version 4 carries them."""
+    return {**data, "person_ids": sorted(people_in(data.get("points") or []))}
+
+
 upcaster(ActionItemDue, from_version=1)(dict)  # read as written: the texts in clear, nothing sealed
 upcaster(ActionItemOverdue, from_version=1)(dict)

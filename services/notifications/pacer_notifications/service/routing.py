@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
@@ -111,7 +110,7 @@ class _Roster:
             for person_id in named_in(envelope, kind)
         }
         named |= {person_id for envelope, rule in ruled for person_id in _invited(rule, envelope)}
-        named |= {person_id for envelope, _ in ruled for person_id in talking_points.people_in(_points(envelope))}
+        named |= {person_id for envelope, _ in ruled for person_id in _named(envelope)}
         found = await people.many(named, session)
         managers = {
             manager
@@ -125,17 +124,21 @@ class _Roster:
         return cls(found, await people.with_role("hr", session) if asks_hr else [])
 
 
-def _points(envelope: CloudEvent) -> list[Any]:
-    """An agenda's talking points (MeetingAgendaReady), which name people by id."""
-    points = envelope.data.get("points") if isinstance(envelope.data, dict) else None
-    return points if isinstance(points, list) else []
+def _named(envelope: CloudEvent) -> list[str]:
+    """The people an agenda's talking points name (MeetingAgendaReady), by id: beside the sealed points from version
+    4 on, read from the points themselves before."""
+    data = envelope.data if isinstance(envelope.data, dict) else {}
+    if isinstance(named := data.get("person_ids"), list):
+        return sorted(named)
+    points = data.get("points")
+    return sorted(talking_points.people_in(points if isinstance(points, list) else []))
 
 
 def _names(envelope: CloudEvent, people: Mapping[str, Document]) -> list[Document]:
     """The names of the people an agenda's points name, from the roster at routing time, as sending needs them."""
     return [
         {"person_id": person_id, "display_name": people[person_id]["display_name"]}
-        for person_id in sorted(talking_points.people_in(_points(envelope)))
+        for person_id in _named(envelope)
         if person_id in people
     ]
 

@@ -30,7 +30,7 @@ from pacer_shared.events.incentives import ActingLeadAssigned, PromotionRecommen
 from pacer_shared.events.reviews import MeetingAgendaReady, MeetingCadence
 from pacer_shared.mongo import Document, Session
 from pacer_shared.problems import NotFound
-from pacer_shared.talking_points import by_id, localise
+from pacer_shared.talking_points import by_id, localise, people_in
 from pacer_shared.waiting import poll
 
 
@@ -225,6 +225,7 @@ class AgendaWorker:
                 "built_at": now,
             }
             await reviews.agendas.add(document, session)
+            points = [by_id(p) for p in agenda.points]
             reviews.runtime.uow.publish(
                 session,
                 MeetingAgendaReady(
@@ -238,7 +239,8 @@ class AgendaWorker:
                     sequence=meeting["sequence"],
                     occurrence_start=occurrence,
                     occurrence_end=occurrence + plan.duration,
-                    points=[by_id(p) for p in agenda.points],
+                    person_ids=sorted(people_in(points)),
+                    points=points,  # the outbox seals them for every person they name
                 ),
             )
 
