@@ -320,6 +320,10 @@ async def test_a_person_is_exported_from_every_service_then_erased_from_every_da
 
         await eventually(done, 120, f"{service} to read its topics again from the start")
     assert not await traces_in_databases(platform), "a replay brought Zoe back"
+    # Logs name people by id only (README): nothing any service logged, her week and the replay included, names her.
+    logged = {log.name: log.read_text(errors="replace") for log in platform.log_dir.glob("*.log")}
+    assert {name.split("-")[0] for name in logged} >= set(EVERY_SERVICE), sorted(logged)
+    assert not [n for n, text in logged.items() if ZOE.display_name in text or ZOE.email in text], "her name in a log"
 
 
 async def forgotten(platform: Platform) -> None:
