@@ -22,6 +22,7 @@ import httpx
 import pytest
 import pytest_asyncio
 import yaml
+from pymongo import AsyncMongoClient
 
 from pacer_shared.auth import Role
 from pacer_testkit.fake_salesforce import (
@@ -99,6 +100,13 @@ class World:
         async with httpx.AsyncClient(base_url=self.connectors.url, timeout=15) as http:
             response = await http.get(f"/v1/connections/{connection}", headers=bearer("hana", Role.HR))
         return response.json() if response.status_code == 200 else {}
+
+    async def connected(self) -> None:
+        """The connectors running: the module's first test starts them itself (to kill them half-way), so a test
+        run on its own starts them here."""
+        if self.connectors.process is None:
+            self.connectors.start()
+        await self.connectors.wait_ready()
 
     @property
     def outbound_url(self) -> str:
@@ -327,6 +335,47 @@ async def test_outbound_messages_edits_and_deletions_keep_goals_equal_to_the_org
     await world.totals_reach("after deletions and a deal no longer won")
     status = await world.status()
     assert status["activities_retracted"] >= 4  # two Amount edits, two deletions, the deal no longer won
+
+
+async def test_a_deletion_the_delete_log_no_longer_holds_is_found_in_the_recycle_bin(world: World) -> None:
+    """Salesforce purges the delete log early once it grows past a limit; the Recycle Bin keeps the record, and
+    queryAll (IsDeleted = true) finds it."""
+    org = world.org
+    await world.connected()
+    call = await org.create(
+        "Task", {"Subject": "logged twice", "TaskSubtype": "Call", "OwnerId": world.ann}, notify=False
+    )
+    await world.totals_reach("with the call to delete")
+    org.delete("Task", call)
+    org.purge_delete_log()  # at once: no pass reads the log in between
+    await world.totals_reach("after a deletion whose delete log entry was purged")
+    assert any("FROM Task WHERE IsDeleted = true" in soql for soql in org.queries_all)
+
+
+async def test_a_pass_more_than_fifteen_days_after_the_last_reads_deletions_from_the_recycle_bin(world: World) -> None:
+    """The delete log answers for 15 days at most: a connector stopped longer asks queryAll for what came before."""
+    org = world.org
+    await world.connected()
+    last_pass = (datetime.now(UTC) - timedelta(days=20)).replace(microsecond=0)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(world.stack.mongo_url)
+    cursors = client[f"{world.namespace}_connectors"]["sync_cursors"]
+    asked = f"SystemModstamp >= {(last_pass - timedelta(seconds=1)).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+    async def read_back() -> bool:
+        if any(asked in soql for soql in org.queries_all):
+            return True
+        # The cursor as a connector stopped 20 days ago left it (again, should a pass in flight overwrite it).
+        await cursors.update_one({"_id": f"{MAIN}:Opportunity:deleted"}, {"$set": {"since": last_pass}})
+        return False
+
+    try:
+        await eventually(read_back, 60, "a queryAll of the deletions since the pass 20 days ago")
+    finally:
+        await client.close()
+    call = await org.create("Task", {"Subject": "after the stop", "TaskSubtype": "Call", "OwnerId": world.ann})
+    await world.totals_reach("with a call after the long stop")
+    org.delete("Task", call)
+    await world.totals_reach("after the long stop, a deletion found by the delete log as before")
 
 
 async def test_messages_from_another_org_or_not_soap_are_refused(world: World) -> None:

@@ -4,10 +4,11 @@ connectors' tests (the shapes and the links are in pacer_connectors/adapters/sal
 It issues access tokens for the JWT bearer flow (verifying the RS256 assertion against the connected app's
 certificate key, its `iss`, `sub`, `aud` and `exp`) and for the client credentials flow, and names itself as the
 `instance_url`. It answers the SOQL the connector sends (on `SystemModstamp`, or by `Id IN`), in batches followed
-through `nextRecordsUrl` over a snapshot taken at query time, the `deleted` resource, and sends Outbound Messages
-(SOAP `notifications`) to an endpoint, which must answer `<Ack>true</Ack>`. A test can end every session
-(INVALID_SESSION_ID), spend the API limit (REQUEST_LIMIT_EXCEEDED), hold a message back and deliver it late, and
-deliver one again.
+through `nextRecordsUrl` over a snapshot taken at query time, `queryAll` of the Recycle Bin (`IsDeleted = true`),
+the `deleted` resource, and sends Outbound Messages (SOAP `notifications`) to an endpoint, which must answer
+`<Ack>true</Ack>`. A test can end every session (INVALID_SESSION_ID), spend the API limit (REQUEST_LIMIT_EXCEEDED),
+hold a message back and deliver it late, deliver one again, and purge the delete log (as Salesforce does early once
+it grows past a limit) while the Recycle Bin keeps the records.
 """
 
 from __future__ import annotations
@@ -59,9 +60,13 @@ PREFIXES = {"Task": "00T", "Event": "00U", "Opportunity": "006", "Quote": "0Q0",
 SELECT = re.compile(
     r"^SELECT (?P<fields>[A-Za-z0-9_., ]+) FROM (?P<sobject>[A-Za-z0-9_]+)"
     r"(?: WHERE (?:SystemModstamp >= (?P<since>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)|Id IN \((?P<ids>[A-Za-z0-9',]*)\)"
-    r"|(?P<active>IsActive = true AND UserType = 'Standard')))?"
+    r"|(?P<active>IsActive = true AND UserType = 'Standard')"
+    r"|IsDeleted = true AND SystemModstamp >= (?P<deleted_since>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)))?"
     r"(?P<ordered> ORDER BY SystemModstamp ASC, Id ASC)?$"
 )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def sf_time(moment: datetime) -> str:
@@ -88,6 +93,13 @@ class FakeSalesforce:
     """The User records themselves, as SOQL on `User` reads them (`UserRoleName` answers `UserRole.Name`)."""
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     deleted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """The delete log, which the `deleted` resource answers from."""
+    recycle_bin: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """Deleted records, `IsDeleted` true and their SystemModstamp the deletion's: what `queryAll` adds."""
+    log_purged_at: datetime | None = None
+    """The delete log holds nothing older (its `earliestDateAvailable`)."""
+    queries_all: list[str] = field(default_factory=list)
+    """Every SOQL sent to `queryAll`."""
     tokens: set[str] = field(default_factory=set)
     token_requests: dict[str, int] = field(default_factory=dict)
     """By grant type."""
@@ -152,9 +164,15 @@ class FakeSalesforce:
 
     def delete(self, sobject: str, record_id: str) -> None:
         """No Outbound Message: workflow rules do not fire on a deletion (a change event does)."""
-        self.records[sobject].pop(record_id)
-        self.deleted.setdefault(sobject, []).append({"id": record_id, "deletedDate": sf_time(datetime.now(UTC))})
+        record, now = self.records[sobject].pop(record_id), sf_time(datetime.now(UTC))
+        self.deleted.setdefault(sobject, []).append({"id": record_id, "deletedDate": now})
+        self.recycle_bin.setdefault(sobject, {})[record_id] = {**record, "IsDeleted": True, "SystemModstamp": now}
         self._changed(sobject, "DELETE", record_id)
+
+    def purge_delete_log(self) -> None:
+        """What Salesforce's purge does once the log holds too many: the entries go, the Recycle Bin stays."""
+        self.deleted.clear()
+        self.log_purged_at = datetime.now(UTC)
 
     def change_unannounced(self, sobject: str, record_id: str, **fields: Any) -> None:
         """A change whose event Salesforce could not build: a gap event names the record, without its fields."""
@@ -225,6 +243,7 @@ class FakeSalesforce:
                 Route("/services/oauth2/token", self._token, methods=["POST"]),
                 Route(f"/services/data/{VERSION}/query", self._query, methods=["GET"]),
                 Route(f"/services/data/{VERSION}/query/{{locator}}", self._more, methods=["GET"]),
+                Route(f"/services/data/{VERSION}/queryAll", self._query_all, methods=["GET"]),
                 Route(f"/services/data/{VERSION}/sobjects/{{sobject}}/deleted/", self._deleted, methods=["GET"]),
             ]
         )
@@ -280,16 +299,26 @@ class FakeSalesforce:
             return _errors(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
         return None
 
-    async def _query(self, request: Request) -> Response:
+    async def _query_all(self, request: Request) -> Response:
+        """queryAll: as query, with the Recycle Bin's records too (the only ones `IsDeleted = true` selects)."""
+        self.queries_all.append(request.query_params.get("q", ""))
+        return await self._query(request, every=True)
+
+    async def _query(self, request: Request, every: bool = False) -> Response:
         if refused := self._refused(request):
             return refused
         soql = request.query_params.get("q", "")
         parsed = SELECT.match(soql)
-        if parsed is None:
+        if parsed is None or (parsed["deleted_since"] and not every):
             return _errors(400, "MALFORMED_QUERY", f"unexpected SOQL: {soql[:200]}")
         sobject = parsed["sobject"]
         fields = [f.strip() for f in parsed["fields"].split(",")]
         rows = list((self.user_records if sobject == "User" else self.records.get(sobject, {})).values())
+        if every:
+            rows += list(self.recycle_bin.get(sobject, {}).values())
+        if deleted_since := parsed["deleted_since"]:
+            moment = datetime.fromisoformat(deleted_since)
+            rows = [r for r in rows if r.get("IsDeleted") and datetime.fromisoformat(r["SystemModstamp"]) >= moment]
         if parsed["active"]:
             rows = [r for r in rows if r["IsActive"] and r["UserType"] == "Standard"]
         if since := parsed["since"]:
@@ -364,7 +393,9 @@ class FakeSalesforce:
         return JSONResponse(
             {
                 "deletedRecords": found,
-                "earliestDateAvailable": sf_time(datetime.now(UTC) - timedelta(days=15)),
+                "earliestDateAvailable": sf_time(
+                    max(datetime.now(UTC) - timedelta(days=15), self.log_purged_at or _EPOCH)
+                ),
                 "latestDateCovered": sf_time(end),
             }
         )

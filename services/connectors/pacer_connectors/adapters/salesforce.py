@@ -25,6 +25,14 @@ Every name used here, as Salesforce documents it:
   `deletedRecords` (`id`, `deletedDate`), `earliestDateAvailable` and `latestDateCovered`, the next `start`; only
   the last 15 days are kept: https://developer.salesforce.com/docs/platform/api-rest/guide/resources-getdeleted.md
   and https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getdeleted_getdeletedresult.htm
+  (`earliestDateAvailable`: when the last physically deleted record was; the delete log is also purged early, every
+  two hours, oldest first, once it holds more than a limit, and `deletedDate` is the record's SystemModstamp).
+- Deletions the delete log no longer answers for: `GET /services/data/vXX.X/queryAll?q=SOQL`, which unlike `query`
+  returns records soft-deleted by a delete or a merge (`WHERE IsDeleted = true`) until they are removed from the
+  Recycle Bin, followed through `nextRecordsUrl` like a query:
+  https://developer.salesforce.com/docs/platform/api-rest/guide/resources-queryall.md and .../dome-queryall.md;
+  queryAll() "has read-only access to the field isDeleted":
+  https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_queryall.htm
 - Errors: a JSON array of `{message, errorCode}`; 401 INVALID_SESSION_ID for an expired or revoked session, 403
   REQUEST_LIMIT_EXCEEDED when the org's API limit (a rolling 24 hours, or concurrent long requests) is spent:
   https://developer.salesforce.com/docs/platform/api-rest/guide/errorcodes.md and
@@ -95,6 +103,8 @@ class Page:
 class DeletedPage:
     deletions: list[Deletion]
     latest_covered: datetime
+    earliest_available: datetime | None
+    """The delete log holds nothing older: deletions before it are read from the Recycle Bin (`in_recycle_bin`)."""
 
 
 class SalesforceClient:
@@ -166,9 +176,16 @@ class SalesforceClient:
             )
         return users
 
-    async def _every_row(self, soql: str) -> list[dict[str, Any]]:
-        """Every row a query answers, following `nextRecordsUrl` to the last batch."""
-        body = await self._call("GET", f"{self._data}/query", params={"q": soql})
+    async def in_recycle_bin(self, sobject: str, since: datetime) -> list[Deletion]:
+        """The object's records deleted (SystemModstamp) at or after `since` that the Recycle Bin still holds."""
+        where = f"IsDeleted = true AND SystemModstamp >= {_soql_time(since)}"
+        soql = f"SELECT Id, SystemModstamp FROM {sobject} WHERE {where} ORDER BY SystemModstamp ASC, Id ASC"  # noqa: S608 (API names checked by the mapping)
+        rows = await self._every_row(soql, "queryAll")
+        return [Deletion(sobject, str(row["Id"]), _time(row["SystemModstamp"])) for row in rows]
+
+    async def _every_row(self, soql: str, resource: str = "query") -> list[dict[str, Any]]:
+        """Every row a query (or queryAll) answers, following `nextRecordsUrl` to the last batch."""
+        body = await self._call("GET", f"{self._data}/{resource}", params={"q": soql})
         rows: list[dict[str, Any]] = []
         while True:
             rows += body.get("records") or []
@@ -185,8 +202,8 @@ class SalesforceClient:
         deletions = [
             Deletion(sobject, str(item["id"]), _time(item["deletedDate"])) for item in body.get("deletedRecords") or []
         ]
-        covered = body.get("latestDateCovered")
-        return DeletedPage(deletions, _time(covered) if covered else end)
+        covered, earliest = body.get("latestDateCovered"), body.get("earliestDateAvailable")
+        return DeletedPage(deletions, _time(covered) if covered else end, _time(earliest) if earliest else None)
 
     # ------------------------------------------------------------ the calls
 

@@ -3,7 +3,11 @@
 Catch-up is also the backfill: SOQL on `SystemModstamp` (none the first time, so every record), oldest first,
 followed through `nextRecordsUrl`; each page is applied with the cursor after it, so a run killed half-way resumes
 at its query locator (and starts its run again when the locator has expired). Deletions come from the object's
-`deleted` resource, from where the last pass's `latestDateCovered` left off. Outbound Messages only make changes
+`deleted` resource, from where the last pass's `latestDateCovered` left off. That delete log reaches back 15 days
+at most, and less once Salesforce purges it early (its `earliestDateAvailable`): a pass that starts before what it
+reaches (a connector stopped for more than two weeks, a purged log) also reads the deletions since the last pass
+from the Recycle Bin with `queryAll` (`IsDeleted = true`). A record purged from the Recycle Bin as well is found by
+neither, and stays counted. Outbound Messages only make changes
 arrive sooner: workflow rules do not fire on a deletion, and a message Salesforce gave up on after 24 hours is
 caught up by the next pass.
 
@@ -186,8 +190,20 @@ class SalesforceConnector:
         end = self.sync.runtime.clock.now()
         start = max(cursor.since or end - DELETED_REACH, end - DELETED_REACH)
         page = await self.client.deleted(rule.object, start, end)
+        deletions = page.deletions
+        reach = max(start, page.earliest_available or start)
+        if cursor.since is not None and cursor.since < reach:
+            # The log no longer holds every deletion since the last pass: the Recycle Bin still holds them (for
+            # 15 days, unless emptied); what each of the two holds is applied once, found unchanged the second time.
+            log.warning(
+                "salesforce deletions older than the delete log; reading the recycle bin",
+                connection=self.sync.connection.id,
+                object=rule.object,
+                since=cursor.since.isoformat(),
+            )
+            deletions = [*await self.client.in_recycle_bin(rule.object, cursor.since - OVERLAP), *deletions]
         following = Cursor(cursor.connection_id, cursor.crm_object, cursor.feed, page.latest_covered - DELETED_OVERLAP)
-        await self.sync.apply([], page.deletions, cursor=following)
+        await self.sync.apply([], deletions, cursor=following)
 
     async def outbound(self, message: OutboundMessage) -> int:
         """An Outbound Message from this connection's org: each record it names read again and applied.
