@@ -155,22 +155,27 @@ def fxiaoke_file(folder: Path, fxiaoke_url: str) -> None:
     (folder / f"{FXIAOKE}.yaml").write_text(yaml.safe_dump(document))
 
 
+def zoho_settings(zoho_url: str, notify_url: str, channel_id: int) -> dict[str, Any]:
+    """A connection file's `zoho` for the fake Zoho at `zoho_url`, its channel calling `notify_url` back."""
+    return {
+        "accounts_url": zoho_url,
+        "allow_any_accounts_url": True,
+        "client_id": CLIENT_ID,
+        "client_secret_env": "ZOHO_CLIENT_SECRET",
+        "refresh_token_env": "ZOHO_REFRESH_TOKEN",
+        "notify_url": notify_url,
+        "channel_id": channel_id,
+        "channel_token_env": "ZOHO_CHANNEL_TOKEN",
+    }
+
+
 def connection_file(folder: Path, notify_url: str, zoho_url: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     document: dict[str, Any] = {
         "id": CONNECTION,
         "crm": "zoho",
         "poll_seconds": 1,
-        "zoho": {
-            "accounts_url": zoho_url,
-            "allow_any_accounts_url": True,
-            "client_id": CLIENT_ID,
-            "client_secret_env": "ZOHO_CLIENT_SECRET",
-            "refresh_token_env": "ZOHO_REFRESH_TOKEN",
-            "notify_url": notify_url,
-            "channel_id": 1_006_800_211,
-            "channel_token_env": "ZOHO_CHANNEL_TOKEN",
-        },
+        "zoho": zoho_settings(zoho_url, notify_url, 1_006_800_211),
         "objects": [
             {"object": "Calls", "kind": "call"},
             {
@@ -192,17 +197,7 @@ def visits_file(folder: Path, notify_url: str, zoho_url: str) -> None:
         "id": VISITS,
         "crm": "zoho",
         "poll_seconds": 3600,
-        "zoho": {
-            "accounts_url": zoho_url,
-            "allow_any_accounts_url": True,
-            "client_id": CLIENT_ID,
-            "client_secret_env": "ZOHO_CLIENT_SECRET",
-            "refresh_token_env": "ZOHO_REFRESH_TOKEN",
-            "notify_url": notify_url,
-            "channel_id": VISITS_CHANNEL,
-            "channel_token_env": "ZOHO_CHANNEL_TOKEN",
-            "channel_hours": VISITS_CHANNEL_HOURS,
-        },
+        "zoho": {**zoho_settings(zoho_url, notify_url, VISITS_CHANNEL), "channel_hours": VISITS_CHANNEL_HOURS},
         "objects": [{"object": "Events", "kind": "customer_visit"}],
     }
     (folder / f"{VISITS}.yaml").write_text(yaml.safe_dump(document))

@@ -20,6 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from starlette.applications import Starlette
@@ -215,8 +216,8 @@ class FakeFxiaoke:
             if test is None:
                 return _error(10001, f"filter not supported here: {name} {condition['operator']}")
             rows = [r for r in rows if test(r[name], values)]
-        for order in reversed(query.get("orders") or []):
-            rows.sort(key=lambda r, f=order["fieldName"]: r[f], reverse=not order["isAsc"])
+        for order in reversed(query.get("orders") or []):  # stable sorts, the last order first
+            rows.sort(key=itemgetter(order["fieldName"]), reverse=not order["isAsc"])
         wanted = set(query.get("fieldProjection") or [])
         page = [{k: v for k, v in r.items() if not wanted or k in wanted} for r in rows[offset : offset + limit]]
         listing = any(o["fieldName"] == "last_modified_time" for o in query.get("orders") or [])
