@@ -141,6 +141,11 @@ async def work_a_little(platform: Platform, zoho: FakeZoho) -> dict[str, Any]:
     await platform.record_sales(sale(ZOE.person_id))
     await platform.mail(ZOE.email, "Goal achieved")
     await zoho.create("Calls", {"Subject": "Acme follow-up", "Owner": ZOE_IN_THE_CRM}, notify=False)
+    # Her notification preferences: they go with her too.
+    quiet = {"channels": ["email"], "disabled": {"GoalAtRisk": ["*"]}}
+    mine = f"/v1/preferences/{ZOE.person_id}"
+    saved = await platform.call("notifications", "PUT", mine, ZOE.person_id, Role.ASSISTANT, quiet)
+    assert saved.status_code == 200, saved.text
     # Her team's weekly meeting: every attendee's invitation names her, with her address, in its calendar text.
     weekly = {"team_id": "north", "cadence": "weekly", "weekday": 0, "hour": 10, "minute": 30, "duration_minutes": 30}
     meeting = await platform.call("reviews", "POST", "/v1/meetings", "mia", Role.MANAGER, weekly)

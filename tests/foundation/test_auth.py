@@ -135,3 +135,19 @@ async def test_rs256_tokens_from_an_identity_provider_are_verified_through_its_j
             await client.post("/v1/probe/notes", json=NOTE, headers=bearer(numeric_role)), 401, "no Pacer role"
         )
         assert_problem(await client.post("/v1/probe/notes", json=NOTE, headers=bearer(local)), 401, "invalid token")
+
+
+async def test_with_an_audience_set_a_shared_secret_token_for_another_audience_or_none_is_401() -> None:
+    """Outside local mode an HS256 secret needs an audience: one secret is often shared by several systems, and a token
+    any of them minted (no `aud`, or its own) must not open Pacer."""
+    secret = "a-production-secret-of-forty-characters!"
+    app = build(ProbeSettings(jwt_secret=secret, jwt_audience="pacer"))
+    claims = {"sub": "root", "role": "admin", "exp": datetime.now(UTC) + timedelta(minutes=5)}
+    ours = jwt.encode({**claims, "aud": "pacer"}, secret, algorithm="HS256")
+    theirs = jwt.encode({**claims, "aud": "crm"}, secret, algorithm="HS256")
+    unaddressed = jwt.encode(claims, secret, algorithm="HS256")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://probe") as client:
+        assert_problem(await client.post("/v1/probe/notes", json=NOTE, headers=bearer(theirs)), 401, "Audience")
+        assert_problem(await client.post("/v1/probe/notes", json=NOTE, headers=bearer(unaddressed)), 401, "aud")
+        accepted = await client.get("/v1/probe/notes/none", headers=bearer(ours))
+        assert accepted.status_code != 401, accepted.text

@@ -351,6 +351,8 @@ async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Org
         ("feedback", "mia", "feedback.read", "person/bob/feedback"),
         ("feedback", "mia", "anonymous_results.read", "team/north"),
         ("notifications", "ada", "preferences.changed_for_someone", "person/dan/preferences"),
+        ("reviews", "mia", "review.listed", "reviews?person_id=bob&cycle_id=*"),
+        ("incentives", "mia", "bonus_statement.listed", "statements?person_id=ann"),
     ]
     before = {
         row: len(await audit_of(world, row[0], actor=row[1], action=row[2], resource=row[3])) for row in read_before
@@ -358,6 +360,10 @@ async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Org
     goal_id, adjustment_id = await world.adjustment("ann")
     await world.ok(
         "goals", "POST", f"/v1/goals/{goal_id}/adjustments/{adjustment_id}/decision", "mia", {"approve": True}
+    )
+    refused_goal, refused = await world.adjustment("bob")
+    await world.ok(
+        "goals", "POST", f"/v1/goals/{refused_goal}/adjustments/{refused}/decision", "mia", {"approve": False}
     )
     plan = bonus_plan()
     await world.ok("incentives", "POST", "/v1/plans", json=plan)
@@ -371,6 +377,9 @@ async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Org
     await world.ok("incentives", "POST", f"/v1/statements/{statement}/approve", "mia")
     template = {**TEMPLATE, "name": f"audited-{uuid.uuid4().hex[:8]}"}
     template_id = (await world.ok("reviews", "POST", "/v1/templates", json=template))["template_id"]
+    duties = [{"key": "key_accounts", "name": "Key accounts", "expectations": ["Visited monthly"]}]
+    profile = {"name": f"audited-{uuid.uuid4().hex[:8]}", "title": "Audited", "role": "admin", "duties": duties}
+    profile_id = (await world.ok("reviews", "POST", "/v1/role-profiles", json=profile))["profile_id"]
     course = f"audited-{uuid.uuid4().hex[:8]}"
     about = {"title": "Audited course", "category": "product", "duration_minutes": 30}
     await world.ok("reviews", "PUT", f"/v1/training/courses/{course}", json=about)
@@ -380,6 +389,8 @@ async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Org
     programme_id = (await world.ok("reviews", "POST", "/v1/training/programmes", json=steps))["programme_id"]
     await world.ok("reviews", "POST", f"/v1/training/programmes/{programme_id}/retire")
     await world.ok("reviews", "GET", f"/v1/reviews/{world.completed['bob']}", "mia")
+    await world.ok("reviews", "GET", "/v1/reviews", "mia", params={"person_id": "bob"})
+    await world.ok("incentives", "GET", "/v1/statements", "mia", params={"person_id": "ann"})
     await world.ok("feedback", "GET", "/v1/people/bob/feedback", "mia")
     await world.ok(
         "feedback", "GET", "/v1/anonymous/aggregates", "mia", params={"subject_kind": "team", "subject_id": "north"}
@@ -390,9 +401,11 @@ async def test_each_sensitive_read_and_change_writes_one_audit_record(world: Org
     expected = [
         ("goals", "ann", "goal_adjustment.requested", f"goal/{goal_id}/adjustment/{adjustment_id}"),
         ("goals", "mia", "goal_adjustment.approved", f"goal/{goal_id}/adjustment/{adjustment_id}"),
+        ("goals", "mia", "goal_adjustment.rejected", f"goal/{refused_goal}/adjustment/{refused}"),
         ("incentives", "hana", "bonus_plan.adopted", f"plan/{plan['plan_id']}/version/1"),
         ("incentives", "mia", "bonus_statement.approved", f"statement/{statement}"),
         ("reviews", "hana", "review_template.changed", f"template/{template_id}"),
+        ("reviews", "hana", "role_profile.changed", f"role-profile/{profile_id}"),
         ("reviews", "hana", "course.changed", f"course/{course}"),
         ("reviews", "hana", "course.retired", f"course/{course}"),
         ("reviews", "hana", "course.restored", f"course/{course}"),

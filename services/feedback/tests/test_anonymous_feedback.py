@@ -352,3 +352,12 @@ async def test_metrics_time_no_anonymous_request_and_are_served_apart_from_the_a
     assert 'route="/v1/feedback/inbox"' in exposed, "other routes are counted"
     assert "/v1/anonymous" not in exposed, "a per-route counter would time each submission to the scrape"
     assert (await world.http.get("/metrics")).status_code == 404, "whatever exposes the API exposes no metrics"
+
+
+async def test_local_mode_says_at_start_up_that_its_anonymity_key_is_public(world: FeedbackWorld) -> None:
+    """Local mode's anonymity key is published with the code: whoever runs real data on it is told so in the log."""
+    logged = [json.loads(line) for line in world.service.log_path.read_text().splitlines() if line.startswith("{")]
+    warned = [
+        line.get("reason", "") for line in logged if line.get("event") == "local mode: not for real people's data"
+    ]
+    assert any("anonymity_key is the published development key" in event for event in warned), warned

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import asyncio
 import base64
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from goals_support import GoalsWorld, events_of, sale, token

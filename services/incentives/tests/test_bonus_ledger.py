@@ -12,7 +12,7 @@ from incentives_support import PLAN, ROSTER, TUNING, IncentivesWorld, achieved, 
 
 from pacer_shared.auth import Role
 from pacer_shared.events.goals import GoalAdjusted
-from pacer_shared.events.people import PersonUpserted
+from pacer_shared.events.people import PersonErased, PersonUpserted
 from pacer_testkit.stack import Stack, create_topics, eventually, producer, read_topic, roster_reached
 from pacer_testkit.world import RunningService
 
@@ -343,3 +343,28 @@ async def test_overlapping_versions_and_bad_plans_are_refused_with_clear_message
     assert later.json()["version"] == 2
     versions = (await world.call("GET", "/v1/plans/sales-support", "hana", Role.HR)).json()
     assert [v["plan"]["effective_to"] for v in versions] == ["2027-01-01T00:00:00Z", None]
+
+
+async def test_an_erased_persons_statements_keep_their_amounts_and_lose_her_identity(world: IncentivesWorld) -> None:
+    """Bonus statements are the organisation's books: ann's erasure leaves her October statement's amounts and
+    lines under a pseudonym, and neither its id nor any field names her any more; bob's is untouched."""
+    assert (await world.call("POST", "/v1/plans", "hana", Role.HR, PLAN)).status_code == 201
+    await october(world)
+    before = (await statement(world, ANN))["explanation"]
+    assert (await world.call("POST", f"/v1/statements/{ANN}/approve", "mia", Role.MANAGER)).status_code == 200
+    await statement(world, BOB)
+
+    await world.publish(PersonErased(person_id="ann"))
+
+    async def pseudonymised() -> list[dict[str, Any]] | None:
+        stored = await world.stored("statements")
+        kept = [s for s in stored if s.get("period_start") and str(s.get("total")) == before["total"]]
+        return kept if kept and all(s["person_id"].startswith("erased-") for s in kept) else None
+
+    [kept] = await eventually(pseudonymised, 60, "ann's statement under a pseudonym")
+    assert '"ann"' not in json.dumps(kept, default=str), kept
+    assert not kept["_id"].endswith(":ann"), "nor does the statement's id, which held hers"
+    assert [str(line["amount"]) for line in kept["lines"]] == [line["amount"] for line in before["lines"]]
+    assert kept["approvals"][0]["by"] == "mia", "the approver is not the one erased"
+    assert (await world.call("GET", f"/v1/statements/{ANN}", "hana", Role.HR)).status_code == 404
+    assert (await statement(world, BOB))["explanation"]["person_id"] == "bob"
