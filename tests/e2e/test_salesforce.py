@@ -270,7 +270,7 @@ async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once
         world.stack, world.namespace, world.connectors.log_path.parent, world.org, world.connectors.port
     )
     world.connectors.start()
-    await world.connectors.wait_ready()
+    await world.connected()
     await world.totals_reach("after the backfill resumed")
 
     # Later passes re-read the newest second of changes: they must publish nothing more.
@@ -296,7 +296,7 @@ async def test_a_backfill_killed_half_way_resumes_and_publishes_each_record_once
 
 async def test_a_run_whose_query_locator_expired_starts_again_and_misses_nothing(world: World) -> None:
     org = world.org
-    await world.connectors.wait_ready()
+    await world.connected()
     emails = [t for t in org.records["Task"].values() if t["OwnerId"] == world.ann and t["TaskSubtype"] == "Email"]
     org.refuse_next_locator = True
     for task in emails:  # some 350 changes since the last pass, more than one batch: the run pages
@@ -307,7 +307,7 @@ async def test_a_run_whose_query_locator_expired_starts_again_and_misses_nothing
 
 async def test_outbound_messages_edits_and_deletions_keep_goals_equal_to_the_org(world: World) -> None:
     org = world.org
-    await world.connectors.wait_ready()
+    await world.connected()
     won = await org.create("Opportunity", {"Name": "Acme", "IsWon": True, "Amount": 1200, "OwnerId": world.ann})
     await org.create("Opportunity", {"Name": "Globex", "IsWon": False, "Amount": 800, "OwnerId": world.ann})
     call = await org.create("Task", {"Subject": "follow-up", "TaskSubtype": "Call", "OwnerId": world.ann})
@@ -323,7 +323,9 @@ async def test_outbound_messages_edits_and_deletions_keep_goals_equal_to_the_org
     assert b"<Ack>true</Ack>" in late[0].content
     await world.totals_reach("after a late message")
 
+    read = len(org.read_by_id)
     again = await org.redeliver()
+    assert org.read_by_id[read:] == [], "a Notification/Id already applied is acknowledged, not read again"
     assert again.status_code == 200
     assert again.headers["content-type"].startswith("text/xml")
     assert b"<Ack>true</Ack>" in again.content
@@ -408,7 +410,7 @@ async def test_messages_from_another_org_or_not_soap_are_refused(world: World) -
 
 async def test_an_ended_session_and_a_spent_api_limit_are_ridden_out(world: World) -> None:
     org = world.org
-    await world.connectors.wait_ready()
+    await world.connected()
     tokens = dict(org.token_requests)
     org.end_sessions()
     org.spend_limit(2)

@@ -100,6 +100,8 @@ class FakeSalesforce:
     """The delete log holds nothing older (its `earliestDateAvailable`)."""
     queries_all: list[str] = field(default_factory=list)
     """Every SOQL sent to `queryAll`."""
+    read_by_id: list[str] = field(default_factory=list)
+    """Every record id a query asked for by id (`Id IN (...)`), in order."""
     tokens: set[str] = field(default_factory=set)
     token_requests: dict[str, int] = field(default_factory=dict)
     """By grant type."""
@@ -326,6 +328,7 @@ class FakeSalesforce:
             rows = [r for r in rows if datetime.fromisoformat(r["SystemModstamp"]) >= moment]
         if (ids := parsed["ids"]) is not None:
             wanted = {i.strip("'") for i in ids.split(",")}
+            self.read_by_id.extend(sorted(wanted))
             rows = [r for r in rows if r["Id"] in wanted]
         if parsed["ordered"]:
             rows.sort(key=lambda r: (r["SystemModstamp"], r["Id"]))
