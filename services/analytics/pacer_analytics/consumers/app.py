@@ -8,8 +8,6 @@ from pathlib import Path
 import faust
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.helpers import create_ssl_context
-from faust.transport.drivers import aiokafka as faust_kafka
-from faust.types import TP, Message
 from mode.utils.times import want_seconds
 
 from pacer_analytics.settings import AnalyticsSettings
@@ -19,57 +17,10 @@ DECLARE_POLLS = 300
 """Five polls a second for a minute."""
 
 
-class _Consumer(faust_kafka.Consumer):
-    """faust's Kafka consumer, which after every rebalance also moves a stream partition the group has committed
-    nothing of to the first record this worker has not processed, as faust moves the others to their committed offset.
-
-    While a rebalance runs, faust cuts short handing fetched records to the streams but counts them as read; after it,
-    faust moves each stream partition back to its committed offset, and so reads those records again, except where
-    nothing was committed yet (it takes a committed 0 for none, and so does aiokafka's seek). There the read position
-    stayed past records no stream processed: activity sent while workers took partitions over was never counted,
-    and faust's commit passed over the hole. Moving such a partition back to its start instead re-read what had been
-    processed since the last rebalance too (a worker's second rebalance, when a dead member's session expires), so
-    it goes back only to just after the highest record processed on it in this worker's life (acknowledged by its
-    stream), or to its start if none was. A record read twice counts once (every stage is idempotent by activity id);
-    none is skipped. This overrides two methods of faust-streaming's consumer and reads its committed offsets, so a
-    new faust version (uv.lock) must keep the two-worker test green (services/analytics/tests/
-    test_analytics_two_workers.py sends while the workers take partitions over)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._processed: dict[TP, int] = {}
-
-    def ack(self, message: Message) -> bool:
-        acked = super().ack(message)
-        if acked and message.offset > self._processed.get(message.tp, -1):
-            self._processed[message.tp] = message.offset
-        return acked
-
-    async def perform_seek(self) -> None:
-        await super().perform_seek()
-        for tp in self.assignment():
-            if self._is_changelog_tp(tp) or self._committed_offset.get(tp):
-                continue
-            if (processed := self._processed.get(tp)) is not None:
-                await self.seek(tp, processed + 1)
-            else:
-                await self._thread.seek_to_beginning(faust_kafka.ensure_aiokafka_TP(tp))
-                self._read_offset[tp] = None
-
-
-class _Transport(faust_kafka.Transport):
-    Consumer = _Consumer
-
-
-class _App(faust.App):
-    def _new_transport(self) -> faust_kafka.Transport:
-        return _Transport(self.conf.broker_consumer, self)
-
-
 def faust_app(settings: AnalyticsSettings) -> faust.App:
     """Made inside the running event loop: the FastAPI lifespan owns it and starts it beside the API."""
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)  # faust makes only the last level of its datadir
-    return _App(
+    return faust.App(
         # Its consumer group and the prefix of its changelog topics; the roster consumer's group is pacer-analytics.
         f"{settings.topic_prefix}pacer-analytics-streams",
         broker=[f"kafka://{server.strip()}" for server in settings.kafka_bootstrap_servers.split(",")],
